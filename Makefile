@@ -1,0 +1,111 @@
+# ayak: build, test, benchmark, install.  See README.md.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/ayak
+DESTDIR ?=
+
+CC ?= cc
+PKGS := icu-uc icu-i18n libpcre2-8 libzstd libxxhash zlib liblzma
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread
+
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(SAN) -Isrc/lib -Isrc/cmd $(PKG_CFLAGS) \
+	-DAYAK_DATADIR='"$(DATADIR)"'
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+B := build
+LIB_SRC := $(wildcard src/lib/*.c)
+LIB_OBJ := $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
+CMD_SRC := $(wildcard src/cmd/ayak-*.c)
+PROGRAMS := $(CMD_SRC:src/cmd/%.c=bin/%) bin/ayak
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz-%.c=$(B)/tests/replay-%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+HEADERS := $(wildcard src/lib/*.h src/cmd/*.h)
+
+export AYAK_TOP := $(CURDIR)
+export AYAK_BUILD := $(CURDIR)/$(B)
+
+all: $(PROGRAMS)
+
+# Rebuild everything when the flags change (SANITIZE=1 and back).
+$(B)/flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+$(B)/lib/%.o: src/lib/%.c $(HEADERS) $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: src/cmd/%.c $(HEADERS) $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libayak.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+bin/ayak-%: $(B)/cmd/ayak-%.o $(B)/cmd/cli.o $(B)/libayak.a
+	@mkdir -p bin
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bin/ayak: $(B)/cmd/ayak.o $(B)/libayak.a
+	@mkdir -p bin
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/test-%: tests/unit/test-%.c $(B)/libayak.a $(HEADERS) $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libayak.a $(PKG_LIBS)
+
+$(B)/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(B)/libayak.a $(HEADERS) $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libayak.a $(PKG_LIBS)
+
+# libFuzzer targets need clang; the library is rebuilt with coverage.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/lib $(PKG_CFLAGS)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+fuzz: $(FUZZ_BIN)
+
+check: all $(UNIT_BIN) $(REPLAY_BIN)
+	prove -j2 tests/t/*.t
+
+bench: all
+	tests/bench/run
+
+lint:
+	mandoc -T lint -W warning man/man1/*.1 man/man7/*.7
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -Isrc/lib -Isrc/cmd src/lib src/cmd
+
+demo: all
+	@mkdir -p $(B)/demo
+	bin/ayak cat --validate --stats $(B)/demo/stats.json -o $(B)/demo/sample.jsonl.zst tests/data/sample.jsonl
+	bin/ayak cat --count $(B)/demo/sample.jsonl.zst
+	@cat $(B)/demo/stats.json
+	@echo "wrote $(B)/demo/sample.jsonl.zst"
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)
+	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
+	cp -R lexicons/. $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf $(B) bin
+
+FORCE:
+.PHONY: all check bench lint demo install clean fuzz FORCE
+.DELETE_ON_ERROR:

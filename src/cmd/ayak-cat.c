@@ -1,0 +1,179 @@
+/*
+ * ayak-cat: concatenate, decompress, recompress, validate and split
+ * record files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"Usage: ayak-cat [options] [FILE...]\n"
+	"Concatenate record files (plain, gzip, zstd, xz or bzip2) to standard output.\n"
+	"\n"
+	"      --validate        check every record: a JSON object, valid UTF-8,\n"
+	"                        the text field present as a string\n"
+	"      --head N          only the first N records\n"
+	"      --count           print {\"records\":N,\"bytes\":B} instead of the records\n"
+	"      --split N         write shards of N records: PREFIX-00000.jsonl.zst, ...\n"
+	"      --split-bytes SIZE  write shards of at most SIZE bytes (K, M, G)\n"
+	"                        (--split and --split-bytes take the PREFIX from -o)\n";
+
+enum {
+	OPT_VALIDATE = CLI_OPT_PROGRAM,
+	OPT_HEAD,
+	OPT_COUNT,
+	OPT_SPLIT,
+	OPT_SPLIT_BYTES,
+};
+
+static const struct option options[] = {
+	{ "validate", no_argument, NULL, OPT_VALIDATE },
+	{ "head", required_argument, NULL, OPT_HEAD },
+	{ "count", no_argument, NULL, OPT_COUNT },
+	{ "split", required_argument, NULL, OPT_SPLIT },
+	{ "split-bytes", required_argument, NULL, OPT_SPLIT_BYTES },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct splitter {
+	const char *prefix;
+	int compress;
+	uint64_t max_records, max_bytes;
+	uint64_t records, bytes;	/* in the open shard */
+	unsigned number;
+	struct ayak_writer *w;
+	struct ayak_buf name;
+};
+
+static void split_close(struct cli *c, struct splitter *s)
+{
+	struct ayak_writer *w = s->w;
+
+	s->w = NULL;
+	c->out = NULL;
+	if (w && ayak_writer_close(w, &c->err))
+		cli_die(c, &c->err);
+}
+
+static void split_write(struct cli *c, struct splitter *s, const char *p, size_t n)
+{
+	int full = s->w && ((s->max_records && s->records >= s->max_records) ||
+			    (s->max_bytes && s->bytes + n + 1 > s->max_bytes));
+
+	if (full)
+		split_close(c, s);
+	if (!s->w) {
+		ayak_buf_reset(&s->name);
+		ayak_buf_addf(&s->name, "%s-%05u.jsonl%s", s->prefix, s->number++,
+			      ayak_compress_suffix(s->compress));
+		s->w = cli_open_writer(c, s->name.data, s->compress);
+		/* cli_die must not leave this shard's temporary file behind. */
+		c->out = s->w;
+		s->records = s->bytes = 0;
+	}
+	s->records++;
+	s->bytes += n + 1;
+	cli_emit(c, p, n);
+}
+
+static int check_record(struct cli *c, struct ayak_record *rec,
+			const struct ayak_line *line)
+{
+	struct ayak_err err;
+	const struct ayak_field *f;
+
+	if (ayak_record_parse(rec, line->data, line->len, 0, &err)) {
+		cli_bad_record(c, line, "malformed record: %s", err.msg);
+		return 0;
+	}
+	f = ayak_record_get(rec, c->field, c->field_len);
+	if (!f) {
+		cli_bad_record(c, line, "missing field \"%s\"", c->field);
+		return 0;
+	}
+	if (f->type != AYAK_JSON_STRING) {
+		cli_bad_record(c, line, "field \"%s\" is not a string", c->field);
+		return 0;
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct ayak_record rec;
+	struct ayak_line line;
+	struct splitter split = { 0 };
+	uint64_t head = 0, count_bytes = 0;
+	int validate = 0, count = 0, opt;
+
+	cli_init(&c, "ayak-cat", usage);
+	while ((opt = cli_getopt(&c, argc, argv, "", options)) != -1) {
+		switch (opt) {
+		case OPT_VALIDATE:
+			validate = 1;
+			break;
+		case OPT_HEAD:
+			if (ayak_parse_u64(optarg, &head) || !head)
+				cli_usage_error(&c, "--head wants a positive number, not '%s'", optarg);
+			break;
+		case OPT_COUNT:
+			count = 1;
+			break;
+		case OPT_SPLIT:
+			if (ayak_parse_u64(optarg, &split.max_records) || !split.max_records)
+				cli_usage_error(&c, "--split wants a positive number, not '%s'", optarg);
+			break;
+		case OPT_SPLIT_BYTES:
+			if (ayak_parse_size(optarg, &split.max_bytes) || !split.max_bytes)
+				cli_usage_error(&c, "--split-bytes wants a size like 256M, not '%s'", optarg);
+			break;
+		default:
+			cli_usage_error(&c, "unexpected option");
+		}
+	}
+	if (split.max_records || split.max_bytes) {
+		if (!c.output || !strcmp(c.output, "-"))
+			cli_usage_error(&c, "--split and --split-bytes need -o PREFIX");
+		if (count)
+			cli_usage_error(&c, "--count does not go with --split");
+		split.prefix = c.output;
+		split.compress = c.compress == AYAK_COMPRESS_AUTO ? AYAK_COMPRESS_ZSTD : c.compress;
+		c.no_output = 1;
+	}
+	cli_open(&c, argc - optind, argv + optind);
+	ayak_record_init(&rec);
+	while (cli_next(&c, &line)) {
+		if (ayak_line_is_blank(line.data, line.len)) {
+			c.stats.records_in--;	/* not a record */
+			continue;
+		}
+		if (validate && !check_record(&c, &rec, &line))
+			continue;
+		if (count) {
+			c.stats.records_out++;
+			count_bytes += line.len + 1;
+		} else if (split.prefix)
+			split_write(&c, &split, line.data, line.len);
+		else
+			cli_emit(&c, line.data, line.len);
+		if (head && c.stats.records_out == head)
+			break;
+	}
+	if (count) {
+		char buf[96];
+		int n = snprintf(buf, sizeof(buf), "{\"records\":%llu,\"bytes\":%llu}",
+				 (unsigned long long)c.stats.records_out,
+				 (unsigned long long)count_bytes);
+
+		cli_write(&c, c.out, buf, (size_t)n);
+	}
+	if (split.prefix) {
+		split_close(&c, &split);
+		ayak_buf_release(&split.name);
+	}
+	ayak_record_release(&rec);
+	return cli_finish(&c);
+}

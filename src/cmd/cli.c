@@ -1,0 +1,418 @@
+/* The programs' shared command line; see cli.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define REPORT_FIRST 10		/* malformed records reported one by one */
+
+enum {
+	OPT_COMPRESS = 256,
+	OPT_LEVEL,
+	OPT_STATS,
+	OPT_FIELD,
+	OPT_ON_ERROR,
+	OPT_MAX_ERRORS,
+	OPT_REJECTS,
+	OPT_PROGRESS,
+};
+
+static const char shared_short[] = "hVo:qz";
+static const struct option shared_long[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "zstd", no_argument, NULL, 'z' },
+	{ "compress", required_argument, NULL, OPT_COMPRESS },
+	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "on-error", required_argument, NULL, OPT_ON_ERROR },
+	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+};
+
+static const char shared_help[] =
+	"\nShared options:\n"
+	"  -o, --output FILE     write to FILE (atomically: temporary name, then rename)\n"
+	"  -z, --zstd            compress the output with zstd (same as --compress zst)\n"
+	"      --compress FMT    output compression: zst, gz or none (default: by -o suffix)\n"
+	"      --level N         compression level (zstd 1-19, default 3; gzip 1-9, default 6)\n"
+	"      --field NAME      the text field (default: text)\n"
+	"      --on-error MODE   fail (default) or skip malformed records\n"
+	"      --max-errors N    with skip: fail after more than N malformed records\n"
+	"      --rejects FILE    write skipped or dropped records to FILE\n"
+	"      --stats FILE      write counts and timings as one JSON object to FILE\n"
+	"      --progress        show records, MB/s and ETA on a terminal\n"
+	"  -q, --quiet           no warnings or summaries\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show versions of ayak and its libraries\n"
+	"\nExit status: 0 success, 1 bad input data, 2 usage, 3 system or I/O error.\n"
+	"See ayak(7) for the record format.\n";
+
+void cli_init(struct cli *c, const char *prog, const char *usage)
+{
+	memset(c, 0, sizeof(*c));
+	c->prog = prog;
+	c->usage = usage;
+	c->compress = AYAK_COMPRESS_AUTO;
+	c->field = "text";
+	c->field_len = 4;
+	ayak_stats_init(&c->stats);
+	c->t0 = ayak_now();
+}
+
+static void vmessage(struct cli *c, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", c->prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+static void message(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->progress_drawn) {
+		fputs("\r\033[K", stderr);
+		c->progress_drawn = 0;
+	}
+	va_start(ap, fmt);
+	vmessage(c, fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vmessage(c, fmt, ap);
+	va_end(ap);
+}
+
+static void print_err(struct cli *c, const struct ayak_err *e)
+{
+	if (e->file && e->line)
+		message(c, "%s:%llu: %s", e->file, (unsigned long long)e->line, e->msg);
+	else if (e->file)
+		message(c, "%s: %s", e->file, e->msg);
+	else
+		message(c, "%s", e->msg);
+}
+
+void cli_die(struct cli *c, const struct ayak_err *e)
+{
+	struct ayak_err ignored;
+
+	print_err(c, e);
+	/* Standard output keeps what was written, as a complete stream. */
+	if (c->out && (!c->output || !strcmp(c->output, "-")))
+		ayak_writer_close(c->out, &ignored);
+	else
+		ayak_writer_abort(c->out);
+	ayak_writer_abort(c->rejects);
+	exit(e->code ? e->code : AYAK_E_SYS);
+}
+
+void cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(c, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help'.\n", c->prog);
+	exit(AYAK_E_USAGE);
+}
+
+static void version(struct cli *c)
+{
+	struct ayak_err err;
+	char libs[256];
+	const char *dir = ayak_lexicon_dir(&err);
+
+	ayak_library_versions(libs, sizeof(libs));
+	printf("%s (ayak) %s\n%s\nlexicons %s (%s)\n", c->prog, AYAK_VERSION, libs,
+	       ayak_lexicon_version(), dir ? dir : "not found");
+}
+
+static void finish_stdout(struct cli *c, int code)
+{
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		message(c, "write error: %s", "standard output");
+		exit(AYAK_E_SYS);
+	}
+	exit(code);
+}
+
+static uint64_t number_arg(struct cli *c, const char *opt, const char *arg)
+{
+	uint64_t v;
+
+	if (ayak_parse_u64(arg, &v))
+		cli_usage_error(c, "%s wants a whole number, not '%s'", opt, arg);
+	return v;
+}
+
+int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	static struct option merged[128];
+	static char merged_short[128];
+	int opt, idx = -1;
+
+	if (!merged[0].name) {
+		size_t n = 0, i;
+
+		for (i = 0; i < sizeof(shared_long) / sizeof(shared_long[0]); i++)
+			merged[n++] = shared_long[i];
+		for (i = 0; longopts && longopts[i].name && n < 127; i++)
+			merged[n++] = longopts[i];
+		snprintf(merged_short, sizeof(merged_short), ":%s%s", shared_short,
+			 shortopts ? shortopts : "");
+		opterr = 0;
+	}
+	for (;;) {
+		opt = getopt_long(argc, argv, merged_short, merged, &idx);
+		switch (opt) {
+		case 'h':
+			printf("%s%s", c->usage, shared_help);
+			finish_stdout(c, 0);
+			break;
+		case 'V':
+			version(c);
+			finish_stdout(c, 0);
+			break;
+		case 'o':
+			c->output = optarg;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 'z':
+			c->compress = AYAK_COMPRESS_ZSTD;
+			break;
+		case OPT_COMPRESS:
+			c->compress = ayak_compress_from_name(optarg);
+			if (c->compress < 0)
+				cli_usage_error(c, "--compress wants zst, gz or none, not '%s'", optarg);
+			break;
+		case OPT_LEVEL:
+			c->level = (int)number_arg(c, "--level", optarg);
+			if (c->level < 1 || c->level > 19)
+				cli_usage_error(c, "--level wants 1 to 19, not '%s'", optarg);
+			break;
+		case OPT_STATS:
+			c->stats_path = optarg;
+			break;
+		case OPT_FIELD:
+			c->field = optarg;
+			c->field_len = strlen(optarg);
+			break;
+		case OPT_ON_ERROR:
+			if (!strcmp(optarg, "fail"))
+				c->skip_errors = 0;
+			else if (!strcmp(optarg, "skip"))
+				c->skip_errors = 1;
+			else
+				cli_usage_error(c, "--on-error wants fail or skip, not '%s'", optarg);
+			break;
+		case OPT_MAX_ERRORS:
+			c->max_errors = number_arg(c, "--max-errors", optarg);
+			break;
+		case OPT_REJECTS:
+			c->rejects_path = optarg;
+			break;
+		case OPT_PROGRESS:
+			c->progress = 1;
+			break;
+		case ':':
+			if (optopt && optopt < 256)
+				cli_usage_error(c, "option requires an argument -- '%c'", optopt);
+			cli_usage_error(c, "option '%s' requires an argument", argv[optind - 1]);
+			break;
+		case '?':
+			if (optopt && optopt < 256)
+				cli_usage_error(c, "invalid option -- '%c'", optopt);
+			cli_usage_error(c, "unrecognized option '%s'", argv[optind - 1]);
+			break;
+		default:
+			return opt;
+		}
+	}
+}
+
+struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compress)
+{
+	struct ayak_writer_opts o = { path, compress, c->level, 0, 0 };
+	struct ayak_writer *w;
+
+	/* One zstd worker lets compression overlap reading and parsing. */
+	if (o.compress == AYAK_COMPRESS_ZSTD ||
+	    (o.compress == AYAK_COMPRESS_AUTO && ayak_compress_from_path(path) == AYAK_COMPRESS_ZSTD))
+		o.threads = 1;
+	w = ayak_writer_new(&o, &c->err);
+	if (!w)
+		cli_die(c, &c->err);
+	return w;
+}
+
+void cli_open(struct cli *c, int nfiles, char **files)
+{
+	if (c->max_errors && !c->skip_errors)
+		cli_usage_error(c, "--max-errors goes with --on-error skip");
+	if (c->rejects_path && c->output && !strcmp(c->rejects_path, c->output))
+		cli_usage_error(c, "--rejects and --output name the same file");
+	c->in = ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
+	if (!c->in)
+		cli_die(c, &c->err);
+	if (!c->no_output)
+		c->out = cli_open_writer(c, c->output, c->compress);
+	if (c->rejects_path)
+		c->rejects = cli_open_writer(c, c->rejects_path, AYAK_COMPRESS_AUTO);
+	c->last_progress = c->t0;
+}
+
+static void draw_progress(struct cli *c, int final)
+{
+	double now = ayak_now(), secs = now - c->t0;
+	uint64_t done = ayak_reader_bytes_read(c->in), total = ayak_reader_bytes_total(c->in);
+	double mb = (double)c->stats.bytes_in / 1e6;
+
+	if (!final && now - c->last_progress < 0.25)
+		return;
+	c->last_progress = now;
+	fprintf(stderr, "\r\033[K%s: %llu records, %.1f MB, %.0f MB/s", c->prog,
+		(unsigned long long)c->stats.records_in, mb, secs > 0 ? mb / secs : 0.0);
+	if (total && done <= total && done && !final) {
+		double eta = secs * (double)(total - done) / (double)done;
+
+		fprintf(stderr, ", %.0f%%, ETA %d:%02d", 100.0 * (double)done / (double)total,
+			(int)eta / 60, (int)eta % 60);
+	}
+	c->progress_drawn = 1;
+}
+
+int cli_next(struct cli *c, struct ayak_line *line)
+{
+	int ret = ayak_reader_next(c->in, line, &c->err);
+
+	if (ret < 0)
+		cli_die(c, &c->err);
+	if (ret == 0)
+		return 0;
+	c->stats.records_in++;
+	c->stats.bytes_in += line->len + 1;
+	if (c->progress && (c->stats.records_in & 1023) == 0 && isatty(2))
+		draw_progress(c, 0);
+	return 1;
+}
+
+void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n)
+{
+	if (ayak_writer_line(w, p, n, &c->err))
+		cli_die(c, &c->err);
+}
+
+void cli_emit(struct cli *c, const char *p, size_t n)
+{
+	c->stats.records_out++;
+	c->stats.bytes_out += n + 1;
+	cli_write(c, c->out, p, n);
+}
+
+static void write_reject(struct cli *c, const struct ayak_line *line, const char *msg)
+{
+	struct ayak_buf *b = &c->scratch;
+
+	ayak_buf_reset(b);
+	ayak_buf_addf(b, "{\"reject\":{\"program\":\"%s\",\"reason\":\"malformed\",\"error\":",
+		      c->prog);
+	ayak_json_encode_string(b, msg, strlen(msg));
+	ayak_buf_addstr(b, ",\"file\":");
+	ayak_json_encode_string(b, line->file, strlen(line->file));
+	ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno);
+	if (ayak_json_encode_string(b, line->data, line->len) || ayak_buf_add(b, "}", 1)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	cli_write(c, c->rejects, b->data, b->len);
+}
+
+void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *fmt, ...)
+{
+	struct ayak_err e;
+	va_list ap;
+
+	ayak_err_clear(&e);
+	e.code = AYAK_E_DATA;
+	e.file = line->file;
+	e.line = line->lineno;
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	if (!c->skip_errors)
+		cli_die(c, &e);
+	c->stats.errors++;
+	ayak_stats_drop(&c->stats, "malformed", 1);
+	if (c->stats.errors <= REPORT_FIRST && !c->quiet)
+		print_err(c, &e);
+	if (c->rejects)
+		write_reject(c, line, e.msg);
+	if (c->max_errors && c->stats.errors > c->max_errors) {
+		ayak_err_set(&e, AYAK_E_DATA, "too many malformed records (more than %llu)",
+			     (unsigned long long)c->max_errors);
+		e.file = NULL;
+		cli_die(c, &e);
+	}
+}
+
+static void write_stats(struct cli *c)
+{
+	struct ayak_writer_opts o = { c->stats_path, AYAK_COMPRESS_NONE, 0, 0, 0 };
+	struct ayak_writer *w;
+
+	ayak_buf_reset(&c->scratch);
+	if (ayak_stats_json(&c->stats, c->prog, ayak_now() - c->t0, &c->scratch)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	w = ayak_writer_new(&o, &c->err);
+	if (!w || ayak_writer_write(w, c->scratch.data, c->scratch.len, &c->err) ||
+	    ayak_writer_close(w, &c->err))
+		cli_die(c, &c->err);
+}
+
+int cli_finish(struct cli *c)
+{
+	struct ayak_writer *out = c->out, *rejects = c->rejects;
+
+	if (c->progress && c->progress_drawn) {
+		draw_progress(c, 1);
+		fputc('\n', stderr);
+		c->progress_drawn = 0;
+	}
+	c->out = NULL;
+	c->rejects = NULL;
+	if (out && ayak_writer_close(out, &c->err)) {
+		ayak_writer_abort(rejects);
+		cli_die(c, &c->err);
+	}
+	if (rejects && ayak_writer_close(rejects, &c->err))
+		cli_die(c, &c->err);
+	if (c->stats_path)
+		write_stats(c);
+	if (c->stats.errors)
+		cli_warn(c, "skipped %llu malformed record%s",
+			 (unsigned long long)c->stats.errors, c->stats.errors == 1 ? "" : "s");
+	ayak_reader_free(c->in);
+	ayak_buf_release(&c->scratch);
+	return 0;
+}

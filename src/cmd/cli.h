@@ -1,0 +1,83 @@
+/*
+ * What every ayak program's main() shares: the common options, opening
+ * inputs and outputs, messages in the ayak(7) format, exit statuses,
+ * --stats, --rejects and --progress.  Unlike libayak, this layer prints
+ * and exits: it is the programs' side of the line.
+ */
+#ifndef AYAK_CLI_H
+#define AYAK_CLI_H
+
+#include <getopt.h>
+
+#include "ayak.h"
+#include "json.h"
+#include "stats.h"
+#include "stream.h"
+
+/* Long-only options of programs start here, clear of the shared ones. */
+#define CLI_OPT_PROGRAM 512
+
+struct cli {
+	const char *prog;		/* "ayak-cat" */
+	const char *usage;		/* synopsis and the program's own options */
+
+	/* Shared options. */
+	const char *output;
+	int compress;			/* AYAK_COMPRESS_AUTO unless -z/--compress */
+	int level;
+	int quiet;
+	const char *stats_path;
+	const char *field;
+	size_t field_len;
+	int skip_errors;		/* --on-error skip */
+	uint64_t max_errors;		/* 0: no limit */
+	const char *rejects_path;
+	int progress;
+	int no_output;			/* the program writes no records (--split) */
+
+	/* Run state. */
+	struct ayak_reader *in;
+	struct ayak_writer *out;
+	struct ayak_writer *rejects;
+	struct ayak_stats stats;
+	double t0, last_progress;
+	int progress_drawn;
+	struct ayak_buf scratch;
+	struct ayak_err err;
+};
+
+void cli_init(struct cli *c, const char *prog, const char *usage);
+/*
+ * getopt_long over the shared options plus the program's own.  Handles
+ * the shared ones itself (-h and -V print and exit 0; bad options exit 2)
+ * and returns the program's, or -1 at the end of the options.
+ */
+int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+/* Open the inputs (the files left in argv, or stdin) and the outputs. */
+void cli_open(struct cli *c, int nfiles, char **files);
+/* Open an extra output (a shard) with the shared compression settings. */
+struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compress);
+
+/* Next input line; 0 at the end.  Exits on input errors. */
+int cli_next(struct cli *c, struct ayak_line *line);
+/* Write one record (without its newline) to the output. */
+void cli_emit(struct cli *c, const char *p, size_t n);
+void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);
+/*
+ * A malformed record: with --on-error fail, report and exit 1; with skip,
+ * count it, report the first few, and write it to --rejects.
+ */
+void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Close outputs, write --stats, print the skip summary.  Returns the exit status. */
+int cli_finish(struct cli *c);
+
+/* Report err and exit with its code, closing stdout cleanly and removing temporary files. */
+void cli_die(struct cli *c, const struct ayak_err *err) __attribute__((noreturn));
+void cli_usage_error(struct cli *c, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* A warning (suppressed by -q). */
+void cli_warn(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

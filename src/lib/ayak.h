@@ -1,0 +1,108 @@
+/*
+ * libayak: the library every ayak program stands on.
+ *
+ * Rules of the library: it never prints and never exits.  Functions that
+ * can fail take a struct ayak_err and return -1 (or NULL) after filling it;
+ * the caller (a program's main) decides what to print and how to exit.
+ * Ownership verbs follow git: _init/_release for structs the caller owns,
+ * _new/_free for opaque objects the library allocates.
+ */
+#ifndef AYAK_H
+#define AYAK_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AYAK_VERSION "0.1.0"
+
+/* Error codes double as the programs' exit statuses (see ayak(7)). */
+enum ayak_code {
+	AYAK_OK = 0,
+	AYAK_E_DATA = 1,	/* bad input data */
+	AYAK_E_USAGE = 2,	/* bad command line */
+	AYAK_E_SYS = 3,		/* system or I/O error */
+};
+
+struct ayak_err {
+	int code;		/* enum ayak_code */
+	const char *file;	/* input name, or NULL */
+	uint64_t line;		/* 1-based line, 0 when not about a line */
+	size_t col;		/* 1-based byte column within the line, 0 if none */
+	char msg[512];
+};
+
+/* Fill err and return -1, so that callers can `return ayak_err_set(...)`. */
+int ayak_err_set(struct ayak_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Like ayak_err_set, appending ": strerror(errnum)". */
+int ayak_err_sys(struct ayak_err *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ayak_err_clear(struct ayak_err *err);
+
+/* ---- growable byte buffer ---- */
+
+struct ayak_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define AYAK_BUF_INIT { NULL, 0, 0 }
+
+void ayak_buf_init(struct ayak_buf *b);
+void ayak_buf_release(struct ayak_buf *b);
+/* Make room for at least `more` bytes past len.  Returns 0 or -1 (ENOMEM). */
+int ayak_buf_grow(struct ayak_buf *b, size_t more);
+int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n);
+int ayak_buf_addstr(struct ayak_buf *b, const char *s);
+int ayak_buf_addf(struct ayak_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void ayak_buf_reset(struct ayak_buf *b) { b->len = 0; }
+
+/* ---- UTF-8 ---- */
+
+/*
+ * Decode one scalar value at p (p < end).  Returns its length in bytes (1-4)
+ * and stores it in *cp, or returns 0 if the bytes at p are not well-formed
+ * UTF-8 (overlong forms, surrogates and values above U+10FFFF are not).
+ */
+int ayak_utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp);
+/* Encode cp (must be a scalar value) into out[4]; returns the length. */
+int ayak_utf8_encode(uint32_t cp, char *out);
+/* Length of the longest valid UTF-8 prefix of p[0..n). n when all valid. */
+size_t ayak_utf8_valid_prefix(const char *p, size_t n);
+/*
+ * Append p[0..n) to out with every ill-formed sequence replaced by U+FFFD
+ * (one per maximal ill-formed subpart, as Unicode recommends).  Adds the
+ * number of replacements to *nrepl when nrepl is not NULL.
+ */
+int ayak_utf8_repair(const char *p, size_t n, struct ayak_buf *out, size_t *nrepl);
+
+/* ---- misc ---- */
+
+/* "64M", "1.5G", "4096", "10k": bytes, with binary multiples. -1 if bad. */
+int ayak_parse_size(const char *s, uint64_t *out);
+/* Non-negative decimal integer. -1 if bad or out of range. */
+int ayak_parse_u64(const char *s, uint64_t *out);
+double ayak_now(void);		/* monotonic seconds */
+
+/*
+ * Versions of the libraries ayak is built on, for -V:
+ * "ICU 72.1, PCRE2 10.42, zstd 1.5.4, ..." written into out.
+ */
+void ayak_library_versions(char *out, size_t n);
+
+/*
+ * Lexicon directory, found in this order: $AYAK_LEXICONS; the lexicons/
+ * directory next to the build tree (bin/../lexicons); an installed
+ * share/ayak beside the program (bin/../share/ayak); the compiled-in
+ * AYAK_DATADIR.  Returns NULL with err set when none exists.
+ */
+const char *ayak_lexicon_dir(struct ayak_err *err);
+/* Full path of one lexicon file in that directory; NULL with err set. */
+int ayak_lexicon_path(const char *name, struct ayak_buf *path, struct ayak_err *err);
+/* The version line of lexicons/VERSION, or "unknown". */
+const char *ayak_lexicon_version(void);
+
+#endif

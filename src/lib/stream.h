@@ -1,0 +1,113 @@
+/*
+ * Compressed streams: a line reader over many inputs and a buffered,
+ * optionally compressed, atomic writer.
+ */
+#ifndef AYAK_STREAM_H
+#define AYAK_STREAM_H
+
+#include "ayak.h"
+
+/* ---- reader ---- */
+
+enum ayak_format {
+	AYAK_FMT_PLAIN = 0,
+	AYAK_FMT_GZIP,
+	AYAK_FMT_ZSTD,
+	AYAK_FMT_XZ,
+	AYAK_FMT_BZIP2,
+};
+
+const char *ayak_format_name(int fmt);
+
+struct ayak_line {
+	const char *data;	/* the line, without "\n" or a final "\r" */
+	size_t len;
+	const char *file;	/* input name ("-" shows as "(stdin)") */
+	uint64_t lineno;	/* 1-based, per input */
+};
+
+struct ayak_reader;
+
+/*
+ * Open a reader over paths[0..n) in order; "-" is standard input, and n == 0
+ * means standard input alone.  Every path is checked (stat) up front, so a
+ * missing or unreadable file fails here with AYAK_E_SYS before any output.
+ * Each input's format (plain, gzip, zstd, xz, bzip2) is chosen by its magic
+ * number.  A UTF-8 byte order mark at the start of an input is skipped.
+ */
+struct ayak_reader *ayak_reader_new(const char *const *paths, size_t n,
+				    struct ayak_err *err);
+
+/*
+ * Next line: 1 with *line filled, 0 at the end of the last input, -1 on an
+ * error (AYAK_E_SYS for I/O, AYAK_E_DATA for corrupt or truncated
+ * compressed input, with err->file and err->line naming where).  A line cut
+ * off by truncated compressed input is not returned.  The line's bytes stay
+ * valid until the next call.
+ */
+int ayak_reader_next(struct ayak_reader *r, struct ayak_line *line,
+		     struct ayak_err *err);
+
+/* Bytes read from the inputs so far (compressed, as stored). */
+uint64_t ayak_reader_bytes_read(const struct ayak_reader *r);
+/* Sum of the inputs' sizes when all are regular files, else 0. */
+uint64_t ayak_reader_bytes_total(const struct ayak_reader *r);
+/* Format of the current (or last) input. */
+int ayak_reader_format(const struct ayak_reader *r);
+void ayak_reader_free(struct ayak_reader *r);
+
+/* 1 if the line holds only JSON whitespace (such lines are not records). */
+int ayak_line_is_blank(const char *p, size_t n);
+
+/* ---- writer ---- */
+
+enum ayak_compress {
+	AYAK_COMPRESS_AUTO = -1,	/* by the path's suffix */
+	AYAK_COMPRESS_NONE = 0,
+	AYAK_COMPRESS_ZSTD,
+	AYAK_COMPRESS_GZIP,
+};
+
+/* By suffix: ".zst"/".zstd" zstd, ".gz" gzip, anything else none. */
+int ayak_compress_from_path(const char *path);
+/* "zst", "zstd", "gz", "gzip", "none": -1 if unknown. */
+int ayak_compress_from_name(const char *name);
+const char *ayak_compress_suffix(int compress);	/* ".zst", ".gz" or "" */
+
+struct ayak_writer_opts {
+	const char *path;	/* NULL or "-": standard output */
+	int compress;		/* enum ayak_compress */
+	int level;		/* 0: the format's default (zstd 3, gzip 6) */
+	int threads;		/* zstd worker threads, 0: none */
+	int allow_tty;		/* write compressed bytes to a terminal anyway */
+};
+
+struct ayak_writer;
+
+/*
+ * Open an output.  A regular file is written under a temporary name in its
+ * directory and renamed into place by ayak_writer_close() only; devices and
+ * pipes are written directly.  Refuses (AYAK_E_USAGE) to write compressed
+ * bytes to a terminal.
+ */
+struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *opts,
+				    struct ayak_err *err);
+int ayak_writer_write(struct ayak_writer *w, const void *p, size_t n,
+		      struct ayak_err *err);
+/* p[0..n) followed by "\n". */
+int ayak_writer_line(struct ayak_writer *w, const void *p, size_t n,
+		     struct ayak_err *err);
+/* Push buffered bytes (and a zstd/gzip flush block) to the file. */
+int ayak_writer_flush(struct ayak_writer *w, struct ayak_err *err);
+/*
+ * Finish the stream, flush, close, and rename the temporary file into
+ * place.  Frees w whatever happens.  A failed write or close is
+ * AYAK_E_SYS.
+ */
+int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err);
+/* Give up: remove the temporary file, never touch the final name. */
+void ayak_writer_abort(struct ayak_writer *w);
+/* Uncompressed bytes written so far. */
+uint64_t ayak_writer_bytes(const struct ayak_writer *w);
+
+#endif

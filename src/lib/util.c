@@ -1,0 +1,186 @@
+/* Errors, buffers, number parsing, clocks, versions. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bzlib.h>
+#include <lzma.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <unicode/uversion.h>
+#include <xxhash.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "ayak.h"
+
+int ayak_err_set(struct ayak_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int ayak_err_sys(struct ayak_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (!err)
+		return -1;
+	err->code = AYAK_E_SYS;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, "%s%s", n ? ": " : "",
+		 strerror(errnum));
+	return -1;
+}
+
+void ayak_err_clear(struct ayak_err *err)
+{
+	memset(err, 0, sizeof(*err));
+}
+
+void ayak_buf_init(struct ayak_buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void ayak_buf_release(struct ayak_buf *b)
+{
+	free(b->data);
+	ayak_buf_init(b);
+}
+
+int ayak_buf_grow(struct ayak_buf *b, size_t more)
+{
+	size_t want, cap;
+	char *p;
+
+	if (more > SIZE_MAX - b->len - 1)
+		return -1;
+	want = b->len + more + 1;	/* room for a NUL that helpers may add */
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < want)
+		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n)
+{
+	if (ayak_buf_grow(b, n))
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+int ayak_buf_addstr(struct ayak_buf *b, const char *s)
+{
+	return ayak_buf_add(b, s, strlen(s));
+}
+
+int ayak_buf_addf(struct ayak_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || ayak_buf_grow(b, (size_t)n + 1))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int ayak_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ayak_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	double v, mult = 1;
+
+	if (!s || !((*s >= '0' && *s <= '9') || *s == '.'))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': mult = 1024.0; end++; break;
+	case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
+	case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
+	case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return -1;
+	v *= mult;
+	if (v < 0 || v >= 18446744073709551615.0)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+double ayak_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void ayak_library_versions(char *out, size_t n)
+{
+	char icu[U_MAX_VERSION_STRING_LENGTH], pcre[64];
+	UVersionInfo v;
+	unsigned xx = XXH_versionNumber();
+
+	u_getVersion(v);
+	u_versionToString(v, icu);
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	/* PCRE2 reports "10.42 2022-12-11": keep the number. */
+	pcre[strcspn(pcre, " ")] = '\0';
+	snprintf(out, n,
+		 "ICU %s, PCRE2 %s, zstd %s, xxHash %u.%u.%u, zlib %s, liblzma %s, bzip2 %.*s",
+		 icu, pcre, ZSTD_versionString(), xx / 10000, xx / 100 % 100,
+		 xx % 100, zlibVersion(), lzma_version_string(),
+		 (int)strcspn(BZ2_bzlibVersion(), ","), BZ2_bzlibVersion());
+}

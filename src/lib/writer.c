@@ -1,0 +1,341 @@
+#define _GNU_SOURCE	/* mkostemp */
+/*
+ * Buffered writer: plain, zstd or gzip, to standard output or to a file that
+ * is written under a temporary name and renamed into place on success.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include "stream.h"
+
+#define WBUF (1u << 18)
+
+struct ayak_writer {
+	int fd;
+	char *path;		/* final name, NULL for stdout */
+	char *tmp;		/* temporary name, NULL when writing in place */
+	int compress;
+	ZSTD_CCtx *zc;
+	z_stream gz;
+	int gz_live;
+	char *buf;		/* uncompressed bytes waiting */
+	size_t len;
+	char *zbuf;		/* compressed bytes waiting */
+	size_t zlen;
+	uint64_t bytes;
+	uint64_t written;	/* bytes that reached the file */
+};
+
+int ayak_compress_from_path(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	if (n > 4 && !strcmp(path + n - 4, ".zst"))
+		return AYAK_COMPRESS_ZSTD;
+	if (n > 5 && !strcmp(path + n - 5, ".zstd"))
+		return AYAK_COMPRESS_ZSTD;
+	if (n > 3 && !strcmp(path + n - 3, ".gz"))
+		return AYAK_COMPRESS_GZIP;
+	return AYAK_COMPRESS_NONE;
+}
+
+int ayak_compress_from_name(const char *name)
+{
+	if (!strcmp(name, "zst") || !strcmp(name, "zstd"))
+		return AYAK_COMPRESS_ZSTD;
+	if (!strcmp(name, "gz") || !strcmp(name, "gzip"))
+		return AYAK_COMPRESS_GZIP;
+	if (!strcmp(name, "none"))
+		return AYAK_COMPRESS_NONE;
+	return -1;
+}
+
+const char *ayak_compress_suffix(int compress)
+{
+	return compress == AYAK_COMPRESS_ZSTD ? ".zst" :
+	       compress == AYAK_COMPRESS_GZIP ? ".gz" : "";
+}
+
+static int write_all(struct ayak_writer *w, const void *p, size_t n,
+		     struct ayak_err *err)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t got = write(w->fd, c, n);
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return ayak_err_sys(err, errno, "write error%s%s",
+					    w->path ? " on " : "", w->path ? w->path : "");
+		}
+		c += got;
+		n -= (size_t)got;
+		w->written += (uint64_t)got;
+	}
+	return 0;
+}
+
+static int zflush_out(struct ayak_writer *w, struct ayak_err *err)
+{
+	int ret = write_all(w, w->zbuf, w->zlen, err);
+
+	w->zlen = 0;
+	return ret;
+}
+
+/* Compress (or write) p[0..n); mode is the zstd directive. */
+static int push(struct ayak_writer *w, const void *p, size_t n,
+		ZSTD_EndDirective mode, struct ayak_err *err)
+{
+	size_t zcap = ZSTD_CStreamOutSize();
+
+	if (w->compress == AYAK_COMPRESS_NONE)
+		return write_all(w, p, n, err);
+	if (w->compress == AYAK_COMPRESS_ZSTD) {
+		ZSTD_inBuffer in = { p, n, 0 };
+		size_t left;
+
+		do {
+			ZSTD_outBuffer out = { w->zbuf, zcap, w->zlen };
+
+			left = ZSTD_compressStream2(w->zc, &out, &in, mode);
+			if (ZSTD_isError(left))
+				return ayak_err_set(err, AYAK_E_SYS, "zstd: %s",
+						    ZSTD_getErrorName(left));
+			w->zlen = out.pos;
+			if (w->zlen == zcap || (mode != ZSTD_e_continue && w->zlen))
+				if (zflush_out(w, err))
+					return -1;
+		} while (mode == ZSTD_e_continue ? in.pos < in.size : left != 0);
+		return 0;
+	}
+	/* gzip */
+	{
+		int flush = mode == ZSTD_e_end ? Z_FINISH :
+			    mode == ZSTD_e_flush ? Z_SYNC_FLUSH : Z_NO_FLUSH;
+		int zret;
+
+		w->gz.next_in = (Bytef *)(uintptr_t)p;
+		w->gz.avail_in = (uInt)n;
+		do {
+			w->gz.next_out = (Bytef *)w->zbuf + w->zlen;
+			w->gz.avail_out = (uInt)(zcap - w->zlen);
+			zret = deflate(&w->gz, flush);
+			if (zret == Z_STREAM_ERROR)
+				return ayak_err_set(err, AYAK_E_SYS, "gzip: deflate failed");
+			w->zlen = zcap - w->gz.avail_out;
+			if (w->zlen == zcap || (flush != Z_NO_FLUSH && w->zlen))
+				if (zflush_out(w, err))
+					return -1;
+		} while (w->gz.avail_in || (flush == Z_FINISH && zret != Z_STREAM_END) ||
+			 (flush == Z_SYNC_FLUSH && w->gz.avail_out == 0));
+		return 0;
+	}
+}
+
+static int drain(struct ayak_writer *w, struct ayak_err *err)
+{
+	int ret = push(w, w->buf, w->len, ZSTD_e_continue, err);
+
+	w->len = 0;
+	return ret;
+}
+
+static int open_target(struct ayak_writer *w, const char *path, struct ayak_err *err)
+{
+	struct stat st;
+	const char *slash, *base;
+	size_t dirlen;
+	mode_t mask;
+
+	w->path = strdup(path);
+	if (!w->path)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	/* Devices and pipes (/dev/null, a FIFO) are written in place. */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return ayak_err_sys(err, EISDIR, "%s", path);
+		w->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (w->fd < 0)
+			return ayak_err_sys(err, errno, "%s", path);
+		return 0;
+	}
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	w->tmp = malloc(strlen(path) + 16);
+	if (!w->tmp)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	sprintf(w->tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	w->fd = mkostemp(w->tmp, O_CLOEXEC);
+	if (w->fd < 0) {
+		int e = errno;
+
+		free(w->tmp);
+		w->tmp = NULL;
+		return ayak_err_sys(err, e, "%s", path);
+	}
+	mask = umask(0);
+	umask(mask);
+	fchmod(w->fd, 0666 & ~mask);
+	return 0;
+}
+
+struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct ayak_err *err)
+{
+	struct ayak_writer *w = calloc(1, sizeof(*w));
+	int to_stdout = !o->path || !strcmp(o->path, "-");
+
+	if (!w) {
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		return NULL;
+	}
+	w->fd = -1;
+	w->compress = o->compress == AYAK_COMPRESS_AUTO ?
+		      (to_stdout ? AYAK_COMPRESS_NONE : ayak_compress_from_path(o->path)) :
+		      o->compress;
+	if (to_stdout) {
+		if (w->compress != AYAK_COMPRESS_NONE && !o->allow_tty && isatty(1)) {
+			ayak_err_set(err, AYAK_E_USAGE,
+				     "refusing to write compressed data to a terminal");
+			goto fail;
+		}
+		w->fd = 1;
+	} else if (open_target(w, o->path, err))
+		goto fail;
+	w->buf = malloc(WBUF);
+	w->zbuf = malloc(ZSTD_CStreamOutSize());
+	if (!w->buf || !w->zbuf) {
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		goto fail;
+	}
+	if (w->compress == AYAK_COMPRESS_ZSTD) {
+		w->zc = ZSTD_createCCtx();
+		if (!w->zc ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel,
+							o->level ? o->level : 3)) ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1))) {
+			ayak_err_set(err, AYAK_E_USAGE, "zstd: cannot set level %d", o->level);
+			goto fail;
+		}
+		/* Best effort: a libzstd built without threads compresses inline. */
+		if (o->threads > 0)
+			ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, o->threads);
+	} else if (w->compress == AYAK_COMPRESS_GZIP) {
+		int level = o->level ? o->level : 6;
+
+		if (level < 1 || level > 9) {
+			ayak_err_set(err, AYAK_E_USAGE, "gzip level must be 1 to 9, not %d", level);
+			goto fail;
+		}
+		if (deflateInit2(&w->gz, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			ayak_err_set(err, AYAK_E_SYS, "gzip: cannot start deflate");
+			goto fail;
+		}
+		w->gz_live = 1;
+	}
+	return w;
+fail:
+	ayak_writer_abort(w);
+	return NULL;
+}
+
+int ayak_writer_write(struct ayak_writer *w, const void *p, size_t n, struct ayak_err *err)
+{
+	w->bytes += n;
+	if (n <= WBUF - w->len) {
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		return 0;
+	}
+	if (drain(w, err))
+		return -1;
+	if (n >= WBUF / 2)
+		return push(w, p, n, ZSTD_e_continue, err);
+	memcpy(w->buf, p, n);
+	w->len = n;
+	return 0;
+}
+
+int ayak_writer_line(struct ayak_writer *w, const void *p, size_t n, struct ayak_err *err)
+{
+	if (n < WBUF - w->len) {
+		memcpy(w->buf + w->len, p, n);
+		w->buf[w->len + n] = '\n';
+		w->len += n + 1;
+		w->bytes += n + 1;
+		return 0;
+	}
+	if (ayak_writer_write(w, p, n, err))
+		return -1;
+	return ayak_writer_write(w, "\n", 1, err);
+}
+
+int ayak_writer_flush(struct ayak_writer *w, struct ayak_err *err)
+{
+	if (push(w, w->buf, w->len, ZSTD_e_flush, err))
+		return -1;
+	w->len = 0;
+	return 0;
+}
+
+static void release(struct ayak_writer *w)
+{
+	if (w->gz_live)
+		deflateEnd(&w->gz);
+	ZSTD_freeCCtx(w->zc);
+	free(w->buf);
+	free(w->zbuf);
+	free(w->path);
+	free(w->tmp);
+	free(w);
+}
+
+int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err)
+{
+	int fail = push(w, w->buf, w->len, ZSTD_e_end, err);
+
+	w->len = 0;
+	if (!fail && w->tmp && fsync(w->fd))
+		fail = ayak_err_sys(err, errno, "%s", w->path);
+	if (w->fd >= 0 && close(w->fd) && !fail &&
+	    !(errno == EBADF && w->fd == 1 && w->written == 0))
+		fail = ayak_err_sys(err, errno, "write error%s%s",
+				    w->path ? " on " : "", w->path ? w->path : "");
+	w->fd = -1;
+	if (w->tmp) {
+		if (!fail && rename(w->tmp, w->path))
+			fail = ayak_err_sys(err, errno, "%s", w->path);
+		if (fail)
+			unlink(w->tmp);
+	}
+	release(w);
+	return fail ? -1 : 0;
+}
+
+void ayak_writer_abort(struct ayak_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd > 1)
+		close(w->fd);
+	if (w->tmp)
+		unlink(w->tmp);
+	release(w);
+}
+
+uint64_t ayak_writer_bytes(const struct ayak_writer *w)
+{
+	return w->bytes;
+}
