@@ -81,11 +81,10 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 static int check_record(struct cli *c, struct ayak_record *rec,
 			const struct ayak_line *line)
 {
-	struct ayak_err err;
 	const struct ayak_field *f;
 
-	if (ayak_record_parse(rec, line->data, line->len, 0, &err)) {
-		cli_bad_record(c, line, "malformed record: %s", err.msg);
+	if (ayak_record_parse(rec, line->data, line->len, 0, &c->err)) {
+		cli_bad_record(c, line, "malformed record: %s", c->err.msg);
 		return 0;
 	}
 	f = ayak_record_get(rec, c->field, c->field_len);
@@ -106,7 +105,7 @@ int main(int argc, char **argv)
 	struct ayak_record rec;
 	struct ayak_line line;
 	struct splitter split = { 0 };
-	uint64_t head = 0, count_bytes = 0;
+	uint64_t head = UINT64_MAX, count_bytes = 0;
 	int validate = 0, count = 0, opt;
 
 	cli_init(&c, "ayak-cat", usage);
@@ -116,8 +115,8 @@ int main(int argc, char **argv)
 			validate = 1;
 			break;
 		case OPT_HEAD:
-			if (ayak_parse_u64(optarg, &head) || !head)
-				cli_usage_error(&c, "--head wants a positive number, not '%s'", optarg);
+			if (ayak_parse_u64(optarg, &head))
+				cli_usage_error(&c, "--head wants a whole number, not '%s'", optarg);
 			break;
 		case OPT_COUNT:
 			count = 1;
@@ -145,7 +144,7 @@ int main(int argc, char **argv)
 	}
 	cli_open(&c, argc - optind, argv + optind);
 	ayak_record_init(&rec);
-	while (cli_next(&c, &line)) {
+	while (c.stats.records_out < head && cli_next(&c, &line)) {
 		if (ayak_line_is_blank(line.data, line.len)) {
 			c.stats.records_in--;	/* not a record */
 			continue;
@@ -159,8 +158,6 @@ int main(int argc, char **argv)
 			split_write(&c, &split, line.data, line.len);
 		else
 			cli_emit(&c, line.data, line.len);
-		if (head && c.stats.records_out == head)
-			break;
 	}
 	if (count) {
 		char buf[96];
