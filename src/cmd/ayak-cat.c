@@ -84,16 +84,16 @@ static int check_record(struct cli *c, struct ayak_record *rec,
 	const struct ayak_field *f;
 
 	if (ayak_record_parse(rec, line->data, line->len, 0, &c->err)) {
-		cli_bad_record(c, line, "malformed record: %s", c->err.msg);
+		cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
 		return 0;
 	}
 	f = ayak_record_get(rec, c->field, c->field_len);
 	if (!f) {
-		cli_bad_record(c, line, "missing field \"%s\"", c->field);
+		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
 		return 0;
 	}
 	if (f->type != AYAK_JSON_STRING) {
-		cli_bad_record(c, line, "field \"%s\" is not a string", c->field);
+		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
 		return 0;
 	}
 	return 1;

@@ -62,6 +62,7 @@ void cli_init(struct cli *c, const char *prog, const char *usage)
 	c->compress = AYAK_COMPRESS_AUTO;
 	c->field = "text";
 	c->field_len = 4;
+	c->max_errors = UINT64_MAX;
 	ayak_stats_init(&c->stats);
 	c->t0 = ayak_now();
 }
@@ -266,7 +267,7 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
 
 void cli_open(struct cli *c, int nfiles, char **files)
 {
-	if (c->max_errors && !c->skip_errors)
+	if (c->max_errors != UINT64_MAX && !c->skip_errors)
 		cli_usage_error(c, "--max-errors goes with --on-error skip");
 	if (c->rejects_path && c->output && !strcmp(c->rejects_path, c->output))
 		cli_usage_error(c, "--rejects and --output name the same file");
@@ -346,17 +347,20 @@ static void write_reject(struct cli *c, const struct ayak_line *line, const char
 	cli_write(c, c->rejects, b->data, b->len);
 }
 
-void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *fmt, ...)
+void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *prefix,
+		    const char *fmt, ...)
 {
 	struct ayak_err e;
+	size_t skip = strlen(prefix);
 	va_list ap;
 
 	ayak_err_clear(&e);
 	e.code = AYAK_E_DATA;
 	e.file = line->file;
 	e.line = line->lineno;
+	snprintf(e.msg, sizeof(e.msg), "%s", prefix);
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	vsnprintf(e.msg + skip, sizeof(e.msg) - skip, fmt, ap);
 	va_end(ap);
 	if (!c->skip_errors)
 		cli_die(c, &e);
@@ -365,8 +369,8 @@ void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *fmt
 	if (c->stats.errors <= REPORT_FIRST && !c->quiet)
 		print_err(c, &e);
 	if (c->rejects)
-		write_reject(c, line, e.msg);
-	if (c->max_errors && c->stats.errors > c->max_errors) {
+		write_reject(c, line, e.msg + skip);
+	if (c->stats.errors > c->max_errors) {
 		ayak_err_set(&e, AYAK_E_DATA, "too many malformed records (more than %llu)",
 			     (unsigned long long)c->max_errors);
 		e.file = NULL;

@@ -30,7 +30,7 @@ struct cli {
 	const char *field;
 	size_t field_len;
 	int skip_errors;		/* --on-error skip */
-	uint64_t max_errors;		/* 0: no limit */
+	uint64_t max_errors;		/* UINT64_MAX: no limit */
 	const char *rejects_path;
 	int progress;
 	int no_output;			/* the program writes no records (--split) */
@@ -66,10 +66,12 @@ void cli_emit(struct cli *c, const char *p, size_t n);
 void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);
 /*
  * A malformed record: with --on-error fail, report and exit 1; with skip,
- * count it, report the first few, and write it to --rejects.
+ * count it, report the first few, and write it to --rejects.  The message
+ * is printed after prefix (say "malformed record: "); --rejects keeps it
+ * without.
  */
-void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *prefix,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Close outputs, write --stats, print the skip summary.  Returns the exit status. */
 int cli_finish(struct cli *c);
 

@@ -206,6 +206,22 @@ static const unsigned char *scan_string(struct scan *sc, const unsigned char *p,
 	}
 }
 
+/*
+ * Append U+FFFD for the ill-formed bytes at *pp (as ayak_utf8_repair
+ * groups them) and move *pp past them.
+ */
+static int replace_ill_formed(const unsigned char **pp, const unsigned char *end,
+			      struct ayak_buf *out, size_t *nrepl)
+{
+	const unsigned char *bad = *pp, *p = bad;
+	uint32_t cp;
+
+	while (p < end && *p >= 0x80 && !ayak_utf8_decode(p, end, &cp))
+		p++;
+	*pp = p;
+	return ayak_utf8_repair((const char *)bad, (size_t)(p - bad), out, nrepl);
+}
+
 static inline int is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -559,11 +575,7 @@ int ayak_json_decode_string(const char *str, size_t len, struct ayak_buf *out,
 			k = ayak_utf8_encode(cp, utf8);
 		} else if (*p >= 0x80) {
 			/* Ill-formed UTF-8 (the record was parsed leniently). */
-			const unsigned char *bad = p;
-
-			while (p < end && *p >= 0x80 && !ayak_utf8_decode(p, end, &cp))
-				p++;
-			if (ayak_utf8_repair((const char *)bad, (size_t)(p - bad), out, nrepl))
+			if (replace_ill_formed(&p, end, out, nrepl))
 				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 			continue;
 		} else {
@@ -596,9 +608,8 @@ int ayak_json_encode_string(struct ayak_buf *out, const char *s, size_t n)
 		if (p >= end)
 			break;
 		if (*p >= 0x80) {
-			if (ayak_buf_add(out, "\xEF\xBF\xBD", 3))
+			if (replace_ill_formed(&p, end, out, NULL))
 				return -1;
-			p++;
 			continue;
 		}
 		{
@@ -685,7 +696,9 @@ int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 		size_t gap_end = f->key - 1;
 
 		for (j = 0; j < nedits; j++)
-			if (target[j] == (ssize_t)i)
+			if (target[j] == (ssize_t)i ||
+			    (!edits[j].value && target[j] >= 0 &&
+			     key_equals(r, f, edits[j].key, edits[j].key_len)))
 				e = &edits[j];
 		if (e && !e->value) {
 			pos = f->val + f->val_len;

@@ -97,8 +97,10 @@ int ayak_json_validate(const char *text, size_t len, unsigned flags,
 /*
  * A change to a record: set key to value, where value is JSON text
  * (for example a string made with ayak_json_encode_string), or remove the
- * key when value is NULL.  A key already present keeps its place; a new key
- * is added at the end of the object, in the order of the edits.
+ * key when value is NULL.  A key already present keeps its place (when it
+ * repeats, the last copy, the one that counts, is set; removal removes
+ * every copy); a new key is added at the end of the object, in the order
+ * of the edits.
  */
 struct ayak_edit {
 	const char *key;

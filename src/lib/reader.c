@@ -200,7 +200,8 @@ static int start_decoder(struct ayak_reader *r)
 		break;
 	case AYAK_FMT_XZ:
 		r->xz = xz_init;
-		if (lzma_stream_decoder(&r->xz, UINT64_MAX, 0) != LZMA_OK)
+		/* liblzma itself reads concatenated streams and their padding. */
+		if (lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
 			return -1;
 		break;
 	case AYAK_FMT_BZIP2:
@@ -246,7 +247,9 @@ static const char *decode_step(struct ayak_reader *r, char *dst, size_t n,
 		r->xz.avail_in = avail;
 		r->xz.next_out = (uint8_t *)dst;
 		r->xz.avail_out = out_cap;
-		ret = lzma_code(&r->xz, LZMA_RUN);
+		ret = lzma_code(&r->xz, r->raw_eof && !avail ? LZMA_FINISH : LZMA_RUN);
+		if (ret == LZMA_BUF_ERROR && r->raw_eof && !avail)
+			return "truncated";
 		if (ret != LZMA_OK && ret != LZMA_STREAM_END && ret != LZMA_BUF_ERROR)
 			return ret == LZMA_FORMAT_ERROR ? "not xz" :
 			       ret == LZMA_MEM_ERROR ? "out of memory" : "bad data";
@@ -288,15 +291,17 @@ static ssize_t decode(struct ayak_reader *r, char *dst, size_t n, struct ayak_er
 
 	for (;;) {
 		if (r->raw_pos == r->raw_len) {
-			if (r->raw_eof) {
-				if (r->in_member)
-					return input_error(r, err, AYAK_E_DATA,
-							   "truncated %s input", name);
-				return 0;
+			if (!r->raw_eof) {
+				if (raw_fill(r, err))
+					return -1;
+				continue;
 			}
-			if (raw_fill(r, err))
-				return -1;
-			continue;
+			if (!r->in_member)
+				return 0;
+			/* xz reads across streams and ends only when told the input has. */
+			if (r->fmt != AYAK_FMT_XZ)
+				return input_error(r, err, AYAK_E_DATA,
+						   "truncated %s input", name);
 		}
 		if (!r->in_member) {
 			if (r->raw[r->raw_pos] != first_byte[r->fmt])
@@ -307,6 +312,8 @@ static ssize_t decode(struct ayak_reader *r, char *dst, size_t n, struct ayak_er
 			r->in_member = 1;
 		}
 		why = decode_step(r, dst, n, &produced, &end);
+		if (why && !strcmp(why, "truncated"))
+			return input_error(r, err, AYAK_E_DATA, "truncated %s input", name);
 		if (why) {
 			ayak_err_set(err, AYAK_E_DATA, "corrupt %s input: %s", name, why);
 			if (err) {

@@ -100,12 +100,15 @@ static size_t len, cap;
 static void
 put(const char *s, size_t n)
 {
+	char *p;
+
 	if (len + n > cap) {
 		cap = (len + n) * 2;
-		if ((buf = realloc(buf, cap)) == NULL) {
+		if ((p = realloc(buf, cap)) == NULL) {
 			perror("gen-jsonl");
 			exit(3);
 		}
+		buf = p;
 	}
 	memcpy(buf + len, s, n);
 	len += n;

@@ -236,6 +236,19 @@ test_expect_success '-o into a directory leaves no temporary file behind' '
 	test_cmp expect list
 '
 
+test_expect_success '-o naming the input file: the input is read whole, then replaced' '
+	cp a self.jsonl &&
+	ayak-cat -o self.jsonl self.jsonl b &&
+	cat a b >expect &&
+	test_cmp expect self.jsonl
+'
+
+test_expect_success '--progress prints nothing when stderr is not a terminal' '
+	ayak-cat --progress in.jsonl >out 2>err &&
+	test_cmp_bin in.jsonl out &&
+	test_must_be_empty err
+'
+
 test_expect_success 'the same file twice on the command line' '
 	ayak-cat a a >out &&
 	cat a a >expect &&
