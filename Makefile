@@ -109,3 +109,4 @@ clean:
 FORCE:
 .PHONY: all check bench lint demo install clean fuzz FORCE
 .DELETE_ON_ERROR:
+.SECONDARY:

@@ -84,6 +84,12 @@ test_have_prereq () {
 	return 0
 }
 
+# Evaluate a test body in a function of its own, so that `return 1` in a
+# body (as in `for ...; do ... || return 1; done`) ends the body only.
+test_eval_ () {
+	eval "$1"
+}
+
 # test_expect_success [PREREQ] 'description' 'commands'
 test_expect_success () {
 	local prereq=
@@ -92,7 +98,7 @@ test_expect_success () {
 		shift
 	fi
 	test $# = 2 || {
-		echo "Bail out! bug in the test script: test_expect_success needs 2 or 3 arguments" 
+		echo "Bail out! bug in the test script: test_expect_success needs 2 or 3 arguments"
 		exit 1
 	}
 	test_count=$((test_count + 1))
@@ -101,7 +107,7 @@ test_expect_success () {
 		return 0
 	fi
 	cd "$TRASH_DIRECTORY" || exit 1
-	eval "$2" >"$test_log" 2>&1 </dev/null
+	test_eval_ "$2" >"$test_log" 2>&1 </dev/null
 	local ret=$?
 	cd "$TRASH_DIRECTORY" || exit 1
 	if test $ret = 0; then

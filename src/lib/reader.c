@@ -50,6 +50,7 @@ struct ayak_reader {
 	bz_stream bz;
 	int live;			/* a decoder is initialised */
 	int in_member;			/* inside a gzip member or xz/bzip2 stream */
+	int gz_padding;			/* zero bytes seen after a gzip member */
 
 	char *buf;			/* decompressed bytes */
 	size_t cap, start, end, scan;
@@ -149,6 +150,7 @@ static int open_next(struct ayak_reader *r, struct ayak_err *err)
 	r->raw_pos = r->raw_len = 0;
 	r->raw_eof = 0;
 	r->zstd_pending = 0;
+	r->gz_padding = 0;
 	if (strcmp(path, "-")) {
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (r->fd < 0) {
@@ -304,7 +306,14 @@ static ssize_t decode(struct ayak_reader *r, char *dst, size_t n, struct ayak_er
 						   "truncated %s input", name);
 		}
 		if (!r->in_member) {
-			if (r->raw[r->raw_pos] != first_byte[r->fmt])
+			/* Zero padding after the last member, as gzip -d tolerates. */
+			if (r->raw[r->raw_pos] == 0 && r->fmt == AYAK_FMT_GZIP) {
+				while (r->raw_pos < r->raw_len && r->raw[r->raw_pos] == 0)
+					r->raw_pos++;
+				r->gz_padding = 1;
+				continue;
+			}
+			if (r->raw[r->raw_pos] != first_byte[r->fmt] || r->gz_padding)
 				return input_error(r, err, AYAK_E_DATA,
 						   "corrupt %s input: garbage after the end", name);
 			if (start_decoder(r))

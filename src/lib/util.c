@@ -133,27 +133,36 @@ int ayak_parse_u64(const char *s, uint64_t *out)
 
 int ayak_parse_size(const char *s, uint64_t *out)
 {
-	char *end;
+	const char *p = s;
 	double v, mult = 1;
+	int frac = 0;
 
-	if (!s || !((*s >= '0' && *s <= '9') || *s == '.'))
+	/* Digits, an optional fraction, an optional K/M/G/T and B: no hex, no exponent. */
+	if (!s || !(*p >= '0' && *p <= '9'))
 		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': mult = 1024.0; end++; break;
-	case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
-	case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
-	case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		frac = 1;
+		if (!(p[1] >= '0' && p[1] <= '9'))
+			return -1;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
 	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end)
+	v = strtod(s, NULL);
+	switch (*p) {
+	case 'k': case 'K': mult = 1024.0; p++; break;
+	case 'm': case 'M': mult = 1024.0 * 1024; p++; break;
+	case 'g': case 'G': mult = 1024.0 * 1024 * 1024; p++; break;
+	case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; p++; break;
+	}
+	if (*p == 'B' || *p == 'b')
+		p++;
+	/* "1.5" bytes has no meaning; "1.5M" does. */
+	if (*p || (frac && mult == 1))
 		return -1;
 	v *= mult;
-	if (v < 0 || v >= 18446744073709551615.0)
+	if (v >= 18446744073709551615.0)
 		return -1;
 	*out = (uint64_t)v;
 	return 0;

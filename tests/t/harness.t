@@ -79,6 +79,15 @@ test_expect_success HAVE,MISSING \"skipped too\" \"false\"
 	test_cmp expect prereq.out
 '
 
+test_expect_success 'return 1 in a body fails that test only' '
+	test_must_fail run_sub ret "
+test_expect_success \"loop\" \"for i in 1 2; do test \\\$i = 1 || return 1; done\"
+test_expect_success \"next\" \"true\"
+" &&
+	printf "not ok 1 - loop\nok 2 - next\n1..2\n" >expect &&
+	test_cmp expect ret.out
+'
+
 test_expect_success 'test_cmp shows a diff and fails on a difference' '
 	echo a >one && echo b >two &&
 	test_must_fail test_cmp one two 2>diff.err &&
