@@ -81,7 +81,15 @@ fuzz: $(FUZZ_BIN)
 check: all $(UNIT_BIN) $(REPLAY_BIN)
 	prove -j2 tests/t/*.t
 
-bench: all
+# JSON scanner benchmark for tests/bench/run (which builds it itself if missing);
+# jansson must come before json-c on the link line: both export json_object_get.
+BENCH_PKGS := jansson json-c
+$(B)/bench/bench-json: tests/bench/bench-json.c $(B)/libayak.a $(HEADERS) $(B)/flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(BENCH_PKGS)) $(ALL_LDFLAGS) -o $@ $< \
+		$(B)/libayak.a $(shell pkg-config --libs $(BENCH_PKGS)) $(PKG_LIBS)
+
+bench: all $(if $(shell pkg-config --exists $(BENCH_PKGS) && echo y),$(B)/bench/bench-json)
 	tests/bench/run
 
 lint:

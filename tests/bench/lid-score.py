@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Score language-ID predictions against ayak-lid's development set.
+
+  lid-score.py [--name NAME] [--labels all|msa] [--per-source] GOLD.jsonl PRED
+
+GOLD is dev-doc.jsonl or dev-sent.jsonl from lid-data.py ({"text","label","src"}).
+PRED has one prediction per line of GOLD, in order: either a JSON record with a
+"lang" field (ayak-lid's output) or a bare label (other systems' output; labels
+that the system cannot produce are "-").
+
+Prints per-label precision, recall and F1 (--labels msa: only the Malayic
+labels, zsm, ind and their neighbours, plus eng), the zsm/ind confusion overall
+and by length band (characters: <50, 50-100, 100-200, >200), and a one-line
+summary "SUMMARY name set zsmF1 indF1 zsmF1>200 indF1>200 zsm/ind-accuracy".
+Only the Python standard library is used.
+"""
+import argparse, collections, json, sys
+
+BANDS = [('<50', 0, 50), ('50-100', 50, 100), ('100-200', 100, 200), ('>200', 200, 1 << 60)]
+MSA = ['zsm_Latn', 'ind_Latn', 'jav_Latn', 'sun_Latn', 'min_Latn', 'bjn_Latn', 'ace_Latn',
+       'ban_Latn', 'bbc_Latn', 'bug_Latn', 'mad_Latn', 'nij_Latn', 'eng_Latn', 'zsm_Arab']
+
+
+def band_of(n):
+    for name, lo, hi in BANDS:
+        if lo <= n < hi:
+            return name
+
+
+def prf(tp, fp, fn):
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('gold')
+    ap.add_argument('pred')
+    ap.add_argument('--name', default='system')
+    ap.add_argument('--set', default='dev')
+    ap.add_argument('--labels', default='all', choices=['all', 'msa', 'none'])
+    ap.add_argument('--per-source', action='store_true')
+    ap.add_argument('--supported', help='comma-separated labels the system can produce; '
+                    'other gold labels are left out of its scores')
+    a = ap.parse_args()
+    gold = [json.loads(l) for l in open(a.gold, encoding='utf-8')]
+    pred = []
+    with open(a.pred, encoding='utf-8') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if line.startswith('{'):
+                pred.append(json.loads(line).get('lang', '-'))
+            else:
+                pred.append(line.strip() or '-')
+    if len(pred) != len(gold):
+        sys.exit('lid-score: %s has %d predictions for %d texts' % (a.pred, len(pred), len(gold)))
+    sup = set(a.supported.split(',')) if a.supported else None
+    tp, fp, fn = collections.Counter(), collections.Counter(), collections.Counter()
+    conf = collections.defaultdict(collections.Counter)  # band -> (gold,pred) counts
+    per_src = collections.defaultdict(lambda: [0, 0])
+    pairs = collections.defaultdict(collections.Counter)
+    n = right = 0
+    for g, p in zip(gold, pred):
+        gl = g['label']
+        if sup is not None and gl not in sup:
+            continue
+        n += 1
+        right += gl == p
+        if gl == p:
+            tp[gl] += 1
+        else:
+            fn[gl] += 1
+            fp[p] += 1
+            pairs[gl][p] += 1
+        per_src[g['src']][0] += 1
+        per_src[g['src']][1] += gl == p
+        if gl in ('zsm_Latn', 'ind_Latn'):
+            b = band_of(len(g['text']))
+            for bb in (b, 'all'):
+                conf[bb][gl, p] += 1
+    print('%s on %s: %d texts, accuracy %.4f' % (a.name, a.set, n, right / n if n else 0))
+    labels = sorted(set(tp) | set(fn))
+    if a.labels != 'none':
+        print('  %-10s %6s %6s %6s %6s  %s' % ('label', 'P', 'R', 'F1', 'n', 'most confused with'))
+        for l in labels:
+            if a.labels == 'msa' and l not in MSA:
+                continue
+            p, r, f = prf(tp[l], fp[l], fn[l])
+            conf_with = ', '.join('%s %d' % (k, v) for k, v in pairs[l].most_common(3))
+            print('  %-10s %6.4f %6.4f %6.4f %6d  %s' % (l, p, r, f, tp[l] + fn[l], conf_with))
+        if a.labels == 'msa':
+            others = [l for l in labels if l not in MSA]
+            if others:
+                mf = sum(prf(tp[l], fp[l], fn[l])[2] for l in others) / len(others)
+                print('  (%d other labels, mean F1 %.4f)' % (len(others), mf))
+    print('  zsm/ind confusion (rows: true label; columns: predicted zsm, ind, other):')
+    print('  %-8s %-9s %7s %7s %7s   %-7s %-7s %-7s' % ('band', 'true', 'zsm', 'ind', 'other',
+                                                     'zsm-F1', 'ind-F1', 'acc'))
+    summary = {}
+    for bname in ['all'] + [b[0] for b in BANDS]:
+        c = conf[bname]
+        if not c:
+            continue
+        row = {}
+        for gl in ('zsm_Latn', 'ind_Latn'):
+            z = c[gl, 'zsm_Latn']
+            i = c[gl, 'ind_Latn']
+            o = sum(v for (g2, p2), v in c.items() if g2 == gl) - z - i
+            row[gl] = (z, i, o)
+        # F1 within the zsm+ind texts of this band (false positives from other
+        # labels are counted in the per-label table above, not here)
+        zt, zf_i, zo = row['zsm_Latn']
+        iz, it, io = row['ind_Latn']
+        fz = prf(zt, iz, zf_i + zo)[2]
+        fi = prf(it, zf_i, iz + io)[2]
+        tot = zt + zf_i + zo + iz + it + io
+        acc = (zt + it) / tot if tot else 0
+        summary[bname] = (fz, fi, acc)
+        for k, gl in enumerate(('zsm_Latn', 'ind_Latn')):
+            z, i, o = row[gl]
+            if k == 0:
+                print('  %-8s %-9s %7d %7d %7d   %.4f  %.4f  %.4f' % (bname, gl, z, i, o, fz, fi, acc))
+            else:
+                print('  %-8s %-9s %7d %7d %7d' % ('', gl, z, i, o))
+    if a.per_source:
+        print('  accuracy by source:')
+        for s in sorted(per_src):
+            t, r = per_src[s]
+            print('    %-62s %6d %.4f' % (s, t, r / t))
+    # whole-set F1 of zsm and ind (all false positives included)
+    fz = prf(tp['zsm_Latn'], fp['zsm_Latn'], fn['zsm_Latn'])[2]
+    fi = prf(tp['ind_Latn'], fp['ind_Latn'], fn['ind_Latn'])[2]
+    big = summary.get('>200', (0, 0, 0))
+    print('SUMMARY %s %s zsmF1=%.4f indF1=%.4f zsmF1>200=%.4f indF1>200=%.4f zsm/ind-acc=%.4f acc=%.4f' % (
+        a.name, a.set, fz, fi, big[0], big[1], summary.get('all', (0, 0, 0))[2], right / n if n else 0))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Build lexicons/norm/slang.tsv, ayak-norm's slang table (--expand-slang).
+
+    tests/bench/norm-build-slang.py ../shared/data/malaya > lexicons/norm/slang.tsv
+
+A maintainer's tool, kept for the record of how the table was made; the
+table itself is what ayak-norm reads.  Sources:
+
+  - malaya's rules_normalizer and rules_compound_normalizer (mesolitica/malaya,
+    malaya/text/rules.py, commit ddbfe3ba6e2e, MIT), as ../shared/data/malaya/*.tsv;
+  - malaya's Malay word lists (same repository) to tell standard words;
+  - /usr/share/dict/american-english (Debian's wamerican) to tell English words;
+  - ayak's own review: the KEEP, DROP, FIX, INFORMAL and OWN tables below.
+
+Review policy (what the table is for: spelling, not translation or register):
+  - an entry whose form is an English word is dropped (that is translation:
+    family -> keluarga), unless KEEP says it is Malay slang first (la, ape);
+  - an entry whose form is a standard Malay word is dropped (pala is nutmeg,
+    babi is a pig, minta and segan are fine as they are), unless KEEP says so;
+  - forms with digits, quotes or dots are dropped (reduplication has its own rule);
+  - targets are checked against the word lists; unknown targets are dropped
+    unless FIX gives a standard spelling (dimana -> di mana);
+  - names, acronyms and months are dropped (kl, ph, fb, rm, friday);
+  - colloquial words that are standard in speech (tak, nak, je, dah, tu, ni,
+    kat, tapi) get an informal column: --keep-informal keeps them, and their
+    short forms map to them (x -> tak, nk -> nak);
+  - short, ambiguous forms get a context: "mid" (only between two words of
+    letters: x, n, g), "nonum" (not next to a number: kg, g, mg, hr, pg).
+"""
+import os
+import re
+import sys
+
+VERSION = '2026.11.0'
+
+# Forms that are English or Malay dictionary words but are slang first in Malay text.
+KEEP = set('''
+la le ape bile cane cite cube dpt kite lg mn mst pd sgt wt x ye gi stu nape napa cpa
+jela jelah apahal gitu gini plak lak adoi bawak bole jek kalo kalu kearah kecik kesah kuar
+mengembirakan mintak nati otek rege rosok sorang taik takat udah karna ngga pingin keliatan
+megang nangis sanggat sperti bulet kepingin nunggu taun temen ampe kate seluru kancang
+nambah serem emang kebayang niru deket pinter kenceng nampar bales suda krus rapih udeh
+belom diem tiber awl sapa g kg mg hr n
+'''.split())
+
+# Entries to drop although they pass the filters (wrong, ambiguous or not spelling).
+DROP = set('''
+lu hg pale pala laki kau bang babi berdisiplin bini depa hampa gerenti hawau lahabau hotak
+kang min mood mu ofis sado sakai tanggungjawab wat liat bangat bet ucul fikiran berfikir
+benet ndak yak nyaru gada bingit sendeng ulan diksi uda ngekek nyatakan indo alak samara bres
+rempong sdri naksir mendam amen nusuk helo cewe seh kana ayuk soga hub canti naka rana justeru
+ketara alu janka konsul minta istiqamah bolang apus dedek keknya cogan kha nyah kelus kelaluan
+kepoh ngambek capa cobak nyolong gerek segan anjir melepek awek tulah pasai pasal ganu pakwe
+makwe sohor ana kilo friday sunday sun tang ur ts k ty de dee da d p ko kt ckp bnda taw
+ngomong ngobrol kasi bg tk dh msg skit jd bz cm cr dn dy gk ka kk kn ak aq hu sam
+fb ig kl bn ph yb rm mr tq at be by go i if or so to up
+'''.split())
+
+# Our own entries (form, standard, informal or "", context).
+OWN = [
+    ('sy', 'saya', '', ''), ('msk', 'masuk', '', ''), ('mkn', 'makan', '', ''),
+    ('mnm', 'minum', '', ''), ('smpi', 'sampai', '', ''), ('lpas', 'lepas', '', ''),
+    ('ptg', 'petang', '', ''), ('mlm', 'malam', '', ''), ('mggu', 'minggu', '', ''),
+    ('kwn', 'kawan', '', ''), ('krj', 'kerja', '', ''), ('sume', 'semua', '', ''),
+    ('sbnrnya', 'sebenarnya', '', ''), ('tlong', 'tolong', '', ''), ('btl', 'betul', '', ''),
+    ('betol', 'betul', '', ''), ('knape', 'kenapa', '', ''), ('sape', 'siapa', '', ''),
+    ('mane', 'mana', '', ''), ('xleh', 'tidak boleh', 'tak boleh', ''),
+    ('xboleh', 'tidak boleh', 'tak boleh', ''), ('xtau', 'tidak tahu', 'tak tahu', ''),
+    ('tatau', 'tidak tahu', 'tak tahu', ''), ('xnak', 'tidak mahu', 'tak nak', ''),
+    ('dpn', 'depan', '', ''), ('blkg', 'belakang', '', ''), ('tdo', 'tidur', '', ''),
+    ('tido', 'tidur', '', ''), ('mkan', 'makan', '', ''), ('jmpa', 'jumpa', '', ''),
+    ('jumpe', 'jumpa', '', ''), ('slps', 'selepas', '', ''), ('stgh', 'setengah', '', ''),
+    ('bende', 'benda', '', ''), ('bnde', 'benda', '', ''), ('pompuan', 'perempuan', '', ''),
+    ('pmpuan', 'perempuan', '', ''), ('dorang', 'mereka', '', ''), ('kna', 'kena', '', ''),
+    ('lom', 'belum', '', ''), ('blum', 'belum', '', ''), ('blk', 'balik', '', ''),
+    ('ckp', 'cakap', '', ''), ('bnda', 'benda', '', ''), ('jd', 'jadi', '', ''),
+    ('tk', 'tidak', 'tak', ''), ('dh', 'sudah', 'dah', ''), ('nk', 'hendak', 'nak', ''),
+    ('x', 'tidak', 'tak', 'mid'), ('xde', 'tiada', 'takde', ''), ('xda', 'tiada', 'takde', ''),
+    ('xpe', 'tidak mengapa', 'takpe', ''), ('takde', 'tiada', '=', ''),
+    ('takpe', 'tidak mengapa', '=', ''), ('jer', 'sahaja', 'je', ''), ('jek', 'sahaja', 'je', ''),
+    ('jew', 'sahaja', 'je', ''), ('ja', 'sahaja', 'je', 'mid'), ('dgn', 'dengan', '', ''),
+    ('yg', 'yang', '', ''), ('utk', 'untuk', '', ''), ('sbb', 'sebab', '', ''),
+    ('pg', 'pergi', '', 'nonum'), ('g', 'pergi', '', 'mid,nonum'), ('n', 'dan', '', 'mid'),
+    ('mg', 'memang', '', 'nonum'), ('hr', 'hari', '', 'nonum'), ('kg', 'kampung', '', 'nonum'),
+    ('dak2', 'budak-budak', '', ''), ('msg2', 'masing-masing', '', ''),
+    ('kt2', 'kata-kata', '', ''), ('gr2', 'gara-gara', '', ''), ('gra2', 'gara-gara', '', ''),
+    ('ber2', 'berdua', '', ''), ('22nya', 'dua-duanya', '', ''), ('ank', 'anak', '', ''),
+    ('kdg', 'kadang', '', ''), ('sdkit', 'sedikit', '', ''), ('bnr', 'benar', '', ''),
+    ('bner', 'benar', '', ''), ('brg', 'barang', '', ''), ('lgkah', 'langkah', '', ''),
+]
+
+# Colloquial words: the standard form, kept by --keep-informal.
+INFORMAL = [
+    ('tak', 'tidak'), ('nak', 'hendak'), ('je', 'sahaja'), ('dah', 'sudah'), ('tu', 'itu'),
+    ('ni', 'ini'), ('kat', 'di'), ('tapi', 'tetapi'), ('takkan', 'tidak akan'),
+    ('tak nak', 'tidak mahu'), ('tak pe', 'tidak mengapa'), ('tak ada', 'tidak ada'),
+]
+
+# Standard spellings for malaya's targets.
+FIX = {
+    'dimana': 'di mana', 'kemana': 'ke mana', 'disini': 'di sini', 'disana': 'di sana',
+    'disitu': 'di situ', 'kesini': 'ke sini', 'kesitu': 'ke situ', 'darimana': 'dari mana',
+    'kedepan': 'ke depan', 'dibelakang': 'di belakang', 'takan': 'tak akan', 'tak': 'tak',
+    'insyallah': 'insya-Allah', 'astagfirullah': 'astaghfirullah',
+}
+
+
+def words(path):
+    with open(path, encoding='utf-8') as f:
+        return set(w.strip().lower() for w in f if w.strip())
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else '../shared/data/malaya'
+    malay = set()
+    for f in ('kamus_dewan_words.txt', 'dbp_words.txt', 'malay_words.txt',
+              'cambridge_malay_words.txt'):
+        malay |= words(os.path.join(src, f))
+    eng = words('/usr/share/dict/american-english')
+    rules = {}
+    with open(os.path.join(src, 'rules_normalizer.tsv'), encoding='utf-8') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if '\t' in line:
+                k, v = line.split('\t', 1)
+                rules[k] = v		# later keys overwrite, as in malaya's dict
+    out = {}
+    dropped = {'nonletter': 0, 'english': 0, 'standard': 0, 'target': 0, 'review': 0}
+    for k, v in rules.items():
+        v = re.sub(r'\s*-\s*', '-', v.strip()).lower()
+        if not v or not re.fullmatch(r'[a-z]+', k) or k == v:
+            dropped['nonletter'] += 1
+            continue
+        if k in DROP:
+            dropped['review'] += 1
+            continue
+        if k not in KEEP and k in eng and k not in malay:
+            dropped['english'] += 1
+            continue
+        if k not in KEEP and k in malay:
+            dropped['standard'] += 1
+            continue
+        ws = []
+        ok = True
+        for w in v.split():
+            w = FIX.get(w, w)
+            if not all(p in malay or p in ('lah', 'kah', 'tak') for p in w.lower().split()):
+                ok = False
+            ws.append(w)
+        v = ' '.join(ws)
+        if not ok:
+            dropped['target'] += 1
+            continue
+        out[k] = (v, '', '', 'malaya')
+    for k, v, inf, ctx in OWN:
+        out[k] = (v, inf, ctx, 'ayak')
+    for k, v in INFORMAL:
+        out[k] = (v, '=', '', 'ayak')
+    # Chains (x -> tak -> tidak) are resolved by ayak-norm when it loads the table.
+    print('# ayak-norm slang table: short forms and social-media spellings -> standard Malay')
+    print('# version: %s' % VERSION)
+    print('# source: mesolitica/malaya, malaya/text/rules.py (rules_normalizer,')
+    print('#   rules_compound_normalizer), commit ddbfe3ba6e2e, reviewed for ayak: %d of'
+          % sum(1 for e in out.values() if e[3] == 'malaya'))
+    print('#   its %d entries kept (dropped: %d English words, %d standard Malay words,'
+          % (len(rules), dropped['english'], dropped['standard']))
+    print('#   %d forms with digits or quotes, %d with unknown targets, %d by review);'
+          % (dropped['nonletter'], dropped['target'], dropped['review']))
+    print('#   %d entries of our own (origin "ayak"); made by tests/bench/norm-build-slang.py'
+          % sum(1 for e in out.values() if e[3] == 'ayak'))
+    print('# license: malaya entries MIT (Copyright (c) 2018 Husein Zolkepli);')
+    print('#   ayak\'s entries and review: same as ayak')
+    print('# format: FORM<TAB>STANDARD<TAB>INFORMAL<TAB>CONTEXT<TAB>ORIGIN')
+    print('#   FORM      lower case, one word or two (tak nak)')
+    print('#   STANDARD  what --expand-slang writes')
+    print('#   INFORMAL  what it writes with --keep-informal: empty = STANDARD, "=" = FORM')
+    print('#   CONTEXT   mid: only between two words of two letters or more;')
+    print('#             nonum: not next to a number')
+    print('#   ORIGIN    malaya or ayak')
+    for k in sorted(out):
+        v, inf, ctx, origin = out[k]
+        print('%s\t%s\t%s\t%s\t%s' % (k, v, inf, ctx, origin))
+
+
+if __name__ == '__main__':
+    main()
