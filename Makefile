@@ -58,6 +58,10 @@ bin/ayak-%: $(B)/cmd/ayak-%.o $(B)/cmd/cli.o $(B)/libayak.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# Only ayak-fetch talks to the network.
+bin/ayak-fetch: PKG_LIBS += $(shell pkg-config --libs libcurl)
+$(B)/cmd/ayak-fetch.o: ALL_CFLAGS += $(shell pkg-config --cflags libcurl)
+
 bin/ayak: $(B)/cmd/ayak.o $(B)/libayak.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -92,6 +96,17 @@ $(B)/bench/bench-json: tests/bench/bench-json.c $(B)/libayak.a $(HEADERS) $(B)/f
 bench: all $(if $(shell pkg-config --exists $(BENCH_PKGS) && echo y),$(B)/bench/bench-json)
 	tests/bench/run
 
+# Language-ID model and evaluation, and tokenizer conformance: they read ../shared
+# and peers from ../shared/bin/install-peers, and skip politely without them.
+lid-model: all
+	tests/bench/lid-train.sh
+
+eval-lid: all
+	tests/bench/lid-eval.sh
+
+conformance: all
+	tests/bench/tok-conformance.sh
+
 lint:
 	mandoc -T lint -W warning man/man1/*.1 man/man7/*.7
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
@@ -115,6 +130,6 @@ clean:
 	rm -rf $(B) bin
 
 FORCE:
-.PHONY: all check bench lint demo install clean fuzz FORCE
+.PHONY: all check bench lint demo install clean fuzz lid-model eval-lid conformance FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
