@@ -8,7 +8,7 @@ DESTDIR ?=
 CC ?= cc
 PKGS := icu-uc icu-i18n libpcre2-8 libzstd libxxhash zlib liblzma
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lbz2 -lm -lpthread
 
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+test_description='ayak-dedup on one node: exact and near duplicates, keep rules, annotations, errors'
+. "$(dirname "$0")/../lib.sh"
+
+F=$TEST_DATA/dedup/dedup.jsonl
+
+# ids FILE: the ids of the records in FILE, one line
+ids () {
+	sed -n 's/^{"id": "\([a-z0-9]*\)".*/\1/p' "$1" | paste -sd' ' -
+}
+
+# pick ID...: the fixture's lines with these ids, in fixture order
+pick () {
+	local pat
+	pat=$(printf '%s|' "$@")
+	grep -E "^\\{\"id\": \"(${pat%|})\"" "$F"
+}
+
+test_expect_success 'setup' '
+	test_line_count = 17 "$F" &&
+	cp "$F" in.jsonl
+'
+
+test_expect_success 'default: exact and near copies go, the rest passes byte for byte' '
+	ayak-dedup in.jsonl >out 2>err &&
+	test_must_be_empty err &&
+	pick a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1 >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a near copy at Jaccard 0.9 is found, a pair at 0.3 is left alone' '
+	echo "a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" >expect &&
+	ids out >got &&
+	test_cmp expect got &&
+	ayak-dedup --mode near in.jsonl >near &&
+	ids near >got &&
+	test_cmp expect got
+'
+
+test_expect_success '--annotate keeps every record and adds decision, cluster and size' '
+	ayak-dedup --annotate in.jsonl >ann &&
+	test_line_count = 17 ann &&
+	sed -n 4p ann | sed "s/.*\",\"dedup\":/\"dedup\":/" >tail &&
+	echo "\"dedup\":\"near\",\"dedup_cluster\":0,\"dedup_size\":4}" >expect &&
+	test_cmp expect tail &&
+	sed -n 3p ann | grep -q "\"dedup\":\"exact\",\"dedup_cluster\":0,\"dedup_size\":4}$" &&
+	sed -n 2p ann | grep -q "\"dedup\":\"keep\",\"dedup_cluster\":1,\"dedup_size\":1}$" &&
+	sed -n 10p ann | grep -q "\"dedup\":\"exact\",\"dedup_cluster\":7,\"dedup_size\":3}$" &&
+	sed -e "s/,\"dedup\":.*}$/}/" ann >stripped &&
+	test_cmp in.jsonl stripped
+'
+
+test_expect_success '--mode exact: canonical forms' '
+	ayak-dedup --mode exact in.jsonl >out &&
+	ids out >got &&
+	echo "a1 b1 a3 a4 b2 c1 t1 t2 p1 p2 p3 p4 p5 p6 e1" >expect &&
+	test_cmp expect got &&
+	ayak-dedup --mode exact --canon none in.jsonl >out &&
+	test "$(ids out)" = "a1 b1 a3 a4 b2 c1 t1 t2 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --mode exact --canon case in.jsonl >out &&
+	test "$(ids out)" = "a1 b1 a4 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --mode exact --canon punct in.jsonl >out &&
+	test "$(ids out)" = "a1 b1 a4 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1"
+'
+
+test_expect_success '--keep longest, max:FIELD and min:FIELD choose the keeper' '
+	ayak-dedup --keep max:score in.jsonl >out &&
+	test "$(ids out)" = "b1 a4 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --keep min:score in.jsonl >out &&
+	test "$(ids out)" = "b1 a3 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --keep max:date in.jsonl >out &&
+	test "$(ids out)" = "b1 a4 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --keep longest in.jsonl >out &&
+	test "$(ids out)" = "b1 a3 b2 c1 t2 p1 p2 p3 p4 p5 p6 e1"
+'
+
+test_expect_success '--stats counts drops by reason' '
+	ayak-dedup --stats st.json in.jsonl >/dev/null &&
+	sed -e "s/\"seconds\":[0-9.]*/\"seconds\":S/" st.json >got &&
+	echo "{\"program\":\"ayak-dedup\",\"version\":\"0.1.0\",\"records_in\":17,\"records_out\":12,\"dropped\":{\"exact\":2,\"near\":3},\"errors\":0,\"bytes_in\":7266,\"bytes_out\":4660,\"seconds\":S,\"counts\":{\"exact_groups\":2,\"buckets\":28,\"candidates\":66,\"spilled_runs\":0,\"clusters\":2}}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'standard input gives what the file gives (spooled for the second pass)' '
+	ayak-dedup --annotate in.jsonl >from-file &&
+	ayak-dedup --annotate <in.jsonl >from-stdin &&
+	cat in.jsonl | ayak-dedup --annotate - >from-pipe &&
+	test_cmp from-file from-stdin &&
+	test_cmp from-file from-pipe
+'
+
+test_expect_success 'several inputs, compressed ones and blank lines' '
+	head -n 5 in.jsonl >one &&
+	tail -n +6 in.jsonl >two &&
+	ayak-cat -o two.gz two &&
+	{ echo; cat one; printf "  \n"; } >one-blank &&
+	ayak-dedup --annotate one-blank two.gz >got &&
+	ayak-dedup --annotate in.jsonl >expect &&
+	test_cmp expect got &&
+	ayak-dedup --annotate one - <two >got2 &&
+	test_cmp expect got2
+'
+
+test_expect_success 'the same input gives the same output, with -o written atomically' '
+	ayak-dedup -o o1.jsonl in.jsonl &&
+	ayak-dedup -o o2.jsonl.zst in.jsonl &&
+	ayak-dedup in.jsonl >o3.jsonl &&
+	test_cmp o1.jsonl o3.jsonl &&
+	ayak-cat o2.jsonl.zst >o2.jsonl &&
+	test_cmp o1.jsonl o2.jsonl &&
+	ls >files &&
+	! grep "\.tmp\|\.o1" files
+'
+
+test_expect_success '--rejects gets the dropped records with reason, cluster and place' '
+	ayak-dedup --rejects rej.jsonl in.jsonl >/dev/null &&
+	test_line_count = 5 rej.jsonl &&
+	sed -e "s/,\"raw\":.*//" rej.jsonl >got &&
+	cat >expect <<-\EOF &&
+	{"reject":{"program":"ayak-dedup","reason":"exact","cluster":0,"size":4,"file":"in.jsonl","line":3}
+	{"reject":{"program":"ayak-dedup","reason":"near","cluster":0,"size":4,"file":"in.jsonl","line":4}
+	{"reject":{"program":"ayak-dedup","reason":"near","cluster":0,"size":4,"file":"in.jsonl","line":5}
+	{"reject":{"program":"ayak-dedup","reason":"near","cluster":7,"size":3,"file":"in.jsonl","line":9}
+	{"reject":{"program":"ayak-dedup","reason":"exact","cluster":7,"size":3,"file":"in.jsonl","line":10}
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success JQ 'rejects keep the raw line' '
+	jq -r .raw rej.jsonl >raw &&
+	pick a2 a3 a4 t2 t3 >expect &&
+	test_cmp expect raw
+'
+
+test_expect_success '--verify: candidates joined only at exact Jaccard >= --threshold' '
+	ayak-dedup --verify in.jsonl >out &&
+	test "$(ids out)" = "a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --verify --threshold 0.95 --annotate in.jsonl >out &&
+	grep "\"a4\"" out | grep -q "\"dedup\":\"keep\"" &&
+	ayak-dedup --verify --threshold 0.95 --stats st.json in.jsonl >/dev/null &&
+	grep -q "\"pairs_verified\":[0-9]*,\"pairs_rejected\":[1-9]" st.json
+'
+
+test_expect_success 'character shingles and other band settings' '
+	ayak-dedup --mode near --shingle char --ngram 7 in.jsonl >out &&
+	test "$(ids out)" = "a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --mode near --bands 20 --rows 5 in.jsonl >out &&
+	test "$(ids out)" = "a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1" &&
+	ayak-dedup --mode near --seed 3 in.jsonl >out &&
+	test "$(ids out)" = "a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1"
+'
+
+test_expect_success 'SIMD and portable MinHash give the same output' '
+	AYAK_DEDUP_SIMD=portable ayak-dedup --annotate in.jsonl >portable &&
+	ayak-dedup --annotate in.jsonl >simd &&
+	test_cmp portable simd
+'
+
+test_expect_success '--field names another text field' '
+	sed "s/\"text\":/\"body\":/" in.jsonl >body.jsonl &&
+	ayak-dedup --field body body.jsonl >out &&
+	test "$(ids out)" = "a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1"
+'
+
+test_expect_success 'a malformed record fails with its place; nothing is written' '
+	{ head -n 2 in.jsonl; echo "{\"text\": \"x\""; tail -n 2 in.jsonl; } >bad.jsonl &&
+	test_expect_code 1 ayak-dedup bad.jsonl >out 2>err &&
+	echo "ayak-dedup: bad.jsonl:3: malformed record: unexpected end of line at column 13" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a record without text fails' '
+	echo "{\"id\": 1}" >notext.jsonl &&
+	test_expect_code 1 ayak-dedup notext.jsonl 2>err &&
+	echo "ayak-dedup: notext.jsonl:1: missing field \"text\"" >expect &&
+	test_cmp expect err &&
+	echo "{\"text\": 1}" | test_expect_code 1 ayak-dedup 2>err &&
+	echo "ayak-dedup: (stdin):1: field \"text\" is not a string" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--on-error skip leaves malformed records out of both passes' '
+	ayak-dedup --on-error skip --rejects rej.jsonl --stats st.json bad.jsonl >out 2>err &&
+	head -n 2 in.jsonl >expect &&
+	tail -n 2 in.jsonl >>expect &&
+	test_cmp expect out &&
+	grep -q "\"dropped\":{\"malformed\":1}" st.json &&
+	grep -q "\"reason\":\"malformed\"" rej.jsonl &&
+	grep -q "skipped 1 malformed record" err
+'
+
+test_expect_success 'usage errors' '
+	test_expect_code 2 ayak-dedup --mode foo in.jsonl 2>err &&
+	printf "%s\n" "ayak-dedup: --mode wants a list of exact, near, lines and url, not '\''foo'\''" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-dedup --canon upper in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --keep biggest in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --bands 100 --rows 100 in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --threshold 2 in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --memory 10k in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --verify --mode exact in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --shard 1 in.jsonl 2>err &&
+	grep -q "go with --stage" err &&
+	test_expect_code 2 ayak-dedup --stage sign in.jsonl 2>err &&
+	grep -q "needs --dir" err
+'
+
+test_expect_success 'a missing input fails before anything is written' '
+	test_expect_code 3 ayak-dedup in.jsonl missing.jsonl >out 2>err &&
+	echo "ayak-dedup: missing.jsonl: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a named pipe is spooled for the second pass' '
+	mkfifo fifo &&
+	{ cat in.jsonl >fifo & } &&
+	ayak-dedup fifo >out &&
+	wait &&
+	test_line_count = 12 out
+'
+
+test_expect_success '--help and --version' '
+	ayak-dedup --help >help &&
+	grep -q "^Usage: ayak-dedup" help &&
+	grep -q -- "--stage STAGE" help &&
+	ayak-dedup -V | head -n 1 >v &&
+	echo "ayak-dedup (ayak) 0.1.0" >expect &&
+	test_cmp expect v
+'
+
+test_done

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+test_description='ayak-dedup: sharded stages equal one node; reruns; spilling under --memory'
+. "$(dirname "$0")/../lib.sh"
+
+F=$TEST_DATA/dedup/dedup.jsonl
+
+# gen N SEED: N records of random words, a tenth exact copies, a tenth near
+# copies (one word changed), a twentieth sharing a footer line.
+gen () {
+	awk -v n="$1" -v seed="$2" 'BEGIN {
+		srand(seed)
+		nw = split("saya kami kita rumah sekolah pasar jalan kereta bas laut sungai gunung " \
+			"hutan bandar kampung negeri kerajaan rakyat menteri polis guru murid buku " \
+			"berita makan minum tidur pergi datang pulang kerja baca tulis cakap dengar " \
+			"lihat beli jual bina masak hari minggu bulan tahun pagi petang malam esok " \
+			"besar kecil tinggi rendah panjang cantik bersih mahal murah cepat lambat " \
+			"nasi roti ikan ayam sayur buah kopi teh duit kedai kilang ladang hujan " \
+			"panas angin banjir musim cuti sukan bola pasukan juara dan atau tetapi", w, " ")
+		for (i = 0; i < n; i++) {
+			r = rand()
+			if (i > 20 && r < 0.1) {
+				t[i] = t[int(rand() * i)]
+			} else if (i > 20 && r < 0.2) {
+				t[i] = t[int(rand() * i)]
+				sub(/ [a-z]+ /, " lain ", t[i])
+			} else {
+				k = 20 + int(rand() * 80)
+				s = w[1 + int(rand() * nw)]
+				for (j = 1; j < k; j++)
+					s = s " " w[1 + int(rand() * nw)]
+				if (rand() < 0.05)
+					s = s "\\nHak Cipta Terpelihara"
+				t[i] = s
+			}
+			printf "{\"id\":\"d%d\",\"score\":%d,\"url\":\"https://contoh.my/%d\",\"text\":\"%s\"}\n", \
+				i, int(rand() * 100), int(rand() * n), t[i]
+		}
+	}'
+}
+
+# stages DIR PARTS OPTIONS...: run every stage over shard-*.jsonl into DIR,
+# the filtered shards concatenated to DIR.out
+stages () {
+	local dir=$1 parts=$2 i p n=0 f
+	shift 2
+	for f in shard-*.jsonl; do
+		ayak-dedup --stage sign --dir "$dir" --shard $n "$@" "$f" || return 1
+		n=$((n + 1))
+	done
+	for i in $(seq 0 $((n - 1))); do
+		ayak-dedup --stage bucket --dir "$dir" --shard $i --parts "$parts" "$@" || return 1
+	done
+	for p in $(seq 0 $((parts - 1))); do
+		ayak-dedup --stage cluster --dir "$dir" --part $p --shards $n "$@" || return 1
+	done
+	ayak-dedup --stage merge --dir "$dir" --shards $n --parts "$parts" "$@" || return 1
+	i=0
+	for f in shard-*.jsonl; do
+		ayak-dedup --stage filter --dir "$dir" --shard $i --annotate "$@" "$f" || return 1
+		i=$((i + 1))
+	done >"$dir.out"
+}
+
+test_expect_success 'setup: the fixture in 4 shards, 12000 generated records in 5' '
+	gen 12000 7 >big.jsonl &&
+	test_line_count = 12000 big.jsonl &&
+	mkdir small &&
+	(cd small && ayak-cat --split 5 --compress none -o shard "$F") &&
+	ls small/shard-*.jsonl >list &&
+	test_line_count = 4 list &&
+	mkdir large &&
+	(cd large && ayak-cat --split 2500 --compress none -o shard ../big.jsonl) &&
+	ls large/shard-*.jsonl >list &&
+	test_line_count = 5 list
+'
+
+test_expect_success 'sharded output equals one node (fixture, 4 shards, 3 parts)' '
+	(cd small && stages work 3) &&
+	ayak-dedup --annotate "$F" >expect &&
+	test_cmp expect small/work.out
+'
+
+test_expect_success 'sharded equals one node with every mode, ranks and --verify' '
+	opts="--mode exact,near,lines,url --line-max 3 --keep max:score --url-keep newest --verify" &&
+	(cd small && stages all 2 $opts) &&
+	ayak-dedup --annotate $opts "$F" >expect &&
+	test_cmp expect small/all.out
+'
+
+test_expect_success 'sharded equals one node on 12000 records (5 shards, 7 parts)' '
+	(cd large && stages work 7 --mode exact,near,lines) &&
+	ayak-dedup --annotate --mode exact,near,lines big.jsonl >expect &&
+	test_cmp expect large/work.out &&
+	grep -c "\"dedup\":\"near\"" expect >n &&
+	test $(cat n) -gt 500
+'
+
+test_expect_success 'sharded equals one node on 12000 records with --verify and a keep field' '
+	(cd large && stages ver 4 --verify --keep max:score) &&
+	ayak-dedup --annotate --verify --keep max:score big.jsonl >expect &&
+	test_cmp expect large/ver.out
+'
+
+test_expect_success '--memory small enough to spill gives the same result' '
+	ayak-dedup --annotate big.jsonl >expect &&
+	ayak-dedup --annotate --memory 1M --stats st.json big.jsonl >got &&
+	test_cmp expect got &&
+	grep -q "\"spilled_runs\":[1-9]" st.json &&
+	ayak-dedup --annotate --memory 1M --tmpdir . --mode exact,near,lines,url big.jsonl >got &&
+	ayak-dedup --annotate --mode exact,near,lines,url big.jsonl >expect &&
+	test_cmp expect got &&
+	find . -maxdepth 1 -name "ayak-dedup-*" >left &&
+	test_must_be_empty left
+'
+
+test_expect_success 'the bucket stage spills too, and one shard equals one node' '
+	mkdir one && cp big.jsonl one/shard-00000.jsonl &&
+	(cd one &&
+	 ayak-dedup --stage sign --dir w --shard 0 shard-00000.jsonl &&
+	 ayak-dedup --stage bucket --dir w --shard 0 --parts 2 --memory 1M --stats ../st.json &&
+	 ayak-dedup --stage cluster --dir w --part 0 --shards 1 &&
+	 ayak-dedup --stage cluster --dir w --part 1 --shards 1 &&
+	 ayak-dedup --stage merge --dir w --shards 1 --parts 2 &&
+	 ayak-dedup --stage filter --dir w --shard 0 shard-00000.jsonl >../got) &&
+	grep -q "\"spilled_runs\":[1-9]" st.json &&
+	ayak-dedup big.jsonl >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a finished task is skipped; --force redoes it' '
+	(cd large && ls -l --time-style=+%s.%N work/bucket/00001-00003.band >../before &&
+	 sleep 0.01 &&
+	 ayak-dedup --stage bucket --dir work --shard 1 --parts 7 --mode exact,near,lines &&
+	 ls -l --time-style=+%s.%N work/bucket/00001-00003.band >../after) &&
+	test_cmp before after &&
+	(cd large && ayak-dedup --stage bucket --dir work --shard 1 --parts 7 --mode exact,near,lines --force &&
+	 ls -l --time-style=+%s.%N work/bucket/00001-00003.band >../after) &&
+	! test_cmp before after
+'
+
+test_expect_success 'a rerun after a killed stage completes correctly' '
+	(cd small &&
+	 rm -rf kill &&
+	 n=0 &&
+	 for f in shard-*.jsonl; do
+		ayak-dedup --stage sign --dir kill --shard $n "$f" || exit 1
+		n=$((n + 1))
+	 done &&
+	 AYAK_DEDUP_TEST_KILL_AFTER=3 ayak-dedup --stage bucket --dir kill --shard 2 --parts 3
+	 test $? = 137 &&
+	 test_path_is_missing kill/bucket/00002.done &&
+	 ls kill/bucket | grep -c "^00002-" >../made &&
+	 test $(cat ../made) -ge 3 &&
+	 AYAK_DEDUP_TEST_KILL_AFTER=0 ayak-dedup --stage sign --dir kill --shard 3 --force shard-00003.jsonl
+	 test $? = 137 &&
+	 test_path_is_missing kill/sign/00003.meta &&
+	 stages kill 3) &&
+	ayak-dedup --annotate "$F" >expect &&
+	test_cmp expect small/kill.out &&
+	ls small/kill/*/ | grep "\.tmp\." >temps
+	test_must_be_empty temps
+'
+
+test_expect_success 'a corrupt stage file is an error, not data' '
+	(cd small &&
+	 cp -r work corrupt &&
+	 printf "\\377" | dd of=corrupt/bucket/00001-00000.band bs=1 seek=60 conv=notrunc 2>/dev/null &&
+	 test_expect_code 1 ayak-dedup --stage cluster --dir corrupt --part 0 --shards 4 --force 2>../err) &&
+	echo "ayak-dedup: corrupt/bucket/00001-00000.band: corrupt stage file: checksum mismatch" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'stages with other options refuse the files' '
+	(cd small && test_expect_code 1 ayak-dedup --stage cluster --dir work --part 0 --shards 4 --ngram 4 --force 2>../err) &&
+	grep -q "made with other parameters (every stage must use the same options)" err
+'
+
+test_expect_success 'a stage whose input is missing says which to run first' '
+	(cd small && test_expect_code 3 ayak-dedup --stage cluster --dir work --part 0 --shards 5 --force 2>../err) &&
+	echo "ayak-dedup: work/bucket/00004.done: No such file or directory (run --stage bucket --shard 4 first)" >expect &&
+	test_cmp expect err &&
+	(cd small && test_expect_code 2 ayak-dedup --stage cluster --dir work --part 3 --shards 4 --force 2>../err) &&
+	echo "ayak-dedup: --part 3, but the buckets have 3 parts" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'sharded filter: -o, --stats and malformed records skipped at sign' '
+	mkdir bad && cp "$F" bad/shard-00000.jsonl &&
+	echo "{\"text\": oops}" >>bad/shard-00000.jsonl &&
+	cat "$F" >bad/shard-00001.jsonl &&
+	(cd bad &&
+	 ayak-dedup --stage sign --dir w --shard 0 --on-error skip shard-00000.jsonl 2>err0 &&
+	 grep -q "skipped 1 malformed record" err0 &&
+	 ayak-dedup --stage sign --dir w --shard 1 shard-00001.jsonl &&
+	 ayak-dedup --stage bucket --dir w --shard 0 --parts 2 &&
+	 ayak-dedup --stage bucket --dir w --shard 1 --parts 2 &&
+	 ayak-dedup --stage cluster --dir w --part 0 --shards 2 &&
+	 ayak-dedup --stage cluster --dir w --part 1 --shards 2 &&
+	 ayak-dedup --stage merge --dir w --shards 2 --parts 2 &&
+	 ayak-dedup --stage filter --dir w --shard 0 -o out0.jsonl --stats st0.json shard-00000.jsonl &&
+	 ayak-dedup --stage filter --dir w --shard 1 -o out1.jsonl shard-00001.jsonl) &&
+	grep -q "\"records_in\":18,\"records_out\":12,\"dropped\":{\"exact\":2,\"near\":3,\"malformed\":1}" bad/st0.json &&
+	test_line_count = 12 bad/out0.jsonl &&
+	test_line_count = 0 bad/out1.jsonl
+'
+
+test_done
