@@ -1,0 +1,377 @@
+/*
+ * ayak-filter: keep the prose, drop boilerplate, lists, spam and
+ * fragments, and say why: Gopher and FineWeb quality rules with
+ * FineWeb-2's Malay thresholds, line cleanup, PCRE2 pattern rules, a
+ * domain blocklist and Malaysian PII redaction.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "filter.h"
+
+static const char usage[] =
+	"Usage: ayak-filter [options] [FILE...]\n"
+	"Keep the prose; drop boilerplate, lists, spam and fragments, naming the reason.\n"
+	"\n"
+	"  -p, --profile NAME|FILE  thresholds and lexicons: zsm_Latn (default), ind_Latn,\n"
+	"                        eng_Latn, none (every rule off), or a profile file\n"
+	"      --rules FILE      add pattern rules: ACTION[:TARGET] NAME REGEX per line,\n"
+	"                        ACTION keep, drop or redact, TARGET text, url, domain, line\n"
+	"      --blocklist FILE  add a list of blocked domains (subdomains included)\n"
+	"      --stopwords FILE  the stopword list of the stopword rule\n"
+	"      --boilerplate FILE  add a boilerplate line lexicon (line or prefix, TAB, text)\n"
+	"                        (for these four, FILE 'none' empties the list first)\n"
+	"      --redact-pii[=TYPES]  replace e-mail addresses, phone numbers, MyKad numbers,\n"
+	"                        IP addresses and card numbers with <EMAIL>, <PHONE>, ...;\n"
+	"                        TYPES: all (default) or a list of email,phone,mykad,ip,card\n"
+	"      --annotate        keep every record and add a \"filter\" object: the decision,\n"
+	"                        the reasons and the values the rules tested\n"
+	"      --url-field NAME  the field with the page's URL (default: url)\n"
+	"      --show-profile    print the thresholds and files in effect, then exit\n"
+	"\n"
+	"Every threshold of the profile is also an option, with a number or 'off':\n"
+	"  --min-doc-words N, --max-avg-word-length X, --dup-line-frac X, --top-2-gram X,\n"
+	"  --dup-5-gram X, --line-punct-thr X, --new-line-ratio X, --c4[=on|off], ...\n"
+	"  (ayak-filter --show-profile lists them all; ayak-filter(1) explains each).\n";
+
+enum {
+	OPT_PROFILE = CLI_OPT_PROGRAM,
+	OPT_REDACT_PII,
+	OPT_ANNOTATE,
+	OPT_URL_FIELD,
+	OPT_SHOW_PROFILE,
+	OPT_LIST,		/* + enum filter_list_id */
+	OPT_PARAM = OPT_LIST + 16,	/* + enum filter_param_id */
+};
+
+struct setting {
+	int opt;
+	const char *value;
+};
+
+static struct option options[8 + FL_COUNT + FP_COUNT + 1];
+static struct setting *settings;	/* a global: usage errors exit with it allocated */
+static char option_names[FL_COUNT + FP_COUNT][48];
+
+static void build_options(void)
+{
+	static const struct option fixed[] = {
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "redact-pii", optional_argument, NULL, OPT_REDACT_PII },
+		{ "annotate", no_argument, NULL, OPT_ANNOTATE },
+		{ "url-field", required_argument, NULL, OPT_URL_FIELD },
+		{ "show-profile", no_argument, NULL, OPT_SHOW_PROFILE },
+	};
+	size_t n = 0, i, k = 0;
+	char *s;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		options[n++] = fixed[i];
+	for (i = 0; i < FL_COUNT; i++, k++) {
+		snprintf(option_names[k], sizeof(option_names[k]), "%s", filter_list_keys[i]);
+		options[n++] = (struct option){ option_names[k], required_argument, NULL,
+						(int)(OPT_LIST + i) };
+	}
+	for (i = 0; i < FP_COUNT; i++, k++) {
+		snprintf(option_names[k], sizeof(option_names[k]), "%s", filter_params_info[i].key);
+		for (s = option_names[k]; *s; s++)
+			if (*s == '_')
+				*s = '-';
+		options[n++] = (struct option){
+			option_names[k],
+			filter_params_info[i].kind == FPK_BOOL ? optional_argument : required_argument,
+			NULL, (int)(OPT_PARAM + i) };
+	}
+	options[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static void show_profile(struct cli *c, const struct filter_params *p)
+{
+	int i, j;
+
+	printf("# profile: %s\n", p->profile ? p->profile : "none");
+	for (i = 0; i < FP_COUNT; i++) {
+		double v = p->v[i];
+
+		if (isnan(v))
+			printf("%s = off\n", filter_params_info[i].key);
+		else if (filter_params_info[i].kind == FPK_BOOL)
+			printf("%s = on\n", filter_params_info[i].key);
+		else
+			printf("%s = %.15g\n", filter_params_info[i].key, v);
+	}
+	for (i = 0; i < FL_COUNT; i++) {
+		printf("%s =", filter_list_keys[i]);
+		for (j = 0; j < p->nfiles[i]; j++)
+			printf(" %s", p->files[i][j]);
+		putchar('\n');
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "write error: standard output");
+		cli_die(c, &c->err);
+	}
+	exit(0);
+}
+
+/* A string field's decoded value, or NULL when absent or not a string. */
+static const char *string_field(struct cli *c, struct ayak_record *rec, const char *name,
+				struct ayak_buf *buf, size_t *len)
+{
+	const struct ayak_field *f = ayak_record_get(rec, name, strlen(name));
+
+	if (!f || f->type != AYAK_JSON_STRING)
+		return NULL;
+	if (f->val_raw) {
+		*len = f->val_len - 2;
+		return rec->line + f->val + 1;
+	}
+	ayak_buf_reset(buf);
+	if (ayak_json_decode_string(rec->line + f->val, f->val_len, buf, NULL, &c->err))
+		cli_die(c, &c->err);
+	*len = buf->len;
+	return buf->data ? buf->data : "";
+}
+
+static void write_reject(struct cli *c, const struct ayak_line *line,
+			 const struct filter_result *res, struct ayak_buf *b)
+{
+	ayak_buf_reset(b);
+	if (ayak_buf_addf(b, "{\"reject\":{\"program\":\"%s\",\"reason\":", c->prog) ||
+	    ayak_json_encode_string(b, res->reason, strlen(res->reason)) ||
+	    (res->has_value && ayak_buf_addf(b, ",\"value\":%.6g,\"threshold\":%.6g",
+					     res->value, res->threshold)) ||
+	    ayak_buf_addstr(b, ",\"file\":") ||
+	    ayak_json_encode_string(b, line->file, strlen(line->file)) ||
+	    ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno) ||
+	    ayak_json_encode_string(b, line->data, line->len) || ayak_buf_add(b, "}", 1)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	cli_write(c, c->rejects, b->data, b->len);
+}
+
+/*
+ * --stats keeps AYAK_STATS_MAX names per table: past that, rule reasons
+ * and redact rules share one name ("rule:other", "redact:other").
+ */
+static const char *stats_name(const struct ayak_counter *table, size_t n, const char *name,
+			      const char *prefix, const char *other)
+{
+	size_t i;
+
+	if (n < AYAK_STATS_MAX - 1 || strncmp(name, prefix, strlen(prefix)))
+		return name;
+	for (i = 0; i < n; i++)
+		if (!strcmp(table[i].name, name))
+			return name;
+	return other;
+}
+
+static const char *const line_counts[FLR_COUNT] = {
+	"lines_dropped_pattern", "lines_dropped_boilerplate", "lines_dropped_short",
+};
+static const char *const pii_counts[PII_NTYPES] = {
+	"pii_email", "pii_phone", "pii_mykad", "pii_ip", "pii_card",
+};
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct ayak_record rec;
+	struct ayak_line line;
+	struct filter_params params;
+	struct filter_opts fo = { 0, 0, 0 };
+	struct filter_result res;
+	struct filter *f;
+	struct ayak_buf text = AYAK_BUF_INIT, url = AYAK_BUF_INIT, out = AYAK_BUF_INIT,
+			enc = AYAK_BUF_INIT, ann = AYAK_BUF_INIT;
+	const char *profile = "zsm_Latn", *url_field = "url";
+	const char *const *rnames;
+	const uint64_t *rcounts;
+	char **redact_stats = NULL;
+	size_t nsettings = 0, nredact, i;
+	uint64_t match_errors = 0;
+	int opt, show = 0, t;
+
+	cli_init(&c, "ayak-filter", usage);
+	build_options();
+	settings = calloc((size_t)argc + 1, sizeof(*settings));
+	if (!settings) {
+		ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+		cli_die(&c, &c.err);
+	}
+	while ((opt = cli_getopt(&c, argc, argv, "p:", options)) != -1) {
+		switch (opt) {
+		case 'p':
+		case OPT_PROFILE:
+			profile = optarg;
+			break;
+		case OPT_REDACT_PII:
+			fo.redact = 1;
+			if (filter_pii_mask(optarg ? optarg : "all", &fo.pii_mask))
+				cli_usage_error(&c, "--redact-pii wants all or a list of email, phone, mykad, ip, card, not '%s'",
+						optarg);
+			break;
+		case OPT_ANNOTATE:
+			fo.annotate = 1;
+			break;
+		case OPT_URL_FIELD:
+			url_field = optarg;
+			break;
+		case OPT_SHOW_PROFILE:
+			show = 1;
+			break;
+		default:
+			if (opt >= OPT_LIST && opt < OPT_PARAM + FP_COUNT) {
+				settings[nsettings].opt = opt;
+				settings[nsettings].value = optarg;
+				nsettings++;
+				break;
+			}
+			cli_usage_error(&c, "unexpected option");
+		}
+	}
+
+	/* the profile, then the options on top, in their order */
+	filter_params_init(&params);
+	if (filter_profile_load(&params, profile, &c.err))
+		cli_die(&c, &c.err);
+	for (i = 0; i < nsettings; i++) {
+		int o = settings[i].opt, ret;
+
+		if (o >= OPT_PARAM)
+			ret = filter_param_set(&params, o - OPT_PARAM,
+					       settings[i].value ? settings[i].value : "on", &c.err);
+		else
+			ret = filter_list_add(&params, o - OPT_LIST, settings[i].value, &c.err);
+		if (ret && c.err.code == AYAK_E_USAGE)
+			cli_usage_error(&c, "%s", c.err.msg);
+		if (ret)
+			cli_die(&c, &c.err);
+	}
+	free(settings);
+	if (show)
+		show_profile(&c, &params);
+	f = filter_new(&params, &c.err);
+	if (!f)
+		cli_die(&c, &c.err);
+	filter_params_release(&params);
+	nredact = filter_redact_rules(f, &rnames, &rcounts);
+	if (nredact) {
+		fo.redact = 1;
+		redact_stats = calloc(nredact, sizeof(*redact_stats));
+		for (i = 0; redact_stats && i < nredact; i++) {
+			redact_stats[i] = malloc(strlen(rnames[i]) + 8);
+			if (!redact_stats[i])
+				break;
+			sprintf(redact_stats[i], "redact:%s", rnames[i]);
+		}
+		if (!redact_stats || i < nredact) {
+			ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+			cli_die(&c, &c.err);
+		}
+	}
+
+	cli_open(&c, argc - optind, argv + optind);
+	ayak_record_init(&rec);
+	while (cli_next(&c, &line)) {
+		const struct ayak_field *tf;
+		const char *tx, *u;
+		size_t tlen = 0, ulen = 0;
+		struct ayak_edit edits[2];
+		size_t nedits = 0;
+
+		if (ayak_line_is_blank(line.data, line.len)) {
+			c.stats.records_in--;	/* not a record */
+			continue;
+		}
+		if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
+			cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
+			continue;
+		}
+		tf = ayak_record_get(&rec, c.field, c.field_len);
+		if (!tf) {
+			cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);
+			continue;
+		}
+		if (tf->type != AYAK_JSON_STRING) {
+			cli_bad_record(&c, &line, "", "field \"%s\" is not a string", c.field);
+			continue;
+		}
+		tx = string_field(&c, &rec, c.field, &text, &tlen);
+		u = string_field(&c, &rec, url_field, &url, &ulen);
+		if (filter_run(f, tx, tlen, u, ulen, &fo, &res, &c.err))
+			cli_die(&c, &c.err);
+		match_errors += res.match_errors;
+		/* with --annotate nothing goes: counts says what would */
+		if (res.drop && !fo.annotate)
+			ayak_stats_drop(&c.stats, stats_name(c.stats.dropped, c.stats.ndropped,
+							     res.reason, "rule:", "rule:other"), 1);
+		else if (res.drop)
+			ayak_stats_count(&c.stats, stats_name(c.stats.counts, c.stats.ncounts,
+							      res.reason, "rule:", "rule:other"), 1);
+		if (res.drop && !fo.annotate) {
+			if (c.rejects)
+				write_reject(&c, &line, &res, &out);
+			continue;
+		}
+		if (res.changed) {
+			ayak_buf_reset(&enc);
+			if (ayak_json_encode_string(&enc, res.text, res.len))
+				goto oom;
+			edits[nedits++] = (struct ayak_edit){ c.field, c.field_len, enc.data, enc.len };
+		}
+		if (fo.annotate) {
+			ayak_buf_reset(&ann);
+			if (filter_annotation(&res, &ann))
+				goto oom;
+			edits[nedits++] = (struct ayak_edit){ "filter", 6, ann.data, ann.len };
+		}
+		if (nedits) {
+			ayak_buf_reset(&out);
+			if (ayak_record_emit(&rec, edits, nedits, &out))
+				goto oom;
+			cli_emit(&c, out.data, out.len);
+		} else {
+			cli_emit(&c, line.data, line.len);
+		}
+		for (t = 0; t < FLR_COUNT; t++)
+			if (res.lines_dropped[t]) {
+				ayak_stats_count(&c.stats, "lines_dropped", res.lines_dropped[t]);
+				ayak_stats_count(&c.stats, line_counts[t], res.lines_dropped[t]);
+			}
+		for (t = 0; t < PII_NTYPES; t++)
+			if (res.pii[t])
+				ayak_stats_count(&c.stats, pii_counts[t], res.pii[t]);
+		for (i = 0; i < nredact; i++)
+			if (rcounts[i])
+				ayak_stats_count(&c.stats, stats_name(c.stats.counts, c.stats.ncounts,
+								      redact_stats[i], "redact:",
+								      "redact:other"), rcounts[i]);
+		if (res.kept_by && !res.drop)
+			ayak_stats_count(&c.stats, "kept_by_rule", 1);
+	}
+	if (match_errors) {
+		ayak_stats_count(&c.stats, "regex_errors", match_errors);
+		cli_warn(&c, "%llu regular expression matches failed (resource limits); counted as no match",
+			 (unsigned long long)match_errors);
+	}
+	ayak_record_release(&rec);
+	t = cli_finish(&c);
+	filter_free(f);
+	for (i = 0; i < nredact; i++)
+		free(redact_stats[i]);
+	free(redact_stats);
+	ayak_buf_release(&text);
+	ayak_buf_release(&url);
+	ayak_buf_release(&out);
+	ayak_buf_release(&enc);
+	ayak_buf_release(&ann);
+	return t;
+oom:
+	ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+	cli_die(&c, &c.err);
+}

@@ -1,0 +1,343 @@
+/*
+ * ayak-filter's parameters and profiles: the table of thresholds and
+ * switches, value parsing, and profile files (key = value lines).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter-int.h"
+
+const struct filter_param_info filter_params_info[FP_COUNT] = {
+	[FP_MIN_DOC_WORDS] = { "min_doc_words", FPK_COUNT },
+	[FP_MAX_DOC_WORDS] = { "max_doc_words", FPK_COUNT },
+	[FP_MIN_AVG_WORD_LENGTH] = { "min_avg_word_length", FPK_RATIO },
+	[FP_MAX_AVG_WORD_LENGTH] = { "max_avg_word_length", FPK_RATIO },
+	[FP_MAX_SYMBOL_WORD_RATIO] = { "max_symbol_word_ratio", FPK_RATIO },
+	[FP_MAX_BULLET_LINES_RATIO] = { "max_bullet_lines_ratio", FPK_RATIO },
+	[FP_MAX_ELLIPSIS_LINES_RATIO] = { "max_ellipsis_lines_ratio", FPK_RATIO },
+	[FP_MAX_NON_ALPHA_WORDS_RATIO] = { "max_non_alpha_words_ratio", FPK_RATIO },
+	[FP_MIN_STOP_WORDS] = { "min_stop_words", FPK_COUNT },
+	[FP_DUP_LINE_FRAC] = { "dup_line_frac", FPK_RATIO },
+	[FP_DUP_PARA_FRAC] = { "dup_para_frac", FPK_RATIO },
+	[FP_DUP_LINE_CHAR_FRAC] = { "dup_line_char_frac", FPK_RATIO },
+	[FP_DUP_PARA_CHAR_FRAC] = { "dup_para_char_frac", FPK_RATIO },
+	[FP_TOP_2_GRAM] = { "top_2_gram", FPK_RATIO },
+	[FP_TOP_3_GRAM] = { "top_3_gram", FPK_RATIO },
+	[FP_TOP_4_GRAM] = { "top_4_gram", FPK_RATIO },
+	[FP_DUP_5_GRAM] = { "dup_5_gram", FPK_RATIO },
+	[FP_DUP_6_GRAM] = { "dup_6_gram", FPK_RATIO },
+	[FP_DUP_7_GRAM] = { "dup_7_gram", FPK_RATIO },
+	[FP_DUP_8_GRAM] = { "dup_8_gram", FPK_RATIO },
+	[FP_DUP_9_GRAM] = { "dup_9_gram", FPK_RATIO },
+	[FP_DUP_10_GRAM] = { "dup_10_gram", FPK_RATIO },
+	[FP_LINE_PUNCT_THR] = { "line_punct_thr", FPK_RATIO },
+	[FP_LINE_PUNCT_EXCLUDE_ZERO] = { "line_punct_exclude_zero", FPK_BOOL },
+	[FP_SHORT_LINE_THR] = { "short_line_thr", FPK_RATIO },
+	[FP_SHORT_LINE_LENGTH] = { "short_line_length", FPK_COUNT },
+	[FP_CHAR_DUPLICATES_RATIO] = { "char_duplicates_ratio", FPK_RATIO },
+	[FP_NEW_LINE_RATIO] = { "new_line_ratio", FPK_RATIO },
+	[FP_C4] = { "c4", FPK_BOOL },
+	[FP_C4_MIN_SENTENCES] = { "c4_min_sentences", FPK_COUNT },
+	[FP_C4_MIN_WORDS_PER_LINE] = { "c4_min_words_per_line", FPK_COUNT },
+	[FP_C4_MAX_WORD_LENGTH] = { "c4_max_word_length", FPK_COUNT },
+	[FP_C4_TERMINAL_PUNCT] = { "c4_terminal_punct", FPK_BOOL },
+	[FP_C4_CITATIONS] = { "c4_citations", FPK_BOOL },
+	[FP_C4_LOREM_IPSUM] = { "c4_lorem_ipsum", FPK_BOOL },
+	[FP_C4_JAVASCRIPT] = { "c4_javascript", FPK_BOOL },
+	[FP_C4_CURLY_BRACKET] = { "c4_curly_bracket", FPK_BOOL },
+	[FP_C4_POLICY] = { "c4_policy", FPK_BOOL },
+	[FP_LINE_CLEANUP] = { "line_cleanup", FPK_BOOL },
+	[FP_LINE_MIN_WORDS] = { "line_min_words", FPK_COUNT },
+	[FP_BOILERPLATE_MAX_CHARS] = { "boilerplate_max_chars", FPK_COUNT },
+};
+
+const char *const filter_list_keys[FL_COUNT] = {
+	[FL_STOPWORDS] = "stopwords",
+	[FL_BOILERPLATE] = "boilerplate",
+	[FL_RULES] = "rules",
+	[FL_BLOCKLIST] = "blocklist",
+};
+
+void filter_params_init(struct filter_params *p)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < FP_COUNT; i++)
+		p->v[i] = NAN;
+}
+
+static void list_clear(struct filter_params *p, int id)
+{
+	int i;
+
+	for (i = 0; i < p->nfiles[id]; i++)
+		free(p->files[id][i]);
+	p->nfiles[id] = 0;
+}
+
+void filter_params_release(struct filter_params *p)
+{
+	int i;
+
+	for (i = 0; i < FL_COUNT; i++)
+		list_clear(p, i);
+	free(p->profile);
+	p->profile = NULL;
+}
+
+/* key[0..len) equals name, with '-' and '_' alike. */
+static int same_key(const char *key, size_t len, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char a = key[i] == '-' ? '_' : key[i];
+
+		if (a != name[i])
+			return 0;
+	}
+	return name[len] == '\0';
+}
+
+int filter_param_lookup(const char *key, size_t len)
+{
+	int i;
+
+	for (i = 0; i < FP_COUNT; i++)
+		if (same_key(key, len, filter_params_info[i].key))
+			return i;
+	return -1;
+}
+
+int filter_list_lookup(const char *key, size_t len)
+{
+	int i;
+
+	for (i = 0; i < FL_COUNT; i++)
+		if (same_key(key, len, filter_list_keys[i]))
+			return i;
+	return -1;
+}
+
+/* [0-9]+ or [0-9]+.[0-9]+ (no signs, exponents, nan or inf). */
+static int plain_number(const char *s, int allow_point)
+{
+	const char *p = s;
+	int digits = 0, point = 0;
+
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '.' && allow_point && !point && digits)
+			point = 1;
+		else
+			return 0;
+	}
+	return digits > 0 && p[-1] != '.' && p - s < 24;
+}
+
+int filter_param_set(struct filter_params *p, int id, const char *value,
+		     struct ayak_err *err)
+{
+	const struct filter_param_info *pi = &filter_params_info[id];
+
+	if (!strcmp(value, "off")) {
+		p->v[id] = NAN;
+		return 0;
+	}
+	switch (pi->kind) {
+	case FPK_BOOL:
+		if (!strcmp(value, "on")) {
+			p->v[id] = 1;
+			return 0;
+		}
+		return ayak_err_set(err, AYAK_E_USAGE, "%s wants on or off, not '%s'",
+				    pi->key, value);
+	case FPK_COUNT:
+		if (!plain_number(value, 0))
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "%s wants a whole number or off, not '%s'",
+					    pi->key, value);
+		break;
+	default:
+		if (!plain_number(value, 1))
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "%s wants a number like 0.25 or off, not '%s'",
+					    pi->key, value);
+	}
+	p->v[id] = strtod(value, NULL);
+	return 0;
+}
+
+int filter_list_add(struct filter_params *p, int id, const char *path,
+		    struct ayak_err *err)
+{
+	if (!strcmp(path, "none")) {
+		list_clear(p, id);
+		return 0;
+	}
+	if (p->nfiles[id] == FILTER_MAX_FILES)
+		return ayak_err_set(err, AYAK_E_USAGE, "more than %d %s files",
+				    FILTER_MAX_FILES, filter_list_keys[id]);
+	if (id == FL_STOPWORDS)	/* one stopword list: the last one named */
+		list_clear(p, id);
+	p->files[id][p->nfiles[id]] = strdup(path);
+	if (!p->files[id][p->nfiles[id]])
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	p->nfiles[id]++;
+	return 0;
+}
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+int filter_profile_parse(struct filter_params *p, const char *text, size_t len,
+			 const char *name, const char *dir, struct ayak_err *err)
+{
+	size_t pos = 0, n;
+	const char *line;
+	unsigned lineno = 0;
+	char buf[1024], path[4096];
+
+	while (fl_next_line(text, len, &pos, &line, &n)) {
+		const char *eq, *k, *ke, *v, *ve;
+		int id;
+
+		lineno++;
+		while (n && is_blank(line[n - 1]))
+			n--;
+		while (n && is_blank(*line)) {
+			line++;
+			n--;
+		}
+		if (!n || *line == '#')
+			continue;
+		if (memchr(line, '\0', n)) {
+			ayak_err_set(err, AYAK_E_USAGE, "NUL byte in the line");
+			goto fail;
+		}
+		eq = memchr(line, '=', n);
+		if (!eq) {
+			ayak_err_set(err, AYAK_E_USAGE, "expected 'key = value'");
+			goto fail;
+		}
+		k = line;
+		ke = eq;
+		while (ke > k && is_blank(ke[-1]))
+			ke--;
+		v = eq + 1;
+		ve = line + n;
+		{
+			const char *hash = memchr(v, '#', (size_t)(ve - v));
+
+			if (hash)
+				ve = hash;
+		}
+		while (v < ve && is_blank(*v))
+			v++;
+		while (ve > v && is_blank(ve[-1]))
+			ve--;
+		if ((size_t)(ve - v) >= sizeof(buf)) {
+			ayak_err_set(err, AYAK_E_USAGE, "value too long");
+			goto fail;
+		}
+		if ((id = filter_param_lookup(k, (size_t)(ke - k))) >= 0) {
+			memcpy(buf, v, (size_t)(ve - v));
+			buf[ve - v] = '\0';
+			if (filter_param_set(p, id, buf, err))
+				goto fail;
+		} else if ((id = filter_list_lookup(k, (size_t)(ke - k))) >= 0) {
+			/* space-separated file names, relative to the profile */
+			const char *w = v;
+
+			list_clear(p, id);
+			while (w < ve) {
+				const char *we = w;
+
+				while (we < ve && !is_blank(*we))
+					we++;
+				if (*w == '/' || !dir || !*dir)
+					snprintf(path, sizeof(path), "%.*s", (int)(we - w), w);
+				else
+					snprintf(path, sizeof(path), "%s/%.*s", dir, (int)(we - w), w);
+				if (filter_list_add(p, id, path, err))
+					goto fail;
+				w = we;
+				while (w < ve && is_blank(*w))
+					w++;
+			}
+		} else {
+			ayak_err_set(err, AYAK_E_USAGE, "unknown key '%.*s'",
+				     (int)((ke - k) > 64 ? 64 : (ke - k)), k);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	err->file = name;
+	err->line = lineno;
+	return -1;
+}
+
+int filter_profile_load(struct filter_params *p, const char *arg, struct ayak_err *err)
+{
+	struct ayak_buf path = AYAK_BUF_INIT, text = AYAK_BUF_INIT;
+	size_t alen = strlen(arg);
+	char *slash;
+	int ret = -1;
+
+	free(p->profile);
+	p->profile = NULL;
+	if (!strcmp(arg, "none")) {
+		int i;
+
+		for (i = 0; i < FP_COUNT; i++)
+			p->v[i] = NAN;
+		for (i = 0; i < FL_COUNT; i++)
+			list_clear(p, i);
+		p->profile = strdup("none");
+		return p->profile ? 0 : ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
+	if (strchr(arg, '/') || (alen > 8 && !strcmp(arg + alen - 8, ".profile"))) {
+		if (ayak_buf_addf(&path, "%s", arg))	/* NUL-terminated, unlike addstr */
+			goto oom;
+	} else {
+		struct ayak_buf rel = AYAK_BUF_INIT;
+
+		if (ayak_buf_addf(&rel, "filter/%s.profile", arg)) {
+			ayak_buf_release(&rel);
+			goto oom;
+		}
+		ret = ayak_lexicon_path(rel.data, &path, err);
+		ayak_buf_release(&rel);
+		if (ret)
+			goto out;
+		ret = -1;
+	}
+	p->profile = strdup(path.data);
+	if (!p->profile)
+		goto oom;
+	if (fl_read_file(path.data, &text, err)) {
+		if (!strchr(arg, '/') && err->code == AYAK_E_SYS)
+			ayak_err_set(err, AYAK_E_USAGE, "unknown profile '%s' (no %s)",
+				     arg, path.data);
+		goto out;
+	}
+	slash = strrchr(path.data, '/');
+	if (slash)
+		*slash = '\0';
+	ret = filter_profile_parse(p, text.data ? text.data : "", text.len, p->profile,
+				   slash ? path.data : ".", err);
+	goto out;
+oom:
+	ayak_err_set(err, AYAK_E_SYS, "out of memory");
+out:
+	ayak_buf_release(&path);
+	ayak_buf_release(&text);
+	return ret;
+}

@@ -1,0 +1,634 @@
+/*
+ * ayak-filter's engine: builds the rules from the parameters and runs a
+ * document through them in order (URL rules and the blocklist, line
+ * cleanup, text rules, Gopher repetition, C4, FineWeb, Gopher quality),
+ * then redacts what it keeps.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter-int.h"
+#include "json.h"
+
+const char *const filter_value_names[FV_COUNT] = {
+	[FV_WORDS] = "words",
+	[FV_MEAN_WORD_LENGTH] = "mean_word_length",
+	[FV_HASH_RATIO] = "hash_ratio",
+	[FV_ELLIPSIS_RATIO] = "ellipsis_ratio",
+	[FV_BULLET_LINES] = "bullet_lines",
+	[FV_ELLIPSIS_LINES] = "ellipsis_lines",
+	[FV_ALPHA_WORDS] = "alpha_words",
+	[FV_STOPWORDS] = "stopwords",
+	[FV_DUP_PARAS] = "dup_paras",
+	[FV_DUP_PARA_CHARS] = "dup_para_chars",
+	[FV_DUP_LINES] = "dup_lines",
+	[FV_DUP_LINE_CHARS] = "dup_line_chars",
+	[FV_TOP_2_GRAM] = "top_2_gram",
+	[FV_TOP_3_GRAM] = "top_3_gram",
+	[FV_TOP_4_GRAM] = "top_4_gram",
+	[FV_DUP_5_GRAM] = "dup_5_gram",
+	[FV_DUP_6_GRAM] = "dup_6_gram",
+	[FV_DUP_7_GRAM] = "dup_7_gram",
+	[FV_DUP_8_GRAM] = "dup_8_gram",
+	[FV_DUP_9_GRAM] = "dup_9_gram",
+	[FV_DUP_10_GRAM] = "dup_10_gram",
+	[FV_LINE_PUNCT] = "line_punct",
+	[FV_SHORT_LINES] = "short_lines",
+	[FV_CHAR_DUP] = "char_dup",
+	[FV_NEW_LINES] = "new_lines",
+	[FV_C4_SENTENCES] = "c4_sentences",
+};
+
+static const char *const line_reason_names[FLR_COUNT] = {
+	"pattern", "boilerplate", "short",
+};
+
+/* ---- building ---- */
+
+static int load_stopwords(struct filter *f, const char *path, struct ayak_err *err)
+{
+	struct ayak_buf text = AYAK_BUF_INIT;
+	size_t pos = 0, n;
+	const char *line;
+	unsigned lineno = 0;
+	int ret = fl_read_file(path, &text, err);
+
+	while (!ret && fl_next_line(text.data, text.len, &pos, &line, &n)) {
+		size_t b, e;
+
+		lineno++;
+		fl_strip(line, n, &b, &e);
+		if (b == e || line[b] == '#')
+			continue;
+		if (ayak_utf8_valid_prefix(line + b, e - b) != e - b) {
+			ret = ayak_err_set(err, AYAK_E_USAGE, "invalid UTF-8");
+			err->file = path;
+			err->line = lineno;
+		} else if (fl_strset_add(&f->stopwords, line + b, e - b)) {
+			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		}
+	}
+	ayak_buf_release(&text);
+	return ret;
+}
+
+/* The host of a URL, lower case, without user, port or final dot. */
+static int url_host(const char *u, size_t n, struct ayak_buf *out)
+{
+	const char *p = u, *end = u + n, *h, *at;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i++)
+		if (u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
+			p = u + i + 3;
+			break;
+		} else if (u[i] == '/' || u[i] == '?' || u[i] == '#') {
+			break;
+		}
+	if (p == u && n >= 2 && u[0] == '/' && u[1] == '/')
+		p += 2;
+	for (h = p; h < end && *h != '/' && *h != '?' && *h != '#'; h++)
+		;
+	end = h;
+	for (at = end; at > p; at--)
+		if (at[-1] == '@') {
+			p = at;
+			break;
+		}
+	if (p < end && *p == '[') {
+		for (h = p; h < end && *h != ']'; h++)
+			;
+		if (h < end)
+			end = h + 1;
+	} else {
+		for (h = p; h < end && *h != ':'; h++)
+			;
+		end = h;
+	}
+	while (end > p && end[-1] == '.')
+		end--;
+	ayak_buf_reset(out);
+	if (ayak_buf_grow(out, (size_t)(end - p) + 1))
+		return -1;
+	for (; p < end; p++)
+		out->data[out->len++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+static int load_blocklist(struct filter *f, const char *path, struct ayak_err *err)
+{
+	struct ayak_buf text = AYAK_BUF_INIT, host = AYAK_BUF_INIT;
+	size_t pos = 0, n;
+	const char *line;
+	int ret = fl_read_file(path, &text, err);
+
+	while (!ret && fl_next_line(text.data, text.len, &pos, &line, &n)) {
+		size_t b = 0, e;
+		const char *hash = memchr(line, '#', n);
+
+		if (hash)
+			n = (size_t)(hash - line);
+		fl_strip(line, n, &b, &e);
+		if (b == e)
+			continue;
+		/* hosts-file lines: "0.0.0.0 example.com" */
+		if ((e - b > 8 && !memcmp(line + b, "0.0.0.0", 7) && (line[b + 7] == ' ' || line[b + 7] == '\t')) ||
+		    (e - b > 10 && !memcmp(line + b, "127.0.0.1", 9) && (line[b + 9] == ' ' || line[b + 9] == '\t'))) {
+			while (b < e && line[b] != ' ' && line[b] != '\t')
+				b++;
+			while (b < e && (line[b] == ' ' || line[b] == '\t'))
+				b++;
+		}
+		while (b < e && (line[b] == '*' || line[b] == '.'))
+			b++;
+		if (url_host(line + b, e - b, &host)) {
+			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			break;
+		}
+		if (host.len && fl_strset_add(&f->blocklist, host.data, host.len))
+			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
+	ayak_buf_release(&text);
+	ayak_buf_release(&host);
+	return ret;
+}
+
+static int blocked(const struct filter *f, const char *h, size_t n)
+{
+	size_t i;
+
+	if (fl_strset_has(&f->blocklist, h, n))
+		return 1;
+	for (i = 0; i < n; i++)
+		if (h[i] == '.' && i + 1 < n && fl_strset_has(&f->blocklist, h + i + 1, n - i - 1))
+			return 1;
+	return 0;
+}
+
+/*
+ * Can a rule's regex sit inside a bigger one?  Not with \Q (it would
+ * quote what follows), extended mode (a # comment would run on) or a
+ * verb or start-of-pattern option.
+ */
+static int combinable(const char *src)
+{
+	const char *p = src;
+
+	/* anchored at line starts, or the combined regex would try every position */
+	if (!strncmp(p, "(?i)", 4))
+		p += 4;
+	if (*p != '^')
+		return 0;
+
+	if (strstr(src, "\\Q") || strstr(src, "(*"))
+		return 0;
+	for (p = strstr(src, "(?"); p; p = strstr(p + 2, "(?")) {
+		const char *q = p + 2;
+
+		while (*q && *q != ')' && *q != ':' && (q[0] != '(' ))
+			if (*q++ == 'x')
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * All line rules of one action as one regex, (?|(?:r1)|(?:r2)|...), so
+ * that the text is scanned once, not once per rule.  NULL when they
+ * cannot be combined: each then runs on its own.
+ */
+static pcre2_code *combine_line_rules(const struct filter_rules *r, int action)
+{
+	struct ayak_buf b = AYAK_BUF_INIT;
+	pcre2_code *re = NULL;
+	size_t i, n = 0;
+	PCRE2_SIZE eoff;
+	int ec;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->r[i].target != FT_LINE || r->r[i].action != action ||
+		    !combinable(r->r[i].src))
+			continue;
+		if (ayak_buf_addstr(&b, n++ ? ")|(?:" : "(?|(?:") ||
+		    ayak_buf_addstr(&b, r->r[i].src))
+			goto out;
+	}
+	if (n < 2 || ayak_buf_addstr(&b, "))"))
+		goto out;
+	re = pcre2_compile((PCRE2_SPTR)b.data, b.len, PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE,
+			   &ec, &eoff, NULL);
+	if (!re)
+		goto out;
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	for (i = 0; i < r->n; i++)
+		if (r->r[i].target == FT_LINE && r->r[i].action == action &&
+		    combinable(r->r[i].src))
+			r->r[i].combined = 1;
+out:
+	ayak_buf_release(&b);
+	return re;
+}
+
+struct filter *filter_new(const struct filter_params *p, struct ayak_err *err)
+{
+	struct filter *f = calloc(1, sizeof(*f));
+	struct ayak_buf text = AYAK_BUF_INIT;
+	size_t i, k;
+	int j;
+
+	if (!f) {
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		return NULL;
+	}
+	memcpy(f->v, p->v, sizeof(f->v));
+	f->rules = filter_rules_new();
+	f->md = pcre2_match_data_create(1, NULL);
+	f->mctx = pcre2_match_context_create(NULL);
+	f->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (!f->rules || !f->md || !f->mctx || !f->jit)
+		goto oom;
+	pcre2_jit_stack_assign(f->mctx, NULL, f->jit);
+	for (j = 0; j < p->nfiles[FL_STOPWORDS]; j++)
+		if (load_stopwords(f, p->files[FL_STOPWORDS][j], err))
+			goto fail;
+	for (i = 0; i < f->stopwords.n; i++) {
+		unsigned char c = (unsigned char)f->stopwords.s[i][0];
+
+		if (f->stopwords.len[i] < 64)
+			f->sw_lens |= 1ULL << f->stopwords.len[i];
+		f->sw_first[c >> 6] |= 1ULL << (c & 63);
+	}
+	for (j = 0; j < p->nfiles[FL_BOILERPLATE]; j++)
+		if (fl_lexicon_load(&f->boiler, p->files[FL_BOILERPLATE][j], err))
+			goto fail;
+	f->has_boiler = f->boiler.line.n + f->boiler.prefix.n > 0;
+	for (j = 0; j < p->nfiles[FL_RULES]; j++) {
+		if (fl_read_file(p->files[FL_RULES][j], &text, err) ||
+		    filter_rules_parse(f->rules, text.data ? text.data : "", text.len,
+				       p->files[FL_RULES][j], 1, err))
+			goto fail;
+	}
+	for (j = 0; j < p->nfiles[FL_BLOCKLIST]; j++)
+		if (load_blocklist(f, p->files[FL_BLOCKLIST][j], err))
+			goto fail;
+	for (i = 0; i < f->rules->n; i++) {
+		const struct fl_rule *r = &f->rules->r[i];
+
+		f->has_line_rules |= r->target == FT_LINE;
+		f->has_url_rules |= r->target == FT_URL || r->target == FT_DOMAIN;
+		f->has_text_rules |= r->target == FT_TEXT && r->action != FA_REDACT;
+		if (r->action == FA_REDACT)
+			f->nredact++;
+	}
+	f->redact_names = calloc(f->nredact + 1, sizeof(*f->redact_names));
+	f->redact_counts = calloc(f->nredact + 1, sizeof(*f->redact_counts));
+	if (!f->redact_names || !f->redact_counts)
+		goto oom;
+	for (i = 0, k = 0; i < f->rules->n; i++)
+		if (f->rules->r[i].action == FA_REDACT)
+			f->redact_names[k++] = f->rules->r[i].name;
+	f->has_redact_rules = f->nredact > 0;
+	f->line_re[FA_KEEP] = combine_line_rules(f->rules, FA_KEEP);
+	f->line_re[FA_DROP] = combine_line_rules(f->rules, FA_DROP);
+	for (i = FP_DUP_LINE_FRAC; i <= FP_NEW_LINE_RATIO; i++)
+		f->any_quality |= !isnan(f->v[i]);
+	for (i = FP_MIN_DOC_WORDS; i <= FP_MIN_STOP_WORDS; i++)
+		f->any_quality |= !isnan(f->v[i]);
+	f->any_quality |= f->v[FP_C4] == 1;
+	ayak_buf_release(&text);
+	return f;
+oom:
+	ayak_err_set(err, AYAK_E_SYS, "out of memory");
+fail:
+	ayak_buf_release(&text);
+	filter_free(f);
+	return NULL;
+}
+
+void filter_free(struct filter *f)
+{
+	if (!f)
+		return;
+	filter_rules_free(f->rules);
+	pcre2_code_free(f->line_re[0]);
+	pcre2_code_free(f->line_re[1]);
+	fl_strset_release(&f->stopwords);
+	fl_lexicon_release(&f->boiler);
+	fl_strset_release(&f->blocklist);
+	pcre2_match_data_free(f->md);
+	pcre2_match_context_free(f->mctx);
+	pcre2_jit_stack_free(f->jit);
+	free(f->redact_names);
+	free(f->redact_counts);
+	free(f->lines);
+	ayak_buf_release(&f->clean);
+	ayak_buf_release(&f->c4);
+	ayak_buf_release(&f->redact);
+	ayak_buf_release(&f->pii);
+	ayak_buf_release(&f->norm);
+	ayak_buf_release(&f->host);
+	filter_tokens_release(&f->tok);
+	free(f->cnt);
+	free(f->tops);
+	free(f->seen);
+	free(f->dirty);
+	free(f->slot);
+	free(f->ph);
+	free(f->plen);
+	free(f->pcps);
+	free(f);
+}
+
+size_t filter_redact_rules(const struct filter *f, const char *const **names,
+			   const uint64_t **counts)
+{
+	*names = f->redact_names;
+	*counts = f->redact_counts;
+	return f->nredact;
+}
+
+/* ---- running ---- */
+
+/* Any rule of this action and target matching s[0..n)?  Its index, or -1. */
+static long first_match(struct filter *f, int action, int target, const char *s, size_t n,
+			struct filter_result *res)
+{
+	size_t i, mb, me;
+
+	for (i = 0; i < f->rules->n; i++) {
+		const struct fl_rule *r = &f->rules->r[i];
+		int rc;
+
+		if (r->action != action || r->target != target)
+			continue;
+		rc = fl_match(f, r->re, s, n, 0, &mb, &me);
+		if (rc < 0)
+			res->match_errors++;
+		else if (rc > 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Apply one redact rule to cur[0..n) into out; the number of replacements. */
+static long redact_rule(struct filter *f, const struct fl_rule *r, const char *cur, size_t n,
+			struct ayak_buf *out, struct filter_result *res)
+{
+	size_t start = 0, from = 0, mb, me;
+	long count = 0;
+	int rc;
+
+	ayak_buf_reset(out);
+	while (start <= n && (rc = fl_match(f, r->re, cur, n, start, &mb, &me)) != 0) {
+		if (rc < 0) {
+			res->match_errors++;
+			break;
+		}
+		if (me == mb) {		/* an empty match replaces nothing */
+			start = mb + 1;
+			while (start < n && ((unsigned char)cur[start] & 0xC0) == 0x80)
+				start++;
+			continue;
+		}
+		if (ayak_buf_add(out, cur + from, mb - from) ||
+		    ayak_buf_addstr(out, r->placeholder))
+			return -1;
+		count++;
+		from = start = me;
+	}
+	if (ayak_buf_add(out, cur + from, n - from))
+		return -1;
+	return count;
+}
+
+static int redact(struct filter *f, const struct filter_opts *o, struct filter_result *res)
+{
+	size_t i, k = 0;
+	struct ayak_buf *bufs[2] = { &f->redact, &f->pii };
+	int which = 0;
+
+	for (i = 0; f->has_redact_rules && i < f->rules->n; i++) {
+		const struct fl_rule *r = &f->rules->r[i];
+		long got;
+
+		if (r->action != FA_REDACT)
+			continue;
+		got = redact_rule(f, r, res->text, res->len, bufs[which], res);
+		if (got < 0)
+			return -1;
+		f->redact_counts[k++] = (uint64_t)got;
+		if (got) {
+			res->text = bufs[which]->data;
+			res->len = bufs[which]->len;
+			res->changed = 1;
+			which = !which;
+		}
+	}
+	if (o->pii_mask) {
+		uint64_t before = 0, after = 0;
+		int t;
+
+		for (t = 0; t < PII_NTYPES; t++)
+			before += res->pii[t];
+		ayak_buf_reset(bufs[which]);
+		if (filter_pii_redact(res->text, res->len, o->pii_mask, bufs[which], res->pii))
+			return -1;
+		for (t = 0; t < PII_NTYPES; t++)
+			after += res->pii[t];
+		if (after > before) {
+			res->text = bufs[which]->data;
+			res->len = bufs[which]->len;
+			res->changed = 1;
+		}
+	}
+	return 0;
+}
+
+static int is_on(const struct filter *f, int param)
+{
+	return f->v[param] == 1;
+}
+
+int filter_run(struct filter *f, const char *text, size_t len, const char *url,
+	       size_t url_len, const struct filter_opts *o, struct filter_result *res,
+	       struct ayak_err *err)
+{
+	struct fl_ctx c = { f, o, res, text, len, 0, 0 };
+	int keep = 0, rc;
+	long hit;
+	size_t b, e;
+
+	memset(res, 0, sizeof(*res));
+	memset(f->redact_counts, 0, f->nredact * sizeof(*f->redact_counts));
+	res->text = text;
+	res->len = len;
+
+	/* URL and domain: keep rules, the blocklist, drop rules */
+	if (url && (f->has_url_rules || f->blocklist.n)) {
+		if (url_host(url, url_len, &f->host))
+			goto oom;
+		if (f->has_url_rules) {
+			if ((hit = first_match(f, FA_KEEP, FT_DOMAIN, f->host.data, f->host.len, res)) >= 0 ||
+			    (hit = first_match(f, FA_KEEP, FT_URL, url, url_len, res)) >= 0) {
+				keep = 1;
+				res->kept_by = f->rules->r[hit].name;
+			}
+		}
+		/* with a keep rule, --annotate still lists what would drop the record */
+		if ((!keep || o->annotate) && f->blocklist.n &&
+		    blocked(f, f->host.data, f->host.len) && fl_fail(&c, "blocklist", 0, 0, 0))
+			return 0;
+		if ((!keep || o->annotate) && f->has_url_rules &&
+		    ((hit = first_match(f, FA_DROP, FT_DOMAIN, f->host.data, f->host.len, res)) >= 0 ||
+		     (hit = first_match(f, FA_DROP, FT_URL, url, url_len, res)) >= 0) &&
+		    fl_fail(&c, f->rules->r[hit].reason, 0, 0, 0))
+			return 0;
+	}
+
+	/* line cleanup */
+	if (is_on(f, FP_LINE_CLEANUP)) {
+		if (fl_cleanup(f, text, len, res, &c.text, &c.len))
+			goto oom;
+		if (c.text != text) {
+			res->text = c.text;
+			res->len = c.len;
+			res->changed = 1;
+		}
+	}
+
+	/* text rules */
+	if (f->has_text_rules) {
+		if (!keep && (hit = first_match(f, FA_KEEP, FT_TEXT, c.text, c.len, res)) >= 0) {
+			keep = 1;
+			res->kept_by = f->rules->r[hit].name;
+		}
+		if ((!keep || o->annotate) &&
+		    (hit = first_match(f, FA_DROP, FT_TEXT, c.text, c.len, res)) >= 0 &&
+		    fl_fail(&c, f->rules->r[hit].reason, 0, 0, 0))
+			return 0;
+	}
+
+	/* nothing left: no rule can judge it, and nothing is worth keeping */
+	fl_strip(c.text, c.len, &b, &e);
+	if (b == e) {
+		c.o = &(struct filter_opts){ 0 };	/* stop here even when annotating */
+		fl_fail(&c, "empty", 0, 0, 0);
+		return 0;
+	}
+
+	/*
+	 * The quality rules in FineWeb-2's order (Gopher repetition, FineWeb,
+	 * Gopher quality), or with C4 in FineWeb's (Gopher repetition, Gopher
+	 * quality, C4, FineWeb).
+	 */
+	if ((!keep && f->any_quality) || o->annotate) {
+		c.cps = fl_cps(c.text, c.len);
+		rc = fl_repetition(&c);
+		if (is_on(f, FP_C4)) {
+			if (rc == 0)
+				rc = fl_gopher_quality(&c);
+			if (rc == 0)
+				rc = fl_c4(&c);
+			if (rc == 0 && c.len == res->len && !memcmp(c.text, res->text, c.len)) {
+				c.text = res->text;	/* C4 changed nothing */
+			} else if (rc == 0) {
+				res->text = c.text;
+				res->len = c.len;
+				res->changed = 1;
+				fl_strip(c.text, c.len, &b, &e);
+				if (b == e) {
+					c.o = &(struct filter_opts){ 0 };
+					fl_fail(&c, "empty", 0, 0, 0);
+					return 0;
+				}
+			}
+			if (rc == 0)
+				rc = fl_fineweb(&c);
+		} else {
+			if (rc == 0)
+				rc = fl_fineweb(&c);
+			if (rc == 0)
+				rc = fl_gopher_quality(&c);
+		}
+		if (rc < 0)
+			goto oom;
+		if (rc > 0)
+			return 0;
+	}
+	if (keep && res->drop) {	/* a keep rule wins over the quality rules */
+		res->drop = 0;
+		res->reason = NULL;
+		res->has_value = 0;
+	}
+
+	if (o->redact && (!res->drop || o->annotate) && redact(f, o, res))
+		goto oom;
+	return 0;
+oom:
+	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+}
+
+/* ---- annotation ---- */
+
+static int add_number(struct ayak_buf *out, double v)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		return ayak_buf_addf(out, "%.0f", v);
+	return ayak_buf_addf(out, "%.6g", v);
+}
+
+int filter_annotation(const struct filter_result *res, struct ayak_buf *out)
+{
+	size_t i;
+	int t, first = 1;
+
+	if (ayak_buf_addf(out, "{\"decision\":\"%s\",\"reason\":", res->drop ? "drop" : "keep"))
+		return -1;
+	if (res->reason ? ayak_json_encode_string(out, res->reason, strlen(res->reason)) :
+			  ayak_buf_addstr(out, "null"))
+		return -1;
+	if (ayak_buf_addstr(out, ",\"reasons\":["))
+		return -1;
+	for (i = 0; i < res->nreasons; i++)
+		if ((i && ayak_buf_addstr(out, ",")) ||
+		    ayak_json_encode_string(out, res->reasons[i], strlen(res->reasons[i])))
+			return -1;
+	if (ayak_buf_addstr(out, "]"))
+		return -1;
+	if (res->kept_by && (ayak_buf_addstr(out, ",\"kept_by\":") ||
+			     ayak_json_encode_string(out, res->kept_by, strlen(res->kept_by))))
+		return -1;
+	if (ayak_buf_addstr(out, ",\"lines_dropped\":{"))
+		return -1;
+	for (t = 0; t < FLR_COUNT; t++)
+		if (ayak_buf_addf(out, "%s\"%s\":%llu", t ? "," : "", line_reason_names[t],
+				  (unsigned long long)res->lines_dropped[t]))
+			return -1;
+	if (ayak_buf_addstr(out, "},\"values\":{"))
+		return -1;
+	for (i = 0; i < FV_COUNT; i++) {
+		if (!res->have[i])
+			continue;
+		if (ayak_buf_addf(out, "%s\"%s\":", first ? "" : ",", filter_value_names[i]) ||
+		    add_number(out, res->values[i]))
+			return -1;
+		first = 0;
+	}
+	if (ayak_buf_addstr(out, "}"))
+		return -1;
+	first = 1;
+	for (t = 0; t < PII_NTYPES; t++) {
+		if (!res->pii[t])
+			continue;
+		if (ayak_buf_addf(out, "%s\"%s\":%llu", first ? ",\"pii\":{" : ",",
+				  filter_pii_names[t], (unsigned long long)res->pii[t]))
+			return -1;
+		first = 0;
+	}
+	if (!first && ayak_buf_addstr(out, "}"))
+		return -1;
+	return ayak_buf_addstr(out, "}");
+}

@@ -1,0 +1,452 @@
+#!/usr/bin/env bash
+test_description='ayak-filter: records, annotations, rejects, stats, profiles, pattern rules, blocklists, line cleanup, errors'
+. "$(dirname "$0")/../lib.sh"
+
+test_expect_success 'setup' '
+	cp "$TEST_DATA/filter/udhr-ms.jsonl" udhr.jsonl &&
+	test_line_count = 3 udhr.jsonl &&
+	printf "%s\n" "{\"id\":\"j1\",\"url\":\"https://www.contoh.my/a\",\"text\":\"Iklan\\nKongsi: Facebook Twitter WhatsApp\\nLog masuk | Daftar\\nIklan\"}" >junk.jsonl &&
+	printf "%s\n" "{\"id\":1,\"text\":\"Satu dua tiga.\\nSatu dua tiga.\"}" >dup.jsonl
+'
+
+test_expect_success '--help and -V' '
+	ayak-filter --help >help &&
+	head -n 2 help >got &&
+	cat >expect <<-\EOF &&
+	Usage: ayak-filter [options] [FILE...]
+	Keep the prose; drop boilerplate, lists, spam and fragments, naming the reason.
+	EOF
+	test_cmp expect got &&
+	grep -q "^  --dup-5-gram X, --line-punct-thr X" help &&
+	ayak-filter -V >version &&
+	test_line_count = 3 version &&
+	grep -q "^ayak-filter (ayak) 0.1.0$" version &&
+	grep -q "^lexicons .* ($AYAK_TOP/bin/../lexicons)$" version
+'
+
+test_expect_success 'the default profile keeps the Malay UDHR, byte for byte where no line went' '
+	ayak-filter --stats stats.json udhr.jsonl >out 2>err &&
+	test_must_be_empty err &&
+	test_line_count = 3 out &&
+	sed -n 2p udhr.jsonl >expect &&
+	sed -n 2p out >got &&
+	test_cmp expect got &&
+	jq -c "[.records_in, .records_out, .dropped, .counts]" stats.json >got &&
+	echo "[3,3,{},{\"lines_dropped\":3,\"lines_dropped_short\":3}]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a record of page chrome alone is dropped as empty, its lines counted' '
+	ayak-filter --stats stats.json junk.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c "[.dropped, .counts]" stats.json >got &&
+	echo "[{\"empty\":1},{}]" >expect &&
+	test_cmp expect got &&
+	ayak-filter --annotate junk.jsonl | jq -c "[.text, .filter.reason, .filter.lines_dropped]" >got &&
+	echo "[\"\",\"empty\",{\"pattern\":1,\"boilerplate\":3,\"short\":0}]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--annotate keeps the record and adds every value' '
+	ayak-filter --profile none --annotate dup.jsonl >out &&
+	cat >expect <<-\EOF &&
+	{"id":1,"text":"Satu dua tiga.\nSatu dua tiga.","filter":{"decision":"keep","reason":null,"reasons":[],"lines_dropped":{"pattern":0,"boilerplate":0,"short":0},"values":{"words":6,"mean_word_length":3.66667,"hash_ratio":0,"ellipsis_ratio":0,"bullet_lines":0,"ellipsis_lines":0,"alpha_words":0.75,"stopwords":0,"dup_paras":0,"dup_para_chars":0,"dup_lines":0.5,"dup_line_chars":0.482759,"top_2_gram":0.551724,"top_3_gram":0.896552,"top_4_gram":1.03448,"dup_5_gram":0,"dup_6_gram":0,"dup_7_gram":0,"dup_8_gram":0,"dup_9_gram":0,"dup_10_gram":0,"line_punct":1,"short_lines":1,"char_dup":0.5,"new_lines":0.125}}}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success '--annotate lists every failing rule; --stats counts what would go' '
+	ayak-filter --profile none --annotate --dup-line-frac 0.4 --top-2-gram 0.5 --char-duplicates-ratio 0.5 \
+		--stats stats.json dup.jsonl | jq -c "[.filter.decision, .filter.reason, .filter.reasons]" >got &&
+	echo "[\"drop\",\"dup_lines\",[\"dup_lines\",\"top_2_gram\",\"char_dup\"]]" >expect &&
+	test_cmp expect got &&
+	jq -c "[.records_out, .dropped, .counts]" stats.json >got &&
+	echo "[1,{},{\"dup_lines\":1}]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--rejects writes each dropped record with its reason, value and threshold' '
+	cat udhr.jsonl dup.jsonl >in.jsonl &&
+	ayak-filter --profile none --dup-line-frac 0.4 --rejects rej.jsonl in.jsonl >out &&
+	test_cmp udhr.jsonl out &&
+	cat >expect <<-\EOF &&
+	{"reject":{"program":"ayak-filter","reason":"dup_lines","value":0.5,"threshold":0.4,"file":"in.jsonl","line":4},"raw":"{\"id\":1,\"text\":\"Satu dua tiga.\\nSatu dua tiga.\"}"}
+	EOF
+	test_cmp expect rej.jsonl
+'
+
+test_expect_success 'malformed records: fail with file and line, or skip into the rejects' '
+	printf "%s\n" "{\"text\":\"a\"}" "{\"text\":\"b\"" "{\"id\":2}" "{\"text\":7}" >bad.jsonl &&
+	test_expect_code 1 ayak-filter --profile none bad.jsonl >out 2>err &&
+	echo "ayak-filter: bad.jsonl:2: malformed record: unexpected end of line at column 12" >expect &&
+	test_cmp expect err &&
+	ayak-filter --profile none --on-error skip --rejects rej.jsonl bad.jsonl >out 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-filter: bad.jsonl:2: malformed record: unexpected end of line at column 12
+	ayak-filter: bad.jsonl:3: missing field "text"
+	ayak-filter: bad.jsonl:4: field "text" is not a string
+	ayak-filter: skipped 3 malformed records
+	EOF
+	test_cmp expect err &&
+	jq -c ".reject | [.reason, .error, .line]" rej.jsonl >got &&
+	cat >expect <<-\EOF &&
+	["malformed","unexpected end of line at column 12",2]
+	["malformed","missing field \"text\"",3]
+	["malformed","field \"text\" is not a string",4]
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success '--field names the text field; other fields pass byte for byte' '
+	printf "%s\n" "{\"body\":\"Iklan\\nAyat ini cukup panjang.\", \"text\" : 1 , \"n\":[1,2]}" >f.jsonl &&
+	ayak-filter --profile none --line-cleanup --line-min-words 3 --field body f.jsonl >out &&
+	printf "%s\n" "{\"body\":\"Ayat ini cukup panjang.\", \"text\" : 1 , \"n\":[1,2]}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'an empty or blank text is dropped as empty' '
+	printf "%s\n" "{\"text\":\"\"}" "{\"text\":\" \\n\\t \"}" >e.jsonl &&
+	ayak-filter --profile none --stats stats.json e.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c .dropped stats.json >got &&
+	echo "{\"empty\":2}" >expect &&
+	test_cmp expect got
+'
+
+# ---- profiles ----
+
+test_expect_success '--show-profile: the zsm_Latn profile has FineWeb-2 zsm_Latn thresholds' '
+	ayak-filter --show-profile | sed "s|$AYAK_TOP/bin/../lexicons/filter/||g" >got &&
+	cat >expect <<-\EOF &&
+	# profile: zsm_Latn.profile
+	min_doc_words = 50
+	max_doc_words = 100000
+	min_avg_word_length = 3
+	max_avg_word_length = 11
+	max_symbol_word_ratio = 0.1
+	max_bullet_lines_ratio = 0.9
+	max_ellipsis_lines_ratio = 0.3
+	max_non_alpha_words_ratio = 0.808
+	min_stop_words = 2
+	dup_line_frac = 0.331
+	dup_para_frac = off
+	dup_line_char_frac = off
+	dup_para_char_frac = off
+	top_2_gram = 0.264
+	top_3_gram = 0.252
+	top_4_gram = 0.225
+	dup_5_gram = 0.185
+	dup_6_gram = 0.176
+	dup_7_gram = 0.166
+	dup_8_gram = 0.156
+	dup_9_gram = 0.145
+	dup_10_gram = 0.134
+	line_punct_thr = 0.125
+	line_punct_exclude_zero = off
+	short_line_thr = off
+	short_line_length = 30
+	char_duplicates_ratio = 0.1
+	new_line_ratio = 0.214
+	c4 = off
+	c4_min_sentences = 5
+	c4_min_words_per_line = 3
+	c4_max_word_length = 1000
+	c4_terminal_punct = on
+	c4_citations = on
+	c4_lorem_ipsum = on
+	c4_javascript = on
+	c4_curly_bracket = on
+	c4_policy = on
+	line_cleanup = on
+	line_min_words = 3
+	boilerplate_max_chars = 200
+	stopwords = stopwords-zsm_Latn.txt
+	boilerplate = boilerplate-ms.tsv boilerplate-en.tsv
+	rules = rules-default.txt
+	blocklist =
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'ind_Latn and eng_Latn profiles; options override the profile in order' '
+	ayak-filter -p ind_Latn --show-profile >ind &&
+	grep -x "dup_line_frac = 0.241" ind &&
+	grep -x "max_avg_word_length = 12" ind &&
+	grep -x "new_line_ratio = 0.157" ind &&
+	ayak-filter --profile eng_Latn --show-profile >eng &&
+	grep -x "c4 = on" eng &&
+	grep -x "c4_terminal_punct = off" eng &&
+	grep -x "char_duplicates_ratio = 0.01" eng &&
+	ayak-filter --dup-line-frac off --profile eng_Latn --dup-5-gram 0.5 --c4=off --rules none \
+		--rules x.txt --show-profile >mix &&
+	grep -x "dup_line_frac = off" mix &&
+	grep -x "dup_5_gram = 0.5" mix &&
+	grep -x "c4 = off" mix &&
+	grep -x "rules = x.txt" mix
+'
+
+test_expect_success 'a profile file: keys, comments, files relative to it; errors name file and line' '
+	mkdir prof &&
+	cat >prof/my.profile <<-\EOF &&
+	# my profile
+	dup_line_frac = 0.4   # trailing comment
+	min-doc-words=3
+	stopwords = sw.txt
+	EOF
+	ayak-filter --profile prof/my.profile --show-profile >got &&
+	grep -x "dup_line_frac = 0.4" got &&
+	grep -x "min_doc_words = 3" got &&
+	grep -x "stopwords = prof/sw.txt" got &&
+	grep -x "top_2_gram = off" got &&
+	printf "dup_line_frac = 0.4\n\nfoo = 1\n" >prof/bad.profile &&
+	test_expect_code 2 ayak-filter --profile prof/bad.profile </dev/null 2>err &&
+	echo "ayak-filter: prof/bad.profile:3: unknown key '"'"'foo'"'"'" >expect &&
+	test_cmp expect err &&
+	printf "min_doc_words = 5.5\n" >prof/bad2.profile &&
+	test_expect_code 2 ayak-filter --profile prof/bad2.profile </dev/null 2>err &&
+	echo "ayak-filter: prof/bad2.profile:1: min_doc_words wants a whole number or off, not '"'"'5.5'"'"'" >expect &&
+	test_cmp expect err &&
+	printf "dup_line_frac\n" >prof/bad3.profile &&
+	test_expect_code 2 ayak-filter --profile prof/bad3.profile </dev/null 2>err &&
+	echo "ayak-filter: prof/bad3.profile:1: expected '"'"'key = value'"'"'" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'an unknown profile, a missing profile file, a missing stopword file' '
+	test_expect_code 2 ayak-filter --profile zsm </dev/null 2>err &&
+	echo "ayak-filter: unknown profile '"'"'zsm'"'"' (no $AYAK_TOP/bin/../lexicons/filter/zsm.profile)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-filter --profile ./nope.profile </dev/null 2>err &&
+	echo "ayak-filter: ./nope.profile: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-filter --stopwords nope.txt </dev/null 2>err &&
+	echo "ayak-filter: nope.txt: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'bad threshold values are usage errors' '
+	test_expect_code 2 ayak-filter --dup-line-frac x </dev/null 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-filter: dup_line_frac wants a number like 0.25 or off, not '"'"'x'"'"'
+	Try '"'"'ayak-filter --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	test_expect_code 2 ayak-filter --dup-line-frac -1 </dev/null 2>err &&
+	test_expect_code 2 ayak-filter --dup-line-frac nan </dev/null 2>err &&
+	test_expect_code 2 ayak-filter --dup-line-frac 1e3 </dev/null 2>err &&
+	test_expect_code 2 ayak-filter --c4=yes </dev/null 2>err &&
+	echo "ayak-filter: c4 wants on or off, not '"'"'yes'"'"'" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got
+'
+
+# ---- pattern rules ----
+
+test_expect_success 'rule files: bad lines are usage errors with file and line' '
+	check_rule () {
+		printf "# rules\n%s\n" "$1" >r.txt &&
+		test_expect_code 2 ayak-filter --rules r.txt </dev/null 2>err &&
+		echo "ayak-filter: r.txt:2: $2" >expect &&
+		test_cmp expect err
+	} &&
+	check_rule "dorp spam x" "unknown action '"'"'dorp'"'"' (keep, drop or redact, with :text, :url, :domain or :line)" &&
+	check_rule "redact:url u x" "redact works on the text only, not '"'"'redact:url'"'"'" &&
+	check_rule "drop" "missing rule name and regular expression" &&
+	check_rule "drop spam" "rule '"'"'spam'"'"' has no regular expression" &&
+	check_rule "drop sp/am x" "bad rule name '"'"'sp/am'"'"' (letters, digits, '"'"'_'"'"', '"'"'-'"'"' and '"'"'.'"'"', at most 64)" &&
+	check_rule "drop spam (ab" "bad regular expression for rule '"'"'spam'"'"': missing closing parenthesis at offset 3" &&
+	printf "drop a x\n" >r1.txt &&
+	printf "\n\ndrop a y\n" >r2.txt &&
+	test_expect_code 2 ayak-filter --rules r1.txt --rules r2.txt </dev/null 2>err &&
+	echo "ayak-filter: r2.txt:3: rule '"'"'a'"'"' is defined twice (first at r1.txt:1)" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'drop, drop:url and drop:domain rules name the rule in the reason' '
+	cat >rules.txt <<-\EOF &&
+	# test rules
+	drop        judi     (?i)\b(judi|casino)\b
+	drop:url    admin    /wp-admin/
+	drop:domain spam     (^|\.)spam\.example$
+	EOF
+	printf "%s\n" \
+		"{\"id\":1,\"url\":\"https://a.my/x\",\"text\":\"Main CASINO sekarang.\"}" \
+		"{\"id\":2,\"url\":\"https://a.my/wp-admin/x\",\"text\":\"Teks biasa.\"}" \
+		"{\"id\":3,\"url\":\"http://user@WWW.Spam.Example.:8080/p\",\"text\":\"Teks biasa.\"}" \
+		"{\"id\":4,\"url\":\"https://a.my/ok\",\"text\":\"Teks biasa.\"}" \
+		"{\"id\":5,\"text\":\"Teks biasa tanpa url.\"}" >in.jsonl &&
+	ayak-filter --profile none --rules rules.txt --stats stats.json --rejects rej.jsonl in.jsonl >out &&
+	jq -c .id out >got &&
+	printf "4\n5\n" >expect &&
+	test_cmp expect got &&
+	jq -c .dropped stats.json >got &&
+	echo "{\"rule:judi\":1,\"rule:admin\":1,\"rule:spam\":1}" >expect &&
+	test_cmp expect got &&
+	jq -r ".reject.reason" rej.jsonl >got &&
+	test_write_lines rule:judi rule:admin rule:spam >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'keep rules win over drop rules, the blocklist and the quality rules' '
+	cat >rules.txt <<-\EOF &&
+	keep:domain gov   \.gov\.my$
+	keep        sajak (?m)^Sajak:
+	drop        judi  judi
+	EOF
+	printf "%s\n" "# blocked" "jpn.gov.my" >block.txt &&
+	printf "%s\n" \
+		"{\"id\":1,\"url\":\"https://www.jpn.gov.my/\",\"text\":\"Judi judi judi judi.\"}" \
+		"{\"id\":2,\"text\":\"Sajak:\\nAku\\nIni\"}" \
+		"{\"id\":3,\"text\":\"Aku\\nIni\"}" >in.jsonl &&
+	ayak-filter --profile none --min-doc-words 5 --rules rules.txt --blocklist block.txt \
+		--stats stats.json in.jsonl >out &&
+	jq -c .id out >got &&
+	printf "1\n2\n" >expect &&
+	test_cmp expect got &&
+	jq -c "[.dropped, .counts]" stats.json >got &&
+	echo "[{\"too_few_words\":1},{\"kept_by_rule\":2}]" >expect &&
+	test_cmp expect got &&
+	ayak-filter --profile none --min-doc-words 5 --rules rules.txt --annotate in.jsonl |
+		jq -c "[.filter.decision, .filter.kept_by, .filter.reasons]" >got &&
+	cat >expect <<-\EOF &&
+	["keep","gov",["rule:judi","too_few_words"]]
+	["keep","sajak",["too_few_words"]]
+	["drop",null,["too_few_words"]]
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'redact rules replace matches with <NAME> in the records kept, counted per rule' '
+	cat >rules.txt <<-\EOF &&
+	redact URL   https?://\S+
+	redact NOMBOR \b\d{4}\b
+	EOF
+	printf "%s\n" "{\"text\":\"Lihat https://a.my/x dan https://b.my pada 2024.\"}" >in.jsonl &&
+	ayak-filter --profile none --rules rules.txt --stats stats.json in.jsonl | jq -r .text >got &&
+	echo "Lihat <URL> dan <URL> pada <NOMBOR>." >expect &&
+	test_cmp expect got &&
+	jq -c .counts stats.json >got &&
+	echo "{\"redact:URL\":2,\"redact:NOMBOR\":1}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'the blocklist blocks a domain and those under it; hosts-file lines work' '
+	cat >block.txt <<-\EOF &&
+	# a blocklist
+	judi.example
+	*.spam.test
+	0.0.0.0 ads.contoh.my   # hosts file
+	https://bad.example/path
+	EOF
+	printf "%s\n" \
+		"{\"id\":1,\"url\":\"https://judi.example/\",\"text\":\"a\"}" \
+		"{\"id\":2,\"url\":\"https://m.judi.example/x\",\"text\":\"a\"}" \
+		"{\"id\":3,\"url\":\"https://notjudi.example/\",\"text\":\"a\"}" \
+		"{\"id\":4,\"url\":\"https://x.spam.test\",\"text\":\"a\"}" \
+		"{\"id\":5,\"url\":\"https://ads.contoh.my:443/\",\"text\":\"a\"}" \
+		"{\"id\":6,\"url\":\"https://contoh.my/\",\"text\":\"a\"}" \
+		"{\"id\":7,\"url\":\"https://bad.example/\",\"text\":\"a\"}" \
+		"{\"id\":8,\"url\":7,\"text\":\"a\"}" >in.jsonl &&
+	ayak-filter --profile none --blocklist block.txt --stats stats.json in.jsonl | jq -c .id >got &&
+	printf "3\n6\n8\n" >expect &&
+	test_cmp expect got &&
+	jq -c .dropped stats.json >got &&
+	echo "{\"blocklist\":5}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--url-field names the URL field' '
+	printf "judi.example\n" >block.txt &&
+	printf "%s\n" "{\"link\":\"https://judi.example/\",\"text\":\"a\"}" >in.jsonl &&
+	ayak-filter --profile none --blocklist block.txt in.jsonl >out &&
+	test_cmp in.jsonl out &&
+	ayak-filter --profile none --blocklist block.txt --url-field link in.jsonl >out &&
+	test_must_be_empty out
+'
+
+# ---- line cleanup ----
+
+test_expect_success 'boilerplate lexicons: line, prefix and suffix entries, case and punctuation aside' '
+	cat >bp.tsv <<-\EOF &&
+	# test lexicon
+	line	tinggalkan komen
+	prefix	baca juga
+	suffix	hak cipta terpelihara
+	EOF
+	printf "%s\n" "{\"text\":\"Ayat pertama yang cukup panjang.\\n  TINGGALKAN   Komen!\\nBaca juga: Tajuk lain di sini\\nBacaan juga penting untuk semua orang.\\nUtusan Malaysia. Hak Cipta Terpelihara.\\nAyat terakhir yang cukup panjang.\"}" >in.jsonl &&
+	ayak-filter --profile none --line-cleanup --boilerplate bp.tsv --boilerplate-max-chars 200 \
+		--stats stats.json in.jsonl | jq -r .text >got &&
+	test_write_lines "Ayat pertama yang cukup panjang." "Bacaan juga penting untuk semua orang." \
+		"Ayat terakhir yang cukup panjang." >expect &&
+	test_cmp expect got &&
+	jq -c .counts stats.json >got &&
+	echo "{\"lines_dropped\":3,\"lines_dropped_boilerplate\":3}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a bad boilerplate lexicon names its file and line' '
+	printf "line\tok\nphrase\tx\n" >bad.tsv &&
+	test_expect_code 2 ayak-filter --boilerplate bad.tsv </dev/null 2>err &&
+	echo "ayak-filter: bad.tsv:2: expected '"'"'line'"'"', '"'"'prefix'"'"' or '"'"'suffix'"'"', a TAB, and the text" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'lines of a sentence broken around a link stay; blank runs left behind become one' '
+	printf "%s\n" "{\"text\":\"\\n\\nTarikh permohonan dibuka bermula \\n9 Januari 2023\\n hingga \\n5 Februari 2023\\n. Tarikh tutup pada 5 Februari.\\n\\nMenu\\n\\n\\nUtama\\n\\nAyat terakhir yang cukup panjang.\\n\\n\"}" >in.jsonl &&
+	ayak-filter --stats stats.json --profile none --line-cleanup --line-min-words 3 \
+		--rules "$AYAK_TOP/lexicons/filter/rules-default.txt" in.jsonl | jq -r .text >got &&
+	cat >expect <<-\EOF &&
+	Tarikh permohonan dibuka bermula 
+	9 Januari 2023
+	 hingga 
+	5 Februari 2023
+	. Tarikh tutup pada 5 Februari.
+
+	Ayat terakhir yang cukup panjang.
+	EOF
+	test_cmp expect got &&
+	jq -c .counts stats.json >got &&
+	echo "{\"lines_dropped\":2,\"lines_dropped_short\":2}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'drop:line rules drop the lines their matches touch; keep:line rules save lines' '
+	cat >rules.txt <<-\EOF &&
+	drop:line sumber   (?i)^\h*sumber\h*:
+	drop:line tarikh   ^\d{1,2} \w+ \d{4}$
+	keep:line penting  (?i)^sumber: jabatan
+	EOF
+	printf "%s\n" "{\"text\":\"Ayat pertama yang cukup panjang.\\nSumber: Bernama\\nSUMBER: Jabatan Perangkaan\\n17 Februari 2019\\nAyat terakhir yang cukup panjang.\"}" >in.jsonl &&
+	ayak-filter --profile none --line-cleanup --rules rules.txt --stats stats.json in.jsonl | jq -r .text >got &&
+	test_write_lines "Ayat pertama yang cukup panjang." "SUMBER: Jabatan Perangkaan" \
+		"Ayat terakhir yang cukup panjang." >expect &&
+	test_cmp expect got &&
+	jq -c .counts stats.json >got &&
+	echo "{\"lines_dropped\":2,\"lines_dropped_pattern\":2}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'the default rules: copyright, labels, dates, breadcrumbs, share buttons' '
+	printf "%s\n" "{\"text\":\"Ayat pertama yang cukup panjang, dengan sebuah koma.\\n© 2023 Utusan Melayu (M) Berhad\\nSumber: Bernama dan agensi\\nIsnin, 3 Jun 2024 10:30 PG\\nHome » Berita » Semasa\\nKongsi: Facebook | Twitter | WhatsApp\\n17 December 2021\\nAyat terakhir yang cukup panjang.\"}" >in.jsonl &&
+	ayak-filter --profile none --line-cleanup --rules "$AYAK_TOP/lexicons/filter/rules-default.txt" \
+		--stats stats.json in.jsonl | jq -r .text >got &&
+	test_write_lines "Ayat pertama yang cukup panjang, dengan sebuah koma." "Ayat terakhir yang cukup panjang." >expect &&
+	test_cmp expect got &&
+	jq -c .counts stats.json >got &&
+	echo "{\"lines_dropped\":6,\"lines_dropped_pattern\":6}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--line-cleanup=off leaves the text alone' '
+	ayak-filter --line-cleanup=off --profile none junk.jsonl >out &&
+	test_cmp junk.jsonl out
+'
+
+test_expect_success 'compressed output, and output to a file' '
+	ayak-filter -z udhr.jsonl >out.zst &&
+	ayak-cat out.zst >out &&
+	ayak-filter -o out2.jsonl udhr.jsonl &&
+	test_cmp out out2.jsonl
+'
+
+test_done

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+test_description='ayak-filter --redact-pii: true positives and near-misses, with exact outputs'
+. "$(dirname "$0")/../lib.sh"
+
+# redact [OPTIONS]: the lines of file "in" as records, through
+# ayak-filter --redact-pii with every rule off, texts out in "out".
+redact () {
+	jq -R -c "{text: .}" in >in.jsonl &&
+	ayak-filter --profile none --redact-pii "$@" --stats stats.json in.jsonl >out.jsonl &&
+	jq -r .text out.jsonl >out
+}
+
+test_expect_success 'e-mail addresses' '
+	cat >in <<-\EOF &&
+	Hubungi ali.baba@gmail.com atau ALI_99+berita@mel.contoh.com.my.
+	(siti@contoh.my), <nur-aina@ukm.edu.my>; mailto:abu@contoh.org
+	EOF
+	cat >expect <<-\EOF &&
+	Hubungi <EMAIL> atau <EMAIL>.
+	(<EMAIL>), <<EMAIL>>; mailto:<EMAIL>
+	EOF
+	redact &&
+	test_cmp expect out &&
+	jq -c .counts stats.json >got &&
+	echo "{\"pii_email\":5}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'near-miss e-mails survive' '
+	cat >in <<-\EOF &&
+	siti@localhost, @siti, siti@, a@b.c, nama@contoh.c0m, @ 10:30, user@192.168.1.1
+	EOF
+	cp in expect &&
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success 'Malaysian mobile numbers, local and +60' '
+	cat >in <<-\EOF &&
+	012-345 6789, 0123456789, 012 345 6789, 012.345.6789, 011-1234 5678
+	+6012-345 6789, +60 12-345 6789, (+60) 12 345 6789, +60123456789, 60123456789
+	015-4600 1234, 0060 12 345 6789, +60 012-345 6789.
+	EOF
+	cat >expect <<-\EOF &&
+	<PHONE>, <PHONE>, <PHONE>, <PHONE>, <PHONE>
+	<PHONE>, <PHONE>, <PHONE>, <PHONE>, <PHONE>
+	<PHONE>, <PHONE>, <PHONE>.
+	EOF
+	redact &&
+	test_cmp expect out &&
+	jq -c .counts stats.json >got &&
+	echo "{\"pii_phone\":13}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'Malaysian landlines and 1-300 / 1-800 numbers' '
+	cat >in <<-\EOF &&
+	Tel: 03-2161 2345, (03) 2161 2345, 03-21612345, +603-2161 2345, +60 (3) 2161 2345
+	04-123 4567, 07-222 3333, 09-7654321, 082-123456, 088 123 456
+	1-300-88-1234, 1300 88 1234, 1800-22-8888
+	EOF
+	cat >expect <<-\EOF &&
+	Tel: <PHONE>, <PHONE>, <PHONE>, <PHONE>, <PHONE>
+	<PHONE>, <PHONE>, <PHONE>, <PHONE>, <PHONE>
+	<PHONE>, <PHONE>, <PHONE>
+	EOF
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success 'near-miss phone numbers: dates, prices, order and reference numbers' '
+	cat >in <<-\EOF &&
+	Tarikh: 03-12-2023, 2023-01-15, 15/01/2023, 12.05.2023, 20230115, 09:30, 1 Jan 2024
+	Harga: RM 012345678, RM1,234.56, RM 12,345.00, RM0123456789, USD 0123456789, harga RM3.50
+	No. pesanan #0123456789, ORD-0123456789, INV/2023/0123456789, id=0123456789, x0123456789
+	0123 (pendek), 01234567890123 (panjang), 012-345-6789-12, 0123456789@mel, 012-34 5678 9
+	1300 (tahun), 080-123456 (tiada kod 080), 0-12345-6789
+	EOF
+	cp in expect &&
+	redact &&
+	test_cmp expect out &&
+	jq -c .counts stats.json >got &&
+	echo "{}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'MyKad numbers: date and place-of-birth code valid' '
+	cat >in <<-\EOF &&
+	IC: 900101-14-5678, 000229-10-1234 (2000 tahun lompat), 951231-01-5673, 851115-59-0002
+	010101-71-1234, 771111-98-9998, 660606-82-1111
+	No. K/P: 880808085555; MyKad 990909-13-4321; kad pengenalan 700707075555
+	EOF
+	cat >expect <<-\EOF &&
+	IC: <MYKAD>, <MYKAD> (2000 tahun lompat), <MYKAD>, <MYKAD>
+	<MYKAD>, <MYKAD>, <MYKAD>
+	No. K/P: <MYKAD>; MyKad <MYKAD>; kad pengenalan <MYKAD>
+	EOF
+	redact &&
+	test_cmp expect out &&
+	jq -c .counts stats.json >got &&
+	echo "{\"pii_mykad\":10}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'invalid MyKad-like numbers survive' '
+	cat >in <<-\EOF &&
+	bulan 13: 901301-14-5678, hari 32: 900132-14-5678, 31 April: 900431-14-5678
+	29 Feb 2001: 010229-10-1234, hari 00: 900100-14-5678
+	kod tempat: 900101-00-5678, 900101-17-5678, 900101-20-5678, 900101-69-5678, 900101-70-5678
+	900101-73-5678, 900101-80-5678, 900101-81-5678, 900101-94-5678, 900101-97-5678
+	tanpa kata kunci: 900101145678; panjang: 19900101-14-5678, 900101-14-56789
+	EOF
+	cp in expect &&
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success 'IPv4 and IPv6 addresses: global ones only, as Python is_global' '
+	cat >in <<-\EOF &&
+	Pelayan 8.8.8.8 dan 203.106.1.1:8080, DNS 1.1.1.1.
+	IPv6 2001:4860:4860::8888, [2404:6800:4001:80e::200e]:443, 2a00:1450:4001:81b::200e.
+	Bukan: 192.168.1.1, 10.0.0.1, 127.0.0.1, 172.16.5.4, 100.64.1.1, 169.254.0.1, 0.0.0.0, 255.255.255.255
+	Bukan: 192.0.2.1, 198.51.100.7, 203.0.113.9, 240.0.0.1, ::1, fe80::1, fd12:3456::1, 2001:db8::1
+	Bukan: 999.1.1.1, 1.2.3, 01.2.3.4, versi 1.2.3.4.5, masa 10:30:45, MAC 00:1a:2b:3c:4d:5e
+	EOF
+	cat >expect <<-\EOF &&
+	Pelayan <IP> dan <IP>:8080, DNS <IP>.
+	IPv6 <IP>, [<IP>]:443, <IP>.
+	Bukan: 192.168.1.1, 10.0.0.1, 127.0.0.1, 172.16.5.4, 100.64.1.1, 169.254.0.1, 0.0.0.0, 255.255.255.255
+	Bukan: 192.0.2.1, 198.51.100.7, 203.0.113.9, 240.0.0.1, ::1, fe80::1, fd12:3456::1, 2001:db8::1
+	Bukan: 999.1.1.1, 1.2.3, 01.2.3.4, versi 1.2.3.4.5, masa 10:30:45, MAC 00:1a:2b:3c:4d:5e
+	EOF
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success 'card numbers: scheme prefix and length, printed groups, Luhn' '
+	cat >in <<-\EOF &&
+	Visa 4111 1111 1111 1111, 4111-1111-1111-1111, 4111111111111111
+	Mastercard 5500 0000 0000 0004, 2221000000000009; Amex 3782 822463 10005, 378282246310005
+	Discover 6011000990139424, JCB 3530111333300000, Diners 3056 9309 0259 04
+	EOF
+	cat >expect <<-\EOF &&
+	Visa <CARD>, <CARD>, <CARD>
+	Mastercard <CARD>, <CARD>; Amex <CARD>, <CARD>
+	Discover <CARD>, JCB <CARD>, Diners <CARD>
+	EOF
+	redact &&
+	test_cmp expect out &&
+	jq -c .counts stats.json >got &&
+	echo "{\"pii_card\":10}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'near-miss card numbers survive: Luhn, scheme, grouping, boundaries' '
+	cat >in <<-\EOF &&
+	Luhn salah: 4111 1111 1111 1112; tiada skim: 1234567812345670, 9999999999999995
+	kumpulan pelik: 4111 11111 1111 111, 4111 1111-1111 1111; siri 6011000990139424X
+	panjang: 41111111111111111111, No. akaun 4111111111111111-01
+	EOF
+	cp in expect &&
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success '--redact-pii=TYPES redacts only those' '
+	cat >in <<-\EOF &&
+	ali@contoh.my 012-345 6789 900101-14-5678 8.8.8.8 4111 1111 1111 1111
+	EOF
+	cat >expect <<-\EOF &&
+	<EMAIL> 012-345 6789 900101-14-5678 <IP> 4111 1111 1111 1111
+	EOF
+	redact --redact-pii=email,ip &&
+	test_cmp expect out
+'
+
+test_expect_success 'a record without PII passes byte for byte; --stats counts by type' '
+	printf "%s\n" "{\"id\":1,\"text\":\"Tiada maklumat peribadi di sini.\",\"x\":[1, 2]}" >plain.jsonl &&
+	ayak-filter --profile none --redact-pii plain.jsonl >out &&
+	test_cmp plain.jsonl out
+'
+
+test_expect_success 'PII in a record with other fields: only the text changes' '
+	printf "%s\n" "{\"id\":\"a\",\"text\":\"Emel ali@contoh.my\\nTel 012-3456789\",\"url\":\"https://contoh.my/ali@contoh.my\"}" >rec.jsonl &&
+	ayak-filter --profile none --redact-pii rec.jsonl >out &&
+	printf "%s\n" "{\"id\":\"a\",\"text\":\"Emel <EMAIL>\\nTel <PHONE>\",\"url\":\"https://contoh.my/ali@contoh.my\"}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a bad --redact-pii list is a usage error' '
+	test_expect_code 2 ayak-filter --redact-pii=email,nama </dev/null 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-filter: --redact-pii wants all or a list of email, phone, mykad, ip, card, not '"'"'email,nama'"'"'
+	Try '"'"'ayak-filter --help'"'"'.
+	EOF
+	test_cmp expect err
+'
+
+test_done
