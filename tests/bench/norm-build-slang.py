@@ -36,7 +36,7 @@ VERSION = '2026.11.0'
 # Forms that are English or Malay dictionary words but are slang first in Malay text.
 KEEP = set('''
 la le ape bile cane cite cube dpt kite lg mn mst pd sgt wt x ye gi stu nape napa cpa
-jela jelah apahal gitu gini plak lak adoi bawak bole jek kalo kalu kearah kecik kesah kuar
+jela jelah apahal gitu gini lak adoi bawak bole jek kalo kalu kearah kecik kesah kuar
 mengembirakan mintak nati otek rege rosok sorang taik takat udah karna ngga pingin keliatan
 megang nangis sanggat sperti bulet kepingin nunggu taun temen ampe kate seluru kancang
 nambah serem emang kebayang niru deket pinter kenceng nampar bales suda krus rapih udeh
@@ -52,8 +52,8 @@ rempong sdri naksir mendam amen nusuk helo cewe seh kana ayuk soga hub canti nak
 ketara alu janka konsul minta istiqamah bolang apus dedek keknya cogan kha nyah kelus kelaluan
 kepoh ngambek capa cobak nyolong gerek segan anjir melepek awek tulah pasai pasal ganu pakwe
 makwe sohor ana kilo friday sunday sun tang ur ts k ty de dee da d p ko kt ckp bnda taw
-ngomong ngobrol kasi bg tk dh msg skit jd bz cm cr dn dy gk ka kk kn ak aq hu sam
-fb ig kl bn ph yb rm mr tq at be by go i if or so to up
+ngomong ngobrol kasi bg tk dh msg skit jd bz cm cr dn dy gk ka kk kn ak aq hu sam ngapain
+fb ig kl bn ph yb rm mr tq at be by go i if or so to up dont bro slamet
 '''.split())
 
 # Our own entries (form, standard, informal or "", context).
@@ -84,7 +84,8 @@ OWN = [
     ('mg', 'memang', '', 'nonum'), ('hr', 'hari', '', 'nonum'), ('kg', 'kampung', '', 'nonum'),
     ('dak2', 'budak-budak', '', ''), ('msg2', 'masing-masing', '', ''),
     ('kt2', 'kata-kata', '', ''), ('gr2', 'gara-gara', '', ''), ('gra2', 'gara-gara', '', ''),
-    ('ber2', 'berdua', '', ''), ('22nya', 'dua-duanya', '', ''), ('ank', 'anak', '', ''),
+    ('ber2', 'berdua', '', ''), ('giler', 'gila', '', ''), ('gilerr', 'gila', '', ''),
+    ('taknak', 'tidak mahu', 'tak nak', ''), ('tknk', 'tidak mahu', 'tak nak', ''), ('22nya', 'dua-duanya', '', ''), ('ank', 'anak', '', ''),
     ('kdg', 'kadang', '', ''), ('sdkit', 'sedikit', '', ''), ('bnr', 'benar', '', ''),
     ('bner', 'benar', '', ''), ('brg', 'barang', '', ''), ('lgkah', 'langkah', '', ''),
 ]
@@ -94,6 +95,7 @@ INFORMAL = [
     ('tak', 'tidak'), ('nak', 'hendak'), ('je', 'sahaja'), ('dah', 'sudah'), ('tu', 'itu'),
     ('ni', 'ini'), ('kat', 'di'), ('tapi', 'tetapi'), ('takkan', 'tidak akan'),
     ('tak nak', 'tidak mahu'), ('tak pe', 'tidak mengapa'), ('tak ada', 'tidak ada'),
+    ('korang', 'kamu semua'), ('kitorang', 'kami'), ('diorang', 'mereka'),
 ]
 
 # Standard spellings for malaya's targets.

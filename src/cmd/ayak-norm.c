@@ -1,0 +1,415 @@
+/*
+ * ayak-norm: Unicode repair and Malay normalization of the text field of
+ * records.  The engine is src/lib/norm.c; this is its command line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "norm.h"
+
+static const char usage[] =
+	"Usage: ayak-norm [options] [FILE...]\n"
+	"Repair and normalize the text field of records: invalid UTF-8, mojibake, HTML\n"
+	"entities, invisible characters, whitespace and NFC, and on request Malay forms.\n"
+	"\n"
+	"      --nfkc            NFKC instead of NFC\n"
+	"      --punct           fold typographic quotes, dashes, ellipsis, full-width ASCII\n"
+	"      --blank-lines N   blank lines kept between paragraphs (default 1)\n"
+	"      --no-mojibake     leave mojibake alone\n"
+	"      --no-entities     leave HTML entities alone\n"
+	"      --expand-slang    short forms and social-media spellings to standard Malay\n"
+	"      --keep-informal   with --expand-slang: keep tak, nak, je, tu, ni, kat, dah\n"
+	"      --reduplication   kanak2 -> kanak-kanak\n"
+	"      --elongation      sedappp -> sedap\n"
+	"      --jawi-to-rumi    Jawi (Malay in Arabic script) to Latin script\n"
+	"      --case-fold       fold case (search keys)\n"
+	"      --strip-accents   remove accents from Latin, Greek and Cyrillic letters\n"
+	"      --diff            print each changed line before and after on stderr\n"
+	"      --diff-file FILE  the same, to FILE\n";
+
+enum {
+	OPT_NFKC = CLI_OPT_PROGRAM,
+	OPT_PUNCT,
+	OPT_BLANK_LINES,
+	OPT_NO_MOJIBAKE,
+	OPT_NO_ENTITIES,
+	OPT_SLANG,
+	OPT_KEEP_INFORMAL,
+	OPT_REDUP,
+	OPT_ELONG,
+	OPT_JAWI,
+	OPT_CASE_FOLD,
+	OPT_STRIP_ACCENTS,
+	OPT_DIFF,
+	OPT_DIFF_FILE,
+};
+
+static const struct option options[] = {
+	{ "nfkc", no_argument, NULL, OPT_NFKC },
+	{ "punct", no_argument, NULL, OPT_PUNCT },
+	{ "blank-lines", required_argument, NULL, OPT_BLANK_LINES },
+	{ "no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE },
+	{ "no-entities", no_argument, NULL, OPT_NO_ENTITIES },
+	{ "expand-slang", no_argument, NULL, OPT_SLANG },
+	{ "keep-informal", no_argument, NULL, OPT_KEEP_INFORMAL },
+	{ "reduplication", no_argument, NULL, OPT_REDUP },
+	{ "elongation", no_argument, NULL, OPT_ELONG },
+	{ "jawi-to-rumi", no_argument, NULL, OPT_JAWI },
+	{ "case-fold", no_argument, NULL, OPT_CASE_FOLD },
+	{ "strip-accents", no_argument, NULL, OPT_STRIP_ACCENTS },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "diff-file", required_argument, NULL, OPT_DIFF_FILE },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* ---- --diff ---- */
+
+struct differ {
+	FILE *f;			/* stderr or the --diff-file */
+	const char *path;		/* NULL for stderr */
+	struct ayak_buf esc;
+	size_t *na, *nb;		/* line starts */
+	size_t cap_a, cap_b;
+	unsigned char *dp;
+	size_t dp_cap;
+};
+
+/*
+ * Characters --diff shows as <U+XXXX>: they are invisible, look like
+ * others, or are Latin combining accents (so that NFC changes show).
+ */
+static int diff_hidden(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x300 && cp <= 0x36F) || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD ||
+	       cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200F) ||
+	       (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) ||
+	       cp == 0x3000 || cp == 0xFEFF;
+}
+
+static void diff_line(struct differ *d, char sign, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	struct ayak_buf *b = &d->esc;
+	size_t lead = 0, trail = 0;
+
+	while (lead < len && s[lead] == ' ')
+		lead++;
+	while (trail < len - lead && s[len - 1 - trail] == ' ')
+		trail++;
+	ayak_buf_reset(b);
+	ayak_buf_add(b, &sign, 1);
+	while (p < end) {
+		uint32_t cp;
+		int k = ayak_utf8_decode(p, end, &cp);
+		size_t at = (size_t)(p - (const unsigned char *)s);
+
+		if (k == 0) {
+			cp = 0xFFFD;
+			k = 1;
+		}
+		if (diff_hidden(cp) || (cp == ' ' && (at < lead || at >= len - trail)))
+			ayak_buf_addf(b, "<U+%04X>", (unsigned)cp);
+		else
+			ayak_buf_add(b, p, (size_t)k);
+		p += k;
+	}
+	ayak_buf_add(b, "\n", 1);
+	fwrite(b->data, 1, b->len, d->f);
+}
+
+static size_t split_lines(const char *s, size_t len, size_t **starts, size_t *cap)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		if (i == len || s[i] == '\n') {
+			if (n + 2 > *cap) {
+				size_t c = *cap ? *cap * 2 : 64;
+				size_t *p = realloc(*starts, c * sizeof(size_t));
+
+				if (!p)
+					return 0;
+				*starts = p;
+				*cap = c;
+			}
+			n++;
+			(*starts)[n] = i + 1;	/* start of the next line */
+		}
+	}
+	(*starts)[0] = 0;
+	return n;
+}
+
+#define LINE(s, st, i) ((s) + (st)[i])
+#define LINE_LEN(st, i) ((st)[(i) + 1] - (st)[i] - 1)
+
+static int same_line(const char *a, const size_t *sa, size_t i, const char *b,
+		     const size_t *sb, size_t j)
+{
+	size_t la = LINE_LEN(sa, i), lb = LINE_LEN(sb, j);
+
+	return la == lb && !memcmp(LINE(a, sa, i), LINE(b, sb, j), la);
+}
+
+/* Print the lines of a[] and b[] that differ: a line diff by longest common subsequence. */
+static void diff_texts(struct differ *d, const struct ayak_line *where,
+		       const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t na = split_lines(a, alen, &d->na, &d->cap_a);
+	size_t nb = split_lines(b, blen, &d->nb, &d->cap_b);
+	size_t lo = 0, ha = na, hb = nb, i, j, w;
+	unsigned char *dp = NULL;
+	int header = 0;
+
+	if (!na || !nb)
+		return;
+	while (lo < ha && lo < hb && same_line(a, d->na, lo, b, d->nb, lo))
+		lo++;
+	while (ha > lo && hb > lo && same_line(a, d->na, ha - 1, b, d->nb, hb - 1)) {
+		ha--;
+		hb--;
+	}
+	/* Direction table for the middle, if it is small enough. */
+	w = hb - lo + 1;
+	if ((ha - lo) * w <= ((size_t)1 << 24)) {
+		size_t cells = (ha - lo + 1) * w;
+		uint32_t *len_row = calloc(2 * w, sizeof(uint32_t));
+
+		if (cells > d->dp_cap) {
+			unsigned char *p = realloc(d->dp, cells);
+
+			if (p) {
+				d->dp = p;
+				d->dp_cap = cells;
+			}
+		}
+		if (len_row && cells <= d->dp_cap) {
+			/* LCS lengths of suffixes, computed backwards row by row. */
+			uint32_t *cur = len_row, *next = len_row + w;
+
+			dp = d->dp;
+			for (i = ha; i-- > lo;) {
+				uint32_t *t;
+
+				cur[hb - lo] = 0;
+				for (j = hb; j-- > lo;) {
+					size_t c = j - lo;
+
+					if (same_line(a, d->na, i, b, d->nb, j)) {
+						cur[c] = next[c + 1] + 1;
+						dp[(i - lo) * w + c] = 0;
+					} else if (next[c] >= cur[c + 1]) {
+						cur[c] = next[c];
+						dp[(i - lo) * w + c] = 1;	/* drop a line of a */
+					} else {
+						cur[c] = cur[c + 1];
+						dp[(i - lo) * w + c] = 2;	/* add a line of b */
+					}
+				}
+				t = cur;
+				cur = next;
+				next = t;
+				memset(cur, 0, w * sizeof(uint32_t));
+			}
+		}
+		free(len_row);
+	}
+	i = lo;
+	j = lo;
+	while (i < ha || j < hb) {
+		/* One hunk: the a lines, then the b lines, up to the next match. */
+		size_t i0 = i, j0 = j, k;
+
+		while (i < ha || j < hb) {
+			int step;
+
+			if (i < ha && j < hb && dp)
+				step = dp[(i - lo) * w + (j - lo)];
+			else
+				step = i < ha ? 1 : 2;
+			if (step == 0)
+				break;
+			if (step == 1)
+				i++;
+			else
+				j++;
+		}
+		if (!header && (i > i0 || j > j0)) {
+			fprintf(d->f, "@@ %s:%llu @@\n", where->file, (unsigned long long)where->lineno);
+			header = 1;
+		}
+		for (k = i0; k < i; k++)
+			diff_line(d, '-', LINE(a, d->na, k), LINE_LEN(d->na, k));
+		for (k = j0; k < j; k++)
+			diff_line(d, '+', LINE(b, d->nb, k), LINE_LEN(d->nb, k));
+		while (i < ha && j < hb && dp && dp[(i - lo) * w + (j - lo)] == 0) {
+			i++;
+			j++;
+		}
+	}
+}
+
+/* ---- main ---- */
+
+static void add_counts(struct cli *c, const struct ayak_norm *n, unsigned flags,
+		       uint64_t invalid, uint64_t changed)
+{
+	const uint64_t *k = ayak_norm_counts(n);
+	int r;
+
+	ayak_stats_count(&c->stats, "records_changed", changed);
+	for (r = 0; r < AYAK_NORM_NRULES; r++) {
+		uint64_t v = k[r] + (r == AYAK_NORM_R_INVALID_UTF8 ? invalid : 0);
+
+		if ((r == AYAK_NORM_R_PUNCT && !(flags & AYAK_NORM_PUNCT)) ||
+		    (r == AYAK_NORM_R_JAWI && !(flags & AYAK_NORM_JAWI)) ||
+		    (r == AYAK_NORM_R_ELONG && !(flags & AYAK_NORM_ELONG)) ||
+		    (r == AYAK_NORM_R_REDUP && !(flags & AYAK_NORM_REDUP)) ||
+		    (r == AYAK_NORM_R_SLANG && !(flags & AYAK_NORM_SLANG)) ||
+		    (r == AYAK_NORM_R_CASE_FOLD && !(flags & AYAK_NORM_CASE_FOLD)) ||
+		    (r == AYAK_NORM_R_STRIP_ACCENTS && !(flags & AYAK_NORM_STRIP_ACCENTS)) ||
+		    (r == AYAK_NORM_R_MOJIBAKE && (flags & AYAK_NORM_NO_MOJIBAKE)) ||
+		    (r == AYAK_NORM_R_ENTITY && (flags & AYAK_NORM_NO_ENTITIES)))
+			continue;
+		ayak_stats_count(&c->stats, (r == AYAK_NORM_R_NFC && (flags & AYAK_NORM_NFKC)) ?
+				 "nfkc" : ayak_norm_rule_name(r), v);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct ayak_record rec;
+	struct ayak_line line;
+	struct ayak_buf text = AYAK_BUF_INIT, norm = AYAK_BUF_INIT, enc = AYAK_BUF_INIT,
+			out = AYAK_BUF_INIT;
+	struct differ d = { 0 };
+	struct ayak_norm *n;
+	unsigned flags = 0;
+	uint64_t blank = 1, invalid = 0, nchanged = 0;
+	int opt, diff = 0;
+
+	cli_init(&c, "ayak-norm", usage);
+	while ((opt = cli_getopt(&c, argc, argv, "", options)) != -1) {
+		switch (opt) {
+		case OPT_NFKC: flags |= AYAK_NORM_NFKC; break;
+		case OPT_PUNCT: flags |= AYAK_NORM_PUNCT; break;
+		case OPT_NO_MOJIBAKE: flags |= AYAK_NORM_NO_MOJIBAKE; break;
+		case OPT_NO_ENTITIES: flags |= AYAK_NORM_NO_ENTITIES; break;
+		case OPT_SLANG: flags |= AYAK_NORM_SLANG; break;
+		case OPT_KEEP_INFORMAL: flags |= AYAK_NORM_KEEP_INFORMAL; break;
+		case OPT_REDUP: flags |= AYAK_NORM_REDUP; break;
+		case OPT_ELONG: flags |= AYAK_NORM_ELONG; break;
+		case OPT_JAWI: flags |= AYAK_NORM_JAWI; break;
+		case OPT_CASE_FOLD: flags |= AYAK_NORM_CASE_FOLD; break;
+		case OPT_STRIP_ACCENTS: flags |= AYAK_NORM_STRIP_ACCENTS; break;
+		case OPT_BLANK_LINES:
+			if (ayak_parse_u64(optarg, &blank) || blank > 1000)
+				cli_usage_error(&c, "--blank-lines wants a number from 0 to 1000, not '%s'",
+						optarg);
+			break;
+		case OPT_DIFF:
+			diff = 1;
+			break;
+		case OPT_DIFF_FILE:
+			diff = 1;
+			d.path = optarg;
+			break;
+		default:
+			cli_usage_error(&c, "unexpected option");
+		}
+	}
+	if ((flags & AYAK_NORM_KEEP_INFORMAL) && !(flags & AYAK_NORM_SLANG))
+		cli_usage_error(&c, "--keep-informal goes with --expand-slang");
+	n = ayak_norm_new(flags, NULL, (unsigned)blank, &c.err);
+	if (!n)
+		cli_die(&c, &c.err);
+	cli_open(&c, argc - optind, argv + optind);
+	if (diff) {
+		d.f = stderr;
+		if (d.path && !(d.f = fopen(d.path, "w"))) {
+			ayak_err_sys(&c.err, errno, "%s", d.path);
+			cli_die(&c, &c.err);
+		}
+	}
+	ayak_record_init(&rec);
+	while (cli_next(&c, &line)) {
+		const struct ayak_field *f;
+		struct ayak_edit e;
+		size_t nrepl = 0;
+		int changed = 0;
+
+		if (ayak_line_is_blank(line.data, line.len)) {
+			c.stats.records_in--;	/* not a record */
+			continue;
+		}
+		if (ayak_record_parse(&rec, line.data, line.len, AYAK_JSON_LAX_UTF8, &c.err)) {
+			cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
+			continue;
+		}
+		f = ayak_record_get(&rec, c.field, c.field_len);
+		if (!f) {
+			cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);
+			continue;
+		}
+		if (f->type != AYAK_JSON_STRING) {
+			cli_bad_record(&c, &line, "", "field \"%s\" is not a string", c.field);
+			continue;
+		}
+		ayak_buf_reset(&text);
+		ayak_buf_reset(&norm);
+		if (ayak_json_decode_string(line.data + f->val, f->val_len, &text, &nrepl, &c.err))
+			cli_die(&c, &c.err);
+		if (ayak_norm_utf8(n, text.data ? text.data : "", text.len, &norm, &changed, &c.err)) {
+			if (c.err.code != AYAK_E_DATA)
+				cli_die(&c, &c.err);
+			cli_bad_record(&c, &line, "", "%s", c.err.msg);
+			continue;
+		}
+		invalid += nrepl;
+		if (!changed && !nrepl) {
+			cli_emit(&c, line.data, line.len);
+			continue;
+		}
+		nchanged++;
+		ayak_buf_reset(&enc);
+		ayak_buf_reset(&out);
+		/* Only U+FFFD for invalid UTF-8: the decoded text is the result. */
+		if (!changed && ayak_buf_add(&norm, text.data ? text.data : "", text.len))
+			goto oom;
+		if (ayak_json_encode_string(&enc, norm.data ? norm.data : "", norm.len))
+			goto oom;
+		e.key = c.field;
+		e.key_len = c.field_len;
+		e.value = enc.data;
+		e.value_len = enc.len;
+		if (ayak_record_emit(&rec, &e, 1, &out))
+			goto oom;
+		cli_emit(&c, out.data, out.len);
+		if (diff)
+			diff_texts(&d, &line, text.data ? text.data : "", text.len,
+				   norm.data ? norm.data : "", norm.len);
+	}
+	if (d.path && (ferror(d.f) | fclose(d.f))) {
+		ayak_err_sys(&c.err, errno, "%s", d.path);
+		cli_die(&c, &c.err);
+	}
+	add_counts(&c, n, flags, invalid, nchanged);
+	ayak_record_release(&rec);
+	ayak_buf_release(&text);
+	ayak_buf_release(&norm);
+	ayak_buf_release(&enc);
+	ayak_buf_release(&out);
+	ayak_buf_release(&d.esc);
+	free(d.na);
+	free(d.nb);
+	free(d.dp);
+	ayak_norm_free(n);
+	return cli_finish(&c);
+oom:
+	ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+	cli_die(&c, &c.err);
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+test_description='ayak-norm: bad records, --on-error skip, usage and lexicon errors'
+. "$(dirname "$0")/../lib.sh"
+
+test_expect_success 'a record without the text field: error with file:line, exit 1' '
+	printf "%s\n" "{\"text\":\"ok\"}" "{\"id\":1}" >in &&
+	test_expect_code 1 ayak-norm in >out 2>err &&
+	echo "ayak-norm: in:2: missing field \"text\"" >expect &&
+	test_cmp expect err &&
+	echo "{\"text\":\"ok\"}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a text field that is not a string' '
+	printf "%s\n" "{\"text\":null}" >in &&
+	test_expect_code 1 ayak-norm in 2>err &&
+	echo "ayak-norm: in:1: field \"text\" is not a string" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a malformed record' '
+	printf "%s\n" "{\"text\":\"a\"" >in &&
+	test_expect_code 1 ayak-norm in 2>err &&
+	echo "ayak-norm: in:1: malformed record: unexpected end of line at column 12" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--field names the missing field' '
+	printf "%s\n" "{\"text\":\"a\"}" >in &&
+	test_expect_code 1 ayak-norm --field body in 2>err &&
+	echo "ayak-norm: in:1: missing field \"body\"" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--on-error skip: counted, reported, kept in --rejects' '
+	printf "%s\n" "{\"id\":1}" "{\"text\":\"a  b\"}" "[1]" "{\"text\":5}" >in &&
+	ayak-norm --on-error skip --rejects rej.jsonl --stats st.json in >out 2>err &&
+	echo "{\"text\":\"a b\"}" >expect &&
+	test_cmp expect out &&
+	cat >expect <<-\EOT &&
+	ayak-norm: in:1: missing field "text"
+	ayak-norm: in:3: malformed record: not a JSON object
+	ayak-norm: in:4: field "text" is not a string
+	ayak-norm: skipped 3 malformed records
+	EOT
+	test_cmp expect err &&
+	test_line_count = 3 rej.jsonl &&
+	grep -q "\"errors\":3" st.json &&
+	grep -q "\"records_in\":4,\"records_out\":1" st.json
+'
+
+test_expect_success 'invalid UTF-8 in keys and other fields does not stop the record' '
+	printf "{\"\\377\":\"\\376\",\"text\":\"ok  \"}\n" >in &&
+	printf "{\"\\377\":\"\\376\",\"text\":\"ok\"}\n" >expect &&
+	ayak-norm in >out &&
+	test_cmp_bin expect out
+'
+
+test_expect_success 'usage: --keep-informal needs --expand-slang' '
+	test_expect_code 2 ayak-norm --keep-informal </dev/null 2>err &&
+	cat >expect <<-\EOT &&
+	ayak-norm: --keep-informal goes with --expand-slang
+	Try '"'"'ayak-norm --help'"'"'.
+	EOT
+	test_cmp expect err
+'
+
+test_expect_success 'usage: a bad --blank-lines' '
+	test_expect_code 2 ayak-norm --blank-lines many </dev/null 2>err &&
+	grep -q "^ayak-norm: --blank-lines wants a number from 0 to 1000, not .many.$" err
+'
+
+test_expect_success 'usage: an unknown option' '
+	test_expect_code 2 ayak-norm --slang </dev/null 2>err &&
+	grep -q "^ayak-norm: unrecognized option .--slang.$" err
+'
+
+test_expect_success 'a missing lexicon is exit 3, before any output' '
+	mkdir -p lex/norm &&
+	printf "%s\n" "{\"text\":\"yg\"}" >in &&
+	AYAK_LEXICONS=$PWD/lex test_expect_code 3 ayak-norm --expand-slang in >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-norm: $PWD/lex/norm/slang.tsv: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a broken lexicon names its line' '
+	printf "# header\nyg\tyang\n" >lex/norm/slang.tsv &&
+	AYAK_LEXICONS=$PWD/lex test_expect_code 3 ayak-norm --expand-slang in 2>err &&
+	echo "ayak-norm: $PWD/lex/norm/slang.tsv:2: want 5 tab-separated columns" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'default mode needs no lexicon' '
+	AYAK_LEXICONS=$PWD/lex ayak-norm in >out &&
+	test_cmp in out
+'
+
+test_expect_success 'a missing input file is exit 3' '
+	test_expect_code 3 ayak-norm missing.jsonl 2>err &&
+	echo "ayak-norm: missing.jsonl: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a --diff-file that cannot be written is exit 3' '
+	test_expect_code 3 ayak-norm --diff-file nodir/d.txt in 2>err &&
+	echo "ayak-norm: nodir/d.txt: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'blank lines are not records' '
+	printf "\n  \n{\"text\":\"a\"}\n\n" >in &&
+	ayak-norm --stats st.json in >out &&
+	echo "{\"text\":\"a\"}" >expect &&
+	test_cmp expect out &&
+	grep -q "\"records_in\":1," st.json
+'
+
+test_done

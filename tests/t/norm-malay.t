@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+test_description='ayak-norm: the Malay flags on records (--expand-slang, --keep-informal, --reduplication, --elongation, --jawi-to-rumi)'
+. "$(dirname "$0")/../lib.sh"
+
+# norm_text FLAGS TEXT: the text field of ayak-norm FLAGS over {"text":TEXT}
+norm_text () {
+	printf "%s\n" "{\"text\":\"$2\"}" | ayak-norm $1 | sed -e "s/^{\"text\":\"//" -e "s/\"}$//"
+}
+
+# check FLAGS IN WANT
+check () {
+	local got
+	got=$(norm_text "$1" "$2") || return 1
+	test "$got" = "$3" || { echo "in:   $2"; echo "want: $3"; echo "got:  $got"; return 1; }
+}
+
+test_expect_success '--expand-slang: short forms to standard Malay' '
+	check --expand-slang "yg ni x best la, sy nk pegi kedai dgn kwn je" \
+		"yang ini tidak best lah, saya hendak pergi kedai dengan kawan sahaja"
+'
+
+test_expect_success '--expand-slang --keep-informal keeps tak, nak, je' '
+	check "--expand-slang --keep-informal" "yg ni x best la, sy nk pegi kedai dgn kwn je" \
+		"yang ni tak best lah, saya nak pergi kedai dengan kawan je"
+'
+
+test_expect_success '--expand-slang: context decides x and kg' '
+	check --expand-slang "Aku x tahu. 3 x 4 = 12. x-ray. 5 kg gula di kg Baru." \
+		"Aku tidak tahu. 3 x 4 = 12. x-ray. 5 kg gula di kampung Baru."
+'
+
+test_expect_success '--expand-slang: case, URLs and hashtags' '
+	check --expand-slang "Yg baru: https://contoh.my/yg #yg @sy. MKN\\nJER DAH SAMPAI" \
+		"Yang baru: https://contoh.my/yg #yg @sy. MKN\\nSAHAJA SUDAH SAMPAI"
+'
+
+test_expect_success '--expand-slang changes only what is not standard (Common Voice sentences)' '
+	head -n 16 "$TEST_DATA/norm/corpus.jsonl" >cv.jsonl &&
+	ayak-norm --expand-slang --keep-informal cv.jsonl >out &&
+	sed -e "s/Okey taknak/Okey tak nak/" -e "s/terbesar didunia/terbesar di dunia/" cv.jsonl >expect &&
+	test_cmp expect out
+'
+
+test_expect_success '--reduplication' '
+	check --reduplication "kanak2 bermain, rama2 terbang; berlari2 dan menari2, sebaik2nya. Kanak²" \
+		"kanak-kanak bermain, rama-rama terbang; berlari-lari dan menari-nari, sebaik-baiknya. Kanak-kanak"
+'
+
+test_expect_success '--reduplication leaves numbers and codes alone' '
+	check --reduplication "mp3, co2, h2o, covid19, abc2, 2020" "mp3, co2, h2o, covid19, abc2, 2020"
+'
+
+test_expect_success '--elongation' '
+	check --elongation "sedappp nasi lemak ni, maaaaf lambat! hmmm sooo" \
+		"sedap nasi lemak ni, maaf lambat! hmmm sooo"
+'
+
+test_expect_success 'all three together' '
+	check "--elongation --reduplication --expand-slang" "sedappp gilerrr, org2 kat sana x suka" \
+		"sedap gila, orang-orang di sana tidak suka"
+'
+
+test_expect_success '--jawi-to-rumi: Jawi lines to Rumi' '
+	check --jawi-to-rumi "ڤركارا ١.\\nستياڤ اورڠ برحق كڤد كبيبسن." "Perkara 1.\\nSetiap orang berhak kepada kebebasan."
+'
+
+test_expect_success '--jawi-to-rumi leaves Arabic and Latin alone' '
+	check --jawi-to-rumi "لكل شخص الحق في الحياة\\nSaya suka" "لكل شخص الحق في الحياة\\nSaya suka"
+'
+
+test_expect_success '--jawi-to-rumi over the UDHR records of the corpus' '
+	grep "zsm_Arab" "$TEST_DATA/norm/corpus.jsonl" >jawi.jsonl &&
+	ayak-norm --jawi-to-rumi --stats st.json jawi.jsonl >out &&
+	! grep -q "[ء-ي]" out &&
+	grep -q "Bahawasanya" out &&
+	grep -q "\"jawi\":[1-9]" st.json
+'
+
+test_expect_success '--case-fold and --strip-accents make search keys' '
+	check "--case-fold --strip-accents" "Kafé di KUALA Lumpur" "kafe di kuala lumpur"
+'
+
+test_done
