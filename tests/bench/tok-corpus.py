@@ -20,6 +20,8 @@ ap.add_argument('--seed', type=int, default=1)
 ap.add_argument('--mb', type=float, default=3.0, help='approximate size of the Malay part')
 ap.add_argument('--heldout', action='store_true', help='write the held-back Malay text instead')
 ap.add_argument('--train', action='store_true', help='write the training Malay text instead')
+ap.add_argument('--random', type=int, default=0, metavar='N',
+                help='write N random strings over a pool of awkward characters instead')
 a = ap.parse_args()
 D = os.path.join(a.shared, 'data')
 rnd = random.Random(a.seed)
@@ -67,6 +69,18 @@ def split(pool):
     train = [x for i, x in enumerate(pool) if i % 10]
     held = [x for i, x in enumerate(pool) if i % 10 == 0]
     return train, held
+
+if a.random:
+    pool = (list("aAbZ  \t\n\r'sStTmMdDlLrevV0123456789.,!?-_/\\\"()[]<>|")
+            + ['\u00a0', '\ufeff', '\u0085', '\u2028', '\u3000', '\u200b', '\u2009', 'é', 'ß', 'İ', 'ſ',
+               '\u212a', '\u0301', '😀', '🇲🇾', '吉', 'ڤ', 'த', '١', '²', '½', '\ufffd', '’', 'ʼ', 'ǅ',
+               '\x0b', '\x0c', '\u1680', '\u180e', '\u202f', '<|endoftext|>', '<s>', '</s>', '▁', 'Ġ',
+               'ﷺ', '\U0001d400', '\u00ad', 'kanak-kanak', ' saya', 'RM1,000.50', "'ll", "'S"])
+    for i in range(a.random):
+        t = ''.join(rnd.choice(pool) for _ in range(rnd.randint(0, 40)))
+        sys.stdout.write(json.dumps({'id': 'random-%d' % (i + 1), 'group': 'random', 'text': t},
+                                    ensure_ascii=False) + '\n')
+    sys.exit(0)
 
 if a.heldout or a.train:
     n = 0

@@ -1,0 +1,1032 @@
+/*
+ * ayak-fetch: parallel, resumable HTTP(S) downloads with libcurl's multi
+ * interface, for crawl files (Common Crawl path lists) and for single
+ * records fetched by byte range (Common Crawl index lines).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "cli.h"
+#include "fetch.h"
+
+static const char usage[] =
+	"Usage: ayak-fetch [options] [LIST...]\n"
+	"Download the URLs listed one per line in the LIST files (plain or compressed)\n"
+	"or on standard input, several at a time, with retries and resume.\n"
+	"Without -d, write their contents to standard output (or -o FILE) in input order.\n"
+	"\n"
+	"  -j, --jobs N          transfers at a time (default 4)\n"
+	"  -d, --dir DIR         save each file as DIR/PATH, PATH from its URL; files\n"
+	"                        already there are skipped, partial ones resumed\n"
+	"      --base-url URL    base for relative paths (Common Crawl path lists)\n"
+	"      --ranges          input lines are CDX index lines (filename, offset,\n"
+	"                        length): fetch those records by byte range, as one\n"
+	"                        WARC stream\n"
+	"      --max-retries N   retries of a failed transfer (default 5)\n"
+	"      --retry-wait SECS base of the exponential backoff (default 1)\n"
+	"      --failed FILE     write the input lines that could not be fetched to FILE\n"
+	"      --rate SIZE       at most SIZE bytes a second in all (K, M, G)\n"
+	"      --max-size SIZE   give up on files larger than SIZE\n"
+	"      --timeout SECS    give up on a connection that makes no progress for SECS\n"
+	"                        (default 60)\n"
+	"      --user-agent STR  User-Agent header (default ayak-fetch/VERSION)\n"
+	"      --max-redirects N redirects to follow (default 5)\n";
+
+enum {
+	OPT_BASE_URL = CLI_OPT_PROGRAM,
+	OPT_RANGES,
+	OPT_MAX_RETRIES,
+	OPT_RETRY_WAIT,
+	OPT_FAILED,
+	OPT_RATE,
+	OPT_MAX_SIZE,
+	OPT_TIMEOUT,
+	OPT_USER_AGENT,
+	OPT_MAX_REDIRECTS,
+};
+
+static const struct option options[] = {
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "dir", required_argument, NULL, 'd' },
+	{ "base-url", required_argument, NULL, OPT_BASE_URL },
+	{ "ranges", no_argument, NULL, OPT_RANGES },
+	{ "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
+	{ "retry-wait", required_argument, NULL, OPT_RETRY_WAIT },
+	{ "failed", required_argument, NULL, OPT_FAILED },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
+	{ "max-redirects", required_argument, NULL, OPT_MAX_REDIRECTS },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define MEM_MAX (4u << 20)	/* a file held in memory for ordered output; more spills */
+#define RETRY_CAP 300.0		/* longest wait between attempts, seconds */
+
+enum { PENDING, ACTIVE, DONE, FAILED, SKIPPED };
+
+struct item {
+	char *line;			/* as given, for --failed */
+	char *url;
+	char *path;			/* -d: final name */
+	char *part;			/* -d: name while downloading */
+	uint64_t off, len;		/* --ranges */
+	int state;
+	unsigned attempts;
+	double not_before;
+	CURL *easy;
+
+	/* This attempt. */
+	long status;
+	int accept;			/* 0 undecided, 1 writing, 2 discarding */
+	long long cr_start, cr_total;	/* Content-Range */
+	long long clen;			/* Content-Length */
+	double retry_after;
+	int too_big, restart_failed;
+	int paused;			/* by --rate */
+	int stalled;			/* no data for --timeout seconds */
+	double last_activity;
+	int ioerr;
+	char errbuf[CURL_ERROR_SIZE];
+	char why[300];
+
+	/* What we have. */
+	uint64_t have;
+	unsigned char first[2];
+	int fd;				/* -d */
+	struct ayak_buf mem;		/* stdout: held until its turn */
+	FILE *tmp;
+	int direct;			/* stdout: its turn; written as it comes */
+	uint64_t emitted;		/* bytes of it written to the output */
+	uint64_t skip;			/* bytes of a resent file already written */
+};
+
+struct fetch {
+	struct cli *c;
+	unsigned jobs;
+	const char *dir;
+	const char *base;
+	int ranges;
+	unsigned max_retries;
+	double retry_wait;
+	const char *failed_path;
+	uint64_t rate, max_size;
+	long timeout;
+	const char *agent;
+	long max_redirects;
+
+	struct item *items;
+	size_t n, cap;
+	size_t first_open;		/* no unfinished item before this one */
+	size_t next_out;		/* stdout: the next item to write */
+	unsigned active;
+	CURLM *multi;
+	struct ayak_writer *out;
+	uint64_t bytes, retries, resumed, skipped, failed, fetched;
+	unsigned npaused;
+	double t0, last_progress;
+	int progress_drawn;
+	char agent_buf[64];
+};
+
+/* ---- messages ---- */
+
+static void clear_progress(struct fetch *f)
+{
+	if (f->progress_drawn) {
+		fputs("\r\033[K", stderr);
+		f->progress_drawn = 0;
+	}
+}
+
+static void say(struct fetch *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct fetch *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	clear_progress(f);
+	fprintf(stderr, "%s: ", f->c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void die_sys(struct fetch *f, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+
+static void die_sys(struct fetch *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->c->err.msg, sizeof(f->c->err.msg), fmt, ap);
+	va_end(ap);
+	f->c->err.code = AYAK_E_SYS;
+	f->c->err.file = NULL;
+	clear_progress(f);
+	if (f->out)
+		ayak_writer_abort(f->out);
+	f->out = NULL;
+	cli_die(f->c, &f->c->err);
+}
+
+static void progress(struct fetch *f, int final)
+{
+	double now = ayak_now(), secs = now - f->t0;
+	size_t done = f->fetched + f->skipped + f->failed;
+
+	if (!final && now - f->last_progress < 0.25)
+		return;
+	f->last_progress = now;
+	fprintf(stderr, "\r\033[K%s: %zu/%zu files, %.1f MB, %.1f MB/s", f->c->prog, done, f->n,
+		(double)f->bytes / 1e6, secs > 0 ? (double)f->bytes / 1e6 / secs : 0.0);
+	if (done && done < f->n && !final) {
+		double eta = secs * (double)(f->n - done) / (double)done;
+
+		fprintf(stderr, ", ETA %d:%02d", (int)eta / 60, (int)eta % 60);
+	}
+	if (f->failed)
+		fprintf(stderr, ", %llu failed", (unsigned long long)f->failed);
+	f->progress_drawn = 1;
+}
+
+/* ---- input ---- */
+
+static void add_item(struct fetch *f, const struct ayak_line *l, struct ayak_buf *url,
+		     struct ayak_buf *tmp)
+{
+	struct item *it;
+	struct ayak_err err;
+
+	ayak_err_clear(&err);
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 256;
+		f->items = realloc(f->items, f->cap * sizeof(*f->items));
+		if (!f->items)
+			die_sys(f, "out of memory");
+	}
+	it = &f->items[f->n];
+	memset(it, 0, sizeof(*it));
+	it->fd = -1;
+	if (f->ranges) {
+		if (fetch_parse_cdx(l->data, l->len, tmp, &it->off, &it->len, &err) ||
+		    ayak_buf_add(tmp, "", 1) || fetch_url(tmp->data, tmp->len - 1, f->base, url, &err)) {
+			err.file = l->file;
+			err.line = l->lineno;
+			err.code = AYAK_E_DATA;
+			cli_die(f->c, &err);
+		}
+	} else if (fetch_url(l->data, l->len, f->base, url, &err)) {
+		err.file = l->file;
+		err.line = l->lineno;
+		cli_die(f->c, &err);
+	}
+	it->line = strndup(l->data, l->len);
+	it->url = strndup(url->data, url->len);
+	if (!it->line || !it->url)
+		die_sys(f, "out of memory");
+	if (f->dir) {
+		if (fetch_local_path(f->dir, it->url, tmp) || ayak_buf_add(tmp, "", 1))
+			die_sys(f, "out of memory");
+		it->path = strdup(tmp->data);
+		if (asprintf(&it->part, "%s.part", tmp->data) < 0 || !it->path)
+			die_sys(f, "out of memory");
+	}
+	f->n++;
+}
+
+static void read_inputs(struct fetch *f, int nfiles, char **files)
+{
+	struct ayak_reader *r = ayak_reader_new((const char *const *)files, (size_t)nfiles,
+						&f->c->err);
+	struct ayak_line l;
+	struct ayak_buf url = AYAK_BUF_INIT, tmp = AYAK_BUF_INIT;
+	int ret;
+
+	if (!r)
+		cli_die(f->c, &f->c->err);
+	while ((ret = ayak_reader_next(r, &l, &f->c->err)) > 0) {
+		while (l.len && (*l.data == ' ' || *l.data == '\t')) {
+			l.data++;
+			l.len--;
+		}
+		while (l.len && (l.data[l.len - 1] == ' ' || l.data[l.len - 1] == '\t'))
+			l.len--;
+		if (!l.len || *l.data == '#')
+			continue;
+		add_item(f, &l, &url, &tmp);
+	}
+	if (ret < 0)
+		cli_die(f->c, &f->c->err);
+	ayak_reader_free(r);
+	ayak_buf_release(&url);
+	ayak_buf_release(&tmp);
+}
+
+/* ---- output ---- */
+
+static int mkdirs(char *path)
+{
+	char *s;
+
+	for (s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(path, 0777) && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+/* Keep n body bytes of an item. */
+static int keep(struct fetch *f, struct item *it, const char *p, size_t n)
+{
+	if (f->dir) {
+		while (n) {
+			ssize_t w = write(it->fd, p, n);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				it->ioerr = errno ? errno : EIO;
+				return -1;
+			}
+			p += w;
+			n -= (size_t)w;
+		}
+		return 0;
+	}
+	if (it->direct) {
+		if (ayak_writer_write(f->out, p, n, &f->c->err))
+			cli_die(f->c, &f->c->err);
+		it->emitted += n;
+		return 0;
+	}
+	if (!it->tmp && it->mem.len + n > MEM_MAX) {
+		it->tmp = tmpfile();
+		if (!it->tmp || (it->mem.len && fwrite(it->mem.data, 1, it->mem.len, it->tmp) != it->mem.len)) {
+			it->ioerr = errno ? errno : EIO;
+			return -1;
+		}
+		ayak_buf_release(&it->mem);
+	}
+	if (it->tmp) {
+		if (fwrite(p, 1, n, it->tmp) != n) {
+			it->ioerr = errno ? errno : EIO;
+			return -1;
+		}
+		return 0;
+	}
+	if (ayak_buf_add(&it->mem, p, n)) {
+		it->ioerr = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Throw away what we have of an item (the server sent the whole file again). */
+static int forget(struct fetch *f, struct item *it)
+{
+	if (it->direct) {
+		/* Written already: drop that much of what comes again. */
+		it->skip = it->emitted;
+		it->have = 0;
+		return 0;
+	}
+	it->have = 0;
+	if (f->dir)
+		return ftruncate(it->fd, 0) || lseek(it->fd, 0, SEEK_SET) < 0 ? -1 : 0;
+	ayak_buf_reset(&it->mem);
+	if (it->tmp)
+		return ftruncate(fileno(it->tmp), 0) || fseek(it->tmp, 0, SEEK_SET) ? -1 : 0;
+	return 0;
+}
+
+/* Write what is held of the item whose turn it is, and from then on write it as it comes. */
+static void go_direct(struct fetch *f, struct item *it)
+{
+	if (it->tmp) {
+		char buf[1 << 16];
+		size_t k;
+
+		rewind(it->tmp);
+		while ((k = fread(buf, 1, sizeof(buf), it->tmp)) > 0)
+			if (ayak_writer_write(f->out, buf, k, &f->c->err))
+				cli_die(f->c, &f->c->err);
+		if (ferror(it->tmp))
+			die_sys(f, "temporary file: %s", strerror(errno));
+		fclose(it->tmp);
+		it->tmp = NULL;
+	} else if (it->mem.len && ayak_writer_write(f->out, it->mem.data, it->mem.len, &f->c->err))
+		cli_die(f->c, &f->c->err);
+	ayak_buf_release(&it->mem);
+	it->emitted = it->have;
+	it->direct = 1;
+}
+
+/* Write the finished items that come next in input order. */
+static void flush_ready(struct fetch *f)
+{
+	while (f->next_out < f->n) {
+		struct item *it = &f->items[f->next_out];
+
+		if (it->state == PENDING || it->state == ACTIVE) {
+			if (!it->direct)
+				go_direct(f, it);
+			return;
+		}
+		if (it->state == DONE && it->direct)
+			f->c->stats.bytes_out += it->emitted;
+		else if (it->state == DONE && !f->dir) {
+			go_direct(f, it);
+			f->c->stats.bytes_out += it->have;
+		}
+		f->next_out++;
+	}
+}
+
+/* ---- libcurl callbacks ---- */
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct item *it = ud;
+	size_t n = size * nmemb;
+
+	it->last_activity = ayak_now();
+	if (n >= 5 && !strncmp(p, "HTTP/", 5)) {
+		const char *s = memchr(p, ' ', n);
+
+		it->status = s ? strtol(s + 1, NULL, 10) : 0;
+		it->cr_start = it->cr_total = it->clen = -1;
+		it->retry_after = -1;
+	} else if (n > 14 && !strncasecmp(p, "Content-Range:", 14)) {
+		const char *s = p + 14;
+		long long a = -1, t = -1;
+
+		while (*s == ' ')
+			s++;
+		if (!strncasecmp(s, "bytes ", 6)) {
+			char *e;
+
+			s += 6;
+			if (*s != '*') {
+				a = strtoll(s, &e, 10);
+				s = e;
+			}
+			s = strchr(s, '/');
+			if (s && s[1] >= '0' && s[1] <= '9')
+				t = strtoll(s + 1, NULL, 10);
+		}
+		it->cr_start = a;
+		it->cr_total = t;
+	} else if (n > 15 && !strncasecmp(p, "Content-Length:", 15)) {
+		it->clen = strtoll(p + 15, NULL, 10);
+	} else if (n > 12 && !strncasecmp(p, "Retry-After:", 12)) {
+		it->retry_after = fetch_retry_after(p + 12, n - 12, (double)time(NULL));
+	}
+	return n;
+}
+
+static struct fetch *the_fetch;
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct item *it = ud;
+	struct fetch *f = the_fetch;
+	size_t n = size * nmemb;
+	uint64_t want_start = it->have + (f->ranges ? it->off : 0);
+
+	it->last_activity = ayak_now();
+	if (!it->accept) {
+		int asked = it->have > 0 || f->ranges;
+
+		if (it->status == 206) {
+			if (!asked || it->cr_start < 0 || (uint64_t)it->cr_start != want_start) {
+				snprintf(it->why, sizeof(it->why), "server sent the wrong range");
+				it->restart_failed = 1;
+				return 0;
+			}
+			it->accept = 1;
+		} else if (it->status == 200) {
+			if (f->ranges) {
+				snprintf(it->why, sizeof(it->why), "server ignored the Range request");
+				it->restart_failed = 2;
+				return 0;
+			}
+			if (it->have && forget(f, it)) {
+				it->ioerr = errno ? errno : EIO;
+				return 0;
+			}
+			it->accept = 1;
+		} else
+			it->accept = 2;
+	}
+	if (it->accept == 2)
+		return n;	/* an error page: not the file */
+	/* --rate: a budget for all transfers together, with a burst of a tenth of a second. */
+	if (f->rate && n && (double)(f->bytes + n) >
+			    (double)f->rate * (ayak_now() - f->t0 + 0.1)) {
+		it->paused = 1;
+		f->npaused++;
+		return CURL_WRITEFUNC_PAUSE;	/* curl hands the same bytes again later */
+	}
+	if (f->max_size && it->have + n > f->max_size) {
+		it->too_big = 1;
+		return 0;
+	}
+	/* A record range is a gzip member: check before a byte of it is written. */
+	if (f->ranges && !it->have && n >= 2 &&
+	    ((unsigned char)p[0] != 0x1F || (unsigned char)p[1] != 0x8B)) {
+		snprintf(it->why, sizeof(it->why), "the range is not a gzip member (wrong offset or length?)");
+		it->restart_failed = 2;
+		return 0;
+	}
+	if (it->have < 2) {
+		size_t k;
+
+		for (k = 0; k < n && it->have + k < 2; k++)
+			it->first[it->have + k] = (unsigned char)p[k];
+	}
+	if (it->skip) {
+		size_t k = it->skip < n ? (size_t)it->skip : n;
+
+		it->skip -= k;
+		it->have += k;
+		f->bytes += k;
+		p += k;
+		n -= k;
+		if (!n)
+			return size * nmemb;
+	}
+	if (keep(f, it, p, n))
+		return 0;
+	it->have += n;
+	f->bytes += n;
+	return size * nmemb;
+}
+
+/* ---- transfers ---- */
+
+static void finish(struct fetch *f, struct item *it, int state)
+{
+	it->state = state;
+	if (it->fd >= 0) {
+		close(it->fd);
+		it->fd = -1;
+	}
+	if (state == DONE)
+		f->fetched++;
+	else if (state == FAILED) {
+		struct stat st;
+
+		f->failed++;
+		if (f->dir && !stat(it->part, &st) && st.st_size == 0)
+			unlink(it->part);	/* nothing to resume */
+		if (it->tmp)
+			fclose(it->tmp);
+		it->tmp = NULL;
+		ayak_buf_release(&it->mem);
+	}
+	while (f->first_open < f->n && f->items[f->first_open].state >= DONE)
+		f->first_open++;
+	if (!f->dir)
+		flush_ready(f);
+}
+
+static void fail(struct fetch *f, struct item *it, const char *why)
+{
+	if (it->direct && it->emitted)
+		say(f, "%s: %s; its first %llu bytes are in the output", it->url, why,
+		    (unsigned long long)it->emitted);
+	else
+		say(f, "%s: %s", it->url, why);
+	finish(f, it, FAILED);
+}
+
+/* Try again later, or give up. */
+static void retry(struct fetch *f, struct item *it, const char *why, double wait)
+{
+	double backoff;
+
+	if (it->attempts >= f->max_retries) {
+		char msg[400];
+
+		snprintf(msg, sizeof(msg), "%s (gave up after %u attempt%s)", why, it->attempts + 1,
+			 it->attempts ? "s" : "");
+		fail(f, it, msg);
+		return;
+	}
+	it->attempts++;
+	f->retries++;
+	backoff = fetch_backoff(it->attempts, f->retry_wait, RETRY_CAP, drand48());
+	if (wait < backoff)
+		wait = backoff;
+	if (wait > RETRY_CAP)
+		wait = RETRY_CAP;
+	it->not_before = ayak_now() + wait;
+	it->state = PENDING;
+	if (it->fd >= 0) {
+		close(it->fd);
+		it->fd = -1;
+	}
+	if (!f->c->quiet)
+		say(f, "%s: %s; retry %u of %u in %.1f s", it->url, why, it->attempts,
+		    f->max_retries, wait);
+}
+
+static int start(struct fetch *f, struct item *it)
+{
+	CURL *e;
+	char range[64];
+
+	if (f->dir && !it->attempts && !it->have) {
+		struct stat st;
+
+		if (!stat(it->path, &st)) {
+			f->skipped++;
+			finish(f, it, SKIPPED);
+			return 0;
+		}
+	}
+	if (f->dir) {
+		struct stat st;
+
+		if (mkdirs(it->part))
+			die_sys(f, "%s: %s", it->part, strerror(errno));
+		it->fd = open(it->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (it->fd < 0 || fstat(it->fd, &st) || lseek(it->fd, 0, SEEK_END) < 0)
+			die_sys(f, "%s: %s", it->part, strerror(errno));
+		if (!it->attempts && st.st_size > 0)
+			f->resumed++;
+		it->have = (uint64_t)st.st_size;
+	}
+	e = curl_easy_init();
+	if (!e)
+		die_sys(f, "cannot start a transfer (curl_easy_init)");
+	it->easy = e;
+	it->status = 0;
+	it->accept = 0;
+	it->cr_start = it->cr_total = it->clen = -1;
+	it->retry_after = -1;
+	it->too_big = it->restart_failed = it->ioerr = it->stalled = 0;
+	it->last_activity = ayak_now();
+	it->errbuf[0] = it->why[0] = 0;
+	curl_easy_setopt(e, CURLOPT_URL, it->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, it);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, it);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, it);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, it->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, f->max_redirects);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, f->agent);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, f->timeout);
+	if (f->ranges) {
+		snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)(it->off + it->have),
+			 (unsigned long long)(it->off + it->len - 1));
+		curl_easy_setopt(e, CURLOPT_RANGE, range);
+	} else if (it->have) {
+		snprintf(range, sizeof(range), "%llu-", (unsigned long long)it->have);
+		curl_easy_setopt(e, CURLOPT_RANGE, range);
+	}
+	if (curl_multi_add_handle(f->multi, e) != CURLM_OK)
+		die_sys(f, "cannot start a transfer (curl_multi_add_handle)");
+	it->state = ACTIVE;
+	f->active++;
+	return 1;
+}
+
+static int retryable_curl(CURLcode code)
+{
+	switch (code) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_WEIRD_SERVER_REPLY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void done(struct fetch *f, struct item *it, CURLcode code)
+{
+	long status = it->status;
+	char why[400];
+
+	if (it->paused) {
+		it->paused = 0;
+		f->npaused--;
+	}
+	curl_multi_remove_handle(f->multi, it->easy);
+	curl_easy_cleanup(it->easy);
+	it->easy = NULL;
+	f->active--;
+	if (it->ioerr)
+		die_sys(f, "%s: %s", f->dir ? it->part : "temporary file", strerror(it->ioerr));
+	if (it->too_big) {
+		fail(f, it, "larger than --max-size");
+		return;
+	}
+	if (it->restart_failed == 2) {
+		fail(f, it, it->why);
+		return;
+	}
+	if (it->restart_failed == 1) {
+		if (forget(f, it))
+			die_sys(f, "%s: %s", f->dir ? it->part : "temporary file", strerror(errno));
+		retry(f, it, it->why, 0);
+		return;
+	}
+	if (it->stalled) {
+		snprintf(why, sizeof(why), "no data for %ld s (--timeout)", f->timeout);
+		retry(f, it, why, 0);
+		return;
+	}
+	if (code != CURLE_OK) {
+		snprintf(why, sizeof(why), "%s", it->errbuf[0] ? it->errbuf : curl_easy_strerror(code));
+		if (retryable_curl(code))
+			retry(f, it, why, 0);
+		else
+			fail(f, it, why);
+		return;
+	}
+	if (status == 416 && !f->ranges && it->have && it->cr_total == (long long)it->have) {
+		/* The file was complete; only the rename was missing. */
+		it->accept = 1;
+		status = 206;
+	} else if (status == 416 && !f->ranges && it->have) {
+		if (forget(f, it))
+			die_sys(f, "%s: %s", f->dir ? it->part : "temporary file", strerror(errno));
+		retry(f, it, "range not satisfiable: starting over", 0);
+		return;
+	}
+	if (status != 200 && status != 206) {
+		snprintf(why, sizeof(why), "HTTP %ld", status);
+		if (status == 408 || status == 429 || (status >= 500 && status <= 599))
+			retry(f, it, why, it->retry_after > 0 ? it->retry_after : 0);
+		else
+			fail(f, it, why);
+		return;
+	}
+	/* The length we should have. */
+	{
+		long long want = -1;
+
+		if (f->ranges)
+			want = (long long)it->len;
+		else if (status == 206 && it->cr_total >= 0)
+			want = it->cr_total;
+		else if (status == 200 && it->clen >= 0)
+			want = it->clen;
+		if (want >= 0 && it->have != (uint64_t)want) {
+			snprintf(why, sizeof(why), "got %llu of %lld bytes",
+				 (unsigned long long)it->have, want);
+			retry(f, it, why, 0);
+			return;
+		}
+	}
+	if (f->ranges && (it->first[0] != 0x1F || it->first[1] != 0x8B)) {
+		fail(f, it, "the range is not a gzip member (wrong offset or length?)");
+		return;
+	}
+	if (f->dir) {
+		if (fsync(it->fd) && errno != EINVAL)
+			die_sys(f, "%s: %s", it->part, strerror(errno));
+		if (rename(it->part, it->path))
+			die_sys(f, "%s: %s", it->path, strerror(errno));
+		f->c->stats.bytes_out += it->have;
+	}
+	finish(f, it, DONE);
+}
+
+static void run(struct fetch *f)
+{
+	int running = 0;
+
+	for (;;) {
+		double now = ayak_now(), wake = now + 1.0;
+		size_t i, limit = f->n;
+		CURLMsg *m;
+		int left, wait_ms, finished;
+
+		/* Keep at most a few files' worth ahead of the output. */
+		if (!f->dir && f->next_out + 4 * (size_t)f->jobs < limit)
+			limit = f->next_out + 4 * (size_t)f->jobs;
+		for (i = f->first_open; i < limit && f->active < f->jobs; i++) {
+			struct item *it = &f->items[i];
+
+			if (it->state != PENDING)
+				continue;
+			if (it->not_before > now) {
+				if (it->not_before < wake)
+					wake = it->not_before;
+				continue;
+			}
+			start(f, it);
+		}
+		/* Pending retries beyond the scan still decide the wake-up. */
+		for (; i < limit; i++)
+			if (f->items[i].state == PENDING && f->items[i].not_before > now &&
+			    f->items[i].not_before < wake)
+				wake = f->items[i].not_before;
+		if (!f->active && f->first_open >= f->n)
+			break;
+		if (curl_multi_perform(f->multi, &running) != CURLM_OK)
+			die_sys(f, "curl_multi_perform failed");
+		finished = 0;
+		while ((m = curl_multi_info_read(f->multi, &left))) {
+			struct item *it;
+
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&it);
+			done(f, it, m->data.result);
+			finished++;
+		}
+		if (f->npaused) {
+			/* Wake the transfers --rate held back, as the budget allows. */
+			for (i = f->first_open; i < f->n && f->npaused; i++) {
+				struct item *it = &f->items[i];
+
+				if (it->state != ACTIVE || !it->paused)
+					continue;
+				if ((double)f->bytes >= (double)f->rate * (ayak_now() - f->t0 + 0.05))
+					break;
+				it->paused = 0;
+				f->npaused--;
+				curl_easy_pause(it->easy, CURLPAUSE_CONT);
+			}
+			if (f->npaused && wake > ayak_now() + 0.02)
+				wake = ayak_now() + 0.02;
+		}
+		/* Transfers that made no progress for --timeout seconds. */
+		now = ayak_now();
+		for (i = f->first_open, left = (int)f->active; i < f->n && left > 0; i++) {
+			struct item *it = &f->items[i];
+
+			if (it->state != ACTIVE)
+				continue;
+			left--;
+			if (it->paused)
+				it->last_activity = now;	/* held back by us, not by the server */
+			else if (now - it->last_activity > (double)f->timeout) {
+				it->stalled = 1;
+				done(f, it, CURLE_OPERATION_TIMEDOUT);
+			} else if (it->last_activity + (double)f->timeout + 0.01 < wake)
+				wake = it->last_activity + (double)f->timeout + 0.01;
+		}
+		if (f->c->progress && isatty(2))
+			progress(f, 0);
+		if (!f->active && f->first_open >= f->n)
+			break;
+		if (finished)
+			continue;	/* start the next ones at once */
+		wait_ms = (int)((wake - ayak_now()) * 1000);
+		if (wait_ms < 1)
+			wait_ms = 1;
+		if (wait_ms > 1000)
+			wait_ms = 1000;
+		if (f->active)
+			curl_multi_poll(f->multi, NULL, 0, wait_ms, NULL);
+		else
+			usleep((useconds_t)wait_ms * 1000);
+	}
+}
+
+/* ---- main ---- */
+
+static double seconds_arg(struct cli *c, const char *opt, const char *arg)
+{
+	char *e;
+	double v = strtod(arg, &e);
+
+	if (e == arg || *e || !(v >= 0) || v > 86400)
+		cli_usage_error(c, "%s wants seconds, not '%s'", opt, arg);
+	return v;
+}
+
+static uint64_t count_arg(struct cli *c, const char *opt, const char *arg, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (ayak_parse_u64(arg, &v) || v < min || v > max)
+		cli_usage_error(c, "%s wants a whole number from %llu to %llu, not '%s'", opt,
+				(unsigned long long)min, (unsigned long long)max, arg);
+	return v;
+}
+
+static void write_failed(struct fetch *f)
+{
+	struct ayak_writer_opts o = { f->failed_path, AYAK_COMPRESS_AUTO, 0, 0, 0 };
+	struct ayak_writer *w = ayak_writer_new(&o, &f->c->err);
+	size_t i;
+
+	if (!w)
+		cli_die(f->c, &f->c->err);
+	for (i = 0; i < f->n; i++)
+		if (f->items[i].state == FAILED &&
+		    ayak_writer_line(w, f->items[i].line, strlen(f->items[i].line), &f->c->err))
+			cli_die(f->c, &f->c->err);
+	if (ayak_writer_close(w, &f->c->err))
+		cli_die(f->c, &f->c->err);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct fetch f;
+	int opt, ret;
+	size_t i;
+	struct timespec ts;
+
+	memset(&f, 0, sizeof(f));
+	f.c = &c;
+	f.jobs = 4;
+	f.max_retries = 5;
+	f.retry_wait = 1.0;
+	f.timeout = 60;
+	f.max_redirects = 5;
+	snprintf(f.agent_buf, sizeof(f.agent_buf), "ayak-fetch/%s", AYAK_VERSION);
+	f.agent = f.agent_buf;
+	cli_init(&c, "ayak-fetch", usage);
+	while ((opt = cli_getopt(&c, argc, argv, "j:d:", options)) != -1) {
+		switch (opt) {
+		case 'j':
+			f.jobs = (unsigned)count_arg(&c, "-j", optarg, 1, 1000);
+			break;
+		case 'd':
+			f.dir = optarg;
+			break;
+		case OPT_BASE_URL:
+			f.base = optarg;
+			break;
+		case OPT_RANGES:
+			f.ranges = 1;
+			break;
+		case OPT_MAX_RETRIES:
+			f.max_retries = (unsigned)count_arg(&c, "--max-retries", optarg, 0, 1000);
+			break;
+		case OPT_RETRY_WAIT:
+			f.retry_wait = seconds_arg(&c, "--retry-wait", optarg);
+			break;
+		case OPT_FAILED:
+			f.failed_path = optarg;
+			break;
+		case OPT_RATE:
+			if (ayak_parse_size(optarg, &f.rate) || !f.rate)
+				cli_usage_error(&c, "--rate wants a size like 10M, not '%s'", optarg);
+			break;
+		case OPT_MAX_SIZE:
+			if (ayak_parse_size(optarg, &f.max_size) || !f.max_size)
+				cli_usage_error(&c, "--max-size wants a size like 2G, not '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			f.timeout = (long)count_arg(&c, "--timeout", optarg, 1, 86400);
+			break;
+		case OPT_USER_AGENT:
+			f.agent = optarg;
+			break;
+		case OPT_MAX_REDIRECTS:
+			f.max_redirects = (long)count_arg(&c, "--max-redirects", optarg, 0, 50);
+			break;
+		default:
+			cli_usage_error(&c, "unexpected option");
+		}
+	}
+	if (c.compress != AYAK_COMPRESS_AUTO || c.level)
+		cli_usage_error(&c, "ayak-fetch writes files as they are: no -z, --compress or --level");
+	if (c.skip_errors || c.max_errors != UINT64_MAX || c.rejects_path)
+		cli_usage_error(&c, "--on-error, --max-errors and --rejects do not apply to ayak-fetch; see --failed");
+	if (f.dir && c.output)
+		cli_usage_error(&c, "-d and -o do not go together");
+	if (f.dir && f.ranges)
+		cli_usage_error(&c, "--ranges writes one WARC stream: use -o, not -d");
+	if (f.failed_path && c.output && !strcmp(f.failed_path, c.output))
+		cli_usage_error(&c, "--failed and --output name the same file");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	srand48((long)ts.tv_nsec ^ (long)getpid());
+
+	read_inputs(&f, argc - optind, argv + optind);
+	c.stats.records_in = f.n;
+	if (!f.dir) {
+		struct ayak_writer_opts o = { c.output, AYAK_COMPRESS_NONE, 0, 0, 0 };
+
+		if ((!c.output || !strcmp(c.output, "-")) && isatty(1))
+			cli_usage_error(&c, "refusing to write downloads to a terminal (use -d DIR or -o FILE)");
+		f.out = ayak_writer_new(&o, &c.err);
+		if (!f.out)
+			cli_die(&c, &c.err);
+		/* cli_die closes standard output cleanly, or removes a temporary -o file. */
+		c.out = f.out;
+		c.output = o.path;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		die_sys(&f, "cannot start libcurl");
+	f.multi = curl_multi_init();
+	if (!f.multi)
+		die_sys(&f, "cannot start libcurl (curl_multi_init)");
+	the_fetch = &f;
+	f.t0 = ayak_now();
+	if (!f.dir)
+		flush_ready(&f);	/* the first item goes straight to the output */
+	run(&f);
+	if (c.progress && f.progress_drawn) {
+		progress(&f, 1);
+		fputc('\n', stderr);
+		f.progress_drawn = 0;
+	}
+	curl_multi_cleanup(f.multi);
+	curl_global_cleanup();
+
+	if (f.failed_path)
+		write_failed(&f);
+	c.stats.records_out = f.fetched + f.skipped;
+	if (f.failed)
+		ayak_stats_drop(&c.stats, "failed", f.failed);
+	c.stats.bytes_in = f.bytes;
+	ayak_stats_count(&c.stats, "fetched", f.fetched);
+	ayak_stats_count(&c.stats, "skipped_existing", f.skipped);
+	ayak_stats_count(&c.stats, "resumed", f.resumed);
+	ayak_stats_count(&c.stats, "retries", f.retries);
+	if (f.failed)
+		cli_warn(&c, "%llu of %zu downloads failed", (unsigned long long)f.failed, f.n);
+	for (i = 0; i < f.n; i++) {
+		free(f.items[i].line);
+		free(f.items[i].url);
+		free(f.items[i].path);
+		free(f.items[i].part);
+	}
+	free(f.items);
+	ret = cli_finish(&c);
+	return ret ? ret : f.failed ? AYAK_E_DATA : 0;
+}

@@ -1,0 +1,697 @@
+/*
+ * ayak-pack: token IDs into training shards: Megatron-LM indexed datasets
+ * (.bin + .idx) or flat token files; --verify reads shards back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "pack.h"
+#include "tok.h"
+
+static const char usage[] =
+	"Usage: ayak-pack -o PREFIX [options] [FILE...]\n"
+	"       ayak-pack --verify [options] SHARD...\n"
+	"Pack token IDs into training shards: records with an \"ids\" array (ayak-tok),\n"
+	"or the binary stream of ayak-tok --binary.\n"
+	"\n"
+	"  -o PREFIX             write PREFIX.bin and PREFIX.idx (with --shard-tokens:\n"
+	"                        PREFIX-00000.bin, PREFIX-00000.idx, ...)\n"
+	"      --format FMT      megatron (default) or flat (PREFIX.u16 or PREFIX.u32:\n"
+	"                        the tokens of each document, then the end-of-text token)\n"
+	"      --dtype TYPE      uint16, int32 (megatron) or uint32 (flat); default: uint16\n"
+	"                        when the vocabulary has fewer than 65500 tokens, int32 or\n"
+	"                        uint32 when its size is not known\n"
+	"      --vocab-size N    the vocabulary size (largest ID + 1); IDs are checked\n"
+	"      --tokenizer FILE  take the vocabulary size and end-of-text token from a\n"
+	"                        tokenizer.json\n"
+	"      --eot ID          the end-of-text token\n"
+	"      --append-eot      megatron: add the end-of-text token to every document\n"
+	"      --shard-tokens N  shards of at most N tokens (K, M, G), unless one document\n"
+	"                        is longer\n"
+	"      --verify          read back and check the shards written (with -o), or the\n"
+	"                        shards named (.idx, .bin, .u16, .u32 files or prefixes)\n"
+	"      --field NAME      the IDs field of records (default: ids)\n";
+
+enum {
+	OPT_FORMAT = CLI_OPT_PROGRAM,
+	OPT_DTYPE,
+	OPT_VOCAB,
+	OPT_TOKENIZER,
+	OPT_EOT,
+	OPT_APPEND_EOT,
+	OPT_SHARD_TOKENS,
+	OPT_VERIFY,
+};
+
+static const struct option options[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "dtype", required_argument, NULL, OPT_DTYPE },
+	{ "vocab-size", required_argument, NULL, OPT_VOCAB },
+	{ "tokenizer", required_argument, NULL, OPT_TOKENIZER },
+	{ "eot", required_argument, NULL, OPT_EOT },
+	{ "append-eot", no_argument, NULL, OPT_APPEND_EOT },
+	{ "shard-tokens", required_argument, NULL, OPT_SHARD_TOKENS },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The writer whose open shard an early exit must not leave behind. */
+static struct pack_writer *open_writer;
+
+static void abort_open_writer(void)
+{
+	pack_writer_abort(open_writer);
+}
+
+struct args {
+	int format, dtype, append_eot, verify;
+	uint64_t vocab, shard_tokens;
+	uint32_t eot;
+	const char *tokenizer;
+};
+
+/* ---- reading the binary token stream ---- */
+
+struct bin_in {
+	int fd;
+	const char *name;
+	unsigned char *buf;
+	size_t len, pos, cap;
+	int eof;
+	uint64_t doc;
+};
+
+/* Make n bytes available at in->buf + in->pos; 0, 1 at a clean end, -1 error. */
+static int bin_fill(struct bin_in *in, size_t n, struct ayak_err *err)
+{
+	if (in->len - in->pos >= n)
+		return 0;
+	if (in->pos) {
+		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+		in->len -= in->pos;
+		in->pos = 0;
+	}
+	if (n > in->cap) {
+		size_t cap = in->cap ? in->cap : 1 << 20;
+		unsigned char *p;
+
+		while (cap < n)
+			cap *= 2;
+		p = realloc(in->buf, cap);
+		if (!p)
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		in->buf = p;
+		in->cap = cap;
+	}
+	while (in->len < n && !in->eof) {
+		ssize_t r = read(in->fd, in->buf + in->len, in->cap - in->len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return ayak_err_sys(err, errno, "%s", in->name);
+		if (r == 0)
+			in->eof = 1;
+		in->len += (size_t)r;
+	}
+	if (in->len >= n)
+		return 0;
+	if (in->len == 0)
+		return 1;
+	err->file = in->name;
+	return ayak_err_set(err, AYAK_E_DATA, "truncated token stream (document %llu)",
+			    (unsigned long long)in->doc + 1);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Next document: 1 with ids filled, 0 at the end, -1 on error. */
+static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err)
+{
+	uint32_t n, i;
+	int r = bin_fill(in, 4, err);
+
+	if (r)
+		return r > 0 ? 0 : -1;
+	n = le32(in->buf + in->pos);
+	in->pos += 4;
+	if (n > (1u << 30)) {
+		err->file = in->name;
+		return ayak_err_set(err, AYAK_E_DATA, "corrupt token stream: document %llu has %u tokens",
+				    (unsigned long long)in->doc + 1, n);
+	}
+	if ((r = bin_fill(in, (size_t)n * 4, err)) != 0) {
+		if (r > 0) {
+			err->file = in->name;
+			ayak_err_set(err, AYAK_E_DATA, "truncated token stream (document %llu)",
+				     (unsigned long long)in->doc + 1);
+		}
+		return -1;
+	}
+	ids->n = 0;
+	if (n > ids->cap) {
+		uint32_t *v = realloc(ids->v, (size_t)n * sizeof(*v));
+
+		if (!v)
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		ids->v = v;
+		ids->cap = n;
+	}
+	for (i = 0; i < n; i++)
+		ids->v[i] = le32(in->buf + in->pos + 4 * (size_t)i);
+	ids->n = n;
+	in->pos += (size_t)n * 4;
+	in->doc++;
+	return 1;
+}
+
+/* ---- standard input: look at the first bytes, then hand the rest on ---- */
+
+struct feeder {
+	int from, to;
+	unsigned char head[8];
+	size_t nhead;
+};
+
+static void *feed(void *arg)
+{
+	struct feeder *f = arg;
+	char buf[65536];
+	size_t off = 0;
+	ssize_t r;
+
+	while (off < f->nhead) {
+		r = write(f->to, f->head + off, f->nhead - off);
+		if (r <= 0)
+			goto out;
+		off += (size_t)r;
+	}
+	for (;;) {
+		char *p = buf;
+
+		r = read(f->from, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		while (r > 0) {
+			ssize_t w = write(f->to, p, (size_t)r);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				goto out;
+			p += w;
+			r -= w;
+		}
+	}
+out:
+	close(f->to);
+	return NULL;
+}
+
+static size_t read_head(int fd, unsigned char *head, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, head + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/* 1 if standard input is a token stream (its first bytes kept in *in). */
+static int probe_stdin(struct cli *c, struct bin_in *in)
+{
+	static struct feeder f;
+	static pthread_t th;
+	unsigned char head[8];
+	size_t n = read_head(0, head, sizeof(head));
+	int fds[2];
+
+	if (pack_stream_is(head, n)) {
+		in->buf = malloc(1 << 20);
+		if (!in->buf) {
+			ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+			cli_die(c, &c->err);
+		}
+		in->cap = 1 << 20;
+		memcpy(in->buf, head, n);
+		in->len = n;
+		return 1;
+	}
+	/* Records: give the reader a pipe that starts with the bytes read. */
+	f.from = dup(0);
+	if (f.from < 0 || pipe(fds)) {
+		ayak_err_sys(&c->err, errno, "standard input");
+		cli_die(c, &c->err);
+	}
+	memcpy(f.head, head, n);
+	f.nhead = n;
+	f.to = fds[1];
+	if (dup2(fds[0], 0) < 0 || pthread_create(&th, NULL, feed, &f)) {
+		ayak_err_sys(&c->err, errno, "standard input");
+		cli_die(c, &c->err);
+	}
+	close(fds[0]);
+	pthread_detach(th);
+	return 0;
+}
+
+static int file_is_stream(struct cli *c, const char *path)
+{
+	unsigned char head[8];
+	int fd = open(path, O_RDONLY), r;
+
+	if (fd < 0) {
+		ayak_err_sys(&c->err, errno, "%s", path);
+		cli_die(c, &c->err);
+	}
+	r = pack_stream_is(head, read_head(fd, head, sizeof(head)));
+	close(fd);
+	return r;
+}
+
+/* ---- records with an IDs array ---- */
+
+/* Parse the JSON array at s[0..n) (validated JSON) into ids; -1 if not all IDs. */
+static int parse_ids(const char *s, size_t n, struct bpe_ids *ids)
+{
+	const char *p = s + 1, *end = s + n - 1;
+
+	ids->n = 0;
+	for (;;) {
+		uint64_t v = 0;
+		int digits = 0;
+
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		if (p == end)
+			return ids->n ? -1 : 0;	/* "[1,]" cannot happen; "[]" is empty */
+		while (p < end && *p >= '0' && *p <= '9') {
+			v = v * 10 + (uint64_t)(*p++ - '0');
+			if (++digits > 10)
+				return -1;
+		}
+		if (!digits || v > UINT32_MAX - 1)
+			return -1;
+		if (bpe_ids_push(ids, (uint32_t)v))
+			return -2;
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		if (p == end)
+			return 0;
+		if (*p != ',')
+			return -1;
+		p++;
+	}
+}
+
+/* ---- verifying ---- */
+
+static void print_info(struct cli *c, const char *path, const struct pack_info *in)
+{
+	struct ayak_buf b = AYAK_BUF_INIT;
+
+	if (ayak_buf_addstr(&b, "{\"shard\":") || ayak_json_encode_string(&b, path, strlen(path)) ||
+	    ayak_buf_addf(&b, ",\"format\":\"%s\",\"dtype\":\"%s\",\"documents\":%llu,"
+			  "\"tokens\":%llu,\"max_token\":%llu,\"bytes\":%llu,\"ok\":true}",
+			  in->format == PACK_MEGATRON ? "megatron" : "flat", pack_dtype_name(in->dtype),
+			  (unsigned long long)in->documents, (unsigned long long)in->tokens,
+			  (unsigned long long)in->max_token, (unsigned long long)in->bin_bytes)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	cli_emit(c, b.data, b.len);
+	ayak_buf_release(&b);
+}
+
+static int verify_mode(struct cli *c, struct args *a, int n, char **paths)
+{
+	struct pack_info info;
+	int i, flat = a->format == PACK_FLAT ? (a->dtype ? a->dtype : 0) : 0;
+
+	if (!n)
+		cli_usage_error(c, "--verify needs -o or the shards to check");
+	c->out = cli_open_writer(c, c->output, c->compress);
+	for (i = 0; i < n; i++) {
+		if (pack_verify(paths[i], flat, a->vocab, a->eot, &info, &c->err))
+			cli_die(c, &c->err);
+		c->stats.records_in++;
+		print_info(c, paths[i], &info);
+	}
+	{
+		struct ayak_writer *w = c->out;
+
+		c->out = NULL;
+		if (ayak_writer_close(w, &c->err))
+			cli_die(c, &c->err);
+	}
+	if (c->stats_path) {
+		struct ayak_buf s = AYAK_BUF_INIT;
+		struct ayak_writer_opts o = { c->stats_path, AYAK_COMPRESS_NONE, 0, 0, 0 };
+		struct ayak_writer *w;
+
+		ayak_stats_json(&c->stats, c->prog, ayak_now() - c->t0, &s);
+		w = ayak_writer_new(&o, &c->err);
+		if (!w || ayak_writer_write(w, s.data, s.len, &c->err) || ayak_writer_close(w, &c->err))
+			cli_die(c, &c->err);
+		ayak_buf_release(&s);
+	}
+	return 0;
+}
+
+/* Read every shard written back and compare it with what was written. */
+static void verify_written(struct cli *c, struct args *a, struct pack_writer *w)
+{
+	size_t i;
+
+	for (i = 0; i < pack_writer_shards(w); i++) {
+		const struct pack_shard *sh = pack_writer_shard(w, i);
+		struct pack_info info;
+
+		if (pack_verify(sh->path, a->format == PACK_FLAT ? a->dtype : 0, a->vocab,
+				a->format == PACK_FLAT ? a->eot : PACK_NONE, &info, &c->err))
+			cli_die(c, &c->err);
+		if (info.tokens != sh->tokens || info.documents != sh->documents ||
+		    info.checksum != sh->checksum) {
+			ayak_err_set(&c->err, AYAK_E_SYS,
+				     "%s: read back %llu documents and %llu tokens (checksum %016llx), "
+				     "wrote %llu and %llu (%016llx)", sh->path,
+				     (unsigned long long)info.documents, (unsigned long long)info.tokens,
+				     (unsigned long long)info.checksum, (unsigned long long)sh->documents,
+				     (unsigned long long)sh->tokens, (unsigned long long)sh->checksum);
+			cli_die(c, &c->err);
+		}
+	}
+	ayak_stats_count(&c->stats, "verified_shards", pack_writer_shards(w));
+}
+
+/* ---- main ---- */
+
+/* "100000", "500K", "100M", "2G": K, M and G are powers of 1000 (tokens, not bytes). */
+static int parse_count(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		if (v > UINT64_MAX / 10 - 9)
+			return -1;
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	}
+	if (*p == 'k' || *p == 'K')
+		mul = 1000;
+	else if (*p == 'm' || *p == 'M')
+		mul = 1000000;
+	else if (*p == 'g' || *p == 'G')
+		mul = 1000000000;
+	if (mul > 1)
+		p++;
+	if (*p || v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static void parse_args(struct cli *c, struct args *a, int argc, char **argv)
+{
+	int opt;
+	uint64_t v;
+
+	while ((opt = cli_getopt(c, argc, argv, "", options)) != -1) {
+		switch (opt) {
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "megatron"))
+				a->format = PACK_MEGATRON;
+			else if (!strcmp(optarg, "flat"))
+				a->format = PACK_FLAT;
+			else
+				cli_usage_error(c, "--format wants megatron or flat, not '%s'", optarg);
+			break;
+		case OPT_DTYPE:
+			if (!strcmp(optarg, "uint16"))
+				a->dtype = PACK_UINT16;
+			else if (!strcmp(optarg, "int32"))
+				a->dtype = PACK_INT32;
+			else if (!strcmp(optarg, "uint32"))
+				a->dtype = PACK_UINT32;
+			else if (strcmp(optarg, "auto"))
+				cli_usage_error(c, "--dtype wants uint16, int32, uint32 or auto, not '%s'", optarg);
+			break;
+		case OPT_VOCAB:
+			if (ayak_parse_u64(optarg, &a->vocab) || !a->vocab || a->vocab > ((uint64_t)1 << 32))
+				cli_usage_error(c, "--vocab-size wants a positive number, not '%s'", optarg);
+			break;
+		case OPT_TOKENIZER:
+			a->tokenizer = optarg;
+			break;
+		case OPT_EOT:
+			if (ayak_parse_u64(optarg, &v) || v >= UINT32_MAX)
+				cli_usage_error(c, "--eot wants a token ID, not '%s'", optarg);
+			a->eot = (uint32_t)v;
+			break;
+		case OPT_APPEND_EOT:
+			a->append_eot = 1;
+			break;
+		case OPT_SHARD_TOKENS:
+			if (parse_count(optarg, &a->shard_tokens) || !a->shard_tokens)
+				cli_usage_error(c, "--shard-tokens wants a positive number like 100M, not '%s'",
+						optarg);
+			break;
+		case OPT_VERIFY:
+			a->verify = 1;
+			break;
+		default:
+			cli_usage_error(c, "unexpected option");
+		}
+	}
+}
+
+static void limits(struct cli *c, struct args *a, struct pack_opts *o)
+{
+	uint64_t dmax;
+
+	if (!a->dtype) {
+		/* Without the vocabulary size, the type that holds any ID. */
+		a->dtype = a->vocab ? pack_dtype_for_vocab(a->vocab) : PACK_INT32;
+		if (a->format == PACK_FLAT && a->dtype == PACK_INT32)
+			a->dtype = PACK_UINT32;
+	}
+	if (a->format == PACK_FLAT && a->dtype == PACK_INT32)
+		cli_usage_error(c, "flat files are uint16 or uint32, not int32");
+	if (a->format == PACK_MEGATRON && a->dtype == PACK_UINT32)
+		cli_usage_error(c, "Megatron has no uint32: use int32");
+	dmax = a->dtype == PACK_UINT16 ? 65535 : a->dtype == PACK_INT32 ? INT32_MAX : UINT32_MAX - 1;
+	if (a->vocab && a->vocab - 1 > dmax)
+		cli_usage_error(c, "a vocabulary of %llu tokens does not fit %s",
+				(unsigned long long)a->vocab, pack_dtype_name(a->dtype));
+	if (a->eot != PACK_NONE && a->vocab && a->eot >= a->vocab)
+		cli_usage_error(c, "--eot %u is not below the vocabulary size %llu", a->eot,
+				(unsigned long long)a->vocab);
+	if (a->format == PACK_FLAT && a->eot == PACK_NONE)
+		cli_usage_error(c, "flat files need the end-of-text token: give --eot or --tokenizer");
+	if (a->append_eot && a->eot == PACK_NONE)
+		cli_usage_error(c, "--append-eot needs --eot or --tokenizer");
+	o->format = a->format;
+	o->dtype = a->dtype;
+	o->shard_tokens = a->shard_tokens;
+	o->eot = a->eot;
+	o->append_eot = a->append_eot;
+	o->max_id = a->vocab ? a->vocab - 1 : dmax;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct args a = { 0 };
+	struct pack_opts o = { 0 };
+	struct pack_writer *w = NULL;
+	struct bpe_ids ids = { 0 };
+	struct ayak_record rec;
+	struct ayak_line line;
+	struct bin_in in = { 0 };
+	int nfiles, binary = 0, i, r;
+	char **files;
+
+	cli_init(&c, "ayak-pack", usage);
+	atexit(abort_open_writer);
+	c.field = "ids";
+	c.field_len = 3;
+	a.eot = PACK_NONE;
+	parse_args(&c, &a, argc, argv);
+	nfiles = argc - optind;
+	files = argv + optind;
+	if (a.tokenizer) {
+		struct tok *t = tok_load(a.tokenizer, NULL, &c.err);
+
+		if (!t)
+			cli_die(&c, &c.err);
+		if (!a.vocab)
+			a.vocab = tok_vocab_size(t);
+		if (a.eot == PACK_NONE)
+			a.eot = tok_eot_id(t);
+		tok_free(t);
+	}
+	if (a.verify && (!c.output || !strcmp(c.output, "-")))
+		return verify_mode(&c, &a, nfiles, files);
+	if (!c.output || !strcmp(c.output, "-"))
+		cli_usage_error(&c, "-o PREFIX names the shards to write");
+	if (c.compress > 0)
+		cli_usage_error(&c, "shards are not compressed");
+	/* Binary stream or records? */
+	if (nfiles == 0 || (nfiles == 1 && !strcmp(files[0], "-"))) {
+		binary = probe_stdin(&c, &in);
+		in.fd = 0;
+		in.name = "(stdin)";
+	} else {
+		for (i = 0; i < nfiles; i++) {
+			int s = strcmp(files[i], "-") ? file_is_stream(&c, files[i]) : -1;
+
+			if (s < 0)
+				cli_usage_error(&c, "standard input goes alone when reading token streams");
+			if (i && s != binary)
+				cli_usage_error(&c, "token streams and records do not go together");
+			binary = s;
+		}
+	}
+	c.no_output = 1;
+	ayak_record_init(&rec);
+	if (binary) {
+		for (i = 0; i < (nfiles ? nfiles : 1); i++) {
+			unsigned char *h;
+			uint32_t vs, eot;
+
+			if (nfiles) {
+				in.fd = open(files[i], O_RDONLY);
+				in.name = files[i];
+				in.pos = in.len = 0;
+				in.eof = 0;
+				in.doc = 0;
+				if (in.fd < 0) {
+					ayak_err_sys(&c.err, errno, "%s", files[i]);
+					cli_die(&c, &c.err);
+				}
+			}
+			if (bin_fill(&in, PACK_STREAM_HEADER, &c.err)) {
+				c.err.file = in.name;
+				ayak_err_set(&c.err, AYAK_E_DATA, "truncated token stream header");
+				cli_die(&c, &c.err);
+			}
+			h = in.buf + in.pos;
+			if (pack_stream_parse(h, &vs, &eot, &c.err)) {
+				c.err.file = in.name;
+				cli_die(&c, &c.err);
+			}
+			in.pos += PACK_STREAM_HEADER;
+			if (i == 0) {
+				if (!a.vocab && vs)
+					a.vocab = vs;
+				if (a.eot == PACK_NONE)
+					a.eot = eot;
+				if (a.vocab && vs > a.vocab)
+					cli_usage_error(&c, "%s: its vocabulary (%u) is larger than --vocab-size %llu",
+							in.name, vs, (unsigned long long)a.vocab);
+				limits(&c, &a, &o);
+				o.prefix = c.output;
+				w = pack_writer_new(&o, &c.err);
+				if (!w)
+					cli_die(&c, &c.err);
+				open_writer = w;
+			} else if (a.vocab && vs > a.vocab) {
+				ayak_err_set(&c.err, AYAK_E_DATA, "its vocabulary (%u) is larger than the first input's (%llu)",
+					     vs, (unsigned long long)a.vocab);
+				c.err.file = in.name;
+				cli_die(&c, &c.err);
+			}
+			while ((r = bin_next(&in, &ids, &c.err)) > 0) {
+				c.stats.records_in++;
+				c.stats.bytes_in += 4 + 4 * ids.n;
+				if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
+					c.err.file = in.name;
+					c.err.line = in.doc;
+					cli_die(&c, &c.err);
+				}
+				c.stats.records_out++;
+			}
+			if (r < 0)
+				cli_die(&c, &c.err);
+			if (nfiles)
+				close(in.fd);
+		}
+	} else {
+		limits(&c, &a, &o);
+		o.prefix = c.output;
+		w = pack_writer_new(&o, &c.err);
+		if (!w)
+			cli_die(&c, &c.err);
+		open_writer = w;
+		cli_open(&c, nfiles, files);
+		while (cli_next(&c, &line)) {
+			const struct ayak_field *f;
+
+			if (ayak_line_is_blank(line.data, line.len)) {
+				c.stats.records_in--;
+				continue;
+			}
+			if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
+				cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
+				continue;
+			}
+			f = ayak_record_get(&rec, c.field, c.field_len);
+			if (!f) {
+				cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);
+				continue;
+			}
+			if (f->type != AYAK_JSON_ARRAY ||
+			    (r = parse_ids(line.data + f->val, f->val_len, &ids)) == -1) {
+				cli_bad_record(&c, &line, "", "field \"%s\" is not an array of token IDs",
+					       c.field);
+				continue;
+			}
+			if (r == -2) {
+				ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+				cli_die(&c, &c.err);
+			}
+			if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
+				if (c.err.code == AYAK_E_DATA) {
+					cli_bad_record(&c, &line, "", "%s", c.err.msg);
+					continue;
+				}
+				cli_die(&c, &c.err);
+			}
+			c.stats.records_out++;
+		}
+	}
+	if (pack_writer_close(w, &c.err))
+		cli_die(&c, &c.err);
+	open_writer = NULL;
+	ayak_stats_count(&c.stats, "documents", pack_writer_documents(w));
+	ayak_stats_count(&c.stats, "tokens", pack_writer_tokens(w));
+	ayak_stats_count(&c.stats, "shards", pack_writer_shards(w));
+	c.stats.bytes_out = pack_writer_tokens(w) * (uint64_t)pack_dtype_size(a.dtype);
+	if (a.verify)
+		verify_written(&c, &a, w);
+	pack_writer_free(w);
+	ayak_record_release(&rec);
+	bpe_ids_release(&ids);
+	free(in.buf);
+	return cli_finish(&c);
+}

@@ -1,0 +1,660 @@
+/* Megatron and flat token shards; see pack.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "pack.h"
+#include "stream.h"
+
+static const char idx_magic[9] = { 'M', 'M', 'I', 'D', 'I', 'D', 'X', 0, 0 };
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* ---- stream header ---- */
+
+void pack_stream_header(unsigned char out[PACK_STREAM_HEADER], uint32_t vocab_size, uint32_t eot)
+{
+	memcpy(out, PACK_STREAM_MAGIC, 8);
+	put_le(out + 8, 1, 4);
+	put_le(out + 12, vocab_size, 4);
+	put_le(out + 16, eot, 4);
+	put_le(out + 20, 0, 4);
+}
+
+int pack_stream_is(const unsigned char *p, size_t n)
+{
+	return n >= 8 && !memcmp(p, PACK_STREAM_MAGIC, 8);
+}
+
+int pack_stream_parse(const unsigned char in[PACK_STREAM_HEADER], uint32_t *vocab_size,
+		      uint32_t *eot, struct ayak_err *err)
+{
+	if (!pack_stream_is(in, PACK_STREAM_HEADER))
+		return ayak_err_set(err, AYAK_E_DATA, "not an ayak-tok token stream");
+	if (get_le(in + 8, 4) != 1)
+		return ayak_err_set(err, AYAK_E_DATA, "token stream version %u is not supported",
+				    (unsigned)get_le(in + 8, 4));
+	*vocab_size = (uint32_t)get_le(in + 12, 4);
+	*eot = (uint32_t)get_le(in + 16, 4);
+	return 0;
+}
+
+/* ---- dtypes ---- */
+
+const char *pack_dtype_name(int dtype)
+{
+	switch (dtype) {
+	case PACK_UINT8: return "uint8";
+	case PACK_INT8: return "int8";
+	case PACK_INT16: return "int16";
+	case PACK_INT32: return "int32";
+	case PACK_INT64: return "int64";
+	case PACK_FLOAT64: return "float64";
+	case PACK_FLOAT32: return "float32";
+	case PACK_UINT16: return "uint16";
+	case PACK_UINT32: return "uint32";
+	}
+	return "unknown";
+}
+
+int pack_dtype_size(int dtype)
+{
+	switch (dtype) {
+	case PACK_UINT8: case PACK_INT8: return 1;
+	case PACK_INT16: case PACK_UINT16: return 2;
+	case PACK_INT32: case PACK_FLOAT32: case PACK_UINT32: return 4;
+	case PACK_INT64: case PACK_FLOAT64: return 8;
+	}
+	return 0;
+}
+
+int pack_dtype_for_vocab(uint64_t vocab_size)
+{
+	return vocab_size < 65500 ? PACK_UINT16 : PACK_INT32;
+}
+
+/* ---- writer ---- */
+
+struct pack_writer {
+	struct pack_opts o;
+	char *prefix;
+	int isize;			/* bytes per token */
+	unsigned shard;			/* number of the open shard */
+	int open;
+	struct ayak_writer *bin;
+	struct ayak_buf binname, idxname;
+	/* the open shard */
+	int32_t *sizes;
+	size_t nsizes, asizes;
+	uint64_t shard_tokens;
+	unsigned char *buf;		/* token bytes of one document */
+	size_t abuf;
+	XXH3_state_t *xs;		/* checksum of the open shard */
+	uint64_t shard_docs;
+	/* totals */
+	struct pack_shard *shards;
+	size_t nshards;
+	uint64_t tokens, documents;
+};
+
+static int mkdirs_for(const char *path, struct ayak_err *err)
+{
+	char *p = strdup(path), *s;
+
+	if (!p)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	for (s = p + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (mkdir(p, 0777) && errno != EEXIST) {
+			int e = errno;
+
+			ayak_err_sys(err, e, "%s", p);
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *err)
+{
+	struct pack_writer *w = calloc(1, sizeof(*w));
+
+	if (!w || !(w->prefix = strdup(o->prefix))) {
+		free(w);
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		return NULL;
+	}
+	w->o = *o;
+	w->isize = pack_dtype_size(o->dtype);
+	w->xs = XXH3_createState();
+	if (!w->xs) {
+		free(w->prefix);
+		free(w);
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		return NULL;
+	}
+	if (!w->isize || (o->format == PACK_FLAT && o->dtype != PACK_UINT16 && o->dtype != PACK_UINT32) ||
+	    (o->format == PACK_MEGATRON && o->dtype != PACK_UINT16 && o->dtype != PACK_INT32 &&
+	     o->dtype != PACK_INT64 && o->dtype != PACK_UINT8)) {
+		ayak_err_set(err, AYAK_E_USAGE, "dtype %s does not go with this format",
+			     pack_dtype_name(o->dtype));
+		XXH3_freeState(w->xs);
+		free(w->prefix);
+		free(w);
+		return NULL;
+	}
+	if (mkdirs_for(o->prefix, err)) {
+		XXH3_freeState(w->xs);
+		free(w->prefix);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int open_shard(struct pack_writer *w, struct ayak_err *err)
+{
+	struct ayak_writer_opts wo = { NULL, AYAK_COMPRESS_NONE, 0, 0, 1 };
+	const char *ext = w->o.format == PACK_MEGATRON ? ".bin" :
+			  w->o.dtype == PACK_UINT16 ? ".u16" : ".u32";
+
+	ayak_buf_reset(&w->binname);
+	ayak_buf_reset(&w->idxname);
+	if (w->o.shard_tokens) {
+		if (ayak_buf_addf(&w->binname, "%s-%05u%s", w->prefix, w->shard, ext) ||
+		    ayak_buf_addf(&w->idxname, "%s-%05u.idx", w->prefix, w->shard))
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	} else if (ayak_buf_addf(&w->binname, "%s%s", w->prefix, ext) ||
+		   ayak_buf_addf(&w->idxname, "%s.idx", w->prefix)) {
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
+	wo.path = w->binname.data;
+	w->bin = ayak_writer_new(&wo, err);
+	if (!w->bin)
+		return -1;
+	w->open = 1;
+	w->nsizes = 0;
+	w->shard_tokens = 0;
+	w->shard_docs = 0;
+	XXH3_64bits_reset(w->xs);
+	return 0;
+}
+
+static int write_idx(struct pack_writer *w, struct ayak_err *err)
+{
+	struct ayak_writer_opts wo = { w->idxname.data, AYAK_COMPRESS_NONE, 0, 0, 1 };
+	struct ayak_writer *iw = ayak_writer_new(&wo, err);
+	unsigned char hdr[34], buf[8192];
+	uint64_t ptr = 0;
+	size_t i, k = 0;
+
+	if (!iw)
+		return -1;
+	memcpy(hdr, idx_magic, 9);
+	put_le(hdr + 9, 1, 8);
+	hdr[17] = (unsigned char)w->o.dtype;
+	put_le(hdr + 18, w->nsizes, 8);
+	put_le(hdr + 26, w->nsizes + 1, 8);
+	if (ayak_writer_write(iw, hdr, sizeof(hdr), err))
+		goto fail;
+#define FLUSH_IF(need)                                                                  \
+	do {                                                                            \
+		if (k + (need) > sizeof(buf)) {                                         \
+			if (ayak_writer_write(iw, buf, k, err))                         \
+				goto fail;                                              \
+			k = 0;                                                          \
+		}                                                                       \
+	} while (0)
+	for (i = 0; i < w->nsizes; i++) {
+		FLUSH_IF(4);
+		put_le(buf + k, (uint32_t)w->sizes[i], 4);
+		k += 4;
+	}
+	for (i = 0; i < w->nsizes; i++) {
+		FLUSH_IF(8);
+		put_le(buf + k, ptr, 8);
+		k += 8;
+		ptr += (uint64_t)w->sizes[i] * (uint64_t)w->isize;
+	}
+	for (i = 0; i <= w->nsizes; i++) {
+		FLUSH_IF(8);
+		put_le(buf + k, i, 8);
+		k += 8;
+	}
+#undef FLUSH_IF
+	if (k && ayak_writer_write(iw, buf, k, err))
+		goto fail;
+	return ayak_writer_close(iw, err);
+fail:
+	ayak_writer_abort(iw);
+	return -1;
+}
+
+static int close_shard(struct pack_writer *w, struct ayak_err *err)
+{
+	struct ayak_writer *bin = w->bin;
+	struct pack_shard *sh;
+
+	sh = realloc(w->shards, (w->nshards + 1) * sizeof(*sh));
+	if (!sh)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	w->shards = sh;
+	sh = &w->shards[w->nshards];
+	sh->path = strdup(w->o.format == PACK_MEGATRON ? w->idxname.data : w->binname.data);
+	if (!sh->path)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	sh->tokens = w->shard_tokens;
+	sh->documents = w->shard_docs;
+	sh->checksum = XXH3_64bits_digest(w->xs);
+	w->bin = NULL;
+	w->open = 0;
+	/* The .bin first, the .idx last: a shard with an .idx is complete. */
+	if (ayak_writer_close(bin, err)) {
+		free(sh->path);
+		return -1;
+	}
+	if (w->o.format == PACK_MEGATRON && write_idx(w, err)) {
+		unlink(w->binname.data);
+		free(sh->path);
+		return -1;
+	}
+	w->nshards++;
+	w->shard++;
+	return 0;
+}
+
+int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct ayak_err *err)
+{
+	size_t total = n + (w->o.eot != PACK_NONE && (w->o.format == PACK_FLAT || w->o.append_eot));
+	size_t i;
+	unsigned char *p;
+
+	{
+		uint32_t max = 0;
+
+		for (i = 0; i < n; i++)
+			max = ids[i] > max ? ids[i] : max;
+		if (n && max > w->o.max_id) {
+			for (i = 0; ids[i] <= w->o.max_id; i++)
+				;
+			return ayak_err_set(err, AYAK_E_DATA,
+					    "token ID %u is out of range for %s (largest %llu)", ids[i],
+					    pack_dtype_name(w->o.dtype),
+					    (unsigned long long)w->o.max_id);
+		}
+	}
+	if (total > INT32_MAX)
+		return ayak_err_set(err, AYAK_E_DATA, "a document of %zu tokens is too long", total);
+	if (w->open && w->o.shard_tokens && w->shard_tokens &&
+	    w->shard_tokens + total > w->o.shard_tokens && close_shard(w, err))
+		return -1;
+	if (!w->open && open_shard(w, err))
+		return -1;
+	if (total * (size_t)w->isize > w->abuf) {
+		size_t a = total * (size_t)w->isize + 4096;
+		unsigned char *b = realloc(w->buf, a);
+
+		if (!b)
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		w->buf = b;
+		w->abuf = a;
+	}
+	p = w->buf;
+	if (w->isize == 2) {
+		for (i = 0; i < n; i++) {
+			p[2 * i] = (unsigned char)ids[i];
+			p[2 * i + 1] = (unsigned char)(ids[i] >> 8);
+		}
+	} else if (w->isize == 4 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+		memcpy(p, ids, n * 4);
+	} else if (w->isize == 4) {
+		for (i = 0; i < n; i++) {
+			p[4 * i] = (unsigned char)ids[i];
+			p[4 * i + 1] = (unsigned char)(ids[i] >> 8);
+			p[4 * i + 2] = (unsigned char)(ids[i] >> 16);
+			p[4 * i + 3] = (unsigned char)(ids[i] >> 24);
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			put_le(p + i * (size_t)w->isize, ids[i], w->isize);
+	}
+	if (total > n)
+		put_le(p + n * (size_t)w->isize, w->o.eot, w->isize);
+	XXH3_64bits_update(w->xs, ids, n * sizeof(*ids));
+	if (total > n)
+		XXH3_64bits_update(w->xs, &w->o.eot, sizeof(w->o.eot));
+	if (total && ayak_writer_write(w->bin, w->buf, total * (size_t)w->isize, err))
+		return -1;
+	if (w->o.format == PACK_MEGATRON) {
+		if (w->nsizes == w->asizes) {
+			size_t a = w->asizes ? w->asizes * 2 : 4096;
+			int32_t *v = realloc(w->sizes, a * sizeof(*v));
+
+			if (!v)
+				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			w->sizes = v;
+			w->asizes = a;
+		}
+		w->sizes[w->nsizes++] = (int32_t)total;
+	}
+	w->shard_tokens += total;
+	w->shard_docs++;
+	w->tokens += total;
+	w->documents++;
+	return 0;
+}
+
+void pack_writer_free(struct pack_writer *w)
+{
+	size_t i;
+
+	if (!w)
+		return;
+	if (w->bin)
+		ayak_writer_abort(w->bin);
+	for (i = 0; i < w->nshards; i++)
+		free(w->shards[i].path);
+	free(w->shards);
+	XXH3_freeState(w->xs);
+	free(w->prefix);
+	free(w->sizes);
+	free(w->buf);
+	ayak_buf_release(&w->binname);
+	ayak_buf_release(&w->idxname);
+	free(w);
+}
+
+int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
+{
+	if (!w->open && !w->nshards && open_shard(w, err))
+		return -1;
+	if (w->open && close_shard(w, err)) {
+		if (w->bin) {
+			ayak_writer_abort(w->bin);
+			w->bin = NULL;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+void pack_writer_abort(struct pack_writer *w)
+{
+	if (w && w->bin) {
+		ayak_writer_abort(w->bin);
+		w->bin = NULL;
+		w->open = 0;
+	}
+}
+
+size_t pack_writer_shards(const struct pack_writer *w)
+{
+	return w->nshards;
+}
+
+const struct pack_shard *pack_writer_shard(const struct pack_writer *w, size_t i)
+{
+	return i < w->nshards ? &w->shards[i] : NULL;
+}
+
+uint64_t pack_writer_tokens(const struct pack_writer *w)
+{
+	return w->tokens;
+}
+
+uint64_t pack_writer_documents(const struct pack_writer *w)
+{
+	return w->documents;
+}
+
+/* ---- reading back ---- */
+
+static int read_file(const char *path, unsigned char **data, size_t *len, struct ayak_err *err)
+{
+	struct stat st;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY);
+
+	*data = NULL;
+	if (fd < 0)
+		return ayak_err_sys(err, errno, "%s", path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ayak_err_set(err, AYAK_E_SYS, "%s: not a regular file", path);
+	}
+	*data = malloc((size_t)st.st_size + 1);
+	if (!*data) {
+		close(fd);
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, *data + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = r < 0 ? errno : EIO;
+
+			close(fd);
+			free(*data);
+			*data = NULL;
+			return ayak_err_sys(err, e, "%s", path);
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+/* Check tokens of bin[0..n) of width isize; update info. */
+static int scan_tokens(const unsigned char *p, size_t count, int dtype, uint64_t vocab,
+		       uint32_t eot, struct pack_info *info, XXH3_state_t *xs, const char *name,
+		       struct ayak_err *err)
+{
+	int isize = pack_dtype_size(dtype);
+	uint32_t chunk[1024];
+	size_t i, k = 0;
+
+	for (i = 0; i < count; i++) {
+		uint64_t v = get_le(p + i * (size_t)isize, isize);
+
+		if ((dtype == PACK_INT32 && v > INT32_MAX) || (dtype == PACK_INT64 && v > INT64_MAX))
+			return ayak_err_set(err, AYAK_E_DATA, "%s: token %zu is negative", name, i);
+		if (vocab && v >= vocab)
+			return ayak_err_set(err, AYAK_E_DATA,
+					    "%s: token %zu is %llu, not below the vocabulary size %llu",
+					    name, i, (unsigned long long)v, (unsigned long long)vocab);
+		if (v > info->max_token)
+			info->max_token = v;
+		if (eot != PACK_NONE && v == eot)
+			info->eot_count++;
+		chunk[k++] = (uint32_t)v;
+		if (k == 1024) {
+			XXH3_64bits_update(xs, chunk, sizeof(chunk));
+			k = 0;
+		}
+	}
+	if (k)
+		XXH3_64bits_update(xs, chunk, k * sizeof(chunk[0]));
+	return 0;
+}
+
+static int verify_megatron(const char *idxpath, const char *binpath, uint64_t vocab,
+			   struct pack_info *info, struct ayak_err *err)
+{
+	unsigned char *idx = NULL, *bin = NULL;
+	size_t ilen, blen, i;
+	uint64_t S, D, ptr = 0;
+	int isize, ret = -1;
+	XXH3_state_t *xs = XXH3_createState();
+
+	if (!xs)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	XXH3_64bits_reset(xs);
+	if (read_file(idxpath, &idx, &ilen, err) || read_file(binpath, &bin, &blen, err))
+		goto out;
+	if (ilen < 34 || memcmp(idx, idx_magic, 9)) {
+		ayak_err_set(err, AYAK_E_DATA, "%s: not a Megatron index (no MMIDIDX magic)", idxpath);
+		goto out;
+	}
+	if (get_le(idx + 9, 8) != 1) {
+		ayak_err_set(err, AYAK_E_DATA, "%s: index version %llu, not 1", idxpath,
+			     (unsigned long long)get_le(idx + 9, 8));
+		goto out;
+	}
+	info->format = PACK_MEGATRON;
+	info->dtype = idx[17];
+	isize = pack_dtype_size(info->dtype);
+	if (!isize || info->dtype == PACK_UINT32 || info->dtype == PACK_FLOAT32 ||
+	    info->dtype == PACK_FLOAT64) {
+		ayak_err_set(err, AYAK_E_DATA, "%s: dtype code %u is not an integer type", idxpath, idx[17]);
+		goto out;
+	}
+	S = get_le(idx + 18, 8);
+	D = get_le(idx + 26, 8);
+	info->sequences = S;
+	info->documents = D ? D - 1 : 0;
+	if (S > ilen || D > ilen || 34 + S * 12 + D * 8 != ilen) {
+		ayak_err_set(err, AYAK_E_DATA,
+			     "%s: %llu sequences and %llu document indices do not fill %zu bytes",
+			     idxpath, (unsigned long long)S, (unsigned long long)D, ilen);
+		goto out;
+	}
+	for (i = 0; i < S; i++) {
+		uint64_t len = get_le(idx + 34 + 4 * i, 4);
+		uint64_t p = get_le(idx + 34 + 4 * S + 8 * i, 8);
+
+		if (len > INT32_MAX) {
+			ayak_err_set(err, AYAK_E_DATA, "%s: sequence %zu has a negative length", idxpath, i);
+			goto out;
+		}
+		if (p != ptr) {
+			ayak_err_set(err, AYAK_E_DATA, "%s: sequence %zu starts at byte %llu, not %llu",
+				     idxpath, i, (unsigned long long)p, (unsigned long long)ptr);
+			goto out;
+		}
+		ptr += len * (uint64_t)isize;
+		info->tokens += len;
+	}
+	if (ptr != blen) {
+		ayak_err_set(err, AYAK_E_DATA, "%s: the index covers %llu bytes, the .bin has %zu",
+			     idxpath, (unsigned long long)ptr, blen);
+		goto out;
+	}
+	for (i = 0; i < D; i++) {
+		uint64_t d = get_le(idx + 34 + 12 * S + 8 * i, 8);
+
+		if ((i == 0 && d != 0) || (i > 0 && d < get_le(idx + 34 + 12 * S + 8 * (i - 1), 8)) ||
+		    d > S || (i == D - 1 && d != S)) {
+			ayak_err_set(err, AYAK_E_DATA, "%s: document index %zu is %llu", idxpath, i,
+				     (unsigned long long)d);
+			goto out;
+		}
+	}
+	if (D == 0) {
+		ayak_err_set(err, AYAK_E_DATA, "%s: no document indices (want at least [0])", idxpath);
+		goto out;
+	}
+	info->bin_bytes = blen;
+	if (scan_tokens(bin, blen / (size_t)isize, info->dtype, vocab, PACK_NONE, info, xs, binpath, err))
+		goto out;
+	info->checksum = XXH3_64bits_digest(xs);
+	ret = 0;
+out:
+	free(idx);
+	free(bin);
+	XXH3_freeState(xs);
+	return ret;
+}
+
+int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t eot,
+		struct pack_info *info, struct ayak_err *err)
+{
+	struct ayak_buf a = AYAK_BUF_INIT, b = AYAK_BUF_INIT;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	if (ends_with(path, ".u16") || ends_with(path, ".u32") || flat_dtype) {
+		unsigned char *data;
+		size_t len;
+		int dtype = flat_dtype ? flat_dtype : ends_with(path, ".u16") ? PACK_UINT16 : PACK_UINT32;
+		XXH3_state_t *xs;
+
+		if (read_file(path, &data, &len, err))
+			return -1;
+		info->format = PACK_FLAT;
+		info->dtype = dtype;
+		if (len % (size_t)pack_dtype_size(dtype)) {
+			free(data);
+			return ayak_err_set(err, AYAK_E_DATA, "%s: %zu bytes is not a whole number of %s tokens",
+					    path, len, pack_dtype_name(dtype));
+		}
+		xs = XXH3_createState();
+		if (!xs) {
+			free(data);
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		}
+		XXH3_64bits_reset(xs);
+		info->tokens = len / (size_t)pack_dtype_size(dtype);
+		info->bin_bytes = len;
+		ret = scan_tokens(data, info->tokens, dtype, vocab_size, eot, info, xs, path, err);
+		if (!ret && eot != PACK_NONE && info->tokens &&
+		    get_le(data + len - (size_t)pack_dtype_size(dtype), pack_dtype_size(dtype)) != eot)
+			ret = ayak_err_set(err, AYAK_E_DATA, "%s: does not end with the end-of-text token %u",
+					   path, eot);
+		info->documents = info->sequences = info->eot_count;
+		info->checksum = XXH3_64bits_digest(xs);
+		XXH3_freeState(xs);
+		free(data);
+		return ret;
+	}
+	if (ends_with(path, ".idx") || ends_with(path, ".bin")) {
+		if (ayak_buf_add(&a, path, strlen(path) - 4))
+			goto oom;
+	} else if (ayak_buf_addstr(&a, path)) {
+		goto oom;
+	}
+	if (ayak_buf_add(&b, a.data, a.len) || ayak_buf_add(&a, ".idx", 5) || ayak_buf_add(&b, ".bin", 5))
+		goto oom;
+	ret = verify_megatron(a.data, b.data, vocab_size, info, err);
+	ayak_buf_release(&a);
+	ayak_buf_release(&b);
+	return ret;
+oom:
+	ayak_buf_release(&a);
+	ayak_buf_release(&b);
+	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+}

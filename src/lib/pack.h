@@ -1,0 +1,129 @@
+/*
+ * Token shards for training: Megatron-LM indexed datasets (.bin + .idx,
+ * the MMIDIDX layout) and flat token files, written atomically and read
+ * back for checking; and the binary token stream that ayak-tok writes
+ * for ayak-pack.
+ *
+ * MMIDIDX .idx, all little-endian:
+ *	9 bytes   magic "MMIDIDX\0\0"
+ *	u64       version, 1
+ *	u8        dtype code (1 uint8, 2 int8, 3 int16, 4 int32, 5 int64,
+ *	          6 float64, 7 float32, 8 uint16)
+ *	u64       sequence count S
+ *	u64       document count D (S + 1 here: document i is sequence i)
+ *	i32[S]    sequence lengths, in tokens
+ *	i64[S]    sequence pointers, byte offsets into .bin
+ *	i64[D]    document indices: 0, 1, ..., S
+ * The .bin holds the tokens of every sequence, one after the other.
+ *
+ * Binary token stream (ayak-tok --binary):
+ *	8 bytes   magic "AYAKTOK\1"
+ *	u32       version, 1
+ *	u32       vocabulary size (largest ID + 1), 0 if unknown
+ *	u32       end-of-text token ID, 0xFFFFFFFF if none
+ *	u32       0
+ *	then per document: u32 n, then n u32 token IDs.
+ */
+#ifndef AYAK_PACK_H
+#define AYAK_PACK_H
+
+#include "ayak.h"
+
+#define PACK_NONE UINT32_MAX
+
+/* ---- binary token stream ---- */
+
+#define PACK_STREAM_MAGIC "AYAKTOK\001"
+#define PACK_STREAM_HEADER 24
+
+void pack_stream_header(unsigned char out[PACK_STREAM_HEADER], uint32_t vocab_size,
+			uint32_t eot);
+/* 1 if p starts with the stream magic. */
+int pack_stream_is(const unsigned char *p, size_t n);
+/* Read the header fields; -1 with err set if it is not a stream header. */
+int pack_stream_parse(const unsigned char in[PACK_STREAM_HEADER], uint32_t *vocab_size,
+		      uint32_t *eot, struct ayak_err *err);
+
+/* ---- dtypes ---- */
+
+enum pack_dtype {
+	PACK_UINT8 = 1, PACK_INT8, PACK_INT16, PACK_INT32, PACK_INT64, PACK_FLOAT64,
+	PACK_FLOAT32, PACK_UINT16,
+	PACK_UINT32 = 100,	/* flat files only: not a Megatron code */
+};
+
+const char *pack_dtype_name(int dtype);
+int pack_dtype_size(int dtype);
+/* Megatron's rule: uint16 when the vocabulary has fewer than 65500 tokens, else int32. */
+int pack_dtype_for_vocab(uint64_t vocab_size);
+
+/* ---- writer ---- */
+
+enum pack_format { PACK_MEGATRON, PACK_FLAT };
+
+struct pack_opts {
+	const char *prefix;	/* shards are PREFIX.bin/.idx, or PREFIX-00000.bin... */
+	int format;		/* enum pack_format */
+	int dtype;		/* enum pack_dtype; flat: PACK_UINT16 or PACK_UINT32 */
+	uint64_t shard_tokens;	/* 0: one shard, without a number */
+	uint32_t eot;		/* end-of-text token, PACK_NONE if none */
+	int append_eot;		/* Megatron: add eot after each document */
+	uint64_t max_id;	/* IDs above this are errors (the dtype's limit, or vocab - 1) */
+};
+
+struct pack_writer;
+
+struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *err);
+/*
+ * Add one document.  A document is never split across shards: a new
+ * shard starts before a document when the open one already holds
+ * shard_tokens tokens or more.  AYAK_E_DATA for an ID out of range.
+ */
+int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct ayak_err *err);
+/*
+ * Finish the open shard and rename it into place (the .bin first, the
+ * .idx last: a shard whose .idx exists is complete).  With no documents
+ * at all, one empty shard is written.
+ */
+int pack_writer_close(struct pack_writer *w, struct ayak_err *err);
+/* Remove the temporary files of the open shard (finished shards stay). */
+void pack_writer_abort(struct pack_writer *w);
+void pack_writer_free(struct pack_writer *w);
+
+/* A finished shard, as written. */
+struct pack_shard {
+	char *path;		/* the .idx (Megatron) or the flat file */
+	uint64_t tokens, documents;
+	uint64_t checksum;	/* as struct pack_info's */
+};
+
+size_t pack_writer_shards(const struct pack_writer *w);
+const struct pack_shard *pack_writer_shard(const struct pack_writer *w, size_t i);
+uint64_t pack_writer_tokens(const struct pack_writer *w);
+uint64_t pack_writer_documents(const struct pack_writer *w);
+
+/* ---- reading back ---- */
+
+struct pack_info {
+	int format;
+	int dtype;
+	uint64_t sequences, documents, tokens;
+	uint64_t max_token;
+	uint64_t bin_bytes;
+	uint64_t eot_count;	/* flat files, when eot is given */
+	uint64_t checksum;	/* XXH3 of the token values as u32, in order */
+};
+
+/*
+ * Check a shard: a Megatron .idx (its .bin beside it; the name may be
+ * the .bin, the .idx or the prefix) or a flat token file (flat_dtype
+ * PACK_UINT16 or PACK_UINT32).  Every field is checked: magic, version,
+ * dtype, counts against the file sizes, lengths and pointers that tile
+ * the .bin exactly, document indices from 0 to S, and every token below
+ * vocab_size when it is not 0.  AYAK_E_DATA with the reason when a check
+ * fails.
+ */
+int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t eot,
+		struct pack_info *info, struct ayak_err *err);
+
+#endif

@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+test_description='ayak-fetch against a local HTTP server that misbehaves on purpose (127.0.0.1 only)'
+. "$(dirname "$0")/../lib.sh"
+
+command -v python3 >/dev/null 2>&1 || test_skip_all 'python3 is needed for the test server'
+
+# The server's files: small ones, and some large enough to be cut in the middle.
+mkdir -p root/sub &&
+for n in 1 2 3 4 5 6; do
+	printf 'isi fail %s\n' "$n" >root/f$n.txt
+done &&
+head -c 300000 /dev/urandom >root/big.bin &&
+head -c 150000 /dev/urandom >root/rate.bin &&
+printf 'dalam subdirektori\n' >root/sub/g.txt &&
+mkdir -p root/warc && cp "$TEST_DATA/warc/pages.warc.gz" root/warc/ || exit 1
+
+python3 "$TEST_DATA/fetch/server.py" "$PWD/root" port log >server.out 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null' EXIT
+for _ in $(seq 100); do
+	test -s port && break
+	sleep 0.1
+done
+PORT=$(cat port 2>/dev/null)
+test -n "$PORT" || test_skip_all 'the test server did not start'
+U=http://127.0.0.1:$PORT
+: >log
+
+# requests: the log lines since the last mark
+mark () { wc -l <log >log.mark; }
+requests () { tail -n +$(($(cat log.mark) + 1)) log; }
+
+test_expect_success 'one file to standard output' '
+	echo "$U/files/f1.txt" | ayak-fetch >out 2>err &&
+	test_cmp root/f1.txt out &&
+	test_must_be_empty err
+'
+
+test_expect_success 'parallel transfers; standard output in input order' '
+	for n in 1 2 3 4 5 6; do echo "$U/slow/f$n.txt"; done >list &&
+	rm -f log.max &&
+	ayak-fetch -j 4 list >out 2>err &&
+	cat root/f1.txt root/f2.txt root/f3.txt root/f4.txt root/f5.txt root/f6.txt >expect &&
+	test_cmp expect out &&
+	test_must_be_empty err &&
+	test "$(cat log.max)" -ge 2
+'
+
+test_expect_success '-j 1 is one at a time' '
+	rm -f log.max &&
+	ayak-fetch -j 1 list >out &&
+	test_cmp expect out &&
+	echo 1 >expect.max &&
+	test_cmp expect.max log.max
+'
+
+test_expect_success '-d DIR keeps the URL paths' '
+	test_write_lines "$U/files/f1.txt" "$U/files/sub/g.txt" "$U/files/big.bin" >list &&
+	ayak-fetch -d dl list 2>err &&
+	test_must_be_empty err &&
+	test_cmp root/f1.txt dl/files/f1.txt &&
+	test_cmp root/sub/g.txt dl/files/sub/g.txt &&
+	test_cmp_bin root/big.bin dl/files/big.bin &&
+	! ls dl/files/*.part 2>/dev/null
+'
+
+test_expect_success JQ 'a rerun skips the finished files without a request' '
+	mark &&
+	ayak-fetch -d dl --stats st.json list 2>err &&
+	test_must_be_empty err &&
+	requests >got &&
+	test_must_be_empty got &&
+	jq -c "[.records_in, .records_out, .counts.skipped_existing, .counts.fetched]" st.json >got &&
+	echo "[3,3,3,0]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a cut connection is resumed with a Range request' '
+	mark &&
+	echo "$U/cut/big.bin" | ayak-fetch -d dl --retry-wait 0.1 2>err &&
+	test_cmp_bin root/big.bin dl/cut/big.bin &&
+	requests | cut -d" " -f1,2 >got &&
+	test_write_lines "/cut/big.bin -" "/cut/big.bin bytes=150000-" >expect &&
+	test_cmp expect got &&
+	grep "^ayak-fetch: $U/cut/big.bin: .*; retry 1 of 5 in " err
+'
+
+test_expect_success 'resumed the same way on standard output' '
+	mark &&
+	echo "$U/cut/big.bin?again" >cutlist &&
+	ayak-fetch --retry-wait 0.1 -q cutlist >out 2>err &&
+	test_must_be_empty err &&
+	test_cmp_bin root/big.bin out &&
+	requests | cut -d" " -f2 >got &&
+	test_write_lines - bytes=150000- >expect &&
+	test_cmp expect got
+'
+
+test_expect_success JQ 'a partial file from an earlier run is resumed' '
+	mkdir -p dl2/files &&
+	head -c 100000 root/big.bin >dl2/files/big.bin.part &&
+	mark &&
+	echo "$U/files/big.bin" | ayak-fetch -d dl2 --stats st.json &&
+	test_cmp_bin root/big.bin dl2/files/big.bin &&
+	test_path_is_missing dl2/files/big.bin.part &&
+	requests | cut -d" " -f2 >got &&
+	echo bytes=100000- >expect &&
+	test_cmp expect got &&
+	jq -c .counts.resumed st.json >got && echo 1 >expect && test_cmp expect got
+'
+
+test_expect_success 'a partial file of a server without ranges starts over' '
+	mkdir -p dl3/noranges &&
+	head -c 100000 /dev/zero >dl3/noranges/big.bin.part &&
+	echo "$U/noranges/big.bin" | ayak-fetch -d dl3 &&
+	test_cmp_bin root/big.bin dl3/noranges/big.bin
+'
+
+test_expect_success '503 with Retry-After: waits as told, then fetches' '
+	mark &&
+	t0=$(date +%s.%N) &&
+	echo "$U/busy/f2.txt" | ayak-fetch --retry-wait 0.01 >out 2>err &&
+	t1=$(date +%s.%N) &&
+	test_cmp root/f2.txt out &&
+	awk "BEGIN { exit !($t1 - $t0 >= 0.95) }" &&
+	grep "^ayak-fetch: $U/busy/f2.txt: HTTP 503; retry 1 of 5 in 1.0 s$" err &&
+	requests | wc -l >got && echo 2 >expect && test_cmp expect got
+'
+
+test_expect_success '429 too' '
+	echo "$U/busy429/f3.txt" | ayak-fetch -q --retry-wait 0.01 >out &&
+	test_cmp root/f3.txt out
+'
+
+test_expect_success 'a stalled server ends in a timeout, after the retries' '
+	echo "$U/stall/big.bin" >stall &&
+	t0=$(date +%s) &&
+	test_expect_code 1 ayak-fetch --timeout 1 --max-retries 1 --retry-wait 0.01 \
+		--failed failed.txt -d dl4 stall 2>err &&
+	t1=$(date +%s) &&
+	test $((t1 - t0)) -le 10 &&
+	grep "^ayak-fetch: $U/stall/big.bin: no data for 1 s (--timeout) (gave up after 2 attempts)$" err &&
+	tail -n 1 err >got &&
+	echo "ayak-fetch: 1 of 1 downloads failed" >expect &&
+	test_cmp expect got &&
+	test_cmp stall failed.txt &&
+	test_path_is_missing dl4/stall/big.bin
+'
+
+test_expect_success 'a 404 in the list is reported; the others are fetched; --failed can be fed back' '
+	test_write_lines "$U/files/f4.txt" "$U/files/nothing.txt" "$U/files/f5.txt" >list404 &&
+	test_expect_code 1 ayak-fetch -d dl5 --failed failed.txt list404 2>err &&
+	test_cmp root/f4.txt dl5/files/f4.txt &&
+	test_cmp root/f5.txt dl5/files/f5.txt &&
+	test_path_is_missing dl5/files/nothing.txt &&
+	test_path_is_missing dl5/files/nothing.txt.part &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/nothing.txt: HTTP 404
+	ayak-fetch: 1 of 3 downloads failed
+	EOF
+	test_cmp expect err &&
+	echo "$U/files/nothing.txt" >expect &&
+	test_cmp expect failed.txt &&
+	cp root/f6.txt root/nothing.txt &&
+	ayak-fetch -d dl5 failed.txt &&
+	test_cmp root/f6.txt dl5/files/nothing.txt &&
+	rm root/nothing.txt
+'
+
+test_expect_success 'a 404 on standard output leaves it out, the rest in order' '
+	test_expect_code 1 ayak-fetch -q list404 >out 2>err &&
+	cat root/f4.txt root/f5.txt >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'Common Crawl path lists: relative paths, --base-url, a gzip list' '
+	printf "files/f1.txt\n\n# a comment\nfiles/sub/g.txt\n" | gzip -c >paths.gz &&
+	ayak-fetch --base-url "$U/" -d dl6 paths.gz &&
+	test_cmp root/f1.txt dl6/files/f1.txt &&
+	test_cmp root/sub/g.txt dl6/files/sub/g.txt
+'
+
+test_expect_success 'a relative path without --base-url is bad input, before any request' '
+	echo files/f1.txt >rel &&
+	mark &&
+	test_expect_code 1 ayak-fetch -d dl7 rel 2>err &&
+	echo "ayak-fetch: rel:1: a relative path needs --base-url" >expect &&
+	test_cmp expect err &&
+	requests >got &&
+	test_must_be_empty got
+'
+
+test_expect_success JQ '--ranges: records from CDX lines make a valid WARC stream' '
+	ayak-fetch --ranges --base-url "$U/files/" -o records.warc.gz "$TEST_DATA/fetch/pages.cdx" &&
+	gzip -t records.warc.gz &&
+	ayak-warc records.warc.gz >pages.jsonl &&
+	jq -r .url pages.jsonl >got &&
+	test_write_lines https://berita.example.my/2024/hak-asasi http://lama.example.my/ \
+		https://cina.example.my/ >expect &&
+	test_cmp expect got &&
+	grep -F "$(sed -n 1p pages.jsonl)" "$TEST_DATA/warc/pages.expect"
+'
+
+test_expect_success '--ranges asks for exactly those bytes' '
+	mark &&
+	ayak-fetch --ranges --base-url "$U/files/" "$TEST_DATA/fetch/pages.cdx" >/dev/null &&
+	requests | cut -d" " -f1,2 | sort >got &&
+	sort >expect <<-\EOF &&
+	/files/warc/pages.warc.gz bytes=216-1704
+	/files/warc/pages.warc.gz bytes=2149-2683
+	/files/warc/pages.warc.gz bytes=4287-4590
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success '--ranges: a wrong offset is caught' '
+	sed -n 2p "$TEST_DATA/fetch/pages.cdx" | sed "s/\"offset\": \"2149\"/\"offset\": \"2150\"/" >bad.cdx &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/files/" bad.cdx >out 2>err &&
+	grep "^ayak-fetch: $U/files/warc/pages.warc.gz: the range is not a gzip member (wrong offset or length?)$" err &&
+	test_must_be_empty out
+'
+
+test_expect_success '--ranges: a bad CDX line is bad input' '
+	echo "{\"filename\":\"a.warc.gz\",\"offset\":\"x\",\"length\":\"5\"}" >bad2.cdx &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/files/" bad2.cdx 2>err &&
+	echo "ayak-fetch: bad2.cdx:1: CDX line without a valid \"offset\"" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'redirects are followed, up to --max-redirects' '
+	echo "$U/redirect/2/f1.txt" | ayak-fetch >out &&
+	test_cmp root/f1.txt out &&
+	echo "$U/redirect/9/f1.txt" | test_expect_code 1 ayak-fetch --max-redirects 3 >out 2>err &&
+	grep "^ayak-fetch: $U/redirect/9/f1.txt: Maximum (3) redirects followed$" err
+'
+
+test_expect_success '--max-size' '
+	echo "$U/files/big.bin" | test_expect_code 1 ayak-fetch --max-size 100K -d dl8 2>err &&
+	grep "^ayak-fetch: $U/files/big.bin: larger than --max-size$" err &&
+	test_path_is_missing dl8/files/big.bin
+'
+
+test_expect_success '--user-agent, and the default one' '
+	mark &&
+	echo "$U/files/f1.txt" | ayak-fetch --user-agent "ayak-test/1" >/dev/null &&
+	echo "$U/files/f1.txt" | ayak-fetch >/dev/null &&
+	requests | cut -d" " -f3 >got &&
+	test_write_lines ayak-test/1 ayak-fetch/0.1.0 >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--rate limits the speed' '
+	t0=$(date +%s.%N) &&
+	echo "$U/files/rate.bin" | ayak-fetch -j 1 --rate 100K >out &&
+	t1=$(date +%s.%N) &&
+	test_cmp_bin root/rate.bin out &&
+	awk "BEGIN { exit !($t1 - $t0 >= 0.9) }"
+'
+
+test_expect_success 'only http and https' '
+	echo "file:///etc/passwd" | test_expect_code 1 ayak-fetch 2>err &&
+	echo "ayak-fetch: (stdin):1: not an http or https URL" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'usage errors' '
+	test_expect_code 2 ayak-fetch -j 0 </dev/null 2>err &&
+	grep "^ayak-fetch: -j wants a whole number from 1 to 1000, not '\''0'\''$" err &&
+	test_expect_code 2 ayak-fetch -z </dev/null 2>err &&
+	test_expect_code 2 ayak-fetch -d x -o y </dev/null 2>err &&
+	test_expect_code 2 ayak-fetch --ranges -d x </dev/null 2>err &&
+	test_expect_code 2 ayak-fetch --timeout 0 </dev/null 2>err
+'
+
+test_expect_success 'an empty list does nothing' '
+	ayak-fetch </dev/null >out 2>err &&
+	test_must_be_empty out &&
+	test_must_be_empty err
+'
+
+test_expect_success TTY 'no downloads to a terminal' '
+	echo "$U/files/f1.txt" >one &&
+	script -qec "ayak-fetch one" /dev/null >out 2>&1
+	grep "refusing to write downloads to a terminal" out
+'
+
+test_expect_success TTY '--progress draws a line on a terminal' '
+	echo "$U/files/f1.txt" >one &&
+	script -qec "ayak-fetch --progress -d dlp one" /dev/null >out 2>&1 &&
+	grep "ayak-fetch: 1/1 files" out &&
+	test_cmp root/f1.txt dlp/files/f1.txt
+'
+
+test_expect_success 'stop the server (it listened on 127.0.0.1 only)' '
+	kill $SERVER_PID && wait $SERVER_PID 2>/dev/null
+	! grep -v "^/" log
+'
+
+test_done

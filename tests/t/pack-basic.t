@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+test_description='ayak-pack: Megatron .bin/.idx read back by an independent reader (python3 struct), flat files, shards, --verify'
+. "$(dirname "$0")/../lib.sh"
+
+T=$TEST_DATA/tok
+command -v python3 >/dev/null 2>&1 && test_set_prereq PYTHON3
+
+# A Megatron-LM MMIDIDX reader of our own, with Python's struct module only:
+#   readidx.py PREFIX  prints the header fields, then one line per document with its tokens
+cat >readidx.py <<\EOF
+import struct, sys
+DTYPES = {1: ('B', 1), 2: ('b', 1), 3: ('h', 2), 4: ('i', 4), 5: ('q', 8), 8: ('H', 2)}
+prefix = sys.argv[1]
+idx = open(prefix + '.idx', 'rb').read()
+bin_ = open(prefix + '.bin', 'rb').read()
+assert idx[:9] == b'MMIDIDX\x00\x00', 'magic'
+version, = struct.unpack_from('<Q', idx, 9)
+code, = struct.unpack_from('<B', idx, 17)
+nseq, ndoc = struct.unpack_from('<QQ', idx, 18)
+off = 34
+sizes = struct.unpack_from('<%di' % nseq, idx, off); off += 4 * nseq
+ptrs = struct.unpack_from('<%dq' % nseq, idx, off); off += 8 * nseq
+docs = struct.unpack_from('<%dq' % ndoc, idx, off); off += 8 * ndoc
+assert off == len(idx), 'trailing bytes in .idx'
+fmt, width = DTYPES[code]
+print('version %d dtype %d sequences %d documents %d' % (version, code, nseq, ndoc))
+print('doc_idx ' + ' '.join(map(str, docs)))
+expect = 0
+for s, p in zip(sizes, ptrs):
+    assert p == expect, 'pointer %d, want %d' % (p, expect)
+    toks = struct.unpack_from('<%d%s' % (s, fmt), bin_, p)
+    print('%d: %s' % (s, ' '.join(map(str, toks))))
+    expect = p + s * width
+assert expect == len(bin_), '.bin has %d bytes, index covers %d' % (len(bin_), expect)
+EOF
+
+test_expect_success 'setup' '
+	printf "{\"ids\":[5,6,7]}\n{\"ids\":[]}\n{\"x\":1,\"ids\":[ 65535 , 0 ]}\n" >small.jsonl &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" "$T/input.jsonl" >ids.jsonl &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --binary "$T/input.jsonl" >ids.bin
+'
+
+test_expect_success PYTHON3 'records with ids: every field of the .idx, read with struct' '
+	ayak-pack -o m --dtype uint16 small.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	test_must_be_empty err &&
+	python3 readidx.py m >got &&
+	cat >expect <<-\EOF &&
+	version 1 dtype 8 sequences 3 documents 4
+	doc_idx 0 1 2 3
+	3: 5 6 7
+	0: 
+	2: 65535 0
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success PYTHON3 'int32 when the vocabulary has 65500 tokens or more' '
+	ayak-pack -o big --vocab-size 65536 small.jsonl &&
+	python3 readidx.py big | head -n 1 >got &&
+	echo "version 1 dtype 4 sequences 3 documents 4" >expect &&
+	test_cmp expect got &&
+	test $(wc -c <big.bin) = 20
+'
+
+test_expect_success PYTHON3 'ayak-tok --binary and ayak-tok records give the same shards' '
+	ayak-pack -o a --vocab-size 600 ids.jsonl &&
+	ayak-pack -o b ids.bin &&
+	test_cmp_bin a.bin b.bin &&
+	test_cmp_bin a.idx b.idx &&
+	python3 readidx.py a >got &&
+	sed -n "3,\$p" got | sed -e "s/^[0-9]*: //" -e "s/ /,/g" -e "s/^/[/" -e "s/\$/]/" >tokens &&
+	test_cmp "$T/expected-bytelevel.txt" tokens
+'
+
+test_expect_success 'the vocabulary size comes from --tokenizer or the stream; without it, int32' '
+	ayak-pack -o c --tokenizer "$T/bytelevel/tokenizer.json" ids.jsonl &&
+	test_cmp_bin a.bin c.bin &&
+	ayak-pack -o d <ids.bin &&
+	test_cmp_bin a.bin d.bin &&
+	ayak-pack -o e ids.jsonl 2>err &&
+	test_must_be_empty err &&
+	test $(wc -c <e.bin) = $(($(wc -c <a.bin) * 2)) &&
+	ayak-pack --verify e >out &&
+	grep -q "\"dtype\":\"int32\"" out &&
+	ayak-pack -o e2 --dtype uint16 <ids.jsonl &&
+	test_cmp_bin a.bin e2.bin
+'
+
+test_expect_success 'a pipe: ayak-tok --binary | ayak-pack, and zstd records on standard input' '
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --binary "$T/input.jsonl" | ayak-pack -o p &&
+	test_cmp_bin a.bin p.bin &&
+	test_cmp_bin a.idx p.idx
+'
+
+test_expect_success ZSTD 'compressed records are read' '
+	zstd -q ids.jsonl -o ids.jsonl.zst &&
+	ayak-pack -o z --vocab-size 600 <ids.jsonl.zst &&
+	test_cmp_bin a.bin z.bin &&
+	ayak-pack -o z2 --vocab-size 600 ids.jsonl.zst &&
+	test_cmp_bin a.idx z2.idx
+'
+
+test_expect_success PYTHON3 '--append-eot adds the end-of-text token to every document' '
+	printf "{\"ids\":[1,2]}\n{\"ids\":[]}\n" >two.jsonl &&
+	ayak-pack -o e4 --vocab-size 600 --eot 599 --append-eot two.jsonl &&
+	python3 readidx.py e4 >got &&
+	printf "version 1 dtype 8 sequences 2 documents 3\ndoc_idx 0 1 2\n3: 1 2 599\n1: 599\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'IDs not below the vocabulary are bad records' '
+	test_expect_code 1 ayak-pack -o x --vocab-size 600 small.jsonl 2>err &&
+	echo "ayak-pack: small.jsonl:3: token ID 65535 is out of range for uint16 (largest 599)" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing x.idx &&
+	test_path_is_missing x.bin &&
+	ls -A | grep "^x\." >left || true &&
+	test_must_be_empty left &&
+	ayak-pack -o x --vocab-size 600 --on-error skip small.jsonl 2>err &&
+	grep -q "skipped 1 malformed record" err &&
+	ayak-pack --verify x.idx >out &&
+	grep -q "\"documents\":2,\"tokens\":3" out
+'
+
+test_expect_success 'records that are not IDs' '
+	printf "{\"ids\":[1,2.5]}\n{\"ids\":\"x\"}\n{\"ids\":[-1]}\n{\"no\":[]}\n{\"ids\":[1,2]}\n" >bad.jsonl &&
+	ayak-pack -o y --dtype uint16 --on-error skip bad.jsonl 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-pack: bad.jsonl:1: field "ids" is not an array of token IDs
+	ayak-pack: bad.jsonl:2: field "ids" is not an array of token IDs
+	ayak-pack: bad.jsonl:3: field "ids" is not an array of token IDs
+	ayak-pack: bad.jsonl:4: missing field "ids"
+	ayak-pack: skipped 4 malformed records
+	EOF
+	test_cmp expect err &&
+	printf "{\"toks\":[3]}\n" | ayak-pack -o f2 --dtype uint16 --field toks &&
+	test $(wc -c <f2.bin) = 2
+'
+
+test_expect_success '--format flat: tokens then the end-of-text token, uint16 or uint32' '
+	ayak-pack -o flat --format flat --vocab-size 70000 --eot 9 small.jsonl &&
+	od -An -tu4 -v flat.u32 | tr -s " \n" " " >got &&
+	echo >>got &&
+	echo " 5 6 7 9 9 65535 0 9 " >expect &&
+	test_cmp expect got &&
+	ayak-pack -o flat16 --format flat --tokenizer "$T/bytelevel/tokenizer.json" ids.jsonl &&
+	test -f flat16.u16 &&
+	test_expect_code 2 ayak-pack -o nf --format flat --vocab-size 100 small.jsonl 2>err &&
+	grep -q "flat files need the end-of-text token" err
+'
+
+test_expect_success 'shards: at most N tokens each, numbered, each read back' '
+	ayak-pack -o sh/part --tokenizer "$T/bytelevel/tokenizer.json" --shard-tokens 100 ids.jsonl &&
+	ls sh >list &&
+	test $(grep -c "\.idx$" list) -gt 3 &&
+	test $(grep -c "\.bin$" list) = $(grep -c "\.idx$" list) &&
+	! grep -v "^part-[0-9][0-9][0-9][0-9][0-9]\.\(bin\|idx\)$" list &&
+	ayak-pack --verify sh/part-*.idx >v &&
+	test_line_count = $(grep -c "\.idx$" list) v &&
+	sed -e "s/.*\"documents\":\([0-9]*\).*/\1/" v | paste -sd+ | bc >docs &&
+	echo 18 >expect &&
+	test_cmp expect docs
+'
+
+test_expect_success PYTHON3 'shards hold whole documents, none above the limit unless alone' '
+	for i in sh/part-*.idx; do python3 readidx.py ${i%.idx} | sed -n "3,\$p"; done >all &&
+	sed -e "s/:.*//" all >sizes &&
+	test_line_count = 18 sizes &&
+	for i in sh/part-*.idx; do
+		n=$(python3 readidx.py ${i%.idx} | sed -n "3,\$s/:.*//p" | paste -sd+ | bc) &&
+		d=$(python3 readidx.py ${i%.idx} | sed -n 1p | sed -e "s/.*sequences \([0-9]*\).*/\1/") &&
+		{ test $n -le 100 || test $d = 1; } || return 1
+	done
+'
+
+test_expect_success '--verify with -o reads back what it wrote; --stats counts' '
+	ayak-pack -o v --vocab-size 600 --verify --stats st.json ids.jsonl &&
+	grep -q "\"documents\":18,\"tokens\":[0-9]*,\"shards\":1,\"verified_shards\":1" st.json
+'
+
+test_expect_success '--verify finds damage: a wrong pointer, a short .bin, IDs above the vocabulary' '
+	cp v.idx w.idx && cp v.bin w.bin &&
+	printf "\001" | dd of=w.idx bs=1 seek=$((34 + 18 * 4 + 8)) conv=notrunc 2>/dev/null &&
+	test_expect_code 1 ayak-pack --verify w.idx 2>err &&
+	grep -q "^ayak-pack: w.idx: sequence 1 starts at byte 1, not " err &&
+	cp v.idx w.idx && head -c 10 v.bin >w.bin &&
+	test_expect_code 1 ayak-pack --verify w 2>err &&
+	grep -q "the .bin has 10$" err &&
+	test_expect_code 1 ayak-pack --verify --vocab-size 300 v.bin 2>err &&
+	grep -q "not below the vocabulary size 300" err &&
+	test_expect_code 3 ayak-pack --verify nope.idx 2>err &&
+	grep -q "^ayak-pack: nope.idx: No such file or directory$" err
+'
+
+test_expect_success 'a truncated token stream is bad data; so is a foreign one' '
+	head -c 40 ids.bin >cut.bin &&
+	test_expect_code 1 ayak-pack -o t cut.bin 2>err &&
+	grep -q "^ayak-pack: cut.bin: truncated token stream (document 1)$" err &&
+	test_path_is_missing t.idx &&
+	printf "AYAKTOK\001\002\000\000\000" >v2.bin && head -c 20 ids.bin | tail -c 8 >>v2.bin && printf "\0\0\0\0" >>v2.bin &&
+	test_expect_code 1 ayak-pack -o t v2.bin 2>err &&
+	grep -q "version 2 is not supported" err
+'
+
+test_expect_success 'usage' '
+	test_expect_code 2 ayak-pack ids.jsonl 2>err &&
+	grep -q "^ayak-pack: -o PREFIX names the shards to write$" err &&
+	test_expect_code 2 ayak-pack -o q --dtype int8 ids.jsonl 2>err &&
+	grep -q "^ayak-pack: --dtype wants uint16, int32, uint32 or auto, not '"'"'int8'"'"'$" err &&
+	test_expect_code 2 ayak-pack -o q --vocab-size 100000 --dtype uint16 ids.jsonl 2>err &&
+	grep -q "does not fit uint16" err &&
+	test_expect_code 2 ayak-pack -o q --shard-tokens 1.5M ids.jsonl 2>err &&
+	test_expect_code 2 ayak-pack -o q -z --vocab-size 600 ids.jsonl 2>err &&
+	grep -q "shards are not compressed" err &&
+	test_expect_code 2 ayak-pack -o q ids.jsonl ids.bin 2>err &&
+	grep -q "token streams and records do not go together" err
+'
+
+test_expect_success 'no documents: one empty shard' '
+	: >none.jsonl &&
+	ayak-pack -o none --vocab-size 10 none.jsonl &&
+	test $(wc -c <none.bin) = 0 &&
+	test $(wc -c <none.idx) = 42 &&
+	ayak-pack --verify none >out &&
+	grep -q "\"documents\":0,\"tokens\":0" out
+'
+
+test_done

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+test_description='ayak-tok --tokenizer: token IDs equal to tokenizers.js on the fixtures, output forms, options'
+. "$(dirname "$0")/../lib.sh"
+
+T=$TEST_DATA/tok
+
+# ids FILE: the IDs arrays of ayak-tok's records (the field it adds comes last).
+ids () {
+	sed -e 's/.*,"ids":\(\[[0-9,]*\]\)}$/\1/' "$@"
+}
+
+test_expect_success 'byte-level fixture: the IDs of tokenizers.js for every input' '
+	ayak-tok -t "$T/bytelevel/tokenizer.json" "$T/input.jsonl" >out 2>err &&
+	test_must_be_empty err &&
+	ids out >got &&
+	test_cmp "$T/expected-bytelevel.txt" got
+'
+
+test_expect_success 'SentencePiece-style fixture (Prepend, Replace, byte fallback, <s>)' '
+	ayak-tok -t "$T/sp/tokenizer.json" "$T/input.jsonl" >out &&
+	ids out >got &&
+	test_cmp "$T/expected-sp.txt" got
+'
+
+test_expect_success 'Metaspace fixture (prepend_scheme first)' '
+	ayak-tok --tokenizer "$T/metaspace/tokenizer.json" "$T/input.jsonl" >out &&
+	ids out >got &&
+	test_cmp "$T/expected-metaspace.txt" got
+'
+
+test_expect_success '--compat tokenizers.js gives the same IDs on the fixture' '
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --compat tokenizers.js "$T/input.jsonl" >out &&
+	ids out >got &&
+	test_cmp "$T/expected-bytelevel.txt" got
+'
+
+test_expect_success 'every field is kept byte for byte; ids comes last' '
+	printf "{\"id\" : 7,\"text\":\"saya\",\"x\":[1, 2]}\n" >in &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" in >out &&
+	printf "{\"id\" : 7,\"text\":\"saya\",\"x\":[1, 2],\"ids\":[329,285]}\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'an ids field already there is replaced in place' '
+	printf "{\"ids\":[9,9],\"text\":\"saya\"}\n" >in &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" in >out &&
+	printf "{\"ids\":[329,285],\"text\":\"saya\"}\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success '--ids-field and --field' '
+	printf "{\"body\":\"saya\"}\n" >in &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --field body --ids-field toks in >out &&
+	printf "{\"body\":\"saya\",\"toks\":[329,285]}\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success '--count adds ntokens instead' '
+	printf "{\"text\":\"saya\"}\n{\"text\":\"\"}\n" >in &&
+	ayak-tok -t "$T/sp/tokenizer.json" --count in >out &&
+	printf "{\"text\":\"saya\",\"ntokens\":2}\n{\"text\":\"\",\"ntokens\":1}\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success '--no-special drops the post-processor BOS' '
+	printf "{\"text\":\"saya\"}\n" >in &&
+	ayak-tok -t "$T/sp/tokenizer.json" in >with &&
+	ayak-tok -t "$T/sp/tokenizer.json" --no-special in >without &&
+	grep -q "\"ids\":\[1,[0-9]" with &&
+	! grep -q "\"ids\":\[1," without
+'
+
+test_expect_success '--bos and --eos, by token and by ID, replace the post-processor' '
+	printf "{\"text\":\"saya\"}\n" >in &&
+	ayak-tok -t "$T/sp/tokenizer.json" --no-special in | ids >plain &&
+	ayak-tok -t "$T/sp/tokenizer.json" --bos "<s>" --eos 2 in | ids >both &&
+	sed -e "s/^\[/[1,/; s/\]$/,2]/" plain >expect &&
+	test_cmp expect both &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --eos "<|endoftext|>" in | ids >eos &&
+	echo "[329,285,599]" >expect &&
+	test_cmp expect eos
+'
+
+test_expect_success 'special tokens in the text are matched, or text with --split-special-tokens' '
+	printf "{\"text\":\"x<|endoftext|>y\"}\n" >in &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --stats st.json in | ids >a &&
+	echo "[87,599,88]" >expect &&
+	test_cmp expect a &&
+	grep -q "\"special_in_text\":1" st.json &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --split-special-tokens in | ids >b &&
+	echo "[87,27,91,511,78,69,83,68,87,83,91,29,88]" >expect &&
+	test_cmp expect b
+'
+
+test_expect_success '--stats counts tokens' '
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --stats st.json "$T/input.jsonl" >out &&
+	n=$(ids out | tr -c "0-9\n" " " | wc -w) &&
+	grep -q "\"tokens\":$n," st.json &&
+	grep -q "\"records_in\":18,\"records_out\":18" st.json
+'
+
+# Special tokens inside the text (t10, t11) are left out: a SentencePiece-style
+# normalizer prepends U+2581 to each piece between them, which decoding cannot undo.
+test_expect_success '--decode gives the text back: decoded text encodes to the same IDs' '
+	grep -v "\"t1[01]\"" "$T/input.jsonl" >input &&
+	for n in bytelevel sp; do
+		ayak-tok -t "$T/$n/tokenizer.json" --no-special input >ids.jsonl &&
+		ayak-tok -t "$T/$n/tokenizer.json" --decode ids.jsonl >dec.jsonl &&
+		test_line_count = 16 dec.jsonl &&
+		ayak-tok -t "$T/$n/tokenizer.json" --no-special dec.jsonl >again.jsonl &&
+		ids ids.jsonl >a &&
+		ids again.jsonl >b &&
+		test_cmp a b || return 1
+	done &&
+	printf "{\"ids\":[329,285]}\n" >in &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --decode in >out &&
+	printf "{\"ids\":[329,285],\"text\":\"saya\"}\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success '--decode: ids must be an array of IDs' '
+	printf "{\"ids\":\"x\"}\n" >in &&
+	test_expect_code 1 ayak-tok -t "$T/bytelevel/tokenizer.json" --decode in 2>err &&
+	echo "ayak-tok: in:1: field \"ids\" is not an array of token IDs" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--binary writes the token stream for ayak-pack' '
+	printf "{\"text\":\"saya\"}\n{\"text\":\"\"}\n" >in &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --binary in >bin &&
+	od -An -tx1 -v bin | tr -s " \n" " " >dump &&
+	echo >>dump &&
+	echo " 41 59 41 4b 54 4f 4b 01 01 00 00 00 58 02 00 00 57 02 00 00 00 00 00 00 02 00 00 00 49 01 00 00 1d 01 00 00 00 00 00 00 " >expect &&
+	test_cmp expect dump
+'
+
+test_expect_success TTY '--binary refuses a terminal' '
+	printf "{\"text\":\"saya\"}\n" >in &&
+	script -qec "ayak-tok -t $T/bytelevel/tokenizer.json --binary in" /dev/null >out 2>&1
+	grep -q "refusing to write binary data to a terminal" out
+'
+
+test_expect_success '--binary output is never compressed' '
+	test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --binary -o x.zst in 2>err &&
+	grep -q "^ayak-tok: --binary output is not compressed$" err
+'
+
+test_expect_success 'a missing tokenizer.json is a system error' '
+	test_expect_code 3 ayak-tok -t nope.json in >out 2>err &&
+	echo "ayak-tok: nope.json: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a broken tokenizer.json: exit 1, file, line and column' '
+	printf "{\"model\": {\n  \"type\" \"BPE\"}}\n" >bad.json &&
+	test_expect_code 1 ayak-tok -t bad.json in >out 2>err &&
+	echo "ayak-tok: bad.json: line 2, column 10: expected '"'"':'"'"'" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'an unsupported model is named' '
+	echo "{\"model\":{\"type\":\"Unigram\",\"vocab\":[]}}" >uni.json &&
+	test_expect_code 1 ayak-tok -t uni.json in 2>err &&
+	echo "ayak-tok: uni.json: unsupported model \"Unigram\" (only BPE models are supported)" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a record without the text field is malformed: fail, or skip and count' '
+	printf "{\"text\":\"a\"}\n{\"no\":1}\n{\"text\":2}\n{\"text\":\"b\"}\n" >mixed &&
+	test_expect_code 1 ayak-tok -t "$T/bytelevel/tokenizer.json" mixed >out 2>err &&
+	echo "ayak-tok: mixed:2: missing field \"text\"" >expect &&
+	test_cmp expect err &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --on-error skip mixed >out 2>err &&
+	test_line_count = 2 out &&
+	cat >expect <<-\EOF &&
+	ayak-tok: mixed:2: missing field "text"
+	ayak-tok: mixed:3: field "text" is not a string
+	ayak-tok: skipped 2 malformed records
+	EOF
+	test_cmp expect err
+'
+
+test_expect_success 'usage errors: exit 2 and a hint' '
+	test_expect_code 2 ayak-tok in 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-tok: say what to do: --tokenizer FILE, --words, --sentences or --train
+	Try '"'"'ayak-tok --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	test_expect_code 2 ayak-tok -t x.json --words in 2>err &&
+	grep -q "do not go together" err &&
+	test_expect_code 2 ayak-tok --binary --words in 2>err &&
+	grep -q "go with --tokenizer" err &&
+	test_expect_code 2 ayak-tok -t "$T/sp/tokenizer.json" --bos "<nope>" in 2>err &&
+	grep -q "^ayak-tok: --bos: .<nope>. is not a token of the tokenizer$" err &&
+	test_expect_code 2 ayak-tok -t x --compat hf in 2>err &&
+	grep -q "^ayak-tok: --compat wants tokenizers.js, not '"'"'hf'"'"'$" err
+'
+
+test_expect_success '-h and -V' '
+	ayak-tok -h >out &&
+	grep -q "^Usage: ayak-tok --tokenizer FILE" out &&
+	ayak-tok -V >out &&
+	grep -q "^ayak-tok (ayak) " out
+'
+
+test_expect_success 'long pre-tokens take linear time: 1 MB of one letter, of digits, of spaces' '
+	awk "BEGIN { s = \"a\"; while (length(s) < 1048576) s = s s; printf \"{\\\"text\\\":\\\"%s\\\"}\\n\", s;
+		gsub(/a/, \"7\", s); printf \"{\\\"text\\\":\\\"%s\\\"}\\n\", s;
+		gsub(/7/, \" \", s); printf \"{\\\"text\\\":\\\"%s\\\"}\\n\", s }" >long.jsonl &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --count long.jsonl >out &&
+	test_line_count = 3 out &&
+	ayak-tok -t "$T/sp/tokenizer.json" --count long.jsonl >out &&
+	test_line_count = 3 out
+'
+
+test_expect_success 'the same input twice gives the same output' '
+	ayak-tok -t "$T/bytelevel/tokenizer.json" "$T/input.jsonl" "$T/input.jsonl" >twice &&
+	test_line_count = 36 twice &&
+	head -n 18 twice >a &&
+	tail -n 18 twice >b &&
+	test_cmp a b
+'
+
+test_done

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+test_description='ayak-warc: formats, fields, record selection, text extraction options'
+. "$(dirname "$0")/../lib.sh"
+
+W=$TEST_DATA/warc
+
+test_expect_success 'a per-record gzip WARC gives the expected records, nothing on stderr' '
+	ayak-warc "$W/pages.warc.gz" >out 2>err &&
+	test_cmp "$W/pages.expect" out &&
+	test_must_be_empty err
+'
+
+test_expect_success GZIP 'plain, one gzip stream and standard input give the same records' '
+	gzip -dc "$W/pages.warc.gz" >pages.warc &&
+	gzip -c pages.warc >one.warc.gz &&
+	ayak-warc pages.warc >plain.out &&
+	ayak-warc one.warc.gz >one.out &&
+	ayak-warc <pages.warc >stdin.out &&
+	ayak-warc - <one.warc.gz >dash.out &&
+	test_cmp "$W/pages.expect" plain.out &&
+	test_cmp "$W/pages.expect" one.out &&
+	test_cmp "$W/pages.expect" stdin.out &&
+	test_cmp "$W/pages.expect" dash.out
+'
+
+test_expect_success GZIP 'the zlib path (without libdeflate) gives the same records' '
+	AYAK_NO_LIBDEFLATE=1 ayak-warc "$W/pages.warc.gz" >out &&
+	test_cmp "$W/pages.expect" out
+'
+
+test_expect_success ZSTD 'zstd: one frame, and one frame per file concatenated' '
+	zstd -q -c pages.warc >one.warc.zst &&
+	ayak-warc one.warc.zst >out &&
+	test_cmp "$W/pages.expect" out &&
+	cat one.warc.zst one.warc.zst >two.warc.zst &&
+	ayak-warc two.warc.zst >out2 &&
+	cat "$W/pages.expect" "$W/pages.expect" >expect2 &&
+	test_cmp expect2 out2
+'
+
+test_expect_success 'several files are read in order' '
+	ayak-warc "$W/pages.wet" "$W/pages.warc.gz" "$W/pages.wet" >out &&
+	cat "$W/wet.expect" "$W/pages.expect" "$W/wet.expect" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success JQ 'fields: id, url, date, content_type, cc_lang, text, in that order' '
+	ayak-warc "$W/pages.wet" >out &&
+	test_cmp "$W/wet.expect" out &&
+	jq -c keys_unsorted out >keys &&
+	test_write_lines "[\"id\",\"url\",\"date\",\"content_type\",\"cc_lang\",\"text\"]" \
+		"[\"id\",\"url\",\"date\",\"content_type\",\"cc_lang\",\"text\"]" \
+		"[\"id\",\"url\",\"date\",\"content_type\",\"text\"]" >expect &&
+	test_cmp expect keys &&
+	jq -r .cc_lang out >langs &&
+	test_write_lines msa msa,eng null >expect &&
+	test_cmp expect langs
+'
+
+test_expect_success JQ '--stats counts records in and out and drops by reason' '
+	ayak-warc --stats st.json "$W/pages.warc.gz" >/dev/null &&
+	jq -c "[.records_in, .records_out, .dropped, .errors, .counts.html, .counts.charset_converted, .counts.charset_detected]" st.json >got &&
+	echo "[15,9,{\"type\":4,\"status\":1,\"mime\":1},0,7,3,1]" >expect &&
+	test_cmp expect got &&
+	ayak-warc --stats st2.json "$W/pages.wet" >/dev/null &&
+	jq -c "[.records_in, .records_out, .dropped]" st2.json >got2 &&
+	echo "[5,3,{\"type\":1,\"empty\":1}]" >expect2 &&
+	test_cmp expect2 got2
+'
+
+test_expect_success JQ 'charsets: meta http-equiv, meta charset gb2312, detection, BOM over header' '
+	jq -r "select(.url == \"http://lama.example.my/\") | .text" "$W/pages.expect" | head -n 1 >got &&
+	printf "Caf\303\251 \342\200\234Lama\342\200\235\n" >expect &&
+	test_cmp expect got &&
+	jq -r "select(.url == \"https://cina.example.my/\") | .text" "$W/pages.expect" >got &&
+	printf "\351\251\254\346\235\245\350\245\277\344\272\232\346\230\257\344\270\200\344\270\252\345\233\275\345\256\266\343\200\202\n" >expect &&
+	test_cmp expect got &&
+	jq -r "select(.url == \"https://kesan.example.my/\") | .text" "$W/pages.expect" | grep -F "$(printf "cr\303\250me br\303\273l\303\251e")" &&
+	jq -r "select(.url == \"https://bom.example.my/\") | .text" "$W/pages.expect" >got &&
+	printf "Tanda BOM: \303\251 \304\201\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success JQ 'HTTP: chunked and gzip, deflate, a 404 and a PNG' '
+	jq -r .url "$W/pages.expect" >urls &&
+	grep -x "https://chunked.example.my/" urls &&
+	grep -x "https://deflate.example.my/nota.txt" urls &&
+	! grep tiada urls &&
+	! grep gambar urls
+'
+
+test_expect_success JQ '--types picks record types' '
+	ayak-warc --types resource "$W/pages.warc.gz" >out &&
+	jq -r .url out >got &&
+	echo https://teks.example.my/nota.txt >expect &&
+	test_cmp expect got &&
+	ayak-warc --types conversion "$W/pages.warc.gz" >out &&
+	test_must_be_empty out &&
+	ayak-warc --types response,resource,conversion "$W/pages.warc.gz" >out &&
+	test_cmp "$W/pages.expect" out &&
+	ayak-warc --types response "$W/pages.wet" >out &&
+	test_must_be_empty out
+'
+
+test_expect_success JQ '--mime picks payload types, with type/* and *' '
+	ayak-warc --mime text/plain "$W/pages.warc.gz" >out &&
+	jq -r .url out >got &&
+	test_write_lines https://teks.example.my/nota.txt https://deflate.example.my/nota.txt >expect &&
+	test_cmp expect got &&
+	ayak-warc --mime "text/*" "$W/pages.warc.gz" >out &&
+	test_cmp "$W/pages.expect" out &&
+	ayak-warc --mime "*" --stats st.json "$W/pages.warc.gz" >out &&
+	test_line_count = 10 out &&
+	jq -r .content_type out | grep -x image/png
+'
+
+test_expect_success JQ '--min-length counts characters, not bytes' '
+	ayak-warc --min-length 3 "$W/pages.warc.gz" >out &&
+	test_cmp "$W/pages.expect" out &&
+	ayak-warc --min-length 4 --stats st.json "$W/pages.warc.gz" >out &&
+	! grep pendek out &&
+	jq -c .dropped.short st.json >got && echo 1 >expect && test_cmp expect got &&
+	ayak-warc --min-length 14 "$W/pages.warc.gz" | grep -c bom.example >got &&
+	echo 1 >expect && test_cmp expect got &&
+	ayak-warc --min-length 15 "$W/pages.warc.gz" >out &&
+	! grep bom.example out
+'
+
+test_expect_success '--keep-boilerplate keeps navigation, footers, cookie notices and link lists' '
+	ayak-warc --keep-boilerplate "$W/pages.warc.gz" >out &&
+	test_cmp "$W/pages-keep.expect" out
+'
+
+test_expect_success JQ 'main-content extraction drops what --keep-boilerplate keeps' '
+	head -n 1 "$W/pages.expect" | jq -r .text >main &&
+	head -n 1 "$W/pages-keep.expect" | jq -r .text >all &&
+	for s in Utama Sukan "menggunakan kuki" "Baca juga" Popular "Hak cipta"; do
+		! grep "$s" main && grep "$s" all || return 1
+	done
+'
+
+test_expect_success JQ 'scripts, styles, comments, templates and hidden elements never show' '
+	head -n 1 "$W/pages-keep.expect" | jq -r .text >all &&
+	for s in "bukan teks" ulasan templat tersembunyi dataLayer font-family; do
+		! grep "$s" all || return 1
+	done
+'
+
+test_expect_success JQ 'entities, <br>, tables and <pre>' '
+	head -n 1 "$W/pages.expect" | jq -r .text >main &&
+	grep -F "Oleh Wartawan & Jurugambar $(printf "\302\267") 18 Mei 2024" main &&
+	grep -F "Rujukan: Perkara 1 $(printf "\342\200\224") \"kebebasan\" $(printf "\302\251") 2024 $(printf "\342\210\211 \360\237\230\200")." main &&
+	grep -x "Bahawasanya adalah penting bagi memajukan perkembangan perhubungan persahabatan di antara negara-negara." main &&
+	grep -x "$(printf "Perkara\tTajuk")" main &&
+	grep -x "$(printf "1\tKebebasan")" main &&
+	grep -x "  baris   satu" main
+'
+
+test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
+	ayak-warc --html "$W/pages.warc.gz" >out &&
+	head -n 1 out | jq -r .text | head -n 1 >got &&
+	echo "<!DOCTYPE html>" >expect &&
+	test_cmp expect got &&
+	jq -r "select(.url == \"http://lama.example.my/\") | .text" out | grep -F "$(printf "<h1>Caf\303\251")"
+'
+
+test_expect_success JQ '--field names the text field' '
+	ayak-warc --field body "$W/pages.wet" >out &&
+	jq -r "keys_unsorted[-1]" out | sort -u >got &&
+	echo body >expect &&
+	test_cmp expect got
+'
+
+test_expect_success ZSTD '-o FILE.zst writes zstd' '
+	ayak-warc -o out.jsonl.zst "$W/pages.warc.gz" &&
+	zstd -q -dc out.jsonl.zst >out &&
+	test_cmp "$W/pages.expect" out
+'
+
+test_expect_success JQ '--max-record skips larger blocks without holding them' '
+	ayak-warc --max-record 1K --stats st.json "$W/pages.warc.gz" >out &&
+	! grep berita.example out &&
+	grep lama.example out &&
+	jq -c .dropped.too_large st.json >got &&
+	echo 1 >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'ARC version 2: eleven fields, the URL with a space' '
+	body=$(printf "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Halo dunia v2</p>") &&
+	vb=$(printf "2 0 Ujian\nURL IP-address Archive-date Content-type Result-code Checksum Location Offset Filename Archive-length") &&
+	{
+		printf "filedesc://t.arc 0.0.0.0 20050614070144 text/plain 200 - - 0 t.arc %d\n%s\n\n" $((${#vb} + 1)) "$vb" &&
+		printf "http://contoh.my/a b 1.2.3.4 20050614070159 text/html 200 ABC - 0 t.arc %d\n%s\n" ${#body} "$body"
+	} >v2.arc &&
+	ayak-warc v2.arc >out &&
+	echo "{\"url\":\"http://contoh.my/a b\",\"date\":\"2005-06-14T07:01:59Z\",\"content_type\":\"text/html\",\"text\":\"Halo dunia v2\"}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'usage errors exit 2' '
+	test_expect_code 2 ayak-warc --types request "$W/pages.wet" 2>err &&
+	test_write_lines "ayak-warc: --types wants response, resource or conversion, not '\''request'\''" \
+		"Try '\''ayak-warc --help'\''." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-warc --mime html "$W/pages.wet" 2>err &&
+	grep "^ayak-warc: --mime wants types like text/html or text/\*, not '\''html'\''$" err &&
+	test_expect_code 2 ayak-warc --min-length x "$W/pages.wet" 2>err &&
+	test_expect_code 2 ayak-warc --max-record 0 "$W/pages.wet" 2>err &&
+	test_expect_code 2 ayak-warc --max-errors 3 "$W/pages.wet" 2>err &&
+	grep "^ayak-warc: --max-errors goes with --on-error skip$" err
+'
+
+test_expect_success 'a missing file stops everything before any output, exit 3' '
+	test_expect_code 3 ayak-warc "$W/pages.wet" missing.warc >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-warc: missing.warc: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--help and --version' '
+	ayak-warc --help >out &&
+	grep -e "--keep-boilerplate" out &&
+	grep -e "--min-length" out &&
+	ayak-warc --version >out &&
+	head -n 1 out >got &&
+	echo "ayak-warc (ayak) 0.1.0" >expect &&
+	test_cmp expect got
+'
+
+test_done

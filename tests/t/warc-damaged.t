@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+test_description='ayak-warc: damaged records and compressed data, offsets, resynchronisation'
+. "$(dirname "$0")/../lib.sh"
+
+W=$TEST_DATA/warc
+
+test_expect_success 'setup' '
+	cp "$W/damaged.warc" "$W/damaged.warc.gz" . &&
+	for r in a c d g; do echo "Rekod $(echo $r | tr a-z A-Z) baik."; done >all-good
+'
+
+test_expect_success 'by default the first damaged record stops the run: exit 1, file and byte offset' '
+	test_expect_code 1 ayak-warc damaged.warc >out 2>err &&
+	echo "ayak-warc: damaged.warc: byte 460: wrong Content-Length 89: no record header after the block" >expect &&
+	test_cmp expect err &&
+	grep -c "" out >n && echo 1 >expect && test_cmp expect n &&
+	grep -F "Rekod A baik." out
+'
+
+test_expect_success JQ '--on-error skip reports each and reads on at the next header' '
+	ayak-warc --on-error skip damaged.warc >out 2>err &&
+	jq -r .text out >got &&
+	test_cmp all-good got &&
+	cat >expect <<-\EOF &&
+	ayak-warc: damaged.warc: byte 460: wrong Content-Length 89: no record header after the block
+	ayak-warc: damaged.warc: byte 969: no Content-Length
+	ayak-warc: damaged.warc: byte 1447: wrong Content-Length 29: no record header after the block
+	ayak-warc: damaged.warc: byte 1956: truncated record: Content-Length 34, 18 bytes left
+	ayak-warc: skipped 4 malformed records
+	EOF
+	test_cmp expect err
+'
+
+test_expect_success JQ 'a record swallowed by a too-long Content-Length is found again' '
+	ayak-warc --on-error skip damaged.warc 2>/dev/null | jq -r .url >got &&
+	grep -x https://rosak.example.my/c got
+'
+
+test_expect_success 'the offsets are where the damaged records start' '
+	for off in 460 969 1447 1956; do
+		tail -c +$((off + 1)) damaged.warc | head -c 9 >got &&
+		printf "WARC/1.0\r" >expect &&
+		test_cmp expect got || return 1
+	done
+'
+
+test_expect_success JQ '--stats and --rejects' '
+	ayak-warc -q --on-error skip --stats st.json --rejects rej.jsonl damaged.warc >out 2>err &&
+	test_must_be_empty err &&
+	jq -c "[.records_in, .records_out, .errors, .dropped]" st.json >got &&
+	echo "[5,4,4,{\"type\":1,\"damaged\":4}]" >expect &&
+	test_cmp expect got &&
+	jq -c "[.reject.reason, .reject.file, .reject.offset]" rej.jsonl >got &&
+	cat >expect <<-\EOF &&
+	["damaged","damaged.warc",460]
+	["damaged","damaged.warc",969]
+	["damaged","damaged.warc",1447]
+	["damaged","damaged.warc",1956]
+	EOF
+	test_cmp expect got &&
+	head -n 1 rej.jsonl | jq -r .reject.error >got &&
+	echo "wrong Content-Length 89: no record header after the block" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--max-errors' '
+	test_expect_code 1 ayak-warc --on-error skip --max-errors 2 damaged.warc >out 2>err &&
+	tail -n 1 err >got &&
+	echo "ayak-warc: too many damaged records (more than 2)" >expect &&
+	test_cmp expect got &&
+	ayak-warc --on-error skip --max-errors 4 damaged.warc >out 2>/dev/null
+'
+
+test_expect_success JQ 'gzip: a corrupt member and a truncated one, reported at the member offsets' '
+	ayak-warc --on-error skip damaged.warc.gz >out 2>err &&
+	jq -r .text out >got &&
+	test_write_lines "Rekod A baik." "Rekod D baik." "Rekod G baik." >expect &&
+	test_cmp expect got &&
+	cat >expect <<-\EOF &&
+	ayak-warc: damaged.warc.gz: byte 374 (uncompressed 460): corrupt gzip input: invalid code -- missing end-of-block
+	ayak-warc: damaged.warc.gz: byte 958 (uncompressed 944): truncated gzip input
+	ayak-warc: skipped 2 malformed records
+	EOF
+	test_cmp expect err
+'
+
+test_expect_success JQ 'gzip damage without libdeflate: the same' '
+	AYAK_NO_LIBDEFLATE=1 ayak-warc --on-error skip damaged.warc.gz >out2 2>err2 &&
+	test_cmp out out2 &&
+	test_cmp err err2
+'
+
+test_expect_success 'the member offsets are gzip members in the file' '
+	for off in 374 958; do
+		tail -c +$((off + 1)) damaged.warc.gz | head -c 3 | od -An -tx1 >got &&
+		echo " 1f 8b 08" >expect &&
+		test_cmp expect got || return 1
+	done
+'
+
+test_expect_success GZIP 'one gzip stream cut short: the records before it, then exit 1' '
+	gzip -dc "$W/pages.warc.gz" | gzip -c >one.gz &&
+	head -c 3000 one.gz >cut.gz &&
+	test_expect_code 1 ayak-warc cut.gz >out 2>err &&
+	echo "ayak-warc: cut.gz: byte 0 (uncompressed 0): truncated gzip input" >expect &&
+	test_cmp expect err &&
+	test_line_count -ge 1 out &&
+	head -n 1 out | grep -F https://berita.example.my/2024/hak-asasi
+'
+
+test_expect_success ZSTD 'zstd: a corrupt frame loses its records only' '
+	gzip -dc "$W/pages.warc.gz" >pages.warc &&
+	zstd -q -c pages.warc >a.zst &&
+	zstd -q -c "$W/pages.wet" >b.zst &&
+	size=$(wc -c <a.zst) &&
+	cp a.zst bad.zst &&
+	printf "\377\377\377\377\377\377\377\377" | dd of=bad.zst bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null &&
+	cat bad.zst b.zst >mixed.zst &&
+	ayak-warc --on-error skip mixed.zst >out 2>err &&
+	ayak-warc "$W/pages.wet" >wet.out &&
+	tail -n 3 out >tail3 &&
+	test_cmp wet.out tail3 &&
+	head -n 1 err | grep "^ayak-warc: mixed.zst: byte 0 (uncompressed 0): corrupt zstd input: "
+'
+
+test_expect_success 'not a WARC at all: one error at byte 0' '
+	cp "$TEST_DATA/sample.jsonl" notwarc &&
+	test_expect_code 1 ayak-warc notwarc >out 2>err &&
+	echo "ayak-warc: notwarc: byte 0: not a WARC or ARC record" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'garbage before the first record, then records' '
+	{ printf "sampah\r\nlagi sampah\r\n"; cat "$W/pages.wet"; } >junk.wet &&
+	ayak-warc --on-error skip junk.wet >out 2>err &&
+	test_cmp "$W/wet.expect" out &&
+	echo "ayak-warc: junk.wet: byte 0: not a WARC or ARC record" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got
+'
+
+test_expect_success 'blank lines between records are fine; LF-only headers too' '
+	{ printf "\r\n\n"; cat "$W/pages.wet"; printf "\n\n\n"; } >spaced.wet &&
+	ayak-warc spaced.wet >out 2>err &&
+	test_cmp "$W/wet.expect" out &&
+	test_must_be_empty err &&
+	printf "WARC/1.0\nWARC-Type: conversion\nWARC-Target-URI: http://lf.example.my/\nContent-Length: 5\n\nhalo\n\n\n" >lf.warc &&
+	ayak-warc lf.warc >out &&
+	grep -F "\"url\":\"http://lf.example.my/\"" out &&
+	grep -F "\"text\":\"halo\"" out
+'
+
+test_expect_success 'a block larger than --max-record is skipped, and the next record still read' '
+	ayak-warc --on-error skip --max-record 30 damaged.warc >out 2>err &&
+	grep -F "Rekod A baik." out &&
+	test_line_count = 4 out &&
+	grep "skipped 4 malformed records" err
+'
+
+test_done
