@@ -152,17 +152,68 @@ static int drain(struct ayak_writer *w, struct ayak_err *err)
 	return ret;
 }
 
+/* The descriptor that /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N name, or -1. */
+static int fd_alias(const char *path)
+{
+	const char *num = NULL;
+	char *end;
+	long n;
+
+	if (!strcmp(path, "/dev/stdin"))
+		return 0;
+	if (!strcmp(path, "/dev/stdout"))
+		return 1;
+	if (!strcmp(path, "/dev/stderr"))
+		return 2;
+	if (!strncmp(path, "/dev/fd/", 8))
+		num = path + 8;
+	else if (!strncmp(path, "/proc/self/fd/", 14))
+		num = path + 14;
+	if (!num || *num < '0' || *num > '9')
+		return -1;
+	n = strtol(num, &end, 10);
+	return *end || n > INT_MAX ? -1 : (int)n;
+}
+
 static int open_target(struct ayak_writer *w, const char *path, struct ayak_err *err)
 {
 	struct stat st;
 	const char *slash, *base;
 	size_t dirlen;
 	mode_t mask;
+	int alias = fd_alias(path);
 
-	w->path = strdup(path);
+	/*
+	 * /dev/stdout and its kin: write through a copy of that descriptor,
+	 * sharing its offset, never through a new file put in its place.
+	 */
+	if (alias >= 0) {
+		w->path = strdup(path);
+		w->fd = dup(alias);
+		if (!w->path || w->fd < 0)
+			return ayak_err_sys(err, w->path ? errno : ENOMEM, "%s", path);
+		return 0;
+	}
+	/* A symbolic link stays one: the new file is renamed onto its target. */
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
+		w->path = realpath(path, NULL);
+		if (!w->path)
+			w->path = strdup(path);	/* dangling: write through the link below */
+	} else
+		w->path = strdup(path);
 	if (!w->path)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	/* Devices and pipes (/dev/null, a FIFO) are written in place. */
+	path = w->path;
+	/* Devices, pipes, /proc and dangling links (/dev/null, a FIFO) are written in place. */
+	if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) ||
+	    (!lstat(path, &st) && S_ISLNK(st.st_mode))) {
+		int create = S_ISLNK(st.st_mode) && strncmp(path, "/dev/", 5) ? O_CREAT : 0;
+
+		w->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | create, 0666);
+		if (w->fd < 0)
+			return ayak_err_sys(err, errno, "%s", path);
+		return 0;
+	}
 	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return ayak_err_sys(err, EISDIR, "%s", path);
@@ -309,8 +360,16 @@ int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err)
 	w->len = 0;
 	if (!fail && w->tmp && fsync(w->fd))
 		fail = ayak_err_sys(err, errno, "%s", w->path);
-	if (w->fd >= 0 && close(w->fd) && !fail &&
-	    !(errno == EBADF && w->fd == 1 && w->written == 0))
+	/*
+	 * Standard output stays open (--stats /dev/stdout may still write to
+	 * it); closing a duplicate still reports what close would (NFS, say).
+	 */
+	if (w->fd == 1) {
+		int d = dup(1);
+
+		if ((d < 0 || close(d)) && !fail && !(errno == EBADF && w->written == 0))
+			fail = ayak_err_sys(err, errno, "write error");
+	} else if (w->fd >= 0 && close(w->fd) && !fail)
 		fail = ayak_err_sys(err, errno, "write error%s%s",
 				    w->path ? " on " : "", w->path ? w->path : "");
 	w->fd = -1;
