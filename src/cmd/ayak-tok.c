@@ -619,8 +619,12 @@ int main(int argc, char **argv)
 	a.ids_field = "ids";
 	parse_args(&c, &a, argc, argv);
 	check_args(&c, &a);
-	if (a.train)
-		return train(&c, &a, argc - optind, argv + optind);
+	if (a.train) {
+		int ret = train(&c, &a, argc - optind, argv + optind);
+
+		free(a.specials);
+		return ret;
+	}
 	memset(&r, 0, sizeof(r));
 	r.c = &c;
 	r.a = &a;

@@ -153,12 +153,23 @@ docs.append(('whitespace', ' ' * 50 + 'x' + '\n' * 40 + ' \t ' * 20 + '\u3000' *
 docs.append(('whitespace', '\n\n\n'))
 docs.append(('whitespace', ' '))
 docs.append(('whitespace', '\ufeffsaya\ufeff \ufeff makan'))
-for i in range(120):
-    t = words(rnd.randint(3, 10))
-    b = list(t)
-    for _ in range(rnd.randint(1, 4)):
-        b.insert(rnd.randint(0, len(b)), '\ufffd' * rnd.randint(1, 3))
-    docs.append(('repaired', ''.join(b)))
+# Invalid UTF-8 after repair: bytes broken the ways crawls break them (stray bytes, cut
+# sequences, overlongs, surrogates, code points past U+10FFFF), then decoded with U+FFFD for
+# each maximal ill-formed subpart, as ayak's repair does.
+BAD = [b'\xff', b'\xfe', b'\x80', b'\xbf\xbf', b'\xc0\x80', b'\xc1\xbf', b'\xe0\x80\x80',
+       b'\xed\xa0\x80', b'\xed\xbf\xbf', b'\xf4\x90\x80\x80', b'\xf8\x88\x80\x80\x80',
+       b'\xe2\x82', b'\xf0\x9f\x98', b'\xc3', '\u00e9'.encode('latin-1')]
+for i in range(160):
+    b = bytearray(words(rnd.randint(3, 12)).encode())
+    if rnd.random() < 0.3:
+        b += ' kafe\u0301 \u00e9t\u00e9 \U0001f600'.encode()
+    for _ in range(rnd.randint(1, 5)):
+        k = rnd.randint(0, len(b))
+        if rnd.random() < 0.3 and len(b) > 2:
+            del b[k:k + 1]		# may cut a multibyte sequence
+        else:
+            b[k:k] = rnd.choice(BAD)
+    docs.append(('repaired', bytes(b).decode('utf-8', errors='replace')))
 for i in range(120):
     docs.append(('contractions', ' '.join(rnd.choice(malay_words).upper() if rnd.random() < 0.2 else rnd.choice(malay_words)
                                           + (rnd.choice(CONTR) if rnd.random() < 0.4 else '') for _ in range(rnd.randint(4, 15)))))
