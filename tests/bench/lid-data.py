@@ -33,7 +33,13 @@ lexicons/lid/README.md): markers come from lexicons/lid/markers.tsv (strong ones
     Malaysian: ind_Latn; more Malaysian: zsm_Latn; neither or a tie: dropped.  They are used for training only, never in the development set.
   * Other Malaysian Malay units with more Indonesian than Malaysian markers
     are dropped; other Indonesian units with more Malaysian than Indonesian
-    markers are dropped.  The same rule is applied to development documents.
+    markers are dropped.  The same rule is applied to development documents
+    and sentences.
+  * Sentences inherit their document's label, and Malay documents hold
+    English lines (and English ones Malay headings): a Malaysian, Indonesian
+    or English unit, development document or sentence whose function words
+    are mostly of the other side (two or more, and more than twice as many)
+    is dropped.  The word lists are in this file, not in the model.
 Reserved sets (FLORES-200, SIB-200, Tatoeba) are not read: they are not in
 ../shared/data, and nothing here looks for them.
 """
@@ -190,6 +196,29 @@ def sentences(text):
 
 
 ENGLISH = set('the and of to is in that for with this are was on be it as you at by from have not or'.split())
+# Function words, to catch English lines in Malay documents and Malay lines in English ones
+# (sentences inherit their document's label); a rule of its own, not the model's.
+FN_ENG = set('the and of to is in that for with this are was on be it as you at by from have '
+             'not or will i my we they an'.split())
+FN_MSA = set('yang dan di ke dari daripada untuk dengan ini itu tidak ada akan pada dalam saya '
+             'kami kita mereka adalah juga atau oleh bagi sudah telah boleh bisa tak nak aku kau '
+             'dia ia lagi sebagai kepada'.split())
+
+
+def wrong_script_language(label, text):
+    """True when a Malay or Indonesian text is mostly English by its function words,
+    or an English text mostly Malay/Indonesian."""
+    if label not in ('zsm_Latn', 'ind_Latn', 'eng_Latn'):
+        return False
+    e = m = 0
+    for w in WORD.findall(text.lower()):
+        if w in FN_ENG:
+            e += 1
+        elif w in FN_MSA:
+            m += 1
+    if label == 'eng_Latn':
+        return m >= 2 and m > 2 * e
+    return e >= 2 and e > 2 * m
 
 
 def englishness(text):
@@ -297,6 +326,9 @@ def main():
     for key, label, src, text, role in docs:
         dev = role == 'both' and key % DEV_MOD == 0
         if dev:
+            if wrong_script_language(label, text):
+                stats['dev dropped: function words of another language', label] += 1
+                continue
             if label in ('zsm_Latn', 'ind_Latn'):
                 z, i = mk.count(text)
                 if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
@@ -340,6 +372,9 @@ def main():
             stats['noisy document relabelled ' + label, src] += 1
         for u in units:
             lab = label
+            if wrong_script_language(lab, u):
+                stats['train unit dropped: function words of another language', src] += 1
+                continue
             if lab in ('zsm_Latn', 'ind_Latn'):
                 z, i = mk.count(u)
                 if (lab == 'zsm_Latn' and i > z) or (lab == 'ind_Latn' and z > i):
@@ -374,6 +409,15 @@ def main():
             # headings, "Riau", "- RSU Kabanjahe") are not sentences
             if not k or len(WORD.findall(s)) < 3:
                 continue
+            # the same cleaning as for training units, sentence by sentence
+            if wrong_script_language(label, s):
+                stats['dev sentence dropped: function words of another language', label] += 1
+                continue
+            if label in ('zsm_Latn', 'ind_Latn'):
+                z, i = mk.count(s)
+                if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
+                    stats['dev sentence dropped by markers', label] += 1
+                    continue
             dev_keys.add(k)
             dev_sents.append((label, src, s))
     seen_u = set()

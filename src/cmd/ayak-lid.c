@@ -1,0 +1,1098 @@
+/*
+ * ayak-lid: language identification, with Malaysian Malay and Indonesian
+ * told apart; keeps or drops records by language.  --train makes the model.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lid.h"
+
+static const char usage[] =
+	"Usage: ayak-lid [options] [FILE...]\n"
+	"       ayak-lid --train -o MODEL [training options] FILE...\n"
+	"Add the language of each record (lang, lang_score); keep or drop records by it.\n"
+	"\n"
+	"      --keep LABELS     keep only records whose lang is one of LABELS (comma-separated)\n"
+	"      --drop LABELS     drop records whose lang is one of LABELS\n"
+	"      --threshold [LABEL=]X  drop records whose lang_score is below X (for LABEL,\n"
+	"                        or for every label); may be repeated\n"
+	"      --annotate        keep every record; add lang_keep and, if false, lang_reason\n"
+	"      --top N           add lang_top: the N most probable labels with scores\n"
+	"      --by line|paragraph  label each line or paragraph (lang_parts), add\n"
+	"                        lang_shares, and give mixed text a label like zsm_Latn+eng_Latn\n"
+	"      --mixed X         with --by: a second language with a share of at least X\n"
+	"                        makes the text mixed (default 0.2)\n"
+	"      --sample BYTES    read at most BYTES of each text (or part), spread over it\n"
+	"                        (default 1024; 0 reads everything)\n"
+	"      --model FILE      the model (default: lid/model.bin in the lexicons)\n"
+	"      --list-labels     print the model's labels and exit\n"
+	"      --model-info      print what the model is and how it was made, and exit\n"
+	"\n"
+	"Training (see ayak-lid(1)): --train, --label-field NAME (default label),\n"
+	"  --markers FILE, --word-list SIDE=FILE, --about FILE, --epochs N, --lr X,\n"
+	"  --seed N, --train-sample BYTES, --submodel NAME:BITS:FEATURES, --msa LABELS,\n"
+	"  --extra-labels LABELS, --dictionary FILE\n";
+
+enum {
+	OPT_KEEP = CLI_OPT_PROGRAM,
+	OPT_DROP,
+	OPT_THRESHOLD,
+	OPT_ANNOTATE,
+	OPT_TOP,
+	OPT_BY,
+	OPT_MIXED,
+	OPT_SAMPLE,
+	OPT_MODEL,
+	OPT_LIST_LABELS,
+	OPT_MODEL_INFO,
+	OPT_TRAIN,
+	OPT_LABEL_FIELD,
+	OPT_MARKERS,
+	OPT_WORD_LIST,
+	OPT_ABOUT,
+	OPT_EPOCHS,
+	OPT_LR,
+	OPT_SEED,
+	OPT_TRAIN_SAMPLE,
+	OPT_SUBMODEL,
+	OPT_MSA,
+	OPT_EXTRA_LABELS,
+	OPT_DICTIONARY,
+	OPT_AVERAGE,
+};
+
+static const struct option options[] = {
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "drop", required_argument, NULL, OPT_DROP },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "mixed", required_argument, NULL, OPT_MIXED },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "list-labels", no_argument, NULL, OPT_LIST_LABELS },
+	{ "model-info", no_argument, NULL, OPT_MODEL_INFO },
+	{ "train", no_argument, NULL, OPT_TRAIN },
+	{ "label-field", required_argument, NULL, OPT_LABEL_FIELD },
+	{ "markers", required_argument, NULL, OPT_MARKERS },
+	{ "word-list", required_argument, NULL, OPT_WORD_LIST },
+	{ "about", required_argument, NULL, OPT_ABOUT },
+	{ "epochs", required_argument, NULL, OPT_EPOCHS },
+	{ "lr", required_argument, NULL, OPT_LR },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "train-sample", required_argument, NULL, OPT_TRAIN_SAMPLE },
+	{ "submodel", required_argument, NULL, OPT_SUBMODEL },
+	{ "msa", required_argument, NULL, OPT_MSA },
+	{ "extra-labels", required_argument, NULL, OPT_EXTRA_LABELS },
+	{ "dictionary", required_argument, NULL, OPT_DICTIONARY },
+	{ "average", no_argument, NULL, OPT_AVERAGE },
+	{ NULL, 0, NULL, 0 },
+};
+
+enum { BY_NONE, BY_LINE, BY_PARAGRAPH };
+
+#define MAX_TOP 32
+#define MAX_LIST 64
+
+struct conf {
+	const char *model_path;
+	const char *keep[MAX_LIST], *drop[MAX_LIST];
+	size_t nkeep, ndrop;
+	struct {
+		const char *label;	/* NULL: every label */
+		double x;
+	} thr[MAX_LIST];
+	size_t nthr;
+	int annotate, top, by, list_labels, model_info;
+	double mixed;
+	struct lid_opts lo;
+	/* training */
+	int train;
+	const char *label_field, *markers, *about;
+	const char *word_lists[8];
+	size_t nword_lists;
+	const char *dicts[16];
+	size_t ndicts;
+	struct lid_train_opts to;
+	const char *msa[64];
+	const char *extra[64];
+	size_t nextra;
+};
+
+static double number(struct cli *c, const char *opt, const char *arg, double lo, double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= lo && v <= hi))
+		cli_usage_error(c, "%s wants a number from %g to %g, not '%s'", opt, lo, hi, arg);
+	return v;
+}
+
+/* Split a comma-separated list in place. */
+static size_t split_list(struct cli *c, const char *opt, char *s, const char **out, size_t max)
+{
+	size_t n = 0;
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			cli_usage_error(c, "%s: too many labels (at most %zu)", opt, max);
+		out[n++] = tok;
+	}
+	if (n == 0)
+		cli_usage_error(c, "%s wants a comma-separated list of labels", opt);
+	return n;
+}
+
+static int parse_submodel(const char *arg, struct lid_train_sub *s)
+{
+	char buf[128], *name, *bits, *feats, *tok, *save = NULL, *end;
+	unsigned long b;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	name = buf;
+	bits = strchr(name, ':');
+	if (!bits)
+		return -1;
+	*bits++ = '\0';
+	feats = strchr(bits, ':');
+	if (!feats)
+		return -1;
+	*feats++ = '\0';
+	if (!*name || strlen(name) >= sizeof(s->name))
+		return -1;
+	errno = 0;
+	b = strtoul(bits, &end, 10);
+	if (errno || *end || b < 8 || b > 22)
+		return -1;
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->bits = (unsigned)b;
+	for (tok = strtok_r(feats, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "w"))
+			s->flags |= LID_F_WORD;
+		else if (!strcmp(tok, "b"))
+			s->flags |= LID_F_BIGRAM;
+		else if (!strcmp(tok, "m"))
+			s->flags |= LID_F_MARK;
+		else if (!strcmp(tok, "x"))
+			s->flags |= LID_F_CROSS;
+		else if (!strcmp(tok, "mean"))
+			s->flags |= LID_F_MEAN;
+		else if (!strcmp(tok, "d"))
+			s->flags |= LID_F_DICT;
+		else if (tok[0] == 'c' && tok[1] >= '1' && tok[1] <= '5' && !tok[2])
+			s->flags |= 1u << (tok[1] - '1');
+		else if (tok[0] == 'c' && tok[1] >= '1' && tok[1] <= '5' && tok[2] == '-' &&
+			 tok[3] >= tok[1] && tok[3] <= '5' && !tok[4]) {
+			int k;
+
+			for (k = tok[1] - '1'; k <= tok[3] - '1'; k++)
+				s->flags |= 1u << k;
+		} else
+			return -1;
+	}
+	return s->flags ? 0 : -1;
+}
+
+static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
+{
+	int opt;
+	uint64_t u;
+
+	while ((opt = cli_getopt(c, argc, argv, "", options)) != -1) {
+		switch (opt) {
+		case OPT_KEEP:
+			k->nkeep += split_list(c, "--keep", optarg, k->keep + k->nkeep, MAX_LIST - k->nkeep);
+			break;
+		case OPT_DROP:
+			k->ndrop += split_list(c, "--drop", optarg, k->drop + k->ndrop, MAX_LIST - k->ndrop);
+			break;
+		case OPT_THRESHOLD: {
+			char *eq = strchr(optarg, '=');
+
+			if (k->nthr == MAX_LIST)
+				cli_usage_error(c, "too many --threshold options");
+			if (eq) {
+				*eq = '\0';
+				k->thr[k->nthr].label = optarg;
+				k->thr[k->nthr].x = number(c, "--threshold", eq + 1, 0, 1);
+			} else {
+				k->thr[k->nthr].label = NULL;
+				k->thr[k->nthr].x = number(c, "--threshold", optarg, 0, 1);
+			}
+			k->nthr++;
+			break;
+		}
+		case OPT_ANNOTATE:
+			k->annotate = 1;
+			break;
+		case OPT_TOP:
+			if (ayak_parse_u64(optarg, &u) || u < 1 || u > MAX_TOP)
+				cli_usage_error(c, "--top wants a number from 1 to %d, not '%s'", MAX_TOP, optarg);
+			k->top = (int)u;
+			break;
+		case OPT_BY:
+			if (!strcmp(optarg, "line"))
+				k->by = BY_LINE;
+			else if (!strcmp(optarg, "paragraph"))
+				k->by = BY_PARAGRAPH;
+			else
+				cli_usage_error(c, "--by wants line or paragraph, not '%s'", optarg);
+			break;
+		case OPT_MIXED:
+			k->mixed = number(c, "--mixed", optarg, 0, 0.5);
+			break;
+		case OPT_SAMPLE:
+			if (ayak_parse_size(optarg, &u) || (u && u < 64))
+				cli_usage_error(c, "--sample wants 0 or a size of at least 64, not '%s'", optarg);
+			k->lo.sample = (size_t)u;
+			break;
+		case OPT_MODEL:
+			k->model_path = optarg;
+			break;
+		case OPT_LIST_LABELS:
+			k->list_labels = 1;
+			break;
+		case OPT_MODEL_INFO:
+			k->model_info = 1;
+			break;
+		case OPT_TRAIN:
+			k->train = 1;
+			break;
+		case OPT_LABEL_FIELD:
+			k->label_field = optarg;
+			break;
+		case OPT_MARKERS:
+			k->markers = optarg;
+			break;
+		case OPT_WORD_LIST:
+			if (k->nword_lists == 8)
+				cli_usage_error(c, "too many --word-list options");
+			if (strncmp(optarg, "zsm=", 4) && strncmp(optarg, "ind=", 4))
+				cli_usage_error(c, "--word-list wants zsm=FILE or ind=FILE, not '%s'", optarg);
+			k->word_lists[k->nword_lists++] = optarg;
+			break;
+		case OPT_DICTIONARY:
+			if (k->ndicts == 16)
+				cli_usage_error(c, "too many --dictionary options");
+			k->dicts[k->ndicts++] = optarg;
+			break;
+		case OPT_AVERAGE:
+			k->to.average = 1;
+			break;
+		case OPT_ABOUT:
+			k->about = optarg;
+			break;
+		case OPT_EPOCHS:
+			if (ayak_parse_u64(optarg, &u) || u < 1 || u > 100)
+				cli_usage_error(c, "--epochs wants a number from 1 to 100, not '%s'", optarg);
+			k->to.epochs = (unsigned)u;
+			break;
+		case OPT_LR:
+			k->to.lr = number(c, "--lr", optarg, 1e-6, 100);
+			break;
+		case OPT_SEED:
+			if (ayak_parse_u64(optarg, &u))
+				cli_usage_error(c, "--seed wants a whole number, not '%s'", optarg);
+			k->to.seed = u;
+			break;
+		case OPT_TRAIN_SAMPLE:
+			if (ayak_parse_size(optarg, &u))
+				cli_usage_error(c, "--train-sample wants a size, not '%s'", optarg);
+			k->to.sample = (size_t)u;
+			break;
+		case OPT_SUBMODEL:
+			if (k->to.nsubs == sizeof(k->to.subs) / sizeof(k->to.subs[0]))
+				cli_usage_error(c, "too many --submodel options");
+			if (parse_submodel(optarg, &k->to.subs[k->to.nsubs]))
+				cli_usage_error(c, "--submodel wants NAME:BITS:FEATURES (BITS 8-22; features "
+						"c1-c5, w, b, m), not '%s'", optarg);
+			k->to.nsubs++;
+			break;
+		case OPT_MSA:
+			split_list(c, "--msa", optarg, k->msa, 63);
+			break;
+		case OPT_EXTRA_LABELS:
+			k->nextra += split_list(c, "--extra-labels", optarg, k->extra + k->nextra,
+						63 - k->nextra);
+			break;
+		default:
+			cli_usage_error(c, "unexpected option");
+		}
+	}
+}
+
+/* ---- training ---- */
+
+static void train_progress(void *arg, const char *fmt, ...)
+{
+	struct cli *c = arg;
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static char *slurp(struct cli *c, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct ayak_buf b = AYAK_BUF_INIT;
+	char tmp[65536];
+	size_t n;
+
+	if (!f) {
+		ayak_err_sys(&c->err, errno, "%s", path);
+		cli_die(c, &c->err);
+	}
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		if (ayak_buf_add(&b, tmp, n)) {
+			ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+			cli_die(c, &c->err);
+		}
+	if (ferror(f)) {
+		ayak_err_sys(&c->err, errno, "%s", path);
+		cli_die(c, &c->err);
+	}
+	fclose(f);
+	if (ayak_buf_add(&b, "", 1)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	return b.data;
+}
+
+/* markers.tsv: WORD<TAB>zsm|ind<TAB>strong|weak, # comments. */
+static void load_markers(struct cli *c, struct lid_trainer *t, const char *path)
+{
+	char *text = slurp(c, path), *line, *save = NULL;
+	unsigned lineno = 0;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *side, *strength;
+		unsigned bits;
+
+		lineno++;
+		if (line[0] == '#' || !line[0])
+			continue;
+		side = strchr(line, '\t');
+		strength = side ? strchr(side + 1, '\t') : NULL;
+		if (!side || !strength) {
+			ayak_err_set(&c->err, AYAK_E_DATA, "%s: bad marker line: %s", path, line);
+			cli_die(c, &c->err);
+		}
+		*side++ = '\0';
+		*strength++ = '\0';
+		if (!strcmp(side, "zsm"))
+			bits = !strcmp(strength, "weak") ? LID_MARK_ZSM_WEAK : LID_MARK_ZSM;
+		else if (!strcmp(side, "ind"))
+			bits = !strcmp(strength, "weak") ? LID_MARK_IND_WEAK : LID_MARK_IND;
+		else {
+			ayak_err_set(&c->err, AYAK_E_DATA, "%s: bad side \"%s\" (zsm or ind)", path, side);
+			cli_die(c, &c->err);
+		}
+		if (lid_trainer_add_marker(t, line, bits, &c->err))
+			cli_die(c, &c->err);
+	}
+	free(text);
+}
+
+/* A word list: one word per line, # comments; every word gets bits. */
+static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg)
+{
+	unsigned bits = !strncmp(arg, "zsm=", 4) ? LID_MARK_FW2_ZSM : LID_MARK_FW2_IND;
+	char *text = slurp(c, arg + 4), *line, *save = NULL;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strcspn(line, "\r\t ");
+
+		line[n] = '\0';
+		if (line[0] == '#' || !line[0] || line[0] == '-' || n >= 64)
+			continue;
+		if (lid_trainer_add_marker(t, line, bits, &c->err))
+			cli_die(c, &c->err);
+	}
+	free(text);
+}
+
+/* A dictionary: one word per line (hunspell's /FLAGS cut off), # comments. */
+static void load_dictionary(struct cli *c, struct lid_trainer *t, const char *path)
+{
+	char *text = slurp(c, path), *line, *save = NULL;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strcspn(line, "\r\t /");
+
+		line[n] = '\0';
+		if (line[0] == '#' || !line[0])
+			continue;
+		if (lid_trainer_add_dict_word(t, line, &c->err))
+			cli_die(c, &c->err);
+	}
+	free(text);
+}
+
+static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
+{
+	static const char *const msa_default[] = {
+		"zsm_Latn", "ind_Latn", "jav_Latn", "sun_Latn", "min_Latn", "bjn_Latn", "ace_Latn",
+		"ban_Latn", "bbc_Latn", "bug_Latn", "mad_Latn", "nij_Latn", NULL,
+	};
+	static const struct lid_train_sub subs_default[] = {
+		{ "Latn", LID_F_CHAR1 | LID_F_CHAR2 | LID_F_CHAR3 | LID_F_CHAR4 | LID_F_WORD, 16 },
+		{ "msa", 0x1f | LID_F_WORD | LID_F_BIGRAM | LID_F_MARK, 17 },
+		{ "Cyrl", 0x1f | LID_F_WORD, 14 },
+		{ "Arab", 0x1f | LID_F_WORD, 14 },
+		{ "Deva", 0x1f | LID_F_WORD, 13 },
+	};
+	struct lid_trainer *t;
+	struct ayak_record rec;
+	struct ayak_line line;
+	struct ayak_buf text = AYAK_BUF_INIT, label = AYAK_BUF_INIT;
+	const char *lf = k->label_field ? k->label_field : "label";
+	char *about = NULL;
+	size_t i;
+
+	if (!c->output || !strcmp(c->output, "-"))
+		cli_usage_error(c, "--train needs -o MODEL");
+	if (nfiles == 0)
+		cli_usage_error(c, "--train needs training files (records with text and label)");
+	if (k->nkeep || k->ndrop || k->nthr || k->annotate || k->top || k->by)
+		cli_usage_error(c, "--train does not go with --keep, --drop, --threshold, "
+				"--annotate, --top or --by");
+	if (!k->to.epochs)
+		k->to.epochs = 5;
+	if (!k->to.lr)
+		k->to.lr = 0.5;
+	if (!k->to.nsubs) {
+		memcpy(k->to.subs, subs_default, sizeof(subs_default));
+		k->to.nsubs = sizeof(subs_default) / sizeof(subs_default[0]);
+	}
+	k->to.msa = k->msa[0] ? k->msa : msa_default;
+	if (k->about)
+		about = slurp(c, k->about);
+	k->to.about = about;
+	k->to.progress = train_progress;
+	k->to.progress_arg = c;
+	c->no_output = 1;
+	cli_open(c, nfiles, files);
+	t = lid_trainer_new(&k->to, &c->err);
+	if (!t)
+		cli_die(c, &c->err);
+	for (i = 0; i < k->nextra; i++)
+		if (lid_trainer_add(t, k->extra[i], "", 0, &c->err))
+			cli_die(c, &c->err);
+	if (k->markers)
+		load_markers(c, t, k->markers);
+	for (i = 0; i < k->nword_lists; i++)
+		load_word_list(c, t, k->word_lists[i]);
+	for (i = 0; i < k->ndicts; i++)
+		load_dictionary(c, t, k->dicts[i]);
+	ayak_record_init(&rec);
+	while (cli_next(c, &line)) {
+		const struct ayak_field *ft, *fl;
+
+		if (ayak_line_is_blank(line.data, line.len)) {
+			c->stats.records_in--;
+			continue;
+		}
+		if (ayak_record_parse(&rec, line.data, line.len, 0, &c->err)) {
+			cli_bad_record(c, &line, "malformed record: ", "%s", c->err.msg);
+			continue;
+		}
+		ft = ayak_record_get(&rec, c->field, c->field_len);
+		fl = ayak_record_get(&rec, lf, strlen(lf));
+		if (!ft || ft->type != AYAK_JSON_STRING) {
+			cli_bad_record(c, &line, "", ft ? "field \"%s\" is not a string" : "missing field \"%s\"",
+				       c->field);
+			continue;
+		}
+		if (!fl || fl->type != AYAK_JSON_STRING) {
+			cli_bad_record(c, &line, "", fl ? "field \"%s\" is not a string" : "missing field \"%s\"",
+				       lf);
+			continue;
+		}
+		ayak_buf_reset(&text);
+		ayak_buf_reset(&label);
+		if (ayak_json_decode_string(line.data + ft->val, ft->val_len, &text, NULL, &c->err) ||
+		    ayak_json_decode_string(line.data + fl->val, fl->val_len, &label, NULL, &c->err) ||
+		    ayak_buf_add(&label, "", 1))
+			cli_die(c, &c->err);
+		if (lid_trainer_add(t, label.data, text.data, text.len, &c->err)) {
+			if (c->err.code != AYAK_E_DATA)
+				cli_die(c, &c->err);
+			cli_bad_record(c, &line, "", "%s", c->err.msg);
+			continue;
+		}
+		c->stats.records_out++;
+	}
+	ayak_record_release(&rec);
+	ayak_buf_release(&text);
+	ayak_buf_release(&label);
+	if (lid_trainer_finish(t, c->output, &c->err))
+		cli_die(c, &c->err);
+	lid_trainer_free(t);
+	free(about);
+	return cli_finish(c);
+}
+
+/* ---- classifying ---- */
+
+struct run {
+	struct cli *c;
+	struct conf *k;
+	struct lid_model *m;
+	struct lid_classifier *cl;
+	size_t nlabels;
+	unsigned char *keep, *drop;	/* per label */
+	double *thr;			/* per label */
+	uint64_t *count;		/* records per label */
+	uint64_t mixed_count;
+	struct ayak_buf text, vals, doc_label, out;
+	struct ayak_edit edits[8];
+	size_t nedits;
+	/* --by */
+	double *share;			/* per label: letters */
+	double *conf;			/* per label: letters x score */
+};
+
+/* A probability as a short JSON number: 4 decimals, no trailing zeros. */
+static void add_score(struct ayak_buf *b, double x)
+{
+	char tmp[32];
+	int n;
+
+	if (!(x >= 0))
+		x = 0;
+	if (x > 1)
+		x = 1;
+	n = snprintf(tmp, sizeof(tmp), "%.4f", x);
+	while (n > 1 && tmp[n - 1] == '0')
+		n--;
+	if (tmp[n - 1] == '.')
+		n--;
+	ayak_buf_add(b, tmp, (size_t)n);
+}
+
+static int find_label(struct run *r, const char *name)
+{
+	int i = lid_model_find(r->m, name);
+
+	return i;
+}
+
+/* Check a label given on the command line: a model label, or A+B of two. */
+static void check_label(struct run *r, const char *opt, const char *name)
+{
+	char buf[2 * LID_LABEL_MAX + 2];
+	const char *plus = strchr(name, '+');
+
+	if (!plus) {
+		if (find_label(r, name) < 0)
+			cli_usage_error(r->c, "%s: unknown label '%s' (see --list-labels)", opt, name);
+		return;
+	}
+	if (strlen(name) >= sizeof(buf) || strchr(plus + 1, '+'))
+		cli_usage_error(r->c, "%s: unknown label '%s'", opt, name);
+	memcpy(buf, name, (size_t)(plus - name));
+	buf[plus - name] = '\0';
+	if (find_label(r, buf) < 0 || find_label(r, plus + 1) < 0 || !strcmp(buf, plus + 1))
+		cli_usage_error(r->c, "%s: unknown label '%s' (a mixed label is two labels joined by +)",
+				opt, name);
+}
+
+static int in_list(const char *const *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return 1;
+	return 0;
+}
+
+static void add_edit(struct run *r, const char *key, size_t voff, size_t vlen)
+{
+	struct ayak_edit *e = &r->edits[r->nedits++];
+
+	e->key = key;
+	e->key_len = strlen(key);
+	/* the value's offset into r->vals; made a pointer once vals stops growing */
+	e->value = (const char *)(uintptr_t)voff;
+	e->value_len = vlen;
+}
+
+static void top_json(struct run *r, struct ayak_buf *b, int n)
+{
+	int labels[MAX_TOP];
+	float scores[MAX_TOP];
+	size_t got = lid_top(r->cl, labels, scores, (size_t)n), i;
+
+	ayak_buf_add(b, "[", 1);
+	for (i = 0; i < got; i++) {
+		if (i && scores[i] < 0.00005f)
+			break;	/* would print as 0 */
+		ayak_buf_addf(b, "%s{\"lang\":\"%s\",\"score\":", i ? "," : "",
+			      lid_model_label(r->m, (size_t)labels[i]));
+		add_score(b, scores[i]);
+		ayak_buf_add(b, "}", 1);
+	}
+	ayak_buf_add(b, "]", 1);
+}
+
+/* NUL after the bytes (buffers keep room for it). */
+static void terminate(struct cli *c, struct ayak_buf *b)
+{
+	if (ayak_buf_grow(b, 0)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	b->data[b->len] = '\0';
+}
+
+static int blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\f' && p[i] != '\v')
+			return 0;
+	return 1;
+}
+
+/*
+ * --by: classify each part, fill r->vals with lang_parts and lang_shares,
+ * and r->doc_label with the document's label; returns its score.
+ */
+static double classify_parts(struct run *r)
+{
+	const char *p = r->text.data, *end = p + r->text.len;
+	struct ayak_buf *v = &r->vals;
+	size_t i, nparts = 0, a = 0, b2 = 0, parts_off;
+	double total = 0, sa = 0, sb = 0, score;
+	int first = 1;
+
+	memset(r->share, 0, r->nlabels * sizeof(*r->share));
+	memset(r->conf, 0, r->nlabels * sizeof(*r->conf));
+	parts_off = v->len;
+	ayak_buf_add(v, "[", 1);
+	while (p <= end) {
+		const char *q = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = q ? q : end;
+		float s;
+		int lab;
+
+		if (r->k->by == BY_PARAGRAPH) {
+			/* a paragraph: lines up to a blank one */
+			if (blank(p, (size_t)(stop - p))) {
+				if (!q)
+					break;
+				p = q + 1;
+				continue;
+			}
+			while (q) {
+				const char *n2 = memchr(q + 1, '\n', (size_t)(end - q - 1));
+				const char *s2 = n2 ? n2 : end;
+
+				if (blank(q + 1, (size_t)(s2 - q - 1)))
+					break;
+				q = n2;
+				stop = s2;
+			}
+			stop = q ? q : end;
+		}
+		lab = lid_classify(r->cl, p, (size_t)(stop - p), &r->k->lo, &s);
+		{
+			size_t letters = lid_letters(r->cl);
+			double wgt = (double)letters;
+
+			if (r->k->lo.sample && (size_t)(stop - p) > r->k->lo.sample)
+				wgt *= (double)(stop - p) / (double)r->k->lo.sample;
+			if (letters && lab != lid_model_find(r->m, "und")) {
+				r->share[lab] += wgt;
+				r->conf[lab] += wgt * s;
+				total += wgt;
+			}
+		}
+		ayak_buf_addf(v, "%s{\"lang\":\"%s\",\"score\":", first ? "" : ",",
+			      lid_model_label(r->m, (size_t)lab));
+		add_score(v, s);
+		ayak_buf_add(v, "}", 1);
+		first = 0;
+		nparts++;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	ayak_buf_add(v, "]", 1);
+	add_edit(r, "lang_parts", parts_off, v->len - parts_off);
+	/* shares, largest first */
+	{
+		size_t off = v->len, done = 0;
+		unsigned char *used = calloc(r->nlabels, 1);
+
+		if (!used) {
+			ayak_err_set(&r->c->err, AYAK_E_SYS, "out of memory");
+			cli_die(r->c, &r->c->err);
+		}
+		ayak_buf_add(v, "{", 1);
+		while (total > 0) {
+			size_t best = r->nlabels;
+
+			for (i = 0; i < r->nlabels; i++)
+				if (!used[i] && r->share[i] > 0 &&
+				    (best == r->nlabels || r->share[i] > r->share[best]))
+					best = i;
+			if (best == r->nlabels)
+				break;
+			used[best] = 1;
+			if (done == 0)
+				a = best;
+			else if (done == 1)
+				b2 = best;
+			ayak_buf_addf(v, "%s\"%s\":", done ? "," : "", lid_model_label(r->m, best));
+			add_score(v, r->share[best] / total);
+			done++;
+		}
+		ayak_buf_add(v, "}", 1);
+		free(used);
+		add_edit(r, "lang_shares", off, v->len - off);
+		ayak_buf_reset(&r->doc_label);
+		if (done == 0) {
+			ayak_buf_addstr(&r->doc_label, "und");
+			terminate(r->c, &r->doc_label);
+			return 1;
+		}
+		sa = r->share[a] / total;
+		sb = done > 1 ? r->share[b2] / total : 0;
+		ayak_buf_addstr(&r->doc_label, lid_model_label(r->m, a));
+		score = r->conf[a] / total;
+		if (done > 1 && sb >= r->k->mixed && sb > 0) {
+			ayak_buf_addf(&r->doc_label, "+%s", lid_model_label(r->m, b2));
+			score += r->conf[b2] / total;
+			r->mixed_count++;
+		}
+		terminate(r->c, &r->doc_label);
+		(void)sa;
+		return score;
+	}
+}
+
+static double threshold_of(struct run *r, const char *label)
+{
+	int i = find_label(r, label);
+	size_t k;
+	double t = -1;
+
+	if (i >= 0)
+		return r->thr[i];
+	/* a mixed label: the larger threshold of its two */
+	for (k = 0; k < r->k->nthr; k++)
+		if (!r->k->thr[k].label)
+			t = r->k->thr[k].x;
+	{
+		char buf[2 * LID_LABEL_MAX + 2];
+		const char *plus = strchr(label, '+');
+		double x = t < 0 ? 0 : t;
+
+		if (plus && (size_t)(plus - label) < LID_LABEL_MAX) {
+			memcpy(buf, label, (size_t)(plus - label));
+			buf[plus - label] = '\0';
+			i = find_label(r, buf);
+			if (i >= 0 && r->thr[i] > x)
+				x = r->thr[i];
+			i = find_label(r, plus + 1);
+			if (i >= 0 && r->thr[i] > x)
+				x = r->thr[i];
+		}
+		return x;
+	}
+}
+
+static void write_reject(struct run *r, const struct ayak_line *line, const char *reason,
+			 const char *label, double score)
+{
+	struct ayak_buf *b = &r->out;
+
+	ayak_buf_reset(b);
+	ayak_buf_addf(b, "{\"reject\":{\"program\":\"ayak-lid\",\"reason\":\"%s\",\"lang\":\"%s\","
+		      "\"lang_score\":", reason, label);
+	add_score(b, score);
+	ayak_buf_addstr(b, ",\"file\":");
+	ayak_json_encode_string(b, line->file, strlen(line->file));
+	ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno);
+	ayak_json_encode_string(b, line->data, line->len);
+	ayak_buf_add(b, "}", 1);
+	cli_write(r->c, r->c->rejects, b->data, b->len);
+}
+
+static void classify_record(struct run *r, struct ayak_record *rec, const struct ayak_line *line)
+{
+	struct cli *c = r->c;
+	struct conf *k = r->k;
+	const struct ayak_field *f;
+	const char *label, *reason = NULL;
+	double score;
+	size_t i, off;
+	int lab = -1;
+
+	if (ayak_record_parse(rec, line->data, line->len, 0, &c->err)) {
+		cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
+		return;
+	}
+	f = ayak_record_get(rec, c->field, c->field_len);
+	if (!f) {
+		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
+		return;
+	}
+	if (f->type != AYAK_JSON_STRING) {
+		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
+		return;
+	}
+	ayak_buf_reset(&r->text);
+	ayak_buf_reset(&r->vals);
+	r->nedits = 0;
+	if (ayak_json_decode_string(line->data + f->val, f->val_len, &r->text, NULL, &c->err))
+		cli_die(c, &c->err);
+	if (k->by) {
+		/* parts first: the edits keep the order lang, lang_score, parts, shares */
+		size_t mark;
+
+		add_edit(r, "lang", 0, 0);
+		add_edit(r, "lang_score", 0, 0);
+		score = classify_parts(r);
+		label = r->doc_label.data;
+		lab = find_label(r, label);
+		mark = r->vals.len;
+		ayak_json_encode_string(&r->vals, label, r->doc_label.len);
+		r->edits[0].value = (const char *)(uintptr_t)mark;
+		r->edits[0].value_len = r->vals.len - mark;
+		mark = r->vals.len;
+		add_score(&r->vals, score);
+		r->edits[1].value = (const char *)(uintptr_t)mark;
+		r->edits[1].value_len = r->vals.len - mark;
+	} else {
+		float s;
+
+		lab = lid_classify(r->cl, r->text.data, r->text.len, &k->lo, &s);
+		score = s;
+		label = lid_model_label(r->m, (size_t)lab);
+		off = r->vals.len;
+		ayak_buf_addf(&r->vals, "\"%s\"", label);
+		add_edit(r, "lang", off, r->vals.len - off);
+		off = r->vals.len;
+		add_score(&r->vals, score);
+		add_edit(r, "lang_score", off, r->vals.len - off);
+		if (k->top) {
+			off = r->vals.len;
+			top_json(r, &r->vals, k->top);
+			add_edit(r, "lang_top", off, r->vals.len - off);
+		}
+	}
+	if (lab >= 0)
+		r->count[lab]++;
+	/* the decision */
+	if (k->nkeep && !in_list(k->keep, k->nkeep, label))
+		reason = "lang";
+	else if (k->ndrop && in_list(k->drop, k->ndrop, label))
+		reason = "lang";
+	else if (score < threshold_of(r, label))
+		reason = "lang_score";
+	if (k->annotate) {
+		off = r->vals.len;
+		ayak_buf_addstr(&r->vals, reason ? "false" : "true");
+		add_edit(r, "lang_keep", off, r->vals.len - off);
+		if (reason) {
+			off = r->vals.len;
+			ayak_buf_addf(&r->vals, "\"%s\"", reason);
+			add_edit(r, "lang_reason", off, r->vals.len - off);
+		}
+	}
+	if (reason && !k->annotate) {
+		ayak_stats_drop(&c->stats, reason, 1);
+		if (c->rejects)
+			write_reject(r, line, reason, label, score);
+		return;
+	}
+	for (i = 0; i < r->nedits; i++)
+		r->edits[i].value = r->vals.data + (uintptr_t)r->edits[i].value;
+	ayak_buf_reset(&r->out);
+	if (ayak_record_emit(rec, r->edits, r->nedits, &r->out)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	cli_emit(c, r->out.data, r->out.len);
+}
+
+static struct lid_model *open_model(struct cli *c, struct conf *k)
+{
+	struct ayak_buf path = AYAK_BUF_INIT;
+	struct lid_model *m;
+
+	if (!k->model_path) {
+		if (ayak_lexicon_path(LID_MODEL_FILE, &path, &c->err))
+			cli_die(c, &c->err);
+	} else if (ayak_buf_addf(&path, "%s", k->model_path)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	m = lid_model_load(path.data, &c->err);
+	if (!m)
+		cli_die(c, &c->err);
+	ayak_buf_release(&path);
+	return m;
+}
+
+static void finish_stdout(struct cli *c)
+{
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "write error: standard output");
+		cli_die(c, &c->err);
+	}
+	exit(0);
+}
+
+static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
+{
+	struct run r;
+	struct ayak_record rec;
+	struct ayak_line line;
+	size_t i;
+	char **names;
+
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.k = k;
+	r.m = open_model(c, k);
+	r.nlabels = lid_model_nlabels(r.m);
+	if (k->list_labels) {
+		for (i = 0; i < r.nlabels; i++)
+			printf("%s\n", lid_model_label(r.m, i));
+		finish_stdout(c);
+	}
+	if (k->model_info) {
+		fputs(lid_model_about(r.m), stdout);
+		printf("labels: %zu:", r.nlabels);
+		for (i = 0; i < r.nlabels; i++)
+			printf(" %s", lid_model_label(r.m, i));
+		printf("\n");
+		finish_stdout(c);
+	}
+	if (k->top && k->by)
+		cli_usage_error(c, "--top does not go with --by (see lang_shares)");
+	if (k->nkeep && k->ndrop)
+		cli_usage_error(c, "--keep and --drop do not go together");
+	for (i = 0; i < k->nkeep; i++)
+		check_label(&r, "--keep", k->keep[i]);
+	for (i = 0; i < k->ndrop; i++)
+		check_label(&r, "--drop", k->drop[i]);
+	r.keep = calloc(r.nlabels, 1);
+	r.drop = calloc(r.nlabels, 1);
+	r.thr = calloc(r.nlabels, sizeof(*r.thr));
+	r.count = calloc(r.nlabels, sizeof(*r.count));
+	r.share = calloc(r.nlabels, sizeof(*r.share));
+	r.conf = calloc(r.nlabels, sizeof(*r.conf));
+	names = calloc(r.nlabels, sizeof(*names));
+	r.cl = lid_classifier_new(r.m);
+	if (!r.keep || !r.drop || !r.thr || !r.count || !r.share || !r.conf || !names || !r.cl) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	/* thresholds for every label first, then a label's own */
+	for (i = 0; i < k->nthr; i++) {
+		size_t j;
+
+		if (!k->thr[i].label)
+			for (j = 0; j < r.nlabels; j++)
+				r.thr[j] = k->thr[i].x;
+	}
+	for (i = 0; i < k->nthr; i++) {
+		if (k->thr[i].label) {
+			int l = find_label(&r, k->thr[i].label);
+
+			if (l < 0)
+				cli_usage_error(c, "--threshold: unknown label '%s' (see --list-labels)",
+						k->thr[i].label);
+			r.thr[l] = k->thr[i].x;
+		}
+	}
+	cli_open(c, nfiles, files);
+	ayak_record_init(&rec);
+	while (cli_next(c, &line)) {
+		if (ayak_line_is_blank(line.data, line.len)) {
+			c->stats.records_in--;
+			continue;
+		}
+		classify_record(&r, &rec, &line);
+	}
+	/* counts per label, most frequent first */
+	for (;;) {
+		size_t best = r.nlabels;
+
+		for (i = 0; i < r.nlabels; i++)
+			if (r.count[i] && (best == r.nlabels || r.count[i] > r.count[best]))
+				best = i;
+		if (best == r.nlabels || c->stats.ncounts >= AYAK_STATS_MAX - 1)
+			break;
+		names[best] = malloc(LID_LABEL_MAX + 6);
+		if (!names[best])
+			break;
+		snprintf(names[best], LID_LABEL_MAX + 6, "lang.%s", lid_model_label(r.m, best));
+		ayak_stats_count(&c->stats, names[best], r.count[best]);
+		r.count[best] = 0;
+	}
+	if (r.mixed_count)
+		ayak_stats_count(&c->stats, "lang.mixed", r.mixed_count);
+	ayak_record_release(&rec);
+	{
+		int ret = cli_finish(c);
+
+		for (i = 0; i < r.nlabels; i++)
+			free(names[i]);
+		free(names);
+		free(r.keep);
+		free(r.drop);
+		free(r.thr);
+		free(r.count);
+		free(r.share);
+		free(r.conf);
+		ayak_buf_release(&r.text);
+		ayak_buf_release(&r.vals);
+		ayak_buf_release(&r.doc_label);
+		ayak_buf_release(&r.out);
+		lid_classifier_free(r.cl);
+		lid_model_free(r.m);
+		return ret;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct conf k;
+
+	memset(&k, 0, sizeof(k));
+	k.lo.sample = LID_SAMPLE_DEFAULT;
+	k.mixed = 0.2;
+	cli_init(&c, "ayak-lid", usage);
+	options_parse(&c, &k, argc, argv);
+	if (k.train)
+		return run_train(&c, &k, argc - optind, argv + optind);
+	return run_classify(&c, &k, argc - optind, argv + optind);
+}

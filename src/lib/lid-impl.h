@@ -1,0 +1,175 @@
+/*
+ * Inside the ayak-lid model: shared by lid.c (loading, classifying) and
+ * lid-train.c (writing).  Programs use lid.h only.
+ *
+ * File layout (all integers little-endian):
+ *
+ *   text    "ayak-lid model\n", then lines "key: value" (version, sources,
+ *           settings, licenses), ended by an empty line; then NUL bytes up
+ *           to a multiple of 64
+ *   header  struct lid_file_head (64 bytes)
+ *   payload labels      nlabels x 16 bytes, NUL-padded
+ *           markers     nmarkers x struct lid_file_marker
+ *           han tables  2 bitmaps of LID_HAN_BITS bits (simplified-only,
+ *                       traditional-only), if flags & LID_HAS_HAN
+ *           dictionary  ndict x u64: lid_word_hash of the words of a
+ *                       Malaysian Malay dictionary (hashes, no text)
+ *           padding     to a multiple of 64
+ *           submodels   nsubs x (struct lid_file_sub, labels u16[stride],
+ *                       bias float[stride], padding to 64, weights
+ *                       int8[2^bits][stride])
+ *   The checksum is XXH64 (seed 0) of the whole file, the checksum field
+ *   taken as 0: see lid_checksum().
+ */
+#ifndef AYAK_LID_IMPL_H
+#define AYAK_LID_IMPL_H
+
+#include "lid.h"
+
+#define LID_MAGIC "AYAKLID\x01"
+#define LID_FORMAT 1
+#define LID_MAX_SUBS 8
+#define LID_MAX_LABELS 1024
+#define LID_MAX_BITS 24
+#define LID_MAX_STRIDE 256
+#define LID_HAN_LO 0x3400u
+#define LID_HAN_HI 0x9fffu
+#define LID_HAN_BITS (LID_HAN_HI - LID_HAN_LO + 1)
+#define LID_HAS_HAN 1u
+
+struct lid_file_head {
+	char magic[8];
+	uint32_t format;
+	uint32_t flags;
+	uint32_t nlabels;
+	uint32_t nmarkers;
+	uint32_t nsubs;
+	uint32_t suffix_lens;		/* bit L set: some suffix marker has L letters */
+	uint64_t payload;		/* bytes after this header */
+	uint64_t checksum;
+	uint32_t ndict;			/* dictionary word hashes */
+	uint8_t reserved[12];
+};
+
+struct lid_file_marker {
+	uint64_t hash;			/* lid_word_hash of the word ("-" + ending for suffixes) */
+	uint32_t bits;			/* LID_MARK_* */
+	uint32_t reserved;
+};
+
+struct lid_file_sub {
+	char name[8];
+	uint32_t nclass;
+	uint32_t stride;		/* nclass rounded up to a multiple of 16 */
+	uint32_t bits;
+	uint32_t flags;
+	float scale;			/* weight = int8 * scale */
+	uint32_t reserved[3];
+};
+
+struct lid_sub {
+	char name[8];
+	uint32_t nclass, stride, bits, flags;
+	float scale;
+	const uint16_t *labels;
+	float bias[LID_MAX_STRIDE];	/* copied out of the file: floats need no alignment there */
+	const int8_t *w;
+	int script;			/* UScriptCode it serves, or -1 (msa) */
+};
+
+struct lid_model {
+	unsigned char *buf;		/* the whole file, 64-byte aligned */
+	size_t size;
+	char *about;			/* text part, NUL-terminated (own copy) */
+	char version[64];
+	uint32_t nlabels;
+	const char (*labels)[LID_LABEL_MAX];
+	/* markers: open addressing table of hashes */
+	uint64_t *mkeys;
+	uint8_t *mbits;
+	size_t mmask;
+	uint64_t mbloom[1024];		/* one bit per marker hash (its top 16 bits): most words skip the table */
+	uint32_t suffix_lens;
+	const uint8_t *hans, *hant;	/* bitmaps, or NULL */
+	/* dictionary: open addressing table of word hashes */
+	uint64_t *dkeys;
+	size_t dmask;
+	struct lid_sub subs[LID_MAX_SUBS];
+	size_t nsubs;
+	int msa;			/* index of the "msa" submodel, or -1 */
+	unsigned char *in_msa;		/* per label: in the msa group */
+	/* labels the rules use, or -1 */
+	int und, zsm_arab, jpn, zho_hans, zho_hant;
+	/* route per UScriptCode: label >= 0, submodel -(i + 2), or -1 none */
+	int *route;
+	int nroute;
+};
+
+/*
+ * Arithmetic without libm (the build does not link it), and the same on
+ * every C library: exp for x <= 88, 1/sqrt(n), log for x > 0.
+ */
+static inline float lid_expf(float x)
+{
+	union { float f; uint32_t u; } s;
+	float kf, r, p;
+	int k;
+
+	if (x < -87.0f)
+		return 0;
+	if (x > 88.0f)
+		x = 88.0f;
+	kf = x * 1.44269504f;
+	k = (int)(kf + (kf >= 0 ? 0.5f : -0.5f));
+	r = x - (float)k * 0.693145752f - (float)k * 1.42860677e-6f;
+	p = 1 + r * (1 + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120 +
+		r * (1.0f / 720))))));
+	s.u = (uint32_t)(k + 127) << 23;
+	return p * s.f;
+}
+
+static inline float lid_rsqrt(size_t n)
+{
+	double x = (double)n, y = 1;
+	int i;
+
+	if (n == 0)
+		return 0;
+	/* Newton's iteration for sqrt from a power of two near it */
+	while (y * y * 4 < x)
+		y *= 2;
+	for (i = 0; i < 6; i++)
+		y = 0.5 * (y + x / y);
+	return (float)(1.0 / y);
+}
+
+static inline double lid_log(double x)
+{
+	union { double d; uint64_t u; } v;
+	double m, s, s2;
+	int e;
+
+	if (!(x > 0))
+		return -745;
+	v.d = x;
+	e = (int)((v.u >> 52) & 0x7ff) - 1023;
+	v.u = (v.u & ~(0x7ffULL << 52)) | (1023ULL << 52);
+	m = v.d;
+	s = (m - 1) / (m + 1);
+	s2 = s * s;
+	return e * 0.6931471805599453 +
+	       2 * s * (1 + s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 +
+		s2 * (1.0 / 11 + s2 / 13))))));
+}
+
+/* XXH64 of the text part, the header (its checksum field as 0) and the payload. */
+uint64_t lid_checksum(const void *text, size_t ntext, const struct lid_file_head *head,
+		      const void *payload, size_t npayload);
+
+/* Build the derived tables (markers, routes) of m once its fields are set. */
+int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, size_t nmarks,
+		    const uint64_t *dict, size_t ndict, struct ayak_err *err);
+/* The UScriptCode of a label's script suffix ("zsm_Latn" -> Latin), or -1. */
+int lid_label_script(const char *label);
+
+#endif

@@ -1,0 +1,673 @@
+/*
+ * Training ayak-lid models: multinomial logistic regression over hashed
+ * features, one per submodel, by plain SGD with a linearly decaying
+ * learning rate, in an order shuffled by a seeded generator (the same
+ * inputs and settings give the same model file, byte for byte).  The
+ * weights are then rounded to int8 with one scale per submodel.
+ */
+#include <math.h>		/* INFINITY and isfinite only: no libm */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utrans.h>
+#include <unicode/ustring.h>
+
+#include "lid-impl.h"
+#include "stream.h"
+
+struct example {
+	size_t off, len;
+	uint16_t label;
+};
+
+struct lid_trainer {
+	struct lid_train_opts o;
+	char (*labels)[LID_LABEL_MAX];
+	size_t nlabels, labels_alloc;
+	struct example *ex;
+	size_t nex, ex_alloc;
+	struct ayak_buf text;
+	struct lid_file_marker *marks;
+	size_t nmarks, marks_alloc;
+	uint32_t suffix_lens;
+	uint8_t *han;			/* 2 bitmaps */
+	uint64_t *dict;
+	size_t ndict, dict_alloc;
+};
+
+static void progress(struct lid_trainer *t, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!t->o.progress)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	t->o.progress(t->o.progress_arg, "%s", buf);
+}
+
+static int oom(struct ayak_err *err)
+{
+	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+}
+
+static int find_or_add_label(struct lid_trainer *t, const char *name, struct ayak_err *err)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < t->nlabels; i++)
+		if (!strcmp(t->labels[i], name))
+			return (int)i;
+	if (len == 0 || len >= LID_LABEL_MAX)
+		return ayak_err_set(err, AYAK_E_DATA, "bad label \"%s\" (1 to %d letters or _)",
+				    name, LID_LABEL_MAX - 1);
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      name[i] == '_'))
+			return ayak_err_set(err, AYAK_E_DATA, "bad label \"%s\" (letters and _ only)",
+					    name);
+	if (t->nlabels >= LID_MAX_LABELS)
+		return ayak_err_set(err, AYAK_E_DATA, "too many labels (at most %d)", LID_MAX_LABELS);
+	if (t->nlabels == t->labels_alloc) {
+		size_t n = t->labels_alloc ? 2 * t->labels_alloc : 64;
+		void *p = realloc(t->labels, n * sizeof(*t->labels));
+
+		if (!p)
+			return oom(err);
+		t->labels = p;
+		t->labels_alloc = n;
+	}
+	memset(t->labels[t->nlabels], 0, LID_LABEL_MAX);
+	memcpy(t->labels[t->nlabels], name, len);
+	return (int)t->nlabels++;
+}
+
+struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ayak_err *err)
+{
+	struct lid_trainer *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		oom(err);
+		return NULL;
+	}
+	t->o = *opts;
+	ayak_buf_init(&t->text);
+	if (find_or_add_label(t, "und", err) < 0) {
+		lid_trainer_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void lid_trainer_free(struct lid_trainer *t)
+{
+	if (!t)
+		return;
+	free(t->labels);
+	free(t->ex);
+	ayak_buf_release(&t->text);
+	free(t->marks);
+	free(t->han);
+	free(t->dict);
+	free(t);
+}
+
+/* Lower-case a UTF-8 word into code points (as lid_text_prepare does). */
+static size_t word_cps(const char *w, uint32_t *out, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)w, *end = p + strlen(w);
+	size_t n = 0;
+
+	while (p < end && n < max) {
+		uint32_t cp;
+		int len = ayak_utf8_decode(p, end, &cp);
+
+		if (len == 0)
+			return 0;
+		p += len;
+		out[n++] = cp < 0x80 ? (uint32_t)((cp >= 'A' && cp <= 'Z') ? cp | 0x20 : cp)
+				     : (uint32_t)u_tolower((UChar32)cp);
+	}
+	return n;
+}
+
+int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bits,
+			   struct ayak_err *err)
+{
+	uint32_t cps[64];
+	size_t n;
+	int suffix = word[0] == '-';
+	struct lid_file_marker *mk;
+
+	n = word_cps(word + suffix, cps, 64);
+	if (n == 0 || n >= 32)
+		return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
+	if (t->nmarks == t->marks_alloc) {
+		size_t cap = t->marks_alloc ? 2 * t->marks_alloc : 256;
+		void *p = realloc(t->marks, cap * sizeof(*t->marks));
+
+		if (!p)
+			return oom(err);
+		t->marks = p;
+		t->marks_alloc = cap;
+	}
+	mk = &t->marks[t->nmarks++];
+	memset(mk, 0, sizeof(*mk));
+	if (suffix) {
+		uint64_t h = 0xcbf29ce484222325ULL;
+		size_t i;
+
+		/* the same as suffix_hash() in lid.c */
+		h = (h ^ '-') * 0x100000001b3ULL;
+		for (i = 0; i < n; i++)
+			h = (h ^ cps[i]) * 0x100000001b3ULL;
+		h ^= n + 1;
+		h ^= h >> 33;
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 33;
+		h *= 0xc4ceb9fe1a85ec53ULL;
+		h ^= h >> 33;
+		mk->hash = h;
+		mk->bits = bits | LID_MARK_SUFFIX;
+		t->suffix_lens |= 1u << n;
+	} else {
+		mk->hash = lid_word_hash(cps, n);
+		mk->bits = bits;
+	}
+	if (!mk->hash)
+		mk->hash = 1;
+	return 0;
+}
+
+int lid_trainer_add_dict_word(struct lid_trainer *t, const char *word, struct ayak_err *err)
+{
+	uint32_t cps[64];
+	size_t n = word_cps(word, cps, 64);
+
+	if (n == 0 || n >= 64)
+		return 0;	/* not a word we could meet: nothing to add */
+	if (t->ndict == t->dict_alloc) {
+		size_t cap = t->dict_alloc ? 2 * t->dict_alloc : 4096;
+		void *p = realloc(t->dict, cap * sizeof(*t->dict));
+
+		if (!p)
+			return oom(err);
+		t->dict = p;
+		t->dict_alloc = cap;
+	}
+	t->dict[t->ndict] = lid_word_hash(cps, n);
+	if (!t->dict[t->ndict])
+		t->dict[t->ndict] = 1;
+	t->ndict++;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
+		    struct ayak_err *err)
+{
+	int l = find_or_add_label(t, label, err);
+
+	if (l < 0)
+		return -1;
+	if (t->nex == t->ex_alloc) {
+		size_t cap = t->ex_alloc ? 2 * t->ex_alloc : 4096;
+		void *p = realloc(t->ex, cap * sizeof(*t->ex));
+
+		if (!p)
+			return oom(err);
+		t->ex = p;
+		t->ex_alloc = cap;
+	}
+	t->ex[t->nex].off = t->text.len;
+	t->ex[t->nex].len = n;
+	t->ex[t->nex].label = (uint16_t)l;
+	t->nex++;
+	if (ayak_buf_add(&t->text, text, n))
+		return oom(err);
+	return 0;
+}
+
+/* Han characters that only simplified or only traditional Chinese use, by ICU's transforms. */
+static int build_han(struct lid_trainer *t, struct ayak_err *err)
+{
+	static const UChar to_hans[] = { 'H', 'a', 'n', 't', '-', 'H', 'a', 'n', 's', 0 };
+	static const UChar to_hant[] = { 'H', 'a', 'n', 's', '-', 'H', 'a', 'n', 't', 0 };
+	UErrorCode st = U_ZERO_ERROR;
+	UTransliterator *a, *b;
+	uint32_t cp;
+	size_t nb = LID_HAN_BITS / 8;
+
+	t->han = calloc(2, nb);
+	if (!t->han)
+		return oom(err);
+	a = utrans_openU(to_hans, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+	b = utrans_openU(to_hant, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+	if (U_FAILURE(st)) {
+		if (a)
+			utrans_close(a);
+		if (b)
+			utrans_close(b);
+		return ayak_err_set(err, AYAK_E_SYS, "ICU has no Hans-Hant transform: %s",
+				    u_errorName(st));
+	}
+	for (cp = LID_HAN_LO; cp <= LID_HAN_HI; cp++) {
+		UChar buf[16];
+		int32_t len, lim;
+		uint32_t i = cp - LID_HAN_LO;
+
+		/* traditional-only: Hant-Hans changes it */
+		buf[0] = (UChar)cp;
+		len = lim = 1;
+		st = U_ZERO_ERROR;
+		utrans_transUChars(a, buf, &len, 16, 0, &lim, &st);
+		if (U_SUCCESS(st) && (len != 1 || buf[0] != cp))
+			t->han[nb + i / 8] |= (uint8_t)(1u << (i & 7));
+		/* simplified-only: Hans-Hant changes it */
+		buf[0] = (UChar)cp;
+		len = lim = 1;
+		st = U_ZERO_ERROR;
+		utrans_transUChars(b, buf, &len, 16, 0, &lim, &st);
+		if (U_SUCCESS(st) && (len != 1 || buf[0] != cp))
+			t->han[i / 8] |= (uint8_t)(1u << (i & 7));
+	}
+	/* characters in both sets tell nothing */
+	{
+		size_t i;
+
+		for (i = 0; i < nb; i++) {
+			uint8_t both = t->han[i] & t->han[nb + i];
+
+			t->han[i] &= (uint8_t)~both;
+			t->han[nb + i] &= (uint8_t)~both;
+		}
+	}
+	utrans_close(a);
+	utrans_close(b);
+	return 0;
+}
+
+/* xorshift64*: the shuffles. */
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+struct trained {
+	struct lid_file_sub fs;
+	uint16_t labels[LID_MAX_STRIDE];
+	float bias[LID_MAX_STRIDE];
+	int8_t *q;
+};
+
+static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
+		     const struct lid_model *mk, struct trained *out, struct ayak_err *err)
+{
+	int cls_of[LID_MAX_LABELS];
+	size_t ncls = 0, i, k, nuse = 0, rows = (size_t)1 << spec->bits, stride;
+	int script = -1;
+	size_t *use = NULL;
+	float *w = NULL, *bias = NULL, *avg = NULL, *avgb = NULL;
+	size_t j2, navg = 0;
+	uint64_t rng = t->o.seed * 0x9e3779b97f4a7c15ULL + 0x1234567;
+	struct lid_text tx;
+	struct lid_feats f = { 0 };
+	double total, step = 0;
+	unsigned ep;
+	int ret = -1;
+
+	for (i = 0; i < t->nlabels; i++)
+		cls_of[i] = -1;
+	if (!strcmp(spec->name, "msa")) {
+		const char *const *g;
+
+		script = USCRIPT_LATIN;
+		for (g = t->o.msa; g && *g; g++)
+			for (i = 0; i < t->nlabels; i++)
+				if (!strcmp(t->labels[i], *g) && cls_of[i] < 0)
+					cls_of[i] = (int)ncls++;
+	} else {
+		int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, spec->name);
+
+		if (sc == UCHAR_INVALID_CODE)
+			return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": not a script", spec->name);
+		script = sc;
+		for (i = 0; i < t->nlabels; i++)
+			if (lid_label_script(t->labels[i]) == script)
+				cls_of[i] = (int)ncls++;
+	}
+	if (ncls < 2)
+		return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": fewer than 2 labels with data",
+				    spec->name);
+	if (ncls > LID_MAX_STRIDE)
+		return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": too many labels", spec->name);
+	stride = (ncls + 15) & ~(size_t)15;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->fs.name, sizeof(out->fs.name), "%s", spec->name);
+	out->fs.nclass = (uint32_t)ncls;
+	out->fs.stride = (uint32_t)stride;
+	out->fs.bits = spec->bits;
+	out->fs.flags = spec->flags;
+	for (i = 0; i < t->nlabels; i++)
+		if (cls_of[i] >= 0)
+			out->labels[cls_of[i]] = (uint16_t)i;
+	use = malloc(t->nex * sizeof(*use));
+	w = calloc(rows * stride, sizeof(*w));
+	bias = calloc(stride, sizeof(*bias));
+	if (t->o.average) {
+		avg = calloc(rows * stride, sizeof(*avg));
+		avgb = calloc(stride, sizeof(*avgb));
+		if (!avg || !avgb) {
+			oom(err);
+			goto out;
+		}
+	}
+	lid_text_init(&tx);
+	if (!use || !w || !bias) {
+		oom(err);
+		goto out;
+	}
+	for (i = 0; i < t->nex; i++)
+		if (cls_of[t->ex[i].label] >= 0)
+			use[nuse++] = i;
+	progress(t, "submodel %s: %zu labels, %zu texts, 2^%u rows, features 0x%x", spec->name,
+		 ncls, nuse, spec->bits, spec->flags);
+	total = (double)nuse * t->o.epochs;
+	for (ep = 0; ep < t->o.epochs; ep++) {
+		double loss = 0;
+		size_t right = 0, seen = 0;
+
+		for (i = nuse; i > 1; i--) {
+			size_t j = rng_next(&rng) % i, tmp = use[i - 1];
+
+			use[i - 1] = use[j];
+			use[j] = tmp;
+		}
+		for (i = 0; i < nuse; i++) {
+			const struct example *e = &t->ex[use[i]];
+			int y = cls_of[e->label], nf, best = 0;
+			float logit[LID_MAX_STRIDE], mx = -INFINITY, sum = 0, xv, lr;
+			size_t j;
+
+			step++;
+			if (lid_text_prepare(&tx, t->text.data + e->off, e->len, t->o.sample, mk)) {
+				oom(err);
+				goto out;
+			}
+			f.n = 0;
+			nf = lid_features(&tx, script, spec->flags, spec->bits, mk, &f);
+			if (nf < 0) {
+				oom(err);
+				goto out;
+			}
+			if (nf == 0)
+				continue;
+			xv = (spec->flags & LID_F_MEAN) ? 1.0f / (float)nf : lid_rsqrt((size_t)nf);
+			for (k = 0; k < ncls; k++)
+				logit[k] = 0;
+			for (j = 0; j < f.n; j++) {
+				const float *row = w + (size_t)f.v[j] * stride;
+
+				for (k = 0; k < ncls; k++)
+					logit[k] += row[k];
+			}
+			for (k = 0; k < ncls; k++) {
+				logit[k] = bias[k] + xv * logit[k];
+				if (logit[k] > mx) {
+					mx = logit[k];
+					best = (int)k;
+				}
+			}
+			for (k = 0; k < ncls; k++) {
+				logit[k] = lid_expf(logit[k] - mx);
+				sum += logit[k];
+			}
+			seen++;
+			right += best == y;
+			loss -= lid_log((double)(logit[y] / sum) + 1e-30);
+			lr = (float)(t->o.lr * (1.0 - step / (total + 1)));
+			for (k = 0; k < ncls; k++) {
+				float g = logit[k] / sum - (k == (size_t)y);
+
+				bias[k] -= lr * g * 0.1f;
+				logit[k] = lr * xv * g;
+			}
+			for (j = 0; j < f.n; j++) {
+				float *row = w + (size_t)f.v[j] * stride;
+
+				for (k = 0; k < ncls; k++)
+					row[k] -= logit[k];
+			}
+		}
+		/* average the weights at the ends of the later epochs (from the middle on) */
+		if (avg && 2 * (ep + 1) > t->o.epochs) {
+			size_t n = rows * stride;
+
+			for (j2 = 0; j2 < n; j2++)
+				avg[j2] += w[j2];
+			for (k = 0; k < stride; k++)
+				avgb[k] += bias[k];
+			navg++;
+		}
+		progress(t, "submodel %s: epoch %u: loss %.4f, training accuracy %.4f", spec->name,
+			 ep + 1, seen ? loss / (double)seen : 0.0, seen ? (double)right / (double)seen : 0.0);
+	}
+	if (navg > 1) {
+		size_t n = rows * stride;
+
+		for (j2 = 0; j2 < n; j2++)
+			w[j2] = avg[j2] / (float)navg;
+		for (k = 0; k < stride; k++)
+			bias[k] = avgb[k] / (float)navg;
+	}
+	/* int8 with one scale: the largest weight maps to 127 */
+	{
+		float mx = 0;
+		size_t n = rows * stride;
+
+		for (i = 0; i < n; i++)
+			if (fabsf(w[i]) > mx)
+				mx = fabsf(w[i]);
+		if (mx <= 0)
+			mx = 1;
+		out->fs.scale = mx / 127.0f;
+		out->q = malloc(n);
+		if (!out->q) {
+			oom(err);
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			float x = w[i] / out->fs.scale;
+			long v = (long)(x + (x >= 0 ? 0.5f : -0.5f));
+
+			out->q[i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
+		}
+		for (k = 0; k < ncls; k++)
+			out->bias[k] = bias[k];
+		for (k = ncls; k < stride; k++)
+			out->bias[k] = -1e4f;
+	}
+	ret = 0;
+out:
+	free(use);
+	free(w);
+	free(bias);
+	free(avg);
+	free(avgb);
+	free(f.v);
+	lid_text_release(&tx);
+	return ret;
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Labels in alphabetical order after "und", so that the file does not depend on the order of the texts. */
+static int sort_labels(struct lid_trainer *t, struct ayak_err *err)
+{
+	char (*sorted)[LID_LABEL_MAX] = malloc(t->nlabels * sizeof(*sorted));
+	uint16_t *map = malloc(t->nlabels * sizeof(*map));
+	size_t i, j;
+
+	if (!sorted || !map) {
+		free(sorted);
+		free(map);
+		return oom(err);
+	}
+	memcpy(sorted, t->labels, t->nlabels * sizeof(*sorted));
+	qsort(sorted + 1, t->nlabels - 1, sizeof(*sorted), cmp_label);
+	for (i = 0; i < t->nlabels; i++)
+		for (j = 0; j < t->nlabels; j++)
+			if (!strcmp(t->labels[i], sorted[j])) {
+				map[i] = (uint16_t)j;
+				break;
+			}
+	for (i = 0; i < t->nex; i++)
+		t->ex[i].label = map[t->ex[i].label];
+	memcpy(t->labels, sorted, t->nlabels * sizeof(*sorted));
+	free(sorted);
+	free(map);
+	return 0;
+}
+
+static int pad64(struct ayak_buf *b, size_t base)
+{
+	static const char zero[64];
+	size_t n = (64 - (base + b->len) % 64) % 64;
+
+	return ayak_buf_add(b, zero, n);
+}
+
+int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err *err)
+{
+	struct lid_model mk;
+	struct trained subs[LID_MAX_SUBS];
+	struct ayak_buf text = AYAK_BUF_INIT, pay = AYAK_BUF_INIT;
+	struct lid_file_head h;
+	size_t i, nsubs = 0, base;
+	int ret = -1;
+
+	memset(&mk, 0, sizeof(mk));
+	memset(subs, 0, sizeof(subs));
+	if (t->o.nsubs > LID_MAX_SUBS)
+		return ayak_err_set(err, AYAK_E_USAGE, "too many submodels");
+	if (t->nex == 0)
+		return ayak_err_set(err, AYAK_E_DATA, "no training texts");
+	if (build_han(t, err))
+		return -1;
+	if (sort_labels(t, err))
+		return -1;
+	/* a model with markers and Han tables only, for the features */
+	mk.labels = (const char (*)[LID_LABEL_MAX])t->labels;
+	mk.nlabels = (uint32_t)t->nlabels;
+	mk.suffix_lens = t->suffix_lens;
+	mk.hans = t->han;
+	mk.hant = t->han + LID_HAN_BITS / 8;
+	/* the dictionary sorted, without repeats: the file does not depend on the order of the lists */
+	if (t->ndict) {
+		size_t j = 0;
+
+		qsort(t->dict, t->ndict, sizeof(*t->dict), cmp_u64);
+		for (i = 0; i < t->ndict; i++)
+			if (!j || t->dict[i] != t->dict[j - 1])
+				t->dict[j++] = t->dict[i];
+		t->ndict = j;
+	}
+	if (lid_model_index(&mk, t->marks, t->nmarks, t->dict, t->ndict, err))
+		goto out;
+	for (i = 0; i < t->o.nsubs; i++) {
+		if (train_sub(t, &t->o.subs[i], &mk, &subs[nsubs], err))
+			goto out;
+		nsubs++;
+	}
+	/* the file: text, header, payload */
+	if (ayak_buf_addstr(&text, "ayak-lid model\n") ||
+	    ayak_buf_addstr(&text, t->o.about ? t->o.about : "") ||
+	    (text.len && text.data[text.len - 1] != '\n' && ayak_buf_add(&text, "\n", 1)) ||
+	    ayak_buf_add(&text, "\n", 1) || pad64(&text, 0))
+		goto nomem;
+	for (i = 0; i + 1 < text.len; i++)
+		if (text.data[i] == '\n' && text.data[i + 1] == '\n' && i + 2 < text.len &&
+		    text.data[i + 2] != '\0') {
+			ayak_err_set(err, AYAK_E_USAGE, "the model's text may not hold an empty line");
+			goto out;
+		}
+	base = text.len + sizeof(h);
+	if (ayak_buf_add(&pay, t->labels, t->nlabels * LID_LABEL_MAX) ||
+	    ayak_buf_add(&pay, t->marks, t->nmarks * sizeof(*t->marks)) ||
+	    ayak_buf_add(&pay, t->han, 2 * (LID_HAN_BITS / 8)) ||
+	    ayak_buf_add(&pay, t->dict, t->ndict * sizeof(*t->dict)))
+		goto nomem;
+	for (i = 0; i < nsubs; i++) {
+		static const char zero[4];
+		struct trained *s = &subs[i];
+		size_t rows = (size_t)1 << s->fs.bits;
+
+		if (pad64(&pay, base) || ayak_buf_add(&pay, &s->fs, sizeof(s->fs)) ||
+		    ayak_buf_add(&pay, s->labels, s->fs.stride * 2) ||
+		    ayak_buf_add(&pay, zero, (4 - (base + pay.len) % 4) % 4) ||
+		    ayak_buf_add(&pay, s->bias, s->fs.stride * 4) || pad64(&pay, base) ||
+		    ayak_buf_add(&pay, s->q, rows * s->fs.stride))
+			goto nomem;
+	}
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, LID_MAGIC, 8);
+	h.format = LID_FORMAT;
+	h.flags = LID_HAS_HAN;
+	h.nlabels = (uint32_t)t->nlabels;
+	h.nmarkers = (uint32_t)t->nmarks;
+	h.nsubs = (uint32_t)nsubs;
+	h.suffix_lens = t->suffix_lens;
+	h.ndict = (uint32_t)t->ndict;
+	h.payload = pay.len;
+	h.checksum = lid_checksum(text.data, text.len, &h, pay.data, pay.len);
+	{
+		struct ayak_writer_opts wo = { path, AYAK_COMPRESS_NONE, 0, 0, 1 };
+		struct ayak_writer *wr = ayak_writer_new(&wo, err);
+
+		if (!wr)
+			goto out;
+		if (ayak_writer_write(wr, text.data, text.len, err) ||
+		    ayak_writer_write(wr, &h, sizeof(h), err) ||
+		    ayak_writer_write(wr, pay.data, pay.len, err)) {
+			ayak_writer_abort(wr);
+			goto out;
+		}
+		if (ayak_writer_close(wr, err))
+			goto out;
+	}
+	progress(t, "wrote %s: %zu labels, %zu submodels, %zu bytes", path, t->nlabels, nsubs,
+		 text.len + sizeof(h) + pay.len);
+	ret = 0;
+	goto out;
+nomem:
+	oom(err);
+out:
+	for (i = 0; i < LID_MAX_SUBS; i++)
+		free(subs[i].q);
+	free(mk.mkeys);
+	free(mk.mbits);
+	free(mk.dkeys);
+	free(mk.in_msa);
+	free(mk.route);
+	ayak_buf_release(&text);
+	ayak_buf_release(&pay);
+	return ret;
+}

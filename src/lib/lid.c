@@ -1,0 +1,1399 @@
+/* Language identification: the model file and classifying; see lid.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>		/* INFINITY and isfinite only: no libm */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#define XXH_STATIC_LINKING_ONLY	/* XXH64_state_t on the stack */
+#include <xxhash.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "lid-impl.h"
+
+/* ---- hashing ---- */
+
+#define WORD_MAX_DICT 30
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+#define GOLDEN 0x9e3779b97f4a7c15ULL
+#define SEED_WORD 0x5744ULL
+#define SEED_BIGRAM 0x4247ULL
+#define SEED_MARK 0x4d4bULL
+
+static inline uint64_t fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static inline uint64_t fnv_step(uint64_t h, uint32_t c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+uint64_t lid_word_hash(const uint32_t *cps, size_t n)
+{
+	uint64_t h = FNV_OFFSET;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = fnv_step(h, cps[i]);
+	return fmix64(h ^ n);
+}
+
+static uint64_t suffix_hash(const uint32_t *cps, size_t n)
+{
+	uint64_t h = fnv_step(FNV_OFFSET, '-');
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = fnv_step(h, cps[i]);
+	return fmix64(h ^ (n + 1));
+}
+
+static inline uint32_t bucket(uint64_t h, unsigned shift)
+{
+	return (uint32_t)((h * GOLDEN) >> shift);
+}
+
+/* ---- scripts ---- */
+
+static int is_jawi(uint32_t cp)
+{
+	switch (cp) {
+	case 0x06a0:	/* ڠ nga */
+	case 0x06a4:	/* ڤ pa */
+	case 0x0762:	/* ݢ ga */
+	case 0x06bd:	/* ڽ nya */
+	case 0x06cf:	/* ۏ va */
+	case 0x06ac:	/* ڬ ga (older form) */
+		return 1;
+	}
+	return 0;
+}
+
+int lid_label_script(const char *label)
+{
+	const char *us = strchr(label, '_');
+	int32_t v;
+
+	if (!us || strlen(us + 1) != 4)
+		return -1;
+	v = u_getPropertyValueEnum(UCHAR_SCRIPT, us + 1);
+	return v == UCHAR_INVALID_CODE ? -1 : (int)v;
+}
+
+/* ---- text preparation ---- */
+
+void lid_text_init(struct lid_text *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void lid_text_release(struct lid_text *t)
+{
+	free(t->cps);
+	free(t->words);
+	free(t->script_letters);
+	lid_text_init(t);
+}
+
+static int text_reserve(struct lid_text *t, size_t more)
+{
+	if (t->ncps + more > t->cps_alloc) {
+		size_t n = t->cps_alloc ? t->cps_alloc : 256;
+		uint32_t *p;
+
+		while (n < t->ncps + more)
+			n *= 2;
+		p = realloc(t->cps, n * sizeof(*p));
+		if (!p)
+			return -1;
+		t->cps = p;
+		t->cps_alloc = n;
+	}
+	return 0;
+}
+
+static int word_push(struct lid_text *t, uint32_t start, uint32_t len, int script, int upper)
+{
+	if (t->nwords == t->words_alloc) {
+		size_t n = t->words_alloc ? 2 * t->words_alloc : 64;
+		struct lid_word *p = realloc(t->words, n * sizeof(*p));
+
+		if (!p)
+			return -1;
+		t->words = p;
+		t->words_alloc = n;
+	}
+	t->words[t->nwords].start = start;
+	t->words[t->nwords].len = len;
+	t->words[t->nwords].script = (int16_t)script;
+	t->words[t->nwords].upper = (uint8_t)upper;
+	t->nwords++;
+	return 0;
+}
+
+static inline int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Does the token at p[0..n) look like a URL, an e-mail address or a @handle? */
+static int skip_token(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	if (n >= 4 && (p[0] == 'w' || p[0] == 'W') && !memcmp(p, "www.", 4))
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '@')
+			return 1;
+		if (p[i] == ':' && i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+struct prep {
+	struct lid_text *t;
+	const struct lid_model *m;
+	int in_word;
+	uint32_t wstart;
+	int wscript;
+	int wupper;
+};
+
+static int end_word(struct prep *s)
+{
+	struct lid_text *t = s->t;
+
+	if (s->in_word) {
+		s->in_word = 0;
+		return word_push(t, s->wstart, (uint32_t)(t->ncps - s->wstart), s->wscript,
+				 s->wupper);
+	}
+	return 0;
+}
+
+static int han_bit(const uint8_t *bits, uint32_t cp)
+{
+	uint32_t i = cp - LID_HAN_LO;
+
+	return bits && cp >= LID_HAN_LO && cp <= LID_HAN_HI && (bits[i >> 3] >> (i & 7) & 1);
+}
+
+/* Read p[0..n): letters into words. */
+static int prep_window(struct prep *s, const unsigned char *p, size_t n)
+{
+	struct lid_text *t = s->t;
+	const unsigned char *end = p + n;
+	int at_token = 1;
+
+	if (text_reserve(t, n + 1))
+		return -1;
+	while (p < end) {
+		unsigned char c = *p;
+		uint32_t cp;
+		int len, script;
+
+		if (at_token && !is_space(c)) {
+			const unsigned char *q = p;
+
+			while (q < end && !is_space(*q))
+				q++;
+			if (skip_token(p, (size_t)(q - p))) {
+				if (end_word(s))
+					return -1;
+				p = q;
+				continue;
+			}
+		}
+		at_token = is_space(c);
+		if (c < 0x80) {
+			if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+				if (!s->in_word) {
+					s->in_word = 1;
+					s->wstart = (uint32_t)t->ncps;
+					s->wscript = USCRIPT_LATIN;
+					s->wupper = c < 'a';
+				}
+				t->cps[t->ncps++] = c | 0x20;
+				t->script_letters[USCRIPT_LATIN]++;
+				t->letters++;
+			} else if (end_word(s)) {
+				return -1;
+			}
+			p++;
+			continue;
+		}
+		len = ayak_utf8_decode(p, end, &cp);
+		if (len == 0) {
+			if (end_word(s))
+				return -1;
+			p++;
+			continue;
+		}
+		p += len;
+		switch (u_charType((UChar32)cp)) {
+		case U_UPPERCASE_LETTER:
+		case U_LOWERCASE_LETTER:
+		case U_TITLECASE_LETTER:
+		case U_MODIFIER_LETTER:
+		case U_OTHER_LETTER: {
+			UErrorCode st = U_ZERO_ERROR;
+
+			script = uscript_getScript((UChar32)cp, &st);
+			if (U_FAILURE(st) || script < 0 || (size_t)script >= t->nscripts)
+				script = USCRIPT_UNKNOWN;
+			if (script != USCRIPT_COMMON && script != USCRIPT_INHERITED &&
+			    script != USCRIPT_UNKNOWN) {
+				t->script_letters[script]++;
+				t->letters++;
+				if (script == USCRIPT_ARABIC && is_jawi(cp))
+					t->jawi++;
+				else if (script == USCRIPT_HAN && s->m) {
+					t->hans += han_bit(s->m->hans, cp);
+					t->hant += han_bit(s->m->hant, cp);
+				}
+			}
+			if (!s->in_word) {
+				s->in_word = 1;
+				s->wstart = (uint32_t)t->ncps;
+				s->wscript = script;
+				s->wupper = u_isupper((UChar32)cp) || u_istitle((UChar32)cp);
+			}
+			t->cps[t->ncps++] = (uint32_t)u_tolower((UChar32)cp);
+			break;
+		}
+		case U_NON_SPACING_MARK:
+		case U_ENCLOSING_MARK:
+		case U_COMBINING_SPACING_MARK:
+			if (s->in_word)
+				t->cps[t->ncps++] = cp;
+			break;
+		default:
+			if (end_word(s))
+				return -1;
+		}
+	}
+	return end_word(s);
+}
+
+/* Move p forward past the current word (to a space) unless at the text's start. */
+static size_t align_start(const unsigned char *text, size_t n, size_t i)
+{
+	size_t lim = i + 64 < n ? i + 64 : n, j;
+
+	if (i == 0)
+		return 0;
+	for (j = i; j < lim; j++)
+		if (is_space(text[j]))
+			return j + 1;
+	while (i < n && (text[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
+static size_t align_end(const unsigned char *text, size_t n, size_t i)
+{
+	size_t lim = i > 64 ? i - 64 : 0, j;
+
+	if (i >= n)
+		return n;
+	for (j = i; j > lim; j--)
+		if (is_space(text[j - 1]))
+			return j - 1;
+	while (i > 0 && (text[i] & 0xc0) == 0x80)
+		i--;
+	return i;
+}
+
+#define LID_WINDOWS 4
+
+int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t sample,
+		     const struct lid_model *m)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	struct prep s = { t, m, 0, 0, 0, 0 };
+
+	if (!t->script_letters) {
+		t->nscripts = (size_t)USCRIPT_CODE_LIMIT;
+		t->script_letters = calloc(t->nscripts, sizeof(*t->script_letters));
+		if (!t->script_letters)
+			return -1;
+	} else {
+		memset(t->script_letters, 0, t->nscripts * sizeof(*t->script_letters));
+	}
+	t->ncps = t->nwords = t->letters = t->jawi = t->hans = t->hant = 0;
+	if (sample == 0 || n <= sample)
+		return prep_window(&s, u, n);
+	{
+		size_t w = sample / LID_WINDOWS, k;
+
+		for (k = 0; k < LID_WINDOWS; k++) {
+			size_t a = (n - w) / (LID_WINDOWS - 1) * k, b = a + w;
+
+			a = align_start(u, n, a);
+			b = align_end(u, n, b);
+			if (a < b && prep_window(&s, u + a, b - a))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- features ---- */
+
+static int feats_reserve(struct lid_feats *f, size_t more)
+{
+	if (f->n + more > f->alloc) {
+		size_t n = f->alloc ? f->alloc : 1024;
+		uint32_t *p;
+
+		while (n < f->n + more)
+			n *= 2;
+		p = realloc(f->v, n * sizeof(*p));
+		if (!p)
+			return -1;
+		f->v = p;
+		f->alloc = n;
+	}
+	return 0;
+}
+
+/* The bits of marker hash h (not 0), or 0; a Bloom filter bit saves most lookups. */
+static unsigned marker_probe(const struct lid_model *m, uint64_t h)
+{
+	size_t i;
+
+	if (!(m->mbloom[h >> 54] >> (h >> 48 & 63) & 1))
+		return 0;
+	for (i = h & m->mmask; m->mkeys[i]; i = (i + 1) & m->mmask)
+		if (m->mkeys[i] == h)
+			return m->mbits[i];
+	return 0;
+}
+
+static unsigned markers_of(const struct lid_model *m, const uint32_t *cps, size_t n, uint64_t h)
+{
+	unsigned bits, l, lens;
+
+	if (!m || !m->mkeys)
+		return 0;
+	bits = marker_probe(m, h ? h : 1);
+	if (n < 6)
+		return bits;
+	for (lens = m->suffix_lens & ~1u; lens; lens &= lens - 1) {
+		l = (unsigned)__builtin_ctz(lens);
+		if (l >= n)
+			break;
+		h = suffix_hash(cps + n - l, l);
+		bits |= marker_probe(m, h ? h : 1);
+	}
+	return bits;
+}
+
+unsigned lid_markers_of(const struct lid_model *m, const uint32_t *cps, size_t n)
+{
+	return markers_of(m, cps, n, lid_word_hash(cps, n));
+}
+
+static int dict_has(const struct lid_model *m, const uint32_t *cps, size_t n)
+{
+	uint64_t h = lid_word_hash(cps, n);
+	size_t i;
+
+	if (!h)
+		h = 1;
+	for (i = h & m->dmask; m->dkeys[i]; i = (i + 1) & m->dmask)
+		if (m->dkeys[i] == h)
+			return 1;
+	return 0;
+}
+
+static int ends_with(const uint32_t *w, size_t n, const char *sfx)
+{
+	size_t k = strlen(sfx), i;
+
+	if (n < k + 3)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (w[n - k + i] != (unsigned char)sfx[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Is a lower-case word, or its stem, in the dictionary?  Malay affixes
+ * are stripped: suffixes -nya -lah -kah -ku -mu, then -kan -an -i;
+ * prefixes me(N)- pe(N)- ber- di- ter- per- ke- se-, with the consonant
+ * that meN-/peN- drop put back (menulis: tulis, memukul: pukul...).
+ */
+static int dict_known(const struct lid_model *m, const uint32_t *w, size_t n)
+{
+	static const char *const sfx1[] = { "nya", "lah", "kah", "ku", "mu" };
+	static const char *const sfx2[] = { "kan", "an", "i" };
+	static const struct { const char *p; char put; } pfx[] = {
+		{ "meng", 'k' }, { "meny", 's' }, { "mem", 'p' }, { "men", 't' }, { "me", 0 },
+		{ "peng", 'k' }, { "peny", 's' }, { "pem", 'p' }, { "pen", 't' }, { "per", 0 },
+		{ "pe", 0 }, { "ber", 0 }, { "be", 0 }, { "di", 0 }, { "ter", 0 }, { "ke", 0 },
+		{ "se", 0 },
+	};
+	size_t lens[6], nl = 0, i, j, k;
+	uint32_t tmp[WORD_MAX_DICT + 1];
+
+	if (n > WORD_MAX_DICT)
+		return 0;
+	if (dict_has(m, w, n))
+		return 1;
+	lens[nl++] = n;
+	for (i = 0; i < 5; i++)
+		if (ends_with(w, n, sfx1[i])) {
+			lens[nl++] = n - strlen(sfx1[i]);
+			break;
+		}
+	for (k = 0, j = nl; k < j; k++)
+		for (i = 0; i < 3; i++)
+			if (ends_with(w, lens[k], sfx2[i])) {
+				lens[nl++] = lens[k] - strlen(sfx2[i]);
+				break;
+			}
+	for (k = 0; k < nl; k++) {
+		size_t len = lens[k];
+
+		if (k && dict_has(m, w, len))
+			return 1;
+		for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+			size_t pl = strlen(pfx[i].p), r;
+
+			if (len < pl + 3)
+				continue;
+			for (r = 0; r < pl && w[r] == (unsigned char)pfx[i].p[r]; r++)
+				;
+			if (r < pl)
+				continue;
+			if (dict_has(m, w + pl, len - pl))
+				return 1;
+			if (pfx[i].put) {
+				tmp[0] = (unsigned char)pfx[i].put;
+				memcpy(tmp + 1, w + pl, (len - pl) * sizeof(*w));
+				if (dict_has(m, tmp, len - pl + 1))
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+#define WORD_MAX 40
+
+struct lid_raw {
+	uint64_t *h;
+	uint8_t *type;
+	size_t n, alloc;
+};
+
+static int raw_reserve(struct lid_raw *r, size_t more)
+{
+	if (r->n + more > r->alloc) {
+		size_t n = r->alloc ? r->alloc : 1024;
+		uint64_t *h;
+		uint8_t *ty;
+
+		while (n < r->n + more)
+			n *= 2;
+		h = realloc(r->h, n * sizeof(*h));
+		if (!h)
+			return -1;
+		r->h = h;
+		ty = realloc(r->type, n);
+		if (!ty)
+			return -1;
+		r->type = ty;
+		r->alloc = n;
+	}
+	return 0;
+}
+
+#define EMIT(ty, hv) do { out->h[out->n] = (hv); out->type[out->n++] = (ty); } while (0)
+
+/* Raw (unbucketed) features of the words of t in script, with their types (LID_F_* bit numbers). */
+static int raw_features(const struct lid_text *t, int script, unsigned flags,
+			const struct lid_model *mk, struct lid_raw *out)
+{
+	size_t w, n0 = out->n;
+	uint64_t prev = 0;
+	uint32_t pad[WORD_MAX + 2];
+	const uint32_t *prev_cps = NULL;
+	size_t prev_len = 0;
+
+	for (w = 0; w < t->nwords; w++) {
+		const struct lid_word *wd = &t->words[w];
+		const uint32_t *cps = t->cps + wd->start;
+		size_t len = wd->len, P, i, k;
+		uint64_t wh;
+
+		if (script >= 0 && wd->script != script)
+			continue;
+		if (len > WORD_MAX)
+			continue;
+		if (raw_reserve(out, 6 * (len + 2) + 32))
+			return -1;
+		P = len + 2;
+		pad[0] = ' ';
+		memcpy(pad + 1, cps, len * sizeof(*cps));
+		pad[len + 1] = ' ';
+		if (flags & 0x1f) {
+			for (i = 0; i < P; i++) {
+				uint64_t h = FNV_OFFSET;
+
+				for (k = 0; k < 5 && i + k < P; k++) {
+					h = fnv_step(h, pad[i + k]);
+					if (!(flags >> k & 1))
+						continue;
+					if (k == 0 && (i == 0 || i == P - 1))
+						continue;
+					EMIT(k, h ^ ((uint64_t)(k + 1) << 56));
+				}
+			}
+		}
+		if ((flags & LID_F_CROSS) && prev_len) {
+			/* n-grams of 3 to 5 letters around the space before this word */
+			uint32_t span[10];
+			size_t a = prev_len < 4 ? prev_len : 4, b = len < 4 ? len : 4, sn = 0, st;
+
+			memcpy(span, prev_cps + prev_len - a, a * sizeof(*span));
+			sn = a;
+			span[sn++] = ' ';
+			memcpy(span + sn, cps, b * sizeof(*span));
+			sn += b;
+			for (st = 0; st < a; st++) {
+				uint64_t h = FNV_OFFSET ^ 0x43;
+
+				for (k = 0; k < 5 && st + k < sn; k++) {
+					h = fnv_step(h, span[st + k]);
+					if (k >= 2 && st + k > a && (flags >> k & 1))
+						EMIT(8, h ^ ((uint64_t)(k + 1) << 56));
+				}
+			}
+		}
+		prev_cps = cps;
+		prev_len = len;
+		wh = lid_word_hash(cps, len);
+		if (flags & LID_F_WORD)
+			EMIT(5, fmix64(wh ^ SEED_WORD));
+		if ((flags & LID_F_BIGRAM) && prev)
+			EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
+		prev = wh;
+		if ((flags & LID_F_DICT) && mk && mk->dkeys && !wd->upper && len >= 3 &&
+		    wd->script == USCRIPT_LATIN)
+			EMIT(10, fmix64(SEED_MARK + 16 + dict_known(mk, cps, len)));
+		if (flags & LID_F_MARK) {
+			unsigned mb = markers_of(mk, cps, len, wh), b;
+
+			for (b = 0; b < 8; b++)
+				if (mb >> b & 1 && b != 7)
+					EMIT(7, fmix64(SEED_MARK + b));
+		}
+	}
+	return (int)(out->n - n0);
+}
+
+/* Buckets of the raw features whose type the flags take. */
+static int bucket_features(const struct lid_raw *raw, unsigned flags, unsigned bits,
+			   struct lid_feats *out)
+{
+	unsigned shift = 64 - bits;
+	size_t i, n0 = out->n;
+
+	if (feats_reserve(out, raw->n))
+		return -1;
+	for (i = 0; i < raw->n; i++)
+		if (flags >> raw->type[i] & 1)
+			out->v[out->n++] = bucket(raw->h[i], shift);
+	return (int)(out->n - n0);
+}
+
+int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned bits,
+		 const struct lid_model *mk, struct lid_feats *out)
+{
+	struct lid_raw raw = { 0 };
+	int n = raw_features(t, script, flags, mk, &raw);
+
+	if (n >= 0)
+		n = bucket_features(&raw, flags, bits, out);
+	free(raw.h);
+	free(raw.type);
+	return n;
+}
+
+
+/* ---- model file ---- */
+
+uint64_t lid_checksum(const void *text, size_t ntext, const struct lid_file_head *head,
+		      const void *payload, size_t npayload)
+{
+	struct lid_file_head h = *head;
+	XXH64_state_t st;
+
+	h.checksum = 0;
+	XXH64_reset(&st, 0);
+	XXH64_update(&st, text, ntext);
+	XXH64_update(&st, &h, sizeof(h));
+	XXH64_update(&st, payload, npayload);
+	return XXH64_digest(&st);
+}
+
+static int corrupt(struct ayak_err *err, const char *name, const char *what)
+{
+	return ayak_err_set(err, AYAK_E_SYS, "%s: corrupt model: %s", name, what);
+}
+
+static void model_release(struct lid_model *m)
+{
+	free(m->buf);
+	free(m->about);
+	free(m->mkeys);
+	free(m->mbits);
+	free(m->dkeys);
+	free(m->in_msa);
+	free(m->route);
+}
+
+void lid_model_free(struct lid_model *m)
+{
+	if (!m)
+		return;
+	model_release(m);
+	free(m);
+}
+
+int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, size_t nmarks,
+		    const uint64_t *dict, size_t ndict, struct ayak_err *err)
+{
+	size_t i, cap = 16;
+	int s;
+
+	m->und = lid_model_find(m, "und");
+	m->zsm_arab = lid_model_find(m, "zsm_Arab");
+	m->jpn = lid_model_find(m, "jpn_Jpan");
+	m->zho_hans = lid_model_find(m, "zho_Hans");
+	m->zho_hant = lid_model_find(m, "zho_Hant");
+	if (m->und < 0)
+		return ayak_err_set(err, AYAK_E_SYS, "no \"und\" label");
+	/* markers */
+	while (cap < 2 * nmarks + 2)
+		cap *= 2;
+	m->mkeys = calloc(cap, sizeof(*m->mkeys));
+	m->mbits = calloc(cap, 1);
+	if (!m->mkeys || !m->mbits)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	m->mmask = cap - 1;
+	for (i = 0; i < nmarks; i++) {
+		uint64_t h = marks[i].hash ? marks[i].hash : 1;
+		size_t j;
+
+		for (j = h & m->mmask; m->mkeys[j] && m->mkeys[j] != h; j = (j + 1) & m->mmask)
+			;
+		m->mkeys[j] = h;
+		m->mbits[j] |= (uint8_t)marks[i].bits;
+		m->mbloom[h >> 54] |= 1ULL << (h >> 48 & 63);
+	}
+	/* dictionary */
+	if (ndict) {
+		for (cap = 16; cap < 2 * ndict + 2; cap *= 2)
+			;
+		m->dkeys = calloc(cap, sizeof(*m->dkeys));
+		if (!m->dkeys)
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		m->dmask = cap - 1;
+		for (i = 0; i < ndict; i++) {
+			uint64_t h;
+			size_t j;
+
+			memcpy(&h, dict + i, sizeof(h));
+			if (!h)
+				h = 1;
+			for (j = h & m->dmask; m->dkeys[j] && m->dkeys[j] != h; j = (j + 1) & m->dmask)
+				;
+			m->dkeys[j] = h;
+		}
+	}
+	/* routes: per script, a submodel named after it, else its only label */
+	m->nroute = (int)USCRIPT_CODE_LIMIT;
+	m->route = malloc((size_t)m->nroute * sizeof(*m->route));
+	m->in_msa = calloc(m->nlabels, 1);
+	if (!m->route || !m->in_msa)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	for (s = 0; s < m->nroute; s++)
+		m->route[s] = -1;
+	for (i = 0; i < m->nlabels; i++) {
+		int sc = lid_label_script(m->labels[i]);
+
+		if (sc < 0 || sc >= m->nroute)
+			continue;
+		if (m->route[sc] == -1)
+			m->route[sc] = (int)i;
+		else
+			m->route[sc] = -2 - LID_MAX_SUBS;	/* several: needs a submodel */
+	}
+	m->msa = -1;
+	for (i = 0; i < m->nsubs; i++) {
+		struct lid_sub *sub = &m->subs[i];
+		int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, sub->name);
+
+		sub->script = -1;
+		if (!strcmp(sub->name, "msa")) {
+			uint32_t c;
+
+			m->msa = (int)i;
+			for (c = 0; c < sub->nclass; c++)
+				m->in_msa[sub->labels[c]] = 1;
+		} else if (sc != UCHAR_INVALID_CODE && sc >= 0 && sc < m->nroute) {
+			sub->script = sc;
+			m->route[sc] = -2 - (int)i;
+		}
+	}
+	for (s = 0; s < m->nroute; s++)
+		if (m->route[s] == -2 - LID_MAX_SUBS)
+			m->route[s] = -1;
+	return 0;
+}
+
+static int load_fail(struct lid_model *m, int ret)
+{
+	model_release(m);
+	free(m);
+	return ret;
+}
+
+struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
+				  unsigned flags, struct ayak_err *err)
+{
+	struct lid_model *m = calloc(1, sizeof(*m));
+	const unsigned char *p;
+	struct lid_file_head h;
+	size_t textlen, off, end, i, pos;
+	const char *nl;
+	const struct lid_file_marker *marks;
+	const uint64_t *dict;
+
+	if (!m) {
+		ayak_err_set(err, AYAK_E_SYS, "%s: out of memory", name);
+		return NULL;
+	}
+	m->size = n;
+	if (posix_memalign((void **)&m->buf, 64, n ? n : 1)) {
+		free(m);
+		ayak_err_set(err, AYAK_E_SYS, "%s: out of memory", name);
+		return NULL;
+	}
+	memcpy(m->buf, data, n);
+	p = m->buf;
+	static const char sig[] = "ayak-lid model\n";
+	if (n < sizeof(sig) - 1 || memcmp(p, sig, sizeof(sig) - 1)) {
+		ayak_err_set(err, AYAK_E_SYS, "%s: not an ayak-lid model", name);
+		load_fail(m, -1);
+		return NULL;
+	}
+	/* the text ends at the first empty line */
+	for (textlen = 0; textlen + 1 < n; textlen++)
+		if (p[textlen] == '\n' && p[textlen + 1] == '\n')
+			break;
+	if (textlen + 1 >= n) {
+		ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (the text part does not end)", name);
+		load_fail(m, -1);
+		return NULL;
+	}
+	m->about = malloc(textlen + 2);
+	if (!m->about) {
+		ayak_err_set(err, AYAK_E_SYS, "%s: out of memory", name);
+		load_fail(m, -1);
+		return NULL;
+	}
+	memcpy(m->about, p, textlen + 1);
+	m->about[textlen + 1] = '\0';
+	for (i = 0; i < textlen + 1; i++)
+		if (m->about[i] == '\0')
+			m->about[i] = ' ';
+	snprintf(m->version, sizeof(m->version), "unknown");
+	nl = strstr(m->about, "\nversion: ");
+	if (nl) {
+		const char *v = nl + 10;
+		size_t l = strcspn(v, "\n");
+
+		if (l >= sizeof(m->version))
+			l = sizeof(m->version) - 1;
+		memcpy(m->version, v, l);
+		m->version[l] = '\0';
+	}
+	off = (textlen + 2 + 63) & ~(size_t)63;
+	if (off > n || n - off < sizeof(h)) {
+		ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (%zu bytes, no header)", name, n);
+		load_fail(m, -1);
+		return NULL;
+	}
+	memcpy(&h, p + off, sizeof(h));
+	if (memcmp(h.magic, LID_MAGIC, 8)) {
+		corrupt(err, name, "bad header");
+		load_fail(m, -1);
+		return NULL;
+	}
+	if (h.format != LID_FORMAT) {
+		ayak_err_set(err, AYAK_E_SYS, "%s: unsupported model format %u (this ayak-lid reads %d)",
+			     name, h.format, LID_FORMAT);
+		load_fail(m, -1);
+		return NULL;
+	}
+	off += sizeof(h);
+	if (h.payload > n - off) {
+		ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (%zu of %llu bytes)", name, n,
+			     (unsigned long long)(off + h.payload));
+		load_fail(m, -1);
+		return NULL;
+	}
+	if (h.payload < n - off) {
+		corrupt(err, name, "trailing bytes");
+		load_fail(m, -1);
+		return NULL;
+	}
+	if (!(flags & LID_LOAD_NO_CHECKSUM) && lid_checksum(p, off - sizeof(h), &h, p + off,
+							   (size_t)h.payload) != h.checksum) {
+		corrupt(err, name, "checksum mismatch");
+		load_fail(m, -1);
+		return NULL;
+	}
+	end = n;
+	pos = off;
+#define NEED(bytes, what) do { \
+		if ((bytes) > end - pos) { corrupt(err, name, what); load_fail(m, -1); return NULL; } \
+	} while (0)
+	if (h.nlabels < 1 || h.nlabels > LID_MAX_LABELS || h.nsubs > LID_MAX_SUBS ||
+	    h.nmarkers > (1u << 24)) {
+		corrupt(err, name, "bad counts");
+		load_fail(m, -1);
+		return NULL;
+	}
+	NEED((size_t)h.nlabels * LID_LABEL_MAX, "labels cut short");
+	m->labels = (const char (*)[LID_LABEL_MAX])(p + pos);
+	m->nlabels = h.nlabels;
+	for (i = 0; i < h.nlabels; i++) {
+		const char *l = m->labels[i];
+		size_t k, len = strnlen(l, LID_LABEL_MAX);
+
+		if (len == 0 || len == LID_LABEL_MAX) {
+			corrupt(err, name, "bad label");
+			load_fail(m, -1);
+			return NULL;
+		}
+		for (k = 0; k < len; k++)
+			if (!((l[k] >= 'a' && l[k] <= 'z') || (l[k] >= 'A' && l[k] <= 'Z') || l[k] == '_')) {
+				corrupt(err, name, "bad label");
+				load_fail(m, -1);
+				return NULL;
+			}
+	}
+	pos += (size_t)h.nlabels * LID_LABEL_MAX;
+	NEED((size_t)h.nmarkers * sizeof(struct lid_file_marker), "markers cut short");
+	marks = (const struct lid_file_marker *)(p + pos);
+	pos += (size_t)h.nmarkers * sizeof(struct lid_file_marker);
+	m->suffix_lens = h.suffix_lens;
+	if (h.flags & LID_HAS_HAN) {
+		NEED(2 * (LID_HAN_BITS / 8), "Han tables cut short");
+		m->hans = p + pos;
+		m->hant = p + pos + LID_HAN_BITS / 8;
+		pos += 2 * (LID_HAN_BITS / 8);
+	}
+	if (h.ndict > (1u << 24)) {
+		corrupt(err, name, "bad counts");
+		load_fail(m, -1);
+		return NULL;
+	}
+	NEED((size_t)h.ndict * 8, "dictionary cut short");
+	dict = (const uint64_t *)(p + pos);
+	pos += (size_t)h.ndict * 8;
+	for (i = 0; i < h.nsubs; i++) {
+		struct lid_file_sub fs;
+		struct lid_sub *s = &m->subs[i];
+		size_t rows, c;
+
+		pos = (pos + 63) & ~(size_t)63;
+		if (pos > end)
+			pos = end;
+		NEED(sizeof(fs), "submodel cut short");
+		memcpy(&fs, p + pos, sizeof(fs));
+		pos += sizeof(fs);
+		if (fs.nclass < 1 || fs.stride > LID_MAX_STRIDE || fs.stride < fs.nclass ||
+		    fs.stride % 16 || fs.bits < 4 || fs.bits > LID_MAX_BITS ||
+		    !memchr(fs.name, '\0', sizeof(fs.name)) || !(fs.scale > 0 && fs.scale < 1e6f)) {
+			corrupt(err, name, "bad submodel");
+			load_fail(m, -1);
+			return NULL;
+		}
+		memcpy(s->name, fs.name, sizeof(s->name));
+		s->nclass = fs.nclass;
+		s->stride = fs.stride;
+		s->bits = fs.bits;
+		s->flags = fs.flags;
+		s->scale = fs.scale;
+		NEED((size_t)fs.stride * 2, "submodel cut short");
+		s->labels = (const uint16_t *)(p + pos);
+		for (c = 0; c < fs.stride; c++)
+			if (s->labels[c] >= h.nlabels) {
+				corrupt(err, name, "bad submodel label");
+				load_fail(m, -1);
+				return NULL;
+			}
+		pos += (size_t)fs.stride * 2;
+		pos = (pos + 3) & ~(size_t)3;
+		if (pos > end)
+			pos = end;
+		NEED((size_t)fs.stride * 4, "submodel cut short");
+		memcpy(s->bias, p + pos, (size_t)fs.stride * sizeof(float));
+		for (c = 0; c < fs.stride; c++)
+			if (!isfinite(s->bias[c]) || fabsf(s->bias[c]) > 1e6f) {
+				corrupt(err, name, "bad bias");
+				load_fail(m, -1);
+				return NULL;
+			}
+		pos += (size_t)fs.stride * 4;
+		pos = (pos + 63) & ~(size_t)63;
+		if (pos > end)
+			pos = end;
+		rows = (size_t)1 << fs.bits;
+		NEED(rows * fs.stride, "weights cut short");
+		s->w = (const int8_t *)(p + pos);
+		pos += rows * fs.stride;
+	}
+	if (pos != end) {
+		corrupt(err, name, "sizes do not add up");
+		load_fail(m, -1);
+		return NULL;
+	}
+#undef NEED
+	m->nsubs = h.nsubs;
+	if (lid_model_index(m, marks, h.nmarkers, dict, h.ndict, err)) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		corrupt(err, name, why);
+		load_fail(m, -1);
+		return NULL;
+	}
+	return m;
+}
+
+struct lid_model *lid_model_load(const char *path, struct ayak_err *err)
+{
+	struct lid_model *m;
+	struct stat st;
+	unsigned char *buf;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		ayak_err_sys(err, errno, "%s", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (!S_ISREG(st.st_mode))
+			ayak_err_set(err, AYAK_E_SYS, "%s: not a regular file", path);
+		else
+			ayak_err_sys(err, errno, "%s", path);
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		ayak_err_set(err, AYAK_E_SYS, "%s: out of memory", path);
+		return NULL;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ayak_err_sys(err, errno, "%s", path);
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	m = lid_model_parse(buf, got, path, 0, err);
+	free(buf);
+	return m;
+}
+
+size_t lid_model_nlabels(const struct lid_model *m)
+{
+	return m->nlabels;
+}
+
+const char *lid_model_label(const struct lid_model *m, size_t i)
+{
+	return i < m->nlabels ? m->labels[i] : "und";
+}
+
+int lid_model_find(const struct lid_model *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlabels; i++)
+		if (!strncmp(m->labels[i], name, LID_LABEL_MAX))
+			return (int)i;
+	return -1;
+}
+
+const char *lid_model_about(const struct lid_model *m)
+{
+	return m->about;
+}
+
+const char *lid_model_version(const struct lid_model *m)
+{
+	return m->version;
+}
+
+/* ---- classifying ---- */
+
+struct lid_classifier {
+	const struct lid_model *m;
+	struct lid_text t;
+	struct lid_raw raw;		/* features of one script, before bucketing */
+	struct lid_feats f;
+	float *probs;
+	float logit[LID_MAX_STRIDE], sp[LID_MAX_STRIDE];
+	int32_t acc[LID_MAX_STRIDE];
+};
+
+struct lid_classifier *lid_classifier_new(const struct lid_model *m)
+{
+	struct lid_classifier *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->m = m;
+	lid_text_init(&c->t);
+	c->probs = calloc(m->nlabels, sizeof(*c->probs));
+	if (!c->probs) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void lid_classifier_free(struct lid_classifier *c)
+{
+	if (!c)
+		return;
+	lid_text_release(&c->t);
+	free(c->raw.h);
+	free(c->raw.type);
+	free(c->f.v);
+	free(c->probs);
+	free(c);
+}
+
+/*
+ * acc[0..stride) += the rows of the features.  The sums are exact integer
+ * sums, so every path below gives the same result: AVX2 when the CPU has
+ * it (chosen at run time), else SSE2, else plain C.  16-bit partial sums
+ * are flushed to 32 bits every 256 rows (256 * 127 < 32768).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+__attribute__((target("avx2")))
+static void accumulate_avx2(const int8_t *w, size_t stride, const uint32_t *f, size_t nf,
+			    int32_t *acc)
+{
+	__m256i a16[LID_MAX_STRIDE / 16];
+	size_t nv = stride / 16, done = 0, i, j;
+
+	while (done < nf) {
+		size_t chunk = nf - done < 256 ? nf - done : 256;
+
+		for (j = 0; j < nv; j++)
+			a16[j] = _mm256_setzero_si256();
+		for (i = done; i < done + chunk; i++) {
+			const int8_t *row = w + (size_t)f[i] * stride;
+
+			for (j = 0; j < nv; j++) {
+				__m128i x = _mm_load_si128((const __m128i *)(row + 16 * j));
+
+				a16[j] = _mm256_add_epi16(a16[j], _mm256_cvtepi8_epi16(x));
+			}
+		}
+		for (j = 0; j < nv; j++) {
+			int16_t tmp[16];
+			size_t k;
+
+			_mm256_storeu_si256((__m256i *)tmp, a16[j]);
+			for (k = 0; k < 16; k++)
+				acc[16 * j + k] += tmp[k];
+		}
+		done += chunk;
+	}
+}
+#define HAVE_AVX2_PATH 1
+#endif
+
+static void accumulate(const struct lid_sub *s, const uint32_t *f, size_t nf, int32_t *acc)
+{
+	size_t stride = s->stride, i, j;
+
+	memset(acc, 0, stride * sizeof(*acc));
+#ifdef HAVE_AVX2_PATH
+	{
+		static int have = -1;
+
+		if (have < 0) {
+			__builtin_cpu_init();
+			have = __builtin_cpu_supports("avx2") ? 1 : 0;
+		}
+		if (have) {
+			accumulate_avx2(s->w, stride, f, nf, acc);
+			return;
+		}
+	}
+#endif
+#ifdef __SSE2__
+	{
+		__m128i a16[LID_MAX_STRIDE / 8];
+		size_t nv = stride / 8, done = 0;
+
+		while (done < nf) {
+			size_t chunk = nf - done < 256 ? nf - done : 256;
+
+			for (j = 0; j < nv; j++)
+				a16[j] = _mm_setzero_si128();
+			for (i = done; i < done + chunk; i++) {
+				const int8_t *row = s->w + (size_t)f[i] * stride;
+
+				for (j = 0; j < nv; j += 2) {
+					__m128i x = _mm_load_si128((const __m128i *)(row + 8 * j));
+					__m128i lo = _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8);
+					__m128i hi = _mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8);
+
+					a16[j] = _mm_add_epi16(a16[j], lo);
+					a16[j + 1] = _mm_add_epi16(a16[j + 1], hi);
+				}
+			}
+			for (j = 0; j < nv; j++) {
+				int16_t tmp[8];
+				size_t k;
+
+				_mm_storeu_si128((__m128i *)tmp, a16[j]);
+				for (k = 0; k < 8; k++)
+					acc[8 * j + k] += tmp[k];
+			}
+			done += chunk;
+		}
+	}
+#else
+	for (i = 0; i < nf; i++) {
+		const int8_t *row = s->w + (size_t)f[i] * stride;
+
+		for (j = 0; j < stride; j++)
+			acc[j] += row[j];
+	}
+#endif
+}
+
+/* Softmax of submodel s over the raw features in c->raw; into c->sp[0..nclass). */
+static int run_sub(struct lid_classifier *c, const struct lid_sub *s)
+{
+	size_t k;
+	float mx = -INFINITY, sum = 0, norm;
+	int nf;
+
+	c->f.n = 0;
+	nf = bucket_features(&c->raw, s->flags, s->bits, &c->f);
+	if (nf <= 0)
+		return nf < 0 ? -1 : 0;
+	accumulate(s, c->f.v, c->f.n, c->acc);
+	norm = s->scale * ((s->flags & LID_F_MEAN) ? 1.0f / (float)nf : lid_rsqrt((size_t)nf));
+	for (k = 0; k < s->nclass; k++) {
+		c->logit[k] = s->bias[k] + norm * (float)c->acc[k];
+		if (c->logit[k] > mx)
+			mx = c->logit[k];
+	}
+	for (k = 0; k < s->nclass; k++) {
+		c->sp[k] = lid_expf(c->logit[k] - mx);
+		sum += c->sp[k];
+	}
+	for (k = 0; k < s->nclass; k++)
+		c->sp[k] /= sum;
+	return 1;
+}
+
+static void add_prob(struct lid_classifier *c, int label, float p)
+{
+	if (label < 0)
+		label = c->m->und;
+	c->probs[label] += p;
+}
+
+/* Distribute share over the labels for the letters of one script. */
+static void script_share(struct lid_classifier *c, int script, float share)
+{
+	const struct lid_model *m = c->m;
+	const struct lid_text *t = &c->t;
+	int r = script < m->nroute ? m->route[script] : -1;
+
+	if (script == USCRIPT_ARABIC && m->zsm_arab >= 0 && t->jawi &&
+	    t->jawi * 200 >= t->script_letters[USCRIPT_ARABIC]) {
+		add_prob(c, m->zsm_arab, share);
+		return;
+	}
+	if (r <= -2) {
+		const struct lid_sub *s = &m->subs[-2 - r];
+		size_t k;
+		float group = 0;
+		unsigned want = s->flags;
+
+		if (m->msa >= 0 && script == USCRIPT_LATIN)
+			want |= m->subs[m->msa].flags;
+		c->raw.n = 0;
+		if (raw_features(t, script, want, m, &c->raw) < 0 || run_sub(c, s) <= 0) {
+			add_prob(c, m->und, share);
+			return;
+		}
+		if (m->msa < 0 || script != USCRIPT_LATIN) {
+			for (k = 0; k < s->nclass; k++)
+				add_prob(c, s->labels[k], share * c->sp[k]);
+			return;
+		}
+		for (k = 0; k < s->nclass; k++) {
+			if (m->in_msa[s->labels[k]])
+				group += c->sp[k];
+			else
+				add_prob(c, s->labels[k], share * c->sp[k]);
+		}
+		if (group <= 0)
+			return;
+		{
+			float keep[LID_MAX_STRIDE];
+			const struct lid_sub *g = &m->subs[m->msa];
+
+			for (k = 0; k < s->nclass; k++)
+				keep[k] = c->sp[k];
+			if (group >= 0.01f && run_sub(c, g) > 0) {
+				for (k = 0; k < g->nclass; k++)
+					add_prob(c, g->labels[k], share * group * c->sp[k]);
+			} else {
+				for (k = 0; k < s->nclass; k++)
+					if (m->in_msa[s->labels[k]])
+						add_prob(c, s->labels[k], share * keep[k]);
+			}
+		}
+		return;
+	}
+	add_prob(c, r, share);
+}
+
+int lid_classify(struct lid_classifier *c, const char *text, size_t n,
+		 const struct lid_opts *opts, float *score)
+{
+	const struct lid_model *m = c->m;
+	struct lid_text *t = &c->t;
+	size_t s, best = 0;
+	float inv;
+
+	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
+	if (lid_text_prepare(t, text, n, opts ? opts->sample : 0, m) || t->letters == 0) {
+		c->probs[m->und] = 1;
+		t->letters = 0;
+		if (score)
+			*score = 1;
+		return m->und;
+	}
+	inv = 1.0f / (float)t->letters;
+	{
+		size_t han = t->script_letters[USCRIPT_HAN];
+		size_t kana = t->script_letters[USCRIPT_HIRAGANA] + t->script_letters[USCRIPT_KATAKANA];
+
+		if (m->jpn >= 0 && kana && kana * 10 >= han + kana) {
+			add_prob(c, m->jpn, (float)(han + kana) * inv);
+		} else {
+			if (kana)
+				add_prob(c, m->jpn, (float)kana * inv);
+			if (han) {
+				float sh = (float)han * inv;
+				float pt = ((float)t->hant + 0.25f) / ((float)(t->hans + t->hant) + 1.0f);
+
+				if (m->zho_hans < 0 || m->zho_hant < 0) {
+					add_prob(c, m->zho_hans >= 0 ? m->zho_hans : m->zho_hant, sh);
+				} else {
+					add_prob(c, m->zho_hant, sh * pt);
+					add_prob(c, m->zho_hans, sh * (1 - pt));
+				}
+			}
+		}
+	}
+	for (s = 0; s < t->nscripts; s++) {
+		if (!t->script_letters[s] || s == USCRIPT_HAN || s == USCRIPT_HIRAGANA ||
+		    s == USCRIPT_KATAKANA)
+			continue;
+		script_share(c, (int)s, (float)t->script_letters[s] * inv);
+	}
+	for (s = 1; s < m->nlabels; s++)
+		if (c->probs[s] > c->probs[best])
+			best = s;
+	if (score)
+		*score = c->probs[best];
+	return (int)best;
+}
+
+const float *lid_probs(const struct lid_classifier *c)
+{
+	return c->probs;
+}
+
+size_t lid_letters(const struct lid_classifier *c)
+{
+	return c->t.letters;
+}
+
+size_t lid_top(const struct lid_classifier *c, int *labels, float *scores, size_t k)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < c->m->nlabels; i++) {
+		float p = c->probs[i];
+
+		if (p <= 0)
+			continue;
+		for (j = n < k ? n : k; j > 0 && scores[j - 1] < p; j--)
+			if (j < k) {
+				labels[j] = labels[j - 1];
+				scores[j] = scores[j - 1];
+			}
+		if (j < k) {
+			labels[j] = (int)i;
+			scores[j] = p;
+			if (n < k)
+				n++;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,204 @@
+/*
+ * Language identification for ayak-lid: a model of hashed character
+ * n-gram, word and marker features in small linear classifiers, one per
+ * writing system, behind a script detector.
+ *
+ * How a text is classified (lid.c):
+ *  1. At most opts->sample bytes are read: the whole text when it is
+ *     shorter, else a few windows spread over it.
+ *  2. Letters are lower-cased and counted by script.  URLs, e-mail
+ *     addresses and @handles are skipped; digits, punctuation and emoji
+ *     are separators.  No letters at all: "und".
+ *  3. Each script with a share of the letters gets a distribution over the
+ *     labels: by rule where the script settles it (Tamil, Hangul, kana,
+ *     Han with simplified or traditional characters, Jawi letters), else
+ *     from the script's linear model; Latin text that the general Latin
+ *     model puts in the Malayic group is refined by the group's own model
+ *     ("msa").  The result is the mixture, weighted by the shares.
+ *
+ * The model file (lexicons/lid/model.bin) starts with a few lines of text
+ * that say what it is and how it was made, then a checksummed binary part;
+ * see lid_model_load().  Training (lid-train.c) writes it.
+ */
+#ifndef AYAK_LID_H
+#define AYAK_LID_H
+
+#include "ayak.h"
+
+#define LID_MODEL_FILE "lid/model.bin"
+#define LID_LABEL_MAX 16		/* bytes of a label, NUL included */
+#define LID_SAMPLE_DEFAULT 1024
+
+/* Features a submodel uses (its flags). */
+enum {
+	LID_F_CHAR1 = 1 << 0,		/* character n-grams of 1 to 5, within words */
+	LID_F_CHAR2 = 1 << 1,
+	LID_F_CHAR3 = 1 << 2,
+	LID_F_CHAR4 = 1 << 3,
+	LID_F_CHAR5 = 1 << 4,
+	LID_F_WORD = 1 << 5,		/* whole words */
+	LID_F_BIGRAM = 1 << 6,		/* pairs of words */
+	LID_F_MARK = 1 << 7,		/* marker words (one feature per marker class) */
+	LID_F_CROSS = 1 << 8,		/* character n-grams (3 to 5) across a space */
+	LID_F_MEAN = 1 << 9,		/* weights averaged (1/n), not scaled by 1/sqrt(n) */
+	LID_F_DICT = 1 << 10,		/* lower-case words in or out of the dictionary */
+};
+
+/* Marker classes (bits of a marker entry). */
+enum {
+	LID_MARK_ZSM = 1 << 0,		/* strong Malaysian marker */
+	LID_MARK_IND = 1 << 1,		/* strong Indonesian marker */
+	LID_MARK_ZSM_WEAK = 1 << 2,
+	LID_MARK_IND_WEAK = 1 << 3,
+	LID_MARK_FW2_ZSM = 1 << 4,	/* in FineWeb-2's zsm_Latn word list */
+	LID_MARK_FW2_IND = 1 << 5,	/* in FineWeb-2's ind_Latn word list */
+	LID_MARK_SUFFIX = 1 << 7,	/* the entry is a word ending */
+};
+
+struct lid_model;
+
+/* Load flags. */
+enum {
+	LID_LOAD_NO_CHECKSUM = 1,	/* skip the checksum (for the fuzz target) */
+};
+
+/*
+ * Read a model file.  A missing, unreadable, truncated or corrupt file
+ * gives NULL with err->code AYAK_E_SYS and a message naming the file.
+ */
+struct lid_model *lid_model_load(const char *path, struct ayak_err *err);
+/* The same from memory (copied); name is used in messages. */
+struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
+				  unsigned flags, struct ayak_err *err);
+void lid_model_free(struct lid_model *m);
+
+size_t lid_model_nlabels(const struct lid_model *m);
+const char *lid_model_label(const struct lid_model *m, size_t i);
+/* Index of a label, or -1. */
+int lid_model_find(const struct lid_model *m, const char *name);
+/* The text part of the file: what the model is, its version, sources. */
+const char *lid_model_about(const struct lid_model *m);
+/* The "version:" line of that text, or "unknown". */
+const char *lid_model_version(const struct lid_model *m);
+
+/* ---- classifying ---- */
+
+struct lid_opts {
+	size_t sample;			/* bytes read at most; 0: all */
+};
+
+struct lid_classifier;
+
+struct lid_classifier *lid_classifier_new(const struct lid_model *m);
+void lid_classifier_free(struct lid_classifier *c);
+
+/*
+ * Classify text[0..n) (UTF-8; ill-formed bytes are separators).  Returns
+ * the best label's index; its probability goes to *score.  The whole
+ * distribution stays in the classifier until the next call: see
+ * lid_probs() and lid_top().  Never fails: text with no letters is "und"
+ * with score 1.
+ */
+int lid_classify(struct lid_classifier *c, const char *text, size_t n,
+		 const struct lid_opts *opts, float *score);
+/* Probabilities of every label (lid_model_nlabels() of them) for the last text. */
+const float *lid_probs(const struct lid_classifier *c);
+/*
+ * The k most probable labels of the last text, best first, ties by label
+ * index.  Returns how many were written (labels with probability 0 are
+ * left out, so this may be fewer than k).
+ */
+size_t lid_top(const struct lid_classifier *c, int *labels, float *scores, size_t k);
+/* Letters seen in the last text (after sampling). */
+size_t lid_letters(const struct lid_classifier *c);
+
+/* ---- features (shared with training) ---- */
+
+/*
+ * Text prepared for feature extraction: lower-cased letters in words, with
+ * the script of each word.  Filled by lid_text_prepare().
+ */
+struct lid_word {
+	uint32_t start;			/* index into cps */
+	uint32_t len;
+	int16_t script;			/* ICU UScriptCode of its first letter */
+	uint8_t upper;			/* its first letter was upper case */
+};
+
+struct lid_text {
+	uint32_t *cps;
+	size_t ncps, cps_alloc;
+	struct lid_word *words;
+	size_t nwords, words_alloc;
+	uint32_t *script_letters;	/* letters per UScriptCode */
+	size_t nscripts;
+	size_t letters;
+	size_t jawi;			/* letters found only in Jawi */
+	size_t hans, hant;		/* Han characters only simplified / only traditional */
+};
+
+void lid_text_init(struct lid_text *t);
+void lid_text_release(struct lid_text *t);
+/*
+ * Decode text[0..n) (at most sample bytes of it, in windows; 0: all) into t.
+ * The model supplies the Han tables (NULL: none).  Returns -1 on ENOMEM.
+ */
+int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t sample,
+		     const struct lid_model *m);
+
+/*
+ * Hashed features of the words of t in script `script` (-1: every word),
+ * as buckets of a table of 2^bits rows, appended to out (grown as needed).
+ * Returns the number added, or -1 on ENOMEM.
+ */
+struct lid_feats {
+	uint32_t *v;
+	size_t n, alloc;
+};
+int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned bits,
+		 const struct lid_model *markers, struct lid_feats *out);
+
+/* ---- training (lid-train.c) ---- */
+
+struct lid_train_sub {
+	char name[8];			/* "Latn", "msa", "Cyrl", ... */
+	unsigned flags;			/* LID_F_* */
+	unsigned bits;			/* log2 of the rows */
+};
+
+struct lid_train_opts {
+	const char *about;		/* text for the head of the file */
+	unsigned epochs;
+	double lr;
+	uint64_t seed;
+	size_t sample;			/* bytes read per training text (0: all) */
+	int average;			/* average the weights of the later epochs */
+	struct lid_train_sub subs[8];
+	size_t nsubs;
+	const char *const *msa;		/* labels of the Malayic group, NULL-terminated */
+	void (*progress)(void *arg, const char *fmt, ...);
+	void *progress_arg;
+};
+
+struct lid_trainer;
+
+/* Markers: word, LID_MARK_* bits (suffixes start with '-'). */
+struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ayak_err *err);
+int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bits,
+			   struct ayak_err *err);
+/* A word of the Malaysian Malay dictionary (stored as a hash). */
+int lid_trainer_add_dict_word(struct lid_trainer *t, const char *word, struct ayak_err *err);
+/* One labelled training text. */
+int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
+		    struct ayak_err *err);
+/* Train and write the model to path (atomically). */
+int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err *err);
+void lid_trainer_free(struct lid_trainer *t);
+
+/* ---- internal, shared by lid.c and lid-train.c ---- */
+
+uint64_t lid_word_hash(const uint32_t *cps, size_t n);
+/* Markers of a lower-cased word (LID_MARK_* bits, 0 if none). */
+unsigned lid_markers_of(const struct lid_model *m, const uint32_t *cps, size_t n);
+
+#endif

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# tests/bench/lid-train.sh: rebuild ayak-lid's model, lexicons/lid/model.bin, from
+# ../shared/data (the lead's `make lid-model` runs this).
+#
+#   tests/bench/lid-train.sh [-o MODEL]
+#
+# Steps: tests/bench/lid-data.py builds the training set and the development split
+# (in $AYAK_BUILD/lid; the development split is never trained on), then
+# `ayak-lid --train` trains the model with the settings below, and
+# lexicons/lid/README.md is rewritten to name the files, rules, settings and
+# licenses that made it.  The same data and settings give the same model, byte for
+# byte.  It takes a few minutes on one core.
+#
+# Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED (default $AYAK_TOP/../shared),
+# AYAK_LID (the ayak-lid to train with; default $AYAK_TOP/bin/ayak-lid).
+# Needs python3 (standard library only).  Exit status 0 on success, 1 when
+# something needed is missing (said on stderr), else the failing step's status.
+set -eu
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
+AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
+AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+DATA=$AYAK_SHARED/data
+OUT=$AYAK_BUILD/lid
+MODEL=$AYAK_TOP/lexicons/lid/model.bin
+README=$AYAK_TOP/lexicons/lid/README.md
+LID=${AYAK_LID:-$AYAK_TOP/bin/ayak-lid}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o) MODEL=$2; README=$(dirname "$MODEL")/README.md; shift 2 ;;
+	*) echo "usage: lid-train.sh [-o MODEL]" >&2; exit 2 ;;
+	esac
+done
+
+die() { echo "lid-train: $*" >&2; exit 1; }
+[ -f "$DATA/MANIFEST.md" ] || die "no training data: $DATA/MANIFEST.md is missing (set AYAK_SHARED)"
+command -v python3 >/dev/null 2>&1 || die "python3 is needed to prepare the data"
+[ -x "$LID" ] || die "$LID is not built (run make)"
+
+# The settings of the shipped model.  Submodels: NAME:log2(rows):features, with
+# c3 = character 3-grams, c4-5 = 4- and 5-grams, w = words, b = word pairs,
+# m = marker words (lexicons/lid/markers.tsv and FineWeb-2's word lists).
+MARKERS=$AYAK_TOP/lexicons/lid/markers.tsv
+FW2_ZSM=$DATA/fineweb2/wordlists-0.85_zsm_Latn.txt
+FW2_IND=$DATA/fineweb2/wordlists-0.85_ind_Latn.txt
+SETTINGS="--epochs 10 --lr 2 --average --seed 1 --train-sample 0
+ --submodel Latn:15:c3,w --submodel msa:16:c4-5,w,b,m
+ --submodel Cyrl:14:c1-5,w --submodel Arab:14:c1-5,w --submodel Deva:13:c1-5,w
+ --extra-labels zho_Hant"
+MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn"
+VERSION="$(cat "$AYAK_TOP/lexicons/VERSION" 2>/dev/null || echo unknown)-lid1"
+
+mkdir -p "$OUT"
+echo "lid-train: preparing the data in $OUT" >&2
+python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" >/dev/null
+
+sha() { sha256sum "$1" | cut -c1-16; }
+ntrain=$(wc -l <"$OUT/train.jsonl")
+# shellcheck disable=SC2086 # SETTINGS is a list of options
+settings_line=$(echo $SETTINGS --msa $MSA)
+cat >"$OUT/about.txt" <<EOF
+version: $VERSION
+made-by: tests/bench/lid-train.sh (make lid-model), ayak-lid --train
+data: $ntrain training texts from ../shared/data (train.jsonl sha256 $(sha "$OUT/train.jsonl")...); files, rules and licenses in lexicons/lid/README.md
+settings: $settings_line
+markers: lexicons/lid/markers.tsv (sha256 $(sha "$MARKERS")...), FineWeb-2 word lists zsm_Latn and ind_Latn (Apache-2.0)
+contents: hashed feature weights (int8), label names, hashes of marker words, Han character tables from ICU; no training text
+EOF
+
+echo "lid-train: training (a few minutes)" >&2
+# shellcheck disable=SC2086
+"$LID" --train -o "$MODEL" --about "$OUT/about.txt" --markers "$MARKERS" \
+	--word-list "zsm=$FW2_ZSM" --word-list "ind=$FW2_IND" \
+	$SETTINGS --msa "$MSA" "$OUT/train.jsonl"
+
+# The sidecar README: what made the model.
+{
+	cat <<EOF
+# lexicons/lid: ayak-lid's model
+
+- \`model.bin\`: the language-ID model that \`ayak-lid\` loads by default.
+  Version \`$VERSION\`, $(wc -c <"$MODEL") bytes, sha256 \`$(sha256sum "$MODEL" | cut -d' ' -f1)\`.
+  \`ayak-lid --model-info\` prints its header; \`ayak-lid --list-labels\` its labels.
+- \`markers.tsv\`: Malaysian/Indonesian marker words (ayak's own list; header inside).
+
+Rebuild with \`make lid-model\` (that is \`tests/bench/lid-train.sh\`) from \`../shared/data\`;
+measure with \`make eval-lid\` (\`tests/bench/lid-eval.sh\`).  The same data and settings give
+the same file, byte for byte.
+
+## What is in the model
+
+Hashed feature weights (int8, one scale per submodel), the label names, 64-bit hashes of the
+marker words, and two bitmaps of Han characters (simplified-only and traditional-only, from
+ICU's Hans-Hant transforms).  No training text is stored, which is why rows that are
+research-only (see below) may be trained on: their text never enters the repository.
+
+## Settings
+
+\`\`\`
+ayak-lid --train $settings_line
+  --markers lexicons/lid/markers.tsv
+  --word-list zsm=../shared/data/fineweb2/wordlists-0.85_zsm_Latn.txt
+  --word-list ind=../shared/data/fineweb2/wordlists-0.85_ind_Latn.txt
+\`\`\`
+
+## Training data, label cleaning and the development split
+
+Built by \`tests/bench/lid-data.py\` from \`../shared/data\` (each file's source, commit and
+license are in its \`MANIFEST.md\`).  FLORES-200, SIB-200 and Tatoeba are reserved for
+independent evaluation: they are not in \`../shared/data\` and nothing here reads them.
+
+- Split by document: the key of a document is the hash (BLAKE2b, 64 bits) of its normalized
+  text (for NusaX, of the Indonesian side of the parallel row, so translations stay on one
+  side); key mod 10 = 0 goes to the development split, which is never trained on.  Training
+  texts whose normalized text is also a development document or sentence are dropped.
+- Training texts: every sentence of a training document, and every paragraph of more than
+  one sentence (long paragraphs in chunks of about 600 characters); at most 25,000 per
+  source file (6,000 for the machine-translated emotion set), chosen by hash.
+- Label cleaning with the strong markers of \`markers.tsv\`:
+  - \`lingua-testdata/sentences/ms.txt\` and \`malaysian-dataset/news_articles.{pembelajaran,
+    pendidikan,sekolah,kerajaan}.txt\` are labelled Malay but are mostly Indonesian
+    (\`kerajaan\`: about a third of its lines with markers are Indonesian articles about
+    kingdoms).  Each of their documents is relabelled by its markers (more Indonesian than
+    Malaysian markers: ind_Latn; more Malaysian: zsm_Latn; none or a tie: dropped), and they
+    are used for training only, never for development.
+  - Any other Malaysian Malay text with more Indonesian than Malaysian markers is dropped,
+    and any Indonesian text with more Malaysian than Indonesian markers (training units, and
+    development documents alike).
+  - \`malaysian-dataset/malay_web_pages.jsonl\`: paragraphs under 40 characters (menus) and
+    English paragraphs (a fifth or more English function words) are dropped.
+  - \`malaya/tweets_*.txt\` (code-switched) are not used.
+
+Sizes (texts per label; the sentence set keeps sentences of 3 words or more):
+
+\`\`\`
+EOF
+	sed -n '3,/^total/p' "$OUT/data-report.txt"
+	cat <<EOF
+\`\`\`
+
+Labels without data of their own: \`zho_Hant\` (told from \`zho_Hans\` by the Han tables) and
+\`und\`.  \`zsm_Arab\` (Jawi) has 83 training lines (UDHR) and is mostly found by its letters.
+
+## Source files and licenses
+
+| file | license (from MANIFEST.md) | label |
+|---|---|---|
+EOF
+	python3 - "$DATA/MANIFEST.md" "$OUT/train.jsonl" <<'PY'
+import json, sys, collections
+man = {}
+for line in open(sys.argv[1], encoding='utf-8'):
+    if line.startswith('| ') and not line.startswith('| file') and not line.startswith('|---'):
+        cols = [c.strip() for c in line.strip().strip('|').split('|')]
+        if len(cols) >= 5:
+            man[cols[0]] = cols[4]
+srcs = collections.OrderedDict()
+for line in open(sys.argv[2], encoding='utf-8'):
+    r = json.loads(line)
+    srcs.setdefault(r['src'], set()).add(r['label'])
+for s in sorted(srcs):
+    key = s.split(':')[0]
+    lic = man.get(key, '?').replace('|', '/')
+    print('| %s | %s | %s |' % (s, lic, ', '.join(sorted(srcs[s]))))
+PY
+} >"$README.tmp"
+mv "$README.tmp" "$README"
+echo "lid-train: wrote $MODEL ($(wc -c <"$MODEL") bytes) and $README" >&2

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# tests/bench/lid.sh: ayak-lid's speed (tests/bench/run calls it; it also runs alone).
+#
+# Times bin/ayak-lid on one core over a synthetic web corpus (../shared/bin/gen-corpus
+# --seed 1: documents of Malaysian Malay, Indonesian, English, Chinese, Tamil and
+# Jawi, median about 700 characters) and, when tests/bench/lid-eval.sh has built it,
+# over the development sentences (short texts: the hardest case for speed), beside
+# bin/ayak-cat reading and writing the same records.  Prints MB/s (MB = 10^6 bytes
+# of JSON lines, per second of wall time) and MB per CPU second (user + system),
+# the median of LID_BENCH_RUNS runs (default 3) after one warm-up.  Target: 100 MB
+# per CPU second on the web corpus.  Skips politely when something is missing;
+# exit status 0.
+#
+# Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED, LID_BENCH_MB (corpus size, default 50).
+set -u
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
+AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
+AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+MB=${LID_BENCH_MB:-50}
+RUNS=${LID_BENCH_RUNS:-3}
+LID=$AYAK_TOP/bin/ayak-lid
+CAT=$AYAK_TOP/bin/ayak-cat
+B=$AYAK_BUILD/bench
+export AYAK_LEXICONS=${AYAK_LEXICONS:-$AYAK_TOP/lexicons}
+
+skip() { echo "  skip: $*"; }
+
+# measure NAME FILE CMD...: median wall and CPU seconds of CMD < FILE > /dev/null
+measure() {
+	local name=$1 file=$2 i w c
+	shift 2
+	local bytes walls=() cpus=()
+	bytes=$(wc -c <"$file")
+	"$@" "$file" >/dev/null 2>&1 || { skip "$name failed"; return; }
+	for i in $(seq "$RUNS"); do
+		if [ -x /usr/bin/time ]; then
+			/usr/bin/time -f '%e %U %S' -o "$B/lid-time" "$@" "$file" >/dev/null 2>&1
+			read -r w u s <"$B/lid-time"
+			c=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
+		else
+			local t0 t1
+			t0=$(date +%s.%N)
+			"$@" "$file" >/dev/null 2>&1
+			t1=$(date +%s.%N)
+			w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+			c=$w
+		fi
+		walls+=("$w")
+		cpus+=("$c")
+	done
+	w=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	c=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	awk -v n="$name" -v b="$bytes" -v w="$w" -v c="$c" 'BEGIN {
+		printf "  %-44s %8.1f MB/s %8.1f MB/cpu-s  (%.2f s)\n", n, b / 1e6 / (w > 0 ? w : 1e-9),
+			b / 1e6 / (c > 0 ? c : 1e-9), w }'
+}
+
+echo "ayak-lid speed  $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(uname -srm), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) at start"
+if ! [ -x "$LID" ] || ! [ -x "$CAT" ]; then
+	skip "bin/ayak-lid or bin/ayak-cat is not built (run make)"
+	exit 0
+fi
+if ldd "$LID" 2>/dev/null | grep -Eq 'lib(asan|ubsan)'; then
+	echo "WARNING: bin/ayak-lid is a sanitizer build (make SANITIZE=1): its figures mean nothing"
+fi
+mkdir -p "$B" || exit 0
+corpus=$B/lid-corpus-$MB.jsonl
+if ! [ -s "$corpus" ]; then
+	if [ -x "$AYAK_SHARED/bin/gen-corpus" ] && command -v python3 >/dev/null 2>&1; then
+		"$AYAK_SHARED/bin/gen-corpus" --mb "$MB" --seed 1 >"$corpus.tmp" && mv "$corpus.tmp" "$corpus"
+	fi
+fi
+echo
+echo "web documents: gen-corpus --mb $MB --seed 1"
+if [ -s "$corpus" ]; then
+	measure "ayak-cat (read and write only)" "$corpus" "$CAT"
+	measure "ayak-lid (default: --sample 1024)" "$corpus" "$LID"
+	measure "ayak-lid --sample 4096" "$corpus" "$LID" --sample 4096
+	measure "ayak-lid --sample 0 (whole documents)" "$corpus" "$LID" --sample 0
+	measure "ayak-lid --by line" "$corpus" "$LID" --by line
+	measure "ayak-lid --keep zsm_Latn" "$corpus" "$LID" --keep zsm_Latn
+else
+	skip "no corpus ($AYAK_SHARED/bin/gen-corpus and python3 are needed)"
+fi
+sent=$AYAK_BUILD/lid/dev-sent.jsonl
+echo
+echo "short texts: the development sentences (tests/bench/lid-eval.sh builds them)"
+if [ -s "$sent" ]; then
+	measure "ayak-cat (read and write only)" "$sent" "$CAT"
+	measure "ayak-lid" "$sent" "$LID"
+else
+	skip "$sent is not built (run tests/bench/lid-eval.sh)"
+fi
+exit 0

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+test_description='ayak-lid: golden labels, the fields it adds, rules for scripts, mixed text'
+. "$(dirname "$0")/../lib.sh"
+
+G=$TEST_DATA/lid/golden.jsonl
+
+# lang_of FILE: the lang field of each record (ayak-lid appends it, so the last one counts)
+lang_of () {
+	sed -n 's/.*"lang":"\([^"]*\)","lang_score".*/\1/p' "$1"
+}
+
+test_expect_success 'golden labels: clear cases in every language of the fixture' '
+	ayak-lid "$G" >out 2>err &&
+	test_must_be_empty err &&
+	sed -n "s/^{\"want\":\"\([^\"]*\)\".*/\1/p" "$G" >expect &&
+	test_line_count -gt 30 expect &&
+	lang_of out >got &&
+	test_cmp expect got
+'
+
+test_expect_success 'every golden record keeps its bytes and gains lang and lang_score' '
+	sed "s/,\"lang\":\"[a-zA-Z_]*\",\"lang_score\":[0-9.]*}\$/}/" out >back &&
+	test_cmp_bin "$G" back
+'
+
+test_expect_success 'clear cases have high scores (0.9 or more)' '
+	sed -n "s/.*\"lang_score\":\([0-9.]*\)}\$/\1/p" out >scores &&
+	test_line_count = $(wc -l <"$G") scores &&
+	awk "\$1 < 0.9 { bad++ } END { exit bad }" scores
+'
+
+test_expect_success 'scripts decided by rule: exact output' '
+	cat >in <<-\EOF &&
+	{"text":""}
+	{"id":7,"text":"12345 https://example.com/a?b=c me@example.com @someone \ud83d\ude00 !!!"}
+	{"text":"அரசாங்கம் அனைவருக்கும் உதவி"}
+	{"text":"ڤراشتهارن حق اساسي مأنسي سجاڬت"}
+	{"text":"こんにちは、元気ですか"}
+	{"text":"정부는 모든 국민이 도움을 받을 수 있도록"}
+	{"text":"ரொம்ப நன்றி","lang":"old","x":1}
+	EOF
+	cat >expect <<-\EOF &&
+	{"text":"","lang":"und","lang_score":1}
+	{"id":7,"text":"12345 https://example.com/a?b=c me@example.com @someone \ud83d\ude00 !!!","lang":"und","lang_score":1}
+	{"text":"அரசாங்கம் அனைவருக்கும் உதவி","lang":"tam_Taml","lang_score":1}
+	{"text":"ڤراشتهارن حق اساسي مأنسي سجاڬت","lang":"zsm_Arab","lang_score":1}
+	{"text":"こんにちは、元気ですか","lang":"jpn_Jpan","lang_score":1}
+	{"text":"정부는 모든 국민이 도움을 받을 수 있도록","lang":"kor_Hang","lang_score":1}
+	{"text":"ரொம்ப நன்றி","lang":"tam_Taml","x":1,"lang_score":1}
+	EOF
+	ayak-lid in >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'simplified and traditional Chinese, with --top' '
+	cat >in <<-\EOF &&
+	{"text":"我们的政府会确保每个人都得到帮助。"}
+	{"text":"我們的政府會確保每個人都得到幫助。"}
+	{"text":"人人"}
+	EOF
+	cat >expect <<-\EOF &&
+	{"text":"我们的政府会确保每个人都得到帮助。","lang":"zho_Hans","lang_score":0.9583,"lang_top":[{"lang":"zho_Hans","score":0.9583},{"lang":"zho_Hant","score":0.0417}]}
+	{"text":"我們的政府會確保每個人都得到幫助。","lang":"zho_Hant","lang_score":0.875,"lang_top":[{"lang":"zho_Hant","score":0.875},{"lang":"zho_Hans","score":0.125}]}
+	{"text":"人人","lang":"zho_Hans","lang_score":0.75,"lang_top":[{"lang":"zho_Hans","score":0.75},{"lang":"zho_Hant","score":0.25}]}
+	EOF
+	ayak-lid --top 3 in >out &&
+	test_cmp expect out
+'
+
+test_expect_success '--top N: N labels at most, best first, scores falling' '
+	ayak-lid --top 5 "$G" >out &&
+	sed -n "s/.*\"lang_top\":\[\(.*\)\]}\$/\1/p" out >tops &&
+	test_line_count = $(wc -l <"$G") tops &&
+	awk -F"\"score\":" "{ for (i = 3; i <= NF; i++) if (\$i + 0 > \$(i - 1) + 0) exit 1; if (NF > 6) exit 1 }" tops &&
+	lang_of out >a &&
+	sed "s/^{\"lang\":\"\([^\"]*\)\".*/\1/" tops >b &&
+	test_cmp a b
+'
+
+test_expect_success 'Malaysian and Indonesian written for this test' '
+	cat >in <<-\EOF &&
+	{"text":"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan kerana keadaan ekonomi semakin mencabar."}
+	{"text":"Pemerintah akan memastikan bahwa setiap warga menerima bantuan karena kondisi ekonomi semakin sulit."}
+	{"text":"Polis berkata kenderaan itu dipandu laju selepas mesyuarat di pejabat."}
+	{"text":"Polisi mengatakan mobil itu melaju kencang setelah rapat di kantor."}
+	EOF
+	ayak-lid in >out &&
+	test_write_lines zsm_Latn ind_Latn zsm_Latn ind_Latn >expect &&
+	lang_of out >got &&
+	test_cmp expect got
+'
+
+test_expect_success '--by line: a label per line, shares, and a mixed document label' '
+	printf "%s\n" "{\"text\":\"Saya nak pergi ke kedai sekejap untuk membeli barang dapur kerana stok di rumah sudah habis.\nI will be back in about ten minutes, so please wait for me at the bus stop.\n\nJangan lupa kunci pintu rumah sebelum keluar.\"}" >in &&
+	ayak-lid --by line in >out &&
+	grep "\"lang\":\"zsm_Latn+eng_Latn\",\"lang_score\":" out &&
+	grep "\"lang_parts\":\[{\"lang\":\"zsm_Latn\",\"score\":[0-9.]*},{\"lang\":\"eng_Latn\",\"score\":[0-9.]*},{\"lang\":\"und\",\"score\":1},{\"lang\":\"zsm_Latn\",\"score\":[0-9.]*}\]" out &&
+	grep "\"lang_shares\":{\"zsm_Latn\":0\.[0-9]*,\"eng_Latn\":0\.[0-9]*}}\$" out
+'
+
+test_expect_success '--by paragraph: blank lines separate the parts' '
+	ayak-lid --by paragraph in >out &&
+	grep "\"lang_parts\":\[{\"lang\":\"zsm_Latn\",\"score\":[0-9.]*},{\"lang\":\"zsm_Latn\",\"score\":[0-9.]*}\]" out &&
+	grep "\"lang\":\"zsm_Latn\"," out
+'
+
+test_expect_success '--mixed: a higher bar for the second language' '
+	ayak-lid --by line --mixed 0.5 in >out &&
+	grep "\"lang\":\"zsm_Latn\",\"lang_score\":" out
+'
+
+test_expect_success '--by on text with no letters' '
+	echo "{\"text\":\"123\n\n456\"}" >in &&
+	ayak-lid --by line in >out &&
+	echo "{\"text\":\"123\n\n456\",\"lang\":\"und\",\"lang_score\":1,\"lang_parts\":[{\"lang\":\"und\",\"score\":1},{\"lang\":\"und\",\"score\":1},{\"lang\":\"und\",\"score\":1}],\"lang_shares\":{}}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'the output is the same on every run, and with --sample 0' '
+	ayak-lid --top 3 "$G" >a &&
+	ayak-lid --top 3 "$G" >b &&
+	test_cmp_bin a b &&
+	ayak-lid --sample 0 "$G" >c &&
+	ayak-lid "$G" >d &&
+	test_cmp_bin c d
+'
+
+test_expect_success '--field names another text field' '
+	echo "{\"body\":\"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan kerana keadaan ekonomi.\",\"text\":\"Hello\"}" >in &&
+	ayak-lid --field body in >out &&
+	grep "\"lang\":\"zsm_Latn\"" out
+'
+
+test_expect_success '--list-labels and --model-info' '
+	ayak-lid --list-labels >labels &&
+	head -n 1 labels >first &&
+	echo und >expect &&
+	test_cmp expect first &&
+	for l in zsm_Latn ind_Latn zsm_Arab eng_Latn zho_Hans zho_Hant tam_Taml arb_Arab \
+		jav_Latn sun_Latn min_Latn bjn_Latn ace_Latn; do
+		grep -qx "$l" labels || return 1
+	done &&
+	ayak-lid --model-info >info &&
+	head -n 1 info >first &&
+	echo "ayak-lid model" >expect &&
+	test_cmp expect first &&
+	grep "^version: " info &&
+	grep "^labels: $(wc -l <labels): und " info
+'
+
+test_done

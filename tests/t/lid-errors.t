@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+test_description='ayak-lid: bad models (exit 3), usage errors (exit 2), bad records (exit 1), big and odd input, --train'
+. "$(dirname "$0")/../lib.sh"
+
+MODEL=$AYAK_TOP/lexicons/lid/model.bin
+
+test_expect_success 'setup' '
+	test_path_is_file "$MODEL" &&
+	echo "{\"text\":\"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\"}" >in &&
+	wc -c <"$MODEL" >size
+'
+
+test_expect_success 'a missing model: clear message, exit 3, no output' '
+	test_expect_code 3 ayak-lid --model nope.bin in >out 2>err &&
+	echo "ayak-lid: nope.bin: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a lexicon directory without the model: exit 3' '
+	mkdir lex &&
+	AYAK_LEXICONS=$PWD/lex test_expect_code 3 ayak-lid in >out 2>err &&
+	echo "ayak-lid: $PWD/lex/lid/model.bin: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a truncated model: exit 3' '
+	head -c 100000 "$MODEL" >cut.bin &&
+	test_expect_code 3 ayak-lid --model cut.bin in >out 2>err &&
+	echo "ayak-lid: cut.bin: truncated model (100000 of $(cat size) bytes)" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	head -c 300 "$MODEL" >cut2.bin &&
+	test_expect_code 3 ayak-lid --model cut2.bin in 2>err &&
+	grep "^ayak-lid: cut2.bin: truncated model (" err &&
+	head -c 20 "$MODEL" >cut3.bin &&
+	test_expect_code 3 ayak-lid --model cut3.bin in 2>err &&
+	grep "^ayak-lid: cut3.bin: truncated model (the text part does not end)\$" err
+'
+
+test_expect_success 'a corrupt model: exit 3' '
+	cp "$MODEL" bad.bin &&
+	printf "\\377" | dd of=bad.bin bs=1 seek=$(( $(cat size) - 1000 )) conv=notrunc 2>/dev/null &&
+	test_expect_code 3 ayak-lid --model bad.bin in >out 2>err &&
+	echo "ayak-lid: bad.bin: corrupt model: checksum mismatch" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	cat "$MODEL" in >long.bin &&
+	test_expect_code 3 ayak-lid --model long.bin in 2>err &&
+	echo "ayak-lid: long.bin: corrupt model: trailing bytes" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'not a model, an empty file, a directory: exit 3' '
+	echo hello >text.bin &&
+	test_expect_code 3 ayak-lid --model text.bin in 2>err &&
+	echo "ayak-lid: text.bin: not an ayak-lid model" >expect &&
+	test_cmp expect err &&
+	: >empty.bin &&
+	test_expect_code 3 ayak-lid --model empty.bin in 2>err &&
+	echo "ayak-lid: empty.bin: not an ayak-lid model" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-lid --model lex in 2>err &&
+	echo "ayak-lid: lex: not a regular file" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a bad model fails before any output, even with -o' '
+	test_expect_code 3 ayak-lid --model nope.bin -o out.jsonl in 2>err &&
+	test_path_is_missing out.jsonl
+'
+
+usage_error () {
+	local msg=$1
+	shift
+	test_expect_code 2 ayak-lid "$@" in >out 2>err &&
+	printf "ayak-lid: %s\nTry 'ayak-lid --help'.\n" "$msg" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+}
+
+test_expect_success 'usage errors: exit 2' '
+	usage_error "--keep: unknown label '\''xyz_Latn'\'' (see --list-labels)" --keep xyz_Latn &&
+	usage_error "--drop: unknown label '\''zsm_Latn+zsm_Latn'\'' (a mixed label is two labels joined by +)" --drop zsm_Latn+zsm_Latn &&
+	usage_error "--threshold: unknown label '\''xx'\'' (see --list-labels)" --threshold xx=0.5 &&
+	usage_error "--threshold wants a number from 0 to 1, not '\''2'\''" --threshold 2 &&
+	usage_error "--top wants a number from 1 to 32, not '\''0'\''" --top 0 &&
+	usage_error "--by wants line or paragraph, not '\''word'\''" --by word &&
+	usage_error "--sample wants 0 or a size of at least 64, not '\''10'\''" --sample 10 &&
+	usage_error "--mixed wants a number from 0 to 0.5, not '\''0.9'\''" --mixed 0.9 &&
+	usage_error "--keep and --drop do not go together" --keep zsm_Latn --drop ind_Latn &&
+	usage_error "--top does not go with --by (see lang_shares)" --top 2 --by line &&
+	usage_error "--train needs -o MODEL" --train
+'
+
+test_expect_success 'a malformed record: exit 1 with file and line' '
+	printf "%s\n" "{\"text\":\"a\"}" "{\"text\":\"b" >bad.jsonl &&
+	test_expect_code 1 ayak-lid bad.jsonl >out 2>err &&
+	echo "ayak-lid: bad.jsonl:2: malformed record: unterminated string at column 9" >expect &&
+	test_cmp expect err &&
+	test_line_count = 1 out
+'
+
+test_expect_success 'invalid UTF-8 in a record is a malformed record; --on-error skip goes on' '
+	printf "{\"text\":\"ab\\377cd\"}\n{\"text\":\"\"}\n" >utf.jsonl &&
+	test_expect_code 1 ayak-lid utf.jsonl >out 2>err &&
+	echo "ayak-lid: utf.jsonl:1: malformed record: invalid UTF-8 at column 12" >expect &&
+	test_cmp expect err &&
+	ayak-lid --on-error skip utf.jsonl >out 2>err &&
+	echo "{\"text\":\"\",\"lang\":\"und\",\"lang_score\":1}" >expect &&
+	test_cmp expect out &&
+	grep "skipped 1 malformed record" err
+'
+
+test_expect_success 'a record without text, or with text that is not a string' '
+	printf "%s\n" "{\"id\":1}" >notext.jsonl &&
+	test_expect_code 1 ayak-lid notext.jsonl 2>err &&
+	echo "ayak-lid: notext.jsonl:1: missing field \"text\"" >expect &&
+	test_cmp expect err &&
+	printf "%s\n" "{\"text\":5}" >num.jsonl &&
+	test_expect_code 1 ayak-lid num.jsonl 2>err &&
+	echo "ayak-lid: num.jsonl:1: field \"text\" is not a string" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a 25 MB document is read in bounded time, sampled or whole' '
+	awk "BEGIN { printf \"{\\\"text\\\":\\\"\"; for (i = 0; i < 400000; i++) printf \"Kerajaan akan memastikan bahawa semua rakyat menerima bantuan. \"; print \"\\\"}\" }" >big.jsonl &&
+	test $(wc -c <big.jsonl) -gt 19000000 &&
+	timeout 20 ayak-lid big.jsonl >out &&
+	grep -q "\"lang\":\"zsm_Latn\",\"lang_score\":1}\$" out &&
+	timeout 60 ayak-lid --sample 0 big.jsonl >out &&
+	grep -q "\"lang\":\"zsm_Latn\",\"lang_score\":1}\$" out
+'
+
+test_expect_success 'odd text: lone escapes, controls, long words, only marks' '
+	cat >odd.jsonl <<-\EOF &&
+	{"text":"\u0000\u0001\t\n\r"}
+	{"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}
+	{"text":"\u0301\u0302\u0303"}
+	{"text":"\ufffd\ufffd kerana"}
+	EOF
+	ayak-lid --top 2 odd.jsonl >out &&
+	test_line_count = 4 out &&
+	sed -n 1p out | grep "\"lang\":\"und\",\"lang_score\":1," &&
+	sed -n 2p out | grep "\"lang\":\"und\",\"lang_score\":1," &&
+	sed -n 3p out | grep "\"lang\":\"und\",\"lang_score\":1,"
+'
+
+test_expect_success '--train: a small model from records, then used' '
+	cat >train.jsonl <<-\EOF &&
+	{"text":"Kerajaan akan memastikan bahawa semua rakyat mendapat bantuan kerana keadaan ekonomi.","label":"zsm_Latn"}
+	{"text":"Polis berkata kenderaan itu dipandu laju selepas mesyuarat pagi tadi.","label":"zsm_Latn"}
+	{"text":"Pemerintah akan memastikan bahwa semua warga mendapat bantuan karena kondisi ekonomi.","label":"ind_Latn"}
+	{"text":"Polisi mengatakan mobil itu dikemudikan dengan cepat setelah rapat pagi tadi.","label":"ind_Latn"}
+	{"text":"The government will make sure that every citizen gets help because of the economy.","label":"eng_Latn"}
+	{"text":"The police said the car was driven fast after the morning meeting.","label":"eng_Latn"}
+	EOF
+	echo "version: test-1" >about &&
+	ayak-lid --train -q -o small.bin --about about --epochs 20 --lr 1 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train.jsonl &&
+	ayak-lid --model small.bin --model-info >info &&
+	grep "^version: test-1\$" info &&
+	grep "^labels: 4: und eng_Latn ind_Latn zsm_Latn\$" info &&
+	ayak-lid --train -q -o small2.bin --about about --epochs 20 --lr 1 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train.jsonl &&
+	test_cmp_bin small.bin small2.bin &&
+	head -n 1 train.jsonl | ayak-lid --model small.bin >out &&
+	grep "\"lang\":\"zsm_Latn\"" out
+'
+
+test_expect_success '--train: bad training records and settings' '
+	echo "{\"text\":\"x\"}" >nolabel.jsonl &&
+	test_expect_code 1 ayak-lid --train -o m.bin nolabel.jsonl 2>err &&
+	echo "ayak-lid: nolabel.jsonl:1: missing field \"label\"" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin &&
+	echo "{\"text\":\"x\",\"label\":\"not a label\"}" >badlabel.jsonl &&
+	test_expect_code 1 ayak-lid --train -o m.bin badlabel.jsonl 2>err &&
+	echo "ayak-lid: badlabel.jsonl:1: bad label \"not a label\" (letters and _ only)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-lid --train -o m.bin --submodel Latn:99:c1 train.jsonl 2>err &&
+	grep "^ayak-lid: --submodel wants NAME:BITS:FEATURES" err &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin --submodel Cyrl:10:c1 train.jsonl 2>err &&
+	echo "ayak-lid: submodel \"Cyrl\": fewer than 2 labels with data" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin
+'
+
+test_done

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+test_description='ayak-lid: --keep, --drop, --threshold, --annotate, --rejects, --stats'
+. "$(dirname "$0")/../lib.sh"
+
+G=$TEST_DATA/lid/golden.jsonl
+
+want_of () {
+	sed -n 's/^{"want":"\([^"]*\)".*/\1/p' "$1"
+}
+
+test_expect_success 'setup: the golden labels' '
+	want_of "$G" >wants &&
+	grep -c "^zsm_Latn\$" wants >nzsm &&
+	test $(cat nzsm) -ge 5
+'
+
+test_expect_success '--keep zsm_Latn keeps the Malaysian records only, in order' '
+	ayak-lid --keep zsm_Latn "$G" >out 2>err &&
+	test_must_be_empty err &&
+	grep "^{\"want\":\"zsm_Latn\"" "$G" >expect &&
+	sed "s/,\"lang\":\"zsm_Latn\",\"lang_score\":[0-9.]*}\$/}/" out >got &&
+	test_cmp expect got
+'
+
+test_expect_success '--keep takes a list, and mixed labels' '
+	ayak-lid --keep zsm_Latn,ind_Latn --keep eng_Latn "$G" >out &&
+	grep -c "^{\"want\":\"\(zsm\|ind\|eng\)_Latn\"" "$G" >expect &&
+	wc -l <out >got &&
+	test_cmp expect got &&
+	ayak-lid --keep zsm_Latn+eng_Latn "$G" >out &&
+	test_must_be_empty out
+'
+
+test_expect_success '--drop drops the labels named' '
+	ayak-lid --drop zsm_Latn,ind_Latn "$G" >out &&
+	grep -vc "^{\"want\":\"\(zsm\|ind\)_Latn\"" "$G" >expect &&
+	wc -l <out >got &&
+	test_cmp expect got &&
+	! grep "\"lang\":\"\(zsm\|ind\)_Latn\"" out
+'
+
+test_expect_success '--annotate keeps every record and says why' '
+	ayak-lid --keep zsm_Latn --annotate "$G" >out &&
+	test_line_count = $(wc -l <"$G") out &&
+	grep -c "\"lang_keep\":true}\$" out >kept &&
+	test_cmp nzsm kept &&
+	grep "\"lang\":\"ind_Latn\"" out | grep "\"lang_keep\":false,\"lang_reason\":\"lang\"}\$" &&
+	! grep "\"lang\":\"zsm_Latn\"" out | grep "lang_reason"
+'
+
+test_expect_success '--annotate alone keeps everything as kept' '
+	ayak-lid --annotate "$G" >out &&
+	test $(grep -c "\"lang_keep\":true}\$" out) = $(wc -l <"$G")
+'
+
+test_expect_success '--threshold LABEL=X drops that label below X' '
+	cat >in <<-\EOF &&
+	{"text":"我们的政府会确保每个人都得到帮助。"}
+	{"text":"人人"}
+	{"text":"அரசாங்கம்"}
+	EOF
+	ayak-lid --threshold zho_Hans=0.8 in >out &&
+	cat >expect <<-\EOF &&
+	{"text":"我们的政府会确保每个人都得到帮助。","lang":"zho_Hans","lang_score":0.9583}
+	{"text":"அரசாங்கம்","lang":"tam_Taml","lang_score":1}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success '--threshold X applies to every label; --annotate gives the reason' '
+	ayak-lid --threshold 0.96 --annotate in >out &&
+	cat >expect <<-\EOF &&
+	{"text":"我们的政府会确保每个人都得到帮助。","lang":"zho_Hans","lang_score":0.9583,"lang_keep":false,"lang_reason":"lang_score"}
+	{"text":"人人","lang":"zho_Hans","lang_score":0.75,"lang_keep":false,"lang_reason":"lang_score"}
+	{"text":"அரசாங்கம்","lang":"tam_Taml","lang_score":1,"lang_keep":true}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success '--keep with --threshold: both must hold' '
+	ayak-lid --keep zho_Hans --threshold zho_Hans=0.9 in >out &&
+	echo "{\"text\":\"我们的政府会确保每个人都得到帮助。\",\"lang\":\"zho_Hans\",\"lang_score\":0.9583}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success '--rejects gets the dropped records with their reason' '
+	ayak-lid --keep zho_Hans --threshold zho_Hans=0.9 --rejects rej.jsonl in >out &&
+	cat >expect <<-\EOF &&
+	{"reject":{"program":"ayak-lid","reason":"lang_score","lang":"zho_Hans","lang_score":0.75,"file":"in","line":2},"raw":"{\"text\":\"人人\"}"}
+	{"reject":{"program":"ayak-lid","reason":"lang","lang":"tam_Taml","lang_score":1,"file":"in","line":3},"raw":"{\"text\":\"அரசாங்கம்\"}"}
+	EOF
+	test_cmp expect rej.jsonl
+'
+
+test_expect_success '--stats counts labels and drops' '
+	ayak-lid --keep zho_Hans --threshold zho_Hans=0.9 --stats st.json in >out &&
+	sed "s/\"seconds\":[0-9.]*/\"seconds\":S/" st.json >got &&
+	echo "{\"program\":\"ayak-lid\",\"version\":\"0.1.0\",\"records_in\":3,\"records_out\":1,\"dropped\":{\"lang_score\":1,\"lang\":1},\"errors\":0,\"bytes_in\":$(wc -c <in),\"bytes_out\":$(wc -c <out),\"seconds\":S,\"counts\":{\"lang.zho_Hans\":2,\"lang.tam_Taml\":1}}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--stats counts mixed documents with --by' '
+	printf "%s\n" "{\"text\":\"Saya nak pergi ke kedai sekejap untuk membeli barang dapur kerana stok di rumah sudah habis.\nI will be back in about ten minutes, so please wait for me at the bus stop.\"}" >mixed &&
+	ayak-lid --by line --keep zsm_Latn+eng_Latn --stats st.json mixed >out &&
+	test_line_count = 1 out &&
+	grep "\"lang.mixed\":1" st.json &&
+	ayak-lid --by line --keep zsm_Latn mixed >out &&
+	test_must_be_empty out
+'
+
+test_done

@@ -1,0 +1,334 @@
+/*
+ * Unit tests for lid.h: a small model trained here (from sentences written
+ * for this test), written and read back; classifying by rule and by model;
+ * probabilities; invalid UTF-8, URLs, sampling; and the model loader's
+ * errors on missing, truncated and corrupt files.  Prints TAP.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lid.h"
+
+static int tap_n, tap_failed;
+
+static int ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!cond)
+		tap_failed++;
+	return cond;
+}
+
+static const char *const zsm[] = {
+	"Kerajaan akan memastikan bahawa semua rakyat mendapat bantuan kerana keadaan ekonomi.",
+	"Saya nak pergi ke kedai sekejap untuk membeli ubat di farmasi.",
+	"Polis berkata kenderaan itu dipandu laju selepas mesyuarat pagi tadi.",
+	"Syarikat itu menawarkan peratus yang tinggi kepada kakitangan baharu.",
+	"Sekiranya anda mahu, kita boleh berjumpa di pejabat selepas waktu kerja.",
+	"Aktiviti komuniti di universiti itu sangat pelbagai dan menarik.",
+};
+static const char *const ind[] = {
+	"Pemerintah akan memastikan bahwa semua warga mendapat bantuan karena kondisi ekonomi.",
+	"Aku mau pergi ke toko sebentar untuk membeli obat di apotek.",
+	"Polisi mengatakan mobil itu dikemudikan dengan cepat setelah rapat pagi tadi.",
+	"Perusahaan itu menawarkan persen yang tinggi kepada karyawan baru.",
+	"Kalau kamu mau, kita bisa bertemu di kantor setelah jam kerja.",
+	"Aktivitas komunitas di universitas itu sangat beragam dan menarik.",
+};
+static const char *const eng[] = {
+	"The government will make sure that every citizen gets help because of the economy.",
+	"I want to go to the shop for a moment to buy medicine at the pharmacy.",
+	"The police said the car was driven fast after the morning meeting.",
+	"The company offers a high percentage to its new staff members.",
+	"If you want, we can meet at the office after working hours.",
+	"Community activities at the university are varied and interesting.",
+};
+
+static struct lid_trainer *trainer(void)
+{
+	static const char *const msa[] = { "zsm_Latn", "ind_Latn", NULL };
+	struct lid_train_opts o;
+	struct ayak_err err;
+	struct lid_trainer *t;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	o.about = "version: unit-test\nnote: written by tests/unit/test-lid.c\n";
+	o.epochs = 30;
+	o.lr = 1.0;
+	o.seed = 7;
+	o.subs[0] = (struct lid_train_sub){ "Latn", LID_F_CHAR1 | LID_F_CHAR2 | LID_F_CHAR3 | LID_F_WORD, 10 };
+	o.subs[1] = (struct lid_train_sub){ "msa", LID_F_CHAR3 | LID_F_WORD | LID_F_MARK, 10 };
+	o.nsubs = 2;
+	o.msa = msa;
+	t = lid_trainer_new(&o, &err);
+	if (!t)
+		return NULL;
+	lid_trainer_add_marker(t, "kerana", LID_MARK_ZSM, &err);
+	lid_trainer_add_marker(t, "karena", LID_MARK_IND, &err);
+	lid_trainer_add_marker(t, "-itas", LID_MARK_IND, &err);
+	for (i = 0; i < 6; i++) {
+		lid_trainer_add(t, "zsm_Latn", zsm[i], strlen(zsm[i]), &err);
+		lid_trainer_add(t, "ind_Latn", ind[i], strlen(ind[i]), &err);
+		lid_trainer_add(t, "eng_Latn", eng[i], strlen(eng[i]), &err);
+	}
+	/* labels decided by rule, with no texts */
+	lid_trainer_add(t, "zho_Hans", "", 0, &err);
+	lid_trainer_add(t, "zho_Hant", "", 0, &err);
+	lid_trainer_add(t, "tam_Taml", "", 0, &err);
+	lid_trainer_add(t, "zsm_Arab", "", 0, &err);
+	lid_trainer_add(t, "jpn_Jpan", "", 0, &err);
+	return t;
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *p;
+	long len;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc((size_t)len + 1);
+	if (p && fread(p, 1, (size_t)len, f) != (size_t)len) {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	*n = (size_t)len;
+	return p;
+}
+
+static const char *label_of(struct lid_classifier *c, const struct lid_model *m, const char *text,
+			    size_t sample, float *score)
+{
+	struct lid_opts o = { sample };
+	int l = lid_classify(c, text, strlen(text), &o, score);
+
+	return lid_model_label(m, (size_t)l);
+}
+
+static int is_label(struct lid_classifier *c, const struct lid_model *m, const char *text,
+		    const char *want, const char *name)
+{
+	float s = 0;
+	const char *got = label_of(c, m, text, 4096, &s);
+	int r = ok(!strcmp(got, want), "%s: %s", name, want);
+
+	if (!r)
+		printf("#   got %s (%.4f)\n", got, s);
+	return r;
+}
+
+int main(void)
+{
+	char path[] = "/tmp/test-lid-XXXXXX", path2[] = "/tmp/test-lid-XXXXXX";
+	struct ayak_err err;
+	struct lid_trainer *t;
+	struct lid_model *m, *m2;
+	struct lid_classifier *c;
+	unsigned char *file, *file2, *bad;
+	size_t n, n2, i, cut, fails, msgs;
+	float s;
+	int fd;
+
+	fd = mkstemp(path);
+	if (fd >= 0)
+		close(fd);
+	fd = mkstemp(path2);
+	if (fd >= 0)
+		close(fd);
+
+	/* training */
+	t = trainer();
+	ok(t != NULL, "a trainer starts");
+	ok(t && lid_trainer_finish(t, path, &err) == 0, "a small model trains and is written");
+	lid_trainer_free(t);
+	t = trainer();
+	ok(t && lid_trainer_finish(t, path2, &err) == 0, "and again, to a second file");
+	lid_trainer_free(t);
+	file = slurp(path, &n);
+	file2 = slurp(path2, &n2);
+	ok(file && file2 && n == n2 && !memcmp(file, file2, n),
+	   "the same texts and settings give the same file, byte for byte (%zu bytes)", n);
+	ok(file && n > 64 && !memcmp(file, "ayak-lid model\nversion: unit-test\n", 34),
+	   "the file starts with its text part");
+	{
+		struct lid_train_opts o;
+		struct lid_trainer *bt;
+
+		memset(&o, 0, sizeof(o));
+		o.epochs = 1;
+		o.lr = 1;
+		bt = lid_trainer_new(&o, &err);
+		ok(bt && lid_trainer_add(bt, "bad label!", "x", 1, &err) < 0 && err.code == AYAK_E_DATA &&
+		   strstr(err.msg, "bad label"), "a bad label name is refused: %s", err.msg);
+		ok(bt && lid_trainer_add_marker(bt, "", LID_MARK_ZSM, &err) < 0,
+		   "an empty marker is refused");
+		ok(bt && lid_trainer_finish(bt, path2, &err) < 0 && strstr(err.msg, "no training texts"),
+		   "training with no texts fails: %s", err.msg);
+		lid_trainer_free(bt);
+	}
+
+	/* loading */
+	m = lid_model_load(path, &err);
+	ok(m != NULL, "the model loads");
+	if (!m) {
+		printf("#   %s\n", err.msg);
+		printf("1..%d\n", tap_n);
+		return 1;
+	}
+	ok(!strcmp(lid_model_version(m), "unit-test"), "its version is read from the text part");
+	ok(strstr(lid_model_about(m), "note: written by tests/unit/test-lid.c") != NULL,
+	   "its text part is kept");
+	ok(lid_model_nlabels(m) == 9 && !strcmp(lid_model_label(m, 0), "und"),
+	   "9 labels, und first");
+	ok(lid_model_find(m, "ind_Latn") > 0 && lid_model_find(m, "xxx_Latn") == -1,
+	   "labels are found by name");
+
+	/* classifying */
+	c = lid_classifier_new(m);
+	ok(c != NULL, "a classifier");
+	is_label(c, m, "", "und", "empty text");
+	is_label(c, m, "12345 !!! https://example.com/kerana?x=1 www.kerana.my me@kerana.my @kerana \xf0\x9f\x98\x80",
+		 "und", "digits, a URL, an e-mail address, a handle and an emoji");
+	label_of(c, m, "", 0, &s);
+	ok(s == 1.0f, "und has score 1");
+	is_label(c, m, zsm[0], "zsm_Latn", "a Malaysian training sentence");
+	is_label(c, m, ind[0], "ind_Latn", "an Indonesian training sentence");
+	is_label(c, m, eng[0], "eng_Latn", "an English training sentence");
+	is_label(c, m, "kerana", "zsm_Latn", "one Malaysian marker word");
+	is_label(c, m, "karena", "ind_Latn", "one Indonesian marker word");
+	is_label(c, m, "\xe6\x88\x91\xe4\xbb\xac\xe7\x9a\x84\xe6\x94\xbf\xe5\xba\x9c\xe4\xbc\x9a",
+		 "zho_Hans", "simplified Chinese (我们的政府会)");
+	is_label(c, m, "\xe6\x88\x91\xe5\x80\x91\xe7\x9a\x84\xe6\x94\xbf\xe5\xba\x9c\xe6\x9c\x83",
+		 "zho_Hant", "traditional Chinese (我們的政府會)");
+	is_label(c, m, "\xe3\x81\x93\xe3\x82\x93\xe3\x81\xab\xe3\x81\xa1\xe3\x81\xaf\xe5\x85\x83\xe6\xb0\x97",
+		 "jpn_Jpan", "Japanese (こんにちは元気)");
+	is_label(c, m, "\xe0\xae\x85\xe0\xae\xb0\xe0\xae\x9a\xe0\xae\xbe\xe0\xae\x99\xe0\xaf\x8d\xe0\xae\x95\xe0\xae\xae\xe0\xaf\x8d",
+		 "tam_Taml", "Tamil (அரசாங்கம்)");
+	is_label(c, m, "\xda\xa4\xd8\xb1\xd8\xa7\xd8\xb4\xd8\xaa\xd9\x87\xd8\xa7\xd8\xb1\xd9\x86 \xd8\xad\xd9\x82",
+		 "zsm_Arab", "Jawi (ڤراشتهارن حق)");
+	is_label(c, m, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "und",
+		 "a script the model has no label for (Cyrillic here)");
+	{
+		int labels[8];
+		float scores[8], sum = 0;
+		const float *p;
+		size_t k, got;
+
+		label_of(c, m, "Kerajaan mahu rakyat membantu. The government wants help.", 4096, &s);
+		got = lid_top(c, labels, scores, 8);
+		ok(got >= 2 && scores[0] >= scores[1] && scores[0] == s,
+		   "lid_top: best first, the first is the classify score");
+		p = lid_probs(c);
+		for (k = 0; k < lid_model_nlabels(m); k++)
+			sum += p[k];
+		ok(fabsf(sum - 1.0f) < 1e-4f, "probabilities add up to 1 (%.6f)", sum);
+		ok(lid_top(c, labels, scores, 1) == 1, "lid_top with k = 1");
+	}
+	/* bad bytes, mixed scripts */
+	{
+		static const char bad_utf8[] = "\xff\xfe Kerajaan \xc3 memastikan bahawa \xed\xa0\x80 rakyat kerana \xf4\x90\x80\x80";
+
+		is_label(c, m, bad_utf8, "zsm_Latn", "ill-formed UTF-8 bytes are separators");
+		label_of(c, m, "\xe0\xae\x85\xe0\xae\xb0 kerana bahawa rakyat mendapat bantuan", 4096, &s);
+		ok(s < 1.0f && lid_probs(c)[lid_model_find(m, "tam_Taml")] > 0.0f,
+		   "mixed scripts share the probability");
+	}
+	/* sampling */
+	{
+		size_t big = 4u << 20, k;
+		char *text = malloc(big + 1);
+		const char *unit = "Syarikat itu menawarkan peratus yang tinggi kepada kakitangan baharu. ";
+		size_t ul = strlen(unit);
+
+		for (k = 0; k + ul <= big; k += ul)
+			memcpy(text + k, unit, ul);
+		text[k] = '\0';
+		const char *l1 = label_of(c, m, text, 1024, &s);
+		size_t n1 = lid_letters(c);
+		const char *l2 = label_of(c, m, text, 0, &s);
+		size_t n0 = lid_letters(c);
+
+		ok(!strcmp(l1, "zsm_Latn") && n1 > 500 && n1 <= 1024,
+		   "a 4 MB text with sample 1024: zsm_Latn from %zu letters", n1);
+		ok(!strcmp(l2, "zsm_Latn") && n0 > 3000000,
+		   "the same with no sampling: zsm_Latn from %zu letters", n0);
+		free(text);
+	}
+
+	/* loader errors */
+	m2 = lid_model_load("/nonexistent/lid/model.bin", &err);
+	ok(!m2 && err.code == AYAK_E_SYS && strstr(err.msg, "/nonexistent/lid/model.bin") &&
+	   strstr(err.msg, "No such file"), "a missing model: %s", err.msg);
+	m2 = lid_model_load("/", &err);
+	ok(!m2 && err.code == AYAK_E_SYS, "a directory: %s", err.msg);
+	m2 = lid_model_parse("hello\n", 6, "x.bin", 0, &err);
+	ok(!m2 && err.code == AYAK_E_SYS && strstr(err.msg, "x.bin: not an ayak-lid model"),
+	   "not a model: %s", err.msg);
+	m2 = lid_model_parse("", 0, "x.bin", 0, &err);
+	ok(!m2 && strstr(err.msg, "not an ayak-lid model"), "an empty file: %s", err.msg);
+	fails = msgs = 0;
+	for (cut = 0; file && cut < n; cut += cut < 4096 ? 1 : 997) {
+		m2 = lid_model_parse(file, cut, "x.bin", 0, &err);
+		if (m2) {
+			lid_model_free(m2);
+			continue;
+		}
+		fails++;
+		msgs += err.code == AYAK_E_SYS && strncmp(err.msg, "x.bin: ", 7) == 0 &&
+			(strstr(err.msg, "truncated") || strstr(err.msg, "not an ayak-lid model") ||
+			 strstr(err.msg, "corrupt"));
+	}
+	ok(fails > 0 && fails == msgs, "every truncated copy fails with a clear message (%zu cuts)", fails);
+	m2 = lid_model_parse(file, n - 1, "x.bin", 0, &err);
+	ok(!m2 && strstr(err.msg, "truncated model"), "one byte short: %s", err.msg);
+	bad = malloc(n + 1);
+	memcpy(bad, file, n);
+	bad[n] = 0;
+	m2 = lid_model_parse(bad, n + 1, "x.bin", 0, &err);
+	ok(!m2 && strstr(err.msg, "corrupt model: trailing bytes"), "one byte too many: %s", err.msg);
+	memcpy(bad, file, n);
+	bad[n - 5] ^= 0x40;
+	m2 = lid_model_parse(bad, n, "x.bin", 0, &err);
+	ok(!m2 && strstr(err.msg, "corrupt model: checksum mismatch"), "a flipped bit: %s", err.msg);
+	m2 = lid_model_parse(bad, n, "x.bin", LID_LOAD_NO_CHECKSUM, &err);
+	ok(m2 != NULL, "without the checksum, a flipped weight still loads");
+	lid_model_free(m2);
+	fails = 0;
+	for (i = 0; i < n; i += 7) {
+		memcpy(bad, file, n);
+		bad[i] ^= 0xff;
+		m2 = lid_model_parse(bad, n, "x.bin", 0, &err);
+		if (m2) {
+			fails++;
+			lid_model_free(m2);
+		}
+	}
+	ok(fails == 0, "a byte changed anywhere is caught (%zu of %zu loaded)", fails, n / 7 + 1);
+	free(bad);
+
+	lid_classifier_free(c);
+	lid_model_free(m);
+	free(file);
+	free(file2);
+	unlink(path);
+	unlink(path2);
+	printf("1..%d\n", tap_n);
+	return tap_failed != 0;
+}
