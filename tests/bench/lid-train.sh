@@ -42,15 +42,17 @@ command -v python3 >/dev/null 2>&1 || die "python3 is needed to prepare the data
 
 # The settings of the shipped model.  Submodels: NAME:log2(rows):features, with
 # c3 = character 3-grams, c4-5 = 4- and 5-grams, w = words, b = word pairs,
-# m = marker words (lexicons/lid/markers.tsv and FineWeb-2's word lists).
+# m = marker words (lexicons/lid/markers.tsv and FineWeb-2's word lists).  The
+# "msa" submodel tells apart the Malayic group and English (Malay text with English,
+# the commonest mix in Malaysian web text, is decided there).
 MARKERS=$AYAK_TOP/lexicons/lid/markers.tsv
 FW2_ZSM=$DATA/fineweb2/wordlists-0.85_zsm_Latn.txt
 FW2_IND=$DATA/fineweb2/wordlists-0.85_ind_Latn.txt
-SETTINGS="--epochs 10 --lr 2 --average --seed 1 --train-sample 0
- --submodel Latn:15:c3,w --submodel msa:16:c4-5,w,b,m
+SETTINGS="--epochs 15 --lr 2 --average --seed 1 --train-sample 0
+ --submodel Latn:14:c3,w --submodel msa:17:c4-5,w,b,m
  --submodel Cyrl:14:c1-5,w --submodel Arab:14:c1-5,w --submodel Deva:13:c1-5,w
  --extra-labels zho_Hant"
-MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn"
+MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn,eng_Latn"
 VERSION="$(cat "$AYAK_TOP/lexicons/VERSION" 2>/dev/null || echo unknown)-lid1"
 
 mkdir -p "$OUT"
@@ -131,6 +133,10 @@ independent evaluation: they are not in \`../shared/data\` and nothing here read
     development documents alike).
   - \`malaysian-dataset/malay_web_pages.jsonl\`: paragraphs under 40 characters (menus) and
     English paragraphs (a fifth or more English function words) are dropped.
+  - Sentences inherit their document's label, and Malay documents hold English lines (and
+    English ones Malay headings): a Malaysian, Indonesian or English text whose function words
+    are mostly of the other side (two or more, and more than twice as many) is dropped, from
+    training and development alike.
   - \`malaya/tweets_*.txt\` (code-switched) are not used.
 
 Sizes (texts per label; the sentence set keeps sentences of 3 words or more):
