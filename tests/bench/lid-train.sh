@@ -129,8 +129,8 @@ independent evaluation: they are not in \`../shared/data\` and nothing here read
     Malaysian markers: ind_Latn; more Malaysian: zsm_Latn; none or a tie: dropped), and they
     are used for training only, never for development.
   - Any other Malaysian Malay text with more Indonesian than Malaysian markers is dropped,
-    and any Indonesian text with more Malaysian than Indonesian markers (training units, and
-    development documents alike).
+    and any Indonesian text with more Malaysian than Indonesian markers (training units,
+    development documents and development sentences alike).
   - \`malaysian-dataset/malay_web_pages.jsonl\`: paragraphs under 40 characters (menus) and
     English paragraphs (a fifth or more English function words) are dropped.
   - Sentences inherit their document's label, and Malay documents hold English lines (and
