@@ -104,6 +104,10 @@ lid-model: all
 eval-lid: all
 	tests/bench/lid-eval.sh
 
+# The pipeline's Malay tokenizer (lexicons/tok/ms-bpe-32k.json), from ../shared/data.
+tok-model: all
+	tests/bench/tok-train.sh
+
 conformance: all
 	tests/bench/tok-conformance.sh
 
@@ -112,12 +116,15 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -Isrc/lib -Isrc/cmd src/lib src/cmd
 
+# The README's first command: the whole pipeline on the bundled sample.
 demo: all
-	@mkdir -p $(B)/demo
-	bin/ayak cat --validate --stats $(B)/demo/stats.json -o $(B)/demo/sample.jsonl.zst tests/data/sample.jsonl
-	bin/ayak cat --count $(B)/demo/sample.jsonl.zst
-	@cat $(B)/demo/stats.json
-	@echo "wrote $(B)/demo/sample.jsonl.zst"
+	@rm -rf $(B)/demo
+	pipelines/commoncrawl-malay -j 2 -o $(B)/demo pipelines/sample/wet.paths
+
+# The pipeline as Slurm job arrays on a one-node cluster started for the test (root,
+# Debian's slurmctld, slurmd and munge; skipped without them).
+check-slurm: all
+	prove tests/slurm/slurm.t
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)
@@ -130,6 +137,6 @@ clean:
 	rm -rf $(B) bin
 
 FORCE:
-.PHONY: all check bench lint demo install clean fuzz lid-model eval-lid conformance FORCE
+.PHONY: all check check-slurm bench lint demo install clean fuzz lid-model eval-lid tok-model conformance FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:

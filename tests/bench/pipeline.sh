@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# tests/bench/pipeline.sh: the whole commoncrawl-malay pipeline on one node, called by
+# tests/bench/run (or by hand).
+#
+# Input: ../shared/bin/gen-corpus --wet --seed 1, PIPE_MB MB (default 2000), cut into
+# PIPE_SHARDS WET files (default 8). Runs pipelines/commoncrawl-malay with -j 1 and -j 2
+# and reports, for each: wall time and MB/s of input end to end, CPU seconds, the peak
+# RSS of the largest process, and per stage the CPU-time throughput its --stats files
+# give (input bytes of the stage / seconds the stage ran, summed over shards).
+# It reports only; whatever is missing is skipped with "skip: ...". Exit status 0.
+#
+# Environment: PIPE_MB, PIPE_SHARDS, PIPE_JOBS (default "1 2"), AYAK_TOP, AYAK_BUILD,
+# AYAK_SHARED, as in tests/bench/run.
+
+set -u
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
+AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
+AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+MB=${PIPE_MB:-2000}
+SHARDS=${PIPE_SHARDS:-8}
+JOBS=${PIPE_JOBS:-1 2}
+B=$AYAK_BUILD/bench
+W=$B/pipeline
+GEN=$AYAK_SHARED/bin/gen-corpus
+
+section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
+calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
+
+section "Whole pipeline: commoncrawl-malay on gen-corpus --wet, $MB MB in $SHARDS shards"
+[ -x "$AYAK_TOP/bin/ayak-warc" ] || { echo "skip: the programs are not built"; exit 0; }
+[ -x "$GEN" ] || { echo "skip: no $GEN"; exit 0; }
+[ -x /usr/bin/time ] || { echo "skip: no GNU time (/usr/bin/time) for peak RSS"; exit 0; }
+command -v jq >/dev/null || { echo "skip: no jq"; exit 0; }
+mkdir -p "$W" || exit 0
+
+# The corpus, cached: gen-corpus writes one WET stream; cut it at record boundaries.
+corpus=$W/wet-${MB}mb
+if [ ! -f "$corpus/done" ]; then
+	rm -rf "$corpus" && mkdir -p "$corpus"
+	echo "bench: making the $MB MB WET corpus" >&2
+	"$GEN" --wet --seed 1 --mb "$MB" >"$corpus/all.wet" || { echo "skip: gen-corpus failed"; exit 0; }
+	size=$(stat -c %s "$corpus/all.wet")
+	awk -v n="$SHARDS" -v size="$size" -v dir="$corpus" '
+		BEGIN { RS = "WARC/1.0\r\n"; ORS = ""; per = size / n; f = 0; out = sprintf("%s/part-%05d.warc.wet", dir, 0) }
+		NR == 1 { next }
+		{ if (bytes > per * (f + 1) && f < n - 1) { f++; out = sprintf("%s/part-%05d.warc.wet", dir, f) }
+		  print "WARC/1.0\r\n" $0 > out; bytes += length($0) + 10 }' "$corpus/all.wet"
+	rm -f "$corpus/all.wet"
+	ls "$corpus"/part-*.warc.wet >"$corpus/wet.paths"
+	: >"$corpus/done"
+fi
+input_bytes=$(cat "$corpus"/part-*.warc.wet | wc -c)
+printf 'input: %s bytes in %s WET files (gen-corpus --wet --seed 1 --mb %s)\n' "$input_bytes" \
+	"$(ls "$corpus"/part-*.warc.wet | wc -l)" "$MB"
+printf 'machine: %s cores, load %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+for j in $JOBS; do
+	run=$W/run-j$j
+	rm -rf "$run"
+	echo "bench: pipeline -j $j" >&2
+	/usr/bin/time -f '%e %U %S %M' -o "$W/time-j$j" \
+		"$AYAK_TOP/pipelines/commoncrawl-malay" -o "$run" -j "$j" "$corpus/wet.paths" >"$W/out-j$j" 2>&1 ||
+		{ echo "-j $j: FAILED (see $W/out-j$j)"; continue; }
+	read -r wall user sys rss <"$W/time-j$j"
+	echo
+	printf -- '-j %s: %.1f s wall, %s MB/s end to end; %.1f CPU s (%s MB per CPU-second); peak RSS %s MB\n' \
+		"$j" "$wall" "$(calc %.1f "$input_bytes / 1e6 / $wall")" "$(calc %.1f "$user + $sys")" \
+		"$(calc %.1f "$input_bytes / 1e6 / ($user + $sys)")" "$(calc %.1f "$rss / 1024")"
+	printf '  %-8s %12s %12s %10s %12s\n' stage "records in" "records out" seconds "MB/s"
+	for s in warc norm lid filter dedup tok pack; do
+		cat "$run"/stats/$s-*.json 2>/dev/null | jq -s -r --arg s "$s" '
+			(map(.records_in) | add) as $ri | (map(.records_out) | add) as $ro |
+			(map(.seconds) | add) as $t | (map(.bytes_in) | add) as $b |
+			"  \($s | .[0:8] | . + (" " * (8 - length))) \($ri | tostring | (" " * (12 - length)) + .) \($ro | tostring | (" " * (12 - length)) + .) \($t * 100 | round / 100 | tostring | (" " * (10 - length)) + .) \(if $t > 0 then ($b / 1e6 / $t * 10 | round / 10) else "-" end | tostring | (" " * (12 - length)) + .)"'
+	done
+	printf '  (stage MB/s: the bytes a stage read over the seconds it ran, in a pipe with the others)\n'
+	printf '  output: %s tokens in %s shards\n' \
+		"$(cat "$run"/stats/pack-*.json | jq -s 'map(.counts.tokens) | add')" "$(ls "$run"/shards/*.idx | wc -l)"
+done

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+test_description='pipelines/commoncrawl-malay on the bundled sample: outputs, resume, parallel runs, errors'
+. "$(dirname "$0")/../lib.sh"
+
+P=$AYAK_TOP/pipelines
+S=$P/sample
+CCM=$P/commoncrawl-malay
+
+final_records () { zstd -qdc "$1"/final/*.jsonl.zst; }
+
+test_expect_success 'the sample runs end to end and names its outputs' '
+	"$CCM" -o one "$S/wet.paths" >out 2>err &&
+	printf "shards: %s/one/shards/\nreport: %s/one/report.html\n" "$PWD" "$PWD" >expect &&
+	test_cmp expect out &&
+	test_must_be_empty err &&
+	ls one/shards >shards &&
+	printf "ms-00000.bin\nms-00000.idx\nms-00001.bin\nms-00001.idx\nms-00002.bin\nms-00002.idx\n" >expect &&
+	test_cmp expect shards &&
+	test_path_is_file one/report.txt &&
+	test_path_is_file one/report.json &&
+	grep -c "<svg" one/report.html
+'
+
+test_expect_success 'every stage kept its --stats, one file a shard' '
+	ls one/stats >stats &&
+	for s in warc norm lid filter dedup tok pack; do
+		for i in 00000 00001 00002; do
+			grep -x "$s-$i.json" stats || return 1
+		done
+	done &&
+	test_line_count = 21 stats
+'
+
+test_expect_success 'the shards hold the kept records, verified' '
+	ayak-pack --verify one/shards/ms-*.idx >verify &&
+	test "$(jq -s "map(select(.ok)) | length" verify)" = 3 &&
+	test "$(jq -s "map(.documents) | add" verify)" = "$(final_records one | wc -l)" &&
+	test "$(jq -s "map(.tokens) | add" verify)" = "$(cat one/stats/pack-*.json | jq -s "map(.counts.tokens) | add")"
+'
+
+test_expect_success 'only Malaysian Malay is kept: no Indonesian, English, Chinese, Tamil or Jawi page' '
+	final_records one | jq -r .lang | sort -u >langs &&
+	echo zsm_Latn >expect &&
+	test_cmp expect langs &&
+	final_records one | jq -r .url >urls &&
+	test_must_fail grep -E "\.co\.id/|example\.(com|org|cn|in)/|jawi\.contoh" urls &&
+	grep -c "https://hakasasi.contoh.my/deklarasi/" urls
+'
+
+test_expect_success 'boilerplate lines, spam and link lists are gone' '
+	final_records one | jq -r .text >texts &&
+	test_must_fail grep -E "Hak Cipta Terpelihara|Baca juga:|Kongsi artikel ini|menggunakan kuki|^Laman Utama \|" texts &&
+	test_must_fail grep -E "promo\.contoh|direktori\.contoh" urls
+'
+
+test_expect_success 'duplicates across shards are removed: one copy of each article stays' '
+	for a in banjir-kilat-lembah-klang musim-durian-raub laluan-mrt-baharu nasi-lemak-sambal-sotong \
+		syarikat-pemula-kecerdasan-buatan; do
+		test "$(grep -c "/$a\$" urls)" = 1 || return 1
+	done &&
+	test "$(grep -c "deklarasi/1\$" urls)" = 1 &&
+	cat one/stats/dedup-*.json | jq -s "map(.records_in - .records_out) | add" >removed &&
+	test "$(cat removed)" -ge 6
+'
+
+test_expect_success 'PII is redacted: phone numbers and e-mail addresses' '
+	final_records one | jq -r "select(.url == \"https://kedai.contoh.my/hubungi\") | .text" >kedai &&
+	grep -F "di talian <PHONE> atau <PHONE>, ataupun hantar emel kepada <EMAIL> dan" kedai &&
+	test_must_fail grep -E "6789|jualan@" kedai
+'
+
+test_expect_success 'a rerun does nothing and changes nothing' '
+	(cd one && find . -type f ! -path "./logs/*" -printf "%p %s %T@\n" | sort) >before &&
+	"$CCM" -o one "$S/wet.paths" >out &&
+	(cd one && find . -type f ! -path "./logs/*" -printf "%p %s %T@\n" | sort) >after &&
+	test_cmp before after
+'
+
+test_expect_success '-j 2 gives byte-identical outputs' '
+	"$CCM" -o two -j 2 "$S/wet.paths" >out &&
+	for f in one/shards/* one/final/* one/clean/*; do cmp "$f" "two/${f#one/}" || return 1; done &&
+	jq -S "del(.. | .seconds?) | del(.title)" one/report.json >a.json &&
+	jq -S "del(.. | .seconds?) | del(.title)" two/report.json >b.json &&
+	test_cmp a.json b.json
+'
+
+test_expect_success 'the same run from the WARC form of the sample' '
+	"$CCM" -o warc -j 2 "$S/warc.paths" >out &&
+	final_records warc | jq -r .lang | sort -u >langs &&
+	echo zsm_Latn >expect &&
+	test_cmp expect langs &&
+	test "$(final_records warc | wc -l)" -ge 20
+'
+
+test_expect_success '--jawi keeps Malay in Jawi script too, filtered with its own profile' '
+	"$CCM" -o jawi --jawi "$S/wet.paths" >out &&
+	final_records jawi | jq -r .lang | sort | uniq -c | awk "{print \$2, \$1}" >langs &&
+	grep "^zsm_Arab [1-9]" langs &&
+	grep "^zsm_Latn [1-9]" langs &&
+	test_path_is_file jawi/stats/filter-arab-00000.json
+'
+
+test_expect_success 'a failed shard stops the run with exit 1; a rerun resumes and completes' '
+	mkdir in &&
+	cp "$S"/wet/*.gz in/ &&
+	mv in/sample-00001.warc.wet.gz good.gz &&
+	head -c 5000 good.gz >in/sample-00001.warc.wet.gz &&
+	ls "$PWD"/in/*.gz >in.paths &&
+	test_expect_code 1 "$CCM" -o broken in.paths >out 2>err &&
+	grep "^stage: clean-00001 failed; the end of .*/broken/logs/clean-00001.log:" err &&
+	grep "a task failed; see .*/broken/logs/, then run the same command again to resume" err &&
+	test_path_is_missing broken/clean/00001.jsonl.zst &&
+	test_path_is_missing broken/shards/ms-00001.idx &&
+	mv good.gz in/sample-00001.warc.wet.gz &&
+	"$CCM" -o broken in.paths >out &&
+	for f in one/shards/* one/final/*; do cmp "$f" "broken/${f#one/}" || return 1; done
+'
+
+test_expect_success 'a run killed half-way resumes to the same outputs' '
+	setsid "$CCM" -o killed -j 2 "$S/wet.paths" >/dev/null 2>&1 &
+	pid=$! &&
+	sleep 0.4 &&
+	kill -TERM -- -$pid &&
+	while pgrep -g $pid >/dev/null; do sleep 0.1; done &&
+	test_path_is_missing killed/done/report &&
+	"$CCM" -o killed -j 2 "$S/wet.paths" >out &&
+	for f in one/shards/* one/final/*; do cmp "$f" "killed/${f#one/}" || return 1; done
+'
+
+test_expect_success 'a run directory refuses other options or inputs' '
+	test_expect_code 2 "$CCM" -o one --jawi "$S/wet.paths" 2>err &&
+	grep "one was planned with other options or inputs (see .*/one/config); use another directory" err
+'
+
+test_expect_success 'usage errors exit 2 with a message' '
+	test_expect_code 2 "$CCM" "$S/wet.paths" 2>err &&
+	grep "no run directory: give -o RUN" err &&
+	test_expect_code 2 "$CCM" -o x 2>err &&
+	grep "no input" err &&
+	test_expect_code 2 "$CCM" -o x --bogus "$S/wet.paths" 2>err &&
+	grep "unknown option .--bogus." err &&
+	test_expect_code 2 "$CCM" -o x -j 0 "$S/wet.paths" 2>err &&
+	grep -- "-j: a positive number" err &&
+	test_expect_code 3 "$CCM" -o x no-such.warc.gz 2>err &&
+	grep "no-such.warc.gz: cannot read" err &&
+	"$CCM" --help >help &&
+	grep "^Usage: pipelines/commoncrawl-malay -o RUN" help
+'
+
+test_expect_success '--dry-run lists the tasks and runs none' '
+	"$CCM" -o dry -n "$S/wet.paths" >out &&
+	grep -c "lib/stage .*/dry clean 2" out &&
+	test_path_is_missing dry/done
+'
+
+test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chained by afterok' '
+	"$P/slurm/submit" -o sl --dry-run --max-array 2 "$S/wet.paths" >out &&
+	grep "^sbatch" out | sed -e "s/ --output [^ ]*//" -e "s|$PWD/||g" -e "s|$P/||g" \
+		-e "s/-[0-9]*-[0-9]*-[0-9]*-\([0-9]\).tasks/-\1.tasks/" >cmds &&
+	cat >expect <<-\EOF &&
+	sbatch --parsable --job-name ayak-shard --array 0-1 --cpus-per-task 2 --kill-on-invalid-dep=yes slurm/task sl shard sl/slurm/shard-0.tasks
+	sbatch --parsable --job-name ayak-shard --array 0-0 --cpus-per-task 2 --kill-on-invalid-dep=yes slurm/task sl shard sl/slurm/shard-1.tasks
+	sbatch --parsable --job-name ayak-cluster --array 0-1 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl cluster sl/slurm/cluster-0.tasks
+	sbatch --parsable --job-name ayak-cluster --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl cluster sl/slurm/cluster-1.tasks
+	sbatch --parsable --job-name ayak-merge --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl merge sl/slurm/merge-0.tasks
+	sbatch --parsable --job-name ayak-final --array 0-1 --cpus-per-task 2 --kill-on-invalid-dep=yes --dependency afterok:DRY0 slurm/task sl final sl/slurm/final-0.tasks
+	sbatch --parsable --job-name ayak-final --array 0-0 --cpus-per-task 2 --kill-on-invalid-dep=yes --dependency afterok:DRY0 slurm/task sl final sl/slurm/final-1.tasks
+	sbatch --parsable --job-name ayak-report --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl report sl/slurm/report-0.tasks
+	EOF
+	test_cmp expect cmds
+'
+
+test_done
