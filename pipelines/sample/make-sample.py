@@ -189,6 +189,23 @@ def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
+def surt(url):
+    host, _, path = url.split("://", 1)[1].partition("/")
+    return ",".join(reversed(host.split("."))) + ")/" + path
+
+
+def cdx_lines(name, records, pages, dates):
+    """CDX index lines (as Common Crawl's) of the response records of a WARC file."""
+    offset, out = len(records[0]), []
+    for rec, p, date in zip(records[1:], pages, dates):
+        meta = {"url": p["url"], "mime": "text/html", "status": "200", "length": str(len(rec)),
+                "offset": str(offset), "filename": "warc/" + name}
+        fields = ", ".join(f'"{k}": "{v}"' for k, v in meta.items())
+        out.append(f"{surt(p['url'])} {date.replace('-', '').replace(':', '').replace('T', '')[:14]} {{{fields}}}\n")
+        offset += len(rec)
+    return out
+
+
 def write_shard(path, name, records, kind):
     info = (f"software: ayak pipelines/sample/make-sample.py\r\nformat: WARC File Format 1.0\r\n"
             f"description: ayak's pipeline sample ({kind}); made-up pages, see README.md\r\n").encode()
@@ -198,6 +215,7 @@ def write_shard(path, name, records, kind):
     out += records
     with open(path, "wb") as f:
         f.write(b"".join(out))
+    return out
 
 
 def main():
@@ -205,11 +223,12 @@ def main():
     random.Random(20241122).shuffle(pages)
     os.makedirs(os.path.join(HERE, "warc"), exist_ok=True)
     os.makedirs(os.path.join(HERE, "wet"), exist_ok=True)
-    warc_paths, wet_paths = [], []
+    warc_paths, wet_paths, cdx = [], [], []
     for s in range(SHARDS):
-        warc_recs, wet_recs = [], []
+        warc_recs, wet_recs, dates = [], [], []
         for n, p in enumerate(pages[s::SHARDS]):
             date = iso(DATE0 + 3600 * s + n)
+            dates.append(date)
             body = html_page(p).encode()
             http = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
                     f"Content-Length: {len(body)}\r\n\r\n").encode() + body
@@ -223,13 +242,16 @@ def main():
                                          ("WARC-Refers-To", rid), ("Content-Type", "text/plain")], text))
         warc_name = f"sample-{s:05d}.warc.gz"
         wet_name = f"sample-{s:05d}.warc.wet.gz"
-        write_shard(os.path.join(HERE, "warc", warc_name), warc_name, warc_recs, "WARC")
+        written = write_shard(os.path.join(HERE, "warc", warc_name), warc_name, warc_recs, "WARC")
+        cdx += cdx_lines(warc_name, written, pages[s::SHARDS], dates)
         write_shard(os.path.join(HERE, "wet", wet_name), wet_name, wet_recs, "WET")
         warc_paths.append("warc/" + warc_name)
         wet_paths.append("wet/" + wet_name)
     for name, paths in (("warc.paths", warc_paths), ("wet.paths", wet_paths)):
         with open(os.path.join(HERE, name), "w") as f:
             f.write("".join(x + "\n" for x in paths))
+    with open(os.path.join(HERE, "warc.cdx"), "w") as f:
+        f.write("".join(cdx))
     print(f"{len(pages)} pages in {SHARDS} shards", file=sys.stderr)
 
 

@@ -100,6 +100,16 @@ test_expect_success '--jawi keeps Malay in Jawi script too, filtered with its ow
 	test_path_is_file jawi/stats/filter-arab-00000.json
 '
 
+test_expect_success 'the zsm_Arab filter profile has FineWeb-2 values for Jawi' '
+	ayak-filter -p zsm_Arab --show-profile >profile &&
+	grep -x "top_2_gram = 0.826" profile &&
+	grep -x "dup_line_frac = 0.211" profile &&
+	grep -x "line_punct_thr = off" profile &&
+	grep -x "max_avg_word_length = 8" profile &&
+	grep "^stopwords = .*/stopwords-zsm_Arab.txt$" profile &&
+	test "$(grep -vc "^#" "$AYAK_TOP/lexicons/filter/stopwords-zsm_Arab.txt")" = 31
+'
+
 test_expect_success 'a failed shard stops the run with exit 1; a rerun resumes and completes' '
 	mkdir in &&
 	cp "$S"/wet/*.gz in/ &&
@@ -125,6 +135,34 @@ test_expect_success 'a run killed half-way resumes to the same outputs' '
 	test_path_is_missing killed/done/report &&
 	"$CCM" -o killed -j 2 "$S/wet.paths" >out &&
 	for f in one/shards/* one/final/*; do cmp "$f" "killed/${f#one/}" || return 1; done
+'
+
+# A local HTTP server with the sample (tests/data/fetch/server.py serves ROOT under /files/).
+if command -v python3 >/dev/null; then
+	mkdir -p root && cp -R "$S/wet" "$S/warc" root/ &&
+	python3 "$TEST_DATA/fetch/server.py" "$PWD/root" port log >server.out 2>&1 &
+	SERVER_PID=$!
+	trap 'kill $SERVER_PID 2>/dev/null' EXIT
+	for _ in $(seq 100); do test -s port && break; sleep 0.1; done
+	test -s port && test_set_prereq HTTP && U=http://127.0.0.1:$(cat port)/files/
+fi
+
+test_expect_success HTTP 'a path list of remote files: fetched, then the same outputs' '
+	mkdir remote && cp "$S/wet.paths" remote/ &&
+	"$CCM" -o fetched -j 2 --base-url "$U" remote/wet.paths >out &&
+	cut -f2 fetched/plan.tsv | sort -u >kinds &&
+	echo url >expect && test_cmp expect kinds &&
+	ls fetched/raw >raw &&
+	printf "00000-sample-00000.warc.wet.gz\n00001-sample-00001.warc.wet.gz\n00002-sample-00002.warc.wet.gz\n" >expect &&
+	test_cmp expect raw &&
+	for f in one/shards/* one/final/*; do cmp "$f" "fetched/${f#one/}" || return 1; done &&
+	jq -s "map(.records_out) | add" fetched/stats/fetch-*.json >n && echo 3 >expect && test_cmp expect n
+'
+
+test_expect_success HTTP 'CDX ranges: fetched by byte range, the same as the WARC files' '
+	"$CCM" -o cdx -j 2 --ranges --ranges-per-shard 23 --base-url "$U" "$S/warc.cdx" >out &&
+	test "$(wc -l <cdx/plan.tsv)" = 3 &&
+	for f in warc/shards/* warc/final/*; do cmp "$f" "cdx/${f#warc/}" || return 1; done
 '
 
 test_expect_success 'a run directory refuses other options or inputs' '
