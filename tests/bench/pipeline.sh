@@ -5,8 +5,9 @@
 # Input: ../shared/bin/gen-corpus --wet --seed 1, PIPE_MB MB (default 2000), cut into
 # PIPE_SHARDS WET files (default 8). Runs pipelines/commoncrawl-malay with -j 1 and -j 2
 # and reports, for each: wall time and MB/s of input end to end, CPU seconds, the peak
-# RSS of the largest process, and per stage the CPU-time throughput its --stats files
-# give (input bytes of the stage / seconds the stage ran, summed over shards).
+# RSS of the largest process, and per stage (every program run under GNU time, through
+# AYAK_TIME=1 of pipelines/lib/stage) its CPU seconds, the MB it read per CPU-second and
+# its peak RSS.
 # It reports only; whatever is missing is skipped with "skip: ...". Exit status 0.
 #
 # Environment: PIPE_MB, PIPE_SHARDS, PIPE_JOBS (default "1 2"), AYAK_TOP, AYAK_BUILD,
@@ -61,22 +62,33 @@ for j in $JOBS; do
 	run=$W/run-j$j
 	rm -rf "$run"
 	echo "bench: pipeline -j $j" >&2
-	/usr/bin/time -f '%e %U %S %M' -o "$W/time-j$j" \
-		"$AYAK_TOP/pipelines/commoncrawl-malay" -o "$run" -j "$j" "$corpus/wet.paths" >"$W/out-j$j" 2>&1 ||
+	t0=$EPOCHREALTIME
+	AYAK_TIME=1 "$AYAK_TOP/pipelines/commoncrawl-malay" -o "$run" -j "$j" "$corpus/wet.paths" >"$W/out-j$j" 2>&1 ||
 		{ echo "-j $j: FAILED (see $W/out-j$j)"; continue; }
-	read -r wall user sys rss <"$W/time-j$j"
+	wall=$(calc %.2f "$EPOCHREALTIME - $t0")
+	# time.tsv: program, task, wall, user, sys, peak RSS (KB), one line a program run
+	read -r cpu rss < <(awk -F'\t' '{ c += $4 + $5; if ($6 > m) m = $6 } END { print c, m }' "$run/time.tsv")
 	echo
-	printf -- '-j %s: %.1f s wall, %s MB/s end to end; %.1f CPU s (%s MB per CPU-second); peak RSS %s MB\n' \
-		"$j" "$wall" "$(calc %.1f "$input_bytes / 1e6 / $wall")" "$(calc %.1f "$user + $sys")" \
-		"$(calc %.1f "$input_bytes / 1e6 / ($user + $sys)")" "$(calc %.1f "$rss / 1024")"
-	printf '  %-8s %12s %12s %10s %12s\n' stage "records in" "records out" seconds "MB/s"
-	for s in warc norm lid filter dedup tok pack; do
-		cat "$run"/stats/$s-*.json 2>/dev/null | jq -s -r --arg s "$s" '
-			(map(.records_in) | add) as $ri | (map(.records_out) | add) as $ro |
-			(map(.seconds) | add) as $t | (map(.bytes_in) | add) as $b |
-			"  \($s | .[0:8] | . + (" " * (8 - length))) \($ri | tostring | (" " * (12 - length)) + .) \($ro | tostring | (" " * (12 - length)) + .) \($t * 100 | round / 100 | tostring | (" " * (10 - length)) + .) \(if $t > 0 then ($b / 1e6 / $t * 10 | round / 10) else "-" end | tostring | (" " * (12 - length)) + .)"'
+	printf -- '-j %s: %.1f s wall, %s MB/s of input end to end; %.1f CPU s (%s MB per CPU-second);\n' \
+		"$j" "$wall" "$(calc %.1f "$input_bytes / 1e6 / $wall")" "$cpu" "$(calc %.1f "$input_bytes / 1e6 / $cpu")"
+	printf '  peak RSS of the largest process %s MB\n' "$(calc %.1f "$rss / 1024")"
+	printf '  %-12s %11s %11s %9s %12s %9s\n' stage "records in" "records out" "CPU s" "MB/CPU-s" "peak MB"
+	for s in warc norm lid filter dedup tok pack stats; do
+		awk -F'\t' -v p="ayak-$s" '$1 == p { c += $4 + $5; if ($6 > m) m = $6 } END { print c + 0, m + 0 }' \
+			"$run/time.tsv" >"$W/t"
+		read -r c m <"$W/t"
+		if [ "$s" = stats ]; then
+			printf '  %-12s %11s %11s %9.1f %12s %9.1f\n' ayak-stats - - "$c" - "$(calc %.1f "$m / 1024")"
+			continue
+		fi
+		cat "$run"/stats/$s-*.json | jq -s -r '[(map(.records_in) | add), (map(.records_out) | add),
+			(map(.bytes_in) | add)] | @tsv' >"$W/s"
+		read -r ri ro b <"$W/s"
+		printf '  %-12s %11s %11s %9.1f %12s %9.1f\n' "ayak-$s" "$ri" "$ro" "$c" \
+			"$(calc %.1f "$b / 1e6 / ($c > 0 ? $c : 1)")" "$(calc %.1f "$m / 1024")"
 	done
-	printf '  (stage MB/s: the bytes a stage read over the seconds it ran, in a pipe with the others)\n'
+	printf '  (ayak-dedup: its sign, bucket, cluster, merge and filter tasks together; MB/CPU-s: the\n'
+	printf '  bytes a stage read over the CPU seconds it used)\n'
 	printf '  output: %s tokens in %s shards\n' \
 		"$(cat "$run"/stats/pack-*.json | jq -s 'map(.counts.tokens) | add')" "$(ls "$run"/shards/*.idx | wc -l)"
 done
