@@ -1,0 +1,248 @@
+/*
+ * ayak-stats: a report on record files and on a pipeline's --stats files,
+ * as text, JSON or a self-contained HTML page with plots.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "report.h"
+#include "tok.h"
+
+static const char usage[] =
+	"Usage: ayak-stats [options] [FILE...]\n"
+	"       ayak-stats --stages-only --stage-stats DIR [options]\n"
+	"Report on records: counts, bytes, characters, words and tokens, languages,\n"
+	"lengths and top domains, and the stages of a pipeline from their --stats files.\n"
+	"\n"
+	"  -f, --format FMT      text (default), json or html (a self-contained page with plots)\n"
+	"  -t, --tokenizer FILE  count tokens with a Hugging Face tokenizer.json\n"
+	"      --no-special      do not count the post-processor's special tokens (BOS, EOS)\n"
+	"      --stage-stats PATH  a --stats file of a pipeline stage, or a directory of them\n"
+	"                        (every *.json below it); repeatable\n"
+	"      --stage-order LIST  stage order: programs separated by commas, before the\n"
+	"                        default fetch,warc,cat,norm,lid,filter,dedup,tok,pack\n"
+	"      --stages-only     read no records: report the --stage-stats files only\n"
+	"      --top N           domains to list (default 20)\n"
+	"      --max-domains N   domains counted exactly (default 100000); past that the\n"
+	"                        counts are Space-Saving estimates with error bounds\n"
+	"      --lang-field NAME the language field (default: lang; its score: NAME_score)\n"
+	"      --url-field NAME  the URL field (default: url)\n"
+	"      --title TEXT      title of the report (default: ayak-stats report)\n"
+	"      --timestamp       put the date in the report (UTC; SOURCE_DATE_EPOCH if set)\n";
+
+enum {
+	OPT_NO_SPECIAL = CLI_OPT_PROGRAM,
+	OPT_STAGE_STATS,
+	OPT_STAGE_ORDER,
+	OPT_STAGES_ONLY,
+	OPT_TOP,
+	OPT_MAX_DOMAINS,
+	OPT_LANG_FIELD,
+	OPT_URL_FIELD,
+	OPT_TITLE,
+	OPT_TIMESTAMP,
+};
+
+static const struct option options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "tokenizer", required_argument, NULL, 't' },
+	{ "no-special", no_argument, NULL, OPT_NO_SPECIAL },
+	{ "stage-stats", required_argument, NULL, OPT_STAGE_STATS },
+	{ "stage-order", required_argument, NULL, OPT_STAGE_ORDER },
+	{ "stages-only", no_argument, NULL, OPT_STAGES_ONLY },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "max-domains", required_argument, NULL, OPT_MAX_DOMAINS },
+	{ "lang-field", required_argument, NULL, OPT_LANG_FIELD },
+	{ "url-field", required_argument, NULL, OPT_URL_FIELD },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "timestamp", no_argument, NULL, OPT_TIMESTAMP },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct counter {
+	struct tok_enc *enc;
+	struct bpe_ids ids;
+	struct tok_counts counts;
+};
+
+static int count_tokens(void *ctx, const char *text, size_t n, uint64_t *ntokens,
+			struct ayak_err *err)
+{
+	struct counter *k = ctx;
+
+	k->ids.n = 0;
+	if (tok_encode(k->enc, text, n, &k->ids, &k->counts, err))
+		return -1;
+	*ntokens = k->ids.n;
+	return 0;
+}
+
+static uint64_t positive(struct cli *c, const char *opt, const char *arg)
+{
+	uint64_t v;
+
+	if (ayak_parse_u64(arg, &v) || !v || v > UINT32_MAX)
+		cli_usage_error(c, "%s wants a positive number, not '%s'", opt, arg);
+	return v;
+}
+
+/* "2026-11-22T10:00:00Z", from SOURCE_DATE_EPOCH when it is set. */
+static const char *timestamp(struct cli *c, char *buf, size_t n)
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	uint64_t secs;
+	time_t t;
+	struct tm tm;
+
+	if (env && *env) {
+		if (ayak_parse_u64(env, &secs) || secs > (uint64_t)253402300799)
+			cli_usage_error(c, "SOURCE_DATE_EPOCH wants seconds since 1970, not '%s'", env);
+		t = (time_t)secs;
+	} else {
+		t = time(NULL);
+	}
+	if (!gmtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		cli_usage_error(c, "cannot format the date");
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct report_opts ro = { 0 };
+	struct report *rep;
+	struct ayak_record rec;
+	struct ayak_line line;
+	struct ayak_buf out = AYAK_BUF_INIT, desc = AYAK_BUF_INIT;
+	struct tok_opts topts = { 0 };
+	struct counter counter = { 0 };
+	struct tok *tok = NULL;
+	const char *tokenizer = NULL, **stage_paths = NULL;
+	size_t nstage = 0, i;
+	int format = REPORT_TEXT, stamp = 0, opt;
+	char stampbuf[64];
+
+	cli_init(&c, "ayak-stats", usage);
+	stage_paths = calloc((size_t)argc + 1, sizeof(*stage_paths));
+	if (!stage_paths)
+		return AYAK_E_SYS;
+	while ((opt = cli_getopt(&c, argc, argv, "f:t:", options)) != -1) {
+		switch (opt) {
+		case 'f':
+			format = report_format_from_name(optarg);
+			if (format < 0)
+				cli_usage_error(&c, "--format wants text, json or html, not '%s'", optarg);
+			break;
+		case 't':
+			tokenizer = optarg;
+			break;
+		case OPT_NO_SPECIAL:
+			topts.no_post = 1;
+			break;
+		case OPT_STAGE_STATS:
+			stage_paths[nstage++] = optarg;
+			break;
+		case OPT_STAGE_ORDER:
+			ro.stage_order = optarg;
+			break;
+		case OPT_STAGES_ONLY:
+			ro.no_records = 1;
+			break;
+		case OPT_TOP:
+			ro.top = positive(&c, "--top", optarg);
+			break;
+		case OPT_MAX_DOMAINS:
+			ro.max_domains = positive(&c, "--max-domains", optarg);
+			break;
+		case OPT_LANG_FIELD:
+			ro.lang_field = optarg;
+			break;
+		case OPT_URL_FIELD:
+			ro.url_field = optarg;
+			break;
+		case OPT_TITLE:
+			ro.title = optarg;
+			break;
+		case OPT_TIMESTAMP:
+			stamp = 1;
+			break;
+		default:
+			cli_usage_error(&c, "unexpected option");
+		}
+	}
+	if (ro.no_records && optind < argc)
+		cli_usage_error(&c, "--stages-only reads no records, but files were named");
+	if (ro.no_records && !nstage)
+		cli_usage_error(&c, "--stages-only needs --stage-stats");
+	if (ro.no_records && tokenizer)
+		cli_usage_error(&c, "--tokenizer does not go with --stages-only");
+	if (topts.no_post && !tokenizer)
+		cli_usage_error(&c, "--no-special goes with --tokenizer");
+	if (stamp)
+		ro.timestamp = timestamp(&c, stampbuf, sizeof(stampbuf));
+	ro.field = c.field;
+
+	if (tokenizer) {
+		tok = tok_load(tokenizer, &topts, &c.err);
+		if (!tok)
+			cli_die(&c, &c.err);
+		counter.enc = tok_enc_new(tok, &c.err);
+		if (!counter.enc)
+			cli_die(&c, &c.err);
+		if (ayak_buf_addf(&desc, "%s: %s", tokenizer, tok_describe(tok)))
+			return AYAK_E_SYS;
+		ro.tokens = count_tokens;
+		ro.tokens_ctx = &counter;
+		ro.tokenizer = desc.data;
+	}
+	rep = report_new(&ro, &c.err);
+	if (!rep) {
+		if (c.err.code == AYAK_E_USAGE)
+			cli_usage_error(&c, "%s", c.err.msg);
+		cli_die(&c, &c.err);
+	}
+	for (i = 0; i < nstage; i++)
+		if (report_stage_path(rep, stage_paths[i], &c.err))
+			cli_die(&c, &c.err);
+
+	cli_open(&c, ro.no_records ? 0 : argc - optind, argv + optind);
+	ayak_record_init(&rec);
+	while (!ro.no_records && cli_next(&c, &line)) {
+		if (ayak_line_is_blank(line.data, line.len)) {
+			c.stats.records_in--;	/* not a record */
+			continue;
+		}
+		if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
+			cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
+			continue;
+		}
+		if (report_record(rep, &rec, &c.err)) {
+			if (c.err.code != AYAK_E_DATA)
+				cli_die(&c, &c.err);
+			cli_bad_record(&c, &line, "", "%s", c.err.msg);
+			continue;
+		}
+		c.stats.records_out++;
+	}
+	report_set_malformed(rep, c.stats.errors);
+	if (report_write(rep, format, &out)) {
+		ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+		cli_die(&c, &c.err);
+	}
+	if (ayak_writer_write(c.out, out.data, out.len, &c.err))
+		cli_die(&c, &c.err);
+	c.stats.bytes_out = out.len;
+
+	report_free(rep);
+	ayak_record_release(&rec);
+	ayak_buf_release(&out);
+	ayak_buf_release(&desc);
+	bpe_ids_release(&counter.ids);
+	tok_enc_free(counter.enc);
+	tok_free(tok);
+	free(stage_paths);
+	return cli_finish(&c);
+}

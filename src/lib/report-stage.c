@@ -1,0 +1,485 @@
+/* The stages of a pipeline, from the programs' --stats files; see report.h. */
+#define _GNU_SOURCE	/* qsort_r */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report-int.h"
+#include "tokjson.h"
+
+/* Integers in stats files are exact in a double below 2^53. */
+#define STAT_MAX ((1ull << 53) - 1)
+
+/* The pipeline's order (DESIGN.md); ayak-cat may stand anywhere, first here. */
+static const char *const pipeline[] = {
+	"ayak-fetch", "ayak-warc", "ayak-cat", "ayak-norm", "ayak-lid", "ayak-filter",
+	"ayak-dedup", "ayak-tok", "ayak-pack", "ayak-stats",
+};
+
+static int oom(struct ayak_err *err)
+{
+	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+}
+
+void rcounts_release(struct rcounts *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->v[i].name);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static int rcounts_add(struct rcounts *c, const char *name, uint64_t n)
+{
+	size_t i;
+	char *s;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name)) {
+			c->v[i].n += n;
+			return 0;
+		}
+	if (c->n == c->alloc) {
+		size_t na = c->alloc ? c->alloc * 2 : 8;
+		struct rcount *nv = realloc(c->v, na * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		c->v = nv;
+		c->alloc = na;
+	}
+	s = strdup(name);
+	if (!s)
+		return -1;
+	c->v[c->n].name = s;
+	c->v[c->n].n = n;
+	c->n++;
+	return 0;
+}
+
+static int cmp_counts(const void *a, const void *b, void *arg)
+{
+	const struct rcount *x = *(const struct rcount *const *)a;
+	const struct rcount *y = *(const struct rcount *const *)b;
+
+	if (!*(const int *)arg && x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+struct rcount **rcounts_sorted(const struct rcounts *c, int by_name)
+{
+	struct rcount **v = malloc((c->n ? c->n : 1) * sizeof(*v));
+	size_t i;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < c->n; i++)
+		v[i] = &c->v[i];
+	qsort_r(v, c->n, sizeof(*v), cmp_counts, &by_name);
+	return v;
+}
+
+void report_stages_release(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstages; i++) {
+		free(r->stages[i].name);
+		rcounts_release(&r->stages[i].dropped);
+		rcounts_release(&r->stages[i].counts);
+	}
+	free(r->stages);
+	r->stages = NULL;
+	r->nstages = r->astages = 0;
+}
+
+static int stage_rank(const struct report *r, const char *program)
+{
+	size_t i;
+
+	for (i = 0; i < r->norder; i++)
+		if (!strcmp(r->order[i], program))
+			return (int)i;
+	for (i = 0; i < sizeof(pipeline) / sizeof(pipeline[0]); i++)
+		if (!strcmp(pipeline[i], program))
+			return 1000 + (int)i;
+	return 2000;
+}
+
+static struct rstage *find_stage(struct report *r, const char *program, const char *stage)
+{
+	size_t n = strlen(program) + (stage ? strlen(stage) + 1 : 0), i;
+	struct rstage *s;
+	char *name = malloc(n + 1);
+
+	if (!name)
+		return NULL;
+	strcpy(name, program);
+	if (stage) {
+		strcat(name, " ");
+		strcat(name, stage);
+	}
+	for (i = 0; i < r->nstages; i++)
+		if (!strcmp(r->stages[i].name, name)) {
+			free(name);
+			return &r->stages[i];
+		}
+	if (r->nstages == r->astages) {
+		size_t na = r->astages ? r->astages * 2 : 8;
+		struct rstage *ns = realloc(r->stages, na * sizeof(*ns));
+
+		if (!ns) {
+			free(name);
+			return NULL;
+		}
+		r->stages = ns;
+		r->astages = na;
+	}
+	s = &r->stages[r->nstages++];
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	s->rank = stage_rank(r, program);
+	return s;
+}
+
+static int bad(struct ayak_err *err, const char *name, const char *what)
+{
+	return ayak_err_set(err, AYAK_E_DATA, "%s: not an ayak --stats file: %s", name, what);
+}
+
+/* An optional whole number: 0 if absent or good, -1 if bad. */
+static int opt_uint(const struct tj_value *obj, const char *key, uint64_t *out)
+{
+	const struct tj_value *v = tj_get(obj, key);
+
+	*out = 0;
+	return v ? tj_uint(v, STAT_MAX, out) : 0;
+}
+
+/* Check an object of whole numbers (all members, before any is added). */
+static int counts_ok(const struct tj_value *v)
+{
+	uint32_t i;
+	uint64_t n;
+
+	if (v->type != TJ_OBJECT)
+		return 0;
+	for (i = 0; i < v->len; i++)
+		if (tj_uint(&v->u.members[i].val, STAT_MAX, &n) || !v->u.members[i].key_len ||
+		    memchr(v->u.members[i].key, 0, v->u.members[i].key_len))
+			return 0;
+	return 1;
+}
+
+static int add_counts(struct rcounts *c, const struct tj_value *v)
+{
+	uint32_t i;
+	uint64_t n;
+
+	for (i = 0; v && i < v->len; i++) {
+		tj_uint(&v->u.members[i].val, STAT_MAX, &n);
+		if (rcounts_add(c, v->u.members[i].key, n))
+			return -1;
+	}
+	return 0;
+}
+
+int report_stage_json(struct report *r, const char *name, const char *text, size_t len,
+		      struct ayak_err *err)
+{
+	const struct tj_value *root, *v, *dropped, *counts;
+	struct tj_doc *doc;
+	const char *program, *stage;
+	uint32_t plen = 0, slen = 0;
+	uint64_t in, out, errors, bin, bout;
+	double secs = 0;
+	struct rstage *s;
+	char msg[sizeof(err->msg)];
+
+	doc = tj_parse(text, len, err);
+	if (!doc) {
+		if (err->code != AYAK_E_DATA)
+			return -1;
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		return ayak_err_set(err, AYAK_E_DATA, "%s: not an ayak --stats file: %s", name, msg);
+	}
+	root = tj_root(doc);
+	if (root->type != TJ_OBJECT) {
+		tj_free(doc);
+		return bad(err, name, "not a JSON object");
+	}
+	program = tj_get_str(root, "program", &plen);
+	if (!program || !plen || memchr(program, 0, plen) || plen > 255) {
+		tj_free(doc);
+		return bad(err, name, "no \"program\" name");
+	}
+	stage = tj_get_str(root, "stage", &slen);
+	if ((!stage && tj_get(root, "stage")) ||
+	    (stage && (!slen || memchr(stage, 0, slen) || slen > 255))) {
+		tj_free(doc);
+		return bad(err, name, "\"stage\" is not a name");
+	}
+#define NEED(key, var)									\
+	if (!tj_get(root, key) || tj_uint(tj_get(root, key), STAT_MAX, &var)) {		\
+		tj_free(doc);								\
+		return bad(err, name, "\"" key "\" is missing or not a whole number");	\
+	}
+#define MAYBE(key, var)									\
+	if (opt_uint(root, key, &var)) {						\
+		tj_free(doc);								\
+		return bad(err, name, "\"" key "\" is not a whole number");		\
+	}
+	NEED("records_in", in);
+	NEED("records_out", out);
+	MAYBE("errors", errors);
+	MAYBE("bytes_in", bin);
+	MAYBE("bytes_out", bout);
+#undef NEED
+#undef MAYBE
+	v = tj_get(root, "seconds");
+	if (v) {
+		if (v->type != TJ_NUMBER || !(v->u.num >= 0 && v->u.num < 1e12)) {
+			tj_free(doc);
+			return bad(err, name, "\"seconds\" is not a number of seconds");
+		}
+		secs = v->u.num;
+	}
+	dropped = tj_get(root, "dropped");
+	if (dropped && !counts_ok(dropped)) {
+		tj_free(doc);
+		return bad(err, name, "\"dropped\" is not an object of whole numbers");
+	}
+	counts = tj_get(root, "counts");
+	if (counts && !counts_ok(counts)) {
+		tj_free(doc);
+		return bad(err, name, "\"counts\" is not an object of whole numbers");
+	}
+	s = find_stage(r, program, stage);
+	if (!s || add_counts(&s->dropped, dropped) || add_counts(&s->counts, counts)) {
+		tj_free(doc);
+		return oom(err);
+	}
+	s->files++;
+	s->records_in += in;
+	s->records_out += out;
+	s->errors += errors;
+	s->bytes_in += bin;
+	s->bytes_out += bout;
+	s->msec += (uint64_t)(secs * 1000 + 0.5);
+	r->stage_files++;
+	tj_free(doc);
+	return 0;
+}
+
+/* 1 if the file was read already (named twice, or through a link); else note it. */
+static int seen_before(struct report *r, const struct stat *st)
+{
+	size_t i;
+
+	if (!S_ISREG(st->st_mode))
+		return 0;
+	for (i = 0; i < r->nseen; i++)
+		if (r->seen[i].dev == (uint64_t)st->st_dev && r->seen[i].ino == (uint64_t)st->st_ino)
+			return 1;
+	if (r->nseen == r->aseen) {
+		size_t na = r->aseen ? r->aseen * 2 : 64;
+		struct rfile *nv = realloc(r->seen, na * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		r->seen = nv;
+		r->aseen = na;
+	}
+	r->seen[r->nseen].dev = (uint64_t)st->st_dev;
+	r->seen[r->nseen].ino = (uint64_t)st->st_ino;
+	r->nseen++;
+	return 0;
+}
+
+/* Read a file into b: 0, 1 when it was read before (b untouched), -1 on error. */
+static int read_file(struct report *r, const char *path, struct ayak_buf *b, struct ayak_err *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), seen;
+
+	if (fd < 0)
+		return ayak_err_sys(err, errno, "%s", path);
+	if (fstat(fd, &st)) {
+		int e = errno;
+
+		close(fd);
+		return ayak_err_sys(err, e, "%s", path);
+	}
+	seen = seen_before(r, &st);
+	if (seen) {
+		close(fd);
+		return seen < 0 ? oom(err) : 1;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > REPORT_MAX_STATS_FILE) {
+		close(fd);
+		return ayak_err_set(err, AYAK_E_DATA, "%s: not an ayak --stats file: larger than %u MB",
+				    path, REPORT_MAX_STATS_FILE >> 20);
+	}
+	ayak_buf_reset(b);
+	for (;;) {
+		ssize_t n;
+
+		if (ayak_buf_grow(b, 65536)) {
+			close(fd);
+			return oom(err);
+		}
+		n = read(fd, b->data + b->len, 65536);
+		if (n < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			close(fd);
+			return ayak_err_sys(err, e, "%s", path);
+		}
+		if (!n)
+			break;
+		b->len += (size_t)n;
+		if (b->len > REPORT_MAX_STATS_FILE) {
+			close(fd);
+			return ayak_err_set(err, AYAK_E_DATA,
+					    "%s: not an ayak --stats file: larger than %u MB", path,
+					    REPORT_MAX_STATS_FILE >> 20);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+
+	return n > k && !strcmp(s + n - k, suf);
+}
+
+static int add_path(struct report *r, const char *path, int top, size_t *found,
+		    struct ayak_buf *b, int depth, struct ayak_err *err);
+
+static int add_dir(struct report *r, const char *path, size_t *found, struct ayak_buf *b,
+		   int depth, struct ayak_err *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	int ret = 0;
+
+	if (depth > 32)
+		return ayak_err_set(err, AYAK_E_DATA, "%s: directories nested too deeply", path);
+	d = opendir(path);
+	if (!d)
+		return ayak_err_sys(err, errno, "%s", path);
+	errno = 0;
+	while ((de = readdir(d))) {
+		char *full;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			char **nn = realloc(names, na * sizeof(*nn));
+
+			if (!nn) {
+				ret = oom(err);
+				break;
+			}
+			names = nn;
+			alloc = na;
+		}
+		full = malloc(strlen(path) + strlen(de->d_name) + 2);
+		if (!full) {
+			ret = oom(err);
+			break;
+		}
+		sprintf(full, "%s%s%s", path, has_suffix(path, "/") ? "" : "/", de->d_name);
+		names[n++] = full;
+		errno = 0;
+	}
+	if (!ret && errno)
+		ret = ayak_err_sys(err, errno, "%s", path);
+	closedir(d);
+	if (!ret)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		if (!ret)
+			ret = add_path(r, names[i], 0, found, b, depth + 1, err);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+static int add_path(struct report *r, const char *path, int top, size_t *found,
+		    struct ayak_buf *b, int depth, struct ayak_err *err)
+{
+	struct stat st;
+	int ret;
+
+	if (stat(path, &st))
+		return ayak_err_sys(err, errno, "%s", path);
+	if (S_ISDIR(st.st_mode))
+		return add_dir(r, path, found, b, depth, err);
+	/* In a directory, only *.json files are stats files. */
+	if (!top && (!S_ISREG(st.st_mode) || !has_suffix(path, ".json")))
+		return 0;
+	(*found)++;
+	ret = read_file(r, path, b, err);
+	if (ret)
+		return ret < 0 ? -1 : 0;
+	return report_stage_json(r, path, b->data ? b->data : "", b->len, err);
+}
+
+int report_stage_path(struct report *r, const char *path, struct ayak_err *err)
+{
+	struct ayak_buf b = AYAK_BUF_INIT;
+	size_t found = 0;
+	int ret = add_path(r, path, 1, &found, &b, 0, err);
+
+	ayak_buf_release(&b);
+	if (!ret && !found)
+		ret = ayak_err_set(err, AYAK_E_DATA, "%s: no stats files (*.json) in the directory",
+				   path);
+	return ret;
+}
+
+static int cmp_stages(const void *a, const void *b)
+{
+	const struct rstage *x = *(const struct rstage *const *)a;
+	const struct rstage *y = *(const struct rstage *const *)b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+struct rstage **report_stages_sorted(struct report *r)
+{
+	struct rstage **v = malloc((r->nstages ? r->nstages : 1) * sizeof(*v));
+	size_t i;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < r->nstages; i++)
+		v[i] = &r->stages[i];
+	qsort(v, r->nstages, sizeof(*v), cmp_stages);
+	return v;
+}

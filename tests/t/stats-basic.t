@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+test_description='ayak-stats: exact text and JSON reports, stages, determinism, options'
+. "$(dirname "$0")/../lib.sh"
+
+D=$TEST_DATA/stats
+
+test_expect_success 'setup' '
+	cp "$D/records.jsonl" in.jsonl &&
+	cp -R "$D/run" run
+'
+
+test_expect_success 'text report of records and stages: exact' '
+	ayak-stats --stage-stats run in.jsonl >out 2>err &&
+	test_cmp "$D/expected.txt" out &&
+	test_must_be_empty err
+'
+
+test_expect_success 'JSON report: exact, one line' '
+	ayak-stats -f json --stage-stats run in.jsonl >out.json &&
+	test_cmp "$D/expected.json" out.json &&
+	test_line_count = 1 out.json
+'
+
+test_expect_success JQ 'JSON report: valid, members in the documented order' '
+	jq -c "keys_unsorted" out.json >keys &&
+	echo "[\"program\",\"version\",\"title\",\"records\",\"length\",\"languages\",\"domains\",\"stages\"]" >expect &&
+	test_cmp expect keys &&
+	jq -c "[.records.count, .records.text_bytes, .records.chars, .records.words, .length.p50, .length.p90]" out.json >got &&
+	echo "[20,1336,1304,192,48,70]" >expect &&
+	test_cmp expect got &&
+	jq -c "[.stages.list[] | .stage]" out.json >got &&
+	echo "[\"ayak-warc\",\"ayak-norm\",\"ayak-lid\",\"ayak-filter\",\"ayak-dedup\"]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success JQ 'JSON numbers agree with jq over the records' '
+	jq -s -c "[length, (map(.text | length) | add), (map(select(.lang == \"zsm_Latn\")) | length)]" in.jsonl >expect &&
+	jq -c "[.records.count, .records.chars, (.languages.labels[] | select(.lang == \"zsm_Latn\") | .records)]" out.json >got &&
+	test_cmp expect got
+'
+
+test_expect_success 'stages only: exact' '
+	ayak-stats --stages-only --stage-stats run >out &&
+	test_cmp "$D/expected-stages.txt" out
+'
+
+test_expect_success 'the same input twice gives the same bytes, in every format' '
+	for f in text json html; do
+		ayak-stats -f $f --stage-stats run in.jsonl >a.$f &&
+		ayak-stats -f $f --stage-stats run in.jsonl >b.$f &&
+		test_cmp_bin a.$f b.$f || return 1
+	done
+'
+
+test_expect_success 'stats files in another order, one by one: the same report' '
+	ayak-stats -f json $(find run -name "*.json" | sort -r | sed "s/^/--stage-stats /") in.jsonl >out2.json &&
+	test_cmp "$D/expected.json" out2.json
+'
+
+test_expect_success 'a stats file named twice, or reached through a link, counts once' '
+	ln -s "$PWD/run/00001" link &&
+	ayak-stats -f json --stage-stats run --stage-stats run/00000/1-warc.json --stage-stats link \
+		--stage-stats run in.jsonl >twice.json &&
+	test_cmp "$D/expected.json" twice.json
+'
+
+test_expect_success 'standard input and compressed input give the same report' '
+	ayak-stats -f json --stage-stats run <in.jsonl >stdin.json &&
+	test_cmp "$D/expected.json" stdin.json &&
+	ayak-cat -z in.jsonl >in.jsonl.zst &&
+	ayak-cat --compress gz in.jsonl >in.jsonl.gz &&
+	ayak-stats -f json --stage-stats run in.jsonl.zst >zst.json &&
+	ayak-stats -f json --stage-stats run in.jsonl.gz >gz.json &&
+	test_cmp "$D/expected.json" zst.json &&
+	test_cmp "$D/expected.json" gz.json
+'
+
+test_expect_success 'records split over two files: the same counts' '
+	head -n 7 in.jsonl >part1.jsonl &&
+	tail -n +8 in.jsonl >part2.jsonl &&
+	ayak-stats -f json --stage-stats run part1.jsonl part2.jsonl >parts.json &&
+	test_cmp "$D/expected.json" parts.json
+'
+
+test_expect_success 'blank lines, CRLF and a missing final newline change nothing' '
+	{ echo; sed "s/\$/\r/" in.jsonl; echo "   "; } | head -c -2 >odd.jsonl &&
+	ayak-stats -f json --stage-stats run odd.jsonl >odd.json &&
+	test_cmp "$D/expected.json" odd.json
+'
+
+test_expect_success '-o writes the report, -o .gz compresses it' '
+	ayak-stats -o report.txt --stage-stats run in.jsonl >out &&
+	test_must_be_empty out &&
+	test_cmp "$D/expected.txt" report.txt &&
+	ayak-stats -f json -o report.json.gz --stage-stats run in.jsonl &&
+	ayak-cat report.json.gz >report.json &&
+	test_cmp "$D/expected.json" report.json
+'
+
+test_expect_success '--top 2 lists two domains' '
+	ayak-stats --top 2 in.jsonl >out &&
+	sed -n "/^Domains/,/^\$/p" out >domains &&
+	cat >expect <<-\EOF &&
+	Domains (field url: 19 of 20 records, 8 distinct; top 2)
+	  domain            records  share  characters  words
+	  berita.example          5  25.0%         208     33
+	  forum.example.my        3  15.0%         185     27
+	  (no host)               1   5.0%
+	  (no url)                1   5.0%
+	EOF
+	test_cmp expect domains
+'
+
+test_expect_success '--max-domains 2: Space-Saving, upper bounds and errors' '
+	ayak-stats --max-domains 2 -f json in.jsonl >out.json &&
+	grep -o "\"domains\":{[^]]*]" out.json >got &&
+	echo "\"domains\":{\"field\":\"url\",\"with_field\":19,\"without_field\":1,\"without_host\":1,\"distinct\":8,\"exact\":false,\"max_domains\":2,\"top_n\":20,\"top\":[{\"domain\":\"berita.example\",\"records\":10,\"share\":0.5000,\"chars\":79,\"words\":12,\"error\":8},{\"domain\":\"kabar.example.id\",\"records\":8,\"share\":0.4000,\"chars\":112,\"words\":19,\"error\":6}]" >expect &&
+	test_cmp expect got &&
+	ayak-stats --max-domains 2 in.jsonl >out &&
+	grep "more than 2 domains (--max-domains): records are upper bounds" out
+'
+
+test_expect_success '--tokenizer: the tokens ayak-tok --count gives' '
+	tj=$TEST_DATA/tok/bytelevel/tokenizer.json &&
+	ayak-tok -t "$tj" --count in.jsonl | sed -n "s/.*\"ntokens\":\([0-9]*\).*/\1/p" |
+		awk "{ s += \$1 } END { print s }" >expect &&
+	ayak-stats -f json -t "$tj" in.jsonl >out.json &&
+	sed -n "s/.*\"tokens\":\([0-9]*\),\"tokenizer\".*/\1/p" out.json >got &&
+	test_cmp expect got &&
+	grep "\"tokenizer\":\"[^\"]*bytelevel/tokenizer.json: byte-level BPE" out.json &&
+	ayak-stats -t "$tj" in.jsonl >out.txt &&
+	grep "^  tokens  *[0-9,]*  (.*byte-level BPE" out.txt &&
+	grep "^  label  *records  share  characters  words  tokens  mean score\$" out.txt
+'
+
+test_expect_success '--no-special counts fewer tokens with a tokenizer that adds <s>' '
+	tj=$TEST_DATA/tok/sp/tokenizer.json &&
+	ayak-stats -f json -t "$tj" in.jsonl |
+		sed -n "s/.*\"tokens\":\([0-9]*\),\"tokenizer\".*/\1/p" >with &&
+	ayak-stats -f json -t "$tj" --no-special in.jsonl |
+		sed -n "s/.*\"tokens\":\([0-9]*\),\"tokenizer\".*/\1/p" >without &&
+	test $(cat with) = $(( $(cat without) + 20 ))
+'
+
+test_expect_success '--timestamp uses SOURCE_DATE_EPOCH; without it no date' '
+	SOURCE_DATE_EPOCH=86400 ayak-stats --timestamp in.jsonl >out &&
+	sed -n 2p out >got &&
+	echo "made 1970-01-02T00:00:00Z by ayak-stats 0.1.0" >expect &&
+	test_cmp expect got &&
+	SOURCE_DATE_EPOCH=86400 ayak-stats -f json --timestamp in.jsonl >out.json &&
+	grep "^{\"program\":\"ayak-stats\",\"version\":\"0.1.0\",\"title\":\"ayak-stats report\",\"timestamp\":\"1970-01-02T00:00:00Z\"," out.json &&
+	SOURCE_DATE_EPOCH=86400 ayak-stats -f json in.jsonl >out.json &&
+	! grep timestamp out.json
+'
+
+test_expect_success '--title' '
+	ayak-stats --title "Laporan: Malay crawl" in.jsonl | head -n 1 >got &&
+	echo "Laporan: Malay crawl" >expect &&
+	test_cmp expect got &&
+	ayak-stats -f json --title "a \"quoted\" title" in.jsonl >out.json &&
+	grep "\"title\":\"a \\\\\"quoted\\\\\" title\"" out.json
+'
+
+test_expect_success '--field, --lang-field and --url-field' '
+	sed -e "s/\"text\":/\"body\":/" -e "s/\"lang\":/\"bahasa\":/" -e "s/\"lang_score\":/\"bahasa_score\":/" \
+		-e "s/\"url\":/\"link\":/" in.jsonl >renamed.jsonl &&
+	ayak-stats --field body --lang-field bahasa --url-field link --stage-stats run renamed.jsonl >out &&
+	sed -e "s/field lang:/field bahasa:/" -e "s/field lang_score:/field bahasa_score:/" \
+		-e "s/field url:/field link:/" "$D/expected.txt" | grep -v "record bytes" >expect &&
+	grep -v "record bytes" out >got &&
+	test_cmp expect got
+'
+
+test_expect_success '--stage-order puts the named stages first' '
+	ayak-stats --stages-only --stage-stats run --stage-order dedup,ayak-lid -f json >out.json &&
+	grep -o "\"stage\":\"[^\"]*\"" out.json >got &&
+	test_write_lines "\"stage\":\"ayak-dedup\"" "\"stage\":\"ayak-lid\"" "\"stage\":\"ayak-warc\"" \
+		"\"stage\":\"ayak-norm\"" "\"stage\":\"ayak-filter\"" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a stage file naming a stage, and an unknown program: after the known ones' '
+	mkdir extra &&
+	echo "{\"program\":\"ayak-dedup\",\"stage\":\"sign\",\"records_in\":5,\"records_out\":5}" >extra/sign.json &&
+	echo "{\"program\":\"my-tool\",\"records_in\":9,\"records_out\":3,\"dropped\":{\"odd\":6}}" >extra/mine.json &&
+	ayak-stats --stages-only --stage-stats run --stage-stats extra -f json >out.json &&
+	grep -o "\"stage\":\"[^\"]*\"" out.json >got &&
+	test_write_lines "\"stage\":\"ayak-warc\"" "\"stage\":\"ayak-norm\"" "\"stage\":\"ayak-lid\"" \
+		"\"stage\":\"ayak-filter\"" "\"stage\":\"ayak-dedup\"" "\"stage\":\"ayak-dedup sign\"" \
+		"\"stage\":\"my-tool\"" >expect &&
+	test_cmp expect got &&
+	grep "\"stage\":\"my-tool\",\"files\":1,\"records_in\":9,\"records_out\":3,\"kept\":0.3333,\"dropped_total\":6,\"dropped\":{\"odd\":6},\"errors\":0,\"bytes_in\":0,\"bytes_out\":0,\"seconds\":0.000,\"counts\":{}}" out.json
+'
+
+test_expect_success 'no records: a report of zeros' '
+	ayak-stats </dev/null >out &&
+	cat >expect <<-\EOF &&
+	ayak-stats report
+
+	Records
+	  records             0
+	  malformed, skipped  0
+	  record bytes        0  (0 B)
+	  text bytes          0  (0 B)
+	  characters          0
+	  words               0  (runs between white space)
+
+	Length (characters per record)
+	  no records
+
+	Languages (field lang: 0 of 0 records, 0 labels)
+
+	Domains (field url: 0 of 0 records, 0 distinct; top 20)
+	EOF
+	test_cmp expect out &&
+	ayak-stats -f json </dev/null >out.json &&
+	echo "{\"program\":\"ayak-stats\",\"version\":\"0.1.0\",\"title\":\"ayak-stats report\",\"records\":{\"count\":0,\"malformed\":0,\"record_bytes\":0,\"text_bytes\":0,\"chars\":0,\"words\":0,\"tokens\":null,\"tokenizer\":null},\"length\":{\"unit\":\"chars\",\"min\":null,\"max\":null,\"mean\":null,\"p50\":null,\"p90\":null,\"p99\":null,\"bins\":[]},\"languages\":{\"field\":\"lang\",\"with_field\":0,\"without_field\":0,\"distinct\":0,\"exact\":true,\"labels\":[],\"score_field\":\"lang_score\",\"scored\":0,\"score_bins\":[{\"min\":0.0,\"max\":0.1,\"records\":0},{\"min\":0.1,\"max\":0.2,\"records\":0},{\"min\":0.2,\"max\":0.3,\"records\":0},{\"min\":0.3,\"max\":0.4,\"records\":0},{\"min\":0.4,\"max\":0.5,\"records\":0},{\"min\":0.5,\"max\":0.6,\"records\":0},{\"min\":0.6,\"max\":0.7,\"records\":0},{\"min\":0.7,\"max\":0.8,\"records\":0},{\"min\":0.8,\"max\":0.9,\"records\":0},{\"min\":0.9,\"max\":1.0,\"records\":0}]},\"domains\":{\"field\":\"url\",\"with_field\":0,\"without_field\":0,\"without_host\":0,\"distinct\":0,\"exact\":true,\"max_domains\":100000,\"top_n\":20,\"top\":[]},\"stages\":{\"files\":0,\"list\":[]}}" >expect &&
+	test_cmp expect out.json
+'
+
+test_expect_success 'words and characters: white space of every kind, escapes, astral characters' '
+	printf "%s\n" "{\"text\":\"a\\u00a0b\\u3000c\\u2029d\\u0085e\\u200bf \\ud83d\\ude00 g\\th\\nx\"}" \
+		"{\"text\":\"  satu  dua\\r\\ntiga   \"}" "{\"text\":\"吉隆坡 😀👍 é\"}" >ws.jsonl &&
+	ayak-stats -f json ws.jsonl >out.json &&
+	grep -o "\"records\":{[^}]*}" out.json >got &&
+	echo "\"records\":{\"count\":3,\"malformed\":0,\"record_bytes\":$(wc -c <ws.jsonl),\"text_bytes\":71,\"chars\":47,\"words\":15,\"tokens\":null,\"tokenizer\":null}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a record without text is malformed, a record with an empty text counts' '
+	printf "%s\n" "{\"text\":\"\"}" >empty.jsonl &&
+	ayak-stats -f json empty.jsonl >out.json &&
+	grep "\"records\":{\"count\":1,\"malformed\":0,\"record_bytes\":12,\"text_bytes\":0,\"chars\":0,\"words\":0," out.json
+'
+
+test_expect_success '--stats writes ayak-stats own counters' '
+	ayak-stats --stats st.json -o /dev/null in.jsonl &&
+	sed "s/\"seconds\":[0-9.]*/\"seconds\":S/" st.json >got &&
+	echo "{\"program\":\"ayak-stats\",\"version\":\"0.1.0\",\"records_in\":20,\"records_out\":20,\"dropped\":{},\"errors\":0,\"bytes_in\":3248,\"bytes_out\":$(ayak-stats in.jsonl | wc -c),\"seconds\":S,\"counts\":{}}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'ayak stats runs through the dispatcher' '
+	ayak stats -f json --stage-stats run in.jsonl >out.json &&
+	test_cmp "$D/expected.json" out.json
+'
+
+test_done
