@@ -72,6 +72,14 @@ static inline uint64_t fl_has_byte(uint64_t x, unsigned char c)
 	return (v - FL_ONES) & ~v & FL_HIGHS;
 }
 
+/* The bytes of x equal to c (0x80 in each), exactly: no carry crosses bytes. */
+static inline uint64_t fl_eq_bytes(uint64_t x, unsigned char c)
+{
+	uint64_t v = x ^ (FL_ONES * c);
+
+	return ~(((v & ~FL_HIGHS) + ~FL_HIGHS) | v) & FL_HIGHS;
+}
+
 /* Non-zero when a byte of x is below n (n at most 128). */
 static inline uint64_t fl_has_less(uint64_t x, unsigned char n)
 {
@@ -82,6 +90,21 @@ static inline uint64_t fl_has_less(uint64_t x, unsigned char n)
 static inline uint64_t fl_has_lead(uint64_t x)
 {
 	return x & (x << 1) & FL_HIGHS;
+}
+
+/*
+ * s[0..n) is w (lower case ASCII) but for ASCII case: strncasecmp() as
+ * the C locale has it, without the call.
+ */
+static inline int fl_ieq(const void *s, const char *w, size_t n)
+{
+	const unsigned char *u = s;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]) != (unsigned char)w[i])
+			return 0;
+	return 1;
 }
 
 /* Code points in s[0..n). */
@@ -110,7 +133,21 @@ static inline int fl_space_at(const unsigned char *s, size_t n, size_t i, int *l
 }
 
 /* s[0..n) without Python whitespace at the ends: *b and *e as offsets. */
-void fl_strip(const char *s, size_t n, size_t *b, size_t *e);
+void fl_strip_slow(const char *s, size_t n, size_t *b, size_t *e);
+
+static inline void fl_strip(const char *s, size_t n, size_t *b, size_t *e)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	/* most lines begin and end with ASCII that is not white space */
+	if (n && u[0] < 0x80 && !fl_ascii_space[u[0]] && u[n - 1] < 0x80 &&
+	    !fl_ascii_space[u[n - 1]]) {
+		*b = 0;
+		*e = n;
+		return;
+	}
+	fl_strip_slow(s, n, b, e);
+}
 
 /* ---- a hash set of 64-bit keys (the string sets' index) ---- */
 
@@ -182,6 +219,9 @@ struct fl_lexicon {
 	size_t max_prefix, max_suffix;	/* bytes */
 	struct fl_strset first, last;	/* first words of line and prefix entries,
 					   last words of suffix entries */
+	uint64_t key_lens[2];		/* bit n: a first (0) or last (1) word of n bytes
+					   (63: 63 or more) */
+	uint64_t key_byte[2][4];	/* bit c: one starting with byte c */
 };
 
 int fl_lexicon_load(struct fl_lexicon *lx, const char *path, struct ayak_err *err);
@@ -194,6 +234,9 @@ int fl_lexicon_match(const struct fl_lexicon *lx, const char *line, size_t n,
 
 /* ---- the engine's state ---- */
 
+/* Line beginnings of three ASCII bytes: 128^3 verdicts, 0 not known yet. */
+#define FL_MEMO_SIZE (128 * 128 * 128)
+
 struct fl_line {
 	size_t b, e;		/* bytes of the line, without "\n" */
 	unsigned char mark;
@@ -203,6 +246,9 @@ struct filter {
 	double v[FP_COUNT];
 	struct filter_rules *rules;
 	pcre2_code *line_re[2];		/* keep:line, drop:line rules as one regex each */
+	pcre2_code *line_anch[2];	/* the same, anchored */
+	unsigned char *line_memo[2];	/* for each, the verdicts on line beginnings,
+					   or NULL: it runs over the whole text */
 	int has_line_rules, has_url_rules, has_text_rules, has_redact_rules;
 	struct fl_strset stopwords;
 	uint64_t sw_lens;		/* bit n: a stopword of n bytes */
@@ -227,9 +273,19 @@ struct filter {
 	uint64_t *seen;			/* 6 tables for the 5- to 10-gram walks */
 	size_t ngram_cap;		/* slots in each; all empty between uses */
 	uint32_t *dirty;		/* slots filled in this use, to empty after */
-	uint32_t *slot;			/* per token: the slot of its n-gram, 2 rows */
+	uint32_t *next;			/* places to count n-grams at */
+	unsigned char *rep;		/* per token: its n-gram repeats, 2 rows */
+	uint64_t *hk;			/* per token: the hash of its n-gram */
+	uint32_t *bidx;			/* per token: the counter of its n-gram */
+	unsigned char *bucket;		/* saturating counters of n-gram hashes, all 0
+					   between uses */
+	size_t bucket_cap;
 	size_t dirty_cap;
 	int any_quality;		/* some quality rule is on */
+	size_t *nl;			/* offsets of the line feeds of the text checked */
+	size_t nlcap;
+	uint64_t *lh;			/* XXH3 of each of its lines */
+	size_t lhcap;
 	uint64_t *ph;
 	size_t *plen;
 	uint32_t *pcps;
@@ -296,6 +352,8 @@ struct fl_ctx {
 	size_t len;
 	size_t cps;		/* code points in text */
 	int have_tokens;
+	size_t nnl;		/* line feeds in text (with have_lines) */
+	int have_lines, have_line_hashes;
 };
 
 /* Record a drop with a reason; 1 when the run should stop. */

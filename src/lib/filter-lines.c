@@ -116,11 +116,12 @@ static int normalize(const char *s, size_t n, struct ayak_buf *out)
  * The first (or last) word of a line as the lexicon keys it: ASCII
  * letters in lower case, trimmed characters at both ends dropped.  Lines
  * whose first and last words are not keys are not looked up further.
+ * Here the word's place in the line: [*bp, *ep).
  */
-static size_t word_key(const char *s, size_t n, int last, char *out, size_t cap)
+static void word_span(const char *s, size_t n, int last, size_t *bp, size_t *ep)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t b = 0, e = n, i, k = 0;
+	size_t b = 0, e = n, i;
 	int len = 1;
 
 	init_tables();
@@ -161,9 +162,22 @@ static size_t word_key(const char *s, size_t n, int last, char *out, size_t cap)
 		b++;
 	while (e > b && u[e - 1] < 0x80 && ascii_trim[u[e - 1]])
 		e--;
-	for (i = b; i < e && k < cap; i++)
-		out[k++] = (char)(u[i] < 0x80 ? ascii_lower[u[i]] : u[i]);
-	return i < e ? 0 : k;
+	*bp = b;
+	*ep = e;
+}
+
+/* The key of word_span() in out[0..cap): its length, 0 if it does not fit. */
+static size_t word_key(const char *s, size_t n, int last, char *out, size_t cap)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t b, e, i;
+
+	word_span(s, n, last, &b, &e);
+	if (e - b > cap)
+		return 0;
+	for (i = b; i < e; i++)
+		out[i - b] = (char)(u[i] < 0x80 ? ascii_lower[u[i]] : u[i]);
+	return e - b;
 }
 
 int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
@@ -219,6 +233,9 @@ int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
 			}
 			if (fl_strset_add(kind == 2 ? &lx->last : &lx->first, key, kn))
 				goto oom;
+			lx->key_lens[kind == 2] |= 1ULL << (kn < 63 ? kn : 63);
+			lx->key_byte[kind == 2][(unsigned char)key[0] >> 6] |=
+				1ULL << ((unsigned char)key[0] & 63);
 		}
 		if (kind == 1 && norm.len > lx->max_prefix)
 			lx->max_prefix = norm.len;
@@ -256,11 +273,39 @@ void fl_lexicon_release(struct fl_lexicon *lx)
 	fl_strset_release(&lx->first);
 	fl_strset_release(&lx->last);
 	lx->max_prefix = lx->max_suffix = 0;
+	memset(lx->key_lens, 0, sizeof(lx->key_lens));
+	memset(lx->key_byte, 0, sizeof(lx->key_byte));
 }
 
 static int word_byte(unsigned char c)
 {
 	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * Is the first (last = 0) or last word of the line a key of the lexicon?
+ * Its length and first byte tell most lines before a key is made.
+ */
+static int key_in(const struct fl_lexicon *lx, int last, const char *line, size_t n)
+{
+	char key[64];
+	size_t b, e, k;
+	unsigned char c;
+
+	word_span(line, n, last, &b, &e);
+	k = e - b;
+	if (!k || k > sizeof(key))
+		return 0;
+	c = (unsigned char)line[b];
+	c = c < 0x80 ? ascii_lower[c] : c;
+	if (!(lx->key_lens[last] >> (k < 63 ? k : 63) & 1) ||
+	    !(lx->key_byte[last][c >> 6] >> (c & 63) & 1))
+		return 0;
+	for (e = 0; e < k; e++) {
+		c = (unsigned char)line[b + e];
+		key[e] = (char)(c < 0x80 ? ascii_lower[c] : c);
+	}
+	return fl_strset_has(last ? &lx->last : &lx->first, key, k);
 }
 
 int fl_lexicon_match(const struct fl_lexicon *lx, const char *line, size_t n,
@@ -269,15 +314,9 @@ int fl_lexicon_match(const struct fl_lexicon *lx, const char *line, size_t n,
 	const unsigned char *d;
 	uint64_t h = 0;
 	size_t k;
-	char key[64];
-	int first, last;
 
 	/* most lines neither begin nor end like an entry: don't normalize them */
-	k = word_key(line, n, 0, key, sizeof(key));
-	first = k && lx->first.n && fl_strset_has(&lx->first, key, k);
-	k = word_key(line, n, 1, key, sizeof(key));
-	last = k && lx->last.n && fl_strset_has(&lx->last, key, k);
-	if (!first && !last)
+	if (!key_in(lx, 0, line, n) && !key_in(lx, 1, line, n))
 		return 0;
 	if (normalize(line, n, norm) || !norm->len)
 		return 0;
@@ -329,14 +368,79 @@ int fl_match(struct filter *f, const pcre2_code *re, const char *s, size_t n,
 	return 1;
 }
 
-/* Mark the lines each match of a line rule touches. */
+/*
+ * Can a match of the combined line rules of this action begin at the line
+ * start s[p]?  Not when PCRE2 finds neither a match nor a partial match
+ * in the line's first three bytes alone: whatever follows, the regex
+ * fails there.  The verdicts on three ASCII bytes are kept, so most lines
+ * cost a table lookup, not a run of the regex.
+ */
+static int line_may_match(struct filter *f, int action, const unsigned char *s, size_t len,
+			  size_t p)
+{
+	unsigned char *memo = f->line_memo[action];
+	size_t k = len - p < 3 ? len - p : 3, i, idx = 0;
+	int rc;
+
+	for (i = 0; i < k; i++) {
+		if (s[p + i] >= 0x80)
+			return 1;
+		idx = idx << 7 | s[p + i];
+	}
+	if (k == 3 && memo[idx])
+		return memo[idx] - 1;
+	rc = pcre2_match(f->line_anch[action], s + p, k, 0, PCRE2_PARTIAL_HARD, f->md,
+			 f->mctx) != PCRE2_ERROR_NOMATCH;
+	if (k == 3)
+		memo[idx] = (unsigned char)(rc + 1);
+	return rc;
+}
+
+/*
+ * The next match of a combined line regex from start on, as
+ * pcre2_match() would find it: it tries the start, then each line start
+ * after it (the regex cannot match elsewhere: see line_start_test()).
+ * *li is the first line not yet passed.
+ */
+static int match_lines(struct filter *f, int action, const char *text, size_t len,
+		       size_t start, size_t *li, size_t *mb, size_t *me)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t p = start;
+	int rc;
+
+	while (*li < f->nlines && f->lines[*li].b <= start)
+		(*li)++;
+	for (;;) {
+		if (p < len && ((p && u[p - 1] != '\n') || line_may_match(f, action, u, len, p))) {
+			rc = pcre2_match(f->line_anch[action], u, len, p, PCRE2_NO_UTF_CHECK,
+					 f->md, f->mctx);
+			if (rc != PCRE2_ERROR_NOMATCH) {
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(f->md);
+
+				if (rc < 0)
+					return rc;
+				*mb = ov[0];
+				*me = ov[1] < ov[0] ? ov[0] : ov[1];	/* \K tricks */
+				return 1;
+			}
+		}
+		if (*li >= f->nlines)
+			return 0;
+		p = f->lines[(*li)++].b;
+	}
+}
+
+/* Mark the lines each match of a line rule touches (action's combined regex: re NULL). */
 static int mark_rule(struct filter *f, const pcre2_code *re, int action, const char *text,
 		     size_t len, struct filter_result *res)
 {
-	size_t start = 0, li = 0, mb, me;
+	size_t start = 0, li = 0, lj = 0, mb, me;
 	int rc;
 
-	while (start <= len && (rc = fl_match(f, re, text, len, start, &mb, &me)) != 0) {
+	while (start <= len &&
+	       (rc = re ? fl_match(f, re, text, len, start, &mb, &me) :
+			  match_lines(f, action, text, len, start, &lj, &mb, &me)) != 0) {
 		size_t last;
 
 		if (rc < 0) {
@@ -384,39 +488,62 @@ static int ends_sentence(const unsigned char *s, size_t b, size_t e)
 	return 0;
 }
 
-/* At least min words (white-space separated, with a letter or digit)? */
+/* The first white space from s[i] on, or e. */
+static size_t next_space(const unsigned char *s, size_t i, size_t e)
+{
+	int len;
+
+	for (;;) {
+		while (i < e && s[i] > ' ' && s[i] < 0x80)
+			i++;
+		if (i >= e || fl_space_at(s, e, i, &len))
+			return i;
+		i += (size_t)len;
+	}
+}
+
+/*
+ * At least min words (white-space separated, with a letter or digit)?
+ * A piece counts at its first letter or digit; the rest of it is skipped.
+ */
 static int has_words(const unsigned char *s, size_t b, size_t e, size_t min)
 {
 	size_t i = b, words = 0;
-	int in = 0, counted = 0, len;
+	int len;
 
 	while (i < e) {
-		unsigned char c = s[i];
-		int space, word;
+		int counted = 0;
 
-		if (c < 0x80) {
-			space = fl_ascii_space[c];
-			word = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-			len = 1;
-		} else {
-			uint32_t cp = fl_cp(s, e, i, &len);
+		while (i < e) {
+			unsigned char c = s[i];
 
-			space = fl_isspace(cp);
-			word = !space && fl_isword(cp);
-		}
-		if (space) {
-			in = 0;
-		} else {
-			if (!in)
-				counted = 0;
-			in = 1;
-			if (!counted && word) {
-				counted = 1;
-				if (++words >= min)
-					return 1;
+			if (c < 0x80) {
+				if (fl_ascii_space[c])
+					break;
+				i++;
+				if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+					counted = 1;
+					break;
+				}
+			} else {
+				uint32_t cp = fl_cp(s, e, i, &len);
+
+				if (fl_isspace(cp))
+					break;
+				i += (size_t)len;
+				if (fl_isword(cp)) {
+					counted = 1;
+					break;
+				}
 			}
 		}
-		i += (size_t)len;
+		if (counted) {
+			if (++words >= min)
+				return 1;
+			i = next_space(s, i, e);
+		}
+		while (i < e && fl_space_at(s, e, i, &len))
+			i += (size_t)len;
 	}
 	return 0;
 }
@@ -516,7 +643,8 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 
 		for (a = FA_KEEP; a <= FA_DROP; a++) {
 			if (f->line_re[a])
-				mark_rule(f, f->line_re[a], a, text, len, res);
+				mark_rule(f, f->line_memo[a] ? NULL : f->line_re[a], a, text, len,
+					  res);
 			for (i = 0; i < f->rules->n; i++)
 				if (f->rules->r[i].target == FT_LINE && f->rules->r[i].action == a &&
 				    !f->rules->r[i].combined)

@@ -111,13 +111,11 @@ static int num_left_ok(const unsigned char *s, size_t i)
 	j = i;
 	if (c == ' ')
 		j--;
-	if (j >= 2 && (!strncasecmp((const char *)s + j - 2, "RM", 2) ||
-		       !strncasecmp((const char *)s + j - 2, "Rp", 2)) &&
+	if (j >= 2 && (fl_ieq(s + j - 2, "rm", 2) || fl_ieq(s + j - 2, "rp", 2)) &&
 	    !word_before(s, j - 2))
 		return 0;
-	if (j >= 3 && (!strncasecmp((const char *)s + j - 3, "USD", 3) ||
-		       !strncasecmp((const char *)s + j - 3, "MYR", 3) ||
-		       !strncasecmp((const char *)s + j - 3, "SGD", 3)) &&
+	if (j >= 3 && (fl_ieq(s + j - 3, "usd", 3) || fl_ieq(s + j - 3, "myr", 3) ||
+		       fl_ieq(s + j - 3, "sgd", 3)) &&
 	    !word_before(s, j - 3))
 		return 0;
 	return 1;
@@ -183,7 +181,7 @@ static int mykad_keyword_before(const unsigned char *s, size_t i)
 	for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++) {
 		size_t l = strlen(kw[k]);
 
-		if (j >= l && !strncasecmp((const char *)s + j - l, kw[k], l) &&
+		if (j >= l && fl_ieq(s + j - l, kw[k], l) &&
 		    !word_before(s, j - l))
 			return 1;
 	}
@@ -659,31 +657,30 @@ static void init_trig(void)
 
 /*
  * The next byte that can start a find, from i on (n if none): eight bytes
- * a step while none is in '(' to ':' (digits, '+', '(', ':') or '@'.
+ * a step.  Commas and full stops are common in prose: the test is exact
+ * (digits and ':', '+', '(' or '@'), and goes straight to the first one.
  */
 static size_t next_trigger(const unsigned char *s, size_t i, size_t n)
 {
-	for (;;) {
-		size_t lim;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x = fl_load8(s + i), lo = x & ~FL_HIGHS;
+		/* ASCII bytes in ['0', ':'] (at least '0', not above ':') or '(' to '+' */
+		uint64_t m = ((lo + FL_ONES * (0x80 - '0')) & ~(lo + FL_ONES * (0x7F - ':'))) |
+			     ((lo + FL_ONES * (0x80 - '(')) & ~(lo + FL_ONES * (0x7F - '+')));
 
-		while (i + 8 <= n) {
-			uint64_t x = fl_load8(s + i);
-			/* bytes below 0x80 in [0x28, 0x3A]: below 0x3B and not below 0x28 */
-			uint64_t lo = x & ~FL_HIGHS;
-			uint64_t in = ((lo + FL_ONES * (0x80 - 0x3B)) ^ FL_HIGHS) &
-				      (lo + FL_ONES * (0x80 - 0x28)) & ~x & FL_HIGHS;
-
-			if (in | fl_has_byte(x, '@'))
-				break;
-			i += 8;
-		}
-		lim = i + 8 < n ? i + 8 : n;
-		for (; i < lim; i++)
-			if (trig[s[i]])
-				return i;
-		if (i >= n)
-			return n;
+		m = (m & ~x & FL_HIGHS) | fl_eq_bytes(x, '@');
+		/* ')' and '*' start nothing: past them */
+		while (m && !trig[s[i + ((size_t)__builtin_ctzll(m) >> 3)]])
+			m &= m - 1;
+		if (m)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
 	}
+#endif
+	for (; i < n; i++)
+		if (trig[s[i]])
+			return i;
+	return n;
 }
 
 static int detect(const unsigned char *s, size_t n, size_t i, size_t from, unsigned mask,

@@ -193,9 +193,9 @@ struct dups {
 	size_t pieces, dup, dup_cps;
 };
 
-static void dup_add(struct filter *f, struct dups *d, const char *s, size_t n)
+/* Add s[0..n), whose hash is h. */
+static void dup_add_h(struct filter *f, struct dups *d, uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = XXH3_64bits(s, n);
 	struct fl_count *e = count_slot(f, h);
 
 	d->pieces++;
@@ -206,6 +206,73 @@ static void dup_add(struct filter *f, struct dups *d, const char *s, size_t n)
 		e->key = h;
 		e->count = 1;
 	}
+}
+
+static void dup_add(struct filter *f, struct dups *d, const char *s, size_t n)
+{
+	dup_add_h(f, d, XXH3_64bits(s, n), s, n);
+}
+
+/*
+ * The lines of text.split("\n"), found once for the rules that go line
+ * by line: f->nl holds the offsets of the c->nnl line feeds.
+ */
+static int lines(struct fl_ctx *c)
+{
+	struct filter *f = c->f;
+	const char *t = c->text, *p = t, *end = t + c->len;
+	size_t k = 0;
+
+	if (c->have_lines)
+		return 0;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (k == f->nlcap) {
+			size_t cap = f->nlcap ? 2 * f->nlcap : 256;
+			size_t *nl = realloc(f->nl, cap * sizeof(*nl));
+
+			if (!nl)
+				return -1;
+			f->nl = nl;
+			f->nlcap = cap;
+		}
+		f->nl[k++] = (size_t)(p++ - t);
+	}
+	c->nnl = k;
+	c->have_lines = 1;
+	c->have_line_hashes = 0;
+	return 0;
+}
+
+/* Line k of text.split("\n"): its bytes [*b, *e). */
+static inline void line_at(const struct fl_ctx *c, size_t k, size_t *b, size_t *e)
+{
+	*b = k ? c->f->nl[k - 1] + 1 : 0;
+	*e = k < c->nnl ? c->f->nl[k] : c->len;
+}
+
+/* XXH3 of every line, for the two rules that look for repeated lines. */
+static int line_hashes(struct fl_ctx *c)
+{
+	struct filter *f = c->f;
+	size_t k, b, e;
+
+	if (lines(c))
+		return -1;
+	if (c->have_line_hashes)
+		return 0;
+	if (c->nnl + 1 > f->lhcap) {
+		free(f->lh);
+		f->lh = malloc((c->nnl + 1) * sizeof(*f->lh));
+		f->lhcap = f->lh ? c->nnl + 1 : 0;
+		if (!f->lh)
+			return -1;
+	}
+	for (k = 0; k <= c->nnl; k++) {
+		line_at(c, k, &b, &e);
+		f->lh[k] = XXH3_64bits(c->text + b, e - b);
+	}
+	c->have_line_hashes = 1;
+	return 0;
 }
 
 /* Line feeds in s[0..n). */
@@ -262,6 +329,16 @@ static inline uint64_t span_hash(const struct filter *f, size_t i, size_t j)
 	return f->ph[j] - f->ph[i] * fl_bpow(f->plen[j] - f->plen[i]);
 }
 
+/* Saturating counters for n n-grams: 8 or more each, few places share one by chance. */
+static size_t bucket_count(size_t n)
+{
+	size_t cap = 1024;
+
+	while (cap < 8 * n)
+		cap <<= 1;
+	return cap;
+}
+
 /*
  * Room in the n-gram tables for n tokens: slots at most half full.  The
  * tables are emptied slot by slot after each use (the dirty list), not
@@ -284,11 +361,24 @@ static int ngram_tables(struct filter *f, size_t n)
 	}
 	if (n + 1 > f->dirty_cap) {
 		free(f->dirty);
-		free(f->slot);
+		free(f->next);
+		free(f->bidx);
+		free(f->hk);
+		free(f->rep);
 		f->dirty = malloc(8 * (n + 1) * sizeof(*f->dirty));
-		f->slot = malloc(2 * (n + 1) * sizeof(*f->slot));
-		f->dirty_cap = f->dirty && f->slot ? n + 1 : 0;
+		f->next = malloc((n + 1) * sizeof(*f->next));
+		f->bidx = malloc((n + 1) * sizeof(*f->bidx));
+		f->hk = malloc((n + 1) * sizeof(*f->hk));
+		f->rep = malloc(2 * (n + 1));
+		f->dirty_cap = f->dirty && f->next && f->bidx && f->hk && f->rep ? n + 1 : 0;
 		if (!f->dirty_cap)
+			return -1;
+	}
+	if (bucket_count(n) > f->bucket_cap) {
+		free(f->bucket);
+		f->bucket = calloc(bucket_count(n), 1);
+		f->bucket_cap = f->bucket ? bucket_count(n) : 0;
+		if (!f->bucket)
 			return -1;
 	}
 	return 0;
@@ -304,11 +394,14 @@ static size_t ngram_slots(size_t n)
 	return cap;
 }
 
-#define NO_SLOT UINT32_MAX
-
-/* Count key in a counting table; its slot. */
-static inline uint32_t count_key(struct filter *f, struct fl_count *tab, size_t mask,
-				 uint64_t key, uint32_t first, size_t *nd)
+/*
+ * Count key, the n-gram at token i, in a counting table.  Where n-grams
+ * occur twice or more, rep[] marks their places: this one, and the first
+ * one (the entry keeps it) when the count reaches 2.  So the next pass
+ * finds the repeats in order, without reading the table again.
+ */
+static inline struct fl_count *count_key(struct filter *f, struct fl_count *tab, size_t mask,
+					 uint64_t key, uint32_t i, unsigned char *rep, size_t *nd)
 {
 	size_t s = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
 
@@ -316,11 +409,102 @@ static inline uint32_t count_key(struct filter *f, struct fl_count *tab, size_t 
 		s = (s + 1) & mask;
 	if (!tab[s].count) {
 		tab[s].key = key;
-		tab[s].first = first;
+		tab[s].first = i;
 		f->dirty[(*nd)++] = (uint32_t)(tab - f->tops) + (uint32_t)s;
+	} else {
+		rep[tab[s].first] = 1;
+		rep[i] = 1;
 	}
 	tab[s].count++;
-	return (uint32_t)s;
+	return &tab[s];
+}
+
+/* Where key sits (or would) in a table of mask + 1 slots: fetched ahead of use. */
+static inline void prefetch_slot(const struct fl_count *tab, size_t mask, uint64_t key)
+{
+	__builtin_prefetch(&tab[(size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask]);
+}
+
+/* Hash of " ".join of the n tokens from i. */
+static inline uint64_t gram(const struct filter_token *tk, size_t i, size_t n)
+{
+	uint64_t h = tk[i].h;
+	size_t j;
+
+	for (j = 1; j < n; j++)
+		h = (h * FILTER_HASH_BASE + ' ') * tk[i + j].p + tk[i + j].h;
+	return h;
+}
+
+/* Hash of " ".join of tokens i and i + 1. */
+static inline uint64_t gram2(const struct filter_token *tk, size_t i)
+{
+	return (tk[i].h * FILTER_HASH_BASE + ' ') * tk[i + 1].p + tk[i + 1].h;
+}
+
+/* The highest count so far; on a tie, the n-gram seen first. */
+static inline void best_update(const struct fl_count *e, size_t *count, uint32_t *first)
+{
+	if (e->count > *count || (e->count == *count && e->first < *first)) {
+		*count = e->count;
+		*first = e->first;
+	}
+}
+
+/* Hashes are made this many places ahead of their use, and their slots fetched. */
+#define AHEAD 8
+
+/*
+ * Of the places 0 to np - 1, with the hashes of their n-grams in f->hk,
+ * those whose hash may occur more than once, in order, into at[]; how
+ * many.  In prose most n-grams occur once, and whether one is new cannot
+ * be predicted: a pass without branches counts the hashes in saturating
+ * counters (0, 1, 2 or more), and only the places whose counter reaches
+ * 2 need the exact table and its unpredictable branches.
+ */
+static size_t candidates(struct filter *f, size_t np, uint32_t *at)
+{
+	unsigned char *cnt = f->bucket;
+	uint32_t *bidx = f->bidx;
+	unsigned bits = (unsigned)__builtin_ctzll(bucket_count(np));
+	size_t i, m = 0;
+
+	for (i = 0; i < np; i++) {
+		uint32_t b = (uint32_t)((f->hk[i] * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+
+		bidx[i] = b;
+		cnt[b] += cnt[b] < 2;
+	}
+	for (i = 0; i < np; i++) {
+		at[m] = (uint32_t)i;
+		m += cnt[bidx[i]] >> 1;
+	}
+	memset(cnt, 0, (size_t)1 << bits);
+	return m;
+}
+
+/*
+ * Count the n-grams at the m places at[] (hashes in f->hk, by place
+ * when byplace, else by index) in the table at tab, sized for m keys (a
+ * small table stays in cache); marks in rep[] as count_key().  With best,
+ * the most common: its count and first place.
+ */
+static void count_places(struct filter *f, struct fl_count *tab, const uint32_t *at, size_t m,
+			 int byplace, unsigned char *rep, size_t *nd, size_t *best_count,
+			 uint32_t *best_first)
+{
+	size_t mask = ngram_slots(m) - 1, q;
+	const uint64_t *hk = f->hk;
+
+	for (q = 0; q < m; q++) {
+		const struct fl_count *e;
+
+		if (q + AHEAD < m)
+			prefetch_slot(tab, mask, hk[byplace ? at[q + AHEAD] : q + AHEAD]);
+		e = count_key(f, tab, mask, hk[byplace ? at[q] : q], at[q], rep, nd);
+		if (best_count)
+			best_update(e, best_count, best_first);
+	}
 }
 
 /*
@@ -329,13 +513,16 @@ static inline uint32_t count_key(struct filter *f, struct fl_count *tab, size_t 
  * where its first n - 1 words do, so the 3- and 4-gram passes count only
  * at those places; elsewhere each n-gram occurs once.  (Tokens hold no
  * spaces, so " ".join strings are equal exactly when the words are.)
+ * Only the count of an n-gram that occurs twice or more matters: with
+ * none, the first n-gram is the most common.
  */
 static int top_ngrams(struct fl_ctx *c, double L)
 {
 	struct filter *f = c->f;
 	const struct filter_token *tk = f->tok.t;
-	size_t ntok = f->tok.n, slots, mask, i, k, j, nd = 0;
-	uint32_t *prev = f->slot, *cur = f->slot + ntok + 1, *swap;
+	size_t ntok = f->tok.n, slots, i, k, j, nd = 0, m, q;
+	unsigned char *prev = f->rep, *cur = f->rep + ntok + 1, *swap;
+	uint32_t *at = f->next;
 	int want[3], any = 0, last = -1;
 
 	for (k = 0; k < 3; k++) {
@@ -347,37 +534,32 @@ static int top_ngrams(struct fl_ctx *c, double L)
 	if (!any)
 		return 0;
 	slots = ngram_slots(ntok);
-	mask = slots - 1;
 	for (k = 0; k <= (size_t)last; k++) {
-		struct fl_count *tab = f->tops + k * slots, *pt = k ? tab - slots : NULL;
 		size_t n = k + 2, best_count = 0, len = k + 1;
 		uint32_t best_first = 0;
 
-		for (i = 0; i + n <= ntok; i++) {
-			uint64_t h = tk[i].h;
-			uint32_t sl;
+		memset(cur, 0, ntok);
+		if (!k) {	/* 2-grams: every place */
+			for (i = 0; i + n <= ntok; i++)
+				f->hk[i] = gram2(tk, i);
+			m = candidates(f, ntok - 1, at);
+			count_places(f, f->tops, at, m, 1, cur, &nd, &best_count, &best_first);
+		} else {
+			/*
+			 * The places where the (n-1)-gram repeats: of those just
+			 * counted, kept in order without a branch each.
+			 */
+			size_t m2 = 0;
 
-			if (!k && i + 8 + n <= ntok) {	/* fetch the slot of a later 2-gram now */
-				uint64_t h8 = (tk[i + 8].h * FILTER_HASH_BASE + ' ') * tk[i + 9].p +
-					      tk[i + 9].h;
-
-				__builtin_prefetch(&tab[(size_t)((h8 * 0x9E3779B97F4A7C15ULL) >> 32) & mask]);
+			for (q = 0; q < m; q++) {
+				at[m2] = at[q];
+				m2 += prev[at[q]] & (at[q] + n <= ntok);
 			}
-			/* only where the (n-1)-gram here occurs more than once */
-			if (k && (prev[i] == NO_SLOT || pt[prev[i]].count < 2)) {
-				cur[i] = NO_SLOT;
-				continue;
-			}
-			for (j = 1; j < n; j++)
-				h = (h * FILTER_HASH_BASE + ' ') * tk[i + j].p + tk[i + j].h;
-			sl = count_key(f, tab, mask, h, (uint32_t)i, &nd);
-			cur[i] = sl;
-			/* the highest count; on a tie, the n-gram seen first */
-			if (tab[sl].count > best_count ||
-			    (tab[sl].count == best_count && tab[sl].first < best_first)) {
-				best_count = tab[sl].count;
-				best_first = tab[sl].first;
-			}
+			m = m2;
+			for (q = 0; q < m; q++)
+				f->hk[q] = gram(tk, at[q], n);
+			count_places(f, f->tops + k * slots, at, m, 0, cur, &nd, &best_count,
+				     &best_first);
 		}
 		if (best_count < 2) {	/* every n-gram once: the first one */
 			best_count = 1;
@@ -409,9 +591,9 @@ static int top_ngrams(struct fl_ctx *c, double L)
 static int dup_ngrams(struct fl_ctx *c, double L)
 {
 	struct filter *f = c->f;
-	size_t ntok = f->tok.n, slots, mask, k, i, nd = 0, nseen = 0;
-	struct fl_count *tab5;
-	uint32_t *sl5 = f->slot, *next = f->slot + ntok + 1;
+	size_t ntok = f->tok.n, slots, mask, k, i, nd = 0, nseen = 0, nrep = 0, m;
+	unsigned char *rep5 = f->rep;
+	uint32_t *at = f->next;
 	int want[6], any = 0;
 
 	for (k = 0; k < 6; k++) {
@@ -428,21 +610,21 @@ static int dup_ngrams(struct fl_ctx *c, double L)
 	}
 	if (prefixes(f))
 		return -1;
-	slots = ngram_slots(ntok);
-	mask = slots - 1;
-	tab5 = f->tops + 3 * slots;
-	for (i = 0; i + 5 <= ntok; i++) {
-		if (i + 13 <= ntok)	/* fetch the slot of a later 5-gram now */
-			__builtin_prefetch(&tab5[(size_t)((span_hash(f, i + 8, i + 13) *
-							   0x9E3779B97F4A7C15ULL) >> 32) & mask]);
-		sl5[i] = count_key(f, tab5, mask, span_hash(f, i, i + 5), 0, &nd);
+	for (i = 0; i + 5 <= ntok; i++)
+		f->hk[i] = span_hash(f, i, i + 5);
+	memset(rep5, 0, ntok);
+	m = candidates(f, ntok - 4, at);
+	count_places(f, f->tops + 3 * ngram_slots(ntok), at, m, 1, rep5, &nd, NULL, NULL);
+	/* the places whose 5-gram occurs twice or more, in order */
+	for (i = 0; i < m; i++) {
+		at[nrep] = at[i];
+		nrep += rep5[at[i]];
 	}
-	/* next[i]: the first place from i on whose 5-gram occurs twice or more */
-	next[ntok - 4] = (uint32_t)ntok;
-	for (i = ntok - 4; i-- > 0;)
-		next[i] = tab5[sl5[i]].count >= 2 ? (uint32_t)i : next[i + 1];
+	/* the walks remember n-grams at those places only: small tables stay in cache */
+	slots = ngram_slots(nrep);
+	mask = slots - 1;
 	for (k = 0; k < 6; k++) {
-		size_t n = k + 5, idx = 0, rep = 0;
+		size_t n = k + 5, idx = 0, rep = 0, next = 0;
 		uint64_t *seen = f->seen + k * slots;
 		int stop;
 
@@ -453,8 +635,11 @@ static int dup_ngrams(struct fl_ctx *c, double L)
 			size_t s;
 
 			/* new n-grams that nothing can repeat: the walk steps over them */
-			if (idx + 5 <= ntok)
-				idx = next[idx];
+			if (idx + 5 <= ntok) {
+				while (next < nrep && at[next] < idx)
+					next++;
+				idx = next < nrep ? at[next] : ntok;
+			}
 			if (idx + n > ntok)
 				break;
 			h = span_hash(f, idx, idx + n);
@@ -518,22 +703,16 @@ int fl_repetition(struct fl_ctx *c)
 	/* lines: re.split("\n+", text) */
 	if (need(c, CK_DUP_LINES) || need(c, CK_DUP_LINE_CHARS)) {
 		struct dups d = { 0 };
-		size_t p = 0;
+		size_t b, e;
 
-		if (count_reset(f, count_lf(t, n) + 1))
+		if (line_hashes(c) || count_reset(f, c->nnl + 1))
 			return -1;
-		for (;;) {
-			const char *nl = memchr(t + p, '\n', n - p);
-
-			if (!nl)
-				break;
-			i = (size_t)(nl - t);
-			dup_add(f, &d, t + p, i - p);
-			while (i < n && t[i] == '\n')
-				i++;
-			p = i;
+		/* its pieces: the first line, the lines with something in them, the last line */
+		for (i = 0; i <= c->nnl; i++) {
+			line_at(c, i, &b, &e);
+			if (e > b || i == 0 || i == c->nnl)
+				dup_add_h(f, &d, f->lh[i], t + b, e - b);
 		}
-		dup_add(f, &d, t + p, n - p);
 		if (fl_check(c, CK_DUP_LINES, (double)d.dup / (double)d.pieces) ||
 		    fl_check(c, CK_DUP_LINE_CHARS, (double)d.dup_cps / L))
 			return 1;
@@ -560,31 +739,28 @@ int fl_fineweb(struct fl_ctx *c)
 {
 	struct filter *f = c->f;
 	const char *t = c->text;
-	size_t n = c->len, nlines = 1, i, newlines = 0;
+	size_t nlines, i, newlines, b, e;
 
 	if (!need(c, CK_LINE_PUNCT) && !need(c, CK_SHORT_LINES) && !need(c, CK_CHAR_DUP) &&
 	    !need(c, CK_NEW_LINES))
 		return 0;
-	newlines = count_lf(t, n);
-	nlines += newlines;	/* text.split("\n") */
+	if (lines(c))
+		return -1;
+	newlines = c->nnl;
+	nlines = newlines + 1;	/* text.split("\n") */
 	if (need(c, CK_LINE_PUNCT) || need(c, CK_SHORT_LINES)) {
 		double maxlen = f->v[FP_SHORT_LINE_LENGTH];
-		size_t punct = 0, shorts = 0, p = 0;
+		size_t punct = 0, shorts = 0;
 		int want_short = need(c, CK_SHORT_LINES);
 
 		if (isnan(maxlen))
 			maxlen = 30;	/* datatrove's default short_line_length */
-		for (;;) {
-			const char *nl = memchr(t + p, '\n', n - p);
-
-			i = nl ? (size_t)(nl - t) : n;
-			if (i > p && stop_char(t[i - 1]))
+		for (i = 0; i < nlines; i++) {
+			line_at(c, i, &b, &e);
+			if (e > b && stop_char(t[e - 1]))
 				punct++;
-			if (want_short && (double)fl_cps(t + p, i - p) <= maxlen)
+			if (want_short && (double)fl_cps(t + b, e - b) <= maxlen)
 				shorts++;
-			if (!nl)
-				break;
-			p = i + 1;
 		}
 		if (fl_check(c, CK_LINE_PUNCT, (double)punct / (double)nlines))
 			return 1;
@@ -594,21 +770,17 @@ int fl_fineweb(struct fl_ctx *c)
 	if (need(c, CK_CHAR_DUP)) {
 		/* find_duplicates(non-empty lines)[1] / len(text.replace("\n", "")) */
 		struct dups d = { 0 };
-		size_t p = 0, denom = c->cps - newlines;
+		size_t denom = c->cps - newlines;
 
-		if (count_reset(f, nlines))
+		if (line_hashes(c) || count_reset(f, nlines))
 			return -1;
-		for (;;) {
-			const char *nl = memchr(t + p, '\n', n - p);
-			size_t b, e;
+		for (i = 0; i < nlines; i++) {
+			size_t sb, se;
 
-			i = nl ? (size_t)(nl - t) : n;
-			fl_strip(t + p, i - p, &b, &e);
-			if (b != e)
-				dup_add(f, &d, t + p, i - p);
-			if (!nl)
-				break;
-			p = i + 1;
+			line_at(c, i, &b, &e);
+			fl_strip(t + b, e - b, &sb, &se);
+			if (sb != se)
+				dup_add_h(f, &d, f->lh[i], t + b, e - b);
 		}
 		if (fl_check(c, CK_CHAR_DUP, denom ? (double)d.dup_cps / (double)denom : 0))
 			return 1;
@@ -664,10 +836,25 @@ static size_t next_interest(const unsigned char *u, size_t i, size_t n)
 
 		while (i + 8 <= n) {
 			uint64_t x = fl_load8(u + i);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/*
+			 * A full stop matters only before another ("..."; the
+			 * last byte cannot tell).  The lowest flagged byte is a
+			 * true candidate: go straight to it.
+			 */
+			uint64_t d = fl_eq_bytes(x, '.');
+			uint64_t m = fl_has_less(x, 0x20) | fl_has_byte(x, '#') |
+				     (d & ((d >> 8) | 0x8000000000000000ULL)) | fl_has_lead(x);
 
+			if (m) {
+				i += (size_t)__builtin_ctzll(m) >> 3;
+				break;
+			}
+#else
 			if (fl_has_less(x, 0x20) | fl_has_byte(x, '#') | fl_has_byte(x, '.') |
 			    fl_has_lead(x))
 				break;
+#endif
 			i += 8;
 		}
 		lim = i + 8 < n ? i + 8 : n;
@@ -698,13 +885,12 @@ int fl_gopher_quality(struct fl_ctx *c)
 	if (!nw)
 		return 0;
 	dn = (double)nw;
-	for (i = 0; i < nw; i++) {
+	for (i = 0; i < nw; i++) {	/* arithmetic, not branches: words and symbols mix at random */
 		const struct filter_token *t = &f->tok.t[i];
+		size_t w = (t->flags & FTOK_WORD) != 0;
 
-		if (t->flags & FTOK_WORD) {
-			words++;
-			word_cps += t->cps;
-		}
+		words += w;
+		word_cps += t->cps & (0 - (uint32_t)w);
 		alpha += (t->flags & FTOK_ALPHA) != 0;
 	}
 	if (fl_check(c, CK_TOO_FEW_WORDS, (double)words) ||
@@ -778,7 +964,10 @@ int fl_gopher_quality(struct fl_ctx *c)
 	if (fl_check(c, CK_NON_ALPHA_WORDS, (double)alpha / dn))
 		return 1;
 	if (need(c, CK_FEW_STOPWORDS)) {
-		for (i = 0; i < nw; i++)
+		/* without --annotate only the verdict counts: stop once it passes */
+		double enough = c->o->annotate ? INFINITY : f->v[FP_MIN_STOP_WORDS];
+
+		for (i = 0; i < nw && (double)stops < enough; i++)
 			stops += fl_stopword(f, c->text, &f->tok.t[i]);
 		if (fl_check(c, CK_FEW_STOPWORDS, (double)stops))
 			return 1;
@@ -947,6 +1136,7 @@ int fl_c4(struct fl_ctx *c)
 		c->len = e - b;
 		c->cps = fl_cps(c->text, c->len);
 		c->have_tokens = 0;
+		c->have_lines = 0;
 	}
 	return 0;
 }

@@ -197,10 +197,12 @@ static int combinable(const char *src)
 
 /*
  * All line rules of one action as one regex, (?|(?:r1)|(?:r2)|...), so
- * that the text is scanned once, not once per rule.  NULL when they
- * cannot be combined: each then runs on its own.
+ * that the text is scanned once, not once per rule (one rule alone is
+ * "combined" too, for the line start test below).  NULL when they cannot
+ * be combined: each then runs on its own.
  */
-static pcre2_code *combine_line_rules(const struct filter_rules *r, int action)
+static pcre2_code *combine_line_rules(const struct filter_rules *r, int action,
+				      pcre2_code **anchored)
 {
 	struct ayak_buf b = AYAK_BUF_INIT;
 	pcre2_code *re = NULL;
@@ -216,13 +218,20 @@ static pcre2_code *combine_line_rules(const struct filter_rules *r, int action)
 		    ayak_buf_addstr(&b, r->r[i].src))
 			goto out;
 	}
-	if (n < 2 || ayak_buf_addstr(&b, "))"))
+	if (n < 1 || ayak_buf_addstr(&b, "))"))
 		goto out;
 	re = pcre2_compile((PCRE2_SPTR)b.data, b.len, PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE,
 			   &ec, &eoff, NULL);
 	if (!re)
 		goto out;
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	/*
+	 * The same anchored, to run line by line (PCRE2_ANCHORED at match
+	 * time would not run JIT code).  The caller JIT-compiles the one it
+	 * uses.
+	 */
+	*anchored = pcre2_compile((PCRE2_SPTR)b.data, b.len,
+				  PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_ANCHORED,
+				  &ec, &eoff, NULL);
 	for (i = 0; i < r->n; i++)
 		if (r->r[i].target == FT_LINE && r->r[i].action == action &&
 		    combinable(r->r[i].src))
@@ -230,6 +239,31 @@ static pcre2_code *combine_line_rules(const struct filter_rules *r, int action)
 out:
 	ayak_buf_release(&b);
 	return re;
+}
+
+/*
+ * May the combined regex of these rules be run line start by line start,
+ * with line_may_match() (filter-lines.c) testing the beginning of each
+ * line first?  Its matches must begin only at the search start or after
+ * a "\n" (PCRE2's startline, with LF newlines), never be empty, and never
+ * look at what comes before their start (lookbehinds, \G), or the test
+ * would not hold.
+ */
+static int line_start_test(const struct filter_rules *r, int action, const pcre2_code *re)
+{
+	uint32_t type, nl, minlen;
+	size_t i;
+
+	if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type) || type != 2 ||
+	    pcre2_pattern_info(re, PCRE2_INFO_NEWLINE, &nl) || nl != PCRE2_NEWLINE_LF ||
+	    pcre2_pattern_info(re, PCRE2_INFO_MINLENGTH, &minlen) || minlen < 1)
+		return 0;
+	for (i = 0; i < r->n; i++)
+		if (r->r[i].combined && r->r[i].action == action &&
+		    (strstr(r->r[i].src, "(?<=") || strstr(r->r[i].src, "(?<!") ||
+		     strstr(r->r[i].src, "\\G")))
+			return 0;
+	return 1;
 }
 
 struct filter *filter_new(const struct filter_params *p, struct ayak_err *err)
@@ -291,8 +325,21 @@ struct filter *filter_new(const struct filter_params *p, struct ayak_err *err)
 		if (f->rules->r[i].action == FA_REDACT)
 			f->redact_names[k++] = f->rules->r[i].name;
 	f->has_redact_rules = f->nredact > 0;
-	f->line_re[FA_KEEP] = combine_line_rules(f->rules, FA_KEEP);
-	f->line_re[FA_DROP] = combine_line_rules(f->rules, FA_DROP);
+	for (j = FA_KEEP; j <= FA_DROP; j++) {
+		f->line_re[j] = combine_line_rules(f->rules, j, &f->line_anch[j]);
+		if (!f->line_re[j])
+			continue;
+		if (f->line_anch[j] && line_start_test(f->rules, j, f->line_re[j])) {
+			/* line by line: complete matches, and partial ones for the test */
+			if (!(f->line_memo[j] = calloc(FL_MEMO_SIZE, 1)))
+				goto oom;
+			pcre2_jit_compile(f->line_anch[j], PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+		} else {
+			pcre2_code_free(f->line_anch[j]);
+			f->line_anch[j] = NULL;
+			pcre2_jit_compile(f->line_re[j], PCRE2_JIT_COMPLETE);
+		}
+	}
 	for (i = FP_DUP_LINE_FRAC; i <= FP_NEW_LINE_RATIO; i++)
 		f->any_quality |= !isnan(f->v[i]);
 	for (i = FP_MIN_DOC_WORDS; i <= FP_MIN_STOP_WORDS; i++)
@@ -315,6 +362,10 @@ void filter_free(struct filter *f)
 	filter_rules_free(f->rules);
 	pcre2_code_free(f->line_re[0]);
 	pcre2_code_free(f->line_re[1]);
+	pcre2_code_free(f->line_anch[0]);
+	pcre2_code_free(f->line_anch[1]);
+	free(f->line_memo[0]);
+	free(f->line_memo[1]);
 	fl_strset_release(&f->stopwords);
 	fl_lexicon_release(&f->boiler);
 	fl_strset_release(&f->blocklist);
@@ -335,7 +386,13 @@ void filter_free(struct filter *f)
 	free(f->tops);
 	free(f->seen);
 	free(f->dirty);
-	free(f->slot);
+	free(f->next);
+	free(f->rep);
+	free(f->bidx);
+	free(f->hk);
+	free(f->bucket);
+	free(f->nl);
+	free(f->lh);
 	free(f->ph);
 	free(f->plen);
 	free(f->pcps);

@@ -7,6 +7,8 @@
 #    pages (the file repeated to about 9 MB), against reading alone
 #    (ayak-cat --validate) and a Python transcription of datatrove's rules
 #    (tests/bench/filter-ref.py) in the same run.  Target: 100 MB/s per core.
+#    With BENCH_CALLGRIND=1, also the instructions executed (valgrind), which
+#    other work on the machine does not change.
 # 2. Agreement: every value ayak-filter --annotate reports, recomputed with
 #    datatrove's formulas in Python (filter-ref.py): differences.
 # 3. Profile: the zsm_Latn profile against FineWeb-2's configs_zsm_Latn.yml.
@@ -194,6 +196,21 @@ main() {
 			echo "  ayak-filter --annotate / Python transcription: $(calc '%.0f' "$our_small / $ref_mbs")x (MB/cpu-s)"
 	else
 		echo "  skip: the Python peer needs malay_web_pages.jsonl, python3 and jq"
+	fi
+
+	# instructions do not depend on what else the machine is doing
+	if [ "${BENCH_CALLGRIND:-0}" = 1 ] && have valgrind; then
+		echo "  instructions, default profile with --redact-pii (valgrind --tool=callgrind):"
+		for f in "$gen20" "$pages8"; do
+			[ -n "$f" ] || continue
+			local ins
+			ins=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$FILTER" --redact-pii "$f" 2>&1 >/dev/null |
+				awk '/Collected :/ { print $NF }')
+			[ -n "$ins" ] && printf '  %-46s %14s instructions, %.1f per byte\n' "$(basename "$f")" "$ins" \
+				"$(calc '%.3f' "$ins / $(fsize "$f")")"
+		done
+	else
+		echo "  (BENCH_CALLGRIND=1 adds instruction counts from valgrind --tool=callgrind, about a minute)"
 	fi
 
 	section "3. agreement with datatrove's formulas (filter-ref.py recomputes every --annotate value)"

@@ -104,6 +104,39 @@ static void test_tokenizer(void)
 		   t.t[0].h * t.t[1].p + t.t[1].h == t.t[2].h, "token hashes compose");
 		filter_tokens_release(&t);
 	}
+	{
+		/*
+		 * Words of every length at every offset (the tokenizer hashes
+		 * eight bytes at a time): each hash is the polynomial one,
+		 * sum of byte * B^(len-1-i), B = 0x100000001b3.
+		 */
+		static const char chars[] = "aZ9bY8cX7dW6eV5fU4gT3hS2iR1jQ0kPlOmNnMoLpKqJrIsHtGuFvEwDxCyBzA";
+		struct filter_tokens t = { 0 };
+		char text[4096];
+		size_t len = 0, w, k, bad = 0;
+
+		for (w = 1; w <= 40; w++) {
+			for (k = 0; k < w % 9; k++)
+				text[len++] = ' ';
+			for (k = 0; k < w; k++)
+				text[len++] = chars[(w + k) % (sizeof(chars) - 1)];
+			if (w % 3 == 0) {	/* joined words and a non-ASCII letter */
+				memcpy(text + len, "-ab\xc3\xa9z", 7);
+				len += 7;
+			}
+			text[len++] = w % 2 ? '.' : ',';
+		}
+		filter_tokenize(text, len, &t);
+		for (w = 0; w < t.n; w++) {
+			uint64_t h = 0;
+
+			for (k = 0; k < t.t[w].len; k++)
+				h = h * 0x100000001b3ULL + (unsigned char)text[t.t[w].off + k];
+			bad += h != t.t[w].h;
+		}
+		ok(!bad && t.n > 40, "token hashes, eight bytes at a time, are the polynomial hash");
+		filter_tokens_release(&t);
+	}
 }
 
 /* ---- PII checks ---- */
