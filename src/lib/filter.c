@@ -185,12 +185,15 @@ static int combinable(const char *src)
 
 	if (strstr(src, "\\Q") || strstr(src, "(*"))
 		return 0;
+	/* an option group that turns on extended mode, (?x) or (?ix:...), not (?<!x) */
 	for (p = strstr(src, "(?"); p; p = strstr(p + 2, "(?")) {
 		const char *q = p + 2;
+		int x = 0;
 
-		while (*q && *q != ')' && *q != ':' && (q[0] != '(' ))
-			if (*q++ == 'x')
-				return 0;
+		while (*q && strchr("imnsxJU-^", *q))
+			x |= *q++ == 'x';
+		if (x && (*q == ')' || *q == ':'))
+			return 0;
 	}
 	return 1;
 }

@@ -321,4 +321,12 @@ test_expect_success 'boilerplate_max_chars: a 12-character line is looked up at 
 	test_cmp expect got
 '
 
+test_expect_success 'line rules in extended mode and with a lookbehind both apply' '
+	printf "drop:line spaced (?x) ^ a b c \$\ndrop:line behind ^(?<!x)zzz\n" >xrules &&
+	echo "{\"text\":\"Ini ayat pertama yang cukup panjang.\nabc\nzzz baris.\nabcd\"}" |
+	ayak-filter -p none --line-cleanup=on --line-min-words=off --rules xrules >out &&
+	echo "{\"text\":\"Ini ayat pertama yang cukup panjang.\nabcd\"}" >expect &&
+	test_cmp expect out
+'
+
 test_done
