@@ -18,6 +18,10 @@ static const char usage[] =
 	"lengths and top domains, and the stages of a pipeline from their --stats files.\n"
 	"\n"
 	"  -f, --format FMT      text (default), json or html (a self-contained page with plots)\n"
+	"      --output-text FILE, --output-json FILE, --output-html FILE\n"
+	"                        write the report in that format to FILE too, from the same\n"
+	"                        pass over the records; repeatable per format, any combination\n"
+	"                        (standard output then gets nothing unless -f or -o is given)\n"
 	"  -t, --tokenizer FILE  count tokens with a Hugging Face tokenizer.json\n"
 	"      --no-special      do not count the post-processor's special tokens (BOS, EOS)\n"
 	"      --stage-stats PATH  a --stats file of a pipeline stage, or a directory of them\n"
@@ -44,6 +48,9 @@ enum {
 	OPT_URL_FIELD,
 	OPT_TITLE,
 	OPT_TIMESTAMP,
+	OPT_OUTPUT_TEXT,
+	OPT_OUTPUT_JSON,
+	OPT_OUTPUT_HTML,
 };
 
 static const struct option options[] = {
@@ -59,6 +66,9 @@ static const struct option options[] = {
 	{ "url-field", required_argument, NULL, OPT_URL_FIELD },
 	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "timestamp", no_argument, NULL, OPT_TIMESTAMP },
+	{ "output-text", required_argument, NULL, OPT_OUTPUT_TEXT },
+	{ "output-json", required_argument, NULL, OPT_OUTPUT_JSON },
+	{ "output-html", required_argument, NULL, OPT_OUTPUT_HTML },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -78,6 +88,58 @@ static int count_tokens(void *ctx, const char *text, size_t n, uint64_t *ntokens
 		return -1;
 	*ntokens = k->ids.n;
 	return 0;
+}
+
+/* An extra output: --output-text, --output-json or --output-html. */
+struct output {
+	int format;
+	const char *path;
+	const char *opt;
+	struct ayak_writer *w;
+};
+
+/* Give up every extra output (their temporary files go) and die. */
+static void die_outputs(struct cli *c, struct output *outs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ayak_writer_abort(outs[i].w);
+		outs[i].w = NULL;
+	}
+	cli_die(c, &c->err);
+}
+
+/* No two outputs may name the same file ("-" is the standard output). */
+static void check_paths(struct cli *c, const struct output *outs, size_t n)
+{
+	const char *path[4];
+	const char *opt[4];
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		k = 0;
+		path[k] = outs[i].path;
+		opt[k++] = outs[i].opt;
+		if (!c->no_output) {
+			path[k] = c->output ? c->output : "-";
+			opt[k++] = c->output ? "--output" : "the standard output";
+		}
+		if (c->rejects_path) {
+			path[k] = c->rejects_path;
+			opt[k++] = "--rejects";
+		}
+		if (c->stats_path) {
+			path[k] = c->stats_path;
+			opt[k++] = "--stats";
+		}
+		for (j = 1; j < k; j++)
+			if (!strcmp(path[0], path[j]))
+				cli_usage_error(c, "%s and %s name the same file", opt[0], opt[j]);
+		for (j = 0; j < i; j++)
+			if (!strcmp(outs[i].path, outs[j].path))
+				cli_usage_error(c, "%s and %s name the same file", outs[j].opt, outs[i].opt);
+	}
 }
 
 static uint64_t positive(struct cli *c, const char *opt, const char *arg)
@@ -121,13 +183,16 @@ int main(int argc, char **argv)
 	struct counter counter = { 0 };
 	struct tok *tok = NULL;
 	const char *tokenizer = NULL, **stage_paths = NULL;
-	size_t nstage = 0, i;
-	int format = REPORT_TEXT, stamp = 0, opt;
+	struct output *outs = NULL;
+	size_t nstage = 0, nouts = 0, i;
+	uint64_t bytes_out = 0;
+	int format = REPORT_TEXT, format_given = 0, stamp = 0, opt;
 	char stampbuf[64];
 
 	cli_init(&c, "ayak-stats", usage);
 	stage_paths = calloc((size_t)argc + 1, sizeof(*stage_paths));
-	if (!stage_paths)
+	outs = calloc((size_t)argc + 1, sizeof(*outs));
+	if (!stage_paths || !outs)
 		return AYAK_E_SYS;
 	while ((opt = cli_getopt(&c, argc, argv, "f:t:", options)) != -1) {
 		switch (opt) {
@@ -135,6 +200,20 @@ int main(int argc, char **argv)
 			format = report_format_from_name(optarg);
 			if (format < 0)
 				cli_usage_error(&c, "--format wants text, json or html, not '%s'", optarg);
+			format_given = 1;
+			break;
+		case OPT_OUTPUT_TEXT:
+		case OPT_OUTPUT_JSON:
+		case OPT_OUTPUT_HTML:
+			if (!*optarg)
+				cli_usage_error(&c, "--output-%s wants a file name",
+						opt == OPT_OUTPUT_TEXT ? "text" :
+						opt == OPT_OUTPUT_JSON ? "json" : "html");
+			outs[nouts].format = opt == OPT_OUTPUT_TEXT ? REPORT_TEXT :
+					     opt == OPT_OUTPUT_JSON ? REPORT_JSON : REPORT_HTML;
+			outs[nouts].opt = opt == OPT_OUTPUT_TEXT ? "--output-text" :
+					  opt == OPT_OUTPUT_JSON ? "--output-json" : "--output-html";
+			outs[nouts++].path = optarg;
 			break;
 		case 't':
 			tokenizer = optarg;
@@ -181,6 +260,10 @@ int main(int argc, char **argv)
 		cli_usage_error(&c, "--tokenizer does not go with --stages-only");
 	if (topts.no_post && !tokenizer)
 		cli_usage_error(&c, "--no-special goes with --tokenizer");
+	/* With --output-FORMAT, standard output gets a report only when asked. */
+	if (nouts && !c.output && !format_given)
+		c.no_output = 1;
+	check_paths(&c, outs, nouts);
 	if (stamp)
 		ro.timestamp = timestamp(&c, stampbuf, sizeof(stampbuf));
 	ro.field = c.field;
@@ -228,13 +311,47 @@ int main(int argc, char **argv)
 		c.stats.records_out++;
 	}
 	report_set_malformed(rep, c.stats.errors);
-	if (report_write(rep, format, &out)) {
-		ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-		cli_die(&c, &c.err);
+	/*
+	 * Every report from the same counts: the extra outputs are written
+	 * under temporary names and renamed into place only when all of them
+	 * and the main output are written.
+	 */
+	for (i = 0; i < nouts; i++) {
+		struct ayak_writer_opts wo = { outs[i].path, c.compress, c.level, 0, 0 };
+
+		/* As cli_open_writer does for -o: the same bytes. */
+		if (wo.compress == AYAK_COMPRESS_ZSTD || (wo.compress == AYAK_COMPRESS_AUTO &&
+		    ayak_compress_from_path(wo.path) == AYAK_COMPRESS_ZSTD))
+			wo.threads = 1;
+
+		ayak_buf_reset(&out);
+		if (report_write(rep, outs[i].format, &out)) {
+			ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+			die_outputs(&c, outs, i);
+		}
+		outs[i].w = ayak_writer_new(&wo, &c.err);
+		if (!outs[i].w || ayak_writer_write(outs[i].w, out.data, out.len, &c.err))
+			die_outputs(&c, outs, i + 1);
+		bytes_out += out.len;
 	}
-	if (ayak_writer_write(c.out, out.data, out.len, &c.err))
-		cli_die(&c, &c.err);
-	c.stats.bytes_out = out.len;
+	if (!c.no_output) {
+		ayak_buf_reset(&out);
+		if (report_write(rep, format, &out)) {
+			ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
+			die_outputs(&c, outs, nouts);
+		}
+		if (ayak_writer_write(c.out, out.data, out.len, &c.err))
+			die_outputs(&c, outs, nouts);
+		bytes_out += out.len;
+	}
+	for (i = 0; i < nouts; i++) {
+		struct ayak_writer *w = outs[i].w;
+
+		outs[i].w = NULL;
+		if (ayak_writer_close(w, &c.err))
+			die_outputs(&c, outs + i + 1, nouts - i - 1);
+	}
+	c.stats.bytes_out = bytes_out;
 
 	report_free(rep);
 	ayak_record_release(&rec);
@@ -244,5 +361,6 @@ int main(int argc, char **argv)
 	tok_enc_free(counter.enc);
 	tok_free(tok);
 	free(stage_paths);
+	free(outs);
 	return cli_finish(&c);
 }

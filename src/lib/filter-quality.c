@@ -520,7 +520,7 @@ static int top_ngrams(struct fl_ctx *c, double L)
 {
 	struct filter *f = c->f;
 	const struct filter_token *tk = f->tok.t;
-	size_t ntok = f->tok.n, slots, i, k, j, nd = 0, m, q;
+	size_t ntok = f->tok.n, slots, i, k, j, nd = 0, m = 0, q;
 	unsigned char *prev = f->rep, *cur = f->rep + ntok + 1, *swap;
 	uint32_t *at = f->next;
 	int want[3], any = 0, last = -1;

@@ -19,6 +19,7 @@
 #define C_LEN "#4e79a7"
 #define C_SCORE "#59a14f"
 #define C_DOMAIN "#76b7b2"
+#define C_LID "#f28e2b"
 
 static const char css[] =
 	":root{--fg:#1f2328;--muted:#59636e;--line:#d8dee4;--card:#f6f8fa}\n"
@@ -47,6 +48,8 @@ static const char css[] =
 	"th,td{padding:3px 12px;border-bottom:1px solid var(--line);text-align:right}\n"
 	"th{background:var(--card)}\n"
 	"th:first-child,td:first-child{text-align:left}\n"
+	"table.counters td:nth-child(2),table.counters th:nth-child(2){text-align:left}\n"
+	"table.counters td:first-child{font-weight:600}\n"
 	"footer{margin-top:48px;color:var(--muted);font-size:12px}\n"
 	"@media print{details{display:none}}\n";
 
@@ -529,7 +532,11 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 	ret |= ayak_buf_addstr(b, "<section id=\"languages\">\n<h2>Languages</h2>\n<p>The label that "
 			       "ayak-lid gave each record (field <code>");
 	ret |= hstr(b, r->o.lang_field);
-	ret |= ayak_buf_addstr(b, "</code>), as a share of all records.</p>\n");
+	ret |= ayak_buf_addstr(b, "</code>), as a share of all records.");
+	if (report_nlid(r))
+		ret |= ayak_buf_addstr(b, " The labels of every record that ayak-lid read, before it "
+				       "chose these, are in the next section.");
+	ret |= ayak_buf_addstr(b, "</p>\n");
 	for (i = 0; i < r->langs.n; i++) {
 		const struct rtab_entry *e = &r->langs.e[ord[i]];
 		struct num k, p, c;
@@ -694,6 +701,8 @@ static int html_domains(struct report *r, struct ayak_buf *b)
 	return ret | ayak_buf_addstr(b, "</section>\n");
 }
 
+static int html_counters(struct report *r, struct rstage **st, struct ayak_buf *b);
+
 static int html_stages(struct report *r, struct ayak_buf *b)
 {
 	struct rstage **st;
@@ -798,12 +807,144 @@ static int html_stages(struct report *r, struct ayak_buf *b)
 	} else {
 		ret |= ayak_buf_addstr(b, "<p class=\"note\">No stage dropped records.</p>\n");
 	}
+	if (!ret)
+		ret |= html_counters(r, st, b);
 	hb_release(&h);
 	hb_release(&d);
 	free(st);
 	ayak_buf_release(&s);
 	ayak_buf_release(&t);
 	return ret | ayak_buf_addstr(b, "</section>\n");
+}
+
+/* The labels ayak-lid gave to every record it read: the lang.* counts of its stats files. */
+static int html_lid_langs(struct report *r, struct ayak_buf *b)
+{
+	struct rstage **st;
+	struct hbars h = { 0 };
+	struct ayak_buf s = AYAK_BUF_INIT, t = AYAK_BUF_INIT;
+	size_t nlid = report_nlid(r), i, j;
+	int ret = 0;
+	static const char *const heads[] = { "label", "records", "share", NULL };
+
+	if (!nlid)
+		return 0;
+	st = report_stages_sorted(r);
+	if (!st)
+		return -1;
+	ret |= ayak_buf_addstr(b, "<section id=\"lid-languages\">\n<h2>Languages ayak-lid saw "
+			       "(before selection)</h2>\n<p>The label that ayak-lid gave to every "
+			       "record it read, before <code>--keep</code>, <code>--drop</code> and "
+			       "the score thresholds chose the records to pass on, as a share of "
+			       "the records it read; from the <code>lang.*</code> counts of its "
+			       "<code>--stats</code> files, summed over shards.</p>\n");
+	for (i = 0; i < r->nstages && !ret; i++) {
+		struct rcount **v;
+
+		if (!rstage_nlangs(st[i]))
+			continue;
+		v = rcounts_sorted(&st[i]->counts, 0);
+		if (!v) {
+			ret = -1;
+			break;
+		}
+		if (nlid > 1)
+			hb_add(&h, st[i]->name, strlen(st[i]->name), 1, 0, 0, NULL, NULL);
+		for (j = 0; j < st[i]->counts.n; j++) {
+			const char *label = v[j]->name + 5;
+			struct num a, c, p;
+
+			if (!rstage_is_lang(st[i], v[j]->name))
+				continue;
+			ayak_buf_reset(&s);
+			ayak_buf_reset(&t);
+			ret |= ayak_buf_addf(&s, "%s (%s)", thou(&a, v[j]->n),
+					     pct(&p, v[j]->n, st[i]->records_in));
+			ret |= ayak_buf_add(&s, "", 1);
+			ret |= ayak_buf_addf(&t, "%s: %s of the %s records %s read (%s)", label,
+					     thou(&a, v[j]->n), thou(&c, st[i]->records_in), st[i]->name,
+					     pct(&p, v[j]->n, st[i]->records_in));
+			ret |= ayak_buf_add(&t, "", 1);
+			hb_add(&h, label, strlen(label), 0, v[j]->n, 0, s.data, t.data);
+		}
+		free(v);
+	}
+	if (!ret)
+		ret |= svg_hbars(b, "chart-lid-languages", "Languages ayak-lid saw (before selection)",
+				 &h, C_LID, C_IN);
+	ret |= table_open(b, "Table", heads);
+	for (i = 0; i < r->nstages && !ret; i++) {
+		struct rcount **v;
+
+		if (!rstage_nlangs(st[i]))
+			continue;
+		v = rcounts_sorted(&st[i]->counts, 0);
+		if (!v) {
+			ret = -1;
+			break;
+		}
+		for (j = 0; j < st[i]->counts.n; j++) {
+			struct num a, p;
+
+			if (!rstage_is_lang(st[i], v[j]->name))
+				continue;
+			ayak_buf_reset(&s);
+			if (nlid > 1)
+				ret |= ayak_buf_addf(&s, "%s: ", st[i]->name);
+			ret |= ayak_buf_addstr(&s, v[j]->name + 5);
+			ret |= table_row(b, s.data, s.len, 2, thou(&a, v[j]->n),
+					 pct(&p, v[j]->n, st[i]->records_in));
+		}
+		free(v);
+	}
+	ret |= table_close(b);
+	hb_release(&h);
+	free(st);
+	ayak_buf_release(&s);
+	ayak_buf_release(&t);
+	return ret | ayak_buf_addstr(b, "</section>\n");
+}
+
+/* The other counters of the stats files, one row a counter, grouped by stage. */
+static int html_counters(struct report *r, struct rstage **st, struct ayak_buf *b)
+{
+	size_t i, j, k, rows = 0;
+	int ret = 0;
+
+	ret |= ayak_buf_addstr(b, "<h2 id=\"counters\">Stage counters</h2>\n");
+	for (i = 0; i < r->nstages && !ret; i++) {
+		struct rcount **v = rcounts_sorted(&st[i]->counts, 0);
+
+		if (!v)
+			return -1;
+		for (j = k = 0; j < st[i]->counts.n && !ret; j++) {
+			struct num a;
+
+			if (rstage_is_lang(st[i], v[j]->name) || !v[j]->n)
+				continue;
+			if (!rows++)
+				ret |= ayak_buf_addstr(b, "<p>What else the stages counted, summed over "
+						       "shards (lines, rules, matches, tokens: not "
+						       "only records); those that stayed at 0 are left "
+						       "out.</p>\n<table class=\"counters\">"
+						       "<thead><tr><th>stage</th><th>counter</th>"
+						       "<th>count</th></tr></thead><tbody>\n");
+			ret |= ayak_buf_addstr(b, "<tr><td>");
+			if (!k++)
+				ret |= hstr(b, st[i]->name);
+			ret |= ayak_buf_addstr(b, "</td><td>");
+			ret |= hstr(b, v[j]->name);
+			ret |= ayak_buf_addstr(b, "</td><td>");
+			ret |= ayak_buf_addstr(b, thou(&a, v[j]->n));
+			ret |= ayak_buf_addstr(b, "</td></tr>\n");
+		}
+		free(v);
+	}
+	if (rows)
+		ret |= ayak_buf_addstr(b, "</tbody></table>\n");
+	else
+		ret |= ayak_buf_addstr(b, "<p class=\"note\">No other counters.</p>\n");
+	return ret;
 }
 
 static int html_records(struct report *r, struct ayak_buf *b)
@@ -856,8 +997,10 @@ int report_write_html(struct report *r, struct ayak_buf *b)
 	ret |= ayak_buf_addstr(b, ".</p>\n");
 	ret |= html_cards(r, b);
 	ret |= ayak_buf_addstr(b, "</header>\n<main>\n");
-	if (!r->o.no_records) {
+	if (!r->o.no_records)
 		ret |= html_langs(r, b);
+	ret |= html_lid_langs(r, b);
+	if (!r->o.no_records) {
 		ret |= html_lengths(r, b);
 		ret |= html_domains(r, b);
 	}

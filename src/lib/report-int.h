@@ -101,6 +101,14 @@ struct rstage **report_stages_sorted(struct report *r);
 struct rcount **rcounts_sorted(const struct rcounts *c, int by_name);
 void rcounts_release(struct rcounts *c);
 void report_stages_release(struct report *r);
+/* A stage of ayak-lid ("ayak-lid", or "ayak-lid STAGE"). */
+int rstage_is_lid(const struct rstage *s);
+/* A label count of ayak-lid: "lang.LABEL" in the counts of an ayak-lid stage. */
+int rstage_is_lang(const struct rstage *s, const char *name);
+/* Label counts (lang.*) of the stage, if it is ayak-lid. */
+size_t rstage_nlangs(const struct rstage *s);
+/* Stages of ayak-lid with label counts. */
+size_t report_nlid(const struct report *r);
 
 int report_write_text(struct report *r, struct ayak_buf *out);
 int report_write_json(struct report *r, struct ayak_buf *out);

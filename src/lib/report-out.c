@@ -537,6 +537,89 @@ static int text_domains(struct report *r, struct ayak_buf *out)
 	return ret ? -1 : 0;
 }
 
+/* The labels ayak-lid gave to every record it read (its lang.* counts). */
+static int text_lid_langs(const struct rstage *s, struct ayak_buf *out)
+{
+	struct ttab t;
+	struct rcount **v;
+	size_t i, n = rstage_nlangs(s);
+	uint64_t max = 0;
+	int ret = 0;
+
+	if (!n)
+		return 0;
+	v = rcounts_sorted(&s->counts, 0);
+	if (!v)
+		return -1;
+	ret |= ayak_buf_addstr(out, "\nLanguages ");
+	ret |= rfmt_clean(out, s->name, strlen(s->name));
+	ret |= ayak_buf_addstr(out, " saw (before selection: ");
+	ret |= rfmt_thousands(out, s->records_in);
+	ret |= ayak_buf_addf(out, " record%s in, %zu label%s)\n", s->records_in == 1 ? "" : "s", n,
+			     n == 1 ? "" : "s");
+	for (i = 0; i < s->counts.n; i++)
+		if (rstage_is_lang(s, v[i]->name) && v[i]->n > max)
+			max = v[i]->n;
+	ttab_init(&t, 4, "lrrl");
+	ttab_add(&t, "label");
+	ttab_add(&t, "records");
+	ttab_add(&t, "share");
+	ttab_add(&t, "");
+	for (i = 0; i < s->counts.n; i++) {
+		if (!rstage_is_lang(s, v[i]->name))
+			continue;
+		ttab_name(&t, v[i]->name + 5, strlen(v[i]->name + 5));
+		ttab_num(&t, v[i]->n);
+		ttab_pct(&t, v[i]->n, s->records_in);
+		ttab_bar(&t, v[i]->n, max);
+	}
+	ret |= ttab_write(&t, out);
+	ttab_release(&t);
+	free(v);
+	return ret ? -1 : 0;
+}
+
+/* The other counters of the stats files, per stage. */
+static int text_counters(struct report *r, struct rstage **st, struct ayak_buf *out)
+{
+	struct ttab t;
+	size_t i, j, k;
+	int ret = 0;
+
+	ret |= ayak_buf_addstr(out, report_nlid(r) ? "\nCounters (summed over shards, zeros left out; "
+			       "the lang.* of ayak-lid above)\n" :
+			       "\nCounters (summed over shards, zeros left out)\n");
+	ttab_init(&t, 3, "llr");
+	ttab_add(&t, "stage");
+	ttab_add(&t, "counter");
+	ttab_add(&t, "count");
+	for (i = 0; i < r->nstages; i++) {
+		struct rcount **v = rcounts_sorted(&st[i]->counts, 0);
+
+		if (!v) {
+			ttab_release(&t);
+			return -1;
+		}
+		for (j = k = 0; j < st[i]->counts.n; j++) {
+			if (rstage_is_lang(st[i], v[j]->name) || !v[j]->n)
+				continue;
+			if (k++)
+				ttab_add(&t, "");
+			else
+				ttab_name(&t, st[i]->name, strlen(st[i]->name));
+			ttab_name(&t, v[j]->name, strlen(v[j]->name));
+			ttab_num(&t, v[j]->n);
+		}
+		free(v);
+	}
+	if (t.n > 3)
+		ret |= ttab_write(&t, out);
+	else
+		ret |= ayak_buf_addstr(out, "  none\n");
+	ttab_release(&t);
+	return ret ? -1 : 0;
+}
+
 static int text_stages(struct report *r, struct ayak_buf *out)
 {
 	struct rstage **st;
@@ -608,6 +691,9 @@ static int text_stages(struct report *r, struct ayak_buf *out)
 	else
 		ret |= ayak_buf_addstr(out, "  none\n");
 	ttab_release(&t);
+	for (i = 0; i < r->nstages && !ret; i++)
+		ret |= text_lid_langs(st[i], out);
+	ret |= text_counters(r, st, out);
 	free(st);
 	return ret ? -1 : 0;
 }
@@ -813,6 +899,25 @@ static int json_counts(struct ayak_buf *b, const char *key, const struct rcounts
 	return ret | ayak_buf_add(b, "}", 1);
 }
 
+/* The counts again, as a list by count (most first), then name. */
+static int json_counters(struct ayak_buf *b, const struct rcounts *c)
+{
+	struct rcount **v = rcounts_sorted(c, 0);
+	size_t i;
+	int ret = 0;
+
+	if (!v)
+		return -1;
+	ret |= ayak_buf_addstr(b, ",\"counters\":[");
+	for (i = 0; i < c->n; i++) {
+		ret |= ayak_buf_addstr(b, i ? ",{\"name\":" : "{\"name\":");
+		ret |= jstr(b, v[i]->name, strlen(v[i]->name));
+		ret |= ayak_buf_addf(b, ",\"count\":%llu}", (unsigned long long)v[i]->n);
+	}
+	free(v);
+	return ret | ayak_buf_add(b, "]", 1);
+}
+
 static int json_stages(struct report *r, struct ayak_buf *b)
 {
 	struct rstage **st = report_stages_sorted(r);
@@ -849,6 +954,7 @@ static int json_stages(struct report *r, struct ayak_buf *b)
 				     (unsigned long long)(s->msec / 1000),
 				     (unsigned long long)(s->msec % 1000));
 		ret |= json_counts(b, "counts", &s->counts, 1);
+		ret |= json_counters(b, &s->counts);
 		ret |= ayak_buf_add(b, "}", 1);
 	}
 	free(st);

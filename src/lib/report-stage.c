@@ -101,6 +101,34 @@ void report_stages_release(struct report *r)
 	r->nstages = r->astages = 0;
 }
 
+int rstage_is_lid(const struct rstage *s)
+{
+	return !strncmp(s->name, "ayak-lid", 8) && (!s->name[8] || s->name[8] == ' ');
+}
+
+int rstage_is_lang(const struct rstage *s, const char *name)
+{
+	return !strncmp(name, "lang.", 5) && name[5] && rstage_is_lid(s);
+}
+
+size_t rstage_nlangs(const struct rstage *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->counts.n; i++)
+		n += rstage_is_lang(s, s->counts.v[i].name);
+	return n;
+}
+
+size_t report_nlid(const struct report *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nstages; i++)
+		n += rstage_nlangs(&r->stages[i]) > 0;
+	return n;
+}
+
 static int stage_rank(const struct report *r, const char *program)
 {
 	size_t i;

@@ -5,7 +5,8 @@
 # 1. Speed: MB/s and MB per CPU-second of ayak-stats (text and HTML
 #    reports, plain, with lang fields, from zstd) on a gen-corpus sample,
 #    against reading alone (ayak-cat --validate) and `wc -lw` in the same
-#    run; with --tokenizer, against ayak-tok --count (the same encoder).
+#    run; with --tokenizer, against ayak-tok --count (the same encoder), and
+#    the three formats from three runs against one run with --output-*.
 #    Target: hundreds of MB/s without --tokenizer.
 # 2. Peak RSS (GNU time): the sample against a tenth of it, and a file of
 #    a million distinct domains with the default --max-domains (100000)
@@ -138,6 +139,17 @@ if [ -x "$TOK" ]; then
 	b_tok=$("$TOK" -t "$TJ" --count "$small" | sed -n 's/.*"ntokens":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s }')
 	printf '  tokens: ayak-stats %s, ayak-tok --count summed %s: %s\n' "$a_tok" "$b_tok" \
 		"$([ "$a_tok" = "$b_tok" ] && echo same || echo DIFFERENT)"
+	echo "  text, JSON and HTML reports with --tokenizer (the pipeline's report stage), on the tenth:"
+	o=$B/stats-out
+	speed "3 runs: -f text|json|html -o FILE" "$s_small" sh -c \
+		"for f in text json html; do '$STATS' -t '$TJ' -f \$f -o '$o-sep.'\$f '$small' || exit 1; done"
+	t3=$S_MBS
+	speed "1 run: --output-text/-json/-html FILE" "$s_small" "$STATS" -t "$TJ" \
+		--output-text "$o-one.text" --output-json "$o-one.json" --output-html "$o-one.html" "$small"
+	[ -n "$t3" ] && [ -n "$S_MBS" ] && printf '  one run / three runs: %s times as fast; reports %s\n' \
+		"$(calc '%.2f' "$S_MBS / $t3")" "$(cmp -s "$o-sep.text" "$o-one.text" &&
+			cmp -s "$o-sep.json" "$o-one.json" && cmp -s "$o-sep.html" "$o-one.html" &&
+			echo "the same bytes" || echo DIFFERENT)"
 fi
 
 section "3. peak RSS (GNU time %M)"

@@ -56,12 +56,14 @@ test_expect_success 'self-contained: no script, no link, nothing to load' '
 '
 
 test_expect_success 'every chart is there once, with one bar per item' '
-	for id in chart-languages chart-scores chart-lengths chart-domains chart-funnel chart-drops; do
+	for id in chart-languages chart-scores chart-lid-languages chart-lengths chart-domains \
+		chart-funnel chart-drops; do
 		test $(grep -c "<svg class=\"chart\" id=\"$id\"" report.html) = 1 ||
 		{ echo "chart $id: not once"; return 1; }
 	done &&
-	echo "6 10 7 8 5 12" >expect &&
+	echo "6 10 6 7 8 5 12" >expect &&
 	echo "$(bars chart-languages report.html) $(bars chart-scores report.html)" \
+		"$(bars chart-lid-languages report.html)" \
 		"$(bars chart-lengths report.html) $(bars chart-domains report.html)" \
 		"$(bars chart-funnel report.html) $(bars chart-drops report.html)" >got &&
 	test_cmp expect got &&
@@ -81,7 +83,12 @@ test_expect_success 'bars carry their labels, values and tooltips' '
 	grep "<text class=\"group\" x=\"4\" y=\"[0-9]*\">ayak-filter</text>" drops.svg &&
 	grep ">too_few_words</text>" drops.svg &&
 	svg_of chart-lengths report.html >len.svg &&
-	grep "<title>200–499 characters: 2 records (10.0%)</title>" len.svg
+	grep "<title>200–499 characters: 2 records (10.0%)</title>" len.svg &&
+	svg_of chart-lid-languages report.html >lid.svg &&
+	grep "aria-label=\"Languages ayak-lid saw (before selection)\"" lid.svg &&
+	grep ">ind_Latn</text>" lid.svg &&
+	grep ">29 (14.9%)</text>" lid.svg &&
+	grep "<title>ind_Latn: 29 of the 195 records ayak-lid read (14.9%)</title>" lid.svg
 '
 
 test_expect_success 'bar lengths follow the counts' '
@@ -115,7 +122,8 @@ test_expect_success 'a title that is not UTF-8 is repaired' '
 '
 
 test_expect_success XMLLINT 'every chart is well-formed SVG (XML)' '
-	for id in chart-languages chart-scores chart-lengths chart-domains chart-funnel chart-drops; do
+	for id in chart-languages chart-scores chart-lid-languages chart-lengths chart-domains \
+		chart-funnel chart-drops; do
 		svg_of $id report.html >$id.svg &&
 		xmllint --noout $id.svg || return 1
 	done &&
@@ -123,10 +131,11 @@ test_expect_success XMLLINT 'every chart is well-formed SVG (XML)' '
 	xmllint --noout evil.svg
 '
 
-test_expect_success 'stages only: the funnel and the drops, no record charts' '
+test_expect_success 'stages only: the funnel, the drops and the labels ayak-lid saw, no record charts' '
 	ayak-stats -f html --stages-only --stage-stats run >stages.html &&
 	grep "<svg class=\"chart\" id=\"chart-funnel\"" stages.html &&
 	grep "<svg class=\"chart\" id=\"chart-drops\"" stages.html &&
+	grep "<svg class=\"chart\" id=\"chart-lid-languages\"" stages.html &&
 	! grep "chart-languages" stages.html &&
 	! grep "chart-lengths" stages.html
 '
@@ -180,12 +189,15 @@ fi
 test_expect_success CHROMIUM 'Chromium reads the page: the DOM holds every chart and bar' '
 	chromium --dump-dom "file://$PWD/report.html" >dom.html &&
 	grep "<h1>ayak-stats report</h1>" dom.html &&
-	echo "6 10 7 8 5 12" >expect &&
+	echo "6 10 6 7 8 5 12" >expect &&
 	echo "$(bars chart-languages dom.html) $(bars chart-scores dom.html)" \
+		"$(bars chart-lid-languages dom.html)" \
 		"$(bars chart-lengths dom.html) $(bars chart-domains dom.html)" \
 		"$(bars chart-funnel dom.html) $(bars chart-drops dom.html)" >got &&
 	test_cmp expect got &&
 	svg_of chart-languages dom.html | grep ">zsm_Latn</text>" &&
+	svg_of chart-lid-languages dom.html | grep ">143 (73.3%)</text>" &&
+	grep "<td>lines_removed</td><td>59</td>" dom.html &&
 	svg_of chart-funnel dom.html | grep ">195 → 138 (70.8%)</text>" &&
 	grep ">kedai&amp;co.example</text>" dom.html &&
 	chromium --dump-dom "file://$PWD/evil.html" >evil-dom.html &&
@@ -194,7 +206,8 @@ test_expect_success CHROMIUM 'Chromium reads the page: the DOM holds every chart
 '
 
 # png_info FILE: "WIDTH HEIGHT" and, per colour of the charts, how many
-# pixels have it (within 4 per channel): bars, funnel input, drops, scores, domains.
+# pixels have it (within 4 per channel): bars, funnel input, drops, scores, domains,
+# the labels ayak-lid saw.
 cat >pnginfo.py <<\EOF
 import struct, sys, zlib
 data = open(sys.argv[1], "rb").read()
@@ -228,7 +241,8 @@ for _ in range(h):
             line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
     rows.append(line)
     prev = line
-colours = [(0x4e, 0x79, 0xa7), (0xd3, 0xdd, 0xe9), (0xe1, 0x57, 0x59), (0x59, 0xa1, 0x4f), (0x76, 0xb7, 0xb2)]
+colours = [(0x4e, 0x79, 0xa7), (0xd3, 0xdd, 0xe9), (0xe1, 0x57, 0x59), (0x59, 0xa1, 0x4f), (0x76, 0xb7, 0xb2),
+           (0xf2, 0x8e, 0x2b)]
 counts = [0] * len(colours)
 for line in rows:
     for x in range(0, stride, bpp):
@@ -255,13 +269,14 @@ test_expect_success CHROMIUM 'Chromium draws the page: a screenshot of the right
 test_expect_success CHROMIUM,PYTHON3 'the screenshot shows bars in the colours of each chart' '
 	python3 pnginfo.py shot.png >info &&
 	cat info &&
-	read -r w h bar input drop score domain <info &&
+	read -r w h bar input drop score domain lid <info &&
 	test "$w $h" = "500 1500" &&
 	test $bar -gt 5000 &&
 	test $input -gt 250 &&
 	test $drop -gt 2500 &&
 	test $score -gt 2500 &&
-	test $domain -gt 2500
+	test $domain -gt 2500 &&
+	test $lid -gt 1500
 '
 
 test_done

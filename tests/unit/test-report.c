@@ -376,8 +376,9 @@ static void test_stages(void)
 	   strstr(out.data, "\"stage\":\"ayak-lid\",\"files\":2,\"records_in\":15,\"records_out\":8,"
 			    "\"kept\":0.5333,\"dropped_total\":7,\"dropped\":{\"lang\":6,\"lang_score\":1},"
 			    "\"errors\":0,\"bytes_in\":0,\"bytes_out\":0,\"seconds\":0.323,"
-			    "\"counts\":{\"a\":2,\"z\":1}}"),
-	   "JSON of the stages: drops by count, counts by name");
+			    "\"counts\":{\"a\":2,\"z\":1},\"counters\":[{\"name\":\"a\",\"count\":2},"
+			    "{\"name\":\"z\",\"count\":1}]}"),
+	   "JSON of the stages: drops by count, counts by name, counters by count");
 	ok(report_stage_json(r, "d.json", "{\"program\":1}", 13, &err) && err.code == AYAK_E_DATA &&
 	   !strcmp(err.msg, "d.json: not an ayak --stats file: no \"program\" name"),
 	   "a bad object: %s", err.msg);
@@ -386,6 +387,63 @@ static void test_stages(void)
 
 	o.stage_order = "lid,,x";
 	ok(!report_new(&o, &err) && err.code == AYAK_E_USAGE, "a bad stage order: %s", err.msg);
+}
+
+static void test_counters(void)
+{
+	struct report_opts o = { 0 };
+	struct ayak_err err;
+	struct report *r;
+	struct ayak_buf out = AYAK_BUF_INIT;
+	const char *a = "{\"program\":\"ayak-lid\",\"records_in\":8,\"records_out\":5,"
+			"\"counts\":{\"lang.zsm_Latn\":5,\"lang.ind_Latn\":2,\"lang.\":1,\"x\":4}}";
+	const char *b = "{\"program\":\"ayak-lid\",\"records_in\":2,\"records_out\":1,"
+			"\"counts\":{\"lang.eng_Latn\":1,\"lang.ind_Latn\":1}}";
+	const char *c = "{\"program\":\"ayak-lidx\",\"records_in\":1,\"records_out\":1,"
+			"\"counts\":{\"lang.zz\":1}}";
+	const char *d = "{\"program\":\"ayak-lid\",\"stage\":\"two\",\"records_in\":1,"
+			"\"records_out\":1,\"counts\":{\"lang.zz\":1}}";
+	struct rstage **st;
+	size_t i, nlid = 0, nlang = 0;
+
+	o.no_records = 1;
+	r = report_new(&o, &err);
+	ok(!report_stage_json(r, "a", a, strlen(a), &err) && !report_stage_json(r, "b", b, strlen(b), &err) &&
+	   !report_stage_json(r, "c", c, strlen(c), &err) && !report_stage_json(r, "d", d, strlen(d), &err),
+	   "four stats objects with counts");
+	st = report_stages_sorted(r);
+	for (i = 0; i < r->nstages; i++) {
+		nlid += rstage_is_lid(st[i]);
+		nlang += rstage_nlangs(st[i]);
+	}
+	ok(r->nstages == 3 && nlid == 2 && nlang == 4 && report_nlid(r) == 2 &&
+	   !strcmp(st[0]->name, "ayak-lid") && rstage_nlangs(st[0]) == 3 &&
+	   !rstage_is_lang(st[0], "lang.") && !rstage_is_lang(st[0], "x") &&
+	   rstage_is_lang(st[0], "lang.x") && !rstage_is_lid(st[2]) && !rstage_is_lang(st[2], "lang.zz"),
+	   "ayak-lid and its stages; lang.LABEL counts only, not of ayak-lidx");
+	free(st);
+	ok(!report_write(r, REPORT_TEXT, &out) && !ayak_buf_add(&out, "", 1) &&
+	   strstr(out.data, "\nLanguages ayak-lid saw (before selection: 10 records in, 3 labels)\n"
+			    "  label     records  share\n"
+			    "  zsm_Latn        5  50.0%  ##############################\n"
+			    "  ind_Latn        3  30.0%  ##################\n"
+			    "  eng_Latn        1  10.0%  ######\n"
+			    "\nLanguages ayak-lid two saw (before selection: 1 record in, 1 label)\n") &&
+	   strstr(out.data, "\nCounters (summed over shards, zeros left out; the lang.* of ayak-lid above)\n"
+			    "  stage      counter  count\n"
+			    "  ayak-lid   x            4\n"
+			    "             lang.        1\n"
+			    "  ayak-lidx  lang.zz      1\n"),
+	   "text: labels ayak-lid saw, summed, by count; the other counters");
+	ayak_buf_reset(&out);
+	ok(!report_write(r, REPORT_HTML, &out) && !ayak_buf_add(&out, "", 1) &&
+	   strstr(out.data, "<text class=\"group\" x=\"4\" y=\"17\">ayak-lid</text>") &&
+	   strstr(out.data, "<text class=\"group\" x=\"4\" y=\"113\">ayak-lid two</text>") &&
+	   strstr(out.data, "<tr><td>ayak-lid two: zz</td><td>1</td><td>100.0%</td></tr>") &&
+	   strstr(out.data, "<tr><td>ayak-lidx</td><td>lang.zz</td><td>1</td></tr>"),
+	   "HTML: a group per stage of ayak-lid; the others in the table of counters");
+	report_free(r);
+	ayak_buf_release(&out);
 }
 
 static void test_formats(void)
@@ -439,6 +497,7 @@ int main(void)
 	test_measure();
 	test_lengths();
 	test_stages();
+	test_counters();
 	test_formats();
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
