@@ -66,7 +66,7 @@ bin/ayak: $(B)/cmd/ayak.o $(B)/libayak.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/test-%: tests/unit/test-%.c $(B)/libayak.a $(HEADERS) $(B)/flags
+$(B)/tests/test-%: tests/unit/test-%.c tests/unit/tap.h $(B)/libayak.a $(HEADERS) $(B)/flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libayak.a $(PKG_LIBS)
 

@@ -13,21 +13,7 @@
 #include "dedup.h"
 #include "json.h"
 
-static int tap_n, tap_failed;
-
-static int ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
+#include "tap.h"
 
 static int is_str(const struct ayak_buf *b, const char *want, const char *name)
 {

@@ -11,21 +11,7 @@
 
 #include "filter.h"
 
-static int tap_n, tap_failed;
-
-static int ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
+#include "tap.h"
 
 static int is_str(const char *got, const char *want, const char *name)
 {

@@ -13,21 +13,7 @@
 
 /* ---- a tiny TAP producer ---- */
 
-static int tap_n, tap_failed;
-
-static int ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
+#include "tap.h"
 
 static void diag_bytes(const char *label, const void *p, size_t n)
 {
@@ -61,12 +47,6 @@ static int is_mem(const void *got, size_t gotlen, const void *want, size_t wantl
 		diag_bytes("want", want, wantlen);
 	}
 	return same;
-}
-
-static int done(void)
-{
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
 }
 
 /* ---- helpers ---- */

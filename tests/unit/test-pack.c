@@ -12,21 +12,7 @@
 
 #include "pack.h"
 
-static int tap_n, tap_failed;
-
-static int ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
+#include "tap.h"
 
 static char dir[4096];
 

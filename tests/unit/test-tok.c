@@ -15,21 +15,7 @@
 #include "tok.h"
 #include "tokjson.h"
 
-static int tap_n, tap_failed;
-
-static int ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
+#include "tap.h"
 
 static int is_str(const char *got, const char *want, const char *name)
 {
@@ -577,12 +563,6 @@ static void test_twin(void)
 		tok_regex_free(re);
 	}
 	ayak_buf_release(&text);
-}
-
-static int done(void)
-{
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
 }
 
 int main(void)

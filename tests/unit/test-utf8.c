@@ -12,21 +12,7 @@
 
 /* ---- a tiny TAP producer ---- */
 
-static int tap_n, tap_failed;
-
-static int ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
+#include "tap.h"
 
 static void diag_bytes(const char *label, const void *p, size_t n)
 {
@@ -63,12 +49,6 @@ static int is_u64(unsigned long long got, unsigned long long want, const char *n
 	if (got != want)
 		printf("#   got %llu, want %llu\n", got, want);
 	return got == want;
-}
-
-static int done(void)
-{
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
 }
 
 /* ---- a reference decoder, written from Unicode 15 Table 3-7 ---- */
