@@ -36,7 +36,7 @@ static const char usage[] =
 	"Training (see ayak-lid(1)): --train, --label-field NAME (default label),\n"
 	"  --markers FILE, --word-list SIDE=FILE, --about FILE, --epochs N, --lr X,\n"
 	"  --seed N, --train-sample BYTES, --submodel NAME:BITS:FEATURES, --msa LABELS,\n"
-	"  --extra-labels LABELS, --dictionary FILE\n";
+	"  --extra-labels LABELS, --dictionary FILE, --average, --dropout P\n";
 
 enum {
 	OPT_KEEP = CLI_OPT_PROGRAM,
@@ -64,6 +64,7 @@ enum {
 	OPT_EXTRA_LABELS,
 	OPT_DICTIONARY,
 	OPT_AVERAGE,
+	OPT_DROPOUT,
 };
 
 static const struct option options[] = {
@@ -92,6 +93,7 @@ static const struct option options[] = {
 	{ "extra-labels", required_argument, NULL, OPT_EXTRA_LABELS },
 	{ "dictionary", required_argument, NULL, OPT_DICTIONARY },
 	{ "average", no_argument, NULL, OPT_AVERAGE },
+	{ "dropout", required_argument, NULL, OPT_DROPOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -280,8 +282,10 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 		case OPT_WORD_LIST:
 			if (k->nword_lists == 8)
 				cli_usage_error(c, "too many --word-list options");
-			if (strncmp(optarg, "zsm=", 4) && strncmp(optarg, "ind=", 4))
-				cli_usage_error(c, "--word-list wants zsm=FILE or ind=FILE, not '%s'", optarg);
+			if (strncmp(optarg, "zsm=", 4) && strncmp(optarg, "ind=", 4) &&
+			    strncmp(optarg, "zsm-data=", 9) && strncmp(optarg, "ind-data=", 9))
+				cli_usage_error(c, "--word-list wants zsm=FILE, ind=FILE, zsm-data=FILE or "
+						"ind-data=FILE, not '%s'", optarg);
 			k->word_lists[k->nword_lists++] = optarg;
 			break;
 		case OPT_DICTIONARY:
@@ -302,6 +306,9 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			break;
 		case OPT_LR:
 			k->to.lr = number(c, "--lr", optarg, 1e-6, 100);
+			break;
+		case OPT_DROPOUT:
+			k->to.dropout = number(c, "--dropout", optarg, 0, 0.9);
 			break;
 		case OPT_SEED:
 			if (ayak_parse_u64(optarg, &u))
@@ -416,11 +423,25 @@ static void load_markers(struct cli *c, struct lid_trainer *t, const char *path)
 /* A word list: one word per line, # comments; every word gets bits. */
 static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg)
 {
-	unsigned bits = !strncmp(arg, "zsm=", 4) ? LID_MARK_FW2_ZSM : LID_MARK_FW2_IND;
-	char *text = slurp(c, arg + 4), *line, *save = NULL;
+	static const struct { const char *side; unsigned bits; } sides[] = {
+		{ "zsm=", LID_MARK_FW2_ZSM }, { "ind=", LID_MARK_FW2_IND },
+		{ "zsm-data=", LID_MARK_DATA_ZSM }, { "ind-data=", LID_MARK_DATA_IND },
+	};
+	unsigned bits = 0;
+	char *text, *line, *save = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(sides) / sizeof(sides[0]); i++)
+		if (!strncmp(arg, sides[i].side, strlen(sides[i].side))) {
+			bits = sides[i].bits;
+			arg += strlen(sides[i].side);
+			break;
+		}
+	text = slurp(c, arg);
 
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		size_t n = strcspn(line, "\r\t ");
+		/* the data lists may hold pairs of words ("akhir pekan") */
+		size_t n = strcspn(line, bits & (LID_MARK_DATA_ZSM | LID_MARK_DATA_IND) ? "\r\t" : "\r\t ");
 
 		line[n] = '\0';
 		if (line[0] == '#' || !line[0] || line[0] == '-' || n >= 64)

@@ -36,6 +36,7 @@
 #define LID_HAN_HI 0x9fffu
 #define LID_HAN_BITS (LID_HAN_HI - LID_HAN_LO + 1)
 #define LID_HAS_HAN 1u
+#define LID_MARK_KEY (~(uint64_t)0xffff)	/* the part of a marker hash the table keeps */
 
 struct lid_file_head {
 	char magic[8];
@@ -85,10 +86,9 @@ struct lid_model {
 	uint32_t nlabels;
 	const char (*labels)[LID_LABEL_MAX];
 	/* markers: open addressing table of hashes */
-	uint64_t *mkeys;
-	uint8_t *mbits;
+	uint64_t *mkeys;		/* (hash & LID_MARK_KEY) | LID_MARK_* bits; 0: empty */
 	size_t mmask;
-	uint64_t mbloom[1024];		/* one bit per marker hash (its top 16 bits): most words skip the table */
+	uint64_t mbloom[8192];		/* one bit per marker hash (its top 19 bits): most words skip the table */
 	uint32_t suffix_lens;
 	const uint8_t *hans, *hant;	/* bitmaps, or NULL */
 	/* dictionary: open addressing table of word hashes */

@@ -145,9 +145,29 @@ int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bit
 	int suffix = word[0] == '-';
 	struct lid_file_marker *mk;
 
-	n = word_cps(word + suffix, cps, 64);
-	if (n == 0 || n >= 32)
-		return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
+	const char *sp = suffix ? NULL : strchr(word, ' ');
+	uint64_t pair = 0;
+
+	if (sp) {
+		/* a pair of words */
+		char first[128];
+		size_t fl = (size_t)(sp - word), n2;
+		uint32_t cps2[64];
+
+		if (fl == 0 || fl >= sizeof(first) || strchr(sp + 1, ' '))
+			return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
+		memcpy(first, word, fl);
+		first[fl] = '\0';
+		n = word_cps(first, cps, 64);
+		n2 = word_cps(sp + 1, cps2, 64);
+		if (n == 0 || n >= 32 || n2 == 0 || n2 >= 32)
+			return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
+		pair = lid_pair_hash(lid_word_hash(cps, n), lid_word_hash(cps2, n2));
+	} else {
+		n = word_cps(word + suffix, cps, 64);
+		if (n == 0 || n >= 32)
+			return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
+	}
 	if (t->nmarks == t->marks_alloc) {
 		size_t cap = t->marks_alloc ? 2 * t->marks_alloc : 256;
 		void *p = realloc(t->marks, cap * sizeof(*t->marks));
@@ -159,7 +179,10 @@ int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bit
 	}
 	mk = &t->marks[t->nmarks++];
 	memset(mk, 0, sizeof(*mk));
-	if (suffix) {
+	if (pair) {
+		mk->hash = pair;
+		mk->bits = bits;
+	} else if (suffix) {
 		uint64_t h = 0xcbf29ce484222325ULL;
 		size_t i;
 
@@ -320,11 +343,12 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 {
 	int cls_of[LID_MAX_LABELS];
 	size_t ncls = 0, i, k, nuse = 0, rows = (size_t)1 << spec->bits, stride;
-	int script = -1;
+	int script = -1, other_cls = -1;
 	size_t *use = NULL;
 	float *w = NULL, *bias = NULL, *avg = NULL, *avgb = NULL;
 	size_t j2, navg = 0;
 	uint64_t rng = t->o.seed * 0x9e3779b97f4a7c15ULL + 0x1234567;
+	uint64_t drng = t->o.seed * 0xbf58476d1ce4e5b9ULL + 0x7654321;
 	struct lid_text tx;
 	struct lid_feats f = { 0 };
 	double total, step = 0;
@@ -341,6 +365,23 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 			for (i = 0; i < t->nlabels; i++)
 				if (!strcmp(t->labels[i], *g) && cls_of[i] < 0)
 					cls_of[i] = (int)ncls++;
+		/*
+		 * One more class, "other" (stored as label und), for the texts of
+		 * every other Latin-script label: the group's model can then say
+		 * that a text the general model sent it is none of the group's.
+		 */
+		if (ncls) {
+			int other = -1;
+
+			for (i = 1; i < t->nlabels; i++)
+				if (cls_of[i] < 0 && lid_label_script(t->labels[i]) == USCRIPT_LATIN) {
+					if (other < 0)
+						other = (int)ncls++;
+					cls_of[i] = other;
+				}
+			if (other >= 0)
+				other_cls = other;
+		}
 	} else {
 		int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, spec->name);
 
@@ -364,8 +405,10 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 	out->fs.bits = spec->bits;
 	out->fs.flags = spec->flags;
 	for (i = 0; i < t->nlabels; i++)
-		if (cls_of[i] >= 0)
+		if (cls_of[i] >= 0 && cls_of[i] != other_cls)
 			out->labels[cls_of[i]] = (uint16_t)i;
+	if (other_cls >= 0)
+		out->labels[other_cls] = 0;	/* und stands for "other" */
 	use = malloc(t->nex * sizeof(*use));
 	w = calloc(rows * stride, sizeof(*w));
 	bias = calloc(stride, sizeof(*bias));
@@ -418,6 +461,23 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 			if (nf == 0)
 				continue;
 			xv = (spec->flags & LID_F_MEAN) ? 1.0f / (float)nf : lid_rsqrt((size_t)nf);
+			if (t->o.dropout > 0) {
+				/*
+				 * Leave out a share of the features, the others scaled up
+				 * to the same expected sum: no text is learnt by its rare
+				 * features alone, and the common ones keep their weight.
+				 */
+				size_t kept = 0;
+				uint64_t cut = (uint64_t)(t->o.dropout * 4294967296.0);
+
+				for (j = 0; j < f.n; j++)
+					if ((rng_next(&drng) >> 32) >= cut)
+						f.v[kept++] = f.v[j];
+				f.n = kept;
+				if (kept == 0)
+					continue;
+				xv /= (float)(1.0 - t->o.dropout);
+			}
 			for (k = 0; k < ncls; k++)
 				logit[k] = 0;
 			for (j = 0; j < f.n; j++) {
@@ -663,7 +723,6 @@ out:
 	for (i = 0; i < LID_MAX_SUBS; i++)
 		free(subs[i].q);
 	free(mk.mkeys);
-	free(mk.mbits);
 	free(mk.dkeys);
 	free(mk.in_msa);
 	free(mk.route);

@@ -28,6 +28,7 @@
 #define SEED_WORD 0x5744ULL
 #define SEED_BIGRAM 0x4247ULL
 #define SEED_MARK 0x4d4bULL
+#define SEED_PAIR 0x5041ULL
 
 static inline uint64_t fmix64(uint64_t h)
 {
@@ -52,6 +53,13 @@ uint64_t lid_word_hash(const uint32_t *cps, size_t n)
 	for (i = 0; i < n; i++)
 		h = fnv_step(h, cps[i]);
 	return fmix64(h ^ n);
+}
+
+uint64_t lid_pair_hash(uint64_t first, uint64_t second)
+{
+	uint64_t h = fmix64(first * 31 + second + SEED_PAIR);
+
+	return h ? h : 1;
 }
 
 static uint64_t suffix_hash(const uint32_t *cps, size_t n)
@@ -282,8 +290,24 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 		case U_NON_SPACING_MARK:
 		case U_ENCLOSING_MARK:
 		case U_COMBINING_SPACING_MARK:
-			if (s->in_word)
+			if (s->in_word) {
+				UErrorCode st = U_ZERO_ERROR;
+
 				t->cps[t->ncps++] = cp;
+				/*
+				 * The vowel signs of Tamil, Devanagari and the like are
+				 * marks of their own script, a third of their text or
+				 * more: they count for the script's share, or a Tamil
+				 * page loses to its English menu.  Inherited marks
+				 * (accents, Arabic vowels) do not.
+				 */
+				script = uscript_getScript((UChar32)cp, &st);
+				if (U_SUCCESS(st) && script > USCRIPT_INHERITED &&
+				    (size_t)script < t->nscripts && script != USCRIPT_UNKNOWN) {
+					t->script_letters[script]++;
+					t->letters++;
+				}
+			}
 			break;
 		default:
 			if (end_word(s))
@@ -344,8 +368,13 @@ int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t samp
 	{
 		size_t w = sample / LID_WINDOWS, k;
 
+		/*
+		 * One window in the middle of each of LID_WINDOWS equal parts:
+		 * not at the very start and end, where web pages keep their
+		 * menus, cookie notices and copyright lines.
+		 */
 		for (k = 0; k < LID_WINDOWS; k++) {
-			size_t a = (n - w) / (LID_WINDOWS - 1) * k, b = a + w;
+			size_t a = n / LID_WINDOWS * k + (n / LID_WINDOWS - w) / 2, b = a + w;
 
 			a = align_start(u, n, a);
 			b = align_end(u, n, b);
@@ -380,11 +409,14 @@ static unsigned marker_probe(const struct lid_model *m, uint64_t h)
 {
 	size_t i;
 
-	if (!(m->mbloom[h >> 54] >> (h >> 48 & 63) & 1))
+	uint64_t e;
+
+	if (!(m->mbloom[h >> 51] >> (h >> 45 & 63) & 1))
 		return 0;
-	for (i = h & m->mmask; m->mkeys[i]; i = (i + 1) & m->mmask)
-		if (m->mkeys[i] == h)
-			return m->mbits[i];
+	/* key and bits in one word: one cache line to read, not two */
+	for (i = h & m->mmask; (e = m->mkeys[i]) != 0; i = (i + 1) & m->mmask)
+		if (!((e ^ h) & LID_MARK_KEY))
+			return (unsigned)(e & ~LID_MARK_KEY);
 	return 0;
 }
 
@@ -598,17 +630,21 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			EMIT(5, fmix64(wh ^ SEED_WORD));
 		if ((flags & LID_F_BIGRAM) && prev)
 			EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
-		prev = wh;
 		if ((flags & LID_F_DICT) && mk && mk->dkeys && !wd->upper && len >= 3 &&
 		    wd->script == USCRIPT_LATIN)
 			EMIT(10, fmix64(SEED_MARK + 16 + dict_known(mk, cps, len)));
 		if (flags & LID_F_MARK) {
 			unsigned mb = markers_of(mk, cps, len, wh), b;
 
-			for (b = 0; b < 8; b++)
+			/* pairs of words are markers too (data lists: "akhir pekan") */
+			if (prev && mk && mk->mkeys)
+				mb |= marker_probe(mk, lid_pair_hash(prev, wh));
+
+			for (b = 0; b < 10; b++)
 				if (mb >> b & 1 && b != 7)
 					EMIT(7, fmix64(SEED_MARK + b));
 		}
+		prev = wh;
 	}
 	return (int)(out->n - n0);
 }
@@ -622,9 +658,11 @@ static int bucket_features(const struct lid_raw *raw, unsigned flags, unsigned b
 
 	if (feats_reserve(out, raw->n))
 		return -1;
-	for (i = 0; i < raw->n; i++)
-		if (flags >> raw->type[i] & 1)
-			out->v[out->n++] = bucket(raw->h[i], shift);
+	/* no branch: the types are mixed, and a branch on them is mispredicted */
+	for (i = 0; i < raw->n; i++) {
+		out->v[out->n] = bucket(raw->h[i], shift);
+		out->n += flags >> raw->type[i] & 1;
+	}
 	return (int)(out->n - n0);
 }
 
@@ -668,7 +706,6 @@ static void model_release(struct lid_model *m)
 	free(m->buf);
 	free(m->about);
 	free(m->mkeys);
-	free(m->mbits);
 	free(m->dkeys);
 	free(m->in_msa);
 	free(m->route);
@@ -699,19 +736,21 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 	while (cap < 2 * nmarks + 2)
 		cap *= 2;
 	m->mkeys = calloc(cap, sizeof(*m->mkeys));
-	m->mbits = calloc(cap, 1);
-	if (!m->mkeys || !m->mbits)
+	if (!m->mkeys)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	m->mmask = cap - 1;
 	for (i = 0; i < nmarks; i++) {
 		uint64_t h = marks[i].hash ? marks[i].hash : 1;
 		size_t j;
 
-		for (j = h & m->mmask; m->mkeys[j] && m->mkeys[j] != h; j = (j + 1) & m->mmask)
+		if (!(marks[i].bits & ~LID_MARK_KEY))
+			continue;	/* no class: nothing to find */
+		for (j = h & m->mmask; m->mkeys[j] && ((m->mkeys[j] ^ h) & LID_MARK_KEY);
+		     j = (j + 1) & m->mmask)
 			;
-		m->mkeys[j] = h;
-		m->mbits[j] |= (uint8_t)marks[i].bits;
-		m->mbloom[h >> 54] |= 1ULL << (h >> 48 & 63);
+		m->mkeys[j] = (h & LID_MARK_KEY) | (m->mkeys[j] & ~LID_MARK_KEY) |
+			      (marks[i].bits & ~LID_MARK_KEY);
+		m->mbloom[h >> 51] |= 1ULL << (h >> 45 & 63);
 	}
 	/* dictionary */
 	if (ndict) {
@@ -762,7 +801,8 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 
 			m->msa = (int)i;
 			for (c = 0; c < sub->nclass; c++)
-				m->in_msa[sub->labels[c]] = 1;
+				if (sub->labels[c] != m->und)
+					m->in_msa[sub->labels[c]] = 1;
 		} else if (sc != UCHAR_INVALID_CODE && sc >= 0 && sc < m->nroute) {
 			sub->script = sc;
 			m->route[sc] = -2 - (int)i;
@@ -1137,6 +1177,9 @@ static void accumulate_avx2(const int8_t *w, size_t stride, const uint32_t *f, s
 		for (i = done; i < done + chunk; i++) {
 			const int8_t *row = w + (size_t)f[i] * stride;
 
+			/* the rows are scattered over megabytes: ask for a later one early */
+			if (i + 8 < nf)
+				__builtin_prefetch(w + (size_t)f[i + 8] * stride);
 			for (j = 0; j < nv; j++) {
 				__m128i x = _mm_load_si128((const __m128i *)(row + 16 * j));
 
@@ -1298,8 +1341,23 @@ static void script_share(struct lid_classifier *c, int script, float share)
 			for (k = 0; k < s->nclass; k++)
 				keep[k] = c->sp[k];
 			if (group >= 0.01f && run_sub(c, g) > 0) {
-				for (k = 0; k < g->nclass; k++)
-					add_prob(c, g->labels[k], share * group * c->sp[k]);
+				float other = 0, rest = 0;
+
+				for (k = 0; k < g->nclass; k++) {
+					if (g->labels[k] == m->und)
+						other += c->sp[k];	/* "none of the group" */
+					else
+						add_prob(c, g->labels[k], share * group * c->sp[k]);
+				}
+				/* that part goes back to the labels outside the group, as the general model had them */
+				for (k = 0; k < s->nclass; k++)
+					if (!m->in_msa[s->labels[k]])
+						rest += keep[k];
+				for (k = 0; other > 0 && k < s->nclass; k++)
+					if (!m->in_msa[s->labels[k]] && rest > 0)
+						add_prob(c, s->labels[k], share * group * other * keep[k] / rest);
+				if (other > 0 && !(rest > 0))
+					add_prob(c, m->und, share * group * other);
 			} else {
 				for (k = 0; k < s->nclass; k++)
 					if (m->in_msa[s->labels[k]])

@@ -52,6 +52,8 @@ enum {
 	LID_MARK_IND_WEAK = 1 << 3,
 	LID_MARK_FW2_ZSM = 1 << 4,	/* in FineWeb-2's zsm_Latn word list */
 	LID_MARK_FW2_IND = 1 << 5,	/* in FineWeb-2's ind_Latn word list */
+	LID_MARK_DATA_ZSM = 1 << 8,	/* in a list drawn from the training data (Malaysian) */
+	LID_MARK_DATA_IND = 1 << 9,	/* the same, Indonesian */
 	LID_MARK_SUFFIX = 1 << 7,	/* the entry is a word ending */
 };
 
@@ -173,6 +175,7 @@ struct lid_train_opts {
 	uint64_t seed;
 	size_t sample;			/* bytes read per training text (0: all) */
 	int average;			/* average the weights of the later epochs */
+	double dropout;			/* share of a text's features left out at each step (0: none) */
 	struct lid_train_sub subs[8];
 	size_t nsubs;
 	const char *const *msa;		/* labels of the Malayic group, NULL-terminated */
@@ -182,7 +185,10 @@ struct lid_train_opts {
 
 struct lid_trainer;
 
-/* Markers: word, LID_MARK_* bits (suffixes start with '-'). */
+/*
+ * Markers: word, LID_MARK_* bits (suffixes start with '-'; two words with one
+ * space between them are a pair, met as neighbours in a text).
+ */
 struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ayak_err *err);
 int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bits,
 			   struct ayak_err *err);
@@ -198,6 +204,8 @@ void lid_trainer_free(struct lid_trainer *t);
 /* ---- internal, shared by lid.c and lid-train.c ---- */
 
 uint64_t lid_word_hash(const uint32_t *cps, size_t n);
+/* The marker hash of a pair of words, from their lid_word_hash()es (never 0). */
+uint64_t lid_pair_hash(uint64_t first, uint64_t second);
 /* Markers of a lower-cased word (LID_MARK_* bits, 0 if none). */
 unsigned lid_markers_of(const struct lid_model *m, const uint32_t *cps, size_t n);
 

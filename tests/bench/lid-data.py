@@ -31,10 +31,12 @@ lexicons/lid/README.md): markers come from lexicons/lid/markers.tsv (strong ones
     kingdoms, "kerajaan", from Indonesian sites), are relabelled document by
     document (a line, here a paragraph): more Indonesian markers than
     Malaysian: ind_Latn; more Malaysian: zsm_Latn; neither or a tie: dropped.  They are used for training only, never in the development set.
-  * Other Malaysian Malay units with more Indonesian than Malaysian markers
-    are dropped; other Indonesian units with more Malaysian than Indonesian
-    markers are dropped.  The same rule is applied to development documents
-    and sentences.
+  * Other Malaysian Malay documents and units with more Indonesian than
+    Malaysian markers are dropped; other Indonesian documents and units with
+    more Malaysian than Indonesian markers are dropped (a whole document
+    first, so that a Malaysian article in an Indonesian news file does not
+    lend its sentences without markers the wrong label; then each training
+    unit).  The same rule is applied to development documents and sentences.
   * Sentences inherit their document's label, and Malay documents hold
     English lines (and English ones Malay headings): a Malaysian, Indonesian
     or English unit, development document or sentence whose function words
@@ -338,6 +340,14 @@ def main():
             continue
         if key % DEV_MOD == 0 and role == 'noisy':
             stats['noisy doc on dev side, trained on', src] += 1
+        if role != 'noisy' and label in ('zsm_Latn', 'ind_Latn'):
+            # the development documents' rule, for training documents too: a
+            # Malaysian article in an Indonesian news file (or the reverse) would
+            # otherwise give its sentences without markers the wrong label
+            z, i = mk.count(text)
+            if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
+                stats['train document dropped by markers', src] += 1
+                continue
         # training units: every sentence, and paragraphs of more than one sentence
         units = []
         for para in text.split('\n'):

@@ -8,9 +8,12 @@
 # Prints, for each system and for the two development sets (whole documents as the
 # sources have them, and the same documents cut into sentences of 3 words or more):
 # per-label precision, recall and F1, the zsm/ind confusion overall and by length
-# band (<50, 50-100, 100-200, >200 characters), and a summary table with speed
-# (MB of text per second, one core for ayak-lid, as the tool runs it for the others).
-# Also saved as $AYAK_BUILD/lid/eval-report.txt.
+# band (<50, 50-100, 100-200, >200 characters), the same for the zsm and ind texts
+# that hold a strong marker word of lexicons/lid/markers.tsv, speed (MB of text per
+# CPU second, one core: ayak-lid and fastText predict on the same development text,
+# and ayak-lid on the 50 MB web corpus of ../shared/bin/gen-corpus --seed 1), and a
+# summary table.
+# Also saved as $AYAK_BUILD/eval-lid.txt (and $AYAK_BUILD/lid/eval-report.txt).
 #
 # The development split is built by tests/bench/lid-data.py (never trained on).  It
 # was also used to choose ayak-lid's settings, so it is not an independent test:
@@ -20,12 +23,14 @@
 # ../shared/data (then nothing can be measured), python3, fasttext (Debian package
 # fasttext), node and the npm peers (../shared/bin/install-peers puts them in
 # $AYAK_PEERS, default ~/.cache/ayak-peers).  fastText's model is trained on the
-# first run (several minutes) and kept in $AYAK_BUILD/lid, keyed by the training
-# file and settings.
+# first run (15 minutes on 2 busy cores; a 715 MB file) and kept in $AYAK_BUILD/lid,
+# keyed by the training file and settings.
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED, AYAK_PEERS, AYAK_LID (the ayak-lid
 # to measure; default $AYAK_TOP/bin/ayak-lid), LID_EVAL_PEERS (default
-# "fasttext franc-all tinyld eld"; empty for ayak-lid alone).
+# "fasttext franc-all tinyld eld"; empty for ayak-lid alone), LID_EVAL_FASTTEXT_ARGS
+# (fastText's settings; default "-minn 2 -maxn 5 -wordNgrams 2 -dim 64 -epoch 15
+# -lr 0.8 -bucket 2000000 -loss softmax -thread 2 -seed 1").
 set -u
 export LC_ALL=C
 
@@ -36,9 +41,11 @@ AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
 AYAK_PEERS=${AYAK_PEERS:-$HOME/.cache/ayak-peers}
 LID=${AYAK_LID:-$AYAK_TOP/bin/ayak-lid}
 PEERS=${LID_EVAL_PEERS-fasttext franc-all tinyld eld}
+FT_ARGS=${LID_EVAL_FASTTEXT_ARGS:-"-minn 2 -maxn 5 -wordNgrams 2 -dim 64 -epoch 15 -lr 0.8 -bucket 2000000 -loss softmax -thread 2 -seed 1"}
 DATA=$AYAK_SHARED/data
 OUT=$AYAK_BUILD/lid
 MODEL=$AYAK_TOP/lexicons/lid/model.bin
+MARKERS=$AYAK_TOP/lexicons/lid/markers.tsv
 export AYAK_PEERS
 
 while [ $# -gt 0 ]; do
@@ -51,6 +58,22 @@ done
 have() { command -v "$1" >/dev/null 2>&1; }
 skip() { echo "  skip: $*"; }
 now() { date +%s.%N; }
+# timed FILE CMD...: run CMD, writing "wall user+system" seconds to FILE
+timed() {
+	local f=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%e %U %S' -o "$f.raw" "$@" || return
+		awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$f.raw" >"$f"
+	else
+		local t0 t1
+		t0=$(now)
+		"$@" || return
+		t1=$(now)
+		echo "$(secs "$t0" "$t1") $(secs "$t0" "$t1")" >"$f"
+	fi
+}
+cpu_of() { cut -d' ' -f2 "$1"; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.2f", b / 1e6 / s; else print "-" }'; }
 
@@ -78,7 +101,7 @@ main() {
 		python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" \
 			--markers "$AYAK_TOP/lexicons/lid/markers.tsv" >/dev/null || { skip "lid-data.py failed"; return 0; }
 	fi
-	echo "model: $MODEL ($("$LID" --model "$MODEL" --model-info 2>/dev/null | sed -n 's/^version: //p'))"
+	echo "model: $MODEL ($("$LID" --model "$MODEL" --model-info 2>/dev/null | sed -n 's/^version: //p'), $(wc -c <"$MODEL") bytes, sha256 $(sha256sum "$MODEL" | cut -d' ' -f1))"
 	echo "data: $(sed -n 1p "$OUT/data-report.txt"); development split: $(wc -l <"$OUT/dev-doc.jsonl") documents, $(wc -l <"$OUT/dev-sent.jsonl") sentences"
 	echo "      (the split also served to choose ayak-lid's settings; reserved test sets are not read)"
 	for s in doc sent; do
@@ -98,15 +121,14 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	echo "1. ayak-lid"
 	echo "==========="
 	for s in doc sent; do
-		local t0 t1 bytes
+		local bytes
 		bytes=$(cat "$OUT/dev-$s.bytes")
-		t0=$(now)
-		"$LID" --model "$MODEL" "$OUT/dev-$s.jsonl" >"$OUT/pred-ayak-$s.jsonl" || { skip "ayak-lid failed"; return 0; }
-		t1=$(now)
+		timed "$OUT/time-ayak-$s" "$LID" --model "$MODEL" -o "$OUT/pred-ayak-$s.jsonl" "$OUT/dev-$s.jsonl" ||
+			{ skip "ayak-lid failed"; return 0; }
 		echo
 		python3 "$here/lid-score.py" --name ayak-lid --set "$s" --labels "$([ $s = doc ] && echo all || echo msa)" \
-			"$OUT/dev-$s.jsonl" "$OUT/pred-ayak-$s.jsonl" | tee "$OUT/score-ayak-$s.txt" | grep -v '^SUMMARY'
-		echo "SUMMARY ayak-lid $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-$s.txt") MB/s=$(mbps "$bytes" "$(secs "$t0" "$t1")")" >>"$SUMMARY"
+			--markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-ayak-$s.jsonl" | tee "$OUT/score-ayak-$s.txt" | grep -v '^SUMMARY'
+		echo "SUMMARY ayak-lid $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-$s.txt") MB/s=$(mbps "$bytes" "$(cpu_of "$OUT/time-ayak-$s")")" >>"$SUMMARY"
 	done
 
 	local n=1 peer
@@ -122,11 +144,56 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	done
 
 	echo
-	echo "Summary (zsm and ind F1 over all development texts; >200: documents or sentences over 200"
-	echo "characters; zsm/ind acc: accuracy on the zsm and ind texts; acc: over the labels the system has;"
-	echo "MB/s: MB of text (UTF-8) per second of wall time, start-up and model loading included)"
-	printf '  %-10s %-5s %7s %7s %9s %9s %8s %7s %8s\n' system set zsmF1 indF1 'zsm>200' 'ind>200' 'zsm/ind' acc 'MB/s'
-	sed 's/[^ =]*=//g' "$SUMMARY" | awk '{ printf "  %-10s %-5s %7s %7s %9s %9s %8s %7s %8s\n", $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
+	echo "Speed"
+	echo "====="
+	speed
+	echo
+	echo "Summary (zsmF1, indF1: F1 over all development texts of the set, false positives from every"
+	echo "label included; >200: over the texts of more than 200 characters; marked: over the zsm and"
+	echo "ind texts with at least one strong marker word of lexicons/lid/markers.tsv; zsm/ind: accuracy"
+	echo "on the zsm and ind texts; acc: over the labels the system has; MB/s: MB (10^6 bytes) of text,"
+	echo "UTF-8, per CPU second, one core: user + system time of the whole run for ayak-lid and"
+	echo "fastText predict (start-up and model loading included), the detection loop for the npm peers)"
+	printf '  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s\n' system set zsmF1 indF1 'zsm>200' 'ind>200' \
+		'zsm-mkd' 'ind-mkd' 'zsm/ind' acc 'MB/s'
+	awk '{ delete v; for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s\n", $2, $3, v["zsmF1"], v["indF1"],
+			v["zsmF1>200"], v["indF1>200"], v["marked-zsmF1"], v["marked-indF1"], v["zsm/ind-acc"],
+			v["acc"], v["MB/s"] }' "$SUMMARY"
+}
+
+# Speed on web documents: ayak-lid over a 50 MB corpus of ../shared/bin/gen-corpus (the one
+# tests/bench/lid.sh times; documents of a median 700 characters, the longest read in
+# --sample windows), in CPU seconds (tests/bench/lid.sh puts ayak-cat beside it).
+speed() {
+	local corpus=$AYAK_BUILD/bench/lid-corpus-50.jsonl bytes
+	echo "development texts, one core (CPU seconds: user + system), start-up and model loading included:"
+	local s sys
+	for s in doc sent; do
+		for sys in ayak fasttext; do
+			[ -f "$OUT/time-$sys-$s" ] || continue
+			awk -v n="$([ $sys = ayak ] && echo ayak-lid || echo 'fasttext predict')" -v s="$s" -v b="$(cat "$OUT/dev-$s.bytes")" \
+				'{ printf "  %-18s dev-%-5s %6.2f MB of text in %7.3f CPU s: %8.2f MB/s\n", n, s, b / 1e6, $2, ($2 > 0 ? b / 1e6 / $2 : 0) }' \
+				"$OUT/time-$sys-$s"
+		done
+	done
+	if ! [ -s "$corpus" ] && [ -x "$AYAK_SHARED/bin/gen-corpus" ]; then
+		mkdir -p "$AYAK_BUILD/bench"
+		"$AYAK_SHARED/bin/gen-corpus" --mb 50 --seed 1 >"$corpus.tmp" 2>/dev/null && mv "$corpus.tmp" "$corpus"
+	fi
+	if ! [ -s "$corpus" ]; then
+		skip "no 50 MB corpus ($AYAK_SHARED/bin/gen-corpus is needed)"
+		return 0
+	fi
+	bytes=$(wc -c <"$corpus")
+	echo "web documents: gen-corpus --mb 50 --seed 1 ($bytes bytes of JSON lines), best of 3 runs, one core:"
+	local run best=
+	for run in 1 2 3; do
+		timed "$OUT/time-web-lid-$run" "$LID" --model "$MODEL" -o /dev/null "$corpus" || break
+		best=$(awk -v a="$best" -v b="$(cpu_of "$OUT/time-web-lid-$run")" 'BEGIN { print (a == "" || b < a) ? b : a }')
+	done
+	awk -v b="$bytes" -v c="$best" \
+		'BEGIN { printf "  %-18s %8.3f CPU s: %8.2f MB/s\n", "ayak-lid", c, (c > 0 ? b / 1e6 / c : 0) }'
 }
 
 run_fasttext() {
@@ -134,8 +201,9 @@ run_fasttext() {
 		skip "fasttext is not installed (Debian: apt-get install fasttext)"
 		return 0
 	fi
-	# Good settings: character n-grams 1-5 and word pairs, as ayak-lid has; 2 threads.
-	local args="-minn 1 -maxn 5 -wordNgrams 2 -dim 100 -epoch 15 -lr 1.0 -bucket 2000000 -loss softmax -thread 2 -seed 1"
+	# Good settings (as OpenLID and GlotLID train theirs, with more epochs for a
+	# smaller set): character n-grams 2-5, word pairs, softmax; 2 threads.
+	local args=$FT_ARGS
 	local key ft
 	key=$( (sha256sum "$OUT/train.fasttext" | cut -c1-16; echo "$args") | sha256sum | cut -c1-12)
 	ft=$OUT/fasttext-$key
@@ -155,14 +223,13 @@ run_fasttext() {
 	echo "model size: $(wc -c <"$ft.bin") bytes"
 	local s
 	for s in doc sent; do
-		local t0 t1
-		t0=$(now)
-		fasttext predict "$ft.bin" "$OUT/dev-$s.txt" | sed 's/^__label__//' >"$OUT/pred-fasttext-$s.txt"
-		t1=$(now)
+		timed "$OUT/time-fasttext-$s" sh -c 'exec fasttext predict "$1" "$2" >"$3"' sh "$ft.bin" "$OUT/dev-$s.txt" "$OUT/pred-fasttext-$s.raw" ||
+			{ skip "fasttext predict failed"; return 0; }
+		sed 's/^__label__//' "$OUT/pred-fasttext-$s.raw" >"$OUT/pred-fasttext-$s.txt"
 		echo
 		python3 "$here/lid-score.py" --name fastText --set "$s" --labels msa \
-			"$OUT/dev-$s.jsonl" "$OUT/pred-fasttext-$s.txt" | tee "$OUT/score-fasttext-$s.txt" | grep -v '^SUMMARY'
-		echo "SUMMARY fastText $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-fasttext-$s.txt") MB/s=$(mbps "$(cat "$OUT/dev-$s.bytes")" "$(secs "$t0" "$t1")")" >>"$SUMMARY"
+			--markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-fasttext-$s.txt" | tee "$OUT/score-fasttext-$s.txt" | grep -v '^SUMMARY'
+		echo "SUMMARY fastText $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-fasttext-$s.txt") MB/s=$(mbps "$(cat "$OUT/dev-$s.bytes")" "$(cpu_of "$OUT/time-fasttext-$s")")" >>"$SUMMARY"
 	done
 }
 
@@ -178,18 +245,18 @@ run_node_peer() {
 	fi
 	echo "$peer $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$AYAK_PEERS/node_modules/$peer/package.json" | head -n 1), pretrained; scored on the labels it can give"
 	for s in doc sent; do
-		local t0 t1 sup
-		t0=$(now)
+		local sup
 		node "$here/lid-peers.mjs" "$peer" "$OUT/dev-$s.jsonl" >"$OUT/pred-$peer-$s.txt" 2>"$OUT/pred-$peer-$s.err" ||
 			{ skip "$peer failed: $(head -n 3 "$OUT/pred-$peer-$s.err")"; return 0; }
-		t1=$(now)
 		sup=$(sed -n 's/^supported: //p' "$OUT/pred-$peer-$s.err")
 		echo
 		python3 "$here/lid-score.py" --name "$peer" --set "$s" --labels msa --supported "$sup" \
-			"$OUT/dev-$s.jsonl" "$OUT/pred-$peer-$s.txt" | tee "$OUT/score-$peer-$s.txt" | grep -v '^SUMMARY'
-		echo "SUMMARY $peer $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-$peer-$s.txt") MB/s=$(mbps "$(cat "$OUT/dev-$s.bytes")" "$(secs "$t0" "$t1")")" >>"$SUMMARY"
+			--markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-$peer-$s.txt" | tee "$OUT/score-$peer-$s.txt" | grep -v '^SUMMARY'
+		# the detection loop only (node's start-up and the model's loading left out), one thread
+		echo "SUMMARY $peer $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-$peer-$s.txt") MB/s=$(mbps "$(cat "$OUT/dev-$s.bytes")" "$(sed -n 's/^seconds: //p' "$OUT/pred-$peer-$s.err")")" >>"$SUMMARY"
 	done
 }
 
 main | tee "$OUT/eval-report.txt"
+cp "$OUT/eval-report.txt" "$AYAK_BUILD/eval-lid.txt" 2>/dev/null
 exit 0

@@ -14,7 +14,7 @@ and by length band (characters: <50, 50-100, 100-200, >200), and a one-line
 summary "SUMMARY name set zsmF1 indF1 zsmF1>200 indF1>200 zsm/ind-accuracy".
 Only the Python standard library is used.
 """
-import argparse, collections, json, sys
+import argparse, collections, json, re, sys
 
 BANDS = [('<50', 0, 50), ('50-100', 50, 100), ('100-200', 100, 200), ('>200', 200, 1 << 60)]
 MSA = ['zsm_Latn', 'ind_Latn', 'jav_Latn', 'sun_Latn', 'min_Latn', 'bjn_Latn', 'ace_Latn',
@@ -34,6 +34,33 @@ def prf(tp, fp, fn):
     return p, r, f
 
 
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def load_markers(path):
+    """Strong marker words and endings of markers.tsv (as lid-data.py reads them)."""
+    words, sfx = set(), []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if line.startswith('#') or not line.strip():
+                continue
+            w, side, strength = line.rstrip('\n').split('\t')
+            if strength == 'strong':
+                if w.startswith('-'):
+                    sfx.append(w[1:])
+                else:
+                    words.add(w)
+    return words, tuple(sfx)
+
+
+def has_marker(mk, text):
+    words, sfx = mk
+    for w in WORD.findall(text.lower()):
+        if w in words or (len(w) >= 6 and w.endswith(sfx)):
+            return True
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('gold')
@@ -44,6 +71,8 @@ def main():
     ap.add_argument('--per-source', action='store_true')
     ap.add_argument('--supported', help='comma-separated labels the system can produce; '
                     'other gold labels are left out of its scores')
+    ap.add_argument('--markers', help='lexicons/lid/markers.tsv: also score the zsm and ind '
+                    'texts that hold at least one strong marker word')
     a = ap.parse_args()
     gold = [json.loads(l) for l in open(a.gold, encoding='utf-8')]
     pred = []
@@ -124,6 +153,24 @@ def main():
                 print('  %-8s %-9s %7d %7d %7d   %.4f  %.4f  %.4f' % (bname, gl, z, i, o, fz, fi, acc))
             else:
                 print('  %-8s %-9s %7d %7d %7d' % ('', gl, z, i, o))
+    marked = None
+    if a.markers:
+        mk = load_markers(a.markers)
+        c = collections.Counter()
+        for g, p in zip(gold, pred):
+            gl = g['label']
+            if gl in ('zsm_Latn', 'ind_Latn') and (sup is None or gl in sup) and has_marker(mk, g['text']):
+                c[gl, p if p in ('zsm_Latn', 'ind_Latn') else 'other'] += 1
+        zt, zi, zo = c['zsm_Latn', 'zsm_Latn'], c['zsm_Latn', 'ind_Latn'], c['zsm_Latn', 'other']
+        iz, it, io = c['ind_Latn', 'zsm_Latn'], c['ind_Latn', 'ind_Latn'], c['ind_Latn', 'other']
+        fz = prf(zt, iz, zi + zo)[2]
+        fi = prf(it, zi, iz + io)[2]
+        tot = zt + zi + zo + iz + it + io
+        marked = (fz, fi)
+        print('  zsm/ind texts with at least one strong marker word (%d of them):' % tot)
+        print('  %-8s %-9s %7d %7d %7d   %.4f  %.4f  %.4f' % ('marked', 'zsm_Latn', zt, zi, zo, fz, fi,
+                                                              (zt + it) / tot if tot else 0))
+        print('  %-8s %-9s %7d %7d %7d' % ('', 'ind_Latn', iz, it, io))
     if a.per_source:
         print('  accuracy by source:')
         for s in sorted(per_src):
@@ -133,8 +180,9 @@ def main():
     fz = prf(tp['zsm_Latn'], fp['zsm_Latn'], fn['zsm_Latn'])[2]
     fi = prf(tp['ind_Latn'], fp['ind_Latn'], fn['ind_Latn'])[2]
     big = summary.get('>200', (0, 0, 0))
-    print('SUMMARY %s %s zsmF1=%.4f indF1=%.4f zsmF1>200=%.4f indF1>200=%.4f zsm/ind-acc=%.4f acc=%.4f' % (
-        a.name, a.set, fz, fi, big[0], big[1], summary.get('all', (0, 0, 0))[2], right / n if n else 0))
+    print('SUMMARY %s %s zsmF1=%.4f indF1=%.4f zsmF1>200=%.4f indF1>200=%.4f zsm/ind-acc=%.4f acc=%.4f%s' % (
+        a.name, a.set, fz, fi, big[0], big[1], summary.get('all', (0, 0, 0))[2], right / n if n else 0,
+        ' marked-zsmF1=%.4f marked-indF1=%.4f' % marked if marked else ''))
 
 
 if __name__ == '__main__':

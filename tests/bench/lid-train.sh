@@ -48,16 +48,22 @@ command -v python3 >/dev/null 2>&1 || die "python3 is needed to prepare the data
 MARKERS=$AYAK_TOP/lexicons/lid/markers.tsv
 FW2_ZSM=$DATA/fineweb2/wordlists-0.85_zsm_Latn.txt
 FW2_IND=$DATA/fineweb2/wordlists-0.85_ind_Latn.txt
-SETTINGS="--epochs 15 --lr 2 --average --seed 1 --train-sample 0
+SETTINGS="--epochs 15 --lr 2 --average --dropout 0.5 --seed 1 --train-sample 0
  --submodel Latn:14:c3,w --submodel msa:17:c4-5,w,b,m
  --submodel Cyrl:14:c1-5,w --submodel Arab:14:c1-5,w --submodel Deva:13:c1-5,w
  --extra-labels zho_Hant"
 MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn,eng_Latn"
 VERSION="$(cat "$AYAK_TOP/lexicons/VERSION" 2>/dev/null || echo unknown)-lid1"
 
+# Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
+# marker classes of their own; the development split gives none.
+WORDS_MIN=10
+WORDS_SHARE=0.9
+
 mkdir -p "$OUT"
 echo "lid-train: preparing the data in $OUT" >&2
 python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" >/dev/null
+python3 "$here/lid-words.py" "$OUT/train.jsonl" "$OUT" --min "$WORDS_MIN" --share "$WORDS_SHARE" --pairs >/dev/null
 
 sha() { sha256sum "$1" | cut -c1-16; }
 ntrain=$(wc -l <"$OUT/train.jsonl")
@@ -68,7 +74,7 @@ version: $VERSION
 made-by: tests/bench/lid-train.sh (make lid-model), ayak-lid --train
 data: $ntrain training texts from ../shared/data (train.jsonl sha256 $(sha "$OUT/train.jsonl")...); files, rules and licenses in lexicons/lid/README.md
 settings: $settings_line
-markers: lexicons/lid/markers.tsv (sha256 $(sha "$MARKERS")...), FineWeb-2 word lists zsm_Latn and ind_Latn (Apache-2.0)
+markers: lexicons/lid/markers.tsv (sha256 $(sha "$MARKERS")...), FineWeb-2 word lists zsm_Latn and ind_Latn (Apache-2.0), $(grep -vc '^#' "$OUT/words-zsm.txt") zsm and $(grep -vc '^#' "$OUT/words-ind.txt") ind words and pairs of words of the training split (tests/bench/lid-words.py --min $WORDS_MIN --share $WORDS_SHARE --pairs)
 contents: hashed feature weights (int8), label names, hashes of marker words, Han character tables from ICU; no training text
 EOF
 
@@ -76,6 +82,7 @@ echo "lid-train: training (a few minutes)" >&2
 # shellcheck disable=SC2086
 "$LID" --train -o "$MODEL" --about "$OUT/about.txt" --markers "$MARKERS" \
 	--word-list "zsm=$FW2_ZSM" --word-list "ind=$FW2_IND" \
+	--word-list "zsm-data=$OUT/words-zsm.txt" --word-list "ind-data=$OUT/words-ind.txt" \
 	$SETTINGS --msa "$MSA" "$OUT/train.jsonl"
 
 # The sidecar README: what made the model.
@@ -99,6 +106,17 @@ marker words, and two bitmaps of Han characters (simplified-only and traditional
 ICU's Hans-Hant transforms).  No training text is stored, which is why rows that are
 research-only (see below) may be trained on: their text never enters the repository.
 
+The marker words are in four groups, each a feature class of its own whose weight training
+learns: the strong and weak words of \`markers.tsv\`; FineWeb-2's zsm_Latn and ind_Latn word
+lists; and the words and pairs of neighbouring words of the training split that tell the two
+apart (\`tests/bench/lid-words.py --min $WORDS_MIN --share $WORDS_SHARE --pairs\`: seen in $WORDS_MIN training
+units or more, $(awk -v s="$WORDS_SHARE" 'BEGIN { print s * 100 }')% or more of them on one side once the two sides are scaled to the
+same size, a pair only when neither of its words passes alone; $(grep -vc '^#' "$OUT/words-zsm.txt") Malaysian entries, of
+which $(grep -c ' ' "$OUT/words-zsm.txt" | awk '{ print $1 - 1 }') pairs, and $(grep -vc '^#' "$OUT/words-ind.txt") Indonesian, of which $(grep -c ' ' "$OUT/words-ind.txt" | awk '{ print $1 - 1 }') pairs; kept as
+hashes only).  A word seen a few times only is then not outweighed by its letters
+(\`memperburuk\`, \`aparat\`, \`sertifikat\` are Indonesian though their letters look Malay).
+The development split gives no word to these lists.
+
 ## Settings
 
 \`\`\`
@@ -106,7 +124,13 @@ ayak-lid --train $settings_line
   --markers lexicons/lid/markers.tsv
   --word-list zsm=../shared/data/fineweb2/wordlists-0.85_zsm_Latn.txt
   --word-list ind=../shared/data/fineweb2/wordlists-0.85_ind_Latn.txt
+  --word-list zsm-data=build/lid/words-zsm.txt --word-list ind-data=build/lid/words-ind.txt
 \`\`\`
+
+## Measured
+
+Not yet measured for this file: run \`make eval-lid\` (its report is \`build/eval-lid.txt\`)
+and copy its summary here and into the ACCURACY table of ayak-lid(1).
 
 ## Training data, label cleaning and the development split
 
@@ -129,8 +153,10 @@ independent evaluation: they are not in \`../shared/data\` and nothing here read
     Malaysian markers: ind_Latn; more Malaysian: zsm_Latn; none or a tie: dropped), and they
     are used for training only, never for development.
   - Any other Malaysian Malay text with more Indonesian than Malaysian markers is dropped,
-    and any Indonesian text with more Malaysian than Indonesian markers (training units,
-    development documents and development sentences alike).
+    and any Indonesian text with more Malaysian than Indonesian markers: whole documents
+    first (training and development alike, so that a Malaysian article in an Indonesian
+    news file does not lend its sentences without markers the wrong label), then training
+    units and development sentences one by one.
   - \`malaysian-dataset/malay_web_pages.jsonl\`: paragraphs under 40 characters (menus) and
     English paragraphs (a fifth or more English function words) are dropped.
   - Sentences inherit their document's label, and Malay documents hold English lines (and

@@ -169,6 +169,30 @@ test_expect_success '--train: a small model from records, then used' '
 	grep "\"lang\":\"zsm_Latn\"" out
 '
 
+test_expect_success '--train: --dropout and word lists drawn from data (words and pairs)' '
+	printf "%s\n" "# test" kerana bahawa "pagi tadi" >zw.txt &&
+	printf "%s\n" karena bahwa "rapat pagi" >iw.txt &&
+	ayak-lid --train -q -o d1.bin --about about --epochs 20 --lr 1 --dropout 0.3 \
+		--word-list zsm-data=zw.txt --word-list ind-data=iw.txt \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b,m train.jsonl &&
+	ayak-lid --train -q -o d2.bin --about about --epochs 20 --lr 1 --dropout 0.3 \
+		--word-list zsm-data=zw.txt --word-list ind-data=iw.txt \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b,m train.jsonl &&
+	test_cmp_bin d1.bin d2.bin &&
+	! test_cmp_bin small.bin d1.bin 2>/dev/null &&
+	sed -n 3p train.jsonl | ayak-lid --model d1.bin >out &&
+	grep "\"lang\":\"ind_Latn\"" out &&
+	test_expect_code 2 ayak-lid --train -o m.bin --dropout 0.95 train.jsonl 2>err &&
+	grep "^ayak-lid: --dropout" err &&
+	test_expect_code 2 ayak-lid --train -o m.bin --word-list msa=zw.txt train.jsonl 2>err &&
+	grep "^ayak-lid: --word-list wants zsm=FILE, ind=FILE, zsm-data=FILE or ind-data=FILE, not '"'"'msa=zw.txt'"'"'\$" err &&
+	echo "pagi tadi pula" >bad.txt &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin --word-list zsm-data=bad.txt train.jsonl 2>err &&
+	echo "ayak-lid: bad marker \"pagi tadi pula\"" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin
+'
+
 test_expect_success '--train: bad training records and settings' '
 	echo "{\"text\":\"x\"}" >nolabel.jsonl &&
 	test_expect_code 1 ayak-lid --train -o m.bin nolabel.jsonl 2>err &&
