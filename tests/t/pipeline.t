@@ -84,6 +84,31 @@ test_expect_success '-j 2 gives byte-identical outputs' '
 	test_cmp a.json b.json
 '
 
+test_expect_success 'the dedup partitions do not change the result (--parts 1 and 5)' '
+	"$CCM" -o p1 -j 2 --parts 1 "$S/wet.paths" >out &&
+	"$CCM" -o p5 -j 2 --parts 5 "$S/wet.paths" >out &&
+	ls p5/done | grep -c "^cluster-" >n && echo 5 >expect && test_cmp expect n &&
+	for f in one/shards/* one/final/*; do
+		cmp "$f" "p1/${f#one/}" && cmp "$f" "p5/${f#one/}" || return 1
+	done
+'
+
+test_expect_success '--opt passes options to a stage; --keep-rejects keeps what lid and filter drop' '
+	"$CCM" -o opt --prefix malay --keep-rejects --opt "lid=--threshold zsm_Latn=0.99995" \
+		--opt filter=--min-doc-words=150 "$S/wet.paths" >out &&
+	grep -x "LID_OPTS=--threshold\\ zsm_Latn=0.99995" opt/config &&
+	ls opt/shards >shards &&
+	printf "malay-00000.bin\nmalay-00000.idx\nmalay-00001.bin\nmalay-00001.idx\nmalay-00002.bin\nmalay-00002.idx\n" >expect &&
+	test_cmp expect shards &&
+	zstd -qdc opt/rejects/filter-*.jsonl.zst | jq -r .reject.reason | sort -u >reasons &&
+	grep -x too_few_words reasons &&
+	zstd -qdc opt/rejects/lid-*.jsonl.zst | jq -r .reject.reason | sort -u >lreasons &&
+	grep -x lang_score lreasons &&
+	test "$(final_records opt | wc -l)" -lt "$(final_records one | wc -l)" &&
+	final_records opt | jq -c "select(.lang_score < 0.99995)" >low &&
+	test_must_be_empty low
+'
+
 test_expect_success 'the same run from the WARC form of the sample' '
 	"$CCM" -o warc -j 2 "$S/warc.paths" >out &&
 	final_records warc | jq -r .lang | sort -u >langs &&
