@@ -277,21 +277,13 @@ int main(int argc, char **argv)
 
 	cli_open(&c, argc - optind, argv + optind);
 	ayak_record_init(&rec);
-	while (cli_next(&c, &line)) {
+	while (cli_next_record(&c, &line, &rec, 0)) {
 		const struct ayak_field *tf;
 		const char *tx, *u;
 		size_t tlen = 0, ulen = 0;
 		struct ayak_edit edits[2];
 		size_t nedits = 0;
 
-		if (ayak_line_is_blank(line.data, line.len)) {
-			c.stats.records_in--;	/* not a record */
-			continue;
-		}
-		if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
-			cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
-			continue;
-		}
 		tf = ayak_record_get(&rec, c.field, c.field_len);
 		if (!tf) {
 			cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);

@@ -526,17 +526,9 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	for (i = 0; i < k->ndicts; i++)
 		load_dictionary(c, t, k->dicts[i]);
 	ayak_record_init(&rec);
-	while (cli_next(c, &line)) {
+	while (cli_next_record(c, &line, &rec, 0)) {
 		const struct ayak_field *ft, *fl;
 
-		if (ayak_line_is_blank(line.data, line.len)) {
-			c->stats.records_in--;
-			continue;
-		}
-		if (ayak_record_parse(&rec, line.data, line.len, 0, &c->err)) {
-			cli_bad_record(c, &line, "malformed record: ", "%s", c->err.msg);
-			continue;
-		}
 		ft = ayak_record_get(&rec, c->field, c->field_len);
 		fl = ayak_record_get(&rec, lf, strlen(lf));
 		if (!ft || ft->type != AYAK_JSON_STRING) {

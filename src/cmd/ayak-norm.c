@@ -336,20 +336,12 @@ int main(int argc, char **argv)
 		}
 	}
 	ayak_record_init(&rec);
-	while (cli_next(&c, &line)) {
+	while (cli_next_record(&c, &line, &rec, AYAK_JSON_LAX_UTF8)) {
 		const struct ayak_field *f;
 		struct ayak_edit e;
 		size_t nrepl = 0;
 		int changed = 0;
 
-		if (ayak_line_is_blank(line.data, line.len)) {
-			c.stats.records_in--;	/* not a record */
-			continue;
-		}
-		if (ayak_record_parse(&rec, line.data, line.len, AYAK_JSON_LAX_UTF8, &c.err)) {
-			cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
-			continue;
-		}
 		f = ayak_record_get(&rec, c.field, c.field_len);
 		if (!f) {
 			cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);

@@ -293,15 +293,7 @@ int main(int argc, char **argv)
 
 	cli_open(&c, ro.no_records ? 0 : argc - optind, argv + optind);
 	ayak_record_init(&rec);
-	while (!ro.no_records && cli_next(&c, &line)) {
-		if (ayak_line_is_blank(line.data, line.len)) {
-			c.stats.records_in--;	/* not a record */
-			continue;
-		}
-		if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
-			cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
-			continue;
-		}
+	while (!ro.no_records && cli_next_record(&c, &line, &rec, 0)) {
 		if (report_record(rep, &rec, &c.err)) {
 			if (c.err.code != AYAK_E_DATA)
 				cli_die(&c, &c.err);

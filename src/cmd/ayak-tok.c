@@ -565,17 +565,9 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	c->no_output = 1;
 	cli_open(c, nfiles, files);
 	ayak_record_init(&rec);
-	while (cli_next(c, &line)) {
+	while (cli_next_record(c, &line, &rec, 0)) {
 		const struct ayak_field *f;
 
-		if (ayak_line_is_blank(line.data, line.len)) {
-			c->stats.records_in--;
-			continue;
-		}
-		if (ayak_record_parse(&rec, line.data, line.len, 0, &c->err)) {
-			cli_bad_record(c, &line, "malformed record: ", "%s", c->err.msg);
-			continue;
-		}
 		f = ayak_record_get(&rec, c->field, c->field_len);
 		if (!f || f->type != AYAK_JSON_STRING) {
 			cli_bad_record(c, &line, "", f ? "field \"%s\" is not a string" :

@@ -316,6 +316,23 @@ int cli_next(struct cli *c, struct ayak_line *line)
 	return 1;
 }
 
+int cli_next_record(struct cli *c, struct ayak_line *line, struct ayak_record *rec,
+		    unsigned flags)
+{
+	while (cli_next(c, line)) {
+		if (ayak_line_is_blank(line->data, line->len)) {
+			c->stats.records_in--;	/* not a record */
+			continue;
+		}
+		if (ayak_record_parse(rec, line->data, line->len, flags, &c->err)) {
+			cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
+			continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n)
 {
 	if (ayak_writer_line(w, p, n, &c->err))

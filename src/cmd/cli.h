@@ -61,6 +61,13 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
 
 /* Next input line; 0 at the end.  Exits on input errors. */
 int cli_next(struct cli *c, struct ayak_line *line);
+/*
+ * Next record: the next line that is not blank, parsed into rec with the
+ * ayak_record_parse flags.  Malformed records go to cli_bad_record and are
+ * passed over.  0 at the end.
+ */
+int cli_next_record(struct cli *c, struct ayak_line *line, struct ayak_record *rec,
+		    unsigned flags);
 /* Write one record (without its newline) to the output. */
 void cli_emit(struct cli *c, const char *p, size_t n);
 void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);

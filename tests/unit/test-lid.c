@@ -14,21 +14,7 @@
 
 #include "lid.h"
 
-static int tap_n, tap_failed;
-
-static int ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
+#include "tap.h"
 
 static const char *const zsm[] = {
 	"Kerajaan akan memastikan bahawa semua rakyat mendapat bantuan kerana keadaan ekonomi.",
