@@ -204,6 +204,8 @@ test_expect_success 'usage errors exit 2 with a message' '
 	grep "unknown option .--bogus." err &&
 	test_expect_code 2 "$CCM" -o x -j 0 "$S/wet.paths" 2>err &&
 	grep -- "-j: a positive number" err &&
+	test_expect_code 2 "$CCM" -o "with space" "$S/wet.paths" 2>err &&
+	grep "must have no white space" err &&
 	test_expect_code 3 "$CCM" -o x no-such.warc.gz 2>err &&
 	grep "no-such.warc.gz: cannot read" err &&
 	"$CCM" --help >help &&
