@@ -132,6 +132,7 @@ install: all
 	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
 	cp -R lexicons/. $(DESTDIR)$(DATADIR)/
+	cp -R pipelines $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf $(B) bin

@@ -40,4 +40,14 @@ test_expect_success 'AYAK_LEXICONS overrides, and a wrong one is reported' '
 	test_cmp expect got
 '
 
+test_expect_success 'the installed pipeline runs the installed programs on the installed sample' '
+	P=$PWD/stage$prefix/share/ayak/pipelines &&
+	test -x "$P/commoncrawl-malay" &&
+	env -u AYAK_LEXICONS PATH=/usr/bin:/bin "$P/commoncrawl-malay" -o run "$P/sample/wet.paths" >out &&
+	printf "shards: %s/run/shards/\nreport: %s/run/report.html\n" "$PWD" "$PWD" >expect &&
+	test_cmp expect out &&
+	grep -x "AYAK_BIN=$PWD/stage$prefix/bin" run/config &&
+	grep -x "TOKENIZER=$PWD/stage$prefix/share/ayak/tok/ms-bpe-32k.json" run/config
+'
+
 test_done
