@@ -357,52 +357,61 @@ static void train_progress(void *arg, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static char *slurp(struct cli *c, const char *path)
+/* A whole file into b, NUL-terminated, so that its lines can be cut in place. */
+static void read_text(struct cli *c, const char *path, struct ayak_buf *b)
 {
-	FILE *f = fopen(path, "rb");
-	struct ayak_buf b = AYAK_BUF_INIT;
-	char tmp[65536];
-	size_t n;
-
-	if (!f) {
-		ayak_err_sys(&c->err, errno, "%s", path);
+	if (ayak_read_file(path, b, &c->err))
 		cli_die(c, &c->err);
-	}
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if (ayak_buf_add(&b, tmp, n)) {
-			ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-			cli_die(c, &c->err);
-		}
-	if (ferror(f)) {
-		ayak_err_sys(&c->err, errno, "%s", path);
-		cli_die(c, &c->err);
-	}
-	fclose(f);
-	if (ayak_buf_add(&b, "", 1)) {
+	if (ayak_buf_add(b, "", 1)) {
 		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
 		cli_die(c, &c->err);
 	}
-	return b.data;
+	b->len--;
+}
+
+/* The next line of b as a C string (cut in place); 0 at the end. */
+static int next_line(struct ayak_buf *b, size_t *pos, char **line, size_t *lineno)
+{
+	const char *l;
+	size_t n;
+
+	if (!ayak_next_line(b->data, b->len, pos, &l, &n))
+		return 0;
+	*line = b->data + (l - b->data);
+	(*line)[n] = '\0';
+	(*lineno)++;
+	return 1;
+}
+
+/* Exit with c->err's message (or msg) after path:lineno. */
+static void die_at(struct cli *c, const char *path, size_t lineno, const char *msg)
+{
+	char m[sizeof(c->err.msg)];
+
+	snprintf(m, sizeof(m), "%s", msg ? msg : c->err.msg);
+	ayak_err_set(&c->err, msg ? AYAK_E_DATA : c->err.code, "%s:%zu: %s", path, lineno, m);
+	cli_die(c, &c->err);
 }
 
 /* markers.tsv: WORD<TAB>zsm|ind<TAB>strong|weak, # comments. */
 static void load_markers(struct cli *c, struct lid_trainer *t, const char *path)
 {
-	char *text = slurp(c, path), *line, *save = NULL;
-	unsigned lineno = 0;
+	struct ayak_buf text = AYAK_BUF_INIT;
+	char *line, msg[256];
+	size_t pos = 0, lineno = 0;
 
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	read_text(c, path, &text);
+	while (next_line(&text, &pos, &line, &lineno)) {
 		char *side, *strength;
 		unsigned bits;
 
-		lineno++;
 		if (line[0] == '#' || !line[0])
 			continue;
 		side = strchr(line, '\t');
 		strength = side ? strchr(side + 1, '\t') : NULL;
 		if (!side || !strength) {
-			ayak_err_set(&c->err, AYAK_E_DATA, "%s: bad marker line: %s", path, line);
-			cli_die(c, &c->err);
+			snprintf(msg, sizeof(msg), "bad marker line: %.200s", line);
+			die_at(c, path, lineno, msg);
 		}
 		*side++ = '\0';
 		*strength++ = '\0';
@@ -411,13 +420,13 @@ static void load_markers(struct cli *c, struct lid_trainer *t, const char *path)
 		else if (!strcmp(side, "ind"))
 			bits = !strcmp(strength, "weak") ? LID_MARK_IND_WEAK : LID_MARK_IND;
 		else {
-			ayak_err_set(&c->err, AYAK_E_DATA, "%s: bad side \"%s\" (zsm or ind)", path, side);
-			cli_die(c, &c->err);
+			snprintf(msg, sizeof(msg), "bad side \"%.100s\" (zsm or ind)", side);
+			die_at(c, path, lineno, msg);
 		}
 		if (lid_trainer_add_marker(t, line, bits, &c->err))
-			cli_die(c, &c->err);
+			die_at(c, path, lineno, NULL);
 	}
-	free(text);
+	ayak_buf_release(&text);
 }
 
 /* A word list: one word per line, # comments; every word gets bits. */
@@ -428,8 +437,9 @@ static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg
 		{ "zsm-data=", LID_MARK_DATA_ZSM }, { "ind-data=", LID_MARK_DATA_IND },
 	};
 	unsigned bits = 0;
-	char *text, *line, *save = NULL;
-	size_t i;
+	struct ayak_buf text = AYAK_BUF_INIT;
+	char *line;
+	size_t i, pos = 0, lineno = 0;
 
 	for (i = 0; i < sizeof(sides) / sizeof(sides[0]); i++)
 		if (!strncmp(arg, sides[i].side, strlen(sides[i].side))) {
@@ -437,36 +447,36 @@ static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg
 			arg += strlen(sides[i].side);
 			break;
 		}
-	text = slurp(c, arg);
-
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	read_text(c, arg, &text);
+	while (next_line(&text, &pos, &line, &lineno)) {
 		/* the data lists may hold pairs of words ("akhir pekan") */
-		size_t n = strcspn(line, bits & (LID_MARK_DATA_ZSM | LID_MARK_DATA_IND) ? "\r\t" : "\r\t ");
+		size_t n = strcspn(line, bits & (LID_MARK_DATA_ZSM | LID_MARK_DATA_IND) ? "\t" : "\t ");
 
 		line[n] = '\0';
 		if (line[0] == '#' || !line[0] || line[0] == '-' || n >= 64)
 			continue;
 		if (lid_trainer_add_marker(t, line, bits, &c->err))
-			cli_die(c, &c->err);
+			die_at(c, arg, lineno, NULL);
 	}
-	free(text);
+	ayak_buf_release(&text);
 }
 
 /* A dictionary: one word per line (hunspell's /FLAGS cut off), # comments. */
 static void load_dictionary(struct cli *c, struct lid_trainer *t, const char *path)
 {
-	char *text = slurp(c, path), *line, *save = NULL;
+	struct ayak_buf text = AYAK_BUF_INIT;
+	char *line;
+	size_t pos = 0, lineno = 0;
 
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		size_t n = strcspn(line, "\r\t /");
-
-		line[n] = '\0';
+	read_text(c, path, &text);
+	while (next_line(&text, &pos, &line, &lineno)) {
+		line[strcspn(line, "\t /")] = '\0';
 		if (line[0] == '#' || !line[0])
 			continue;
 		if (lid_trainer_add_dict_word(t, line, &c->err))
-			cli_die(c, &c->err);
+			die_at(c, path, lineno, NULL);
 	}
-	free(text);
+	ayak_buf_release(&text);
 }
 
 static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
@@ -487,7 +497,7 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	struct ayak_line line;
 	struct ayak_buf text = AYAK_BUF_INIT, label = AYAK_BUF_INIT;
 	const char *lf = k->label_field ? k->label_field : "label";
-	char *about = NULL;
+	struct ayak_buf about = AYAK_BUF_INIT;
 	size_t i;
 
 	if (!c->output || !strcmp(c->output, "-"))
@@ -507,8 +517,8 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	}
 	k->to.msa = k->msa[0] ? k->msa : msa_default;
 	if (k->about)
-		about = slurp(c, k->about);
-	k->to.about = about;
+		read_text(c, k->about, &about);
+	k->to.about = about.data;
 	k->to.progress = train_progress;
 	k->to.progress_arg = c;
 	c->no_output = 1;
@@ -561,7 +571,7 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	if (lid_trainer_finish(t, c->output, &c->err))
 		cli_die(c, &c->err);
 	lid_trainer_free(t);
-	free(about);
+	ayak_buf_release(&about);
 	return cli_finish(c);
 }
 

@@ -87,6 +87,14 @@ int ayak_parse_size(const char *s, uint64_t *out);
 int ayak_parse_u64(const char *s, uint64_t *out);
 double ayak_now(void);		/* monotonic seconds */
 
+/* The whole file at path into out (replacing what it held). */
+int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err);
+/*
+ * The next line of text[0..len) from *pos, without its "\n" or "\r\n":
+ * 1 with *line and *n set and *pos moved past it, 0 at the end.
+ */
+int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n);
+
 /*
  * Versions of the libraries ayak is built on, for -V:
  * "ICU 72.1, PCRE2 10.42, zstd 1.5.4, ..." written into out.

@@ -367,15 +367,4 @@ int fl_c4(struct fl_ctx *c);
 int fl_fineweb(struct fl_ctx *c);
 int fl_gopher_quality(struct fl_ctx *c);
 
-/* ---- reading whole files ---- */
-
-int fl_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err);
-
-/*
- * Iterate over the lines of text[0..len): *line and *n give each line
- * without its "\n" (and a final "\r"); returns 0 at the end.
- */
-int fl_next_line(const char *text, size_t len, size_t *pos, const char **line,
-		 size_t *n);
-
 #endif

@@ -188,7 +188,7 @@ int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
 	const char *line;
 	unsigned lineno = 0;
 
-	while (fl_next_line(text, len, &pos, &line, &n)) {
+	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		const char *tab;
 		int kind;
 
@@ -257,7 +257,7 @@ fail:
 int fl_lexicon_load(struct fl_lexicon *lx, const char *path, struct ayak_err *err)
 {
 	struct ayak_buf text = AYAK_BUF_INIT;
-	int ret = fl_read_file(path, &text, err);
+	int ret = ayak_read_file(path, &text, err);
 
 	if (!ret)
 		ret = fl_lexicon_parse(lx, text.data ? text.data : "", text.len, path, err);
@@ -623,7 +623,7 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 	*out = text;
 	*outlen = len;
 	f->nlines = 0;
-	while (fl_next_line(text, len, &pos, &line, &n)) {
+	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		if (f->nlines == f->lcap) {
 			size_t cap = f->lcap ? 2 * f->lcap : 256;
 			struct fl_line *nl = realloc(f->lines, cap * sizeof(*nl));

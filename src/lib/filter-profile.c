@@ -204,7 +204,7 @@ int filter_profile_parse(struct filter_params *p, const char *text, size_t len,
 	unsigned lineno = 0;
 	char buf[1024], path[4096];
 
-	while (fl_next_line(text, len, &pos, &line, &n)) {
+	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		const char *eq, *k, *ke, *v, *ve;
 		int id;
 
@@ -322,7 +322,7 @@ int filter_profile_load(struct filter_params *p, const char *arg, struct ayak_er
 	p->profile = strdup(path.data);
 	if (!p->profile)
 		goto oom;
-	if (fl_read_file(path.data, &text, err)) {
+	if (ayak_read_file(path.data, &text, err)) {
 		if (!strchr(arg, '/') && err->code == AYAK_E_SYS)
 			ayak_err_set(err, AYAK_E_USAGE, "unknown profile '%s' (no %s)",
 				     arg, path.data);

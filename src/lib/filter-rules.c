@@ -91,7 +91,7 @@ int filter_rules_parse(struct filter_rules *r, const char *text, size_t len,
 	const char *line;
 	unsigned lineno = 0;
 
-	while (fl_next_line(text, len, &pos, &line, &n)) {
+	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		const char *p = line, *end, *w, *nm;
 		size_t wn, nn;
 		int action = -1, target = 0, ec;

@@ -3,8 +3,6 @@
  * methods (the rules are defined by datatrove's Python code), a hash set,
  * string sets, file reading, line iteration and the word tokenizer.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -313,48 +311,6 @@ void fl_strset_release(struct fl_strset *ss)
 }
 
 /* ---- files and lines ---- */
-
-int fl_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err)
-{
-	FILE *fp = fopen(path, "rb");
-	char chunk[65536];
-	size_t got;
-
-	ayak_buf_reset(out);
-	if (!fp)
-		return ayak_err_sys(err, errno, "%s", path);
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (ayak_buf_add(out, chunk, got)) {
-			fclose(fp);
-			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-		}
-	if (ferror(fp)) {
-		int e = errno;
-
-		fclose(fp);
-		return ayak_err_sys(err, e, "%s", path);
-	}
-	fclose(fp);
-	return 0;
-}
-
-int fl_next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	const char *p, *nl;
-	size_t l;
-
-	if (*pos >= len)
-		return 0;
-	p = text + *pos;
-	nl = memchr(p, '\n', len - *pos);
-	l = nl ? (size_t)(nl - p) : len - *pos;
-	*pos += l + (nl != NULL);
-	if (l && p[l - 1] == '\r')
-		l--;
-	*line = p;
-	*n = l;
-	return 1;
-}
 
 /* ---- the word tokenizer ---- */
 

@@ -53,9 +53,9 @@ static int load_stopwords(struct filter *f, const char *path, struct ayak_err *e
 	size_t pos = 0, n;
 	const char *line;
 	unsigned lineno = 0;
-	int ret = fl_read_file(path, &text, err);
+	int ret = ayak_read_file(path, &text, err);
 
-	while (!ret && fl_next_line(text.data, text.len, &pos, &line, &n)) {
+	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
 		size_t b, e;
 
 		lineno++;
@@ -123,9 +123,9 @@ static int load_blocklist(struct filter *f, const char *path, struct ayak_err *e
 	struct ayak_buf text = AYAK_BUF_INIT, host = AYAK_BUF_INIT;
 	size_t pos = 0, n;
 	const char *line;
-	int ret = fl_read_file(path, &text, err);
+	int ret = ayak_read_file(path, &text, err);
 
-	while (!ret && fl_next_line(text.data, text.len, &pos, &line, &n)) {
+	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
 		size_t b = 0, e;
 		const char *hash = memchr(line, '#', n);
 
@@ -303,7 +303,7 @@ struct filter *filter_new(const struct filter_params *p, struct ayak_err *err)
 			goto fail;
 	f->has_boiler = f->boiler.line.n + f->boiler.prefix.n > 0;
 	for (j = 0; j < p->nfiles[FL_RULES]; j++) {
-		if (fl_read_file(p->files[FL_RULES][j], &text, err) ||
+		if (ayak_read_file(p->files[FL_RULES][j], &text, err) ||
 		    filter_rules_parse(f->rules, text.data ? text.data : "", text.len,
 				       p->files[FL_RULES][j], 1, err))
 			goto fail;

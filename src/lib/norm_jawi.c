@@ -23,7 +23,6 @@
  * punctuation and digits become ASCII ones; the first letter of a line and
  * of a sentence is capitalized.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,23 +280,6 @@ static double spell_cost(const char *k, size_t n, const char *u, size_t m)
 
 /* ---- loading ---- */
 
-static int read_all(const char *path, struct ayak_buf *b, struct ayak_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return ayak_err_sys(err, errno, "%s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ayak_buf_add(b, chunk, n)) {
-			fclose(f);
-			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-		}
-	fclose(f);
-	return 0;
-}
-
 /* A Jawi word normalized for lookup (variants unified, tatweel out) into b. */
 static int jawi_key(const char *s, size_t n, struct ayak_buf *b)
 {
@@ -338,20 +320,17 @@ static int load_dict(struct norm_jawi *j, const char *dir, struct ayak_buf *info
 {
 	struct ayak_buf path = AYAK_BUF_INIT, data = AYAK_BUF_INIT;
 	char version[64] = "unknown";
-	size_t i = 0, lineno = 0, cap = 64;
+	const char *line;
+	size_t i = 0, l, lineno = 0, cap = 64;
 	int ret = -1;
 
-	if (ayak_buf_addf(&path, "%s/norm/jawi.tsv", dir) || read_all(path.data, &data, err))
+	if (ayak_buf_addf(&path, "%s/norm/jawi.tsv", dir) || ayak_read_file(path.data, &data, err))
 		goto out;
-	while (i < data.len) {
-		char *line = data.data + i, *nl = memchr(line, '\n', data.len - i), *tab, *tab2;
-		size_t l = nl ? (size_t)(nl - line) : data.len - i;
+	while (ayak_next_line(data.data, data.len, &i, &line, &l)) {
+		const char *tab, *tab2;
 		struct jentry *e;
 
 		lineno++;
-		i += l + 1;
-		if (l && line[l - 1] == '\r')
-			l--;
 		if (l > 11 && !strncmp(line, "# version: ", 11))
 			snprintf(version, sizeof(version), "%.*s", (int)(l - 11), line + 11);
 		if (!l || *line == '#')

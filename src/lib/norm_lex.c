@@ -35,7 +35,6 @@
  * others, on their result, and the slang pass repeats while a context may
  * have changed; outputs never hold digits or runs of three letters.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,27 +207,6 @@ static int add_str(struct norm_lex *lx, const char *s, size_t n, uint32_t *off)
 	return 0;
 }
 
-static int read_file(const char *path, struct ayak_buf *b, struct ayak_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return ayak_err_sys(err, errno, "%s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ayak_buf_add(b, chunk, n)) {
-			fclose(f);
-			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		return ayak_err_sys(err, errno, "%s", path);
-	}
-	fclose(f);
-	return 0;
-}
-
 /* The "# version: X" of a lexicon's header, or "unknown". */
 static void header_version(const char *data, size_t len, char *out, size_t outlen)
 {
@@ -261,20 +239,14 @@ static int load_words(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 {
 	struct ayak_buf path = AYAK_BUF_INIT, data = AYAK_BUF_INIT;
 	char version[64];
-	size_t i = 0, lineno = 0;
+	const char *w;
+	size_t i = 0, l, lineno = 0;
 	int ret = -1;
 
-	if (lex_path(dir, "norm/words.txt", &path, err) || read_file(path.data, &data, err))
+	if (lex_path(dir, "norm/words.txt", &path, err) || ayak_read_file(path.data, &data, err))
 		goto out;
-	while (i < data.len) {
-		char *nl = memchr(data.data + i, '\n', data.len - i);
-		size_t l = nl ? (size_t)(nl - data.data - i) : data.len - i;
-		const char *w = data.data + i;
-
+	while (ayak_next_line(data.data, data.len, &i, &w, &l)) {
 		lineno++;
-		i += l + 1;
-		if (l && w[l - 1] == '\r')
-			l--;
 		if (!l || *w == '#')
 			continue;
 		if (lx->nwords == lx->capw) {
@@ -396,25 +368,22 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 	struct ayak_buf path = AYAK_BUF_INIT, data = AYAK_BUF_INIT;
 	int informal = (lx->flags & AYAK_NORM_KEEP_INFORMAL) != 0;
 	char version[64];
-	size_t i = 0, lineno = 0, active = 0;
+	const char *cl;
+	size_t i = 0, l, lineno = 0, active = 0;
 	int ret = -1;
 
-	if (lex_path(dir, "norm/slang.tsv", &path, err) || read_file(path.data, &data, err))
+	if (lex_path(dir, "norm/slang.tsv", &path, err) || ayak_read_file(path.data, &data, err))
 		goto out;
 	if (ayak_buf_add(&data, "", 1))
 		goto oom;
 	data.len--;
-	while (i < data.len) {
-		char *line = data.data + i, *nl = memchr(line, '\n', data.len - i), *f[6];
-		size_t l = nl ? (size_t)(nl - line) : data.len - i;
+	while (ayak_next_line(data.data, data.len, &i, &cl, &l)) {
+		char *line = data.data + (cl - data.data), *f[6];
 		struct slang *e;
 		int nf;
 
 		lineno++;
-		i += l + 1;
-		line[l] = '\0';
-		if (l && line[l - 1] == '\r')
-			line[--l] = '\0';
+		line[l] = '\0';	/* the data end with a NUL: see above */
 		if (!l || *line == '#')
 			continue;
 		nf = split_tabs(line, f, 6);

@@ -193,3 +193,47 @@ void ayak_library_versions(char *out, size_t n)
 		 xx % 100, zlibVersion(), lzma_version_string(),
 		 (int)strcspn(BZ2_bzlibVersion(), ","), BZ2_bzlibVersion());
 }
+
+/* ---- files and lines ---- */
+
+int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[65536];
+	size_t got;
+
+	ayak_buf_reset(out);
+	if (!fp)
+		return ayak_err_sys(err, errno, "%s", path);
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (ayak_buf_add(out, chunk, got)) {
+			fclose(fp);
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		}
+	if (ferror(fp)) {
+		int e = errno;
+
+		fclose(fp);
+		return ayak_err_sys(err, e, "%s", path);
+	}
+	fclose(fp);
+	return 0;
+}
+
+int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
+{
+	const char *p, *nl;
+	size_t l;
+
+	if (*pos >= len)
+		return 0;
+	p = text + *pos;
+	nl = memchr(p, '\n', len - *pos);
+	l = nl ? (size_t)(nl - p) : len - *pos;
+	*pos += l + (nl != NULL);
+	if (l && p[l - 1] == '\r')
+		l--;
+	*line = p;
+	*n = l;
+	return 1;
+}

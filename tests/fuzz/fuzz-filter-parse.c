@@ -103,7 +103,7 @@ static void fuzz_lexicon(const char *text, size_t n)
 	if (fl_lexicon_parse(&lx, text, n, "fuzz.tsv", &err)) {
 		check_err(&err, "fuzz.tsv", text, n);
 	} else {
-		while (fl_next_line(text, n, &pos, &line, &len)) {
+		while (ayak_next_line(text, n, &pos, &line, &len)) {
 			while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
 				       line[len - 1] == '\r'))
 				len--;

@@ -188,9 +188,28 @@ test_expect_success '--train: --dropout and word lists drawn from data (words an
 	grep "^ayak-lid: --word-list wants zsm=FILE, ind=FILE, zsm-data=FILE or ind-data=FILE, not '"'"'msa=zw.txt'"'"'\$" err &&
 	echo "pagi tadi pula" >bad.txt &&
 	test_expect_code 1 ayak-lid --train -q -o m.bin --word-list zsm-data=bad.txt train.jsonl 2>err &&
-	echo "ayak-lid: bad marker \"pagi tadi pula\"" >expect &&
+	echo "ayak-lid: bad.txt:1: bad marker \"pagi tadi pula\"" >expect &&
 	test_cmp expect err &&
 	test_path_is_missing m.bin
+'
+
+test_expect_success '--train: marker files with CRLF lines; a bad line is named by file and line' '
+	printf "# markers\r\nkerana\tzsm\tstrong\r\nkarena\tind\tweak\r\n" >crlf.tsv &&
+	printf "# markers\nkerana\tzsm\tstrong\nkarena\tind\tweak\n" >lf.tsv &&
+	ayak-lid --train -q -o m1.bin --about about --epochs 2 --markers crlf.tsv \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b,m train.jsonl &&
+	ayak-lid --train -q -o m2.bin --about about --epochs 2 --markers lf.tsv \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b,m train.jsonl &&
+	test_cmp_bin m1.bin m2.bin &&
+	printf "kerana\tzsm\tstrong\n\nbahawa zsm\n" >bad.tsv &&
+	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers bad.tsv train.jsonl 2>err &&
+	echo "ayak-lid: bad.tsv:3: bad marker line: bahawa zsm" >expect &&
+	test_cmp expect err &&
+	printf "kerana\tmsa\tstrong\n" >side.tsv &&
+	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers side.tsv train.jsonl 2>err &&
+	echo "ayak-lid: side.tsv:1: bad side \"msa\" (zsm or ind)" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m3.bin
 '
 
 test_expect_success '--train: bad training records and settings' '
