@@ -869,18 +869,13 @@ static void write_reject(struct dd *d, const struct ayak_line *line, int reason,
 			 uint64_t cluster, uint64_t size)
 {
 	struct ayak_buf *b = &d->out;
-	const char *file = display_name(d, line->file);
 
 	ayak_buf_reset(b);
-	if (ayak_buf_addf(b, "{\"reject\":{\"program\":\"ayak-dedup\",\"reason\":\"%s\","
-			  "\"cluster\":%llu,\"size\":%llu,\"file\":",
-			  reason < 0 ? "lines" : dedup_reason_name(reason),
-			  (unsigned long long)cluster, (unsigned long long)size) ||
-	    ayak_json_encode_string(b, file, strlen(file)) ||
-	    ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno) ||
-	    ayak_json_encode_string(b, line->data, line->len) || ayak_buf_add(b, "}", 1))
+	if (ayak_buf_addf(b, ",\"cluster\":%llu,\"size\":%llu", (unsigned long long)cluster,
+			  (unsigned long long)size))
 		oom(d);
-	cli_write(&d->c, d->c.rejects, b->data, b->len);
+	cli_reject(&d->c, line, display_name(d, line->file),
+		   reason < 0 ? "lines" : dedup_reason_name(reason), b);
 }
 
 /*

@@ -139,18 +139,12 @@ static void write_reject(struct cli *c, const struct ayak_line *line,
 			 const struct filter_result *res, struct ayak_buf *b)
 {
 	ayak_buf_reset(b);
-	if (ayak_buf_addf(b, "{\"reject\":{\"program\":\"%s\",\"reason\":", c->prog) ||
-	    ayak_json_encode_string(b, res->reason, strlen(res->reason)) ||
-	    (res->has_value && ayak_buf_addf(b, ",\"value\":%.6g,\"threshold\":%.6g",
-					     res->value, res->threshold)) ||
-	    ayak_buf_addstr(b, ",\"file\":") ||
-	    ayak_json_encode_string(b, line->file, strlen(line->file)) ||
-	    ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno) ||
-	    ayak_json_encode_string(b, line->data, line->len) || ayak_buf_add(b, "}", 1)) {
+	if (res->has_value && ayak_buf_addf(b, ",\"value\":%.6g,\"threshold\":%.6g",
+					    res->value, res->threshold)) {
 		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
 		cli_die(c, &c->err);
 	}
-	cli_write(c, c->rejects, b->data, b->len);
+	cli_reject(c, line, NULL, res->reason, res->has_value ? b : NULL);
 }
 
 /*

@@ -854,15 +854,9 @@ static void write_reject(struct run *r, const struct ayak_line *line, const char
 	struct ayak_buf *b = &r->out;
 
 	ayak_buf_reset(b);
-	ayak_buf_addf(b, "{\"reject\":{\"program\":\"ayak-lid\",\"reason\":\"%s\",\"lang\":\"%s\","
-		      "\"lang_score\":", reason, label);
+	ayak_buf_addf(b, ",\"lang\":\"%s\",\"lang_score\":", label);
 	add_score(b, score);
-	ayak_buf_addstr(b, ",\"file\":");
-	ayak_json_encode_string(b, line->file, strlen(line->file));
-	ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno);
-	ayak_json_encode_string(b, line->data, line->len);
-	ayak_buf_add(b, "}", 1);
-	cli_write(r->c, r->c->rejects, b->data, b->len);
+	cli_reject(r->c, line, NULL, reason, b);
 }
 
 static void classify_record(struct run *r, struct ayak_record *rec, const struct ayak_line *line)

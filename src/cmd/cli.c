@@ -346,22 +346,37 @@ void cli_emit(struct cli *c, const char *p, size_t n)
 	cli_write(c, c->out, p, n);
 }
 
-static void write_reject(struct cli *c, const struct ayak_line *line, const char *msg)
+void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
+		const char *reason, const struct ayak_buf *extra)
 {
 	struct ayak_buf *b = &c->scratch;
 
+	if (!file)
+		file = line->file;
 	ayak_buf_reset(b);
-	ayak_buf_addf(b, "{\"reject\":{\"program\":\"%s\",\"reason\":\"malformed\",\"error\":",
-		      c->prog);
-	ayak_json_encode_string(b, msg, strlen(msg));
-	ayak_buf_addstr(b, ",\"file\":");
-	ayak_json_encode_string(b, line->file, strlen(line->file));
-	ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno);
-	if (ayak_json_encode_string(b, line->data, line->len) || ayak_buf_add(b, "}", 1)) {
+	if (ayak_buf_addf(b, "{\"reject\":{\"program\":\"%s\",\"reason\":", c->prog) ||
+	    ayak_json_encode_string(b, reason, strlen(reason)) ||
+	    (extra && ayak_buf_add(b, extra->data, extra->len)) || ayak_buf_addstr(b, ",\"file\":") ||
+	    ayak_json_encode_string(b, file, strlen(file)) ||
+	    ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno) ||
+	    ayak_json_encode_string(b, line->data, line->len) || ayak_buf_add(b, "}", 1)) {
 		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
 		cli_die(c, &c->err);
 	}
 	cli_write(c, c->rejects, b->data, b->len);
+}
+
+static void write_reject(struct cli *c, const struct ayak_line *line, const char *msg)
+{
+	struct ayak_buf extra = AYAK_BUF_INIT;
+
+	if (ayak_buf_addstr(&extra, ",\"error\":") ||
+	    ayak_json_encode_string(&extra, msg, strlen(msg))) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+		cli_die(c, &c->err);
+	}
+	cli_reject(c, line, NULL, "malformed", &extra);
+	ayak_buf_release(&extra);
 }
 
 void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *prefix,

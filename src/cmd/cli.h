@@ -68,6 +68,13 @@ int cli_next(struct cli *c, struct ayak_line *line);
  */
 int cli_next_record(struct cli *c, struct ayak_line *line, struct ayak_record *rec,
 		    unsigned flags);
+/*
+ * Write a dropped record to --rejects: {"reject":{"program":..,"reason":..
+ * EXTRA,"file":..,"line":..},"raw":"the line"}.  extra is NULL or holds
+ * more members, each with its leading comma; file NULL means line->file.
+ */
+void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
+		const char *reason, const struct ayak_buf *extra);
 /* Write one record (without its newline) to the output. */
 void cli_emit(struct cli *c, const char *p, size_t n);
 void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);
