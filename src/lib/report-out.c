@@ -216,6 +216,18 @@ static void ttab_pct(struct ttab *t, uint64_t a, uint64_t c)
 	ayak_buf_release(&b);
 }
 
+/* A row for the records a table leaves out ("(none)"): label, count, share, blanks. */
+static void ttab_rest(struct ttab *t, const char *label, uint64_t n, uint64_t total)
+{
+	size_t i;
+
+	ttab_add(t, label);
+	ttab_num(t, n);
+	ttab_pct(t, n, total);
+	for (i = 3; i < t->ncols; i++)
+		ttab_add(t, "");
+}
+
 /* A data string, control characters replaced. */
 static void ttab_name(struct ttab *t, const char *s, size_t n)
 {
@@ -430,13 +442,8 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 		else
 			ttab_add(&t, "-");
 	}
-	if (r->records > r->with_lang) {
-		ttab_add(&t, "(none)");
-		ttab_num(&t, r->records - r->with_lang);
-		ttab_pct(&t, r->records - r->with_lang, r->records);
-		for (i = 3; i < t.ncols; i++)
-			ttab_add(&t, "");
-	}
+	if (r->records > r->with_lang)
+		ttab_rest(&t, "(none)", r->records - r->with_lang, r->records);
 	ret |= ttab_write(&t, out);
 	ttab_release(&t);
 	free(ord);
@@ -517,20 +524,10 @@ static int text_domains(struct report *r, struct ayak_buf *out)
 		if (r->domains.evicted)
 			ttab_num(&t, e->err);
 	}
-	if (r->no_host) {
-		ttab_add(&t, "(no host)");
-		ttab_num(&t, r->no_host);
-		ttab_pct(&t, r->no_host, r->records);
-		for (i = 3; i < t.ncols; i++)
-			ttab_add(&t, "");
-	}
-	if (r->records > r->with_url) {
-		ttab_add(&t, "(no url)");
-		ttab_num(&t, r->records - r->with_url);
-		ttab_pct(&t, r->records - r->with_url, r->records);
-		for (i = 3; i < t.ncols; i++)
-			ttab_add(&t, "");
-	}
+	if (r->no_host)
+		ttab_rest(&t, "(no host)", r->no_host, r->records);
+	if (r->records > r->with_url)
+		ttab_rest(&t, "(no url)", r->records - r->with_url, r->records);
 	ret |= ttab_write(&t, out);
 	ttab_release(&t);
 	free(ord);
