@@ -1458,12 +1458,30 @@ static void cluster_stats(struct dd *d, const struct dedup_cluster_stats *st)
 		ayak_stats_count(&d->c.stats, "frequent_lines", st->freq_lines);
 }
 
+/* Clusters from the sorted keys in[]: the links (pairs), drops and frequent lines. */
+static void find_clusters(struct dd *d, struct dedup_cluster_opts *o, struct dedup_stream **in,
+			  struct dedup_recs *pairs, struct dedup_recs *drops, struct dedup_recs *freq)
+{
+	struct dedup_cluster_stats st = { 0 };
+
+	o->has_rank = has_rank(d);
+	o->line_max = d->line_max;
+	o->verify = d->verify;
+	o->threshold = d->threshold;
+	dedup_recs_init(pairs, 4);
+	dedup_recs_init(drops, 1);
+	dedup_recs_init(freq, 1);
+	if (dedup_cluster(o, in[S_EXACT], in[S_BAND], in[S_URL], in[S_LINE], pairs, drops, freq,
+			  &st, &d->c.err))
+		die(d);
+	cluster_stats(d, &st);
+}
+
 static void stage_cluster(struct dd *d)
 {
 	struct dedup_stream *in[S_N] = { NULL };
 	struct dedup_recs pairs, drops, freq;
 	struct dedup_cluster_opts o = { 0 };
-	struct dedup_cluster_stats st = { 0 };
 	struct shingles_mem sm;
 	uint64_t parts, s, done, i;
 	char prefix[32];
@@ -1514,17 +1532,7 @@ static void stage_cluster(struct dd *d)
 			load_shard_shingles(d, s, &sm.shards[s]);
 		o.shingles = &sm.s;
 	}
-	o.has_rank = has_rank(d);
-	o.line_max = d->line_max;
-	o.verify = d->verify;
-	o.threshold = d->threshold;
-	dedup_recs_init(&pairs, 4);
-	dedup_recs_init(&drops, 1);
-	dedup_recs_init(&freq, 1);
-	if (dedup_cluster(&o, in[S_EXACT], in[S_BAND], in[S_URL], in[S_LINE], &pairs, &drops,
-			  &freq, &st, &d->c.err))
-		die(d);
-	cluster_stats(d, &st);
+	find_clusters(d, &o, in, &pairs, &drops, &freq);
 	{
 		struct dedup_fwriter *w = writer(d, spath(d, "cluster/%05llu.pair",
 							  (unsigned long long)d->part),
@@ -1727,7 +1735,6 @@ static void run_local(struct dd *d, int nfiles, char **files)
 	struct dedup_stream *in[S_N] = { NULL }, *pairs_s, *drops_s, *freq_s;
 	struct dedup_recs pairs, drops, freq, dec;
 	struct dedup_cluster_opts o = { 0 };
-	struct dedup_cluster_stats st = { 0 };
 	struct shingles_mem sm;
 	struct decisions x;
 	struct dedup_set fset;
@@ -1780,17 +1787,7 @@ static void run_local(struct dd *d, int nfiles, char **files)
 		sm.ndocs = d->ndocs;
 		o.shingles = &sm.s;
 	}
-	o.has_rank = has_rank(d);
-	o.line_max = d->line_max;
-	o.verify = d->verify;
-	o.threshold = d->threshold;
-	dedup_recs_init(&pairs, 4);
-	dedup_recs_init(&drops, 1);
-	dedup_recs_init(&freq, 1);
-	if (dedup_cluster(&o, in[S_EXACT], in[S_BAND], in[S_URL], in[S_LINE], &pairs, &drops,
-			  &freq, &st, &d->c.err))
-		die(d);
-	cluster_stats(d, &st);
+	find_clusters(d, &o, in, &pairs, &drops, &freq);
 	for (k = 0; k < S_N; k++) {
 		dedup_sorter_free(d->sink[k].sorter);
 		d->sink[k].sorter = NULL;
