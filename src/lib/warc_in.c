@@ -282,6 +282,21 @@ void warc_in_free(struct warc_in *s)
 	free(s);
 }
 
+/*
+ * The compressed bytes are used up: read more (1), or at the end of the
+ * input say so (0: a member cut short is the error truncated), or -1.
+ */
+static int raw_refill(struct warc_in *s, const char *truncated, struct ayak_err *err)
+{
+	if (!s->raw_eof)
+		return raw_more(s, err) ? -1 : 1;
+	if (s->in_member)
+		stream_error(s, s->member_coff, "%s", truncated);
+	else
+		s->state = WARC_IN_EOF;
+	return 0;
+}
+
 /* Decode gzip into dst[0..n).  Bytes produced (0: end or error), -1 on a system error. */
 static ssize_t produce_gzip(struct warc_in *s, char *dst, size_t n, struct ayak_err *err)
 {
@@ -290,16 +305,11 @@ static ssize_t produce_gzip(struct warc_in *s, char *dst, size_t n, struct ayak_
 		int ret;
 
 		if (s->raw_pos == s->raw_len) {
-			if (!s->raw_eof) {
-				if (raw_more(s, err))
-					return -1;
-				continue;
-			}
-			if (s->in_member)
-				stream_error(s, s->member_coff, "%s", "truncated gzip input");
-			else
-				s->state = WARC_IN_EOF;
-			return 0;
+			int more = raw_refill(s, "truncated gzip input", err);
+
+			if (more <= 0)
+				return more;
+			continue;
 		}
 		if (!s->in_member) {
 			if (s->raw[s->raw_pos] == 0) {
@@ -366,16 +376,11 @@ static ssize_t produce_zstd(struct warc_in *s, char *dst, size_t n, struct ayak_
 		size_t ret;
 
 		if (s->raw_pos == s->raw_len) {
-			if (!s->raw_eof) {
-				if (raw_more(s, err))
-					return -1;
-				continue;
-			}
-			if (s->in_member)
-				stream_error(s, s->member_coff, "%s", "truncated zstd input");
-			else
-				s->state = WARC_IN_EOF;
-			return 0;
+			int more = raw_refill(s, "truncated zstd input", err);
+
+			if (more <= 0)
+				return more;
+			continue;
 		}
 		if (!s->in_member) {
 			if (push_member(s, s->base + s->end, s->raw_base + s->raw_pos))
