@@ -186,8 +186,10 @@ static int parse_submodel(const char *arg, struct lid_train_sub *s)
 			s->flags |= LID_F_WORD;
 		else if (!strcmp(tok, "b"))
 			s->flags |= LID_F_BIGRAM;
-		else if (!strcmp(tok, "m"))
-			s->flags |= LID_F_MARK;
+		else if (tok[0] == 'm' && (!tok[1] || (tok[1] >= '1' && tok[1] <= '8' && !tok[2]))) {
+			s->flags |= LID_F_MARK;	/* mN: each marker feature counts N times */
+			s->mark_weight = tok[1] > '1' ? (unsigned)(tok[1] - '0') : 0;
+		}
 		else if (!strcmp(tok, "x"))
 			s->flags |= LID_F_CROSS;
 		else if (!strcmp(tok, "mean"))
@@ -325,7 +327,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 				cli_usage_error(c, "too many --submodel options");
 			if (parse_submodel(optarg, &k->to.subs[k->to.nsubs]))
 				cli_usage_error(c, "--submodel wants NAME:BITS:FEATURES (BITS 8-22; features "
-						"c1-c5, w, b, m), not '%s'", optarg);
+						"c1-c5, w, b, m or m2-m8, x, d, mean), not '%s'", optarg);
 			k->to.nsubs++;
 			break;
 		case OPT_MSA:

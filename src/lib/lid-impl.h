@@ -29,6 +29,7 @@
 #define LID_MAGIC "AYAKLID\x01"
 #define LID_FORMAT 1
 #define LID_MAX_SUBS 8
+#define LID_MAX_MARK_WEIGHT 8
 #define LID_MAX_LABELS 1024
 #define LID_MAX_BITS 24
 #define LID_MAX_STRIDE 256
@@ -65,7 +66,8 @@ struct lid_file_sub {
 	uint32_t bits;
 	uint32_t flags;
 	float scale;			/* weight = int8 * scale */
-	uint32_t reserved[3];
+	uint32_t mark_weight;		/* each marker feature counts this many times (0: once) */
+	uint32_t reserved[2];
 };
 
 struct lid_sub {
@@ -94,6 +96,7 @@ struct lid_model {
 	/* dictionary: open addressing table of word hashes */
 	uint64_t *dkeys;
 	size_t dmask;
+	unsigned mark_weight;		/* of the submodels with markers (they agree); 0: once */
 	struct lid_sub subs[LID_MAX_SUBS];
 	size_t nsubs;
 	int msa;			/* index of the "msa" submodel, or -1 */

@@ -404,6 +404,8 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 	out->fs.stride = (uint32_t)stride;
 	out->fs.bits = spec->bits;
 	out->fs.flags = spec->flags;
+	if (spec->flags & LID_F_MARK)
+		out->fs.mark_weight = spec->mark_weight;
 	for (i = 0; i < t->nlabels; i++)
 		if (cls_of[i] >= 0 && cls_of[i] != other_cls)
 			out->labels[cls_of[i]] = (uint16_t)i;
@@ -622,7 +624,7 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 	struct ayak_buf text = AYAK_BUF_INIT, pay = AYAK_BUF_INIT;
 	struct lid_file_head h;
 	size_t i, nsubs = 0, base;
-	int ret = -1;
+	int ret = -1, marked = 0;
 
 	memset(&mk, 0, sizeof(mk));
 	memset(subs, 0, sizeof(subs));
@@ -652,6 +654,24 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 	}
 	if (lid_model_index(&mk, t->marks, t->nmarks, t->dict, t->ndict, err))
 		goto out;
+	/* the features are computed once for all submodels: one marker weight */
+	for (i = 0; i < t->o.nsubs; i++) {
+		const struct lid_train_sub *s = &t->o.subs[i];
+
+		if (s->mark_weight > LID_MAX_MARK_WEIGHT) {
+			ayak_err_set(err, AYAK_E_USAGE, "marker weight over %d", LID_MAX_MARK_WEIGHT);
+			goto out;
+		}
+		if (!(s->flags & LID_F_MARK))
+			continue;
+		if (marked && s->mark_weight != mk.mark_weight) {
+			ayak_err_set(err, AYAK_E_USAGE,
+				     "the submodels with markers need the same marker weight");
+			goto out;
+		}
+		mk.mark_weight = s->mark_weight;
+		marked = 1;
+	}
 	for (i = 0; i < t->o.nsubs; i++) {
 		if (train_sub(t, &t->o.subs[i], &mk, &subs[nsubs], err))
 			goto out;

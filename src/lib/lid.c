@@ -572,6 +572,7 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 	uint32_t pad[WORD_MAX + 2];
 	const uint32_t *prev_cps = NULL;
 	size_t prev_len = 0;
+	unsigned mark_reps = mk && mk->mark_weight > 1 ? mk->mark_weight : 1;
 
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
@@ -583,7 +584,7 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			continue;
 		if (len > WORD_MAX)
 			continue;
-		if (raw_reserve(out, 6 * (len + 2) + 32))
+		if (raw_reserve(out, 6 * (len + 2) + 32 + 10 * (size_t)mark_reps))
 			return -1;
 		P = len + 2;
 		pad[0] = ' ';
@@ -634,15 +635,21 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 		    wd->script == USCRIPT_LATIN)
 			EMIT(10, fmix64(SEED_MARK + 16 + dict_known(mk, cps, len)));
 		if (flags & LID_F_MARK) {
-			unsigned mb = markers_of(mk, cps, len, wh), b;
+			unsigned mb = markers_of(mk, cps, len, wh), b, r;
 
 			/* pairs of words are markers too (data lists: "akhir pekan") */
 			if (prev && mk && mk->mkeys)
 				mb |= marker_probe(mk, lid_pair_hash(prev, wh));
 
+			/*
+			 * A marker counts mark_weight times: one marker word then
+			 * outweighs the many letters of a longer sentence, whose
+			 * features are scaled down together (1/sqrt(n)).
+			 */
 			for (b = 0; b < 10; b++)
 				if (mb >> b & 1 && b != 7)
-					EMIT(7, fmix64(SEED_MARK + b));
+					for (r = 0; r < mark_reps; r++)
+						EMIT(7, fmix64(SEED_MARK + b));
 		}
 		prev = wh;
 	}
@@ -966,6 +973,7 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 	NEED((size_t)h.ndict * 8, "dictionary cut short");
 	dict = (const uint64_t *)(p + pos);
 	pos += (size_t)h.ndict * 8;
+	m->mark_weight = (unsigned)-1;	/* not yet seen: the first submodel with markers sets it */
 	for (i = 0; i < h.nsubs; i++) {
 		struct lid_file_sub fs;
 		struct lid_sub *s = &m->subs[i];
@@ -979,7 +987,10 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 		pos += sizeof(fs);
 		if (fs.nclass < 1 || fs.stride > LID_MAX_STRIDE || fs.stride < fs.nclass ||
 		    fs.stride % 16 || fs.bits < 4 || fs.bits > LID_MAX_BITS ||
-		    !memchr(fs.name, '\0', sizeof(fs.name)) || !(fs.scale > 0 && fs.scale < 1e6f)) {
+		    !memchr(fs.name, '\0', sizeof(fs.name)) || !(fs.scale > 0 && fs.scale < 1e6f) ||
+		    fs.mark_weight > LID_MAX_MARK_WEIGHT ||
+		    ((fs.flags & LID_F_MARK) && m->mark_weight != (unsigned)-1 &&
+		     m->mark_weight != fs.mark_weight)) {
 			corrupt(err, name, "bad submodel");
 			load_fail(m, -1);
 			return NULL;
@@ -990,6 +1001,8 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 		s->bits = fs.bits;
 		s->flags = fs.flags;
 		s->scale = fs.scale;
+		if (fs.flags & LID_F_MARK)
+			m->mark_weight = fs.mark_weight;
 		NEED((size_t)fs.stride * 2, "submodel cut short");
 		s->labels = (const uint16_t *)(p + pos);
 		for (c = 0; c < fs.stride; c++)
@@ -1026,6 +1039,8 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 	}
 #undef NEED
 	m->nsubs = h.nsubs;
+	if (m->mark_weight == (unsigned)-1)
+		m->mark_weight = 0;
 	if (lid_model_index(m, marks, h.nmarkers, dict, h.ndict, err)) {
 		char why[sizeof(err->msg)];
 

@@ -166,6 +166,7 @@ struct lid_train_sub {
 	char name[8];			/* "Latn", "msa", "Cyrl", ... */
 	unsigned flags;			/* LID_F_* */
 	unsigned bits;			/* log2 of the rows */
+	unsigned mark_weight;		/* each marker feature counts this many times (0: once) */
 };
 
 struct lid_train_opts {

@@ -53,9 +53,12 @@ measure() {
 	done
 	w=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 	c=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	# GNU time counts in hundredths: a run faster than that has no rate to print
 	awk -v n="$name" -v b="$bytes" -v w="$w" -v c="$c" 'BEGIN {
-		printf "  %-44s %8.1f MB/s %8.1f MB/cpu-s  (%.2f s)\n", n, b / 1e6 / (w > 0 ? w : 1e-9),
-			b / 1e6 / (c > 0 ? c : 1e-9), w }'
+		if (w < 0.01 || c < 0.01)
+			printf "  %-44s under 0.01 s (the timer'"'"'s resolution): over %.0f MB/s\n", n, b / 1e6 / 0.01
+		else
+			printf "  %-44s %8.1f MB/s %8.1f MB/cpu-s  (%.2f s)\n", n, b / 1e6 / w, b / 1e6 / c, w }'
 }
 
 echo "ayak-lid speed  $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -169,15 +169,19 @@ test_expect_success '--train: a small model from records, then used' '
 	grep "\"lang\":\"zsm_Latn\"" out
 '
 
+# train_lists OUT MARKERS: a small model with --dropout and the word lists zw.txt and
+# iw.txt, its group model's markers MARKERS (m, m1 to m8)
+train_lists () {
+	ayak-lid --train -q -o "$1" --about about --epochs 20 --lr 1 --dropout 0.3 \
+		--word-list zsm-data=zw.txt --word-list ind-data=iw.txt \
+		--submodel Latn:10:c1-3,w --submodel "msa:10:c3,w,b,$2" train.jsonl
+}
+
 test_expect_success '--train: --dropout and word lists drawn from data (words and pairs)' '
 	printf "%s\n" "# test" kerana bahawa "pagi tadi" >zw.txt &&
 	printf "%s\n" karena bahwa "rapat pagi" >iw.txt &&
-	ayak-lid --train -q -o d1.bin --about about --epochs 20 --lr 1 --dropout 0.3 \
-		--word-list zsm-data=zw.txt --word-list ind-data=iw.txt \
-		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b,m train.jsonl &&
-	ayak-lid --train -q -o d2.bin --about about --epochs 20 --lr 1 --dropout 0.3 \
-		--word-list zsm-data=zw.txt --word-list ind-data=iw.txt \
-		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b,m train.jsonl &&
+	train_lists d1.bin m &&
+	train_lists d2.bin m &&
 	test_cmp_bin d1.bin d2.bin &&
 	! test_cmp_bin small.bin d1.bin 2>/dev/null &&
 	sed -n 3p train.jsonl | ayak-lid --model d1.bin >out &&
@@ -189,6 +193,26 @@ test_expect_success '--train: --dropout and word lists drawn from data (words an
 	echo "pagi tadi pula" >bad.txt &&
 	test_expect_code 1 ayak-lid --train -q -o m.bin --word-list zsm-data=bad.txt train.jsonl 2>err &&
 	echo "ayak-lid: bad.txt:1: bad marker \"pagi tadi pula\"" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin
+'
+
+test_expect_success '--train: m3 counts each marker three times; m9 and unequal weights are refused' '
+	train_lists w3.bin m3 &&
+	train_lists w3b.bin m3 &&
+	test_cmp_bin w3.bin w3b.bin &&
+	! test_cmp_bin d1.bin w3.bin 2>/dev/null &&
+	train_lists w1.bin m1 &&
+	test_cmp_bin d1.bin w1.bin &&
+	sed -n 3p train.jsonl | ayak-lid --model w3.bin >out &&
+	grep "\"lang\":\"ind_Latn\"" out &&
+	test_expect_code 2 ayak-lid --train -o m.bin --submodel msa:10:c3,m9 train.jsonl 2>err &&
+	echo "ayak-lid: --submodel wants NAME:BITS:FEATURES (BITS 8-22; features c1-c5, w, b, m or m2-m8, x, d, mean), not '"'"'msa:10:c3,m9'"'"'" >expect &&
+	sed -n 1p err >first &&
+	test_cmp expect first &&
+	test_expect_code 2 ayak-lid --train -q -o m.bin --submodel Latn:10:c1-3,w,m2 \
+		--submodel msa:10:c3,w,b,m3 train.jsonl 2>err &&
+	echo "ayak-lid: the submodels with markers need the same marker weight" >expect &&
 	test_cmp expect err &&
 	test_path_is_missing m.bin
 '

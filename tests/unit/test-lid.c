@@ -1,7 +1,7 @@
 /*
  * Unit tests for lid.h: a small model trained here (from sentences written
  * for this test), written and read back; classifying by rule and by model;
- * probabilities; invalid UTF-8, URLs, sampling; and the model loader's
+ * probabilities; invalid UTF-8, URLs, sampling; the marker weight; and the model loader's
  * errors on missing, truncated and corrupt files.  Prints TAP.
  */
 #include <errno.h>
@@ -41,7 +41,7 @@ static const char *const eng[] = {
 	"Community activities at the university are varied and interesting.",
 };
 
-static struct lid_trainer *trainer(void)
+static struct lid_trainer *trainer_weighted(unsigned mark_weight)
 {
 	static const char *const msa[] = { "zsm_Latn", "ind_Latn", NULL };
 	struct lid_train_opts o;
@@ -55,7 +55,7 @@ static struct lid_trainer *trainer(void)
 	o.lr = 1.0;
 	o.seed = 7;
 	o.subs[0] = (struct lid_train_sub){ "Latn", LID_F_CHAR1 | LID_F_CHAR2 | LID_F_CHAR3 | LID_F_WORD, 10 };
-	o.subs[1] = (struct lid_train_sub){ "msa", LID_F_CHAR3 | LID_F_WORD | LID_F_MARK, 10 };
+	o.subs[1] = (struct lid_train_sub){ "msa", LID_F_CHAR3 | LID_F_WORD | LID_F_MARK, 10, mark_weight };
 	o.nsubs = 2;
 	o.msa = msa;
 	t = lid_trainer_new(&o, &err);
@@ -76,6 +76,37 @@ static struct lid_trainer *trainer(void)
 	lid_trainer_add(t, "zsm_Arab", "", 0, &err);
 	lid_trainer_add(t, "jpn_Jpan", "", 0, &err);
 	return t;
+}
+
+static struct lid_trainer *trainer(void)
+{
+	return trainer_weighted(0);
+}
+
+/* How many marker features (LID_F_MARK alone) the model gives text. */
+static size_t marker_features(const struct lid_model *m, const char *text)
+{
+	struct lid_text tx;
+	struct lid_feats f = { 0 };
+	int n;
+
+	lid_text_init(&tx);
+	n = lid_text_prepare(&tx, text, strlen(text), 0, m) ? -1 :
+	    lid_features(&tx, -1, LID_F_MARK, 10, m, &f);
+	lid_text_release(&tx);
+	free(f.v);
+	return n < 0 ? (size_t)-1 : (size_t)n;
+}
+
+/* The offset of the msa submodel's header in a model file (its name, NUL-padded). */
+static size_t msa_header(const unsigned char *file, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 64)
+		if (!memcmp(file + i, "msa\0\0\0\0\0", 8))
+			return i;
+	return 0;
 }
 
 static unsigned char *slurp(const char *path, size_t *n)
@@ -308,6 +339,45 @@ int main(void)
 	}
 	ok(fails == 0, "a byte changed anywhere is caught (%zu of %zu loaded)", fails, n / 7 + 1);
 	free(bad);
+
+	/* marker weight: each marker feature counts N times (the msa submodel's "mN") */
+	ok(marker_features(m, "kerana rakyat") == 1, "weight 0: a marker word gives one feature");
+	t = trainer_weighted(3);
+	ok(t && lid_trainer_finish(t, path2, &err) == 0, "a model with marker weight 3 trains");
+	lid_trainer_free(t);
+	free(file2);
+	file2 = slurp(path2, &n2);
+	m2 = lid_model_load(path2, &err);
+	ok(m2 && marker_features(m2, "kerana rakyat") == 3 && marker_features(m2, "rakyat") == 0,
+	   "weight 3: the marker word gives three features, a plain word none");
+	{
+		struct lid_classifier *c2 = m2 ? lid_classifier_new(m2) : NULL;
+
+		if (c2)
+			is_label(c2, m2, "karena", "ind_Latn", "the weighted model: one Indonesian marker word");
+		else
+			ok(0, "a classifier for the weighted model");
+		lid_classifier_free(c2);
+	}
+	lid_model_free(m2);
+	{
+		size_t at = file2 ? msa_header(file2, n2) : 0;
+		uint32_t w = 9;
+
+		ok(at > 0, "the msa submodel's header is found (offset %zu)", at);
+		bad = malloc(n2);
+		memcpy(bad, file2, n2);
+		memcpy(bad + at + 28, &w, 4);	/* name[8], 4 counts, scale: then the weight */
+		m2 = lid_model_parse(bad, n2, "x.bin", LID_LOAD_NO_CHECKSUM, &err);
+		ok(!m2 && strstr(err.msg, "x.bin: corrupt model: bad submodel"),
+		   "a marker weight over 8: %s", err.msg);
+		lid_model_free(m2);
+		free(bad);
+	}
+	t = trainer_weighted(9);
+	ok(t && lid_trainer_finish(t, path2, &err) < 0 && err.code == AYAK_E_USAGE &&
+	   strstr(err.msg, "marker weight over 8"), "training refuses weight 9: %s", err.msg);
+	lid_trainer_free(t);
 
 	lid_classifier_free(c);
 	lid_model_free(m);
