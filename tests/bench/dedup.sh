@@ -21,13 +21,7 @@
 # DEDUP_SAMPLE (records for the brute-force check, default 20000),
 # AYAK_TOP, AYAK_BUILD, AYAK_SHARED as for tests/bench/run.
 
-set -u
-export LC_ALL=C
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DEDUP_MB=${DEDUP_MB:-200}
 DEDUP_RUNS=${DEDUP_RUNS:-1}
 DEDUP_SAMPLE=${DEDUP_SAMPLE:-20000}
@@ -37,11 +31,7 @@ CAT=$AYAK_TOP/bin/ayak-cat
 GEN=$AYAK_SHARED/bin/gen-corpus
 LOG=$B/log.txt
 
-have() { command -v "$1" >/dev/null 2>&1; }
 progress() { printf 'bench dedup: %s\n' "$*" >&2; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
-pass_if() { awk "BEGIN { print (($*) ? \"PASS\" : \"MISS\") }"; }
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
 
 case $DEDUP_MB in ''|*[!0-9]*|0) echo "bench dedup: DEDUP_MB must be a whole number" >&2; exit 0 ;; esac
 

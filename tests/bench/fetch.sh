@@ -14,12 +14,7 @@
 # (large files, default 4), FETCH_SMALL (small files, default 500),
 # AYAK_TOP, AYAK_BUILD as for tests/bench/run.
 
-set -u
-export LC_ALL=C
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 FETCH_MB=${FETCH_MB:-100}
 FETCH_FILES=${FETCH_FILES:-4}
 FETCH_SMALL=${FETCH_SMALL:-500}
@@ -27,10 +22,7 @@ B=$AYAK_BUILD/bench/fetch
 FETCH=$AYAK_TOP/bin/ayak-fetch
 LOG=$B/log.txt
 
-have() { command -v "$1" >/dev/null 2>&1; }
 progress() { printf 'bench fetch: %s\n' "$*" >&2; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
 
 echo
 echo "ayak-fetch benchmark"

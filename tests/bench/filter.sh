@@ -23,13 +23,7 @@
 # $AYAK_BUILD/bench/filter.txt.  Environment: AYAK_TOP, AYAK_BUILD,
 # AYAK_SHARED (default $AYAK_TOP/../shared), BENCH_RUNS (default 3).
 
-set -u
-export LC_ALL=C
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 RUNS=${BENCH_RUNS:-3}
 case $RUNS in ''|*[!0-9]*|0) RUNS=3 ;; esac
 B=$AYAK_BUILD/bench
@@ -45,10 +39,6 @@ mkdir -p "$B" "$EVAL" || exit 0
 PERF=
 command -v perf >/dev/null 2>&1 && perf stat -x, -e task-clock -o /dev/null true 2>/dev/null && PERF=perf
 : >"$LOG"
-have() { command -v "$1" >/dev/null 2>&1; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
-fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 # cpu_time CMD...: run CMD with stdout to /dev/null; print "wall user+sys"
 # seconds (CPU time from perf stat's task-clock, else GNU time (10 ms

@@ -31,13 +31,8 @@
 # "fasttext franc-all tinyld eld"; empty for ayak-lid alone), LID_EVAL_FASTTEXT_ARGS
 # (fastText's settings; default "-minn 2 -maxn 5 -wordNgrams 2 -dim 64 -epoch 15
 # -lr 0.8 -bucket 2000000 -loss softmax -thread 2 -seed 1").
-set -u
-export LC_ALL=C
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 AYAK_PEERS=${AYAK_PEERS:-$HOME/.cache/ayak-peers}
 LID=${AYAK_LID:-$AYAK_TOP/bin/ayak-lid}
 PEERS=${LID_EVAL_PEERS-fasttext franc-all tinyld eld}
@@ -55,7 +50,6 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-have() { command -v "$1" >/dev/null 2>&1; }
 skip() { echo "  skip: $*"; }
 now() { date +%s.%N; }
 # timed FILE CMD...: run CMD, writing "wall user+system" seconds to FILE

@@ -16,12 +16,8 @@
 # Needs python3 (standard library only).  Exit status 0 on success, 1 when
 # something needed is missing (said on stderr), else the failing step's status.
 set -eu
-export LC_ALL=C
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DATA=$AYAK_SHARED/data
 OUT=$AYAK_BUILD/lid
 MODEL=$AYAK_TOP/lexicons/lid/model.bin

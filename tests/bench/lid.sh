@@ -12,13 +12,8 @@
 # exit status 0.
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED, LID_BENCH_MB (corpus size, default 50).
-set -u
-export LC_ALL=C
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MB=${LID_BENCH_MB:-50}
 RUNS=${LID_BENCH_RUNS:-3}
 LID=$AYAK_TOP/bin/ayak-lid

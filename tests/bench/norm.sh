@@ -22,13 +22,7 @@
 # there ($AYAK_BUILD/bench/corpus-*-50mb.jsonl), else ../shared/bin/gen-corpus
 # or tests/bench/gen-jsonl.c makes one.
 
-set -u
-export LC_ALL=C
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MB=${NORM_BENCH_MB:-50}
 RUNS=${BENCH_RUNS:-3}
 B=$AYAK_BUILD/bench
@@ -38,12 +32,6 @@ DATA=$AYAK_SHARED/data
 
 mkdir -p "$B" || exit 0
 : >"$LOG"
-
-have() { command -v "$1" >/dev/null 2>&1; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
-pass_if() { awk "BEGIN { print (($*) ? \"PASS\" : \"MISS\") }"; }
-fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
 
 # timeit NAME COMMAND: one warm-up, then RUNS timed runs; sets T (median wall
 # seconds) and C (mean user+system seconds, when GNU time is there).

@@ -13,22 +13,13 @@
 # Environment: PIPE_MB, PIPE_SHARDS, PIPE_JOBS (default "1 2"), AYAK_TOP, AYAK_BUILD,
 # AYAK_SHARED, as in tests/bench/run.
 
-set -u
-export LC_ALL=C
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MB=${PIPE_MB:-2000}
 SHARDS=${PIPE_SHARDS:-8}
 JOBS=${PIPE_JOBS:-1 2}
 B=$AYAK_BUILD/bench
 W=$B/pipeline
 GEN=$AYAK_SHARED/bin/gen-corpus
-
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
 
 section "Whole pipeline: commoncrawl-malay on gen-corpus --wet, $MB MB in $SHARDS shards"
 [ -x "$AYAK_TOP/bin/ayak-warc" ] || { echo "skip: the programs are not built"; exit 0; }

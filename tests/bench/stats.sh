@@ -18,13 +18,7 @@
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED (default
 # $AYAK_TOP/../shared), BENCH_RUNS (default 3), STATS_MB (default 200).
 
-set -u
-export LC_ALL=C
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 RUNS=${BENCH_RUNS:-3}
 case $RUNS in ''|*[!0-9]*|0) RUNS=3 ;; esac
 MB=${STATS_MB:-200}
@@ -39,10 +33,6 @@ LOG=$B/stats-log.txt
 
 mkdir -p "$B" || exit 0
 : >"$LOG"
-have() { command -v "$1" >/dev/null 2>&1; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
-fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 # cpu_time CMD...: "wall user+sys" seconds of CMD (stdout to /dev/null).
 cpu_time() {
@@ -70,8 +60,9 @@ speed() {
 	wall=$(echo "$out" | awk '{ w[NR] = $1 } END { print (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }')
 	cpu=$(echo "$out" | awk '{ c += $2 } END { print c / NR }')
 	S_MBS=$(calc '%.1f' "$bytes / 1e6 / ($wall > 0 ? $wall : 1e-9)")
+	# GNU time counts CPU time in hundredths: below that there is no rate to print
 	printf '  %-44s %7.3f s %9s MB/s %9s MB/cpu-s\n' "$label" "$wall" "$S_MBS" \
-		"$(calc '%.1f' "$bytes / 1e6 / ($cpu > 0 ? $cpu : 1e-9)")"
+		"$(awk -v c="$cpu" -v b="$bytes" 'BEGIN { if (c < 0.01) print "(<0.01 s)"; else printf "%.1f", b / 1e6 / c }')"
 }
 
 # rss CMD...: peak RSS in KB (GNU time), or empty.

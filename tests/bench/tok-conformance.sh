@@ -22,13 +22,9 @@
 # AYAK_PEERS (default ~/.cache/ayak-peers), TOK_CONF_MB (size of the Malay part,
 # default 3), TOK_CONF_RANDOM (random strings, default 5000), AYAK_TOK (the
 # ayak-tok to check; default bin/ayak-tok).
-set -u
-export LC_ALL=C.UTF-8
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+export LC_ALL=C.UTF-8	# the peers read UTF-8 text
 AYAK_PEERS=${AYAK_PEERS:-$HOME/.cache/ayak-peers}
 export AYAK_PEERS
 MB=${TOK_CONF_MB:-3}
@@ -39,7 +35,6 @@ NM=$AYAK_PEERS/node_modules
 REF=$AYAK_SHARED/bin/ref-encode.mjs
 
 skip() { echo "skip: $*"; echo "conformance: SKIP"; exit 0; }
-have() { command -v "$1" >/dev/null 2>&1; }
 
 [ -x "$TOK" ] || skip "bin/ayak-tok is not built (run make)"
 have python3 || skip "python3 is missing"

@@ -24,13 +24,9 @@
 # runs, default 3, after a warm-up), AYAK_TOP, AYAK_BUILD, AYAK_SHARED, AYAK_PEERS;
 # AYAK_TOK and AYAK_PACK name other builds to time (default bin/ayak-tok, bin/ayak-pack).
 
-set -u
 export LC_ALL=C.UTF-8
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 AYAK_PEERS=${AYAK_PEERS:-$HOME/.cache/ayak-peers}
 export AYAK_PEERS
 TOK_MB=${TOK_MB:-20}
@@ -42,12 +38,7 @@ export AYAK_LEXICONS=${AYAK_LEXICONS:-$AYAK_TOP/lexicons}
 NM=$AYAK_PEERS/node_modules
 LOG=$B/log-tok.txt
 
-have() { command -v "$1" >/dev/null 2>&1; }
 progress() { printf 'bench tok: %s\n' "$*" >&2; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
-pass_if() { awk "BEGIN { print (($*) ? \"PASS\" : \"MISS\") }"; }
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
-fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 case $TOK_MB in ''|*[!0-9]*|0) echo "bench tok: TOK_MB must be a whole number" >&2; exit 0 ;; esac
 case $TOK_RUNS in ''|*[!0-9]*|0) echo "bench tok: TOK_RUNS must be a whole number" >&2; exit 0 ;; esac

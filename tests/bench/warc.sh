@@ -23,13 +23,7 @@
 # of the dolma WARCs, default 100), WARC_RUNS (timed runs, default 3, after
 # a warm-up), AYAK_TOP, AYAK_BUILD, AYAK_SHARED as for tests/bench/run.
 
-set -u
-export LC_ALL=C
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-AYAK_TOP=${AYAK_TOP:-$(cd "$here/../.." && pwd -P)}
-AYAK_BUILD=${AYAK_BUILD:-$AYAK_TOP/build}
-AYAK_SHARED=${AYAK_SHARED:-$AYAK_TOP/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 WARC_MB=${WARC_MB:-100}
 WARC_REPEAT=${WARC_REPEAT:-100}
 WARC_RUNS=${WARC_RUNS:-3}
@@ -39,12 +33,7 @@ GEN=$AYAK_SHARED/bin/gen-corpus
 LOG=$B/log.txt
 CC=${CC:-cc}
 
-have() { command -v "$1" >/dev/null 2>&1; }
 progress() { printf 'bench warc: %s\n' "$*" >&2; }
-calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
-pass_if() { awk "BEGIN { print (($*) ? \"PASS\" : \"MISS\") }"; }
-section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
-fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
 case $WARC_MB in ''|*[!0-9]*|0) echo "bench warc: WARC_MB must be a whole number" >&2; exit 0 ;; esac
 case $WARC_RUNS in ''|*[!0-9]*|0) echo "bench warc: WARC_RUNS must be a whole number" >&2; exit 0 ;; esac
