@@ -222,6 +222,7 @@ run_fasttext() {
 		sed 's/^__label__//' "$OUT/pred-fasttext-$s.raw" >"$OUT/pred-fasttext-$s.txt"
 		echo
 		python3 "$here/lid-score.py" --name fastText --set "$s" --labels msa \
+			--versus "ayak-lid=$OUT/pred-ayak-$s.jsonl" \
 			--markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-fasttext-$s.txt" | tee "$OUT/score-fasttext-$s.txt" | grep -v '^SUMMARY'
 		echo "SUMMARY fastText $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-fasttext-$s.txt") MB/s=$(mbps "$(cat "$OUT/dev-$s.bytes")" "$(cpu_of "$OUT/time-fasttext-$s")")" >>"$SUMMARY"
 	done

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Score language-ID predictions against ayak-lid's development set.
 
-  lid-score.py [--name NAME] [--labels all|msa] [--per-source] GOLD.jsonl PRED
+  lid-score.py [--name NAME] [--labels all|msa] [--per-source] [--versus NAME=PRED]
+               GOLD.jsonl PRED
 
 GOLD is dev-doc.jsonl or dev-sent.jsonl from lid-data.py ({"text","label","src"}).
 PRED has one prediction per line of GOLD, in order: either a JSON record with a
@@ -12,9 +13,11 @@ Prints per-label precision, recall and F1 (--labels msa: only the Malayic
 labels, zsm, ind and their neighbours, plus eng), the zsm/ind confusion overall
 and by length band (characters: <50, 50-100, 100-200, >200), and a one-line
 summary "SUMMARY name set zsmF1 indF1 zsmF1>200 indF1>200 zsm/ind-accuracy".
+--versus compares with another system's predictions on the same zsm and ind
+texts, pair by pair: how many each alone gets right, and McNemar's test.
 Only the Python standard library is used.
 """
-import argparse, collections, json, re, sys
+import argparse, collections, json, math, re, sys
 
 BANDS = [('<50', 0, 50), ('50-100', 50, 100), ('100-200', 100, 200), ('>200', 200, 1 << 60)]
 MSA = ['zsm_Latn', 'ind_Latn', 'jav_Latn', 'sun_Latn', 'min_Latn', 'bjn_Latn', 'ace_Latn',
@@ -61,6 +64,39 @@ def has_marker(mk, text):
     return False
 
 
+def read_pred(path, n):
+    """One label per line: a JSON record's "lang", or a bare label."""
+    pred = []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if line.startswith('{'):
+                pred.append(json.loads(line).get('lang', '-'))
+            else:
+                pred.append(line.strip() or '-')
+    if len(pred) != n:
+        sys.exit('lid-score: %s has %d predictions for %d texts' % (path, len(pred), n))
+    return pred
+
+
+def versus(gold, pred, name, other, other_name):
+    """Pair by pair on the zsm and ind texts: who alone is right; McNemar's chi2 (1 df, with
+    the continuity correction) and its p-value."""
+    n = mine = theirs = 0
+    for g, p, q in zip(gold, pred, other):
+        if g['label'] not in ('zsm_Latn', 'ind_Latn'):
+            continue
+        n += 1
+        mine += p == g['label'] and q != g['label']
+        theirs += q == g['label'] and p != g['label']
+    chi2 = (abs(mine - theirs) - 1) ** 2 / (mine + theirs) if mine + theirs else 0.0
+    pval = math.erfc(math.sqrt(chi2 / 2))
+    print('  paired with %s on the %d zsm and ind texts: %s alone right %d, %s alone right %d;'
+          % (other_name, n, name, mine, other_name, theirs))
+    print('  McNemar chi2 %.1f (1 df, continuity-corrected), p %s' %
+          (chi2, '%.1e' % pval if pval < 0.001 else '%.3f' % pval))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('gold')
@@ -73,18 +109,11 @@ def main():
                     'other gold labels are left out of its scores')
     ap.add_argument('--markers', help='lexicons/lid/markers.tsv: also score the zsm and ind '
                     'texts that hold at least one strong marker word')
+    ap.add_argument('--versus', metavar='NAME=PRED', help='compare, pair by pair, with the '
+                    'predictions of another system (McNemar)')
     a = ap.parse_args()
     gold = [json.loads(l) for l in open(a.gold, encoding='utf-8')]
-    pred = []
-    with open(a.pred, encoding='utf-8') as f:
-        for line in f:
-            line = line.rstrip('\n')
-            if line.startswith('{'):
-                pred.append(json.loads(line).get('lang', '-'))
-            else:
-                pred.append(line.strip() or '-')
-    if len(pred) != len(gold):
-        sys.exit('lid-score: %s has %d predictions for %d texts' % (a.pred, len(pred), len(gold)))
+    pred = read_pred(a.pred, len(gold))
     sup = set(a.supported.split(',')) if a.supported else None
     tp, fp, fn = collections.Counter(), collections.Counter(), collections.Counter()
     conf = collections.defaultdict(collections.Counter)  # band -> (gold,pred) counts
@@ -171,6 +200,9 @@ def main():
         print('  %-8s %-9s %7d %7d %7d   %.4f  %.4f  %.4f' % ('marked', 'zsm_Latn', zt, zi, zo, fz, fi,
                                                               (zt + it) / tot if tot else 0))
         print('  %-8s %-9s %7d %7d %7d' % ('', 'ind_Latn', iz, it, io))
+    if a.versus:
+        other_name, _, other_path = a.versus.partition('=')
+        versus(gold, pred, a.name, read_pred(other_path, len(gold)), other_name)
     if a.per_source:
         print('  accuracy by source:')
         for s in sorted(per_src):
