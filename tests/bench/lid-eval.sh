@@ -121,7 +121,7 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 			{ skip "ayak-lid failed"; return 0; }
 		echo
 		python3 "$here/lid-score.py" --name ayak-lid --set "$s" --labels "$([ $s = doc ] && echo all || echo msa)" \
-			--markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-ayak-$s.jsonl" | tee "$OUT/score-ayak-$s.txt" | grep -v '^SUMMARY'
+			--keep-table zsm_Latn --markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-ayak-$s.jsonl" | tee "$OUT/score-ayak-$s.txt" | grep -v '^SUMMARY'
 		echo "SUMMARY ayak-lid $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-$s.txt") MB/s=$(mbps "$bytes" "$(cpu_of "$OUT/time-ayak-$s")")" >>"$SUMMARY"
 	done
 

@@ -15,6 +15,9 @@ and by length band (characters: <50, 50-100, 100-200, >200), and a one-line
 summary "SUMMARY name set zsmF1 indF1 zsmF1>200 indF1>200 zsm/ind-accuracy".
 --versus compares with another system's predictions on the same zsm and ind
 texts, pair by pair: how many each alone gets right, and McNemar's test.
+--keep-table LABEL (ayak-lid's output, with lang_score) prints what
+`--keep LABEL --threshold LABEL=T` keeps for a few T: precision, recall, and
+how many Indonesian (or, for ind_Latn, Malaysian) texts get through.
 Only the Python standard library is used.
 """
 import argparse, collections, json, math, re, sys
@@ -79,6 +82,28 @@ def read_pred(path, n):
     return pred
 
 
+def keep_table(gold, path, label):
+    """What --keep LABEL --threshold LABEL=T keeps, for several T."""
+    scored = []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            r = json.loads(line)
+            scored.append((r.get('lang'), float(r.get('lang_score', 0))))
+    twin = 'ind_Latn' if label == 'zsm_Latn' else 'zsm_Latn'
+    total = sum(g['label'] == label for g in gold)
+    print('  --keep %s --threshold %s=T (%d %s texts):' % (label, label, total, label))
+    print('  %6s %7s %9s %7s %9s' % ('T', 'kept', 'precision', 'recall', twin[:3] + ' kept'))
+    for t in (0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99):
+        kept = right = twins = 0
+        for g, (p, s) in zip(gold, scored):
+            if p == label and s >= t:
+                kept += 1
+                right += g['label'] == label
+                twins += g['label'] == twin
+        print('  %6s %7d %9.4f %7.4f %9d' % (t, kept, right / kept if kept else 0,
+                                            right / total if total else 0, twins))
+
+
 def versus(gold, pred, name, other, other_name):
     """Pair by pair on the zsm and ind texts: who alone is right; McNemar's chi2 (1 df, with
     the continuity correction) and its p-value."""
@@ -109,6 +134,8 @@ def main():
                     'other gold labels are left out of its scores')
     ap.add_argument('--markers', help='lexicons/lid/markers.tsv: also score the zsm and ind '
                     'texts that hold at least one strong marker word')
+    ap.add_argument('--keep-table', metavar='LABEL', help='what --keep LABEL with a '
+                    'threshold keeps (PRED must be ayak-lid output)')
     ap.add_argument('--versus', metavar='NAME=PRED', help='compare, pair by pair, with the '
                     'predictions of another system (McNemar)')
     a = ap.parse_args()
@@ -200,6 +227,8 @@ def main():
         print('  %-8s %-9s %7d %7d %7d   %.4f  %.4f  %.4f' % ('marked', 'zsm_Latn', zt, zi, zo, fz, fi,
                                                               (zt + it) / tot if tot else 0))
         print('  %-8s %-9s %7d %7d %7d' % ('', 'ind_Latn', iz, it, io))
+    if a.keep_table:
+        keep_table(gold, a.pred, a.keep_table)
     if a.versus:
         other_name, _, other_path = a.versus.partition('=')
         versus(gold, pred, a.name, read_pred(other_path, len(gold)), other_name)
