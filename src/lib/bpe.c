@@ -1219,13 +1219,16 @@ int bpe_encode(struct bpe_enc *e, const char *p, size_t n, struct bpe_ids *out, 
 			const struct cache_slot *sl = &e->slots[i];
 
 			if (sl->hash == h && sl->key_len == n && !memcmp(e->keys + sl->key_off, p, n)) {
+				/* a word may encode to no ids, and then none may be stored yet */
+				const uint32_t *ids = sl->nids ? e->ids + sl->ids_off : NULL;
+
 				if (nunk)
 					*nunk += sl->nunk;
 				if (l1 && !sl->nunk && sl->nids <= L1_IDS)
-					l1_put(l1, k, n, e->ids + sl->ids_off, sl->nids);
+					l1_put(l1, k, n, ids, sl->nids);
 				if (sl->nids == 1)
-					return bpe_ids_push(out, e->ids[sl->ids_off]);
-				return push_ids(out, e->ids + sl->ids_off, sl->nids);
+					return bpe_ids_push(out, ids[0]);
+				return push_ids(out, ids, sl->nids);
 			}
 		}
 	}

@@ -1425,6 +1425,16 @@ static int build(struct loader *L, const struct tj_value *root)
 	for (i = 0; i < t->nadded; i++)
 		if (t->added[i].id + 1 > max)
 			max = t->added[i].id + 1;
+	/*
+	 * A post-processor may name an id the vocabulary lacks (as the Hugging
+	 * Face library, we emit it): the size covers every id we can emit.
+	 */
+	for (i = 0; i < t->nbefore; i++)
+		if (t->before[i] + 1 > max)
+			max = t->before[i] + 1;
+	for (i = 0; i < t->nafter; i++)
+		if (t->after[i] + 1 > max)
+			max = t->after[i] + 1;
 	t->vocab_size = max;
 	snprintf(t->desc, sizeof(t->desc), "%s BPE, %u tokens, %u merges%s",
 		 t->byte_level ? "byte-level" : "character", t->vocab_size,

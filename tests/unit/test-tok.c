@@ -431,6 +431,16 @@ static void test_inline(void)
 	is_str(s, "[7,3,0]", "inline: RobertaProcessing adds cls and sep");
 	free(s);
 	tok_free(t);
+	/* an id the vocabulary lacks is emitted, and the vocabulary's size covers it (found by fuzz-tokjson) */
+	t = mini("", "null", "null",
+		 "{\"type\":\"RobertaProcessing\",\"cls\":[\"<k>\",12],\"sep\":[\"<unk>\",0]}",
+		 "null", "false", "false", "[\"a b\"]", &err);
+	s = t ? encode_str(t, "ab", 2) : strdup(err.msg);
+	is_str(s, "[12,3,0]", "inline: a post-processor id past the vocabulary is emitted");
+	ok(t && tok_vocab_size(t) == 13, "inline: and the vocabulary size covers it (%u)",
+	   t ? tok_vocab_size(t) : 0);
+	free(s);
+	tok_free(t);
 	t = mini("", "null", "null",
 		 "{\"type\":\"Sequence\",\"processors\":[{\"type\":\"ByteLevel\"},{\"type\":\"TemplateProcessing\","
 		 "\"single\":[{\"SpecialToken\":{\"id\":\"[X]\"}},{\"Sequence\":{\"id\":\"A\"}},{\"SpecialToken\":{\"id\":\"<unk>\"}}],"
