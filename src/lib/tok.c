@@ -1426,8 +1426,9 @@ static int build(struct loader *L, const struct tj_value *root)
 		if (t->added[i].id + 1 > max)
 			max = t->added[i].id + 1;
 	/*
-	 * A post-processor may name an id the vocabulary lacks (as the Hugging
-	 * Face library, we emit it): the size covers every id we can emit.
+	 * A post-processor may name an id the vocabulary lacks (we emit it, as
+	 * Hugging Face's Rust library does; tokenizers.js gives null there): the
+	 * size covers every id we can emit.
 	 */
 	for (i = 0; i < t->nbefore; i++)
 		if (t->before[i] + 1 > max)
