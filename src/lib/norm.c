@@ -848,15 +848,20 @@ static int clean_and_normalize(struct work *w, struct ayak_err *err)
 
 /*
  * Stage 2, then 3 and 4, until nothing changes: removing a control or an
- * invisible character can make an entity or mojibake whole again.
+ * invisible character can make an entity or mojibake whole again, and that
+ * again (fuzz-norm found text nested five deep).  Only a round that repaired
+ * something leads to another; the cap stops only text crafted to nest more
+ * than REPAIR_ROUNDS deep, which then needs another run to settle.
  * Returns -1, or 1 if the text changed.
  */
+#define REPAIR_ROUNDS 64
+
 static int repair(struct work *w, struct ayak_err *err)
 {
 	struct ayak_norm *n = w->n;
 	int round, ch = 0, r;
 
-	for (round = 0; round < 4; round++) {
+	for (round = 0; round < REPAIR_ROUNDS; round++) {
 		int fixed = 0;
 
 		if ((n->flags & (AYAK_NORM_NO_MOJIBAKE | AYAK_NORM_NO_ENTITIES)) !=
