@@ -849,7 +849,8 @@ static int clean_and_normalize(struct work *w, struct ayak_err *err)
 /*
  * Stage 2, then 3 and 4, until nothing changes: removing a control or an
  * invisible character can make an entity or mojibake whole again, and that
- * again (fuzz-norm found text nested five deep).  Only a round that repaired
+ * again (fuzz-norm found entities and controls nested five deep, and
+ * mojibake encoded over and over).  Only a round that repaired
  * something leads to another; the cap stops only text crafted to nest more
  * than REPAIR_ROUNDS deep, which then needs another run to settle.
  * Returns -1, or 1 if the text changed.
@@ -868,7 +869,7 @@ static int repair(struct work *w, struct ayak_err *err)
 		    (AYAK_NORM_NO_MOJIBAKE | AYAK_NORM_NO_ENTITIES)) {
 			int k;
 
-			for (k = 0; k < 4 && norm_fix_candidate(w->p, w->len); k++) {
+			for (k = 0; k < REPAIR_ROUNDS && norm_fix_candidate(w->p, w->len); k++) {
 				struct ayak_buf *b = work_spare(w);
 
 				if (!norm_fix(n, w->p, w->len, b))
