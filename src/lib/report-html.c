@@ -454,11 +454,8 @@ static int html_lengths(struct report *r, struct ayak_buf *b)
 			     (unsigned long long)report_len_quantile(r, 0.5),
 			     (unsigned long long)report_len_quantile(r, 0.9),
 			     (unsigned long long)r->len_max, (double)r->chars / (double)r->records);
-	for (first = 0; first < REPORT_LEN_BINS && !r->len_bins[first]; first++)
-		;
-	for (last = REPORT_LEN_BINS; last > first && !r->len_bins[last - 1]; last--)
-		;
-	n = last - first;
+	report_len_range(r, &first, &last);	/* records > 0: some bin holds them */
+	n = last - first + 1;
 	lab = calloc(n + 1, sizeof(*lab));
 	tips = calloc(n ? n : 1, sizeof(*tips));
 	if (!lab || !tips) {
@@ -483,8 +480,8 @@ static int html_lengths(struct report *r, struct ayak_buf *b)
 			ret = -1;
 	}
 	ayak_buf_reset(&s);
-	if (last < REPORT_LEN_BINS)
-		ret |= rfmt_len_edge(&s, r->len_edge[last]);
+	if (last + 1 < REPORT_LEN_BINS)	/* the upper edge of the last bin */
+		ret |= rfmt_len_edge(&s, r->len_edge[last + 1]);
 	ret |= ayak_buf_add(&s, "", 1);
 	lab[n] = strdup(s.data);
 	if (!lab[n])

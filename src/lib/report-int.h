@@ -95,6 +95,8 @@ struct report {
 size_t report_len_bin(const struct report *r, uint64_t len);
 /* Approximate q-quantile (0 < q <= 1) of the lengths. */
 uint64_t report_len_quantile(const struct report *r, double q);
+/* First and last non-empty length bins (inclusive); 0 when all are empty. */
+int report_len_range(const struct report *r, size_t *first, size_t *last);
 /* Stages in pipeline order (a sorted array of pointers; the caller frees). */
 struct rstage **report_stages_sorted(struct report *r);
 /* Counters sorted by n (most first), then name; the caller frees. */

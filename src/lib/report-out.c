@@ -240,6 +240,16 @@ static void ttab_name(struct ttab *t, const char *s, size_t n)
 	ayak_buf_release(&b);
 }
 
+/* The cells a language and a domain row share: name, records, share, characters, words. */
+static void ttab_entry(struct ttab *t, const struct rtab_entry *e, uint64_t records)
+{
+	ttab_name(t, e->key, e->len);
+	ttab_num(t, e->n);
+	ttab_pct(t, e->n, records);
+	ttab_num(t, e->chars);
+	ttab_num(t, e->words);
+}
+
 #define BAR_WIDTH 30
 
 static void ttab_bar(struct ttab *t, uint64_t v, uint64_t max)
@@ -339,22 +349,6 @@ static int text_records(struct report *r, struct ayak_buf *out)
 	return ret ? -1 : 0;
 }
 
-/* First and last non-empty bins; 0 when all are empty. */
-static int bin_range(const uint64_t *v, size_t n, size_t *first, size_t *last)
-{
-	size_t i;
-
-	for (i = 0; i < n && !v[i]; i++)
-		;
-	if (i == n)
-		return 0;
-	*first = i;
-	for (i = n; !v[i - 1]; i--)
-		;
-	*last = i - 1;
-	return 1;
-}
-
 static int text_lengths(struct report *r, struct ayak_buf *out)
 {
 	struct ttab t;
@@ -372,7 +366,7 @@ static int text_lengths(struct report *r, struct ayak_buf *out)
 			     (unsigned long long)report_len_quantile(r, 0.5),
 			     (unsigned long long)report_len_quantile(r, 0.9),
 			     (unsigned long long)r->len_max, (double)r->chars / (double)r->records);
-	bin_range(r->len_bins, REPORT_LEN_BINS, &first, &last);
+	report_len_range(r, &first, &last);
 	for (i = first; i <= last; i++)
 		if (r->len_bins[i] > max)
 			max = r->len_bins[i];
@@ -430,11 +424,7 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 	for (i = 0; i < r->langs.n; i++) {
 		const struct rtab_entry *e = &r->langs.e[ord[i]];
 
-		ttab_name(&t, e->key, e->len);
-		ttab_num(&t, e->n);
-		ttab_pct(&t, e->n, r->records);
-		ttab_num(&t, e->chars);
-		ttab_num(&t, e->words);
+		ttab_entry(&t, e, r->records);
 		if (r->o.tokens)
 			ttab_num(&t, e->tokens);
 		if (e->score_n)
@@ -516,11 +506,7 @@ static int text_domains(struct report *r, struct ayak_buf *out)
 	for (i = 0; i < n; i++) {
 		const struct rtab_entry *e = &r->domains.e[ord[i]];
 
-		ttab_name(&t, e->key, e->len);
-		ttab_num(&t, e->n);
-		ttab_pct(&t, e->n, r->records);
-		ttab_num(&t, e->chars);
-		ttab_num(&t, e->words);
+		ttab_entry(&t, e, r->records);
 		if (r->domains.evicted)
 			ttab_num(&t, e->err);
 	}
@@ -777,7 +763,7 @@ static int json_lengths(struct report *r, struct ayak_buf *b)
 				       "\"p50\":null,\"p90\":null,\"p99\":null");
 	}
 	ret |= ayak_buf_addstr(b, ",\"bins\":[");
-	if (bin_range(r->len_bins, REPORT_LEN_BINS, &first, &last)) {
+	if (report_len_range(r, &first, &last)) {
 		for (i = first; i <= last; i++) {
 			ret |= ayak_buf_addf(b, "%s{\"min\":%llu,\"max\":", i > first ? "," : "",
 					     (unsigned long long)r->len_edge[i]);

@@ -460,6 +460,21 @@ static uint64_t q_lower(size_t b)
 	return (uint64_t)(32 + m) << (e - 5);
 }
 
+int report_len_range(const struct report *r, size_t *first, size_t *last)
+{
+	size_t i;
+
+	for (i = 0; i < REPORT_LEN_BINS && !r->len_bins[i]; i++)
+		;
+	if (i == REPORT_LEN_BINS)
+		return 0;
+	*first = i;
+	for (i = REPORT_LEN_BINS; !r->len_bins[i - 1]; i--)
+		;
+	*last = i - 1;
+	return 1;
+}
+
 uint64_t report_len_quantile(const struct report *r, double q)
 {
 	uint64_t want, seen = 0, v;
