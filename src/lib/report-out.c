@@ -779,6 +779,20 @@ static int json_lengths(struct report *r, struct ayak_buf *b)
 	return ret;
 }
 
+/* An entry's name and the members languages and domains share (records, share, chars, words, tokens). */
+static int jentry(struct ayak_buf *b, const struct report *r, const struct rtab_entry *e)
+{
+	int ret = jstr(b, e->key, e->len);
+
+	ret |= jnum(b, 1, "records", e->n);
+	ret |= jshare(b, e->n, r->records);
+	ret |= jnum(b, 1, "chars", e->chars);
+	ret |= jnum(b, 1, "words", e->words);
+	if (r->o.tokens)
+		ret |= jnum(b, 1, "tokens", e->tokens);
+	return ret;
+}
+
 static int json_langs(struct report *r, struct ayak_buf *b)
 {
 	uint32_t *ord = rtab_sorted(&r->langs);
@@ -797,13 +811,7 @@ static int json_langs(struct report *r, struct ayak_buf *b)
 		const struct rtab_entry *e = &r->langs.e[ord[i]];
 
 		ret |= ayak_buf_addstr(b, i ? ",{\"lang\":" : "{\"lang\":");
-		ret |= jstr(b, e->key, e->len);
-		ret |= jnum(b, 1, "records", e->n);
-		ret |= jshare(b, e->n, r->records);
-		ret |= jnum(b, 1, "chars", e->chars);
-		ret |= jnum(b, 1, "words", e->words);
-		if (r->o.tokens)
-			ret |= jnum(b, 1, "tokens", e->tokens);
+		ret |= jentry(b, r, e);
 		if (e->score_n)
 			ret |= ayak_buf_addf(b, ",\"mean_score\":%.4f",
 					     (double)e->score_sum / 10000.0 / (double)e->score_n);
@@ -848,13 +856,7 @@ static int json_domains(struct report *r, struct ayak_buf *b)
 		const struct rtab_entry *e = &r->domains.e[ord[i]];
 
 		ret |= ayak_buf_addstr(b, i ? ",{\"domain\":" : "{\"domain\":");
-		ret |= jstr(b, e->key, e->len);
-		ret |= jnum(b, 1, "records", e->n);
-		ret |= jshare(b, e->n, r->records);
-		ret |= jnum(b, 1, "chars", e->chars);
-		ret |= jnum(b, 1, "words", e->words);
-		if (r->o.tokens)
-			ret |= jnum(b, 1, "tokens", e->tokens);
+		ret |= jentry(b, r, e);
 		ret |= jnum(b, 1, "error", e->err);
 		ret |= ayak_buf_add(b, "}", 1);
 	}
