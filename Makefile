@@ -113,6 +113,9 @@ conformance: all
 
 lint:
 	mandoc -T lint -W warning man/man1/*.1 man/man7/*.7
+	@# a Ql quotes to the end of its line, so a second Ql on the line nests inside the first
+	@if grep -nE 'Ql .* Ql ' man/man1/*.1 man/man7/*.7; then \
+		echo "lint: two Ql on one line nest their quotes; put each on a line of its own" >&2; exit 1; fi
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr -Isrc/lib -Isrc/cmd src/lib src/cmd
 

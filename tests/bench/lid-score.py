@@ -11,7 +11,8 @@ that the system cannot produce are "-").
 
 Prints per-label precision, recall and F1 (--labels msa: only the Malayic
 labels, zsm, ind and their neighbours, plus eng), the zsm/ind confusion overall
-and by length band (characters: <50, 50-100, 100-200, >200), and a one-line
+and by length band (characters: <50, 50-100, 100-200, >200, and 50+ for all
+the texts of 50 or more), and a one-line
 summary "SUMMARY name set zsmF1 indF1 zsmF1>200 indF1>200 zsm/ind-accuracy".
 --versus compares with another system's predictions on the same zsm and ind
 texts, pair by pair: how many each alone gets right, and McNemar's test.
@@ -163,7 +164,7 @@ def main():
         per_src[g['src']][1] += gl == p
         if gl in ('zsm_Latn', 'ind_Latn'):
             b = band_of(len(g['text']))
-            for bb in (b, 'all'):
+            for bb in (b, 'all') + (('50+',) if len(g['text']) >= 50 else ()):
                 conf[bb][gl, p] += 1
     print('%s on %s: %d texts, accuracy %.4f' % (a.name, a.set, n, right / n if n else 0))
     labels = sorted(set(tp) | set(fn))
@@ -184,7 +185,9 @@ def main():
     print('  %-8s %-9s %7s %7s %7s   %-7s %-7s %-7s' % ('band', 'true', 'zsm', 'ind', 'other',
                                                      'zsm-F1', 'ind-F1', 'acc'))
     summary = {}
-    for bname in ['all'] + [b[0] for b in BANDS]:
+    # 50+: the texts of 50 characters or more together (past a short line or a
+    # title, where one word more often tells the two apart)
+    for bname in ['all'] + [b[0] for b in BANDS] + ['50+']:
         c = conf[bname]
         if not c:
             continue
