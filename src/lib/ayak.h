@@ -60,6 +60,14 @@ int ayak_buf_addf(struct ayak_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static inline void ayak_buf_reset(struct ayak_buf *b) { b->len = 0; }
 
+/*
+ * Grow an array v of *cap elements of elem bytes to hold at least need:
+ * the capacity doubles (from `first` when empty).  Returns the array,
+ * moved or not, and sets *cap; or NULL, with v and *cap as they were,
+ * when memory runs out or the size would overflow.
+ */
+void *ayak_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first);
+
 /* ---- UTF-8 ---- */
 
 /*

@@ -117,13 +117,11 @@ int bpe_char_byte(uint32_t cp)
 int bpe_ids_push(struct bpe_ids *ids, uint32_t id)
 {
 	if (ids->n == ids->cap) {
-		size_t cap = ids->cap ? ids->cap * 2 : 256;
-		uint32_t *v = realloc(ids->v, cap * sizeof(*v));
+		uint32_t *v = ayak_grow(ids->v, &ids->cap, ids->n + 1, sizeof(*v), 256);
 
 		if (!v)
 			return -1;
 		ids->v = v;
-		ids->cap = cap;
 	}
 	ids->v[ids->n++] = id;
 	return 0;
@@ -914,13 +912,11 @@ static int heap_push(struct bpe_enc *e, const struct heap_ent *ent)
 	size_t i;
 
 	if (e->nheap == e->aheap) {
-		size_t a = e->aheap ? e->aheap * 2 : 64;
-		struct heap_ent *h = realloc(e->heap, a * sizeof(*h));
+		struct heap_ent *h = ayak_grow(e->heap, &e->aheap, e->nheap + 1, sizeof(*h), 64);
 
 		if (!h)
 			return -1;
 		e->heap = h;
-		e->aheap = a;
 	}
 	i = e->nheap++;
 	while (i > 0) {

@@ -374,13 +374,11 @@ static int hpush(struct bpetrain *t, int64_t count, uint32_t a, uint32_t b)
 	size_t i;
 
 	if (t->nheap == t->aheap) {
-		size_t cap = t->aheap ? t->aheap * 2 : 4096;
-		struct hent *v = realloc(t->heap, cap * sizeof(*v));
+		struct hent *v = ayak_grow(t->heap, &t->aheap, t->nheap + 1, sizeof(*v), 4096);
 
 		if (!v)
 			return -1;
 		t->heap = v;
-		t->aheap = cap;
 	}
 	for (i = t->nheap++; i > 0 && hbefore(&e, &t->heap[(i - 1) / 2]); i = (i - 1) / 2)
 		t->heap[i] = t->heap[(i - 1) / 2];

@@ -168,13 +168,11 @@ struct group {
 static int group_add(struct group *g, uint64_t doc, uint64_t rank)
 {
 	if (g->n == g->cap) {
-		size_t nc = g->cap ? g->cap * 2 : 64;
-		struct member *p = realloc(g->m, nc * sizeof(*p));
+		struct member *p = ayak_grow(g->m, &g->cap, g->n + 1, sizeof(*p), 64);
 
 		if (!p)
 			return -1;
 		g->m = p;
-		g->cap = nc;
 	}
 	g->m[g->n].doc = doc;
 	g->m[g->n].rank = rank;

@@ -448,13 +448,11 @@ static int spill(struct dedup_sorter *s, struct ayak_err *err)
 	struct run run;
 
 	if (s->nruns == s->runcap) {
-		size_t nc = s->runcap ? s->runcap * 2 : 8;
-		struct run *p = realloc(s->runs, nc * sizeof(*p));
+		struct run *p = ayak_grow(s->runs, &s->runcap, s->nruns + 1, sizeof(*p), 8);
 
 		if (!p)
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		s->runs = p;
-		s->runcap = nc;
 	}
 	dedup_sort_records(s->buf, s->len, s->nw);
 	in = dedup_stream_mem(s->buf, s->len, s->nw);

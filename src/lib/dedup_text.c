@@ -779,13 +779,11 @@ const char *dedup_minhash_impl(const struct dedup_minhash *m)
 static int push(uint64_t **a, size_t *n, size_t *cap, uint64_t v)
 {
 	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		uint64_t *p = realloc(*a, nc * sizeof(**a));
+		uint64_t *p = ayak_grow(*a, cap, *n + 1, sizeof(**a), 256);
 
 		if (!p)
 			return -1;
 		*a = p;
-		*cap = nc;
 	}
 	(*a)[(*n)++] = v;
 	return 0;

@@ -625,13 +625,11 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 	f->nlines = 0;
 	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		if (f->nlines == f->lcap) {
-			size_t cap = f->lcap ? 2 * f->lcap : 256;
-			struct fl_line *nl = realloc(f->lines, cap * sizeof(*nl));
+			struct fl_line *nl = ayak_grow(f->lines, &f->lcap, f->nlines + 1, sizeof(*nl), 256);
 
 			if (!nl)
 				return -1;
 			f->lines = nl;
-			f->lcap = cap;
 		}
 		f->lines[f->nlines].b = (size_t)(line - text);
 		f->lines[f->nlines].e = (size_t)(line - text) + n;

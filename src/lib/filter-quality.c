@@ -227,13 +227,11 @@ static int lines(struct fl_ctx *c)
 		return 0;
 	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		if (k == f->nlcap) {
-			size_t cap = f->nlcap ? 2 * f->nlcap : 256;
-			size_t *nl = realloc(f->nl, cap * sizeof(*nl));
+			size_t *nl = ayak_grow(f->nl, &f->nlcap, k + 1, sizeof(*nl), 256);
 
 			if (!nl)
 				return -1;
 			f->nl = nl;
-			f->nlcap = cap;
 		}
 		f->nl[k++] = (size_t)(p++ - t);
 	}

@@ -174,15 +174,13 @@ int filter_rules_parse(struct filter_rules *r, const char *text, size_t len,
 		if (jit)
 			pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* else interpreted */
 		if (r->n == r->cap) {
-			size_t cap = r->cap ? 2 * r->cap : 16;
-			struct fl_rule *nr = realloc(r->r, cap * sizeof(*nr));
+			struct fl_rule *nr = ayak_grow(r->r, &r->cap, r->n + 1, sizeof(*nr), 16);
 
 			if (!nr) {
 				pcre2_code_free(re);
 				goto oom;
 			}
 			r->r = nr;
-			r->cap = cap;
 		}
 		rule = &r->r[r->n];
 		memset(rule, 0, sizeof(*rule));

@@ -424,13 +424,11 @@ static int push(struct filter_tokens *o, size_t b, size_t e, unsigned flags, siz
 	struct filter_token *t;
 
 	if (o->n == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 1024;
-		struct filter_token *nt = realloc(o->t, cap * sizeof(*nt));
+		struct filter_token *nt = ayak_grow(o->t, &o->cap, o->n + 1, sizeof(*nt), 1024);
 
 		if (!nt)
 			return -1;
 		o->t = nt;
-		o->cap = cap;
 	}
 	t = &o->t[o->n++];
 	t->off = (uint32_t)b;
@@ -571,13 +569,11 @@ static inline size_t ascii_run(const unsigned char *s, size_t i, size_t n, uint6
 static inline struct filter_token *next_token(struct filter_tokens *o)
 {
 	if (o->n == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 1024;
-		struct filter_token *nt = realloc(o->t, cap * sizeof(*nt));
+		struct filter_token *nt = ayak_grow(o->t, &o->cap, o->n + 1, sizeof(*nt), 1024);
 
 		if (!nt)
 			return NULL;
 		o->t = nt;
-		o->cap = cap;
 	}
 	return &o->t[o->n++];
 }

@@ -418,13 +418,11 @@ void ayak_record_release(struct ayak_record *r)
 static int add_field(struct ayak_record *r, struct ayak_err *err)
 {
 	if (r->nfields == r->alloc) {
-		size_t n = r->alloc ? r->alloc * 2 : 16;
-		struct ayak_field *f = realloc(r->fields, n * sizeof(*f));
+		struct ayak_field *f = ayak_grow(r->fields, &r->alloc, r->nfields + 1, sizeof(*f), 16);
 
 		if (!f)
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		r->fields = f;
-		r->alloc = n;
 	}
 	r->nfields++;
 	return 0;

@@ -75,13 +75,11 @@ static int find_or_add_label(struct lid_trainer *t, const char *name, struct aya
 	if (t->nlabels >= LID_MAX_LABELS)
 		return ayak_err_set(err, AYAK_E_DATA, "too many labels (at most %d)", LID_MAX_LABELS);
 	if (t->nlabels == t->labels_alloc) {
-		size_t n = t->labels_alloc ? 2 * t->labels_alloc : 64;
-		void *p = realloc(t->labels, n * sizeof(*t->labels));
+		void *p = ayak_grow(t->labels, &t->labels_alloc, t->nlabels + 1, sizeof(*t->labels), 64);
 
 		if (!p)
 			return oom(err);
 		t->labels = p;
-		t->labels_alloc = n;
 	}
 	memset(t->labels[t->nlabels], 0, LID_LABEL_MAX);
 	memcpy(t->labels[t->nlabels], name, len);
@@ -169,13 +167,11 @@ int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bit
 			return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
 	}
 	if (t->nmarks == t->marks_alloc) {
-		size_t cap = t->marks_alloc ? 2 * t->marks_alloc : 256;
-		void *p = realloc(t->marks, cap * sizeof(*t->marks));
+		void *p = ayak_grow(t->marks, &t->marks_alloc, t->nmarks + 1, sizeof(*t->marks), 256);
 
 		if (!p)
 			return oom(err);
 		t->marks = p;
-		t->marks_alloc = cap;
 	}
 	mk = &t->marks[t->nmarks++];
 	memset(mk, 0, sizeof(*mk));
@@ -216,13 +212,11 @@ int lid_trainer_add_dict_word(struct lid_trainer *t, const char *word, struct ay
 	if (n == 0 || n >= 64)
 		return 0;	/* not a word we could meet: nothing to add */
 	if (t->ndict == t->dict_alloc) {
-		size_t cap = t->dict_alloc ? 2 * t->dict_alloc : 4096;
-		void *p = realloc(t->dict, cap * sizeof(*t->dict));
+		void *p = ayak_grow(t->dict, &t->dict_alloc, t->ndict + 1, sizeof(*t->dict), 4096);
 
 		if (!p)
 			return oom(err);
 		t->dict = p;
-		t->dict_alloc = cap;
 	}
 	t->dict[t->ndict] = lid_word_hash(cps, n);
 	if (!t->dict[t->ndict])
@@ -246,13 +240,11 @@ int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, 
 	if (l < 0)
 		return -1;
 	if (t->nex == t->ex_alloc) {
-		size_t cap = t->ex_alloc ? 2 * t->ex_alloc : 4096;
-		void *p = realloc(t->ex, cap * sizeof(*t->ex));
+		void *p = ayak_grow(t->ex, &t->ex_alloc, t->nex + 1, sizeof(*t->ex), 4096);
 
 		if (!p)
 			return oom(err);
 		t->ex = p;
-		t->ex_alloc = cap;
 	}
 	t->ex[t->nex].off = t->text.len;
 	t->ex[t->nex].len = n;

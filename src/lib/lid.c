@@ -139,13 +139,11 @@ static int text_reserve(struct lid_text *t, size_t more)
 static int word_push(struct lid_text *t, uint32_t start, uint32_t len, int script, int upper)
 {
 	if (t->nwords == t->words_alloc) {
-		size_t n = t->words_alloc ? 2 * t->words_alloc : 64;
-		struct lid_word *p = realloc(t->words, n * sizeof(*p));
+		struct lid_word *p = ayak_grow(t->words, &t->words_alloc, t->nwords + 1, sizeof(*p), 64);
 
 		if (!p)
 			return -1;
 		t->words = p;
-		t->words_alloc = n;
 	}
 	t->words[t->nwords].start = start;
 	t->words[t->nwords].len = len;

@@ -343,13 +343,11 @@ static int load_dict(struct norm_jawi *j, const char *dir, struct ayak_buf *info
 			goto out;
 		}
 		if (j->ne == j->cape) {
-			size_t c = j->cape ? j->cape * 2 : 1024;
-			struct jentry *p = realloc(j->e, c * sizeof(*p));
+			struct jentry *p = ayak_grow(j->e, &j->cape, j->ne + 1, sizeof(*p), 1024);
 
 			if (!p)
 				goto oom;
 			j->e = p;
-			j->cape = c;
 		}
 		e = &j->e[j->ne];
 		if (jawi_key(line, (size_t)(tab - line), &j->w))

@@ -250,13 +250,11 @@ static int load_words(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 		if (!l || *w == '#')
 			continue;
 		if (lx->nwords == lx->capw) {
-			size_t c = lx->capw ? lx->capw * 2 : 32768;
-			uint32_t *p = realloc(lx->words, c * sizeof(uint32_t));
+			uint32_t *p = ayak_grow(lx->words, &lx->capw, lx->nwords + 1, sizeof(uint32_t), 32768);
 
 			if (!p)
 				goto oom;
 			lx->words = p;
-			lx->capw = c;
 		}
 		if (add_str(lx, w, l, &lx->words[lx->nwords]))
 			goto oom;
@@ -393,13 +391,11 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 			goto out;
 		}
 		if (lx->nsl == lx->capsl) {
-			size_t c = lx->capsl ? lx->capsl * 2 : 4096;
-			struct slang *p = realloc(lx->sl, c * sizeof(*p));
+			struct slang *p = ayak_grow(lx->sl, &lx->capsl, lx->nsl + 1, sizeof(*p), 4096);
 
 			if (!p)
 				goto oom;
 			lx->sl = p;
-			lx->capsl = c;
 		}
 		e = &lx->sl[lx->nsl];
 		memset(e, 0, sizeof(*e));
@@ -632,13 +628,11 @@ static int tokenize(struct norm_lex *lx, const char *s, size_t len)
 			}
 		}
 		if (lx->ntok == lx->captok) {
-			size_t cap = lx->captok ? lx->captok * 2 : 1024;
-			struct tok *q = realloc(lx->tok, cap * sizeof(*q));
+			struct tok *q = ayak_grow(lx->tok, &lx->captok, lx->ntok + 1, sizeof(*q), 1024);
 
 			if (!q)
 				return -1;
 			lx->tok = q;
-			lx->captok = cap;
 		}
 		t = &lx->tok[lx->ntok++];
 		t->start = i;

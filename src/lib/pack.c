@@ -352,13 +352,11 @@ int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct
 		return -1;
 	if (w->o.format == PACK_MEGATRON) {
 		if (w->nsizes == w->asizes) {
-			size_t a = w->asizes ? w->asizes * 2 : 4096;
-			int32_t *v = realloc(w->sizes, a * sizeof(*v));
+			int32_t *v = ayak_grow(w->sizes, &w->asizes, w->nsizes + 1, sizeof(*v), 4096);
 
 			if (!v)
 				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 			w->sizes = v;
-			w->asizes = a;
 		}
 		w->sizes[w->nsizes++] = (int32_t)total;
 	}

@@ -157,15 +157,13 @@ static void ttab_addn(struct ttab *t, const char *s, size_t n)
 	if (t->failed)
 		return;
 	if (t->n == t->alloc) {
-		size_t na = t->alloc ? t->alloc * 2 : 32;
-		char **nc = realloc(t->cells, na * sizeof(*nc));
+		char **nc = ayak_grow(t->cells, &t->alloc, t->n + 1, sizeof(*nc), 32);
 
 		if (!nc) {
 			t->failed = 1;
 			return;
 		}
 		t->cells = nc;
-		t->alloc = na;
 	}
 	c = malloc(n + 1);
 	if (!c) {

@@ -47,13 +47,11 @@ static int rcounts_add(struct rcounts *c, const char *name, uint64_t n)
 			return 0;
 		}
 	if (c->n == c->alloc) {
-		size_t na = c->alloc ? c->alloc * 2 : 8;
-		struct rcount *nv = realloc(c->v, na * sizeof(*nv));
+		struct rcount *nv = ayak_grow(c->v, &c->alloc, c->n + 1, sizeof(*nv), 8);
 
 		if (!nv)
 			return -1;
 		c->v = nv;
-		c->alloc = na;
 	}
 	s = strdup(name);
 	if (!s)
@@ -161,15 +159,13 @@ static struct rstage *find_stage(struct report *r, const char *program, const ch
 			return &r->stages[i];
 		}
 	if (r->nstages == r->astages) {
-		size_t na = r->astages ? r->astages * 2 : 8;
-		struct rstage *ns = realloc(r->stages, na * sizeof(*ns));
+		struct rstage *ns = ayak_grow(r->stages, &r->astages, r->nstages + 1, sizeof(*ns), 8);
 
 		if (!ns) {
 			free(name);
 			return NULL;
 		}
 		r->stages = ns;
-		r->astages = na;
 	}
 	s = &r->stages[r->nstages++];
 	memset(s, 0, sizeof(*s));
@@ -318,13 +314,11 @@ static int seen_before(struct report *r, const struct stat *st)
 		if (r->seen[i].dev == (uint64_t)st->st_dev && r->seen[i].ino == (uint64_t)st->st_ino)
 			return 1;
 	if (r->nseen == r->aseen) {
-		size_t na = r->aseen ? r->aseen * 2 : 64;
-		struct rfile *nv = realloc(r->seen, na * sizeof(*nv));
+		struct rfile *nv = ayak_grow(r->seen, &r->aseen, r->nseen + 1, sizeof(*nv), 64);
 
 		if (!nv)
 			return -1;
 		r->seen = nv;
-		r->aseen = na;
 	}
 	r->seen[r->nseen].dev = (uint64_t)st->st_dev;
 	r->seen[r->nseen].ino = (uint64_t)st->st_ino;
@@ -423,15 +417,13 @@ static int add_dir(struct report *r, const char *path, size_t *found, struct aya
 		if (de->d_name[0] == '.')
 			continue;
 		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 16;
-			char **nn = realloc(names, na * sizeof(*nn));
+			char **nn = ayak_grow(names, &alloc, n + 1, sizeof(*nn), 16);
 
 			if (!nn) {
 				ret = oom(err);
 				break;
 			}
 			names = nn;
-			alloc = na;
 		}
 		full = malloc(strlen(path) + strlen(de->d_name) + 2);
 		if (!full) {

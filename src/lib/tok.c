@@ -606,13 +606,11 @@ static int pieces_push(struct pieces *p, size_t off, size_t len)
 	if (!len)
 		return 0;
 	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 256;
-		struct piece *v = realloc(p->v, cap * sizeof(*v));
+		struct piece *v = ayak_grow(p->v, &p->cap, p->n + 1, sizeof(*v), 256);
 
 		if (!v)
 			return -1;
 		p->v = v;
-		p->cap = cap;
 	}
 	p->v[p->n].off = (uint32_t)off;
 	p->v[p->n].len = (uint32_t)len;

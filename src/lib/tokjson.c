@@ -233,13 +233,11 @@ static int parse_number(struct parser *ps, struct tj_value *v)
 static int push_val(struct parser *ps, const struct tj_value *v)
 {
 	if (ps->nvals == ps->avals) {
-		size_t a = ps->avals ? ps->avals * 2 : 256;
-		struct tj_value *p = realloc(ps->vals, a * sizeof(*p));
+		struct tj_value *p = ayak_grow(ps->vals, &ps->avals, ps->nvals + 1, sizeof(*p), 256);
 
 		if (!p)
 			return oom(ps);
 		ps->vals = p;
-		ps->avals = a;
 	}
 	ps->vals[ps->nvals++] = *v;
 	return 0;
@@ -248,13 +246,11 @@ static int push_val(struct parser *ps, const struct tj_value *v)
 static int push_mem(struct parser *ps, const struct tj_member *m)
 {
 	if (ps->nmems == ps->amems) {
-		size_t a = ps->amems ? ps->amems * 2 : 256;
-		struct tj_member *p = realloc(ps->mems, a * sizeof(*p));
+		struct tj_member *p = ayak_grow(ps->mems, &ps->amems, ps->nmems + 1, sizeof(*p), 256);
 
 		if (!p)
 			return oom(ps);
 		ps->mems = p;
-		ps->amems = a;
 	}
 	ps->mems[ps->nmems++] = *m;
 	return 0;

@@ -133,13 +133,11 @@ struct tokseg {
 static int spans_push(struct spans *s, size_t a, size_t b)
 {
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct span *v = realloc(s->v, cap * sizeof(*v));
+		struct span *v = ayak_grow(s->v, &s->cap, s->n + 1, sizeof(*v), 256);
 
 		if (!v)
 			return -1;
 		s->v = v;
-		s->cap = cap;
 	}
 	s->v[s->n].s = (uint32_t)a;
 	s->v[s->n].e = (uint32_t)b;

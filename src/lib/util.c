@@ -84,6 +84,20 @@ int ayak_buf_grow(struct ayak_buf *b, size_t more)
 	return 0;
 }
 
+void *ayak_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	size_t n = *cap ? *cap : (first ? first : 1);
+
+	if (need <= *cap)
+		return v;
+	while (n < need)
+		n = n > SIZE_MAX / 2 ? need : n * 2;
+	if (!elem || n > SIZE_MAX / elem || !(v = realloc(v, n * elem)))
+		return NULL;
+	*cap = n;
+	return v;
+}
+
 int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n)
 {
 	if (ayak_buf_grow(b, n))

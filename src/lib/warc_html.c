@@ -489,15 +489,13 @@ static void boundary(struct warc_html *h)
 	if (!len)
 		return;
 	if (h->nblocks == h->bcap) {
-		size_t cap = h->bcap ? h->bcap * 2 : 64;
-		struct block *nb = realloc(h->blocks, cap * sizeof(*nb));
+		struct block *nb = ayak_grow(h->blocks, &h->bcap, h->nblocks + 1, sizeof(*nb), 64);
 
 		if (!nb) {
 			h->oom = 1;
 			return;
 		}
 		h->blocks = nb;
-		h->bcap = cap;
 	}
 	b = &h->blocks[h->nblocks++];
 	b->start = h->cur_start;

@@ -175,13 +175,11 @@ static int push_member(struct warc_in *s, uint64_t uoff, uint64_t coff)
 		return 0;
 	}
 	if (s->nmem == s->memcap) {
-		size_t cap = s->memcap ? s->memcap * 2 : 64;
-		struct member *m = realloc(s->mem, cap * sizeof(*m));
+		struct member *m = ayak_grow(s->mem, &s->memcap, s->nmem + 1, sizeof(*m), 64);
 
 		if (!m)
 			return -1;
 		s->mem = m;
-		s->memcap = cap;
 	}
 	s->mem[s->nmem].uoff = uoff;
 	s->mem[s->nmem].coff = coff;

@@ -1,7 +1,7 @@
 /*
  * Unit tests for the UTF-8 helpers and number parsing in ayak.h:
  * ayak_utf8_decode/encode/valid_prefix/repair, ayak_parse_size and
- * ayak_parse_u64.  Prints TAP.
+ * ayak_parse_u64, the byte buffer and ayak_grow.  Prints TAP.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -472,6 +472,38 @@ static void test_buf(void)
 	ok(b.data == NULL && b.len == 0 && b.cap == 0, "buf_release empties the buffer");
 }
 
+static void test_grow(void)
+{
+	size_t cap = 0, i, caps[4];
+	int *v = NULL, *nv, fail = 0;
+
+	/* first 16, then doubling; the values kept across every move */
+	for (i = 0; i < 100; i++) {
+		if (i == cap) {
+			nv = ayak_grow(v, &cap, i + 1, sizeof(*v), 16);
+			if (!nv) {
+				fail = 1;
+				break;
+			}
+			v = nv;
+			if (i == 0 || i == 16 || i == 32 || i == 64)
+				caps[i == 0 ? 0 : i == 16 ? 1 : i == 32 ? 2 : 3] = cap;
+		}
+		v[i] = (int)i * 3;
+	}
+	for (i = 0; !fail && i < 100; i++)
+		fail |= v[i] != (int)i * 3;
+	ok(!fail && caps[0] == 16 && caps[1] == 32 && caps[2] == 64 && caps[3] == 128,
+	   "grow: 16, 32, 64, 128, values kept");
+	ok(ayak_grow(v, &cap, 50, sizeof(*v), 16) == v && cap == 128, "grow: enough room, no move");
+	nv = ayak_grow(v, &cap, 1000, sizeof(*v), 16);
+	ok(nv && cap == 1024, "grow: doubles until need fits (1000 -> 1024)");
+	v = nv ? nv : v;
+	ok(ayak_grow(v, &cap, SIZE_MAX / 2, sizeof(*v), 16) == NULL && cap == 1024,
+	   "grow: a size past SIZE_MAX gives NULL and keeps cap");
+	free(v);
+}
+
 int main(void)
 {
 	test_decode_cases();
@@ -483,5 +515,6 @@ int main(void)
 	test_parse_size();
 	test_parse_u64();
 	test_buf();
+	test_grow();
 	return done();
 }
