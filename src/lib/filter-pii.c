@@ -728,13 +728,14 @@ static int detect(const unsigned char *s, size_t n, size_t i, size_t from, unsig
 	return -1;
 }
 
-int filter_pii_redact(const char *str, size_t n, unsigned mask, struct ayak_buf *out,
-		      uint64_t counts[PII_NTYPES])
+/* One pass over s: append it to out with the finds replaced; *found = how many. */
+static int redact_pass(const char *str, size_t n, unsigned mask, struct ayak_buf *out,
+		       uint64_t counts[PII_NTYPES], uint64_t *found)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, from = 0;
 
-	init_trig();
+	*found = 0;
 	while (i < n) {
 		size_t b, e;
 		int t;
@@ -757,7 +758,47 @@ int filter_pii_redact(const char *str, size_t n, unsigned mask, struct ayak_buf 
 		    ayak_buf_addstr(out, placeholder[t]))
 			return -1;
 		counts[t]++;
+		(*found)++;
 		from = i = e;
 	}
 	return ayak_buf_add(out, str + from, n - from);
+}
+
+/* Passes over a text with finds, at most (placeholders never match, so 2 is usual). */
+#define REDACT_ROUNDS 8
+
+int filter_pii_redact(const char *str, size_t n, unsigned mask, struct ayak_buf *out,
+		      uint64_t counts[PII_NTYPES])
+{
+	struct ayak_buf again = AYAK_BUF_INIT;
+	size_t start = out->len;
+	uint64_t found;
+	int round, rc = 0;
+
+	init_trig();
+	if (redact_pass(str, n, mask, out, counts, &found))
+		return -1;
+	/*
+	 * A placeholder can end a find that the text next to it spoiled:
+	 * "2001:4860:4860::i@contoh.my" holds no address until the e-mail
+	 * address is gone, and then "2001:4860:4860::" is one.  Redact the
+	 * result again until a pass finds nothing, so that redacting the
+	 * output once more never finds anything.
+	 */
+	for (round = 1; found && round < REDACT_ROUNDS; round++) {
+		ayak_buf_reset(&again);
+		if (redact_pass(out->data + start, out->len - start, mask, &again, counts, &found)) {
+			rc = -1;
+			break;
+		}
+		if (found) {
+			out->len = start;
+			if (ayak_buf_add(out, again.data, again.len)) {
+				rc = -1;
+				break;
+			}
+		}
+	}
+	ayak_buf_release(&again);
+	return rc;
 }

@@ -200,6 +200,28 @@ static void test_pii_redact(void)
 	}
 	ok(counts[PII_EMAIL] == 1 && counts[PII_PHONE] == 2 && counts[PII_MYKAD] == 1 &&
 	   counts[PII_IP] == 1 && counts[PII_CARD] == 1, "redact counts by type");
+
+	/* The address is one only once the e-mail address after it is gone
+	 * (fuzz-filter-doc found it): one call redacts both, and a second
+	 * call finds nothing. */
+	memset(counts, 0, sizeof(counts));
+	ayak_buf_reset(&out);
+	filter_pii_redact("2001:4860:4860::i@contoh.my x", 29, (1u << PII_NTYPES) - 1, &out, counts);
+	ayak_buf_add(&out, "", 1);
+	is_str(out.data, "<IP><EMAIL> x", "redact: a find a placeholder completes");
+	ok(counts[PII_EMAIL] == 1 && counts[PII_IP] == 1, "redact: both counted");
+	{
+		struct ayak_buf twice = AYAK_BUF_INIT;
+		uint64_t more[PII_NTYPES] = { 0 };
+		int t, none = 1;
+
+		filter_pii_redact(out.data, out.len - 1, (1u << PII_NTYPES) - 1, &twice, more);
+		for (t = 0; t < PII_NTYPES; t++)
+			none &= more[t] == 0;
+		ok(none && twice.len == out.len - 1 && !memcmp(twice.data, out.data, twice.len),
+		   "redact: the output redacted again is the same");
+		ayak_buf_release(&twice);
+	}
 	ayak_buf_release(&out);
 }
 
