@@ -17,3 +17,41 @@ calc() { local f=$1; shift; awk "BEGIN { printf(\"$f\", $*) }"; }
 pass_if() { awk "BEGIN { print (($*) ? \"PASS\" : \"MISS\") }"; }
 section() { printf '\n%s\n' "$*"; printf '%s\n' "$*" | sed 's/./-/g'; }
 fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
+# median: the median of the numbers on stdin, one per line (nothing when none)
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# bench_time N CMD...: run CMD once to warm up, then N times, with stdout to
+# /dev/null and stderr to $LOG (when set).  Sets BT_WALL and BT_CPU, the medians of
+# the wall seconds and of the user+system seconds (from bash's `times`, to the
+# millisecond: GNU time's hundredths are too coarse for short runs), BT_CPU_MIN, the
+# least user+system seconds (other work on the machine only adds to it), and BT_RSS,
+# the largest peak RSS in KB (GNU time; empty without it).  Returns 1 when CMD fails.
+bench_time() {
+	local n=$1 i t1 out rows='' log=${LOG:-/dev/null} rssf
+	shift
+	BT_WALL='' BT_CPU='' BT_CPU_MIN='' BT_RSS=''
+	"$@" >/dev/null 2>>"$log" || return 1
+	rssf=$(mktemp) || return 1
+	for ((i = 0; i < n; i++)); do
+		: >"$rssf"
+		t1=$EPOCHREALTIME
+		# `times` in the same subshell: the second line is what its children used
+		out=$(
+			if [ -x /usr/bin/time ]; then
+				/usr/bin/time -f %M -o "$rssf" "$@" >/dev/null 2>>"$log" || exit 1
+			else
+				"$@" >/dev/null 2>>"$log" || exit 1
+			fi
+			times
+		) || { rm -f "$rssf"; return 1; }
+		rows+="$(calc '%.6f' "$EPOCHREALTIME - $t1") $(echo "$out" | awk 'NR == 2 {
+			split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }') $(tail -n 1 "$rssf")"$'\n'
+	done
+	rm -f "$rssf"
+	BT_WALL=$(printf '%s' "$rows" | cut -d' ' -f1 | median)
+	BT_CPU=$(printf '%s' "$rows" | cut -d' ' -f2 | median)
+	BT_CPU_MIN=$(printf '%s' "$rows" | cut -d' ' -f2 | sort -g | head -n 1)
+	BT_RSS=$(printf '%s' "$rows" | awk '$3 > m { m = $3 } END { if (m) print m }')
+}

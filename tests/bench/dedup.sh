@@ -76,23 +76,17 @@ echo "          load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "program:  $("$DEDUP" -V | head -n 2 | paste -sd' ' -)"
 echo "corpus:   gen-corpus --mb $DEDUP_MB --seed 1: $MB MB, $RECORDS records"
 echo "method:   MB = 10^6 bytes of JSON lines read.  MB/s = MB / wall time; MB/cpu-s = MB / (user +"
-echo "          system CPU time), steadier when other work shares the machine.  Best of $DEDUP_RUNS run(s)"
+echo "          system CPU time), steadier when other work shares the machine.  Median of $DEDUP_RUNS run(s)"
 echo "          after a warm-up, output to /dev/null, peak RSS from GNU time."
 
-# timed NAME CMD...: best wall time, its CPU time and peak RSS into T_WALL, T_CPU, T_RSS
+# timed NAME CMD...: median wall time, CPU time and largest peak RSS of DEDUP_RUNS
+# runs after a warm-up (bench_time) into T_WALL, T_CPU, T_RSS
 timed() {
-	local name=$1 i w c r
+	local name=$1
 	shift
 	T_WALL='' T_CPU='' T_RSS=''
-	"$@" >/dev/null 2>>"$LOG" || { echo "  error: $name failed (see $LOG)"; return 1; }
-	for i in $(seq "$DEDUP_RUNS"); do
-		/usr/bin/time -f '%e %U %S %M' -o "$B/time.txt" "$@" >/dev/null 2>>"$LOG" || return 1
-		read -r w u s r <"$B/time.txt"
-		c=$(calc '%.2f' "$u + $s")
-		if [ -z "$T_WALL" ] || awk "BEGIN { exit !($w < $T_WALL) }"; then
-			T_WALL=$w T_CPU=$c T_RSS=$r
-		fi
-	done
+	bench_time "$DEDUP_RUNS" "$@" || { echo "  error: $name failed (see $LOG)"; return 1; }
+	T_WALL=$BT_WALL T_CPU=$BT_CPU T_RSS=$BT_RSS
 }
 
 row() {

@@ -87,13 +87,12 @@ fi
 U=http://127.0.0.1:$PORT
 echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), curl $(curl --version | head -n 1 | cut -d' ' -f2), on 127.0.0.1; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# t CMD: wall seconds of one run (after a warm-up run) in T.
+# t CMD: wall seconds of one run of the shell CMD (after a warm-up run) in T.
 t() {
 	printf '\n$ %s\n' "$1" >>"$LOG"
-	sh -c "$1" >/dev/null 2>>"$LOG"
-	local t1=$EPOCHREALTIME
-	sh -c "$1" >/dev/null 2>>"$LOG" || { T=''; return 1; }
-	T=$(calc '%.4f' "$EPOCHREALTIME - $t1")
+	T=''
+	bench_time 1 sh -c "$1" || return 1
+	T=$(calc '%.4f' "$BT_WALL")
 }
 
 line() {	# line LABEL MB COUNT CMD

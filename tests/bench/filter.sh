@@ -36,45 +36,19 @@ YML=$AYAK_SHARED/data/fineweb2/configs_zsm_Latn.yml
 LOG=$B/filter-log.txt
 
 mkdir -p "$B" "$EVAL" || exit 0
-PERF=
-command -v perf >/dev/null 2>&1 && perf stat -x, -e task-clock -o /dev/null true 2>/dev/null && PERF=perf
 : >"$LOG"
 
-# cpu_time CMD...: run CMD with stdout to /dev/null; print "wall user+sys"
-# seconds (CPU time from perf stat's task-clock, else GNU time (10 ms
-# steps), else wall for both).
-cpu_time() {
-	local t1 t2 cpu=''
-	t1=$EPOCHREALTIME
-	if [ -n "$PERF" ]; then
-		perf stat -x, -e task-clock -o "$B/filter-cpu.txt" "$@" >/dev/null 2>>"$LOG" || return 1
-		cpu=$(awk -F, '/task-clock/ { print $1 / 1000 }' "$B/filter-cpu.txt")
-	elif [ -x /usr/bin/time ]; then
-		/usr/bin/time -f '%U %S' -o "$B/filter-cpu.txt" "$@" >/dev/null 2>>"$LOG" || return 1
-		cpu=$(awk '{ print $1 + $2 }' "$B/filter-cpu.txt")
-	else
-		"$@" >/dev/null 2>>"$LOG" || return 1
-	fi
-	t2=$EPOCHREALTIME
-	echo "$(calc '%.4f' "$t2 - $t1") ${cpu:-$(calc '%.4f' "$t2 - $t1")}"
-}
-
 # speed LABEL FILE CMD...: median wall and CPU time of RUNS runs after a
-# warm-up; prints a row and sets S_MBS (MB/s) and S_MBCPU (MB/cpu-s).
+# warm-up (bench_time); prints a row and sets S_MBS (MB/s) and S_MBCPU (MB/cpu-s).
 speed() {
-	local label=$1 file=$2 i out
+	local label=$1 file=$2 mb
 	shift 2
 	S_MBS='' S_MBCPU=''
-	"$@" >/dev/null 2>>"$LOG" || { echo "  error: $label failed (see $LOG)"; return 1; }
-	out=$(for i in $(seq "$RUNS"); do cpu_time "$@" || exit 1; done | sort -n) ||
-		{ echo "  error: $label failed (see $LOG)"; return 1; }
-	local wall cpu mb
-	wall=$(echo "$out" | awk '{ w[NR] = $1 } END { print (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }')
-	cpu=$(echo "$out" | awk '{ print $2 }' | sort -n | awk '{ c[NR] = $1 } END { print (NR % 2) ? c[(NR + 1) / 2] : (c[NR / 2] + c[NR / 2 + 1]) / 2 }')
+	bench_time "$RUNS" "$@" || { echo "  error: $label failed (see $LOG)"; return 1; }
 	mb=$(calc '%.3f' "$(fsize "$file") / 1e6")
-	S_MBS=$(calc '%.1f' "$mb / $wall")
-	S_MBCPU=$(calc '%.1f' "$mb / ($cpu > 0 ? $cpu : 1e-9)")
-	printf '  %-46s %7s MB %8.3f s %8s MB/s %8s MB/cpu-s\n' "$label" "$mb" "$wall" "$S_MBS" "$S_MBCPU"
+	S_MBS=$(calc '%.1f' "$mb / $BT_WALL")
+	S_MBCPU=$(calc '%.1f' "$mb / ($BT_CPU > 0 ? $BT_CPU : 1e-9)")
+	printf '  %-46s %7s MB %8.3f s %8s MB/s %8s MB/cpu-s\n' "$label" "$mb" "$BT_WALL" "$S_MBS" "$S_MBCPU"
 }
 
 busy() {
@@ -143,7 +117,7 @@ main() {
 	fi
 	echo "program:  $("$FILTER" -V | head -n 1), $("$FILTER" -V | sed -n 3p)"
 	echo "method:   MB = 10^6 bytes of JSON lines in; median of $RUNS runs after a warm-up, output to /dev/null;"
-	echo "          MB/cpu-s = MB / (user + system CPU time, from $( [ -n "$PERF" ] && echo "perf stat's task-clock" || echo "GNU time")): MB/s on one core."
+	echo "          MB/cpu-s = MB / (user + system CPU time, from bash's times): MB/s on one core."
 
 	local gen20=$B/filter-gen-20mb.jsonl pages8=$B/filter-pages-x8.jsonl
 	section "1. corpora"

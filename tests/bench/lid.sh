@@ -23,37 +23,19 @@ export AYAK_LEXICONS=${AYAK_LEXICONS:-$AYAK_TOP/lexicons}
 
 skip() { echo "  skip: $*"; }
 
-# measure NAME FILE CMD...: median wall and CPU seconds of CMD < FILE > /dev/null
+# measure NAME FILE CMD...: median wall and CPU seconds of CMD FILE > /dev/null
+# (bench_time: RUNS runs after a warm-up)
 measure() {
-	local name=$1 file=$2 i w c
+	local name=$1 file=$2 bytes
 	shift 2
-	local bytes walls=() cpus=()
 	bytes=$(wc -c <"$file")
-	"$@" "$file" >/dev/null 2>&1 || { skip "$name failed"; return; }
-	for i in $(seq "$RUNS"); do
-		if [ -x /usr/bin/time ]; then
-			/usr/bin/time -f '%e %U %S' -o "$B/lid-time" "$@" "$file" >/dev/null 2>&1
-			read -r w u s <"$B/lid-time"
-			c=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
+	bench_time "$RUNS" "$@" "$file" || { skip "$name failed"; return; }
+	# bash's times counts in milliseconds: a run faster than that has no rate to print
+	awk -v n="$name" -v b="$bytes" -v w="$BT_WALL" -v c="$BT_CPU" 'BEGIN {
+		if (w < 0.001 || c < 0.001)
+			printf "  %-44s under 1 ms (the timer'"'"'s resolution): over %.0f MB/s\n", n, b / 1e6 / 0.001
 		else
-			local t0 t1
-			t0=$(date +%s.%N)
-			"$@" "$file" >/dev/null 2>&1
-			t1=$(date +%s.%N)
-			w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-			c=$w
-		fi
-		walls+=("$w")
-		cpus+=("$c")
-	done
-	w=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	c=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	# GNU time counts in hundredths: a run faster than that has no rate to print
-	awk -v n="$name" -v b="$bytes" -v w="$w" -v c="$c" 'BEGIN {
-		if (w < 0.01 || c < 0.01)
-			printf "  %-44s under 0.01 s (the timer'"'"'s resolution): over %.0f MB/s\n", n, b / 1e6 / 0.01
-		else
-			printf "  %-44s %8.1f MB/s %8.1f MB/cpu-s  (%.2f s)\n", n, b / 1e6 / w, b / 1e6 / c, w }'
+			printf "  %-44s %8.1f MB/s %8.1f MB/cpu-s  (%.3f s)\n", n, b / 1e6 / w, b / 1e6 / c, w }'
 }
 
 echo "ayak-lid speed  $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -33,26 +33,11 @@ DATA=$AYAK_SHARED/data
 mkdir -p "$B" || exit 0
 : >"$LOG"
 
-# timeit NAME COMMAND: one warm-up, then RUNS timed runs; sets T (median wall
-# seconds) and C (mean user+system seconds, when GNU time is there).
+# timeit NAME COMMAND: one warm-up, then RUNS timed runs of the shell COMMAND
+# (bench_time); sets T and C, the median wall and user+system seconds.
 timeit() {
-	local name=$1 cmd=$2 i t1 t2 out=$B/norm-time-$name.txt
-	T='' C=''
-	: >"$out"
-	for i in $(seq 0 "$RUNS"); do
-		t1=$EPOCHREALTIME
-		if [ -x /usr/bin/time ]; then
-			/usr/bin/time -f '%U %S' -o "$B/norm-cpu.txt" sh -c "$cmd" 2>>"$LOG" || return 1
-		else
-			sh -c "$cmd" 2>>"$LOG" || return 1
-		fi
-		t2=$EPOCHREALTIME
-		[ "$i" = 0 ] && continue
-		echo "$(calc '%.6f' "$t2 - $t1") $(awk '/^[0-9]/ { print $1 + $2 }' "$B/norm-cpu.txt" 2>/dev/null)" >>"$out"
-	done
-	read -r T C < <(sort -n "$out" | awk '{ w[NR] = $1; c += $2 }
-		END { m = NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2;
-		      print m, (c > 0 ? c / NR : "") }')
+	bench_time "$RUNS" sh -c "$2" || return 1
+	T=$BT_WALL C=$BT_CPU
 }
 
 # row LABEL BYTES NAME COMMAND: time COMMAND and print MB/s; sets R_MBS
@@ -234,7 +219,7 @@ main() {
 		printf '  %-46s %s  (%s MB/s)\n' "--expand-slang >= 100 MB/s" "$(pass_if "$s_mbs >= 100")" "$s_mbs"
 	else printf '  %-46s n/a\n' "--expand-slang >= 100 MB/s"; fi
 	echo
-	echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); raw timings in $B/norm-time-*.txt, log $LOG"
+	echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); log $LOG"
 }
 
 main | tee "$B/norm-report.txt.tmp"

@@ -34,35 +34,17 @@ LOG=$B/stats-log.txt
 mkdir -p "$B" || exit 0
 : >"$LOG"
 
-# cpu_time CMD...: "wall user+sys" seconds of CMD (stdout to /dev/null).
-cpu_time() {
-	local t1 t2 cpu=''
-	t1=$EPOCHREALTIME
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f '%U %S' -o "$B/stats-cpu.txt" "$@" >/dev/null 2>>"$LOG" || return 1
-		cpu=$(awk '{ print $1 + $2 }' "$B/stats-cpu.txt")
-	else
-		"$@" >/dev/null 2>>"$LOG" || return 1
-	fi
-	t2=$EPOCHREALTIME
-	echo "$(calc '%.4f' "$t2 - $t1") ${cpu:-$(calc '%.4f' "$t2 - $t1")}"
-}
-
-# speed LABEL BYTES CMD...: median of RUNS runs after a warm-up; prints a
-# row and sets S_MBS.
+# speed LABEL BYTES CMD...: median of RUNS runs after a warm-up (bench_time);
+# prints a row and sets S_MBS.
 speed() {
-	local label=$1 bytes=$2 out wall cpu
+	local label=$1 bytes=$2
 	shift 2
 	S_MBS=''
-	"$@" >/dev/null 2>>"$LOG" || { printf '  %-44s error (see %s)\n' "$label" "$LOG"; return 1; }
-	out=$(for _ in $(seq "$RUNS"); do cpu_time "$@" || exit 1; done | sort -n) ||
-		{ printf '  %-44s error (see %s)\n' "$label" "$LOG"; return 1; }
-	wall=$(echo "$out" | awk '{ w[NR] = $1 } END { print (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2 }')
-	cpu=$(echo "$out" | awk '{ c += $2 } END { print c / NR }')
-	S_MBS=$(calc '%.1f' "$bytes / 1e6 / ($wall > 0 ? $wall : 1e-9)")
-	# GNU time counts CPU time in hundredths: below that there is no rate to print
-	printf '  %-44s %7.3f s %9s MB/s %9s MB/cpu-s\n' "$label" "$wall" "$S_MBS" \
-		"$(awk -v c="$cpu" -v b="$bytes" 'BEGIN { if (c < 0.01) print "(<0.01 s)"; else printf "%.1f", b / 1e6 / c }')"
+	bench_time "$RUNS" "$@" || { printf '  %-44s error (see %s)\n' "$label" "$LOG"; return 1; }
+	S_MBS=$(calc '%.1f' "$bytes / 1e6 / ($BT_WALL > 0 ? $BT_WALL : 1e-9)")
+	# bash's times counts in milliseconds: below that there is no rate to print
+	printf '  %-44s %7.3f s %9s MB/s %9s MB/cpu-s\n' "$label" "$BT_WALL" "$S_MBS" \
+		"$(awk -v c="$BT_CPU" -v b="$bytes" 'BEGIN { if (c < 0.001) print "(<1 ms)"; else printf "%.1f", b / 1e6 / c }')"
 }
 
 # rss CMD...: peak RSS in KB (GNU time), or empty.

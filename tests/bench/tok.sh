@@ -63,28 +63,12 @@ mkdir -p "$B" || exit 0
 HAVE_NODE=0
 have node && [ -d "$NM/tiktoken" ] && [ -d "$NM/@huggingface/tokenizers" ] && HAVE_NODE=1
 
-# timeit CMD: run CMD (a shell command) once to warm up, then TOK_RUNS times;
-# sets T (median wall seconds), C (least user+system seconds: the steadiest figure
-# when other work shares the machine) and RSS (max KB).
+# timeit CMD: run CMD (a shell command) once to warm up, then TOK_RUNS times
+# (bench_time); sets T (median wall seconds), C (least user+system seconds: the
+# steadiest figure when other work shares the machine) and RSS (max KB).
 timeit() {
-	local i t1 t2 line
-	: >"$B/times"
-	for i in $(seq 0 "$TOK_RUNS"); do
-		t1=$EPOCHREALTIME
-		if [ -x /usr/bin/time ]; then
-			/usr/bin/time -f '%U %S %M' -o "$B/cpu" sh -c "$1" 2>>"$LOG" || return 1
-		else
-			sh -c "$1" 2>>"$LOG" || return 1
-			echo "- - -" >"$B/cpu"
-		fi
-		t2=$EPOCHREALTIME
-		[ "$i" = 0 ] && continue
-		line=$(tail -n 1 "$B/cpu")
-		echo "$(calc '%.6f' "$t2 - $t1") $line" >>"$B/times"
-	done
-	read -r T C RSS < <(sort -n "$B/times" | awk '{ w[NR] = $1; c = $2 + $3; if (NR == 1 || c < cm) cm = c;
-		if ($4 > m) m = $4 }
-		END { print (NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2), cm, m }')
+	bench_time "$TOK_RUNS" sh -c "$1" || return 1
+	T=$BT_WALL C=$BT_CPU_MIN RSS=$BT_RSS
 }
 
 # ---- corpus ----

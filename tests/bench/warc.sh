@@ -58,28 +58,15 @@ else
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$DEFLATE"
-echo "method: median wall time of $WARC_RUNS runs after a warm-up; CPU = user+system of the median run;"
+echo "method: median wall time of $WARC_RUNS runs after a warm-up; CPU = median user+system time;"
 echo "        'per core' figures divide by CPU seconds, which other work on the machine disturbs less."
 
-# timeit CMD: sets T (median wall seconds) and C (CPU seconds of that run); 1 on failure.
+# timeit CMD: the shell CMD, once to warm up and WARC_RUNS times (bench_time);
+# sets T and C, the median wall and user+system seconds; 1 on failure.
 timeit() {
-	local cmd=$1 i t1 t2 rows=''
-	printf '\n$ %s\n' "$cmd" >>"$LOG"
-	sh -c "$cmd" >/dev/null 2>>"$LOG" || return 1
-	for i in $(seq "$WARC_RUNS"); do
-		t1=$EPOCHREALTIME
-		if [ -x /usr/bin/time ]; then
-			/usr/bin/time -f '%U %S' -o "$B/cpu" sh -c "$cmd" >/dev/null 2>>"$LOG" || return 1
-		else
-			sh -c "$cmd" >/dev/null 2>>"$LOG" || return 1
-			echo "0 0" >"$B/cpu"
-		fi
-		t2=$EPOCHREALTIME
-		rows="$rows$(calc '%.4f' "$t2 - $t1") $(awk '{ print $1 + $2 }' "$B/cpu")
-"
-	done
-	read -r T C < <(printf '%s' "$rows" | sort -n | awk '{ w[NR] = $1; c[NR] = $2 } END { m = int((NR + 1) / 2); print w[m], c[m] }')
-	[ -n "$T" ]
+	printf '\n$ %s\n' "$1" >>"$LOG"
+	bench_time "$WARC_RUNS" sh -c "$1" || return 1
+	T=$BT_WALL C=$BT_CPU
 }
 
 # row LABEL MB CMD: a report line with MB/s of wall time and per CPU second.
