@@ -1120,16 +1120,11 @@ static int push_ids(struct bpe_ids *out, const uint32_t *v, size_t k)
 	if (!k)
 		return 0;
 	if (out->cap - out->n < k) {
-		size_t cap = out->cap ? out->cap : 256;
-		uint32_t *p;
+		uint32_t *p = ayak_grow(out->v, &out->cap, out->n + k, sizeof(*p), 256);
 
-		while (cap - out->n < k)
-			cap *= 2;
-		p = realloc(out->v, cap * sizeof(*p));
 		if (!p)
 			return -1;
 		out->v = p;
-		out->cap = cap;
 	}
 	memcpy(out->v + out->n, v, k * sizeof(*v));
 	out->n += k;

@@ -122,16 +122,11 @@ void lid_text_release(struct lid_text *t)
 static int text_reserve(struct lid_text *t, size_t more)
 {
 	if (t->ncps + more > t->cps_alloc) {
-		size_t n = t->cps_alloc ? t->cps_alloc : 256;
-		uint32_t *p;
+		uint32_t *p = ayak_grow(t->cps, &t->cps_alloc, t->ncps + more, sizeof(*p), 256);
 
-		while (n < t->ncps + more)
-			n *= 2;
-		p = realloc(t->cps, n * sizeof(*p));
 		if (!p)
 			return -1;
 		t->cps = p;
-		t->cps_alloc = n;
 	}
 	return 0;
 }
@@ -388,16 +383,11 @@ int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t samp
 static int feats_reserve(struct lid_feats *f, size_t more)
 {
 	if (f->n + more > f->alloc) {
-		size_t n = f->alloc ? f->alloc : 1024;
-		uint32_t *p;
+		uint32_t *p = ayak_grow(f->v, &f->alloc, f->n + more, sizeof(*p), 1024);
 
-		while (n < f->n + more)
-			n *= 2;
-		p = realloc(f->v, n * sizeof(*p));
 		if (!p)
 			return -1;
 		f->v = p;
-		f->alloc = n;
 	}
 	return 0;
 }

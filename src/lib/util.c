@@ -65,7 +65,7 @@ void ayak_buf_release(struct ayak_buf *b)
 
 int ayak_buf_grow(struct ayak_buf *b, size_t more)
 {
-	size_t want, cap;
+	size_t want;
 	char *p;
 
 	if (more > SIZE_MAX - b->len - 1)
@@ -73,14 +73,10 @@ int ayak_buf_grow(struct ayak_buf *b, size_t more)
 	want = b->len + more + 1;	/* room for a NUL that helpers may add */
 	if (want <= b->cap)
 		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap < want)
-		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
-	p = realloc(b->data, cap);
+	p = ayak_grow(b->data, &b->cap, want, 1, 256);
 	if (!p)
 		return -1;
 	b->data = p;
-	b->cap = cap;
 	return 0;
 }
 
