@@ -212,6 +212,25 @@ test_expect_success 'usage errors exit 2 with a message' '
 	grep "^Usage: pipelines/commoncrawl-malay -o RUN" help
 '
 
+test_expect_success 'the front-ends take the options plan takes: lib/options.sh lists them all' '
+	sed -n "/^while/,/^done/p" "$P/lib/plan" |
+		sed -n "s/^\t\(--[a-z-]*\))\(.*\)/\1 \2/p" >cases &&
+	(. "$P/lib/options.sh" &&
+		for o in "${plan_flags[@]}"; do grep -q -- "^$o  [a-z_]*=1;;" cases || { echo "flag $o"; exit 1; }; done &&
+		for o in "${plan_valued[@]}"; do grep -q -- "^$o " cases || { echo "valued $o"; exit 1; }; done &&
+		for o in $(cut -d" " -f1 cases); do
+			test "$o" = -- || plan_option "$o" >/dev/null || { echo "missing $o"; exit 1; }
+		done) &&
+	test_expect_code 2 "$CCM" -o x --prefix 2>err &&
+	grep "commoncrawl-malay: --prefix needs a value" err &&
+	test_expect_code 2 "$CCM" -o x --keep-rejects=1 "$S/wet.paths" 2>err &&
+	grep "commoncrawl-malay: --keep-rejects takes no value" err &&
+	test_expect_code 2 "$P/slurm/submit" -o x --jawi=yes 2>err &&
+	grep "submit: --jawi takes no value" err &&
+	test_expect_code 2 "$P/slurm/submit" -o x --bogus 2>err &&
+	grep "submit: unknown option .--bogus." err
+'
+
 test_expect_success '--dry-run lists the tasks and runs none' '
 	"$CCM" -o dry -n "$S/wet.paths" >out &&
 	grep -c "lib/stage .*/dry clean 2" out &&
