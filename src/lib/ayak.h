@@ -98,6 +98,14 @@ double ayak_now(void);		/* monotonic seconds */
 /* The whole file at path into out (replacing what it held). */
 int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err);
 /*
+ * 0 when text[0..len), read from path, is well-formed UTF-8 without NUL
+ * bytes; else -1 with err (code) saying "PATH:LINE: invalid UTF-8" or
+ * "PATH:LINE: NUL byte" for the first bad line.  For lexicon loaders,
+ * whose entries would otherwise reach the output unchecked.
+ */
+int ayak_text_check(const char *path, const char *text, size_t len, int code,
+		    struct ayak_err *err);
+/*
  * The next line of text[0..len) from *pos, without its "\n" or "\r\n":
  * 1 with *line and *n set and *pos moved past it, 0 at the end.
  */

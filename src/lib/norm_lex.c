@@ -243,7 +243,8 @@ static int load_words(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 	size_t i = 0, l, lineno = 0;
 	int ret = -1;
 
-	if (lex_path(dir, "norm/words.txt", &path, err) || ayak_read_file(path.data, &data, err))
+	if (lex_path(dir, "norm/words.txt", &path, err) || ayak_read_file(path.data, &data, err) ||
+	    ayak_text_check(path.data, data.data, data.len, AYAK_E_SYS, err))
 		goto out;
 	while (ayak_next_line(data.data, data.len, &i, &w, &l)) {
 		lineno++;
@@ -370,7 +371,8 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 	size_t i = 0, l, lineno = 0, active = 0;
 	int ret = -1;
 
-	if (lex_path(dir, "norm/slang.tsv", &path, err) || ayak_read_file(path.data, &data, err))
+	if (lex_path(dir, "norm/slang.tsv", &path, err) || ayak_read_file(path.data, &data, err) ||
+	    ayak_text_check(path.data, data.data, data.len, AYAK_E_SYS, err))
 		goto out;
 	if (ayak_buf_add(&data, "", 1))
 		goto oom;

@@ -230,6 +230,24 @@ int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err)
 	return 0;
 }
 
+int ayak_text_check(const char *path, const char *text, size_t len, int code,
+		    struct ayak_err *err)
+{
+	const char *nul = len ? memchr(text, '\0', len) : NULL, *p, *nl;
+	const char *what = "invalid UTF-8";
+	size_t bad = ayak_utf8_valid_prefix(text, len), line = 1;
+
+	if (nul && (size_t)(nul - text) < bad) {
+		bad = (size_t)(nul - text);
+		what = "NUL byte";
+	}
+	if (bad == len)
+		return 0;
+	for (p = text; (nl = memchr(p, '\n', (size_t)(text + bad - p))); p = nl + 1)
+		line++;
+	return ayak_err_set(err, code, "%s:%zu: %s", path, line, what);
+}
+
 int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
 {
 	const char *p, *nl;

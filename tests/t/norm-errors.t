@@ -91,6 +91,26 @@ test_expect_success 'a broken lexicon names its line' '
 	test_cmp expect err
 '
 
+# refused FILE OPTION MESSAGE: ayak-norm OPTION stops on lexicon FILE
+# (already written) with exit 3, MESSAGE and no output.
+refused () {
+	AYAK_LEXICONS=$PWD/lex test_expect_code 3 ayak-norm $2 in >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-norm: $PWD/lex/norm/$1$3" >expect &&
+	test_cmp expect err
+}
+
+test_expect_success 'a lexicon with invalid UTF-8 or a NUL byte is refused, not copied into the output' '
+	printf "# header\nyg\t\377\tx\ty\tz\n" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":2: invalid UTF-8" &&
+	printf "# one\n# two\nyg\tya\000ng\tx\ty\tz\n" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":3: NUL byte" &&
+	printf "baik\nsa\351ya\n" >lex/norm/words.txt &&
+	refused words.txt --elongation ":2: invalid UTF-8" &&
+	printf "\300\200\n" >lex/norm/jawi.tsv &&
+	refused jawi.tsv --jawi-to-rumi ":1: invalid UTF-8"
+'
+
 test_expect_success 'default mode needs no lexicon' '
 	AYAK_LEXICONS=$PWD/lex ayak-norm in >out &&
 	test_cmp in out
