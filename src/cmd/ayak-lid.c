@@ -29,6 +29,8 @@ static const char usage[] =
 	"                        makes the text mixed (default 0.2)\n"
 	"      --sample BYTES    read at most BYTES of each text (or part), in four windows\n"
 	"                        in the middle of its quarters (default 1024; 0: all)\n"
+	"      --word-odds-weight W  weight of the model's word odds in telling zsm_Latn\n"
+	"                        from ind_Latn (default: the model's; 0: none)\n"
 	"      --model FILE      the model (default: lid/model.bin in the lexicons)\n"
 	"      --list-labels     print the model's labels and exit\n"
 	"      --model-info      print what the model is and how it was made, and exit\n"
@@ -36,7 +38,8 @@ static const char usage[] =
 	"Training (see ayak-lid(1)): --train, --label-field NAME (default label),\n"
 	"  --markers FILE, --word-list SIDE=FILE, --about FILE, --epochs N, --lr X,\n"
 	"  --seed N, --train-sample BYTES, --submodel NAME:BITS:FEATURES, --msa LABELS,\n"
-	"  --extra-labels LABELS, --dictionary FILE, --average, --dropout P\n";
+	"  --extra-labels LABELS, --dictionary FILE, --average, --dropout P,\n"
+	"  --word-odds BITS, --word-odds-alpha A, --word-odds-weight W\n";
 
 enum {
 	OPT_KEEP = CLI_OPT_PROGRAM,
@@ -65,6 +68,9 @@ enum {
 	OPT_DICTIONARY,
 	OPT_AVERAGE,
 	OPT_DROPOUT,
+	OPT_WORD_ODDS,
+	OPT_WORD_ODDS_ALPHA,
+	OPT_WORD_ODDS_WEIGHT,
 };
 
 static const struct option options[] = {
@@ -94,6 +100,9 @@ static const struct option options[] = {
 	{ "dictionary", required_argument, NULL, OPT_DICTIONARY },
 	{ "average", no_argument, NULL, OPT_AVERAGE },
 	{ "dropout", required_argument, NULL, OPT_DROPOUT },
+	{ "word-odds", required_argument, NULL, OPT_WORD_ODDS },
+	{ "word-odds-alpha", required_argument, NULL, OPT_WORD_ODDS_ALPHA },
+	{ "word-odds-weight", required_argument, NULL, OPT_WORD_ODDS_WEIGHT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -312,6 +321,20 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 		case OPT_DROPOUT:
 			k->to.dropout = number(c, "--dropout", optarg, 0, 0.9);
 			break;
+		case OPT_WORD_ODDS:
+			if (ayak_parse_u64(optarg, &u) || (u && (u < 10 || u > 24)))
+				cli_usage_error(c, "--word-odds wants 0 or a number of bits from 10 to 24, "
+						"not '%s'", optarg);
+			k->to.nb_bits = (unsigned)u;
+			break;
+		case OPT_WORD_ODDS_ALPHA:
+			k->to.nb_alpha = number(c, "--word-odds-alpha", optarg, 0.001, 100);
+			break;
+		case OPT_WORD_ODDS_WEIGHT:
+			k->to.nb_weight = number(c, "--word-odds-weight", optarg, 0, 100);
+			k->lo.nb_weight = (float)k->to.nb_weight;
+			k->lo.nb_weight_set = 1;
+			break;
 		case OPT_SEED:
 			if (ayak_parse_u64(optarg, &u))
 				cli_usage_error(c, "--seed wants a whole number, not '%s'", optarg);
@@ -513,6 +536,10 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		k->to.epochs = 5;
 	if (!k->to.lr)
 		k->to.lr = 0.5;
+	if (!k->to.nb_alpha)
+		k->to.nb_alpha = 0.1;
+	if (!k->lo.nb_weight_set)
+		k->to.nb_weight = 0.2;
 	if (!k->to.nsubs) {
 		memcpy(k->to.subs, subs_default, sizeof(subs_default));
 		k->to.nsubs = sizeof(subs_default) / sizeof(subs_default[0]);
@@ -1011,6 +1038,15 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		for (i = 0; i < r.nlabels; i++)
 			printf(" %s", lid_model_label(r.m, i));
 		printf("\n");
+		{
+			unsigned bits;
+			float w;
+
+			if (lid_model_word_odds(r.m, &bits, &w))
+				printf("word odds: 2^%u buckets, weight %g\n", bits, (double)w);
+			else
+				printf("word odds: none\n");
+		}
 		finish_stdout(c);
 	}
 	if (k->top && k->by)

@@ -15,6 +15,9 @@
  *           dictionary  ndict x u64: lid_word_hash of the words of a
  *                       Malaysian Malay dictionary (hashes, no text)
  *           padding     to a multiple of 64
+ *           word odds   if flags & LID_HAS_NB: int8[2^nb_bits], the log-odds
+ *                       Malaysian : Indonesian of the words and pairs of words
+ *                       in each bucket (times nb_scale), then padding to 64
  *           submodels   nsubs x (struct lid_file_sub, labels u16[stride],
  *                       bias float[stride], padding to 64, weights
  *                       int8[2^bits][stride])
@@ -37,6 +40,8 @@
 #define LID_HAN_HI 0x9fffu
 #define LID_HAN_BITS (LID_HAN_HI - LID_HAN_LO + 1)
 #define LID_HAS_HAN 1u
+#define LID_HAS_NB 2u			/* the word odds table */
+#define LID_NB_MIN_BITS 10
 #define LID_MARK_KEY (~(uint64_t)0xffff)	/* the part of a marker hash the table keeps */
 
 struct lid_file_head {
@@ -50,7 +55,9 @@ struct lid_file_head {
 	uint64_t payload;		/* bytes after this header */
 	uint64_t checksum;
 	uint32_t ndict;			/* dictionary word hashes */
-	uint8_t reserved[12];
+	uint32_t nb_bits;		/* word odds: 2^nb_bits buckets (LID_HAS_NB) */
+	float nb_scale;			/* log-odds = int8 * nb_scale */
+	float nb_weight;		/* how much of them the zsm/ind decision adds */
 };
 
 struct lid_file_marker {
@@ -97,6 +104,11 @@ struct lid_model {
 	uint64_t *dkeys;
 	size_t dmask;
 	unsigned mark_weight;		/* of the submodels with markers (they agree); 0: once */
+	/* word odds Malaysian : Indonesian, or nb NULL */
+	const int8_t *nb;
+	unsigned nb_bits;
+	float nb_scale, nb_weight;
+	int msa_zsm, msa_ind;		/* classes of zsm_Latn and ind_Latn in the msa submodel, or -1 */
 	struct lid_sub subs[LID_MAX_SUBS];
 	size_t nsubs;
 	int msa;			/* index of the "msa" submodel, or -1 */

@@ -568,6 +568,101 @@ out:
 	return ret;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The word odds table (naive Bayes, Malaysian against Indonesian): in how
+ * many Malaysian and Indonesian training texts each bucket's words and
+ * pairs of words are, as log((zsm + a) / Nzsm) - log((ind + a) / Nind);
+ * 0 for a bucket no such text has.  Rounded to int8 in steps of
+ * LID_NB_SCALE.
+ */
+#define LID_NB_SCALE 0.125f
+static int build_nb(struct lid_trainer *t, const struct lid_model *mk, int8_t **out,
+		    struct ayak_err *err)
+{
+	size_t rows = (size_t)1 << t->o.nb_bits, i, j;
+	uint32_t *cnt = calloc(2 * rows, sizeof(*cnt));
+	double n[2] = { 0, 0 }, a = t->o.nb_alpha;
+	int zsm = -1, ind = -1, ret = -1;
+	struct lid_text tx;
+	struct lid_feats f = { 0 };
+	int8_t *q = malloc(rows);
+
+	lid_text_init(&tx);
+	if (!cnt || !q) {
+		oom(err);
+		goto out;
+	}
+	for (i = 0; i < t->nlabels; i++) {
+		if (!strcmp(t->labels[i], "zsm_Latn"))
+			zsm = (int)i;
+		if (!strcmp(t->labels[i], "ind_Latn"))
+			ind = (int)i;
+	}
+	if (zsm < 0 || ind < 0) {
+		ayak_err_set(err, AYAK_E_DATA, "word odds need zsm_Latn and ind_Latn training texts");
+		goto out;
+	}
+	for (i = 0; i < t->nex; i++) {
+		const struct example *e = &t->ex[i];
+		int side = e->label == zsm ? 0 : e->label == ind ? 1 : -1;
+		size_t k = 0;
+
+		if (side < 0)
+			continue;
+		if (lid_text_prepare(&tx, t->text.data + e->off, e->len, t->o.sample, mk)) {
+			oom(err);
+			goto out;
+		}
+		f.n = 0;
+		if (lid_nb_features(&tx, t->o.nb_bits, &f) < 0) {
+			oom(err);
+			goto out;
+		}
+		/* in how many texts, not how often: a word said ten times in one text is one vote */
+		qsort(f.v, f.n, sizeof(*f.v), cmp_u32);
+		for (j = 0; j < f.n; j++)
+			if (!j || f.v[j] != f.v[j - 1])
+				f.v[k++] = f.v[j];
+		for (j = 0; j < k; j++)
+			cnt[2 * (size_t)f.v[j] + (size_t)side]++;
+		n[side]++;
+	}
+	if (!n[0] || !n[1]) {
+		ayak_err_set(err, AYAK_E_DATA, "word odds need zsm_Latn and ind_Latn training texts");
+		goto out;
+	}
+	for (i = 0; i < rows; i++) {
+		double z = cnt[2 * i], d = cnt[2 * i + 1], v, r;
+
+		if (z + d == 0) {
+			q[i] = 0;
+			continue;
+		}
+		v = lid_log((z + a) / n[0]) - lid_log((d + a) / n[1]);
+		r = v / LID_NB_SCALE;
+		r = r > 127 ? 127 : r < -127 ? -127 : r;
+		q[i] = (int8_t)(r < 0 ? r - 0.5 : r + 0.5);
+	}
+	progress(t, "word odds: 2^%u buckets, %.0f Malaysian and %.0f Indonesian texts",
+		 t->o.nb_bits, n[0], n[1]);
+	*out = q;
+	q = NULL;
+	ret = 0;
+out:
+	free(cnt);
+	free(q);
+	free(f.v);
+	lid_text_release(&tx);
+	return ret;
+}
+
 static int cmp_label(const void *a, const void *b)
 {
 	return strcmp(a, b);
@@ -617,6 +712,7 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 	struct lid_file_head h;
 	size_t i, nsubs = 0, base;
 	int ret = -1, marked = 0;
+	int8_t *nb = NULL;
 
 	memset(&mk, 0, sizeof(mk));
 	memset(subs, 0, sizeof(subs));
@@ -664,6 +760,15 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 		mk.mark_weight = s->mark_weight;
 		marked = 1;
 	}
+	if (t->o.nb_bits) {
+		if (t->o.nb_bits < LID_NB_MIN_BITS || t->o.nb_bits > LID_MAX_BITS) {
+			ayak_err_set(err, AYAK_E_USAGE, "word odds want %d to %d bits",
+				     LID_NB_MIN_BITS, LID_MAX_BITS);
+			goto out;
+		}
+		if (build_nb(t, &mk, &nb, err))
+			goto out;
+	}
 	for (i = 0; i < t->o.nsubs; i++) {
 		if (train_sub(t, &t->o.subs[i], &mk, &subs[nsubs], err))
 			goto out;
@@ -687,6 +792,8 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 	    ayak_buf_add(&pay, t->han, 2 * (LID_HAN_BITS / 8)) ||
 	    ayak_buf_add(&pay, t->dict, t->ndict * sizeof(*t->dict)))
 		goto nomem;
+	if (nb && (pad64(&pay, base) || ayak_buf_add(&pay, nb, (size_t)1 << t->o.nb_bits)))
+		goto nomem;
 	for (i = 0; i < nsubs; i++) {
 		static const char zero[4];
 		struct trained *s = &subs[i];
@@ -703,6 +810,12 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 	memcpy(h.magic, LID_MAGIC, 8);
 	h.format = LID_FORMAT;
 	h.flags = LID_HAS_HAN;
+	if (nb) {
+		h.flags |= LID_HAS_NB;
+		h.nb_bits = t->o.nb_bits;
+		h.nb_scale = LID_NB_SCALE;
+		h.nb_weight = (float)t->o.nb_weight;
+	}
 	h.nlabels = (uint32_t)t->nlabels;
 	h.nmarkers = (uint32_t)t->nmarks;
 	h.nsubs = (uint32_t)nsubs;
@@ -734,6 +847,7 @@ nomem:
 out:
 	for (i = 0; i < LID_MAX_SUBS; i++)
 		free(subs[i].q);
+	free(nb);
 	free(mk.mkeys);
 	free(mk.dkeys);
 	free(mk.in_msa);

@@ -29,6 +29,8 @@
 #define SEED_BIGRAM 0x4247ULL
 #define SEED_MARK 0x4d4bULL
 #define SEED_PAIR 0x5041ULL
+#define SEED_NB 0x4e42ULL
+#define LID_NB_MIN_WORDS 5		/* texts with fewer Latin words get no word odds */
 
 static inline uint64_t fmix64(uint64_t h)
 {
@@ -140,6 +142,7 @@ static int word_push(struct lid_text *t, uint32_t start, uint32_t len, int scrip
 			return -1;
 		t->words = p;
 	}
+	t->words[t->nwords].hash = lid_word_hash(t->cps + start, len);
 	t->words[t->nwords].start = start;
 	t->words[t->nwords].len = len;
 	t->words[t->nwords].script = (int16_t)script;
@@ -614,7 +617,7 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 		}
 		prev_cps = cps;
 		prev_len = len;
-		wh = lid_word_hash(cps, len);
+		wh = wd->hash;
 		if (flags & LID_F_WORD)
 			EMIT(5, fmix64(wh ^ SEED_WORD));
 		if ((flags & LID_F_BIGRAM) && prev)
@@ -672,6 +675,30 @@ int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned 
 	free(raw.h);
 	free(raw.type);
 	return n;
+}
+
+int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out)
+{
+	size_t w, n0 = out->n;
+	unsigned shift = 64 - bits;
+	uint64_t prev = 0;
+
+	if (feats_reserve(out, 2 * t->nwords))
+		return -1;
+	/* the words raw_features() reads for the Latin script, and their pairs */
+	for (w = 0; w < t->nwords; w++) {
+		const struct lid_word *wd = &t->words[w];
+		uint64_t wh;
+
+		if (wd->script != USCRIPT_LATIN || wd->len > WORD_MAX)
+			continue;
+		wh = wd->hash;
+		out->v[out->n++] = bucket(fmix64(wh ^ SEED_NB), shift);
+		if (prev)
+			out->v[out->n++] = bucket(fmix64(lid_pair_hash(prev, wh) ^ SEED_NB), shift);
+		prev = wh;
+	}
+	return (int)(out->n - n0);
 }
 
 
@@ -785,7 +812,7 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 		else
 			m->route[sc] = -2 - LID_MAX_SUBS;	/* several: needs a submodel */
 	}
-	m->msa = -1;
+	m->msa = m->msa_zsm = m->msa_ind = -1;
 	for (i = 0; i < m->nsubs; i++) {
 		struct lid_sub *sub = &m->subs[i];
 		int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, sub->name);
@@ -795,9 +822,14 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 			uint32_t c;
 
 			m->msa = (int)i;
-			for (c = 0; c < sub->nclass; c++)
+			for (c = 0; c < sub->nclass; c++) {
 				if (sub->labels[c] != m->und)
 					m->in_msa[sub->labels[c]] = 1;
+				if (!strcmp(m->labels[sub->labels[c]], "zsm_Latn"))
+					m->msa_zsm = (int)c;
+				if (!strcmp(m->labels[sub->labels[c]], "ind_Latn"))
+					m->msa_ind = (int)c;
+			}
 		} else if (sc != UCHAR_INVALID_CODE && sc >= 0 && sc < m->nroute) {
 			sub->script = sc;
 			m->route[sc] = -2 - (int)i;
@@ -917,6 +949,11 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 #define NEED(bytes, what) do { \
 		if ((bytes) > end - pos) { corrupt(err, name, what); load_fail(m, -1); return NULL; } \
 	} while (0)
+	if (h.flags & ~(uint32_t)(LID_HAS_HAN | LID_HAS_NB)) {
+		corrupt(err, name, "unknown flags");
+		load_fail(m, -1);
+		return NULL;
+	}
 	if (h.nlabels < 1 || h.nlabels > LID_MAX_LABELS || h.nsubs > LID_MAX_SUBS ||
 	    h.nmarkers > (1u << 24)) {
 		corrupt(err, name, "bad counts");
@@ -961,6 +998,23 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 	NEED((size_t)h.ndict * 8, "dictionary cut short");
 	dict = (const uint64_t *)(p + pos);
 	pos += (size_t)h.ndict * 8;
+	if (h.flags & LID_HAS_NB) {
+		if (h.nb_bits < LID_NB_MIN_BITS || h.nb_bits > LID_MAX_BITS ||
+		    !(h.nb_scale > 0 && h.nb_scale < 1) || !(h.nb_weight >= 0 && h.nb_weight <= 100)) {
+			corrupt(err, name, "bad word odds");
+			load_fail(m, -1);
+			return NULL;
+		}
+		pos = (pos + 63) & ~(size_t)63;
+		if (pos > end)
+			pos = end;
+		NEED((size_t)1 << h.nb_bits, "word odds cut short");
+		m->nb = (const int8_t *)(p + pos);
+		m->nb_bits = h.nb_bits;
+		m->nb_scale = h.nb_scale;
+		m->nb_weight = h.nb_weight;
+		pos += (size_t)1 << h.nb_bits;
+	}
 	m->mark_weight = (unsigned)-1;	/* not yet seen: the first submodel with markers sets it */
 	for (i = 0; i < h.nsubs; i++) {
 		struct lid_file_sub fs;
@@ -1117,6 +1171,13 @@ const char *lid_model_version(const struct lid_model *m)
 	return m->version;
 }
 
+int lid_model_word_odds(const struct lid_model *m, unsigned *bits, float *weight)
+{
+	*bits = m->nb ? m->nb_bits : 0;
+	*weight = m->nb ? m->nb_weight : 0;
+	return m->nb != NULL;
+}
+
 /* ---- classifying ---- */
 
 struct lid_classifier {
@@ -1127,6 +1188,7 @@ struct lid_classifier {
 	float *probs;
 	float logit[LID_MAX_STRIDE], sp[LID_MAX_STRIDE];
 	int32_t acc[LID_MAX_STRIDE];
+	float nb_weight;		/* of the word odds, for this text */
 };
 
 struct lid_classifier *lid_classifier_new(const struct lid_model *m)
@@ -1265,8 +1327,12 @@ static void accumulate(const struct lid_sub *s, const uint32_t *f, size_t nf, in
 #endif
 }
 
-/* Softmax of submodel s over the raw features in c->raw; into c->sp[0..nclass). */
-static int run_sub(struct lid_classifier *c, const struct lid_sub *s)
+/*
+ * Softmax of submodel s over the raw features in c->raw; into c->sp[0..nclass).
+ * odds (log-odds Malaysian : Indonesian) is added to the submodel's own
+ * when it splits the share of zsm_Latn and ind_Latn between them.
+ */
+static int run_sub(struct lid_classifier *c, const struct lid_sub *s, float odds)
 {
 	size_t k;
 	float mx = -INFINITY, sum = 0, norm;
@@ -1289,6 +1355,14 @@ static int run_sub(struct lid_classifier *c, const struct lid_sub *s)
 	}
 	for (k = 0; k < s->nclass; k++)
 		c->sp[k] /= sum;
+	if (odds != 0 && c->m->msa_zsm >= 0 && c->m->msa_ind >= 0) {
+		/* the odds only split what zsm_Latn and ind_Latn have between them */
+		int z = c->m->msa_zsm, i = c->m->msa_ind;
+		float both = c->sp[z] + c->sp[i], d = c->logit[z] - c->logit[i] + odds;
+
+		c->sp[z] = both / (1 + lid_expf(-d));
+		c->sp[i] = both - c->sp[z];
+	}
 	return 1;
 }
 
@@ -1297,6 +1371,29 @@ static void add_prob(struct lid_classifier *c, int label, float p)
 	if (label < 0)
 		label = c->m->und;
 	c->probs[label] += p;
+}
+
+/*
+ * The word odds of the text, Malaysian : Indonesian, times their weight:
+ * counts of words and pairs of words in Malaysian and Indonesian training
+ * texts (naive Bayes), which give a word seen a few times its full
+ * weight where the linear model's is held back.
+ */
+static float word_odds(struct lid_classifier *c)
+{
+	const struct lid_model *m = c->m;
+	int64_t sum = 0;
+	size_t i;
+
+	if (!m->nb || c->nb_weight == 0)
+		return 0;
+	c->f.n = 0;
+	/* n words give 2n - 1 features: on fewer words one rare word (a name) would decide */
+	if (lid_nb_features(&c->t, m->nb_bits, &c->f) < 2 * LID_NB_MIN_WORDS - 1)
+		return 0;
+	for (i = 0; i < c->f.n; i++)
+		sum += m->nb[c->f.v[i]];
+	return c->nb_weight * m->nb_scale * (float)sum;
 }
 
 /* Distribute share over the labels for the letters of one script. */
@@ -1320,7 +1417,7 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		if (m->msa >= 0 && script == USCRIPT_LATIN)
 			want |= m->subs[m->msa].flags;
 		c->raw.n = 0;
-		if (raw_features(t, script, want, m, &c->raw) < 0 || run_sub(c, s) <= 0) {
+		if (raw_features(t, script, want, m, &c->raw) < 0 || run_sub(c, s, 0) <= 0) {
 			add_prob(c, m->und, share);
 			return;
 		}
@@ -1343,7 +1440,7 @@ static void script_share(struct lid_classifier *c, int script, float share)
 
 			for (k = 0; k < s->nclass; k++)
 				keep[k] = c->sp[k];
-			if (group >= 0.01f && run_sub(c, g) > 0) {
+			if (group >= 0.01f && run_sub(c, g, word_odds(c)) > 0) {
 				float other = 0, rest = 0;
 
 				for (k = 0; k < g->nclass; k++) {
@@ -1381,6 +1478,7 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	float inv;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
+	c->nb_weight = opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
 	if (lid_text_prepare(t, text, n, opts ? opts->sample : 0, m) || t->letters == 0) {
 		c->probs[m->und] = 1;
 		t->letters = 0;

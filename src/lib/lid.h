@@ -82,11 +82,15 @@ int lid_model_find(const struct lid_model *m, const char *name);
 const char *lid_model_about(const struct lid_model *m);
 /* The "version:" line of that text, or "unknown". */
 const char *lid_model_version(const struct lid_model *m);
+/* 1 if the model has word odds (their table has 2^*bits buckets, weight *weight), else 0. */
+int lid_model_word_odds(const struct lid_model *m, unsigned *bits, float *weight);
 
 /* ---- classifying ---- */
 
 struct lid_opts {
 	size_t sample;			/* bytes read at most; 0: all */
+	int nb_weight_set;		/* 0: the model's weight of the word odds */
+	float nb_weight;		/* else this one (0: none) */
 };
 
 struct lid_classifier;
@@ -121,6 +125,7 @@ size_t lid_letters(const struct lid_classifier *c);
  * the script of each word.  Filled by lid_text_prepare().
  */
 struct lid_word {
+	uint64_t hash;			/* lid_word_hash() of its letters */
 	uint32_t start;			/* index into cps */
 	uint32_t len;
 	int16_t script;			/* ICU UScriptCode of its first letter */
@@ -159,6 +164,12 @@ struct lid_feats {
 };
 int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned bits,
 		 const struct lid_model *markers, struct lid_feats *out);
+/*
+ * The word odds features of t: the buckets (of 2^bits) of its Latin words
+ * and of the pairs of neighbouring ones, appended to out.  Returns the
+ * number added, or -1 on ENOMEM.
+ */
+int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out);
 
 /* ---- training (lid-train.c) ---- */
 
@@ -177,6 +188,9 @@ struct lid_train_opts {
 	size_t sample;			/* bytes read per training text (0: all) */
 	int average;			/* average the weights of the later epochs */
 	double dropout;			/* share of a text's features left out at each step (0: none) */
+	unsigned nb_bits;		/* word odds table of 2^nb_bits buckets (0: none) */
+	double nb_alpha;		/* added to each count of the word odds */
+	double nb_weight;		/* stored: their weight in the zsm/ind decision */
 	struct lid_train_sub subs[8];
 	size_t nsubs;
 	const char *const *msa;		/* labels of the Malayic group, NULL-terminated */

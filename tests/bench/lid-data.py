@@ -262,6 +262,11 @@ def main():
     ap.add_argument('--data', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--markers', required=True)
+    # a tuning split for settings that must not be chosen on the development
+    # split: --dev-residue 1 --drop-residue 0 makes the documents of key mod 10
+    # == 1 the "development" files and leaves the real ones out altogether
+    ap.add_argument('--dev-residue', type=int, default=0)
+    ap.add_argument('--drop-residue', type=int, default=None)
     a = ap.parse_args()
     D = a.data
     os.makedirs(a.out, exist_ok=True)
@@ -326,7 +331,9 @@ def main():
     # Split and clean.
     train_units, dev_docs = [], []
     for key, label, src, text, role in docs:
-        dev = role == 'both' and key % DEV_MOD == 0
+        if a.drop_residue is not None and key % DEV_MOD == a.drop_residue:
+            continue
+        dev = role == 'both' and key % DEV_MOD == a.dev_residue
         if dev:
             if wrong_script_language(label, text):
                 stats['dev dropped: function words of another language', label] += 1
@@ -338,7 +345,7 @@ def main():
                     continue
             dev_docs.append((label, src, text))
             continue
-        if key % DEV_MOD == 0 and role == 'noisy':
+        if key % DEV_MOD == a.dev_residue and role == 'noisy':
             stats['noisy doc on dev side, trained on', src] += 1
         if role != 'noisy' and label in ('zsm_Latn', 'ind_Latn'):
             # the development documents' rule, for training documents too: a
@@ -477,7 +484,8 @@ def main():
     cnt = lambda rows: collections.Counter(r[0] for r in rows)
     ct, cd, cs = cnt(final), cnt(dev_docs), cnt(ds)
     rep.append('ayak-lid data from %s' % os.path.abspath(D))
-    rep.append('split: blake2b-64 of the normalized text (NusaX: of the Indonesian side) mod %d == 0 -> dev' % DEV_MOD)
+    rep.append('split: blake2b-64 of the normalized text (NusaX: of the Indonesian side) mod %d == %d -> dev' % (DEV_MOD, a.dev_residue)
+               + ('' if a.drop_residue is None else ', == %d dropped' % a.drop_residue))
     rep.append('%-10s %9s %9s %9s' % ('label', 'train', 'dev-doc', 'dev-sent'))
     for lab in sorted(set(ct) | set(cd)):
         rep.append('%-10s %9d %9d %9d' % (lab, ct[lab], cd[lab], cs[lab]))

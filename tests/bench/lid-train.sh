@@ -50,9 +50,9 @@ FW2_IND=$DATA/fineweb2/wordlists-0.85_ind_Latn.txt
 SETTINGS="--epochs 15 --lr 2 --average --dropout 0.5 --seed 1 --train-sample 0
  --submodel Latn:14:c3,w --submodel msa:17:c4-5,w,b,m3
  --submodel Cyrl:14:c1-5,w --submodel Arab:14:c1-5,w --submodel Deva:13:c1-5,w
- --extra-labels zho_Hant"
+ --extra-labels zho_Hant --word-odds 21 --word-odds-alpha 0.1 --word-odds-weight 0.2"
 MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn,eng_Latn"
-VERSION="$(cat "$AYAK_TOP/lexicons/VERSION" 2>/dev/null || echo unknown)-lid1"
+VERSION="$(cat "$AYAK_TOP/lexicons/VERSION" 2>/dev/null || echo unknown)-lid2"
 
 # Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
 # marker classes of their own; the development split gives none.
@@ -101,9 +101,13 @@ the same file, byte for byte.
 ## What is in the model
 
 Hashed feature weights (int8, one scale per submodel), the label names, 64-bit hashes of the
-marker words, and two bitmaps of Han characters (simplified-only and traditional-only, from
-ICU's Hans-Hant transforms).  No training text is stored, which is why rows that are
-research-only (see below) may be trained on: their text never enters the repository.
+marker words, two bitmaps of Han characters (simplified-only and traditional-only, from
+ICU's Hans-Hant transforms), and the word odds: a table of 2^21 int8 buckets holding, for
+the words and pairs of neighbouring words hashed into each, log((a + 0.1) / Na) -
+log((b + 0.1) / Ni), where a and b are the numbers of Malaysian and Indonesian training
+texts that hold them (naive Bayes; \`--word-odds\` in ayak-lid(1)).  No training text is
+stored, which is why rows that are research-only (see below) may be trained on: their text
+never enters the repository.
 
 The marker words are in four groups, each a feature class of its own whose weight training
 learns: the strong and weak words of \`markers.tsv\`; FineWeb-2's zsm_Latn and ind_Latn word

@@ -13,8 +13,9 @@
  *    1, and lid_top() in order;
  *  - whatever loads with the checksum also loads without it.
  *
- * Seeds: tests/fuzz/corpus/lid-model/ (a small model trained on sentences
- * written for it, and cut or damaged copies).
+ * Seeds: tests/fuzz/corpus/lid-model/ (small models trained on sentences
+ * written for them, one with marker weight 3 and one with word odds, and
+ * cut or damaged copies).
  */
 #include <math.h>
 #include <stdint.h>

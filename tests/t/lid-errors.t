@@ -236,6 +236,51 @@ test_expect_success '--train: marker files with CRLF lines; a bad line is named 
 	test_path_is_missing m3.bin
 '
 
+test_expect_success '--train --word-odds: stored, read back, the same bytes twice; weight 0 is the model without' '
+	cat train.jsonl train.jsonl >train2.jsonl &&
+	ayak-lid --train -q -o o1.bin --about about --epochs 20 --lr 1 --word-odds 12 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train2.jsonl &&
+	ayak-lid --train -q -o o2.bin --about about --epochs 20 --lr 1 --word-odds 12 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train2.jsonl &&
+	test_cmp_bin o1.bin o2.bin &&
+	ayak-lid --train -q -o o0.bin --about about --epochs 20 --lr 1 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train2.jsonl &&
+	ayak-lid --model o1.bin --model-info >info &&
+	grep "^word odds: 2^12 buckets, weight 0.2\$" info &&
+	ayak-lid --model o0.bin --model-info >info0 &&
+	grep "^word odds: none\$" info0 &&
+	ayak-lid --train -q -o o3.bin --about about --epochs 20 --lr 1 --word-odds 12 \
+		--word-odds-alpha 0.5 --word-odds-weight 1.5 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train2.jsonl &&
+	ayak-lid --model o3.bin --model-info | grep "^word odds: 2^12 buckets, weight 1.5\$" &&
+	echo "{\"text\":\"Polis berkata kenderaan itu dipandu laju selepas mesyuarat pagi tadi.\"}" >z.jsonl &&
+	ayak-lid --model o0.bin --top 2 z.jsonl >plain &&
+	ayak-lid --model o1.bin --top 2 --word-odds-weight 0 z.jsonl >off &&
+	test_cmp plain off &&
+	ayak-lid --model o1.bin --top 2 z.jsonl >on &&
+	! test_cmp plain on 2>/dev/null &&
+	score () { sed "s/.*\"lang\":\"zsm_Latn\",\"lang_score\":\([0-9.]*\).*/\1/" "$1"; } &&
+	awk -v a="$(score on)" -v b="$(score plain)" "BEGIN { exit !(a > b) }" &&
+	echo "{\"text\":\"Polis berkata.\"}" >short.jsonl &&
+	ayak-lid --model o0.bin --top 2 short.jsonl >plain &&
+	ayak-lid --model o1.bin --top 2 short.jsonl >on &&
+	test_cmp plain on
+'
+
+test_expect_success '--word-odds: bad settings, and training texts without both sides' '
+	test_expect_code 2 ayak-lid --train -o m.bin --word-odds 9 train.jsonl 2>err &&
+	echo "ayak-lid: --word-odds wants 0 or a number of bits from 10 to 24, not '"'"'9'"'"'" >expect &&
+	sed -n 1p err >first && test_cmp expect first &&
+	test_expect_code 2 ayak-lid --word-odds-weight -1 in 2>err &&
+	grep "^ayak-lid: --word-odds-weight wants a number from 0 to 100" err &&
+	grep -v zsm_Latn train.jsonl >noz.jsonl &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin --word-odds 12 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b noz.jsonl 2>err &&
+	echo "ayak-lid: word odds need zsm_Latn and ind_Latn training texts" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin
+'
+
 test_expect_success '--train: bad training records and settings' '
 	echo "{\"text\":\"x\"}" >nolabel.jsonl &&
 	test_expect_code 1 ayak-lid --train -o m.bin nolabel.jsonl 2>err &&

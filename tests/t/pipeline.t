@@ -94,9 +94,10 @@ test_expect_success 'the dedup partitions do not change the result (--parts 1 an
 '
 
 test_expect_success '--opt passes options to a stage; --keep-rejects keeps what lid and filter drop' '
-	"$CCM" -o opt --prefix malay --keep-rejects --opt "lid=--threshold zsm_Latn=0.99995" \
+	"$CCM" -o opt --prefix malay --keep-rejects \
+		--opt "lid=--word-odds-weight 0 --threshold zsm_Latn=0.99995" \
 		--opt filter=--min-doc-words=150 "$S/wet.paths" >out &&
-	grep -F -x "LID_OPTS=--threshold\\ zsm_Latn=0.99995" opt/config &&
+	grep -F -x "LID_OPTS=--word-odds-weight\\ 0\\ --threshold\\ zsm_Latn=0.99995" opt/config &&
 	ls opt/shards >shards &&
 	printf "malay-00000.bin\nmalay-00000.idx\nmalay-00001.bin\nmalay-00001.idx\nmalay-00002.bin\nmalay-00002.idx\n" >expect &&
 	test_cmp expect shards &&

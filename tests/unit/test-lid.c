@@ -41,7 +41,7 @@ static const char *const eng[] = {
 	"Community activities at the university are varied and interesting.",
 };
 
-static struct lid_trainer *trainer_weighted(unsigned mark_weight)
+static struct lid_trainer *trainer_full(unsigned mark_weight, unsigned nb_bits)
 {
 	static const char *const msa[] = { "zsm_Latn", "ind_Latn", NULL };
 	struct lid_train_opts o;
@@ -58,6 +58,9 @@ static struct lid_trainer *trainer_weighted(unsigned mark_weight)
 	o.subs[1] = (struct lid_train_sub){ "msa", LID_F_CHAR3 | LID_F_WORD | LID_F_MARK, 10, mark_weight };
 	o.nsubs = 2;
 	o.msa = msa;
+	o.nb_bits = nb_bits;
+	o.nb_alpha = 0.1;
+	o.nb_weight = 0.5;
 	t = lid_trainer_new(&o, &err);
 	if (!t)
 		return NULL;
@@ -78,9 +81,119 @@ static struct lid_trainer *trainer_weighted(unsigned mark_weight)
 	return t;
 }
 
+static struct lid_trainer *trainer_weighted(unsigned mark_weight)
+{
+	return trainer_full(mark_weight, 0);
+}
+
 static struct lid_trainer *trainer(void)
 {
 	return trainer_weighted(0);
+}
+
+static unsigned char *slurp(const char *path, size_t *n);
+
+/* The offset of the first 64-byte block of a model file that starts with tag[0..8), or 0. */
+static size_t block_at(const unsigned char *file, size_t n, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 64)
+		if (!memcmp(file + i, tag, 8))
+			return i;
+	return 0;
+}
+
+/* P(label) of text with the word odds at the model's weight (w < 0) or at w. */
+static float prob_of(const struct lid_model *m, const char *text, const char *label, float w)
+{
+	struct lid_classifier *c = lid_classifier_new(m);
+	struct lid_opts o = { 0, w >= 0, w };
+	float s, p;
+
+	if (!c)
+		return -1;
+	lid_classify(c, text, strlen(text), &o, &s);
+	p = lid_probs(c)[lid_model_find(m, label)];
+	lid_classifier_free(c);
+	return p;
+}
+
+/* The word odds table: stored, read back, and moving zsm/ind only by its weight. */
+static void test_word_odds(const struct lid_model *plain, const char *path)
+{
+	static const char *const zt = "Polis berkata kenderaan itu dipandu laju selepas mesyuarat.";
+	static const char *const it = "Polisi mengatakan mobil itu dikemudikan cepat setelah rapat.";
+	struct lid_trainer *t = trainer_full(0, 12);
+	struct ayak_err err;
+	struct lid_model *m, *m2;
+	unsigned char *file, *bad;
+	size_t n, at, cut, fails = 0, msgs = 0;
+	unsigned bits = 0;
+	float w = 0;
+	uint32_t v;
+	int has;
+
+	ok(t && lid_trainer_finish(t, path, &err) == 0, "a model with word odds trains");
+	lid_trainer_free(t);
+	m = lid_model_load(path, &err);
+	has = m && lid_model_word_odds(m, &bits, &w);
+	ok(has && bits == 12 && w == 0.5f, "its word odds are read back: 2^%u buckets, weight %g",
+	   bits, (double)w);
+	ok(!lid_model_word_odds(plain, &bits, &w) && bits == 0, "a model without them says so");
+	if (!m)
+		return;
+	ok(prob_of(m, zt, "zsm_Latn", 0) == prob_of(plain, zt, "zsm_Latn", -1) &&
+	   prob_of(m, it, "ind_Latn", 0) == prob_of(plain, it, "ind_Latn", -1),
+	   "weight 0: the same probabilities as the model trained without them");
+	ok(prob_of(m, zt, "zsm_Latn", -1) > prob_of(m, zt, "zsm_Latn", 0) &&
+	   prob_of(m, it, "ind_Latn", -1) > prob_of(m, it, "ind_Latn", 0),
+	   "the model's weight: Malaysian text more Malaysian (%.4f > %.4f), Indonesian more "
+	   "Indonesian (%.4f > %.4f)", prob_of(m, zt, "zsm_Latn", -1), prob_of(m, zt, "zsm_Latn", 0),
+	   prob_of(m, it, "ind_Latn", -1), prob_of(m, it, "ind_Latn", 0));
+	lid_model_free(m);
+	file = slurp(path, &n);
+	at = file ? block_at(file, n, "AYAKLID\x01") : 0;	/* the header */
+	ok(at > 0, "the header is found (offset %zu)", at);
+	if (!file || !at) {
+		free(file);
+		return;
+	}
+	for (cut = n - 6000; cut < n; cut += 61) {
+		m2 = lid_model_parse(file, cut, "x.bin", 0, &err);
+		if (m2) {
+			lid_model_free(m2);
+			continue;
+		}
+		fails++;
+		msgs += strncmp(err.msg, "x.bin: truncated model", 22) == 0;
+	}
+	ok(fails > 0 && fails == msgs, "cut in its table: truncated model (%zu cuts)", fails);
+	bad = malloc(n);
+	memcpy(bad, file, n);
+	v = 30;
+	memcpy(bad + at + 52, &v, 4);	/* ndict at 48, then nb_bits */
+	m2 = lid_model_parse(bad, n, "x.bin", LID_LOAD_NO_CHECKSUM, &err);
+	ok(!m2 && strstr(err.msg, "x.bin: corrupt model: bad word odds"), "2^30 buckets: %s", err.msg);
+	lid_model_free(m2);
+	memcpy(bad, file, n);
+	v = 12;
+	memcpy(bad + at + 52, &v, 4);
+	memcpy(&v, bad + at + 12, 4);
+	v |= 4;
+	memcpy(bad + at + 12, &v, 4);	/* flags */
+	m2 = lid_model_parse(bad, n, "x.bin", LID_LOAD_NO_CHECKSUM, &err);
+	ok(!m2 && strstr(err.msg, "x.bin: corrupt model: unknown flags"), "a flag of a later format: %s",
+	   err.msg);
+	lid_model_free(m2);
+	memcpy(bad, file, n);
+	v &= ~4u & ~2u;
+	memcpy(bad + at + 12, &v, 4);	/* the table's flag off: its bytes are left over */
+	m2 = lid_model_parse(bad, n, "x.bin", LID_LOAD_NO_CHECKSUM, &err);
+	ok(!m2 && strstr(err.msg, "x.bin: corrupt model: "), "the table without its flag: %s", err.msg);
+	lid_model_free(m2);
+	free(bad);
+	free(file);
 }
 
 /* How many marker features (LID_F_MARK alone) the model gives text. */
@@ -96,17 +209,6 @@ static size_t marker_features(const struct lid_model *m, const char *text)
 	lid_text_release(&tx);
 	free(f.v);
 	return n < 0 ? (size_t)-1 : (size_t)n;
-}
-
-/* The offset of the msa submodel's header in a model file (its name, NUL-padded). */
-static size_t msa_header(const unsigned char *file, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 64)
-		if (!memcmp(file + i, "msa\0\0\0\0\0", 8))
-			return i;
-	return 0;
 }
 
 static unsigned char *slurp(const char *path, size_t *n)
@@ -361,7 +463,7 @@ int main(void)
 	}
 	lid_model_free(m2);
 	{
-		size_t at = file2 ? msa_header(file2, n2) : 0;
+		size_t at = file2 ? block_at(file2, n2, "msa\0\0\0\0\0") : 0;	/* the msa submodel's header */
 		uint32_t w = 9;
 
 		ok(at > 0, "the msa submodel's header is found (offset %zu)", at);
@@ -378,6 +480,8 @@ int main(void)
 	ok(t && lid_trainer_finish(t, path2, &err) < 0 && err.code == AYAK_E_USAGE &&
 	   strstr(err.msg, "marker weight over 8"), "training refuses weight 9: %s", err.msg);
 	lid_trainer_free(t);
+
+	test_word_odds(m, path2);
 
 	lid_classifier_free(c);
 	lid_model_free(m);
