@@ -1185,6 +1185,7 @@ struct lid_classifier {
 	struct lid_text t;
 	struct lid_raw raw;		/* features of one script, before bucketing */
 	struct lid_feats f;
+	struct lid_feats nbf;		/* word odds buckets of the Latin words */
 	float *probs;
 	float logit[LID_MAX_STRIDE], sp[LID_MAX_STRIDE];
 	int32_t acc[LID_MAX_STRIDE];
@@ -1215,6 +1216,7 @@ void lid_classifier_free(struct lid_classifier *c)
 	free(c->raw.h);
 	free(c->raw.type);
 	free(c->f.v);
+	free(c->nbf.v);
 	free(c->probs);
 	free(c);
 }
@@ -1377,22 +1379,33 @@ static void add_prob(struct lid_classifier *c, int label, float p)
  * The word odds of the text, Malaysian : Indonesian, times their weight:
  * counts of words and pairs of words in Malaysian and Indonesian training
  * texts (naive Bayes), which give a word seen a few times its full
- * weight where the linear model's is held back.
+ * weight where the linear model's is held back.  word_odds_start() finds
+ * the text's buckets and asks for their cache lines (the table is
+ * megabytes) before the general model runs; word_odds() adds them up.
  */
-static float word_odds(struct lid_classifier *c)
+static void word_odds_start(struct lid_classifier *c)
+{
+	const struct lid_model *m = c->m;
+	size_t i;
+
+	c->nbf.n = 0;
+	if (!m->nb || c->nb_weight == 0 || lid_nb_features(&c->t, m->nb_bits, &c->nbf) < 0)
+		c->nbf.n = 0;
+	for (i = 0; i < c->nbf.n; i++)
+		__builtin_prefetch(m->nb + c->nbf.v[i]);
+}
+
+static float word_odds(const struct lid_classifier *c)
 {
 	const struct lid_model *m = c->m;
 	int64_t sum = 0;
 	size_t i;
 
-	if (!m->nb || c->nb_weight == 0)
-		return 0;
-	c->f.n = 0;
 	/* n words give 2n - 1 features: on fewer words one rare word (a name) would decide */
-	if (lid_nb_features(&c->t, m->nb_bits, &c->f) < 2 * LID_NB_MIN_WORDS - 1)
+	if (c->nbf.n < 2 * LID_NB_MIN_WORDS - 1)
 		return 0;
-	for (i = 0; i < c->f.n; i++)
-		sum += m->nb[c->f.v[i]];
+	for (i = 0; i < c->nbf.n; i++)
+		sum += m->nb[c->nbf.v[i]];
 	return c->nb_weight * m->nb_scale * (float)sum;
 }
 
@@ -1417,6 +1430,9 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		if (m->msa >= 0 && script == USCRIPT_LATIN)
 			want |= m->subs[m->msa].flags;
 		c->raw.n = 0;
+		c->nbf.n = 0;
+		if (m->msa >= 0 && script == USCRIPT_LATIN)
+			word_odds_start(c);
 		if (raw_features(t, script, want, m, &c->raw) < 0 || run_sub(c, s, 0) <= 0) {
 			add_prob(c, m->und, share);
 			return;
