@@ -552,7 +552,8 @@ static int raw_reserve(struct lid_raw *r, size_t more)
 	return 0;
 }
 
-#define EMIT(ty, hv) do { out->h[out->n] = (hv); out->type[out->n++] = (ty); } while (0)
+/* into locals: a store through out->type (a byte) could be out->n, so the compiler reloads it */
+#define EMIT(ty, hv) do { oh[on] = (hv); oty[on++] = (ty); } while (0)
 
 /* Raw (unbucketed) features of the words of t in script, with their types (LID_F_* bit numbers). */
 static int raw_features(const struct lid_text *t, int script, unsigned flags,
@@ -568,8 +569,9 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
-		size_t len = wd->len, P, i, k;
-		uint64_t wh;
+		size_t len = wd->len, P, i, k, on;
+		uint64_t wh, *oh;
+		uint8_t *oty;
 
 		if (script >= 0 && wd->script != script)
 			continue;
@@ -577,6 +579,9 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			continue;
 		if (raw_reserve(out, 6 * (len + 2) + 32 + 10 * (size_t)mark_reps))
 			return -1;
+		oh = out->h;
+		oty = out->type;
+		on = out->n;
 		P = len + 2;
 		pad[0] = ' ';
 		memcpy(pad + 1, cps, len * sizeof(*cps));
@@ -642,6 +647,7 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 					for (r = 0; r < mark_reps; r++)
 						EMIT(7, fmix64(SEED_MARK + b));
 		}
+		out->n = on;
 		prev = wh;
 	}
 	return (int)(out->n - n0);
@@ -657,9 +663,15 @@ static int bucket_features(const struct lid_raw *raw, unsigned flags, unsigned b
 	if (feats_reserve(out, raw->n))
 		return -1;
 	/* no branch: the types are mixed, and a branch on them is mispredicted */
-	for (i = 0; i < raw->n; i++) {
-		out->v[out->n] = bucket(raw->h[i], shift);
-		out->n += flags >> raw->type[i] & 1;
+	{
+		uint32_t *v = out->v;
+		size_t n = out->n;
+
+		for (i = 0; i < raw->n; i++) {
+			v[n] = bucket(raw->h[i], shift);
+			n += flags >> raw->type[i] & 1;
+		}
+		out->n = n;
 	}
 	return (int)(out->n - n0);
 }
