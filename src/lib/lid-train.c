@@ -568,13 +568,6 @@ out:
 	return ret;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The word odds table (naive Bayes, Malaysian against Indonesian): in how
  * many Malaysian and Indonesian training texts each bucket's words and
@@ -588,6 +581,7 @@ static int build_nb(struct lid_trainer *t, const struct lid_model *mk, int8_t **
 {
 	size_t rows = (size_t)1 << t->o.nb_bits, i, j;
 	uint32_t *cnt = calloc(2 * rows, sizeof(*cnt));
+	size_t *last = calloc(rows, sizeof(*last));	/* the last text (index + 1) counted in each bucket */
 	double n[2] = { 0, 0 }, a = t->o.nb_alpha;
 	int zsm = -1, ind = -1, ret = -1;
 	struct lid_text tx;
@@ -595,7 +589,7 @@ static int build_nb(struct lid_trainer *t, const struct lid_model *mk, int8_t **
 	int8_t *q = malloc(rows);
 
 	lid_text_init(&tx);
-	if (!cnt || !q) {
+	if (!cnt || !last || !q) {
 		oom(err);
 		goto out;
 	}
@@ -605,14 +599,9 @@ static int build_nb(struct lid_trainer *t, const struct lid_model *mk, int8_t **
 		if (!strcmp(t->labels[i], "ind_Latn"))
 			ind = (int)i;
 	}
-	if (zsm < 0 || ind < 0) {
-		ayak_err_set(err, AYAK_E_DATA, "word odds need zsm_Latn and ind_Latn training texts");
-		goto out;
-	}
 	for (i = 0; i < t->nex; i++) {
 		const struct example *e = &t->ex[i];
 		int side = e->label == zsm ? 0 : e->label == ind ? 1 : -1;
-		size_t k = 0;
 
 		if (side < 0)
 			continue;
@@ -626,12 +615,11 @@ static int build_nb(struct lid_trainer *t, const struct lid_model *mk, int8_t **
 			goto out;
 		}
 		/* in how many texts, not how often: a word said ten times in one text is one vote */
-		qsort(f.v, f.n, sizeof(*f.v), cmp_u32);
 		for (j = 0; j < f.n; j++)
-			if (!j || f.v[j] != f.v[j - 1])
-				f.v[k++] = f.v[j];
-		for (j = 0; j < k; j++)
-			cnt[2 * (size_t)f.v[j] + (size_t)side]++;
+			if (last[f.v[j]] != i + 1) {
+				last[f.v[j]] = i + 1;
+				cnt[2 * (size_t)f.v[j] + (size_t)side]++;
+			}
 		n[side]++;
 	}
 	if (!n[0] || !n[1]) {
@@ -657,6 +645,7 @@ static int build_nb(struct lid_trainer *t, const struct lid_model *mk, int8_t **
 	ret = 0;
 out:
 	free(cnt);
+	free(last);
 	free(q);
 	free(f.v);
 	lid_text_release(&tx);
