@@ -737,7 +737,7 @@ static double classify_parts(struct run *r)
 	const char *p = r->text.data, *end = p + r->text.len;
 	struct ayak_buf *v = &r->vals;
 	size_t i, nparts = 0, a = 0, b2 = 0, parts_off;
-	double total = 0, sa = 0, sb = 0, score;
+	double total = 0, sb = 0, score;
 	int first = 1;
 
 	memset(r->share, 0, r->nlabels * sizeof(*r->share));
@@ -831,7 +831,6 @@ static double classify_parts(struct run *r)
 			terminate(r->c, &r->doc_label);
 			return 1;
 		}
-		sa = r->share[a] / total;
 		sb = done > 1 ? r->share[b2] / total : 0;
 		ayak_buf_addstr(&r->doc_label, lid_model_label(r->m, a));
 		score = r->conf[a] / total;
@@ -841,7 +840,6 @@ static double classify_parts(struct run *r)
 			r->mixed_count++;
 		}
 		terminate(r->c, &r->doc_label);
-		(void)sa;
 		return score;
 	}
 }

@@ -9,7 +9,9 @@
 # sources have them, and the same documents cut into sentences of 3 words or more):
 # per-label precision, recall and F1, the zsm/ind confusion overall and by length
 # band (<50, 50-100, 100-200, >200 characters), the same for the zsm and ind texts
-# that hold a strong marker word of lexicons/lid/markers.tsv, speed (MB of text per
+# that hold a strong marker word of lexicons/lid/markers.tsv, mixed-language documents
+# made of development sentences (tests/bench/lid-mixed.py: labels per line, the
+# document's label and the shares, with --by line and without), speed (MB of text per
 # CPU second, one core: ayak-lid and fastText predict on the same development text,
 # and ayak-lid on the 50 MB web corpus of ../shared/bin/gen-corpus --seed 1), and a
 # summary table.
@@ -41,6 +43,7 @@ DATA=$AYAK_SHARED/data
 OUT=$AYAK_BUILD/lid
 MODEL=$AYAK_TOP/lexicons/lid/model.bin
 MARKERS=$AYAK_TOP/lexicons/lid/markers.tsv
+FT_BIN= # fastText's model, once run_fasttext has it
 export AYAK_PEERS
 
 while [ $# -gt 0 ]; do
@@ -138,6 +141,10 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	done
 
 	echo
+	echo "Mixed text"
+	echo "=========="
+	mixed
+	echo
 	echo "Speed"
 	echo "====="
 	speed
@@ -154,6 +161,32 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 		printf "  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s\n", $2, $3, v["zsmF1"], v["indF1"],
 			v["zsmF1>200"], v["indF1>200"], v["marked-zsmF1"], v["marked-indF1"], v["zsm/ind-acc"],
 			v["acc"], v["MB/s"] }' "$SUMMARY"
+}
+
+# Mixed documents (tests/bench/lid-mixed.py): development sentences joined one per line,
+# Malaysian or Indonesian with English lines, Malaysian with Indonesian, and pure ones;
+# ayak-lid --by line, ayak-lid on the whole document, and fastText on each line with
+# the same rule for shares and the document's label.
+mixed() {
+	local gold=$OUT/mixed.jsonl
+	if ! [ -s "$gold" ] || [ "$OUT/dev-sent.jsonl" -nt "$gold" ] || [ "$here/lid-mixed.py" -nt "$gold" ]; then
+		python3 "$here/lid-mixed.py" make "$OUT/dev-sent.jsonl" "$gold" "$OUT/mixed-lines.txt" ||
+			{ skip "lid-mixed.py make failed"; return 0; }
+	fi
+	echo "documents of 3 to 10 development sentences, one per line; mixed: 1 to half of the lines in"
+	echo "a second language; the truth's label and shares by ayak-lid's rule (--mixed 0.2) over the"
+	echo "letters of each line's true label.  lines: lines labelled right; label: document labels"
+	echo "right; dominant: the first label right; mixed-P/R/F1: finding the documents with a second"
+	echo "language; share-err: half the sum of |predicted - true share| over the labels, mean."
+	"$LID" --model "$MODEL" --by line -o "$OUT/pred-ayak-mixed.jsonl" "$gold" &&
+		"$LID" --model "$MODEL" -o "$OUT/pred-ayak-mixed-doc.jsonl" "$gold" ||
+		{ skip "ayak-lid failed"; return 0; }
+	local systems=("ayak-lid --by line=$OUT/pred-ayak-mixed.jsonl" "ayak-lid (whole text)=$OUT/pred-ayak-mixed-doc.jsonl")
+	if [ -n "$FT_BIN" ] && [ -f "$FT_BIN" ]; then
+		fasttext predict "$FT_BIN" "$OUT/mixed-lines.txt" >"$OUT/pred-fasttext-mixed.txt" &&
+			systems+=("fastText (each line)=$OUT/pred-fasttext-mixed.txt")
+	fi
+	python3 "$here/lid-mixed.py" score "$gold" "${systems[@]}"
 }
 
 # Speed on web documents: ayak-lid over a 50 MB corpus of ../shared/bin/gen-corpus (the one
@@ -214,6 +247,7 @@ run_fasttext() {
 		rm -f "$ft.vec"
 	fi
 	cat "$ft.log" 2>/dev/null
+	FT_BIN=$ft.bin
 	echo "model size: $(wc -c <"$ft.bin") bytes"
 	local s
 	for s in doc sent; do
