@@ -411,6 +411,14 @@ static unsigned marker_probe(const struct lid_model *m, uint64_t h)
 	return 0;
 }
 
+/* Ask early for what marker_probe(m, h) will read: its Bloom word and its first slot. */
+static void marker_prefetch(const struct lid_model *m, uint64_t h)
+{
+	h = h ? h : 1;
+	__builtin_prefetch(&m->mbloom[h >> 51]);
+	__builtin_prefetch(&m->mkeys[h & m->mmask]);
+}
+
 static unsigned markers_of(const struct lid_model *m, const uint32_t *cps, size_t n, uint64_t h)
 {
 	unsigned bits, l, lens;
@@ -523,6 +531,7 @@ static int dict_known(const struct lid_model *m, const uint32_t *w, size_t n)
 }
 
 #define WORD_MAX 40
+#define MARK_AHEAD 4 /* words ahead whose marker slots raw_features() prefetches */
 
 struct lid_raw {
 	uint64_t *h;
@@ -573,6 +582,13 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 		uint64_t wh, *oh;
 		uint8_t *oty;
 
+		/* the marker table is too big for the cache: ask for a later word's slots now */
+		if ((flags & LID_F_MARK) && mk && mk->mkeys && w + MARK_AHEAD < t->nwords) {
+			const struct lid_word *ahead = wd + MARK_AHEAD;
+
+			marker_prefetch(mk, ahead->hash);
+			marker_prefetch(mk, lid_pair_hash(ahead[-1].hash, ahead->hash));
+		}
 		if (script >= 0 && wd->script != script)
 			continue;
 		if (len > WORD_MAX)
