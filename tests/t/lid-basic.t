@@ -98,6 +98,16 @@ test_expect_success '--by line: a label per line, shares, and a mixed document l
 	grep "\"lang_shares\":{\"zsm_Latn\":0\.[0-9]*,\"eng_Latn\":0\.[0-9]*}}\$" out
 '
 
+test_expect_success '--by line: shares are of the letters, links not counted; --mixed is the bar' '
+	# 45 letters on each line; the link on the English one adds none
+	printf "%s\n" "{\"text\":\"Kerajaan akan mengumumkan bajet baharu minggu depan.\nThe government will announce the new budget next week: https://example.com/bajet2027/baharu\nRakyat diminta bersabar kerana wang tidak mencukupi.\"}" >links &&
+	ayak-lid --by line --mixed 0.3333 links >out &&
+	grep "\"lang\":\"zsm_Latn+eng_Latn\",\"lang_score\":1,\"lang_parts\":\[{\"lang\":\"zsm_Latn\",\"score\":1},{\"lang\":\"eng_Latn\",\"score\":1},{\"lang\":\"zsm_Latn\",\"score\":1}\],\"lang_shares\":{\"zsm_Latn\":0.6667,\"eng_Latn\":0.3333}}\$" out &&
+	ayak-lid --by line --mixed 0.34 links >out &&
+	grep "\"lang\":\"zsm_Latn\",\"lang_score\":" out &&
+	grep "\"lang_shares\":{\"zsm_Latn\":0.6667,\"eng_Latn\":0.3333}}\$" out
+'
+
 test_expect_success '--by paragraph: blank lines separate the parts' '
 	ayak-lid --by paragraph in >out &&
 	grep "\"lang_parts\":\[{\"lang\":\"zsm_Latn\",\"score\":[0-9.]*},{\"lang\":\"zsm_Latn\",\"score\":[0-9.]*}\]" out &&
