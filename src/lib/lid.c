@@ -876,6 +876,13 @@ static int load_fail(struct lid_model *m, int ret)
 	return ret;
 }
 
+/* pos moved past the padding to the next multiple of 64 that ends a section, at most to end */
+static size_t skip_pad(size_t pos, size_t end)
+{
+	pos = (pos + 63) & ~(size_t)63;
+	return pos < end ? pos : end;
+}
+
 struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 				  unsigned flags, struct ayak_err *err)
 {
@@ -1033,9 +1040,7 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 			load_fail(m, -1);
 			return NULL;
 		}
-		pos = (pos + 63) & ~(size_t)63;
-		if (pos > end)
-			pos = end;
+		pos = skip_pad(pos, end);
 		NEED((size_t)1 << h.nb_bits, "word odds cut short");
 		m->nb = (const int8_t *)(p + pos);
 		m->nb_bits = h.nb_bits;
@@ -1049,9 +1054,7 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 		struct lid_sub *s = &m->subs[i];
 		size_t rows, c;
 
-		pos = (pos + 63) & ~(size_t)63;
-		if (pos > end)
-			pos = end;
+		pos = skip_pad(pos, end);
 		NEED(sizeof(fs), "submodel cut short");
 		memcpy(&fs, p + pos, sizeof(fs));
 		pos += sizeof(fs);
@@ -1094,9 +1097,7 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 				return NULL;
 			}
 		pos += (size_t)fs.stride * 4;
-		pos = (pos + 63) & ~(size_t)63;
-		if (pos > end)
-			pos = end;
+		pos = skip_pad(pos, end);
 		rows = (size_t)1 << fs.bits;
 		NEED(rows * fs.stride, "weights cut short");
 		s->w = (const int8_t *)(p + pos);
@@ -1417,8 +1418,8 @@ static void word_odds_start(struct lid_classifier *c)
 	size_t i;
 
 	c->nbf.n = 0;
-	if (!m->nb || c->nb_weight == 0 || lid_nb_features(&c->t, m->nb_bits, &c->nbf) < 0)
-		c->nbf.n = 0;
+	if (m->nb && c->nb_weight != 0 && lid_nb_features(&c->t, m->nb_bits, &c->nbf) < 0)
+		c->nbf.n = 0;	/* out of memory: the linear model alone */
 	for (i = 0; i < c->nbf.n; i++)
 		__builtin_prefetch(m->nb + c->nbf.v[i]);
 }
@@ -1455,12 +1456,11 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		float group = 0;
 		unsigned want = s->flags;
 
-		if (m->msa >= 0 && script == USCRIPT_LATIN)
-			want |= m->subs[m->msa].flags;
 		c->raw.n = 0;
-		c->nbf.n = 0;
-		if (m->msa >= 0 && script == USCRIPT_LATIN)
+		if (m->msa >= 0 && script == USCRIPT_LATIN) {
+			want |= m->subs[m->msa].flags;
 			word_odds_start(c);
+		}
 		if (raw_features(t, script, want, m, &c->raw) < 0 || run_sub(c, s, 0) <= 0) {
 			add_prob(c, m->und, share);
 			return;

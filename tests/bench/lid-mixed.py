@@ -86,7 +86,7 @@ def make(args):
 
 
 def read_system(path, gold, mixed):
-    """Per document: (parts or None, shares or None, label)."""
+    """Per document: (parts, shares, label); parts and shares None for ayak-lid without --by."""
     out = []
     with open(path, encoding='utf-8') as f:
         first = f.readline()
@@ -127,45 +127,40 @@ def score(args):
     print('  %-24s %8s %8s %8s %8s %8s %8s %8s' % ('system', 'lines', 'label', 'dominant',
                                                   'mixed-P', 'mixed-R', 'mixed-F1', 'share-err'))
     by_kind = []
+    dash = '%8s' % '-'
     for spec in args.systems:
         name, path = spec.split('=', 1)
         pred = read_system(path, gold, args.mixed)
-        right = {}
-        for g, (_parts, _share, label) in zip(gold, pred):
-            ok = label == g['label'] if _parts is not None else \
-                label.split('+')[0] == g['label'].split('+')[0]
-            right[g['kind']] = right.get(g['kind'], 0) + ok
-        by_kind.append((name, right))
-        right_lines = right_label = right_dom = 0
-        tp = fp = fn = 0
+        # without parts (ayak-lid on whole texts) a system gives one label: its first is scored
+        has_parts = pred[0][0] is not None
+        right_lines = right_label = right_dom = tp = fp = fn = 0
         err = 0.0
-        have_parts = have_shares = True
+        right = {}
         for g, (parts, share, label) in zip(gold, pred):
-            if parts is None:
-                have_parts = False
-            else:
-                right_lines += sum(p == t for p, t in zip(parts, g['parts']))
-            right_label += label == g['label']
-            right_dom += label.split('+')[0] == g['label'].split('+')[0]
+            exact = label == g['label']
+            dom = label.split('+')[0] == g['label'].split('+')[0]
+            right_label += exact
+            right_dom += dom
+            right[g['kind']] = right.get(g['kind'], 0) + (exact if has_parts else dom)
+            if not has_parts:
+                continue
+            right_lines += sum(p == t for p, t in zip(parts, g['parts']))
             m, t = '+' in label, '+' in g['label']
             tp += m and t
             fp += m and not t
             fn += t and not m
-            if share is None:
-                have_shares = False
-            else:
-                keys = set(share) | set(g['shares'])
-                err += sum(abs(share.get(k, 0) - g['shares'].get(k, 0)) for k in keys) / 2
+            keys = set(share) | set(g['shares'])
+            err += sum(abs(share.get(k, 0) - g['shares'].get(k, 0)) for k in keys) / 2
+        by_kind.append((name, right))
+        if not has_parts:
+            print('  %-24s %s %s %8.4f %s %s %s %s' % ((name, dash, dash, right_dom / len(gold)) + (dash,) * 4))
+            continue
         p = tp / (tp + fp) if tp + fp else 0
         r = tp / (tp + fn) if tp + fn else 0
         f1 = 2 * p * r / (p + r) if p + r else 0
-        dash = '%8s' % '-'
-        print('  %-24s %s %s %8.4f %s %s %s %s' % (
-            name, '%8.4f' % (right_lines / nlines) if have_parts else dash,
-            '%8.4f' % (right_label / len(gold)) if have_parts else dash, right_dom / len(gold),
-            '%8.4f' % p if have_parts else dash, '%8.4f' % r if have_parts else dash,
-            '%8.4f' % f1 if have_parts else dash,
-            '%8.4f' % (err / len(gold)) if have_shares else dash))
+        print('  %-24s %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f' % (
+            name, right_lines / nlines, right_label / len(gold), right_dom / len(gold), p, r, f1,
+            err / len(gold)))
     order = sorted(kinds, key=lambda k: -kinds[k])
     print('  by kind (labels right; the dominant label where the system gives one label only):')
     print('  %-24s' % '' + ''.join(' %8s' % k.replace('_Latn', '') for k in order))
