@@ -11,7 +11,9 @@
 # band (<50, 50-100, 100-200, >200 characters), the same for the zsm and ind texts
 # that hold a strong marker word of lexicons/lid/markers.tsv, mixed-language documents
 # made of development sentences (tests/bench/lid-mixed.py: labels per line, the
-# document's label and the shares, with --by line and without), speed (MB of text per
+# document's label and the shares, with --by line and without), the same scores on
+# seven sources neither ayak-lid nor fastText saw (tests/bench/lid-heldout.py: both
+# trained again without them, with the same settings), speed (MB of text per
 # CPU second, one core: ayak-lid and fastText predict on the same development text,
 # and ayak-lid on the 50 MB web corpus of ../shared/bin/gen-corpus --seed 1), and a
 # summary table.
@@ -26,7 +28,8 @@
 # fasttext), node and the npm peers (../shared/bin/install-peers puts them in
 # $AYAK_PEERS, default ~/.cache/ayak-peers).  fastText's model is trained on the
 # first run (15 minutes on 2 busy cores; a 715 MB file) and kept in $AYAK_BUILD/lid,
-# keyed by the training file and settings.
+# keyed by the training file and settings; so are the two held-out models (in
+# $AYAK_BUILD/lid/heldout: fastText's takes as long again, ayak-lid's 2 minutes).
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED, AYAK_PEERS, AYAK_LID (the ayak-lid
 # to measure; default $AYAK_TOP/bin/ayak-lid), LID_EVAL_PEERS (default
@@ -145,16 +148,22 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	echo "=========="
 	mixed
 	echo
+	echo "Held-out sources"
+	echo "================"
+	heldout
+	echo
 	echo "Speed"
 	echo "====="
 	speed
 	echo
-	echo "Summary (zsmF1, indF1: F1 over all development texts of the set, false positives from every"
-	echo "label included; >200: over the texts of more than 200 characters; marked: over the zsm and"
-	echo "ind texts with at least one strong marker word of lexicons/lid/markers.tsv; zsm/ind: accuracy"
-	echo "on the zsm and ind texts; acc: over the labels the system has; MB/s: MB (10^6 bytes) of text,"
-	echo "UTF-8, per CPU second, one core: user + system time of the whole run for ayak-lid and"
-	echo "fastText predict (start-up and model loading included), the detection loop for the npm peers)"
+	echo "Summary (set: doc and sent, the development documents and sentences; held, the sentences of"
+	echo "the held-out sources, scored with models trained without them.  zsmF1, indF1: F1 over all"
+	echo "the texts of the set, false positives from every label included; >200: over the texts of"
+	echo "more than 200 characters; marked: over the zsm and ind texts with at least one strong marker"
+	echo "word of lexicons/lid/markers.tsv; zsm/ind: accuracy on the zsm and ind texts; acc: over the"
+	echo "labels the system has; MB/s: MB (10^6 bytes) of text, UTF-8, per CPU second, one core: user +"
+	echo "system time of the whole run for ayak-lid and fastText predict (start-up and model loading"
+	echo "included), the detection loop for the npm peers)"
 	printf '  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s\n' system set zsmF1 indF1 'zsm>200' 'ind>200' \
 		'zsm-mkd' 'ind-mkd' 'zsm/ind' acc 'MB/s'
 	awk '{ delete v; for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -187,6 +196,44 @@ mixed() {
 			systems+=("fastText (each line)=$OUT/pred-fasttext-mixed.txt")
 	fi
 	python3 "$here/lid-mixed.py" score "$gold" "${systems[@]}"
+}
+
+# Held-out sources (tests/bench/lid-heldout.py): ayak-lid, with the shipped model's settings
+# (tests/bench/lid-train.sh --prepared), and fastText, with its settings above, trained
+# without seven Malaysian and Indonesian sources and tested on those sources' sentences.
+# Both models are kept in $OUT/heldout, keyed by what made them.
+heldout() {
+	local dir=$OUT/heldout key model s
+	python3 "$here/lid-heldout.py" "$OUT" "$dir" >"$dir.log" 2>&1 || { skip "lid-heldout.py failed: $(tail -n 1 "$dir.log")"; return 0; }
+	echo "trained without: $(sed -n "/^HELD_OUT/,/^)/s/^ *'\([^']*\)'.*/\1/p" "$here/lid-heldout.py" | tr '\n' ' ')"
+	echo "$(cat "$dir.log"); the same settings as the shipped model and as fastText above"
+	key=$(cat "$dir/train.jsonl" "$LID" "$here/lid-train.sh" | sha256sum | cut -c1-12)
+	model=$dir/ayak-$key.bin
+	if ! [ -f "$model" ]; then
+		echo "training ayak-lid without the held-out sources (about 2 minutes) ..." >&2
+		AYAK_LID=$LID bash "$here/lid-train.sh" --prepared "$dir" -o "$model" 2>"$dir/train.log" ||
+			{ rm -f "$model"; skip "lid-train.sh --prepared failed: $(tail -n 1 "$dir/train.log")"; return 0; }
+	fi
+	"$LID" --model "$model" -o "$dir/pred-ayak.jsonl" "$dir/test.jsonl" || { skip "ayak-lid failed"; return 0; }
+	local versus=()
+	if have fasttext; then
+		ft_train "$dir/train.fasttext" "$dir"
+		if [ -n "$FT_MODEL" ] && fasttext predict "$FT_MODEL" "$dir/test.txt" >"$dir/pred-fasttext.raw"; then
+			sed 's/^__label__//' "$dir/pred-fasttext.raw" >"$dir/pred-fasttext.txt"
+			versus=(--versus "fastText=$dir/pred-fasttext.txt")
+		fi
+	else
+		skip "fasttext is not installed: ayak-lid alone"
+	fi
+	echo
+	python3 "$here/lid-score.py" --name ayak-lid --set held-out --labels msa --per-source "${versus[@]}" \
+		--markers "$MARKERS" "$dir/test.jsonl" "$dir/pred-ayak.jsonl" | tee "$dir/score-ayak.txt" | grep -v '^SUMMARY'
+	echo "SUMMARY ayak-lid held $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$dir/score-ayak.txt")" >>"$SUMMARY"
+	[ ${#versus[@]} -gt 0 ] || return 0
+	echo
+	python3 "$here/lid-score.py" --name fastText --set held-out --labels msa --per-source \
+		--markers "$MARKERS" "$dir/test.jsonl" "$dir/pred-fasttext.txt" | tee "$dir/score-fasttext.txt" | grep -v '^SUMMARY'
+	echo "SUMMARY fastText held $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$dir/score-fasttext.txt")" >>"$SUMMARY"
 }
 
 # Speed on web documents: ayak-lid over a 50 MB corpus of ../shared/bin/gen-corpus (the one
@@ -223,6 +270,28 @@ speed() {
 		'BEGIN { printf "  %-18s %8.3f CPU s: %8.2f MB/s\n", "ayak-lid", c, (c > 0 ? b / 1e6 / c : 0) }'
 }
 
+# ft_train TRAIN DIR: train fastText on TRAIN with FT_ARGS, or reuse the model kept in
+# DIR from an earlier run (keyed by TRAIN and the settings); sets FT_MODEL.
+ft_train() {
+	local train=$1 dir=$2 key ft
+	key=$( (sha256sum "$train" | cut -c1-16; echo "$FT_ARGS") | sha256sum | cut -c1-12)
+	ft=$dir/fasttext-$key
+	FT_MODEL=
+	if ! [ -f "$ft.bin" ]; then
+		echo "training fastText (several minutes; kept as $ft.bin) ..." >&2
+		local t0 t1
+		t0=$(now)
+		# shellcheck disable=SC2086
+		fasttext supervised -input "$train" -output "$ft" $FT_ARGS -verbose 0 >/dev/null 2>&1 ||
+			{ rm -f "$ft.bin"; skip "fasttext supervised failed"; return 0; }
+		t1=$(now)
+		echo "trained in $(secs "$t0" "$t1") s" >"$ft.log"
+		rm -f "$ft.vec"
+	fi
+	cat "$ft.log" 2>/dev/null
+	FT_MODEL=$ft.bin
+}
+
 run_fasttext() {
 	if ! have fasttext; then
 		skip "fasttext is not installed (Debian: apt-get install fasttext)"
@@ -230,23 +299,11 @@ run_fasttext() {
 	fi
 	# Good settings (as OpenLID and GlotLID train theirs, with more epochs for a
 	# smaller set): character n-grams 2-5, word pairs, softmax; 2 threads.
-	local args=$FT_ARGS
-	local key ft
-	key=$( (sha256sum "$OUT/train.fasttext" | cut -c1-16; echo "$args") | sha256sum | cut -c1-12)
-	ft=$OUT/fasttext-$key
-	echo "fastText $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null), trained on the same training split ($(wc -l <"$OUT/train.fasttext") texts): fasttext supervised $args"
-	if ! [ -f "$ft.bin" ]; then
-		echo "training fastText (several minutes; kept as $ft.bin) ..." >&2
-		local t0 t1
-		t0=$(now)
-		# shellcheck disable=SC2086
-		fasttext supervised -input "$OUT/train.fasttext" -output "$ft" $args -verbose 0 >/dev/null 2>&1 ||
-			{ skip "fasttext supervised failed"; return 0; }
-		t1=$(now)
-		echo "trained in $(secs "$t0" "$t1") s" >"$ft.log"
-		rm -f "$ft.vec"
-	fi
-	cat "$ft.log" 2>/dev/null
+	local ft
+	echo "fastText $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null), trained on the same training split ($(wc -l <"$OUT/train.fasttext") texts): fasttext supervised $FT_ARGS"
+	ft_train "$OUT/train.fasttext" "$OUT"
+	[ -n "$FT_MODEL" ] || return 0
+	ft=${FT_MODEL%.bin}
 	FT_BIN=$ft.bin
 	echo "model size: $(wc -c <"$ft.bin") bytes"
 	local s

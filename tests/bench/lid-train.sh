@@ -2,14 +2,16 @@
 # tests/bench/lid-train.sh: rebuild ayak-lid's model, lexicons/lid/model.bin, from
 # ../shared/data (the lead's `make lid-model` runs this).
 #
-#   tests/bench/lid-train.sh [-o MODEL]
+#   tests/bench/lid-train.sh [-o MODEL] [--prepared DIR]
 #
 # Steps: tests/bench/lid-data.py builds the training set and the development split
 # (in $AYAK_BUILD/lid; the development split is never trained on), then
 # `ayak-lid --train` trains the model with the settings below, and
 # lexicons/lid/README.md is rewritten to name the files, rules, settings and
 # licenses that made it.  The same data and settings give the same model, byte for
-# byte.  It takes a few minutes on one core.
+# byte.  It takes a few minutes on one core.  --prepared DIR trains the same way on
+# DIR/train.jsonl instead (lid-data.py is not run, the word lists go to DIR and no
+# README is written): tests/bench/lid-eval.sh uses it for its held-out sources.
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED (default $AYAK_TOP/../shared),
 # AYAK_LID (the ayak-lid to train with; default $AYAK_TOP/bin/ayak-lid).
@@ -23,11 +25,13 @@ OUT=$AYAK_BUILD/lid
 MODEL=$AYAK_TOP/lexicons/lid/model.bin
 README=$AYAK_TOP/lexicons/lid/README.md
 LID=${AYAK_LID:-$AYAK_TOP/bin/ayak-lid}
+PREPARED=
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) MODEL=$2; README=$(dirname "$MODEL")/README.md; shift 2 ;;
-	*) echo "usage: lid-train.sh [-o MODEL]" >&2; exit 2 ;;
+	--prepared) OUT=$2; PREPARED=1; shift 2 ;;
+	*) echo "usage: lid-train.sh [-o MODEL] [--prepared DIR]" >&2; exit 2 ;;
 	esac
 done
 
@@ -53,6 +57,7 @@ SETTINGS="--epochs 15 --lr 2 --average --dropout 0.5 --seed 1 --train-sample 0
  --extra-labels zho_Hant --word-odds 21 --word-odds-alpha 0.1 --word-odds-weight 0.2"
 MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn,eng_Latn"
 VERSION="$(cat "$AYAK_TOP/lexicons/VERSION" 2>/dev/null || echo unknown)-lid2"
+[ -z "$PREPARED" ] || VERSION="$VERSION-prepared"
 
 # Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
 # marker classes of their own; the development split gives none.
@@ -60,8 +65,10 @@ WORDS_MIN=10
 WORDS_SHARE=0.9
 
 mkdir -p "$OUT"
-echo "lid-train: preparing the data in $OUT" >&2
-python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" >/dev/null
+if [ -z "$PREPARED" ]; then
+	echo "lid-train: preparing the data in $OUT" >&2
+	python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" >/dev/null
+fi
 python3 "$here/lid-words.py" "$OUT/train.jsonl" "$OUT" --min "$WORDS_MIN" --share "$WORDS_SHARE" --pairs >/dev/null
 
 sha() { sha256sum "$1" | cut -c1-16; }
@@ -83,6 +90,8 @@ echo "lid-train: training (a few minutes)" >&2
 	--word-list "zsm=$FW2_ZSM" --word-list "ind=$FW2_IND" \
 	--word-list "zsm-data=$OUT/words-zsm.txt" --word-list "ind-data=$OUT/words-ind.txt" \
 	$SETTINGS --msa "$MSA" "$OUT/train.jsonl"
+
+[ -z "$PREPARED" ] || exit 0
 
 # The sidecar README: what made the model.
 {
