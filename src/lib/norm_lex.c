@@ -361,6 +361,21 @@ out:
 	return ret;
 }
 
+/* The length of the longest space-separated word of s. */
+static size_t longest_word(const char *s)
+{
+	size_t best = 0, n;
+
+	for (;;) {
+		n = strcspn(s, " ");
+		if (n > best)
+			best = n;
+		if (!s[n])
+			return best;
+		s += n + 1;
+	}
+}
+
 static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *info,
 		      struct ayak_err *err)
 {
@@ -390,6 +405,12 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 		if (nf != 5 || !*f[0] || !*f[1]) {
 			ayak_err_set(err, AYAK_E_SYS, "%s:%zu: want 5 tab-separated columns",
 				     path.data, lineno);
+			goto out;
+		}
+		/* longer words are left alone, and the scans' buffers hold MAX_WORD */
+		if (longest_word(f[0]) > MAX_WORD) {
+			ayak_err_set(err, AYAK_E_SYS, "%s:%zu: a word of the form is longer than %d bytes",
+				     path.data, lineno, MAX_WORD);
 			goto out;
 		}
 		if (lx->nsl == lx->capsl) {

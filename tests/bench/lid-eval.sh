@@ -227,7 +227,7 @@ heldout() {
 	fi
 	echo
 	python3 "$here/lid-score.py" --name ayak-lid --set held-out --labels msa --per-source "${versus[@]}" \
-		--markers "$MARKERS" "$dir/test.jsonl" "$dir/pred-ayak.jsonl" | tee "$dir/score-ayak.txt" | grep -v '^SUMMARY'
+		--keep-table zsm_Latn --markers "$MARKERS" "$dir/test.jsonl" "$dir/pred-ayak.jsonl" | tee "$dir/score-ayak.txt" | grep -v '^SUMMARY'
 	echo "SUMMARY ayak-lid held $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$dir/score-ayak.txt")" >>"$SUMMARY"
 	[ ${#versus[@]} -gt 0 ] || return 0
 	echo

@@ -173,7 +173,7 @@ def main():
     print('# license: malaya entries MIT (Copyright (c) 2018 Husein Zolkepli);')
     print('#   ayak\'s entries and review: same as ayak')
     print('# format: FORM<TAB>STANDARD<TAB>INFORMAL<TAB>CONTEXT<TAB>ORIGIN')
-    print('#   FORM      lower case, one word or two (tak nak)')
+    print('#   FORM      lower case, one word or two (tak nak), each of 64 bytes at most')
     print('#   STANDARD  what --expand-slang writes')
     print('#   INFORMAL  what it writes with --keep-informal: empty = STANDARD, "=" = FORM')
     print('#   CONTEXT   mid: only between two words of two letters or more;')

@@ -111,6 +111,19 @@ test_expect_success 'a lexicon with invalid UTF-8 or a NUL byte is refused, not 
 	refused jawi.tsv --jawi-to-rumi ":1: invalid UTF-8"
 '
 
+test_expect_success 'a slang form with a word past 64 bytes is refused; 64 bytes is a form' '
+	w64=$(printf "k%.0s" $(seq 64)) &&
+	printf "# h\n%s\tpanjang\t\t\t\n" "$w64" >lex/norm/slang.tsv &&
+	printf "{\"text\":\"ini %s sahaja\"}\n" "$w64" >in64 &&
+	AYAK_LEXICONS=$PWD/lex ayak-norm --expand-slang in64 >out &&
+	echo "{\"text\":\"ini panjang sahaja\"}" >expect &&
+	test_cmp expect out &&
+	printf "# h\nyg\tyang\t\t\t\n%sk\tpanjang\t\t\t\n" "$w64" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":3: a word of the form is longer than 64 bytes" &&
+	printf "# h\ntak %sk\tpanjang\t\t\t\n" "$w64" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":2: a word of the form is longer than 64 bytes"
+'
+
 test_expect_success 'default mode needs no lexicon' '
 	AYAK_LEXICONS=$PWD/lex ayak-norm in >out &&
 	test_cmp in out
