@@ -14,7 +14,9 @@ Writes in OUTDIR:
   train.fasttext  the same as "__label__L text" lines, for fastText
   test.jsonl      the held-out sources' sentences: the development sentences, and
                   the training units of one sentence (no ". X" inside, 300
-                  characters at most, 3 words or more), each text once
+                  characters at most, 3 words or more), each text once, and none
+                  whose normalized text (lower case, letters and digits) is also
+                  a training text
   test.txt        test.jsonl's texts, one per line, for fastText
 
 The held-out sources are one formal and one informal source on each side (and the
@@ -37,6 +39,10 @@ WORD = re.compile(r"[^\W\d_]+")
 INNER_END = re.compile(r"[.!?]\s+[A-Z]")
 
 
+def norm_key(t):
+    return ''.join(ch for ch in t.lower() if ch.isalnum())
+
+
 def one_sentence(t):
     return ('\n' not in t and len(t) <= 300 and not INNER_END.search(t)
             and len(WORD.findall(t)) >= 3)
@@ -47,7 +53,13 @@ def main():
         sys.exit(__doc__)
     src_dir, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
+    # the training texts' keys: a held-out sentence also found elsewhere is not unseen
     seen = set()
+    with open(os.path.join(src_dir, 'train.jsonl'), encoding='utf-8') as f:
+        for line in f:
+            r = json.loads(line)
+            if not r['src'].startswith(HELD_OUT):
+                seen.add(norm_key(r['text']))
     n_train = n_test = 0
     with open(os.path.join(src_dir, 'train.jsonl'), encoding='utf-8') as f, \
          open(os.path.join(out, 'train.jsonl'), 'w', encoding='utf-8') as tr, \
@@ -56,11 +68,11 @@ def main():
          open(os.path.join(out, 'test.txt'), 'w', encoding='utf-8') as tt:
         def test(r):
             nonlocal n_test
-            key = ' '.join(r['text'].split())
+            key = norm_key(r['text'])
             if r['label'] in MSA_TWO and key not in seen:
                 seen.add(key)
                 te.write(json.dumps(r, ensure_ascii=False) + '\n')
-                tt.write(key + '\n')
+                tt.write(' '.join(r['text'].split()) + '\n')
                 n_test += 1
         for line in f:
             r = json.loads(line)
