@@ -1559,9 +1559,13 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 			continue;
 		script_share(c, (int)s, (float)t->script_letters[s] * inv);
 	}
-	for (s = 1; s < m->nlabels; s++)
+	for (s = 0; s < m->nlabels; s++) {
+		/* a sum of shares of shares can round a whisker past 1 */
+		if (c->probs[s] > 1)
+			c->probs[s] = 1;
 		if (c->probs[s] > c->probs[best])
 			best = s;
+	}
 	if (score)
 		*score = c->probs[best];
 	return (int)best;

@@ -1,0 +1,100 @@
+/*
+ * Fuzz target for ayak-lid's text path (lid_text_prepare, the features,
+ * the models and the word odds) with the shipped model,
+ * $AYAK_TOP/lexicons/lid/model.bin (or ./lexicons).  The input is the text,
+ * bytes as they come (ill-formed UTF-8 included): ayak-lid reads whatever
+ * a crawl holds.  It is classified whole, in --sample windows (the default
+ * 1024 bytes and a tiny 7) and without the word odds.  Properties checked
+ * (abort() when one breaks):
+ *
+ *  - the label is one of the model's and its score is its probability;
+ *  - the probabilities are finite, in [0, 1] and add up to 1;
+ *  - lid_top() gives them best first;
+ *  - the same text gives the same distribution, bit for bit, when it
+ *    comes again after another text (nothing carries over between texts).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lid.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct lid_model *model;
+static struct lid_classifier *clf;
+static size_t nlabels;
+static float *first;
+
+static const char other[] = "Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.";
+
+static int classify(const char *s, size_t n, const struct lid_opts *o)
+{
+	const float *p;
+	float score, sum = 0;
+	int label = lid_classify(clf, s, n, o, &score), top[8];
+	float ts[8];
+	size_t i, k;
+
+	if (label < 0 || (size_t)label >= nlabels)
+		abort();
+	p = lid_probs(clf);
+	for (i = 0; i < nlabels; i++) {
+		if (!isfinite(p[i]) || p[i] < 0 || p[i] > 1)
+			abort();
+		sum += p[i];
+	}
+	if (fabsf(sum - 1) > 1e-3f || score != p[label])
+		abort();
+	k = lid_top(clf, top, ts, 8);
+	if (k == 0 || top[0] != label)
+		abort();
+	for (i = 1; i < k; i++)
+		if (ts[i] > ts[i - 1])
+			abort();
+	return label;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct lid_opts opts[] = {
+		{ 0, 0, 0 },			/* whole text, the model's word odds */
+		{ LID_SAMPLE_DEFAULT, 0, 0 },	/* ayak-lid's default */
+		{ 7, 0, 0 },			/* windows smaller than a character or two */
+		{ 0, 1, 0 },			/* no word odds */
+	};
+	const char *s = (const char *)data;
+	size_t i;
+
+	if (!model) {
+		char path[4096];
+		const char *top = getenv("AYAK_TOP");
+		struct ayak_err err;
+
+		snprintf(path, sizeof(path), "%s/lexicons/" LID_MODEL_FILE, top ? top : ".");
+		model = lid_model_load(path, &err);
+		if (!model) {
+			fprintf(stderr, "fuzz-lid-text: %s (set AYAK_TOP)\n", err.msg);
+			abort();
+		}
+		clf = lid_classifier_new(model);
+		nlabels = lid_model_nlabels(model);
+		first = malloc(nlabels * sizeof(*first));
+		if (!clf || !first)
+			abort();
+	}
+	if (size > (1 << 18))
+		return 0;
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		int a = classify(s, size, &opts[i]), b;
+
+		memcpy(first, lid_probs(clf), nlabels * sizeof(*first));
+		classify(other, sizeof(other) - 1, &opts[i]);
+		b = classify(s, size, &opts[i]);
+		if (a != b || memcmp(first, lid_probs(clf), nlabels * sizeof(*first)))
+			abort();
+	}
+	return 0;
+}
