@@ -956,7 +956,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		reason = "lang";
 	else if (k->ndrop && in_list(k->drop, k->ndrop, label))
 		reason = "lang";
-	else if (score < threshold_of(r, label))
+	else if (score < (lab >= 0 ? r->thr[lab] : threshold_of(r, label)))
 		reason = "lang_score";
 	if (k->annotate) {
 		off = r->vals.len;

@@ -184,6 +184,15 @@ uint64_t lid_checksum(const void *text, size_t ntext, const struct lid_file_head
 /* Build the derived tables (markers, routes) of m once its fields are set. */
 int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, size_t nmarks,
 		    const uint64_t *dict, size_t ndict, struct ayak_err *err);
+/*
+ * acc[0..stride) = the sum of the int8 rows w + f[i] * stride, i < nf (rows
+ * 16-byte aligned, stride a multiple of 16).  LID_PATH_BEST takes the
+ * fastest code the CPU runs; the others are there so that the tests can
+ * check that every path gives the same sums.
+ */
+enum lid_path { LID_PATH_BEST, LID_PATH_SSE2, LID_PATH_C };
+void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int32_t *acc,
+		    enum lid_path path);
 /* The UScriptCode of a label's script suffix ("zsm_Latn" -> Latin), or -1. */
 int lid_label_script(const char *label);
 

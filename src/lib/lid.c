@@ -1254,108 +1254,161 @@ void lid_classifier_free(struct lid_classifier *c)
  * acc[0..stride) += the rows of the features.  The sums are exact integer
  * sums, so every path below gives the same result: AVX2 when the CPU has
  * it (chosen at run time), else SSE2, else plain C.  16-bit partial sums
- * are flushed to 32 bits every 256 rows (256 * 127 < 32768).
+ * are flushed to 32 bits every 256 rows (256 * 127 < 32768).  The loop
+ * waits on memory: the rows are scattered over megabytes.
  */
+#define ROW_AHEAD 16	/* rows asked for before they are added */
+
+static void accumulate_c(const int8_t *w, size_t stride, const uint32_t *f, size_t nf,
+			 int32_t *acc)
+{
+	size_t i, j;
+
+	for (i = 0; i < nf; i++) {
+		const int8_t *row = w + (size_t)f[i] * stride;
+
+		for (j = 0; j < stride; j++)
+			acc[j] += row[j];
+	}
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
-__attribute__((target("avx2")))
-static void accumulate_avx2(const int8_t *w, size_t stride, const uint32_t *f, size_t nf,
+
+/* acc[0..n) += the 16-bit partial sums of up to 256 rows */
+static inline void add_partial(int32_t *acc, const int16_t *part, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		acc[k] += part[k];
+}
+
+static void accumulate_sse2(const int8_t *w, size_t stride, const uint32_t *f, size_t nf,
 			    int32_t *acc)
 {
-	__m256i a16[LID_MAX_STRIDE / 16];
-	size_t nv = stride / 16, done = 0, i, j;
+	__m128i a16[LID_MAX_STRIDE / 8];
+	int16_t part[LID_MAX_STRIDE];
+	size_t nv = stride / 8, done = 0, i, j;
 
 	while (done < nf) {
 		size_t chunk = nf - done < 256 ? nf - done : 256;
 
 		for (j = 0; j < nv; j++)
+			a16[j] = _mm_setzero_si128();
+		for (i = done; i < done + chunk; i++) {
+			const int8_t *row = w + (size_t)f[i] * stride;
+
+			if (i + ROW_AHEAD < nf)
+				__builtin_prefetch(w + (size_t)f[i + ROW_AHEAD] * stride);
+			for (j = 0; j < nv; j += 2) {
+				__m128i x = _mm_load_si128((const __m128i *)(row + 8 * j));
+				__m128i lo = _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8);
+				__m128i hi = _mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8);
+
+				a16[j] = _mm_add_epi16(a16[j], lo);
+				a16[j + 1] = _mm_add_epi16(a16[j + 1], hi);
+			}
+		}
+		for (j = 0; j < nv; j++)
+			_mm_storeu_si128((__m128i *)(part + 8 * j), a16[j]);
+		add_partial(acc, part, stride);
+		done += chunk;
+	}
+}
+
+/*
+ * nv 32-byte vectors of 16-bit sums.  Inlined below with nv a constant for
+ * the strides the models have (16 to 64 labels): the sums then stay in
+ * registers, not on the stack, a quarter less time for the whole program.
+ */
+__attribute__((target("avx2"), always_inline))
+static inline void accumulate_avx2_nv(const int8_t *w, size_t stride, const uint32_t *f,
+				      size_t nf, int32_t *acc, size_t nv)
+{
+	__m256i a16[LID_MAX_STRIDE / 16];
+	int16_t part[LID_MAX_STRIDE];
+	size_t done = 0, i, j;
+
+	while (done < nf) {
+		size_t chunk = nf - done < 256 ? nf - done : 256;
+
+#pragma GCC unroll 4
+		for (j = 0; j < nv; j++)
 			a16[j] = _mm256_setzero_si256();
 		for (i = done; i < done + chunk; i++) {
 			const int8_t *row = w + (size_t)f[i] * stride;
 
-			/* the rows are scattered over megabytes: ask for a later one early */
-			if (i + 8 < nf)
-				__builtin_prefetch(w + (size_t)f[i + 8] * stride);
+			if (i + ROW_AHEAD < nf)
+				__builtin_prefetch(w + (size_t)f[i + ROW_AHEAD] * stride);
+#pragma GCC unroll 4
 			for (j = 0; j < nv; j++) {
 				__m128i x = _mm_load_si128((const __m128i *)(row + 16 * j));
 
 				a16[j] = _mm256_add_epi16(a16[j], _mm256_cvtepi8_epi16(x));
 			}
 		}
-		for (j = 0; j < nv; j++) {
-			int16_t tmp[16];
-			size_t k;
-
-			_mm256_storeu_si256((__m256i *)tmp, a16[j]);
-			for (k = 0; k < 16; k++)
-				acc[16 * j + k] += tmp[k];
-		}
+		for (j = 0; j < nv; j++)
+			_mm256_storeu_si256((__m256i *)(part + 16 * j), a16[j]);
+		add_partial(acc, part, 16 * nv);
 		done += chunk;
 	}
 }
-#define HAVE_AVX2_PATH 1
+
+__attribute__((target("avx2")))
+static void accumulate_avx2(const int8_t *w, size_t stride, const uint32_t *f, size_t nf,
+			    int32_t *acc)
+{
+	switch (stride / 16) {
+	case 1:
+		accumulate_avx2_nv(w, stride, f, nf, acc, 1);
+		break;
+	case 2:
+		accumulate_avx2_nv(w, stride, f, nf, acc, 2);
+		break;
+	case 3:
+		accumulate_avx2_nv(w, stride, f, nf, acc, 3);
+		break;
+	case 4:
+		accumulate_avx2_nv(w, stride, f, nf, acc, 4);
+		break;
+	default:
+		accumulate_avx2_nv(w, stride, f, nf, acc, stride / 16);
+	}
+}
+
+static int have_avx2(void)
+{
+	static int have = -1;
+
+	if (have < 0) {
+		__builtin_cpu_init();
+		have = __builtin_cpu_supports("avx2") ? 1 : 0;
+	}
+	return have;
+}
 #endif
 
-static void accumulate(const struct lid_sub *s, const uint32_t *f, size_t nf, int32_t *acc)
+void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int32_t *acc,
+		    enum lid_path path)
 {
-	size_t stride = s->stride, i, j;
+	size_t i;
 
 	memset(acc, 0, stride * sizeof(*acc));
-#ifdef HAVE_AVX2_PATH
-	{
-		static int have = -1;
-
-		if (have < 0) {
-			__builtin_cpu_init();
-			have = __builtin_cpu_supports("avx2") ? 1 : 0;
-		}
-		if (have) {
-			accumulate_avx2(s->w, stride, f, nf, acc);
-			return;
-		}
+	/* the loops ask for row i + ROW_AHEAD as they add row i: these first */
+	for (i = 0; i < nf && i < ROW_AHEAD; i++)
+		__builtin_prefetch(w + (size_t)f[i] * stride);
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (path == LID_PATH_BEST && have_avx2()) {
+		accumulate_avx2(w, stride, f, nf, acc);
+		return;
+	}
+	if (path != LID_PATH_C) {
+		accumulate_sse2(w, stride, f, nf, acc);
+		return;
 	}
 #endif
-#ifdef __SSE2__
-	{
-		__m128i a16[LID_MAX_STRIDE / 8];
-		size_t nv = stride / 8, done = 0;
-
-		while (done < nf) {
-			size_t chunk = nf - done < 256 ? nf - done : 256;
-
-			for (j = 0; j < nv; j++)
-				a16[j] = _mm_setzero_si128();
-			for (i = done; i < done + chunk; i++) {
-				const int8_t *row = s->w + (size_t)f[i] * stride;
-
-				for (j = 0; j < nv; j += 2) {
-					__m128i x = _mm_load_si128((const __m128i *)(row + 8 * j));
-					__m128i lo = _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8);
-					__m128i hi = _mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8);
-
-					a16[j] = _mm_add_epi16(a16[j], lo);
-					a16[j + 1] = _mm_add_epi16(a16[j + 1], hi);
-				}
-			}
-			for (j = 0; j < nv; j++) {
-				int16_t tmp[8];
-				size_t k;
-
-				_mm_storeu_si128((__m128i *)tmp, a16[j]);
-				for (k = 0; k < 8; k++)
-					acc[8 * j + k] += tmp[k];
-			}
-			done += chunk;
-		}
-	}
-#else
-	for (i = 0; i < nf; i++) {
-		const int8_t *row = s->w + (size_t)f[i] * stride;
-
-		for (j = 0; j < stride; j++)
-			acc[j] += row[j];
-	}
-#endif
+	accumulate_c(w, stride, f, nf, acc);
 }
 
 /*
@@ -1373,7 +1426,7 @@ static int run_sub(struct lid_classifier *c, const struct lid_sub *s, float odds
 	nf = bucket_features(&c->raw, s->flags, s->bits, &c->f);
 	if (nf <= 0)
 		return nf < 0 ? -1 : 0;
-	accumulate(s, c->f.v, c->f.n, c->acc);
+	lid_accumulate(s->w, s->stride, c->f.v, c->f.n, c->acc, LID_PATH_BEST);
 	norm = s->scale * ((s->flags & LID_F_MEAN) ? 1.0f / (float)nf : lid_rsqrt((size_t)nf));
 	for (k = 0; k < s->nclass; k++) {
 		c->logit[k] = s->bias[k] + norm * (float)c->acc[k];

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lid.h"
+#include "lid-impl.h"
 
 #include "tap.h"
 
@@ -253,6 +253,59 @@ static int is_label(struct lid_classifier *c, const struct lid_model *m, const c
 	return r;
 }
 
+/*
+ * The row sums: AVX2 (specialised for 16 to 64 labels), SSE2 and plain C
+ * must agree exactly, for every stride up to the largest, for feature
+ * counts on both sides of the 256-row flush of the 16-bit sums, and with
+ * rows of all +127 and all -128 (the extremes a 16-bit sum must hold).
+ */
+static void test_accumulate(void)
+{
+	enum { ROWS = 512 };
+	static const size_t counts[] = { 0, 1, 15, 17, 255, 256, 257, 1000 };
+	int8_t *w = aligned_alloc(64, (size_t)ROWS * LID_MAX_STRIDE);
+	uint32_t f[1000];
+	int32_t best[LID_MAX_STRIDE], sse2[LID_MAX_STRIDE], c[LID_MAX_STRIDE];
+	size_t stride, k, i, bad = 0, cases = 0;
+	uint64_t x = 88172645463325252ull;
+
+	if (!w) {
+		ok(0, "memory for the row sums");
+		return;
+	}
+	for (i = 0; i < (size_t)ROWS * LID_MAX_STRIDE; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		w[i] = (int8_t)(x >> 24);
+	}
+	for (stride = 16; stride <= LID_MAX_STRIDE; stride += 16) {
+		/* rows 0 and 1 of this stride: all +127 and all -128 */
+		memset(w, 127, stride);
+		memset(w + stride, -128, stride);
+		for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+			size_t nf = counts[k];
+
+			for (i = 0; i < nf; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				f[i] = k == 6 ? (uint32_t)(i & 1) : (uint32_t)(x % ROWS);
+			}
+			if (k == 7)
+				for (i = 0; i < nf; i++)
+					f[i] = 1;	/* 1000 rows of -128: -128000 */
+			lid_accumulate(w, stride, f, nf, best, LID_PATH_BEST);
+			lid_accumulate(w, stride, f, nf, sse2, LID_PATH_SSE2);
+			lid_accumulate(w, stride, f, nf, c, LID_PATH_C);
+			cases++;
+			if (memcmp(best, c, stride * sizeof(*c)) || memcmp(sse2, c, stride * sizeof(*c)))
+				bad++;
+			if (k == 7 && c[0] != -128000)
+				bad++;
+		}
+	}
+	ok(bad == 0 && cases == 16 * 8, "row sums: the fast paths agree with plain C (%zu cases)",
+	   cases);
+	free(w);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/test-lid-XXXXXX", path2[] = "/tmp/test-lid-XXXXXX";
@@ -482,6 +535,7 @@ int main(void)
 	lid_trainer_free(t);
 
 	test_word_odds(m, path2);
+	test_accumulate();
 
 	lid_classifier_free(c);
 	lid_model_free(m);
