@@ -151,9 +151,24 @@ static int word_push(struct lid_text *t, uint32_t start, uint32_t len, int scrip
 	return 0;
 }
 
+/* Byte classes for prep_window(): spaces, ASCII letters, and the bytes skip_token() looks for. */
+enum { C_SPACE = 1, C_LINK = 2, C_ALPHA = 4 };
+#define UPPER_LOWER(c) [c] = C_ALPHA, [c + 32] = C_ALPHA
+static const unsigned char byte_class[256] = {
+	['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE,
+	['\r'] = C_SPACE, [' '] = C_SPACE, ['@'] = C_LINK, [':'] = C_LINK,
+	UPPER_LOWER('A'), UPPER_LOWER('B'), UPPER_LOWER('C'), UPPER_LOWER('D'), UPPER_LOWER('E'),
+	UPPER_LOWER('F'), UPPER_LOWER('G'), UPPER_LOWER('H'), UPPER_LOWER('I'), UPPER_LOWER('J'),
+	UPPER_LOWER('K'), UPPER_LOWER('L'), UPPER_LOWER('M'), UPPER_LOWER('N'), UPPER_LOWER('O'),
+	UPPER_LOWER('P'), UPPER_LOWER('Q'), UPPER_LOWER('R'), UPPER_LOWER('S'), UPPER_LOWER('T'),
+	UPPER_LOWER('U'), UPPER_LOWER('V'), UPPER_LOWER('W'), UPPER_LOWER('X'), UPPER_LOWER('Y'),
+	UPPER_LOWER('Z'),
+};
+#undef UPPER_LOWER
+
 static inline int is_space(unsigned char c)
 {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+	return byte_class[c] & C_SPACE;
 }
 
 /* Does the token at p[0..n) look like a URL, an e-mail address or a @handle? */
@@ -216,10 +231,12 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 
 		if (at_token && !is_space(c)) {
 			const unsigned char *q = p;
+			unsigned seen = (c | 0x20) == 'w' ? C_LINK : 0;
 
+			/* skip_token() only when the token has what it looks for */
 			while (q < end && !is_space(*q))
-				q++;
-			if (skip_token(p, (size_t)(q - p))) {
+				seen |= byte_class[*q++];
+			if (seen && skip_token(p, (size_t)(q - p))) {
 				if (end_word(s))
 					return -1;
 				p = q;
@@ -228,16 +245,25 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 		}
 		at_token = is_space(c);
 		if (c < 0x80) {
-			if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+			if (byte_class[c] & C_ALPHA) {
+				/* a run of ASCII letters at once: most of the text */
+				const unsigned char *q = p;
+				uint32_t *cps = t->cps + t->ncps;
+
 				if (!s->in_word) {
 					s->in_word = 1;
 					s->wstart = (uint32_t)t->ncps;
 					s->wscript = USCRIPT_LATIN;
 					s->wupper = c < 'a';
 				}
-				t->cps[t->ncps++] = c | 0x20;
-				t->script_letters[USCRIPT_LATIN]++;
-				t->letters++;
+				do
+					*cps++ = *q++ | 0x20;
+				while (q < end && (byte_class[*q] & C_ALPHA));
+				t->ncps += (size_t)(q - p);
+				t->script_letters[USCRIPT_LATIN] += (uint32_t)(q - p);
+				t->letters += (size_t)(q - p);
+				p = q;
+				continue;
 			} else if (end_word(s)) {
 				return -1;
 			}
@@ -533,9 +559,13 @@ static int dict_known(const struct lid_model *m, const uint32_t *w, size_t n)
 #define WORD_MAX 40
 #define MARK_AHEAD 4 /* words ahead whose marker slots raw_features() prefetches */
 
+/*
+ * Features before bucketing: each is kept as h * GOLDEN, whose top bits are
+ * its bucket in a table of any size (LID_MAX_BITS at most), with its type
+ * (an LID_F_* bit number) in the low 4 bits, which no bucket reaches.
+ */
 struct lid_raw {
-	uint64_t *h;
-	uint8_t *type;
+	uint64_t *key;
 	size_t n, alloc;
 };
 
@@ -543,26 +573,28 @@ static int raw_reserve(struct lid_raw *r, size_t more)
 {
 	if (r->n + more > r->alloc) {
 		size_t n = r->alloc ? r->alloc : 1024;
-		uint64_t *h;
-		uint8_t *ty;
+		uint64_t *k;
 
 		while (n < r->n + more)
 			n *= 2;
-		h = realloc(r->h, n * sizeof(*h));
-		if (!h)
+		k = realloc(r->key, n * sizeof(*k));
+		if (!k)
 			return -1;
-		r->h = h;
-		ty = realloc(r->type, n);
-		if (!ty)
-			return -1;
-		r->type = ty;
+		r->key = k;
 		r->alloc = n;
 	}
 	return 0;
 }
 
-/* into locals: a store through out->type (a byte) could be out->n, so the compiler reloads it */
-#define EMIT(ty, hv) do { oh[on] = (hv); oty[on++] = (ty); } while (0)
+static inline uint64_t raw_key(uint64_t h, unsigned type)
+{
+	return (h * GOLDEN & ~(uint64_t)15) | type;
+}
+
+/* into locals: the compiler cannot keep out->n in a register across the stores */
+#define EMIT(ty, hv) do { keys[on++] = raw_key(hv, ty); } while (0)
+/* n-gram of k + 1 letters with hash hv, written always and kept if keep (0 or 1): no branch */
+#define NGRAM(k, hv, keep) do { keys[on] = raw_key((hv) ^ (uint64_t)((k) + 1) << 56, k); on += (keep); } while (0)
 
 /* Raw (unbucketed) features of the words of t in script, with their types (LID_F_* bit numbers). */
 static int raw_features(const struct lid_text *t, int script, unsigned flags,
@@ -579,8 +611,7 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
 		size_t len = wd->len, P, i, k, on;
-		uint64_t wh, *oh;
-		uint8_t *oty;
+		uint64_t wh, *keys;
 
 		/* the marker table is too big for the cache: ask for a later word's slots now */
 		if ((flags & LID_F_MARK) && mk && mk->mkeys && w + MARK_AHEAD < t->nwords) {
@@ -595,15 +626,61 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			continue;
 		if (raw_reserve(out, 6 * (len + 2) + 32 + 10 * (size_t)mark_reps))
 			return -1;
-		oh = out->h;
-		oty = out->type;
+		keys = out->key;
 		on = out->n;
 		P = len + 2;
 		pad[0] = ' ';
 		memcpy(pad + 1, cps, len * sizeof(*cps));
 		pad[len + 1] = ' ';
 		if (flags & 0x1f) {
-			for (i = 0; i < P; i++) {
+			/*
+			 * The n-grams of 1 to 5 letters from each position, without a
+			 * test of the flags (loops with tests were 60% of this
+			 * function): each is written, and kept if its flag is set.
+			 */
+			const size_t k1 = flags & 1, k2 = flags >> 1 & 1, k3 = flags >> 2 & 1,
+				     k4 = flags >> 3 & 1, k5 = flags >> 4 & 1;
+
+			i = 0;
+			if (P >= 5) {
+				const uint32_t *q = pad + P - 4;
+				uint64_t a1, a2, a3, a4, b1, b2, b3, c1, c2;
+
+				/* the positions with five letters ahead */
+				for (; i + 5 <= P; i++) {
+					uint64_t h1 = fnv_step(FNV_OFFSET, pad[i]);
+					uint64_t h2 = fnv_step(h1, pad[i + 1]), h3 = fnv_step(h2, pad[i + 2]);
+					uint64_t h4 = fnv_step(h3, pad[i + 3]), h5 = fnv_step(h4, pad[i + 4]);
+
+					NGRAM(0, h1, k1 & (i != 0));	/* not the padding space */
+					NGRAM(1, h2, k2);
+					NGRAM(2, h3, k3);
+					NGRAM(3, h4, k4);
+					NGRAM(4, h5, k5);
+				}
+				/* the last four: 4, 3, 2 letters to the end, then the space alone (never kept) */
+				a1 = fnv_step(FNV_OFFSET, q[0]);
+				a2 = fnv_step(a1, q[1]);
+				a3 = fnv_step(a2, q[2]);
+				a4 = fnv_step(a3, q[3]);
+				b1 = fnv_step(FNV_OFFSET, q[1]);
+				b2 = fnv_step(b1, q[2]);
+				b3 = fnv_step(b2, q[3]);
+				c1 = fnv_step(FNV_OFFSET, q[2]);
+				c2 = fnv_step(c1, q[3]);
+				NGRAM(0, a1, k1);
+				NGRAM(1, a2, k2);
+				NGRAM(2, a3, k3);
+				NGRAM(3, a4, k4);
+				NGRAM(0, b1, k1);
+				NGRAM(1, b2, k2);
+				NGRAM(2, b3, k3);
+				NGRAM(0, c1, k1);
+				NGRAM(1, c2, k2);
+				i = P;
+			}
+			/* words of one or two letters */
+			for (; i < P; i++) {
 				uint64_t h = FNV_OFFSET;
 
 				for (k = 0; k < 5 && i + k < P; k++) {
@@ -658,10 +735,11 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			 * outweighs the many letters of a longer sentence, whose
 			 * features are scaled down together (1/sqrt(n)).
 			 */
-			for (b = 0; b < 10; b++)
-				if (mb >> b & 1 && b != 7)
-					for (r = 0; r < mark_reps; r++)
-						EMIT(7, fmix64(SEED_MARK + b));
+			for (mb &= 0x3ffu & ~(1u << 7); mb; mb &= mb - 1) {
+				b = (unsigned)__builtin_ctz(mb);
+				for (r = 0; r < mark_reps; r++)
+					EMIT(7, fmix64(SEED_MARK + b));
+			}
 		}
 		out->n = on;
 		prev = wh;
@@ -682,10 +760,14 @@ static int bucket_features(const struct lid_raw *raw, unsigned flags, unsigned b
 	{
 		uint32_t *v = out->v;
 		size_t n = out->n;
+		uint8_t keep[16];
 
+		for (i = 0; i < sizeof(keep); i++)
+			keep[i] = flags >> i & 1;
+#pragma GCC unroll 4
 		for (i = 0; i < raw->n; i++) {
-			v[n] = bucket(raw->h[i], shift);
-			n += flags >> raw->type[i] & 1;
+			v[n] = (uint32_t)(raw->key[i] >> shift);
+			n += keep[raw->key[i] & 15];
 		}
 		out->n = n;
 	}
@@ -700,8 +782,7 @@ int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned 
 
 	if (n >= 0)
 		n = bucket_features(&raw, flags, bits, out);
-	free(raw.h);
-	free(raw.type);
+	free(raw.key);
 	return n;
 }
 
@@ -1242,8 +1323,7 @@ void lid_classifier_free(struct lid_classifier *c)
 	if (!c)
 		return;
 	lid_text_release(&c->t);
-	free(c->raw.h);
-	free(c->raw.type);
+	free(c->raw.key);
 	free(c->f.v);
 	free(c->nbf.v);
 	free(c->probs);
@@ -1465,6 +1545,8 @@ static void add_prob(struct lid_classifier *c, int label, float p)
  * the text's buckets and asks for their cache lines (the table is
  * megabytes) before the general model runs; word_odds() adds them up.
  */
+#define NB_AHEAD 32	/* buckets of the word odds asked for ahead */
+
 static void word_odds_start(struct lid_classifier *c)
 {
 	const struct lid_model *m = c->m;
@@ -1473,7 +1555,8 @@ static void word_odds_start(struct lid_classifier *c)
 	c->nbf.n = 0;
 	if (m->nb && c->nb_weight != 0 && lid_nb_features(&c->t, m->nb_bits, &c->nbf) < 0)
 		c->nbf.n = 0;	/* out of memory: the linear model alone */
-	for (i = 0; i < c->nbf.n; i++)
+	/* the first ones only: a burst of thousands (a long document) stalls */
+	for (i = 0; i < c->nbf.n && i < NB_AHEAD; i++)
 		__builtin_prefetch(m->nb + c->nbf.v[i]);
 }
 
@@ -1486,8 +1569,11 @@ static float word_odds(const struct lid_classifier *c)
 	/* n words give 2n - 1 features: on fewer words one rare word (a name) would decide */
 	if (c->nbf.n < 2 * LID_NB_MIN_WORDS - 1)
 		return 0;
-	for (i = 0; i < c->nbf.n; i++)
+	for (i = 0; i < c->nbf.n; i++) {
+		if (i + NB_AHEAD < c->nbf.n)
+			__builtin_prefetch(m->nb + c->nbf.v[i + NB_AHEAD]);
 		sum += m->nb[c->nbf.v[i]];
+	}
 	return c->nb_weight * m->nb_scale * (float)sum;
 }
 

@@ -1,8 +1,9 @@
 /*
  * Unit tests for lid.h: a small model trained here (from sentences written
  * for this test), written and read back; classifying by rule and by model;
- * probabilities; invalid UTF-8, URLs, sampling; the marker weight; and the model loader's
- * errors on missing, truncated and corrupt files.  Prints TAP.
+ * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the row sums' fast
+ * paths and the character n-grams against plain loops; and the model loader's errors on
+ * missing, truncated and corrupt files.  Prints TAP.
  */
 #include <errno.h>
 #include <math.h>
@@ -306,6 +307,85 @@ static void test_accumulate(void)
 	free(w);
 }
 
+/* The n-grams as the model file defines them: FNV-1a over code points, tagged with the length. */
+static uint32_t ngram_bucket(const uint32_t *cps, size_t len, unsigned bits)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ cps[i]) * 0x100000001b3ULL;
+	h ^= (uint64_t)len << 56;
+	return (uint32_t)((h * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+static size_t put_utf8(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	out[0] = (char)(0xc0 | cp >> 6);
+	out[1] = (char)(0x80 | (cp & 0x3f));
+	return 2;
+}
+
+/*
+ * Character n-grams: for every combination of the 1- to 5-gram flags, a
+ * text of words of 1 to 41 letters (some not ASCII; past 40 a word is left
+ * out) gives exactly the features of a plain loop over each word padded
+ * with spaces, in the same order (the model's training depends on it): the
+ * n-grams of up to 5 letters from each position, no 1-gram of a space.
+ */
+static void test_ngrams(void)
+{
+	enum { BITS = 20, MAXLEN = 41 };
+	static char text[MAXLEN * (MAXLEN + 1) * 2 + 1];
+	static uint32_t words[MAXLEN + 1][MAXLEN + 2], want[MAXLEN * (MAXLEN + 2) * 5];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t len, i, k, n = 0, bad = 0, cases = 0;
+	unsigned flags;
+
+	for (len = 1; len <= MAXLEN; len++) {
+		words[len][0] = ' ';
+		for (i = 1; i <= len; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			words[len][i] = x % 7 == 0 ? 0xe9 : 'a' + (uint32_t)(x % 26);	/* e acute */
+			n += put_utf8(text + n, words[len][i]);
+		}
+		words[len][len + 1] = ' ';
+		text[n++] = ' ';
+	}
+	for (flags = 1; flags < 32; flags++) {
+		struct lid_text tx;
+		struct lid_feats f = { 0 };
+		size_t nw = 0;
+		int got;
+
+		for (len = 1; len < MAXLEN; len++) {
+			size_t P = len + 2;
+
+			for (i = 0; i < P; i++)
+				for (k = 0; k < 5 && i + k < P; k++)
+					if (flags >> k & 1 && !(k == 0 && (i == 0 || i == P - 1)))
+						want[nw++] = ngram_bucket(words[len] + i, k + 1, BITS);
+		}
+		lid_text_init(&tx);
+		got = lid_text_prepare(&tx, text, n, 0, NULL) ? -1 :
+		      lid_features(&tx, -1, flags, BITS, NULL, &f);
+		cases++;
+		if (got < 0 || (size_t)got != nw || memcmp(f.v, want, nw * sizeof(*want))) {
+			if (!bad)
+				printf("#   flags %#x: %d features, %zu wanted\n", flags, got, nw);
+			bad++;
+		}
+		lid_text_release(&tx);
+		free(f.v);
+	}
+	ok(bad == 0 && cases == 31, "character n-grams: as a plain loop makes them, for all %zu flag sets",
+	   cases);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/test-lid-XXXXXX", path2[] = "/tmp/test-lid-XXXXXX";
@@ -536,6 +616,7 @@ int main(void)
 
 	test_word_odds(m, path2);
 	test_accumulate();
+	test_ngrams();
 
 	lid_classifier_free(c);
 	lid_model_free(m);
