@@ -193,6 +193,13 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 enum lid_path { LID_PATH_BEST, LID_PATH_SSE2, LID_PATH_C };
 void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int32_t *acc,
 		    enum lid_path path);
+/*
+ * The buckets (bits wide) of the features key[0..n) whose type flags keeps,
+ * into v, in order; returns how many.  A key is a feature's hash times the
+ * golden ratio, its type in the low 4 bits.  v has room for n.
+ */
+size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned bits, uint32_t *v,
+		       enum lid_path path);
 /* The UScriptCode of a label's script suffix ("zsm_Latn" -> Latin), or -1. */
 int lid_label_script(const char *label);
 

@@ -596,6 +596,77 @@ static inline uint64_t raw_key(uint64_t h, unsigned type)
 /* n-gram of k + 1 letters with hash hv, written always and kept if keep (0 or 1): no branch */
 #define NGRAM(k, hv, keep) do { keys[on] = raw_key((hv) ^ (uint64_t)((k) + 1) << 56, k); on += (keep); } while (0)
 
+/*
+ * The character n-grams of 1 to 5 letters from each position of pad[0..P)
+ * (a word between spaces) whose flags (LID_F_CHAR1..5) are set, written to
+ * keys from on; returns the new count.  No test per n-gram (loops with tests
+ * were 60% of raw_features()): each is written, and kept if its flag is set.
+ * With fixed set to the flags as a constant, the compiler drops the n-grams
+ * never kept: the shipped models use 3 to 5 letters in the Latin script.
+ */
+#define NGRAMS_3_TO_5 (LID_F_CHAR3 | LID_F_CHAR4 | LID_F_CHAR5)
+
+static inline __attribute__((always_inline)) size_t
+ngrams(const uint32_t *pad, size_t P, unsigned flags, unsigned fixed, uint64_t *keys, size_t on)
+{
+	const unsigned use = fixed ? fixed : flags;
+	const size_t k1 = use & 1, k2 = use >> 1 & 1, k3 = use >> 2 & 1, k4 = use >> 3 & 1,
+		     k5 = use >> 4 & 1;
+	size_t i = 0, k;
+
+	if (P >= 5) {
+		const uint32_t *q = pad + P - 4;
+		uint64_t a1, a2, a3, a4, b1, b2, b3, c1, c2;
+
+		/* the positions with five letters ahead */
+		for (; i + 5 <= P; i++) {
+			uint64_t h1 = fnv_step(FNV_OFFSET, pad[i]);
+			uint64_t h2 = fnv_step(h1, pad[i + 1]), h3 = fnv_step(h2, pad[i + 2]);
+			uint64_t h4 = fnv_step(h3, pad[i + 3]), h5 = fnv_step(h4, pad[i + 4]);
+
+			NGRAM(0, h1, k1 & (i != 0));	/* not the padding space */
+			NGRAM(1, h2, k2);
+			NGRAM(2, h3, k3);
+			NGRAM(3, h4, k4);
+			NGRAM(4, h5, k5);
+		}
+		/* the last four: 4, 3, 2 letters to the end, then the space alone (never kept) */
+		a1 = fnv_step(FNV_OFFSET, q[0]);
+		a2 = fnv_step(a1, q[1]);
+		a3 = fnv_step(a2, q[2]);
+		a4 = fnv_step(a3, q[3]);
+		b1 = fnv_step(FNV_OFFSET, q[1]);
+		b2 = fnv_step(b1, q[2]);
+		b3 = fnv_step(b2, q[3]);
+		c1 = fnv_step(FNV_OFFSET, q[2]);
+		c2 = fnv_step(c1, q[3]);
+		NGRAM(0, a1, k1);
+		NGRAM(1, a2, k2);
+		NGRAM(2, a3, k3);
+		NGRAM(3, a4, k4);
+		NGRAM(0, b1, k1);
+		NGRAM(1, b2, k2);
+		NGRAM(2, b3, k3);
+		NGRAM(0, c1, k1);
+		NGRAM(1, c2, k2);
+		return on;
+	}
+	/* words of one or two letters */
+	for (; i < P; i++) {
+		uint64_t h = FNV_OFFSET;
+
+		for (k = 0; k < 5 && i + k < P; k++) {
+			h = fnv_step(h, pad[i + k]);
+			if (!(use >> k & 1))
+				continue;
+			if (k == 0 && (i == 0 || i == P - 1))
+				continue;
+			EMIT(k, h ^ ((uint64_t)(k + 1) << 56));
+		}
+	}
+	return on;
+}
+
 /* Raw (unbucketed) features of the words of t in script, with their types (LID_F_* bit numbers). */
 static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			const struct lid_model *mk, struct lid_raw *out)
@@ -610,7 +681,7 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
-		size_t len = wd->len, P, i, k, on;
+		size_t len = wd->len, P, k, on;
 		uint64_t wh, *keys;
 
 		/* the marker table is too big for the cache: ask for a later word's slots now */
@@ -632,67 +703,10 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 		pad[0] = ' ';
 		memcpy(pad + 1, cps, len * sizeof(*cps));
 		pad[len + 1] = ' ';
-		if (flags & 0x1f) {
-			/*
-			 * The n-grams of 1 to 5 letters from each position, without a
-			 * test of the flags (loops with tests were 60% of this
-			 * function): each is written, and kept if its flag is set.
-			 */
-			const size_t k1 = flags & 1, k2 = flags >> 1 & 1, k3 = flags >> 2 & 1,
-				     k4 = flags >> 3 & 1, k5 = flags >> 4 & 1;
-
-			i = 0;
-			if (P >= 5) {
-				const uint32_t *q = pad + P - 4;
-				uint64_t a1, a2, a3, a4, b1, b2, b3, c1, c2;
-
-				/* the positions with five letters ahead */
-				for (; i + 5 <= P; i++) {
-					uint64_t h1 = fnv_step(FNV_OFFSET, pad[i]);
-					uint64_t h2 = fnv_step(h1, pad[i + 1]), h3 = fnv_step(h2, pad[i + 2]);
-					uint64_t h4 = fnv_step(h3, pad[i + 3]), h5 = fnv_step(h4, pad[i + 4]);
-
-					NGRAM(0, h1, k1 & (i != 0));	/* not the padding space */
-					NGRAM(1, h2, k2);
-					NGRAM(2, h3, k3);
-					NGRAM(3, h4, k4);
-					NGRAM(4, h5, k5);
-				}
-				/* the last four: 4, 3, 2 letters to the end, then the space alone (never kept) */
-				a1 = fnv_step(FNV_OFFSET, q[0]);
-				a2 = fnv_step(a1, q[1]);
-				a3 = fnv_step(a2, q[2]);
-				a4 = fnv_step(a3, q[3]);
-				b1 = fnv_step(FNV_OFFSET, q[1]);
-				b2 = fnv_step(b1, q[2]);
-				b3 = fnv_step(b2, q[3]);
-				c1 = fnv_step(FNV_OFFSET, q[2]);
-				c2 = fnv_step(c1, q[3]);
-				NGRAM(0, a1, k1);
-				NGRAM(1, a2, k2);
-				NGRAM(2, a3, k3);
-				NGRAM(3, a4, k4);
-				NGRAM(0, b1, k1);
-				NGRAM(1, b2, k2);
-				NGRAM(2, b3, k3);
-				NGRAM(0, c1, k1);
-				NGRAM(1, c2, k2);
-				i = P;
-			}
-			/* words of one or two letters */
-			for (; i < P; i++) {
-				uint64_t h = FNV_OFFSET;
-
-				for (k = 0; k < 5 && i + k < P; k++) {
-					h = fnv_step(h, pad[i + k]);
-					if (!(flags >> k & 1))
-						continue;
-					if (k == 0 && (i == 0 || i == P - 1))
-						continue;
-					EMIT(k, h ^ ((uint64_t)(k + 1) << 56));
-				}
-			}
-		}
+		if ((flags & 0x1f) == NGRAMS_3_TO_5)
+			on = ngrams(pad, P, flags & 0x1f, NGRAMS_3_TO_5, keys, on);
+		else if (flags & 0x1f)
+			on = ngrams(pad, P, flags & 0x1f, 0, keys, on);
 		if ((flags & LID_F_CROSS) && prev_len) {
 			/* n-grams of 3 to 5 letters around the space before this word */
 			uint32_t span[10];
@@ -751,27 +765,13 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 static int bucket_features(const struct lid_raw *raw, unsigned flags, unsigned bits,
 			   struct lid_feats *out)
 {
-	unsigned shift = 64 - bits;
-	size_t i, n0 = out->n;
+	size_t n;
 
 	if (feats_reserve(out, raw->n))
 		return -1;
-	/* no branch: the types are mixed, and a branch on them is mispredicted */
-	{
-		uint32_t *v = out->v;
-		size_t n = out->n;
-		uint8_t keep[16];
-
-		for (i = 0; i < sizeof(keep); i++)
-			keep[i] = flags >> i & 1;
-#pragma GCC unroll 4
-		for (i = 0; i < raw->n; i++) {
-			v[n] = (uint32_t)(raw->key[i] >> shift);
-			n += keep[raw->key[i] & 15];
-		}
-		out->n = n;
-	}
-	return (int)(out->n - n0);
+	n = lid_bucket_keys(raw->key, raw->n, flags, bits, out->v + out->n, LID_PATH_BEST);
+	out->n += n;
+	return (int)n;
 }
 
 int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned bits,
@@ -1489,6 +1489,72 @@ void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf
 	}
 #endif
 	accumulate_c(w, stride, f, nf, acc);
+}
+
+/* No branch: the types are mixed, and a branch on them is mispredicted. */
+static size_t bucket_keys_c(const uint64_t *key, size_t n, unsigned flags, unsigned bits,
+			    uint32_t *v)
+{
+	unsigned shift = 64 - bits;
+	uint8_t keep[16];
+	size_t i, o = 0;
+
+	/* looked up, not shifted out of the flags: x86 shifts by one register, and the bucket takes it */
+	for (i = 0; i < sizeof(keep); i++)
+		keep[i] = flags >> i & 1;
+	for (i = 0; i < n; i++) {
+		v[o] = (uint32_t)(key[i] >> shift);
+		o += keep[key[i] & 15];
+	}
+	return o;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * Four keys at a time: their buckets, which to keep (the flag of each type,
+ * by a shift of the flags per lane), and those packed to the front by a
+ * permutation looked up from the 4-bit mask.  Each store writes four
+ * buckets, of which the ones not kept are written over by the next: it never
+ * passes v[n - 1], since at most i of the first i keys are kept.
+ */
+__attribute__((target("avx2")))
+static size_t bucket_keys_avx2(const uint64_t *key, size_t n, unsigned flags, unsigned bits,
+			       uint32_t *v)
+{
+	/* for each mask, the low 32 bits of the lanes it keeps (lane j: element 2j), in order */
+	static const int32_t pack[16][8] __attribute__((aligned(32))) = {
+		{ 0 }, { 0 }, { 2 }, { 0, 2 }, { 4 }, { 0, 4 }, { 2, 4 }, { 0, 2, 4 },
+		{ 6 }, { 0, 6 }, { 2, 6 }, { 0, 2, 6 }, { 4, 6 }, { 0, 4, 6 }, { 2, 4, 6 },
+		{ 0, 2, 4, 6 },
+	};
+	static const uint8_t kept[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
+	const __m128i shift = _mm_cvtsi32_si128((int)(64 - bits));
+	const __m256i fl = _mm256_set1_epi64x((long long)flags), fifteen = _mm256_set1_epi64x(15);
+	size_t i, o = 0;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		__m256i k = _mm256_loadu_si256((const __m256i *)(key + i));
+		__m256i b = _mm256_srl_epi64(k, shift);
+		__m256i keep = _mm256_srlv_epi64(fl, _mm256_and_si256(k, fifteen));
+		int m = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_slli_epi64(keep, 63)));
+		__m256i p = _mm256_permutevar8x32_epi32(b, _mm256_load_si256((const __m256i *)pack[m]));
+
+		_mm_storeu_si128((__m128i *)(v + o), _mm256_castsi256_si128(p));
+		o += kept[m];
+	}
+	return o + bucket_keys_c(key + i, n - i, flags, bits, v + o);
+}
+#endif
+
+size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned bits, uint32_t *v,
+		       enum lid_path path)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (path == LID_PATH_BEST && have_avx2())
+		return bucket_keys_avx2(key, n, flags, bits, v);
+#endif
+	(void)path;
+	return bucket_keys_c(key, n, flags, bits, v);
 }
 
 /*

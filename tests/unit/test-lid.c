@@ -1,8 +1,8 @@
 /*
  * Unit tests for lid.h: a small model trained here (from sentences written
  * for this test), written and read back; classifying by rule and by model;
- * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the row sums' fast
- * paths and the character n-grams against plain loops; and the model loader's errors on
+ * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the row sums' and the
+ * bucketing's fast paths and the character n-grams against plain loops; and the model loader's errors on
  * missing, truncated and corrupt files.  Prints TAP.
  */
 #include <errno.h>
@@ -305,6 +305,45 @@ static void test_accumulate(void)
 	ok(bad == 0 && cases == 16 * 8, "row sums: the fast paths agree with plain C (%zu cases)",
 	   cases);
 	free(w);
+}
+
+/*
+ * Bucketing: the AVX2 path (four keys at a time, packed by a table) and
+ * plain C give the same buckets in the same order for every table width,
+ * random sets of types to keep (all 16 type values occur) and lengths on
+ * both sides of each multiple of four; and C keeps what a plain test keeps.
+ */
+static void test_bucket_keys(void)
+{
+	static const size_t lens[] = { 0, 1, 3, 4, 5, 7, 8, 9, 63, 64, 65, 1000 };
+	static uint64_t key[1000];
+	static uint32_t best[1000], c[1000], want[1000];
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	size_t cases = 0, bad = 0, li, i;
+	unsigned bits;
+
+	for (bits = 4; bits <= 24; bits++)
+		for (li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+			size_t n = lens[li], nb, nc, nw = 0;
+			unsigned flags;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			flags = (unsigned)(x >> 40) & 0xffff;
+			for (i = 0; i < n; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				key[i] = x;
+				if (flags >> (x & 15) & 1)
+					want[nw++] = (uint32_t)(x >> (64 - bits));
+			}
+			nb = lid_bucket_keys(key, n, flags, bits, best, LID_PATH_BEST);
+			nc = lid_bucket_keys(key, n, flags, bits, c, LID_PATH_C);
+			cases++;
+			if (nb != nw || nc != nw || memcmp(best, want, nw * sizeof(*want)) ||
+			    memcmp(c, want, nw * sizeof(*want)))
+				bad++;
+		}
+	ok(bad == 0 && cases == 21 * 12, "bucketing: the fast path and C keep the same (%zu cases)",
+	   cases);
 }
 
 /* The n-grams as the model file defines them: FNV-1a over code points, tagged with the length. */
@@ -617,6 +656,7 @@ int main(void)
 	test_word_odds(m, path2);
 	test_accumulate();
 	test_ngrams();
+	test_bucket_keys();
 
 	lid_classifier_free(c);
 	lid_model_free(m);
