@@ -118,6 +118,7 @@ void lid_text_release(struct lid_text *t)
 	free(t->cps);
 	free(t->words);
 	free(t->script_letters);
+	free(t->script_seen);
 	lid_text_init(t);
 }
 
@@ -131,6 +132,14 @@ static int text_reserve(struct lid_text *t, size_t more)
 		t->cps = p;
 	}
 	return 0;
+}
+
+/* n more letters of script; the bit says which counts lid_text_prepare() must clear */
+static inline void add_letters(struct lid_text *t, int script, uint32_t n)
+{
+	t->script_seen[script >> 6] |= 1ULL << (script & 63);
+	t->script_letters[script] += n;
+	t->letters += n;
 }
 
 static int word_push(struct lid_text *t, uint32_t start, uint32_t len, int script, int upper)
@@ -260,8 +269,7 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 					*cps++ = *q++ | 0x20;
 				while (q < end && (byte_class[*q] & C_ALPHA));
 				t->ncps += (size_t)(q - p);
-				t->script_letters[USCRIPT_LATIN] += (uint32_t)(q - p);
-				t->letters += (size_t)(q - p);
+				add_letters(t, USCRIPT_LATIN, (uint32_t)(q - p));
 				p = q;
 				continue;
 			} else if (end_word(s)) {
@@ -291,8 +299,7 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 				script = USCRIPT_UNKNOWN;
 			if (script != USCRIPT_COMMON && script != USCRIPT_INHERITED &&
 			    script != USCRIPT_UNKNOWN) {
-				t->script_letters[script]++;
-				t->letters++;
+				add_letters(t, script, 1);
 				if (script == USCRIPT_ARABIC && is_jawi(cp))
 					t->jawi++;
 				else if (script == USCRIPT_HAN && s->m) {
@@ -325,10 +332,8 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 				 */
 				script = uscript_getScript((UChar32)cp, &st);
 				if (U_SUCCESS(st) && script > USCRIPT_INHERITED &&
-				    (size_t)script < t->nscripts && script != USCRIPT_UNKNOWN) {
-					t->script_letters[script]++;
-					t->letters++;
-				}
+				    (size_t)script < t->nscripts && script != USCRIPT_UNKNOWN)
+					add_letters(t, script, 1);
 			}
 			break;
 		default:
@@ -370,6 +375,8 @@ static size_t align_end(const unsigned char *text, size_t n, size_t i)
 
 #define LID_WINDOWS 4
 
+#define SEEN_WORDS(nscripts) (((nscripts) + 63) / 64)
+
 int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t sample,
 		     const struct lid_model *m)
 {
@@ -379,10 +386,16 @@ int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t samp
 	if (!t->script_letters) {
 		t->nscripts = (size_t)USCRIPT_CODE_LIMIT;
 		t->script_letters = calloc(t->nscripts, sizeof(*t->script_letters));
-		if (!t->script_letters)
+		t->script_seen = calloc(SEEN_WORDS(t->nscripts), sizeof(*t->script_seen));
+		if (!t->script_letters || !t->script_seen)
 			return -1;
 	} else {
-		memset(t->script_letters, 0, t->nscripts * sizeof(*t->script_letters));
+		/* the counts of the last text's scripts only: a line is short, the scripts many */
+		size_t i;
+
+		for (i = 0; i < SEEN_WORDS(t->nscripts); i++)
+			for (; t->script_seen[i]; t->script_seen[i] &= t->script_seen[i] - 1)
+				t->script_letters[i * 64 + (size_t)__builtin_ctzll(t->script_seen[i])] = 0;
 	}
 	t->ncps = t->nwords = t->letters = t->jawi = t->hans = t->hant = 0;
 	if (sample == 0 || n <= sample)
@@ -1723,7 +1736,8 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 {
 	const struct lid_model *m = c->m;
 	struct lid_text *t = &c->t;
-	size_t s, best = 0;
+	size_t s, w, best = 0;
+	uint64_t bits;
 	float inv;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
@@ -1758,12 +1772,14 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 			}
 		}
 	}
-	for (s = 0; s < t->nscripts; s++) {
-		if (!t->script_letters[s] || s == USCRIPT_HAN || s == USCRIPT_HIRAGANA ||
-		    s == USCRIPT_KATAKANA)
-			continue;
-		script_share(c, (int)s, (float)t->script_letters[s] * inv);
-	}
+	/* the scripts with letters, in the order of their codes */
+	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
+		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
+			s = w * 64 + (size_t)__builtin_ctzll(bits);
+			if (s == USCRIPT_HAN || s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA)
+				continue;
+			script_share(c, (int)s, (float)t->script_letters[s] * inv);
+		}
 	for (s = 0; s < m->nlabels; s++) {
 		/* a sum of shares of shares can round a whisker past 1 */
 		if (c->probs[s] > 1)

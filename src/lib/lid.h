@@ -138,6 +138,7 @@ struct lid_text {
 	struct lid_word *words;
 	size_t nwords, words_alloc;
 	uint32_t *script_letters;	/* letters per UScriptCode */
+	uint64_t *script_seen;		/* a bit per script whose count is not 0 */
 	size_t nscripts;
 	size_t letters;
 	size_t jawi;			/* letters found only in Jawi */
