@@ -383,7 +383,10 @@ int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t samp
 	const unsigned char *u = (const unsigned char *)text;
 	struct prep s = { t, m, 0, 0, 0, 0 };
 
-	if (!t->script_letters) {
+	if (!t->script_letters || !t->script_seen) {
+		/* both or neither: after an allocation failed, both again */
+		free(t->script_letters);
+		free(t->script_seen);
 		t->nscripts = (size_t)USCRIPT_CODE_LIMIT;
 		t->script_letters = calloc(t->nscripts, sizeof(*t->script_letters));
 		t->script_seen = calloc(SEEN_WORDS(t->nscripts), sizeof(*t->script_seen));
@@ -599,6 +602,7 @@ static int raw_reserve(struct lid_raw *r, size_t more)
 	return 0;
 }
 
+/* raw_key(h, type) >> shift is bucket(h, shift) for every shift the tables have (40 or more) */
 static inline uint64_t raw_key(uint64_t h, unsigned type)
 {
 	return (h * GOLDEN & ~(uint64_t)15) | type;
@@ -614,17 +618,16 @@ static inline uint64_t raw_key(uint64_t h, unsigned type)
  * (a word between spaces) whose flags (LID_F_CHAR1..5) are set, written to
  * keys from on; returns the new count.  No test per n-gram (loops with tests
  * were 60% of raw_features()): each is written, and kept if its flag is set.
- * With fixed set to the flags as a constant, the compiler drops the n-grams
- * never kept: the shipped models use 3 to 5 letters in the Latin script.
+ * Inlined with constant flags, the compiler drops the n-grams never kept:
+ * the shipped models use 3 to 5 letters in the Latin script.
  */
 #define NGRAMS_3_TO_5 (LID_F_CHAR3 | LID_F_CHAR4 | LID_F_CHAR5)
 
 static inline __attribute__((always_inline)) size_t
-ngrams(const uint32_t *pad, size_t P, unsigned flags, unsigned fixed, uint64_t *keys, size_t on)
+ngrams(const uint32_t *pad, size_t P, unsigned flags, uint64_t *keys, size_t on)
 {
-	const unsigned use = fixed ? fixed : flags;
-	const size_t k1 = use & 1, k2 = use >> 1 & 1, k3 = use >> 2 & 1, k4 = use >> 3 & 1,
-		     k5 = use >> 4 & 1;
+	const size_t k1 = flags & 1, k2 = flags >> 1 & 1, k3 = flags >> 2 & 1, k4 = flags >> 3 & 1,
+		     k5 = flags >> 4 & 1;
 	size_t i = 0, k;
 
 	if (P >= 5) {
@@ -670,7 +673,7 @@ ngrams(const uint32_t *pad, size_t P, unsigned flags, unsigned fixed, uint64_t *
 
 		for (k = 0; k < 5 && i + k < P; k++) {
 			h = fnv_step(h, pad[i + k]);
-			if (!(use >> k & 1))
+			if (!(flags >> k & 1))
 				continue;
 			if (k == 0 && (i == 0 || i == P - 1))
 				continue;
@@ -717,9 +720,9 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 		memcpy(pad + 1, cps, len * sizeof(*cps));
 		pad[len + 1] = ' ';
 		if ((flags & 0x1f) == NGRAMS_3_TO_5)
-			on = ngrams(pad, P, flags & 0x1f, NGRAMS_3_TO_5, keys, on);
+			on = ngrams(pad, P, NGRAMS_3_TO_5, keys, on);
 		else if (flags & 0x1f)
-			on = ngrams(pad, P, flags & 0x1f, 0, keys, on);
+			on = ngrams(pad, P, flags & 0x1f, keys, on);
 		if ((flags & LID_F_CROSS) && prev_len) {
 			/* n-grams of 3 to 5 letters around the space before this word */
 			uint32_t span[10];

@@ -2,8 +2,8 @@
  * Unit tests for lid.h: a small model trained here (from sentences written
  * for this test), written and read back; classifying by rule and by model;
  * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the row sums' and the
- * bucketing's fast paths and the character n-grams against plain loops; and the model loader's errors on
- * missing, truncated and corrupt files.  Prints TAP.
+ * bucketing's fast paths and the character n-grams against plain loops; and the model
+ * loader's errors on missing, truncated and corrupt files.  Prints TAP.
  */
 #include <errno.h>
 #include <math.h>
