@@ -627,19 +627,32 @@ struct run {
 /* A probability as a short JSON number: 4 decimals, no trailing zeros. */
 static void add_score(struct ayak_buf *b, double x)
 {
-	char tmp[32];
-	int n;
+	char tmp[8];
+	size_t n = ayak_fmt_unit4(tmp, x);
 
-	if (!(x >= 0))
-		x = 0;
-	if (x > 1)
-		x = 1;
-	n = snprintf(tmp, sizeof(tmp), "%.4f", x);
 	while (n > 1 && tmp[n - 1] == '0')
 		n--;
 	if (tmp[n - 1] == '.')
 		n--;
-	ayak_buf_add(b, tmp, (size_t)n);
+	ayak_buf_add(b, tmp, n);
+}
+
+/* "s": labels (letters and '_', checked when the model loads) and reasons need no escaping */
+static void add_quoted(struct ayak_buf *b, const char *s)
+{
+	ayak_buf_add(b, "\"", 1);
+	ayak_buf_addstr(b, s);
+	ayak_buf_add(b, "\"", 1);
+}
+
+/* {"lang":"label","score":x} */
+static void add_lang_score(struct ayak_buf *b, const char *label, double x)
+{
+	ayak_buf_addstr(b, "{\"lang\":");
+	add_quoted(b, label);
+	ayak_buf_addstr(b, ",\"score\":");
+	add_score(b, x);
+	ayak_buf_add(b, "}", 1);
 }
 
 static int find_label(struct run *r, const char *name)
@@ -700,10 +713,9 @@ static void top_json(struct run *r, struct ayak_buf *b, int n)
 	for (i = 0; i < got; i++) {
 		if (i && scores[i] < 0.00005f)
 			break;	/* would print as 0 */
-		ayak_buf_addf(b, "%s{\"lang\":\"%s\",\"score\":", i ? "," : "",
-			      lid_model_label(r->m, (size_t)labels[i]));
-		add_score(b, scores[i]);
-		ayak_buf_add(b, "}", 1);
+		if (i)
+			ayak_buf_add(b, ",", 1);
+		add_lang_score(b, lid_model_label(r->m, (size_t)labels[i]), scores[i]);
 	}
 	ayak_buf_add(b, "]", 1);
 }
@@ -782,10 +794,9 @@ static double classify_parts(struct run *r)
 				total += wgt;
 			}
 		}
-		ayak_buf_addf(v, "%s{\"lang\":\"%s\",\"score\":", first ? "" : ",",
-			      lid_model_label(r->m, (size_t)lab));
-		add_score(v, s);
-		ayak_buf_add(v, "}", 1);
+		if (!first)
+			ayak_buf_add(v, ",", 1);
+		add_lang_score(v, lid_model_label(r->m, (size_t)lab), s);
 		first = 0;
 		nparts++;
 		if (!q)
@@ -818,7 +829,10 @@ static double classify_parts(struct run *r)
 				a = best;
 			else if (done == 1)
 				b2 = best;
-			ayak_buf_addf(v, "%s\"%s\":", done ? "," : "", lid_model_label(r->m, best));
+			if (done)
+				ayak_buf_add(v, ",", 1);
+			add_quoted(v, lid_model_label(r->m, best));
+			ayak_buf_add(v, ":", 1);
 			add_score(v, r->share[best] / total);
 			done++;
 		}
@@ -938,7 +952,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		score = s;
 		label = lid_model_label(r->m, (size_t)lab);
 		off = r->vals.len;
-		ayak_buf_addf(&r->vals, "\"%s\"", label);
+		add_quoted(&r->vals, label);
 		add_edit(r, "lang", off, r->vals.len - off);
 		off = r->vals.len;
 		add_score(&r->vals, score);
@@ -964,7 +978,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		add_edit(r, "lang_keep", off, r->vals.len - off);
 		if (reason) {
 			off = r->vals.len;
-			ayak_buf_addf(&r->vals, "\"%s\"", reason);
+			add_quoted(&r->vals, reason);
 			add_edit(r, "lang_reason", off, r->vals.len - off);
 		}
 	}

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define AYAK_VERSION "0.1.0"
 
@@ -54,11 +55,31 @@ void ayak_buf_init(struct ayak_buf *b);
 void ayak_buf_release(struct ayak_buf *b);
 /* Make room for at least `more` bytes past len.  Returns 0 or -1 (ENOMEM). */
 int ayak_buf_grow(struct ayak_buf *b, size_t more);
-int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n);
-int ayak_buf_addstr(struct ayak_buf *b, const char *s);
+int ayak_buf_add_grow(struct ayak_buf *b, const void *p, size_t n);
+/* Append n bytes.  Returns 0 or -1 (ENOMEM).  Inline: records are built from many small pieces. */
+static inline int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len) {	/* room for them and a NUL */
+		if (n)	/* p may be NULL then */
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		return 0;
+	}
+	return ayak_buf_add_grow(b, p, n);
+}
+static inline int ayak_buf_addstr(struct ayak_buf *b, const char *s)
+{
+	return ayak_buf_add(b, s, strlen(s));
+}
 int ayak_buf_addf(struct ayak_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static inline void ayak_buf_reset(struct ayak_buf *b) { b->len = 0; }
+
+/*
+ * x in [0, 1] with four decimals, as printf's "%.4f" writes it ("0.1235"),
+ * into out with a NUL; returns 6.  Out of range and NaN are clamped to 0 or 1.
+ */
+size_t ayak_fmt_unit4(char out[7], double x);
 
 /*
  * Grow an array v of *cap elements of elem bytes to hold at least need:

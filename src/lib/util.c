@@ -1,5 +1,6 @@
 /* Errors, buffers, number parsing, clocks, versions. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,8 @@ void *ayak_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first)
 	return v;
 }
 
-int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n)
+/* ayak_buf_add() when the buffer must grow */
+int ayak_buf_add_grow(struct ayak_buf *b, const void *p, size_t n)
 {
 	if (ayak_buf_grow(b, n))
 		return -1;
@@ -102,11 +104,6 @@ int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	return 0;
-}
-
-int ayak_buf_addstr(struct ayak_buf *b, const char *s)
-{
-	return ayak_buf_add(b, s, strlen(s));
 }
 
 int ayak_buf_addf(struct ayak_buf *b, const char *fmt, ...)
@@ -124,6 +121,41 @@ int ayak_buf_addf(struct ayak_buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+/*
+ * Rounded as printf rounds, half to even on the exact binary value of x
+ * (0.03125 is 0.0312), in 128-bit integers: x = m * 2^-s, so x * 10^4 is
+ * m * 10^4 shifted right by s.  ayak-lid wrote its scores and labels with
+ * printf: 6% of its instructions on sentences, 15% with --top 3.
+ */
+size_t ayak_fmt_unit4(char out[7], double x)
+{
+	unsigned __int128 p, rem, half;
+	uint64_t m, q;
+	int e, s, k;
+
+	if (!(x >= 0x1p-20))	/* under 0.00005 (or NaN): 0 */
+		x = 0;
+	if (x > 1)
+		x = 1;
+	q = 0;
+	if (x > 0) {
+		m = (uint64_t)ldexp(frexp(x, &e), 53);	/* x = m * 2^(e - 53), exactly */
+		s = 53 - e;				/* 52 to 72 */
+		p = (unsigned __int128)m * 10000;
+		q = (uint64_t)(p >> s);
+		rem = p & (((unsigned __int128)1 << s) - 1);
+		half = (unsigned __int128)1 << (s - 1);
+		if (rem > half || (rem == half && (q & 1)))
+			q++;
+	}
+	out[0] = (char)('0' + q / 10000);
+	out[1] = '.';
+	for (k = 5; k >= 2; k--, q /= 10)
+		out[k] = (char)('0' + q % 10);
+	out[6] = '\0';
+	return 6;
 }
 
 int ayak_parse_u64(const char *s, uint64_t *out)

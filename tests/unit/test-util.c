@@ -1,0 +1,74 @@
+/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f". */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "ayak.h"
+#include "tap.h"
+
+static char want[64], got[8];
+
+/* ayak_fmt_unit4(x) is printf's "%.4f" of x; on a mismatch, x is in want */
+static int same(double x)
+{
+	size_t n = ayak_fmt_unit4(got, x);
+
+	snprintf(want, sizeof(want), "%.4f", x);
+	if (n != strlen(got) || strcmp(got, want) != 0) {
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), " for %a, got %s", x, got);
+		return 0;
+	}
+	return 1;
+}
+
+/* xorshift64*: the same numbers on every machine */
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static uint64_t next(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+int main(void)
+{
+	long k, i, bad;
+	int all;
+
+	/* every four-decimal value and every halfway point, and a step either side */
+	for (all = 1, k = 0; k <= 20000 && all; k++) {
+		double x = (double)k / 20000;
+
+		all = same(x) && same(nextafter(x, 0)) && same(nextafter(x, 1));
+	}
+	ok(all, "the 20,001 four-decimal and halfway values and their neighbours%s%s",
+	   all ? "" : ": ", all ? "" : want);
+	/* halfway values exact in binary round to even: 0.03125, 0.09375, 0.96875 */
+	ok(same(0.03125) && same(0.09375) && same(0.96875) && !strcmp(got, "0.9688"),
+	   "exact halves round to even (0.96875 -> %s)", got);
+	for (all = 1, i = 0; i < 2000000 && all; i++) {
+		double x = (double)(next() >> 11) * 0x1p-53;	/* uniform in [0, 1) */
+
+		all = same(x) && same((float)x);
+	}
+	ok(all, "2,000,000 random doubles and their floats%s%s", all ? "" : ": ", all ? "" : want);
+	/* the smallest: around 2^-20 (where the shortcut to 0 starts) and 0.00005 */
+	for (all = 1, i = -200; i <= 200 && all; i++)
+		all = same(ldexp(1, -20) + i * ldexp(1, -80)) && same(0.00005 + i * ldexp(1, -70)) &&
+		      same(ldexp(1, -(int)(i + 201) % 1000));
+	ok(all, "values near 0, 2^-20 and 0.00005%s%s", all ? "" : ": ", all ? "" : want);
+	/* the ends and out of range */
+	ayak_fmt_unit4(got, 1);
+	bad = strcmp(got, "1.0000");
+	ayak_fmt_unit4(got, 1.5);
+	bad |= strcmp(got, "1.0000");
+	ayak_fmt_unit4(got, -0.25);
+	bad |= strcmp(got, "0.0000");
+	ayak_fmt_unit4(got, NAN);
+	bad |= strcmp(got, "0.0000");
+	ayak_fmt_unit4(got, 0.99995);
+	bad |= strcmp(got, "1.0000") != 0 && strcmp(got, "0.9999") != 0;
+	ok(!bad && same(0.99995) && same(0) && same(-0.0 + 0), "1, 0, out of range and NaN clamped");
+	return done();
+}
