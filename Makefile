@@ -74,15 +74,22 @@ $(B)/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(B)/libayak.a $(HE
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libayak.a $(PKG_LIBS)
 
-# libFuzzer targets need clang; the library is rebuilt with coverage.
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc/lib $(PKG_CFLAGS)
+# Allocation failures for tests/t/alloc-fail.t; never sanitized (the sanitizers allocate their own way).
+$(B)/tests/failalloc.so: tests/fault/failalloc.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g $(WARN) -shared -fPIC -o $@ $<
+
+# libFuzzer targets need clang; the library is rebuilt with coverage.  Undefined behaviour
+# stops a run (and leaves its input), as a crash does.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-Isrc/lib $(PKG_CFLAGS)
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
 fuzz: $(FUZZ_BIN)
 
-check: all $(UNIT_BIN) $(REPLAY_BIN)
+check: all $(UNIT_BIN) $(REPLAY_BIN) $(B)/tests/failalloc.so
 	prove -j2 tests/t/*.t
 
 # JSON scanner benchmark for tests/bench/run (which builds it itself if missing);

@@ -84,7 +84,7 @@ static int check_record(struct cli *c, struct ayak_record *rec,
 	const struct ayak_field *f;
 
 	if (ayak_record_parse(rec, line->data, line->len, 0, &c->err)) {
-		cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
+		cli_parse_failed(c, line);
 		return 0;
 	}
 	f = ayak_record_get(rec, c->field, c->field_len);

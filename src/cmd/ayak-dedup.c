@@ -686,7 +686,7 @@ static int get_text(struct dd *d, const struct ayak_line *line, int report, int 
 
 	if (ayak_record_parse(&d->rec, line->data, line->len, 0, &d->c.err)) {
 		if (report)
-			cli_bad_record(&d->c, line, "malformed record: ", "%s", d->c.err.msg);
+			cli_parse_failed(&d->c, line);
 		return 0;
 	}
 	f = ayak_record_get(&d->rec, d->c.field, d->c.field_len);
@@ -973,8 +973,9 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 			continue;
 		}
 		if (!x->freq && ayak_record_parse(&d->rec, line.data, line.len, 0, &d->c.err)) {
-			ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed since the first pass",
-				     display_name(d, line.file));
+			if (d->c.err.code != AYAK_E_SYS)	/* not out of memory */
+				ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed since the first pass",
+					     display_name(d, line.file));
 			die(d);
 		}
 		ayak_buf_reset(&d->out);

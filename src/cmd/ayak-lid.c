@@ -382,15 +382,19 @@ static void train_progress(void *arg, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static void __attribute__((noreturn)) die_nomem(struct cli *c)
+{
+	ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+	cli_die(c, &c->err);
+}
+
 /* A whole file into b, NUL-terminated, so that its lines can be cut in place. */
 static void read_text(struct cli *c, const char *path, struct ayak_buf *b)
 {
 	if (ayak_read_file(path, b, &c->err))
 		cli_die(c, &c->err);
-	if (ayak_buf_add(b, "", 1)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
-	}
+	if (ayak_buf_add(b, "", 1))
+		die_nomem(c);
 	b->len--;
 }
 
@@ -624,6 +628,20 @@ struct run {
 	double *conf;			/* per label: letters x score */
 };
 
+/*
+ * The values are built with appends that cannot fail, in room reserved
+ * first (reserve() exits when memory runs out): a failed append would
+ * leave a record half written.
+ */
+#define LANG_SCORE_MAX (LID_LABEL_MAX + 32)	/* ,{"lang":"label","score":0.1234} */
+#define VALS_MAX ((MAX_TOP + 2) * LANG_SCORE_MAX)	/* of a record's values but --by's parts and shares */
+
+static void reserve(struct cli *c, struct ayak_buf *b, size_t n)
+{
+	if (ayak_buf_grow(b, n))
+		die_nomem(c);
+}
+
 /* A probability as a short JSON number: 4 decimals, no trailing zeros. */
 static void add_score(struct ayak_buf *b, double x)
 {
@@ -723,10 +741,7 @@ static void top_json(struct run *r, struct ayak_buf *b, int n)
 /* NUL after the bytes (buffers keep room for it). */
 static void terminate(struct cli *c, struct ayak_buf *b)
 {
-	if (ayak_buf_grow(b, 0)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
-	}
+	reserve(c, b, 0);
 	b->data[b->len] = '\0';
 }
 
@@ -762,6 +777,7 @@ static double classify_parts(struct run *r)
 		float s;
 		int lab;
 
+		reserve(r->c, v, LANG_SCORE_MAX + 1);	/* the part and "]" */
 		if (r->k->by == BY_PARAGRAPH) {
 			/* a paragraph: lines up to a blank one */
 			if (blank(p, (size_t)(stop - p))) {
@@ -782,6 +798,8 @@ static double classify_parts(struct run *r)
 			stop = q ? q : end;
 		}
 		lab = lid_classify(r->cl, p, (size_t)(stop - p), &r->k->lo, &s);
+		if (lab < 0)
+			die_nomem(r->c);
 		{
 			size_t letters = lid_letters(r->cl);
 			double wgt = (double)letters;
@@ -810,10 +828,9 @@ static double classify_parts(struct run *r)
 		size_t off = v->len, done = 0;
 		unsigned char *used = calloc(r->nlabels, 1);
 
-		if (!used) {
-			ayak_err_set(&r->c->err, AYAK_E_SYS, "out of memory");
-			cli_die(r->c, &r->c->err);
-		}
+		if (!used)
+			die_nomem(r->c);
+		reserve(r->c, v, (r->nlabels + 1) * LANG_SCORE_MAX);
 		ayak_buf_add(v, "{", 1);
 		while (total > 0) {
 			size_t best = r->nlabels;
@@ -840,6 +857,7 @@ static double classify_parts(struct run *r)
 		free(used);
 		add_edit(r, "lang_shares", off, v->len - off);
 		ayak_buf_reset(&r->doc_label);
+		reserve(r->c, &r->doc_label, 2 * LID_LABEL_MAX);
 		if (done == 0) {
 			ayak_buf_addstr(&r->doc_label, "und");
 			terminate(r->c, &r->doc_label);
@@ -849,7 +867,8 @@ static double classify_parts(struct run *r)
 		ayak_buf_addstr(&r->doc_label, lid_model_label(r->m, a));
 		score = r->conf[a] / total;
 		if (done > 1 && sb >= r->k->mixed && sb > 0) {
-			ayak_buf_addf(&r->doc_label, "+%s", lid_model_label(r->m, b2));
+			ayak_buf_add(&r->doc_label, "+", 1);
+			ayak_buf_addstr(&r->doc_label, lid_model_label(r->m, b2));
 			score += r->conf[b2] / total;
 			r->mixed_count++;
 		}
@@ -895,7 +914,10 @@ static void write_reject(struct run *r, const struct ayak_line *line, const char
 	struct ayak_buf *b = &r->out;
 
 	ayak_buf_reset(b);
-	ayak_buf_addf(b, ",\"lang\":\"%s\",\"lang_score\":", label);
+	reserve(r->c, b, 2 * LANG_SCORE_MAX);
+	ayak_buf_addstr(b, ",\"lang\":");
+	add_quoted(b, label);
+	ayak_buf_addstr(b, ",\"lang_score\":");
 	add_score(b, score);
 	cli_reject(r->c, line, NULL, reason, b);
 }
@@ -911,7 +933,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 	int lab = -1;
 
 	if (ayak_record_parse(rec, line->data, line->len, 0, &c->err)) {
-		cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
+		cli_parse_failed(c, line);
 		return;
 	}
 	f = ayak_record_get(rec, c->field, c->field_len);
@@ -925,6 +947,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 	}
 	ayak_buf_reset(&r->text);
 	ayak_buf_reset(&r->vals);
+	reserve(c, &r->vals, VALS_MAX);
 	r->nedits = 0;
 	if (ayak_json_decode_string(line->data + f->val, f->val_len, &r->text, NULL, &c->err))
 		cli_die(c, &c->err);
@@ -937,8 +960,10 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		score = classify_parts(r);
 		label = r->doc_label.data;
 		lab = find_label(r, label);
+		reserve(c, &r->vals, VALS_MAX);
 		mark = r->vals.len;
-		ayak_json_encode_string(&r->vals, label, r->doc_label.len);
+		if (ayak_json_encode_string(&r->vals, label, r->doc_label.len))
+			die_nomem(c);
 		r->edits[0].value = (const char *)(uintptr_t)mark;
 		r->edits[0].value_len = r->vals.len - mark;
 		mark = r->vals.len;
@@ -949,6 +974,8 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		float s;
 
 		lab = lid_classify(r->cl, r->text.data, r->text.len, &k->lo, &s);
+		if (lab < 0)
+			die_nomem(c);
 		score = s;
 		label = lid_model_label(r->m, (size_t)lab);
 		off = r->vals.len;
@@ -991,10 +1018,8 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 	for (i = 0; i < r->nedits; i++)
 		r->edits[i].value = r->vals.data + (uintptr_t)r->edits[i].value;
 	ayak_buf_reset(&r->out);
-	if (ayak_record_emit(rec, r->edits, r->nedits, &r->out)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
-	}
+	if (ayak_record_emit(rec, r->edits, r->nedits, &r->out))
+		die_nomem(c);
 	cli_emit(c, r->out.data, r->out.len);
 }
 
@@ -1007,8 +1032,7 @@ static struct lid_model *open_model(struct cli *c, struct conf *k)
 		if (ayak_lexicon_path(LID_MODEL_FILE, &path, &c->err))
 			cli_die(c, &c->err);
 	} else if (ayak_buf_addf(&path, "%s", k->model_path)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
+		die_nomem(c);
 	}
 	m = lid_model_load(path.data, &c->err);
 	if (!m)
@@ -1077,10 +1101,8 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	r.conf = calloc(r.nlabels, sizeof(*r.conf));
 	names = calloc(r.nlabels, sizeof(*names));
 	r.cl = lid_classifier_new(r.m);
-	if (!r.keep || !r.drop || !r.thr || !r.count || !r.share || !r.conf || !names || !r.cl) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
-	}
+	if (!r.keep || !r.drop || !r.thr || !r.count || !r.share || !r.conf || !names || !r.cl)
+		die_nomem(c);
 	/* thresholds for every label first, then a label's own */
 	for (i = 0; i < k->nthr; i++) {
 		size_t j;
@@ -1119,7 +1141,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 			break;
 		names[best] = malloc(LID_LABEL_MAX + 6);
 		if (!names[best])
-			break;
+			die_nomem(c);
 		snprintf(names[best], LID_LABEL_MAX + 6, "lang.%s", lid_model_label(r.m, best));
 		ayak_stats_count(&c->stats, names[best], r.count[best]);
 		r.count[best] = 0;

@@ -652,7 +652,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 			if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
-				cli_bad_record(&c, &line, "malformed record: ", "%s", c.err.msg);
+				cli_parse_failed(&c, &line);
 				continue;
 			}
 			f = ayak_record_get(&rec, c.field, c.field_len);

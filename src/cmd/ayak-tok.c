@@ -201,7 +201,7 @@ static int get_text(struct run *r, const struct ayak_line *line)
 	const struct ayak_field *f;
 
 	if (ayak_record_parse(&r->rec, line->data, line->len, 0, &c->err)) {
-		cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
+		cli_parse_failed(c, line);
 		return 0;
 	}
 	f = ayak_record_get(&r->rec, c->field, c->field_len);
@@ -325,7 +325,7 @@ static void do_decode(struct run *r, const struct ayak_line *line)
 	const char *p, *end;
 
 	if (ayak_record_parse(&r->rec, line->data, line->len, 0, &c->err)) {
-		cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
+		cli_parse_failed(c, line);
 		return;
 	}
 	f = ayak_record_get(&r->rec, r->a->ids_field, strlen(r->a->ids_field));

@@ -325,7 +325,7 @@ int cli_next_record(struct cli *c, struct ayak_line *line, struct ayak_record *r
 			continue;
 		}
 		if (ayak_record_parse(rec, line->data, line->len, flags, &c->err)) {
-			cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
+			cli_parse_failed(c, line);
 			continue;
 		}
 		return 1;
@@ -377,6 +377,13 @@ static void write_reject(struct cli *c, const struct ayak_line *line, const char
 	}
 	cli_reject(c, line, NULL, "malformed", &extra);
 	ayak_buf_release(&extra);
+}
+
+void cli_parse_failed(struct cli *c, const struct ayak_line *line)
+{
+	if (c->err.code == AYAK_E_SYS)
+		cli_die(c, &c->err);
+	cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
 }
 
 void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *prefix,

@@ -86,6 +86,12 @@ void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);
  */
 void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *prefix,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * ayak_record_parse() failed on line with c->err: a malformed record
+ * (cli_bad_record), or, when memory ran out, exit 3: the record is not
+ * to blame and must not be skipped.
+ */
+void cli_parse_failed(struct cli *c, const struct ayak_line *line);
 /* Close outputs, write --stats, print the skip summary.  Returns the exit status. */
 int cli_finish(struct cli *c);
 

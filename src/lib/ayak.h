@@ -47,9 +47,14 @@ struct ayak_buf {
 	char *data;
 	size_t len;
 	size_t cap;
+	/*
+	 * Growing failed (ENOMEM) since the last reset: for code that makes a
+	 * text of many appends and checks once at the end.
+	 */
+	int failed;
 };
 
-#define AYAK_BUF_INIT { NULL, 0, 0 }
+#define AYAK_BUF_INIT { NULL, 0, 0, 0 }
 
 void ayak_buf_init(struct ayak_buf *b);
 void ayak_buf_release(struct ayak_buf *b);
@@ -73,7 +78,7 @@ static inline int ayak_buf_addstr(struct ayak_buf *b, const char *s)
 }
 int ayak_buf_addf(struct ayak_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-static inline void ayak_buf_reset(struct ayak_buf *b) { b->len = 0; }
+static inline void ayak_buf_reset(struct ayak_buf *b) { b->len = 0; b->failed = 0; }
 
 /*
  * x in [0, 1] with four decimals, as printf's "%.4f" writes it ("0.1235"),
@@ -116,7 +121,7 @@ int ayak_parse_size(const char *s, uint64_t *out);
 int ayak_parse_u64(const char *s, uint64_t *out);
 double ayak_now(void);		/* monotonic seconds */
 
-/* The whole file at path into out (replacing what it held). */
+/* The whole file at path into out (replacing what it held).  When it cannot be opened, errno says why. */
 int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err);
 /*
  * 0 when text[0..len), read from path, is well-formed UTF-8 without NUL

@@ -2,6 +2,7 @@
  * ayak-filter's parameters and profiles: the table of thresholds and
  * switches, value parsing, and profile files (key = value lines).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,7 +324,7 @@ int filter_profile_load(struct filter_params *p, const char *arg, struct ayak_er
 	if (!p->profile)
 		goto oom;
 	if (ayak_read_file(path.data, &text, err)) {
-		if (!strchr(arg, '/') && err->code == AYAK_E_SYS)
+		if (!strchr(arg, '/') && err->code == AYAK_E_SYS && errno == ENOENT)
 			ayak_err_set(err, AYAK_E_USAGE, "unknown profile '%s' (no %s)",
 				     arg, path.data);
 		goto out;

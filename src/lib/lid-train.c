@@ -275,7 +275,7 @@ static int build_han(struct lid_trainer *t, struct ayak_err *err)
 			utrans_close(a);
 		if (b)
 			utrans_close(b);
-		return ayak_err_set(err, AYAK_E_SYS, "ICU has no Hans-Hant transform: %s",
+		return ayak_err_set(err, AYAK_E_SYS, "cannot open ICU's Hans-Hant transform: %s",
 				    u_errorName(st));
 	}
 	for (cp = LID_HAN_LO; cp <= LID_HAN_HI; cp++) {

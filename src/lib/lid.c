@@ -783,6 +783,8 @@ static int bucket_features(const struct lid_raw *raw, unsigned flags, unsigned b
 {
 	size_t n;
 
+	if (!raw->n)	/* out->v may be NULL */
+		return 0;
 	if (feats_reserve(out, raw->n))
 		return -1;
 	n = lid_bucket_keys(raw->key, raw->n, flags, bits, out->v + out->n, LID_PATH_BEST);
@@ -1316,6 +1318,7 @@ struct lid_classifier {
 	float logit[LID_MAX_STRIDE], sp[LID_MAX_STRIDE];
 	int32_t acc[LID_MAX_STRIDE];
 	float nb_weight;		/* of the word odds, for this text */
+	int nomem;			/* an allocation failed on this text */
 };
 
 struct lid_classifier *lid_classifier_new(const struct lid_model *m)
@@ -1565,6 +1568,8 @@ static size_t bucket_keys_avx2(const uint64_t *key, size_t n, unsigned flags, un
 size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned bits, uint32_t *v,
 		       enum lid_path path)
 {
+	if (!n)	/* key and v may be NULL: no pointer arithmetic on them */
+		return 0;
 #if defined(__x86_64__) && defined(__GNUC__)
 	if (path == LID_PATH_BEST && have_avx2())
 		return bucket_keys_avx2(key, n, flags, bits, v);
@@ -1635,8 +1640,10 @@ static void word_odds_start(struct lid_classifier *c)
 	size_t i;
 
 	c->nbf.n = 0;
-	if (m->nb && c->nb_weight != 0 && lid_nb_features(&c->t, m->nb_bits, &c->nbf) < 0)
-		c->nbf.n = 0;	/* out of memory: the linear model alone */
+	if (m->nb && c->nb_weight != 0 && lid_nb_features(&c->t, m->nb_bits, &c->nbf) < 0) {
+		c->nbf.n = 0;
+		c->nomem = 1;
+	}
 	/* the first ones only: a burst of thousands (a long document) stalls */
 	for (i = 0; i < c->nbf.n && i < NB_AHEAD; i++)
 		__builtin_prefetch(m->nb + c->nbf.v[i]);
@@ -1676,13 +1683,18 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		size_t k;
 		float group = 0;
 		unsigned want = s->flags;
+		int ok;
 
 		c->raw.n = 0;
 		if (m->msa >= 0 && script == USCRIPT_LATIN) {
 			want |= m->subs[m->msa].flags;
 			word_odds_start(c);
 		}
-		if (raw_features(t, script, want, m, &c->raw) < 0 || run_sub(c, s, 0) <= 0) {
+		if (raw_features(t, script, want, m, &c->raw) < 0 || (ok = run_sub(c, s, 0)) < 0) {
+			c->nomem = 1;
+			return;
+		}
+		if (ok == 0) {	/* no features */
 			add_prob(c, m->und, share);
 			return;
 		}
@@ -1705,7 +1717,10 @@ static void script_share(struct lid_classifier *c, int script, float share)
 
 			for (k = 0; k < s->nclass; k++)
 				keep[k] = c->sp[k];
-			if (group >= 0.01f && run_sub(c, g, word_odds(c)) > 0) {
+			ok = group >= 0.01f ? run_sub(c, g, word_odds(c)) : 0;
+			if (ok < 0)
+				c->nomem = 1;
+			if (ok > 0) {
 				float other = 0, rest = 0;
 
 				for (k = 0; k < g->nclass; k++) {
@@ -1745,12 +1760,16 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
 	c->nb_weight = opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
-	if (lid_text_prepare(t, text, n, opts ? opts->sample : 0, m) || t->letters == 0) {
-		c->probs[m->und] = 1;
+	c->nomem = 0;
+	if (lid_text_prepare(t, text, n, opts ? opts->sample : 0, m)) {
+		c->nomem = 1;
 		t->letters = 0;
+	}
+	if (t->letters == 0) {
+		c->probs[m->und] = 1;
 		if (score)
 			*score = 1;
-		return m->und;
+		return c->nomem ? -1 : m->und;
 	}
 	inv = 1.0f / (float)t->letters;
 	{
@@ -1792,7 +1811,7 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	}
 	if (score)
 		*score = c->probs[best];
-	return (int)best;
+	return c->nomem ? -1 : (int)best;
 }
 
 const float *lid_probs(const struct lid_classifier *c)

@@ -102,8 +102,9 @@ void lid_classifier_free(struct lid_classifier *c);
  * Classify text[0..n) (UTF-8; ill-formed bytes are separators).  Returns
  * the best label's index; its probability goes to *score.  The whole
  * distribution stays in the classifier until the next call: see
- * lid_probs() and lid_top().  Never fails: text with no letters is "und"
- * with score 1.
+ * lid_probs() and lid_top().  Text with no letters is "und" with score 1.
+ * Returns -1 when memory ran out (ENOMEM): a part of the text would have
+ * gone unread, so it has no label.
  */
 int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 		 const struct lid_opts *opts, float *score);

@@ -798,7 +798,7 @@ static struct ayak_buf *work_spare(struct work *w)
 {
 	struct ayak_buf *b = w->in == 1 ? &w->n->b : &w->n->a;
 
-	b->len = 0;
+	ayak_buf_reset(b);
 	return b;
 }
 
@@ -872,8 +872,11 @@ static int repair(struct work *w, struct ayak_err *err)
 			for (k = 0; k < REPAIR_ROUNDS && norm_fix_candidate(w->p, w->len); k++) {
 				struct ayak_buf *b = work_spare(w);
 
-				if (!norm_fix(n, w->p, w->len, b))
+				if (!norm_fix(n, w->p, w->len, b)) {
+					if (b->failed)
+						return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 					break;
+				}
 				work_take(w, b);
 				fixed = ch = 1;
 			}
@@ -897,6 +900,7 @@ static int norm_text(struct ayak_norm *n, const char *s, size_t len, int trusted
 	int ch = 0, late, r, round;
 
 	*changed = 0;
+	n->nomem = 0;
 	/* 1. UTF-8 */
 	if (!trusted && !all_ascii(s, len) && ayak_utf8_valid_prefix(s, len) != len) {
 		struct ayak_buf *b = work_spare(&w);
@@ -926,6 +930,8 @@ static int norm_text(struct ayak_norm *n, const char *s, size_t len, int trusted
 				work_take(&w, b);
 				late = 1;
 			}
+			if (b->failed)	/* with a line or more left in Jawi */
+				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		}
 		if (n->flags & AYAK_NORM_CASE_FOLD) {
 			struct ayak_buf *b = work_spare(&w);
@@ -974,6 +980,8 @@ static int norm_text(struct ayak_norm *n, const char *s, size_t len, int trusted
 				work_take(&w, b);
 				late = 1;
 			}
+			if (b->failed || n->nomem)	/* with words left as they were */
+				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		}
 		if (!late)
 			break;

@@ -22,6 +22,7 @@ struct ayak_norm {
 	struct ayak_buf a, b, t;	/* scratch texts */
 	struct ayak_ustr u, v;		/* scratch UTF-16 */
 	struct norm_lex *lex;		/* slang, words: for SLANG, ELONG, REDUP */
+	int nomem;			/* norm_words() ran out of memory in the text */
 	struct norm_jawi *jawi;
 	struct ayak_buf info;
 };
@@ -30,7 +31,8 @@ struct ayak_norm {
 
 /*
  * Decode HTML entities and repair mojibake in s[0..len) (valid UTF-8),
- * appending to out.  Returns the number of repairs (counted in n->counts).
+ * appending to out.  Returns the number of repairs (counted in n->counts);
+ * out->failed tells when memory ran out.
  */
 size_t norm_fix(struct ayak_norm *n, const char *s, size_t len, struct ayak_buf *out);
 /* The Windows-1252 character of a C1 control read as Latin-1 (U+0092 -> ’), or 0. */
@@ -51,7 +53,8 @@ int norm_lex_is_word(const struct norm_lex *lx, const char *s, size_t n);
 long norm_lex_redup_skip(const struct norm_lex *lx, const char *w, size_t n);
 /*
  * Apply the word rules that flags ask for to s[0..len) (valid UTF-8,
- * already cleaned), appending to out.  Returns the number of changes.
+ * already cleaned), appending to out.  Returns the number of changes;
+ * out->failed or n->nomem tells when memory ran out.
  */
 size_t norm_words(struct ayak_norm *n, const char *s, size_t len, struct ayak_buf *out);
 
@@ -62,7 +65,10 @@ struct norm_jawi *norm_jawi_load(const char *dir, struct ayak_buf *info,
 void norm_jawi_free(struct norm_jawi *j);
 /* 1 if s[0..len) holds Arabic-script letters (a quick test). */
 int norm_jawi_candidate(const char *s, size_t len);
-/* Rewrite the Jawi lines of s[0..len) in Rumi; returns the number of words changed. */
+/*
+ * Rewrite the Jawi lines of s[0..len) in Rumi; returns the number of words
+ * changed.  out->failed tells when memory ran out.
+ */
 size_t norm_jawi(struct ayak_norm *n, const char *s, size_t len, struct ayak_buf *out);
 
 /* ---- shared helpers (norm.c) ---- */

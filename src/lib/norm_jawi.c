@@ -324,7 +324,9 @@ static int load_dict(struct norm_jawi *j, const char *dir, struct ayak_buf *info
 	size_t i = 0, l, lineno = 0, cap = 64;
 	int ret = -1;
 
-	if (ayak_buf_addf(&path, "%s/norm/jawi.tsv", dir) || ayak_read_file(path.data, &data, err) ||
+	if (ayak_buf_addf(&path, "%s/norm/jawi.tsv", dir))
+		goto oom;
+	if (ayak_read_file(path.data, &data, err) ||
 	    ayak_text_check(path.data, data.data, data.len, AYAK_E_SYS, err))
 		goto out;
 	while (ayak_next_line(data.data, data.len, &i, &line, &l)) {

@@ -185,9 +185,15 @@ static int set_build(struct norm_lex *lx, struct strset *set, const uint32_t *ke
 	return 0;
 }
 
+/* The keys of the slang table, stride sizeof(struct slang); NULL when it is empty. */
+static const uint32_t *slang_keys(const struct norm_lex *lx)
+{
+	return lx->sl ? &lx->sl[0].key : NULL;
+}
+
 static long find_slang(const struct norm_lex *lx, const char *s, size_t n)
 {
-	return set_find(lx, &lx->slset, &lx->sl[0].key, sizeof(struct slang), s, n);
+	return set_find(lx, &lx->slset, slang_keys(lx), sizeof(struct slang), s, n);
 }
 
 static int is_word(const struct norm_lex *lx, const char *s, size_t n)
@@ -210,7 +216,7 @@ static int add_str(struct norm_lex *lx, const char *s, size_t n, uint32_t *off)
 /* The "# version: X" of a lexicon's header, or "unknown". */
 static void header_version(const char *data, size_t len, char *out, size_t outlen)
 {
-	const char *p = data, *end = data + len;
+	const char *p = data, *end = len ? data + len : data;	/* data may be NULL then */
 
 	snprintf(out, outlen, "unknown");
 	while (p < end && *p == '#') {
@@ -438,7 +444,7 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 		e->out = informal ? e->inf : e->std;
 		lx->nsl++;
 	}
-	if (set_build(lx, &lx->slset, &lx->sl[0].key, sizeof(struct slang), lx->nsl) ||
+	if (set_build(lx, &lx->slset, slang_keys(lx), sizeof(struct slang), lx->nsl) ||
 	    resolve_chains(lx))
 		goto oom;
 	for (i = 0; i < lx->nsl; i++) {
@@ -1408,10 +1414,16 @@ static size_t words_line(struct ayak_norm *n, struct norm_lex *lx, const char *s
 	*res = s;
 	*reslen = len;
 	if ((lx->flags & (AYAK_NORM_ELONG | AYAK_NORM_REDUP)) && may_need_a(lx->flags, s, len)) {
-		if (tokenize(lx, s, len))
+		if (tokenize(lx, s, len)) {
+			n->nomem = 1;
 			return 0;
+		}
 		ayak_buf_reset(&lx->a);
 		c = pass_a(n, lx, s, len, &lx->a);
+		if (lx->a.failed) {
+			n->nomem = 1;
+			return 0;
+		}
 		if (c) {
 			s = lx->a.data;
 			len = lx->a.len;
@@ -1429,10 +1441,16 @@ static size_t words_line(struct ayak_norm *n, struct norm_lex *lx, const char *s
 			struct ayak_buf t;
 			int again = 0;
 
-			if (tokenize(lx, s, len))
+			if (tokenize(lx, s, len)) {
+				n->nomem = 1;
 				break;
+			}
 			ayak_buf_reset(&lx->b);
 			c = pass_b(n, lx, s, len, &lx->b, &again);
+			if (lx->b.failed) {
+				n->nomem = 1;
+				break;
+			}
 			if (!c)
 				break;
 			changes += c;

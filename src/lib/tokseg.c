@@ -39,6 +39,10 @@ static int sset_find(const struct sset *s, const char *k, size_t n)
 	return -1;
 }
 
+/* What a lexicon line reader returns besides 0 and -1 (a bad line). */
+#define LEX_NOMEM (-2)
+
+/* Returns 0 or LEX_NOMEM. */
 static int sset_add(struct sset *s, const char *k, size_t n, unsigned char val)
 {
 	size_t i;
@@ -51,7 +55,7 @@ static int sset_add(struct sset *s, const char *k, size_t n, unsigned char val)
 		if (!keys || !vals) {
 			free(keys);
 			free(vals);
-			return -1;
+			return LEX_NOMEM;
 		}
 		for (j = 0; s->keys && j <= s->mask; j++) {
 			if (!s->keys[j])
@@ -75,7 +79,7 @@ static int sset_add(struct sset *s, const char *k, size_t n, unsigned char val)
 		}
 	s->keys[i] = malloc(n + 1);
 	if (!s->keys[i])
-		return -1;
+		return LEX_NOMEM;
 	memcpy(s->keys[i], k, n);
 	s->keys[i][n] = '\0';
 	s->vals[i] = val;
@@ -154,7 +158,10 @@ static void lower_ascii(char *p, size_t n)
 			p[i] = (char)(p[i] - 'A' + 'a');
 }
 
-/* Read a lexicon: lines without '#', split at the first TAB into two fields. */
+/*
+ * Read a lexicon: lines without '#', split at the first TAB into two fields
+ * for line(), which returns 0, -1 (a bad line) or LEX_NOMEM.
+ */
 static int read_lexicon(struct tokseg *s, const char *name, int (*line)(struct tokseg *, char *, char *),
 			struct ayak_err *err)
 {
@@ -178,8 +185,9 @@ static int read_lexicon(struct tokseg *s, const char *name, int (*line)(struct t
 		ayak_buf_release(&path);
 		return ret;
 	}
-	while ((len = getline(&buf, &cap, f)) > 0) {
+	while ((errno = 0, len = getline(&buf, &cap, f)) > 0) {
 		char *tab;
+		int r;
 
 		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 			buf[--len] = '\0';
@@ -188,13 +196,19 @@ static int read_lexicon(struct tokseg *s, const char *name, int (*line)(struct t
 		tab = strchr(buf, '\t');
 		if (tab)
 			*tab++ = '\0';
-		if (line(s, buf, tab)) {
+		r = line(s, buf, tab);
+		if (r == LEX_NOMEM) {
+			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			break;
+		}
+		if (r) {
 			ret = ayak_err_set(err, AYAK_E_DATA, "lexicon %s: bad line \"%.60s\"", path.data, buf);
 			break;
 		}
 	}
-	if (!ret && ferror(f))
-		ret = ayak_err_sys(err, errno, "lexicon %s", path.data);
+	/* getline() gives -1 at the end, and when it runs out of memory */
+	if (!ret && (ferror(f) || (len < 0 && errno == ENOMEM)))
+		ret = ayak_err_sys(err, errno ? errno : EIO, "lexicon %s", path.data);
 	free(buf);
 	fclose(f);
 	ayak_buf_release(&path);

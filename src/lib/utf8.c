@@ -101,7 +101,7 @@ static size_t ill_formed_len(const unsigned char *p, const unsigned char *end)
 
 size_t ayak_utf8_valid_prefix(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *p = (const unsigned char *)s, *end = n ? p + n : p;	/* s may be NULL then */
 	uint32_t cp;
 
 	while (p < end) {

@@ -56,6 +56,7 @@ void ayak_buf_init(struct ayak_buf *b)
 {
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }
 
 void ayak_buf_release(struct ayak_buf *b)
@@ -69,14 +70,18 @@ int ayak_buf_grow(struct ayak_buf *b, size_t more)
 	size_t want;
 	char *p;
 
-	if (more > SIZE_MAX - b->len - 1)
+	if (more > SIZE_MAX - b->len - 1) {
+		b->failed = 1;
 		return -1;
+	}
 	want = b->len + more + 1;	/* room for a NUL that helpers may add */
 	if (want <= b->cap)
 		return 0;
 	p = ayak_grow(b->data, &b->cap, want, 1, 256);
-	if (!p)
+	if (!p) {
+		b->failed = 1;
 		return -1;
+	}
 	b->data = p;
 	return 0;
 }
@@ -245,8 +250,13 @@ int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err)
 	size_t got;
 
 	ayak_buf_reset(out);
-	if (!fp)
-		return ayak_err_sys(err, errno, "%s", path);
+	if (!fp) {
+		int e = errno;
+
+		ayak_err_sys(err, e, "%s", path);
+		errno = e;	/* for callers that tell a missing file from others */
+		return -1;
+	}
 	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		if (ayak_buf_add(out, chunk, got)) {
 			fclose(fp);

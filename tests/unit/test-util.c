@@ -70,5 +70,24 @@ int main(void)
 	ayak_fmt_unit4(got, 0.99995);
 	bad |= strcmp(got, "1.0000") != 0 && strcmp(got, "0.9999") != 0;
 	ok(!bad && same(0.99995) && same(0) && same(-0.0 + 0), "1, 0, out of range and NaN clamped");
+	{
+		/* a failed append is remembered until the buffer is reset */
+		struct ayak_buf b = AYAK_BUF_INIT;
+		int r1, r2, r3, f1, f2, f3;
+
+		r1 = ayak_buf_add(&b, "abc", 3);
+		f1 = b.failed;
+		r2 = ayak_buf_add(&b, "x", SIZE_MAX - 2);	/* more than memory holds */
+		f2 = b.failed;
+		r3 = ayak_buf_add(&b, "d", 1);
+		f3 = b.failed;
+		ok(!r1 && !f1 && r2 == -1 && f2 && !r3 && f3 && b.len == 4 &&
+		   !memcmp(b.data, "abcd", 4), "a failed append sets failed, and later appends keep it");
+		ayak_buf_reset(&b);
+		f1 = b.failed;
+		r2 = ayak_buf_addf(&b, "%s", "ok");
+		ok(!f1 && !r2 && !b.failed && b.len == 2, "reset clears failed");
+		ayak_buf_release(&b);
+	}
 	return done();
 }
