@@ -1864,8 +1864,10 @@ int main(int argc, char **argv)
 	const char *kill_after = getenv("AYAK_DEDUP_TEST_KILL_AFTER");
 	int ret;
 
-	if (!d)
+	if (!d) {
+		fputs("ayak-dedup: out of memory\n", stderr);
 		return AYAK_E_SYS;
+	}
 	if (kill_after)
 		test_kill_after = atoi(kill_after);
 	cli_init(&d->c, "ayak-dedup", usage);

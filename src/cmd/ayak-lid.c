@@ -382,19 +382,13 @@ static void train_progress(void *arg, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void __attribute__((noreturn)) die_nomem(struct cli *c)
-{
-	ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-	cli_die(c, &c->err);
-}
-
 /* A whole file into b, NUL-terminated, so that its lines can be cut in place. */
 static void read_text(struct cli *c, const char *path, struct ayak_buf *b)
 {
 	if (ayak_read_file(path, b, &c->err))
 		cli_die(c, &c->err);
 	if (ayak_buf_add(b, "", 1))
-		die_nomem(c);
+		cli_die_nomem(c);
 	b->len--;
 }
 
@@ -639,7 +633,7 @@ struct run {
 static void reserve(struct cli *c, struct ayak_buf *b, size_t n)
 {
 	if (ayak_buf_grow(b, n))
-		die_nomem(c);
+		cli_die_nomem(c);
 }
 
 /* A probability as a short JSON number: 4 decimals, no trailing zeros. */
@@ -799,7 +793,7 @@ static double classify_parts(struct run *r)
 		}
 		lab = lid_classify(r->cl, p, (size_t)(stop - p), &r->k->lo, &s);
 		if (lab < 0)
-			die_nomem(r->c);
+			cli_die_nomem(r->c);
 		{
 			size_t letters = lid_letters(r->cl);
 			double wgt = (double)letters;
@@ -829,7 +823,7 @@ static double classify_parts(struct run *r)
 		unsigned char *used = calloc(r->nlabels, 1);
 
 		if (!used)
-			die_nomem(r->c);
+			cli_die_nomem(r->c);
 		reserve(r->c, v, (r->nlabels + 1) * LANG_SCORE_MAX);
 		ayak_buf_add(v, "{", 1);
 		while (total > 0) {
@@ -963,7 +957,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		reserve(c, &r->vals, VALS_MAX);
 		mark = r->vals.len;
 		if (ayak_json_encode_string(&r->vals, label, r->doc_label.len))
-			die_nomem(c);
+			cli_die_nomem(c);
 		r->edits[0].value = (const char *)(uintptr_t)mark;
 		r->edits[0].value_len = r->vals.len - mark;
 		mark = r->vals.len;
@@ -975,7 +969,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 
 		lab = lid_classify(r->cl, r->text.data, r->text.len, &k->lo, &s);
 		if (lab < 0)
-			die_nomem(c);
+			cli_die_nomem(c);
 		score = s;
 		label = lid_model_label(r->m, (size_t)lab);
 		off = r->vals.len;
@@ -1019,7 +1013,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		r->edits[i].value = r->vals.data + (uintptr_t)r->edits[i].value;
 	ayak_buf_reset(&r->out);
 	if (ayak_record_emit(rec, r->edits, r->nedits, &r->out))
-		die_nomem(c);
+		cli_die_nomem(c);
 	cli_emit(c, r->out.data, r->out.len);
 }
 
@@ -1032,7 +1026,7 @@ static struct lid_model *open_model(struct cli *c, struct conf *k)
 		if (ayak_lexicon_path(LID_MODEL_FILE, &path, &c->err))
 			cli_die(c, &c->err);
 	} else if (ayak_buf_addf(&path, "%s", k->model_path)) {
-		die_nomem(c);
+		cli_die_nomem(c);
 	}
 	m = lid_model_load(path.data, &c->err);
 	if (!m)
@@ -1102,7 +1096,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	names = calloc(r.nlabels, sizeof(*names));
 	r.cl = lid_classifier_new(r.m);
 	if (!r.keep || !r.drop || !r.thr || !r.count || !r.share || !r.conf || !names || !r.cl)
-		die_nomem(c);
+		cli_die_nomem(c);
 	/* thresholds for every label first, then a label's own */
 	for (i = 0; i < k->nthr; i++) {
 		size_t j;
@@ -1141,7 +1135,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 			break;
 		names[best] = malloc(LID_LABEL_MAX + 6);
 		if (!names[best])
-			die_nomem(c);
+			cli_die_nomem(c);
 		snprintf(names[best], LID_LABEL_MAX + 6, "lang.%s", lid_model_label(r.m, best));
 		ayak_stats_count(&c->stats, names[best], r.count[best]);
 		r.count[best] = 0;

@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	stage_paths = calloc((size_t)argc + 1, sizeof(*stage_paths));
 	outs = calloc((size_t)argc + 1, sizeof(*outs));
 	if (!stage_paths || !outs)
-		return AYAK_E_SYS;
+		cli_die_nomem(&c);
 	while ((opt = cli_getopt(&c, argc, argv, "f:t:", options)) != -1) {
 		switch (opt) {
 		case 'f':
@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 		if (!counter.enc)
 			cli_die(&c, &c.err);
 		if (ayak_buf_addf(&desc, "%s: %s", tokenizer, tok_describe(tok)))
-			return AYAK_E_SYS;
+			cli_die_nomem(&c);
 		ro.tokens = count_tokens;
 		ro.tokens_ctx = &counter;
 		ro.tokenizer = desc.data;

@@ -379,6 +379,12 @@ static void write_reject(struct cli *c, const struct ayak_line *line, const char
 	ayak_buf_release(&extra);
 }
 
+void cli_die_nomem(struct cli *c)
+{
+	ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
+	cli_die(c, &c->err);
+}
+
 void cli_parse_failed(struct cli *c, const struct ayak_line *line)
 {
 	if (c->err.code == AYAK_E_SYS)

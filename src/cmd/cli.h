@@ -97,6 +97,8 @@ int cli_finish(struct cli *c);
 
 /* Report err and exit with its code, closing stdout cleanly and removing temporary files. */
 void cli_die(struct cli *c, const struct ayak_err *err) __attribute__((noreturn));
+/* cli_die() with "out of memory" (exit 3). */
+void cli_die_nomem(struct cli *c) __attribute__((noreturn));
 void cli_usage_error(struct cli *c, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 /* A warning (suppressed by -q). */

@@ -162,6 +162,10 @@ int filter_rules_parse(struct filter_rules *r, const char *text, size_t len,
 		if (target == FT_LINE)
 			opts |= PCRE2_MULTILINE;
 		re = pcre2_compile((PCRE2_SPTR)p, (PCRE2_SIZE)(end - p), opts, &ec, &eoff, NULL);
+		if (!re && ec == PCRE2_ERROR_HEAP_FAILED) {
+			ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			goto fail;
+		}
 		if (!re) {
 			PCRE2_UCHAR msg[256];
 

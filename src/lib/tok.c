@@ -447,8 +447,11 @@ struct tok_regex *tok_regex_new(const char *pattern, size_t len, struct ayak_err
 		PCRE2_UCHAR msg[256];
 
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		ayak_err_set(err, AYAK_E_DATA, "regex /%.*s/: %s at offset %zu",
-			     (int)(len > 200 ? 200 : len), pattern, (char *)msg, (size_t)off);
+		if (code == PCRE2_ERROR_HEAP_FAILED)
+			ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		else
+			ayak_err_set(err, AYAK_E_DATA, "regex /%.*s/: %s at offset %zu",
+				     (int)(len > 200 ? 200 : len), pattern, (char *)msg, (size_t)off);
 		ayak_buf_release(&pat);
 		free(re);
 		return NULL;
