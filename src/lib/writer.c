@@ -273,8 +273,11 @@ struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct aya
 	}
 	if (w->compress == AYAK_COMPRESS_ZSTD) {
 		w->zc = ZSTD_createCCtx();
-		if (!w->zc ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel,
+		if (!w->zc) {
+			ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			goto fail;
+		}
+		if (ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel,
 							o->level ? o->level : 3)) ||
 		    ZSTD_isError(ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1))) {
 			ayak_err_set(err, AYAK_E_USAGE, "zstd: cannot set level %d", o->level);
@@ -284,14 +287,16 @@ struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct aya
 		if (o->threads > 0)
 			ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, o->threads);
 	} else if (w->compress == AYAK_COMPRESS_GZIP) {
-		int level = o->level ? o->level : 6;
+		int level = o->level ? o->level : 6, zr;
 
 		if (level < 1 || level > 9) {
 			ayak_err_set(err, AYAK_E_USAGE, "gzip level must be 1 to 9, not %d", level);
 			goto fail;
 		}
-		if (deflateInit2(&w->gz, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-			ayak_err_set(err, AYAK_E_SYS, "gzip: cannot start deflate");
+		zr = deflateInit2(&w->gz, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+		if (zr != Z_OK) {
+			ayak_err_set(err, AYAK_E_SYS, zr == Z_MEM_ERROR ? "out of memory" :
+				     "gzip: cannot start deflate");
 			goto fail;
 		}
 		w->gz_live = 1;

@@ -41,6 +41,37 @@ sweep () {
 	test $bad = 0
 }
 
+# sweep_files CMD...: as sweep, for a program that writes files with -o: run
+# in a directory of its own each time; a failed run may leave only files
+# the whole run makes, each the same (shards written before it failed).
+sweep_files () {
+	local k n rc bad=0 f
+	rm -rf ref && mkdir ref && (cd ref && "$@" >stdout) || return 1
+	k=$(mkdir -p count && cd count && FAIL_ALLOC_COUNT=1 LD_PRELOAD=$FAILALLOC "$@" 2>&1 >/dev/null |
+		sed -n 's/^failalloc: //p')
+	test "$k" -gt 0 || { echo "no allocation counted"; return 1; }
+	echo "$k allocations"
+	for n in $(seq 1 "$k"); do
+		rm -rf run && mkdir run
+		(cd run && FAIL_ALLOC_NTH=$n LD_PRELOAD=$FAILALLOC "$@" >stdout 2>../sweep.err)
+		rc=$?
+		if test $rc = 0; then
+			diff -r ref run >/dev/null && continue
+			echo "allocation $n failing: exit 0 with other files"
+			bad=$((bad + 1))
+			continue
+		fi
+		if test $rc != 3 || ! grep -qE "out of memory|not enough memory" sweep.err; then
+			echo "allocation $n failing: exit $rc: $(head -c 200 sweep.err)"
+			bad=$((bad + 1))
+		fi
+		for f in $(ls run); do
+			cmp -s "run/$f" "ref/$f" || { echo "allocation $n failing: $f left, not as a whole run makes it"; bad=$((bad + 1)); }
+		done
+	done
+	test $bad = 0
+}
+
 test_expect_success 'setup: the shim counts and fails allocations' '
 	python3 -c "
 import json
@@ -112,6 +143,14 @@ test_expect_success 'allocations of 16 bytes or more: ayak-dedup, ayak-stats, ay
 	sweep lines.jsonl ayak-lid --by line --annotate
 '
 unset FAIL_ALLOC_MIN
+
+# ayak-cat said "zstd: cannot set level 0" (exit 2) when it could not make a compressor
+test_expect_success 'files: ayak-cat --split and -o, ayak-pack with shards' '
+	sweep_files ayak-cat --split 7 -o part "$TEST_DATA/sample.jsonl" &&
+	sweep_files ayak-cat -o all.jsonl.gz "$TEST_DATA/sample.jsonl" &&
+	ayak-tok --tokenizer "$AYAK_TOP/lexicons/tok/ms-bpe-32k.json" "$TEST_DATA/sample.jsonl" >ids.jsonl &&
+	sweep_files ayak-pack -o m --vocab-size 32768 --shard-tokens 2K --verify "$PWD/ids.jsonl"
+'
 
 test_expect_success 'ayak-warc' '
 	sweep "$TEST_DATA/warc/commoncrawl/whirlwind.warc.gz" ayak-warc
