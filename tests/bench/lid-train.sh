@@ -93,7 +93,13 @@ echo "lid-train: training (a few minutes)" >&2
 
 [ -z "$PREPARED" ] || exit 0
 
-# The sidecar README: what made the model.
+# The sidecar README: what made the model.  Its measurements stay when they name this
+# very file (the same data and settings make it byte for byte), and go when it changed.
+measured=
+if [ -f "$README" ] &&
+   sed -n '/^## Measured$/,/^## Training data/p' "$README" | grep -q "$(sha256sum "$MODEL" | cut -d' ' -f1)"; then
+	measured=$(sed -n '/^## Measured$/,/^## Training data/p' "$README" | sed '$d')
+fi
 {
 	cat <<EOF
 # lexicons/lid: ayak-lid's model
@@ -105,7 +111,8 @@ echo "lid-train: training (a few minutes)" >&2
 
 Rebuild with \`make lid-model\` (that is \`tests/bench/lid-train.sh\`) from \`../shared/data\`;
 measure with \`make eval-lid\` (\`tests/bench/lid-eval.sh\`).  The same data and settings give
-the same file, byte for byte.
+the same file, byte for byte, and then the measurements below, which name its sha256, are
+kept; when the file changed they give way to a note to measure it again.
 
 ## What is in the model
 
@@ -139,11 +146,19 @@ ayak-lid --train $settings_line
   --word-list zsm-data=build/lid/words-zsm.txt --word-list ind-data=build/lid/words-ind.txt
 \`\`\`
 
+EOF
+	if [ -n "$measured" ]; then
+		printf '%s\n\n' "$measured"
+	else
+		cat <<EOF
 ## Measured
 
 Not yet measured for this file: run \`make eval-lid\` (its report is \`build/eval-lid.txt\`)
 and copy its summary here and into the ACCURACY table of ayak-lid(1).
 
+EOF
+	fi
+	cat <<EOF
 ## Training data, label cleaning and the development split
 
 Built by \`tests/bench/lid-data.py\` from \`../shared/data\` (each file's source, commit and
