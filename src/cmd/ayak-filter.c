@@ -141,8 +141,7 @@ static void write_reject(struct cli *c, const struct ayak_line *line,
 	ayak_buf_reset(b);
 	if (res->has_value && ayak_buf_addf(b, ",\"value\":%.6g,\"threshold\":%.6g",
 					    res->value, res->threshold)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
+		cli_die_nomem(c);
 	}
 	cli_reject(c, line, NULL, res->reason, res->has_value ? b : NULL);
 }
@@ -193,10 +192,8 @@ int main(int argc, char **argv)
 	cli_init(&c, "ayak-filter", usage);
 	build_options();
 	settings = calloc((size_t)argc + 1, sizeof(*settings));
-	if (!settings) {
-		ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-		cli_die(&c, &c.err);
-	}
+	if (!settings)
+		cli_die_nomem(&c);
 	while ((opt = cli_getopt(&c, argc, argv, "p:", options)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -263,10 +260,8 @@ int main(int argc, char **argv)
 				break;
 			sprintf(redact_stats[i], "redact:%s", rnames[i]);
 		}
-		if (!redact_stats || i < nredact) {
-			ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-			cli_die(&c, &c.err);
-		}
+		if (!redact_stats || i < nredact)
+			cli_die_nomem(&c);
 	}
 
 	cli_open(&c, argc - optind, argv + optind);
@@ -358,6 +353,5 @@ int main(int argc, char **argv)
 	ayak_buf_release(&ann);
 	return t;
 oom:
-	ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-	cli_die(&c, &c.err);
+	cli_die_nomem(&c);
 }

@@ -623,18 +623,9 @@ struct run {
 };
 
 /*
- * The values are built with appends that cannot fail, in room reserved
- * first (reserve() exits when memory runs out): a failed append would
- * leave a record half written.
+ * The values are built with appends whose failures are not checked one by
+ * one: the buffer's failed flag is, before the record or the label is used.
  */
-#define LANG_SCORE_MAX (LID_LABEL_MAX + 32)	/* ,{"lang":"label","score":0.1234} */
-#define VALS_MAX ((MAX_TOP + 2) * LANG_SCORE_MAX)	/* of a record's values but --by's parts and shares */
-
-static void reserve(struct cli *c, struct ayak_buf *b, size_t n)
-{
-	if (ayak_buf_grow(b, n))
-		cli_die_nomem(c);
-}
 
 /* A probability as a short JSON number: 4 decimals, no trailing zeros. */
 static void add_score(struct ayak_buf *b, double x)
@@ -732,10 +723,11 @@ static void top_json(struct run *r, struct ayak_buf *b, int n)
 	ayak_buf_add(b, "]", 1);
 }
 
-/* NUL after the bytes (buffers keep room for it). */
+/* NUL after the bytes (buffers keep room for it); exits if an append to b failed. */
 static void terminate(struct cli *c, struct ayak_buf *b)
 {
-	reserve(c, b, 0);
+	if (b->failed || ayak_buf_grow(b, 0))
+		cli_die_nomem(c);
 	b->data[b->len] = '\0';
 }
 
@@ -771,7 +763,6 @@ static double classify_parts(struct run *r)
 		float s;
 		int lab;
 
-		reserve(r->c, v, LANG_SCORE_MAX + 1);	/* the part and "]" */
 		if (r->k->by == BY_PARAGRAPH) {
 			/* a paragraph: lines up to a blank one */
 			if (blank(p, (size_t)(stop - p))) {
@@ -824,7 +815,6 @@ static double classify_parts(struct run *r)
 
 		if (!used)
 			cli_die_nomem(r->c);
-		reserve(r->c, v, (r->nlabels + 1) * LANG_SCORE_MAX);
 		ayak_buf_add(v, "{", 1);
 		while (total > 0) {
 			size_t best = r->nlabels;
@@ -851,7 +841,6 @@ static double classify_parts(struct run *r)
 		free(used);
 		add_edit(r, "lang_shares", off, v->len - off);
 		ayak_buf_reset(&r->doc_label);
-		reserve(r->c, &r->doc_label, 2 * LID_LABEL_MAX);
 		if (done == 0) {
 			ayak_buf_addstr(&r->doc_label, "und");
 			terminate(r->c, &r->doc_label);
@@ -908,11 +897,12 @@ static void write_reject(struct run *r, const struct ayak_line *line, const char
 	struct ayak_buf *b = &r->out;
 
 	ayak_buf_reset(b);
-	reserve(r->c, b, 2 * LANG_SCORE_MAX);
 	ayak_buf_addstr(b, ",\"lang\":");
 	add_quoted(b, label);
 	ayak_buf_addstr(b, ",\"lang_score\":");
 	add_score(b, score);
+	if (b->failed)
+		cli_die_nomem(r->c);
 	cli_reject(r->c, line, NULL, reason, b);
 }
 
@@ -941,7 +931,6 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 	}
 	ayak_buf_reset(&r->text);
 	ayak_buf_reset(&r->vals);
-	reserve(c, &r->vals, VALS_MAX);
 	r->nedits = 0;
 	if (ayak_json_decode_string(line->data + f->val, f->val_len, &r->text, NULL, &c->err))
 		cli_die(c, &c->err);
@@ -954,10 +943,8 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		score = classify_parts(r);
 		label = r->doc_label.data;
 		lab = find_label(r, label);
-		reserve(c, &r->vals, VALS_MAX);
 		mark = r->vals.len;
-		if (ayak_json_encode_string(&r->vals, label, r->doc_label.len))
-			cli_die_nomem(c);
+		ayak_json_encode_string(&r->vals, label, r->doc_label.len);
 		r->edits[0].value = (const char *)(uintptr_t)mark;
 		r->edits[0].value_len = r->vals.len - mark;
 		mark = r->vals.len;
@@ -1009,6 +996,8 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 			write_reject(r, line, reason, label, score);
 		return;
 	}
+	if (r->vals.failed)	/* a value half written */
+		cli_die_nomem(c);
 	for (i = 0; i < r->nedits; i++)
 		r->edits[i].value = r->vals.data + (uintptr_t)r->edits[i].value;
 	ayak_buf_reset(&r->out);

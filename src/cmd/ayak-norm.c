@@ -402,6 +402,5 @@ int main(int argc, char **argv)
 	ayak_norm_free(n);
 	return cli_finish(&c);
 oom:
-	ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-	cli_die(&c, &c.err);
+	cli_die_nomem(&c);
 }

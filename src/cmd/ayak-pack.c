@@ -246,10 +246,8 @@ static int probe_stdin(struct cli *c, struct bin_in *in)
 
 	if (pack_stream_is(head, n)) {
 		in->buf = malloc(1 << 20);
-		if (!in->buf) {
-			ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-			cli_die(c, &c->err);
-		}
+		if (!in->buf)
+			cli_die_nomem(c);
 		in->cap = 1 << 20;
 		memcpy(in->buf, head, n);
 		in->len = n;
@@ -334,8 +332,7 @@ static void print_info(struct cli *c, const char *path, const struct pack_info *
 			  in->format == PACK_MEGATRON ? "megatron" : "flat", pack_dtype_name(in->dtype),
 			  (unsigned long long)in->documents, (unsigned long long)in->tokens,
 			  (unsigned long long)in->max_token, (unsigned long long)in->bin_bytes)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
+		cli_die_nomem(c);
 	}
 	cli_emit(c, b.data, b.len);
 	ayak_buf_release(&b);
@@ -666,10 +663,8 @@ int main(int argc, char **argv)
 					       c.field);
 				continue;
 			}
-			if (r == -2) {
-				ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-				cli_die(&c, &c.err);
-			}
+			if (r == -2)
+				cli_die_nomem(&c);
 			if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
 				if (c.err.code == AYAK_E_DATA) {
 					cli_bad_record(&c, &line, "", "%s", c.err.msg);

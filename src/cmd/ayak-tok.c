@@ -190,8 +190,7 @@ static int ids_json(struct ayak_buf *b, const uint32_t *v, size_t n)
 
 static void die_oom(struct cli *c)
 {
-	ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-	cli_die(c, &c->err);
+	cli_die_nomem(c);
 }
 
 /* Parse the record and decode the text field into r->text; 0 if bad. */

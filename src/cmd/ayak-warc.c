@@ -150,8 +150,7 @@ static int is_html_mime(const char *m)
 
 static void oom(struct cli *c)
 {
-	ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-	cli_die(c, &c->err);
+	cli_die_nomem(c);
 }
 
 /* A damaged record or damaged compressed data, reported with its offset. */

@@ -360,8 +360,7 @@ void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
 	    ayak_json_encode_string(b, file, strlen(file)) ||
 	    ayak_buf_addf(b, ",\"line\":%llu},\"raw\":", (unsigned long long)line->lineno) ||
 	    ayak_json_encode_string(b, line->data, line->len) || ayak_buf_add(b, "}", 1)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
+		cli_die_nomem(c);
 	}
 	cli_write(c, c->rejects, b->data, b->len);
 }
@@ -372,8 +371,7 @@ static void write_reject(struct cli *c, const struct ayak_line *line, const char
 
 	if (ayak_buf_addstr(&extra, ",\"error\":") ||
 	    ayak_json_encode_string(&extra, msg, strlen(msg))) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
+		cli_die_nomem(c);
 	}
 	cli_reject(c, line, NULL, "malformed", &extra);
 	ayak_buf_release(&extra);
@@ -429,10 +427,8 @@ static void write_stats(struct cli *c)
 	struct ayak_writer *w;
 
 	ayak_buf_reset(&c->scratch);
-	if (ayak_stats_json(&c->stats, c->prog, ayak_now() - c->t0, &c->scratch)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "out of memory");
-		cli_die(c, &c->err);
-	}
+	if (ayak_stats_json(&c->stats, c->prog, ayak_now() - c->t0, &c->scratch))
+		cli_die_nomem(c);
 	w = ayak_writer_new(&o, &c->err);
 	if (!w || ayak_writer_write(w, c->scratch.data, c->scratch.len, &c->err) ||
 	    ayak_writer_close(w, &c->err))

@@ -58,8 +58,9 @@ struct ayak_buf {
 
 void ayak_buf_init(struct ayak_buf *b);
 void ayak_buf_release(struct ayak_buf *b);
-/* Make room for at least `more` bytes past len.  Returns 0 or -1 (ENOMEM). */
+/* Make room for at least `more` bytes past len.  Returns 0, or -1 (ENOMEM) and sets failed. */
 int ayak_buf_grow(struct ayak_buf *b, size_t more);
+/* The slow path of ayak_buf_add(), when b must grow. */
 int ayak_buf_add_grow(struct ayak_buf *b, const void *p, size_t n);
 /* Append n bytes.  Returns 0 or -1 (ENOMEM).  Inline: records are built from many small pieces. */
 static inline int ayak_buf_add(struct ayak_buf *b, const void *p, size_t n)
