@@ -437,6 +437,12 @@ static int table_row(struct ayak_buf *b, const char *name, size_t len, size_t n,
 	return ret | ayak_buf_addstr(b, "</tr>\n");
 }
 
+/* A copy of s's text with a NUL, or NULL when s could not grow or memory runs out. */
+static char *buf_copy(const struct ayak_buf *s)
+{
+	return s->failed ? NULL : strndup(s->data ? s->data : "", s->len);
+}
+
 static int html_lengths(struct report *r, struct ayak_buf *b)
 {
 	size_t first = 0, last = 0, i, n;
@@ -468,22 +474,19 @@ static int html_lengths(struct report *r, struct ayak_buf *b)
 
 		ayak_buf_reset(&s);
 		ret |= rfmt_len_edge(&s, r->len_edge[first + i]);
-		ret |= ayak_buf_add(&s, "", 1);
-		lab[i] = strdup(s.data);
+		lab[i] = buf_copy(&s);
 		ayak_buf_reset(&s);
 		ret |= rfmt_len_bin(&s, r, first + i, 1);
 		ret |= ayak_buf_addf(&s, " characters: %s records (%s)", thou(&k, r->len_bins[first + i]),
 				     pct(&p, r->len_bins[first + i], r->records));
-		ret |= ayak_buf_add(&s, "", 1);
-		tips[i] = strdup(s.data);
+		tips[i] = buf_copy(&s);
 		if (!lab[i] || !tips[i])
 			ret = -1;
 	}
 	ayak_buf_reset(&s);
 	if (last + 1 < REPORT_LEN_BINS)	/* the upper edge of the last bin */
 		ret |= rfmt_len_edge(&s, r->len_edge[last + 1]);
-	ret |= ayak_buf_add(&s, "", 1);
-	lab[n] = strdup(s.data);
+	lab[n] = buf_copy(&s);
 	if (!lab[n])
 		ret = -1;
 	if (!ret)

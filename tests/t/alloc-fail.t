@@ -10,6 +10,12 @@ grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null && test_skip_all "a sanitizer 
 # what a run that ran out of memory must say (ours; strerror; zstd's; ICU's)
 OOM='out of memory|Cannot allocate memory|not enough memory|U_MEMORY_ALLOCATION_ERROR'
 
+# whole_records OUT REF: OUT is empty or the first whole lines of REF
+whole_records () {
+	test ! -s "$1" || { test "$(tail -c 1 "$1" | od -An -tx1)" = " 0a" &&
+		head -c "$(wc -c <"$1")" "$2" | cmp -s - "$1"; }
+}
+
 # sweep IN CMD...: run CMD <IN once as it is, to count its allocations of
 # FAIL_ALLOC_MIN bytes or more (default 4096), then once per allocation
 # with that one and every later one failing.  Each run must exit 0 with
@@ -33,8 +39,7 @@ sweep () {
 			echo "allocation $n failing: exit $rc: $(head -c 200 sweep.err)"
 		elif ! grep -qE "$OOM" sweep.err; then
 			echo "allocation $n failing: exit 3 without saying why: $(head -c 200 sweep.err)"
-		elif test -s sweep.out && ! { test "$(tail -c 1 sweep.out | od -An -tx1)" = " 0a" &&
-				head -c "$(wc -c <sweep.out)" sweep.ref | cmp -s - sweep.out; }; then
+		elif ! whole_records sweep.out sweep.ref; then
 			echo "allocation $n failing: a part of the output, not whole records"
 		else
 			continue
@@ -44,18 +49,24 @@ sweep () {
 	test $bad = 0
 }
 
-# sweep_files CMD...: as sweep, for a program that writes files with -o: run
-# in a directory of its own each time; a failed run may leave only files
-# the whole run makes, each the same (shards written before it failed).
+# fresh DIR: an empty DIR, or a copy of $SETUP's files when it is set
+fresh () {
+	rm -rf "$1" && mkdir "$1" && { test -z "$SETUP" || cp -R "$SETUP/." "$1/"; }
+}
+
+# sweep_files CMD...: as sweep, for a program that writes files: run in a
+# directory of its own each time (see fresh); a failed run may leave only
+# files the whole run makes, each the same (shards written before it
+# failed), and no temporary ones.
 sweep_files () {
 	local k n rc bad=0 f
-	rm -rf ref && mkdir ref && (cd ref && "$@" >stdout) || return 1
-	k=$(mkdir -p count && cd count && FAIL_ALLOC_COUNT=1 LD_PRELOAD=$FAILALLOC "$@" 2>&1 >/dev/null |
+	fresh ref && (cd ref && "$@" >stdout) || return 1
+	k=$(fresh count && cd count && FAIL_ALLOC_COUNT=1 LD_PRELOAD=$FAILALLOC "$@" 2>&1 >/dev/null |
 		sed -n 's/^failalloc: //p')
 	test "$k" -gt 0 || { echo "no allocation counted"; return 1; }
 	echo "$k allocations"
 	for n in $(seq 1 "$k"); do
-		rm -rf run && mkdir run
+		fresh run
 		(cd run && FAIL_ALLOC_NTH=$n LD_PRELOAD=$FAILALLOC "$@" >stdout 2>../sweep.err)
 		rc=$?
 		if test $rc = 0; then
@@ -68,9 +79,11 @@ sweep_files () {
 			echo "allocation $n failing: exit $rc: $(head -c 200 sweep.err)"
 			bad=$((bad + 1))
 		fi
-		for f in $(ls run); do
+		for f in $(cd run && find . -type f ! -name stdout); do
 			cmp -s "run/$f" "ref/$f" || { echo "allocation $n failing: $f left, not as a whole run makes it"; bad=$((bad + 1)); }
 		done
+		whole_records run/stdout ref/stdout ||
+			{ echo "allocation $n failing: a part of the output, not whole records"; bad=$((bad + 1)); }
 	done
 	test $bad = 0
 }
@@ -153,6 +166,74 @@ test_expect_success 'files: ayak-cat --split and -o, ayak-pack with shards' '
 	sweep_files ayak-cat -o all.jsonl.gz "$TEST_DATA/sample.jsonl" &&
 	ayak-tok --tokenizer "$AYAK_TOP/lexicons/tok/ms-bpe-32k.json" "$TEST_DATA/sample.jsonl" >ids.jsonl &&
 	sweep_files ayak-pack -o m --vocab-size 32768 --shard-tokens 2K --verify "$PWD/ids.jsonl"
+'
+
+# ayak-stats crashed (strdup of NULL) running out while it labelled the length chart
+test_expect_success 'ayak-stats writing its text, JSON and HTML reports' '
+	FAIL_ALLOC_MIN=16 sweep_files ayak-stats --output-text r.txt --output-json r.json \
+		--output-html r.html "$TEST_DATA/sample.jsonl"
+'
+
+test_expect_success 'setup: 4000 records of random words, duplicates among them, in 2 shards' '
+	python3 -c "
+import json, random
+random.seed(5)
+w = \"saya kami rumah sekolah pasar jalan kereta laut sungai hutan bandar kampung guru murid \" \\
+    \"buku berita makan minum tidur pergi pulang kerja baca tulis beli jual hari bulan pagi malam\".split()
+t = []
+for i in range(4000):
+    r = random.random()
+    if i > 20 and r < 0.2:
+        s = random.choice(t)
+        if r < 0.1:
+            s = s.replace(\" \", \" lain \", 1)
+    else:
+        s = \" \".join(random.choice(w) for _ in range(random.randint(20, 80)))
+        if random.random() < 0.05:
+            s += \"\\nHak Cipta Terpelihara\"
+    t.append(s)
+    print(json.dumps({\"id\": i, \"url\": \"https://contoh.my/%d\" % random.randrange(4000), \"text\": s}))
+" >dd.jsonl &&
+	test_line_count = 4000 dd.jsonl &&
+	ayak-dedup --memory 1M --mode exact,near,lines,url --verify --stats st.json dd.jsonl >out &&
+	grep "\"spilled_runs\":[1-9]" st.json &&
+	grep "\"near\":[1-9]" st.json &&
+	ayak-cat --split 2000 --compress none -o dd dd.jsonl &&
+	ls dd-00000.jsonl dd-00001.jsonl
+'
+
+test_expect_success 'ayak-dedup keeping its keys in spilled runs' '
+	FAIL_ALLOC_MIN=16 sweep_files ayak-dedup --memory 1M --mode exact,near,lines,url \
+		--verify --rejects rej.jsonl -o out.jsonl.gz "$PWD/dd.jsonl"
+'
+
+# dedup_stages DIR STAGE OPTIONS...: run STAGE for every shard or part into DIR/w
+dedup_stages () {
+	local dir=$1 stage=$2 i
+	shift 2
+	mkdir -p "$dir" && (cd "$dir" && for i in 0 1; do
+		ayak-dedup --stage $stage --dir w "$@" $i || exit 1
+	done)
+}
+
+# a failed task left its files under their temporary names, for the rerun to remove
+test_expect_success 'ayak-dedup, each sharded stage' '
+	o="--mode exact,near,lines,url --verify" &&
+	FAIL_ALLOC_MIN=16 sweep_files ayak-dedup --stage sign --dir w --shard 1 $o "$PWD/dd-00001.jsonl" &&
+	(mkdir signed && cd signed &&
+	 ayak-dedup --stage sign --dir w --shard 0 $o ../dd-00000.jsonl &&
+	 ayak-dedup --stage sign --dir w --shard 1 $o ../dd-00001.jsonl) &&
+	SETUP=signed sweep_files ayak-dedup --stage bucket --dir w --shard 1 --parts 2 $o &&
+	cp -R signed bucketed &&
+	dedup_stages bucketed bucket --parts 2 $o --shard &&
+	SETUP=bucketed sweep_files ayak-dedup --stage cluster --dir w --part 1 --shards 2 $o &&
+	cp -R bucketed clustered &&
+	dedup_stages clustered cluster --shards 2 $o --part &&
+	SETUP=clustered sweep_files ayak-dedup --stage merge --dir w --shards 2 --parts 2 $o &&
+	cp -R clustered merged &&
+	(cd merged && ayak-dedup --stage merge --dir w --shards 2 --parts 2 $o) &&
+	SETUP=merged FAIL_ALLOC_MIN=16 sweep_files ayak-dedup --stage filter --dir w --shard 0 \
+		--annotate $o "$PWD/dd-00000.jsonl"
 '
 
 test_expect_success 'ayak-warc' '
