@@ -176,10 +176,7 @@ static void die_sys(struct fetch *f, const char *fmt, ...)
 	f->c->err.code = AYAK_E_SYS;
 	f->c->err.file = NULL;
 	clear_progress(f);
-	if (f->out)
-		ayak_writer_abort(f->out);
-	f->out = NULL;
-	cli_die(f->c, &f->c->err);
+	cli_die(f->c, &f->c->err);	/* it closes or removes f->out, which is c->out */
 }
 
 static void progress(struct fetch *f, int final)
@@ -590,9 +587,17 @@ static void retry(struct fetch *f, struct item *it, const char *why, double wait
 		    f->max_retries, wait);
 }
 
+/* libcurl copies a string option: setting one can run out of memory. */
+static void set_string(struct fetch *f, CURL *e, CURLoption opt, const char *v)
+{
+	if (curl_easy_setopt(e, opt, v) == CURLE_OUT_OF_MEMORY)
+		die_sys(f, "out of memory");
+}
+
 static int start(struct fetch *f, struct item *it)
 {
 	CURL *e;
+	CURLMcode mc;
 	char range[64];
 
 	if (f->dir && !it->attempts && !it->have) {
@@ -618,7 +623,7 @@ static int start(struct fetch *f, struct item *it)
 	}
 	e = curl_easy_init();
 	if (!e)
-		die_sys(f, "cannot start a transfer (curl_easy_init)");
+		die_sys(f, "out of memory (curl_easy_init)");
 	it->easy = e;
 	it->status = 0;
 	it->accept = 0;
@@ -627,7 +632,7 @@ static int start(struct fetch *f, struct item *it)
 	it->too_big = it->restart_failed = it->ioerr = it->stalled = 0;
 	it->last_activity = ayak_now();
 	it->errbuf[0] = it->why[0] = 0;
-	curl_easy_setopt(e, CURLOPT_URL, it->url);
+	set_string(f, e, CURLOPT_URL, it->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, it);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, it);
@@ -637,22 +642,23 @@ static int start(struct fetch *f, struct item *it)
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, f->max_redirects);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, f->agent);
+	set_string(f, e, CURLOPT_PROTOCOLS_STR, "http,https");
+	set_string(f, e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	set_string(f, e, CURLOPT_USERAGENT, f->agent);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, f->timeout);
 	if (f->ranges) {
 		snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)(it->off + it->have),
 			 (unsigned long long)(it->off + it->len - 1));
-		curl_easy_setopt(e, CURLOPT_RANGE, range);
+		set_string(f, e, CURLOPT_RANGE, range);
 	} else if (it->have) {
 		snprintf(range, sizeof(range), "%llu-", (unsigned long long)it->have);
-		curl_easy_setopt(e, CURLOPT_RANGE, range);
+		set_string(f, e, CURLOPT_RANGE, range);
 	}
-	if (curl_multi_add_handle(f->multi, e) != CURLM_OK)
-		die_sys(f, "cannot start a transfer (curl_multi_add_handle)");
+	mc = curl_multi_add_handle(f->multi, e);
+	if (mc != CURLM_OK)
+		die_sys(f, "cannot start a transfer: %s", curl_multi_strerror(mc));
 	it->state = ACTIVE;
 	f->active++;
 	return 1;
@@ -712,6 +718,8 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 		retry(f, it, why, 0);
 		return;
 	}
+	if (code == CURLE_OUT_OF_MEMORY)	/* ours, not the URL's */
+		die_sys(f, "%s: out of memory", it->url);
 	if (code != CURLE_OK) {
 		snprintf(why, sizeof(why), "%s", it->errbuf[0] ? it->errbuf : curl_easy_strerror(code));
 		if (retryable_curl(code))
@@ -777,6 +785,7 @@ static void run(struct fetch *f)
 		double now = ayak_now(), wake = now + 1.0;
 		size_t i, limit = f->n;
 		CURLMsg *m;
+		CURLMcode mc;
 		int left, wait_ms, finished;
 
 		/* Keep at most a few files' worth ahead of the output. */
@@ -801,8 +810,9 @@ static void run(struct fetch *f)
 				wake = f->items[i].not_before;
 		if (!f->active && f->first_open >= f->n)
 			break;
-		if (curl_multi_perform(f->multi, &running) != CURLM_OK)
-			die_sys(f, "curl_multi_perform failed");
+		mc = curl_multi_perform(f->multi, &running);
+		if (mc != CURLM_OK)
+			die_sys(f, "libcurl: %s", curl_multi_strerror(mc));
 		finished = 0;
 		while ((m = curl_multi_info_read(f->multi, &left))) {
 			struct item *it;
@@ -906,6 +916,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	struct fetch f;
 	int opt, ret;
+	CURLcode cc;
 	size_t i;
 	struct timespec ts;
 
@@ -990,11 +1001,14 @@ int main(int argc, char **argv)
 		c.out = f.out;
 		c.output = o.path;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		die_sys(&f, "cannot start libcurl");
+	cc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (cc == CURLE_OUT_OF_MEMORY)
+		die_sys(&f, "out of memory (curl_global_init)");
+	if (cc != CURLE_OK)
+		die_sys(&f, "cannot start libcurl: %s", curl_easy_strerror(cc));
 	f.multi = curl_multi_init();
 	if (!f.multi)
-		die_sys(&f, "cannot start libcurl (curl_multi_init)");
+		die_sys(&f, "out of memory (curl_multi_init)");
 	the_fetch = &f;
 	f.t0 = ayak_now();
 	if (!f.dir)

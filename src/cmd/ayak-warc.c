@@ -84,7 +84,7 @@ static void parse_types(struct cli *c, struct opts *o, const char *arg)
 	char *s = strdup(arg), *tok, *save = NULL;
 
 	if (!s)
-		cli_usage_error(c, "out of memory");
+		cli_die_nomem(c);
 	o->types = 0;
 	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "response"))
@@ -107,7 +107,7 @@ static void parse_mimes(struct cli *c, struct opts *o, const char *arg)
 	size_t i;
 
 	if (!s)
-		cli_usage_error(c, "out of memory");
+		cli_die_nomem(c);
 	for (i = 0; i < o->nmimes; i++)
 		free(o->mimes[i]);
 	o->nmimes = 0;

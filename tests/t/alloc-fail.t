@@ -150,9 +150,10 @@ test_expect_success 'ayak-cat, ayak-dedup, ayak-stats' '
 '
 
 # smaller ones too: ayak-dedup and ayak-stats exited 3 saying nothing when
-# their first allocation in main() failed
-test_expect_success 'allocations of 16 bytes or more: ayak-dedup, ayak-stats, ayak-cat, ayak-lid' '
+# their first allocation in main() failed; ayak-warc called it a usage error
+test_expect_success 'allocations of 16 bytes or more: ayak-dedup, ayak-stats, ayak-cat, ayak-lid, ayak-warc' '
 	export FAIL_ALLOC_MIN=16 &&
+	sweep "$TEST_DATA/warc/commoncrawl/whirlwind.warc.gz" ayak-warc &&
 	sweep "$TEST_DATA/sample.jsonl" ayak-dedup --mode exact,near,lines &&
 	sweep "$TEST_DATA/sample.jsonl" ayak-stats -f json &&
 	sweep "$TEST_DATA/sample.jsonl" ayak-cat --validate &&

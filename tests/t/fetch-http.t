@@ -291,6 +291,37 @@ test_expect_success TTY '--progress draws a line on a terminal' '
 	test_cmp root/f1.txt dlp/files/f1.txt
 '
 
+FAILALLOC=$AYAK_BUILD/tests/failalloc.so
+test -f "$FAILALLOC" && ! grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null &&
+	test_set_prereq FAILALLOC
+
+# Each allocation of 4 KB or more failing in turn (tests/fault/failalloc.c,
+# as alloc-fail.t does): exit 3 saying so, the files written whole before it.
+# ayak-fetch crashed (its error path freed the output twice), and called
+# libcurl's CURLE_OUT_OF_MEMORY a failed download (exit 1).
+test_expect_success FAILALLOC 'memory running out' '
+	for n in 1 2 3 4 5 6; do echo "$U/files/f$n.txt"; done >list &&
+	echo "$U/files/big.bin" >>list &&
+	echo "$U/redirect/2/f1.txt" >>list &&
+	ayak-fetch -j 2 list >whole &&
+	k=$(FAIL_ALLOC_COUNT=1 LD_PRELOAD=$FAILALLOC ayak-fetch -j 2 list 2>&1 >/dev/null |
+		sed -n "s/^failalloc: //p") &&
+	test "$k" -gt 10 &&
+	bad=0 &&
+	for n in $(seq 1 "$k"); do
+		FAIL_ALLOC_NTH=$n LD_PRELOAD=$FAILALLOC ayak-fetch -j 2 list >out 2>err
+		rc=$?
+		if test $rc = 0; then
+			cmp -s whole out || { echo "allocation $n failing: exit 0, other output"; bad=$((bad + 1)); }
+		elif test $rc != 3 || ! grep -qE "out of memory|Cannot allocate memory" err; then
+			echo "allocation $n failing: exit $rc: $(cat err)"; bad=$((bad + 1))
+		elif ! head -c "$(wc -c <out)" whole | cmp -s - out; then
+			echo "allocation $n failing: not the first files of the output"; bad=$((bad + 1))
+		fi
+	done &&
+	test $bad = 0
+'
+
 test_expect_success 'stop the server (it listened on 127.0.0.1 only)' '
 	kill $SERVER_PID && wait $SERVER_PID 2>/dev/null
 	! grep -v "^/" log
