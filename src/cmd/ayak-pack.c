@@ -352,25 +352,7 @@ static int verify_mode(struct cli *c, struct args *a, int n, char **paths)
 		c->stats.records_in++;
 		print_info(c, paths[i], &info);
 	}
-	{
-		struct ayak_writer *w = c->out;
-
-		c->out = NULL;
-		if (ayak_writer_close(w, &c->err))
-			cli_die(c, &c->err);
-	}
-	if (c->stats_path) {
-		struct ayak_buf s = AYAK_BUF_INIT;
-		struct ayak_writer_opts o = { c->stats_path, AYAK_COMPRESS_NONE, 0, 0, 0 };
-		struct ayak_writer *w;
-
-		ayak_stats_json(&c->stats, c->prog, ayak_now() - c->t0, &s);
-		w = ayak_writer_new(&o, &c->err);
-		if (!w || ayak_writer_write(w, s.data, s.len, &c->err) || ayak_writer_close(w, &c->err))
-			cli_die(c, &c->err);
-		ayak_buf_release(&s);
-	}
-	return 0;
+	return cli_finish(c);
 }
 
 /* Read every shard written back and compare it with what was written. */

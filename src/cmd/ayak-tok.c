@@ -585,10 +585,8 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	ayak_stats_count(&c->stats, "merges", bpetrain_merges(bt));
 	{
 		struct ayak_writer_opts wo = { out, AYAK_COMPRESS_NONE, 0, 0, 0 };
-		struct ayak_writer *w = ayak_writer_new(&wo, &c->err);
 
-		if (!w || ayak_writer_write(w, json.data, json.len, &c->err) ||
-		    ayak_writer_close(w, &c->err))
+		if (ayak_write_whole(&wo, json.data, json.len, &c->err))
 			cli_die(c, &c->err);
 	}
 	bpetrain_free(bt);

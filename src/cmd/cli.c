@@ -426,14 +426,11 @@ void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *pre
 static void write_stats(struct cli *c)
 {
 	struct ayak_writer_opts o = { c->stats_path, AYAK_COMPRESS_NONE, 0, 0, 0 };
-	struct ayak_writer *w;
 
 	ayak_buf_reset(&c->scratch);
 	if (ayak_stats_json(&c->stats, c->prog, ayak_now() - c->t0, &c->scratch))
 		cli_die_nomem(c);
-	w = ayak_writer_new(&o, &c->err);
-	if (!w || ayak_writer_write(w, c->scratch.data, c->scratch.len, &c->err) ||
-	    ayak_writer_close(w, &c->err))
+	if (ayak_write_whole(&o, c->scratch.data, c->scratch.len, &c->err))
 		cli_die(c, &c->err);
 }
 

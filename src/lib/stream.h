@@ -107,6 +107,9 @@ int ayak_writer_flush(struct ayak_writer *w, struct ayak_err *err);
 int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err);
 /* Give up: remove the temporary file, never touch the final name. */
 void ayak_writer_abort(struct ayak_writer *w);
+/* A whole file of p[0..n) in one call: there whole, or not at all (nor its temporary file). */
+int ayak_write_whole(const struct ayak_writer_opts *opts, const void *p, size_t n,
+		     struct ayak_err *err);
 /* Uncompressed bytes written so far. */
 uint64_t ayak_writer_bytes(const struct ayak_writer *w);
 

@@ -399,6 +399,20 @@ void ayak_writer_abort(struct ayak_writer *w)
 	release(w);
 }
 
+int ayak_write_whole(const struct ayak_writer_opts *opts, const void *p, size_t n,
+		     struct ayak_err *err)
+{
+	struct ayak_writer *w = ayak_writer_new(opts, err);
+
+	if (!w)
+		return -1;
+	if (ayak_writer_write(w, p, n, err)) {
+		ayak_writer_abort(w);
+		return -1;
+	}
+	return ayak_writer_close(w, err);
+}
+
 uint64_t ayak_writer_bytes(const struct ayak_writer *w)
 {
 	return w->bytes;
