@@ -133,9 +133,10 @@ print(json.dumps({\"text\": \"\u0633\u0627\u064a\u0627 \u06a4\u0631\u06ac\u064a\
 '
 
 # ayak-tok called a lexicon line it ran out of memory on bad (exit 1)
-test_expect_success 'ayak-tok --words, --tokenizer' '
+test_expect_success 'ayak-tok --words, --tokenizer, --train' '
 	sweep "$TEST_DATA/sample.jsonl" ayak-tok --words &&
-	sweep "$TEST_DATA/sample.jsonl" ayak-tok --tokenizer "$AYAK_TOP/lexicons/tok/ms-bpe-32k.json"
+	sweep "$TEST_DATA/sample.jsonl" ayak-tok --tokenizer "$AYAK_TOP/lexicons/tok/ms-bpe-32k.json" &&
+	sweep_files ayak-tok --train --vocab-size 400 -o tok.json "$TEST_DATA/sample.jsonl"
 '
 
 # ayak-filter called the profile it could not open for want of memory unknown (exit 2)
