@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +93,19 @@ static int zflush_out(struct ayak_writer *w, struct ayak_err *err)
 
 	w->zlen = 0;
 	return ret;
+}
+
+/*
+ * Is the address space limited to under 1 GiB (ulimit -v)?  A zstd worker
+ * then costs too much of it: its job buffers and stack take about 48 MB
+ * at level 3, and a program that fits without them would fail with them.
+ */
+static int address_space_small(void)
+{
+	struct rlimit r;
+
+	return !getrlimit(RLIMIT_AS, &r) && r.rlim_cur != RLIM_INFINITY &&
+	       r.rlim_cur < ((rlim_t)1 << 30);
 }
 
 /* Compress (or write) p[0..n); mode is the zstd directive. */
@@ -284,7 +298,7 @@ struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct aya
 			goto fail;
 		}
 		/* Best effort: a libzstd built without threads compresses inline. */
-		if (o->threads > 0)
+		if (o->threads > 0 && !address_space_small())
 			ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, o->threads);
 	} else if (w->compress == AYAK_COMPRESS_GZIP) {
 		int level = o->level ? o->level : 6, zr;

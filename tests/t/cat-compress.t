@@ -277,4 +277,16 @@ test_expect_success TTY,ZSTD '-o FILE.zst works while standard output is a termi
 	test_cmp a out
 '
 
+# ASan reserves terabytes of address space: no ulimit -v under it
+grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null || test_set_prereq NOSAN
+
+# The zstd worker's job buffers and stack take about 48 MB: under 70 MB of
+# address space ayak-cat exited 3 ("zstd: Allocation error") 4 MB into a file
+test_expect_success ZSTD,NOSAN '-o FILE.zst under ulimit -v 70 MB: compressed inline' '
+	for i in $(seq 160); do cat "$TEST_DATA/sample.jsonl"; done >big.jsonl &&
+	(ulimit -v 70000 && ayak-cat -o small-as.zst big.jsonl) &&
+	zstd -dc small-as.zst >out &&
+	test_cmp big.jsonl out
+'
+
 test_done
