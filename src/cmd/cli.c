@@ -1,4 +1,5 @@
 /* The programs' shared command line; see cli.h. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,35 @@ static const char shared_help[] =
 	"\nExit status: 0 success, 1 bad input data, 2 usage, 3 system or I/O error.\n"
 	"See ayak(7) for the record format.\n";
 
+/* A signal that ends the program (Slurm's SIGTERM at the time limit) leaves no temporary file. */
+static void on_fatal_signal(int sig)
+{
+	ayak_tmp_remove_all();
+	signal(sig, SIG_DFL);
+	raise(sig);	/* blocked until we return: then the default action */
+}
+
+static void catch_fatal_signals(void)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGXCPU, SIGXFSZ };
+	size_t i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa, old;
+
+		/* One ignored when we start (nohup) stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) || old.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_fatal_signal;
+		sigfillset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
 void cli_init(struct cli *c, const char *prog, const char *usage)
 {
+	catch_fatal_signals();
 	memset(c, 0, sizeof(*c));
 	c->prog = prog;
 	c->usage = usage;

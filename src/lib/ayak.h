@@ -139,6 +139,19 @@ int ayak_text_check(const char *path, const char *text, size_t len, int code,
 int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n);
 
 /*
+ * Temporary files (outputs not yet renamed into place) that a signal
+ * ending the program should remove: a program's handler calls
+ * ayak_tmp_remove_all().  ayak_tmp_create() is mkostemp(tmpl, flags)
+ * that also tracks tmpl, with no signal between the two; it keeps the
+ * pointer, not a copy, so tmpl must live until ayak_tmp_forget(tmpl).
+ * When all 64 slots are taken a file is only not removed on a signal.
+ */
+int ayak_tmp_create(char *tmpl, int flags);
+void ayak_tmp_forget(const char *path);
+/* unlink() every tracked file; async-signal-safe. */
+void ayak_tmp_remove_all(void);
+
+/*
  * Versions of the libraries ayak is built on, for -V:
  * "ICU 72.1, PCRE2 10.42, zstd 1.5.4, ..." written into out.
  */

@@ -79,8 +79,10 @@ static void fwriter_free(struct dedup_fwriter *w)
 {
 	if (w->f)
 		fclose(w->f);
-	if (w->tmp)
+	if (w->tmp) {
 		unlink(w->tmp);
+		ayak_tmp_forget(w->tmp);
+	}
 	free(w->path);
 	free(w->tmp);
 	free(w->block);
@@ -113,7 +115,7 @@ struct dedup_fwriter *dedup_fwriter_new(const char *path, const struct dedup_hea
 		return NULL;
 	}
 	sprintf(w->tmp, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(w->tmp);
+	fd = ayak_tmp_create(w->tmp, 0);
 	if (fd < 0) {
 		ayak_err_sys(err, errno, "%s", path);
 		free(w->tmp);
@@ -205,6 +207,7 @@ int dedup_fwriter_close(struct dedup_fwriter *w, struct ayak_err *err)
 		ayak_err_sys(err, errno, "%s", w->path);
 		goto fail;
 	}
+	ayak_tmp_forget(w->tmp);
 	free(w->tmp);
 	w->tmp = NULL;
 	fwriter_free(w);

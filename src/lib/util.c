@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* mkostemp */
 /* Errors, buffers, number parsing, clocks, versions. */
 #include <errno.h>
 #include <math.h>
@@ -5,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <bzlib.h>
 #include <lzma.h>
@@ -306,4 +310,57 @@ int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line,
 	*line = p;
 	*n = l;
 	return 1;
+}
+
+/* ---- temporary files removed on a signal ---- */
+
+#define TMP_SLOTS 64
+static const char *tmp_slots[TMP_SLOTS];	/* atomics: a handler may read them any time */
+
+/* Put `to` in the first slot that holds `from`. */
+static void tmp_swap(const char *from, const char *to)
+{
+	int i;
+
+	for (i = 0; i < TMP_SLOTS; i++) {
+		const char *expect = from;
+
+		if (__atomic_compare_exchange_n(&tmp_slots[i], &expect, to, 0, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
+void ayak_tmp_forget(const char *path)
+{
+	tmp_swap(path, NULL);
+}
+
+int ayak_tmp_create(char *tmpl, int flags)
+{
+	sigset_t all, old;
+	int fd, e;
+
+	/* A signal between creating and tracking would leave the file behind. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	fd = mkostemp(tmpl, flags);
+	e = errno;
+	if (fd >= 0)
+		tmp_swap(NULL, tmpl);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return fd;
+}
+
+void ayak_tmp_remove_all(void)
+{
+	int i;
+
+	for (i = 0; i < TMP_SLOTS; i++) {
+		const char *p = __atomic_load_n(&tmp_slots[i], __ATOMIC_SEQ_CST);
+
+		if (p)
+			unlink(p);
+	}
 }

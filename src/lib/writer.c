@@ -243,7 +243,7 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 	if (!w->tmp)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	sprintf(w->tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-	w->fd = mkostemp(w->tmp, O_CLOEXEC);
+	w->fd = ayak_tmp_create(w->tmp, O_CLOEXEC);
 	if (w->fd < 0) {
 		int e = errno;
 
@@ -368,6 +368,8 @@ static void release(struct ayak_writer *w)
 	free(w->buf);
 	free(w->zbuf);
 	free(w->path);
+	if (w->tmp)
+		ayak_tmp_forget(w->tmp);
 	free(w->tmp);
 	free(w);
 }
