@@ -9,7 +9,6 @@
  * pass.  The sharded stages (--stage) run the same steps, with files in
  * --dir between them.
  */
-#include <assert.h>
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -182,10 +181,6 @@ struct dd {
 	struct input *inputs;
 	size_t ninputs, cur_input;
 	int spooling;
-
-	/* Stage files being written: a task that fails removes them. */
-	struct dedup_fwriter *open_w[8];
-	int nopen_w;
 };
 
 static int test_kill_after = -1;	/* AYAK_DEDUP_TEST_KILL_AFTER: die after N files */
@@ -196,15 +191,6 @@ static void oom(struct dd *d) __attribute__((noreturn));
 static void die(struct dd *d)
 {
 	cli_die(&d->c, &d->c.err);
-}
-
-/* cli_die(): the stage files being written go with their temporary names, not left for a rerun. */
-static void abort_writers(struct cli *c)
-{
-	struct dd *d = (struct dd *)c;	/* c is its first member */
-
-	while (d->nopen_w)
-		dedup_fwriter_abort(d->open_w[--d->nopen_w]);
 }
 
 static void oom(struct dd *d)
@@ -1156,26 +1142,11 @@ static struct dedup_fwriter *writer(struct dd *d, const char *path, int kind, ui
 
 	if (!w)
 		die(d);
-	assert(d->nopen_w < (int)(sizeof(d->open_w) / sizeof(d->open_w[0])));
-	d->open_w[d->nopen_w++] = w;
 	return w;
-}
-
-/* Take w off the list of open writers (it is closed or aborted next). */
-static void writer_forget(struct dd *d, struct dedup_fwriter *w)
-{
-	int i;
-
-	for (i = 0; i < d->nopen_w; i++)
-		if (d->open_w[i] == w) {
-			d->open_w[i] = d->open_w[--d->nopen_w];
-			return;
-		}
 }
 
 static void writer_close(struct dd *d, struct dedup_fwriter *w)
 {
-	writer_forget(d, w);
 	if (dedup_fwriter_close(w, &d->c.err))
 		die(d);
 	maybe_test_kill();
@@ -1900,7 +1871,6 @@ int main(int argc, char **argv)
 	if (kill_after)
 		test_kill_after = atoi(kill_after);
 	cli_init(&d->c, "ayak-dedup", usage);
-	d->c.at_die = abort_writers;
 	parse_options(d, argc, argv);
 	if ((d->modes & M_NEAR) &&
 	    dedup_minhash_init(&d->mh, d->unit, (unsigned)d->ngram, (unsigned)d->bands,

@@ -905,10 +905,8 @@ static void write_failed(struct fetch *f)
 		cli_die(f->c, &f->c->err);
 	for (i = 0; i < f->n; i++)
 		if (f->items[i].state == FAILED &&
-		    ayak_writer_line(w, f->items[i].line, strlen(f->items[i].line), &f->c->err)) {
-			ayak_writer_abort(w);	/* its temporary file */
+		    ayak_writer_line(w, f->items[i].line, strlen(f->items[i].line), &f->c->err))
 			cli_die(f->c, &f->c->err);
-		}
 	if (ayak_writer_close(w, &f->c->err))
 		cli_die(f->c, &f->c->err);
 }

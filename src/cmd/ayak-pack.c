@@ -61,14 +61,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The writer whose open shard an early exit must not leave behind. */
-static struct pack_writer *open_writer;
-
-static void abort_open_writer(void)
-{
-	pack_writer_abort(open_writer);
-}
-
 struct args {
 	int format, dtype, append_eot, verify;
 	uint64_t vocab, shard_tokens;
@@ -511,7 +503,6 @@ int main(int argc, char **argv)
 	char **files;
 
 	cli_init(&c, "ayak-pack", usage);
-	atexit(abort_open_writer);
 	c.field = "ids";
 	c.field_len = 3;
 	a.eot = PACK_NONE;
@@ -593,7 +584,6 @@ int main(int argc, char **argv)
 				w = pack_writer_new(&o, &c.err);
 				if (!w)
 					cli_die(&c, &c.err);
-				open_writer = w;
 			} else if (a.vocab && vs > a.vocab) {
 				ayak_err_set(&c.err, AYAK_E_DATA, "its vocabulary (%u) is larger than the first input's (%llu)",
 					     vs, (unsigned long long)a.vocab);
@@ -621,7 +611,6 @@ int main(int argc, char **argv)
 		w = pack_writer_new(&o, &c.err);
 		if (!w)
 			cli_die(&c, &c.err);
-		open_writer = w;
 		cli_open(&c, nfiles, files);
 		while (cli_next(&c, &line)) {
 			const struct ayak_field *f;
@@ -659,7 +648,6 @@ int main(int argc, char **argv)
 	}
 	if (pack_writer_close(w, &c.err))
 		cli_die(&c, &c.err);
-	open_writer = NULL;
 	ayak_stats_count(&c.stats, "documents", pack_writer_documents(w));
 	ayak_stats_count(&c.stats, "tokens", pack_writer_tokens(w));
 	ayak_stats_count(&c.stats, "shards", pack_writer_shards(w));

@@ -98,18 +98,6 @@ struct output {
 	struct ayak_writer *w;
 };
 
-/* Give up every extra output (their temporary files go) and die. */
-static void die_outputs(struct cli *c, struct output *outs, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		ayak_writer_abort(outs[i].w);
-		outs[i].w = NULL;
-	}
-	cli_die(c, &c->err);
-}
-
 /* No two outputs may name the same file ("-" is the standard output). */
 static void check_paths(struct cli *c, const struct output *outs, size_t n)
 {
@@ -317,23 +305,19 @@ int main(int argc, char **argv)
 			wo.threads = 1;
 
 		ayak_buf_reset(&out);
-		if (report_write(rep, outs[i].format, &out)) {
-			ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-			die_outputs(&c, outs, i);
-		}
+		if (report_write(rep, outs[i].format, &out))
+			cli_die_nomem(&c);
 		outs[i].w = ayak_writer_new(&wo, &c.err);
 		if (!outs[i].w || ayak_writer_write(outs[i].w, out.data, out.len, &c.err))
-			die_outputs(&c, outs, i + 1);
+			cli_die(&c, &c.err);
 		bytes_out += out.len;
 	}
 	if (!c.no_output) {
 		ayak_buf_reset(&out);
-		if (report_write(rep, format, &out)) {
-			ayak_err_set(&c.err, AYAK_E_SYS, "out of memory");
-			die_outputs(&c, outs, nouts);
-		}
+		if (report_write(rep, format, &out))
+			cli_die_nomem(&c);
 		if (ayak_writer_write(c.out, out.data, out.len, &c.err))
-			die_outputs(&c, outs, nouts);
+			cli_die(&c, &c.err);
 		bytes_out += out.len;
 	}
 	for (i = 0; i < nouts; i++) {
@@ -341,7 +325,7 @@ int main(int argc, char **argv)
 
 		outs[i].w = NULL;
 		if (ayak_writer_close(w, &c.err))
-			die_outputs(&c, outs + i + 1, nouts - i - 1);
+			cli_die(&c, &c.err);
 	}
 	c.stats.bytes_out = bytes_out;
 

@@ -141,8 +141,7 @@ void cli_die(struct cli *c, const struct ayak_err *e)
 	struct ayak_err ignored;
 
 	print_err(c, e);
-	if (c->at_die)
-		c->at_die(c);
+	ayak_tmp_remove_all();	/* every output not finished: -o, --rejects, shards, stage files */
 	/* Standard output keeps what was written, as a complete stream. */
 	if (c->out && (!c->output || !strcmp(c->output, "-")))
 		ayak_writer_close(c->out, &ignored);

@@ -34,8 +34,6 @@ struct cli {
 	const char *rejects_path;
 	int progress;
 	int no_output;			/* the program writes no records (--split) */
-	/* Called by cli_die() before it exits: remove the program's own half-written files. */
-	void (*at_die)(struct cli *c);
 
 	/* Run state. */
 	struct ayak_reader *in;

@@ -139,8 +139,8 @@ int ayak_text_check(const char *path, const char *text, size_t len, int code,
 int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n);
 
 /*
- * Temporary files (outputs not yet renamed into place) that a signal
- * ending the program should remove: a program's handler calls
+ * Temporary files (outputs not yet renamed into place) that a program
+ * ending early, by an error or a signal, removes with
  * ayak_tmp_remove_all().  ayak_tmp_create() is mkostemp(tmpl, flags)
  * that also tracks tmpl, with no signal between the two; it keeps the
  * pointer, not a copy, so tmpl must live until ayak_tmp_forget(tmpl).

@@ -1,14 +1,14 @@
 #define _GNU_SOURCE	/* mkostemp */
-/* Errors, buffers, number parsing, clocks, versions. */
+/* Errors, buffers, number parsing, clocks, versions, temporary files. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include <bzlib.h>
 #include <lzma.h>
@@ -312,7 +312,7 @@ int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line,
 	return 1;
 }
 
-/* ---- temporary files removed on a signal ---- */
+/* ---- temporary files removed by an early exit or a signal ---- */
 
 #define TMP_SLOTS 64
 static const char *tmp_slots[TMP_SLOTS];	/* atomics: a handler may read them any time */
