@@ -1,8 +1,10 @@
 /* The programs' shared command line; see cli.h. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -37,23 +39,51 @@ static const struct option shared_long[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 };
 
-static const char shared_help[] =
-	"\nShared options:\n"
-	"  -o, --output FILE     write to FILE (atomically: temporary name, then rename)\n"
-	"  -z, --zstd            compress the output with zstd (same as --compress zst)\n"
-	"      --compress FMT    output compression: zst, gz or none (default: by -o suffix)\n"
-	"      --level N         compression level (zstd 1-19, default 3; gzip 1-9, default 6)\n"
-	"      --field NAME      the text field (default: text)\n"
-	"      --on-error MODE   fail (default) or skip malformed records\n"
-	"      --max-errors N    with skip: fail after more than N malformed records\n"
-	"      --rejects FILE    write skipped or dropped records to FILE\n"
-	"      --stats FILE      write counts and timings as one JSON object to FILE\n"
-	"      --progress        show records, MB/s and ETA on a terminal\n"
-	"  -q, --quiet           no warnings or summaries\n"
-	"  -h, --help            show this help\n"
-	"  -V, --version         show versions of ayak and its libraries\n"
-	"\nExit status: 0 success, 1 bad input data, 2 usage, 3 system or I/O error.\n"
-	"See ayak(7) for the record format.\n";
+/* The shared options' help, a line each, with the CLI_NO_* bit that leaves the line out. */
+static const struct {
+	unsigned off;
+	const char *text;
+} shared_help[] = {
+	{ CLI_OWN_OUTPUT, "  -o, --output FILE     write to FILE (atomically: temporary name, then rename)\n" },
+	{ CLI_NO_COMPRESS, "  -z, --zstd            compress the output with zstd (same as --compress zst)\n" },
+	{ CLI_NO_COMPRESS, "      --compress FMT    output compression: zst, gz or none (default: by -o suffix)\n" },
+	{ CLI_NO_COMPRESS, "      --level N         compression level (zstd 1-19, default 3; gzip 1-9, default 6)\n" },
+	{ CLI_NO_FIELD, "      --field NAME      the text field (default: text)\n" },
+	{ CLI_NO_ERRORS, "      --on-error MODE   fail (default) or skip malformed records\n" },
+	{ CLI_NO_ERRORS, "      --max-errors N    with skip: fail after more than N malformed records\n" },
+	{ CLI_NO_ERRORS, "      --rejects FILE    write skipped or dropped records to FILE\n" },
+	{ 0, "      --stats FILE      write counts and timings as one JSON object to FILE\n" },
+	{ 0, "      --progress        show records, MB/s and ETA on a terminal\n" },
+	{ 0, "  -q, --quiet           no warnings or summaries\n" },
+	{ 0, "  -h, --help            show this help\n" },
+	{ 0, "  -V, --version         show versions of ayak and its libraries\n" },
+};
+
+/* The CLI_NO_* bit that turns a shared option off (0: always on). */
+static unsigned shared_bit(int val)
+{
+	switch (val) {
+	case 'z': case OPT_COMPRESS: case OPT_LEVEL:
+		return CLI_NO_COMPRESS;
+	case OPT_FIELD:
+		return CLI_NO_FIELD;
+	case OPT_ON_ERROR: case OPT_MAX_ERRORS: case OPT_REJECTS:
+		return CLI_NO_ERRORS;
+	}
+	return 0;
+}
+
+static void print_help(struct cli *c)
+{
+	size_t i;
+
+	printf("%s\nShared options:\n", c->usage);
+	for (i = 0; i < sizeof(shared_help) / sizeof(shared_help[0]); i++)
+		if (!(shared_help[i].off & c->shared_off))
+			fputs(shared_help[i].text, stdout);
+	printf("\nExit status: 0 success, 1 bad input data, 2 usage, 3 system or I/O error.\n"
+	       "See ayak(7) for the record format.\n");
+}
 
 /* A signal that ends the program (Slurm's SIGTERM at the time limit) leaves no temporary file. */
 static void on_fatal_signal(int sig)
@@ -148,6 +178,8 @@ void cli_die(struct cli *c, const struct ayak_err *e)
 	else
 		ayak_writer_abort(c->out);
 	ayak_writer_abort(c->rejects);
+	if (e->code == AYAK_E_USAGE)
+		fprintf(stderr, "Try '%s --help'.\n", c->prog);
 	exit(e->code ? e->code : AYAK_E_SYS);
 }
 
@@ -175,8 +207,14 @@ static void version(struct cli *c)
 
 static void finish_stdout(struct cli *c, int code)
 {
-	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
-		message(c, "write error: %s", "standard output");
+	int e = 0;
+
+	if (fflush(stdout) || ferror(stdout))
+		e = errno ? errno : EIO;
+	if (fclose(stdout) && !e)
+		e = errno;
+	if (e) {
+		message(c, "write error on standard output: %s", strerror(e));
 		exit(AYAK_E_SYS);
 	}
 	exit(code);
@@ -191,6 +229,38 @@ static uint64_t number_arg(struct cli *c, const char *opt, const char *arg)
 	return v;
 }
 
+/*
+ * getopt_long's '?' for a long option: say which of its three reasons it
+ * was (getopt itself would, but ayak prints its own messages).
+ */
+static void bad_long_option(struct cli *c, const struct option *opts, const char *arg)
+{
+	const char *name = arg + (arg[0] == '-' && arg[1] == '-' ? 2 : 0);
+	size_t len = strcspn(name, "="), i, matches = 0, exact = SIZE_MAX, first = 0;
+	char list[512] = "";
+
+	for (i = 0; opts[i].name; i++) {
+		if (strncmp(opts[i].name, name, len))
+			continue;
+		if (strlen(opts[i].name) == len)
+			exact = i;
+		if (!matches++)
+			first = i;
+		if (strlen(list) + strlen(opts[i].name) + 4 < sizeof(list)) {
+			strcat(list, " --");
+			strcat(list, opts[i].name);
+		}
+	}
+	if (exact == SIZE_MAX && matches == 1)
+		exact = first;
+	if (exact != SIZE_MAX && name[len] == '=' && opts[exact].has_arg == no_argument)
+		cli_usage_error(c, "option '--%s' takes no value", opts[exact].name);
+	if (exact == SIZE_MAX && matches > 1)
+		cli_usage_error(c, "option '--%.*s' is ambiguous; possibilities:%s", (int)len, name,
+				list);
+	cli_usage_error(c, "unrecognized option '%s'", arg);
+}
+
 int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts)
 {
@@ -202,10 +272,12 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 		size_t n = 0, i;
 
 		for (i = 0; i < sizeof(shared_long) / sizeof(shared_long[0]); i++)
-			merged[n++] = shared_long[i];
+			if (!(shared_bit(shared_long[i].val) & c->shared_off))
+				merged[n++] = shared_long[i];
 		for (i = 0; longopts && longopts[i].name && n < 127; i++)
 			merged[n++] = longopts[i];
-		snprintf(merged_short, sizeof(merged_short), ":%s%s", shared_short,
+		snprintf(merged_short, sizeof(merged_short), ":%s%s",
+			 c->shared_off & CLI_NO_COMPRESS ? "hVo:q" : shared_short,
 			 shortopts ? shortopts : "");
 		opterr = 0;
 	}
@@ -213,7 +285,7 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 		opt = getopt_long(argc, argv, merged_short, merged, &idx);
 		switch (opt) {
 		case 'h':
-			printf("%s%s", c->usage, shared_help);
+			print_help(c);
 			finish_stdout(c, 0);
 			break;
 		case 'V':
@@ -271,7 +343,7 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 		case '?':
 			if (optopt && optopt < 256)
 				cli_usage_error(c, "invalid option -- '%c'", optopt);
-			cli_usage_error(c, "unrecognized option '%s'", argv[optind - 1]);
+			bad_long_option(c, merged, argv[optind - 1]);
 			break;
 		default:
 			return opt;
@@ -294,12 +366,104 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
 	return w;
 }
 
+/*
+ * An absolute name for path, through the symbolic links of its directory
+ * and of itself (a dangling link names the file that writing creates).
+ */
+static char *canonical_name(const char *path, int depth)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char *dir, *real, *out, link[4096];
+	ssize_t k;
+	size_t n;
+
+	out = realpath(path, NULL);
+	if (out)
+		return out;
+	dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+	if (!dir)
+		return NULL;
+	k = readlink(path, link, sizeof(link) - 1);
+	if (k > 0 && depth < 8) {
+		link[k] = 0;
+		n = strlen(dir) + (size_t)k + 2;
+		out = malloc(n);
+		if (out) {
+			if (link[0] == '/')
+				snprintf(out, n, "%s", link);
+			else
+				snprintf(out, n, "%s/%s", dir, link);
+			real = canonical_name(out, depth + 1);
+			free(out);
+			out = real;
+		}
+		free(dir);
+		return out;
+	}
+	real = realpath(dir, NULL);
+	n = (real ? strlen(real) : strlen(dir)) + strlen(base) + 2;
+	out = malloc(n);
+	if (out)
+		snprintf(out, n, "%s/%s", real ? real : dir, base);
+	free(real);
+	free(dir);
+	return out;
+}
+
+void cli_claim_output(struct cli *c, const char *opt, const char *path)
+{
+	struct cli_claim *k;
+	struct stat st;
+	int i;
+
+	if (!path || !strcmp(path, "-") || !strncmp(path, "/dev/", 5) ||
+	    !strncmp(path, "/proc/", 6))
+		return;
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		return;		/* a pipe or a device: writing to it twice is the user's choice */
+	if (c->nclaims == CLI_MAX_CLAIMS)
+		return;
+	k = &c->claims[c->nclaims];
+	k->opt = opt;
+	k->canon = canonical_name(path, 0);
+	if (!k->canon)
+		cli_die_nomem(c);
+	k->dev = 0;
+	k->ino = 0;
+	if (!stat(path, &st)) {
+		k->dev = st.st_dev;
+		k->ino = st.st_ino;
+	}
+	for (i = 0; i < c->nclaims; i++) {
+		const struct cli_claim *o = &c->claims[i];
+
+		if (!strcmp(o->canon, k->canon) ||
+		    (k->ino && o->ino == k->ino && o->dev == k->dev))
+			cli_usage_error(c, "%s and %s name the same file", o->opt, opt);
+	}
+	c->nclaims++;
+}
+
+/* The compression a writer for path will use, as ayak_writer_new decides it. */
+static int output_compression(const struct cli *c, const char *path)
+{
+	if (c->compress != AYAK_COMPRESS_AUTO)
+		return c->compress;
+	return !path || !strcmp(path, "-") ? AYAK_COMPRESS_NONE : ayak_compress_from_path(path);
+}
+
 void cli_open(struct cli *c, int nfiles, char **files)
 {
 	if (c->max_errors != UINT64_MAX && !c->skip_errors)
 		cli_usage_error(c, "--max-errors goes with --on-error skip");
-	if (c->rejects_path && c->output && !strcmp(c->rejects_path, c->output))
-		cli_usage_error(c, "--rejects and --output name the same file");
+	/* A gzip level is checked before any work, whether or not -o is ever opened (--split). */
+	if (c->level > 9 && (c->compress == AYAK_COMPRESS_GZIP ||
+			     (!c->no_output && output_compression(c, c->output) == AYAK_COMPRESS_GZIP)))
+		cli_usage_error(c, "gzip --level must be 1 to 9, not %d", c->level);
+	if (!c->no_output)
+		cli_claim_output(c, "--output", c->output);
+	cli_claim_output(c, "--rejects", c->rejects_path);
+	cli_claim_output(c, "--stats", c->stats_path);
 	c->in = ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
 	if (!c->in)
 		cli_die(c, &c->err);
@@ -307,7 +471,23 @@ void cli_open(struct cli *c, int nfiles, char **files)
 		c->out = cli_open_writer(c, c->output, c->compress);
 	if (c->rejects_path)
 		c->rejects = cli_open_writer(c, c->rejects_path, AYAK_COMPRESS_AUTO);
+	if (c->stats_path && !c->stats_out)
+		c->stats_out = cli_open_writer(c, c->stats_path, AYAK_COMPRESS_NONE);
 	c->last_progress = c->t0;
+}
+
+void cli_finish_later(struct cli *c, struct ayak_writer *w)
+{
+	if (!w)
+		return;
+	if (c->npending == CLI_MAX_PENDING) {
+		if (ayak_writer_close(w, &c->err))
+			cli_die(c, &c->err);
+		return;
+	}
+	if (ayak_writer_finish(w, &c->err))
+		cli_die(c, &c->err);
+	c->pending[c->npending++] = w;
 }
 
 static void draw_progress(struct cli *c, int final)
@@ -452,34 +632,49 @@ void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *pre
 
 static void write_stats(struct cli *c)
 {
-	struct ayak_writer_opts o = { c->stats_path, AYAK_COMPRESS_NONE, 0, 0, 0 };
+	struct ayak_writer *w = c->stats_out;
 
+	if (!w)
+		w = cli_open_writer(c, c->stats_path, AYAK_COMPRESS_NONE);
+	c->stats_out = NULL;
 	ayak_buf_reset(&c->scratch);
 	if (ayak_stats_json(&c->stats, c->prog, ayak_now() - c->t0, &c->scratch))
 		cli_die_nomem(c);
-	if (ayak_write_whole(&o, c->scratch.data, c->scratch.len, &c->err))
+	if (ayak_writer_write(w, c->scratch.data, c->scratch.len, &c->err))
 		cli_die(c, &c->err);
+	cli_finish_later(c, w);
 }
 
 int cli_finish(struct cli *c)
 {
-	struct ayak_writer *out = c->out, *rejects = c->rejects;
+	struct ayak_writer *out;
+	int i;
 
 	if (c->progress && c->progress_drawn) {
 		draw_progress(c, 1);
 		fputc('\n', stderr);
 		c->progress_drawn = 0;
 	}
-	c->out = NULL;
+	/* Every output whole first (a failure removes them all), then all renamed into place. */
+	out = c->out;
+	c->out = NULL;		/* cli_die must not close it again if finishing fails */
+	cli_finish_later(c, out);
+	out = c->rejects;
 	c->rejects = NULL;
-	if (out && ayak_writer_close(out, &c->err)) {
-		ayak_writer_abort(rejects);
-		cli_die(c, &c->err);
-	}
-	if (rejects && ayak_writer_close(rejects, &c->err))
-		cli_die(c, &c->err);
+	cli_finish_later(c, out);
 	if (c->stats_path)
 		write_stats(c);
+	for (i = 0; i < c->npending; i++) {
+		struct ayak_writer *w = c->pending[i];
+
+		c->pending[i] = NULL;
+		if (ayak_writer_commit(w, &c->err))
+			cli_die(c, &c->err);
+	}
+	c->npending = 0;
+	for (i = 0; i < c->nclaims; i++)
+		free(c->claims[i].canon);
+	c->nclaims = 0;
 	if (c->stats.errors)
 		cli_warn(c, "skipped %llu malformed record%s",
 			 (unsigned long long)c->stats.errors, c->stats.errors == 1 ? "" : "s");

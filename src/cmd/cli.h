@@ -8,6 +8,7 @@
 #define AYAK_CLI_H
 
 #include <getopt.h>
+#include <sys/types.h>
 
 #include "ayak.h"
 #include "json.h"
@@ -16,6 +17,25 @@
 
 /* Long-only options of programs start here, clear of the shared ones. */
 #define CLI_OPT_PROGRAM 512
+
+/* Shared options a program turns off (struct cli's shared_off, set before cli_getopt). */
+enum {
+	CLI_NO_COMPRESS = 1,	/* -z, --compress, --level: the program writes no compressed stream */
+	CLI_NO_FIELD = 2,	/* --field: the program reads no text field */
+	CLI_NO_ERRORS = 4,	/* --on-error, --max-errors, --rejects: it reads no records */
+	CLI_OWN_OUTPUT = 8,	/* -o: the program's usage text documents its own meaning */
+};
+
+#define CLI_MAX_CLAIMS 16
+#define CLI_MAX_PENDING 16
+
+/* An output file named on the command line, to tell when two name the same file. */
+struct cli_claim {
+	const char *opt;
+	char *canon;		/* its absolute name, through symbolic links */
+	dev_t dev;
+	ino_t ino;		/* 0 when the file does not exist yet */
+};
 
 struct cli {
 	const char *prog;		/* "ayak-cat" */
@@ -34,11 +54,17 @@ struct cli {
 	const char *rejects_path;
 	int progress;
 	int no_output;			/* the program writes no records (--split) */
+	unsigned shared_off;		/* CLI_NO_* */
 
 	/* Run state. */
 	struct ayak_reader *in;
 	struct ayak_writer *out;
 	struct ayak_writer *rejects;
+	struct ayak_writer *stats_out;	/* --stats, opened by cli_open so that a bad path shows at once */
+	struct ayak_writer *pending[CLI_MAX_PENDING];	/* finished, renamed by cli_finish */
+	int npending;
+	struct cli_claim claims[CLI_MAX_CLAIMS];
+	int nclaims;
 	struct ayak_stats stats;
 	double t0, last_progress;
 	int progress_drawn;
@@ -58,6 +84,18 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 void cli_open(struct cli *c, int nfiles, char **files);
 /* Open an extra output (a shard) with the shared compression settings. */
 struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compress);
+/*
+ * An output file named by option opt: a usage error (exit 2) when an
+ * output claimed before names the same file, by another name too
+ * ("./x", a link).  cli_open claims -o, --rejects and --stats; a program
+ * claims its other outputs.  Standard output and devices are not checked.
+ */
+void cli_claim_output(struct cli *c, const char *opt, const char *path);
+/*
+ * Finish w (exit on failure) and leave it to cli_finish, which renames it
+ * into place with -o, --rejects and --stats only when every one is whole.
+ */
+void cli_finish_later(struct cli *c, struct ayak_writer *w);
 
 /* Next input line; 0 at the end.  Exits on input errors. */
 int cli_next(struct cli *c, struct ayak_line *line);
@@ -92,7 +130,10 @@ void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *pre
  * to blame and must not be skipped.
  */
 void cli_parse_failed(struct cli *c, const struct ayak_line *line);
-/* Close outputs, write --stats, print the skip summary.  Returns the exit status. */
+/*
+ * Finish the outputs, write --stats, then rename them all into place;
+ * print the skip summary.  Returns the exit status.
+ */
 int cli_finish(struct cli *c);
 
 /* Report err and exit with its code, closing stdout cleanly and removing temporary files. */

@@ -88,7 +88,8 @@ struct ayak_writer;
  * Open an output.  A regular file is written under a temporary name in its
  * directory and renamed into place by ayak_writer_close() only; devices and
  * pipes are written directly.  Refuses (AYAK_E_USAGE) to write compressed
- * bytes to a terminal.
+ * bytes to a terminal, and a name ending in a compression suffix it cannot
+ * write (.xz, .bz2, ...) unless the compression is given.
  */
 struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *opts,
 				    struct ayak_err *err);
@@ -102,9 +103,19 @@ int ayak_writer_flush(struct ayak_writer *w, struct ayak_err *err);
 /*
  * Finish the stream, flush, close, and rename the temporary file into
  * place.  Frees w whatever happens.  A failed write or close is
- * AYAK_E_SYS.
+ * AYAK_E_SYS.  The same as ayak_writer_finish() then ayak_writer_commit().
  */
 int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err);
+/*
+ * The first half of close: finish the stream, flush, sync and close the
+ * file, which keeps its temporary name (and stays removed by
+ * ayak_tmp_remove_all()).  On failure w is freed and its file removed;
+ * on success w waits for ayak_writer_commit() or ayak_writer_abort(), so
+ * that several outputs can be renamed into place only once all are whole.
+ */
+int ayak_writer_finish(struct ayak_writer *w, struct ayak_err *err);
+/* The second half: rename into place.  Frees w whatever happens. */
+int ayak_writer_commit(struct ayak_writer *w, struct ayak_err *err);
 /* Give up: remove the temporary file, never touch the final name. */
 void ayak_writer_abort(struct ayak_writer *w);
 /* A whole file of p[0..n) in one call: there whole, or not at all (nor its temporary file). */

@@ -77,8 +77,8 @@ static int write_all(struct ayak_writer *w, const void *p, size_t n,
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
-			return ayak_err_sys(err, errno, "write error%s%s",
-					    w->path ? " on " : "", w->path ? w->path : "");
+			return ayak_err_sys(err, errno, "write error on %s",
+					    w->path ? w->path : "standard output");
 		}
 		c += got;
 		n -= (size_t)got;
@@ -164,6 +164,23 @@ static int drain(struct ayak_writer *w, struct ayak_err *err)
 
 	w->len = 0;
 	return ret;
+}
+
+/* The compression format a name asks for that ayak cannot write, or NULL. */
+static const char *unwritable_suffix(const char *path)
+{
+	static const char *const names[][2] = {
+		{ ".xz", "xz" }, { ".lzma", "lzma" }, { ".bz2", "bzip2" }, { ".lz4", "lz4" },
+		{ ".br", "brotli" }, { ".Z", "compress" },
+	};
+	size_t n = strlen(path), i, k;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		k = strlen(names[i][0]);
+		if (n > k && !strcmp(path + n - k, names[i][0]))
+			return names[i][1];
+	}
+	return NULL;
 }
 
 /* The descriptor that /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N name, or -1. */
@@ -277,8 +294,21 @@ struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct aya
 			goto fail;
 		}
 		w->fd = 1;
-	} else if (open_target(w, o->path, err))
-		goto fail;
+	} else {
+		if (o->compress == AYAK_COMPRESS_AUTO && unwritable_suffix(o->path)) {
+			ayak_err_set(err, AYAK_E_USAGE, "%s: cannot write %s; ayak writes zstd "
+				     "(.zst), gzip (.gz) or plain text (--compress none)",
+				     o->path, unwritable_suffix(o->path));
+			goto fail;
+		}
+		if (open_target(w, o->path, err))
+			goto fail;
+		if (w->compress != AYAK_COMPRESS_NONE && !o->allow_tty && isatty(w->fd)) {
+			ayak_err_set(err, AYAK_E_USAGE,
+				     "%s: refusing to write compressed data to a terminal", o->path);
+			goto fail;
+		}
+	}
 	w->buf = malloc(WBUF);
 	w->zbuf = malloc(ZSTD_CStreamOutSize());
 	if (!w->buf || !w->zbuf) {
@@ -374,7 +404,7 @@ static void release(struct ayak_writer *w)
 	free(w);
 }
 
-int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err)
+int ayak_writer_finish(struct ayak_writer *w, struct ayak_err *err)
 {
 	int fail = push(w, w->buf, w->len, ZSTD_e_end, err);
 
@@ -389,19 +419,35 @@ int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err)
 		int d = dup(1);
 
 		if ((d < 0 || close(d)) && !fail && !(errno == EBADF && w->written == 0))
-			fail = ayak_err_sys(err, errno, "write error");
+			fail = ayak_err_sys(err, errno, "write error on standard output");
 	} else if (w->fd >= 0 && close(w->fd) && !fail)
-		fail = ayak_err_sys(err, errno, "write error%s%s",
-				    w->path ? " on " : "", w->path ? w->path : "");
+		fail = ayak_err_sys(err, errno, "write error on %s",
+				    w->path ? w->path : "standard output");
 	w->fd = -1;
-	if (w->tmp) {
-		if (!fail && rename(w->tmp, w->path))
-			fail = ayak_err_sys(err, errno, "%s", w->path);
-		if (fail)
-			unlink(w->tmp);
+	if (fail) {
+		ayak_writer_abort(w);
+		return -1;
+	}
+	return 0;
+}
+
+int ayak_writer_commit(struct ayak_writer *w, struct ayak_err *err)
+{
+	int fail = 0;
+
+	if (w->tmp && rename(w->tmp, w->path)) {
+		fail = ayak_err_sys(err, errno, "%s", w->path);
+		unlink(w->tmp);
 	}
 	release(w);
 	return fail ? -1 : 0;
+}
+
+int ayak_writer_close(struct ayak_writer *w, struct ayak_err *err)
+{
+	if (ayak_writer_finish(w, err))
+		return -1;
+	return ayak_writer_commit(w, err);
 }
 
 void ayak_writer_abort(struct ayak_writer *w)

@@ -157,13 +157,20 @@ test_expect_success GZIP '-o FILE.gz writes gzip' '
 	test_cmp_bin in.jsonl out
 '
 
-test_expect_success '-o FILE.jsonl (and FILE.xz, FILE.bz2) writes plain' '
+test_expect_success '-o FILE.jsonl writes plain; FILE.xz or FILE.bz2 is refused' '
 	ayak-cat -o out.jsonl in.jsonl &&
 	test_cmp_bin in.jsonl out.jsonl &&
-	ayak-cat -o out.xz in.jsonl &&
-	test_cmp_bin in.jsonl out.xz &&
-	ayak-cat -o out.bz2 in.jsonl &&
-	test_cmp_bin in.jsonl out.bz2
+	test_expect_code 2 ayak-cat -o out.xz in.jsonl 2>err &&
+	test_path_is_missing out.xz &&
+	cat >expect <<-\EOF &&
+	ayak-cat: out.xz: cannot write xz; ayak writes zstd (.zst), gzip (.gz) or plain text (--compress none)
+	Try '\''ayak-cat --help'\''.
+	EOF
+	test_cmp expect err &&
+	test_expect_code 2 ayak-cat -o out.bz2 in.jsonl 2>err &&
+	grep "cannot write bzip2" err &&
+	ayak-cat --compress none -o out.xz in.jsonl &&
+	test_cmp_bin in.jsonl out.xz
 '
 
 test_expect_success ZSTD '-z writes zstd to standard output' '
@@ -252,7 +259,8 @@ test_expect_success TTY 'compressed output to a terminal is refused (-z)' '
 	script -eqc "ayak-cat -z in.jsonl" /dev/null </dev/null >tty.out
 	test $? = 2 &&
 	tr -d "\r" <tty.out >msg &&
-	echo "ayak-cat: refusing to write compressed data to a terminal" >expect &&
+	printf "%s\n" "ayak-cat: refusing to write compressed data to a terminal" \
+		"Try '\''ayak-cat --help'\''." >expect &&
 	test_cmp expect msg
 '
 
@@ -260,7 +268,8 @@ test_expect_success TTY 'compressed output to a terminal is refused (--compress 
 	script -eqc "ayak-cat --compress gz in.jsonl" /dev/null </dev/null >tty.out
 	test $? = 2 &&
 	tr -d "\r" <tty.out >msg &&
-	echo "ayak-cat: refusing to write compressed data to a terminal" >expect &&
+	printf "%s\n" "ayak-cat: refusing to write compressed data to a terminal" \
+		"Try '\''ayak-cat --help'\''." >expect &&
 	test_cmp expect msg
 '
 

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+test_description='the shared output rules: two options never name one file, outputs appear together or not at all, a bad --stats name is found before any work, messages name the output'
+. "$(dirname "$0")/../lib.sh"
+
+test_expect_success 'setup' '
+	printf "{\"text\":\"a\"}\n{\"text\":\"b\"}\n" >in.jsonl &&
+	printf "{\"text\":\"a\"}\n{\"x\":1}\n" >mixed.jsonl &&
+	printf "%s\n" "ayak-cat: --output and --stats name the same file" \
+		"Try '\''ayak-cat --help'\''." >expect.stats &&
+	printf "%s\n" "ayak-cat: --output and --rejects name the same file" \
+		"Try '\''ayak-cat --help'\''." >expect.rejects
+'
+
+test_expect_success '--stats and -o naming one file is a usage error (same name)' '
+	test_expect_code 2 ayak-cat -o out.jsonl --stats out.jsonl in.jsonl 2>err &&
+	test_cmp expect.stats err &&
+	test_path_is_missing out.jsonl
+'
+
+test_expect_success '... and by other names: ./x, dir/../x, a symbolic link, a hard link' '
+	mkdir -p sub &&
+	test_expect_code 2 ayak-cat -o out.jsonl --stats ./out.jsonl in.jsonl 2>err &&
+	test_cmp expect.stats err &&
+	test_expect_code 2 ayak-cat -o out.jsonl --stats sub/../out.jsonl in.jsonl 2>err &&
+	test_cmp expect.stats err &&
+	ln -s target.jsonl link.jsonl &&
+	test_expect_code 2 ayak-cat -o link.jsonl --stats target.jsonl in.jsonl 2>err &&
+	test_cmp expect.stats err &&
+	test_path_is_missing target.jsonl &&
+	cp in.jsonl h1.jsonl && ln h1.jsonl h2.jsonl &&
+	test_expect_code 2 ayak-cat -o h1.jsonl --stats h2.jsonl in.jsonl 2>err &&
+	test_cmp expect.stats err &&
+	test_cmp in.jsonl h1.jsonl
+'
+
+test_expect_success '--rejects ./x and -o x: a usage error, the good record not lost' '
+	test_expect_code 2 ayak-cat --validate --on-error skip -q -o ./good.jsonl \
+		--rejects good.jsonl mixed.jsonl 2>err &&
+	test_cmp expect.rejects err &&
+	test_path_is_missing good.jsonl
+'
+
+test_expect_success 'ayak-filter and ayak-norm share the check' '
+	test_expect_code 2 ayak-filter -o f.jsonl --stats ./f.jsonl in.jsonl 2>err &&
+	grep "^ayak-filter: --output and --stats name the same file$" err &&
+	test_expect_code 2 ayak-norm --rejects n.jsonl --stats n.jsonl in.jsonl 2>err &&
+	grep "^ayak-norm: --rejects and --stats name the same file$" err
+'
+
+test_expect_success 'standard output and devices may be named twice' '
+	ayak-cat --stats /dev/null -o /dev/null in.jsonl &&
+	ayak-cat --stats - in.jsonl >out &&
+	head -n 2 out >records &&
+	test_cmp in.jsonl records
+'
+
+test_expect_success 'a --stats name that cannot be written: exit 3 before any work, no -o file' '
+	test_expect_code 3 ayak-cat -o kept.jsonl --stats nodir/s.json in.jsonl 2>err &&
+	echo "ayak-cat: nodir/s.json: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing kept.jsonl &&
+	test_expect_code 3 ayak-filter -o kept.jsonl --stats nodir/s.json in.jsonl 2>err &&
+	test_path_is_missing kept.jsonl
+'
+
+test_expect_success '--stats failing at the end (/dev/full): no -o file, no --rejects file' '
+	test_expect_code 3 ayak-cat --validate --on-error skip -q -o kept.jsonl \
+		--rejects rej.jsonl --stats /dev/full mixed.jsonl 2>err &&
+	echo "ayak-cat: write error on /dev/full: No space left on device" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing kept.jsonl &&
+	test_path_is_missing rej.jsonl &&
+	ls -A >files &&
+	! grep "^\.kept\|^\.rej" files
+'
+
+test_expect_success 'a --rejects file that cannot be written to the end: no -o file either' '
+	for i in $(seq 300); do echo "{\"x\":\"padpadpadpadpadpadpadpadpadpadpadpadpadpad\"}"; done >bad.jsonl &&
+	cat in.jsonl bad.jsonl >mix2.jsonl &&
+	mkdir uf &&
+	(ulimit -f 8; trap "" XFSZ
+	 test_expect_code 3 ayak-cat --validate --on-error skip -q --rejects uf/rej.jsonl \
+		-o uf/good.jsonl mix2.jsonl 2>err) &&
+	grep "^ayak-cat: write error on uf/rej.jsonl: File too large$" err &&
+	ls -A uf >files &&
+	test_must_be_empty files
+'
+
+test_expect_success 'write errors name the standard output' '
+	test_expect_code 3 ayak-cat in.jsonl >/dev/full 2>err &&
+	echo "ayak-cat: write error on standard output: No space left on device" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-cat --help >/dev/full 2>err &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-filter --version >/dev/full 2>err &&
+	echo "ayak-filter: write error on standard output: No space left on device" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a gzip level over 9 is a usage error, also when no file is opened yet' '
+	printf "%s\n" "ayak-cat: gzip --level must be 1 to 9, not 12" \
+		"Try '\''ayak-cat --help'\''." >expect &&
+	test_expect_code 2 ayak-cat --level 12 -o o.jsonl.gz in.jsonl 2>err &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-cat --level 12 --compress gz --split 1 -o sh </dev/null 2>err &&
+	test_cmp expect err &&
+	ayak-cat --level 12 -o o.jsonl.zst in.jsonl
+'
+
+test_expect_success TTY 'compressed bytes to a terminal named by -o are refused' '
+	script -eqc "ayak-cat -z -o /dev/tty in.jsonl" /dev/null </dev/null >tty.out
+	test $? = 2 &&
+	tr -d "\r" <tty.out >msg &&
+	printf "%s\n" "ayak-cat: /dev/tty: refusing to write compressed data to a terminal" \
+		"Try '\''ayak-cat --help'\''." >expect &&
+	test_cmp expect msg
+'
+
+test_expect_success 'option messages: ambiguous, takes no value, unknown' '
+	test_expect_code 2 ayak-cat --he 1 in.jsonl 2>err &&
+	head -n 1 err >first &&
+	echo "ayak-cat: option '\''--he'\'' is ambiguous; possibilities: --help --head" >expect &&
+	test_cmp expect first &&
+	test_expect_code 2 ayak-cat --validate=yes in.jsonl 2>err &&
+	head -n 1 err >first &&
+	echo "ayak-cat: option '\''--validate'\'' takes no value" >expect &&
+	test_cmp expect first &&
+	test_expect_code 2 ayak-cat --nonesuch in.jsonl 2>err &&
+	head -n 1 err >first &&
+	echo "ayak-cat: unrecognized option '\''--nonesuch'\''" >expect &&
+	test_cmp expect first &&
+	ayak-cat --val in.jsonl >out &&
+	test_cmp in.jsonl out
+'
+
+test_done
