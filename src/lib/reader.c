@@ -44,6 +44,7 @@ struct ayak_reader {
 
 	ZSTD_DCtx *zd;
 	size_t zstd_pending;		/* last ZSTD_decompressStream hint */
+	size_t zstd_error;		/* damage found after bytes still to hand out */
 	/* gzip, xz, bzip2: one decoder live at a time, member by member. */
 	z_stream gz;
 	lzma_stream xz;
@@ -150,6 +151,7 @@ static int open_next(struct ayak_reader *r, struct ayak_err *err)
 	r->raw_pos = r->raw_len = 0;
 	r->raw_eof = 0;
 	r->zstd_pending = 0;
+	r->zstd_error = 0;
 	r->gz_padding = 0;
 	if (strcmp(path, "-")) {
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -353,9 +355,17 @@ static ssize_t fill(struct ayak_reader *r, char *dst, size_t n, struct ayak_err 
 	case AYAK_FMT_ZSTD:
 		for (;;) {
 			ZSTD_inBuffer in;
-			ZSTD_outBuffer out = { dst, n, 0 };
+			/*
+			 * A block at a time: zstd hands out nothing of a call that
+			 * meets damage, so a large buffer would lose the lines of
+			 * the blocks before the damaged one.
+			 */
+			ZSTD_outBuffer out = { dst, n < ZSTD_BLOCKSIZE_MAX ? n : ZSTD_BLOCKSIZE_MAX, 0 };
 			size_t ret;
 
+			if (r->zstd_error)
+				return input_error(r, err, AYAK_E_DATA, "corrupt zstd input: %s",
+						   ZSTD_getErrorName(r->zstd_error));
 			if (r->raw_pos == r->raw_len) {
 				if (r->raw_eof) {
 					if (r->zstd_pending)
@@ -372,6 +382,14 @@ static ssize_t fill(struct ayak_reader *r, char *dst, size_t n, struct ayak_err 
 			in.pos = r->raw_pos;
 			ret = ZSTD_decompressStream(r->zd, &out, &in);
 			r->raw_pos = in.pos;
+			/*
+			 * One call decodes many blocks: the lines of those before
+			 * the damaged one are handed out first, as zstd -d would.
+			 */
+			if (ZSTD_isError(ret) && out.pos) {
+				r->zstd_error = ret;
+				return (ssize_t)out.pos;
+			}
 			if (ZSTD_isError(ret))
 				return input_error(r, err, AYAK_E_DATA, "corrupt zstd input: %s",
 						   ZSTD_getErrorName(ret));

@@ -208,6 +208,19 @@ test_expect_success ZSTD 'zstd with garbage after the end: exit 1' '
 	grep "^ayak-cat: trail.zst:[0-9]*: corrupt zstd input" err
 '
 
+test_expect_success ZSTD 'damage inside a zstd frame: the lines before it come out, the error names the next line' '
+	awk "BEGIN { for (i = 1; i <= 60000; i++) printf(\"{\\\"text\\\":\\\"line %d of a long file %d\\\"}\\n\", i, i * 7919 % 100003) }" >long.jsonl &&
+	zstd -q -1 -c long.jsonl >dmg.zst &&
+	size=$(wc -c <dmg.zst) &&
+	printf "XXXXXXXX" | dd of=dmg.zst bs=1 seek=$((size * 3 / 4)) conv=notrunc 2>/dev/null &&
+	zstd -dc dmg.zst 2>/dev/null | wc -l >zstd.lines &&
+	test $(cat zstd.lines) -gt 1000 &&
+	test_expect_code 1 ayak-cat dmg.zst >out 2>err &&
+	test $(wc -l <out) = $(cat zstd.lines) &&
+	echo "ayak-cat: dmg.zst:$(($(cat zstd.lines) + 1)): corrupt zstd input: Data corruption detected" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success XZ 'an xz magic followed by garbage: exit 1' '
 	{ printf "\375\067\172\130\132\000" && head -c 3000 rand.jsonl; } >garbage.xz &&
 	test_expect_code 1 ayak-cat garbage.xz >out 2>err &&
