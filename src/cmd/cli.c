@@ -48,7 +48,7 @@ static const struct {
 	{ CLI_NO_COMPRESS, "  -z, --zstd            compress the output with zstd (same as --compress zst)\n" },
 	{ CLI_NO_COMPRESS, "      --compress FMT    output compression: zst, gz or none (default: by -o suffix)\n" },
 	{ CLI_NO_COMPRESS, "      --level N         compression level (zstd 1-19, default 3; gzip 1-9, default 6)\n" },
-	{ CLI_NO_FIELD, "      --field NAME      the text field (default: text)\n" },
+	{ CLI_NO_FIELD | CLI_OWN_FIELD, "      --field NAME      the text field (default: text)\n" },
 	{ CLI_NO_ERRORS, "      --on-error MODE   fail (default) or skip malformed records\n" },
 	{ CLI_NO_ERRORS, "      --max-errors N    with skip: fail after more than N malformed records\n" },
 	{ CLI_NO_ERRORS, "      --rejects FILE    write skipped or dropped records to FILE\n" },

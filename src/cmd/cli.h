@@ -24,6 +24,7 @@ enum {
 	CLI_NO_FIELD = 2,	/* --field: the program reads no text field */
 	CLI_NO_ERRORS = 4,	/* --on-error, --max-errors, --rejects: it reads no records */
 	CLI_OWN_OUTPUT = 8,	/* -o: the program's usage text documents its own meaning */
+	CLI_OWN_FIELD = 16,	/* --field: likewise (its own default) */
 };
 
 #define CLI_MAX_CLAIMS 16
