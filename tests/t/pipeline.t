@@ -71,9 +71,12 @@ test_expect_success 'PII is redacted: phone numbers and e-mail addresses' '
 
 test_expect_success 'a rerun does nothing and changes nothing' '
 	(cd one && find . -type f ! -path "./logs/*" -printf "%p %s %T@\n" | sort) >before &&
-	"$CCM" -o one "$S/wet.paths" >out &&
+	"$CCM" -o one "$S/wet.paths" >out 2>err &&
 	(cd one && find . -type f ! -path "./logs/*" -printf "%p %s %T@\n" | sort) >after &&
-	test_cmp before after
+	test_cmp before after &&
+	test_must_be_empty err &&
+	printf "shards: %s/one/shards/\nreport: %s/one/report.html\n" "$PWD" "$PWD" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success '-j 2 gives byte-identical outputs' '
@@ -126,6 +129,21 @@ test_expect_success '--jawi keeps Malay in Jawi script too, filtered with its ow
 	test_path_is_file jawi/stats/filter-arab-00000.json
 '
 
+test_expect_success '--jawi keeps the input order: Latin and Jawi records are not regrouped' '
+	for i in 00000 00001 00002; do
+		ayak-warc "$S/wet/sample-$i.warc.wet.gz" | jq -r .id >warc-ids &&
+		zstd -qdc jawi/final/$i.jsonl.zst | jq -r .id >final-ids &&
+		grep -F -x -f final-ids warc-ids >in-order &&
+		test_cmp in-order final-ids || return 1
+	done &&
+	zstd -qdc jawi/final/00002.jsonl.zst | jq -r .lang | uniq -c | awk "{print \$2}" >runs &&
+	printf "zsm_Latn\nzsm_Arab\nzsm_Latn\n" >expect &&
+	test_cmp expect runs &&
+	ls -A jawi/clean >left &&
+	printf "00000.jsonl.zst\n00001.jsonl.zst\n00002.jsonl.zst\n" >expect &&
+	test_cmp expect left
+'
+
 test_expect_success 'the zsm_Arab filter profile has FineWeb-2 values for Jawi' '
 	ayak-filter -p zsm_Arab --show-profile >profile &&
 	grep -x "top_2_gram = 0.826" profile &&
@@ -146,6 +164,7 @@ test_expect_success 'a failed shard stops the run with exit 1; a rerun resumes a
 	grep "^stage: clean-00001 failed; the end of .*/broken/logs/clean-00001.log:" err &&
 	grep "a task failed; see .*/broken/logs/, then run the same command again to resume" err &&
 	test_path_is_missing broken/clean/00001.jsonl.zst &&
+	test_path_is_missing broken/clean/.tmp-00001.jsonl.zst &&
 	test_path_is_missing broken/shards/ms-00001.idx &&
 	mv good.gz in/sample-00001.warc.wet.gz &&
 	"$CCM" -o broken in.paths >out &&
@@ -213,6 +232,48 @@ test_expect_success 'usage errors exit 2 with a message' '
 	grep "^Usage: pipelines/commoncrawl-malay -o RUN" help
 '
 
+test_expect_success 'bad stage options are usage errors at planning, and leave no run directory' '
+	test_expect_code 2 "$CCM" -o bad --memory 10X "$S/wet.paths" 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-dedup: --memory wants a size of at least 1M, like 8G, not '"'10X'"'
+	Try '"'ayak-dedup --help'"'.
+	commoncrawl-malay: the dedup stage refuses its options: --memory 10X
+	EOF
+	test_cmp expect err &&
+	test_path_is_missing bad &&
+	test_expect_code 2 "$CCM" -o bad --opt dedup=--annotate "$S/wet.paths" 2>err &&
+	grep -x "ayak-dedup: --annotate goes with --stage filter" err &&
+	grep -x "commoncrawl-malay: the dedup stage refuses its options: --memory 1G --opt dedup=--annotate" err &&
+	test_expect_code 2 "$CCM" -o bad --jawi --opt "filter=--min-doc-words x" "$S/wet.paths" 2>err &&
+	grep -x "commoncrawl-malay: the filter stage refuses its options: --redact-pii --min-doc-words x" err &&
+	test_expect_code 2 "$P/slurm/submit" -o bad --max-array 2 --opt tok=--bogus "$S/wet.paths" 2>err &&
+	grep -x "submit: the tok stage refuses its options: --bogus" err &&
+	test_path_is_missing bad
+'
+
+test_expect_success '--name=value splits at the first =; --opt tok passes options to ayak-tok' '
+	"$CCM" -o eq --opt=filter=--min-doc-words=150 --opt=tok=--split-special-tokens "$S/wet.paths" >out &&
+	grep -F -x "FILTER_OPTS=--redact-pii\\ --min-doc-words=150" eq/config &&
+	grep -x "TOK_OPTS=--split-special-tokens" eq/config &&
+	test_path_is_file eq/shards/ms-00002.idx &&
+	test_expect_code 2 "$CCM" -o x --dry-run=yes "$S/wet.paths" 2>err &&
+	grep -x "commoncrawl-malay: --dry-run takes no value" err &&
+	test_expect_code 2 "$P/slurm/submit" -o x --wait=1 "$S/wet.paths" 2>err &&
+	grep -x "submit: --wait takes no value" err
+'
+
+test_expect_success 'an input that cannot be read exits 3, named or in a list, and leaves no run directory' '
+	test_expect_code 3 "$CCM" -o nodir/pt.1 /nonexist.wet.gz 2>err &&
+	grep -x "commoncrawl-malay: /nonexist.wet.gz: cannot read" err &&
+	test_path_is_missing nodir &&
+	echo /nonexist.wet.gz >missing.paths &&
+	test_expect_code 3 "$CCM" -o nodir/pt.1 missing.paths 2>err &&
+	grep -x "commoncrawl-malay: missing.paths: /nonexist.wet.gz: no such file" err &&
+	test_expect_code 3 "$CCM" -o nodir/pt.1 --tokenizer /nonexist.json "$S/wet.paths" 2>err &&
+	grep -x "commoncrawl-malay: /nonexist.json: cannot read the tokenizer" err &&
+	test_path_is_missing nodir
+'
+
 test_expect_success 'the front-ends take the options plan takes: lib/options.sh lists them all' '
 	sed -n "/^while/,/^done/p" "$P/lib/plan" |
 		sed -n "s/^\t\(--[a-z-]*\))\(.*\)/\1 \2/p" >cases &&
@@ -235,7 +296,20 @@ test_expect_success 'the front-ends take the options plan takes: lib/options.sh 
 test_expect_success '--dry-run lists the tasks and runs none' '
 	"$CCM" -o dry -n "$S/wet.paths" >out &&
 	grep -c "lib/stage .*/dry clean 2" out &&
-	test_path_is_missing dry/done
+	test_path_is_missing dry
+'
+
+test_expect_success 'a dry run writes nothing: the real run may then take other options' '
+	"$CCM" -o dry2 -n --prefix x "$S/wet.paths" >out &&
+	test_path_is_missing dry2 &&
+	"$P/slurm/submit" -o dry2 --dry-run --max-array 9 --prefix x "$S/wet.paths" >out &&
+	test_path_is_missing dry2 &&
+	"$CCM" -o dry2 "$S/wet.paths" >out &&
+	test_path_is_file dry2/shards/ms-00002.idx &&
+	test_expect_code 2 "$CCM" -o dry2 -n --prefix x "$S/wet.paths" 2>err &&
+	grep "dry2 was planned with other options or inputs" err &&
+	"$CCM" -o dry2 -n "$S/wet.paths" >out &&
+	test_must_be_empty out
 '
 
 test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chained by afterok' '
@@ -253,6 +327,75 @@ test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chaine
 	sbatch --parsable --job-name ayak-report --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl report sl/slurm/report-0.tasks
 	EOF
 	test_cmp expect cmds
+'
+
+# A fake Slurm: sbatch notes its SLURM_CONF and arguments and prints job IDs 101, 102, ...
+# (failing as the real one does when SLURM_CONF is set but empty); scontrol and squeue
+# answer from files, or fail when FAKE_FAIL names them.
+mkdir fake &&
+FAKE=$PWD/fake && export FAKE &&
+cat >fake/sbatch <<\EOF &&
+#!/bin/sh
+if [ "${SLURM_CONF+set}" = set ] && [ -z "$SLURM_CONF" ]; then
+	echo "sbatch: error: s_p_parse_file: cannot stat file" >&2; exit 1
+fi
+echo "${SLURM_CONF-unset} $*" >>"$FAKE/sbatch.log"
+n=$(( $(cat "$FAKE/next" 2>/dev/null || echo 100) + 1 )); echo $n >"$FAKE/next"
+echo "$n;cluster"
+EOF
+cat >fake/scontrol <<\EOF &&
+#!/bin/sh
+case ${FAKE_FAIL:-} in *scontrol*) echo "scontrol: error: no controller" >&2; exit 1;; esac
+echo "MaxArraySize            = 2"
+EOF
+cat >fake/squeue <<\EOF &&
+#!/bin/sh
+case ${FAKE_FAIL:-} in *squeue*) echo "squeue: error: no controller" >&2; exit 1;; esac
+cat "$FAKE/queue" 2>/dev/null; exit 0
+EOF
+chmod +x fake/sbatch fake/scontrol fake/squeue
+SUBMIT () { PATH=$FAKE:$PATH "$P/slurm/submit" "$@"; }
+
+test_expect_success 'Slurm submit: SLURM_CONF is passed on as it is, not set empty when unset' '
+	(unset SLURM_CONF && SUBMIT -o sq "$S/wet.paths" >out) &&
+	test_line_count = 8 fake/sbatch.log &&
+	cut -d" " -f1 fake/sbatch.log | sort -u >conf &&
+	echo unset >expect && test_cmp expect conf &&
+	grep -x "submit: shard: job 101, 2 task(s)" out &&
+	grep -x "submit: report: job 108, 1 task(s)" out &&
+	cut -f1,2 sq/slurm/jobs.tsv | paste -sd" " >jobs &&
+	printf "101\tshard 102\tshard 103\tcluster 104\tcluster 105\tmerge 106\tfinal 107\tfinal 108\treport\n" >expect &&
+	test_cmp expect jobs
+'
+
+test_expect_success 'Slurm submit refuses while jobs of an earlier submission are queued or running' '
+	printf "999\n104\n104\n" >fake/queue &&
+	test_expect_code 2 SUBMIT -o sq >out 2>err &&
+	echo "submit: jobs of an earlier submission are still queued or running (104); wait for them to end or scancel them, then run this again" >expect &&
+	test_cmp expect err &&
+	test_line_count = 8 fake/sbatch.log &&
+	test_expect_code 3 env FAKE_FAIL=squeue PATH="$FAKE:$PATH" "$P/slurm/submit" -o sq 2>err &&
+	grep -x "submit: cannot list the queued jobs (squeue) to check the earlier submissions of $PWD/sq" err &&
+	printf "999\n" >fake/queue &&
+	SUBMIT -o sq >out &&
+	test_line_count = 16 fake/sbatch.log &&
+	grep -x "submit: shard: job 109, 2 task(s)" out
+'
+
+test_expect_success 'Slurm submit: scontrol failing is a message and exit 3; --sbatch=OPTS keeps its =' '
+	test_expect_code 3 env FAKE_FAIL=scontrol PATH="$FAKE:$PATH" "$P/slurm/submit" -o sc "$S/wet.paths" >out 2>err &&
+	echo "submit: cannot read MaxArraySize (scontrol show config); give --max-array" >expect &&
+	test_cmp expect err &&
+	SUBMIT -o sc --dry-run --sbatch=--time=01:00:00 >out &&
+	grep -c "^sbatch .* --time=01:00:00 .*/slurm/task " out >n &&
+	echo 8 >expect && test_cmp expect n
+'
+
+test_expect_success 'Slurm submit refuses a run directory with white space' '
+	test_expect_code 2 SUBMIT -o "with space" --max-array 2 "$S/wet.paths" 2>err &&
+	echo "submit: the run directory must have no white space in its path" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing "with space"
 '
 
 test_done
