@@ -409,6 +409,12 @@ static void read_file(struct work *w, const char *path)
 	warc_reader_free(r);
 }
 
+/* Every counter is written, zeros included, so that --stats has one layout. */
+static const char *const counters[] = {
+	"html", "boilerplate_blocks", "charset_converted", "charset_detected",
+	"partial_payload", "bytes_skipped",
+};
+
 int main(int argc, char **argv)
 {
 	static char *stdin_only[] = { "-" };
@@ -490,6 +496,8 @@ int main(int argc, char **argv)
 	if (c.rejects_path)
 		c.rejects = cli_open_writer(&c, c.rejects_path, AYAK_COMPRESS_AUTO);
 	c.last_progress = c.t0;
+	for (i = 0; i < (int)(sizeof(counters) / sizeof(counters[0])); i++)
+		ayak_stats_count(&c.stats, counters[i], 0);
 
 	for (i = 0; i < nfiles; i++)
 		read_file(&w, files[i]);

@@ -68,6 +68,13 @@ test_expect_success JQ '--stats counts records in and out and drops by reason' '
 	test_cmp expect2 got2
 '
 
+test_expect_success JQ '--stats writes every counter, zeros included, in one order' '
+	ayak-warc --stats st.json "$W/pages.wet" >/dev/null &&
+	jq -c .counts st.json >got &&
+	echo "{\"html\":0,\"boilerplate_blocks\":0,\"charset_converted\":0,\"charset_detected\":0,\"partial_payload\":0,\"bytes_skipped\":0}" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success JQ 'charsets: meta http-equiv, meta charset gb2312, detection, BOM over header' '
 	jq -r "select(.url == \"http://lama.example.my/\") | .text" "$W/pages.expect" | head -n 1 >got &&
 	printf "Caf\303\251 \342\200\234Lama\342\200\235\n" >expect &&
