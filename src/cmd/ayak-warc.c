@@ -172,6 +172,8 @@ static void damaged(struct work *w, const char *file, const struct warc_where *w
 	snprintf(e.msg, sizeof(e.msg), "%s: %.400s", pos, msg);
 	if (!c->skip_errors)
 		cli_die(c, &e);
+	/* A damaged record is a record read and dropped, as in every program. */
+	c->stats.records_in++;
 	c->stats.errors++;
 	ayak_stats_drop(&c->stats, "damaged", 1);
 	if (c->stats.errors <= REPORT_FIRST && !c->quiet) {

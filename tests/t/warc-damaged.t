@@ -48,7 +48,7 @@ test_expect_success JQ '--stats and --rejects' '
 	ayak-warc -q --on-error skip --stats st.json --rejects rej.jsonl damaged.warc >out 2>err &&
 	test_must_be_empty err &&
 	jq -c "[.records_in, .records_out, .errors, .dropped]" st.json >got &&
-	echo "[5,4,4,{\"type\":1,\"damaged\":4}]" >expect &&
+	echo "[9,4,4,{\"type\":1,\"damaged\":4}]" >expect &&
 	test_cmp expect got &&
 	jq -c "[.reject.reason, .reject.file, .reject.offset]" rej.jsonl >got &&
 	cat >expect <<-\EOF &&
@@ -61,6 +61,14 @@ test_expect_success JQ '--stats and --rejects' '
 	head -n 1 rej.jsonl | jq -r .reject.error >got &&
 	echo "wrong Content-Length 89: no record header after the block" >expect &&
 	test_cmp expect got
+'
+
+test_expect_success JQ 'records in = records out + records dropped, damaged ones included' '
+	for f in damaged.warc damaged.warc.gz "$W/warcio/example-trunc.warc" "$W/warcio/bad.arc"; do
+		ayak-warc -q --on-error skip --stats st.json "$f" >/dev/null &&
+		jq -e ".records_in == .records_out + ([.dropped[]] | add) and .errors == .dropped.damaged" st.json ||
+		return 1
+	done
 '
 
 test_expect_success '--max-errors' '
