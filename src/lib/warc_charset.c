@@ -345,6 +345,40 @@ struct warc_str warc_meta_charset(const char *p, size_t n)
 
 /* ---- conversion ---- */
 
+/*
+ * Almost all UTF-8: more than ten well-formed multibyte characters for each
+ * ill-formed sequence.  That is the proportion ICU's own UTF-8 recogniser
+ * takes as evidence of UTF-8; legacy charsets read as UTF-8 come nowhere
+ * near it (a page in windows-1252 has next to no well-formed sequences,
+ * one in GBK or Shift_JIS about one for every five ill-formed ones).
+ */
+static int mostly_utf8(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p, *end = s + n;
+	uint64_t good = 0, bad = 0;
+	uint32_t cp;
+
+	while (s < end) {
+		int k;
+
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		k = ayak_utf8_decode(s, end, &cp);
+		if (k) {
+			good++;
+			s += k;
+			continue;
+		}
+		/* One ill-formed sequence: its first byte and the continuation bytes after it. */
+		bad++;
+		for (s++; s < end && (*s & 0xC0) == 0x80; s++)
+			;
+	}
+	return good > 10 * bad;
+}
+
 static int detect(struct warc_charset *cs, const char *p, size_t n, int html, char *out)
 {
 	UErrorCode status = U_ZERO_ERROR;
@@ -429,8 +463,16 @@ int warc_to_utf8(struct warc_charset *cs, const char *p, size_t n, struct warc_s
 			info->source = source ? source : WARC_CS_VALID_UTF8;
 			return 0;
 		}
-		/* Declared UTF-8 but not: ask the detector, as for no declaration. */
-		if (detect(cs, p, n, html, name)) {
+		/*
+		 * A few stray bytes in UTF-8 text are U+FFFD, as browsers decode
+		 * it; only a payload that is clearly not UTF-8 goes to the
+		 * detector, declared UTF-8 or not.
+		 */
+		if (mostly_utf8(p, n)) {
+			strcpy(name, "UTF-8");
+			if (!source)
+				source = WARC_CS_DETECTED;
+		} else if (detect(cs, p, n, html, name)) {
 			if (!source || !is_utf8_name(name))
 				source = WARC_CS_DETECTED;
 		} else if (!source) {

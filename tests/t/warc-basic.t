@@ -4,6 +4,24 @@ test_description='ayak-warc: formats, fields, record selection, text extraction 
 
 W=$TEST_DATA/warc
 
+# warc_record TYPE BLOCK-FILE [WARC-HEADER-LINES]: one WARC/1.0 record around the block;
+# the header lines are printf %b text ending in \r\n.
+warc_record () {
+	local ctype="application/http; msgtype=response"
+	test "$1" = response || ctype="text/html"
+	printf "WARC/1.0\r\nWARC-Type: %s\r\n%bContent-Type: %s\r\nContent-Length: %d\r\n\r\n" \
+		"$1" "$3" "$ctype" $(wc -c <"$2") &&
+	cat "$2" &&
+	printf "\r\n\r\n"
+}
+
+# http_message CONTENT-TYPE BODY-FILE [CONTENT-LENGTH]: a 200 response (Content-Length: the body's).
+http_message () {
+	printf "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" \
+		"$1" "${3:-$(wc -c <"$2")}" &&
+	cat "$2"
+}
+
 test_expect_success 'a per-record gzip WARC gives the expected records, nothing on stderr' '
 	ayak-warc "$W/pages.warc.gz" >out 2>err &&
 	test_cmp "$W/pages.expect" out &&
@@ -85,6 +103,51 @@ test_expect_success JQ 'charsets: meta http-equiv, meta charset gb2312, detectio
 	jq -r "select(.url == \"https://kesan.example.my/\") | .text" "$W/pages.expect" | grep -F "$(printf "cr\303\250me br\303\273l\303\251e")" &&
 	jq -r "select(.url == \"https://bom.example.my/\") | .text" "$W/pages.expect" >got &&
 	printf "Tanda BOM: \303\251 \304\201\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success JQ 'declared UTF-8 with a stray byte: UTF-8 with U+FFFD, not detection' '
+	s="Kerajaan Malaysia mengumumkan dasar baharu untuk rakyat. Caf\303\251 \342\200\230kopi\342\200\231 \342\200\224 \351\251\254\346\235\245\350\245\277\344\272\232 " &&
+	{
+		printf "<p>%b" "${s/rakyat/rakyat\\205}" &&
+		for i in $(seq 29); do printf "%b" "$s"; done &&
+		printf "</p>"
+	} >moji.html &&
+	http_message "text/html; charset=utf-8" moji.html >moji.http &&
+	warc_record response moji.http >moji.warc &&
+	ayak-warc --stats st.json moji.warc >out &&
+	expect=$(printf "%b" "${s/rakyat/rakyat\\357\\277\\275}"; for i in $(seq 29); do printf "%b" "$s"; done) &&
+	printf "%s\n" "${expect% }" >expect &&
+	jq -r .text out >got &&
+	test_cmp expect got &&
+	jq -c "[.counts.charset_detected, .counts.charset_converted]" st.json >got &&
+	echo "[0,0]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success JQ 'undeclared, the same: UTF-8; declared UTF-8 but windows-1252: detected' '
+	http_message "text/html" moji.html >undeclared.http &&
+	warc_record response undeclared.http >undeclared.warc &&
+	ayak-warc --stats st.json undeclared.warc >out2 &&
+	jq -r .text out >expect &&
+	jq -r .text out2 >got &&
+	test_cmp expect got &&
+	jq -c "[.counts.charset_detected, .counts.charset_converted]" st.json >got &&
+	echo "[1,0]" >expect &&
+	test_cmp expect got &&
+	{
+		printf "<p>" &&
+		for i in $(seq 30); do printf "Caf\351 \223kopi\224 rakyat Malaysia. "; done &&
+		printf "</p>"
+	} >latin.html &&
+	http_message "text/html; charset=utf-8" latin.html >latin.http &&
+	warc_record response latin.http >latin.warc &&
+	ayak-warc --stats st.json latin.warc >out &&
+	jq -r ".text[0:57]" out >got &&
+	printf "Caf\303\251 \342\200\234kopi\342\200\235 rakyat Malaysia. Caf\303\251 \342\200\234kopi\342\200\235 rakyat Malaysia.\n" >expect &&
+	test_cmp expect got &&
+	jq -c "[.counts.charset_detected, .counts.charset_converted]" st.json >got &&
+	echo "[1,1]" >expect &&
 	test_cmp expect got
 '
 
