@@ -272,7 +272,7 @@ static void process(struct work *w, const struct warc_rec *rec)
 	const char *payload, *text;
 	size_t payload_len, text_len;
 	char mime[128];
-	int first = 1, html;
+	int first = 1, html, partial = rec->truncated;
 
 	if (!(o->types & (1u << rec->type))) {
 		ayak_stats_drop(&c->stats, "type", 1);
@@ -307,8 +307,10 @@ static void process(struct work *w, const struct warc_rec *rec)
 			return;
 		}
 		if (ret == WARC_DECODE_PARTIAL)
-			ayak_stats_count(&c->stats, "partial_payload", 1);
+			partial = 1;
 	}
+	if (partial)
+		ayak_stats_count(&c->stats, "partial_payload", 1);
 	if (!warc_mime(ctype.p, ctype.n, mime, sizeof(mime))) {
 		if (rec->type == WARC_T_CONVERSION)
 			strcpy(mime, "text/plain");

@@ -153,6 +153,7 @@ struct warc_http {
 	struct warc_str ctype;		/* Content-Type */
 	struct warc_str cenc;		/* Content-Encoding */
 	int chunked;			/* Transfer-Encoding: chunked */
+	int64_t length;			/* Content-Length, -1 when there is none (or a bad one) */
 	const char *body;
 	size_t body_len;
 };
@@ -166,6 +167,7 @@ int warc_http_parse(const char *block, size_t n, struct warc_http *h);
 enum warc_decode_result {
 	WARC_DECODE_OK = 0,
 	WARC_DECODE_PARTIAL,		/* truncated or damaged: out holds what decoded */
+					/* (a body shorter than its Content-Length too) */
 	WARC_DECODE_FAILED,		/* nothing could be decoded */
 	WARC_DECODE_UNSUPPORTED,	/* an encoding we cannot decode (br, compress) */
 };

@@ -41,6 +41,7 @@ int warc_http_parse(const char *block, size_t n, struct warc_http *h)
 	size_t i;
 
 	memset(h, 0, sizeof(*h));
+	h->length = -1;
 	if (n < 5 || memcmp(block, "HTTP/", 5))
 		return -1;
 	/* Status line: HTTP/1.1 200 OK (or HTTP/2 200). */
@@ -83,6 +84,13 @@ int warc_http_parse(const char *block, size_t n, struct warc_http *h)
 			if (ieq(p, k, "Content-Type")) {
 				if (!h->ctype.p)
 					h->ctype = v;
+			} else if (ieq(p, k, "Content-Length")) {
+				int64_t clen = 0;
+				size_t j;
+
+				for (j = 0; j < v.n && j < 18 && v.p[j] >= '0' && v.p[j] <= '9'; j++)
+					clen = clen * 10 + (v.p[j] - '0');
+				h->length = j && j == v.n ? clen : -1;
 			} else if (ieq(p, k, "Content-Encoding")) {
 				h->cenc = v;
 			} else if (ieq(p, k, "Transfer-Encoding")) {
@@ -264,6 +272,9 @@ int warc_http_decode(struct warc_decoder *d, const struct warc_http *h, size_t m
 
 	*body = src;
 	*len = n;
+	/* Cut short (WARC-Truncated, or a crawler's size limit): less than the header said. */
+	if (!h->chunked && h->length >= 0 && (uint64_t)h->length > n)
+		result = WARC_DECODE_PARTIAL;
 	if (h->chunked) {
 		ret = warc_dechunk(src, n, &d->chunked);
 		if (ret < 0)

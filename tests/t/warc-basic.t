@@ -159,6 +159,27 @@ test_expect_success JQ 'HTTP: chunked and gzip, deflate, a 404 and a PNG' '
 	! grep gambar urls
 '
 
+test_expect_success JQ 'partial_payload: WARC-Truncated, or a body shorter than its Content-Length' '
+	for i in $(seq 40); do printf "Caf\303\251 kopi rakyat. "; done >full.txt &&
+	head -c 200 full.txt >cut.txt &&
+	http_message text/plain cut.txt $(wc -c <full.txt) >cut.http &&
+	http_message text/plain full.txt >full.http &&
+	{
+		warc_record response cut.http "WARC-Truncated: length\r\n" &&
+		warc_record response cut.http &&
+		warc_record resource cut.txt "WARC-Truncated: length\r\n" &&
+		warc_record response full.http
+	} >partial.warc &&
+	ayak-warc --stats st.json partial.warc >out &&
+	test_line_count = 4 out &&
+	jq -c "[.records_out, .counts.partial_payload]" st.json >got &&
+	echo "[4,3]" >expect &&
+	test_cmp expect got &&
+	jq -r .text out | head -n 1 >got &&
+	{ cat cut.txt; echo; } >expect &&
+	test_cmp expect got
+'
+
 test_expect_success JQ '--types picks record types' '
 	ayak-warc --types resource "$W/pages.warc.gz" >out &&
 	jq -r .url out >got &&
