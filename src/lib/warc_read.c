@@ -33,6 +33,7 @@ struct warc_reader {
 	int resync_bol;		/* the read position counts as a line start */
 	uint64_t skipped;
 	struct ayak_buf hdr;	/* header copy for records whose block is skipped */
+	struct ayak_buf fold;	/* values of folded header fields, joined */
 };
 
 struct warc_reader *warc_reader_new(const char *path, size_t max_block, struct ayak_err *err)
@@ -59,6 +60,7 @@ void warc_reader_free(struct warc_reader *r)
 		return;
 	warc_in_free(r->in);
 	ayak_buf_release(&r->hdr);
+	ayak_buf_release(&r->fold);
 	free(r);
 }
 
@@ -192,11 +194,22 @@ static int type_of(struct warc_str t)
 	return WARC_T_OTHER;
 }
 
-/* Fill rec's fields from a WARC header at h[0..n).  -1 without a usable Content-Length. */
-static int parse_warc_header(const char *h, size_t n, struct warc_rec *rec, const char **why)
+/*
+ * Fill rec's fields from a WARC header at h[0..n).  A field folded over
+ * several lines (continuation lines start with a space or a tab, as WARC
+ * 1.0 and 1.1 allow after RFC 2616) is joined into fold, each fold one
+ * space.  -1 without a usable Content-Length, -2 when out of memory.
+ */
+static int parse_warc_header(const char *h, size_t n, struct warc_rec *rec, const char **why,
+			     struct ayak_buf *fold)
 {
 	const char *p = h, *end = h + n;
 	int have_len = 0;
+
+	/* Room for every joined value at once (they are shorter than the header), so none moves. */
+	ayak_buf_reset(fold);
+	if (ayak_buf_grow(fold, n))
+		return -2;
 
 	/* The version line. */
 	p = memchr(p, '\n', n);
@@ -214,6 +227,25 @@ static int parse_warc_header(const char *h, size_t n, struct warc_rec *rec, cons
 		}
 		k = (size_t)(colon - p);
 		v = trim(colon + 1, (size_t)(le - colon - 1));
+		if (nl && nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t')) {
+			size_t start = fold->len;
+
+			ayak_buf_add(fold, v.p, v.n);
+			while (nl && nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t')) {
+				const char *q = nl + 1;
+				struct warc_str more;
+
+				nl = memchr(q, '\n', (size_t)(end - q));
+				more = trim(q, (size_t)((nl ? nl : end) - q));
+				if (!more.n)
+					continue;
+				if (fold->len > start)
+					ayak_buf_add(fold, " ", 1);
+				ayak_buf_add(fold, more.p, more.n);
+			}
+			v.p = fold->data + start;
+			v.n = fold->len - start;
+		}
 		switch (lower((unsigned char)*p)) {
 		case 'c':
 			if (ieq(p, k, "Content-Length")) {
@@ -659,8 +691,11 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 		}
 		{
 			const char *why = "bad WARC header";
+			int ret = parse_warc_header(d, hlen, rec, &why, &r->fold);
 
-			if (parse_warc_header(d, hlen, rec, &why))
+			if (ret == -2)
+				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			if (ret)
 				return damaged(r, start, where, err, "%s", why);
 		}
 	}
@@ -750,7 +785,8 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 		} else {
 			const char *why;
 
-			parse_warc_header(d, hlen, &again, &why);
+			/* Parsed once already: it succeeds, and fold has the room. */
+			parse_warc_header(d, hlen, &again, &why, &r->fold);
 		}
 		again.offset = rec->offset;
 		again.file_offset = rec->file_offset;

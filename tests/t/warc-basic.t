@@ -75,6 +75,15 @@ test_expect_success JQ 'fields: id, url, date, content_type, cc_lang, text, in t
 	test_cmp expect langs
 '
 
+test_expect_success 'folded WARC header fields are joined, each fold one space' '
+	printf "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI:\r\n  http://lipat.example.my/\r\nWARC-Identified-Content-Language: msa,\r\n  eng\r\n\t,ind \r\nContent-Length: 5\r\n\r\nhalo\n\r\n\r\n" >fold.warc &&
+	ayak-warc fold.warc >out &&
+	echo "{\"url\":\"http://lipat.example.my/\",\"content_type\":\"text/plain\",\"cc_lang\":\"msa, eng ,ind\",\"text\":\"halo\"}" >expect &&
+	test_cmp expect out &&
+	ayak-warc --max-record 4 --stats st.json fold.warc >out &&
+	test_must_be_empty out
+'
+
 test_expect_success JQ '--stats counts records in and out and drops by reason' '
 	ayak-warc --stats st.json "$W/pages.warc.gz" >/dev/null &&
 	jq -c "[.records_in, .records_out, .dropped, .errors, .counts.html, .counts.charset_converted, .counts.charset_detected]" st.json >got &&
