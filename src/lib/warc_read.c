@@ -367,15 +367,25 @@ static void where_at(struct warc_reader *r, uint64_t uoff, struct warc_where *w)
 	w->compressed = warc_in_compressed(r->in);
 }
 
-/* Report the stream's pending error and restart after it. */
-static int stream_failure(struct warc_reader *r, struct warc_where *w, struct ayak_err *err)
+/*
+ * Report the stream's pending error and restart after it.  rec is the
+ * offset of the record the damage cut, or UINT64_MAX between records.
+ */
+static int stream_failure(struct warc_reader *r, uint64_t rec, struct warc_where *w,
+			  struct ayak_err *err)
 {
 	uint64_t coff, uoff;
 	const char *msg = warc_in_error(r->in, &coff, &uoff);
 	long long skipped;
 
-	w->offset = uoff;
-	w->file_offset = coff;
+	if (rec != UINT64_MAX) {
+		/* The record that is lost, where it starts: not the start of one long stream. */
+		where_at(r, rec, w);
+	} else {
+		/* What was read before the damage was delivered: it is not the damage. */
+		w->offset = uoff > warc_in_offset(r->in) ? uoff : warc_in_offset(r->in);
+		w->file_offset = coff;
+	}
 	w->compressed = 1;
 	ayak_err_set(err, AYAK_E_DATA, "%s", msg);
 	skipped = warc_in_recover(r->in, NULL);
@@ -604,7 +614,7 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 			return -1;
 		if (ret > 0) {
 			if (warc_in_state(r->in) == WARC_IN_ERROR)
-				return stream_failure(r, where, err);
+				return stream_failure(r, UINT64_MAX, where, err);
 			return 0;
 		}
 	}
@@ -624,7 +634,7 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 	}
 	if (got == 0) {
 		if (warc_in_state(r->in) == WARC_IN_ERROR)
-			return stream_failure(r, where, err);
+			return stream_failure(r, UINT64_MAX, where, err);
 		return 0;
 	}
 	got = warc_in_fill(r->in, 4096, err);
@@ -681,7 +691,7 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 					       "WARC header longer than %u bytes", HEADER_MAX);
 			if (warc_in_state(r->in) != WARC_IN_OK) {
 				if (warc_in_state(r->in) == WARC_IN_ERROR)
-					return stream_failure(r, where, err);
+					return stream_failure(r, start, where, err);
 				return damaged(r, start, where, err, "truncated WARC header");
 			}
 			got = warc_in_fill(r->in, (size_t)got * 2, err);
@@ -716,7 +726,7 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 			return -1;
 		if (ret > 0) {
 			if (warc_in_state(r->in) == WARC_IN_ERROR)
-				return stream_failure(r, where, err);
+				return stream_failure(r, start, where, err);
 			ayak_err_set(err, AYAK_E_DATA,
 				     "truncated record: Content-Length %llu, %llu bytes left",
 				     (unsigned long long)rec->length, (unsigned long long)done);
@@ -748,7 +758,7 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 		return -1;
 	if ((size_t)got < want) {
 		if (warc_in_state(r->in) == WARC_IN_ERROR)
-			return stream_failure(r, where, err);
+			return stream_failure(r, start, where, err);
 		ayak_err_set(err, AYAK_E_DATA,
 			     "truncated record: Content-Length %llu, %zu bytes left",
 			     (unsigned long long)rec->length, (size_t)got - hlen);

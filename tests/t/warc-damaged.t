@@ -106,14 +106,49 @@ test_expect_success 'the member offsets are gzip members in the file' '
 	done
 '
 
+# record_start FILE OFFSET: a WARC record starts at byte OFFSET of FILE.
+record_start () {
+	test "$(tail -c +$(($2 + 1)) "$1" | head -c 7)" = WARC/1.
+}
+
 test_expect_success GZIP 'one gzip stream cut short: the records before it, then exit 1' '
-	gzip -dc "$W/pages.warc.gz" | gzip -c >one.gz &&
+	gzip -dc "$W/pages.warc.gz" >pages.warc &&
+	gzip -c pages.warc >one.gz &&
 	head -c 3000 one.gz >cut.gz &&
 	test_expect_code 1 ayak-warc cut.gz >out 2>err &&
-	echo "ayak-warc: cut.gz: byte 0 (uncompressed 0): truncated gzip input" >expect &&
-	test_cmp expect err &&
+	sed -n "s/^ayak-warc: cut.gz: byte 0 (uncompressed \([0-9]*\)): truncated gzip input$/\1/p" err >off &&
+	test_line_count = 1 err &&
 	test_line_count -ge 1 out &&
 	head -n 1 out | grep -F https://berita.example.my/2024/hak-asasi
+'
+
+test_expect_success JQ 'one gzip stream cut short: the offset is that of the record cut' '
+	off=$(cat off) &&
+	test "$off" -gt 0 &&
+	record_start pages.warc $off &&
+	head -c $off pages.warc >before.warc &&
+	ayak-warc before.warc >expect &&
+	test_cmp expect out &&
+	ayak-warc -q --on-error skip --rejects rej.jsonl cut.gz >out &&
+	jq -c .reject rej.jsonl >got &&
+	echo "{\"program\":\"ayak-warc\",\"reason\":\"damaged\",\"error\":\"truncated gzip input\",\"file\":\"cut.gz\",\"offset\":0,\"uncompressed_offset\":$off}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success ZSTD 'one zstd frame cut short: the same' '
+	awk "BEGIN { srand(7); for (r = 0; r < 40; r++) {
+		t = \"\"; for (i = 0; i < 8000; i++) t = t sprintf(\"%c\", 97 + int(rand() * 26));
+		printf \"WARC/1.0\\r\\nWARC-Type: conversion\\r\\nContent-Length: %d\\r\\n\\r\\n%s\\r\\n\\r\\n\", length(t), t } }" >big.warc &&
+	zstd -q -c big.warc >big.zst &&
+	head -c $(($(wc -c <big.zst) / 2)) big.zst >cut.zst &&
+	test_expect_code 1 ayak-warc cut.zst >out 2>err &&
+	off=$(sed -n "s/^ayak-warc: cut.zst: byte 0 (uncompressed \([0-9]*\)): truncated zstd input$/\1/p" err) &&
+	test_line_count = 1 err &&
+	test "$off" -gt 0 &&
+	record_start big.warc $off &&
+	head -c $off big.warc >before.warc &&
+	ayak-warc before.warc >expect &&
+	test_cmp expect out
 '
 
 test_expect_success ZSTD 'zstd: a corrupt frame loses its records only' '
