@@ -51,6 +51,9 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The fields ayak-warc writes besides the text: --field cannot be one of them. */
+static const char *const own_fields[] = { "id", "url", "date", "content_type", "cc_lang" };
+
 #define REPORT_FIRST 10
 #define MAX_MIMES 32
 
@@ -101,6 +104,32 @@ static void parse_types(struct cli *c, struct opts *o, const char *arg)
 		cli_usage_error(c, "--types wants at least one of response, resource, conversion");
 }
 
+/* RFC 6838 restricted-name characters. */
+static int mime_char(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || strchr("!#$&-^_.+", ch);
+}
+
+/* A --mime item, lowercased: a star, type/subtype, or a type with a star for subtype. */
+static int mime_pattern(const char *m)
+{
+	const char *slash = strchr(m, '/'), *p;
+
+	if (!strcmp(m, "*"))
+		return 1;
+	if (!slash || slash == m || !slash[1])
+		return 0;
+	for (p = m; p < slash; p++)
+		if (!mime_char((unsigned char)*p))
+			return 0;
+	if (!strcmp(slash + 1, "*"))
+		return 1;
+	for (p = slash + 1; *p; p++)
+		if (!mime_char((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
 static void parse_mimes(struct cli *c, struct opts *o, const char *arg)
 {
 	char *s = strdup(arg), *tok, *save = NULL;
@@ -113,9 +142,15 @@ static void parse_mimes(struct cli *c, struct opts *o, const char *arg)
 	o->nmimes = 0;
 	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char m[128];
+		size_t len = strlen(tok);
 
-		if (!warc_mime(tok, strlen(tok), m, sizeof(m)) ||
-		    (strcmp(m, "*") && !strchr(m, '/')))
+		/* The whole item, lowercased: no parameters, no inner blanks. */
+		while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			len--;
+		for (i = 0; i < len && (tok[i] == ' ' || tok[i] == '\t'); i++)
+			;
+		if (len - i >= sizeof(m) || warc_mime(tok + i, len - i, m, sizeof(m)) != len - i ||
+		    !mime_pattern(m))
 			cli_usage_error(c, "--mime wants types like text/html or text/*, not '%s'", tok);
 		if (o->nmimes == MAX_MIMES)
 			cli_usage_error(c, "--mime takes at most %d types", MAX_MIMES);
@@ -461,6 +496,12 @@ int main(int argc, char **argv)
 			cli_usage_error(&c, "unexpected option");
 		}
 	}
+	if (!c.field_len)
+		cli_usage_error(&c, "--field wants a name, not an empty string");
+	for (i = 0; i < (int)(sizeof(own_fields) / sizeof(own_fields[0])); i++)
+		if (!strcmp(c.field, own_fields[i]))
+			cli_usage_error(&c, "--field cannot be '%s': ayak-warc writes that field itself",
+					c.field);
 	if (c.max_errors != UINT64_MAX && !c.skip_errors)
 		cli_usage_error(&c, "--max-errors goes with --on-error skip");
 	if (c.rejects_path && c.output && !strcmp(c.rejects_path, c.output))

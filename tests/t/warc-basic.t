@@ -305,6 +305,24 @@ test_expect_success 'usage errors exit 2' '
 	test_cmp expect err &&
 	test_expect_code 2 ayak-warc --mime html "$W/pages.wet" 2>err &&
 	grep "^ayak-warc: --mime wants types like text/html or text/\*, not '\''html'\''$" err &&
+	for m in "*/html" "text/" "/html" "text/h*" "text/html;charset=utf-8" "text /html"; do
+		test_expect_code 2 ayak-warc --mime "text/plain,$m" "$W/pages.wet" 2>err &&
+		test_write_lines "ayak-warc: --mime wants types like text/html or text/*, not '\''$m'\''" \
+			"Try '\''ayak-warc --help'\''." >expect &&
+		test_cmp expect err || return 1
+	done &&
+	ayak-warc --mime " Text/Plain , application/xhtml+xml" "$W/pages.wet" >out &&
+	test_cmp "$W/wet.expect" out &&
+	test_expect_code 2 ayak-warc --field "" "$W/pages.wet" 2>err &&
+	test_write_lines "ayak-warc: --field wants a name, not an empty string" \
+		"Try '\''ayak-warc --help'\''." >expect &&
+	test_cmp expect err &&
+	for f in id url date content_type cc_lang; do
+		test_expect_code 2 ayak-warc --field $f "$W/pages.wet" 2>err &&
+		test_write_lines "ayak-warc: --field cannot be '\''$f'\'': ayak-warc writes that field itself" \
+			"Try '\''ayak-warc --help'\''." >expect &&
+		test_cmp expect err || return 1
+	done &&
 	test_expect_code 2 ayak-warc --min-length x "$W/pages.wet" 2>err &&
 	test_expect_code 2 ayak-warc --max-record 0 "$W/pages.wet" 2>err &&
 	test_expect_code 2 ayak-warc --max-errors 3 "$W/pages.wet" 2>err &&
