@@ -325,6 +325,16 @@ test_expect_success 'usage errors exit 2' '
 	done &&
 	test_expect_code 2 ayak-warc --min-length x "$W/pages.wet" 2>err &&
 	test_expect_code 2 ayak-warc --max-record 0 "$W/pages.wet" 2>err &&
+	for size in 2T 1P 1KiB 1.5 -1 1e3 0x10; do
+		test_expect_code 2 ayak-warc --max-record $size "$W/pages.wet" 2>err &&
+		test_write_lines "ayak-warc: --max-record wants a size like 64M, not '\''$size'\''" \
+			"Try '\''ayak-warc --help'\''." >expect &&
+		test_cmp expect err || return 1
+	done &&
+	for size in 1T 2k 2K 0.5K 1.5m 64MB 64mb 4096 1g; do
+		ayak-warc --max-record $size "$W/pages.wet" >out &&
+		test_cmp "$W/wet.expect" out || return 1
+	done &&
 	test_expect_code 2 ayak-warc --max-errors 3 "$W/pages.wet" 2>err &&
 	grep "^ayak-warc: --max-errors goes with --on-error skip$" err
 '
