@@ -496,8 +496,6 @@ int main(int argc, char **argv)
 			cli_usage_error(&c, "unexpected option");
 		}
 	}
-	if (!c.field_len)
-		cli_usage_error(&c, "--field wants a name, not an empty string");
 	for (i = 0; i < (int)(sizeof(own_fields) / sizeof(own_fields[0])); i++)
 		if (!strcmp(c.field, own_fields[i]))
 			cli_usage_error(&c, "--field cannot be '%s': ayak-warc writes that field itself",

@@ -315,6 +315,8 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 			c->stats_path = optarg;
 			break;
 		case OPT_FIELD:
+			if (!*optarg)
+				cli_usage_error(c, "--field wants a name, not an empty string");
 			c->field = optarg;
 			c->field_len = strlen(optarg);
 			break;
