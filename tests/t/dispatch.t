@@ -82,4 +82,69 @@ test_expect_success 'ayak -V: version and libraries' '
 	test_cmp expect line1
 '
 
+test_expect_success 'setup: ayak copied alone into a directory' '
+	mkdir alone &&
+	cp "$AYAK_TOP/bin/ayak" alone/
+'
+
+test_expect_success 'a program next to ayak that is not executable: exit 3, the system error' '
+	printf "#!/bin/sh\necho hi\n" >alone/ayak-noexec &&
+	chmod 644 alone/ayak-noexec &&
+	test_expect_code 3 alone/ayak noexec >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak: $PWD/alone/ayak-noexec: Permission denied" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a program that is not a valid executable: exit 3, the system error' '
+	{ printf "\177ELF" && head -c 200 /dev/zero; } >alone/ayak-corrupt &&
+	chmod 755 alone/ayak-corrupt &&
+	test_expect_code 3 alone/ayak corrupt >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak: $PWD/alone/ayak-corrupt: Exec format error" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a program that cannot be run next to ayak, a good one in PATH: the good one runs' '
+	mkdir inpath &&
+	printf "#!/bin/sh\necho from-path \"\$@\"\n" >inpath/ayak-noexec &&
+	chmod 755 inpath/ayak-noexec &&
+	PATH=$PWD/inpath:/usr/bin:/bin alone/ayak noexec x >out &&
+	echo "from-path x" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'ayak --help marks programs as ayak COMMAND finds them: in PATH too' '
+	PATH=$AYAK_TOP/bin:/usr/bin:/bin alone/ayak --help >out &&
+	! grep "not installed" out &&
+	PATH=$AYAK_TOP/bin:/usr/bin:/bin alone/ayak cat in.jsonl >cat.out &&
+	test_cmp_bin in.jsonl cat.out &&
+	PATH=/usr/bin:/bin alone/ayak --help >out &&
+	grep -c "(not installed)$" out >count &&
+	echo 10 >expect &&
+	test_cmp expect count &&
+	grep "^  cat      concatenate, recompress, validate and split records (not installed)$" out
+'
+
+test_expect_success 'ayak --help marks a program that cannot be run' '
+	printf "#!/bin/sh\n" >alone/ayak-stats &&
+	chmod 644 alone/ayak-stats &&
+	PATH=/usr/bin:/bin alone/ayak --help >out &&
+	grep "^  stats    reports on records (cannot be run)$" out &&
+	rm alone/ayak-stats
+'
+
+test_expect_success 'ayak --help and -V: a failed write of standard output is exit 3' '
+	test_expect_code 3 ayak --help >/dev/full 2>err &&
+	echo "ayak: write error on standard output: No space left on device" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak -V >/dev/full 2>err &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak -V >&- 2>err &&
+	echo "ayak: write error on standard output: Bad file descriptor" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak --help >&- 2>err &&
+	test_cmp expect err
+'
+
 test_done
