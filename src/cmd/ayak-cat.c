@@ -2,9 +2,11 @@
  * ayak-cat: concatenate, decompress, recompress, validate and split
  * record files.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -37,6 +39,9 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Shard numbers have five digits, so that the names sort as they are numbered. */
+#define SHARDS_MAX 100000
+
 struct splitter {
 	const char *prefix;
 	int compress;
@@ -57,6 +62,15 @@ static void split_close(struct cli *c, struct splitter *s)
 		cli_die(c, &c->err);
 }
 
+static const char *shard_name(struct cli *c, struct splitter *s, unsigned number)
+{
+	ayak_buf_reset(&s->name);
+	if (ayak_buf_addf(&s->name, "%s-%05u.jsonl%s", s->prefix, number,
+			  ayak_compress_suffix(s->compress)))
+		cli_die_nomem(c);
+	return s->name.data;
+}
+
 static void split_write(struct cli *c, struct splitter *s, const char *p, size_t n)
 {
 	int full = s->w && ((s->max_records && s->records >= s->max_records) ||
@@ -65,10 +79,12 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 	if (full)
 		split_close(c, s);
 	if (!s->w) {
-		ayak_buf_reset(&s->name);
-		ayak_buf_addf(&s->name, "%s-%05u.jsonl%s", s->prefix, s->number++,
-			      ayak_compress_suffix(s->compress));
-		s->w = cli_open_writer(c, s->name.data, s->compress);
+		if (s->number >= SHARDS_MAX) {
+			ayak_err_set(&c->err, AYAK_E_SYS, "%s: more than %u shards: use a larger "
+				     "--split or --split-bytes", s->prefix, SHARDS_MAX);
+			cli_die(c, &c->err);
+		}
+		s->w = cli_open_writer(c, shard_name(c, s, s->number++), s->compress);
 		/* cli_die must not leave this shard's temporary file behind. */
 		c->out = s->w;
 		s->records = s->bytes = 0;
@@ -76,6 +92,27 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 	s->records++;
 	s->bytes += n + 1;
 	cli_emit(c, p, n);
+}
+
+/*
+ * After a successful run, remove the shards an earlier, larger run left
+ * under the same names: from the first number this run did not use up to
+ * the first one missing.  Otherwise PREFIX-*.jsonl.zst would mix the runs.
+ */
+static void split_remove_stale(struct cli *c, struct splitter *s)
+{
+	unsigned i;
+
+	for (i = s->number; i < SHARDS_MAX; i++) {
+		const char *name = shard_name(c, s, i);
+
+		if (!unlink(name))
+			continue;
+		if (errno == ENOENT)
+			break;
+		ayak_err_sys(&c->err, errno, "%s", name);
+		cli_die(c, &c->err);
+	}
 }
 
 static int check_record(struct cli *c, struct ayak_record *rec,
@@ -166,9 +203,12 @@ int main(int argc, char **argv)
 				 (unsigned long long)count_bytes);
 
 		cli_write(&c, c.out, buf, (size_t)n);
+		/* records_out: the records counted, as ayak-stats has it; bytes_out: this line. */
+		c.stats.bytes_out += (uint64_t)n + 1;
 	}
 	if (split.prefix) {
 		split_close(&c, &split);
+		split_remove_stale(&c, &split);
 		ayak_buf_release(&split.name);
 	}
 	ayak_record_release(&rec);

@@ -208,6 +208,16 @@ test_expect_success '--count with -o writes the count to the file' '
 	test_cmp expect count.json
 '
 
+test_expect_success JQ '--count --stats: records_out the records counted, bytes_out the line written' '
+	printf "{\"text\":\"a\"}\n{\"text\":\"b\"}\n" >two.jsonl &&
+	ayak-cat --count --stats st.json two.jsonl >out &&
+	echo "{\"records\":2,\"bytes\":26}" >expect &&
+	test_cmp expect out &&
+	jq -c "[.records_in, .records_out, .bytes_out]" st.json >got &&
+	echo "[2,2,25]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'two runs give byte-identical output (plain and zstd)' '
 	ayak-cat in.jsonl in.jsonl >run1 &&
 	ayak-cat in.jsonl in.jsonl >run2 &&

@@ -103,4 +103,24 @@ test_expect_success TIME,NOT_SANITIZED 'memory is bounded by the record, not the
 	test "$kb" -lt 100000
 '
 
+# 100000 shard files take a minute on a disk, seconds in memory.
+shm=
+if test -d /dev/shm && test -w /dev/shm; then
+	shm=$(mktemp -d /dev/shm/ayak-cat-big.XXXXXX) && test_set_prereq SHM
+fi
+
+test_expect_success SHM 'shard numbers stop at 99999: the 100001st shard is exit 3, the rest stay' '
+	seq 1 100001 | sed "s/.*/{}/" >many-small.jsonl &&
+	ln -s "$shm" shm &&
+	test_expect_code 3 ayak-cat --split 1 --compress none -o shm/s many-small.jsonl 2>err &&
+	echo "ayak-cat: shm/s: more than 100000 shards: use a larger --split or --split-bytes" >expect &&
+	test_cmp expect err &&
+	ls "$shm" >list &&
+	test_line_count = 100000 list &&
+	tail -n 1 list >last &&
+	echo s-99999.jsonl >expect &&
+	test_cmp expect last
+'
+test -n "$shm" && rm -rf "$shm"
+
 test_done

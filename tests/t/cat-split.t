@@ -213,4 +213,61 @@ test_expect_success '--split into a missing directory: exit 3' '
 	test -s err
 '
 
+test_expect_success ZSTD 'a smaller run removes the shards an earlier, larger run left under the prefix' '
+	mkdir k1 &&
+	seq 1 30 | sed "s/.*/{\"text\":\"&\"}/" >n30.jsonl &&
+	ayak-cat --split 10 -o k1/ms n30.jsonl &&
+	head -n 10 n30.jsonl | ayak-cat --split 10 -o k1/ms &&
+	ls -A k1 >list &&
+	echo ms-00000.jsonl.zst >expect &&
+	test_cmp expect list &&
+	ayak-cat --count k1/ms-*.jsonl.zst >out &&
+	echo "{\"records\":10,\"bytes\":131}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'stale shards: removal stops at the first missing number; other suffixes and names stay' '
+	mkdir k2 &&
+	for f in p-00000.jsonl p-00001.jsonl p-00002.jsonl p-00004.jsonl p-00001.jsonl.gz \
+		 p-00001.jsonl.zst q-00001.jsonl; do
+		echo "{\"text\":\"old\"}" >k2/$f || return 1
+	done &&
+	head -n 3 in.jsonl | ayak-cat --split 3 --compress none -o k2/p &&
+	ls -A k2 >list &&
+	test_write_lines p-00000.jsonl p-00001.jsonl.gz p-00001.jsonl.zst p-00004.jsonl \
+		q-00001.jsonl >expect &&
+	test_cmp expect list &&
+	head -n 3 in.jsonl >expect &&
+	test_cmp expect k2/p-00000.jsonl
+'
+
+test_expect_success 'stale shards: an empty input leaves no shard of the prefix' '
+	mkdir k3 &&
+	echo "{\"text\":\"old\"}" >k3/p-00000.jsonl &&
+	echo "{\"text\":\"old\"}" >k3/p-00001.jsonl &&
+	ayak-cat --split 3 --compress none -o k3/p </dev/null &&
+	ls -A k3 >list &&
+	test_must_be_empty list
+'
+
+test_expect_success 'stale shards stay when the run fails' '
+	mkdir k4 &&
+	for i in 0 1 2; do echo "{\"text\":\"old\"}" >k4/p-0000$i.jsonl || return 1; done &&
+	printf "{\"text\":\"a\"}\n{bad\n" >bad2.jsonl &&
+	test_expect_code 1 ayak-cat --validate --split 1 --compress none -o k4/p bad2.jsonl 2>err &&
+	ls -A k4 >list &&
+	test_write_lines p-00000.jsonl p-00001.jsonl p-00002.jsonl >expect &&
+	test_cmp expect list &&
+	grep -c old k4/p-00001.jsonl k4/p-00002.jsonl >counts &&
+	test_write_lines k4/p-00001.jsonl:1 k4/p-00002.jsonl:1 >expect &&
+	test_cmp expect counts
+'
+
+test_expect_success 'a stale shard that cannot be removed: exit 3, named' '
+	mkdir -p k5/p-00001.jsonl/x &&
+	head -n 1 in.jsonl | test_expect_code 3 ayak-cat --split 1 --compress none -o k5/p 2>err &&
+	grep -E "^ayak-cat: k5/p-00001\.jsonl: (Is a directory|Operation not permitted)$" err &&
+	test_line_count = 1 err
+'
+
 test_done
