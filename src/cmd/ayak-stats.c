@@ -275,9 +275,14 @@ int main(int argc, char **argv)
 			cli_usage_error(&c, "%s", c.err.msg);
 		cli_die(&c, &c.err);
 	}
+	/* After report_new: a malformed list is the first thing to say. */
+	if (ro.stage_order && !nstage)
+		cli_usage_error(&c, "--stage-order goes with --stage-stats");
 	for (i = 0; i < nstage; i++)
 		if (report_stage_path(rep, stage_paths[i], &c.err))
 			cli_die(&c, &c.err);
+	if (report_check_order(rep, &c.err))
+		cli_usage_error(&c, "%s", c.err.msg);
 
 	cli_open(&c, ro.no_records ? 0 : argc - optind, argv + optind);
 	ayak_record_init(&rec);

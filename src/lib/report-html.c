@@ -455,10 +455,11 @@ static int html_lengths(struct report *r, struct ayak_buf *b)
 	if (!r->records)
 		return ret | ayak_buf_addstr(b, "<p class=\"note\">No records.</p>\n</section>\n");
 	ret |= ayak_buf_addf(b, "<p>Characters per record: shortest %llu, median %llu, 90%% are "
-			     "shorter than %llu, longest %llu, mean %.1f.</p>\n",
+			     "shorter than %llu, 99%% shorter than %llu, longest %llu, mean %.1f.</p>\n",
 			     (unsigned long long)r->len_min,
 			     (unsigned long long)report_len_quantile(r, 0.5),
 			     (unsigned long long)report_len_quantile(r, 0.9),
+			     (unsigned long long)report_len_quantile(r, 0.99),
 			     (unsigned long long)r->len_max, (double)r->chars / (double)r->records);
 	report_len_range(r, &first, &last);	/* records > 0: some bin holds them */
 	n = last - first + 1;
@@ -496,7 +497,7 @@ static int html_lengths(struct report *r, struct ayak_buf *b)
 	ret |= ayak_buf_addstr(b, "<p class=\"note\">Log scale: the bars cover 1\xe2\x80\x93" "9, "
 			       "10\xe2\x80\x93" "19, 20\xe2\x80\x93" "49, 50\xe2\x80\x93" "99, "
 			       "100\xe2\x80\x93" "199 characters and so on. The median and the "
-			       "90% mark may be up to 3% low.</p>\n");
+			       "90% and 99% marks may be up to 3% low.</p>\n");
 	ret |= table_open(b, "Table", heads);
 	for (i = 0; i < n && !ret; i++) {
 		struct num k, p;
@@ -677,7 +678,8 @@ static int html_domains(struct report *r, struct ayak_buf *b)
 				       "domain with more than records/max-domains records is "
 				       "listed.</p>\n");
 	}
-	if (n) {
+	/* The rows of records without a host or a URL, even when no domain is listed. */
+	if (n || r->no_host || r->records > r->with_url) {
 		ret |= table_open(b, "Table", heads);
 		for (i = 0; i < n && !ret; i++) {
 			const struct rtab_entry *e = &r->domains.e[ord[i]];

@@ -53,6 +53,7 @@ struct rcounts {
 
 struct rstage {
 	char *name;		/* program, and " STAGE" when the file names one */
+	size_t plen;		/* length of the program's part of name */
 	int rank;		/* pipeline order */
 	uint64_t files, records_in, records_out, errors, bytes_in, bytes_out;
 	uint64_t msec;		/* seconds, summed in milliseconds */
@@ -86,7 +87,7 @@ struct report {
 	uint64_t stage_files;
 	struct rfile *seen;	/* stats files read, so that none counts twice */
 	size_t nseen, aseen;
-	char **order;		/* --stage-order, with "ayak-" */
+	char **order;		/* --stage-order, names as given */
 	size_t norder;
 	struct ayak_buf text, host, url;	/* scratch */
 };

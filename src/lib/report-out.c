@@ -358,11 +358,12 @@ static int text_lengths(struct report *r, struct ayak_buf *out)
 	ret = ayak_buf_addstr(out, "\nLength (characters per record)\n");
 	if (!r->records)
 		return ret | ayak_buf_addstr(out, "  no records\n");
-	ret |= ayak_buf_addf(out, "  min %llu, median %llu, p90 %llu, max %llu, mean %.1f"
-			     "  (median and p90 up to 3%% low)\n",
+	ret |= ayak_buf_addf(out, "  min %llu, median %llu, p90 %llu, p99 %llu, max %llu, mean %.1f"
+			     "  (percentiles up to 3%% low)\n",
 			     (unsigned long long)r->len_min,
 			     (unsigned long long)report_len_quantile(r, 0.5),
 			     (unsigned long long)report_len_quantile(r, 0.9),
+			     (unsigned long long)report_len_quantile(r, 0.99),
 			     (unsigned long long)r->len_max, (double)r->chars / (double)r->records);
 	report_len_range(r, &first, &last);
 	for (i = first; i <= last; i++)
@@ -487,7 +488,8 @@ static int text_domains(struct report *r, struct ayak_buf *out)
 				       " over by at most the error shown;\n  characters and words"
 				       " may be too low\n");
 	}
-	if (!r->with_url)
+	/* With no URL at all, the table is the "(no url)" row. */
+	if (!r->records)
 		return ret;
 	ord = rtab_sorted(&r->domains);
 	if (!ord)

@@ -127,12 +127,21 @@ size_t report_nlid(const struct report *r)
 	return n;
 }
 
+/* A name of --stage-order stands for the program as given, or with "ayak-" before it. */
+static int order_matches(const char *name, const char *program, size_t n)
+{
+	size_t k = strlen(name);
+
+	return (k == n && !memcmp(name, program, n)) ||
+	       (n > 5 && !memcmp(program, "ayak-", 5) && k == n - 5 && !memcmp(name, program + 5, k));
+}
+
 static int stage_rank(const struct report *r, const char *program)
 {
 	size_t i;
 
 	for (i = 0; i < r->norder; i++)
-		if (!strcmp(r->order[i], program))
+		if (order_matches(r->order[i], program, strlen(program)))
 			return (int)i;
 	for (i = 0; i < sizeof(pipeline) / sizeof(pipeline[0]); i++)
 		if (!strcmp(pipeline[i], program))
@@ -170,6 +179,7 @@ static struct rstage *find_stage(struct report *r, const char *program, const ch
 	s = &r->stages[r->nstages++];
 	memset(s, 0, sizeof(*s));
 	s->name = name;
+	s->plen = strlen(program);
 	s->rank = stage_rank(r, program);
 	return s;
 }
@@ -263,6 +273,11 @@ int report_stage_json(struct report *r, const char *name, const char *text, size
 	}
 	NEED("records_in", in);
 	NEED("records_out", out);
+	/* A stage passes on at most what it read: more is a broken count. */
+	if (out > in) {
+		tj_free(doc);
+		return bad(err, name, "\"records_out\" is larger than \"records_in\"");
+	}
 	MAYBE("errors", errors);
 	MAYBE("bytes_in", bin);
 	MAYBE("bytes_out", bout);
@@ -393,18 +408,29 @@ static int has_suffix(const char *s, const char *suf)
 	return n > k && !strcmp(s + n - k, suf);
 }
 
-static int add_path(struct report *r, const char *path, int top, size_t *found,
-		    struct ayak_buf *b, int depth, struct ayak_err *err);
+/* The directories being read, innermost first: a link back to one of them is a loop. */
+struct dirs {
+	dev_t dev;
+	ino_t ino;
+	const struct dirs *up;
+};
 
-static int add_dir(struct report *r, const char *path, size_t *found, struct ayak_buf *b,
-		   int depth, struct ayak_err *err)
+static int add_path(struct report *r, const char *path, int top, size_t *found,
+		    struct ayak_buf *b, const struct dirs *up, int depth, struct ayak_err *err);
+
+static int add_dir(struct report *r, const char *path, const struct stat *st, size_t *found,
+		   struct ayak_buf *b, const struct dirs *up, int depth, struct ayak_err *err)
 {
+	const struct dirs here = { st->st_dev, st->st_ino, up }, *u;
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i;
 	int ret = 0;
 
+	for (u = up; u; u = u->up)
+		if (u->dev == st->st_dev && u->ino == st->st_ino)
+			return 0;	/* reached again through a link: its files are being read */
 	if (depth > 32)
 		return ayak_err_set(err, AYAK_E_DATA, "%s: directories nested too deeply", path);
 	d = opendir(path);
@@ -441,7 +467,7 @@ static int add_dir(struct report *r, const char *path, size_t *found, struct aya
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
 		if (!ret)
-			ret = add_path(r, names[i], 0, found, b, depth + 1, err);
+			ret = add_path(r, names[i], 0, found, b, &here, depth + 1, err);
 		free(names[i]);
 	}
 	free(names);
@@ -449,17 +475,28 @@ static int add_dir(struct report *r, const char *path, size_t *found, struct aya
 }
 
 static int add_path(struct report *r, const char *path, int top, size_t *found,
-		    struct ayak_buf *b, int depth, struct ayak_err *err)
+		    struct ayak_buf *b, const struct dirs *up, int depth, struct ayak_err *err)
 {
 	struct stat st;
-	int ret;
+	int json = has_suffix(path, ".json"), ret;
 
-	if (stat(path, &st))
-		return ayak_err_sys(err, errno, "%s", path);
+	if (top) {
+		if (stat(path, &st))
+			return ayak_err_sys(err, errno, "%s", path);
+	} else {
+		/*
+		 * In a directory, only *.json files are stats files and only
+		 * directories are searched: a link that leads nowhere (dangling,
+		 * a loop) is passed over unless its name says it is a stats file.
+		 */
+		if (lstat(path, &st))
+			return ayak_err_sys(err, errno, "%s", path);
+		if (S_ISLNK(st.st_mode) && stat(path, &st))
+			return json ? ayak_err_sys(err, errno, "%s", path) : 0;
+	}
 	if (S_ISDIR(st.st_mode))
-		return add_dir(r, path, found, b, depth, err);
-	/* In a directory, only *.json files are stats files. */
-	if (!top && (!S_ISREG(st.st_mode) || !has_suffix(path, ".json")))
+		return add_dir(r, path, &st, found, b, up, depth, err);
+	if (!top && (!S_ISREG(st.st_mode) || !json))
 		return 0;
 	(*found)++;
 	ret = read_file(r, path, b, err);
@@ -472,13 +509,29 @@ int report_stage_path(struct report *r, const char *path, struct ayak_err *err)
 {
 	struct ayak_buf b = AYAK_BUF_INIT;
 	size_t found = 0;
-	int ret = add_path(r, path, 1, &found, &b, 0, err);
+	int ret = add_path(r, path, 1, &found, &b, NULL, 0, err);
 
 	ayak_buf_release(&b);
 	if (!ret && !found)
 		ret = ayak_err_set(err, AYAK_E_DATA, "%s: no stats files (*.json) in the directory",
 				   path);
 	return ret;
+}
+
+int report_check_order(const struct report *r, struct ayak_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->norder; i++) {
+		for (j = 0; j < r->nstages; j++)
+			if (order_matches(r->order[i], r->stages[j].name, r->stages[j].plen))
+				break;
+		if (j == r->nstages)
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "--stage-order: no stats file is of the program '%s'",
+					    r->order[i]);
+	}
+	return 0;
 }
 
 static int cmp_stages(const void *a, const void *b)

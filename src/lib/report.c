@@ -590,7 +590,6 @@ static int parse_order(struct report *r, const char *list, struct ayak_err *err)
 	while (*p) {
 		const char *q = strchr(p, ',');
 		size_t n = q ? (size_t)(q - p) : strlen(p);
-		int prefixed = n >= 5 && !memcmp(p, "ayak-", 5);
 		char **no, *s;
 
 		if (!n || memchr(p, ' ', n))
@@ -601,12 +600,9 @@ static int parse_order(struct report *r, const char *list, struct ayak_err *err)
 		if (!no)
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		r->order = no;
-		s = malloc(n + 6);
+		s = strndup(p, n);
 		if (!s)
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-		memcpy(s, "ayak-", prefixed ? 0 : 5);
-		memcpy(s + (prefixed ? 0 : 5), p, n);
-		s[n + (prefixed ? 0 : 5)] = 0;
 		r->order[r->norder++] = s;
 		p += n;
 		if (*p == ',')

@@ -50,8 +50,9 @@ struct report_opts {
 	const char *tokenizer;		/* what counts the tokens, for the report */
 	const char *title;		/* NULL: "ayak-stats report" */
 	const char *timestamp;		/* NULL: none in the report */
-	/* Stage order: program names (with or without "ayak-") separated by
-	 * commas, before the default pipeline order.  NULL: the default. */
+	/* Stage order: program names separated by commas, before the default
+	 * pipeline order; a name stands for the program of that name and for
+	 * "ayak-NAME".  NULL: the default. */
 	const char *stage_order;
 	int no_records;			/* stages only: leave out the record sections */
 };
@@ -84,11 +85,18 @@ int report_stage_json(struct report *r, const char *name, const char *text, size
 		      struct ayak_err *err);
 /*
  * Add a stats file, or every *.json file under a directory (recursively,
- * in name order, dot files left out).  AYAK_E_SYS when a file cannot be
+ * in name order, dot files left out; links followed, but links that lead
+ * nowhere or back into a directory being read are passed over).  AYAK_E_SYS when a file cannot be
  * read, AYAK_E_DATA when one is not a stats object or a directory holds
  * none; messages start with the file's name.
  */
 int report_stage_path(struct report *r, const char *path, struct ayak_err *err);
+
+/*
+ * After the stats files are added: -1 with AYAK_E_USAGE when a name of
+ * the stage order matches no stage's program (a misspelling, say).
+ */
+int report_check_order(const struct report *r, struct ayak_err *err);
 
 /* Append the report to out.  Returns 0, or -1 when out of memory. */
 int report_write(struct report *r, int format, struct ayak_buf *out);

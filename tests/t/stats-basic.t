@@ -192,6 +192,120 @@ test_expect_success 'a stage file naming a stage, and an unknown program: after 
 	grep "\"stage\":\"my-tool\",\"files\":1,\"records_in\":9,\"records_out\":3,\"kept\":0.3333,\"dropped_total\":6,\"dropped\":{\"odd\":6},\"errors\":0,\"bytes_in\":0,\"bytes_out\":0,\"seconds\":0.000,\"counts\":{},\"counters\":\\[\\]}" out.json
 '
 
+test_expect_success 'no record has a url: the "(no url)" row; JSON counts it as without_field' '
+	printf "{\"text\":\"a\"}\n{\"text\":\"b\"}\n" >nourl.jsonl &&
+	ayak-stats nourl.jsonl >out &&
+	sed -n "/^Domains/,\$p" out >got &&
+	cat >expect <<-\EOF &&
+	Domains (field url: 0 of 2 records, 0 distinct; top 20)
+	  domain    records   share  characters  words
+	  (no url)        2  100.0%
+	EOF
+	test_cmp expect got &&
+	ayak-stats -f json nourl.jsonl >out.json &&
+	grep -o "\"domains\":{[^}]*}" out.json >got &&
+	echo "\"domains\":{\"field\":\"url\",\"with_field\":0,\"without_field\":2,\"without_host\":0,\"distinct\":0,\"exact\":true,\"max_domains\":100000,\"top_n\":20,\"top\":[]}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'only URLs without a host: the "(no host)" row' '
+	printf "{\"text\":\"a\",\"url\":\"mailto:x@example.com\"}\n" >nohost.jsonl &&
+	ayak-stats nohost.jsonl >out &&
+	sed -n "/^Domains/,\$p" out >got &&
+	cat >expect <<-\EOF &&
+	Domains (field url: 1 of 1 records, 0 distinct; top 20)
+	  domain     records   share  characters  words
+	  (no host)        1  100.0%
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'the text report gives the 99th percentile of the lengths, as JSON does' '
+	s= &&
+	for i in $(seq 1 100); do
+		s=${s}x && echo "{\"text\":\"$s\"}" || return 1
+	done >len100.jsonl &&
+	ayak-stats -f json len100.jsonl >out.json &&
+	grep -o "\"max\":[0-9]*,\"mean\":[0-9.]*,\"p50\":[0-9]*,\"p90\":[0-9]*,\"p99\":[0-9]*" out.json >got &&
+	echo "\"max\":100,\"mean\":50.5,\"p50\":50,\"p90\":90,\"p99\":98" >expect &&
+	test_cmp expect got &&
+	ayak-stats len100.jsonl >out &&
+	grep "^  min 1, median 50, p90 90, p99 98, max 100, mean 50.5  (percentiles up to 3% low)$" out
+'
+
+test_expect_success '--stage-order: a program not named ayak-*, by its name; ayak-NAME by NAME' '
+	mkdir so &&
+	echo "{\"program\":\"ayak-norm\",\"records_in\":10,\"records_out\":10}" >so/norm.json &&
+	echo "{\"program\":\"myprog\",\"records_in\":10,\"records_out\":9}" >so/my.json &&
+	ayak-stats --stages-only --stage-stats so -f json >out.json &&
+	grep -o "\"stage\":\"[^\"]*\"" out.json >got &&
+	test_write_lines "\"stage\":\"ayak-norm\"" "\"stage\":\"myprog\"" >expect &&
+	test_cmp expect got &&
+	ayak-stats --stages-only --stage-stats so --stage-order myprog -f json >out.json &&
+	grep -o "\"stage\":\"[^\"]*\"" out.json >got &&
+	test_write_lines "\"stage\":\"myprog\"" "\"stage\":\"ayak-norm\"" >expect &&
+	test_cmp expect got &&
+	ayak-stats --stages-only --stage-stats so --stage-order myprog,norm -f json >out2.json &&
+	test_cmp out.json out2.json &&
+	ayak-stats --stages-only --stage-stats so --stage-order myprog,ayak-norm -f json >out2.json &&
+	test_cmp out.json out2.json
+'
+
+test_expect_success '--stage-order: a name no stage has is a usage error' '
+	test_expect_code 2 ayak-stats --stages-only --stage-stats so --stage-order nrom >out 2>err &&
+	test_must_be_empty out &&
+	cat >expect <<-\EOF &&
+	ayak-stats: --stage-order: no stats file is of the program '\''nrom'\''
+	Try '\''ayak-stats --help'\''.
+	EOF
+	test_cmp expect err &&
+	test_expect_code 2 ayak-stats --stages-only --stage-stats so --stage-order norm,ayak-myprog >out 2>err &&
+	head -n 1 err >got &&
+	echo "ayak-stats: --stage-order: no stats file is of the program '\''ayak-myprog'\''" >expect &&
+	test_cmp expect got &&
+	test_expect_code 2 ayak-stats --stage-order norm -o rep.txt in.jsonl >out 2>err &&
+	test_path_is_missing rep.txt &&
+	cat >expect <<-\EOF &&
+	ayak-stats: --stage-order goes with --stage-stats
+	Try '\''ayak-stats --help'\''.
+	EOF
+	test_cmp expect err
+'
+
+test_expect_success 'a stats directory with a dangling link, a link loop and a link to a parent: only *.json read' '
+	mkdir -p links/sub &&
+	cp so/norm.json links/sub/ &&
+	ln -s nowhere links/dangling &&
+	ln -s loop links/loop &&
+	ln -s .. links/sub/up &&
+	ln -s sub links/again &&
+	ayak-stats --stages-only --stage-stats links -f json >out.json 2>err &&
+	test_must_be_empty err &&
+	grep -o "\"stages\":{\"files\":[0-9]*" out.json >got &&
+	echo "\"stages\":{\"files\":1" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a stats directory reached through a link is read' '
+	mkdir real &&
+	cp so/my.json real/ &&
+	mkdir via &&
+	ln -s ../real via/real &&
+	ayak-stats --stages-only --stage-stats via -f json >out.json &&
+	grep -o "\"stage\":\"[^\"]*\"" out.json >got &&
+	echo "\"stage\":\"myprog\"" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a *.json link in a stats directory that leads nowhere: exit 3, named' '
+	mkdir broken &&
+	cp so/my.json broken/ &&
+	ln -s nowhere.json broken/gone.json &&
+	test_expect_code 3 ayak-stats --stages-only --stage-stats broken >out 2>err &&
+	echo "ayak-stats: broken/gone.json: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'no records: a report of zeros' '
 	ayak-stats </dev/null >out &&
 	cat >expect <<-\EOF &&

@@ -119,7 +119,8 @@ test_expect_success 'stats files that are not stats objects: exit 1, the file na
 	check_stats s13.json "{\"program\":\"x\",\"records_in\":9007199254740993,\"records_out\":1}" "\"records_in\" is missing or not a whole number" &&
 	check_stats s14.json "" "line 1, column 1: unexpected end of input" &&
 	check_stats s15.json "{\"program\":\"\",\"records_in\":1,\"records_out\":1}" "no \"program\" name" &&
-	check_stats s16.json "{\"program\":\"x\",\"stage\":7,\"records_in\":1,\"records_out\":1}" "\"stage\" is not a name"
+	check_stats s16.json "{\"program\":\"x\",\"stage\":7,\"records_in\":1,\"records_out\":1}" "\"stage\" is not a name" &&
+	check_stats s17.json "{\"program\":\"x\",\"records_in\":100,\"records_out\":200}" "\"records_out\" is larger than \"records_in\""
 '
 
 test_expect_success 'a bad stats file in a directory: named by its path' '

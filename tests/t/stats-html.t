@@ -151,6 +151,22 @@ test_expect_success 'no records: a page without charts that says so' '
 	test_cmp expect got
 '
 
+test_expect_success 'lengths: the median, the 90% and the 99% marks' '
+	grep "<p>Characters per record: shortest 0, median 48, 90% are shorter than 70, 99% shorter than 312, longest 313, mean 65.2.</p>" report.html &&
+	grep "The median and the 90% and 99% marks may be up to 3% low." report.html
+'
+
+test_expect_success 'domains: the rows of records without a URL or a host, even when no domain is listed' '
+	printf "{\"text\":\"a\"}\n{\"text\":\"b\"}\n" >nourl.jsonl &&
+	ayak-stats -f html nourl.jsonl >nourl.html &&
+	grep "<p class=\"note\">No records with a URL.</p>" nourl.html &&
+	grep "^<tr><td>(no url)</td><td>2</td><td>100.0%</td><td></td><td></td><td></td></tr>$" nourl.html &&
+	printf "{\"text\":\"a\",\"url\":\"mailto:x@example.com\"}\n{\"text\":\"b\"}\n" >nohost.jsonl &&
+	ayak-stats -f html nohost.jsonl >nohost.html &&
+	grep "^<tr><td>(no host)</td><td>1</td><td>50.0%</td><td></td><td></td><td></td></tr>$" nohost.html &&
+	grep "^<tr><td>(no url)</td><td>1</td><td>50.0%</td><td></td><td></td><td></td></tr>$" nohost.html
+'
+
 test_expect_success '--max-domains 2: the page says the counts are estimates' '
 	ayak-stats -f html --max-domains 2 in.jsonl >approx.html &&
 	grep "<span>domains (estimated)</span>" approx.html &&
