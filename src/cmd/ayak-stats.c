@@ -98,35 +98,25 @@ struct output {
 	struct ayak_writer *w;
 };
 
-/* No two outputs may name the same file ("-" is the standard output). */
+/*
+ * No two outputs may name the same file: "-" is the standard output; files
+ * by any name are claimed here, before cli_open claims -o, --rejects and --stats.
+ */
 static void check_paths(struct cli *c, const struct output *outs, size_t n)
 {
-	const char *path[4];
-	const char *opt[4];
-	size_t i, j, k;
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		k = 0;
-		path[k] = outs[i].path;
-		opt[k++] = outs[i].opt;
-		if (!c->no_output) {
-			path[k] = c->output ? c->output : "-";
-			opt[k++] = c->output ? "--output" : "the standard output";
+		if (!strcmp(outs[i].path, "-")) {
+			if (!c->no_output && (!c->output || !strcmp(c->output, "-")))
+				cli_usage_error(c, "%s and the standard output name the same file",
+						outs[i].opt);
+			for (j = 0; j < i; j++)
+				if (!strcmp(outs[j].path, "-"))
+					cli_usage_error(c, "%s and %s name the same file",
+							outs[j].opt, outs[i].opt);
 		}
-		if (c->rejects_path) {
-			path[k] = c->rejects_path;
-			opt[k++] = "--rejects";
-		}
-		if (c->stats_path) {
-			path[k] = c->stats_path;
-			opt[k++] = "--stats";
-		}
-		for (j = 1; j < k; j++)
-			if (!strcmp(path[0], path[j]))
-				cli_usage_error(c, "%s and %s name the same file", opt[0], opt[j]);
-		for (j = 0; j < i; j++)
-			if (!strcmp(outs[i].path, outs[j].path))
-				cli_usage_error(c, "%s and %s name the same file", outs[j].opt, outs[i].opt);
+		cli_claim_output(c, outs[i].opt, outs[i].path);
 	}
 }
 
@@ -325,12 +315,12 @@ int main(int argc, char **argv)
 			cli_die(&c, &c.err);
 		bytes_out += out.len;
 	}
+	/* Renamed into place by cli_finish, with -o and --stats, once every one is whole. */
 	for (i = 0; i < nouts; i++) {
 		struct ayak_writer *w = outs[i].w;
 
 		outs[i].w = NULL;
-		if (ayak_writer_close(w, &c.err))
-			cli_die(&c, &c.err);
+		cli_finish_later(&c, w);
 	}
 	c.stats.bytes_out = bytes_out;
 

@@ -235,8 +235,12 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 	if (!w->path)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	path = w->path;
-	/* Devices, pipes, /proc and dangling links (/dev/null, a FIFO) are written in place. */
-	if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) ||
+	/*
+	 * Devices and files of /proc (/dev/null, /dev/tty) and dangling links
+	 * are written in place; a regular file under /dev (/dev/shm) is not.
+	 */
+	if (((!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) &&
+	     !stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
 	    (!lstat(path, &st) && S_ISLNK(st.st_mode))) {
 		int create = S_ISLNK(st.st_mode) && strncmp(path, "/dev/", 5) ? O_CREAT : 0;
 

@@ -116,6 +116,16 @@ test_expect_success TTY 'compressed bytes to a terminal named by -o are refused'
 	test_cmp expect msg
 '
 
+test -d /dev/shm && test -w /dev/shm && test_set_prereq SHM
+test_expect_success SHM 'a regular file under /dev (/dev/shm) is written atomically like any other' '
+	name=/dev/shm/ayak-outputs-$$.jsonl &&
+	ayak-cat -o $name in.jsonl &&
+	test_cmp in.jsonl $name &&
+	test_expect_code 1 ayak-cat -o $name mixed.jsonl 2>err &&
+	test_cmp in.jsonl $name &&
+	rm -f $name
+'
+
 test_expect_success 'option messages: ambiguous, takes no value, unknown' '
 	test_expect_code 2 ayak-cat --he 1 in.jsonl 2>err &&
 	head -n 1 err >first &&

@@ -121,6 +121,35 @@ test_expect_success 'two outputs naming the same file: a usage error' '
 	test_path_is_missing r
 '
 
+test_expect_success 'outputs by other names (./r, a link) are the same file too' '
+	test_expect_code 2 ayak-stats --output-text r --output-html ./r in.jsonl 2>err &&
+	test_write_lines "ayak-stats: --output-text and --output-html name the same file" "$TRY" >expect &&
+	test_cmp expect err &&
+	ln -s r.json rl &&
+	test_expect_code 2 ayak-stats --output-json r.json --stats rl in.jsonl 2>err &&
+	test_write_lines "ayak-stats: --output-json and --stats name the same file" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing r &&
+	test_path_is_missing r.json
+'
+
+test_expect_success 'a failure after the reports are written leaves none of them' '
+	mkdir -p f1 &&
+	test_expect_code 3 ayak-stats --output-html f1/r.html --output-json f1/r.json \
+		--stats f1/no/s.json in.jsonl 2>err &&
+	echo "ayak-stats: f1/no/s.json: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-stats --output-html f1/r.html -o f1/r.txt --stats /dev/full in.jsonl 2>err &&
+	ls -A f1 >list &&
+	test_must_be_empty list &&
+	for i in $(seq 400); do cat in.jsonl; done >big.jsonl &&
+	(ulimit -f 4; trap "" XFSZ
+	 test_expect_code 3 ayak-stats --output-text f1/a.txt -f html -o f1/b.html big.jsonl 2>err) &&
+	grep "^ayak-stats: write error on f1/b.html: File too large$" err &&
+	ls -A f1 >list &&
+	test_must_be_empty list
+'
+
 test_expect_success '--output-text - writes the text report to standard output' '
 	ayak-stats --stage-stats run --output-text - --output-json i.json in.jsonl >i.txt &&
 	test_cmp "$D/expected.txt" i.txt &&
