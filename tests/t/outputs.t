@@ -122,7 +122,7 @@ test_expect_success SHM 'a regular file under /dev (/dev/shm) is written atomica
 	ayak-cat -o $name in.jsonl &&
 	test_cmp in.jsonl $name &&
 	printf "{\"text\":\"c\"}\n{bad\n" >bad1.jsonl &&
-	test_expect_code 1 ayak-cat -o $name bad1.jsonl 2>err &&
+	test_expect_code 1 ayak-cat --validate -o $name bad1.jsonl 2>err &&
 	test_cmp in.jsonl $name &&
 	rm -f $name
 '
