@@ -170,6 +170,7 @@ struct dd {
 	struct sink sink[S_N];
 	struct dedup_recs bad;		/* [index] of malformed records */
 	uint64_t ndocs, doc_bytes;
+	uint64_t doc_sum;		/* XXH3-64 of the records in order, lines ended */
 
 	/* --verify: shingle sets, in a temporary file (one node) or stage files. */
 	FILE *shg_tmp;
@@ -216,7 +217,7 @@ static void parse_modes(struct dd *d, const char *arg)
 	const char *p = arg;
 
 	d->modes = 0;
-	while (*p) {
+	for (;;) {
 		size_t n = strcspn(p, ",");
 
 		if (n == 5 && !strncmp(p, "exact", 5))
@@ -231,11 +232,10 @@ static void parse_modes(struct dd *d, const char *arg)
 			cli_usage_error(&d->c, "--mode wants a list of exact, near, lines and url, not '%s'",
 					arg);
 		p += n;
-		if (*p == ',')
-			p++;
+		if (!*p)
+			break;
+		p++;	/* the comma: an item must follow */
 	}
-	if (!d->modes)
-		cli_usage_error(&d->c, "--mode wants a list of exact, near, lines and url, not '%s'", arg);
 }
 
 /* first | longest | max:FIELD | min:FIELD (and newest for URLs) */
@@ -359,7 +359,9 @@ static void parse_options(struct dd *d, int argc, char **argv)
 		case OPT_THRESHOLD:
 			errno = 0;
 			t = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(t >= 0 && t <= 1))
+			/* A decimal number only: strtod would take "0x1p-1", " 0.5" and "inf" too. */
+			if (errno || end == optarg || *end || !(t >= 0 && t <= 1) ||
+			    optarg[strspn(optarg, "0123456789.eE+-")])
 				cli_usage_error(&d->c, "--threshold wants a number from 0 to 1, not '%s'",
 						optarg);
 			d->threshold = t;
@@ -440,14 +442,23 @@ static void parse_options(struct dd *d, int argc, char **argv)
 			cli_usage_error(&d->c, "--stage %s needs --parts", name);
 		if (d->stage == STAGE_CLUSTER && !d->have_part)
 			cli_usage_error(&d->c, "--stage cluster needs --part");
-		if (d->have_parts && d->have_part && d->part >= d->parts)
-			cli_usage_error(&d->c, "--part must be less than --parts");
-		if (d->have_shards && d->have_shard && d->shard >= d->shards)
-			cli_usage_error(&d->c, "--shard must be less than --shards");
 		if (d->annotate && d->stage != STAGE_FILTER)
 			cli_usage_error(&d->c, "--annotate goes with --stage filter");
 		if (d->stage != STAGE_SIGN && d->stage != STAGE_FILTER && optind < argc)
 			cli_usage_error(&d->c, "--stage %s reads no input files", name);
+		/* What a stage would not use is a mistake, not to be ignored. */
+		if (d->have_shard && d->stage != STAGE_SIGN && d->stage != STAGE_BUCKET &&
+		    d->stage != STAGE_FILTER)
+			cli_usage_error(&d->c, "--stage %s takes no --shard", name);
+		if (d->have_shards && d->stage != STAGE_CLUSTER && d->stage != STAGE_MERGE)
+			cli_usage_error(&d->c, "--stage %s takes no --shards", name);
+		if (d->have_part && d->stage != STAGE_CLUSTER)
+			cli_usage_error(&d->c, "--stage %s takes no --part", name);
+		if (d->have_parts && d->stage != STAGE_BUCKET && d->stage != STAGE_MERGE)
+			cli_usage_error(&d->c, "--stage %s takes no --parts", name);
+		if (d->c.output && d->stage != STAGE_FILTER)
+			cli_usage_error(&d->c, "--stage %s writes no records: -o goes with --stage filter",
+					name);
 	} else if (d->dir || d->have_shard || d->have_shards || d->have_part || d->have_parts ||
 		   d->force) {
 		cli_usage_error(&d->c, "--dir, --shard, --shards, --part, --parts and --force go with --stage");
@@ -810,9 +821,27 @@ static struct input *line_input(struct dd *d, const struct ayak_line *line)
 	return d->cur_input < d->ninputs ? &d->inputs[d->cur_input] : NULL;
 }
 
+/* The records, each with its line feed, in order: the second pass must see the same. */
+static XXH3_state_t *sum_new(struct dd *d)
+{
+	XXH3_state_t *x = XXH3_createState();
+
+	if (!x)
+		oom(d);
+	XXH3_64bits_reset(x);
+	return x;
+}
+
+static void sum_add(XXH3_state_t *x, const struct ayak_line *line)
+{
+	XXH3_64bits_update(x, line->data, line->len);
+	XXH3_64bits_update(x, "\n", 1);
+}
+
 static void first_pass(struct dd *d)
 {
 	struct ayak_line line;
+	XXH3_state_t *sum = sum_new(d);
 
 	while (cli_next(&d->c, &line)) {
 		if (d->spooling) {
@@ -830,11 +859,14 @@ static void first_pass(struct dd *d)
 			continue;
 		}
 		sign_record(d, &line);
+		sum_add(sum, &line);
 		d->ndocs++;
 		d->doc_bytes += line.len + 1;
 	}
 	if (d->verify)
 		shg_put(d, NULL, 0);
+	d->doc_sum = XXH3_64bits_digest(sum);
+	XXH3_freeState(sum);
 }
 
 /* ---- the second pass ---- */
@@ -847,7 +879,7 @@ struct decisions {
 	size_t nbad, ibad;
 	struct dedup_set *freq;		/* frequent lines, or NULL */
 	uint64_t base;			/* global index of this shard's first record */
-	uint64_t ndocs, bytes;		/* what the first pass saw */
+	uint64_t ndocs, bytes, sum;	/* what the first pass saw */
 };
 
 static void dec_advance(struct dd *d, struct decisions *x)
@@ -919,7 +951,8 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 {
 	struct ayak_line line;
 	uint64_t idx = 0, bytes = 0, lines_removed = 0;
-	char num[3][32];
+	XXH3_state_t *sum = sum_new(d);
+	char num[3][32], v[16];
 	int r;
 
 	dec_advance(d, x);
@@ -935,11 +968,19 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 		bytes += line.len + 1;
 		if (idx > x->ndocs)
 			break;
+		sum_add(sum, &line);
 		if (x->ibad < x->nbad && x->bad[x->ibad] == idx - 1) {
 			x->ibad++;
-			/* Malformed: reported (and counted) by the first pass. */
-			if (d->stage == STAGE_FILTER)
-				ayak_stats_drop(&d->c.stats, "malformed", 1);
+			/*
+			 * Malformed: reported (and counted) by the first pass; the
+			 * filter stage reports it again, as one node would, in its
+			 * own --stats and --rejects (and fails without --on-error skip).
+			 */
+			if (d->stage == STAGE_FILTER && get_text(d, &line, 1, 0)) {
+				ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed since the first pass",
+					     display_name(d, line.file));
+				die(d);
+			}
 			continue;
 		}
 		while (x->more && x->cur[0] < idx - 1)
@@ -982,9 +1023,13 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 		}
 		ayak_buf_reset(&d->out);
 		if (d->annotate) {
-			const char *v = reason == DEDUP_KEEP ? "\"keep\"" : reason == DEDUP_DROP_EXACT
-					? "\"exact\"" : reason == DEDUP_DROP_NEAR ? "\"near\"" : "\"url\"";
+			/* A record left without a line with words would go, as without --annotate. */
+			const char *why = reason == DEDUP_KEEP && edit_text && empty ? "lines"
+					  : dedup_reason_name(reason);
 
+			snprintf(v, sizeof(v), "\"%s\"", why);
+			if (strcmp(why, "keep"))
+				ayak_stats_count(&d->c.stats, why, 1);
 			snprintf(num[0], sizeof(num[0]), "%llu", (unsigned long long)cluster);
 			snprintf(num[1], sizeof(num[1]), "%llu", (unsigned long long)size);
 			ed[ned++] = (struct ayak_edit){ "dedup", 5, v, strlen(v) };
@@ -1004,8 +1049,6 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 		}
 		if (ayak_record_emit(&d->rec, ed, ned, &d->out))
 			oom(d);
-		if (d->annotate && reason != DEDUP_KEEP)
-			ayak_stats_count(&d->c.stats, dedup_reason_name(reason), 1);
 		cli_emit(&d->c, d->out.data, d->out.len);
 	}
 	if (r < 0)
@@ -1018,6 +1061,15 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 			     (unsigned long long)x->bytes);
 		die(d);
 	}
+	/* Same counts, but other records or another order (a shard reordered since sign). */
+	if (XXH3_64bits_digest(sum) != x->sum) {
+		ayak_err_set(&d->c.err, AYAK_E_SYS,
+			     "the input changed between the passes (the same %llu records of %llu "
+			     "bytes, but other records or in another order)", (unsigned long long)idx,
+			     (unsigned long long)bytes);
+		die(d);
+	}
+	XXH3_freeState(sum);
 	if (x->freq)
 		ayak_stats_count(&d->c.stats, "lines_removed", lines_removed);
 	if (d->stage == STAGE_FILTER) {
@@ -1238,7 +1290,22 @@ static unsigned sink_nw(const struct dd *d, int k)
 /* ---- stages ---- */
 
 /* Meta record of a signed shard: [records, bytes of records, malformed]. */
-enum { META_DOCS, META_BYTES, META_BAD, META_NW };
+/*
+ * Meta record of a signed shard: [records, bytes of records, malformed,
+ * XXH3-64 of the records in order, XXH3-64 of the input names].
+ */
+enum { META_DOCS, META_BYTES, META_BAD, META_SUM, META_INPUTS, META_NW };
+
+/* The input names as given: a rerun of sign with others is not the same task. */
+static uint64_t inputs_hash(int nfiles, char **files)
+{
+	uint64_t h = XXH3_64bits("-", 2);
+	int i;
+
+	for (i = 0; i < nfiles; i++)
+		h = XXH3_64bits_withSeed(files[i], strlen(files[i]) + 1, h);
+	return nfiles ? h : XXH3_64bits_withSeed("-", 2, h);
+}
 
 static void stage_sign(struct dd *d, int nfiles, char **files)
 {
@@ -1248,8 +1315,18 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 	int k;
 
 	meta_path = spath(d, "sign/%05llu.meta", (unsigned long long)d->shard);
-	if (done_already(d, meta_path, DEDUP_K_META, 0))
-		return;
+	if (done_already(d, meta_path, DEDUP_K_META, 0)) {
+		struct dedup_header h;
+
+		read_one(d, meta_path, DEDUP_K_META, meta, META_NW, &h, NULL);
+		if (meta[META_INPUTS] == inputs_hash(nfiles, files))
+			return;
+		ayak_err_set(&d->c.err, AYAK_E_USAGE,
+			     "%s: shard %llu was signed from other input files (--force signs it "
+			     "again; the later stages must then be redone with --force too)",
+			     d->path.data, (unsigned long long)d->shard);
+		die(d);
+	}
 	unmark(d, meta_path);
 	make_dir(d, "sign");
 	snprintf(prefix, sizeof(prefix), "%05llu.", (unsigned long long)d->shard);
@@ -1301,6 +1378,8 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 	meta[META_DOCS] = d->ndocs;
 	meta[META_BYTES] = d->doc_bytes;
 	meta[META_BAD] = d->bad.n;
+	meta[META_SUM] = d->doc_sum;
+	meta[META_INPUTS] = inputs_hash(nfiles, files);
 	write_one(d, spath(d, "sign/%05llu.meta", (unsigned long long)d->shard), DEDUP_K_META,
 		  meta, META_NW, d->shard, 0);
 }
@@ -1410,7 +1489,6 @@ static uint64_t check_buckets(struct dd *d)
 static void load_shard_shingles(struct dd *d, uint64_t s, struct shard_shg *g)
 {
 	struct dedup_header h;
-	struct dedup_stream *st;
 	uint64_t n;
 	int fd;
 
@@ -1421,9 +1499,14 @@ static void load_shard_shingles(struct dd *d, uint64_t s, struct shard_shg *g)
 		ayak_err_set(&d->c.err, AYAK_E_DATA, "%s: corrupt stage file", d->path.data);
 		die(d);
 	}
-	st = open_stage(d, spath(d, "sign/%05llu.shg", (unsigned long long)s), DEDUP_K_SHG, 1,
-			&h, &n);
-	dedup_stream_free(st);
+	/* Mapped, not streamed: its checksum is checked first. */
+	if (dedup_fcheck(spath(d, "sign/%05llu.shg", (unsigned long long)s), DEDUP_K_SHG, d->fp,
+			 &h, &n, &d->c.err))
+		die(d);
+	if (h.nw != 1) {
+		ayak_err_set(&d->c.err, AYAK_E_DATA, "%s: corrupt stage file", d->path.data);
+		die(d);
+	}
 	fd = open(d->path.data, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ayak_err_sys(&d->c.err, errno, "%s", d->path.data);
@@ -1459,29 +1542,36 @@ static void cluster_stats(struct dd *d, const struct dedup_cluster_stats *st)
 		ayak_stats_count(&d->c.stats, "frequent_lines", st->freq_lines);
 }
 
-/* Clusters from the sorted keys in[]: the links (pairs), drops and frequent lines. */
+/*
+ * Clusters from the sorted keys in[]: the links (pairs), the URL groups
+ * (decided with the clusters, by dedup_resolve_groups) and frequent lines.
+ */
 static void find_clusters(struct dd *d, struct dedup_cluster_opts *o, struct dedup_stream **in,
-			  struct dedup_recs *pairs, struct dedup_recs *drops, struct dedup_recs *freq)
+			  struct dedup_recs *pairs, struct dedup_recs *urlg, struct dedup_recs *freq)
 {
 	struct dedup_cluster_stats st = { 0 };
+	struct dedup_recs drops;
 
 	o->has_rank = has_rank(d);
 	o->line_max = d->line_max;
 	o->verify = d->verify;
 	o->threshold = d->threshold;
+	o->url_groups = urlg;
 	dedup_recs_init(pairs, 4);
-	dedup_recs_init(drops, 1);
+	dedup_recs_init(urlg, 3);
+	dedup_recs_init(&drops, 1);
 	dedup_recs_init(freq, 1);
-	if (dedup_cluster(o, in[S_EXACT], in[S_BAND], in[S_URL], in[S_LINE], pairs, drops, freq,
+	if (dedup_cluster(o, in[S_EXACT], in[S_BAND], in[S_URL], in[S_LINE], pairs, &drops, freq,
 			  &st, &d->c.err))
 		die(d);
+	dedup_recs_release(&drops);
 	cluster_stats(d, &st);
 }
 
 static void stage_cluster(struct dd *d)
 {
 	struct dedup_stream *in[S_N] = { NULL };
-	struct dedup_recs pairs, drops, freq;
+	struct dedup_recs pairs, urlg, freq;
 	struct dedup_cluster_opts o = { 0 };
 	struct shingles_mem sm;
 	uint64_t parts, s, done, i;
@@ -1533,7 +1623,7 @@ static void stage_cluster(struct dd *d)
 			load_shard_shingles(d, s, &sm.shards[s]);
 		o.shingles = &sm.s;
 	}
-	find_clusters(d, &o, in, &pairs, &drops, &freq);
+	find_clusters(d, &o, in, &pairs, &urlg, &freq);
 	{
 		struct dedup_fwriter *w = writer(d, spath(d, "cluster/%05llu.pair",
 							  (unsigned long long)d->part),
@@ -1543,10 +1633,10 @@ static void stage_cluster(struct dd *d)
 			if (dedup_fwriter_add(w, pairs.a + 4 * i, &d->c.err))
 				die(d);
 		writer_close(d, w);
-		w = writer(d, spath(d, "cluster/%05llu.drop", (unsigned long long)d->part),
-			   DEDUP_K_DROP, 1, d->part, 0);
-		for (i = 0; i < drops.n; i++)
-			if (dedup_fwriter_add(w, drops.a + i, &d->c.err))
+		w = writer(d, spath(d, "cluster/%05llu.ugrp", (unsigned long long)d->part),
+			   DEDUP_K_UGRP, 3, d->part, 0);
+		for (i = 0; i < urlg.n; i++)
+			if (dedup_fwriter_add(w, urlg.a + 3 * i, &d->c.err))
 				die(d);
 		writer_close(d, w);
 		w = writer(d, spath(d, "cluster/%05llu.freq", (unsigned long long)d->part),
@@ -1567,7 +1657,7 @@ static void stage_cluster(struct dd *d)
 	}
 	free(sm.shards);
 	dedup_recs_release(&pairs);
-	dedup_recs_release(&drops);
+	dedup_recs_release(&urlg);
 	dedup_recs_release(&freq);
 }
 
@@ -1595,7 +1685,7 @@ static struct dedup_stream *parts_stream(struct dd *d, const char *ext, int kind
 
 static void stage_merge(struct dd *d)
 {
-	struct dedup_stream *pairs, *drops, *freq;
+	struct dedup_stream *pairs, *urlg, *freq;
 	struct dedup_recs dec;
 	uint64_t *base, s, p, meta[META_NW], nclusters, done, total = 0;
 	const uint64_t *rec;
@@ -1630,12 +1720,12 @@ static void stage_merge(struct dd *d)
 	make_dir(d, "merge");
 	clean_temps(d, "merge", "");
 	pairs = parts_stream(d, "pair", DEDUP_K_PAIR, 4);
-	drops = parts_stream(d, "drop", DEDUP_K_DROP, 1);
+	urlg = parts_stream(d, "ugrp", DEDUP_K_UGRP, 3);
 	dedup_recs_init(&dec, 4);
-	if (dedup_resolve(pairs, drops, base, d->shards, &dec, &nclusters, &d->c.err))
+	if (dedup_resolve_groups(pairs, NULL, urlg, base, d->shards, &dec, &nclusters, &d->c.err))
 		die(d);
 	dedup_stream_free(pairs);
-	dedup_stream_free(drops);
+	dedup_stream_free(urlg);
 	ayak_stats_count(&d->c.stats, "clusters", nclusters);
 	for (s = 0; s < d->shards; s++) {
 		struct dedup_fwriter *w = writer(d, spath(d, "merge/%05llu.dec", (unsigned long long)s),
@@ -1707,11 +1797,16 @@ static void stage_filter(struct dd *d, int nfiles, char **files)
 	}
 	x.bad = bad;
 	x.nbad = n;
+	/* Streamed as the records go out, so checked whole first: a bad one is no decision. */
+	if (dedup_fcheck(spath(d, "merge/%05llu.dec", (unsigned long long)d->shard), DEDUP_K_DEC,
+			 d->fp, &h, &n, &d->c.err))
+		die(d);
 	x.dec = open_stage(d, spath(d, "merge/%05llu.dec", (unsigned long long)d->shard),
 			   DEDUP_K_DEC, 4, &h, &n);
 	x.base = h.aux;
 	x.ndocs = meta[META_DOCS];
 	x.bytes = meta[META_BYTES];
+	x.sum = meta[META_SUM];
 	if (d->modes & M_LINES) {
 		struct dedup_stream *s = open_stage(d, spath(d, "merge/freq"), DEDUP_K_FREQ, 1, &h,
 						    &n);
@@ -1733,8 +1828,8 @@ static void stage_filter(struct dd *d, int nfiles, char **files)
 
 static void run_local(struct dd *d, int nfiles, char **files)
 {
-	struct dedup_stream *in[S_N] = { NULL }, *pairs_s, *drops_s, *freq_s;
-	struct dedup_recs pairs, drops, freq, dec;
+	struct dedup_stream *in[S_N] = { NULL }, *pairs_s, *urlg_s, *freq_s;
+	struct dedup_recs pairs, urlg, freq, dec;
 	struct dedup_cluster_opts o = { 0 };
 	struct shingles_mem sm;
 	struct decisions x;
@@ -1788,7 +1883,7 @@ static void run_local(struct dd *d, int nfiles, char **files)
 		sm.ndocs = d->ndocs;
 		o.shingles = &sm.s;
 	}
-	find_clusters(d, &o, in, &pairs, &drops, &freq);
+	find_clusters(d, &o, in, &pairs, &urlg, &freq);
 	for (k = 0; k < S_N; k++) {
 		dedup_sorter_free(d->sink[k].sorter);
 		d->sink[k].sorter = NULL;
@@ -1803,17 +1898,17 @@ static void run_local(struct dd *d, int nfiles, char **files)
 	dedup_recs_release(&d->shx);
 
 	pairs_s = dedup_stream_mem(pairs.a, pairs.n, 4);
-	drops_s = dedup_stream_mem(drops.a, drops.n, 1);
-	if (!pairs_s || !drops_s)
+	urlg_s = dedup_stream_mem(urlg.a, urlg.n, 3);
+	if (!pairs_s || !urlg_s)
 		oom(d);
 	dedup_recs_init(&dec, 4);
-	if (dedup_resolve(pairs_s, drops_s, &base, 1, &dec, &nclusters, &d->c.err))
+	if (dedup_resolve_groups(pairs_s, NULL, urlg_s, &base, 1, &dec, &nclusters, &d->c.err))
 		die(d);
 	ayak_stats_count(&d->c.stats, "clusters", nclusters);
 	dedup_stream_free(pairs_s);
-	dedup_stream_free(drops_s);
+	dedup_stream_free(urlg_s);
 	dedup_recs_release(&pairs);
-	dedup_recs_release(&drops);
+	dedup_recs_release(&urlg);
 
 	memset(&x, 0, sizeof(x));
 	dedup_set_init(&fset);
@@ -1833,6 +1928,7 @@ static void run_local(struct dd *d, int nfiles, char **files)
 	x.nbad = d->bad.n;
 	x.ndocs = d->ndocs;
 	x.bytes = d->doc_bytes;
+	x.sum = d->doc_sum;
 
 	paths = malloc(d->ninputs * sizeof(*paths));
 	if (!paths)

@@ -100,8 +100,10 @@ struct dedup_minhash {
 	uint32_t *sig;		/* the signature: top 32 bits of each minimum */
 	uint64_t *tok;		/* token hashes of the document */
 	size_t ntok, tokcap;
-	uint64_t *sh;		/* shingle hashes */
-	size_t nsh, shcap;
+	uint64_t *sh;		/* shingle hashes: tok's array, made in place */
+	size_t nsh;
+	uint32_t *set_tmp;	/* dedup_shingle_set's sort */
+	size_t set_tmpcap;
 	struct ayak_buf scratch;
 	int simd;		/* 2: AVX-512, 1: AVX2, 0: portable C */
 };
@@ -231,6 +233,7 @@ enum dedup_kind {
 	DEDUP_K_DROP,		/* [doc]: URL duplicates */
 	DEDUP_K_FREQ,		/* [line hash]: lines over the limit */
 	DEDUP_K_DEC,		/* [index, cluster, size, reason]: decisions */
+	DEDUP_K_UGRP,		/* [first doc, doc, url rank]: URL groups */
 	DEDUP_K_MAX
 };
 
@@ -256,9 +259,11 @@ void dedup_fwriter_abort(struct dedup_fwriter *w);
 /*
  * Open a stage file and check its header and trailer: its kind must be
  * want_kind, and its fingerprint fp unless fp is 0.  *h and *nrec are
- * filled.  The checksum is checked when the stream reaches the end.
- * Errors: AYAK_E_SYS when it cannot be read, AYAK_E_DATA when it is not a
- * valid stage file of that kind (messages name path).
+ * filled.  The checksum is checked when the stream reaches the end, so
+ * a reader that stops early or acts before the end must check the file
+ * first (dedup_fcheck).  Errors: AYAK_E_SYS when it cannot be read,
+ * AYAK_E_USAGE when it was made with another fingerprint, AYAK_E_DATA
+ * when it is not a valid stage file of that kind (messages name path).
  */
 struct dedup_stream *dedup_fopen(const char *path, int want_kind, uint64_t fp,
 				 struct dedup_header *h, uint64_t *nrec, struct ayak_err *err);
@@ -266,6 +271,9 @@ struct dedup_stream *dedup_fopen(const char *path, int want_kind, uint64_t fp,
 struct dedup_stream *dedup_fopen_stream(FILE *f, const char *name, uint64_t size,
 					int want_kind, uint64_t fp, struct dedup_header *h,
 					uint64_t *nrec, struct ayak_err *err);
+/* Read a stage file through, checking it as dedup_fopen does, checksum included. */
+int dedup_fcheck(const char *path, int want_kind, uint64_t fp, struct dedup_header *h,
+		 uint64_t *nrec, struct ayak_err *err);
 /* Read a whole stage file into memory (*recs malloc'd, *nrec records). */
 int dedup_fload(const char *path, int want_kind, uint64_t fp, struct dedup_header *h,
 		uint64_t **recs, uint64_t *nrec, struct ayak_err *err);
@@ -307,6 +315,13 @@ struct dedup_cluster_opts {
 	int verify;		/* check band candidates by exact Jaccard */
 	double threshold;
 	struct dedup_shingles *shingles;
+	/*
+	 * When set, each URL group of two or more goes here whole, as records
+	 * [first doc, doc, url rank] sorted by first doc, and dedup_resolve_groups
+	 * decides it after the text clusters; else URL duplicates are decided
+	 * here, by rank alone, and go to drops.
+	 */
+	struct dedup_recs *url_groups;
 };
 
 struct dedup_cluster_stats {
@@ -339,6 +354,22 @@ int dedup_cluster(const struct dedup_cluster_opts *o, struct dedup_stream *exact
 int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
 		  const uint64_t *base, size_t nshards, struct dedup_recs *dec,
 		  uint64_t *nclusters, struct ayak_err *err);
+/*
+ * The same with URL groups (url_groups of dedup_cluster_opts, any may be
+ * NULL), decided after the text clusters:
+ *  1. each text cluster (exact and near) chooses its keeper by rank;
+ *  2. among the records so kept, each URL group keeps the one of the
+ *     highest URL rank (the first on ties); the others are dropped as URL
+ *     duplicates;
+ *  3. a cluster whose keeper was dropped in 2 hands its place to its best
+ *     other record (by rank) whose URL no kept record has, clusters taken
+ *     in input order.
+ * So no two records kept share a text cluster or a URL, and a record is
+ * dropped only when its text or its URL is kept in another record.
+ */
+int dedup_resolve_groups(struct dedup_stream *pairs, struct dedup_stream *drops,
+			 struct dedup_stream *urls, const uint64_t *base, size_t nshards,
+			 struct dedup_recs *dec, uint64_t *nclusters, struct ayak_err *err);
 
 /* ---- a set of 64-bit hashes (frequent lines) ---- */
 

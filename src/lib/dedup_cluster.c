@@ -338,6 +338,16 @@ static int url_group(void *ctx, const uint64_t *key, struct group *g)
 	if (g->n < 2)
 		return 0;
 	c->st->url_groups++;
+	if (c->o->url_groups) {
+		/* The whole group: which record stays depends on the text clusters. */
+		for (i = 0; i < g->n; i++) {
+			uint64_t rec[3] = { g->m[0].doc, g->m[i].doc, g->m[i].rank };
+
+			if (dedup_recs_add(c->o->url_groups, rec))
+				return ayak_err_set(c->err, AYAK_E_SYS, "out of memory");
+		}
+		return 0;
+	}
 	for (i = 1; i < g->n; i++)
 		if (g->m[i].rank > g->m[best].rank)
 			best = i;
@@ -422,6 +432,8 @@ int dedup_cluster(const struct dedup_cluster_opts *o, struct dedup_stream *exact
 	}
 	dedup_sort_records(pairs->a, pairs->n, pairs->nw);
 	dedup_sort_records(drops->a, drops->n, drops->nw);
+	if (o->url_groups)
+		dedup_sort_records(o->url_groups->a, o->url_groups->n, o->url_groups->nw);
 	ret = 0;
 out:
 	uf_release(&c.uf);
@@ -432,7 +444,9 @@ out:
 
 /* ---- all partitions ---- */
 
-#define F_URL 1
+#define F_URL 1		/* a URL duplicate decided by rank alone (drops) */
+#define F_UDROP 2	/* a cluster's keeper dropped for its URL (URL groups) */
+#define NOGROUP UINT32_MAX
 
 static int global_index(uint64_t doc, const uint64_t *base, size_t nshards, uint64_t *out,
 			struct ayak_err *err)
@@ -447,17 +461,107 @@ static int global_index(uint64_t doc, const uint64_t *base, size_t nshards, uint
 	return 0;
 }
 
+/*
+ * URL groups among the clusters' keepers (steps 2 and 3 of
+ * dedup_resolve_groups).  ur holds [first doc, element, url rank] in
+ * group order; keeper[root] is updated.
+ */
+static int url_decide(struct uf *u, const struct dedup_recs *ur, uint64_t *keeper,
+		      const uint64_t *first, struct ayak_err *err)
+{
+	uint32_t *grp = malloc((u->n ? u->n : 1) * sizeof(*grp));
+	uint64_t *kept = malloc((ur->n ? ur->n : 1) * sizeof(*kept));
+	struct dedup_recs order;
+	size_t i, j, k, ng = 0, e;
+	int ret = -1, any = 0;
+
+	dedup_recs_init(&order, 4);
+	if (!grp || !kept)
+		goto nomem;
+	for (e = 0; e < u->n; e++)
+		grp[e] = NOGROUP;
+	for (i = 0; i < ur->n; i = j, ng++) {
+		uint64_t best = NONE;
+
+		for (j = i; j < ur->n && ur->a[3 * j] == ur->a[3 * i]; j++) {
+			e = ur->a[3 * j + 1];
+			grp[e] = (uint32_t)ng;
+			if (keeper[uf_find(u, (uint32_t)e)] != e)
+				continue;	/* dropped for its text, kept elsewhere */
+			if (best == NONE || ur->a[3 * j + 2] > ur->a[3 * best + 2])
+				best = j;
+		}
+		kept[ng] = best == NONE ? NONE : ur->a[3 * best + 1];
+		for (k = i; k < j; k++) {
+			e = ur->a[3 * k + 1];
+			if (k != best && keeper[uf_find(u, (uint32_t)e)] == e) {
+				u->flag[e] |= F_UDROP;
+				any = 1;
+			}
+		}
+	}
+	if (!any) {
+		ret = 0;
+		goto out;
+	}
+	/* Hand-over: the members of each cluster whose keeper went, best first. */
+	for (e = 0; e < u->n; e++) {
+		uint32_t root = uf_find(u, (uint32_t)e);
+		uint64_t rec[4] = { u->doc[first[root]], ~u->rank[e], u->doc[e], e };
+
+		if (keeper[root] == NONE || !(u->flag[keeper[root]] & F_UDROP))
+			continue;
+		if (dedup_recs_add(&order, rec))
+			goto nomem;
+	}
+	dedup_sort_records(order.a, order.n, 4);
+	for (i = 0; i < order.n; i = j) {
+		uint32_t root = uf_find(u, (uint32_t)order.a[4 * i + 3]);
+		uint64_t to = NONE;
+
+		for (j = i; j < order.n && order.a[4 * j] == order.a[4 * i]; j++) {
+			e = order.a[4 * j + 3];
+			if (to != NONE || (u->flag[e] & (F_URL | F_UDROP)) ||
+			    (grp[e] != NOGROUP && kept[grp[e]] != NONE))
+				continue;
+			to = e;
+			if (grp[e] != NOGROUP)
+				kept[grp[e]] = e;
+		}
+		/* NONE: every record of the cluster has its URL kept in another. */
+		keeper[root] = to;
+	}
+	ret = 0;
+	goto out;
+nomem:
+	ayak_err_set(err, AYAK_E_SYS, "out of memory");
+out:
+	dedup_recs_release(&order);
+	free(grp);
+	free(kept);
+	return ret;
+}
+
 int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
 		  const uint64_t *base, size_t nshards, struct dedup_recs *dec,
 		  uint64_t *nclusters, struct ayak_err *err)
 {
+	return dedup_resolve_groups(pairs, drops, NULL, base, nshards, dec, nclusters, err);
+}
+
+int dedup_resolve_groups(struct dedup_stream *pairs, struct dedup_stream *drops,
+			 struct dedup_stream *urls, const uint64_t *base, size_t nshards,
+			 struct dedup_recs *dec, uint64_t *nclusters, struct ayak_err *err)
+{
 	struct uf u;
+	struct dedup_recs ur;
 	const uint64_t *rec;
 	uint64_t *first = NULL, *keeper = NULL;
 	size_t e;
 	int r, ret = -1;
 
 	uf_init(&u);
+	dedup_recs_init(&ur, 3);
 	*nclusters = 0;
 	while (pairs && (r = dedup_stream_next(pairs, &rec, err)) != 0) {
 		int64_t a, b;
@@ -491,6 +595,26 @@ int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
 		}
 		u.flag[a] |= F_URL;
 	}
+	while (urls && (r = dedup_stream_next(urls, &rec, err)) != 0) {
+		uint64_t x[3];
+		int64_t a;
+
+		if (r < 0)
+			goto out;
+		if (urls->nw != 3) {
+			ayak_err_set(err, AYAK_E_DATA, "corrupt stage data: bad URL group record");
+			goto out;
+		}
+		/* A document in no text cluster is a cluster of its own. */
+		a = uf_get(&u, rec[1], 0);
+		x[0] = rec[0];
+		x[1] = (uint64_t)a;
+		x[2] = rec[2];
+		if (a < 0 || dedup_recs_add(&ur, x)) {
+			ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			goto out;
+		}
+	}
 	/* Per root: the first document, and the keeper (not a URL duplicate). */
 	first = malloc((u.n ? u.n : 1) * sizeof(*first));
 	keeper = malloc((u.n ? u.n : 1) * sizeof(*keeper));
@@ -511,12 +635,17 @@ int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
 		    (u.rank[e] == u.rank[keeper[root]] && u.doc[e] < u.doc[keeper[root]]))
 			keeper[root] = e;
 	}
+	if (ur.n && url_decide(&u, &ur, keeper, first, err))
+		goto out;
 	for (e = 0; e < u.n; e++) {
 		uint32_t root = uf_find(&u, (uint32_t)e);
 		uint64_t k = keeper[root], size = u.size[root], rec4[4], reason;
 
 		if (size > 1 && first[root] == e)
 			(*nclusters)++;
+		if (k == e && size == 1)
+			continue;	/* in a URL group only, and kept: no decision */
+		/* A keeper dropped for its URL whose cluster found another keeper is a copy of it. */
 		if (k == e)
 			reason = DEDUP_KEEP;
 		else if (k != NONE && u.xrep[e] != NONE && u.xrep[e] == u.xrep[k])
@@ -540,6 +669,7 @@ int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
 out:
 	free(first);
 	free(keeper);
+	dedup_recs_release(&ur);
 	uf_release(&u);
 	return ret;
 }

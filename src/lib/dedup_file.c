@@ -23,7 +23,7 @@ static const char endmark[8] = { 'A', 'Y', 'A', 'K', 'E', 'N', 'D', '\n' };
 
 static const char *const kind_names[DEDUP_K_MAX] = {
 	"?", "params", "meta", "exact", "band", "url", "line", "bad", "shingle index",
-	"shingles", "done", "pair", "drop", "frequent line", "decision",
+	"shingles", "done", "pair", "drop", "frequent line", "decision", "URL group",
 };
 
 const char *dedup_kind_name(int kind)
@@ -229,6 +229,7 @@ struct file_stream {
 	struct dedup_stream s;
 	FILE *f;
 	char *name;
+	uint32_t kind;
 	uint64_t left, sum;
 	XXH3_state_t *xx;
 	uint64_t *recs;		/* read as bytes, converted in place */
@@ -274,6 +275,15 @@ static int file_next(struct dedup_stream *st, const uint64_t **rec, struct ayak_
 		fs->pos = 0;
 	}
 	*rec = fs->recs + fs->pos++ * st->nw;
+	/*
+	 * The checksum is only known at the end; a damaged word that would
+	 * mislead the reader before then is caught here, naming the file.
+	 */
+	if ((fs->kind == DEDUP_K_PAIR && st->nw == 4 &&
+	     (*rec)[3] != DEDUP_LINK_EXACT && (*rec)[3] != DEDUP_LINK_NEAR) ||
+	    (fs->kind == DEDUP_K_DEC && st->nw == 4 && (*rec)[3] > DEDUP_DROP_URL))
+		return ayak_err_set(err, AYAK_E_DATA, "%s: corrupt stage file: bad %s record",
+				    fs->name, dedup_kind_name((int)fs->kind));
 	return 1;
 }
 
@@ -329,7 +339,8 @@ struct dedup_stream *dedup_fopen_stream(FILE *f, const char *name, uint64_t size
 		goto fail;
 	}
 	if (fp && h->fp != fp) {
-		ayak_err_set(err, AYAK_E_DATA,
+		/* The user's options differ from those of an earlier stage: a usage error. */
+		ayak_err_set(err, AYAK_E_USAGE,
 			     "%s: made with other parameters (every stage must use the same options)",
 			     name);
 		goto fail;
@@ -372,6 +383,7 @@ struct dedup_stream *dedup_fopen_stream(FILE *f, const char *name, uint64_t size
 	fs->s.next = file_next;
 	fs->s.free = file_free;
 	fs->f = f;
+	fs->kind = h->kind;
 	fs->left = n;
 	fs->sum = get_le64(tr + 8);
 	*nrec = n;
@@ -399,6 +411,21 @@ struct dedup_stream *dedup_fopen(const char *path, int want_kind, uint64_t fp,
 	/* Unbuffered: records are read in blocks into the stream's own buffer. */
 	setvbuf(f, NULL, _IONBF, 0);
 	return dedup_fopen_stream(f, path, (uint64_t)st.st_size, want_kind, fp, h, nrec, err);
+}
+
+int dedup_fcheck(const char *path, int want_kind, uint64_t fp, struct dedup_header *h,
+		 uint64_t *nrec, struct ayak_err *err)
+{
+	struct dedup_stream *s = dedup_fopen(path, want_kind, fp, h, nrec, err);
+	const uint64_t *rec;
+	int r;
+
+	if (!s)
+		return -1;
+	while ((r = dedup_stream_next(s, &rec, err)) > 0)
+		;
+	dedup_stream_free(s);
+	return r;
 }
 
 int dedup_fload(const char *path, int want_kind, uint64_t fp, struct dedup_header *h,

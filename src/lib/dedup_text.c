@@ -741,7 +741,7 @@ void dedup_minhash_release(struct dedup_minhash *m)
 	free(m->mins);
 	free(m->sig);
 	free(m->tok);
-	free(m->sh);
+	free(m->set_tmp);
 	ayak_buf_release(&m->scratch);
 	memset(m, 0, sizeof(*m));
 }
@@ -828,10 +828,14 @@ ssize_t dedup_shingle(struct dedup_minhash *m, const char *s, size_t n)
 	if (!m->ntok)
 		return 0;
 	k = m->ntok < m->ngram ? m->ntok : m->ngram;
-	for (i = 0; i + k <= m->ntok; i++)
-		if (push(&m->sh, &m->nsh, &m->shcap,
-			 XXH3_64bits_withSeed(m->tok + i, k * sizeof(uint64_t), m->seed)))
-			return -1;
+	/*
+	 * In place, so that a long record needs one array, not two: shingle i
+	 * reads tokens i to i+k-1 only, and token i is not read again.
+	 */
+	m->sh = m->tok;
+	m->nsh = m->ntok - k + 1;
+	for (i = 0; i < m->nsh; i++)
+		m->sh[i] = XXH3_64bits_withSeed(m->tok + i, k * sizeof(uint64_t), m->seed);
 	return (ssize_t)m->nsh;
 }
 
@@ -982,14 +986,32 @@ static void sort_u32(uint32_t *a, uint32_t *tmp, size_t n)
 		memcpy(a, src, n * sizeof(*a));
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 size_t dedup_shingle_set(struct dedup_minhash *m, uint32_t *out)
 {
-	uint32_t *tmp = (uint32_t *)m->tok;	/* free now: room for ntok >= nsh words */
 	size_t i, n = 0;
 
 	for (i = 0; i < m->nsh; i++)
 		out[i] = (uint32_t)(m->sh[i] >> 32);
-	sort_u32(out, tmp, m->nsh);
+	if (m->nsh > m->set_tmpcap) {
+		/* The shingles fill tok's array now: the radix sort needs room of its own. */
+		uint32_t *p = realloc(m->set_tmp, m->nsh * sizeof(*p));
+
+		if (p) {
+			m->set_tmp = p;
+			m->set_tmpcap = m->nsh;
+		}
+	}
+	if (m->nsh <= m->set_tmpcap)
+		sort_u32(out, m->set_tmp, m->nsh);
+	else
+		qsort(out, m->nsh, sizeof(*out), cmp_u32);	/* out of memory: slower, the same */
 	for (i = 0; i < m->nsh; i++)
 		if (!n || out[n - 1] != out[i])
 			out[n++] = out[i];

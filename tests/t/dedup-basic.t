@@ -150,6 +150,14 @@ test_expect_success 'character shingles and other band settings' '
 	test "$(ids out)" = "a1 b1 b2 c1 t1 p1 p2 p3 p4 p5 p6 e1"
 '
 
+test_expect_success 'records that grow, with character shingles and --verify' '
+	awk "BEGIN { for (i = 1; i <= 60; i++) { t = \"\"; for (j = 0; j < i * i; j++) t = t \" kata\" (j % 97); printf \"{\\\"text\\\":\\\"%s\\\"}\\n\", t } }" >grow.jsonl &&
+	ayak-dedup --mode near --shingle char --verify grow.jsonl >out &&
+	AYAK_DEDUP_SIMD=portable ayak-dedup --mode near --shingle char --verify grow.jsonl >portable &&
+	test_cmp portable out &&
+	test_line_count -gt 1 out
+'
+
 test_expect_success 'SIMD and portable MinHash give the same output' '
 	AYAK_DEDUP_SIMD=portable ayak-dedup --annotate in.jsonl >portable &&
 	ayak-dedup --annotate in.jsonl >simd &&
@@ -199,6 +207,14 @@ test_expect_success 'usage errors' '
 	test_expect_code 2 ayak-dedup --keep biggest in.jsonl 2>/dev/null &&
 	test_expect_code 2 ayak-dedup --bands 100 --rows 100 in.jsonl 2>/dev/null &&
 	test_expect_code 2 ayak-dedup --threshold 2 in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --verify --threshold 0x1p-1 in.jsonl 2>err &&
+	grep -q "^ayak-dedup: --threshold wants a number from 0 to 1, not '\''0x1p-1'\''$" err &&
+	test_expect_code 2 ayak-dedup --verify --threshold " 0.5" in.jsonl 2>/dev/null &&
+	ayak-dedup --verify --threshold 5e-1 in.jsonl >/dev/null &&
+	test_expect_code 2 ayak-dedup --mode exact, in.jsonl 2>err &&
+	grep -q "^ayak-dedup: --mode wants a list of exact, near, lines and url, not '\''exact,'\''$" err &&
+	test_expect_code 2 ayak-dedup --mode exact,,near in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --mode ,near in.jsonl 2>/dev/null &&
 	test_expect_code 2 ayak-dedup --memory 10k in.jsonl 2>/dev/null &&
 	test_expect_code 2 ayak-dedup --verify --mode exact in.jsonl 2>/dev/null &&
 	test_expect_code 2 ayak-dedup --shard 1 in.jsonl 2>err &&

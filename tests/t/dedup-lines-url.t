@@ -77,4 +77,68 @@ test_expect_success 'url with exact and near: a URL copy that keeps a cluster is
 	grep "\"id\": \"c1\"" out | grep -q "\"dedup\":\"keep\""
 '
 
+test_expect_success 'lines with --annotate: a record that would be left empty says so, and is counted' '
+	printf "{\"id\":%d,\"text\":\"Menu utama laman\\\\nAyat unik nombor %s di sini\"}\n" 1 satu 2 dua 3 tiga >la.jsonl &&
+	printf "{\"id\":4,\"text\":\"Menu utama laman\"}\n" >>la.jsonl &&
+	ayak-dedup --mode lines --line-max 2 --stats st1.json la.jsonl >out &&
+	test_line_count = 3 out &&
+	ayak-dedup --mode lines --line-max 2 --annotate --stats st2.json la.jsonl >out &&
+	sed -n "s/.*\"dedup\":\(\"[a-z]*\"\).*/\1/p" out | paste -sd" " - >got &&
+	echo "\"keep\" \"keep\" \"keep\" \"lines\"" >expect &&
+	test_cmp expect got &&
+	tail -n 1 out | grep -q ",\"dedup\":\"lines\",\"dedup_cluster\":3,\"dedup_size\":1,\"dedup_lines\":1}$" &&
+	grep -q "\"dropped\":{\"lines\":1}" st1.json &&
+	grep -q "\"dropped\":{},.*\"counts\":{.*\"lines\":1,\"lines_removed\":4}" st2.json
+'
+
+# uids FILE: the numeric ids of FILE, one line
+uids () {
+	sed -n "s/^{\"id\":\([0-9]*\),.*/\1/p" "$1" | paste -sd" " -
+}
+
+test_expect_success 'url with exact: text first, then URLs among the records kept' '
+	cat >ux3.jsonl <<-\EOF &&
+	{"id":0,"q":1,"url":"https://a.my/x","text":"teks sama yang berulang"}
+	{"id":1,"q":9,"url":"https://a.my/y","text":"teks sama yang berulang"}
+	{"id":2,"q":5,"url":"https://a.my/x","text":"teks lain yang unik sahaja"}
+	EOF
+	ayak-dedup --mode exact,url --keep max:q ux3.jsonl >out &&
+	test "$(uids out)" = "1 2" &&
+	ayak-dedup --mode exact,near,url --keep max:q --annotate ux3.jsonl >out &&
+	sed -n "s/.*\"dedup\":\(\"[a-z]*\"\).*/\1/p" out | paste -sd" " - >got &&
+	echo "\"exact\" \"keep\" \"keep\"" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'url: a cluster whose keeper goes for its URL hands over to a record of another URL' '
+	cat >hand.jsonl <<-\EOF &&
+	{"id":0,"date":"2024-01-01","url":"https://a.my/x","text":"versi lama halaman ini"}
+	{"id":1,"date":"2024-01-02","url":"https://a.my/y","text":"versi lama halaman ini"}
+	{"id":2,"date":"2024-05-01","url":"https://a.my/x","text":"versi baru halaman ini sudah berubah"}
+	{"id":3,"date":"2024-01-03","url":"https://a.my/x","text":"versi lama halaman ini"}
+	EOF
+	ayak-dedup --mode exact,url --url-keep newest --rejects rej.jsonl hand.jsonl >out &&
+	test "$(uids out)" = "1 2" &&
+	sed -e "s/,\"raw\":.*//" rej.jsonl >got &&
+	cat >expect <<-\EOF &&
+	{"reject":{"program":"ayak-dedup","reason":"exact","cluster":0,"size":3,"file":"hand.jsonl","line":1}
+	{"reject":{"program":"ayak-dedup","reason":"exact","cluster":0,"size":3,"file":"hand.jsonl","line":4}
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'url with every text mode: each URL keeps a record, each cluster at most one' '
+	awk "BEGIN { srand(5); for (i = 0; i < 600; i++) {
+		t = \"teks \" int(rand() * 150) \" tentang perkara yang sama sahaja\"
+		printf \"{\\\"id\\\":%d,\\\"q\\\":%d,\\\"url\\\":\\\"https://u.my/%d\\\",\\\"text\\\":\\\"%s\\\"}\\n\", i, int(rand() * 50), int(rand() * 30), t
+	} }" >many.jsonl &&
+	ayak-dedup --mode exact,near,url --keep max:q --url-keep max:q --annotate many.jsonl >ann &&
+	grep "\"dedup\":\"keep\"" ann >kept &&
+	sed -n "s/.*\"url\":\"\([^\"]*\)\".*/\1/p" many.jsonl | sort -u >all-urls &&
+	sed -n "s/.*\"url\":\"\([^\"]*\)\".*/\1/p" kept | sort >kept-urls &&
+	test_cmp all-urls kept-urls &&
+	sed -n "s/.*\"dedup_cluster\":\([0-9]*\),.*/\1/p" kept | sort | uniq -d >twice &&
+	test_must_be_empty twice
+'
+
 test_done

@@ -170,8 +170,8 @@ test_expect_success 'a corrupt stage file is an error, not data' '
 	test_cmp expect err
 '
 
-test_expect_success 'stages with other options refuse the files' '
-	(cd small && test_expect_code 1 ayak-dedup --stage cluster --dir work --part 0 --shards 4 --ngram 4 --force 2>../err) &&
+test_expect_success 'stages with other options refuse the files (a usage error, as other --parts)' '
+	(cd small && test_expect_code 2 ayak-dedup --stage cluster --dir work --part 0 --shards 4 --ngram 4 --force 2>../err) &&
 	grep -q "made with other parameters (every stage must use the same options)" err
 '
 
@@ -197,11 +197,107 @@ test_expect_success 'sharded filter: -o, --stats and malformed records skipped a
 	 ayak-dedup --stage cluster --dir w --part 0 --shards 2 &&
 	 ayak-dedup --stage cluster --dir w --part 1 --shards 2 &&
 	 ayak-dedup --stage merge --dir w --shards 2 --parts 2 &&
-	 ayak-dedup --stage filter --dir w --shard 0 -o out0.jsonl --stats st0.json shard-00000.jsonl &&
+	 ayak-dedup --stage filter --dir w --shard 0 --on-error skip -o out0.jsonl --stats st0.json shard-00000.jsonl &&
 	 ayak-dedup --stage filter --dir w --shard 1 -o out1.jsonl shard-00001.jsonl) &&
-	grep -q "\"records_in\":18,\"records_out\":12,\"dropped\":{\"exact\":2,\"near\":3,\"malformed\":1}" bad/st0.json &&
+	grep -q "\"records_in\":18,\"records_out\":12,\"dropped\":{\"exact\":2,\"near\":3,\"malformed\":1},\"errors\":1," bad/st0.json &&
 	test_line_count = 12 bad/out0.jsonl &&
 	test_line_count = 0 bad/out1.jsonl
+'
+
+test_expect_success 'the filter stage reports malformed records as one node does' '
+	printf "{\"text\":\"a\"}\n{\"text\":\"b\"\n{\"text\":\"a\"}\n{\"text\":\"c\"}\n" >ms.jsonl &&
+	ayak-dedup --on-error skip --stats one.json --rejects one-rej.jsonl ms.jsonl >one.out 2>one.err &&
+	ayak-dedup --stage sign --dir ms --shard 0 --on-error skip ms.jsonl 2>/dev/null &&
+	ayak-dedup --stage bucket --dir ms --shard 0 --parts 1 &&
+	ayak-dedup --stage cluster --dir ms --part 0 --shards 1 &&
+	ayak-dedup --stage merge --dir ms --shards 1 --parts 1 &&
+	ayak-dedup --stage filter --dir ms --shard 0 --on-error skip --stats st.json --rejects rej.jsonl \
+		ms.jsonl >out 2>err &&
+	test_cmp one.out out &&
+	test_cmp one-rej.jsonl rej.jsonl &&
+	test_cmp one.err err &&
+	grep -q "\"dropped\":{\"malformed\":1,\"exact\":1},\"errors\":1," st.json &&
+	test_expect_code 1 ayak-dedup --stage filter --dir ms --shard 0 -o out2 ms.jsonl 2>err &&
+	echo "ayak-dedup: ms.jsonl:2: malformed record: unexpected end of line at column 12" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing out2
+'
+
+test_expect_success 'a corrupt decision or shingle file is an error before any record is written' '
+	(cd small &&
+	 cp -r work cdec &&
+	 printf "\377" | dd of=cdec/merge/00000.dec bs=1 seek=60 conv=notrunc 2>/dev/null &&
+	 test_expect_code 1 ayak-dedup --stage filter --dir cdec --shard 0 --annotate shard-00000.jsonl \
+		>../out 2>../err) &&
+	echo "ayak-dedup: cdec/merge/00000.dec: corrupt stage file: checksum mismatch" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	opts="--mode exact,near,lines,url --line-max 3 --keep max:score --url-keep newest --verify" &&
+	(cd small &&
+	 cp -r all cshg &&
+	 printf "\377" | dd of=cshg/sign/00001.shg bs=1 seek=60 conv=notrunc 2>/dev/null &&
+	 test_expect_code 1 ayak-dedup --stage cluster --dir cshg --part 0 --shards 4 --force $opts 2>../err) &&
+	echo "ayak-dedup: cshg/sign/00001.shg: corrupt stage file: checksum mismatch" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a damaged pair record names its file' '
+	(cd small &&
+	 cp -r work cpair &&
+	 ayak-dedup --stage cluster --dir cpair --part 0 --shards 4 &&
+	 printf "\177" | dd of=cpair/cluster/00000.pair bs=1 seek=72 conv=notrunc 2>/dev/null &&
+	 test_expect_code 1 ayak-dedup --stage merge --dir cpair --shards 4 --parts 3 --force 2>../err) &&
+	echo "ayak-dedup: cpair/cluster/00000.pair: corrupt stage file: bad pair record" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a shard reordered between sign and filter is an error' '
+	printf "{\"id\":\"A\",\"text\":\"unik satu\"}\n{\"id\":\"B\",\"text\":\"sama dua\"}\n{\"id\":\"C\",\"text\":\"sama dua\"}\n" >sw.jsonl &&
+	{ tail -n 2 sw.jsonl && head -n 1 sw.jsonl; } >sw3.jsonl &&
+	ayak-dedup --stage sign --dir sw --shard 0 sw.jsonl &&
+	ayak-dedup --stage bucket --dir sw --shard 0 --parts 1 &&
+	ayak-dedup --stage cluster --dir sw --part 0 --shards 1 &&
+	ayak-dedup --stage merge --dir sw --shards 1 --parts 1 &&
+	test_expect_code 3 ayak-dedup --stage filter --dir sw --shard 0 -o sw-out sw3.jsonl 2>err &&
+	echo "ayak-dedup: the input changed between the passes (the same 3 records of 88 bytes, but other records or in another order)" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing sw-out &&
+	ayak-dedup --stage filter --dir sw --shard 0 sw.jsonl >sw-out &&
+	head -n 2 sw.jsonl >expect &&
+	test_cmp expect sw-out
+'
+
+test_expect_success 'a signed shard is not skipped for other input files' '
+	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 sw3.jsonl 2>err &&
+	echo "ayak-dedup: sw/sign/00000.meta: shard 0 was signed from other input files (--force signs it again; the later stages must then be redone with --force too)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 <sw.jsonl 2>/dev/null &&
+	ayak-dedup --stage sign --dir sw --shard 0 sw.jsonl
+'
+
+test_expect_success 'options a stage does not use are usage errors' '
+	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 -o x.jsonl sw.jsonl 2>err &&
+	printf "%s\n" "ayak-dedup: --stage sign writes no records: -o goes with --stage filter" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 --parts 2 sw.jsonl 2>err &&
+	grep -q "^ayak-dedup: --stage sign takes no --parts$" err &&
+	test_expect_code 2 ayak-dedup --stage bucket --dir sw --shard 0 --parts 1 --shards 1 2>err &&
+	grep -q "^ayak-dedup: --stage bucket takes no --shards$" err &&
+	test_expect_code 2 ayak-dedup --stage filter --dir sw --shard 0 --part 0 sw.jsonl 2>err &&
+	grep -q "^ayak-dedup: --stage filter takes no --part$" err &&
+	test_expect_code 2 ayak-dedup --stage merge --dir sw --shards 1 --parts 1 --shard 0 2>err &&
+	grep -q "^ayak-dedup: --stage merge takes no --shard$" err &&
+	test_path_is_missing x.jsonl
+'
+
+test_expect_success 'URL groups with exact and near: sharded equals one node' '
+	gen 3000 11 | awk "{ sub(/contoh.my\/[0-9]+/, \"contoh.my/\" NR % 40); print }" >urls.jsonl &&
+	mkdir u && (cd u && ayak-cat --split 1000 --compress none -o shard ../urls.jsonl) &&
+	opts="--mode exact,near,url --keep max:score --url-keep min:score" &&
+	(cd u && stages w 3 $opts) &&
+	ayak-dedup --annotate $opts urls.jsonl >expect &&
+	test_cmp expect u/w.out
 '
 
 test_done
