@@ -180,7 +180,7 @@ test_expect_success 'a stage whose input is missing says which to run first' '
 	echo "ayak-dedup: work/bucket/00004.done: No such file or directory (run --stage bucket --shard 4 first)" >expect &&
 	test_cmp expect err &&
 	(cd small && test_expect_code 2 ayak-dedup --stage cluster --dir work --part 3 --shards 4 --force 2>../err) &&
-	echo "ayak-dedup: --part 3, but the buckets have 3 parts" >expect &&
+	printf "%s\n" "ayak-dedup: --part 3, but the buckets have 3 parts" "Try '\''ayak-dedup --help'\''." >expect &&
 	test_cmp expect err
 '
 
@@ -269,7 +269,7 @@ test_expect_success 'a shard reordered between sign and filter is an error' '
 
 test_expect_success 'a signed shard is not skipped for other input files' '
 	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 sw3.jsonl 2>err &&
-	echo "ayak-dedup: sw/sign/00000.meta: shard 0 was signed from other input files (--force signs it again; the later stages must then be redone with --force too)" >expect &&
+	printf "%s\n" "ayak-dedup: sw/sign/00000.meta: shard 0 was signed from other input files (--force signs it again; the later stages must then be redone with --force too)" "Try '\''ayak-dedup --help'\''." >expect &&
 	test_cmp expect err &&
 	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 <sw.jsonl 2>/dev/null &&
 	ayak-dedup --stage sign --dir sw --shard 0 sw.jsonl
