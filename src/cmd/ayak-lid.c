@@ -108,6 +108,8 @@ static const struct option options[] = {
 
 enum { BY_NONE, BY_LINE, BY_PARAGRAPH };
 
+#define BIG_BUF ((size_t)4 << 20)	/* a text buffer past this is freed after its record */
+
 #define MAX_TOP 32
 #define MAX_LIST 64
 
@@ -1000,10 +1002,19 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		cli_die_nomem(c);
 	for (i = 0; i < r->nedits; i++)
 		r->edits[i].value = r->vals.data + (uintptr_t)r->edits[i].value;
+	/*
+	 * A huge text's buffers are let go once used, so that the record is
+	 * held twice at once (the line read, then the text or the record
+	 * written), not three times.
+	 */
+	if (r->text.cap > BIG_BUF)
+		ayak_buf_release(&r->text);
 	ayak_buf_reset(&r->out);
 	if (ayak_record_emit(rec, r->edits, r->nedits, &r->out))
 		cli_die_nomem(c);
 	cli_emit(c, r->out.data, r->out.len);
+	if (r->out.cap > BIG_BUF)
+		ayak_buf_release(&r->out);
 }
 
 static struct lid_model *open_model(struct cli *c, struct conf *k)

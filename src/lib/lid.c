@@ -196,10 +196,18 @@ static int skip_token(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/*
+ * A word longer than WORD_MAX letters gives no features: only WORD_MAX + 1
+ * of its letters are kept (its length says it is too long), so that a text
+ * without spaces needs no more memory than one with them.
+ */
+#define WORD_MAX 40
+
 struct prep {
 	struct lid_text *t;
 	const struct lid_model *m;
 	int in_word;
+	int at_token;			/* the last byte read was a space (or none was read) */
 	uint32_t wstart;
 	int wscript;
 	int wupper;
@@ -224,21 +232,33 @@ static int han_bit(const uint8_t *bits, uint32_t cp)
 	return bits && cp >= LID_HAN_LO && cp <= LID_HAN_HI && (bits[i >> 3] >> (i & 7) & 1);
 }
 
-/* Read p[0..n): letters into words. */
-static int prep_window(struct prep *s, const unsigned char *p, size_t n)
+/* Room for one more letter in the current word (the first WORD_MAX + 1 are kept). */
+static inline int word_room(const struct prep *s)
+{
+	return s->t->ncps - s->wstart <= WORD_MAX;
+}
+
+/*
+ * Read letters into words from *pp up to end, and stop early, between two
+ * words, once t holds max_words words; *pp is where reading stopped.  Going
+ * on from there gives the same words as reading on without a stop.
+ */
+static int prep_window(struct prep *s, const unsigned char **pp, const unsigned char *end,
+		       size_t max_words)
 {
 	struct lid_text *t = s->t;
-	const unsigned char *end = p + n;
-	int at_token = 1;
+	const unsigned char *p = *pp;
 
-	if (text_reserve(t, n + 1))
-		return -1;
 	while (p < end) {
 		unsigned char c = *p;
 		uint32_t cp;
 		int len, script;
 
-		if (at_token && !is_space(c)) {
+		if (!s->in_word && t->nwords >= max_words)
+			break;
+		if (t->ncps + WORD_MAX + 2 > t->cps_alloc && text_reserve(t, WORD_MAX + 2))
+			return -1;
+		if (s->at_token && !is_space(c)) {
 			const unsigned char *q = p;
 			unsigned seen = (c | 0x20) == 'w' ? C_LINK : 0;
 
@@ -252,12 +272,12 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 				continue;
 			}
 		}
-		at_token = is_space(c);
+		s->at_token = is_space(c);
 		if (c < 0x80) {
 			if (byte_class[c] & C_ALPHA) {
 				/* a run of ASCII letters at once: most of the text */
 				const unsigned char *q = p;
-				uint32_t *cps = t->cps + t->ncps;
+				uint32_t *cps, *lim;
 
 				if (!s->in_word) {
 					s->in_word = 1;
@@ -265,10 +285,14 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 					s->wscript = USCRIPT_LATIN;
 					s->wupper = c < 'a';
 				}
-				do
-					*cps++ = *q++ | 0x20;
-				while (q < end && (byte_class[*q] & C_ALPHA));
-				t->ncps += (size_t)(q - p);
+				/* past the word's room each letter is written over the last place (reserved) */
+				cps = t->cps + t->ncps;
+				lim = t->cps + s->wstart + WORD_MAX + 1;
+				do {
+					*cps = *q++ | 0x20;
+					cps += cps < lim;
+				} while (q < end && (byte_class[*q] & C_ALPHA));
+				t->ncps = (size_t)(cps - t->cps);
 				add_letters(t, USCRIPT_LATIN, (uint32_t)(q - p));
 				p = q;
 				continue;
@@ -313,7 +337,8 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 				s->wscript = script;
 				s->wupper = u_isupper((UChar32)cp) || u_istitle((UChar32)cp);
 			}
-			t->cps[t->ncps++] = (uint32_t)u_tolower((UChar32)cp);
+			if (word_room(s))
+				t->cps[t->ncps++] = (uint32_t)u_tolower((UChar32)cp);
 			break;
 		}
 		case U_NON_SPACING_MARK:
@@ -322,7 +347,8 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 			if (s->in_word) {
 				UErrorCode st = U_ZERO_ERROR;
 
-				t->cps[t->ncps++] = cp;
+				if (word_room(s))
+					t->cps[t->ncps++] = cp;
 				/*
 				 * The vowel signs of Tamil, Devanagari and the like are
 				 * marks of their own script, a third of their text or
@@ -341,7 +367,8 @@ static int prep_window(struct prep *s, const unsigned char *p, size_t n)
 				return -1;
 		}
 	}
-	return end_word(s);
+	*pp = p;
+	return p < end ? 0 : end_word(s);
 }
 
 /* Move p forward past the current word (to a space) unless at the text's start. */
@@ -377,12 +404,27 @@ static size_t align_end(const unsigned char *text, size_t n, size_t i)
 
 #define SEEN_WORDS(nscripts) (((nscripts) + 63) / 64)
 
-int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t sample,
-		     const struct lid_model *m)
+/*
+ * Reading a text a part at a time: its windows (the whole text, or the
+ * sampled ones), the one being read and where, and the state of the word.
+ */
+struct prep_cursor {
+	struct prep s;
+	const unsigned char *u, *p;
+	size_t win[LID_WINDOWS][2], nwin, k;
+};
+
+/* Start reading text[0..n) into t: its counts cleared, its windows chosen. */
+static int prep_begin(struct prep_cursor *c, struct lid_text *t, const char *text, size_t n,
+		      size_t sample, const struct lid_model *m)
 {
 	const unsigned char *u = (const unsigned char *)text;
-	struct prep s = { t, m, 0, 0, 0, 0 };
 
+	memset(c, 0, sizeof(*c));
+	c->s.t = t;
+	c->s.m = m;
+	c->s.at_token = 1;
+	c->u = u;
 	if (!t->script_letters || !t->script_seen) {
 		/* both or neither: after an allocation failed, both again */
 		free(t->script_letters);
@@ -401,9 +443,10 @@ int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t samp
 				t->script_letters[i * 64 + (size_t)__builtin_ctzll(t->script_seen[i])] = 0;
 	}
 	t->ncps = t->nwords = t->letters = t->jawi = t->hans = t->hant = 0;
-	if (sample == 0 || n <= sample)
-		return prep_window(&s, u, n);
-	{
+	if (sample == 0 || n <= sample) {
+		c->win[0][1] = n;
+		c->nwin = 1;
+	} else {
 		size_t w = sample / LID_WINDOWS, k;
 
 		/*
@@ -416,11 +459,47 @@ int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t samp
 
 			a = align_start(u, n, a);
 			b = align_end(u, n, b);
-			if (a < b && prep_window(&s, u + a, b - a))
-				return -1;
+			if (a < b) {
+				c->win[c->nwin][0] = a;
+				c->win[c->nwin++][1] = b;
+			}
 		}
 	}
+	c->p = u + c->win[0][0];
 	return 0;
+}
+
+/*
+ * The next words of the text into t (the last ones dropped, the counts
+ * kept): max_words of them, or fewer at the end.  Returns 1 if some text is
+ * left to read, 0 at the end, -1 on ENOMEM.
+ */
+static int prep_more(struct prep_cursor *c, size_t max_words)
+{
+	c->s.t->ncps = c->s.t->nwords = 0;
+	while (c->k < c->nwin) {
+		const unsigned char *end = c->u + c->win[c->k][1];
+
+		if (prep_window(&c->s, &c->p, end, max_words))
+			return -1;
+		if (c->p < end)
+			return 1;
+		/* the next window starts as a text does */
+		c->s.at_token = 1;
+		if (++c->k < c->nwin)
+			c->p = c->u + c->win[c->k][0];
+	}
+	return 0;
+}
+
+int lid_text_prepare(struct lid_text *t, const char *text, size_t n, size_t sample,
+		     const struct lid_model *m)
+{
+	struct prep_cursor c;
+
+	if (prep_begin(&c, t, text, n, sample, m))
+		return -1;
+	return prep_more(&c, SIZE_MAX) < 0 ? -1 : 0;
 }
 
 /* ---- features ---- */
@@ -572,7 +651,6 @@ static int dict_known(const struct lid_model *m, const uint32_t *w, size_t n)
 	return 0;
 }
 
-#define WORD_MAX 40
 #define MARK_AHEAD 4 /* words ahead whose marker slots raw_features() prefetches */
 
 /*
@@ -683,15 +761,28 @@ ngrams(const uint32_t *pad, size_t P, unsigned flags, uint64_t *keys, size_t on)
 	return on;
 }
 
-/* Raw (unbucketed) features of the words of t in script, with their types (LID_F_* bit numbers). */
+/*
+ * What the features of a word take from the word before it (of the same
+ * script): kept from one part of a text to the next, which are read apart.
+ */
+struct lid_prev {
+	uint64_t hash;			/* 0: none */
+	uint32_t cps[WORD_MAX];
+	size_t len;
+};
+
+/*
+ * Raw (unbucketed) features of the words of t in script, with their types
+ * (LID_F_* bit numbers); *pw is the word before the first (updated).
+ */
 static int raw_features(const struct lid_text *t, int script, unsigned flags,
-			const struct lid_model *mk, struct lid_raw *out)
+			const struct lid_model *mk, struct lid_raw *out, struct lid_prev *pw)
 {
 	size_t w, n0 = out->n;
-	uint64_t prev = 0;
+	uint64_t prev = pw->hash;
 	uint32_t pad[WORD_MAX + 2];
-	const uint32_t *prev_cps = NULL;
-	size_t prev_len = 0;
+	const uint32_t *prev_cps = pw->cps;
+	size_t prev_len = pw->len;
 	unsigned mark_reps = mk && mk->mark_weight > 1 ? mk->mark_weight : 1;
 
 	for (w = 0; w < t->nwords; w++) {
@@ -774,6 +865,10 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 		out->n = on;
 		prev = wh;
 	}
+	pw->hash = prev;
+	if (prev_cps != pw->cps)
+		memcpy(pw->cps, prev_cps, prev_len * sizeof(*prev_cps));
+	pw->len = prev_len;
 	return (int)(out->n - n0);
 }
 
@@ -796,7 +891,8 @@ int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned 
 		 const struct lid_model *mk, struct lid_feats *out)
 {
 	struct lid_raw raw = { 0 };
-	int n = raw_features(t, script, flags, mk, &raw);
+	struct lid_prev pw = { 0 };
+	int n = raw_features(t, script, flags, mk, &raw, &pw);
 
 	if (n >= 0)
 		n = bucket_features(&raw, flags, bits, out);
@@ -804,11 +900,13 @@ int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned 
 	return n;
 }
 
-int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out)
+/* The word odds features of t, after the word of hash *prev (0: none; updated). */
+static int nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out,
+		       uint64_t *prevp)
 {
 	size_t w, n0 = out->n;
 	unsigned shift = 64 - bits;
-	uint64_t prev = 0;
+	uint64_t prev = *prevp;
 
 	if (feats_reserve(out, 2 * t->nwords))
 		return -1;
@@ -825,7 +923,15 @@ int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *o
 			out->v[out->n++] = bucket(fmix64(lid_pair_hash(prev, wh) ^ SEED_NB), shift);
 		prev = wh;
 	}
+	*prevp = prev;
 	return (int)(out->n - n0);
+}
+
+int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out)
+{
+	uint64_t prev = 0;
+
+	return nb_features(t, bits, out, &prev);
 }
 
 
@@ -1308,12 +1414,32 @@ int lid_model_word_odds(const struct lid_model *m, unsigned *bits, float *weight
 
 /* ---- classifying ---- */
 
+/*
+ * A text is read a part (PART_WORDS words) at a time, and each submodel's
+ * rows summed over the parts: the memory a text takes does not grow with
+ * it.  The sums are of integers, so they are the same whatever the parts.
+ */
+#define PART_WORDS 4096
+
+struct lid_sum {
+	int64_t acc[LID_MAX_STRIDE];	/* the rows of its features, summed */
+	size_t nf;			/* how many */
+};
+
 struct lid_classifier {
 	const struct lid_model *m;
 	struct lid_text t;
-	struct lid_raw raw;		/* features of one script, before bucketing */
+	struct lid_raw raw;		/* features of one script in a part, before bucketing */
+	struct lid_raw raw_latn;	/* those of the Latin script, until the msa submodel has them */
 	struct lid_feats f;
-	struct lid_feats nbf;		/* word odds buckets of the Latin words */
+	struct lid_feats nbf;		/* word odds buckets of the Latin words of a part */
+	int pending;			/* raw_latn and nbf are not in the sums yet */
+	struct lid_sum sum[LID_MAX_SUBS];	/* per submodel */
+	struct lid_prev prev[LID_MAX_SUBS];	/* per submodel: the word before the part */
+	unsigned used;			/* bit i: sum[i] and prev[i] are not cleared */
+	uint64_t nb_prev;		/* the Latin word before the part, for the word odds */
+	int64_t nb_sum;			/* the word odds summed */
+	size_t nb_n;			/* over this many buckets */
 	float *probs;
 	float logit[LID_MAX_STRIDE], sp[LID_MAX_STRIDE];
 	int32_t acc[LID_MAX_STRIDE];
@@ -1343,6 +1469,7 @@ void lid_classifier_free(struct lid_classifier *c)
 		return;
 	lid_text_release(&c->t);
 	free(c->raw.key);
+	free(c->raw_latn.key);
 	free(c->f.v);
 	free(c->nbf.v);
 	free(c->probs);
@@ -1578,25 +1705,43 @@ size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned b
 	return bucket_keys_c(key, n, flags, bits, v);
 }
 
-/*
- * Softmax of submodel s over the raw features in c->raw; into c->sp[0..nclass).
- * odds (log-odds Malaysian : Indonesian) is added to the submodel's own
- * when it splits the share of zsm_Latn and ind_Latn between them.
- */
-static int run_sub(struct lid_classifier *c, const struct lid_sub *s, float odds)
+/* Add the buckets of the raw features that submodel i takes to its sums; -1 on ENOMEM. */
+static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw)
 {
+	const struct lid_sub *s = &c->m->subs[i];
+	struct lid_sum *sm = &c->sum[i];
 	size_t k;
-	float mx = -INFINITY, sum = 0, norm;
 	int nf;
 
 	c->f.n = 0;
-	nf = bucket_features(&c->raw, s->flags, s->bits, &c->f);
+	nf = bucket_features(raw, s->flags, s->bits, &c->f);
 	if (nf <= 0)
-		return nf < 0 ? -1 : 0;
+		return nf;
 	lid_accumulate(s->w, s->stride, c->f.v, c->f.n, c->acc, LID_PATH_BEST);
-	norm = s->scale * ((s->flags & LID_F_MEAN) ? 1.0f / (float)nf : lid_rsqrt((size_t)nf));
+	for (k = 0; k < s->nclass; k++)
+		sm->acc[k] += c->acc[k];
+	sm->nf += (size_t)nf;
+	return 0;
+}
+
+/*
+ * Softmax of submodel i over the sums of its features; into c->sp[0..nclass).
+ * odds (log-odds Malaysian : Indonesian) is added to the submodel's own
+ * when it splits the share of zsm_Latn and ind_Latn between them.
+ * Returns 0 when the text gave it no features.
+ */
+static int run_sub(struct lid_classifier *c, size_t i, float odds)
+{
+	const struct lid_sub *s = &c->m->subs[i];
+	const struct lid_sum *sm = &c->sum[i];
+	size_t k;
+	float mx = -INFINITY, sum = 0, norm;
+
+	if (sm->nf == 0)
+		return 0;
+	norm = s->scale * ((s->flags & LID_F_MEAN) ? 1.0f / (float)sm->nf : lid_rsqrt(sm->nf));
 	for (k = 0; k < s->nclass; k++) {
-		c->logit[k] = s->bias[k] + norm * (float)c->acc[k];
+		c->logit[k] = s->bias[k] + norm * (float)sm->acc[k];
 		if (c->logit[k] > mx)
 			mx = c->logit[k];
 	}
@@ -1608,11 +1753,11 @@ static int run_sub(struct lid_classifier *c, const struct lid_sub *s, float odds
 		c->sp[k] /= sum;
 	if (odds != 0 && c->m->msa_zsm >= 0 && c->m->msa_ind >= 0) {
 		/* the odds only split what zsm_Latn and ind_Latn have between them */
-		int z = c->m->msa_zsm, i = c->m->msa_ind;
-		float both = c->sp[z] + c->sp[i], d = c->logit[z] - c->logit[i] + odds;
+		int z = c->m->msa_zsm, n = c->m->msa_ind;
+		float both = c->sp[z] + c->sp[n], d = c->logit[z] - c->logit[n] + odds;
 
 		c->sp[z] = both / (1 + lid_expf(-d));
-		c->sp[i] = both - c->sp[z];
+		c->sp[n] = both - c->sp[z];
 	}
 	return 1;
 }
@@ -1629,8 +1774,9 @@ static void add_prob(struct lid_classifier *c, int label, float p)
  * counts of words and pairs of words in Malaysian and Indonesian training
  * texts (naive Bayes), which give a word seen a few times its full
  * weight where the linear model's is held back.  word_odds_start() finds
- * the text's buckets and asks for their cache lines (the table is
- * megabytes) before the general model runs; word_odds() adds them up.
+ * the buckets of a part of the text and asks for their cache lines (the
+ * table is megabytes) before the general model runs; word_odds_add() adds
+ * them up, and word_odds() gives the text's.
  */
 #define NB_AHEAD 32	/* buckets of the word odds asked for ahead */
 
@@ -1640,7 +1786,8 @@ static void word_odds_start(struct lid_classifier *c)
 	size_t i;
 
 	c->nbf.n = 0;
-	if (m->nb && c->nb_weight != 0 && lid_nb_features(&c->t, m->nb_bits, &c->nbf) < 0) {
+	if (m->nb && c->nb_weight != 0 &&
+	    nb_features(&c->t, m->nb_bits, &c->nbf, &c->nb_prev) < 0) {
 		c->nbf.n = 0;
 		c->nomem = 1;
 	}
@@ -1649,21 +1796,84 @@ static void word_odds_start(struct lid_classifier *c)
 		__builtin_prefetch(m->nb + c->nbf.v[i]);
 }
 
-static float word_odds(const struct lid_classifier *c)
+static void word_odds_add(struct lid_classifier *c)
 {
 	const struct lid_model *m = c->m;
 	int64_t sum = 0;
 	size_t i;
 
-	/* n words give 2n - 1 features: on fewer words one rare word (a name) would decide */
-	if (c->nbf.n < 2 * LID_NB_MIN_WORDS - 1)
-		return 0;
 	for (i = 0; i < c->nbf.n; i++) {
 		if (i + NB_AHEAD < c->nbf.n)
 			__builtin_prefetch(m->nb + c->nbf.v[i + NB_AHEAD]);
 		sum += m->nb[c->nbf.v[i]];
 	}
-	return c->nb_weight * m->nb_scale * (float)sum;
+	c->nb_sum += sum;
+	c->nb_n += c->nbf.n;
+	c->nbf.n = 0;
+}
+
+static float word_odds(const struct lid_classifier *c)
+{
+	/* n words give 2n - 1 features: on fewer words one rare word (a name) would decide */
+	if (c->nb_n < 2 * LID_NB_MIN_WORDS - 1)
+		return 0;
+	return c->nb_weight * c->m->nb_scale * (float)c->nb_sum;
+}
+
+/*
+ * The Latin features and word odds of the last part into the sums of the
+ * msa submodel: done only when the text needs it, or before the next part.
+ */
+static void add_pending(struct lid_classifier *c)
+{
+	if (!c->pending)
+		return;
+	c->pending = 0;
+	c->used |= 1u << c->m->msa;
+	if (sum_add(c, (size_t)c->m->msa, &c->raw_latn) < 0)
+		c->nomem = 1;
+	word_odds_add(c);
+}
+
+/* The features of the words of a part of the text into the sums of their submodels. */
+static void add_part(struct lid_classifier *c)
+{
+	const struct lid_model *m = c->m;
+	const struct lid_text *t = &c->t;
+	size_t w, s;
+	uint64_t bits;
+
+	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
+		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
+			int r, msa;
+			unsigned want;
+			struct lid_raw *raw;
+			size_t i;
+
+			s = w * 64 + (size_t)__builtin_ctzll(bits);
+			r = (int)s < m->nroute ? m->route[s] : -1;
+			if (r > -2 || s == USCRIPT_HAN || s == USCRIPT_HIRAGANA ||
+			    s == USCRIPT_KATAKANA)
+				continue;
+			i = (size_t)(-2 - r);
+			c->used |= 1u << i;
+			want = m->subs[i].flags;
+			msa = m->msa >= 0 && s == USCRIPT_LATIN;
+			raw = &c->raw;
+			if (msa) {
+				add_pending(c);
+				want |= m->subs[m->msa].flags;
+				word_odds_start(c);
+				raw = &c->raw_latn;
+			}
+			raw->n = 0;
+			if (raw_features(t, (int)s, want, m, raw, &c->prev[i]) < 0 ||
+			    sum_add(c, i, raw) < 0) {
+				c->nomem = 1;
+				return;
+			}
+			c->pending |= msa;
+		}
 }
 
 /* Distribute share over the labels for the letters of one script. */
@@ -1682,19 +1892,9 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		const struct lid_sub *s = &m->subs[-2 - r];
 		size_t k;
 		float group = 0;
-		unsigned want = s->flags;
 		int ok;
 
-		c->raw.n = 0;
-		if (m->msa >= 0 && script == USCRIPT_LATIN) {
-			want |= m->subs[m->msa].flags;
-			word_odds_start(c);
-		}
-		if (raw_features(t, script, want, m, &c->raw) < 0 || (ok = run_sub(c, s, 0)) < 0) {
-			c->nomem = 1;
-			return;
-		}
-		if (ok == 0) {	/* no features */
+		if (run_sub(c, (size_t)(-2 - r), 0) == 0) {	/* no features */
 			add_prob(c, m->und, share);
 			return;
 		}
@@ -1717,9 +1917,11 @@ static void script_share(struct lid_classifier *c, int script, float share)
 
 			for (k = 0; k < s->nclass; k++)
 				keep[k] = c->sp[k];
-			ok = group >= 0.01f ? run_sub(c, g, word_odds(c)) : 0;
-			if (ok < 0)
-				c->nomem = 1;
+			ok = 0;
+			if (group >= 0.01f) {
+				add_pending(c);
+				ok = run_sub(c, (size_t)m->msa, word_odds(c));
+			}
 			if (ok > 0) {
 				float other = 0, rest = 0;
 
@@ -1754,14 +1956,35 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 {
 	const struct lid_model *m = c->m;
 	struct lid_text *t = &c->t;
+	struct prep_cursor cur;
 	size_t s, w, best = 0;
 	uint64_t bits;
 	float inv;
+	int more = -1;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
 	c->nb_weight = opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
 	c->nomem = 0;
-	if (lid_text_prepare(t, text, n, opts ? opts->sample : 0, m)) {
+	/* the sums the last text used (most use one or two of the submodels) */
+	for (; c->used; c->used &= c->used - 1) {
+		s = (size_t)__builtin_ctz(c->used);
+		memset(c->sum[s].acc, 0, m->subs[s].nclass * sizeof(*c->sum[s].acc));
+		c->sum[s].nf = 0;
+		c->prev[s].hash = 0;
+		c->prev[s].len = 0;
+	}
+	c->nb_prev = 0;
+	c->nb_sum = 0;
+	c->nb_n = 0;
+	c->nbf.n = 0;
+	c->pending = 0;
+	if (!prep_begin(&cur, t, text, n, opts ? opts->sample : 0, m))
+		do {
+			more = prep_more(&cur, PART_WORDS);
+			if (more >= 0)
+				add_part(c);
+		} while (more > 0 && !c->nomem);
+	if (more < 0 || c->nomem) {
 		c->nomem = 1;
 		t->letters = 0;
 	}

@@ -133,6 +133,28 @@ test_expect_success 'a 25 MB document is read in bounded time, sampled or whole'
 	grep -q "\"lang\":\"zsm_Latn\",\"lang_score\":1}\$" out
 '
 
+# ASan reserves terabytes of address space: no ulimit -v under it
+grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null || test_set_prereq NOSAN
+
+# --sample 0 kept about 40 bytes per byte of text (letters, words, features):
+# a 5 MB record needed some 250 MB, a 51 MB one 2 GB.  The text is now read a
+# few thousand words at a time.
+test_expect_success NOSAN '--sample 0: memory does not grow with the text (5 MB under ulimit -v 120 MB)' '
+	awk "BEGIN { printf \"{\\\"text\\\":\\\"\"; for (i = 0; i < 80000; i++) printf \"Kerajaan akan memastikan bahawa semua rakyat menerima bantuan. \"; print \"\\\"}\" }" >b5.jsonl &&
+	(ulimit -v 120000 && ayak-lid --sample 0 b5.jsonl >out) &&
+	grep -q "\"lang\":\"zsm_Latn\",\"lang_score\":1}\$" out
+'
+
+# The same labels and scores as when the whole text was read at once
+# (these were made so): parts of a text with several scripts, URLs and
+# words too long to count, the Latin and msa submodels and word odds summed.
+test_expect_success 'a long text read in parts: the scores of the whole' '
+	awk "BEGIN { printf \"{\\\"text\\\":\\\"\"; for (i = 0; i < 6000; i++) { printf \"Kerajaan akan memastikan semua rakyat menerima bantuan. Pemerintah akan memastikan bahwa setiap warga menerima bantuan. Kami pergi ke pasar. \"; if (i % 2 == 0) printf \"The government will make sure that help arrives. \"; if (i % 7 == 0) printf \"Правительство поможет всем. \"; if (i % 11 == 0) printf \"http://x.example/%d aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-kan \", i } print \"\\\"}\" }" >mix.jsonl &&
+	ayak-lid --sample 0 --top 6 mix.jsonl | grep -o "\"lang\":.*" >out &&
+	echo "\"lang\":\"ind_Latn\",\"lang_score\":0.9767,\"lang_top\":[{\"lang\":\"ind_Latn\",\"score\":0.9767},{\"lang\":\"rus_Cyrl\",\"score\":0.0233}]}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'odd text: lone escapes, controls, long words, only marks' '
 	cat >odd.jsonl <<-\EOF &&
 	{"text":"\u0000\u0001\t\n\r"}
