@@ -123,7 +123,8 @@ size_t lid_letters(const struct lid_classifier *c);
 
 /*
  * Text prepared for feature extraction: lower-cased letters in words, with
- * the script of each word.  Filled by lid_text_prepare().
+ * the script of each word.  Filled by lid_text_prepare().  A word of more
+ * than 40 letters gives no features: only its first 41 are kept.
  */
 struct lid_word {
 	uint64_t hash;			/* lid_word_hash() of its letters */
