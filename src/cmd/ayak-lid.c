@@ -804,7 +804,8 @@ static double classify_parts(struct run *r)
 		add_lang_score(v, lid_model_label(r->m, (size_t)lab), s);
 		first = 0;
 		nparts++;
-		if (!q)
+		/* a final newline ends the last line: no empty one after it */
+		if (!q || q + 1 == end)
 			break;
 		p = q + 1;
 	}

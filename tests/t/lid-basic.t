@@ -126,6 +126,26 @@ test_expect_success '--by on text with no letters' '
 	test_cmp expect out
 '
 
+# The empty "line" after the final newline was labelled und too
+test_expect_success '--by: a final newline ends the last line, it starts no other' '
+	cat >nl.jsonl <<-\EOF &&
+	{"text":"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\n"}
+	{"text":"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\n\n123\n\n"}
+	EOF
+	ayak-lid --by line nl.jsonl >out &&
+	cat >expect <<-\EOF &&
+	{"text":"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\n","lang":"zsm_Latn","lang_score":1,"lang_parts":[{"lang":"zsm_Latn","score":1}],"lang_shares":{"zsm_Latn":1}}
+	{"text":"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\n\n123\n\n","lang":"zsm_Latn","lang_score":1,"lang_parts":[{"lang":"zsm_Latn","score":1},{"lang":"und","score":1},{"lang":"und","score":1},{"lang":"und","score":1}],"lang_shares":{"zsm_Latn":1}}
+	EOF
+	test_cmp expect out &&
+	ayak-lid --by paragraph nl.jsonl >out &&
+	cat >expect <<-\EOF &&
+	{"text":"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\n","lang":"zsm_Latn","lang_score":1,"lang_parts":[{"lang":"zsm_Latn","score":1}],"lang_shares":{"zsm_Latn":1}}
+	{"text":"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\n\n123\n\n","lang":"zsm_Latn","lang_score":1,"lang_parts":[{"lang":"zsm_Latn","score":1},{"lang":"und","score":1}],"lang_shares":{"zsm_Latn":1}}
+	EOF
+	test_cmp expect out
+'
+
 test_expect_success 'the output is the same on every run, and with --sample 0' '
 	ayak-lid --top 3 "$G" >a &&
 	ayak-lid --top 3 "$G" >b &&
