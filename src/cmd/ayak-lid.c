@@ -124,6 +124,7 @@ struct conf {
 	size_t nthr;
 	int annotate, top, by, list_labels, model_info;
 	double mixed;
+	int mixed_set;
 	struct lid_opts lo;
 	/* training */
 	int train;
@@ -268,6 +269,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			break;
 		case OPT_MIXED:
 			k->mixed = number(c, "--mixed", optarg, 0, 0.5);
+			k->mixed_set = 1;
 			break;
 		case OPT_SAMPLE:
 			if (ayak_parse_size(optarg, &u) || (u && u < 64))
@@ -678,6 +680,8 @@ static void check_label(struct run *r, const char *opt, const char *name)
 			cli_usage_error(r->c, "%s: unknown label '%s' (see --list-labels)", opt, name);
 		return;
 	}
+	if (!r->k->by)	/* only --by gives mixed labels */
+		cli_usage_error(r->c, "%s: the mixed label '%s' goes only with --by", opt, name);
 	if (strlen(name) >= sizeof(buf) || strchr(plus + 1, '+'))
 		cli_usage_error(r->c, "%s: unknown label '%s'", opt, name);
 	memcpy(buf, name, (size_t)(plus - name));
@@ -687,12 +691,29 @@ static void check_label(struct run *r, const char *opt, const char *name)
 				opt, name);
 }
 
+/* Is a the label b?  A mixed label A+B is also B+A. */
+static int same_label(const char *a, const char *b)
+{
+	const char *pa = strchr(a, '+'), *pb = strchr(b, '+');
+	size_t la, lb;
+
+	if (!strcmp(a, b))
+		return 1;
+	if (!pa || !pb)
+		return 0;
+	la = (size_t)(pa - a);
+	lb = (size_t)(pb - b);
+	/* what is before a's + is after b's, and the other way round */
+	return strlen(pb + 1) == la && !strncmp(a, pb + 1, la) &&
+	       strlen(pa + 1) == lb && !strncmp(pa + 1, b, lb);
+}
+
 static int in_list(const char *const *list, size_t n, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], name))
+		if (same_label(list[i], name))
 			return 1;
 	return 0;
 }
@@ -1176,6 +1197,8 @@ int main(int argc, char **argv)
 	k.mixed = 0.2;
 	cli_init(&c, "ayak-lid", usage);
 	options_parse(&c, &k, argc, argv);
+	if (k.mixed_set && !k.by)
+		cli_usage_error(&c, "--mixed goes only with --by");
 	if (k.train)
 		return run_train(&c, &k, argc - optind, argv + optind);
 	return run_classify(&c, &k, argc - optind, argv + optind);

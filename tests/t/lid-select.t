@@ -26,9 +26,41 @@ test_expect_success '--keep takes a list, and mixed labels' '
 	ayak-lid --keep zsm_Latn,ind_Latn --keep eng_Latn "$G" >out &&
 	grep -c "^{\"want\":\"\(zsm\|ind\|eng\)_Latn\"" "$G" >expect &&
 	wc -l <out >got &&
-	test_cmp expect got &&
-	ayak-lid --keep zsm_Latn+eng_Latn "$G" >out &&
+	test_cmp expect got
+'
+
+# Only --by gives mixed labels: without it --keep A+B kept nothing, silently
+test_expect_success 'a mixed label without --by, and --mixed without --by: usage errors' '
+	test_expect_code 2 ayak-lid --keep zsm_Latn+eng_Latn "$G" >out 2>err &&
+	printf "%s\n" "ayak-lid: --keep: the mixed label '"'"'zsm_Latn+eng_Latn'"'"' goes only with --by" \
+		"Try '"'"'ayak-lid --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	test_expect_code 2 ayak-lid --drop eng_Latn+zsm_Latn "$G" >out 2>err &&
+	printf "%s\n" "ayak-lid: --drop: the mixed label '"'"'eng_Latn+zsm_Latn'"'"' goes only with --by" \
+		"Try '"'"'ayak-lid --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-lid --mixed 0.4 "$G" >out 2>err &&
+	printf "%s\n" "ayak-lid: --mixed goes only with --by" "Try '"'"'ayak-lid --help'"'"'." >expect &&
+	test_cmp expect err &&
 	test_must_be_empty out
+'
+
+# The document label puts the larger share first: eng_Latn+zsm_Latn was not kept by --keep zsm_Latn+eng_Latn
+test_expect_success '--by: a mixed label matches its two labels in either order' '
+	cat >two.jsonl <<-\EOF &&
+	{"text":"The government will announce the new budget next week for everyone.\nThe minister said the budget will help families with the cost of living.\nKerajaan akan mengumumkan bajet baharu minggu depan untuk semua rakyat."}
+	{"text":"Kerajaan akan mengumumkan bajet baharu minggu depan untuk semua rakyat.\nThe government will announce the new budget next week for everyone."}
+	{"text":"Kerajaan akan mengumumkan bajet baharu minggu depan untuk semua rakyat."}
+	EOF
+	printf "%s\n" eng_Latn+zsm_Latn zsm_Latn+eng_Latn >expect &&
+	ayak-lid --by line --keep zsm_Latn+eng_Latn two.jsonl | sed "s/.*,\"lang\":\"\([^\"]*\)\".*/\1/" >got &&
+	test_cmp expect got &&
+	ayak-lid --by line --keep eng_Latn+zsm_Latn two.jsonl | sed "s/.*,\"lang\":\"\([^\"]*\)\".*/\1/" >got &&
+	test_cmp expect got &&
+	echo zsm_Latn >expect &&
+	ayak-lid --by line --drop zsm_Latn+eng_Latn two.jsonl | sed "s/.*,\"lang\":\"\([^\"]*\)\".*/\1/" >got &&
+	test_cmp expect got
 '
 
 test_expect_success '--drop drops the labels named' '
