@@ -680,8 +680,6 @@ static void check_label(struct run *r, const char *opt, const char *name)
 			cli_usage_error(r->c, "%s: unknown label '%s' (see --list-labels)", opt, name);
 		return;
 	}
-	if (!r->k->by)	/* only --by gives mixed labels */
-		cli_usage_error(r->c, "%s: the mixed label '%s' goes only with --by", opt, name);
 	if (strlen(name) >= sizeof(buf) || strchr(plus + 1, '+'))
 		cli_usage_error(r->c, "%s: unknown label '%s'", opt, name);
 	memcpy(buf, name, (size_t)(plus - name));
@@ -689,6 +687,8 @@ static void check_label(struct run *r, const char *opt, const char *name)
 	if (find_label(r, buf) < 0 || find_label(r, plus + 1) < 0 || !strcmp(buf, plus + 1))
 		cli_usage_error(r->c, "%s: unknown label '%s' (a mixed label is two labels joined by +)",
 				opt, name);
+	if (!r->k->by)	/* only --by gives mixed labels */
+		cli_usage_error(r->c, "%s: the mixed label '%s' goes only with --by", opt, name);
 }
 
 /* Is a the label b?  A mixed label A+B is also B+A. */
@@ -1059,8 +1059,18 @@ static struct lid_model *open_model(struct cli *c, struct conf *k)
 
 static void finish_stdout(struct cli *c)
 {
-	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "write error: standard output");
+	int e = 0;
+
+	/* errno is set by the call that failed: stdio sets it on success too (ENOTTY) */
+	errno = 0;
+	if (fflush(stdout))
+		e = errno ? errno : EIO;
+	else if (ferror(stdout))
+		e = EIO;	/* an earlier write failed; its errno is gone */
+	if (fclose(stdout) && !e)
+		e = errno ? errno : EIO;
+	if (e) {
+		ayak_err_sys(&c->err, e, "write error on standard output");
 		cli_die(c, &c->err);
 	}
 	exit(0);

@@ -94,6 +94,15 @@ test_expect_success 'usage errors: exit 2' '
 	usage_error "--train needs -o MODEL" --train
 '
 
+# The message had no reason ("write error: standard output")
+test_expect_success '--list-labels and --model-info to /dev/full: exit 3, and why' '
+	test_expect_code 3 ayak-lid --list-labels >/dev/full 2>err &&
+	echo "ayak-lid: write error on standard output: No space left on device" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-lid --model-info >/dev/full 2>err &&
+	test_cmp expect err
+'
+
 test_expect_success 'a malformed record: exit 1 with file and line' '
 	printf "%s\n" "{\"text\":\"a\"}" "{\"text\":\"b" >bad.jsonl &&
 	test_expect_code 1 ayak-lid bad.jsonl >out 2>err &&
