@@ -39,7 +39,8 @@ static const char usage[] =
 	"  --markers FILE, --word-list SIDE=FILE, --about FILE, --epochs N, --lr X,\n"
 	"  --seed N, --train-sample BYTES, --submodel NAME:BITS:FEATURES, --msa LABELS,\n"
 	"  --extra-labels LABELS, --dictionary FILE, --average, --dropout P,\n"
-	"  --word-odds BITS, --word-odds-alpha A, --word-odds-weight W\n";
+	"  --word-odds BITS, --word-odds-alpha A, --word-odds-weight W,\n"
+	"  --verbose (report each submodel's epochs on standard error)\n";
 
 enum {
 	OPT_KEEP = CLI_OPT_PROGRAM,
@@ -71,6 +72,7 @@ enum {
 	OPT_WORD_ODDS,
 	OPT_WORD_ODDS_ALPHA,
 	OPT_WORD_ODDS_WEIGHT,
+	OPT_VERBOSE,
 };
 
 static const struct option options[] = {
@@ -103,6 +105,7 @@ static const struct option options[] = {
 	{ "word-odds", required_argument, NULL, OPT_WORD_ODDS },
 	{ "word-odds-alpha", required_argument, NULL, OPT_WORD_ODDS_ALPHA },
 	{ "word-odds-weight", required_argument, NULL, OPT_WORD_ODDS_WEIGHT },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -127,7 +130,7 @@ struct conf {
 	int mixed_set;
 	struct lid_opts lo;
 	/* training */
-	int train;
+	int train, verbose;
 	const char *label_field, *markers, *about;
 	const char *word_lists[8];
 	size_t nword_lists;
@@ -287,6 +290,9 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			break;
 		case OPT_TRAIN:
 			k->train = 1;
+			break;
+		case OPT_VERBOSE:
+			k->verbose = 1;
 			break;
 		case OPT_LABEL_FIELD:
 			k->label_field = optarg;
@@ -550,7 +556,8 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	if (k->about)
 		read_text(c, k->about, &about);
 	k->to.about = about.data;
-	k->to.progress = train_progress;
+	/* a program that succeeds is silent on standard error (ayak(7)) unless asked */
+	k->to.progress = k->verbose ? train_progress : NULL;
 	k->to.progress_arg = c;
 	c->no_output = 1;
 	cli_open(c, nfiles, files);
@@ -1209,6 +1216,8 @@ int main(int argc, char **argv)
 	options_parse(&c, &k, argc, argv);
 	if (k.mixed_set && !k.by)
 		cli_usage_error(&c, "--mixed goes only with --by");
+	if (k.verbose && !k.train)
+		cli_usage_error(&c, "--verbose goes only with --train");
 	if (k.train)
 		return run_train(&c, &k, argc - optind, argv + optind);
 	return run_classify(&c, &k, argc - optind, argv + optind);

@@ -86,7 +86,7 @@ EOF
 
 echo "lid-train: training (a few minutes)" >&2
 # shellcheck disable=SC2086
-"$LID" --train -o "$MODEL" --about "$OUT/about.txt" --markers "$MARKERS" \
+"$LID" --train --verbose -o "$MODEL" --about "$OUT/about.txt" --markers "$MARKERS" \
 	--word-list "zsm=$FW2_ZSM" --word-list "ind=$FW2_IND" \
 	--word-list "zsm-data=$OUT/words-zsm.txt" --word-list "ind-data=$OUT/words-ind.txt" \
 	$SETTINGS --msa "$MSA" "$OUT/train.jsonl"

@@ -200,6 +200,22 @@ test_expect_success '--train: a small model from records, then used' '
 	grep "\"lang\":\"zsm_Latn\"" out
 '
 
+# Training wrote 13 lines of progress on standard error, though it succeeded
+test_expect_success '--train is silent on success; --verbose reports the epochs' '
+	ayak-lid --train -o v.bin --about about --epochs 2 --lr 1 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train.jsonl 2>err &&
+	test_must_be_empty err &&
+	ayak-lid --train --verbose -o v2.bin --about about --epochs 2 --lr 1 \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b train.jsonl 2>err &&
+	test_cmp_bin v.bin v2.bin &&
+	test_line_count = 7 err &&
+	grep "^ayak-lid: submodel Latn: epoch 2: loss [0-9.]*, training accuracy [0-9.]*\$" err &&
+	grep "^ayak-lid: wrote v2.bin: [0-9]* labels, 2 submodels, [0-9]* bytes\$" err &&
+	test_expect_code 2 ayak-lid --verbose in 2>err &&
+	printf "%s\n" "ayak-lid: --verbose goes only with --train" "Try '"'"'ayak-lid --help'"'"'." >expect &&
+	test_cmp expect err
+'
+
 # train_lists OUT MARKERS: a small model with --dropout and the word lists zw.txt and
 # iw.txt, its group model's markers MARKERS (m, m1 to m8)
 train_lists () {
