@@ -113,6 +113,7 @@ enum { BY_NONE, BY_LINE, BY_PARAGRAPH };
 
 #define BIG_BUF ((size_t)4 << 20)	/* a text buffer past this is freed after its record */
 
+#define LABEL_FORM "ISO 639-3 and ISO 15924 codes such as zsm_Latn, or und"
 #define MAX_TOP 32
 #define MAX_LIST 64
 
@@ -553,6 +554,12 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		k->to.nsubs = sizeof(subs_default) / sizeof(subs_default[0]);
 	}
 	k->to.msa = k->msa[0] ? k->msa : msa_default;
+	for (i = 0; k->msa[i]; i++)
+		if (!lid_label_valid(k->msa[i]))
+			cli_usage_error(c, "--msa: bad label '%s' (%s)", k->msa[i], LABEL_FORM);
+	for (i = 0; i < k->nextra; i++)
+		if (!lid_label_valid(k->extra[i]))
+			cli_usage_error(c, "--extra-labels: bad label '%s' (%s)", k->extra[i], LABEL_FORM);
 	if (k->about)
 		read_text(c, k->about, &about);
 	k->to.about = about.data;

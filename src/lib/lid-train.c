@@ -64,14 +64,9 @@ static int find_or_add_label(struct lid_trainer *t, const char *name, struct aya
 	for (i = 0; i < t->nlabels; i++)
 		if (!strcmp(t->labels[i], name))
 			return (int)i;
-	if (len == 0 || len >= LID_LABEL_MAX)
-		return ayak_err_set(err, AYAK_E_DATA, "bad label \"%s\" (1 to %d letters or _)",
-				    name, LID_LABEL_MAX - 1);
-	for (i = 0; i < len; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
-		      name[i] == '_'))
-			return ayak_err_set(err, AYAK_E_DATA, "bad label \"%s\" (letters and _ only)",
-					    name);
+	if (!lid_label_valid(name))
+		return ayak_err_set(err, AYAK_E_DATA, "bad label \"%.40s\" (ISO 639-3 and ISO 15924 "
+				    "codes such as zsm_Latn, or und)", name);
 	if (t->nlabels >= LID_MAX_LABELS)
 		return ayak_err_set(err, AYAK_E_DATA, "too many labels (at most %d)", LID_MAX_LABELS);
 	if (t->nlabels == t->labels_alloc) {
@@ -330,23 +325,18 @@ struct trained {
 	int8_t *q;
 };
 
-static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
-		     const struct lid_model *mk, struct trained *out, struct ayak_err *err)
+/*
+ * The classes of a submodel: cls_of[label] (-1: not one), their number in
+ * *ncls, the "other" class of msa in *other_cls (or -1), its script.
+ * Fails when it has fewer than 2 labels, or too many, to tell apart.
+ */
+static int sub_classes(const struct lid_trainer *t, const struct lid_train_sub *spec, int *cls_of,
+		       size_t *ncls_out, int *other_cls, int *script_out, struct ayak_err *err)
 {
-	int cls_of[LID_MAX_LABELS];
-	size_t ncls = 0, i, k, nuse = 0, rows = (size_t)1 << spec->bits, stride;
-	int script = -1, other_cls = -1;
-	size_t *use = NULL;
-	float *w = NULL, *bias = NULL, *avg = NULL, *avgb = NULL;
-	size_t j2, navg = 0;
-	uint64_t rng = t->o.seed * 0x9e3779b97f4a7c15ULL + 0x1234567;
-	uint64_t drng = t->o.seed * 0xbf58476d1ce4e5b9ULL + 0x7654321;
-	struct lid_text tx;
-	struct lid_feats f = { 0 };
-	double total, step = 0;
-	unsigned ep;
-	int ret = -1;
+	size_t ncls = 0, i;
+	int script;
 
+	*other_cls = -1;
 	for (i = 0; i < t->nlabels; i++)
 		cls_of[i] = -1;
 	if (!strcmp(spec->name, "msa")) {
@@ -372,7 +362,7 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 					cls_of[i] = other;
 				}
 			if (other >= 0)
-				other_cls = other;
+				*other_cls = other;
 		}
 	} else {
 		int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, spec->name);
@@ -389,6 +379,61 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 				    spec->name);
 	if (ncls > LID_MAX_STRIDE)
 		return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": too many labels", spec->name);
+	*ncls_out = ncls;
+	*script_out = script;
+	return 0;
+}
+
+/*
+ * Before any training: every submodel has labels to tell apart, and every
+ * label can be given: a script with two labels or more needs a submodel of
+ * its own (the others are decided by their script alone).
+ */
+static int check_subs(const struct lid_trainer *t, struct ayak_err *err)
+{
+	int cls_of[LID_MAX_LABELS], sc[LID_MAX_LABELS], other, script;
+	size_t ncls, i, j, k;
+
+	for (i = 0; i < t->o.nsubs; i++)
+		if (sub_classes(t, &t->o.subs[i], cls_of, &ncls, &other, &script, err))
+			return -1;
+	for (i = 0; i < t->nlabels; i++)
+		sc[i] = lid_label_script(t->labels[i]);
+	for (i = 0; i < t->nlabels; i++)
+		for (j = i + 1; j < t->nlabels && sc[i] >= 0; j++) {
+			if (sc[j] != sc[i])
+				continue;
+			for (k = 0; k < t->o.nsubs; k++)
+				if (strcmp(t->o.subs[k].name, "msa") &&
+				    u_getPropertyValueEnum(UCHAR_SCRIPT, t->o.subs[k].name) == sc[i])
+					break;
+			if (k == t->o.nsubs)
+				return ayak_err_set(err, AYAK_E_DATA, "labels %s and %s: no submodel "
+						    "for their script (--submodel %s:BITS:FEATURES)",
+						    t->labels[i], t->labels[j], strchr(t->labels[i], '_') + 1);
+		}
+	return 0;
+}
+
+static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
+		     const struct lid_model *mk, struct trained *out, struct ayak_err *err)
+{
+	int cls_of[LID_MAX_LABELS];
+	size_t ncls = 0, i, k, nuse = 0, rows = (size_t)1 << spec->bits, stride;
+	int script = -1, other_cls = -1;
+	size_t *use = NULL;
+	float *w = NULL, *bias = NULL, *avg = NULL, *avgb = NULL;
+	size_t j2, navg = 0;
+	uint64_t rng = t->o.seed * 0x9e3779b97f4a7c15ULL + 0x1234567;
+	uint64_t drng = t->o.seed * 0xbf58476d1ce4e5b9ULL + 0x7654321;
+	struct lid_text tx;
+	struct lid_feats f = { 0 };
+	double total, step = 0;
+	unsigned ep;
+	int ret = -1;
+
+	if (sub_classes(t, spec, cls_of, &ncls, &other_cls, &script, err))
+		return -1;
 	stride = (ncls + 15) & ~(size_t)15;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->fs.name, sizeof(out->fs.name), "%s", spec->name);
@@ -709,9 +754,9 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 		return ayak_err_set(err, AYAK_E_USAGE, "too many submodels");
 	if (t->nex == 0)
 		return ayak_err_set(err, AYAK_E_DATA, "no training texts");
-	if (build_han(t, err))
+	if (sort_labels(t, err) || check_subs(t, err))
 		return -1;
-	if (sort_labels(t, err))
+	if (build_han(t, err))
 		return -1;
 	/* a model with markers and Han tables only, for the features */
 	mk.labels = (const char (*)[LID_LABEL_MAX])t->labels;

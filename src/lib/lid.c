@@ -106,6 +106,23 @@ int lid_label_script(const char *label)
 	return v == UCHAR_INVALID_CODE ? -1 : (int)v;
 }
 
+int lid_label_valid(const char *name)
+{
+	int i;
+
+	if (!strcmp(name, "und"))
+		return 1;
+	for (i = 0; i < 3; i++)
+		if (name[i] < 'a' || name[i] > 'z')
+			return 0;
+	if (name[3] != '_' || name[4] < 'A' || name[4] > 'Z')
+		return 0;
+	for (i = 5; i < 8; i++)
+		if (name[i] < 'a' || name[i] > 'z')
+			return 0;
+	return name[8] == '\0' && lid_label_script(name) >= 0;
+}
+
 /* ---- text preparation ---- */
 
 void lid_text_init(struct lid_text *t)

@@ -76,6 +76,11 @@ void lid_model_free(struct lid_model *m);
 
 size_t lid_model_nlabels(const struct lid_model *m);
 const char *lid_model_label(const struct lid_model *m, size_t i);
+/*
+ * Is name a label a model may have: "und", or an ISO 639-3 language code,
+ * '_' and an ISO 15924 script code ICU knows (zsm_Latn, zho_Hant)?
+ */
+int lid_label_valid(const char *name);
 /* Index of a label, or -1. */
 int lid_model_find(const struct lid_model *m, const char *name);
 /* The text part of the file: what the model is, its version, sources. */

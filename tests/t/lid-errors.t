@@ -328,6 +328,43 @@ test_expect_success '--word-odds: bad settings, and training texts without both 
 	test_path_is_missing m.bin
 '
 
+# A label such as "bogus" went into the model (exit 0); the default
+# submodels failed on Cyrl only after Latn and msa had trained every epoch
+test_expect_success '--train: labels are checked as read; submodels before training' '
+	awk "BEGIN { for (i = 0; i < 100; i++) { printf \"{\\\"text\\\":\\\"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan %d\\\",\\\"label\\\":\\\"zsm_Latn\\\"}\\n\", i; printf \"{\\\"text\\\":\\\"Pemerintah akan memastikan bahwa setiap warga menerima bantuan %d\\\",\\\"label\\\":\\\"ind_Latn\\\"}\\n\", i } }" >tr.jsonl &&
+	cp tr.jsonl bogus.jsonl &&
+	echo "{\"text\":\"lorem ipsum\",\"label\":\"bogus\"}" >>bogus.jsonl &&
+	test_expect_code 1 ayak-lid --train --msa zsm_Latn,ind_Latn --submodel Latn:12:c1-4,w \
+		--submodel msa:12:c1-5,w,b,m -o m.bin bogus.jsonl 2>err &&
+	echo "ayak-lid: bogus.jsonl:201: bad label \"bogus\" (ISO 639-3 and ISO 15924 codes such as zsm_Latn, or und)" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin &&
+	for l in zsm_latn zsm-Latn zsmm_Latn zsm_Xyzw ZSM_Latn zsm_Latn_x; do
+		echo "{\"text\":\"x\",\"label\":\"$l\"}" >one.jsonl &&
+		test_expect_code 1 ayak-lid --train -o m.bin one.jsonl 2>err &&
+		grep -q "^ayak-lid: one.jsonl:1: bad label \"$l\" (" err || return 1
+	done &&
+	test_expect_code 1 ayak-lid --train --verbose --msa zsm_Latn,ind_Latn -o m.bin tr.jsonl 2>err &&
+	echo "ayak-lid: submodel \"Cyrl\": fewer than 2 labels with data" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin &&
+	cp tr.jsonl thai.jsonl &&
+	echo "{\"text\":\"สวัสดี\",\"label\":\"tha_Thai\"}" >>thai.jsonl &&
+	echo "{\"text\":\"ສະບາຍດີ\",\"label\":\"lao_Thai\"}" >>thai.jsonl &&
+	test_expect_code 1 ayak-lid --train --verbose --submodel Latn:10:c1-3,w -o m.bin thai.jsonl 2>err &&
+	echo "ayak-lid: labels lao_Thai and tha_Thai: no submodel for their script (--submodel Thai:BITS:FEATURES)" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin &&
+	ayak-lid --train --submodel Latn:10:c1-3,w --submodel Thai:10:c1-3 -o thai.bin thai.jsonl &&
+	test_path_is_file thai.bin &&
+	test_expect_code 2 ayak-lid --train --msa zsm_Latn,bogus -o m2.bin tr.jsonl 2>err &&
+	printf "%s\n" "ayak-lid: --msa: bad label '"'"'bogus'"'"' (ISO 639-3 and ISO 15924 codes such as zsm_Latn, or und)" \
+		"Try '"'"'ayak-lid --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-lid --train --extra-labels zho -o m2.bin tr.jsonl 2>err &&
+	grep "^ayak-lid: --extra-labels: bad label '"'"'zho'"'"' (" err
+'
+
 test_expect_success '--train: bad training records and settings' '
 	echo "{\"text\":\"x\"}" >nolabel.jsonl &&
 	test_expect_code 1 ayak-lid --train -o m.bin nolabel.jsonl 2>err &&
@@ -336,7 +373,7 @@ test_expect_success '--train: bad training records and settings' '
 	test_path_is_missing m.bin &&
 	echo "{\"text\":\"x\",\"label\":\"not a label\"}" >badlabel.jsonl &&
 	test_expect_code 1 ayak-lid --train -o m.bin badlabel.jsonl 2>err &&
-	echo "ayak-lid: badlabel.jsonl:1: bad label \"not a label\" (letters and _ only)" >expect &&
+	echo "ayak-lid: badlabel.jsonl:1: bad label \"not a label\" (ISO 639-3 and ISO 15924 codes such as zsm_Latn, or und)" >expect &&
 	test_cmp expect err &&
 	test_expect_code 2 ayak-lid --train -o m.bin --submodel Latn:99:c1 train.jsonl 2>err &&
 	grep "^ayak-lid: --submodel wants NAME:BITS:FEATURES" err &&
