@@ -259,7 +259,8 @@ test_expect_success '--train: m3 counts each marker three times; m9 and unequal 
 	test_cmp expect first &&
 	test_expect_code 2 ayak-lid --train -q -o m.bin --submodel Latn:10:c1-3,w,m2 \
 		--submodel msa:10:c3,w,b,m3 train.jsonl 2>err &&
-	echo "ayak-lid: the submodels with markers need the same marker weight" >expect &&
+	printf "%s\n" "ayak-lid: the submodels with markers need the same marker weight" \
+		"Try '\''ayak-lid --help'\''." >expect &&
 	test_cmp expect err &&
 	test_path_is_missing m.bin
 '
