@@ -33,6 +33,8 @@ int fetch_url(const char *line, size_t n, const char *base, struct ayak_buf *url
 		if (!((slen == 4 && !strncasecmp(line, "http", 4)) ||
 		      (slen == 5 && !strncasecmp(line, "https", 5))))
 			return ayak_err_set(err, AYAK_E_DATA, "not an http or https URL");
+		if (n > FETCH_URL_MAX)
+			goto too_long;
 		return ayak_buf_add(url, line, n) ? ayak_err_set(err, AYAK_E_SYS, "out of memory") : 0;
 	}
 	if (!base || !*base)
@@ -46,11 +48,27 @@ int fetch_url(const char *line, size_t n, const char *base, struct ayak_buf *url
 			line++;
 			n--;
 		}
+		if (bn + 1 + n > FETCH_URL_MAX)
+			goto too_long;
 		if (ayak_buf_add(url, base, bn) || ayak_buf_add(url, "/", 1) ||
 		    ayak_buf_add(url, line, n))
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	}
 	return 0;
+too_long:
+	return ayak_err_set(err, AYAK_E_DATA, "URL longer than %d bytes", FETCH_URL_MAX);
+}
+
+int fetch_base_ok(const char *base)
+{
+	size_t slen, n = strlen(base);
+
+	if (!has_scheme(base, n, &slen) ||
+	    !((slen == 4 && !strncasecmp(base, "http", 4)) ||
+	      (slen == 5 && !strncasecmp(base, "https", 5))))
+		return 0;
+	base += slen + 3;
+	return *base && !strchr("/?#", *base);
 }
 
 /* A number given as a JSON number or a JSON string of digits. */
@@ -99,6 +117,17 @@ int fetch_parse_cdx(const char *line, size_t n, struct ayak_buf *filename,
 	ayak_buf_reset(filename);
 	if (ayak_json_decode_string(line + f->val, f->val_len, filename, NULL, err))
 		goto out;
+	/* Empty, or only slashes: joined to --base-url it would name the base itself. */
+	{
+		size_t i = 0;
+
+		while (i < filename->len && filename->data[i] == '/')
+			i++;
+		if (i == filename->len) {
+			ayak_err_set(err, AYAK_E_DATA, "CDX line with an empty \"filename\"");
+			goto out;
+		}
+	}
 	if (cdx_number(&rec, "offset", offset, &tmp)) {
 		ayak_err_set(err, AYAK_E_DATA, "CDX line without a valid \"offset\"");
 		goto out;

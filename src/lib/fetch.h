@@ -9,20 +9,31 @@
 #include "ayak.h"
 
 /*
+ * The longest URL fetched, in bytes.  libcurl refuses a request over 1 MB
+ * (as if memory had run out) and HTTP servers answer 414 well before that
+ * (Python's at 64 KB, Apache's and nginx's default at 8 KB).
+ */
+#define FETCH_URL_MAX 65536
+
+/*
  * The URL for an input line: the line itself when it has a scheme
  * ("https://..."), else base joined to it (one "/" between them).  -1
- * with err set when the line is relative and there is no base, or when the
- * scheme is not http or https.
+ * with err set when the line is relative and there is no base, when the
+ * scheme is not http or https, or when the URL is longer than
+ * FETCH_URL_MAX.
  */
 int fetch_url(const char *line, size_t n, const char *base, struct ayak_buf *url,
 	      struct ayak_err *err);
+
+/* Whether base can be --base-url: "http://" or "https://" and a host. */
+int fetch_base_ok(const char *base);
 
 /*
  * A CDX index line as the Common Crawl index server writes it: a JSON
  * object (optionally after "SURT TIMESTAMP ", as in the index files) with
  * "filename", "offset" and "length" (strings or numbers).  Sets filename
  * (decoded, into out) and the byte range.  -1 with err set when something
- * is missing or bad.
+ * is missing or bad, such as an empty filename (it would name the base).
  */
 int fetch_parse_cdx(const char *line, size_t n, struct ayak_buf *filename,
 		    uint64_t *offset, uint64_t *length, struct ayak_err *err);
