@@ -31,7 +31,7 @@ static const char usage[] =
 	"      --base-url URL    base for relative paths (Common Crawl path lists)\n"
 	"      --ranges          input lines are CDX index lines (filename, offset,\n"
 	"                        length): fetch those records by byte range, as one\n"
-	"                        WARC stream\n"
+	"                        WARC stream (not with -d)\n"
 	"      --max-retries N   retries of a failed transfer (default 5)\n"
 	"      --retry-wait SECS base of the exponential backoff (default 1)\n"
 	"      --failed FILE     write the input lines that could not be fetched to FILE\n"
@@ -40,7 +40,9 @@ static const char usage[] =
 	"      --timeout SECS    give up on a connection that makes no progress for SECS\n"
 	"                        (default 60)\n"
 	"      --user-agent STR  User-Agent header (default ayak-fetch/VERSION)\n"
-	"      --max-redirects N redirects to follow (default 5)\n";
+	"      --max-redirects N redirects to follow (default 5)\n"
+	"      --tmpdir DIR      files waiting for their turn on the output, beyond 4 MiB\n"
+	"                        (default $TMPDIR or /tmp)\n";
 
 enum {
 	OPT_BASE_URL = CLI_OPT_PROGRAM,
@@ -53,6 +55,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_USER_AGENT,
 	OPT_MAX_REDIRECTS,
+	OPT_TMPDIR,
 };
 
 static const struct option options[] = {
@@ -68,22 +71,26 @@ static const struct option options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
 	{ "max-redirects", required_argument, NULL, OPT_MAX_REDIRECTS },
+	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ NULL, 0, NULL, 0 },
 };
 
 #define MEM_MAX (4u << 20)	/* a file held in memory for ordered output; more spills */
 #define RETRY_CAP 300.0		/* longest wait between attempts, seconds */
 
-enum { PENDING, ACTIVE, DONE, FAILED, SKIPPED };
+enum { PENDING, ACTIVE, DONE, FAILED, SKIPPED, DUPLICATE };
 
 struct item {
 	char *line;			/* as given, for --failed */
+	const char *file;		/* where it was given */
+	uint64_t lineno;
 	char *url;
 	char *path;			/* -d: final name */
 	char *part;			/* -d: name while downloading */
 	uint64_t off, len;		/* --ranges */
 	int state;
 	unsigned attempts;
+	int old_part;			/* -d: resuming a .part of an earlier run */
 	double not_before;
 	CURL *easy;
 
@@ -125,6 +132,7 @@ struct fetch {
 	long timeout;
 	const char *agent;
 	long max_redirects;
+	const char *tmpdir;
 
 	struct item *items;
 	size_t n, cap;
@@ -133,7 +141,7 @@ struct fetch {
 	unsigned active;
 	CURLM *multi;
 	struct ayak_writer *out;
-	uint64_t bytes, retries, resumed, skipped, failed, fetched;
+	uint64_t bytes, retries, resumed, skipped, failed, fetched, duplicates;
 	unsigned npaused;
 	double t0, last_progress;
 	int progress_drawn;
@@ -168,11 +176,26 @@ static void die_sys(struct fetch *f, const char *fmt, ...) __attribute__((noretu
 
 static void die_sys(struct fetch *f, const char *fmt, ...)
 {
+	char *msg = f->c->err.msg;
+	size_t size = sizeof(f->c->err.msg);
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(f->c->err.msg, sizeof(f->c->err.msg), fmt, ap);
+	n = vsnprintf(msg, size, fmt, ap);
 	va_end(ap);
+	if (n >= (int)size) {
+		/* A long URL filled it: keep the reason at the end, cut the middle. */
+		char *all;
+
+		va_start(ap, fmt);
+		if (vasprintf(&all, fmt, ap) == n) {
+			snprintf(msg, size, "%.*s...%s", (int)(size / 2), all,
+				 all + n - (size / 2 - 4));
+			free(all);
+		}
+		va_end(ap);
+	}
 	f->c->err.code = AYAK_E_SYS;
 	f->c->err.file = NULL;
 	clear_progress(f);
@@ -182,7 +205,7 @@ static void die_sys(struct fetch *f, const char *fmt, ...)
 static void progress(struct fetch *f, int final)
 {
 	double now = ayak_now(), secs = now - f->t0;
-	size_t done = f->fetched + f->skipped + f->failed;
+	size_t done = f->fetched + f->skipped + f->failed + f->duplicates;
 
 	if (!final && now - f->last_progress < 0.25)
 		return;
@@ -217,6 +240,8 @@ static void add_item(struct fetch *f, const struct ayak_line *l, struct ayak_buf
 	it = &f->items[f->n];
 	memset(it, 0, sizeof(*it));
 	it->fd = -1;
+	it->file = l->file;
+	it->lineno = l->lineno;
 	if (f->ranges) {
 		if (fetch_parse_cdx(l->data, l->len, tmp, &it->off, &it->len, &err) ||
 		    ayak_buf_add(tmp, "", 1) || fetch_url(tmp->data, tmp->len - 1, f->base, url, &err)) {
@@ -291,6 +316,45 @@ static int mkdirs(char *path)
 	return 0;
 }
 
+/* Where an item is kept could not be written. */
+static void die_io(struct fetch *f, struct item *it, int e) __attribute__((noreturn));
+
+static void die_io(struct fetch *f, struct item *it, int e)
+{
+	if (e == ENOMEM)
+		die_sys(f, "out of memory");
+	if (f->dir)
+		die_sys(f, "%s: %s", it->part, strerror(e));
+	die_sys(f, "temporary file in %s: %s", f->tmpdir, strerror(e));
+}
+
+/* A file in --tmpdir for an item that waits its turn, unlinked at once; NULL with errno set. */
+static FILE *spill_file(struct fetch *f)
+{
+	char *path;
+	FILE *fp = NULL;
+	int fd, e;
+
+	if (asprintf(&path, "%s/ayak-fetch.XXXXXX", f->tmpdir) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0) {
+		unlink(path);
+		fp = fdopen(fd, "w+b");
+		if (!fp) {
+			e = errno;
+			close(fd);
+			errno = e;
+		}
+	}
+	e = errno;
+	free(path);
+	errno = e;
+	return fp;
+}
+
 /* Keep n body bytes of an item. */
 static int keep(struct fetch *f, struct item *it, const char *p, size_t n)
 {
@@ -316,7 +380,7 @@ static int keep(struct fetch *f, struct item *it, const char *p, size_t n)
 		return 0;
 	}
 	if (!it->tmp && it->mem.len + n > MEM_MAX) {
-		it->tmp = tmpfile();
+		it->tmp = spill_file(f);
 		if (!it->tmp || (it->mem.len && fwrite(it->mem.data, 1, it->mem.len, it->tmp) != it->mem.len)) {
 			it->ioerr = errno ? errno : EIO;
 			return -1;
@@ -367,7 +431,7 @@ static void go_direct(struct fetch *f, struct item *it)
 			if (ayak_writer_write(f->out, buf, k, &f->c->err))
 				cli_die(f->c, &f->c->err);
 		if (ferror(it->tmp))
-			die_sys(f, "temporary file: %s", strerror(errno));
+			die_io(f, it, errno);
 		fclose(it->tmp);
 		it->tmp = NULL;
 	} else if (it->mem.len && ayak_writer_write(f->out, it->mem.data, it->mem.len, &f->c->err))
@@ -460,7 +524,12 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 				return 0;
 			}
 			it->accept = 1;
+			if (it->old_part) {
+				f->resumed++;	/* the server went on from the earlier run's .part */
+				it->old_part = 0;
+			}
 		} else if (it->status == 200) {
+			it->old_part = 0;	/* the whole file again: not a resume */
 			if (f->ranges) {
 				snprintf(it->why, sizeof(it->why), "server ignored the Range request");
 				it->restart_failed = 2;
@@ -556,6 +625,130 @@ static void fail(struct fetch *f, struct item *it, const char *why)
 	finish(f, it, FAILED);
 }
 
+/* ---- -d: one local name per download ---- */
+
+enum { NAME_FILE, NAME_PART, NAME_DIR };
+
+struct name {
+	const char *s;			/* NULL: a free slot */
+	size_t len;
+	size_t item;			/* the first one that needs it */
+	int kind;
+};
+
+struct names {
+	struct name *slot;
+	size_t cap, used;
+};
+
+static size_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;	/* FNV-1a */
+
+	while (n--) {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ull;
+	}
+	return (size_t)h;
+}
+
+/* The entry of s[0..n), or the free slot where it goes. */
+static struct name *name_slot(struct names *t, const char *s, size_t n)
+{
+	size_t i = name_hash(s, n) & (t->cap - 1);
+
+	while (t->slot[i].s && (t->slot[i].len != n || memcmp(t->slot[i].s, s, n)))
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+/* Room for more entries, the table at most half full. */
+static void names_reserve(struct fetch *f, struct names *t, size_t more)
+{
+	struct name *old = t->slot;
+	size_t cap = t->cap, i;
+
+	if (2 * (t->used + more) <= t->cap)
+		return;
+	while (2 * (t->used + more) > t->cap)
+		t->cap = t->cap ? 2 * t->cap : 1024;
+	t->slot = calloc(t->cap, sizeof(*t->slot));
+	if (!t->slot)
+		die_sys(f, "out of memory");
+	for (i = 0; i < cap; i++)
+		if (old[i].s)
+			*name_slot(t, old[i].s, old[i].len) = old[i];
+	free(old);
+}
+
+static void name_add(struct names *t, struct name *slot, const char *s, size_t n, size_t item,
+		     int kind)
+{
+	slot->s = s;
+	slot->len = n;
+	slot->item = item;
+	slot->kind = kind;
+	t->used++;
+}
+
+/*
+ * Before any transfer, give each local name to the first download that
+ * needs it, in input order: a later line with the same URL is a duplicate,
+ * skipped; one whose name (or .part name) is already another's, or is a
+ * directory of another's, or has another's as a directory, fails.  Two
+ * transfers must never write or rename the same file.
+ */
+static void claim_names(struct fetch *f)
+{
+	struct names t = { NULL, 0, 0 };
+	size_t i, root = strlen(f->dir);
+
+	for (i = 0; i < f->n; i++) {
+		struct item *it = &f->items[i];
+		size_t len = strlen(it->path), dirs = 0, k;
+		struct name *e, *clash = NULL;
+		char why[400];
+
+		for (k = root + 1; k < len; k++)
+			dirs += it->path[k] == '/';
+		names_reserve(f, &t, dirs + 2);
+		e = name_slot(&t, it->path, len);
+		if (e->s && e->kind == NAME_FILE && !strcmp(f->items[e->item].url, it->url)) {
+			f->duplicates++;
+			finish(f, it, DUPLICATE);
+			continue;
+		}
+		if (e->s)
+			clash = e;
+		else if ((e = name_slot(&t, it->part, len + 5))->s)
+			clash = e;
+		for (k = root + 1; !clash && k < len; k++)
+			if (it->path[k] == '/' && (e = name_slot(&t, it->path, k))->s &&
+			    e->kind != NAME_DIR)
+				clash = e;
+		if (clash) {
+			const struct item *other = &f->items[clash->item];
+
+			if (clash->kind == NAME_FILE && clash->len == len)
+				snprintf(why, sizeof(why), "local name %.200s is taken by %.100s:%llu",
+					 it->path, other->file, (unsigned long long)other->lineno);
+			else
+				snprintf(why, sizeof(why), "local name %.150s clashes with %.*s of %.100s:%llu",
+					 it->path, clash->kind == NAME_DIR ? 150 : (int)clash->len,
+					 clash->kind == NAME_DIR ? other->path : clash->s,
+					 other->file, (unsigned long long)other->lineno);
+			fail(f, it, why);
+			continue;
+		}
+		name_add(&t, name_slot(&t, it->path, len), it->path, len, i, NAME_FILE);
+		name_add(&t, name_slot(&t, it->part, len + 5), it->part, len + 5, i, NAME_PART);
+		for (k = root + 1; k < len; k++)
+			if (it->path[k] == '/' && !(e = name_slot(&t, it->path, k))->s)
+				name_add(&t, e, it->path, k, i, NAME_DIR);
+	}
+	free(t.slot);
+}
+
 /* Try again later, or give up. */
 static void retry(struct fetch *f, struct item *it, const char *why, double wait)
 {
@@ -594,6 +787,25 @@ static void set_string(struct fetch *f, CURL *e, CURLoption opt, const char *v)
 		die_sys(f, "out of memory");
 }
 
+/*
+ * -d: errors that say a local name clashes with what is on disk (a file
+ * where a directory is needed, or the other way round, or a name too
+ * long): the download's fault, not the system's.
+ */
+static int name_error(int e)
+{
+	return e == ENOTDIR || e == EISDIR || e == ENOTEMPTY || e == EEXIST || e == ENAMETOOLONG;
+}
+
+/* Fail a download whose local name cannot be used. */
+static void fail_name(struct fetch *f, struct item *it, const char *name, int e)
+{
+	char why[400];
+
+	snprintf(why, sizeof(why), "%.300s: %s", name, strerror(e));
+	fail(f, it, why);
+}
+
 static int start(struct fetch *f, struct item *it)
 {
 	CURL *e;
@@ -603,6 +815,10 @@ static int start(struct fetch *f, struct item *it)
 	if (f->dir && !it->attempts && !it->have) {
 		struct stat st;
 
+		if (!stat(it->path, &st) && S_ISDIR(st.st_mode)) {
+			fail_name(f, it, it->path, EISDIR);
+			return 0;
+		}
 		if (!stat(it->path, &st)) {
 			f->skipped++;
 			finish(f, it, SKIPPED);
@@ -612,13 +828,17 @@ static int start(struct fetch *f, struct item *it)
 	if (f->dir) {
 		struct stat st;
 
-		if (mkdirs(it->part))
+		if (mkdirs(it->part) ||
+		    (it->fd = open(it->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0) {
+			if (!name_error(errno))
+				die_sys(f, "%s: %s", it->part, strerror(errno));
+			fail_name(f, it, it->part, errno);
+			return 0;
+		}
+		if (fstat(it->fd, &st) || lseek(it->fd, 0, SEEK_END) < 0)
 			die_sys(f, "%s: %s", it->part, strerror(errno));
-		it->fd = open(it->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-		if (it->fd < 0 || fstat(it->fd, &st) || lseek(it->fd, 0, SEEK_END) < 0)
-			die_sys(f, "%s: %s", it->part, strerror(errno));
-		if (!it->attempts && st.st_size > 0)
-			f->resumed++;
+		if (!it->attempts)
+			it->old_part = st.st_size > 0;
 		it->have = (uint64_t)st.st_size;
 	}
 	e = curl_easy_init();
@@ -698,7 +918,7 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 	it->easy = NULL;
 	f->active--;
 	if (it->ioerr)
-		die_sys(f, "%s: %s", f->dir ? it->part : "temporary file", strerror(it->ioerr));
+		die_io(f, it, it->ioerr);
 	if (it->too_big) {
 		fail(f, it, "larger than --max-size");
 		return;
@@ -709,7 +929,7 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 	}
 	if (it->restart_failed == 1) {
 		if (forget(f, it))
-			die_sys(f, "%s: %s", f->dir ? it->part : "temporary file", strerror(errno));
+			die_io(f, it, errno);
 		retry(f, it, it->why, 0);
 		return;
 	}
@@ -732,9 +952,13 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 		/* The file was complete; only the rename was missing. */
 		it->accept = 1;
 		status = 206;
+		if (it->old_part) {
+			f->resumed++;
+			it->old_part = 0;
+		}
 	} else if (status == 416 && !f->ranges && it->have) {
 		if (forget(f, it))
-			die_sys(f, "%s: %s", f->dir ? it->part : "temporary file", strerror(errno));
+			die_io(f, it, errno);
 		retry(f, it, "range not satisfiable: starting over", 0);
 		return;
 	}
@@ -770,8 +994,15 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 	if (f->dir) {
 		if (fsync(it->fd) && errno != EINVAL)
 			die_sys(f, "%s: %s", it->part, strerror(errno));
-		if (rename(it->part, it->path))
-			die_sys(f, "%s: %s", it->path, strerror(errno));
+		if (rename(it->part, it->path)) {
+			int e = errno;
+
+			if (!name_error(e))
+				die_sys(f, "%s: %s", it->path, strerror(e));
+			unlink(it->part);	/* complete, but it cannot have its name */
+			fail_name(f, it, it->path, e);
+			return;
+		}
 		f->c->stats.bytes_out += it->have;
 	}
 	finish(f, it, DONE);
@@ -895,6 +1126,37 @@ static uint64_t count_arg(struct cli *c, const char *opt, const char *arg, uint6
 	return v;
 }
 
+/* Whether the file -o names is a terminal (/dev/tty, /dev/stdout on one...). */
+static int is_terminal(const char *path)
+{
+	struct stat st;
+	int fd, tty;
+
+	if (stat(path, &st) || !S_ISCHR(st.st_mode))
+		return 0;
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* the writer will say why */
+	tty = isatty(fd);
+	close(fd);
+	return tty;
+}
+
+/*
+ * A URL given as an operand, where a list is wanted: say so rather than
+ * "No such file or directory", which reads like a failed download.
+ */
+static void check_operands(struct cli *c, int nfiles, char **files)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < nfiles; i++)
+		if (strstr(files[i], "://") && stat(files[i], &st) && errno == ENOENT)
+			cli_usage_error(c, "%s: no such list file (ayak-fetch reads URLs from lists "
+					"or the standard input: echo URL | ayak-fetch)", files[i]);
+}
+
 static void write_failed(struct fetch *f)
 {
 	struct ayak_writer_opts o = { f->failed_path, AYAK_COMPRESS_AUTO, 0, 0, 0 };
@@ -970,6 +1232,9 @@ int main(int argc, char **argv)
 		case OPT_MAX_REDIRECTS:
 			f.max_redirects = (long)count_arg(&c, "--max-redirects", optarg, 0, 50);
 			break;
+		case OPT_TMPDIR:
+			f.tmpdir = optarg;
+			break;
 		default:
 			cli_usage_error(&c, "unexpected option");
 		}
@@ -984,16 +1249,43 @@ int main(int argc, char **argv)
 		cli_usage_error(&c, "--ranges writes one WARC stream: use -o, not -d");
 	if (f.failed_path && c.output && !strcmp(f.failed_path, c.output))
 		cli_usage_error(&c, "--failed and --output name the same file");
+	/* An empty name would be reported as a bare "No such file or directory". */
+	if (c.output && !*c.output)
+		cli_usage_error(&c, "-o wants a file name, not ''");
+	if (f.failed_path && !*f.failed_path)
+		cli_usage_error(&c, "--failed wants a file name, not ''");
+	if (f.dir && !*f.dir)
+		cli_usage_error(&c, "-d wants a directory, not ''");
+	if (f.tmpdir && !*f.tmpdir)
+		cli_usage_error(&c, "--tmpdir wants a directory, not ''");
+	if (f.base && !fetch_base_ok(f.base))
+		cli_usage_error(&c, "--base-url wants an http:// or https:// URL with a host, not '%s'",
+				f.base);
+	if (!f.tmpdir) {
+		f.tmpdir = getenv("TMPDIR");
+		if (!f.tmpdir || !*f.tmpdir)
+			f.tmpdir = "/tmp";
+	}
+	check_operands(&c, argc - optind, argv + optind);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	srand48((long)ts.tv_nsec ^ (long)getpid());
 
 	read_inputs(&f, argc - optind, argv + optind);
 	c.stats.records_in = f.n;
-	if (!f.dir) {
+	if (f.dir) {
+		struct stat st;
+
+		/* Not the fault of any one download. */
+		if (!stat(f.dir, &st) && !S_ISDIR(st.st_mode))
+			die_sys(&f, "%s: %s", f.dir, strerror(ENOTDIR));
+		claim_names(&f);
+	} else {
 		struct ayak_writer_opts o = { c.output, AYAK_COMPRESS_NONE, 0, 0, 0 };
 
 		if ((!c.output || !strcmp(c.output, "-")) && isatty(1))
 			cli_usage_error(&c, "refusing to write downloads to a terminal (use -d DIR or -o FILE)");
+		if (c.output && strcmp(c.output, "-") && is_terminal(c.output))
+			cli_usage_error(&c, "refusing to write downloads to a terminal (-o %s)", c.output);
 		f.out = ayak_writer_new(&o, &c.err);
 		if (!f.out)
 			cli_die(&c, &c.err);
@@ -1028,10 +1320,15 @@ int main(int argc, char **argv)
 	if (f.failed)
 		ayak_stats_drop(&c.stats, "failed", f.failed);
 	c.stats.bytes_in = f.bytes;
+	if (f.duplicates)
+		ayak_stats_drop(&c.stats, "duplicate", f.duplicates);
 	ayak_stats_count(&c.stats, "fetched", f.fetched);
 	ayak_stats_count(&c.stats, "skipped_existing", f.skipped);
 	ayak_stats_count(&c.stats, "resumed", f.resumed);
 	ayak_stats_count(&c.stats, "retries", f.retries);
+	if (f.duplicates)
+		cli_warn(&c, "%llu duplicate URL%s skipped", (unsigned long long)f.duplicates,
+			 f.duplicates == 1 ? "" : "s");
 	if (f.failed)
 		cli_warn(&c, "%llu of %zu downloads failed", (unsigned long long)f.failed, f.n);
 	for (i = 0; i < f.n; i++) {

@@ -291,6 +291,164 @@ test_expect_success TTY '--progress draws a line on a terminal' '
 	test_cmp root/f1.txt dlp/files/f1.txt
 '
 
+# -d gives each local name to one download (the first in input order):
+# two transfers writing one .part, or a file where another needs a
+# directory, ended the whole run with exit 3.
+test_expect_success JQ '-d: a duplicate URL is fetched once, counted and skipped' '
+	test_write_lines "$U/files/big.bin" "$U/files/big.bin" "$U/files/f1.txt" >duplist &&
+	mark &&
+	ayak-fetch -j 2 -d dl9 --stats st.json --failed failed9.txt duplist 2>err &&
+	echo "ayak-fetch: 1 duplicate URL skipped" >expect &&
+	test_cmp expect err &&
+	test_cmp_bin root/big.bin dl9/files/big.bin &&
+	test_cmp root/f1.txt dl9/files/f1.txt &&
+	test_must_be_empty failed9.txt &&
+	requests | cut -d" " -f1 | sort >got &&
+	test_write_lines /files/big.bin /files/f1.txt >expect &&
+	test_cmp expect got &&
+	jq -c "[.records_in, .records_out, .dropped, .counts.fetched]" st.json >got &&
+	echo "[3,2,{\"duplicate\":1},2]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '-d: another URL with the same local name fails, the others go on' '
+	test_write_lines "$U/files/f2.txt" "$U/files/f2.txt?v=2" "$U/files/f3.txt" >samename &&
+	mark &&
+	test_expect_code 1 ayak-fetch -j 3 -d dl10 --failed failed10.txt samename 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/f2.txt?v=2: local name dl10/files/f2.txt is taken by samename:1
+	ayak-fetch: 1 of 3 downloads failed
+	EOF
+	test_cmp expect err &&
+	echo "$U/files/f2.txt?v=2" >expect &&
+	test_cmp expect failed10.txt &&
+	test_cmp root/f2.txt dl10/files/f2.txt &&
+	test_cmp root/f3.txt dl10/files/f3.txt &&
+	requests | cut -d" " -f1 | sort >got &&
+	test_write_lines /files/f2.txt /files/f3.txt >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '-d: a name that is a directory of another fails, in either order; no .part left' '
+	test_write_lines "$U/files/f4.txt" "$U/files/f4.txt/inner" "$U/files/sub/g.txt" \
+		"$U/files/sub" "$U/files/f5.txt" >dirclash &&
+	test_expect_code 1 ayak-fetch -j 3 -d dl11 --failed failed11.txt dirclash 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/f4.txt/inner: local name dl11/files/f4.txt/inner clashes with dl11/files/f4.txt of dirclash:1
+	ayak-fetch: $U/files/sub: local name dl11/files/sub clashes with dl11/files/sub/g.txt of dirclash:3
+	ayak-fetch: 2 of 5 downloads failed
+	EOF
+	test_cmp expect err &&
+	test_write_lines "$U/files/f4.txt/inner" "$U/files/sub" >expect &&
+	test_cmp expect failed11.txt &&
+	(cd dl11 && find . -type f | sort) >got &&
+	test_write_lines ./files/f4.txt ./files/f5.txt ./files/sub/g.txt >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '-d: a clash with what is on disk fails that download only' '
+	mkdir -p dl11/files/f6.txt &&
+	test_write_lines "$U/files/f4.txt/inner" "$U/files/f6.txt" "$U/files/f1.txt" >diskclash &&
+	test_expect_code 1 ayak-fetch -j 1 -d dl11 --failed failed12.txt diskclash 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/f4.txt/inner: dl11/files/f4.txt/inner.part: Not a directory
+	ayak-fetch: $U/files/f6.txt: dl11/files/f6.txt: Is a directory
+	ayak-fetch: 2 of 3 downloads failed
+	EOF
+	test_cmp expect err &&
+	test_write_lines "$U/files/f4.txt/inner" "$U/files/f6.txt" >expect &&
+	test_cmp expect failed12.txt &&
+	test_cmp root/f1.txt dl11/files/f1.txt
+'
+
+test_expect_success '-d naming a file is a system error, before any request' '
+	echo x >notadir &&
+	mark &&
+	echo "$U/files/f1.txt" | test_expect_code 3 ayak-fetch -d notadir 2>err &&
+	echo "ayak-fetch: notadir: Not a directory" >expect &&
+	test_cmp expect err &&
+	requests >got &&
+	test_must_be_empty got
+'
+
+test_expect_success 'without -d a duplicate URL is fetched each time, in order' '
+	echo "$U/files/f1.txt" >twice && echo "$U/files/f1.txt" >>twice &&
+	ayak-fetch twice >out 2>err &&
+	cat root/f1.txt root/f1.txt >expect &&
+	test_cmp expect out &&
+	test_must_be_empty err
+'
+
+# Files waiting for their turn spilled with tmpfile(), always in /tmp.
+test_expect_success 'files waiting for their turn spill to $TMPDIR, or --tmpdir' '
+	head -c 5000000 /dev/urandom >root/spill.bin &&
+	test_write_lines "$U/slow/f1.txt" "$U/files/spill.bin" >spill &&
+	TMPDIR=$PWD/nope test_expect_code 3 ayak-fetch -j 2 spill >out 2>err &&
+	echo "ayak-fetch: temporary file in $PWD/nope: No such file or directory" >expect &&
+	test_cmp expect err &&
+	mkdir -p spilldir &&
+	TMPDIR=$PWD/nope ayak-fetch -j 2 --tmpdir spilldir spill >out 2>err &&
+	test_must_be_empty err &&
+	cat root/f1.txt root/spill.bin >expect &&
+	test_cmp_bin expect out &&
+	ls -A spilldir >got &&
+	test_must_be_empty got &&
+	test_expect_code 3 ayak-fetch -j 2 --tmpdir nope2 spill >out 2>err &&
+	echo "ayak-fetch: temporary file in nope2: No such file or directory" >expect &&
+	test_cmp expect err &&
+	rm root/spill.bin
+'
+
+# A message over 512 bytes (a long URL or name) lost its end, the reason.
+test_expect_success 'a long system error message keeps its reason' '
+	head -c 5000000 /dev/zero >root/spill.bin &&
+	long=$(printf "nothing/%.0s" $(seq 80)) &&
+	test_expect_code 3 ayak-fetch -j 2 --tmpdir "$long" spill >out 2>err &&
+	rm root/spill.bin &&
+	msg="temporary file in $long: No such file or directory" &&
+	echo "ayak-fetch: ${msg:0:256}...${msg: -252}" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success JQ 'counts.resumed: not when the server sends the whole file again' '
+	mkdir -p dl13/noranges &&
+	head -c 100000 root/big.bin >dl13/noranges/big.bin.part &&
+	echo "$U/noranges/big.bin" | ayak-fetch -d dl13 --stats st.json &&
+	test_cmp_bin root/big.bin dl13/noranges/big.bin &&
+	jq -c "[.counts.resumed, .counts.fetched]" st.json >got &&
+	echo "[0,1]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success JQ 'records_in counts the URLs, not blank lines or comments' '
+	printf "# two files\n\n$U/files/f1.txt\n  \n$U/files/f2.txt\n" >commented &&
+	ayak-fetch --stats st.json commented >out &&
+	jq -c "[.records_in, .records_out]" st.json >got &&
+	echo "[2,2]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '-o with failed downloads: the file keeps the ones fetched, exit 1' '
+	rm -f o.out &&
+	test_expect_code 1 ayak-fetch -q -o o.out --failed failed14.txt list404 2>err &&
+	cat root/f4.txt root/f5.txt >expect &&
+	test_cmp expect o.out &&
+	echo "$U/files/nothing.txt" >expect &&
+	test_cmp expect failed14.txt &&
+	echo "ayak-fetch: $U/files/nothing.txt: HTTP 404" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '-o when the run stops (exit 3): nothing under the final name' '
+	rm -f o.out &&
+	head -c 5000000 /dev/zero >root/spill.bin &&
+	TMPDIR=$PWD/nope test_expect_code 3 ayak-fetch -j 2 -o o.out spill 2>err &&
+	rm root/spill.bin &&
+	test_path_is_missing o.out &&
+	ls -A >got &&
+	! grep "^\.o\.out\." got
+'
+
 FAILALLOC=$AYAK_BUILD/tests/failalloc.so
 test -f "$FAILALLOC" && ! grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null &&
 	test_set_prereq FAILALLOC

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+test_description='ayak-fetch: bad lists, bad options and outputs refused before any request (no server)'
+. "$(dirname "$0")/../lib.sh"
+
+TRY="Try 'ayak-fetch --help'."
+# Nothing listens on port 9 here; none of these may get as far as a request.
+U=http://127.0.0.1:9
+
+# a N: N letters a, no newline.
+a () { head -c "$1" /dev/zero | tr "\0" a; }
+
+# libcurl takes a request over 1 MB for running out of memory: the run
+# ended with exit 3 and a message cut before its reason.
+test_expect_success 'a URL over 65536 bytes is a bad input line' '
+	{ echo "$U/ok" && printf "%s" "$U/" && a 3000000 && echo; } >long &&
+	test_expect_code 1 ayak-fetch --max-retries 0 long >out 2>err &&
+	echo "ayak-fetch: long:2: URL longer than 65536 bytes" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'the limit: 65536 bytes pass, 65537 do not; joined to --base-url too' '
+	n=$((65536 - ${#U} - 1)) &&
+	{ printf "%s" "$U/" && a $n && echo && printf "%s" "$U/" && a $((n + 1)) && echo; } >edge &&
+	test_expect_code 1 ayak-fetch -o /dev/null edge 2>err &&
+	echo "ayak-fetch: edge:2: URL longer than 65536 bytes" >expect &&
+	test_cmp expect err &&
+	{ a $((n + 1)) && echo; } >rel &&
+	test_expect_code 1 ayak-fetch --base-url "$U/" -o /dev/null rel 2>err &&
+	echo "ayak-fetch: rel:1: URL longer than 65536 bytes" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--ranges: an empty "filename" is a bad input line' '
+	echo "{\"filename\":\"\",\"offset\":\"216\",\"length\":\"1489\"}" >empty.cdx &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/" empty.cdx >out 2>err &&
+	echo "ayak-fetch: empty.cdx:1: CDX line with an empty \"filename\"" >expect &&
+	test_cmp expect err &&
+	echo "{\"filename\":\"/\",\"offset\":\"216\",\"length\":\"1489\"}" >slash.cdx &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/" slash.cdx >out 2>err &&
+	echo "ayak-fetch: slash.cdx:1: CDX line with an empty \"filename\"" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--base-url must be http(s)://host/...' '
+	echo a.warc.gz >paths &&
+	for b in garbage ftp://x/ http:/// "https://?q" ""; do
+		test_expect_code 2 ayak-fetch --base-url "$b" paths >out 2>err &&
+		{
+			echo "ayak-fetch: --base-url wants an http:// or https:// URL with a host, not '\''$b'\''" &&
+			echo "$TRY"
+		} >expect &&
+		test_cmp expect err || return 1
+	done
+'
+
+test_expect_success 'a URL given as an operand, not in a list' '
+	test_expect_code 2 ayak-fetch "$U/x.txt" >out 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/x.txt: no such list file (ayak-fetch reads URLs from lists or the standard input: echo URL | ayak-fetch)
+	$TRY
+	EOF
+	test_cmp expect err &&
+	test_expect_code 3 ayak-fetch nolist.txt 2>err &&
+	echo "ayak-fetch: nolist.txt: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'empty names for -o, -d, --failed, --tmpdir' '
+	echo "$U/x" >one &&
+	test_expect_code 2 ayak-fetch -o "" one 2>err &&
+	printf "%s\n" "ayak-fetch: -o wants a file name, not '\'''\''" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-fetch -d "" one 2>err &&
+	printf "%s\n" "ayak-fetch: -d wants a directory, not '\'''\''" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-fetch --failed "" -d x one 2>err &&
+	printf "%s\n" "ayak-fetch: --failed wants a file name, not '\'''\''" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-fetch --tmpdir "" one 2>err &&
+	printf "%s\n" "ayak-fetch: --tmpdir wants a directory, not '\'''\''" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing x
+'
+
+test_expect_success '--ranges and -d do not go together' '
+	test_expect_code 2 ayak-fetch --ranges -d x </dev/null 2>err &&
+	printf "%s\n" "ayak-fetch: --ranges writes one WARC stream: use -o, not -d" "$TRY" >expect &&
+	test_cmp expect err
+'
+
+# -o /dev/tty wrote the downloads to the terminal, exit 0.
+test_expect_success TTY 'no downloads to a terminal named with -o' '
+	echo "$U/x" >one &&
+	script -qec "ayak-fetch -o /dev/tty one; echo rc=\$?" /dev/null >out 2>&1 &&
+	tr -d "\r" <out >got &&
+	printf "%s\n" "ayak-fetch: refusing to write downloads to a terminal (-o /dev/tty)" "$TRY" rc=2 >expect &&
+	test_cmp expect got &&
+	script -qec "ayak-fetch -o /dev/stdout one; echo rc=\$?" /dev/null >out 2>&1 &&
+	tr -d "\r" <out >got &&
+	printf "%s\n" "ayak-fetch: refusing to write downloads to a terminal (-o /dev/stdout)" "$TRY" rc=2 >expect &&
+	test_cmp expect got
+'
+
+test_done
