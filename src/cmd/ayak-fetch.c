@@ -1169,8 +1169,7 @@ static void write_failed(struct fetch *f)
 		if (f->items[i].state == FAILED &&
 		    ayak_writer_line(w, f->items[i].line, strlen(f->items[i].line), &f->c->err))
 			cli_die(f->c, &f->c->err);
-	if (ayak_writer_close(w, &f->c->err))
-		cli_die(f->c, &f->c->err);
+	cli_finish_later(f->c, w);	/* renamed into place with -o and --stats */
 }
 
 int main(int argc, char **argv)
@@ -1192,6 +1191,8 @@ int main(int argc, char **argv)
 	snprintf(f.agent_buf, sizeof(f.agent_buf), "ayak-fetch/%s", AYAK_VERSION);
 	f.agent = f.agent_buf;
 	cli_init(&c, "ayak-fetch", usage);
+	/* Files are written as they are, and --failed does the work of --rejects. */
+	c.shared_off = CLI_NO_COMPRESS | CLI_NO_FIELD | CLI_NO_ERRORS;
 	while ((opt = cli_getopt(&c, argc, argv, "j:d:", options)) != -1) {
 		switch (opt) {
 		case 'j':
@@ -1239,19 +1240,11 @@ int main(int argc, char **argv)
 			cli_usage_error(&c, "unexpected option");
 		}
 	}
-	if (c.compress != AYAK_COMPRESS_AUTO || c.level)
-		cli_usage_error(&c, "ayak-fetch writes files as they are: no -z, --compress or --level");
-	if (c.skip_errors || c.max_errors != UINT64_MAX || c.rejects_path)
-		cli_usage_error(&c, "--on-error, --max-errors and --rejects do not apply to ayak-fetch; see --failed");
 	if (f.dir && c.output)
 		cli_usage_error(&c, "-d and -o do not go together");
 	if (f.dir && f.ranges)
 		cli_usage_error(&c, "--ranges writes one WARC stream: use -o, not -d");
-	if (f.failed_path && c.output && !strcmp(f.failed_path, c.output))
-		cli_usage_error(&c, "--failed and --output name the same file");
 	/* An empty name would be reported as a bare "No such file or directory". */
-	if (c.output && !*c.output)
-		cli_usage_error(&c, "-o wants a file name, not ''");
 	if (f.failed_path && !*f.failed_path)
 		cli_usage_error(&c, "--failed wants a file name, not ''");
 	if (f.dir && !*f.dir)
@@ -1266,7 +1259,13 @@ int main(int argc, char **argv)
 		if (!f.tmpdir || !*f.tmpdir)
 			f.tmpdir = "/tmp";
 	}
+	cli_claim_output(&c, "--failed", f.failed_path);
+	cli_claim_output(&c, "--output", c.output);
+	cli_claim_output(&c, "--stats", c.stats_path);
 	check_operands(&c, argc - optind, argv + optind);
+	/* Opened now, so that a name that cannot be written shows before any download. */
+	if (c.stats_path)
+		c.stats_out = cli_open_writer(&c, c.stats_path, AYAK_COMPRESS_NONE);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	srand48((long)ts.tv_nsec ^ (long)getpid());
 

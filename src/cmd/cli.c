@@ -293,6 +293,8 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 			finish_stdout(c, 0);
 			break;
 		case 'o':
+			if (!*optarg)
+				cli_usage_error(c, "-o wants a file name, not ''");
 			c->output = optarg;
 			break;
 		case 'q':
@@ -312,6 +314,8 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 				cli_usage_error(c, "--level wants 1 to 19, not '%s'", optarg);
 			break;
 		case OPT_STATS:
+			if (!*optarg)
+				cli_usage_error(c, "--stats wants a file name, not ''");
 			c->stats_path = optarg;
 			break;
 		case OPT_FIELD:
@@ -332,6 +336,8 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 			c->max_errors = number_arg(c, "--max-errors", optarg);
 			break;
 		case OPT_REJECTS:
+			if (!*optarg)
+				cli_usage_error(c, "--rejects wants a file name, not ''");
 			c->rejects_path = optarg;
 			break;
 		case OPT_PROGRESS:

@@ -127,6 +127,35 @@ test_expect_success SHM 'a regular file under /dev (/dev/shm) is written atomica
 	rm -f $name
 '
 
+test_expect_success 'empty output names are usage errors' '
+	test_expect_code 2 ayak-cat -o "" in.jsonl 2>err &&
+	printf "%s\n" "ayak-cat: -o wants a file name, not '\'''\''" "Try '\''ayak-cat --help'\''." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-norm --stats "" in.jsonl 2>err &&
+	head -n 1 err >first &&
+	echo "ayak-norm: --stats wants a file name, not '\'''\''" >expect &&
+	test_cmp expect first &&
+	test_expect_code 2 ayak-filter --rejects "" in.jsonl 2>err &&
+	head -n 1 err >first &&
+	echo "ayak-filter: --rejects wants a file name, not '\'''\''" >expect &&
+	test_cmp expect first
+'
+
+test_expect_success 'a program without compressed output knows no -z (help and parsing)' '
+	ayak-fetch --help >help &&
+	! grep -e "--compress\|--level\|--zstd\|--rejects\|--field" help &&
+	grep -e "--stats" help &&
+	test_expect_code 2 ayak-fetch -z </dev/null 2>err &&
+	printf "%s\n" "ayak-fetch: invalid option -- '\''z'\''" "Try '\''ayak-fetch --help'\''." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-fetch --field x </dev/null 2>err &&
+	head -n 1 err >first &&
+	echo "ayak-fetch: unrecognized option '\''--field'\''" >expect &&
+	test_cmp expect first &&
+	ayak-cat --help >help &&
+	grep -e "--compress" help
+'
+
 test_expect_success 'option messages: ambiguous, takes no value, unknown' '
 	test_expect_code 2 ayak-cat --he 1 in.jsonl 2>err &&
 	head -n 1 err >first &&
