@@ -236,11 +236,12 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	path = w->path;
 	/*
-	 * Devices and files of /proc (/dev/null, /dev/tty) and dangling links
-	 * are written in place; a regular file under /dev (/dev/shm) is not.
+	 * Devices, files of /proc (/dev/null, /dev/tty) and dangling links are
+	 * written in place, and a name under /dev that is not there is not
+	 * made; /dev/shm, memory for files, is like any directory.
 	 */
-	if (((!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) &&
-	     !stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
+	if (((!strncmp(path, "/dev/", 5) && strncmp(path, "/dev/shm/", 9)) ||
+	     !strncmp(path, "/proc/", 6)) ||
 	    (!lstat(path, &st) && S_ISLNK(st.st_mode))) {
 		int create = S_ISLNK(st.st_mode) && strncmp(path, "/dev/", 5) ? O_CREAT : 0;
 
