@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static const char usage[] =
 	"Usage: ayak-pack -o PREFIX [options] [FILE...]\n"
 	"       ayak-pack --verify [options] SHARD...\n"
 	"Pack token IDs into training shards: records with an \"ids\" array (ayak-tok),\n"
-	"or the binary stream of ayak-tok --binary.\n"
+	"or the binary stream of ayak-tok --binary (uncompressed, with its end mark).\n"
 	"\n"
 	"  -o PREFIX             write PREFIX.bin and PREFIX.idx (with --shard-tokens:\n"
 	"                        PREFIX-00000.bin, PREFIX-00000.idx, ...)\n"
@@ -33,7 +34,8 @@ static const char usage[] =
 	"      --eot ID          the end-of-text token\n"
 	"      --append-eot      megatron: add the end-of-text token to every document\n"
 	"      --shard-tokens N  shards of at most N tokens (K, M, G), unless one document\n"
-	"                        is longer\n"
+	"                        is longer; the numbered shards an earlier run left under\n"
+	"                        PREFIX are removed\n"
 	"      --verify          read back and check the shards written (with -o), or the\n"
 	"                        shards named (.idx, .bin, .u16, .u32 files or prefixes)\n"
 	"      --field NAME      the IDs field of records (default: ids)\n";
@@ -76,8 +78,28 @@ struct bin_in {
 	unsigned char *buf;
 	size_t len, pos, cap;
 	int eof;
-	uint64_t doc;
+	int ended;			/* just past an end mark */
+	uint64_t doc;			/* documents read from this input */
+	uint64_t member_docs;		/* ... since its last header */
+	unsigned char first[PACK_STREAM_HEADER];	/* the first input's header */
+	int have_first;
 };
+
+static int bin_error(struct bin_in *in, struct ayak_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bin_error(struct bin_in *in, struct ayak_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = AYAK_E_DATA;
+	err->file = in->name;
+	err->line = 0;
+	return -1;
+}
 
 /* Make n bytes available at in->buf + in->pos; 0, 1 at a clean end, -1 error. */
 static int bin_fill(struct bin_in *in, size_t n, struct ayak_err *err)
@@ -116,9 +138,8 @@ static int bin_fill(struct bin_in *in, size_t n, struct ayak_err *err)
 		return 0;
 	if (in->len == 0)
 		return 1;
-	err->file = in->name;
-	return ayak_err_set(err, AYAK_E_DATA, "truncated token stream (document %llu)",
-			    (unsigned long long)in->doc + 1);
+	return bin_error(in, err, "truncated token stream (document %llu)",
+			 (unsigned long long)in->doc + 1);
 }
 
 static uint32_t le32(const unsigned char *p)
@@ -126,29 +147,111 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Next document: 1 with ids filled, 0 at the end, -1 on error. */
+/* "vocabulary 600, end-of-text 599" for a parsed header. */
+static const char *header_desc(char *out, size_t n, uint32_t vs, uint32_t eot)
+{
+	char e[16] = "none";
+
+	if (eot != PACK_NONE)
+		snprintf(e, sizeof(e), "%u", eot);
+	snprintf(out, n, "vocabulary %u, end-of-text %s", vs, e);
+	return out;
+}
+
+/*
+ * Read a stream header: at the start of an input, or after an end mark
+ * (streams concatenated).  Every header must be the first input's: the
+ * IDs of different tokenizers do not go in one shard.
+ */
+static int bin_header(struct bin_in *in, struct ayak_err *err)
+{
+	const unsigned char *h;
+	uint32_t vs, eot, vs1, eot1;
+	char where[64] = "", d1[64], d2[64];
+
+	if (in->doc)
+		snprintf(where, sizeof(where), " after document %llu", (unsigned long long)in->doc);
+	if (in->doc && (bin_fill(in, 8, err) || !pack_stream_is(in->buf + in->pos, 8)))
+		return bin_error(in, err, "corrupt token stream: what follows the end mark%s is not "
+				 "a stream header", where);
+	if (bin_fill(in, PACK_STREAM_HEADER, err))
+		return bin_error(in, err, "truncated token stream header%s", where);
+	h = in->buf + in->pos;
+	if (pack_stream_parse(h, &vs, &eot, err)) {
+		err->file = in->name;
+		err->line = 0;
+		return -1;
+	}
+	if (in->have_first && memcmp(h, in->first, PACK_STREAM_HEADER)) {
+		pack_stream_parse(in->first, &vs1, &eot1, err);
+		return bin_error(in, err, "the stream header%s (%s) differs from the first stream's "
+				 "(%s): streams of different tokenizers do not go together", where,
+				 header_desc(d2, sizeof(d2), vs, eot), header_desc(d1, sizeof(d1), vs1, eot1));
+	}
+	if (!in->have_first) {
+		memcpy(in->first, h, PACK_STREAM_HEADER);
+		in->have_first = 1;
+	}
+	in->pos += PACK_STREAM_HEADER;
+	in->member_docs = 0;
+	return 0;
+}
+
+/*
+ * Next document: 1 with ids filled, 0 at the end, -1 on error.  The end
+ * is the end of the input just past an end mark: a stream without one
+ * was cut short, its writer failed or was killed.
+ */
 static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err)
 {
 	uint32_t n, i;
-	int r = bin_fill(in, 4, err);
+	int r;
 
-	if (r)
-		return r > 0 ? 0 : -1;
-	n = le32(in->buf + in->pos);
-	in->pos += 4;
-	if (n > (1u << 30)) {
-		err->file = in->name;
-		return ayak_err_set(err, AYAK_E_DATA, "corrupt token stream: document %llu has %u tokens",
-				    (unsigned long long)in->doc + 1, n);
-	}
-	if ((r = bin_fill(in, (size_t)n * 4, err)) != 0) {
-		if (r > 0) {
-			err->file = in->name;
-			ayak_err_set(err, AYAK_E_DATA, "truncated token stream (document %llu)",
-				     (unsigned long long)in->doc + 1);
+	for (;;) {
+		r = bin_fill(in, 4, err);
+		if (r < 0)
+			return -1;
+		if (r > 0 && in->ended)
+			return 0;
+		if (r > 0)
+			return bin_error(in, err, "token stream ends without its end mark: "
+					 "the writer did not finish");
+		if (in->ended) {
+			/* Streams concatenated, as cat would: the next header. */
+			if (bin_header(in, err))
+				return -1;
+			in->ended = 0;
+			continue;
 		}
-		return -1;
+		n = le32(in->buf + in->pos);
+		if (n != PACK_STREAM_END)
+			break;
+		if (bin_fill(in, PACK_STREAM_TRAILER, err))
+			return bin_error(in, err, "truncated token stream (its end mark, after document "
+					 "%llu)", (unsigned long long)in->doc);
+		if (le32(in->buf + in->pos + 4) != (uint32_t)in->member_docs ||
+		    le32(in->buf + in->pos + 8) != (uint32_t)(in->member_docs >> 32))
+			return bin_error(in, err, "corrupt token stream: its end mark counts %llu "
+					 "documents, %llu were read",
+					 (unsigned long long)le32(in->buf + in->pos + 4) |
+					 (unsigned long long)le32(in->buf + in->pos + 8) << 32,
+					 (unsigned long long)in->member_docs);
+		in->pos += PACK_STREAM_TRAILER;
+		in->ended = 1;
 	}
+	if (n > PACK_STREAM_MAX_DOC) {
+		/* "AYAK": a stream header, where the end mark should have come first. */
+		if (!bin_fill(in, 8, err) && pack_stream_is(in->buf + in->pos, 8))
+			return bin_error(in, err, "a second stream header at document %llu, without the "
+					 "end mark of the stream before it: its writer did not finish",
+					 (unsigned long long)in->doc + 1);
+		return bin_error(in, err, "corrupt token stream: document %llu has %llu tokens",
+				 (unsigned long long)in->doc + 1, (unsigned long long)n);
+	}
+	in->pos += 4;
+	if ((r = bin_fill(in, (size_t)n * 4, err)) != 0)
+		return r > 0 ? bin_error(in, err, "truncated token stream (document %llu)",
+					 (unsigned long long)in->doc + 1) : -1;
 	ids->n = 0;
 	if (n > ids->cap) {
 		uint32_t *v = realloc(ids->v, (size_t)n * sizeof(*v));
@@ -163,6 +266,7 @@ static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err
 	ids->n = n;
 	in->pos += (size_t)n * 4;
 	in->doc++;
+	in->member_docs++;
 	return 1;
 }
 
@@ -314,15 +418,26 @@ static int parse_ids(const char *s, size_t n, struct bpe_ids *ids)
 
 /* ---- verifying ---- */
 
+/* An error of the output: it is no input's, whatever err said before. */
+static void die_output(struct cli *c)
+{
+	c->err.file = NULL;
+	c->err.line = 0;
+	cli_die(c, &c->err);
+}
+
 static void print_info(struct cli *c, const char *path, const struct pack_info *in)
 {
 	struct ayak_buf b = AYAK_BUF_INIT;
+	char docs[24] = "null";		/* a flat file without --eot: not known */
 
+	if (in->documents != PACK_UNKNOWN)
+		snprintf(docs, sizeof(docs), "%llu", (unsigned long long)in->documents);
 	if (ayak_buf_addstr(&b, "{\"shard\":") || ayak_json_encode_string(&b, path, strlen(path)) ||
-	    ayak_buf_addf(&b, ",\"format\":\"%s\",\"dtype\":\"%s\",\"documents\":%llu,"
+	    ayak_buf_addf(&b, ",\"format\":\"%s\",\"dtype\":\"%s\",\"documents\":%s,"
 			  "\"tokens\":%llu,\"max_token\":%llu,\"bytes\":%llu,\"ok\":true}",
 			  in->format == PACK_MEGATRON ? "megatron" : "flat", pack_dtype_name(in->dtype),
-			  (unsigned long long)in->documents, (unsigned long long)in->tokens,
+			  docs, (unsigned long long)in->tokens,
 			  (unsigned long long)in->max_token, (unsigned long long)in->bin_bytes)) {
 		cli_die_nomem(c);
 	}
@@ -330,21 +445,48 @@ static void print_info(struct cli *c, const char *path, const struct pack_info *
 	ayak_buf_release(&b);
 }
 
+static void print_failed(struct cli *c, const char *path, const struct ayak_err *err)
+{
+	struct ayak_buf b = AYAK_BUF_INIT;
+
+	if (ayak_buf_addstr(&b, "{\"shard\":") || ayak_json_encode_string(&b, path, strlen(path)) ||
+	    ayak_buf_addstr(&b, ",\"ok\":false,\"error\":") ||
+	    ayak_json_encode_string(&b, err->msg, strlen(err->msg)) || ayak_buf_addstr(&b, "}"))
+		cli_die_nomem(c);
+	cli_emit(c, b.data, b.len);
+	ayak_buf_release(&b);
+}
+
+/*
+ * Check every shard named, one line each, a failed one too: the exit
+ * status is 1 when one fails its checks, 3 when one cannot be read.
+ */
 static int verify_mode(struct cli *c, struct args *a, int n, char **paths)
 {
 	struct pack_info info;
-	int i, flat = a->format == PACK_FLAT ? (a->dtype ? a->dtype : 0) : 0;
+	int i, ret = 0, flat = a->format == PACK_FLAT ? (a->dtype ? a->dtype : 0) : 0;
+	uint64_t failed = 0;
 
 	if (!n)
 		cli_usage_error(c, "--verify needs -o or the shards to check");
 	c->out = cli_open_writer(c, c->output, c->compress);
 	for (i = 0; i < n; i++) {
-		if (pack_verify(paths[i], flat, a->vocab, a->eot, &info, &c->err))
-			cli_die(c, &c->err);
 		c->stats.records_in++;
+		if (pack_verify(paths[i], flat, a->vocab, a->eot, &info, &c->err)) {
+			if (c->err.code != AYAK_E_DATA && c->err.code != AYAK_E_SYS)
+				cli_die(c, &c->err);
+			fprintf(stderr, "%s: %s\n", c->prog, c->err.msg);
+			print_failed(c, paths[i], &c->err);
+			ret = c->err.code == AYAK_E_SYS || ret == AYAK_E_SYS ? AYAK_E_SYS : AYAK_E_DATA;
+			failed++;
+			continue;
+		}
 		print_info(c, paths[i], &info);
 	}
-	return cli_finish(c);
+	ayak_stats_count(&c->stats, "verified_shards", (uint64_t)n - failed);
+	ayak_stats_count(&c->stats, "failed_shards", failed);
+	i = cli_finish(c);
+	return i ? i : ret;
 }
 
 /* Read every shard written back and compare it with what was written. */
@@ -358,7 +500,7 @@ static void verify_written(struct cli *c, struct args *a, struct pack_writer *w)
 
 		if (pack_verify(sh->path, a->format == PACK_FLAT ? a->dtype : 0, a->vocab,
 				a->format == PACK_FLAT ? a->eot : PACK_NONE, &info, &c->err))
-			cli_die(c, &c->err);
+			die_output(c);
 		if (info.tokens != sh->tokens || info.documents != sh->documents ||
 		    info.checksum != sh->checksum) {
 			ayak_err_set(&c->err, AYAK_E_SYS,
@@ -367,7 +509,7 @@ static void verify_written(struct cli *c, struct args *a, struct pack_writer *w)
 				     (unsigned long long)info.documents, (unsigned long long)info.tokens,
 				     (unsigned long long)info.checksum, (unsigned long long)sh->documents,
 				     (unsigned long long)sh->tokens, (unsigned long long)sh->checksum);
-			cli_die(c, &c->err);
+			die_output(c);
 		}
 	}
 	ayak_stats_count(&c->stats, "verified_shards", pack_writer_shards(w));
@@ -487,6 +629,53 @@ static void limits(struct cli *c, struct args *a, struct pack_opts *o)
 	o->eot = a->eot;
 	o->append_eot = a->append_eot;
 	o->max_id = a->vocab ? a->vocab - 1 : dmax;
+	o->vocab_size = a->vocab;
+}
+
+/* The writer of the run, whose shards go when the run fails (see main). */
+static struct pack_writer *run_writer;
+static int run_done;
+
+static void remove_shards(void)
+{
+	if (run_writer && !run_done)
+		pack_writer_remove(run_writer);
+}
+
+static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o)
+{
+	struct pack_writer *w;
+
+	o->prefix = c->output;
+	w = pack_writer_new(o, &c->err);
+	if (!w)
+		die_output(c);
+	/*
+	 * A run that fails leaves no shard: a shard completed before the
+	 * input turned out bad (a token stream without its end mark, say)
+	 * would pass for a complete one.  cli_die() exits, hence atexit.
+	 */
+	run_writer = w;
+	atexit(remove_shards);
+	return w;
+}
+
+/* Open the next input file (path NULL: standard input, already probed) and read its header. */
+static void bin_open(struct cli *c, struct bin_in *in, const char *path)
+{
+	if (path) {
+		in->fd = open(path, O_RDONLY);
+		in->name = path;
+		if (in->fd < 0) {
+			ayak_err_sys(&c->err, errno, "%s", path);
+			cli_die(c, &c->err);
+		}
+		in->pos = in->len = 0;
+		in->eof = in->ended = 0;
+		in->doc = 0;
+	}
+	if (bin_header(in, &c->err))
+		cli_die(c, &c->err);
 }
 
 int main(int argc, char **argv)
@@ -501,6 +690,7 @@ int main(int argc, char **argv)
 	struct bin_in in = { 0 };
 	int nfiles, binary = 0, i, r;
 	char **files;
+	const char *base;
 
 	cli_init(&c, "ayak-pack", usage);
 	c.field = "ids";
@@ -524,6 +714,12 @@ int main(int argc, char **argv)
 		return verify_mode(&c, &a, nfiles, files);
 	if (!c.output || !strcmp(c.output, "-"))
 		cli_usage_error(&c, "-o PREFIX names the shards to write");
+	/* "out/" would give the hidden out/.bin and out/.idx. */
+	base = strrchr(c.output, '/');
+	base = base ? base + 1 : c.output;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		cli_usage_error(&c, "-o PREFIX needs a name after the directory, as in out/ms, not '%s'",
+				c.output);
 	if (c.compress > 0)
 		cli_usage_error(&c, "shards are not compressed");
 	/* Binary stream or records? */
@@ -546,32 +742,11 @@ int main(int argc, char **argv)
 	ayak_record_init(&rec);
 	if (binary) {
 		for (i = 0; i < (nfiles ? nfiles : 1); i++) {
-			unsigned char *h;
-			uint32_t vs, eot;
-
-			if (nfiles) {
-				in.fd = open(files[i], O_RDONLY);
-				in.name = files[i];
-				in.pos = in.len = 0;
-				in.eof = 0;
-				in.doc = 0;
-				if (in.fd < 0) {
-					ayak_err_sys(&c.err, errno, "%s", files[i]);
-					cli_die(&c, &c.err);
-				}
-			}
-			if (bin_fill(&in, PACK_STREAM_HEADER, &c.err)) {
-				c.err.file = in.name;
-				ayak_err_set(&c.err, AYAK_E_DATA, "truncated token stream header");
-				cli_die(&c, &c.err);
-			}
-			h = in.buf + in.pos;
-			if (pack_stream_parse(h, &vs, &eot, &c.err)) {
-				c.err.file = in.name;
-				cli_die(&c, &c.err);
-			}
-			in.pos += PACK_STREAM_HEADER;
+			bin_open(&c, &in, nfiles ? files[i] : NULL);
 			if (i == 0) {
+				uint32_t vs, eot;
+
+				pack_stream_parse(in.first, &vs, &eot, &c.err);
 				if (!a.vocab && vs)
 					a.vocab = vs;
 				if (a.eot == PACK_NONE)
@@ -580,20 +755,14 @@ int main(int argc, char **argv)
 					cli_usage_error(&c, "%s: its vocabulary (%u) is larger than --vocab-size %llu",
 							in.name, vs, (unsigned long long)a.vocab);
 				limits(&c, &a, &o);
-				o.prefix = c.output;
-				w = pack_writer_new(&o, &c.err);
-				if (!w)
-					cli_die(&c, &c.err);
-			} else if (a.vocab && vs > a.vocab) {
-				ayak_err_set(&c.err, AYAK_E_DATA, "its vocabulary (%u) is larger than the first input's (%llu)",
-					     vs, (unsigned long long)a.vocab);
-				c.err.file = in.name;
-				cli_die(&c, &c.err);
+				w = open_writer(&c, &o);
 			}
 			while ((r = bin_next(&in, &ids, &c.err)) > 0) {
 				c.stats.records_in++;
 				c.stats.bytes_in += 4 + 4 * ids.n;
 				if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
+					if (c.err.code != AYAK_E_DATA)
+						die_output(&c);
 					c.err.file = in.name;
 					c.err.line = in.doc;
 					cli_die(&c, &c.err);
@@ -607,10 +776,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		limits(&c, &a, &o);
-		o.prefix = c.output;
-		w = pack_writer_new(&o, &c.err);
-		if (!w)
-			cli_die(&c, &c.err);
+		w = open_writer(&c, &o);
 		cli_open(&c, nfiles, files);
 		while (cli_next(&c, &line)) {
 			const struct ayak_field *f;
@@ -618,6 +784,15 @@ int main(int argc, char **argv)
 			if (ayak_line_is_blank(line.data, line.len)) {
 				c.stats.records_in--;
 				continue;
+			}
+			/* Records were read, so the stream's magic means a compressed stream. */
+			if (line.lineno == 1 && pack_stream_is((const unsigned char *)line.data, line.len)) {
+				c.err.file = line.file;
+				c.err.line = 0;
+				ayak_err_set(&c.err, AYAK_E_DATA, "a %s-compressed token stream: token streams "
+					     "are read uncompressed only (decompress it first)",
+					     ayak_format_name(ayak_reader_format(c.in)));
+				cli_die(&c, &c.err);
 			}
 			if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
 				cli_parse_failed(&c, &line);
@@ -641,22 +816,24 @@ int main(int argc, char **argv)
 					cli_bad_record(&c, &line, "", "%s", c.err.msg);
 					continue;
 				}
-				cli_die(&c, &c.err);
+				die_output(&c);
 			}
 			c.stats.records_out++;
 		}
 	}
 	if (pack_writer_close(w, &c.err))
-		cli_die(&c, &c.err);
+		die_output(&c);
 	ayak_stats_count(&c.stats, "documents", pack_writer_documents(w));
 	ayak_stats_count(&c.stats, "tokens", pack_writer_tokens(w));
 	ayak_stats_count(&c.stats, "shards", pack_writer_shards(w));
 	c.stats.bytes_out = pack_writer_tokens(w) * (uint64_t)pack_dtype_size(a.dtype);
 	if (a.verify)
 		verify_written(&c, &a, w);
-	pack_writer_free(w);
 	ayak_record_release(&rec);
 	bpe_ids_release(&ids);
 	free(in.buf);
-	return cli_finish(&c);
+	r = cli_finish(&c);
+	run_done = 1;
+	pack_writer_free(w);
+	return r;
 }

@@ -23,6 +23,7 @@ static const char usage[] =
 	"  -t, --tokenizer FILE  Hugging Face tokenizer.json (BPE: byte-level or SentencePiece-style)\n"
 	"      --ids-field NAME  field to write the IDs to (default: ids)\n"
 	"      --binary          write a binary token stream for ayak-pack, not records\n"
+	"                        (its end mark last, only when all went well)\n"
 	"      --count           add only the number of tokens, as \"ntokens\"\n"
 	"      --no-special      do not add the post-processor's special tokens (BOS, EOS)\n"
 	"      --bos TOKEN       add TOKEN (an ID, or a token such as <s>) before every document\n"
@@ -119,6 +120,7 @@ struct run {
 	struct bpe_ids ids;
 	struct ayak_buf text, val, val2, out;
 	uint64_t tokens;
+	uint64_t documents;		/* written to the --binary stream */
 };
 
 /* ---- output helpers ---- */
@@ -274,6 +276,7 @@ static void write_binary(struct run *r, const uint32_t *v, size_t n)
 	}
 	if (ayak_writer_write(c->out, r->out.data, r->out.len, &c->err))
 		cli_die(c, &c->err);
+	r->documents++;
 	c->stats.records_out++;
 	c->stats.bytes_out += r->out.len;
 }
@@ -652,6 +655,15 @@ int main(int argc, char **argv)
 			do_ids(&r, &line);
 		else
 			do_segment(&r, &line);
+	}
+	if (a.binary) {
+		/* Only now: a stream without its end mark is one whose writer did not finish. */
+		unsigned char end[PACK_STREAM_TRAILER];
+
+		pack_stream_trailer(end, r.documents);
+		if (ayak_writer_write(c.out, end, sizeof(end), &c.err))
+			cli_die(&c, &c.err);
+		c.stats.bytes_out += sizeof(end);
 	}
 	finish_counts(&r);
 	tok_enc_free(r.enc);

@@ -37,10 +37,16 @@ static uint64_t get_le(const unsigned char *p, int n)
 void pack_stream_header(unsigned char out[PACK_STREAM_HEADER], uint32_t vocab_size, uint32_t eot)
 {
 	memcpy(out, PACK_STREAM_MAGIC, 8);
-	put_le(out + 8, 1, 4);
+	put_le(out + 8, PACK_STREAM_VERSION, 4);
 	put_le(out + 12, vocab_size, 4);
 	put_le(out + 16, eot, 4);
 	put_le(out + 20, 0, 4);
+}
+
+void pack_stream_trailer(unsigned char out[PACK_STREAM_TRAILER], uint64_t documents)
+{
+	put_le(out, PACK_STREAM_END, 4);
+	put_le(out + 4, documents, 8);
 }
 
 int pack_stream_is(const unsigned char *p, size_t n)
@@ -53,7 +59,10 @@ int pack_stream_parse(const unsigned char in[PACK_STREAM_HEADER], uint32_t *voca
 {
 	if (!pack_stream_is(in, PACK_STREAM_HEADER))
 		return ayak_err_set(err, AYAK_E_DATA, "not an ayak-tok token stream");
-	if (get_le(in + 8, 4) != 1)
+	if (get_le(in + 8, 4) == 1)
+		return ayak_err_set(err, AYAK_E_DATA, "token stream version 1 (no end mark) is not "
+				    "supported: write it again with this ayak-tok");
+	if (get_le(in + 8, 4) != PACK_STREAM_VERSION)
 		return ayak_err_set(err, AYAK_E_DATA, "token stream version %u is not supported",
 				    (unsigned)get_le(in + 8, 4));
 	*vocab_size = (uint32_t)get_le(in + 12, 4);
@@ -183,6 +192,10 @@ static int open_shard(struct pack_writer *w, struct ayak_err *err)
 	const char *ext = w->o.format == PACK_MEGATRON ? ".bin" :
 			  w->o.dtype == PACK_UINT16 ? ".u16" : ".u32";
 
+	if (w->o.shard_tokens && w->shard >= PACK_MAX_SHARDS)
+		return ayak_err_set(err, AYAK_E_USAGE,
+				    "more than %u shards (their numbers have five digits): "
+				    "give a larger --shard-tokens", PACK_MAX_SHARDS);
 	ayak_buf_reset(&w->binname);
 	ayak_buf_reset(&w->idxname);
 	if (w->o.shard_tokens) {
@@ -302,6 +315,10 @@ int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct
 		if (n && max > w->o.max_id) {
 			for (i = 0; ids[i] <= w->o.max_id; i++)
 				;
+			if (w->o.vocab_size)
+				return ayak_err_set(err, AYAK_E_DATA,
+						    "token ID %u is not below the vocabulary size %llu",
+						    ids[i], (unsigned long long)w->o.vocab_size);
 			return ayak_err_set(err, AYAK_E_DATA,
 					    "token ID %u is out of range for %s (largest %llu)", ids[i],
 					    pack_dtype_name(w->o.dtype),
@@ -387,6 +404,46 @@ void pack_writer_free(struct pack_writer *w)
 	free(w);
 }
 
+/*
+ * Remove the numbered shards that an earlier run left under the prefix:
+ * from w->shard up, in any format, to the first number with none; below
+ * it, the files of another format than this run's.  Left there, they
+ * would be taken for this run's by PREFIX-*.idx or PREFIX-*.u16.
+ */
+static int remove_stale(struct pack_writer *w, struct ayak_err *err)
+{
+	static const char *const ext[] = { ".idx", ".bin", ".u16", ".u32" };
+	const char *mine = w->o.format == PACK_MEGATRON ? ".bin" :
+			   w->o.dtype == PACK_UINT16 ? ".u16" : ".u32";
+	struct ayak_buf name = AYAK_BUF_INIT;
+	unsigned k;
+	size_t i;
+	int found = 1, ret = 0;
+
+	for (k = 0; (found || k <= w->shard) && k < PACK_MAX_SHARDS; k++) {
+		found = 0;
+		for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+			if (k < w->shard && (!strcmp(ext[i], mine) ||
+					     (!strcmp(ext[i], ".idx") && !strcmp(mine, ".bin"))))
+				continue;
+			ayak_buf_reset(&name);
+			if (ayak_buf_addf(&name, "%s-%05u%s", w->prefix, k, ext[i])) {
+				ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+				goto out;
+			}
+			if (!unlink(name.data)) {
+				found = 1;
+			} else if (errno != ENOENT) {
+				ret = ayak_err_sys(err, errno, "%s", name.data);
+				goto out;
+			}
+		}
+	}
+out:
+	ayak_buf_release(&name);
+	return ret;
+}
+
 int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
 {
 	if (!w->open && !w->nshards && open_shard(w, err))
@@ -398,6 +455,8 @@ int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
 		}
 		return -1;
 	}
+	if (w->o.shard_tokens)
+		return remove_stale(w, err);
 	return 0;
 }
 
@@ -407,6 +466,27 @@ void pack_writer_abort(struct pack_writer *w)
 		ayak_writer_abort(w->bin);
 		w->bin = NULL;
 		w->open = 0;
+	}
+}
+
+void pack_writer_remove(struct pack_writer *w)
+{
+	size_t i;
+
+	if (!w)
+		return;
+	pack_writer_abort(w);
+	for (i = w->nshards; i-- > 0;) {
+		char *p = w->shards[i].path;
+		size_t n = strlen(p);
+
+		unlink(p);
+		/* The .bin beside a Megatron .idx. */
+		if (w->o.format == PACK_MEGATRON && n >= 4) {
+			memcpy(p + n - 4, ".bin", 4);
+			unlink(p);
+			memcpy(p + n - 4, ".idx", 4);
+		}
 	}
 }
 
@@ -633,7 +713,8 @@ int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t 
 		    get_le(data + len - (size_t)pack_dtype_size(dtype), pack_dtype_size(dtype)) != eot)
 			ret = ayak_err_set(err, AYAK_E_DATA, "%s: does not end with the end-of-text token %u",
 					   path, eot);
-		info->documents = info->sequences = info->eot_count;
+		/* Documents end with the end-of-text token: without it, their number is not known. */
+		info->documents = info->sequences = eot != PACK_NONE ? info->eot_count : PACK_UNKNOWN;
 		info->checksum = XXH3_64bits_digest(xs);
 		XXH3_freeState(xs);
 		free(data);

@@ -16,13 +16,19 @@
  *	i64[D]    document indices: 0, 1, ..., S
  * The .bin holds the tokens of every sequence, one after the other.
  *
- * Binary token stream (ayak-tok --binary):
+ * Binary token stream (ayak-tok --binary), all little-endian:
  *	8 bytes   magic "AYAKTOK\1"
- *	u32       version, 1
+ *	u32       version, 2
  *	u32       vocabulary size (largest ID + 1), 0 if unknown
  *	u32       end-of-text token ID, 0xFFFFFFFF if none
  *	u32       0
- *	then per document: u32 n, then n u32 token IDs.
+ *	then per document: u32 n (below 2^30), then n u32 token IDs;
+ *	then the end mark: u32 0xFFFFFFFF, u64 the number of documents.
+ * The end mark is written only when the writer finished without an
+ * error, so a stream cut short (the writer failed or was killed) is
+ * told from a complete one even when it is cut between documents.
+ * Version 1 had no end mark.  Streams may be concatenated: a header
+ * may follow an end mark.
  */
 #ifndef AYAK_PACK_H
 #define AYAK_PACK_H
@@ -30,14 +36,21 @@
 #include "ayak.h"
 
 #define PACK_NONE UINT32_MAX
+#define PACK_UNKNOWN UINT64_MAX
 
 /* ---- binary token stream ---- */
 
 #define PACK_STREAM_MAGIC "AYAKTOK\001"
 #define PACK_STREAM_HEADER 24
+#define PACK_STREAM_VERSION 2
+#define PACK_STREAM_END UINT32_MAX	/* where a document's length would be */
+#define PACK_STREAM_TRAILER 12
+#define PACK_STREAM_MAX_DOC (1u << 30)	/* most tokens in one document */
 
 void pack_stream_header(unsigned char out[PACK_STREAM_HEADER], uint32_t vocab_size,
 			uint32_t eot);
+/* The end mark of a stream of that many documents. */
+void pack_stream_trailer(unsigned char out[PACK_STREAM_TRAILER], uint64_t documents);
 /* 1 if p starts with the stream magic. */
 int pack_stream_is(const unsigned char *p, size_t n);
 /* Read the header fields; -1 with err set if it is not a stream header. */
@@ -69,7 +82,11 @@ struct pack_opts {
 	uint32_t eot;		/* end-of-text token, PACK_NONE if none */
 	int append_eot;		/* Megatron: add eot after each document */
 	uint64_t max_id;	/* IDs above this are errors (the dtype's limit, or vocab - 1) */
+	uint64_t vocab_size;	/* 0 if not known; else max_id is vocab_size - 1 */
 };
+
+/* Shard numbers have five digits, so that they sort as names do. */
+#define PACK_MAX_SHARDS 100000
 
 struct pack_writer;
 
@@ -83,11 +100,22 @@ int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct
 /*
  * Finish the open shard and rename it into place (the .bin first, the
  * .idx last: a shard whose .idx exists is complete).  With no documents
- * at all, one empty shard is written.
+ * at all, one empty shard is written.  With numbered shards, the shards
+ * that an earlier run left under the prefix are then removed, the .idx
+ * first: those numbered from the first unused number up (.idx, .bin,
+ * .u16 or .u32, up to the first number with none), and the files of
+ * another format under the numbers used; so PREFIX-*.idx (or .u16,
+ * .u32) names this run's shards only.
  */
 int pack_writer_close(struct pack_writer *w, struct ayak_err *err);
 /* Remove the temporary files of the open shard (finished shards stay). */
 void pack_writer_abort(struct pack_writer *w);
+/*
+ * Remove every shard this writer finished (the .idx first) and the
+ * temporary files of the open one: a run that failed leaves no shard.
+ * Only unlink(), so that it may run from an exit handler.
+ */
+void pack_writer_remove(struct pack_writer *w);
 void pack_writer_free(struct pack_writer *w);
 
 /* A finished shard, as written. */
@@ -107,7 +135,7 @@ uint64_t pack_writer_documents(const struct pack_writer *w);
 struct pack_info {
 	int format;
 	int dtype;
-	uint64_t sequences, documents, tokens;
+	uint64_t sequences, documents, tokens;	/* documents: PACK_UNKNOWN for a flat file without eot */
 	uint64_t max_token;
 	uint64_t bin_bytes;
 	uint64_t eot_count;	/* flat files, when eot is given */

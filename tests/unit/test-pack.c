@@ -214,8 +214,11 @@ static void test_misc(void)
 	pack_stream_header(h, 50257, 50256);
 	ok(pack_stream_is(h, sizeof(h)) && !pack_stream_parse(h, &v, &e, &err) && v == 50257 && e == 50256,
 	   "stream: the header reads back");
-	h[8] = 2;
-	ok(pack_stream_parse(h, &v, &e, &err) && strstr(err.msg, "version 2"), "stream: another version is refused");
+	h[8] = 3;
+	ok(pack_stream_parse(h, &v, &e, &err) && strstr(err.msg, "version 3"), "stream: another version is refused");
+	h[8] = 1;
+	ok(pack_stream_parse(h, &v, &e, &err) && strstr(err.msg, "version 1 (no end mark)"),
+	   "stream: version 1, without the end mark, is refused");
 	ok(pack_dtype_for_vocab(50257) == PACK_UINT16 && pack_dtype_for_vocab(65499) == PACK_UINT16 &&
 	   pack_dtype_for_vocab(65500) == PACK_INT32 && pack_dtype_for_vocab(128256) == PACK_INT32,
 	   "dtype: uint16 below 65500 tokens, as Megatron");

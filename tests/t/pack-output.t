@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+test_description='ayak-pack: shards an earlier run left under the prefix, the shard number limit, prefixes without a name, output errors, --verify of many shards'
+. "$(dirname "$0")/../lib.sh"
+
+T=$TEST_DATA/tok
+
+test_expect_success 'setup' '
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --binary "$T/input.jsonl" >ids.tok
+'
+
+# docs PREFIX: the documents of PREFIX-*.idx, added up.
+docs () {
+	ayak-pack --verify "$1"-*.idx | sed -e "s/.*\"documents\":\([0-9]*\).*/\1/" | paste -sd+ | bc
+}
+
+test_expect_success 'a run with fewer shards removes those an earlier run left above them' '
+	ayak-pack --shard-tokens 100 -o st/ms ids.tok &&
+	ls st >first &&
+	test $(wc -l <first) -gt 6 &&
+	ayak-pack --shard-tokens 400 -o st/ms ids.tok &&
+	ls st >second &&
+	test $(wc -l <second) -lt $(wc -l <first) &&
+	test $(grep -c "\.idx$" second) = $(grep -c "\.bin$" second) &&
+	test "$(docs st/ms)" = 18
+'
+
+test_expect_success '... in any format, up to the first number with none; other formats under its numbers go too' '
+	ayak-pack --shard-tokens 100 -o f/ms ids.tok &&
+	: >f/ms-00040.idx &&
+	ayak-pack --shard-tokens 400 --format flat -o f/ms ids.tok &&
+	ls f >got &&
+	printf "ms-%05d.u16\n" $(seq 0 $(($(grep -c "u16$" got) - 1))) >expect &&
+	echo ms-00040.idx >>expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a failed run leaves the shards of an earlier run above its own' '
+	ayak-pack --shard-tokens 100 -o g/ms ids.tok &&
+	ls g >before &&
+	head -c -12 ids.tok >cut.tok &&
+	test_expect_code 1 ayak-pack --shard-tokens 400 -o g/ms cut.tok 2>err &&
+	ls g >after &&
+	comm -13 before after >new &&
+	test_must_be_empty new
+'
+
+test_expect_success 'more than 100000 shards are refused (numbers of five digits sort as names)' '
+	unshare -rm true 2>/dev/null || { echo "no user namespace for a tmpfs: not run" && return 0; }
+	mkdir mnt && yes "{\"ids\":[]}" | head -n 100001 >many.jsonl &&
+	unshare -rm sh -c "mount -t tmpfs none mnt &&
+		ayak-pack --format flat --eot 0 --vocab-size 10 --shard-tokens 1 -o mnt/x many.jsonl 2>err
+		echo \$? >rc; ls -A mnt >left" &&
+	echo 2 >expect && test_cmp expect rc &&
+	echo "ayak-pack: more than 100000 shards (their numbers have five digits): give a larger --shard-tokens" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty left
+'
+
+test_expect_success 'a prefix without a name is a usage error' '
+	test_expect_code 2 ayak-pack -o outdir/ ids.tok 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-pack: -o PREFIX needs a name after the directory, as in out/ms, not '"'"'outdir/'"'"'
+	Try '"'"'ayak-pack --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	test_expect_code 2 ayak-pack -o outdir/. ids.tok 2>/dev/null &&
+	test_path_is_missing outdir
+'
+
+test_expect_success 'an output error does not carry the input file and line' '
+	: >file &&
+	test_expect_code 3 ayak-pack -o file/x ids.tok 2>err &&
+	echo "ayak-pack: file/x.bin: Not a directory" >expect &&
+	test_cmp expect err &&
+	printf "{\"ids\":[1]}\n" >r.jsonl &&
+	test_expect_code 3 ayak-pack -o file/x r.jsonl 2>err &&
+	test_cmp expect err
+'
+
+test_expect_success 'an ID above the vocabulary says so, not the dtype' '
+	echo "{\"ids\":[40000]}" | test_expect_code 1 ayak-pack --vocab-size 32000 -o p16/x 2>err &&
+	echo "ayak-pack: (stdin):1: token ID 40000 is not below the vocabulary size 32000" >expect &&
+	test_cmp expect err &&
+	echo "{\"ids\":[70000]}" | test_expect_code 1 ayak-pack --dtype uint16 -o p16/x 2>err &&
+	echo "ayak-pack: (stdin):1: token ID 70000 is out of range for uint16 (largest 65535)" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--verify: one line for each shard, a bad one too, exit 1 at the end' '
+	ayak-pack -o v/g ids.tok &&
+	cp v/g.idx v/bad.idx && head -c 10 v/g.bin >v/bad.bin &&
+	test_expect_code 1 ayak-pack --verify --stats vs.json v/bad.idx v/g.idx v/bad v/g.bin >out 2>err &&
+	cat >expect <<-\EOF &&
+	{"shard":"v/bad.idx","ok":false,"error":"v/bad.idx: the index covers 1468 bytes, the .bin has 10"}
+	{"shard":"v/g.idx","format":"megatron","dtype":"uint16","documents":18,"tokens":734,"max_token":599,"bytes":1468,"ok":true}
+	{"shard":"v/bad","ok":false,"error":"v/bad.idx: the index covers 1468 bytes, the .bin has 10"}
+	{"shard":"v/g.bin","format":"megatron","dtype":"uint16","documents":18,"tokens":734,"max_token":599,"bytes":1468,"ok":true}
+	EOF
+	test_cmp expect out &&
+	cat >expect <<-\EOF &&
+	ayak-pack: v/bad.idx: the index covers 1468 bytes, the .bin has 10
+	ayak-pack: v/bad.idx: the index covers 1468 bytes, the .bin has 10
+	EOF
+	test_cmp expect err &&
+	grep -q "\"counts\":{\"verified_shards\":2,\"failed_shards\":2}" vs.json &&
+	test_expect_code 3 ayak-pack --verify v/nope.idx v/g >out 2>err &&
+	test_line_count = 2 out &&
+	echo "ayak-pack: v/nope.idx: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--verify --stats counts verified_shards' '
+	ayak-pack --verify --stats vs.json v/g.idx >out &&
+	grep -q "\"counts\":{\"verified_shards\":1,\"failed_shards\":0}" vs.json
+'
+
+test_expect_success '--verify of a flat file: documents are not known without --eot' '
+	ayak-pack --format flat --tokenizer "$T/bytelevel/tokenizer.json" -o fl ids.tok &&
+	ayak-pack --verify fl.u16 >out &&
+	echo "{\"shard\":\"fl.u16\",\"format\":\"flat\",\"dtype\":\"uint16\",\"documents\":null,\"tokens\":752,\"max_token\":599,\"bytes\":1504,\"ok\":true}" >expect &&
+	test_cmp expect out &&
+	ayak-pack --verify --eot 599 fl.u16 >out &&
+	: "18 documents, two of whose texts hold <|endoftext|>: the end-of-text tokens count 20" &&
+	grep -q "\"documents\":20," out
+'
+
+test_done
