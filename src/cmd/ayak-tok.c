@@ -26,9 +26,10 @@ static const char usage[] =
 	"                        (its end mark last, only when all went well)\n"
 	"      --count           add only the number of tokens, as \"ntokens\"\n"
 	"      --no-special      do not add the post-processor's special tokens (BOS, EOS)\n"
-	"      --bos TOKEN       add TOKEN (an ID, or a token such as <s>) before every document\n"
-	"      --eos TOKEN       add TOKEN after every document (--bos and --eos replace\n"
-	"                        the post-processor)\n"
+	"      --bos TOKEN       add TOKEN (an ID, or a token such as <s>) before every\n"
+	"                        document, instead of what the post-processor adds there\n"
+	"      --eos TOKEN       add TOKEN after every document, instead of what the\n"
+	"                        post-processor adds there\n"
 	"      --split-special-tokens  special tokens written in the text are text\n"
 	"      --compat tokenizers.js  reproduce tokenizers.js's ByteLevel regex (\\s)\n"
 	"      --decode          turn the ids field back into text (the text field)\n"
@@ -355,6 +356,12 @@ static void do_decode(struct run *r, const struct ayak_line *line)
 				       r->a->ids_field);
 			return;
 		}
+		/* An ID the tokenizer lacks has no text: the record is bad, not the text short. */
+		if (!tok_has_id(r->tok, (uint32_t)v)) {
+			cli_bad_record(c, line, "", "token ID %llu is not a token of the tokenizer",
+				       (unsigned long long)v);
+			return;
+		}
 		if (bpe_ids_push(&r->ids, (uint32_t)v))
 			die_oom(c);
 	}
@@ -458,9 +465,10 @@ static void parse_args(struct cli *c, struct args *a, int argc, char **argv)
 		case OPT_PLAIN: a->plain = 1; break;
 		case OPT_TRAIN: a->train = 1; break;
 		case OPT_VOCAB_SIZE:
-			if (ayak_parse_u64(optarg, &a->vocab_size) || a->vocab_size < 257 ||
+			/* The 256 bytes, a special token and a merge at least. */
+			if (ayak_parse_u64(optarg, &a->vocab_size) || a->vocab_size < 258 ||
 			    a->vocab_size > (1u << 24))
-				cli_usage_error(c, "--vocab-size wants a number from 257 to 16777216, not '%s'", optarg);
+				cli_usage_error(c, "--vocab-size wants a number from 258 to 16777216, not '%s'", optarg);
 			break;
 		case OPT_MIN_FREQ:
 			if (ayak_parse_u64(optarg, &a->min_freq) || !a->min_freq)
@@ -484,6 +492,7 @@ static void parse_args(struct cli *c, struct args *a, int argc, char **argv)
 
 static void check_args(struct cli *c, struct args *a)
 {
+	size_t i, j;
 	int modes = !!a->tokenizer + !!(a->words || a->sentences) + !!a->train;
 
 	if (a->decode && !a->tokenizer)
@@ -508,10 +517,19 @@ static void check_args(struct cli *c, struct args *a)
 		cli_usage_error(c, "--vocab-size, --min-frequency, --pattern and --special go with --train");
 	if (a->binary + a->count + a->decode > 1)
 		cli_usage_error(c, "--binary, --count and --decode do not go together");
+	for (i = 0; i < a->nspecials; i++)
+		for (j = 0; j < i; j++)
+			if (!strcmp(a->specials[i], a->specials[j]))
+				cli_usage_error(c, "--special '%s' is given twice", a->specials[i]);
+	if (a->tokenizer && !a->binary && !a->count && !a->decode && !strcmp(a->ids_field, c->field))
+		cli_usage_error(c, "--ids-field '%s' is the text field: the IDs would replace the text",
+				a->ids_field);
+	/* A tokenizer.json or a token stream is read uncompressed: no .zst name on plain bytes. */
+	if ((a->binary || a->train) &&
+	    (c->compress > 0 || (c->compress == AYAK_COMPRESS_AUTO && c->output &&
+				 ayak_compress_from_path(c->output) != AYAK_COMPRESS_NONE)))
+		cli_usage_error(c, "%s output is not compressed", a->binary ? "--binary" : "--train");
 	if (a->binary) {
-		if (c->compress > 0 || (c->compress == AYAK_COMPRESS_AUTO && c->output &&
-					ayak_compress_from_path(c->output) != AYAK_COMPRESS_NONE))
-			cli_usage_error(c, "--binary output is not compressed");
 		if ((!c->output || !strcmp(c->output, "-")) && isatty(1))
 			cli_usage_error(c, "refusing to write binary data to a terminal");
 		c->compress = AYAK_COMPRESS_NONE;
@@ -581,6 +599,13 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 		    bpetrain_add(bt, text.data ? text.data : "", text.len, &c->err))
 			cli_die(c, &c->err);
 		c->stats.records_out++;
+	}
+	if (!bpetrain_words(bt)) {
+		/* Else a tokenizer of bytes alone, as if trained. */
+		ayak_err_set(&c->err, AYAK_E_DATA, "no text to train on");
+		c->err.file = NULL;
+		c->err.line = 0;
+		cli_die(c, &c->err);
 	}
 	if (bpetrain_run(bt, &json, &c->err))
 		cli_die(c, &c->err);

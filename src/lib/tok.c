@@ -1516,13 +1516,36 @@ out:
 	return t;
 }
 
+static const struct added *find_added(const struct tok *t, uint32_t id)
+{
+	size_t i;
+
+	for (i = t->nadded; i-- > 0;)
+		if (t->added[i].id == id)
+			return &t->added[i];
+	return NULL;
+}
+
 void tok_set_bos_eos(struct tok *t, uint32_t bos, uint32_t eos)
 {
-	t->nbefore = t->nafter = 0;
-	if (bos != BPE_NONE && !push_u32(&t->before, &t->nbefore, bos) && bos + 1 > t->vocab_size)
-		t->vocab_size = bos + 1;
-	if (eos != BPE_NONE && !push_u32(&t->after, &t->nafter, eos) && eos + 1 > t->vocab_size)
-		t->vocab_size = eos + 1;
+	/* Each side on its own: --bos alone keeps the template's EOS. */
+	if (bos != BPE_NONE) {
+		t->nbefore = 0;
+		if (!push_u32(&t->before, &t->nbefore, bos) && bos + 1 > t->vocab_size)
+			t->vocab_size = bos + 1;
+	}
+	if (eos != BPE_NONE) {
+		t->nafter = 0;
+		if (!push_u32(&t->after, &t->nafter, eos) && eos + 1 > t->vocab_size)
+			t->vocab_size = eos + 1;
+	}
+}
+
+int tok_has_id(const struct tok *t, uint32_t id)
+{
+	size_t len;
+
+	return find_added(t, id) || (t->model && bpe_token_bytes(t->model, id, &len));
 }
 
 uint32_t tok_vocab_size(const struct tok *t)
@@ -2183,16 +2206,6 @@ int tok_encode(struct tok_enc *e, const char *text, size_t n, struct bpe_ids *ou
 }
 
 /* ---- decoding ---- */
-
-static const struct added *find_added(const struct tok *t, uint32_t id)
-{
-	size_t i;
-
-	for (i = t->nadded; i-- > 0;)
-		if (t->added[i].id == id)
-			return &t->added[i];
-	return NULL;
-}
 
 int tok_decode(const struct tok *t, const uint32_t *ids, size_t n, int skip_special,
 	       struct ayak_buf *out)

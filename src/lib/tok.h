@@ -37,10 +37,13 @@ struct tok *tok_load_mem(const char *json, size_t len, const struct tok_opts *o,
 void tok_free(struct tok *t);
 
 /*
- * Replace the post-processor: add bos before and eos after every
- * document (BPE_NONE: nothing).
+ * Replace what the post-processor adds before every document with bos,
+ * and what it adds after with eos; BPE_NONE leaves that side as the
+ * post-processor has it.
  */
 void tok_set_bos_eos(struct tok *t, uint32_t bos, uint32_t eos);
+/* 1 if id is a token of the tokenizer (of the model or an added token). */
+int tok_has_id(const struct tok *t, uint32_t id);
 
 /* Largest token ID + 1, over the model and the added tokens. */
 uint32_t tok_vocab_size(const struct tok *t);

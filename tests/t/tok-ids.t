@@ -125,6 +125,49 @@ test_expect_success '--decode: ids must be an array of IDs' '
 	test_cmp expect err
 '
 
+test_expect_success '--decode: an ID that is not a token of the tokenizer makes the record malformed' '
+	printf "{\"ids\":[99999,329]}\n{\"ids\":[329]}\n" >in &&
+	test_expect_code 1 ayak-tok -t "$T/bytelevel/tokenizer.json" --decode in >out 2>err &&
+	echo "ayak-tok: in:1: token ID 99999 is not a token of the tokenizer" >expect &&
+	test_cmp expect err &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --decode --on-error skip in >out 2>err &&
+	printf "{\"ids\":[329],\"text\":\"sa\"}\n" >expect &&
+	test_cmp expect out &&
+	printf "ayak-tok: in:1: token ID 99999 is not a token of the tokenizer\nayak-tok: skipped 1 malformed record\n" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success '--bos replaces only what the template puts before, --eos only what it puts after' '
+	sed -e "s|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}\], \"pair\"|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"SpecialToken\": {\"id\": \"</s>\", \"type_id\": 0}}], \"pair\"|" \
+	    -e "s|\"special_tokens\": {|&\"</s>\": {\"id\": \"</s>\", \"ids\": [2], \"tokens\": [\"</s>\"]}, |" \
+	    "$T/sp/tokenizer.json" >tmpl.json &&
+	printf "{\"text\":\"saya\"}\n" >in &&
+	ayak-tok -t tmpl.json --no-special in >out && ids out >plain &&
+	echo "[545]" >expect &&
+	test_cmp expect plain &&
+	ayak-tok -t tmpl.json in >out && ids out >got &&
+	echo "[1,545,2]" >expect &&
+	test_cmp expect got &&
+	ayak-tok -t tmpl.json --bos 5 in >out && ids out >got &&
+	echo "[5,545,2]" >expect &&
+	test_cmp expect got &&
+	ayak-tok -t tmpl.json --eos 7 in >out && ids out >got &&
+	echo "[1,545,7]" >expect &&
+	test_cmp expect got &&
+	ayak-tok -t tmpl.json --no-special --bos "<s>" in >out && ids out >got &&
+	echo "[1,545]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--ids-field naming the text field is a usage error' '
+	test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --ids-field text in 2>err &&
+	printf "%s\n" "ayak-tok: --ids-field '"'"'text'"'"' is the text field: the IDs would replace the text" \
+		"Try '"'"'ayak-tok --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --field body --ids-field body in 2>/dev/null &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --ids-field text --count in >/dev/null
+'
+
 test_expect_success '--binary writes the token stream for ayak-pack, its end mark last' '
 	printf "{\"text\":\"saya\"}\n{\"text\":\"\"}\n" >in &&
 	ayak-tok -t "$T/bytelevel/tokenizer.json" --binary in >bin &&

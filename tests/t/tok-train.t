@@ -52,12 +52,42 @@ test_expect_success 'usage errors' '
 	test_expect_code 2 ayak-tok --train train.jsonl 2>err &&
 	grep -q "^ayak-tok: --train needs -o FILE" err &&
 	test_expect_code 2 ayak-tok --train --vocab-size 100 -o x.json train.jsonl 2>err &&
-	grep -q "^ayak-tok: --vocab-size wants a number from 257" err &&
+	grep -q "^ayak-tok: --vocab-size wants a number from 258" err &&
 	test_expect_code 2 ayak-tok --vocab-size 1000 --words train.jsonl 2>err &&
 	grep -q "go with --train" err &&
 	test_expect_code 2 ayak-tok --train --vocab-size 258 --special a --special b -o x.json train.jsonl 2>err &&
 	grep -q "leaves no room for merges" err &&
 	test_path_is_missing x.json
+'
+
+test_expect_success 'a --special given twice is a usage error' '
+	test_expect_code 2 ayak-tok --train --vocab-size 300 --special "<s>" --special "</s>" --special "<s>" -o dup.json train.jsonl 2>err &&
+	printf "%s\n" "ayak-tok: --special '"'"'<s>'"'"' is given twice" "Try '"'"'ayak-tok --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing dup.json
+'
+
+test_expect_success '--train refuses a compressed output, as --binary does' '
+	test_expect_code 2 ayak-tok --train --vocab-size 300 -o tok.json.zst train.jsonl 2>err &&
+	printf "%s\n" "ayak-tok: --train output is not compressed" "Try '"'"'ayak-tok --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing tok.json.zst &&
+	test_expect_code 2 ayak-tok --train --vocab-size 300 -z -o z.json train.jsonl 2>/dev/null &&
+	test_path_is_missing z.json
+'
+
+test_expect_success 'no text to train on is bad data; 258 tokens is the least' '
+	: >empty.jsonl &&
+	test_expect_code 1 ayak-tok --train --vocab-size 300 -o e.json empty.jsonl 2>err &&
+	echo "ayak-tok: no text to train on" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing e.json &&
+	printf "{\"text\":\"\"}\n" | test_expect_code 1 ayak-tok --train -o e.json 2>err &&
+	test_cmp expect err &&
+	test_path_is_missing e.json &&
+	ayak-tok --train --vocab-size 258 -o least.json train.jsonl &&
+	test_expect_code 2 ayak-tok --train --vocab-size 257 -o least.json train.jsonl 2>err &&
+	grep -q "^ayak-tok: --vocab-size wants a number from 258 to 16777216, not .257.$" err
 '
 
 test_expect_success 'a bad regex is bad data, and nothing is written' '

@@ -32,6 +32,29 @@ test_expect_success '--sentences: abbreviations do not end sentences' '
 	test_cmp expect got
 '
 
+test_expect_success '--sentences: dll., dsb., Bhd. and s.a.w. end a sentence before a capital' '
+	test_write_lines "{\"text\":\"Saya beli sayur, buah dll. Kemudian saya pulang.\"}" \
+		"{\"text\":\"Kata Maju Group Bhd. Syarikat itu berkata.\"}" \
+		"{\"text\":\"Buku, pen dsb. masih ada. Kertas dsb. Semua dijual.\"}" \
+		"{\"text\":\"Sabda Nabi Muhammad s.a.w. Baginda bersabda.\"}" \
+		"{\"text\":\"Beli sayur dll. di pasar. Ms. Tan datang.\"}" >abbr.jsonl &&
+	ayak-tok --sentences abbr.jsonl | sed -e "s/.*\"sentences\"://" >got &&
+	cat >expect <<-\EOF &&
+	["Saya beli sayur, buah dll.","Kemudian saya pulang."]}
+	["Kata Maju Group Bhd.","Syarikat itu berkata."]}
+	["Buku, pen dsb. masih ada.","Kertas dsb.","Semua dijual."]}
+	["Sabda Nabi Muhammad s.a.w.","Baginda bersabda."]}
+	["Beli sayur dll. di pasar.","Ms. Tan datang."]}
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'the abbreviation lexicon has no entry twice (matching ignores case)' '
+	grep -v "^#" "$AYAK_TOP/lexicons/tok-abbreviations.tsv" | cut -f 1 | tr "[:upper:]" "[:lower:]" |
+		sort | uniq -d >dups &&
+	test_must_be_empty dups
+'
+
 test_expect_success '--split-clitics' '
 	ayak-tok --words --split-clitics in.jsonl | head -n 1 | sed -e "s/.*\"Ampang\",\"\.\",//" >got &&
 	echo "\"Buku\",\"nya\",\"hilang\",\".\"]}" >expect &&

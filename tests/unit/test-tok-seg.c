@@ -106,7 +106,8 @@ static void test_sentences(void)
 	      "Lihat hlm. 23 dan Bil. 5. | Kemudian baca No. 7 di Kg. Baru.",
 	      "sentences: hlm., Bil., No., Kg.");
 	check(seg, 0, "Dia beli buah, sayur dll. Kemudian dia pulang.",
-	      "Dia beli buah, sayur dll. Kemudian dia pulang.", "sentences: dll. does not end a sentence");
+	      "Dia beli buah, sayur dll. | Kemudian dia pulang.",
+	      "sentences: dll. ends a sentence before a capital");
 	check(seg, 0, "A. Samad Said menulis. P. Ramlee berlakon.",
 	      "A. Samad Said menulis. | P. Ramlee berlakon.", "sentences: initials");
 	check(seg, 0, "Baris satu tanpa noktah\nBaris dua.\n\nPerenggan baru.",
