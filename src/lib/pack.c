@@ -193,7 +193,7 @@ static int open_shard(struct pack_writer *w, struct ayak_err *err)
 			  w->o.dtype == PACK_UINT16 ? ".u16" : ".u32";
 
 	if (w->o.shard_tokens && w->shard >= PACK_MAX_SHARDS)
-		return ayak_err_set(err, AYAK_E_USAGE,
+		return ayak_err_set(err, AYAK_E_SYS,
 				    "more than %u shards (their numbers have five digits): "
 				    "give a larger --shard-tokens", PACK_MAX_SHARDS);
 	ayak_buf_reset(&w->binname);

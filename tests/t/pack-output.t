@@ -52,7 +52,7 @@ test_expect_success USERNS 'more than 100000 shards are refused (numbers of five
 	unshare -rm sh -c "mount -t tmpfs none mnt &&
 		ayak-pack --format flat --eot 0 --vocab-size 10 --shard-tokens 1 -o mnt/x many.jsonl 2>err
 		echo \$? >rc; ls -A mnt >left" &&
-	echo 2 >expect && test_cmp expect rc &&
+	echo 3 >expect && test_cmp expect rc &&
 	echo "ayak-pack: more than 100000 shards (their numbers have five digits): give a larger --shard-tokens" >expect &&
 	test_cmp expect err &&
 	test_must_be_empty left
