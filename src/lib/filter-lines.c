@@ -616,6 +616,7 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 {
 	const unsigned char *u = (const unsigned char *)text;
 	double min_words = f->v[FP_LINE_MIN_WORDS], max_chars = f->v[FP_BOILERPLATE_MAX_CHARS];
+	int lexical = f->v[FP_LINE_CLEANUP] == 1;	/* else only the line rules */
 	size_t pos = 0, n, i, dropped = 0;
 	const char *line;
 	int blank_run = 1;
@@ -662,12 +663,12 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 		bytes = e - b;
 		if (l->mark & M_PATTERN)
 			why = FLR_PATTERN;
-		else if (f->has_boiler && !isnan(max_chars) &&
+		else if (lexical && f->has_boiler && !isnan(max_chars) &&
 			 (bytes <= max_chars ||
 			  (bytes <= 4 * max_chars && fl_cps(text + b, bytes) <= max_chars)) &&
 			 fl_lexicon_match(&f->boiler, text + b, bytes, &f->norm))
 			why = FLR_BOILERPLATE;
-		else if (!isnan(min_words) && min_words > 0 &&
+		else if (lexical && !isnan(min_words) && min_words > 0 &&
 			 !has_words(u, b, e, (size_t)min_words) &&
 			 (!has_words(u, b, e, 1) || !ends_sentence(u, b, e)))
 			why = FLR_SHORT;

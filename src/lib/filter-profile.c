@@ -61,13 +61,28 @@ const char *const filter_list_keys[FL_COUNT] = {
 	[FL_BLOCKLIST] = "blocklist",
 };
 
-void filter_params_init(struct filter_params *p)
+/*
+ * Every rule off.  The c4_* settings are how C4 runs once c4 is on, not
+ * rules of their own: they start at datatrove's C4QualityFilter defaults,
+ * so that c4 = on (--c4) works whatever the profile leaves out.
+ */
+static void params_reset(struct filter_params *p)
 {
 	int i;
 
-	memset(p, 0, sizeof(*p));
 	for (i = 0; i < FP_COUNT; i++)
 		p->v[i] = NAN;
+	p->v[FP_C4_MIN_SENTENCES] = 5;
+	p->v[FP_C4_MIN_WORDS_PER_LINE] = 3;
+	p->v[FP_C4_MAX_WORD_LENGTH] = 1000;
+	for (i = FP_C4_TERMINAL_PUNCT; i <= FP_C4_POLICY; i++)
+		p->v[i] = 1;
+}
+
+void filter_params_init(struct filter_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	params_reset(p);
 }
 
 static void list_clear(struct filter_params *p, int id)
@@ -297,8 +312,7 @@ int filter_profile_load(struct filter_params *p, const char *arg, struct ayak_er
 	if (!strcmp(arg, "none")) {
 		int i;
 
-		for (i = 0; i < FP_COUNT; i++)
-			p->v[i] = NAN;
+		params_reset(p);
 		for (i = 0; i < FL_COUNT; i++)
 			list_clear(p, i);
 		p->profile = strdup("none");

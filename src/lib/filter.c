@@ -548,8 +548,8 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 			return 0;
 	}
 
-	/* line cleanup */
-	if (is_on(f, FP_LINE_CLEANUP)) {
+	/* line cleanup; drop:line and keep:line rules run whatever line_cleanup says */
+	if (is_on(f, FP_LINE_CLEANUP) || f->has_line_rules) {
 		if (fl_cleanup(f, text, len, res, &c.text, &c.len))
 			goto oom;
 		if (c.text != text) {

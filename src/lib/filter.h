@@ -104,7 +104,7 @@ struct filter_params {
 	char *profile;		/* the profile's path, or "none" */
 };
 
-/* Every rule off, no files. */
+/* Every rule off (the c4_* settings at datatrove's defaults), no files. */
 void filter_params_init(struct filter_params *p);
 void filter_params_release(struct filter_params *p);
 /* The parameter or list with this key ('-' and '_' alike); -1 if none. */

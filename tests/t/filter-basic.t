@@ -426,6 +426,49 @@ test_expect_success 'drop:line rules drop the lines their matches touch; keep:li
 	test_cmp expect got
 '
 
+test_expect_success 'line rules apply whatever the profile and line_cleanup; short lines stay then' '
+	printf "drop:line hubungi (?i)^\\h*hubungi kami\\h*:\n" >dl.txt &&
+	printf "%s\n" "{\"text\":\"Sila datang ke kedai kami.\\nHubungi kami: 03-1234 5678\\nBuka\\n\\nKami buka setiap hari.\"}" >dl.jsonl &&
+	test_write_lines "Sila datang ke kedai kami." "Buka" "" "Kami buka setiap hari." >expect &&
+	ayak-filter -p none --rules dl.txt --stats stats.json dl.jsonl | jq -r .text >got &&
+	test_cmp expect got &&
+	jq -c "[.counts.lines_dropped_pattern, (.counts.lines_dropped_short // 0)]" stats.json >got &&
+	echo "[1,0]" >expect.counts &&
+	test_cmp expect.counts got &&
+	ayak-filter -p none --line-min-words 3 --line-cleanup=off --rules dl.txt dl.jsonl | jq -r .text >got &&
+	test_cmp expect got
+'
+
+test_expect_success '--c4 turns C4 on with its defaults whatever the profile leaves out' '
+	printf "%s\n" "{\"text\":\"Ayat satu di sini. Ayat dua di sini. Ayat tiga. Ayat empat. Lorem ipsum dolor {x}.\"}" >c4b.jsonl &&
+	ayak-filter -p none --c4 --annotate c4b.jsonl | jq -c .filter.reasons >got &&
+	echo "[\"c4_lorem_ipsum\",\"c4_curly_bracket\"]" >expect &&
+	test_cmp expect got &&
+	ayak-filter -p none --c4 --show-profile | grep "^c4" >got &&
+	cat >expect <<-\EOF &&
+	c4 = on
+	c4_min_sentences = 5
+	c4_min_words_per_line = 3
+	c4_max_word_length = 1000
+	c4_terminal_punct = on
+	c4_citations = on
+	c4_lorem_ipsum = on
+	c4_javascript = on
+	c4_curly_bracket = on
+	c4_policy = on
+	EOF
+	test_cmp expect got &&
+	echo "c4 = on" >c4only.profile &&
+	ayak-filter -p ./c4only.profile --show-profile | grep "^c4" >got &&
+	test_cmp expect got &&
+	printf "%s\n" "{\"text\":\"Satu dua tiga empat. Lima enam tujuh lapan!\"}" >few.jsonl &&
+	ayak-filter -p none --c4 --stats stats.json few.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c .dropped stats.json >got &&
+	echo "{\"c4_few_sentences\":1}" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'the default rules: copyright, labels, dates, breadcrumbs, share buttons' '
 	printf "%s\n" "{\"text\":\"Ayat pertama yang cukup panjang, dengan sebuah koma.\\n© 2023 Utusan Melayu (M) Berhad\\nSumber: Bernama dan agensi\\nIsnin, 3 Jun 2024 10:30 PG\\nHome » Berita » Semasa\\nKongsi: Facebook | Twitter | WhatsApp\\n17 December 2021\\nAyat terakhir yang cukup panjang.\"}" >in.jsonl &&
 	ayak-filter --profile none --line-cleanup --rules "$AYAK_TOP/lexicons/filter/rules-default.txt" \
