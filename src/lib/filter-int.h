@@ -269,9 +269,9 @@ struct filter {
 	struct filter_tokens tok;
 	struct fl_count *cnt;		/* line and paragraph counts, cleared per use */
 	size_t cmask, cur_mask;
-	struct fl_count *tops;		/* 4 counting tables: 2-, 3-, 4- and 5-grams */
-	uint64_t *seen;			/* 6 tables for the 5- to 10-gram walks */
-	size_t ngram_cap;		/* slots in each; all empty between uses */
+	struct fl_count *tops;		/* counting table of the 2- to 5-gram passes */
+	uint64_t *seen;			/* table of the 5- to 10-gram walks */
+	size_t tops_cap, seen_cap;	/* their slots; all empty between uses */
 	uint32_t *dirty;		/* slots filled in this use, to empty after */
 	uint32_t *next;			/* places to count n-grams at */
 	unsigned char *rep;		/* per token: its n-gram repeats, 2 rows */
@@ -287,7 +287,7 @@ struct filter {
 	uint64_t *lh;			/* XXH3 of each of its lines */
 	size_t lhcap;
 	uint64_t *ph;
-	size_t *plen;
+	uint32_t *plen;			/* bytes, 32 bits as the tokens' offsets */
 	uint32_t *pcps;
 	size_t pcap;
 };
@@ -366,5 +366,7 @@ int fl_repetition(struct fl_ctx *c);
 int fl_c4(struct fl_ctx *c);
 int fl_fineweb(struct fl_ctx *c);
 int fl_gopher_quality(struct fl_ctx *c);
+/* Drop a text over max_doc_words before the other rules: 1 dropped, 0 not, -1 out of memory. */
+int fl_too_many_words(struct fl_ctx *c);
 
 #endif

@@ -337,33 +337,30 @@ static size_t bucket_count(size_t n)
 	return cap;
 }
 
-/*
- * Room in the n-gram tables for n tokens: slots at most half full.  The
- * tables are emptied slot by slot after each use (the dirty list), not
- * cleared whole: a document fills a small part of them.
- */
-static int ngram_tables(struct filter *f, size_t n)
+/* Slots used for n keys: at most half full. */
+static size_t ngram_slots(size_t n)
 {
 	size_t cap = 16;
 
 	while (cap < 2 * n)
 		cap <<= 1;
-	if (cap > f->ngram_cap) {
-		free(f->tops);
-		free(f->seen);
-		f->tops = calloc(4 * cap, sizeof(*f->tops));
-		f->seen = calloc(6 * cap, sizeof(*f->seen));
-		f->ngram_cap = f->tops && f->seen ? cap : 0;
-		if (!f->ngram_cap)
-			return -1;
-	}
+	return cap;
+}
+
+/*
+ * Per-token work space for n tokens.  The counting tables come apart
+ * (ngram_table(), seen_table()), sized for the places that can repeat,
+ * not for every token: a long text of few repeats needs small ones.
+ */
+static int ngram_tables(struct filter *f, size_t n)
+{
 	if (n + 1 > f->dirty_cap) {
 		free(f->dirty);
 		free(f->next);
 		free(f->bidx);
 		free(f->hk);
 		free(f->rep);
-		f->dirty = malloc(8 * (n + 1) * sizeof(*f->dirty));
+		f->dirty = malloc((n + 1) * sizeof(*f->dirty));
 		f->next = malloc((n + 1) * sizeof(*f->next));
 		f->bidx = malloc((n + 1) * sizeof(*f->bidx));
 		f->hk = malloc((n + 1) * sizeof(*f->hk));
@@ -382,14 +379,40 @@ static int ngram_tables(struct filter *f, size_t n)
 	return 0;
 }
 
-/* Slots used for n tokens. */
-static size_t ngram_slots(size_t n)
+/*
+ * An empty counting table for m n-grams (f->tops), or the table of the
+ * walks (f->seen).  Tables are emptied slot by slot after each use (the
+ * dirty list), not cleared whole: a document fills a small part of them.
+ */
+static struct fl_count *ngram_table(struct filter *f, size_t m)
 {
-	size_t cap = 16;
+	size_t cap = ngram_slots(m);
 
-	while (cap < 2 * n)
-		cap <<= 1;
-	return cap;
+	if (cap > f->tops_cap) {
+		free(f->tops);
+		f->tops = calloc(cap, sizeof(*f->tops));
+		f->tops_cap = f->tops ? cap : 0;
+	}
+	return f->tops;
+}
+
+static uint64_t *seen_table(struct filter *f, size_t m)
+{
+	size_t cap = ngram_slots(m);
+
+	if (cap > f->seen_cap) {
+		free(f->seen);
+		f->seen = calloc(cap, sizeof(*f->seen));
+		f->seen_cap = f->seen ? cap : 0;
+	}
+	return f->seen;
+}
+
+/* Empty the nd slots of f->tops filled since it was last emptied. */
+static void tops_clear(struct filter *f, size_t *nd)
+{
+	while (*nd)
+		f->tops[f->dirty[--*nd]].count = 0;
 }
 
 /*
@@ -408,7 +431,7 @@ static inline struct fl_count *count_key(struct filter *f, struct fl_count *tab,
 	if (!tab[s].count) {
 		tab[s].key = key;
 		tab[s].first = i;
-		f->dirty[(*nd)++] = (uint32_t)(tab - f->tops) + (uint32_t)s;
+		f->dirty[(*nd)++] = (uint32_t)s;
 	} else {
 		rep[tab[s].first] = 1;
 		rep[i] = 1;
@@ -518,7 +541,7 @@ static int top_ngrams(struct fl_ctx *c, double L)
 {
 	struct filter *f = c->f;
 	const struct filter_token *tk = f->tok.t;
-	size_t ntok = f->tok.n, slots, i, k, j, nd = 0, m = 0, q;
+	size_t ntok = f->tok.n, i, k, j, nd = 0, m = 0, q;
 	unsigned char *prev = f->rep, *cur = f->rep + ntok + 1, *swap;
 	uint32_t *at = f->next;
 	int want[3], any = 0, last = -1;
@@ -531,7 +554,6 @@ static int top_ngrams(struct fl_ctx *c, double L)
 	}
 	if (!any)
 		return 0;
-	slots = ngram_slots(ntok);
 	for (k = 0; k <= (size_t)last; k++) {
 		size_t n = k + 2, best_count = 0, len = k + 1;
 		uint32_t best_first = 0;
@@ -541,6 +563,8 @@ static int top_ngrams(struct fl_ctx *c, double L)
 			for (i = 0; i + n <= ntok; i++)
 				f->hk[i] = gram2(tk, i);
 			m = candidates(f, ntok - 1, at);
+			if (!ngram_table(f, m))
+				return -1;
 			count_places(f, f->tops, at, m, 1, cur, &nd, &best_count, &best_first);
 		} else {
 			/*
@@ -556,26 +580,22 @@ static int top_ngrams(struct fl_ctx *c, double L)
 			m = m2;
 			for (q = 0; q < m; q++)
 				f->hk[q] = gram(tk, at[q], n);
-			count_places(f, f->tops + k * slots, at, m, 0, cur, &nd, &best_count,
-				     &best_first);
+			count_places(f, f->tops, at, m, 0, cur, &nd, &best_count, &best_first);
 		}
+		/* the marks in cur[] are all the next pass needs of the table */
+		tops_clear(f, &nd);
 		if (best_count < 2) {	/* every n-gram once: the first one */
 			best_count = 1;
 			best_first = 0;
 		}
 		for (j = 0; j < n; j++)
 			len += tk[best_first + j].cps;
-		if (want[k] && fl_check(c, CK_TOP_2_GRAM + (int)k, (double)(best_count * len) / L)) {
-			while (nd)
-				f->tops[f->dirty[--nd]].count = 0;
+		if (want[k] && fl_check(c, CK_TOP_2_GRAM + (int)k, (double)(best_count * len) / L))
 			return 1;
-		}
 		swap = prev;
 		prev = cur;
 		cur = swap;
 	}
-	while (nd)
-		f->tops[f->dirty[--nd]].count = 0;
 	return 0;
 }
 
@@ -589,7 +609,7 @@ static int top_ngrams(struct fl_ctx *c, double L)
 static int dup_ngrams(struct fl_ctx *c, double L)
 {
 	struct filter *f = c->f;
-	size_t ntok = f->tok.n, slots, mask, k, i, nd = 0, nseen = 0, nrep = 0, m;
+	size_t ntok = f->tok.n, mask, k, i, nd = 0, nseen = 0, nrep = 0, m;
 	unsigned char *rep5 = f->rep;
 	uint32_t *at = f->next;
 	int want[6], any = 0;
@@ -612,18 +632,25 @@ static int dup_ngrams(struct fl_ctx *c, double L)
 		f->hk[i] = span_hash(f, i, i + 5);
 	memset(rep5, 0, ntok);
 	m = candidates(f, ntok - 4, at);
-	count_places(f, f->tops + 3 * ngram_slots(ntok), at, m, 1, rep5, &nd, NULL, NULL);
+	if (!ngram_table(f, m))
+		return -1;
+	count_places(f, f->tops, at, m, 1, rep5, &nd, NULL, NULL);
+	tops_clear(f, &nd);
 	/* the places whose 5-gram occurs twice or more, in order */
 	for (i = 0; i < m; i++) {
 		at[nrep] = at[i];
 		nrep += rep5[at[i]];
 	}
-	/* the walks remember n-grams at those places only: small tables stay in cache */
-	slots = ngram_slots(nrep);
-	mask = slots - 1;
+	/*
+	 * The walks remember n-grams at those places only: small tables stay
+	 * in cache.  One table, emptied after each walk.
+	 */
+	if (!seen_table(f, nrep))
+		return -1;
+	mask = ngram_slots(nrep) - 1;
 	for (k = 0; k < 6; k++) {
 		size_t n = k + 5, idx = 0, rep = 0, next = 0;
-		uint64_t *seen = f->seen + k * slots;
+		uint64_t *seen = f->seen;
 		int stop;
 
 		if (!want[k])
@@ -650,18 +677,16 @@ static int dup_ngrams(struct fl_ctx *c, double L)
 				idx += n;
 			} else {
 				seen[s] = h;
-				f->dirty[ntok + 1 + nseen++] = (uint32_t)(k * slots + s);
+				f->dirty[nseen++] = (uint32_t)s;
 				idx++;
 			}
 		}
+		while (nseen)
+			seen[f->dirty[--nseen]] = 0;
 		stop = fl_check(c, CK_DUP_5_GRAM + (int)k, (double)rep / L);
 		if (stop)
 			break;
 	}
-	while (nd)
-		f->tops[f->dirty[--nd]].count = 0;
-	while (nseen)
-		f->seen[f->dirty[ntok + 1 + --nseen]] = 0;
 	return k < 6;
 }
 
@@ -862,6 +887,40 @@ static size_t next_interest(const unsigned char *u, size_t i, size_t n)
 		if (i >= n)
 			return n;
 	}
+}
+
+/*
+ * A text that may hold more than max_doc_words words is dropped for it
+ * before the other rules, whose tables take memory in proportion to the
+ * text (about 30 bytes per byte): a 50 MB record of 9 million words is
+ * decided with its words counted a piece at a time, in little memory.  Only where the
+ * count could pass the limit: a word takes a byte and another byte
+ * between it and the next, so a text of up to 2 * max_doc_words bytes
+ * goes the usual way.  Pieces end after ASCII white space, where no
+ * token spans, so they hold the tokens of the whole text.
+ */
+int fl_too_many_words(struct fl_ctx *c)
+{
+	enum { PIECE = 1 << 20 };
+	struct filter *f = c->f;
+	double max = f->v[FP_MAX_DOC_WORDS];
+	size_t words = 0, b = 0, e, i;
+
+	if (c->o->annotate || isnan(max) || max == 0 || (double)((c->len + 1) / 2) <= max)
+		return 0;
+	while (b < c->len) {
+		e = c->len - b > PIECE ? b + PIECE : c->len;
+		while (e < c->len && !(((unsigned char)c->text[e - 1]) < 0x80 &&
+				       fl_ascii_space[(unsigned char)c->text[e - 1]]))
+			e++;
+		if (filter_tokenize(c->text + b, e - b, &f->tok))
+			return -1;
+		for (i = 0; i < f->tok.n; i++)
+			words += (f->tok.t[i].flags & FTOK_WORD) != 0;
+		b = e;
+	}
+	c->have_tokens = 0;	/* f->tok holds the last piece's */
+	return (double)words > max && fl_check(c, CK_TOO_MANY_WORDS, (double)words);
 }
 
 int fl_gopher_quality(struct fl_ctx *c)

@@ -585,6 +585,11 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 	 * quality, C4, FineWeb).
 	 */
 	if ((!keep && f->any_quality) || o->annotate) {
+		rc = fl_too_many_words(&c);
+		if (rc < 0)
+			goto oom;
+		if (rc > 0)
+			return 0;
 		c.cps = fl_cps(c.text, c.len);
 		rc = fl_repetition(&c);
 		if (is_on(f, FP_C4)) {

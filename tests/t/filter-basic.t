@@ -485,6 +485,30 @@ test_expect_success '--line-cleanup=off leaves the text alone' '
 	test_cmp junk.jsonl out
 '
 
+# ASan reserves terabytes of address space: no ulimit -v under it
+grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null || test_set_prereq NOSAN
+
+# A 2.7 MB record of 480,001 words, every 5-gram repeated: the n-gram
+# tables took 38 times the record (58 with --annotate), and the record
+# went as dup_5_gram, or exited 3 under a limit of 200 MB
+test_expect_success NOSAN 'a text over max_doc_words goes for it first, in little memory' '
+	awk "BEGIN { srand(1); split(\"saya dan di yang pada dalam dengan untuk ini makan rumah kereta sekolah\", w, \" \");
+		printf \"{\\\"id\\\":\\\"big\\\",\\\"text\\\":\\\"\";
+		for (i = 0; i < 40000; i++) { for (j = 0; j < 12; j++) printf \"%s%s\", (j ? \" \" : \"\"), w[int(rand() * 13) + 1]; printf \".\\\\n\" }
+		printf \"Akhir.\\\"}\\n\" }" >big.jsonl &&
+	(ulimit -v 100000 && ayak-filter --stats stats.json --rejects rej.jsonl big.jsonl >out) &&
+	test_must_be_empty out &&
+	jq -c .dropped stats.json >got &&
+	echo "{\"too_many_words\":1}" >expect &&
+	test_cmp expect got &&
+	jq -c ".reject | [.reason, .value, .threshold]" rej.jsonl >got &&
+	echo "[\"too_many_words\",480001,100000]" >expect &&
+	test_cmp expect got &&
+	ayak-filter --annotate big.jsonl | jq -c ".filter | [.reason, .reasons[-1], .values.words]" >got &&
+	echo "[\"dup_5_gram\",\"too_many_words\",480001]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'compressed output, and output to a file' '
 	ayak-filter -z udhr.jsonl >out.zst &&
 	ayak-cat out.zst >out &&
