@@ -264,6 +264,18 @@ int main(int argc, char **argv)
 			cli_die_nomem(&c);
 	}
 
+	/* every counter of ayak-filter(1) STATISTICS, in its order, 0 or not */
+	ayak_stats_count(&c.stats, "lines_dropped", 0);
+	for (t = 0; t < FLR_COUNT; t++)
+		ayak_stats_count(&c.stats, line_counts[t], 0);
+	for (t = 0; t < PII_NTYPES; t++)
+		ayak_stats_count(&c.stats, pii_counts[t], 0);
+	for (i = 0; i < nredact; i++)
+		ayak_stats_count(&c.stats, stats_name(c.stats.counts, c.stats.ncounts, redact_stats[i],
+						      "redact:", "redact:other"), 0);
+	ayak_stats_count(&c.stats, "kept_by_rule", 0);
+	ayak_stats_count(&c.stats, "regex_errors", 0);
+
 	cli_open(&c, argc - optind, argv + optind);
 	ayak_record_init(&rec);
 	while (cli_next_record(&c, &line, &rec, 0)) {
@@ -335,8 +347,8 @@ int main(int argc, char **argv)
 		if (res.kept_by && !res.drop)
 			ayak_stats_count(&c.stats, "kept_by_rule", 1);
 	}
+	ayak_stats_count(&c.stats, "regex_errors", match_errors);
 	if (match_errors) {
-		ayak_stats_count(&c.stats, "regex_errors", match_errors);
 		cli_warn(&c, "%llu regular expression matches failed (resource limits); counted as no match",
 			 (unsigned long long)match_errors);
 	}

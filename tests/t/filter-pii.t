@@ -21,7 +21,7 @@ test_expect_success 'e-mail addresses' '
 	EOF
 	redact &&
 	test_cmp expect out &&
-	jq -c .counts stats.json >got &&
+	jq -c ".counts | with_entries(select(.value > 0))" stats.json >got &&
 	echo "{\"pii_email\":5}" >expect &&
 	test_cmp expect got
 '
@@ -48,7 +48,7 @@ test_expect_success 'Malaysian mobile numbers, local and +60' '
 	EOF
 	redact &&
 	test_cmp expect out &&
-	jq -c .counts stats.json >got &&
+	jq -c ".counts | with_entries(select(.value > 0))" stats.json >got &&
 	echo "{\"pii_phone\":13}" >expect &&
 	test_cmp expect got
 '
@@ -79,7 +79,7 @@ test_expect_success 'near-miss phone numbers: dates, prices, order and reference
 	cp in expect &&
 	redact &&
 	test_cmp expect out &&
-	jq -c .counts stats.json >got &&
+	jq -c ".counts | with_entries(select(.value > 0))" stats.json >got &&
 	echo "{}" >expect &&
 	test_cmp expect got
 '
@@ -97,7 +97,7 @@ test_expect_success 'MyKad numbers: date and place-of-birth code valid' '
 	EOF
 	redact &&
 	test_cmp expect out &&
-	jq -c .counts stats.json >got &&
+	jq -c ".counts | with_entries(select(.value > 0))" stats.json >got &&
 	echo "{\"pii_mykad\":10}" >expect &&
 	test_cmp expect got
 '
@@ -147,7 +147,7 @@ test_expect_success 'card numbers: scheme prefix and length, printed groups, Luh
 	EOF
 	redact &&
 	test_cmp expect out &&
-	jq -c .counts stats.json >got &&
+	jq -c ".counts | with_entries(select(.value > 0))" stats.json >got &&
 	echo "{\"pii_card\":10}" >expect &&
 	test_cmp expect got
 '
