@@ -244,11 +244,12 @@ int main(int argc, char **argv)
 			cli_die(&c, &c.err);
 	}
 	free(settings);
-	if (show)
-		show_profile(&c, &params);
+	/* built before --show-profile too, so that it fails where a run would */
 	f = filter_new(&params, &c.err);
 	if (!f)
 		cli_die(&c, &c.err);
+	if (show)
+		show_profile(&c, &params);
 	filter_params_release(&params);
 	nredact = filter_redact_rules(f, &rnames, &rcounts);
 	if (nredact) {

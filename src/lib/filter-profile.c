@@ -16,28 +16,28 @@ const struct filter_param_info filter_params_info[FP_COUNT] = {
 	[FP_MIN_AVG_WORD_LENGTH] = { "min_avg_word_length", FPK_RATIO },
 	[FP_MAX_AVG_WORD_LENGTH] = { "max_avg_word_length", FPK_RATIO },
 	[FP_MAX_SYMBOL_WORD_RATIO] = { "max_symbol_word_ratio", FPK_RATIO },
-	[FP_MAX_BULLET_LINES_RATIO] = { "max_bullet_lines_ratio", FPK_RATIO },
-	[FP_MAX_ELLIPSIS_LINES_RATIO] = { "max_ellipsis_lines_ratio", FPK_RATIO },
-	[FP_MAX_NON_ALPHA_WORDS_RATIO] = { "max_non_alpha_words_ratio", FPK_RATIO },
+	[FP_MAX_BULLET_LINES_RATIO] = { "max_bullet_lines_ratio", FPK_SHARE },
+	[FP_MAX_ELLIPSIS_LINES_RATIO] = { "max_ellipsis_lines_ratio", FPK_SHARE },
+	[FP_MAX_NON_ALPHA_WORDS_RATIO] = { "max_non_alpha_words_ratio", FPK_SHARE },
 	[FP_MIN_STOP_WORDS] = { "min_stop_words", FPK_COUNT },
-	[FP_DUP_LINE_FRAC] = { "dup_line_frac", FPK_RATIO },
-	[FP_DUP_PARA_FRAC] = { "dup_para_frac", FPK_RATIO },
-	[FP_DUP_LINE_CHAR_FRAC] = { "dup_line_char_frac", FPK_RATIO },
-	[FP_DUP_PARA_CHAR_FRAC] = { "dup_para_char_frac", FPK_RATIO },
+	[FP_DUP_LINE_FRAC] = { "dup_line_frac", FPK_SHARE },
+	[FP_DUP_PARA_FRAC] = { "dup_para_frac", FPK_SHARE },
+	[FP_DUP_LINE_CHAR_FRAC] = { "dup_line_char_frac", FPK_SHARE },
+	[FP_DUP_PARA_CHAR_FRAC] = { "dup_para_char_frac", FPK_SHARE },
 	[FP_TOP_2_GRAM] = { "top_2_gram", FPK_RATIO },
 	[FP_TOP_3_GRAM] = { "top_3_gram", FPK_RATIO },
 	[FP_TOP_4_GRAM] = { "top_4_gram", FPK_RATIO },
-	[FP_DUP_5_GRAM] = { "dup_5_gram", FPK_RATIO },
-	[FP_DUP_6_GRAM] = { "dup_6_gram", FPK_RATIO },
-	[FP_DUP_7_GRAM] = { "dup_7_gram", FPK_RATIO },
-	[FP_DUP_8_GRAM] = { "dup_8_gram", FPK_RATIO },
-	[FP_DUP_9_GRAM] = { "dup_9_gram", FPK_RATIO },
-	[FP_DUP_10_GRAM] = { "dup_10_gram", FPK_RATIO },
-	[FP_LINE_PUNCT_THR] = { "line_punct_thr", FPK_RATIO },
+	[FP_DUP_5_GRAM] = { "dup_5_gram", FPK_SHARE },
+	[FP_DUP_6_GRAM] = { "dup_6_gram", FPK_SHARE },
+	[FP_DUP_7_GRAM] = { "dup_7_gram", FPK_SHARE },
+	[FP_DUP_8_GRAM] = { "dup_8_gram", FPK_SHARE },
+	[FP_DUP_9_GRAM] = { "dup_9_gram", FPK_SHARE },
+	[FP_DUP_10_GRAM] = { "dup_10_gram", FPK_SHARE },
+	[FP_LINE_PUNCT_THR] = { "line_punct_thr", FPK_SHARE },
 	[FP_LINE_PUNCT_EXCLUDE_ZERO] = { "line_punct_exclude_zero", FPK_BOOL },
-	[FP_SHORT_LINE_THR] = { "short_line_thr", FPK_RATIO },
+	[FP_SHORT_LINE_THR] = { "short_line_thr", FPK_SHARE },
 	[FP_SHORT_LINE_LENGTH] = { "short_line_length", FPK_COUNT },
-	[FP_CHAR_DUPLICATES_RATIO] = { "char_duplicates_ratio", FPK_RATIO },
+	[FP_CHAR_DUPLICATES_RATIO] = { "char_duplicates_ratio", FPK_SHARE },
 	[FP_NEW_LINE_RATIO] = { "new_line_ratio", FPK_RATIO },
 	[FP_C4] = { "c4", FPK_BOOL },
 	[FP_C4_MIN_SENTENCES] = { "c4_min_sentences", FPK_COUNT },
@@ -138,7 +138,7 @@ int filter_list_lookup(const char *key, size_t len)
 	return -1;
 }
 
-/* [0-9]+ or [0-9]+.[0-9]+ (no signs, exponents, nan or inf). */
+/* [0-9]+, and with allow_point also [0-9]*.[0-9]+ (no signs, exponents, nan or inf). */
 static int plain_number(const char *s, int allow_point)
 {
 	const char *p = s;
@@ -147,7 +147,7 @@ static int plain_number(const char *s, int allow_point)
 	for (; *p; p++) {
 		if (*p >= '0' && *p <= '9')
 			digits++;
-		else if (*p == '.' && allow_point && !point && digits)
+		else if (*p == '.' && allow_point && !point)
 			point = 1;
 		else
 			return 0;
@@ -173,9 +173,15 @@ int filter_param_set(struct filter_params *p, int id, const char *value,
 		return ayak_err_set(err, AYAK_E_USAGE, "%s wants on or off, not '%s'",
 				    pi->key, value);
 	case FPK_COUNT:
-		if (!plain_number(value, 0))
+		if (!plain_number(value, 0) || strtod(value, NULL) > FILTER_MAX_COUNT)
 			return ayak_err_set(err, AYAK_E_USAGE,
-					    "%s wants a whole number or off, not '%s'",
+					    "%s wants a whole number from 0 to %.0f or off, not '%s'",
+					    pi->key, FILTER_MAX_COUNT, value);
+		break;
+	case FPK_SHARE:
+		if (!plain_number(value, 1) || strtod(value, NULL) > 1)
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "%s wants a share from 0 to 1 like 0.25, or off, not '%s'",
 					    pi->key, value);
 		break;
 	default:

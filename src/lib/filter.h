@@ -72,9 +72,10 @@ enum filter_param_id {
 };
 
 enum filter_param_kind {
-	FPK_COUNT,	/* a whole number, or off */
+	FPK_COUNT,	/* a whole number up to FILTER_MAX_COUNT, or off */
 	FPK_RATIO,	/* a decimal number, or off */
 	FPK_BOOL,	/* on or off */
+	FPK_SHARE,	/* a decimal number from 0 to 1 (a share of lines, words...), or off */
 };
 
 struct filter_param_info {
@@ -83,6 +84,8 @@ struct filter_param_info {
 };
 
 extern const struct filter_param_info filter_params_info[FP_COUNT];
+
+#define FILTER_MAX_COUNT 4294967295.0	/* counts are of 32-bit words, lines, bytes */
 
 /* File lists a profile names (paths as given, relative to the profile). */
 enum filter_list_id {
