@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "filter.h"
@@ -116,6 +117,30 @@ static void show_profile(struct cli *c, const struct filter_params *p)
 	exit(0);
 }
 
+/*
+ * A switch's value goes after '=': "--c4 off" leaves "off" an input file.
+ * An operand that follows a switch (or --redact-pii), is one of its
+ * values and is not a file is a usage error that says so.  Before
+ * getopt, which moves the operands to the end.
+ */
+static void check_detached_values(struct cli *c, int argc, char **argv)
+{
+	struct stat st;
+	int i, id;
+
+	for (i = 1; i + 1 < argc && strcmp(argv[i], "--"); i++) {
+		const char *o = argv[i], *v = argv[i + 1];
+		unsigned mask;
+
+		if (strncmp(o, "--", 2) || strchr(o, '=') || !stat(v, &st))
+			continue;
+		if (!strcmp(o, "--redact-pii") ? !filter_pii_mask(v, &mask) :
+		    (id = filter_param_lookup(o + 2, strlen(o + 2))) >= 0 &&
+		    filter_params_info[id].kind == FPK_BOOL && (!strcmp(v, "on") || !strcmp(v, "off")))
+			cli_usage_error(c, "%s takes its value after '=': use %s=%s", o, o, v);
+	}
+}
+
 /* A string field's decoded value, or NULL when absent or not a string. */
 static const char *string_field(struct cli *c, struct ayak_record *rec, const char *name,
 				struct ayak_buf *buf, size_t *len)
@@ -191,6 +216,7 @@ int main(int argc, char **argv)
 
 	cli_init(&c, "ayak-filter", usage);
 	build_options();
+	check_detached_values(&c, argc, argv);
 	settings = calloc((size_t)argc + 1, sizeof(*settings));
 	if (!settings)
 		cli_die_nomem(&c);

@@ -276,6 +276,23 @@ test_expect_success 'bad threshold values are usage errors' '
 
 # ---- pattern rules ----
 
+test_expect_success 'a switch value given apart is a usage error, unless it is a file' '
+	test_expect_code 2 ayak-filter --c4 off udhr.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	cat >expect <<-\EOF &&
+	ayak-filter: --c4 takes its value after '"'"'='"'"': use --c4=off
+	Try '"'"'ayak-filter --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	test_expect_code 2 ayak-filter --redact-pii email,phone udhr.jsonl >out 2>err &&
+	echo "ayak-filter: --redact-pii takes its value after '"'"'='"'"': use --redact-pii=email,phone" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	cp udhr.jsonl off &&
+	ayak-filter -p none --line-cleanup off >out &&
+	test_cmp udhr.jsonl out
+'
+
 test_expect_success 'rule files: bad lines are usage errors with file and line' '
 	check_rule () {
 		printf "# rules\n%s\n" "$1" >r.txt &&
