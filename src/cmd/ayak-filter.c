@@ -252,6 +252,9 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
+	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
+		cli_die(&c, &c.err);
 	/* the profile, then the options on top, in their order */
 	filter_params_init(&params);
 	if (filter_profile_load(&params, profile, &c.err))

@@ -324,6 +324,9 @@ int main(int argc, char **argv)
 	}
 	if ((flags & AYAK_NORM_KEEP_INFORMAL) && !(flags & AYAK_NORM_SLANG))
 		cli_usage_error(&c, "--keep-informal goes with --expand-slang");
+	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
+	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
+		cli_die(&c, &c.err);
 	n = ayak_norm_new(flags, NULL, (unsigned)blank, &c.err);
 	if (!n)
 		cli_die(&c, &c.err);

@@ -276,6 +276,13 @@ test_expect_success 'bad threshold values are usage errors' '
 
 # ---- pattern rules ----
 
+test_expect_success 'AYAK_LEXICONS set to no directory is exit 3, even with -p none' '
+	AYAK_LEXICONS=$PWD/nonexist test_expect_code 3 ayak-filter -p none udhr.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-filter: AYAK_LEXICONS=$PWD/nonexist: not a directory" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'a switch value given apart is a usage error, unless it is a file' '
 	test_expect_code 2 ayak-filter --c4 off udhr.jsonl >out 2>err &&
 	test_must_be_empty out &&

@@ -129,6 +129,15 @@ test_expect_success 'default mode needs no lexicon' '
 	test_cmp in out
 '
 
+test_expect_success 'AYAK_LEXICONS set to no directory is exit 3, lexicons needed or not' '
+	AYAK_LEXICONS=$PWD/nonexist test_expect_code 3 ayak-norm in >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-norm: AYAK_LEXICONS=$PWD/nonexist: not a directory" >expect &&
+	test_cmp expect err &&
+	AYAK_LEXICONS= ayak-norm in >out &&
+	test_cmp in out
+'
+
 test_expect_success 'a missing input file is exit 3' '
 	test_expect_code 3 ayak-norm missing.jsonl 2>err &&
 	echo "ayak-norm: missing.jsonl: No such file or directory" >expect &&
