@@ -20,7 +20,7 @@ static const char usage[] =
 	"  -p, --profile NAME|FILE  thresholds and lexicons: zsm_Latn (default), zsm_Arab,\n"
 	"                        ind_Latn, eng_Latn, none (every rule off), or a profile file\n"
 	"      --rules FILE      add pattern rules: ACTION[:TARGET] NAME REGEX per line,\n"
-	"                        ACTION keep, drop or redact, TARGET text, url, domain, line\n"
+	"                        keep or drop on text, url, domain or line; redact on text\n"
 	"      --blocklist FILE  add a list of blocked domains (subdomains included)\n"
 	"      --stopwords FILE  the stopword list of the stopword rule\n"
 	"      --boilerplate FILE  add a boilerplate line lexicon (line or prefix, TAB, text)\n"

@@ -18,6 +18,7 @@ test_expect_success '--help and -V' '
 	EOF
 	test_cmp expect got &&
 	grep -q "^  --dup-5-gram X, --line-punct-thr X" help &&
+	grep -q "^ *keep or drop on text, url, domain or line; redact on text$" help &&
 	ayak-filter -V >version &&
 	test_line_count = 3 version &&
 	grep -q "^ayak-filter (ayak) 0.1.0$" version &&
