@@ -252,6 +252,93 @@ static void diff_texts(struct differ *d, const struct ayak_line *where,
 	}
 }
 
+/* ---- the rest of the record ---- */
+
+/* Four hex digits at s[0..n): their value, or -1. */
+static long hex4(const char *s, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (n < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char ch = s[i];
+
+		v <<= 4;
+		if (ch >= '0' && ch <= '9')
+			v |= ch - '0';
+		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+			v |= (ch | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * The \u escape at s[i] (a backslash) of JSON: 0 if it is no lone
+ * surrogate, else its length, 6.  A pair is skipped whole by *skip.
+ */
+static size_t lone_surrogate(const char *s, size_t n, size_t i, size_t *skip)
+{
+	long u = i + 1 < n && s[i + 1] == 'u' ? hex4(s + i + 2, n - i - 2) : -1, lo;
+
+	*skip = 2;
+	if (u < 0xD800 || u > 0xDFFF)
+		return 0;
+	if (u <= 0xDBFF && i + 12 <= n && s[i + 6] == '\\' && s[i + 7] == 'u' &&
+	    (lo = hex4(s + i + 8, 4)) >= 0xDC00 && lo <= 0xDFFF) {
+		*skip = 12;
+		return 0;
+	}
+	return 6;
+}
+
+/*
+ * JSON outside the text field, s[0..n) (it starts and ends outside a
+ * string): is every string in it well-formed?  The record is read
+ * leniently so that the text can be repaired; the programs after
+ * ayak-norm read strictly.
+ */
+static int json_well_formed(const char *s, size_t n)
+{
+	const char *p;
+	size_t i = 0, skip;
+
+	if (ayak_utf8_valid_prefix(s, n) != n)
+		return 0;
+	while ((p = memchr(s + i, '\\', n - i)) != NULL) {
+		i = (size_t)(p - s);
+		if (lone_surrogate(s, n, i, &skip))
+			return 0;
+		i += skip;
+		if (i >= n)
+			break;
+	}
+	return 1;
+}
+
+/* Append s[0..n) with ill-formed UTF-8 and lone surrogate escapes made U+FFFD. */
+static int json_repair(const char *s, size_t n, struct ayak_buf *out, size_t *nrepl)
+{
+	const char *p;
+	size_t i = 0, from = 0, skip;
+
+	while (i < n && (p = memchr(s + i, '\\', n - i)) != NULL) {
+		i = (size_t)(p - s);
+		if (lone_surrogate(s, n, i, &skip)) {
+			if (ayak_utf8_repair(s + from, i - from, out, nrepl) ||
+			    ayak_buf_addstr(out, "\\ufffd"))
+				return -1;
+			(*nrepl)++;
+			from = i + 6;
+		}
+		i += skip;
+	}
+	return from < n ? ayak_utf8_repair(s + from, n - from, out, nrepl) : 0;
+}
+
 /* ---- main ---- */
 
 static void add_counts(struct cli *c, const struct ayak_norm *n, unsigned flags,
@@ -285,7 +372,7 @@ int main(int argc, char **argv)
 	struct ayak_record rec;
 	struct ayak_line line;
 	struct ayak_buf text = AYAK_BUF_INIT, norm = AYAK_BUF_INIT, enc = AYAK_BUF_INIT,
-			out = AYAK_BUF_INIT;
+			out = AYAK_BUF_INIT, fixed = AYAK_BUF_INIT;
 	struct differ d = { 0 };
 	struct ayak_norm *n;
 	unsigned flags = 0;
@@ -342,7 +429,8 @@ int main(int argc, char **argv)
 	while (cli_next_record(&c, &line, &rec, AYAK_JSON_LAX_UTF8)) {
 		const struct ayak_field *f;
 		struct ayak_edit e;
-		size_t nrepl = 0;
+		const char *ld = line.data;	/* the record, other strings repaired */
+		size_t ll = line.len, nrepl = 0, orepl = 0, tv;
 		int changed = 0;
 
 		f = ayak_record_get(&rec, c.field, c.field_len);
@@ -354,9 +442,29 @@ int main(int argc, char **argv)
 			cli_bad_record(&c, &line, "", "field \"%s\" is not a string", c.field);
 			continue;
 		}
+		/*
+		 * Ill-formed strings elsewhere in the record (keys, url, nested
+		 * values) become U+FFFD too, or the next program would reject
+		 * the record.
+		 */
+		tv = f->val + f->val_len;
+		if (!json_well_formed(ld, f->val) || !json_well_formed(ld + tv, ll - tv)) {
+			ayak_buf_reset(&fixed);
+			if (json_repair(ld, f->val, &fixed, &orepl) ||
+			    ayak_buf_add(&fixed, ld + f->val, f->val_len) ||
+			    json_repair(ld + tv, ll - tv, &fixed, &orepl))
+				goto oom;
+			ld = fixed.data;
+			ll = fixed.len;
+			if (ayak_record_parse(&rec, ld, ll, AYAK_JSON_LAX_UTF8, &c.err)) {
+				cli_parse_failed(&c, &line);
+				continue;
+			}
+			f = ayak_record_get(&rec, c.field, c.field_len);
+		}
 		ayak_buf_reset(&text);
 		ayak_buf_reset(&norm);
-		if (ayak_json_decode_string(line.data + f->val, f->val_len, &text, &nrepl, &c.err))
+		if (ayak_json_decode_string(ld + f->val, f->val_len, &text, &nrepl, &c.err))
 			cli_die(&c, &c.err);
 		if (ayak_norm_utf8(n, text.data ? text.data : "", text.len, &norm, &changed, &c.err)) {
 			if (c.err.code != AYAK_E_DATA)
@@ -364,9 +472,10 @@ int main(int argc, char **argv)
 			cli_bad_record(&c, &line, "", "%s", c.err.msg);
 			continue;
 		}
-		invalid += nrepl;
+		invalid += nrepl + orepl;
 		if (!changed && !nrepl) {
-			cli_emit(&c, line.data, line.len);
+			nchanged += orepl > 0;
+			cli_emit(&c, ld, ll);
 			continue;
 		}
 		nchanged++;
@@ -398,6 +507,7 @@ int main(int argc, char **argv)
 	ayak_buf_release(&norm);
 	ayak_buf_release(&enc);
 	ayak_buf_release(&out);
+	ayak_buf_release(&fixed);
 	ayak_buf_release(&d.esc);
 	free(d.na);
 	free(d.nb);

@@ -43,12 +43,30 @@ test_expect_success 'an unchanged text keeps its escapes' '
 	test_cmp_bin in out
 '
 
-test_expect_success 'invalid UTF-8 in the text becomes U+FFFD; other fields keep their bytes' '
-	printf "{\"k\":\"\\377\",\"text\":\"a\\376b \\\\udc00\"}\n" >in &&
-	printf "{\"k\":\"\\377\",\"text\":\"a\\357\\277\\275b \\357\\277\\275\"}\n" >expect &&
+test_expect_success 'invalid UTF-8 in the text becomes U+FFFD' '
+	printf "{\"text\":\"a\\376b \\\\udc00\"}\n" >in &&
+	printf "{\"text\":\"a\\357\\277\\275b \\357\\277\\275\"}\n" >expect &&
 	ayak-norm --stats st.json in >out &&
 	test_cmp_bin expect out &&
 	grep -q "\"invalid_utf8\":2" st.json
+'
+
+test_expect_success 'and in every other string of the record, so that the next program reads it' '
+	printf "{\"url\":\"http://a.my/caf\\351\",\"text\":\"Saya suka makan nasi lemak di kedai itu.\"}\n" >lat1 &&
+	ayak-norm --stats st.json lat1 >out &&
+	printf "{\"url\":\"http://a.my/caf\\357\\277\\275\",\"text\":\"Saya suka makan nasi lemak di kedai itu.\"}\n" >expect &&
+	test_cmp_bin expect out &&
+	jq -c "[.counts.records_changed, .counts.invalid_utf8]" st.json >got &&
+	echo "[1,1]" >expect &&
+	test_cmp expect got &&
+	ayak-filter -p none out >out2 &&
+	test_cmp_bin out out2 &&
+	printf "{\"k\\377\":[\"x\\\\ud800y\",{\"k\":\"\\\\ud83d\\\\ude00 \\\\\\\\ud800\"}],\"text\":\"a  \\376\"}\n" >in &&
+	printf "{\"k\\357\\277\\275\":[\"x\\\\ufffdy\",{\"k\":\"\\\\ud83d\\\\ude00 \\\\\\\\ud800\"}],\"text\":\"a \\357\\277\\275\"}\n" >expect &&
+	ayak-norm --stats st.json in >out &&
+	test_cmp_bin expect out &&
+	grep -q "\"invalid_utf8\":3" st.json &&
+	ayak-cat out >/dev/null
 '
 
 test_expect_success '--field chooses the text field' '
