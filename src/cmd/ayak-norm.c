@@ -2,7 +2,6 @@
  * ayak-norm: Unicode repair and Malay normalization of the text field of
  * records.  The engine is src/lib/norm.c; this is its command line.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +67,8 @@ static const struct option options[] = {
 /* ---- --diff ---- */
 
 struct differ {
-	FILE *f;			/* stderr or the --diff-file */
+	struct cli *c;
+	struct ayak_writer *w;		/* the --diff-file, or NULL: stderr */
 	const char *path;		/* NULL for stderr */
 	struct ayak_buf esc;
 	size_t *na, *nb;		/* line starts */
@@ -87,6 +87,18 @@ static int diff_hidden(uint32_t cp)
 	       cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200F) ||
 	       (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) ||
 	       cp == 0x3000 || cp == 0xFEFF;
+}
+
+/*
+ * To the --diff-file, written like -o (renamed into place at the end, gone
+ * if the run fails), or to stderr, whose errors are checked at the end.
+ */
+static void diff_write(struct differ *d, const char *p, size_t n)
+{
+	if (!d->w)
+		fwrite(p, 1, n, stderr);
+	else if (ayak_writer_write(d->w, p, n, &d->c->err))
+		cli_die(d->c, &d->c->err);
 }
 
 static void diff_line(struct differ *d, char sign, const char *s, size_t len)
@@ -117,7 +129,7 @@ static void diff_line(struct differ *d, char sign, const char *s, size_t len)
 		p += k;
 	}
 	ayak_buf_add(b, "\n", 1);
-	fwrite(b->data, 1, b->len, d->f);
+	diff_write(d, b->data, b->len);
 }
 
 static size_t split_lines(const char *s, size_t len, size_t **starts, size_t *cap)
@@ -238,7 +250,10 @@ static void diff_texts(struct differ *d, const struct ayak_line *where,
 				j++;
 		}
 		if (!header && (i > i0 || j > j0)) {
-			fprintf(d->f, "@@ %s:%llu @@\n", where->file, (unsigned long long)where->lineno);
+			ayak_buf_reset(&d->esc);
+			ayak_buf_addf(&d->esc, "@@ %s:%llu @@\n", where->file,
+				      (unsigned long long)where->lineno);
+			diff_write(d, d->esc.data, d->esc.len);
 			header = 1;
 		}
 		for (k = i0; k < i; k++)
@@ -399,10 +414,10 @@ int main(int argc, char **argv)
 						optarg);
 			break;
 		case OPT_DIFF:
-			diff = 1;
+			diff |= 1;
 			break;
 		case OPT_DIFF_FILE:
-			diff = 1;
+			diff |= 2;
 			d.path = optarg;
 			break;
 		default:
@@ -411,6 +426,10 @@ int main(int argc, char **argv)
 	}
 	if ((flags & AYAK_NORM_KEEP_INFORMAL) && !(flags & AYAK_NORM_SLANG))
 		cli_usage_error(&c, "--keep-informal goes with --expand-slang");
+	if (diff == 3)
+		cli_usage_error(&c, "--diff and --diff-file: give one (--diff prints on stderr)");
+	if (d.path && !strcmp(d.path, "-") && (!c.output || !strcmp(c.output, "-")))
+		cli_usage_error(&c, "--diff-file - and the records would both go to standard output: name the records' file with -o");
 	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
 	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
 		cli_die(&c, &c.err);
@@ -418,13 +437,9 @@ int main(int argc, char **argv)
 	if (!n)
 		cli_die(&c, &c.err);
 	cli_open(&c, argc - optind, argv + optind);
-	if (diff) {
-		d.f = stderr;
-		if (d.path && !(d.f = fopen(d.path, "w"))) {
-			ayak_err_sys(&c.err, errno, "%s", d.path);
-			cli_die(&c, &c.err);
-		}
-	}
+	d.c = &c;
+	if (d.path)
+		d.w = cli_open_writer(&c, d.path, AYAK_COMPRESS_NONE);
 	ayak_record_init(&rec);
 	while (cli_next_record(&c, &line, &rec, AYAK_JSON_LAX_UTF8)) {
 		const struct ayak_field *f;
@@ -497,8 +512,8 @@ int main(int argc, char **argv)
 			diff_texts(&d, &line, text.data ? text.data : "", text.len,
 				   norm.data ? norm.data : "", norm.len);
 	}
-	if (d.path && (ferror(d.f) | fclose(d.f))) {
-		ayak_err_sys(&c.err, errno, "%s", d.path);
+	if (diff == 1 && (fflush(stderr) || ferror(stderr))) {
+		ayak_err_set(&c.err, AYAK_E_SYS, "write error: standard error (--diff)");
 		cli_die(&c, &c.err);
 	}
 	add_counts(&c, n, flags, invalid, nchanged);
@@ -513,7 +528,11 @@ int main(int argc, char **argv)
 	free(d.nb);
 	free(d.dp);
 	ayak_norm_free(n);
-	return cli_finish(&c);
+	opt = cli_finish(&c);
+	/* after the records: a failed run leaves no diff file */
+	if (d.w && ayak_writer_close(d.w, &c.err))
+		cli_die(&c, &c.err);
+	return opt;
 oom:
 	cli_die_nomem(&c);
 }

@@ -134,6 +134,38 @@ test_expect_success '--diff-file writes the diff to a file, nothing on stderr' '
 	test_cmp expect d.txt
 '
 
+test_expect_success '--diff-file: none after a failed run; - is standard output; not with --diff' '
+	ayak-norm --diff-file - -o o.jsonl in >got 2>err &&
+	test_must_be_empty err &&
+	test_cmp expect got &&
+	test_path_is_missing - &&
+	cp in good &&
+	printf "%s\n" "{\"text\":1}" >>in &&
+	test_expect_code 1 ayak-norm --diff-file d2.txt in >out 2>err &&
+	test_path_is_missing d2.txt &&
+	! ls .d2.txt* 2>/dev/null &&
+	test_expect_code 2 ayak-norm --diff-file - good >out 2>err &&
+	test_must_be_empty out &&
+	cat >expect.err <<-\EOF &&
+	ayak-norm: --diff-file - and the records would both go to standard output: name the records'"'"' file with -o
+	Try '"'"'ayak-norm --help'"'"'.
+	EOF
+	test_cmp expect.err err &&
+	test_expect_code 2 ayak-norm --diff --diff-file d3.txt good >out 2>err &&
+	test_path_is_missing d3.txt &&
+	cat >expect.err <<-\EOF &&
+	ayak-norm: --diff and --diff-file: give one (--diff prints on stderr)
+	Try '"'"'ayak-norm --help'"'"'.
+	EOF
+	test_cmp expect.err err
+'
+
+test_expect_success '--diff to a standard error that cannot be written is exit 3' '
+	printf "%s\n" "{\"text\":\"a  b\"}" >in2 &&
+	test_expect_code 3 ayak-norm --diff -o o2.jsonl in2 2>/dev/full &&
+	test_path_is_missing o2.jsonl
+'
+
 test_expect_success '--diff: a record whose only change is U+FFFD prints nothing' '
 	printf "{\"text\":\"a\\377b\"}\n" >in &&
 	ayak-norm --diff in >out 2>err &&
