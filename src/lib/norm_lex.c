@@ -109,6 +109,7 @@ struct slang {
 	uint32_t out;		/* what this mode writes, or NO_OUT */
 	unsigned char ctx;
 	unsigned char bifirst;	/* its informal form starts a two-word form */
+	unsigned char name;	/* also a name (Nga, Yee): replaced in lower case only */
 };
 
 struct norm_lex {
@@ -441,6 +442,7 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 			e->ctx |= CTX_MID;
 		if (strstr(f[3], "nonum"))
 			e->ctx |= CTX_NONUM;
+		e->name = strstr(f[3], "name") != NULL;
 		e->out = informal ? e->inf : e->std;
 		lx->nsl++;
 	}
@@ -1277,6 +1279,9 @@ static int decide(struct norm_lex *lx, const char *s, size_t len, size_t i, int 
 	if (t->sl < 0 || !case_ok(lx, s, len, t, i))
 		return 0;
 	e = &lx->sl[t->sl];
+	/* "Nga datang": at the start of a sentence too, a capital says a name */
+	if (e->name && t->cas != C_LOWER)
+		return 0;
 	/* Two words: "tak nak", also as "x nak" (forms without a context only). */
 	if (!ctx_pass && e->bifirst && i + 1 < lx->ntok && lx->tok[i + 1].ascii &&
 	    lx->tok[i + 1].start == t->end + 1 && s[t->end] == ' ' && lx->tok[i + 1].free_r &&

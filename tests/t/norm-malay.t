@@ -34,6 +34,11 @@ test_expect_success '--expand-slang: case, URLs and hashtags' '
 		"Yang baru: https://contoh.my/yg #yg @sy. MKN\\nSAHAJA SUDAH SAMPAI"
 '
 
+test_expect_success '--expand-slang: forms that are also names stay capitalized, at a sentence start too' '
+	check --expand-slang "Nga datang ke rumah. Yee datang ke rumah. Yg ni, nga tau, yee kawan.\\nNGA DAH SAMPAI" \
+		"Nga datang ke rumah. Yee datang ke rumah. Yang ini, tidak tahu, ya kawan.\\nNGA SUDAH SAMPAI"
+'
+
 test_expect_success '--expand-slang changes only what is not standard (Common Voice sentences)' '
 	head -n 16 "$TEST_DATA/norm/corpus.jsonl" >cv.jsonl &&
 	ayak-norm --expand-slang --keep-informal cv.jsonl >out &&
