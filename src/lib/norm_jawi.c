@@ -608,6 +608,31 @@ static const struct affix {
 };
 
 /*
+ * Jawi writes the preposition ke joined to its noun, as Rumi does the
+ * prefix ke- (kedua, kekasih); Rumi writes the preposition apart (ke
+ * rumah).  ke + a known root, alone or with a clitic, that the word list
+ * does not know as one word is the preposition.  Not di: Rumi keeps the
+ * passive di- (dimakan, dibuat), and the word list knows too few passives
+ * to tell di sekolah from them.
+ */
+static int preposition(const struct norm_jawi *j, const struct affix *pre, int v, const char *r,
+		       const char *suffix)
+{
+	char w[MAX_RUMI + 3];
+	size_t q, rl = strlen(r);
+
+	if (strcmp(pre->rumi, "ke") || v || rl + 2 >= sizeof(w))
+		return 0;
+	for (q = 0; *suffix && q < sizeof(clitics) / sizeof(clitics[0]); q++)
+		if (!strcmp(clitics[q].rumi, suffix))
+			break;
+	if (*suffix && q == sizeof(clitics) / sizeof(clitics[0]))
+		return 0;	/* ke-...-an and the like: the prefix */
+	snprintf(w, sizeof(w), "ke%s", r);
+	return !norm_lex_is_word(j->words, w, rl + 2);
+}
+
+/*
  * Step 3: the word as prefix + root + suffix, the root found by steps 1
  * and 2 (as it is, with the consonant the nasal replaced put back, or with
  * the alif Jawi drops after a prefix put back).  The longest root wins.
@@ -654,7 +679,8 @@ static int by_affixes(struct norm_jawi *j, const char *s, size_t n, struct ayak_
 				if (strlen(prefixes[p].rumi) + strlen(r) + strlen(suffixes[q].rumi) >=
 				    sizeof(best))
 					continue;
-				snprintf(best, sizeof(best), "%s%s%s", prefixes[p].rumi, r + skip,
+				snprintf(best, sizeof(best), "%s%s%s%s", prefixes[p].rumi,
+					 preposition(j, &prefixes[p], v, r, suffixes[q].rumi) ? " " : "", r + skip,
 					 suffixes[q].rumi);
 				best_root = rl;
 				break;
@@ -796,13 +822,18 @@ static size_t convert_line(struct ayak_norm *nm, struct norm_jawi *j, const char
 			words++;
 			/* ٢: reduplication, then maybe a clitic */
 			if (e + 1 < n && (unsigned char)s[e] == 0xD9 && (unsigned char)s[e + 1] == 0xA2) {
-				size_t bl = out->len - at, q;
+				size_t rb = at, bl, q;
 				char base[MAX_RUMI + 1];
 				long skip = -1;
 
+				/* ke rumah٢: the noun repeats, not the preposition */
+				for (q = at; q < out->len; q++)
+					if (out->data[q] == ' ')
+						rb = q + 1;
+				bl = out->len - rb;
 				if (bl <= MAX_RUMI) {
 					for (q = 0; q < bl; q++) {
-						char ch = out->data[at + q];
+						char ch = out->data[rb + q];
 
 						base[q] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
 					}

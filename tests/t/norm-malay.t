@@ -69,6 +69,11 @@ test_expect_success '--jawi-to-rumi: Jawi lines to Rumi' '
 	check --jawi-to-rumi "ڤركارا ١.\\nستياڤ اورڠ برحق كڤد كبيبسن." "Perkara 1.\\nSetiap orang berhak kepada kebebasan."
 '
 
+test_expect_success '--jawi-to-rumi: the preposition ke apart, the prefix ke- and di- joined' '
+	check --jawi-to-rumi "ساي ڤرڬي كرومه دان دسكوله. كرومهڽ، كرومه٢. كدوا. ڤيليهن راي. بسم الله" \
+		"Saya pergi ke rumah dan disekolah. Ke rumahnya, ke rumah-rumah. Kedua. Pilihan raya. Bismi Allah"
+'
+
 test_expect_success '--jawi-to-rumi leaves Arabic and Latin alone' '
 	check --jawi-to-rumi "لكل شخص الحق في الحياة\\nSaya suka" "لكل شخص الحق في الحياة\\nSaya suka"
 '
