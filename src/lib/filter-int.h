@@ -240,6 +240,7 @@ int fl_lexicon_match(const struct fl_lexicon *lx, const char *line, size_t n,
 struct fl_line {
 	size_t b, e;		/* bytes of the line, without "\n" */
 	unsigned char mark;
+	signed char why;	/* enum filter_line_reason it may go for, or -1 */
 };
 
 struct filter {

@@ -348,7 +348,7 @@ int fl_lexicon_match(const struct fl_lexicon *lx, const char *line, size_t n,
 
 /* ---- cleanup ---- */
 
-enum { M_KEEP = 1, M_PATTERN = 2 };
+enum { M_KEEP = 1, M_PATTERN = 2, M_GOING = 4, M_GONE = 0xFF };
 
 int fl_match(struct filter *f, const pcre2_code *re, const char *s, size_t n,
 	     size_t start, size_t *mb, size_t *me)
@@ -588,23 +588,35 @@ static int line_ends_sentence(const unsigned char *s, const struct fl_line *l)
  * Is line i a piece of a sentence that the HTML extractor broke around a
  * link or a bold word ("dibuka bermula \n9 Januari 2023\n hingga ...")?
  * It is when a space sits at the break with a neighbouring line, or the
- * next line goes on with punctuation (". Tarikh tutup ...").
+ * next line goes on with punctuation (". Tarikh tutup ...").  Its
+ * neighbours are the lines next to it that have not gone.
  */
 static int glued(const unsigned char *s, const struct filter *f, size_t i)
 {
-	const struct fl_line *l = &f->lines[i];
+	const struct fl_line *l = &f->lines[i], *p = NULL, *n = NULL;
+	size_t k;
 
+	for (k = i; k-- > 0;)
+		if (f->lines[k].mark != M_GONE) {
+			p = &f->lines[k];
+			break;
+		}
+	for (k = i + 1; k < f->nlines; k++)
+		if (f->lines[k].mark != M_GONE) {
+			n = &f->lines[k];
+			break;
+		}
 	/* a sentence that ended cannot go on into the next line */
-	if (i > 0 && !blank(s, l - 1) && !line_ends_sentence(s, l - 1) &&
-	    (space_at_end(s, l - 1) || space_at_start(s, l)))
+	if (p && !blank(s, p) && !line_ends_sentence(s, p) &&
+	    (space_at_end(s, p) || space_at_start(s, l)))
 		return 1;
-	if (i + 1 < f->nlines && !blank(s, l + 1)) {
+	if (n && !blank(s, n)) {
 		size_t b, e;
 
-		if (!line_ends_sentence(s, l) && (space_at_end(s, l) || space_at_start(s, l + 1)))
+		if (!line_ends_sentence(s, l) && (space_at_end(s, l) || space_at_start(s, n)))
 			return 1;
-		fl_strip((const char *)s + l[1].b, l[1].e - l[1].b, &b, &e);
-		b += l[1].b;
+		fl_strip((const char *)s + n->b, n->e - n->b, &b, &e);
+		b += n->b;
 		if (s[b] && strchr(".,;:!?)]", s[b]))
 			return 1;
 	}
@@ -617,7 +629,7 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 	const unsigned char *u = (const unsigned char *)text;
 	double min_words = f->v[FP_LINE_MIN_WORDS], max_chars = f->v[FP_BOILERPLATE_MAX_CHARS];
 	int lexical = f->v[FP_LINE_CLEANUP] == 1;	/* else only the line rules */
-	size_t pos = 0, n, i, dropped = 0;
+	size_t pos = 0, n, i, dropped = 0, going;
 	const char *line;
 	int blank_run = 1;
 
@@ -655,6 +667,7 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 		size_t b, e, bytes;
 		int why = -1;
 
+		l->why = -1;
 		fl_strip(text + l->b, l->e - l->b, &b, &e);
 		b += l->b;
 		e += l->b;
@@ -672,12 +685,30 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 			 !has_words(u, b, e, (size_t)min_words) &&
 			 (!has_words(u, b, e, 1) || !ends_sentence(u, b, e)))
 			why = FLR_SHORT;
-		if (why >= 0 && !glued(u, f, i)) {
-			l->mark = 0xFF;
-			res->lines_dropped[why]++;
-			dropped++;
-		}
+		l->why = (signed char)why;
 	}
+	/*
+	 * The lines that go: those not glued to a neighbour.  As lines go,
+	 * lines glued to them may not be any more ("sini" before a line "."
+	 * that goes): again, all at once, until none goes, so that a second
+	 * run over the result takes nothing more out.
+	 */
+	do {
+		going = 0;
+		for (i = 0; i < f->nlines; i++)
+			if (f->lines[i].why >= 0 && f->lines[i].mark != M_GONE &&
+			    !glued(u, f, i)) {
+				f->lines[i].mark |= M_GOING;
+				going++;
+			}
+		for (i = 0; going && i < f->nlines; i++)
+			if (f->lines[i].why >= 0 && (f->lines[i].mark & M_GOING) &&
+			    f->lines[i].mark != M_GONE) {
+				f->lines[i].mark = M_GONE;
+				res->lines_dropped[f->lines[i].why]++;
+				dropped++;
+			}
+	} while (going);
 	if (!dropped)
 		return 0;
 	/* kept lines; blank runs left behind become one blank line */
@@ -686,7 +717,7 @@ int fl_cleanup(struct filter *f, const char *text, size_t len, struct filter_res
 		struct fl_line *l = &f->lines[i];
 		size_t b, e;
 
-		if (l->mark == 0xFF)
+		if (l->mark == M_GONE)
 			continue;
 		fl_strip(text + l->b, l->e - l->b, &b, &e);
 		if (b == e) {

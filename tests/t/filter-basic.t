@@ -469,6 +469,20 @@ test_expect_success 'lines of a sentence broken around a link stay; blank runs l
 	test_cmp expect got
 '
 
+test_expect_success 'line cleanup reaches its fixed point: a second run takes nothing out' '
+	printf "%s\n" "{\"text\":\"Kami ada menyediakan screener ichimoku di\\n \\nsini\\n.\\nRight Issue adalah salah satu corporate exercise yang mengumpul modal.\"}" >idem.jsonl &&
+	ayak-filter -p none --line-cleanup --line-min-words 3 --stats stats.json idem.jsonl >i1.jsonl &&
+	jq -r .text i1.jsonl >got &&
+	test_write_lines "Kami ada menyediakan screener ichimoku di" "" \
+		"Right Issue adalah salah satu corporate exercise yang mengumpul modal." >expect &&
+	test_cmp expect got &&
+	jq -c .counts.lines_dropped_short stats.json >got &&
+	echo 2 >expect &&
+	test_cmp expect got &&
+	ayak-filter -p none --line-cleanup --line-min-words 3 i1.jsonl >i2.jsonl &&
+	test_cmp i1.jsonl i2.jsonl
+'
+
 test_expect_success 'drop:line rules drop the lines their matches touch; keep:line rules save lines' '
 	cat >rules.txt <<-\EOF &&
 	drop:line sumber   (?i)^\h*sumber\h*:
