@@ -138,7 +138,7 @@ int filter_list_lookup(const char *key, size_t len)
 	return -1;
 }
 
-/* [0-9]+, and with allow_point also [0-9]*.[0-9]+ (no signs, exponents, nan or inf). */
+/* [0-9]+ or [0-9]+.[0-9]+ (no signs, exponents, nan or inf). */
 static int plain_number(const char *s, int allow_point)
 {
 	const char *p = s;
@@ -147,7 +147,7 @@ static int plain_number(const char *s, int allow_point)
 	for (; *p; p++) {
 		if (*p >= '0' && *p <= '9')
 			digits++;
-		else if (*p == '.' && allow_point && !point)
+		else if (*p == '.' && allow_point && !point && digits)
 			point = 1;
 		else
 			return 0;
@@ -173,17 +173,21 @@ int filter_param_set(struct filter_params *p, int id, const char *value,
 		return ayak_err_set(err, AYAK_E_USAGE, "%s wants on or off, not '%s'",
 				    pi->key, value);
 	case FPK_COUNT:
-		if (!plain_number(value, 0) || strtod(value, NULL) > FILTER_MAX_COUNT)
+		if (!plain_number(value, 0))
 			return ayak_err_set(err, AYAK_E_USAGE,
-					    "%s wants a whole number from 0 to %.0f or off, not '%s'",
+					    "%s wants a whole number or off, not '%s'",
+					    pi->key, value);
+		if (strtod(value, NULL) > FILTER_MAX_COUNT)
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "%s wants a whole number up to %.0f or off, not '%s'",
 					    pi->key, FILTER_MAX_COUNT, value);
 		break;
 	case FPK_SHARE:
-		if (!plain_number(value, 1) || strtod(value, NULL) > 1)
+		if (plain_number(value, 1) && strtod(value, NULL) > 1)
 			return ayak_err_set(err, AYAK_E_USAGE,
-					    "%s wants a share from 0 to 1 like 0.25, or off, not '%s'",
+					    "%s is a share: it wants a number from 0 to 1 or off, not '%s'",
 					    pi->key, value);
-		break;
+		/* fall through */
 	default:
 		if (!plain_number(value, 1))
 			return ayak_err_set(err, AYAK_E_USAGE,

@@ -215,7 +215,7 @@ test_expect_success 'a profile file: keys, comments, files relative to it; error
 	test_cmp expect err &&
 	printf "min_doc_words = 5.5\n" >prof/bad2.profile &&
 	test_expect_code 2 ayak-filter --profile prof/bad2.profile </dev/null 2>err &&
-	echo "ayak-filter: prof/bad2.profile:1: min_doc_words wants a whole number from 0 to 4294967295 or off, not '"'"'5.5'"'"'" >expect &&
+	echo "ayak-filter: prof/bad2.profile:1: min_doc_words wants a whole number or off, not '"'"'5.5'"'"'" >expect &&
 	test_cmp expect err &&
 	printf "dup_line_frac\n" >prof/bad3.profile &&
 	test_expect_code 2 ayak-filter --profile prof/bad3.profile </dev/null 2>err &&
@@ -246,26 +246,26 @@ test_expect_success 'an unknown profile, a missing profile file, a missing stopw
 test_expect_success 'bad threshold values are usage errors' '
 	test_expect_code 2 ayak-filter --dup-line-frac x </dev/null 2>err &&
 	cat >expect <<-\EOF &&
-	ayak-filter: dup_line_frac wants a share from 0 to 1 like 0.25, or off, not '"'"'x'"'"'
+	ayak-filter: dup_line_frac wants a number like 0.25 or off, not '"'"'x'"'"'
 	Try '"'"'ayak-filter --help'"'"'.
 	EOF
 	test_cmp expect err &&
 	test_expect_code 2 ayak-filter --dup-line-frac 5 </dev/null 2>err &&
-	echo "ayak-filter: dup_line_frac wants a share from 0 to 1 like 0.25, or off, not '"'"'5'"'"'" >expect &&
+	echo "ayak-filter: dup_line_frac is a share: it wants a number from 0 to 1 or off, not '"'"'5'"'"'" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got &&
 	test_expect_code 2 ayak-filter --min-doc-words 99999999999999999999 </dev/null 2>err &&
-	echo "ayak-filter: min_doc_words wants a whole number from 0 to 4294967295 or off, not '"'"'99999999999999999999'"'"'" >expect &&
+	echo "ayak-filter: min_doc_words wants a whole number up to 4294967295 or off, not '"'"'99999999999999999999'"'"'" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got &&
-	ayak-filter --dup-line-frac .5 --min-doc-words 4294967295 --new-line-ratio 5 --top-2-gram 1.5 \
+	ayak-filter --dup-line-frac 0.5 --min-doc-words 4294967295 --new-line-ratio 5 --top-2-gram 1.5 \
 		--show-profile >got &&
 	grep -x "dup_line_frac = 0.5" got &&
 	grep -x "min_doc_words = 4294967295" got &&
 	grep -x "new_line_ratio = 5" got &&
 	grep -x "top_2_gram = 1.5" got &&
-	test_expect_code 2 ayak-filter --dup-line-frac 1. </dev/null 2>err &&
-	test_expect_code 2 ayak-filter --dup-line-frac . </dev/null 2>err &&
+	test_expect_code 2 ayak-filter --dup-line-frac 1.5 </dev/null 2>err &&
+	test_expect_code 2 ayak-filter --dup-line-frac .5 </dev/null 2>err &&
 	test_expect_code 2 ayak-filter --dup-line-frac -1 </dev/null 2>err &&
 	test_expect_code 2 ayak-filter --dup-line-frac nan </dev/null 2>err &&
 	test_expect_code 2 ayak-filter --dup-line-frac 1e3 </dev/null 2>err &&
