@@ -2,6 +2,8 @@
 test_description='ayak-filter: records, annotations, rejects, stats, profiles, pattern rules, blocklists, line cleanup, errors'
 . "$(dirname "$0")/../lib.sh"
 
+TRY="Try 'ayak-filter --help'."
+
 test_expect_success 'setup' '
 	cp "$TEST_DATA/filter/udhr-ms.jsonl" udhr.jsonl &&
 	test_line_count = 3 udhr.jsonl &&
@@ -211,21 +213,21 @@ test_expect_success 'a profile file: keys, comments, files relative to it; error
 	grep -x "top_2_gram = off" got &&
 	printf "dup_line_frac = 0.4\n\nfoo = 1\n" >prof/bad.profile &&
 	test_expect_code 2 ayak-filter --profile prof/bad.profile </dev/null 2>err &&
-	echo "ayak-filter: prof/bad.profile:3: unknown key '"'"'foo'"'"'" >expect &&
+	printf "%s\n" "ayak-filter: prof/bad.profile:3: unknown key '"'"'foo'"'"'" "$TRY" >expect &&
 	test_cmp expect err &&
 	printf "min_doc_words = 5.5\n" >prof/bad2.profile &&
 	test_expect_code 2 ayak-filter --profile prof/bad2.profile </dev/null 2>err &&
-	echo "ayak-filter: prof/bad2.profile:1: min_doc_words wants a whole number or off, not '"'"'5.5'"'"'" >expect &&
+	printf "%s\n" "ayak-filter: prof/bad2.profile:1: min_doc_words wants a whole number or off, not '"'"'5.5'"'"'" "$TRY" >expect &&
 	test_cmp expect err &&
 	printf "dup_line_frac\n" >prof/bad3.profile &&
 	test_expect_code 2 ayak-filter --profile prof/bad3.profile </dev/null 2>err &&
-	echo "ayak-filter: prof/bad3.profile:1: expected '"'"'key = value'"'"'" >expect &&
+	printf "%s\n" "ayak-filter: prof/bad3.profile:1: expected '"'"'key = value'"'"'" "$TRY" >expect &&
 	test_cmp expect err
 '
 
 test_expect_success 'an unknown profile, a missing profile file, a missing stopword file' '
 	test_expect_code 2 ayak-filter --profile zsm </dev/null 2>err &&
-	echo "ayak-filter: unknown profile '"'"'zsm'"'"' (no $AYAK_TOP/bin/../lexicons/filter/zsm.profile)" >expect &&
+	printf "%s\n" "ayak-filter: unknown profile '"'"'zsm'"'"' (no $AYAK_TOP/bin/../lexicons/filter/zsm.profile)" "$TRY" >expect &&
 	test_cmp expect err &&
 	test_expect_code 3 ayak-filter --profile ./nope.profile </dev/null 2>err &&
 	echo "ayak-filter: ./nope.profile: No such file or directory" >expect &&
@@ -305,7 +307,7 @@ test_expect_success 'rule files: bad lines are usage errors with file and line' 
 	check_rule () {
 		printf "# rules\n%s\n" "$1" >r.txt &&
 		test_expect_code 2 ayak-filter --rules r.txt </dev/null 2>err &&
-		echo "ayak-filter: r.txt:2: $2" >expect &&
+		printf "%s\n" "ayak-filter: r.txt:2: $2" "$TRY" >expect &&
 		test_cmp expect err
 	} &&
 	check_rule "dorp spam x" "unknown action '"'"'dorp'"'"' (keep, drop or redact, with :text, :url, :domain or :line)" &&
@@ -317,7 +319,7 @@ test_expect_success 'rule files: bad lines are usage errors with file and line' 
 	printf "drop a x\n" >r1.txt &&
 	printf "\n\ndrop a y\n" >r2.txt &&
 	test_expect_code 2 ayak-filter --rules r1.txt --rules r2.txt </dev/null 2>err &&
-	echo "ayak-filter: r2.txt:3: rule '"'"'a'"'"' is defined twice (first at r1.txt:1)" >expect &&
+	printf "%s\n" "ayak-filter: r2.txt:3: rule '"'"'a'"'"' is defined twice (first at r1.txt:1)" "$TRY" >expect &&
 	test_cmp expect err
 '
 
@@ -446,7 +448,7 @@ test_expect_success 'boilerplate lexicons: line, prefix and suffix entries, case
 test_expect_success 'a bad boilerplate lexicon names its file and line' '
 	printf "line\tok\nphrase\tx\n" >bad.tsv &&
 	test_expect_code 2 ayak-filter --boilerplate bad.tsv </dev/null 2>err &&
-	echo "ayak-filter: bad.tsv:2: expected '"'"'line'"'"', '"'"'prefix'"'"' or '"'"'suffix'"'"', a TAB, and the text" >expect &&
+	printf "%s\n" "ayak-filter: bad.tsv:2: expected '"'"'line'"'"', '"'"'prefix'"'"' or '"'"'suffix'"'"', a TAB, and the text" "$TRY" >expect &&
 	test_cmp expect err
 '
 
