@@ -693,6 +693,8 @@ int main(int argc, char **argv)
 	const char *base;
 
 	cli_init(&c, "ayak-pack", usage);
+	/* Shards are never compressed; -o and --field are documented in usage. */
+	c.shared_off = CLI_NO_COMPRESS | CLI_OWN_OUTPUT | CLI_OWN_FIELD;
 	c.field = "ids";
 	c.field_len = 3;
 	a.eot = PACK_NONE;
@@ -720,8 +722,6 @@ int main(int argc, char **argv)
 	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
 		cli_usage_error(&c, "-o PREFIX needs a name after the directory, as in out/ms, not '%s'",
 				c.output);
-	if (c.compress > 0)
-		cli_usage_error(&c, "shards are not compressed");
 	/* Binary stream or records? */
 	if (nfiles == 0 || (nfiles == 1 && !strcmp(files[0], "-"))) {
 		binary = probe_stdin(&c, &in);

@@ -213,7 +213,13 @@ test_expect_success 'usage' '
 	grep -q "does not fit uint16" err &&
 	test_expect_code 2 ayak-pack -o q --shard-tokens 1.5M ids.jsonl 2>err &&
 	test_expect_code 2 ayak-pack -o q -z --vocab-size 600 ids.jsonl 2>err &&
-	grep -q "shards are not compressed" err &&
+	grep -q "^ayak-pack: invalid option -- '"'"'z'"'"'$" err &&
+	test_expect_code 2 ayak-pack -o q --level 5 ids.jsonl 2>err &&
+	grep -q "^ayak-pack: unrecognized option '"'"'--level'"'"'$" err &&
+	ayak-pack --help >help &&
+	test $(grep -c -e "--field" help) = 1 &&
+	test $(grep -c -e "^  -o" help) = 1 &&
+	! grep -e "--compress" help &&
 	test_expect_code 2 ayak-pack -o q ids.jsonl ids.bin 2>err &&
 	grep -q "token streams and records do not go together" err
 '
