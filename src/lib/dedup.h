@@ -214,7 +214,7 @@ void dedup_sorter_free(struct dedup_sorter *s);
  *            u64 id u64 aux
  *   trailer: u64 nrecords u64 checksum "AYAKEND\n"
  */
-#define DEDUP_FILE_VERSION 1
+#define DEDUP_FILE_VERSION 2	/* 2: the sign meta record holds the hash of the records */
 #define DEDUP_HEADER_SIZE 48
 #define DEDUP_TRAILER_SIZE 24
 

@@ -251,6 +251,16 @@ test_expect_success 'a damaged pair record names its file' '
 	test_cmp expect err
 '
 
+test_expect_success 'a stage file of another format version says so' '
+	(cd small &&
+	 cp -r work cver &&
+	 ayak-dedup --stage cluster --dir cver --part 0 --shards 4 &&
+	 printf "\001" | dd of=cver/cluster/00000.pair bs=1 seek=8 conv=notrunc 2>/dev/null &&
+	 test_expect_code 1 ayak-dedup --stage merge --dir cver --shards 4 --parts 3 --force 2>../err) &&
+	echo "ayak-dedup: cver/cluster/00000.pair: stage file version 1, this program reads 2" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'a shard reordered between sign and filter is an error' '
 	printf "{\"id\":\"A\",\"text\":\"unik satu\"}\n{\"id\":\"B\",\"text\":\"sama dua\"}\n{\"id\":\"C\",\"text\":\"sama dua\"}\n" >sw.jsonl &&
 	{ tail -n 2 sw.jsonl && head -n 1 sw.jsonl; } >sw3.jsonl &&
