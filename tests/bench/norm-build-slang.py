@@ -25,7 +25,8 @@ Review policy (what the table is for: spelling, not translation or register):
     kat, tapi) get an informal column: --keep-informal keeps them, and their
     short forms map to them (x -> tak, nk -> nak);
   - short, ambiguous forms get a context: "mid" (only between two words of
-    letters: x, n, g), "nonum" (not next to a number: kg, g, mg, hr, pg).
+    letters: x, n, g), "nonum" (not next to a number: kg, g, mg, hr, pg),
+    "name" (also a name, replaced in lower case only: nga, yee, tai).
 """
 import os
 import re
@@ -55,6 +56,10 @@ makwe sohor ana kilo friday sunday sun tang ur ts k ty de dee da d p ko kt ckp b
 ngomong ngobrol kasi bg tk dh msg skit jd bz cm cr dn dy gk ka kk kn ak aq hu sam ngapain
 fb ig kl bn ph yb rm mr tq at be by go i if or so to up dont bro slamet
 '''.split())
+
+# Forms that are also names (Nga, Yee, Tai): replaced in lower case only, never
+# capitalized at the start of a sentence (context "name").
+NAMES = set('ema kam nga tai yee yoo'.split())
 
 # Our own entries (form, standard, informal or "", context).
 OWN = [
@@ -156,6 +161,10 @@ def main():
         out[k] = (v, '', '', 'malaya')
     for k, v, inf, ctx in OWN:
         out[k] = (v, inf, ctx, 'ayak')
+    for k in NAMES:
+        if k in out and not out[k][2]:
+            v, inf, ctx, origin = out[k]
+            out[k] = (v, inf, 'name', origin)
     for k, v in INFORMAL:
         out[k] = (v, '=', '', 'ayak')
     # Chains (x -> tak -> tidak) are resolved by ayak-norm when it loads the table.
@@ -177,7 +186,8 @@ def main():
     print('#   STANDARD  what --expand-slang writes')
     print('#   INFORMAL  what it writes with --keep-informal: empty = STANDARD, "=" = FORM')
     print('#   CONTEXT   mid: only between two words of two letters or more;')
-    print('#             nonum: not next to a number')
+    print('#             nonum: not next to a number;')
+    print('#             name: also a name (Nga, Yee): replaced in lower case only')
     print('#   ORIGIN    malaya or ayak')
     for k in sorted(out):
         v, inf, ctx, origin = out[k]
