@@ -46,7 +46,7 @@ OWN = '''
 دهولو dahulu|نانتي nanti|ايسوق esok|سمالم semalam|ڤاڬي pagi|ڤاݢي pagi|ڤتڠ petang|مالم malam
 سياڠ siang|مينڬو minggu|مينݢو minggu|بولن bulan|دنيا dunia|ڤولاو pulau|نݢري negeri|نڬري negeri
 ڤرکارا perkara|ڤركارا perkara|مهكمه mahkamah|اوندڠ٢ undang-undang|حق hak|عاديل adil
-كبيبسن kebebasan|ڤرليندوڠن perlindungan|سام sama|لائن lain
+كبيبسن kebebasan|ڤرليندوڠن perlindungan|سام sama|لائن lain|راي raya|بسم bismi
 '''
 
 # Jawi letters and the consonant class they write ('' for vowel letters and signs).
