@@ -22,7 +22,7 @@ import os
 import re
 import sys
 
-VERSION = '2026.11.0'
+VERSION = '2026.11.1'
 
 OWN = '''
 يڠ yang|دان dan|دڠن dengan|د di|دري dari|درڤد daripada|كڤد kepada|اونتوق untuk|اين ini|ايت itu

@@ -32,7 +32,7 @@ import os
 import re
 import sys
 
-VERSION = '2026.11.0'
+VERSION = '2026.11.1'
 
 # Forms that are English or Malay dictionary words but are slang first in Malay text.
 KEEP = set('''
