@@ -459,6 +459,11 @@ static void parse_options(struct dd *d, int argc, char **argv)
 		if (d->c.output && d->stage != STAGE_FILTER)
 			cli_usage_error(&d->c, "--stage %s writes no records: -o goes with --stage filter",
 					name);
+		/* filter writes the malformed records sign skipped, as one node does. */
+		if (d->c.rejects_path && d->stage != STAGE_FILTER)
+			cli_usage_error(&d->c,
+					"--stage %s writes no records: --rejects goes with --stage filter",
+					name);
 	} else if (d->dir || d->have_shard || d->have_shards || d->have_part || d->have_parts ||
 		   d->force) {
 		cli_usage_error(&d->c, "--dir, --shard, --shards, --part, --parts and --force go with --stage");
@@ -1382,6 +1387,16 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 	meta[META_INPUTS] = inputs_hash(nfiles, files);
 	write_one(d, spath(d, "sign/%05llu.meta", (unsigned long long)d->shard), DEDUP_K_META,
 		  meta, META_NW, d->shard, 0);
+	/*
+	 * filter reads the shard again and counts its records, bytes and malformed
+	 * ones in its --stats: counted here too, they would be twice in the sum of
+	 * the tasks' stats files.  The summary line stays.
+	 */
+	if (d->c.stats.errors)
+		cli_warn(&d->c, "skipped %llu malformed record%s",
+			 (unsigned long long)d->c.stats.errors, d->c.stats.errors == 1 ? "" : "s");
+	d->c.stats.records_in = d->c.stats.bytes_in = d->c.stats.errors = 0;
+	d->c.stats.ndropped = 0;
 }
 
 static char *hint_of(const char *stage, const char *what, uint64_t n)

@@ -301,6 +301,44 @@ test_expect_success 'options a stage does not use are usage errors' '
 	test_path_is_missing x.jsonl
 '
 
+test_expect_success 'sign counts no records in --stats: filter counts them, and the malformed ones' '
+	printf "{\"text\":\"a b\"}\nnot json\n{\"text\":\"a  b\"}\n" >ss.jsonl &&
+	ayak-dedup --mode exact --on-error skip --stats one.json ss.jsonl >/dev/null 2>/dev/null &&
+	ayak-dedup --mode exact --stage sign --dir ss --shard 0 --on-error skip --stats sign.json \
+		ss.jsonl 2>err &&
+	printf "%s\n" "ayak-dedup: ss.jsonl:2: malformed record: not a JSON object" \
+		"ayak-dedup: skipped 1 malformed record" >expect &&
+	test_cmp expect err &&
+	grep -q "\"records_in\":0,\"records_out\":0,\"dropped\":{},\"errors\":0,\"bytes_in\":0,\"bytes_out\":0," sign.json &&
+	ayak-dedup --mode exact --stage bucket --dir ss --shard 0 --parts 1 --stats bucket.json &&
+	ayak-dedup --mode exact --stage cluster --dir ss --part 0 --shards 1 --stats cluster.json &&
+	ayak-dedup --mode exact --stage merge --dir ss --shards 1 --parts 1 --stats merge.json &&
+	ayak-dedup --mode exact --stage filter --dir ss --shard 0 --on-error skip --stats filter.json \
+		ss.jsonl >/dev/null 2>/dev/null &&
+	grep -q "\"records_in\":3,\"records_out\":1,\"dropped\":{\"malformed\":1,\"exact\":1},\"errors\":1,\"bytes_in\":40," filter.json
+'
+
+test_expect_success JQ 'the tasks'\'' --stats summed are one node'\''s' '
+	cat >sum.jq <<-\EOF &&
+	[.[] | del(.seconds) | paths(numbers) as $p | {key: ($p | join(".")), value: getpath($p)}]
+	| group_by(.key) | map({(.[0].key): (map(.value) | add)}) | add
+	EOF
+	cat sign.json bucket.json cluster.json merge.json filter.json | jq -S -s -f sum.jq >tasks &&
+	jq -S -s -f sum.jq one.json >expect &&
+	test_cmp expect tasks
+'
+
+test_expect_success '--rejects goes with --stage filter' '
+	test_expect_code 2 ayak-dedup --stage sign --dir rj --shard 0 --on-error skip --rejects r.jsonl \
+		ss.jsonl 2>err &&
+	printf "%s\n" "ayak-dedup: --stage sign writes no records: --rejects goes with --stage filter" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing r.jsonl &&
+	test_expect_code 2 ayak-dedup --stage merge --dir rj --shards 1 --parts 1 --rejects r.jsonl 2>err &&
+	grep -q "^ayak-dedup: --stage merge writes no records: --rejects goes with --stage filter$" err
+'
+
 test_expect_success 'URL groups with exact and near: sharded equals one node' '
 	gen 3000 11 | awk "{ sub(/contoh.my\/[0-9]+/, \"contoh.my/\" NR % 40); print }" >urls.jsonl &&
 	mkdir u && (cd u && ayak-cat --split 1000 --compress none -o shard ../urls.jsonl) &&
