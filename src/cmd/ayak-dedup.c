@@ -296,11 +296,32 @@ static void fingerprint(struct dd *d)
 
 static const char *stage_names[] = { "", "sign", "bucket", "cluster", "merge", "filter" };
 
+/* Options that only some modes use: given without them, they would do nothing. */
+static const struct {
+	int opt;
+	const char *name;
+	unsigned modes;
+	const char *mode_names;
+} mode_opts[] = {
+	{ OPT_CANON, "--canon", M_EXACT, "exact" },
+	{ OPT_SHINGLE, "--shingle", M_NEAR, "near" },
+	{ OPT_NGRAM, "--ngram", M_NEAR, "near" },
+	{ OPT_BANDS, "--bands", M_NEAR, "near" },
+	{ OPT_ROWS, "--rows", M_NEAR, "near" },
+	{ OPT_SEED, "--seed", M_NEAR, "near" },
+	{ OPT_KEEP, "--keep", M_EXACT | M_NEAR, "exact or near" },
+	{ OPT_LINE_MAX, "--line-max", M_LINES, "lines" },
+	{ OPT_URL_FIELD, "--url-field", M_URL, "url" },
+	{ OPT_URL_KEEP, "--url-keep", M_URL, "url" },
+};
+
 static void parse_options(struct dd *d, int argc, char **argv)
 {
-	int opt;
+	int opt, have_threshold = 0;
+	unsigned given = 0;
 	double t;
 	char *end;
+	size_t i;
 
 	d->modes = M_EXACT | M_NEAR;
 	d->canon_form = DEDUP_CANON_SPACE;
@@ -316,6 +337,9 @@ static void parse_options(struct dd *d, int argc, char **argv)
 	if (!d->tmpdir || !*d->tmpdir)
 		d->tmpdir = "/tmp";
 	while ((opt = cli_getopt(&d->c, argc, argv, "", options)) != -1) {
+		for (i = 0; i < sizeof(mode_opts) / sizeof(mode_opts[0]); i++)
+			if (opt == mode_opts[i].opt)
+				given |= 1u << i;
 		switch (opt) {
 		case OPT_MODE:
 			parse_modes(d, optarg);
@@ -365,6 +389,7 @@ static void parse_options(struct dd *d, int argc, char **argv)
 				cli_usage_error(&d->c, "--threshold wants a number from 0 to 1, not '%s'",
 						optarg);
 			d->threshold = t;
+			have_threshold = 1;
 			break;
 		case OPT_KEEP:
 			parse_rule(d, "--keep", optarg, &d->keep, &d->keep_field, 0);
@@ -428,6 +453,12 @@ static void parse_options(struct dd *d, int argc, char **argv)
 		cli_usage_error(&d->c, "--bands times --rows must be at most %d", DEDUP_MAX_HASHES);
 	if (d->verify && !(d->modes & M_NEAR))
 		cli_usage_error(&d->c, "--verify goes with --mode near");
+	for (i = 0; i < sizeof(mode_opts) / sizeof(mode_opts[0]); i++)
+		if ((given & 1u << i) && !(d->modes & mode_opts[i].modes))
+			cli_usage_error(&d->c, "%s goes with --mode %s", mode_opts[i].name,
+					mode_opts[i].mode_names);
+	if (have_threshold && !d->verify)
+		cli_usage_error(&d->c, "--threshold goes with --verify");
 	if (d->stage != STAGE_NONE) {
 		const char *name = stage_names[d->stage];
 

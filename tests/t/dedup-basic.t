@@ -223,6 +223,33 @@ test_expect_success 'usage errors' '
 	grep -q "needs --dir" err
 '
 
+test_expect_success 'an option of a mode not chosen is a usage error, not ignored' '
+	printf "{\"text\":\"a\",\"url\":\"http://x.my\",\"date\":\"2020-01-01\"}\n{\"text\":\"b\",\"url\":\"http://x.my\",\"date\":\"2024-01-01\"}\n" >k.jsonl &&
+	test_expect_code 2 ayak-dedup --mode url --keep max:date -o k.out k.jsonl 2>err &&
+	printf "%s\n" "ayak-dedup: --keep goes with --mode exact or near" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing k.out &&
+	ayak-dedup --mode url --url-keep max:date k.jsonl >k.out &&
+	grep -q "2024" k.out && test_line_count = 1 k.out &&
+	test_expect_code 2 ayak-dedup --threshold 0.9 k.jsonl 2>err &&
+	grep -q "^ayak-dedup: --threshold goes with --verify$" err &&
+	test_expect_code 2 ayak-dedup --mode near --canon case k.jsonl 2>err &&
+	grep -q "^ayak-dedup: --canon goes with --mode exact$" err &&
+	for o in "--shingle char" "--ngram 3" "--bands 4" "--rows 4" "--seed 1"; do
+		test_expect_code 2 ayak-dedup --mode exact,lines,url $o k.jsonl 2>err &&
+		grep -q "^ayak-dedup: ${o% *} goes with --mode near$" err || return 1
+	done &&
+	test_expect_code 2 ayak-dedup --line-max 3 k.jsonl 2>err &&
+	grep -q "^ayak-dedup: --line-max goes with --mode lines$" err &&
+	test_expect_code 2 ayak-dedup --url-keep newest k.jsonl 2>err &&
+	grep -q "^ayak-dedup: --url-keep goes with --mode url$" err &&
+	test_expect_code 2 ayak-dedup --mode lines --url-field u k.jsonl 2>err &&
+	grep -q "^ayak-dedup: --url-field goes with --mode url$" err &&
+	ayak-dedup --mode exact,url --keep longest --canon punct --url-field url --url-keep newest k.jsonl >/dev/null &&
+	ayak-dedup --mode near,lines --ngram 3 --seed 1 --line-max 3 --verify --threshold 0.9 k.jsonl >/dev/null
+'
+
 test_expect_success 'a missing input fails before anything is written' '
 	test_expect_code 3 ayak-dedup in.jsonl missing.jsonl >out 2>err &&
 	echo "ayak-dedup: missing.jsonl: No such file or directory" >expect &&
