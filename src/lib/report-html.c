@@ -188,16 +188,21 @@ static void hb_add(struct hbars *h, const char *label, size_t label_len, int gro
 	h->n++;
 }
 
-/* Label cut to at most max code points, with an ellipsis. */
+/* Label cut to at most max columns (rfmt_width), with an ellipsis. */
 static int cut_label(struct ayak_buf *b, const char *s, size_t n, size_t max)
 {
-	size_t i, cps = 0;
+	size_t i = 0, j, w = 0, k;
 
 	if (rfmt_width(s, n) <= max)
 		return hesc(b, s, n);
-	for (i = 0; i < n; i++) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++cps == max)
-			break;
+	while (i < n) {
+		for (j = i + 1; j < n && ((unsigned char)s[j] & 0xC0) == 0x80; j++)
+			;
+		k = rfmt_width(s + i, j - i);
+		if (w + k >= max)
+			break;	/* a column left for the ellipsis */
+		w += k;
+		i = j;
 	}
 	return hesc(b, s, i) || ayak_buf_addstr(b, "\xe2\x80\xa6");
 }

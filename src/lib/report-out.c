@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "report-int.h"
 
 /* ---- formatting helpers ---- */
@@ -71,12 +74,34 @@ int rfmt_pct(struct ayak_buf *b, uint64_t a, uint64_t c)
 	return ayak_buf_addf(b, "%.1f%%", 100.0 * (double)a / (double)c);
 }
 
+/*
+ * Columns on a terminal, as wcwidth(3) counts them but the same on every
+ * system: combining marks, format characters and Hangul medial and final
+ * jamo take none, East Asian wide and fullwidth characters (Han, kana,
+ * Hangul, most emoji) two, others one.
+ */
 size_t rfmt_width(const char *s, size_t n)
 {
-	size_t w = 0, i;
+	size_t w = 0;
+	int32_t i = 0, len = n > INT32_MAX ? INT32_MAX : (int32_t)n;
 
-	for (i = 0; i < n; i++)
-		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	while (i < len) {
+		UChar32 c;
+		int8_t t;
+		int ea;
+
+		U8_NEXT((const uint8_t *)s, i, len, c);
+		if (c < 0) {
+			w++;
+			continue;
+		}
+		t = (int8_t)u_charType(c);
+		if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR ||
+		    (c >= 0x1160 && c <= 0x11FF))
+			continue;
+		ea = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+		w += ea == U_EA_WIDE || ea == U_EA_FULLWIDTH ? 2 : 1;
+	}
 	return w;
 }
 

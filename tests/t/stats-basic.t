@@ -354,6 +354,27 @@ test_expect_success '--stats writes ayak-stats own counters' '
 	test_cmp expect got
 '
 
+test_expect_success 'text columns line up with wide and combining characters' '
+	printf "%s\n" "{\"text\":\"a b\",\"url\":\"http://abc.de/\",\"lang\":\"zsm_Latn\"}" \
+		"{\"text\":\"c\",\"url\":\"http://日本.jp/\",\"lang\":\"中文\"}" \
+		"{\"text\":\"d\",\"url\":\"http://xn--bcher-kva.de/\",\"lang\":\"e\\u0301\"}" >wide.jsonl &&
+	ayak-stats wide.jsonl | sed -n "/^Languages/,\$p" >got &&
+	cat >expect <<-\EOF &&
+	Languages (field lang: 3 of 3 records, 3 labels)
+	  label     records  share  characters  words  mean score
+	  é               1  33.3%           1      1           -
+	  zsm_Latn        1  33.3%           3      2           -
+	  中文            1  33.3%           1      1           -
+
+	Domains (field url: 3 of 3 records, 3 distinct; top 20)
+	  domain            records  share  characters  words
+	  abc.de                  1  33.3%           3      2
+	  xn--bcher-kva.de        1  33.3%           1      1
+	  日本.jp                 1  33.3%           1      1
+	EOF
+	test_cmp expect got
+'
+
 test_expect_success 'ayak stats runs through the dispatcher' '
 	ayak stats -f json --stage-stats run in.jsonl >out.json &&
 	test_cmp "$D/expected.json" out.json

@@ -121,6 +121,16 @@ test_expect_success 'a title that is not UTF-8 is repaired' '
 	grep "^<title>caf�</title>\$" bad-utf8.html
 '
 
+test_expect_success 'long labels are cut to the columns they take: a Han character takes two' '
+	x=xxxxxxxxxx && h=中中中中中中中中中中 &&
+	printf "%s\n" "{\"text\":\"a\",\"lang\":\"$x$x$x$x\"}" "{\"text\":\"a\",\"lang\":\"$h$h$h$h\"}" \
+		"{\"text\":\"a\",\"lang\":\"中中中中中中中中中中中中中中中中中\"}" >long.jsonl &&
+	ayak-stats -f html long.jsonl >long.html &&
+	svg_of chart-languages long.html | grep -o "text-anchor=\"end\">[^<]*<" >got &&
+	printf "text-anchor=\"end\">%s<\n" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" "中中中中中中中中中中中中中中中中中" "中中中中中中中中中中中中中中中中…" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success XMLLINT 'every chart is well-formed SVG (XML)' '
 	for id in chart-languages chart-scores chart-lid-languages chart-lengths chart-domains \
 		chart-funnel chart-drops; do
