@@ -476,9 +476,40 @@ static void test_formats(void)
 	report_free(r);
 }
 
+/* ---- columns of the text report ---- */
+
+static void test_width(void)
+{
+	static const struct {
+		const char *s;
+		size_t w;
+	} cases[] = {
+		{ "", 0 },
+		{ "zsm_Latn", 8 },
+		{ "b\xc3\xbc" "cher.de", 9 },		/* U+00FC: one */
+		{ "e\xcc\x81", 1 },			/* e and U+0301: a combining mark takes none */
+		{ "\xe6\x97\xa5\xe6\x9c\xac.jp", 7 },	/* Han: two each */
+		{ "\xea\xb0\x80\xef\xbc\xa1", 4 },	/* Hangul, fullwidth A */
+		{ "a\xe2\x80\x8b" "b", 2 },		/* U+200B, a format character: none */
+		{ "\xf0\x9f\x98\x80", 2 },		/* U+1F600, wide */
+		{ "\xd8\xac\xd8\xa7\xd9\x88\xd9\x8a", 4 },	/* Jawi: one each */
+		{ "\xff" "a", 2 },			/* a byte that is no UTF-8: one */
+	};
+	size_t i, bad = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (rfmt_width(cases[i].s, strlen(cases[i].s)) != cases[i].w) {
+			fprintf(stderr, "# rfmt_width case %zu: %zu, want %zu\n", i,
+				rfmt_width(cases[i].s, strlen(cases[i].s)), cases[i].w);
+			bad++;
+		}
+	ok(!bad, "rfmt_width: columns as a terminal shows them (wide two, combining none)");
+}
+
 int main(void)
 {
 	test_hosts();
+	test_width();
 	test_table();
 	test_measure();
 	test_lengths();
