@@ -898,35 +898,41 @@ static double classify_parts(struct run *r)
 	}
 }
 
+/*
+ * The threshold of a label: r->thr holds each label's own, or the one for
+ * every label.  A mixed label A+B takes the higher of A's and B's.
+ */
 static double threshold_of(struct run *r, const char *label)
 {
-	int i = find_label(r, label);
-	size_t k;
-	double t = -1;
+	char buf[LID_LABEL_MAX];
+	const char *plus = strchr(label, '+');
+	int a, b;
 
-	if (i >= 0)
-		return r->thr[i];
-	/* a mixed label: the larger threshold of its two */
-	for (k = 0; k < r->k->nthr; k++)
-		if (!r->k->thr[k].label)
-			t = r->k->thr[k].x;
-	{
-		char buf[2 * LID_LABEL_MAX + 2];
-		const char *plus = strchr(label, '+');
-		double x = t < 0 ? 0 : t;
+	if (!plus)
+		return r->thr[find_label(r, label)];
+	/* only --by makes mixed labels, of two model labels */
+	if ((size_t)(plus - label) >= sizeof(buf))
+		return 0;
+	memcpy(buf, label, (size_t)(plus - label));
+	buf[plus - label] = '\0';
+	a = find_label(r, buf);
+	b = find_label(r, plus + 1);
+	if (a < 0 || b < 0)
+		return 0;
+	return r->thr[a] > r->thr[b] ? r->thr[a] : r->thr[b];
+}
 
-		if (plus && (size_t)(plus - label) < LID_LABEL_MAX) {
-			memcpy(buf, label, (size_t)(plus - label));
-			buf[plus - label] = '\0';
-			i = find_label(r, buf);
-			if (i >= 0 && r->thr[i] > x)
-				x = r->thr[i];
-			i = find_label(r, plus + 1);
-			if (i >= 0 && r->thr[i] > x)
-				x = r->thr[i];
-		}
-		return x;
-	}
+/*
+ * A score as written, rounded to 4 decimals: a record shown with
+ * "lang_score":0.95 is not dropped by --threshold 0.95 (the float under it
+ * may be 0.94999999).
+ */
+static double written_score(double x)
+{
+	char tmp[8];
+
+	ayak_fmt_unit4(tmp, x);
+	return strtod(tmp, NULL);
 }
 
 static void write_reject(struct run *r, const struct ayak_line *line, const char *reason,
@@ -1016,7 +1022,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		reason = "lang";
 	else if (k->ndrop && in_list(k->drop, k->ndrop, label))
 		reason = "lang";
-	else if (score < (lab >= 0 ? r->thr[lab] : threshold_of(r, label)))
+	else if (k->nthr && written_score(score) < threshold_of(r, label))
 		reason = "lang_score";
 	if (k->annotate) {
 		off = r->vals.len;

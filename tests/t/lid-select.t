@@ -140,4 +140,33 @@ test_expect_success '--stats counts mixed documents with --by' '
 	test_must_be_empty out
 '
 
+# A mixed label took the threshold for every label when that was higher
+# than its two labels' own: --threshold 0.9 --threshold zsm_Latn=0.5
+# --threshold eng_Latn=0.5 dropped zsm_Latn+eng_Latn at 0.86
+test_expect_success '--threshold: a mixed label takes the higher of its two labels'"'"' own' '
+	printf "%s\n" "{\"text\":\"baik lah\nthe end\"}" >mix &&
+	ayak-lid --by line mix >expect &&
+	grep "\"lang\":\"zsm_Latn+eng_Latn\",\"lang_score\":0.86," expect &&
+	ayak-lid --by line --threshold 0.9 --threshold zsm_Latn=0.5 --threshold eng_Latn=0.5 mix >out &&
+	test_cmp expect out &&
+	ayak-lid --by line --threshold zsm_Latn=0.5 --threshold eng_Latn=0.5 --threshold 0.9 mix >out &&
+	test_cmp expect out &&
+	ayak-lid --by line --threshold 0.5 --threshold eng_Latn=0.87 --annotate mix >out &&
+	grep "\"lang_keep\":false,\"lang_reason\":\"lang_score\"}\$" out &&
+	ayak-lid --by line --threshold 0.9 --threshold zsm_Latn=0.86 --threshold eng_Latn=0.5 --annotate mix >out &&
+	grep "\"lang_keep\":true}\$" out
+'
+
+# The score written, not the float under it: "lang_score":0.95 was dropped
+# by --threshold 0.95 (the float is 0.94999999)
+test_expect_success '--threshold compares the score as written' '
+	echo "{\"text\":\"我们会确这\"}" >hans &&
+	ayak-lid --threshold 0.95 --annotate hans >out &&
+	echo "{\"text\":\"我们会确这\",\"lang\":\"zho_Hans\",\"lang_score\":0.95,\"lang_keep\":true}" >expect &&
+	test_cmp expect out &&
+	ayak-lid --threshold zho_Hans=0.9501 --annotate hans >out &&
+	echo "{\"text\":\"我们会确这\",\"lang\":\"zho_Hans\",\"lang_score\":0.95,\"lang_keep\":false,\"lang_reason\":\"lang_score\"}" >expect &&
+	test_cmp expect out
+'
+
 test_done
