@@ -127,6 +127,8 @@ struct conf {
 	} thr[MAX_LIST];
 	size_t nthr;
 	int annotate, top, by, list_labels, model_info;
+	/* the first option given of each kind, for the usage errors of main() */
+	int train_only, classify_only, select_opt;
 	double mixed;
 	int mixed_set;
 	struct lid_opts lo;
@@ -226,12 +228,36 @@ static int parse_submodel(const char *arg, struct lid_train_sub *s)
 	return s->flags ? 0 : -1;
 }
 
+/* The name of a long option of ours, without its "--". */
+static const char *option_name(int opt)
+{
+	size_t i;
+
+	for (i = 0; options[i].name; i++)
+		if (options[i].val == opt)
+			return options[i].name;
+	return "?";
+}
+
+/* Note the first option of each kind: training only, classifying only, selecting. */
+static void note_option(struct conf *k, int opt)
+{
+	if (((opt > OPT_TRAIN && opt < OPT_WORD_ODDS_WEIGHT) || opt == OPT_VERBOSE) && !k->train_only)
+		k->train_only = opt;
+	if (opt >= OPT_KEEP && opt <= OPT_MODEL_INFO && !k->classify_only)
+		k->classify_only = opt;
+	/* what --list-labels and --model-info do not read */
+	if (opt >= OPT_KEEP && opt <= OPT_SAMPLE && !k->select_opt)
+		k->select_opt = opt;
+}
+
 static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 {
 	int opt;
 	uint64_t u;
 
 	while ((opt = cli_getopt(c, argc, argv, "", options)) != -1) {
+		note_option(k, opt);
 		switch (opt) {
 		case OPT_KEEP:
 			k->nkeep += split_list(c, "--keep", optarg, k->keep + k->nkeep, MAX_LIST - k->nkeep);
@@ -281,6 +307,8 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->lo.sample = (size_t)u;
 			break;
 		case OPT_MODEL:
+			if (!*optarg)
+				cli_usage_error(c, "--model wants a file name, not ''");
 			k->model_path = optarg;
 			break;
 		case OPT_LIST_LABELS:
@@ -538,9 +566,11 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		cli_usage_error(c, "--train needs -o MODEL");
 	if (nfiles == 0)
 		cli_usage_error(c, "--train needs training files (records with text and label)");
-	if (k->nkeep || k->ndrop || k->nthr || k->annotate || k->top || k->by)
-		cli_usage_error(c, "--train does not go with --keep, --drop, --threshold, "
-				"--annotate, --top or --by");
+	/* the model file is read as it is: no compressed stream */
+	if (c->compress != AYAK_COMPRESS_AUTO)
+		cli_usage_error(c, "--train writes the model plain: -z and --compress do not go with it");
+	if (c->level)
+		cli_usage_error(c, "--train writes the model plain: --level does not go with it");
 	if (!k->to.epochs)
 		k->to.epochs = 5;
 	if (!k->to.lr)
@@ -1227,10 +1257,25 @@ int main(int argc, char **argv)
 	k.mixed = 0.2;
 	cli_init(&c, "ayak-lid", usage);
 	options_parse(&c, &k, argc, argv);
+	/* an option the mode does not read is an error, not ignored */
+	if (!k.train && k.train_only)
+		cli_usage_error(&c, "--%s goes only with --train", option_name(k.train_only));
+	if (k.train && k.classify_only)
+		cli_usage_error(&c, "--%s does not go with --train", option_name(k.classify_only));
 	if (k.mixed_set && !k.by)
 		cli_usage_error(&c, "--mixed goes only with --by");
-	if (k.verbose && !k.train)
-		cli_usage_error(&c, "--verbose goes only with --train");
+	if (k.list_labels || k.model_info) {
+		const char *info = k.list_labels ? "--list-labels" : "--model-info";
+
+		if (k.list_labels && k.model_info)
+			cli_usage_error(&c, "--list-labels and --model-info do not go together");
+		if (k.select_opt)
+			cli_usage_error(&c, "--%s does not go with %s", option_name(k.select_opt), info);
+		if (c.output)
+			cli_usage_error(&c, "-o does not go with %s (it writes to standard output)", info);
+		if (optind < argc)
+			cli_usage_error(&c, "%s reads no files, not '%s'", info, argv[optind]);
+	}
 	if (k.train)
 		return run_train(&c, &k, argc - optind, argv + optind);
 	return run_classify(&c, &k, argc - optind, argv + optind);

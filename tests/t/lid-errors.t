@@ -94,6 +94,38 @@ test_expect_success 'usage errors: exit 2' '
 	usage_error "--train needs -o MODEL" --train
 '
 
+# Training options without --train, and options of classifying with it,
+# were taken and did nothing (--epochs 3 on a run that labels records;
+# --train --sample 100; --train -z wrote the model plain); --list-labels
+# and --model-info ignored the files, -o and the options they do not read
+test_expect_success 'an option the mode does not read is a usage error' '
+	for o in "--epochs 3" "--lr 1" "--seed 2" "--markers m.tsv" "--about a" "--average" \
+		"--dropout 0.1" "--word-odds 12" "--word-odds-alpha 1" "--submodel Latn:10:c1" \
+		"--msa zsm_Latn,ind_Latn" "--extra-labels zho_Hant" "--dictionary d" \
+		"--label-field l" "--word-list zsm=w" "--train-sample 100" "--verbose"; do
+		usage_error "${o%% *} goes only with --train" $o || return 1
+	done &&
+	for o in "--keep zsm_Latn" "--drop zsm_Latn" "--threshold 0.5" "--annotate" "--top 2" \
+		"--by line" "--mixed 0.3" "--sample 100" "--model m" "--list-labels" "--model-info"; do
+		usage_error "${o%% *} does not go with --train" --train -o m.bin $o || return 1
+	done &&
+	usage_error "--train writes the model plain: -z and --compress do not go with it" --train -o m.bin -z &&
+	usage_error "--train writes the model plain: -z and --compress do not go with it" --train -o m.bin --compress none &&
+	usage_error "--train writes the model plain: --level does not go with it" --train -o m.bin --level 3 &&
+	test_path_is_missing m.bin &&
+	usage_error "--list-labels reads no files, not '"'"'in'"'"'" --list-labels &&
+	usage_error "--list-labels and --model-info do not go together" --list-labels --model-info &&
+	usage_error "--keep does not go with --model-info" --model-info --keep zsm_Latn &&
+	usage_error "--sample does not go with --list-labels" --list-labels --sample 0 &&
+	usage_error "-o does not go with --list-labels (it writes to standard output)" --list-labels -o labels &&
+	test_path_is_missing labels &&
+	usage_error "--model wants a file name, not '"'"''"'"'" --model "" &&
+	ayak-lid --list-labels --model "$MODEL" -q >labels &&
+	test_line_count -gt 80 labels &&
+	ayak-lid --word-odds-weight 0.5 in >out &&
+	grep "\"lang\":\"zsm_Latn\"" out
+'
+
 # The message had no reason ("write error: standard output")
 test_expect_success '--list-labels and --model-info to /dev/full: exit 3, and why' '
 	test_expect_code 3 ayak-lid --list-labels >/dev/full 2>err &&
