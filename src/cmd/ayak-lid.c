@@ -140,7 +140,8 @@ struct conf {
 	const char *dicts[16];
 	size_t ndicts;
 	struct lid_train_opts to;
-	const char *msa[64];
+	const char *msa[64];		/* NULL-terminated */
+	size_t nmsa;
 	const char *extra[64];
 	size_t nextra;
 };
@@ -393,7 +394,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->to.nsubs++;
 			break;
 		case OPT_MSA:
-			split_list(c, "--msa", optarg, k->msa, 63);
+			k->nmsa += split_list(c, "--msa", optarg, k->msa + k->nmsa, 63 - k->nmsa);
 			break;
 		case OPT_EXTRA_LABELS:
 			k->nextra += split_list(c, "--extra-labels", optarg, k->extra + k->nextra,

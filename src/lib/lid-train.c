@@ -81,10 +81,59 @@ static int find_or_add_label(struct lid_trainer *t, const char *name, struct aya
 	return (int)t->nlabels++;
 }
 
+/* The script of a submodel: USCRIPT_LATIN for msa; -1 if its name is no script. */
+static int sub_script(const struct lid_train_sub *s)
+{
+	int32_t sc;
+
+	if (!strcmp(s->name, "msa"))
+		return USCRIPT_LATIN;
+	sc = u_getPropertyValueEnum(UCHAR_SCRIPT, s->name);
+	return sc == UCHAR_INVALID_CODE ? -1 : (int)sc;
+}
+
+/*
+ * Before any text is read: a submodel per script at most (a second one,
+ * or Latin beside Latn, was trained and never used: the model loader
+ * takes the last), and an msa group of Latin-script labels, each once
+ * (the group's model only ever sees Latin text).
+ */
+static int check_opts(const struct lid_train_opts *o, struct ayak_err *err)
+{
+	const char *const *g, *const *h;
+	size_t i, j;
+
+	for (i = 0; i < o->nsubs; i++) {
+		int sc = sub_script(&o->subs[i]);
+
+		if (sc < 0)
+			return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": not a script",
+					    o->subs[i].name);
+		for (j = 0; j < i; j++)
+			if (!strcmp(o->subs[i].name, "msa") == !strcmp(o->subs[j].name, "msa") &&
+			    sub_script(&o->subs[j]) == sc)
+				return ayak_err_set(err, AYAK_E_USAGE, "submodels \"%s\" and \"%s\": "
+						    "two for the same text (one per script, one msa)",
+						    o->subs[j].name, o->subs[i].name);
+	}
+	for (g = o->msa; g && *g; g++) {
+		if (lid_label_script(*g) != USCRIPT_LATIN)
+			return ayak_err_set(err, AYAK_E_USAGE, "--msa: '%s' is not a Latin-script "
+					    "label (the group's model reads Latin text only)", *g);
+		for (h = o->msa; h < g; h++)
+			if (!strcmp(*h, *g))
+				return ayak_err_set(err, AYAK_E_USAGE, "--msa: '%s' twice", *g);
+	}
+	return 0;
+}
+
 struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ayak_err *err)
 {
-	struct lid_trainer *t = calloc(1, sizeof(*t));
+	struct lid_trainer *t;
 
+	if (check_opts(opts, err))
+		return NULL;
+	t = calloc(1, sizeof(*t));
 	if (!t) {
 		oom(err);
 		return NULL;

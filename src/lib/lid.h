@@ -212,6 +212,11 @@ struct lid_trainer;
  * Markers: word, LID_MARK_* bits (suffixes start with '-'; two words with one
  * space between them are a pair, met as neighbours in a text).
  */
+/*
+ * A usage error (AYAK_E_USAGE) when a submodel is named after no script,
+ * two are for one script (or both msa), or the msa group holds a label
+ * twice or one not of the Latin script.
+ */
 struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ayak_err *err);
 int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bits,
 			   struct ayak_err *err);

@@ -398,6 +398,42 @@ test_expect_success '--train: labels are checked as read; submodels before train
 	grep "^ayak-lid: --extra-labels: bad label '"'"'zho'"'"' (" err
 '
 
+# Two submodels for one script (Latn twice, Latin beside Latn, msa twice)
+# were both trained and the first never used; --msa took und, labels of
+# other scripts and a label twice, and a second --msa replaced the first
+train_usage () {
+	local msg=$1
+	shift
+	test_expect_code 2 ayak-lid --train -q -o m.bin "$@" train.jsonl 2>err &&
+	printf "ayak-lid: %s\nTry 'ayak-lid --help'.\n" "$msg" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin
+}
+
+test_expect_success '--train: one submodel per script; --msa of Latin labels, each once' '
+	train_usage "submodels \"Latn\" and \"Latn\": two for the same text (one per script, one msa)" \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3 --submodel Latn:12:c1-3 &&
+	train_usage "submodels \"Latn\" and \"Latin\": two for the same text (one per script, one msa)" \
+		--submodel Latn:10:c1-3,w --submodel Latin:10:c3 &&
+	train_usage "submodels \"msa\" and \"msa\": two for the same text (one per script, one msa)" \
+		--submodel Latn:10:c1-3,w --submodel msa:10:c3 --submodel msa:10:c3,w &&
+	train_usage "submodel \"Xxxx\": not a script" --submodel Latn:10:c1-3,w --submodel Xxxx:10:c3 &&
+	S="--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b" &&
+	train_usage "--msa: '"'"'und'"'"' is not a Latin-script label (the group'"'"'s model reads Latin text only)" \
+		$S --msa zsm_Latn,ind_Latn,und &&
+	train_usage "--msa: '"'"'zsm_Arab'"'"' is not a Latin-script label (the group'"'"'s model reads Latin text only)" \
+		$S --msa zsm_Latn,ind_Latn,zsm_Arab &&
+	train_usage "--msa: '"'"'zsm_Latn'"'"' twice" $S --msa zsm_Latn,ind_Latn --msa zsm_Latn &&
+	ayak-lid --train -q -o two.bin --about about --epochs 20 --lr 1 $S \
+		--msa zsm_Latn --msa ind_Latn train.jsonl &&
+	ayak-lid --train -q -o one.bin --about about --epochs 20 --lr 1 $S \
+		--msa zsm_Latn,ind_Latn train.jsonl &&
+	test_cmp_bin one.bin two.bin &&
+	ayak-lid --train -q -o eng.bin --about about --epochs 20 --lr 1 $S \
+		--msa zsm_Latn train.jsonl &&
+	! test_cmp_bin one.bin eng.bin 2>/dev/null
+'
+
 test_expect_success '--train: bad training records and settings' '
 	echo "{\"text\":\"x\"}" >nolabel.jsonl &&
 	test_expect_code 1 ayak-lid --train -o m.bin nolabel.jsonl 2>err &&
