@@ -1164,6 +1164,18 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	}
 	if (k->top && k->by)
 		cli_usage_error(c, "--top does not go with --by (see lang_shares)");
+	/* the text would be written over by a label or a score */
+	{
+		const char *const written[] = {
+			"lang", "lang_score", k->top ? "lang_top" : NULL,
+			k->by ? "lang_parts" : NULL, k->by ? "lang_shares" : NULL,
+			k->annotate ? "lang_keep" : NULL, k->annotate ? "lang_reason" : NULL,
+		};
+
+		for (i = 0; i < sizeof(written) / sizeof(written[0]); i++)
+			if (written[i] && !strcmp(c->field, written[i]))
+				cli_usage_error(c, "--field %s: ayak-lid writes that field", c->field);
+	}
 	if (k->nkeep && k->ndrop)
 		cli_usage_error(c, "--keep and --drop do not go together");
 	for (i = 0; i < k->nkeep; i++)

@@ -126,6 +126,19 @@ test_expect_success 'an option the mode does not read is a usage error' '
 	grep "\"lang\":\"zsm_Latn\"" out
 '
 
+# --field lang read the text from lang and wrote the label over it (exit 0)
+test_expect_success '--field naming a field ayak-lid writes is a usage error' '
+	usage_error "--field lang: ayak-lid writes that field" --field lang &&
+	usage_error "--field lang_score: ayak-lid writes that field" --field lang_score &&
+	usage_error "--field lang_top: ayak-lid writes that field" --field lang_top --top 2 &&
+	usage_error "--field lang_shares: ayak-lid writes that field" --field lang_shares --by line &&
+	usage_error "--field lang_reason: ayak-lid writes that field" --field lang_reason --annotate &&
+	echo "{\"lang_top\":\"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\"}" >top &&
+	ayak-lid --field lang_top top >out &&
+	echo "{\"lang_top\":\"Kerajaan akan memastikan bahawa setiap rakyat menerima bantuan.\",\"lang\":\"zsm_Latn\",\"lang_score\":1}" >expect &&
+	test_cmp expect out
+'
+
 # The message had no reason ("write error: standard output")
 test_expect_success '--list-labels and --model-info to /dev/full: exit 3, and why' '
 	test_expect_code 3 ayak-lid --list-labels >/dev/full 2>err &&
