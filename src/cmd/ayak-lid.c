@@ -1219,15 +1219,31 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		}
 		classify_record(&r, &rec, &line);
 	}
-	/* counts per label, most frequent first */
+	/*
+	 * Counts per label, most frequent first.  The --stats file holds
+	 * AYAK_STATS_MAX counters (lang.mixed one of them): when more labels
+	 * are left than room, the last counter is the rest of them together,
+	 * so that every record is counted.
+	 */
 	for (;;) {
-		size_t best = r.nlabels;
+		size_t best = r.nlabels, left = 0, room = AYAK_STATS_MAX - (r.mixed_count > 0);
 
 		for (i = 0; i < r.nlabels; i++)
-			if (r.count[i] && (best == r.nlabels || r.count[i] > r.count[best]))
-				best = i;
-		if (best == r.nlabels || c->stats.ncounts >= AYAK_STATS_MAX - 1)
+			if (r.count[i]) {
+				left++;
+				if (best == r.nlabels || r.count[i] > r.count[best])
+					best = i;
+			}
+		if (best == r.nlabels)
 			break;
+		if (left > 1 && c->stats.ncounts + 1 >= room) {
+			uint64_t rest = 0;
+
+			for (i = 0; i < r.nlabels; i++)
+				rest += r.count[i];
+			ayak_stats_count(&c->stats, "lang.others", rest);
+			break;
+		}
 		names[best] = malloc(LID_LABEL_MAX + 6);
 		if (!names[best])
 			cli_die_nomem(c);
