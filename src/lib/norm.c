@@ -252,7 +252,7 @@ struct clean {
 	struct ayak_norm *n;
 	char *o;		/* output cursor */
 	size_t ws;		/* pending horizontal whitespace characters */
-	int ws_tab, ws_odd;	/* the run holds a tab; it is not exactly one ' ' */
+	int ws_tab, ws_odd;	/* the run holds a tab; it is not one ' ' or one tab */
 	size_t nl;		/* pending line feeds */
 	int line_content;	/* something written on this line */
 	int text_content;	/* something written at all */
@@ -453,7 +453,8 @@ static size_t cleanup(struct ayak_norm *n, const char *s, size_t len, struct aya
 		switch (kind) {
 		case K_SPACE:
 		case K_TAB:
-			if (cp != ' ' || c.ws)
+			/* one space or one tab is written as it is: no change */
+			if ((cp != ' ' && cp != '\t') || c.ws)
 				c.ws_odd = 1;
 			if (kind == K_TAB)
 				c.ws_tab = 1;

@@ -99,11 +99,21 @@ test_expect_success '--blank-lines N' '
 test_expect_success '--stats counts changes per rule' '
 	ayak-norm --stats st.json "$CORPUS" >/dev/null &&
 	cat >expect <<-\EOT &&
-	"counts":{"records_changed":10,"invalid_utf8":0,"mojibake":8,"html_entities":3,"controls":3,"invisible":5,"line_endings":6,"spaces":10,"trimmed":6,"blank_lines":2,"nfc":1}}
+	"counts":{"records_changed":10,"invalid_utf8":0,"mojibake":8,"html_entities":3,"controls":3,"invisible":5,"line_endings":6,"spaces":9,"trimmed":6,"blank_lines":2,"nfc":1}}
 	EOT
 	sed "s/.*\(\"counts\":\)/\1/" st.json >actual &&
 	test_cmp expect actual &&
 	grep -q "\"records_in\":44,\"records_out\":44" st.json
+'
+
+test_expect_success '--stats: a lone tab or space is no change, a run or a no-break space is' '
+	printf "%s\n" "{\"text\":\"a\\tb c\"}" "{\"text\":\"a\\t b\"}" "{\"text\":\"a\\u00a0b\"}" >in &&
+	ayak-norm --stats st.json in >out &&
+	printf "%s\n" "{\"text\":\"a\\tb c\"}" "{\"text\":\"a\\tb\"}" "{\"text\":\"a b\"}" >expect &&
+	test_cmp expect out &&
+	jq -c "[.counts.records_changed, .counts.spaces]" st.json >got &&
+	echo "[2,2]" >expect &&
+	test_cmp expect got
 '
 
 test_expect_success '--stats names the rules of the flags given' '
