@@ -1141,8 +1141,9 @@ static int shouting(const struct norm_lex *lx, const char *s, size_t len, size_t
 }
 
 /*
- * The word at s[i] starts a sentence: only spaces, quotes and brackets
- * between it and the start of the text or line, or . ! ? : ; or an ellipsis.
+ * The word at s[i] starts a sentence: only spaces, quotes, brackets and
+ * list marks (- * \u2022, "1)" at the start of a line) between it and the
+ * start of the text or line, or . ! ? : ; or an ellipsis.
  * (A Capitalized word elsewhere is likely a name: Yee, Nga, Kate.)
  */
 static int sentence_start(const char *s, size_t i)
@@ -1155,6 +1156,20 @@ static int sentence_start(const char *s, size_t i)
 			i--;
 			continue;
 		}
+		if (c == ')') {
+			/* a numbered item, "1) Yg ...", at the start of a line */
+			size_t j = i - 1;
+
+			while (j > 0 && s[j - 1] >= '0' && s[j - 1] <= '9' && i - 1 - j < 3)
+				j--;
+			if (j == i - 1)
+				return 0;
+			if (j > 0 && s[j - 1] == '(')
+				j--;
+			while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+				j--;
+			return j == 0 || s[j - 1] == '\n';
+		}
 		if (c >= 0x80) {
 			size_t j = i - 1;
 			uint32_t cp;
@@ -1162,7 +1177,8 @@ static int sentence_start(const char *s, size_t i)
 			while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80)
 				j--;
 			norm_u8(s, j, i, &cp);
-			if (cp == 0x201C || cp == 0x2018 || cp == 0xAB || cp == 0x2014 || cp == 0x2013) {
+			if (cp == 0x201C || cp == 0x2018 || cp == 0xAB || cp == 0x2014 || cp == 0x2013 ||
+			    cp == 0x2022 || cp == 0x25CF || cp == 0x25AA || cp == 0x25E6) {
 				i = j;
 				continue;
 			}

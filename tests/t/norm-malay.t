@@ -39,6 +39,11 @@ test_expect_success '--expand-slang: forms that are also names stay capitalized,
 		"Nga datang ke rumah. Yee datang ke rumah. Yang ini, tidak tahu, ya kawan.\\nNGA SUDAH SAMPAI"
 '
 
+test_expect_success '--expand-slang: a list item starts a sentence, whatever its mark' '
+	check --expand-slang "- Yg satu\\n• Yg dua\\n1) Yg tiga\\n(4) Yg empat\\nKata 5) Yg lima, Nga • Yee" \
+		"- Yang satu\\n• Yang dua\\n1) Yang tiga\\n(4) Yang empat\\nKata 5) Yg lima, Nga • Yee"
+'
+
 test_expect_success '--expand-slang changes only what is not standard (Common Voice sentences)' '
 	head -n 16 "$TEST_DATA/norm/corpus.jsonl" >cv.jsonl &&
 	ayak-norm --expand-slang --keep-informal cv.jsonl >out &&
