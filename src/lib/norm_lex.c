@@ -945,7 +945,7 @@ static size_t pass_a(struct ayak_norm *n, struct norm_lex *lx, const char *s, si
 		/* Reduplication: letters, then "2" (and a suffix), or letters then "²". */
 		if (redup && tn >= 3 && lower(s, t, w)) {
 			size_t b = 0, e = 0, sfx = 0, after = t->end;
-			int two = 0;
+			int two = 0, next = 0;	/* next: the token after ² is its suffix */
 
 			while (b < tn && w[b] >= 'a' && w[b] <= 'z')
 				b++;
@@ -977,8 +977,10 @@ static size_t pass_a(struct ayak_norm *n, struct norm_lex *lx, const char *s, si
 								sfx = lx->tok[i + 1].end - after;
 								break;
 							}
-					if (sfx)
+					if (sfx) {
 						after = lx->tok[i + 1].end;
+						next = 1;
+					}
 				}
 				two = free_after(s, after, len);
 			}
@@ -1034,8 +1036,8 @@ static size_t pass_a(struct ayak_norm *n, struct norm_lex *lx, const char *s, si
 					copied = after;
 					n->counts[AYAK_NORM_R_REDUP]++;
 					changes++;
-					if (after > t->end)
-						i++;	/* the suffix token after ² */
+					if (next)
+						i++;	/* the suffix token after ², written */
 				}
 			}
 		}

@@ -56,6 +56,11 @@ test_expect_success '--reduplication' '
 		"kanak-kanak bermain, rama-rama terbang; berlari-lari dan menari-nari, sebaik-baiknya. Kanak-kanak"
 '
 
+test_expect_success '--reduplication and --elongation: the word after a ² is seen too' '
+	check "--reduplication --elongation" "kanak² anak2 buku2, anak²nya rumah2 sedappp" \
+		"kanak-kanak anak-anak buku-buku, anak-anaknya rumah-rumah sedap"
+'
+
 test_expect_success '--reduplication leaves numbers and codes alone' '
 	check --reduplication "mp3, co2, h2o, covid19, abc2, 2020" "mp3, co2, h2o, covid19, abc2, 2020"
 '
