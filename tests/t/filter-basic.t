@@ -452,6 +452,32 @@ test_expect_success 'a bad boilerplate lexicon names its file and line' '
 	test_cmp expect err
 '
 
+test_expect_success 'a byte order mark at the start of a rule, lexicon, stopword, blocklist or profile file is skipped' '
+	bom=$(printf "\357\273\277") &&
+	printf "%s\n" "{\"url\":\"https://judi.example/\",\"text\":\"dan di yang\"}" >b.jsonl &&
+	printf "%sjudi.example\n" "$bom" >bl.txt &&
+	ayak-filter --profile none --blocklist bl.txt b.jsonl >out &&
+	test_must_be_empty out &&
+	printf "%sdan\ndi\n" "$bom" >sw.txt &&
+	ayak-filter --profile none --stopwords sw.txt --min-stop-words 3 --annotate b.jsonl |
+		jq -c .filter.values.stopwords >got &&
+	echo 2 >expect &&
+	test_cmp expect got &&
+	printf "%sdrop spam yang\n" "$bom" >r.txt &&
+	ayak-filter --profile none --rules r.txt --stats st.json b.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c .dropped st.json >got &&
+	echo "{\"rule:spam\":1}" >expect &&
+	test_cmp expect got &&
+	printf "%sline\tdan di yang\n" "$bom" >bp.tsv &&
+	printf "%sline_cleanup = on\nboilerplate_max_chars = 200\nboilerplate = bp.tsv\n" "$bom" >p.profile &&
+	ayak-filter --profile ./p.profile --stats st.json b.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c .dropped st.json >got &&
+	echo "{\"empty\":1}" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'lines of a sentence broken around a link stay; blank runs left behind become one' '
 	printf "%s\n" "{\"text\":\"\\n\\nTarikh permohonan dibuka bermula \\n9 Januari 2023\\n hingga \\n5 Februari 2023\\n. Tarikh tutup pada 5 Februari.\\n\\nMenu\\n\\n\\nUtama\\n\\nAyat terakhir yang cukup panjang.\\n\\n\"}" >in.jsonl &&
 	ayak-filter --stats stats.json --profile none --line-cleanup --line-min-words 3 \
