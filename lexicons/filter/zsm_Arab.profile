@@ -10,7 +10,7 @@
 # license: Apache-2.0 (the FineWeb-2 values); CC0-1.0 (the rest)
 #
 # Every key is also an option of ayak-filter: dup_line_frac = 0.211 is
-# --dup-line-frac 0.331.  "off" turns a rule off.  File names are relative to
+# --dup-line-frac 0.211.  "off" turns a rule off.  File names are relative to
 # this file.  See ayak-filter(1) for what each rule tests.
 
 # Gopher repetition (FineWeb-2 turns off the paragraph and line-character rules)
