@@ -361,7 +361,12 @@ static size_t try_phone(const unsigned char *s, size_t n, size_t i)
 	if (s[p] == '(') {
 		if (p + 1 < n && s[p + 1] == '+') {
 			/* (+60) 12-345 6789 */
-			if (p + 5 >= n || s[p + 2] != '6' || s[p + 3] != '0' || s[p + 4] != ')')
+			if (p + 5 >= n || s[p + 2] != '6' || s[p + 3] != '0')
+				return 0;
+			/* (+603) 2161 2345: the area or mobile code inside too */
+			if (isdig(s[p + 4]))
+				return phone_digits(s, n, p + 4, 1, 1);
+			if (s[p + 4] != ')')
 				return 0;
 			p += 5;
 			if (p < n && s[p] == ' ')

@@ -68,6 +68,19 @@ test_expect_success 'Malaysian landlines and 1-300 / 1-800 numbers' '
 	test_cmp expect out
 '
 
+test_expect_success 'the country code in brackets with the area or mobile code: (+603), (+6012)' '
+	cat >in <<-\EOF &&
+	Tel: (+603) 2161 2345, (+603)2161 2345, (+6012) 345 6789, (+6088) 123 456
+	(+601) 2345678, (+6012) 34, (+603 2161
+	EOF
+	cat >expect <<-\EOF &&
+	Tel: <PHONE>, <PHONE>, <PHONE>, <PHONE>
+	(+601) 2345678, (+6012) 34, (+603 2161
+	EOF
+	redact &&
+	test_cmp expect out
+'
+
 test_expect_success 'near-miss phone numbers: dates, prices, order and reference numbers' '
 	cat >in <<-\EOF &&
 	Tarikh: 03-12-2023, 2023-01-15, 15/01/2023, 12.05.2023, 20230115, 09:30, 1 Jan 2024
