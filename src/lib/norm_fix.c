@@ -16,7 +16,8 @@
  * character outside the C1 controls, private use, noncharacters and the
  * rarely used U+0700..U+07FF block.  Correct text almost never has such a
  * sequence: a Latin-1 letter followed by one to three characters from the
- * U+0080..U+00BF symbols.
+ * U+0080..U+00BF symbols.  It does have a capital letter before Windows-1252
+ * punctuation in a word in capitals (CAFÉ…): that stays.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,22 @@ static size_t mojibake_at(const char *s, size_t i, size_t len, uint32_t *out)
 	}
 	if (ayak_utf8_decode(bytes, bytes + need + 1, &cp) != need + 1 || !plausible(cp))
 		return 0;
+	/*
+	 * A capital from Ä on, after another capital, then a Windows-1252
+	 * character (CAFÉ…, JOSÉ–MARÍA, PURÉ™) is a word in capitals before
+	 * punctuation, not U+0100..U+07FF read wrong (Ʌ, ɖ, ə).  Ã is left
+	 * out: Ã‰ is how É itself is damaged.
+	 */
+	if (need == 1 && lead >= 0xC4 && lead <= 0xDE && bytes[1] < 0xA0 && i > 0) {
+		size_t b = i - 1;
+		uint32_t prev;
+
+		while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
+			b--;
+		norm_u8(s, b, i, &prev);
+		if ((prev >= 'A' && prev <= 'Z') || (prev >= 0xC0 && prev <= 0xDE && prev != 0xD7))
+			return 0;
+	}
 	*out = cp;
 	return j - i;
 }

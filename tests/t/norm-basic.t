@@ -25,7 +25,18 @@ test_expect_success 'mojibake and HTML entities are repaired' '
 	test_cmp expect out
 '
 
+test_expect_success 'words in capitals before Windows-1252 punctuation are not mojibake' '
+	printf "%s\n" "{\"text\":\"CAFÉ… ¿QUÉ…? JOSÉ–MARÍA PURÉ™ ÉTÉ”\"}" >legit &&
+	ayak-norm --stats st.json legit >out &&
+	test_cmp_bin legit out &&
+	printf "%s\n" "{\"text\":\"CAFÃ‰ sÄ… Ã‰TÃ‰ É”\"}" >in &&
+	printf "%s\n" "{\"text\":\"CAFÉ są ÉTÉ ɔ\"}" >expect &&
+	ayak-norm in >out &&
+	test_cmp expect out
+'
+
 test_expect_success '--no-mojibake and --no-entities leave them' '
+
 	ayak-norm --no-mojibake --no-entities in >out &&
 	test_cmp_bin in out
 '
