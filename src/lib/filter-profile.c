@@ -297,6 +297,12 @@ int filter_profile_parse(struct filter_params *p, const char *text, size_t len,
 				w = we;
 				while (w < ve && is_blank(*w))
 					w++;
+				/* one list: a second name would replace the first unseen */
+				if (id == FL_STOPWORDS && w < ve) {
+					ayak_err_set(err, AYAK_E_USAGE, "stopwords names one file, not '%.*s'",
+						     (int)(ve - v > 200 ? 200 : ve - v), v);
+					goto fail;
+				}
 			}
 		} else {
 			ayak_err_set(err, AYAK_E_USAGE, "unknown key '%.*s'",

@@ -225,6 +225,20 @@ test_expect_success 'a profile file: keys, comments, files relative to it; error
 	test_cmp expect err
 '
 
+test_expect_success 'a profile names one stopword file: two are a usage error, not the last taken' '
+	echo di >prof/sw2.txt &&
+	printf "stopwords = sw.txt sw2.txt\n" >prof/two.profile &&
+	test_expect_code 2 ayak-filter --profile prof/two.profile --show-profile >out 2>err &&
+	test_must_be_empty out &&
+	printf "%s\n" "ayak-filter: prof/two.profile:1: stopwords names one file, not '"'"'sw.txt sw2.txt'"'"'" "$TRY" >expect &&
+	test_cmp expect err &&
+	printf "stopwords = sw.txt\nboilerplate = a.tsv b.tsv\n" >prof/lists.profile &&
+	: >prof/a.tsv && : >prof/b.tsv &&
+	ayak-filter --profile prof/lists.profile --show-profile >got &&
+	grep -x "stopwords = prof/sw.txt" got &&
+	grep -x "boilerplate = prof/a.tsv prof/b.tsv" got
+'
+
 test_expect_success 'an unknown profile, a missing profile file, a missing stopword file' '
 	test_expect_code 2 ayak-filter --profile zsm </dev/null 2>err &&
 	printf "%s\n" "ayak-filter: unknown profile '"'"'zsm'"'"' (no $AYAK_TOP/bin/../lexicons/filter/zsm.profile)" "$TRY" >expect &&
