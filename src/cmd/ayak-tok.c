@@ -544,6 +544,12 @@ static void open_tokenizer(struct run *r)
 	r->tok = tok_load(a->tokenizer, &a->topts, &c->err);
 	if (!r->tok)
 		cli_die(c, &c->err);
+	/* Text other than the tokenizer's decoder gives would pass for it. */
+	if (a->decode && tok_decoder_unsupported(r->tok)) {
+		ayak_err_set(&c->err, AYAK_E_DATA, "%s: decoder \"%s\" is not supported by --decode",
+			     a->tokenizer, tok_decoder_unsupported(r->tok));
+		cli_die(c, &c->err);
+	}
 	if (a->bos || a->eos)
 		tok_set_bos_eos(r->tok, a->bos ? token_arg(c, r->tok, "--bos", a->bos) : BPE_NONE,
 				a->eos ? token_arg(c, r->tok, "--eos", a->eos) : BPE_NONE);

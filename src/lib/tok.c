@@ -694,6 +694,7 @@ struct tok {
 	int dec_strip_first;		/* drop one leading space */
 	char *dec_repl;
 	size_t dec_repl_len;
+	char dec_unsupported[40];	/* a decoder step tok_decode() cannot do */
 	char desc[160];
 };
 
@@ -1357,13 +1358,22 @@ static int load_post(struct loader *L, const struct tj_value *v)
 	return bad(L, "unsupported post_processor \"%s\"", type);
 }
 
+/*
+ * The decoder, for tok_decode(): the steps it does (ByteLevel, ByteFallback
+ * and Fuse are what it does anyway), or the first it cannot do in
+ * t->dec_unsupported, so that --decode is refused rather than giving
+ * other text (BPEDecoder's suffix, WordPiece's prefix, another Replace).
+ */
 static void load_decoder(struct tok *t, const struct tj_value *v)
 {
-	const char *type = type_of(v);
+	const char *type;
 
-	if (!type)
+	if (tj_is_null(v) || t->dec_unsupported[0])
 		return;
-	if (!strcmp(type, "Sequence")) {
+	type = type_of(v);
+	if (!type) {
+		snprintf(t->dec_unsupported, sizeof(t->dec_unsupported), "%s", "(no type)");
+	} else if (!strcmp(type, "Sequence")) {
 		const struct tj_value *list = tj_get(v, "decoders");
 		uint32_t i;
 
@@ -1371,29 +1381,44 @@ static void load_decoder(struct tok *t, const struct tj_value *v)
 			load_decoder(t, &list->u.items[i]);
 	} else if (!strcmp(type, "Metaspace")) {
 		const char *scheme = tj_get_str(v, "prepend_scheme", NULL);
+		const char *r = tj_get_str(v, "replacement", NULL);
 
 		t->dec_metaspace = 1;
 		t->dec_strip_first = scheme ? strcmp(scheme, "never") != 0 :
 			tj_get_bool(v, "add_prefix_space", 1);
+		if (r && strcmp(r, "\xE2\x96\x81"))
+			snprintf(t->dec_unsupported, sizeof(t->dec_unsupported), "%s", type);
 	} else if (!strcmp(type, "Replace")) {
 		const struct tj_value *pat = tj_get(v, "pattern");
 		const char *s = tj_get_str(pat, "String", NULL);
+		const char *content = tj_get_str(v, "content", NULL);
 
-		if (s && !strcmp(s, "\xE2\x96\x81"))
+		if (s && !strcmp(s, "\xE2\x96\x81") && content && !strcmp(content, " "))
 			t->dec_metaspace = 1;
+		else
+			snprintf(t->dec_unsupported, sizeof(t->dec_unsupported), "%s", type);
 	} else if (!strcmp(type, "Strip")) {
 		const char *content = tj_get_str(v, "content", NULL);
-		uint64_t start = 0;
+		uint64_t start = 0, stop = 0;
 
-		if (content && !strcmp(content, " ") && !tj_uint(tj_get(v, "start"), 16, &start) && start)
-			t->dec_strip_first = 1;
+		if (content && !strcmp(content, " ") && !tj_uint(tj_get(v, "start"), 1, &start) &&
+		    !tj_uint(tj_get(v, "stop"), 0, &stop))
+			t->dec_strip_first |= start == 1;
+		else
+			snprintf(t->dec_unsupported, sizeof(t->dec_unsupported), "%s", type);
+	} else if (strcmp(type, "ByteLevel") && strcmp(type, "ByteFallback") && strcmp(type, "Fuse")) {
+		snprintf(t->dec_unsupported, sizeof(t->dec_unsupported), "%s", type);
 	}
 }
+
+static int normalize(struct tok_enc *e, const char *s, size_t n, const char **res, size_t *rlen,
+		     struct ayak_err *err);
 
 static int build(struct loader *L, const struct tj_value *root)
 {
 	struct tok *t = L->t;
 	const struct tj_value *added = tj_get(root, "added_tokens");
+	struct tok_enc *e = NULL;
 	uint32_t i, max;
 
 	if (!root || root->type != TJ_OBJECT)
@@ -1411,13 +1436,31 @@ static int build(struct loader *L, const struct tj_value *root)
 		return ayak_err_set(L->err, AYAK_E_SYS, "out of memory");
 	for (i = 0; i < t->nadded; i++) {
 		struct added *a = &t->added[i];
-		struct trie *tr = a->normalized && t->nnorms ? &t->norm_trie : &t->raw_trie;
+		int norm = a->normalized && t->nnorms;
+		const char *s = a->s;
+		size_t n = a->n;
 
 		if (a->special && t->o.split_special)
 			continue;
-		if (trie_add(tr, a->s, a->n, (int32_t)i))
+		/*
+		 * A normalized token is looked for in normalized text: its
+		 * content is normalized too, as Hugging Face does ("<MASK>"
+		 * matches "<mask>" after Lowercase).
+		 */
+		if (norm) {
+			if (!e && !(e = tok_enc_new(t, L->err)))
+				return -1;
+			if (normalize(e, a->s, a->n, &s, &n, L->err)) {
+				tok_enc_free(e);
+				return -1;
+			}
+		}
+		if (n && trie_add(norm ? &t->norm_trie : &t->raw_trie, s, n, (int32_t)i)) {
+			tok_enc_free(e);
 			return ayak_err_set(L->err, AYAK_E_SYS, "out of memory");
+		}
 	}
+	tok_enc_free(e);
 	if (!t->o.no_post && load_post(L, tj_get(root, "post_processor")))
 		return -1;
 	load_decoder(t, tj_get(root, "decoder"));
@@ -2206,6 +2249,11 @@ int tok_encode(struct tok_enc *e, const char *text, size_t n, struct bpe_ids *ou
 }
 
 /* ---- decoding ---- */
+
+const char *tok_decoder_unsupported(const struct tok *t)
+{
+	return t->dec_unsupported[0] ? t->dec_unsupported : NULL;
+}
 
 int tok_decode(const struct tok *t, const uint32_t *ids, size_t n, int skip_special,
 	       struct ayak_buf *out)

@@ -85,6 +85,13 @@ int tok_encode(struct tok_enc *e, const char *text, size_t n, struct bpe_ids *ou
  */
 int tok_decode(const struct tok *t, const uint32_t *ids, size_t n, int skip_special,
 	       struct ayak_buf *out);
+/*
+ * The type of the first step of the tokenizer's decoder that tok_decode()
+ * does not do (so would give other text than the tokenizer's decoder),
+ * or NULL.  tok_decode() does ByteLevel, ByteFallback, Fuse, Metaspace,
+ * Replace of U+2581 by a space, Strip of one leading space and Sequence.
+ */
+const char *tok_decoder_unsupported(const struct tok *t);
 
 /*
  * Regex patterns that tokenizer.json files name, for --train and the

@@ -137,6 +137,44 @@ test_expect_success '--decode: an ID that is not a token of the tokenizer makes 
 	test_cmp expect err
 '
 
+# tiny TYPE: a tokenizer.json of five letters, the added token <X> (normalized,
+# not special), a Lowercase normalizer and the decoder of type TYPE.
+tiny () {
+	printf "%s" "{\"added_tokens\":[{\"id\":5,\"content\":\"<X>\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"special\":false,\"normalized\":true}],\"normalizer\":{\"type\":\"Lowercase\"},\"pre_tokenizer\":null,\"post_processor\":null,\"decoder\":$1,\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1,\"<\":2,\">\":3,\"x\":4},\"merges\":[]}}"
+}
+
+test_expect_success 'a normalized added token is matched in normalized text, its content normalized too' '
+	tiny null >tiny.json &&
+	printf "{\"text\":\"a<X>b\"}\n{\"text\":\"A<x>B\"}\n" >in &&
+	ayak-tok -t tiny.json in >out &&
+	cat >expect <<-\EOF &&
+	{"text":"a<X>b","ids":[0,5,1]}
+	{"text":"A<x>B","ids":[0,5,1]}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success '--decode refuses a decoder it cannot do; encoding still takes it' '
+	tiny "{\"type\":\"Sequence\",\"decoders\":[{\"type\":\"Fuse\"},{\"type\":\"BPEDecoder\",\"suffix\":\"</w>\"}]}" >bpedec.json &&
+	printf "{\"ids\":[0,1]}\n" >in &&
+	test_expect_code 1 ayak-tok -t bpedec.json --decode in >out 2>err &&
+	echo "ayak-tok: bpedec.json: decoder \"BPEDecoder\" is not supported by --decode" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	tiny "{\"type\":\"Replace\",\"pattern\":{\"String\":\"a\"},\"content\":\"b\"}" >repl.json &&
+	test_expect_code 1 ayak-tok -t repl.json --decode in 2>err &&
+	grep -q "decoder \"Replace\" is not supported by --decode$" err &&
+	printf "{\"text\":\"ab\"}\n" >in &&
+	ayak-tok -t bpedec.json in >out &&
+	echo "{\"text\":\"ab\",\"ids\":[0,1]}" >expect &&
+	test_cmp expect out &&
+	printf "{\"ids\":[0,5,1]}\n" >in &&
+	tiny "{\"type\":\"Sequence\",\"decoders\":[{\"type\":\"ByteFallback\"},{\"type\":\"Fuse\"}]}" >ok.json &&
+	ayak-tok -t ok.json --decode in >out &&
+	echo "{\"ids\":[0,5,1],\"text\":\"a<X>b\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success '--bos replaces only what the template puts before, --eos only what it puts after' '
 	sed -e "s|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}\], \"pair\"|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"SpecialToken\": {\"id\": \"</s>\", \"type_id\": 0}}], \"pair\"|" \
 	    -e "s|\"special_tokens\": {|&\"</s>\": {\"id\": \"</s>\", \"ids\": [2], \"tokens\": [\"</s>\"]}, |" \
