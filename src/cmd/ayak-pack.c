@@ -496,18 +496,20 @@ static void verify_written(struct cli *c, struct args *a, struct pack_writer *w)
 
 	for (i = 0; i < pack_writer_shards(w); i++) {
 		const struct pack_shard *sh = pack_writer_shard(w, i);
+		/* A flat file's documents are counted by its end-of-text tokens. */
+		uint64_t docs = a->format == PACK_FLAT ? sh->eot_tokens : sh->documents;
 		struct pack_info info;
 
 		if (pack_verify(sh->path, a->format == PACK_FLAT ? a->dtype : 0, a->vocab,
 				a->format == PACK_FLAT ? a->eot : PACK_NONE, &info, &c->err))
 			die_output(c);
-		if (info.tokens != sh->tokens || info.documents != sh->documents ||
+		if (info.tokens != sh->tokens || info.documents != docs ||
 		    info.checksum != sh->checksum) {
 			ayak_err_set(&c->err, AYAK_E_SYS,
 				     "%s: read back %llu documents and %llu tokens (checksum %016llx), "
 				     "wrote %llu and %llu (%016llx)", sh->path,
 				     (unsigned long long)info.documents, (unsigned long long)info.tokens,
-				     (unsigned long long)info.checksum, (unsigned long long)sh->documents,
+				     (unsigned long long)info.checksum, (unsigned long long)docs,
 				     (unsigned long long)sh->tokens, (unsigned long long)sh->checksum);
 			die_output(c);
 		}

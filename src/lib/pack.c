@@ -122,6 +122,7 @@ struct pack_writer {
 	size_t abuf;
 	XXH3_state_t *xs;		/* checksum of the open shard */
 	uint64_t shard_docs;
+	uint64_t shard_eots;		/* end-of-text tokens in the open shard */
 	/* totals */
 	struct pack_shard *shards;
 	size_t nshards;
@@ -214,6 +215,7 @@ static int open_shard(struct pack_writer *w, struct ayak_err *err)
 	w->nsizes = 0;
 	w->shard_tokens = 0;
 	w->shard_docs = 0;
+	w->shard_eots = 0;
 	XXH3_64bits_reset(w->xs);
 	return 0;
 }
@@ -283,6 +285,7 @@ static int close_shard(struct pack_writer *w, struct ayak_err *err)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	sh->tokens = w->shard_tokens;
 	sh->documents = w->shard_docs;
+	sh->eot_tokens = w->shard_eots;
 	sh->checksum = XXH3_64bits_digest(w->xs);
 	w->bin = NULL;
 	w->open = 0;
@@ -307,11 +310,16 @@ int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct
 	size_t i;
 	unsigned char *p;
 
+	uint64_t eots = total > n;
+
 	{
 		uint32_t max = 0;
 
-		for (i = 0; i < n; i++)
+		/* A document may hold the end-of-text token (a special token in its text). */
+		for (i = 0; i < n; i++) {
 			max = ids[i] > max ? ids[i] : max;
+			eots += ids[i] == w->o.eot;
+		}
 		if (n && max > w->o.max_id) {
 			for (i = 0; ids[i] <= w->o.max_id; i++)
 				;
@@ -379,6 +387,7 @@ int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct
 	}
 	w->shard_tokens += total;
 	w->shard_docs++;
+	w->shard_eots += eots;
 	w->tokens += total;
 	w->documents++;
 	return 0;
@@ -563,13 +572,17 @@ static int scan_tokens(const unsigned char *p, size_t count, int dtype, uint64_t
 		       struct ayak_err *err)
 {
 	int isize = pack_dtype_size(dtype);
+	int is_signed = dtype == PACK_INT8 || dtype == PACK_INT16 || dtype == PACK_INT32 ||
+			dtype == PACK_INT64;
+	uint64_t sign = (uint64_t)1 << (8 * isize - 1);
 	uint32_t chunk[1024];
 	size_t i, k = 0;
 
 	for (i = 0; i < count; i++) {
 		uint64_t v = get_le(p + i * (size_t)isize, isize);
 
-		if ((dtype == PACK_INT32 && v > INT32_MAX) || (dtype == PACK_INT64 && v > INT64_MAX))
+		/* Megatron reads int8 and int16 tokens as signed too. */
+		if (is_signed && v >= sign)
 			return ayak_err_set(err, AYAK_E_DATA, "%s: token %zu is negative", name, i);
 		if (vocab && v >= vocab)
 			return ayak_err_set(err, AYAK_E_DATA,

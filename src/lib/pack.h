@@ -122,6 +122,7 @@ void pack_writer_free(struct pack_writer *w);
 struct pack_shard {
 	char *path;		/* the .idx (Megatron) or the flat file */
 	uint64_t tokens, documents;
+	uint64_t eot_tokens;	/* end-of-text tokens, those within documents too */
 	uint64_t checksum;	/* as struct pack_info's */
 };
 

@@ -126,4 +126,21 @@ test_expect_success '--verify of a flat file: documents are not known without --
 	grep -q "\"documents\":20," out
 '
 
+test_expect_success '--verify with -o of a flat file whose documents hold the end-of-text token' '
+	: "two of the texts hold <|endoftext|>: 20 end-of-text tokens for 18 documents" &&
+	ayak-pack --format flat --tokenizer "$T/bytelevel/tokenizer.json" --verify -o flv ids.tok 2>err &&
+	test_must_be_empty err &&
+	test $(wc -c <flv.u16) = 1504 &&
+	ayak-pack --format flat --tokenizer "$T/bytelevel/tokenizer.json" --verify --shard-tokens 300 -o flv/s ids.tok &&
+	cat flv/s-0000[0-9].u16 | cmp - flv.u16
+'
+
+test_expect_success '--verify: int8 and int16 tokens are signed, as Megatron reads them' '
+	echo "{\"ids\":[40000,1]}" | ayak-pack --dtype uint16 -o i16 &&
+	printf "\003" | dd of=i16.idx bs=1 seek=17 conv=notrunc 2>/dev/null &&
+	test_expect_code 1 ayak-pack --verify i16.idx >out 2>err &&
+	echo "ayak-pack: i16.bin: token 0 is negative" >expect &&
+	test_cmp expect err
+'
+
 test_done
