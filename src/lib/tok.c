@@ -1136,6 +1136,14 @@ static int load_model(struct loader *L, const struct tj_value *mv)
 		return bad(L, "%s: vocab must be an object of token: id", "model");
 	if (!merges || merges->type != TJ_ARRAY)
 		return bad(L, "%s: merges must be an array", "model");
+	/* Hugging Face skips merges at random with a dropout: no IDs of ours would be its. */
+	{
+		const struct tj_value *d = tj_get(mv, "dropout");
+
+		if (d && !tj_is_null(d) && !(d->type == TJ_NUMBER && d->u.num == 0))
+			return bad(L, "%s: a BPE dropout is not supported (its merges are skipped at "
+				   "random): set dropout to null", "model");
+	}
 	o.byte_level = t->byte_level;
 	o.byte_fallback = tj_get_bool(mv, "byte_fallback", 0);
 	o.fuse_unk = t->fuse_unk = tj_get_bool(mv, "fuse_unk", 0);

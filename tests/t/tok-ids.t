@@ -175,6 +175,19 @@ test_expect_success '--decode refuses a decoder it cannot do; encoding still tak
 	test_cmp expect out
 '
 
+test_expect_success 'a BPE dropout is refused (Hugging Face skips merges at random); null or 0 is none' '
+	tiny null | sed "s/\"type\":\"BPE\",/&\"dropout\":0.1,/" >drop.json &&
+	printf "{\"text\":\"ab\"}\n" >in &&
+	test_expect_code 1 ayak-tok -t drop.json in >out 2>err &&
+	echo "ayak-tok: drop.json: model: a BPE dropout is not supported (its merges are skipped at random): set dropout to null" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	tiny null | sed "s/\"type\":\"BPE\",/&\"dropout\":0,/" >drop0.json &&
+	ayak-tok -t drop0.json in >out &&
+	echo "{\"text\":\"ab\",\"ids\":[0,1]}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success '--bos replaces only what the template puts before, --eos only what it puts after' '
 	sed -e "s|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}\], \"pair\"|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"SpecialToken\": {\"id\": \"</s>\", \"type_id\": 0}}], \"pair\"|" \
 	    -e "s|\"special_tokens\": {|&\"</s>\": {\"id\": \"</s>\", \"ids\": [2], \"tokens\": [\"</s>\"]}, |" \
