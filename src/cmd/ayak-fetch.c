@@ -1097,7 +1097,12 @@ static void run(struct fetch *f)
 			wait_ms = 1;
 		if (wait_ms > 1000)
 			wait_ms = 1000;
-		if (f->active)
+		/*
+		 * libcurl asks to be called again at once while a transfer is
+		 * paused, so polling would spin: while --rate holds one back,
+		 * sleep (20 ms at most) and let the next round see to the others.
+		 */
+		if (f->active && !f->npaused)
 			curl_multi_poll(f->multi, NULL, 0, wait_ms, NULL);
 		else
 			usleep((useconds_t)wait_ms * 1000);

@@ -257,6 +257,21 @@ test_expect_success '--rate limits the speed' '
 	awk "BEGIN { exit !($t1 - $t0 >= 0.9) }"
 '
 
+# Held back by --rate, it used to poll libcurl in a loop: a whole core for the wait.
+test_expect_success '--rate waits without using the CPU' '
+	TIMEFORMAT="%R %U %S" &&
+	{ time ayak-fetch -j 1 --rate 100K <<<"$U/files/rate.bin" >out; } 2>timing &&
+	test_cmp_bin root/rate.bin out &&
+	awk "{ exit !(\$1 >= 0.9 && \$2 + \$3 < 0.1 * \$1) }" timing &&
+	# the same while another transfer waits for a server that sends nothing
+	printf "%s\n" "$U/files/rate.bin" "$U/stall/f2.txt" >list &&
+	{ time test_expect_code 1 ayak-fetch -j 2 --rate 100K --timeout 1 --max-retries 0 \
+		<list >out 2>err; } 2>timing &&
+	test_cmp_bin root/rate.bin out &&
+	grep -q "stall/f2.txt: no data for 1 s" err &&
+	awk "{ exit !(\$1 >= 0.9 && \$2 + \$3 < 0.1 * \$1) }" timing
+'
+
 test_expect_success 'only http and https' '
 	echo "file:///etc/passwd" | test_expect_code 1 ayak-fetch 2>err &&
 	echo "ayak-fetch: (stdin):1: not an http or https URL" >expect &&
