@@ -530,7 +530,11 @@ static void text(struct warc_html *h, const char *p, size_t n)
 	if (h->skip && !h->head)
 		return;
 	if (h->pre) {
-		/* Kept as it is, but for CR LF. */
+		/* Kept as it is, but for CR LF; a <br> (or a cell's tab) before it still counts. */
+		if (n && h->pending_space >= 2 && h->text.len > h->cur_start)
+			add(h, h->pending_space == 2 ? "\n" : "\t", 1);
+		if (n)
+			h->pending_space = 0;
 		while (i < n) {
 			const char *cr = memchr(p + i, '\r', n - i);
 			size_t k = cr ? (size_t)(cr - p) - i : n - i;

@@ -256,6 +256,25 @@ test_expect_success JQ 'entities, <br>, tables and <pre>' '
 	grep -x "  baris   satu" main
 '
 
+# page_text HTML-FILE [OPTIONS]: the record ayak-warc makes of the page (a resource record).
+page_text () {
+	local page=$1
+	shift
+	warc_record resource "$page" >page.warc &&
+	ayak-warc "$@" page.warc
+}
+
+test_expect_success '<br> in <pre> is a line break too (the words were glued)' '
+	printf "<pre>Pantun dua kerat<br>Dahulu parang<br/>sekarang besi</pre><p>akhir</p>" >pre.html &&
+	page_text pre.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"Pantun dua kerat\\nDahulu parang\\nsekarang besi\\nakhir\"}" >expect &&
+	test_cmp expect out &&
+	printf "<pre><table><tr><td>a</td><td>b</td></tr></table></pre>" >pre2.html &&
+	page_text pre2.html --keep-boilerplate >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"a\\tb\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
