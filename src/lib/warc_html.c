@@ -886,8 +886,24 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 	/* A header or footer inside the main content belongs to it. */
 	if ((f & F_STRONG) && !((f & F_HF) && h->main))
 		applied |= F_STRONG;
-	if (h->depth == MAX_DEPTH)
-		return;
+	if (h->depth == MAX_DEPTH) {
+		/*
+		 * Full (hundreds of unclosed <font> or <span>): an element that
+		 * hides or marks a region must still be open, or what it holds
+		 * would show; it takes the place of the nearest one that does
+		 * nothing.
+		 */
+		size_t k = h->depth;
+
+		if (!applied)
+			return;
+		while (k > 0 && h->stack[k - 1].applied)
+			k--;
+		if (!k)
+			return;
+		memmove(&h->stack[k - 1], &h->stack[k], (h->depth - k) * sizeof(h->stack[0]));
+		h->depth--;
+	}
 	if (applied & F_REGION)
 		boundary(h);
 	h->stack[h->depth].tag = (uint16_t)t;

@@ -275,6 +275,17 @@ test_expect_success '<br> in <pre> is a line break too (the words were glued)' '
 	test_cmp expect out
 '
 
+test_expect_success 'after 600 unclosed inline tags, hidden content, navigation, svg and select still go' '
+	{
+		for i in $(seq 600); do printf "<font>"; done &&
+		printf "<p>teks</p><div hidden>RAHSIA</div><nav>MENU</nav><svg><text>SVG</text></svg>" &&
+		printf "<select><option>PILIHAN</option></select><pre>a\\n  b</pre><p>akhir</p>"
+	} >deep.html &&
+	page_text deep.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"teks\\na\\n  b\\nakhir\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
