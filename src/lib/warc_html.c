@@ -446,13 +446,18 @@ static int ci_contains(const char *p, size_t n, const char *w)
 	return 0;
 }
 
-/* A short block that speaks of cookies and of consent: a cookie banner. */
+/*
+ * A short block that speaks of cookies and of consent: a cookie banner.
+ * Not everyday words that a paragraph about biscuits has too: "we use"
+ * (butter), "terima" (kasih), "dasar" (pada dasarnya).
+ */
 static int cookie_notice(const char *p, size_t n, size_t chars)
 {
 	static const char *const other[] = {
 		"accept", "consent", "privacy", "policy", "browsing", "website", "this site",
-		"our site", "we use", "agree", "setuju", "terima", "dasar", "privasi",
-		"laman web", "kami menggunakan", "persetujuan", "laman ini",
+		"our site", "use cookies", "uses cookies", "use of cookies", "agree", "setuju",
+		"terima kuki", "terima semua", "menerima kuki", "dasar kuki", "privasi",
+		"laman web", "menggunakan kuki", "penggunaan kuki", "persetujuan", "laman ini",
 	};
 	size_t i;
 

@@ -286,6 +286,19 @@ test_expect_success 'after 600 unclosed inline tags, hidden content, navigation,
 	test_cmp expect out
 '
 
+test_expect_success 'a paragraph about cookies (biscuits) is no cookie notice; the notices still go' '
+	{
+		printf "<p>Biskut cookie coklat ini mudah dibuat. Terima kasih, ibu!</p>" &&
+		printf "<p>Pada dasarnya cookie perlukan tepung, mentega dan gula.</p>" &&
+		printf "<p>For a chewy cookie we use brown sugar.</p>" &&
+		printf "<p>We use cookies to improve your experience.</p>" &&
+		printf "<p>Laman ini menggunakan kuki.</p><p>Terima semua kuki</p>"
+	} >cookie.html &&
+	page_text cookie.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"Biskut cookie coklat ini mudah dibuat. Terima kasih, ibu!\\nPada dasarnya cookie perlukan tepung, mentega dan gula.\\nFor a chewy cookie we use brown sugar.\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
