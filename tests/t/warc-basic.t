@@ -299,6 +299,19 @@ test_expect_success 'a paragraph about cookies (biscuits) is no cookie notice; t
 	test_cmp expect out
 '
 
+test_expect_success 'class words are ignored when they leave less than a fifth of the text' '
+	k40=$(printf "k%.0s" $(seq 40)) && k50=$(printf "k%.0s" $(seq 50)) &&
+	w180=$(printf "w%.0s" $(seq 180)) &&
+	printf "<p>%s</p><div class=sidebar><p>%s</p></div>" $k40 $w180 >fifth.html &&
+	page_text fifth.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"$k40\\n$w180\"}" >expect &&
+	test_cmp expect out &&
+	printf "<p>%s</p><div class=sidebar><p>%s</p></div>" $k50 $w180 >fifth.html &&
+	page_text fifth.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"$k50\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
