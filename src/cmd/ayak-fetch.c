@@ -91,6 +91,7 @@ struct item {
 	int state;
 	unsigned attempts;
 	int old_part;			/* -d: resuming a .part of an earlier run */
+	size_t made_dirs;		/* -d: where the first directory made for it ends */
 	double not_before;
 	CURL *easy;
 
@@ -299,21 +300,50 @@ static void read_inputs(struct fetch *f, int nfiles, char **files)
 
 /* ---- output ---- */
 
-static int mkdirs(char *path)
+/* The directories of path; *made is where the first one it made ends (0: none). */
+static int mkdirs(char *path, size_t *made)
 {
 	char *s;
 
+	*made = 0;
 	for (s = path + 1; *s; s++) {
 		if (*s != '/')
 			continue;
 		*s = 0;
-		if (mkdir(path, 0777) && errno != EEXIST) {
-			*s = '/';
-			return -1;
-		}
+		if (mkdir(path, 0777)) {
+			if (errno != EEXIST) {
+				*s = '/';
+				return -1;
+			}
+		} else if (!*made)
+			*made = (size_t)(s - path);
 		*s = '/';
 	}
 	return 0;
+}
+
+/* rmdir of path cut at k. */
+static int rmdir_at(char *path, size_t k)
+{
+	int r;
+
+	path[k] = 0;
+	r = rmdir(path);
+	path[k] = '/';
+	return r;
+}
+
+/* Remove the directories mkdirs() made for path, the deepest first, while they are empty. */
+static void rmdirs(char *path, size_t made)
+{
+	size_t k;
+
+	if (!made)
+		return;
+	for (k = strlen(path); k-- > made;)
+		if (path[k] == '/' && rmdir_at(path, k))
+			return;
+	rmdir_at(path, made);
 }
 
 /* Where an item is kept could not be written. */
@@ -602,8 +632,11 @@ static void finish(struct fetch *f, struct item *it, int state)
 		struct stat st;
 
 		f->failed++;
-		if (f->dir && !stat(it->part, &st) && st.st_size == 0)
-			unlink(it->part);	/* nothing to resume */
+		/* Nothing to resume: no .part, nor the directories made for it. */
+		if (f->dir && !stat(it->part, &st) && st.st_size == 0) {
+			unlink(it->part);
+			rmdirs(it->part, it->made_dirs);
+		}
 		if (it->tmp)
 			fclose(it->tmp);
 		it->tmp = NULL;
@@ -827,14 +860,23 @@ static int start(struct fetch *f, struct item *it)
 	}
 	if (f->dir) {
 		struct stat st;
+		size_t made;
 
-		if (mkdirs(it->part) ||
+		if (mkdirs(it->part, &made) ||
 		    (it->fd = open(it->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0) {
 			if (!name_error(errno))
 				die_sys(f, "%s: %s", it->part, strerror(errno));
 			fail_name(f, it, it->part, errno);
 			return 0;
 		}
+		if (made && made <= strlen(f->dir)) {
+			/* -d itself stays, made or not. */
+			const char *sl = strchr(it->part + strlen(f->dir) + 1, '/');
+
+			made = sl ? (size_t)(sl - it->part) : 0;
+		}
+		if (made && !it->made_dirs)
+			it->made_dirs = made;
 		if (fstat(it->fd, &st) || lseek(it->fd, 0, SEEK_END) < 0)
 			die_sys(f, "%s: %s", it->part, strerror(errno));
 		if (!it->attempts)

@@ -167,6 +167,19 @@ test_expect_success 'a 404 in the list is reported; the others are fetched; --fa
 	rm root/nothing.txt
 '
 
+test_expect_success '-d: a failed download leaves no directories made for it; -d itself stays' '
+	test_write_lines "$U/files/no/such/dir/x.txt" "$U/files/sub/nothing.txt" \
+		"$U/files/sub/g.txt" >list404d &&
+	test_expect_code 1 ayak-fetch -d dl404/ list404d 2>err &&
+	(cd dl404 && find . | sort) >got &&
+	test_write_lines . ./files ./files/sub ./files/sub/g.txt >expect &&
+	test_cmp expect got &&
+	echo "$U/files/nothing.txt" | test_expect_code 1 ayak-fetch -d dl404e 2>err &&
+	(cd dl404e && find . | sort) >got &&
+	echo . >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'a 404 on standard output leaves it out, the rest in order' '
 	test_expect_code 1 ayak-fetch -q list404 >out 2>err &&
 	cat root/f4.txt root/f5.txt >expect &&
