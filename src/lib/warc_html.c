@@ -1171,8 +1171,9 @@ static size_t read_tag(struct warc_html *h, const char *p, size_t n, size_t i, i
 				h->style = val;
 			break;
 		case 6:
+			/* hidden="until-found" is folded text that find in page opens: shown. */
 			if (ieq_str((struct warc_str){ an, 6 }, "hidden"))
-				h->hidden = 1;
+				h->hidden = !ieq_str(val, "until-found");
 			break;
 		case 11:
 			if (ieq_str((struct warc_str){ an, 11 }, "aria-hidden"))

@@ -312,6 +312,15 @@ test_expect_success 'class words are ignored when they leave less than a fifth o
 	test_cmp expect out
 '
 
+test_expect_success 'hidden="until-found" is folded text, kept; other hidden values are not' '
+	printf "<h2>Sejarah</h2><section hidden=\"until-found\"><p>Teks yang dilipat.</p></section>" >fold.html &&
+	printf "<div hidden>a</div><div hidden=\"\">b</div><div hidden=hidden>c</div>" >>fold.html &&
+	printf "<div hidden=\"Until-Found\">d</div>" >>fold.html &&
+	page_text fold.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"Sejarah\\nTeks yang dilipat.\\nd\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
