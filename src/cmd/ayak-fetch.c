@@ -547,6 +547,12 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 	if (!it->accept) {
 		int asked = it->have > 0 || f->ranges;
 
+		/* Said to be too large: given up before a byte of it is kept or written. */
+		if (f->max_size && it->clen >= 0 && (it->status == 200 || it->status == 206) &&
+		    (uint64_t)it->clen + (it->status == 206 ? it->have : 0) > f->max_size) {
+			it->too_big = 1;
+			return 0;
+		}
 		if (it->status == 206) {
 			if (!asked || it->cr_start < 0 || (uint64_t)it->cr_start != want_start) {
 				snprintf(it->why, sizeof(it->why), "server sent the wrong range");

@@ -253,6 +253,23 @@ test_expect_success '--max-size' '
 	test_path_is_missing dl8/files/big.bin
 '
 
+test_expect_success '--max-size: a file whose Content-Length is too large is given up before a byte is written' '
+	test_write_lines "$U/files/big.bin" "$U/files/f1.txt" >listbig &&
+	test_expect_code 1 ayak-fetch --max-size 100K listbig >out 2>err &&
+	test_cmp root/f1.txt out &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/big.bin: larger than --max-size
+	ayak-fetch: 1 of 2 downloads failed
+	EOF
+	test_cmp expect err &&
+	test_expect_code 1 ayak-fetch --max-size 100K -d dl8b listbig 2>err &&
+	(cd dl8b && find . | sort) >got &&
+	test_write_lines . ./files ./files/f1.txt >expect &&
+	test_cmp expect got &&
+	echo "$U/files/big.bin" | ayak-fetch --max-size 300000 >out &&
+	test_cmp_bin root/big.bin out
+'
+
 test_expect_success '--user-agent, and the default one' '
 	mark &&
 	echo "$U/files/f1.txt" | ayak-fetch --user-agent "ayak-test/1" >/dev/null &&
