@@ -89,6 +89,20 @@ test_expect_success '--ranges and -d do not go together' '
 	test_cmp expect err
 '
 
+test_expect_success 'the ranges of --max-redirects, --max-retries and --timeout, as ayak-fetch(1) gives them' '
+	ayak-fetch --max-redirects 50 --max-retries 1000 --timeout 86400 </dev/null &&
+	ayak-fetch --max-redirects 0 --max-retries 0 --timeout 1 </dev/null &&
+	test_expect_code 2 ayak-fetch --max-redirects 51 </dev/null 2>err &&
+	printf "%s\n" "ayak-fetch: --max-redirects wants a whole number from 0 to 50, not '\''51'\''" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-fetch --max-retries 1001 </dev/null 2>err &&
+	printf "%s\n" "ayak-fetch: --max-retries wants a whole number from 0 to 1000, not '\''1001'\''" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-fetch --timeout 1.5 </dev/null 2>err &&
+	printf "%s\n" "ayak-fetch: --timeout wants a whole number from 1 to 86400, not '\''1.5'\''" "$TRY" >expect &&
+	test_cmp expect err
+'
+
 # -o /dev/tty wrote the downloads to the terminal, exit 0.
 test_expect_success TTY 'no downloads to a terminal named with -o' '
 	echo "$U/x" >one &&
