@@ -871,7 +871,8 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 			boundary(h);
 		return;
 	}
-	if (h->foreign && self_closing)
+	/* In SVG and MathML "/>" closes, <svg/> and <math/> too (they swallowed the page). */
+	if ((h->foreign || (f & F_FOREIGN)) && self_closing)
 		return;
 	if (f & F_BLOCK)
 		boundary(h);

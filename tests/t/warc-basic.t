@@ -321,6 +321,14 @@ test_expect_success 'hidden="until-found" is folded text, kept; other hidden val
 	test_cmp expect out
 '
 
+test_expect_success '<svg/> and <math/> close themselves (the rest of the page was lost)' '
+	printf "<p>awal</p><svg/><p>isi artikel</p><math/><p>lagi</p>" >svg.html &&
+	printf "<svg viewBox=\"0 0 1 1\" /><p>akhir</p><svg><text>SVG</text></svg>" >>svg.html &&
+	page_text svg.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"awal\\nisi artikel\\nlagi\\nakhir\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
