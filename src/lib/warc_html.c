@@ -815,6 +815,26 @@ static int style_hides(struct warc_str s)
 	return strstr(b, "display:none") || strstr(b, "visibility:hidden");
 }
 
+/*
+ * HTML start tags that end SVG or MathML content left open, as the
+ * standard's rules for foreign content have them (font aside).
+ */
+static int breaks_out(const char *name, size_t n)
+{
+	static const char *const list[] = {
+		"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl",
+		"dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i",
+		"img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s",
+		"small", "span", "strike", "strong", "sub", "sup", "table", "tt", "u", "ul", "var",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		if (ieq_str((struct warc_str){ name, n }, list[i]))
+			return 1;
+	return 0;
+}
+
 static void start_tag(struct warc_html *h, const char *name, size_t n, int self_closing)
 {
 	static const char *const boiler_roles[] = {
@@ -826,6 +846,9 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 	uint32_t f = tags[t].flags, applied = 0;
 	long i;
 
+	/* <svg> left open, then <p>: the paragraph is the page's again. */
+	while (h->foreign && h->depth && breaks_out(name, n))
+		pop(h);
 	if (h->head && !(f & F_HEAD_OK) && !h->foreign)
 		head_ends(h);
 	if (f & F_BODY) {

@@ -329,6 +329,14 @@ test_expect_success '<svg/> and <math/> close themselves (the rest of the page w
 	test_cmp expect out
 '
 
+test_expect_success 'an HTML tag such as <p> ends SVG left open, as the standard has it' '
+	printf "<p>awal</p><svg><path d=\"\"></path><p>isi artikel</p><div>lagi</div>" >svgopen.html &&
+	printf "<p>x<svg><g><text>SVG</text></g></svg>y</p>" >>svgopen.html &&
+	page_text svgopen.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"awal\\nisi artikel\\nlagi\\nxy\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
