@@ -374,7 +374,7 @@ struct warc_html {
 
 	/* Attributes of the tag being read. */
 	struct warc_str cls, id, role, style, aria_hidden;
-	int hidden;
+	int hidden, href;
 };
 
 struct warc_html *warc_html_new(void)
@@ -911,7 +911,10 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 		applied |= F_MAIN;
 	if (!(f & F_NO_CLASS) && !h->weak && (boiler_words(h->cls, h->main) || boiler_words(h->id, h->main)))
 		applied |= F_WEAK;
-	applied |= f & (F_SKIP | F_MAIN | F_PRE | F_A | F_FOREIGN | F_HEAD | F_LI | F_HEADING);
+	applied |= f & (F_SKIP | F_MAIN | F_PRE | F_FOREIGN | F_HEAD | F_LI | F_HEADING);
+	/* Link text is that of links: <a name> and <a id> anchors hold headings and text. */
+	if ((f & F_A) && h->href)
+		applied |= F_A;
 	/* A header or footer inside the main content belongs to it. */
 	if ((f & F_STRONG) && !((f & F_HF) && h->main))
 		applied |= F_STRONG;
@@ -1127,7 +1130,7 @@ static size_t read_tag(struct warc_html *h, const char *p, size_t n, size_t i, i
 
 	*self_closing = 0;
 	h->cls.n = h->id.n = h->role.n = h->style.n = h->aria_hidden.n = 0;
-	h->hidden = 0;
+	h->hidden = h->href = 0;
 	*name = p + k;
 	while (k < n && !is_space((unsigned char)p[k]) && p[k] != '/' && p[k] != '>')
 		k++;
@@ -1187,6 +1190,8 @@ static size_t read_tag(struct warc_html *h, const char *p, size_t n, size_t i, i
 		case 4:
 			if (ieq_str((struct warc_str){ an, 4 }, "role"))
 				h->role = val;
+			else if (ieq_str((struct warc_str){ an, 4 }, "href"))
+				h->href = 1;
 			break;
 		case 5:
 			if (ieq_str((struct warc_str){ an, 5 }, "class"))

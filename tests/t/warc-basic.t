@@ -337,6 +337,14 @@ test_expect_success 'an HTML tag such as <p> ends SVG left open, as the standard
 	test_cmp expect out
 '
 
+test_expect_success 'link text is that of <a href>: headings in <a name> anchors stay' '
+	printf "<h2><a name=\"bab1\">Bab 1: Sejarah</a></h2><p><a id=p1>Perenggan pertama.</a></p>" >anchor.html &&
+	printf "<p><a href=\"/lain\">Pautan sahaja</a></p><p><A HREF=/x>Pautan juga</A></p>" >>anchor.html &&
+	page_text anchor.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"Bab 1: Sejarah\\nPerenggan pertama.\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&
