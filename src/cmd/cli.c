@@ -527,7 +527,7 @@ int cli_next(struct cli *c, struct ayak_line *line)
 	if (ret == 0)
 		return 0;
 	c->stats.records_in++;
-	c->stats.bytes_in += line->len + 1;
+	c->stats.bytes_in += line->raw;
 	if (c->progress && (c->stats.records_in & 1023) == 0 && isatty(2))
 		draw_progress(c, 0);
 	return 1;

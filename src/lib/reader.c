@@ -478,6 +478,7 @@ int ayak_reader_next(struct ayak_reader *r, struct ayak_line *line, struct ayak_
 			line->file = r->name;
 			line->lineno = ++r->lineno;
 			r->start = r->scan = (size_t)(nl - r->buf) + (nl < r->buf + r->end);
+			line->raw = r->start - (size_t)(line->data - r->buf);
 			if (line->len && line->data[line->len - 1] == '\r')
 				line->len--;
 			if (line->lineno == 1 && line->len >= 3 &&

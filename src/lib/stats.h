@@ -18,7 +18,7 @@ struct ayak_counter {
 struct ayak_stats {
 	uint64_t records_in;
 	uint64_t records_out;
-	uint64_t bytes_in;	/* uncompressed record bytes read, newlines included */
+	uint64_t bytes_in;	/* uncompressed bytes read, newlines, CRs and a BOM included */
 	uint64_t bytes_out;	/* uncompressed bytes written */
 	uint64_t errors;	/* malformed records skipped */
 	struct ayak_counter dropped[AYAK_STATS_MAX];

@@ -24,6 +24,7 @@ struct ayak_line {
 	size_t len;
 	const char *file;	/* input name ("-" shows as "(stdin)") */
 	uint64_t lineno;	/* 1-based, per input */
+	size_t raw;		/* the bytes it took in the input: "\r", "\n", a BOM included */
 };
 
 struct ayak_reader;

@@ -156,6 +156,16 @@ test_expect_success 'a program without compressed output knows no -z (help and p
 	grep -e "--compress" help
 '
 
+test_expect_success GZIP 'bytes_in counts every byte read: BOM, CR, blank lines, no final newline' '
+	printf "\357\273\277{\"text\":\"a\"}\r\n\n\n\n{\"text\":\"b\"}" >crlf.jsonl &&
+	test $(wc -c <crlf.jsonl) = 32 &&
+	ayak-cat --stats st.json crlf.jsonl >/dev/null &&
+	grep -q "\"records_in\":2,.*\"bytes_in\":32," st.json &&
+	gzip -c crlf.jsonl >crlf.jsonl.gz &&
+	ayak-norm --stats st.json crlf.jsonl.gz >/dev/null &&
+	grep -q "\"bytes_in\":32," st.json
+'
+
 test_expect_success 'option messages: ambiguous, takes no value, unknown' '
 	test_expect_code 2 ayak-cat --he 1 in.jsonl 2>err &&
 	head -n 1 err >first &&
