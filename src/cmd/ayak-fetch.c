@@ -1179,22 +1179,6 @@ static uint64_t count_arg(struct cli *c, const char *opt, const char *arg, uint6
 	return v;
 }
 
-/* Whether the file -o names is a terminal (/dev/tty, /dev/stdout on one...). */
-static int is_terminal(const char *path)
-{
-	struct stat st;
-	int fd, tty;
-
-	if (stat(path, &st) || !S_ISCHR(st.st_mode))
-		return 0;
-	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return 0;	/* the writer will say why */
-	tty = isatty(fd);
-	close(fd);
-	return tty;
-}
-
 /*
  * A URL given as an operand, where a list is wanted: say so rather than
  * "No such file or directory", which reads like a failed download.
@@ -1332,12 +1316,9 @@ int main(int argc, char **argv)
 			die_sys(&f, "%s: %s", f.dir, strerror(ENOTDIR));
 		claim_names(&f);
 	} else {
-		struct ayak_writer_opts o = { c.output, AYAK_COMPRESS_NONE, 0, 0, 0 };
+		/* Downloads never go to a terminal, -o /dev/tty included. */
+		struct ayak_writer_opts o = { c.output, AYAK_COMPRESS_NONE, 0, 0, 0, "downloads" };
 
-		if ((!c.output || !strcmp(c.output, "-")) && isatty(1))
-			cli_usage_error(&c, "refusing to write downloads to a terminal (use -d DIR or -o FILE)");
-		if (c.output && strcmp(c.output, "-") && is_terminal(c.output))
-			cli_usage_error(&c, "refusing to write downloads to a terminal (-o %s)", c.output);
 		f.out = ayak_writer_new(&o, &c.err);
 		if (!f.out)
 			cli_die(&c, &c.err);

@@ -530,8 +530,7 @@ static void check_args(struct cli *c, struct args *a)
 				 ayak_compress_from_path(c->output) != AYAK_COMPRESS_NONE)))
 		cli_usage_error(c, "%s output is not compressed", a->binary ? "--binary" : "--train");
 	if (a->binary) {
-		if ((!c->output || !strcmp(c->output, "-")) && isatty(1))
-			cli_usage_error(c, "refusing to write binary data to a terminal");
+		c->not_text = "binary data";	/* not to a terminal, -o /dev/tty included */
 		c->compress = AYAK_COMPRESS_NONE;
 	}
 }

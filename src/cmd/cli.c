@@ -359,9 +359,10 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	}
 }
 
-struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compress)
+static struct ayak_writer *open_writer(struct cli *c, const char *path, int compress,
+				       const char *not_text)
 {
-	struct ayak_writer_opts o = { path, compress, c->level, 0, 0 };
+	struct ayak_writer_opts o = { path, compress, c->level, 0, 0, not_text };
 	struct ayak_writer *w;
 
 	/* One zstd worker lets compression overlap reading and parsing. */
@@ -372,6 +373,11 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
 	if (!w)
 		cli_die(c, &c->err);
 	return w;
+}
+
+struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compress)
+{
+	return open_writer(c, path, compress, NULL);
 }
 
 /*
@@ -476,7 +482,7 @@ void cli_open(struct cli *c, int nfiles, char **files)
 	if (!c->in)
 		cli_die(c, &c->err);
 	if (!c->no_output)
-		c->out = cli_open_writer(c, c->output, c->compress);
+		c->out = open_writer(c, c->output, c->compress, c->not_text);
 	if (c->rejects_path)
 		c->rejects = cli_open_writer(c, c->rejects_path, AYAK_COMPRESS_AUTO);
 	if (c->stats_path && !c->stats_out)

@@ -56,6 +56,7 @@ struct cli {
 	int progress;
 	int no_output;			/* the program writes no records (--split) */
 	unsigned shared_off;		/* CLI_NO_* */
+	const char *not_text;		/* -o is not text ("binary data"): no terminal */
 
 	/* Run state. */
 	struct ayak_reader *in;

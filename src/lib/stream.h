@@ -81,6 +81,8 @@ struct ayak_writer_opts {
 	int level;		/* 0: the format's default (zstd 3, gzip 6) */
 	int threads;		/* zstd worker threads, 0: none */
 	int allow_tty;		/* write compressed bytes to a terminal anyway */
+	const char *not_text;	/* NULL, or what the bytes are ("binary data"): refused on a
+				   terminal as compressed bytes are */
 };
 
 struct ayak_writer;

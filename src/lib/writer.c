@@ -283,6 +283,7 @@ struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct aya
 {
 	struct ayak_writer *w = calloc(1, sizeof(*w));
 	int to_stdout = !o->path || !strcmp(o->path, "-");
+	const char *what;
 
 	if (!w) {
 		ayak_err_set(err, AYAK_E_SYS, "out of memory");
@@ -292,10 +293,10 @@ struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct aya
 	w->compress = o->compress == AYAK_COMPRESS_AUTO ?
 		      (to_stdout ? AYAK_COMPRESS_NONE : ayak_compress_from_path(o->path)) :
 		      o->compress;
+	what = w->compress != AYAK_COMPRESS_NONE ? "compressed data" : o->not_text;
 	if (to_stdout) {
-		if (w->compress != AYAK_COMPRESS_NONE && !o->allow_tty && isatty(1)) {
-			ayak_err_set(err, AYAK_E_USAGE,
-				     "refusing to write compressed data to a terminal");
+		if (what && !o->allow_tty && isatty(1)) {
+			ayak_err_set(err, AYAK_E_USAGE, "refusing to write %s to a terminal", what);
 			goto fail;
 		}
 		w->fd = 1;
@@ -308,9 +309,9 @@ struct ayak_writer *ayak_writer_new(const struct ayak_writer_opts *o, struct aya
 		}
 		if (open_target(w, o->path, err))
 			goto fail;
-		if (w->compress != AYAK_COMPRESS_NONE && !o->allow_tty && isatty(w->fd)) {
-			ayak_err_set(err, AYAK_E_USAGE,
-				     "%s: refusing to write compressed data to a terminal", o->path);
+		if (what && !o->allow_tty && isatty(w->fd)) {
+			ayak_err_set(err, AYAK_E_USAGE, "%s: refusing to write %s to a terminal",
+				     o->path, what);
 			goto fail;
 		}
 	}

@@ -325,8 +325,11 @@ test_expect_success 'an empty list does nothing' '
 
 test_expect_success TTY 'no downloads to a terminal' '
 	echo "$U/files/f1.txt" >one &&
-	script -qec "ayak-fetch one" /dev/null >out 2>&1
-	grep "refusing to write downloads to a terminal" out
+	script -qec "ayak-fetch one; echo rc=\$?" /dev/null >out 2>&1 &&
+	tr -d "\r" <out >got &&
+	printf "%s\n" "ayak-fetch: refusing to write downloads to a terminal" \
+		"Try '\''ayak-fetch --help'\''." rc=2 >expect &&
+	test_cmp expect got
 '
 
 test_expect_success TTY '--progress draws a line on a terminal' '

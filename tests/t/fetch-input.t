@@ -108,11 +108,11 @@ test_expect_success TTY 'no downloads to a terminal named with -o' '
 	echo "$U/x" >one &&
 	script -qec "ayak-fetch -o /dev/tty one; echo rc=\$?" /dev/null >out 2>&1 &&
 	tr -d "\r" <out >got &&
-	printf "%s\n" "ayak-fetch: refusing to write downloads to a terminal (-o /dev/tty)" "$TRY" rc=2 >expect &&
+	printf "%s\n" "ayak-fetch: /dev/tty: refusing to write downloads to a terminal" "$TRY" rc=2 >expect &&
 	test_cmp expect got &&
 	script -qec "ayak-fetch -o /dev/stdout one; echo rc=\$?" /dev/null >out 2>&1 &&
 	tr -d "\r" <out >got &&
-	printf "%s\n" "ayak-fetch: refusing to write downloads to a terminal (-o /dev/stdout)" "$TRY" rc=2 >expect &&
+	printf "%s\n" "ayak-fetch: /dev/stdout: refusing to write downloads to a terminal" "$TRY" rc=2 >expect &&
 	test_cmp expect got
 '
 

@@ -231,7 +231,11 @@ test_expect_success '--binary writes the token stream for ayak-pack, its end mar
 test_expect_success TTY '--binary refuses a terminal' '
 	printf "{\"text\":\"saya\"}\n" >in &&
 	script -qec "ayak-tok -t $T/bytelevel/tokenizer.json --binary in" /dev/null >out 2>&1
-	grep -q "refusing to write binary data to a terminal" out
+	grep -q "^ayak-tok: refusing to write binary data to a terminal" out &&
+	script -qec "ayak-tok -t $T/bytelevel/tokenizer.json --binary -o /dev/tty in; echo rc=\$?" \
+		/dev/null >out 2>&1 &&
+	grep -q "^ayak-tok: /dev/tty: refusing to write binary data to a terminal" out &&
+	grep -q "^rc=2" out
 '
 
 test_expect_success '--binary output is never compressed' '
