@@ -2,11 +2,9 @@
  * ayak-cat: concatenate, decompress, recompress, validate and split
  * record files.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -38,9 +36,6 @@ static const struct option options[] = {
 	{ "split-bytes", required_argument, NULL, OPT_SPLIT_BYTES },
 	{ NULL, 0, NULL, 0 },
 };
-
-/* Shard numbers have five digits, so that the names sort as they are numbered. */
-#define SHARDS_MAX 100000
 
 struct splitter {
 	const char *prefix;
@@ -79,9 +74,9 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 	if (full)
 		split_close(c, s);
 	if (!s->w) {
-		if (s->number >= SHARDS_MAX) {
+		if (s->number >= AYAK_SHARDS_MAX) {
 			ayak_err_set(&c->err, AYAK_E_SYS, "%s: more than %u shards: use a larger "
-				     "--split or --split-bytes", s->prefix, SHARDS_MAX);
+				     "--split or --split-bytes", s->prefix, AYAK_SHARDS_MAX);
 			cli_die(c, &c->err);
 		}
 		s->w = cli_open_writer(c, shard_name(c, s, s->number++), s->compress);
@@ -92,27 +87,6 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 	s->records++;
 	s->bytes += n + 1;
 	cli_emit(c, p, n);
-}
-
-/*
- * After a successful run, remove the shards an earlier, larger run left
- * under the same names: from the first number this run did not use up to
- * the first one missing.  Otherwise PREFIX-*.jsonl.zst would mix the runs.
- */
-static void split_remove_stale(struct cli *c, struct splitter *s)
-{
-	unsigned i;
-
-	for (i = s->number; i < SHARDS_MAX; i++) {
-		const char *name = shard_name(c, s, i);
-
-		if (!unlink(name))
-			continue;
-		if (errno == ENOENT)
-			break;
-		ayak_err_sys(&c->err, errno, "%s", name);
-		cli_die(c, &c->err);
-	}
 }
 
 static int check_record(struct cli *c, struct ayak_record *rec,
@@ -208,7 +182,12 @@ int main(int argc, char **argv)
 	}
 	if (split.prefix) {
 		split_close(&c, &split);
-		split_remove_stale(&c, &split);
+		/* Shards an earlier, larger run left would mix with these in PREFIX-*. */
+		ayak_buf_reset(&split.name);
+		if (ayak_buf_addf(&split.name, ".jsonl%s", ayak_compress_suffix(split.compress)))
+			cli_die_nomem(&c);
+		if (ayak_remove_numbered(split.prefix, split.name.data, split.number, &c.err))
+			cli_die(&c, &c.err);
 		ayak_buf_release(&split.name);
 	}
 	ayak_record_release(&rec);

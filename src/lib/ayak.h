@@ -152,6 +152,20 @@ void ayak_tmp_forget(const char *path);
 void ayak_tmp_remove_all(void);
 
 /*
+ * Numbered outputs (ayak-cat --split, ayak-pack --shard-tokens) are named
+ * PREFIX-NNNNN SUFFIX: five digits, so that their names sort as they are
+ * numbered, and so at most AYAK_SHARDS_MAX of them.
+ */
+#define AYAK_SHARDS_MAX 100000
+/*
+ * Remove PREFIX-NNNNN SUFFIX from number first up to the first number with
+ * no such file: what an earlier, larger run left under the same names.
+ * 0, or -1 with err set (a file that could not be removed).
+ */
+int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
+			 struct ayak_err *err);
+
+/*
  * Versions of the libraries ayak is built on, for -V:
  * "ICU 72.1, PCRE2 10.42, zstd 1.5.4, ..." written into out.
  */

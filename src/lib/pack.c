@@ -193,10 +193,10 @@ static int open_shard(struct pack_writer *w, struct ayak_err *err)
 	const char *ext = w->o.format == PACK_MEGATRON ? ".bin" :
 			  w->o.dtype == PACK_UINT16 ? ".u16" : ".u32";
 
-	if (w->o.shard_tokens && w->shard >= PACK_MAX_SHARDS)
+	if (w->o.shard_tokens && w->shard >= AYAK_SHARDS_MAX)
 		return ayak_err_set(err, AYAK_E_SYS,
 				    "more than %u shards (their numbers have five digits): "
-				    "give a larger --shard-tokens", PACK_MAX_SHARDS);
+				    "give a larger --shard-tokens", AYAK_SHARDS_MAX);
 	ayak_buf_reset(&w->binname);
 	ayak_buf_reset(&w->idxname);
 	if (w->o.shard_tokens) {
@@ -414,43 +414,24 @@ void pack_writer_free(struct pack_writer *w)
 }
 
 /*
- * Remove the numbered shards that an earlier run left under the prefix:
- * from w->shard up, in any format, to the first number with none; below
- * it, the files of another format than this run's.  Left there, they
- * would be taken for this run's by PREFIX-*.idx or PREFIX-*.u16.
+ * Remove the numbered shards that an earlier run left under the prefix,
+ * which PREFIX-*.idx or PREFIX-*.u16 would take for this run's: this
+ * format's from w->shard up, the other formats' from 0.
  */
 static int remove_stale(struct pack_writer *w, struct ayak_err *err)
 {
 	static const char *const ext[] = { ".idx", ".bin", ".u16", ".u32" };
 	const char *mine = w->o.format == PACK_MEGATRON ? ".bin" :
 			   w->o.dtype == PACK_UINT16 ? ".u16" : ".u32";
-	struct ayak_buf name = AYAK_BUF_INIT;
-	unsigned k;
 	size_t i;
-	int found = 1, ret = 0;
 
-	for (k = 0; (found || k <= w->shard) && k < PACK_MAX_SHARDS; k++) {
-		found = 0;
-		for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-			if (k < w->shard && (!strcmp(ext[i], mine) ||
-					     (!strcmp(ext[i], ".idx") && !strcmp(mine, ".bin"))))
-				continue;
-			ayak_buf_reset(&name);
-			if (ayak_buf_addf(&name, "%s-%05u%s", w->prefix, k, ext[i])) {
-				ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
-				goto out;
-			}
-			if (!unlink(name.data)) {
-				found = 1;
-			} else if (errno != ENOENT) {
-				ret = ayak_err_sys(err, errno, "%s", name.data);
-				goto out;
-			}
-		}
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		int ours = !strcmp(ext[i], mine) || (!strcmp(ext[i], ".idx") && !strcmp(mine, ".bin"));
+
+		if (ayak_remove_numbered(w->prefix, ext[i], ours ? w->shard : 0, err))
+			return -1;
 	}
-out:
-	ayak_buf_release(&name);
-	return ret;
+	return 0;
 }
 
 int pack_writer_close(struct pack_writer *w, struct ayak_err *err)

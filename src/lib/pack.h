@@ -85,9 +85,6 @@ struct pack_opts {
 	uint64_t vocab_size;	/* 0 if not known; else max_id is vocab_size - 1 */
 };
 
-/* Shard numbers have five digits, so that they sort as names do. */
-#define PACK_MAX_SHARDS 100000
-
 struct pack_writer;
 
 struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *err);

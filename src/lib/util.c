@@ -353,6 +353,28 @@ int ayak_tmp_create(char *tmpl, int flags)
 	return fd;
 }
 
+int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
+			 struct ayak_err *err)
+{
+	size_t n = strlen(prefix) + strlen(suffix) + 16;
+	char *name = malloc(n);
+	unsigned k;
+	int ret = 0;
+
+	if (!name)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	for (k = first; k < AYAK_SHARDS_MAX; k++) {
+		snprintf(name, n, "%s-%05u%s", prefix, k, suffix);
+		if (unlink(name)) {
+			if (errno != ENOENT)
+				ret = ayak_err_sys(err, errno, "%s", name);
+			break;
+		}
+	}
+	free(name);
+	return ret;
+}
+
 void ayak_tmp_remove_all(void)
 {
 	int i;
