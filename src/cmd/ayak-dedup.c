@@ -1590,27 +1590,23 @@ static void cluster_stats(struct dd *d, const struct dedup_cluster_stats *st)
 
 /*
  * Clusters from the sorted keys in[]: the links (pairs), the URL groups
- * (decided with the clusters, by dedup_resolve_groups) and frequent lines.
+ * (decided with the clusters, by dedup_resolve) and frequent lines.
  */
 static void find_clusters(struct dd *d, struct dedup_cluster_opts *o, struct dedup_stream **in,
 			  struct dedup_recs *pairs, struct dedup_recs *urlg, struct dedup_recs *freq)
 {
 	struct dedup_cluster_stats st = { 0 };
-	struct dedup_recs drops;
 
 	o->has_rank = has_rank(d);
 	o->line_max = d->line_max;
 	o->verify = d->verify;
 	o->threshold = d->threshold;
-	o->url_groups = urlg;
 	dedup_recs_init(pairs, 4);
 	dedup_recs_init(urlg, 3);
-	dedup_recs_init(&drops, 1);
 	dedup_recs_init(freq, 1);
-	if (dedup_cluster(o, in[S_EXACT], in[S_BAND], in[S_URL], in[S_LINE], pairs, &drops, freq,
+	if (dedup_cluster(o, in[S_EXACT], in[S_BAND], in[S_URL], in[S_LINE], pairs, urlg, freq,
 			  &st, &d->c.err))
 		die(d);
-	dedup_recs_release(&drops);
 	cluster_stats(d, &st);
 }
 
@@ -1768,7 +1764,7 @@ static void stage_merge(struct dd *d)
 	pairs = parts_stream(d, "pair", DEDUP_K_PAIR, 4);
 	urlg = parts_stream(d, "ugrp", DEDUP_K_UGRP, 3);
 	dedup_recs_init(&dec, 4);
-	if (dedup_resolve_groups(pairs, NULL, urlg, base, d->shards, &dec, &nclusters, &d->c.err))
+	if (dedup_resolve(pairs, urlg, base, d->shards, &dec, &nclusters, &d->c.err))
 		die(d);
 	dedup_stream_free(pairs);
 	dedup_stream_free(urlg);
@@ -1948,7 +1944,7 @@ static void run_local(struct dd *d, int nfiles, char **files)
 	if (!pairs_s || !urlg_s)
 		oom(d);
 	dedup_recs_init(&dec, 4);
-	if (dedup_resolve_groups(pairs_s, NULL, urlg_s, &base, 1, &dec, &nclusters, &d->c.err))
+	if (dedup_resolve(pairs_s, urlg_s, &base, 1, &dec, &nclusters, &d->c.err))
 		die(d);
 	ayak_stats_count(&d->c.stats, "clusters", nclusters);
 	dedup_stream_free(pairs_s);

@@ -315,13 +315,6 @@ struct dedup_cluster_opts {
 	int verify;		/* check band candidates by exact Jaccard */
 	double threshold;
 	struct dedup_shingles *shingles;
-	/*
-	 * When set, each URL group of two or more goes here whole, as records
-	 * [first doc, doc, url rank] sorted by first doc, and dedup_resolve_groups
-	 * decides it after the text clusters; else URL duplicates are decided
-	 * here, by rank alone, and go to drops.
-	 */
-	struct dedup_recs *url_groups;
 };
 
 struct dedup_cluster_stats {
@@ -332,31 +325,26 @@ struct dedup_cluster_stats {
 /*
  * One partition's clustering: the sorted EXACT, BAND, URL and LINE
  * streams (any may be NULL) give PAIR records [doc, link, rank, kind] to
- * pairs, DROP records [doc] for URL duplicates to drops, and FREQ
- * records [line hash] to freq.  Each output comes out in ascending order.
+ * pairs, each URL group of two or more whole, as records [first doc, doc,
+ * url rank], to url_groups (dedup_resolve decides them after the text
+ * clusters), and FREQ records [line hash] to freq.  Each output comes out
+ * in ascending order.
  * Uses memory in proportion to the documents that have a duplicate
  * candidate in this partition.
  */
 int dedup_cluster(const struct dedup_cluster_opts *o, struct dedup_stream *exact,
 		  struct dedup_stream *band, struct dedup_stream *url,
 		  struct dedup_stream *line, struct dedup_recs *pairs,
-		  struct dedup_recs *drops, struct dedup_recs *freq,
+		  struct dedup_recs *url_groups, struct dedup_recs *freq,
 		  struct dedup_cluster_stats *st, struct ayak_err *err);
 
 /*
- * Join every partition's pairs and URL drops into decisions: DEC records
- * [doc, cluster, size, reason], sorted by doc, for every document that is
- * in a cluster of two or more or is dropped.  cluster is the global index
- * (0-based, in input order) of the cluster's first document, from
- * base[shard] + index.  The keeper of a cluster has the highest rank, then
- * the lowest doc id.
- */
-int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
-		  const uint64_t *base, size_t nshards, struct dedup_recs *dec,
-		  uint64_t *nclusters, struct ayak_err *err);
-/*
- * The same with URL groups (url_groups of dedup_cluster_opts, any may be
- * NULL), decided after the text clusters:
+ * Join every partition's pairs and URL groups (either may be NULL) into
+ * decisions: DEC records [doc, cluster, size, reason], sorted by doc, for
+ * every document that is in a cluster of two or more or is dropped.
+ * cluster is the global index (0-based, in input order) of the cluster's
+ * first document, from base[shard] + index.  URL groups are decided after
+ * the text clusters:
  *  1. each text cluster (exact and near) chooses its keeper by rank;
  *  2. among the records so kept, each URL group keeps the one of the
  *     highest URL rank (the first on ties); the others are dropped as URL
@@ -367,9 +355,9 @@ int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
  * So no two records kept share a text cluster or a URL, and a record is
  * dropped only when its text or its URL is kept in another record.
  */
-int dedup_resolve_groups(struct dedup_stream *pairs, struct dedup_stream *drops,
-			 struct dedup_stream *urls, const uint64_t *base, size_t nshards,
-			 struct dedup_recs *dec, uint64_t *nclusters, struct ayak_err *err);
+int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *urls, const uint64_t *base,
+		  size_t nshards, struct dedup_recs *dec, uint64_t *nclusters,
+		  struct ayak_err *err);
 
 /* ---- a set of 64-bit hashes (frequent lines) ---- */
 

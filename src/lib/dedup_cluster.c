@@ -332,28 +332,19 @@ static int band_group(void *ctx, const uint64_t *key, struct group *g)
 static int url_group(void *ctx, const uint64_t *key, struct group *g)
 {
 	struct cctx *c = ctx;
-	size_t i, best = 0;
+	size_t i;
 
 	(void)key;
 	if (g->n < 2)
 		return 0;
 	c->st->url_groups++;
-	if (c->o->url_groups) {
-		/* The whole group: which record stays depends on the text clusters. */
-		for (i = 0; i < g->n; i++) {
-			uint64_t rec[3] = { g->m[0].doc, g->m[i].doc, g->m[i].rank };
+	/* The whole group: which record stays depends on the text clusters. */
+	for (i = 0; i < g->n; i++) {
+		uint64_t rec[3] = { g->m[0].doc, g->m[i].doc, g->m[i].rank };
 
-			if (dedup_recs_add(c->o->url_groups, rec))
-				return ayak_err_set(c->err, AYAK_E_SYS, "out of memory");
-		}
-		return 0;
-	}
-	for (i = 1; i < g->n; i++)
-		if (g->m[i].rank > g->m[best].rank)
-			best = i;
-	for (i = 0; i < g->n; i++)
-		if (i != best && dedup_recs_add(c->out, &g->m[i].doc))
+		if (dedup_recs_add(c->out, rec))
 			return ayak_err_set(c->err, AYAK_E_SYS, "out of memory");
+	}
 	return 0;
 }
 
@@ -380,7 +371,7 @@ static int line_group(void *ctx, const uint64_t *key, struct group *g)
 int dedup_cluster(const struct dedup_cluster_opts *o, struct dedup_stream *exact,
 		  struct dedup_stream *band, struct dedup_stream *url,
 		  struct dedup_stream *line, struct dedup_recs *pairs,
-		  struct dedup_recs *drops, struct dedup_recs *freq,
+		  struct dedup_recs *url_groups, struct dedup_recs *freq,
 		  struct dedup_cluster_stats *st, struct ayak_err *err)
 {
 	struct cctx c;
@@ -420,7 +411,7 @@ int dedup_cluster(const struct dedup_cluster_opts *o, struct dedup_stream *exact
 		}
 	}
 	if (url) {
-		c.out = drops;
+		c.out = url_groups;
 		if (for_groups(url, 2, 3, url_group, &c, err))
 			goto out;
 	}
@@ -431,9 +422,7 @@ int dedup_cluster(const struct dedup_cluster_opts *o, struct dedup_stream *exact
 			goto out;
 	}
 	dedup_sort_records(pairs->a, pairs->n, pairs->nw);
-	dedup_sort_records(drops->a, drops->n, drops->nw);
-	if (o->url_groups)
-		dedup_sort_records(o->url_groups->a, o->url_groups->n, o->url_groups->nw);
+	dedup_sort_records(url_groups->a, url_groups->n, url_groups->nw);
 	ret = 0;
 out:
 	uf_release(&c.uf);
@@ -444,8 +433,7 @@ out:
 
 /* ---- all partitions ---- */
 
-#define F_URL 1		/* a URL duplicate decided by rank alone (drops) */
-#define F_UDROP 2	/* a cluster's keeper dropped for its URL (URL groups) */
+#define F_UDROP 1	/* a cluster's keeper dropped for its URL */
 #define NOGROUP UINT32_MAX
 
 static int global_index(uint64_t doc, const uint64_t *base, size_t nshards, uint64_t *out,
@@ -463,7 +451,7 @@ static int global_index(uint64_t doc, const uint64_t *base, size_t nshards, uint
 
 /*
  * URL groups among the clusters' keepers (steps 2 and 3 of
- * dedup_resolve_groups).  ur holds [first doc, element, url rank] in
+ * dedup_resolve).  ur holds [first doc, element, url rank] in
  * group order; keeper[root] is updated.
  */
 static int url_decide(struct uf *u, const struct dedup_recs *ur, uint64_t *keeper,
@@ -521,7 +509,7 @@ static int url_decide(struct uf *u, const struct dedup_recs *ur, uint64_t *keepe
 
 		for (j = i; j < order.n && order.a[4 * j] == order.a[4 * i]; j++) {
 			e = order.a[4 * j + 3];
-			if (to != NONE || (u->flag[e] & (F_URL | F_UDROP)) ||
+			if (to != NONE || (u->flag[e] & F_UDROP) ||
 			    (grp[e] != NOGROUP && kept[grp[e]] != NONE))
 				continue;
 			to = e;
@@ -542,16 +530,9 @@ out:
 	return ret;
 }
 
-int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *drops,
-		  const uint64_t *base, size_t nshards, struct dedup_recs *dec,
-		  uint64_t *nclusters, struct ayak_err *err)
-{
-	return dedup_resolve_groups(pairs, drops, NULL, base, nshards, dec, nclusters, err);
-}
-
-int dedup_resolve_groups(struct dedup_stream *pairs, struct dedup_stream *drops,
-			 struct dedup_stream *urls, const uint64_t *base, size_t nshards,
-			 struct dedup_recs *dec, uint64_t *nclusters, struct ayak_err *err)
+int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *urls, const uint64_t *base,
+		  size_t nshards, struct dedup_recs *dec, uint64_t *nclusters,
+		  struct ayak_err *err)
 {
 	struct uf u;
 	struct dedup_recs ur;
@@ -583,18 +564,6 @@ int dedup_resolve_groups(struct dedup_stream *pairs, struct dedup_stream *drops,
 			u.xrep[a] = rec[1];
 		uf_union(&u, (uint32_t)a, (uint32_t)b);
 	}
-	while (drops && (r = dedup_stream_next(drops, &rec, err)) != 0) {
-		int64_t a;
-
-		if (r < 0)
-			goto out;
-		a = uf_get(&u, rec[0], 0);
-		if (a < 0) {
-			ayak_err_set(err, AYAK_E_SYS, "out of memory");
-			goto out;
-		}
-		u.flag[a] |= F_URL;
-	}
 	while (urls && (r = dedup_stream_next(urls, &rec, err)) != 0) {
 		uint64_t x[3];
 		int64_t a;
@@ -615,7 +584,7 @@ int dedup_resolve_groups(struct dedup_stream *pairs, struct dedup_stream *drops,
 			goto out;
 		}
 	}
-	/* Per root: the first document, and the keeper (not a URL duplicate). */
+	/* Per root: the first document, and the keeper by rank. */
 	first = malloc((u.n ? u.n : 1) * sizeof(*first));
 	keeper = malloc((u.n ? u.n : 1) * sizeof(*keeper));
 	if (!first || !keeper) {
@@ -629,8 +598,6 @@ int dedup_resolve_groups(struct dedup_stream *pairs, struct dedup_stream *drops,
 
 		if (first[root] == NONE || u.doc[e] < u.doc[first[root]])
 			first[root] = e;
-		if (u.flag[e] & F_URL)
-			continue;
 		if (keeper[root] == NONE || u.rank[e] > u.rank[keeper[root]] ||
 		    (u.rank[e] == u.rank[keeper[root]] && u.doc[e] < u.doc[keeper[root]]))
 			keeper[root] = e;

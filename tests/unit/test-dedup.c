@@ -526,8 +526,8 @@ static void test_cluster(void)
 	struct dedup_stream *su = dedup_stream_mem(url, 3, 4), *sl = dedup_stream_mem(line, 4, 2);
 	struct dedup_cluster_opts o = { 0 };
 	struct dedup_cluster_stats st = { 0 };
-	struct dedup_recs pairs, drops, freq, dec;
-	struct dedup_stream *ps, *ds;
+	struct dedup_recs pairs, urlg, freq, dec;
+	struct dedup_stream *ps, *us;
 	struct ayak_err err;
 	uint64_t base = 100, nclusters;
 	size_t i;
@@ -535,17 +535,18 @@ static void test_cluster(void)
 
 	o.line_max = 2;
 	dedup_recs_init(&pairs, 4);
-	dedup_recs_init(&drops, 1);
+	dedup_recs_init(&urlg, 3);
 	dedup_recs_init(&freq, 1);
 	dedup_recs_init(&dec, 4);
-	ok(!dedup_cluster(&o, se, sb, su, sl, &pairs, &drops, &freq, &st, &err), "cluster");
+	ok(!dedup_cluster(&o, se, sb, su, sl, &pairs, &urlg, &freq, &st, &err), "cluster");
 	ok(st.exact_groups == 1 && st.buckets == 3 && st.url_groups == 1 && st.freq_lines == 1,
 	   "groups: 1 exact, 3 buckets, 1 URL, 1 frequent line");
-	ok(drops.n == 1 && drops.a[0] == 6, "URL group keeps the highest rank (doc 7), drops doc 6");
+	ok(urlg.n == 2 && urlg.a[0] == 6 && urlg.a[1] == 6 && urlg.a[2] == 0 && urlg.a[3] == 6 &&
+	   urlg.a[4] == 7 && urlg.a[5] == 100, "the URL group of docs 6 and 7 goes whole, with ranks");
 	ok(freq.n == 1 && freq.a[0] == 70, "the line in 3 documents is frequent (limit 2)");
 	ps = dedup_stream_mem(pairs.a, pairs.n, 4);
-	ds = dedup_stream_mem(drops.a, drops.n, 1);
-	ok(!dedup_resolve(ps, ds, &base, 1, &dec, &nclusters, &err), "resolve");
+	us = dedup_stream_mem(urlg.a, urlg.n, 3);
+	ok(!dedup_resolve(ps, us, &base, 1, &dec, &nclusters, &err), "resolve");
 	for (i = 0; i < dec.n; i++)
 		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%llu:%llu/%llu/%s",
 			 i ? " " : "", (unsigned long long)dec.a[4 * i],
@@ -560,45 +561,51 @@ static void test_cluster(void)
 	dedup_stream_free(su);
 	dedup_stream_free(sl);
 	dedup_stream_free(ps);
-	dedup_stream_free(ds);
+	dedup_stream_free(us);
 	dedup_recs_release(&pairs);
-	dedup_recs_release(&drops);
+	dedup_recs_release(&urlg);
 	dedup_recs_release(&freq);
 	dedup_recs_release(&dec);
 }
 
-/* The keeper has the highest rank, lowest doc on ties, and is no URL duplicate. */
+/*
+ * The keeper has the highest rank, lowest doc on ties; a keeper whose URL
+ * another kept record has (doc 9, of a higher URL rank) hands its place to
+ * the next best of its cluster, and is then a near copy of that one.
+ */
 static void test_keeper(void)
 {
-	uint64_t band[] = { 20, 0, 1, 20, 1, 5, 20, 2, 5, 20, 3, 2 }, url_drop[] = { 1 };
-	struct dedup_stream *sb = dedup_stream_mem(band, 4, 3), *ps, *ds;
+	uint64_t band[] = { 20, 0, 1, 20, 1, 5, 20, 2, 5, 20, 3, 2 };
+	uint64_t url_group[] = { 1, 1, 0, 1, 9, 1 };	/* [first doc, doc, url rank] */
+	struct dedup_stream *sb = dedup_stream_mem(band, 4, 3), *ps, *us;
 	struct dedup_cluster_opts o = { 0 };
 	struct dedup_cluster_stats st = { 0 };
-	struct dedup_recs pairs, drops, freq, dec;
+	struct dedup_recs pairs, urlg, freq, dec;
 	struct ayak_err err;
 	uint64_t base = 0, nclusters;
 	int pass;
 
 	o.has_rank = 1;
 	dedup_recs_init(&pairs, 4);
-	dedup_recs_init(&drops, 1);
+	dedup_recs_init(&urlg, 3);
 	dedup_recs_init(&freq, 1);
-	dedup_cluster(&o, NULL, sb, NULL, NULL, &pairs, &drops, &freq, &st, &err);
+	dedup_cluster(&o, NULL, sb, NULL, NULL, &pairs, &urlg, &freq, &st, &err);
 	for (pass = 0; pass < 2; pass++) {
 		dedup_recs_init(&dec, 4);
 		ps = dedup_stream_mem(pairs.a, pairs.n, 4);
-		ds = dedup_stream_mem(url_drop, pass, 1);
-		dedup_resolve(ps, ds, &base, 1, &dec, &nclusters, &err);
-		ok(dec.n == 4 && dec.a[4 * (pass + 1) + 3] == DEDUP_KEEP && dec.a[4 * 0 + 3] != DEDUP_KEEP,
-		   pass ? "a URL duplicate is not kept: the next best is" :
+		us = dedup_stream_mem(url_group, pass ? 2 : 0, 3);
+		dedup_resolve(ps, us, &base, 1, &dec, &nclusters, &err);
+		ok(dec.n == 4 && dec.a[4 * (pass + 1) + 3] == DEDUP_KEEP && dec.a[4 * 0 + 3] != DEDUP_KEEP &&
+		   (!pass || dec.a[4 * 1 + 3] == DEDUP_DROP_NEAR),
+		   pass ? "a keeper dropped for its URL: the next best is kept" :
 			  "the highest rank is kept, the first of equals");
 		dedup_stream_free(ps);
-		dedup_stream_free(ds);
+		dedup_stream_free(us);
 		dedup_recs_release(&dec);
 	}
 	dedup_stream_free(sb);
 	dedup_recs_release(&pairs);
-	dedup_recs_release(&drops);
+	dedup_recs_release(&urlg);
 	dedup_recs_release(&freq);
 }
 
