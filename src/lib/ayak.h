@@ -122,7 +122,11 @@ int ayak_parse_size(const char *s, uint64_t *out);
 int ayak_parse_u64(const char *s, uint64_t *out);
 double ayak_now(void);		/* monotonic seconds */
 
-/* The whole file at path into out (replacing what it held).  When it cannot be opened, errno says why. */
+/*
+ * The whole text file at path into out (replacing what it held), less a
+ * UTF-8 byte-order mark at its start.  When it cannot be opened, errno
+ * says why.
+ */
 int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err);
 /*
  * 0 when text[0..len), read from path, is well-formed UTF-8 without NUL

@@ -107,16 +107,6 @@ static inline int fl_ieq(const void *s, const char *w, size_t n)
 	return 1;
 }
 
-/*
- * Where the lines of a lexicon, rule or profile file start: after a UTF-8
- * byte order mark, which editors on Windows write and which would
- * otherwise become part of the first word, domain or key.
- */
-static inline size_t fl_bom(const char *text, size_t len)
-{
-	return len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
-}
-
 /* Code points in s[0..n). */
 size_t fl_cps(const char *s, size_t n);
 /* Python str.isspace(). */

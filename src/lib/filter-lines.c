@@ -188,7 +188,6 @@ int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
 	const char *line;
 	unsigned lineno = 0;
 
-	pos = fl_bom(text, len);
 	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		const char *tab;
 		int kind;

@@ -230,7 +230,6 @@ int filter_profile_parse(struct filter_params *p, const char *text, size_t len,
 	unsigned lineno = 0;
 	char buf[1024], path[4096];
 
-	pos = fl_bom(text, len);
 	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		const char *eq, *k, *ke, *v, *ve;
 		int id;

@@ -91,7 +91,6 @@ int filter_rules_parse(struct filter_rules *r, const char *text, size_t len,
 	const char *line;
 	unsigned lineno = 0;
 
-	pos = fl_bom(text, len);
 	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		const char *p = line, *end, *w, *nm;
 		size_t wn, nn;

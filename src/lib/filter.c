@@ -55,8 +55,6 @@ static int load_stopwords(struct filter *f, const char *path, struct ayak_err *e
 	unsigned lineno = 0;
 	int ret = ayak_read_file(path, &text, err);
 
-	if (!ret)
-		pos = fl_bom(text.data, text.len);
 	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
 		size_t b, e;
 
@@ -127,8 +125,6 @@ static int load_blocklist(struct filter *f, const char *path, struct ayak_err *e
 	const char *line;
 	int ret = ayak_read_file(path, &text, err);
 
-	if (!ret)
-		pos = fl_bom(text.data, text.len);
 	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
 		size_t b = 0, e;
 		const char *hash = memchr(line, '#', n);

@@ -273,6 +273,11 @@ int ayak_read_file(const char *path, struct ayak_buf *out, struct ayak_err *err)
 		return ayak_err_sys(err, e, "%s", path);
 	}
 	fclose(fp);
+	/* An editor's byte-order mark would otherwise join the first word, key or domain. */
+	if (out->len >= 3 && !memcmp(out->data, "\xEF\xBB\xBF", 3)) {
+		memmove(out->data, out->data + 3, out->len - 3);
+		out->len -= 3;
+	}
 	return 0;
 }
 

@@ -158,4 +158,13 @@ test_expect_success 'blank lines are not records' '
 	grep -q "\"records_in\":1," st.json
 '
 
+test_expect_success 'a byte order mark at the start of a user lexicon does not hide its first entry' '
+	cp -r "$AYAK_TOP/lexicons" bomlex &&
+	printf "\357\273\277yg\tyang\t\t\tayak\n" >bomlex/norm/slang.tsv &&
+	printf "%s\n" "{\"text\":\"Saya yg ni.\"}" >in &&
+	AYAK_LEXICONS=$PWD/bomlex ayak-norm --expand-slang in >out &&
+	printf "%s\n" "{\"text\":\"Saya yang ni.\"}" >expect &&
+	test_cmp expect out
+'
+
 test_done
