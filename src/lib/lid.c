@@ -1893,6 +1893,20 @@ static void add_part(struct lid_classifier *c)
 		}
 }
 
+/*
+ * Jawi by rule: its own letters (nga, pa, ga, nya, va) are in most Malay words
+ * that have those sounds, 1 in 8 letters in the UDHR and 1 in 28 at least, while
+ * Arabic, Persian, Urdu and Kurdish write them in a loanword here and there.  So
+ * one in 50 of the Arabic-script letters, and two at least unless the text is a
+ * word or two; else the Arabic model decides.
+ */
+static int is_jawi_text(const struct lid_text *t)
+{
+	uint32_t letters = t->script_letters[USCRIPT_ARABIC];
+
+	return t->jawi && t->jawi * 50 >= letters && (t->jawi >= 2 || letters < 25);
+}
+
 /* Distribute share over the labels for the letters of one script. */
 static void script_share(struct lid_classifier *c, int script, float share)
 {
@@ -1900,8 +1914,7 @@ static void script_share(struct lid_classifier *c, int script, float share)
 	const struct lid_text *t = &c->t;
 	int r = script < m->nroute ? m->route[script] : -1;
 
-	if (script == USCRIPT_ARABIC && m->zsm_arab >= 0 && t->jawi &&
-	    t->jawi * 200 >= t->script_letters[USCRIPT_ARABIC]) {
+	if (script == USCRIPT_ARABIC && m->zsm_arab >= 0 && is_jawi_text(t)) {
 		add_prob(c, m->zsm_arab, share);
 		return;
 	}

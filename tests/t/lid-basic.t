@@ -52,6 +52,17 @@ test_expect_success 'scripts decided by rule: exact output' '
 	test_cmp expect out
 '
 
+test_expect_success 'Jawi by rule: its letters, 1 in 50 and two at least, not one loanword in Arabic' '
+	cat >in <<-\EOF &&
+	{"text":"شاهدت فيلما عن تاريخ المدينة القديمة على قناة ڤيديو جديدة مساء أمس مع أصدقائي في البيت"}
+	{"text":"كامي ممبري ڤرهاتين كڤد ڤنديديقن انق٢ دان ڤمبڠونن نڬارا"}
+	{"text":"ڤد"}
+	EOF
+	ayak-lid in | jq -r .lang >out &&
+	printf "%s\n" arb_Arab zsm_Arab zsm_Arab >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'simplified and traditional Chinese, with --top' '
 	cat >in <<-\EOF &&
 	{"text":"我们的政府会确保每个人都得到帮助。"}
