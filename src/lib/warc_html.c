@@ -362,6 +362,8 @@ struct warc_html {
 	size_t depth;
 	/* Region depths. */
 	int skip, strong, weak, main, pre, a, foreign, head, li, heading;
+	int fold;		/* in a table cell whose lines fold to spaces */
+	int cell_folds;		/* the cell being opened is one */
 
 	struct ayak_buf text;	/* block texts, one after another */
 	struct block *blocks;
@@ -397,6 +399,7 @@ static void reset(struct warc_html *h)
 	h->depth = 0;
 	h->skip = h->strong = h->weak = h->main = h->pre = h->a = 0;
 	h->foreign = h->head = h->li = h->heading = 0;
+	h->fold = h->cell_folds = 0;
 	ayak_buf_reset(&h->text);
 	h->nblocks = 0;
 	h->cur_start = 0;
@@ -513,6 +516,18 @@ static void boundary(struct warc_html *h)
 		b->flags |= B_COOKIE;
 	h->cur_start = h->text.len;
 	h->chars = h->link_chars = 0;
+}
+
+/*
+ * A block's end inside a folding table cell: a space, so that the row
+ * stays one line.  A cell's own tab is kept.
+ */
+static void block_break(struct warc_html *h)
+{
+	if (!h->fold)
+		boundary(h);
+	else if (!h->pending_space && h->text.len > h->cur_start)
+		h->pending_space = 1;
 }
 
 /* Count the characters (not bytes) of p[0..n). */
@@ -657,18 +672,30 @@ static void apply(struct warc_html *h, uint32_t f, int d)
 		h->li += d;
 	if (f & F_HEADING)
 		h->heading += d;
+	if (f & F_CELL)
+		h->fold += d;
 }
 
 /* Region flags whose entry or exit must end the open block. */
 #define F_REGION (F_STRONG | F_WEAK | F_MAIN | F_LI | F_HEADING)
+/* Those that main-content extraction needs as blocks of their own, even in a folding cell. */
+#define F_KEEP_BLOCK (F_STRONG | F_WEAK | F_MAIN)
+
+/* The end of the open block for an element of flags f that applied a. */
+static void element_break(struct warc_html *h, uint32_t f, uint32_t a)
+{
+	if (a & F_KEEP_BLOCK)
+		boundary(h);
+	else if ((f & F_BLOCK) || (a & F_REGION))
+		block_break(h);
+}
 
 static void pop(struct warc_html *h)
 {
 	struct open_el *e = &h->stack[--h->depth];
 	uint32_t f = tags[e->tag].flags;
 
-	if ((f & F_BLOCK) || (e->applied & F_REGION))
-		boundary(h);
+	element_break(h, f, e->applied);
 	apply(h, e->applied, -1);
 	if ((f & F_CELL) && h->text.len > h->cur_start)
 		h->pending_space = 3;
@@ -885,22 +912,29 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 			pop(h);
 	}
 	if (f & F_BR) {
-		if (!h->skip && h->text.len > h->cur_start)
+		if (!h->skip && h->text.len > h->cur_start && !h->fold)
 			h->pending_space = 2;
+		else if (!h->skip && h->text.len > h->cur_start && !h->pending_space)
+			h->pending_space = 1;
 		return;
 	}
 	if (f & F_VOID) {
 		if (f & F_BLOCK)
-			boundary(h);
+			block_break(h);
 		return;
 	}
 	/* In SVG and MathML "/>" closes, <svg/> and <math/> too (they swallowed the page). */
 	if ((h->foreign || (f & F_FOREIGN)) && self_closing)
 		return;
-	if (f & F_BLOCK)
+	if ((f & F_BLOCK) && !(f & F_TABLE))
+		block_break(h);
+	else if (f & F_BLOCK)
 		boundary(h);
 	if ((f & F_CELL) && h->text.len > h->cur_start)
 		h->pending_space = 3;
+	if ((f & F_CELL) && h->cell_folds)
+		applied |= F_CELL;
+	h->cell_folds = 0;
 
 	/* Regions from attributes. */
 	if (h->hidden || ieq_str(h->aria_hidden, "true") || (h->style.n && style_hides(h->style)))
@@ -937,7 +971,7 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 		h->depth--;
 	}
 	if (applied & F_REGION)
-		boundary(h);
+		element_break(h, 0, applied);
 	h->stack[h->depth].tag = (uint16_t)t;
 	h->stack[h->depth].hash = name_hash(name, n);
 	h->stack[h->depth].applied = applied;
@@ -965,7 +999,7 @@ static void end_tag(struct warc_html *h, const char *name, size_t n)
 	}
 	/* </p> without <p>: an empty paragraph. */
 	if ((f & F_BLOCK) && !h->skip)
-		boundary(h);
+		block_break(h);
 }
 
 /* ---- the tokenizer ---- */
@@ -1212,6 +1246,59 @@ static size_t read_tag(struct warc_html *h, const char *p, size_t n, size_t i, i
 	}
 }
 
+/* At most this many bytes of text in a table cell whose lines fold. */
+#define FOLD_MAX 1000
+
+/*
+ * Does the table cell whose content starts at p[i] fold to one line?  A
+ * data cell does: paragraphs, list items and <br> in it are parts of
+ * the row.  A cell that holds a table, pre-formatted text or more than
+ * FOLD_MAX bytes of text is a layout cell, whose blocks stay lines.  A
+ * look ahead to the cell's end (the next cell, row or table tag).
+ */
+static int cell_folds(const char *p, size_t n, size_t i)
+{
+	size_t text = 0;
+
+	while (i < n) {
+		const char *lt = memchr(p + i, '<', n - i);
+		size_t at = lt ? (size_t)(lt - p) : n, k;
+		unsigned t;
+		int end;
+
+		text += at - i;
+		if (text > FOLD_MAX)
+			return 0;
+		if (!lt)
+			return 1;
+		if (n - at >= 4 && !memcmp(lt, "<!--", 4)) {
+			i = comment_end(p, n, at);
+			continue;
+		}
+		end = at + 1 < n && p[at + 1] == '/';
+		i = k = at + 1 + (size_t)end;
+		while (k < n && is_alnum((unsigned char)p[k]))
+			k++;
+		t = tag_id(p + i, k - i);
+		if ((tags[t].flags & F_TABLE) && !end)
+			return 0;
+		if ((tags[t].flags & (F_CELL | F_ROW | F_TABLE)) || !strcmp(tags[t].name, "tbody") ||
+		    !strcmp(tags[t].name, "thead") || !strcmp(tags[t].name, "tfoot") ||
+		    !strcmp(tags[t].name, "caption"))
+			return 1;
+		if (!end && (tags[t].flags & (F_PRE | F_PLAINTEXT | F_XMP)))
+			return 0;
+		lt = memchr(p + k, '>', n - k);
+		i = lt ? (size_t)(lt - p) + 1 : n;
+		/* Scripts and styles are not text. */
+		if (!end && (tags[t].flags & F_SCRIPT))
+			i = script_end(p, n, i);
+		else if (!end && (tags[t].flags & (F_RAWTEXT | F_RCDATA)))
+			i = raw_end(p, n, i, tags[t].name, tag_len[t]);
+	}
+	return 1;
+}
+
 static void tokenize(struct warc_html *h, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -1329,6 +1416,8 @@ static void tokenize(struct warc_html *h, const char *p, size_t n)
 				i = n;
 				continue;
 			}
+			if ((f & F_CELL) && !h->foreign)
+				h->cell_folds = cell_folds(p, n, i);
 			start_tag(h, name, nlen, sc);
 			/* A newline right after <pre> is not content. */
 			if ((f & F_PRE) && i < n && p[i] == '\n')

@@ -275,6 +275,37 @@ test_expect_success '<br> in <pre> is a line break too (the words were glued)' '
 	test_cmp expect out
 '
 
+test_expect_success 'a table row is one line: blocks and <br> in a cell fold to spaces, cells to tabs' '
+	{
+		printf "<table><tr><th>Nama</th><th><p>Umur</p><p>(tahun)</p></th></tr>" &&
+		printf "<tr><td><p>Ali</p><p>bin Abu</p></td><td>30</td></tr>" &&
+		printf "<tr><td>Jalan Ampang<br>50450 KL</td><td></td><td><ul><li>satu</li><li>dua</li></ul></td></tr>" &&
+		printf "<tr><td><div>x</div><hr><div>y</div></td><td>z</td></tr></table><p>akhir</p>"
+	} >cells.html &&
+	page_text cells.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"Nama\\tUmur (tahun)\\nAli bin Abu\\t30\\nJalan Ampang 50450 KL\\tsatu dua\\nx y\\tz\\nakhir\"}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a cell that holds a table, or long text, is laid out in lines; the inner table folds' '
+	{
+		printf "<table><tr><td><p>luar</p></td><td><table><tr><td><p>a</p><p>b</p></td><td>c</td></tr>" &&
+		printf "<tr><td>d</td></tr></table></td><td>kanan</td></tr></table>"
+	} >nested.html &&
+	page_text nested.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"luar\\na b\\tc\\nd\\nkanan\"}" >expect &&
+	test_cmp expect out &&
+	long=$(printf "%01000d" 0 | tr 0 k) &&
+	printf "<table><tr><td><p>%s</p><p>baris dua</p></td><td>sebelah</td></tr></table>" "$long" >layout.html &&
+	page_text layout.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"$long\\nbaris dua\\nsebelah\"}" >expect &&
+	test_cmp expect out &&
+	printf "<table><tr><td><p>%s</p><p>dua</p></td><td>sebelah</td></tr></table>" "${long%????????????}" >short.html &&
+	page_text short.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"${long%????????????} dua\\tsebelah\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'after 600 unclosed inline tags, hidden content, navigation, svg and select still go' '
 	{
 		for i in $(seq 600); do printf "<font>"; done &&
