@@ -287,7 +287,7 @@ static const struct tag {
 #define NTAGS (sizeof(tags) / sizeof(tags[0]))
 
 static unsigned char tag_len[NTAGS];
-static unsigned T_P, T_HEAD, T_DD, T_DT, T_TD, T_TH;
+static unsigned T_P, T_HEAD, T_DD, T_DT, T_TD, T_TH, T_TEMPLATE, T_OBJECT, T_APPLET;
 
 static unsigned tag_id(const char *name, size_t n);
 
@@ -305,6 +305,9 @@ static void init_tags(void)
 	T_DT = tag_id("dt", 2);
 	T_TD = tag_id("td", 2);
 	T_TH = tag_id("th", 2);
+	T_TEMPLATE = tag_id("template", 8);
+	T_OBJECT = tag_id("object", 6);
+	T_APPLET = tag_id("applet", 6);
 }
 
 static unsigned tag_id(const char *name, size_t n)
@@ -707,7 +710,20 @@ static void pop_to(struct warc_html *h, size_t i)
 		pop(h);
 }
 
-/* Index of the nearest open element with tag t, stopping at elements with stop flags. */
+/*
+ * Elements that bound every scope of the standard: what is open outside
+ * them cannot be closed from inside (a <p> in a <template> does not end
+ * the paragraph around it, nor the template, whose content would show).
+ */
+static int scope_marker(unsigned t)
+{
+	return t == T_TEMPLATE || t == T_OBJECT || t == T_APPLET;
+}
+
+/*
+ * Index of the nearest open element with tag t, stopping at elements with
+ * stop flags and, when there are stop flags, at scope markers.
+ */
 static long find_open(struct warc_html *h, unsigned t, uint32_t stop)
 {
 	size_t i = h->depth;
@@ -715,7 +731,7 @@ static long find_open(struct warc_html *h, unsigned t, uint32_t stop)
 	while (i-- > 0) {
 		if (h->stack[i].tag == t)
 			return (long)i;
-		if (tags[h->stack[i].tag].flags & stop)
+		if ((tags[h->stack[i].tag].flags & stop) || (stop && scope_marker(h->stack[i].tag)))
 			return -1;
 	}
 	return -1;
@@ -996,6 +1012,8 @@ static void end_tag(struct warc_html *h, const char *name, size_t n)
 			pop_to(h, i);
 			return;
 		}
+		if (scope_marker(h->stack[i].tag))
+			break;
 	}
 	/* </p> without <p>: an empty paragraph. */
 	if ((f & F_BLOCK) && !h->skip)

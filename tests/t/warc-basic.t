@@ -306,6 +306,19 @@ test_expect_success 'a cell that holds a table, or long text, is laid out in lin
 	test_cmp expect out
 '
 
+test_expect_success 'a tag inside <template> or <object> cannot close what is open outside it (its content showed)' '
+	{
+		printf "<p>satu<template><p>T1</p></template>dua</p>" &&
+		printf "<p>a<template>T2</p>T3</template>b" &&
+		printf "<ul><li>c<template><li>T4</template><li>d</ul>" &&
+		printf "<table><tr><td>e<template><td>T5</template><td>f</table>" &&
+		printf "<p>g<object><p>T6</p></object>h</p>"
+	} >template.html &&
+	page_text template.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"satu\\ndua\\nab\\nc\\nd\\ne\\tf\\ng\\nh\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'after 600 unclosed inline tags, hidden content, navigation, svg and select still go' '
 	{
 		for i in $(seq 600); do printf "<font>"; done &&
