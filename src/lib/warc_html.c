@@ -365,6 +365,7 @@ struct warc_html {
 	size_t depth;
 	/* Region depths. */
 	int skip, strong, weak, main, pre, a, foreign, head, li, heading;
+	int header;		/* strong regions that are <header> elements */
 	int fold;		/* in a table cell whose lines fold to spaces */
 	int cell_folds;		/* the cell being opened is one */
 
@@ -402,7 +403,7 @@ static void reset(struct warc_html *h)
 	h->depth = 0;
 	h->skip = h->strong = h->weak = h->main = h->pre = h->a = 0;
 	h->foreign = h->head = h->li = h->heading = 0;
-	h->fold = h->cell_folds = 0;
+	h->fold = h->cell_folds = h->header = 0;
 	ayak_buf_reset(&h->text);
 	h->nblocks = 0;
 	h->cur_start = 0;
@@ -490,6 +491,13 @@ static int cookie_notice(const char *p, size_t n, size_t chars)
 	return 0;
 }
 
+/*
+ * A page's <header> holds its name, logo and menus, no paragraphs; some
+ * site builders put the article itself in one (a "hero" header): a block
+ * this long in a header is prose, boilerplate only if other signs say so.
+ */
+#define HEADER_PROSE 200
+
 /* Close the open block. */
 static void boundary(struct warc_html *h)
 {
@@ -513,7 +521,8 @@ static void boundary(struct warc_html *h)
 	b->len = len;
 	b->chars = h->chars;
 	b->link_chars = h->link_chars;
-	b->flags = (h->strong ? B_STRONG : 0) | (h->weak ? B_WEAK : 0) |
+	b->flags = (h->strong > h->header || (h->header && h->chars < HEADER_PROSE) ? B_STRONG : 0) |
+		   (h->weak ? B_WEAK : 0) |
 		   (h->main ? B_MAIN : 0) | (h->li ? B_LI : 0) | (h->heading ? B_HEADING : 0);
 	if (cookie_notice(h->text.data + b->start, len, b->chars))
 		b->flags |= B_COOKIE;
@@ -675,6 +684,8 @@ static void apply(struct warc_html *h, uint32_t f, int d)
 		h->li += d;
 	if (f & F_HEADING)
 		h->heading += d;
+	if (f & F_HF)
+		h->header += d;
 	if (f & F_CELL)
 		h->fold += d;
 }
@@ -967,7 +978,7 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 		applied |= F_A;
 	/* A header or footer inside the main content belongs to it. */
 	if ((f & F_STRONG) && !((f & F_HF) && h->main))
-		applied |= F_STRONG;
+		applied |= F_STRONG | (tags[t].name[0] == 'h' ? (f & F_HF) : 0);
 	if (h->depth == MAX_DEPTH) {
 		/*
 		 * Full (hundreds of unclosed <font> or <span>): an element that

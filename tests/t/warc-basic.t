@@ -319,6 +319,17 @@ test_expect_success 'a tag inside <template> or <object> cannot close what is op
 	test_cmp expect out
 '
 
+test_expect_success 'a long paragraph in a <header> is the article (it was dropped); the site name and menu still go' '
+	para="Kandungan utama laman ini diletakkan di dalam elemen header oleh pembina laman, tetapi ia tetap artikel: perenggan panjang yang dibaca oleh pembaca, bukan nama laman atau menu. Ayat-ayat ini memanjangkannya supaya melebihi dua ratus aksara." &&
+	{
+		printf "<header><div>Nama Laman</div><nav><a href=/>Utama</a></nav></header>" &&
+		printf "<header><h1>Tajuk</h1><div>%s</div></header><footer><p>%s</p></footer>" "$para" "$para"
+	} >hero.html &&
+	page_text hero.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"$para\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'after 600 unclosed inline tags, hidden content, navigation, svg and select still go' '
 	{
 		for i in $(seq 600); do printf "<font>"; done &&
