@@ -26,8 +26,9 @@ static const char usage[] =
 	"      --boilerplate FILE  add a boilerplate line lexicon (line or prefix, TAB, text)\n"
 	"                        (for these four, FILE 'none' empties the list first)\n"
 	"      --redact-pii[=TYPES]  replace e-mail addresses, phone numbers, MyKad numbers,\n"
-	"                        IP addresses and card numbers with <EMAIL>, <PHONE>, ...;\n"
-	"                        TYPES: all (default) or a list of email,phone,mykad,ip,card\n"
+	"                        IP addresses, card numbers and the user:password of URLs\n"
+	"                        with <EMAIL>, <PHONE>, ...; TYPES: all (default) or a\n"
+	"                        list of email,phone,mykad,ip,card,login\n"
 	"      --annotate        keep every record and add a \"filter\" object: the decision,\n"
 	"                        the reasons and the values the rules tested\n"
 	"      --url-field NAME  the field with the page's URL (default: url)\n"
@@ -192,7 +193,7 @@ static const char *const line_counts[FLR_COUNT] = {
 	"lines_dropped_pattern", "lines_dropped_boilerplate", "lines_dropped_short",
 };
 static const char *const pii_counts[PII_NTYPES] = {
-	"pii_email", "pii_phone", "pii_mykad", "pii_ip", "pii_card",
+	"pii_email", "pii_phone", "pii_mykad", "pii_ip", "pii_card", "pii_login",
 };
 
 int main(int argc, char **argv)
@@ -229,7 +230,7 @@ int main(int argc, char **argv)
 		case OPT_REDACT_PII:
 			fo.redact = 1;
 			if (filter_pii_mask(optarg ? optarg : "all", &fo.pii_mask))
-				cli_usage_error(&c, "--redact-pii wants all or a list of email, phone, mykad, ip, card, not '%s'",
+				cli_usage_error(&c, "--redact-pii wants all or a list of email, phone, mykad, ip, card, login, not '%s'",
 						optarg);
 			break;
 		case OPT_ANNOTATE:

@@ -1,7 +1,7 @@
 /*
  * PII redaction for ayak-filter: e-mail addresses, Malaysian phone
- * numbers, MyKad numbers, IP addresses and payment card numbers, each
- * replaced by a typed placeholder.  A hand-written scanner, not regular
+ * numbers, MyKad numbers, IP addresses, payment card numbers and the
+ * user and password in a URL, each replaced by a typed placeholder.  A hand-written scanner, not regular
  * expressions: it looks only at the bytes that can start a find, and
  * validates what it finds (dates, places of birth, Luhn, address ranges)
  * so that near-misses survive.
@@ -12,11 +12,11 @@
 #include "filter-int.h"
 
 const char *const filter_pii_names[PII_NTYPES] = {
-	"email", "phone", "mykad", "ip", "card",
+	"email", "phone", "mykad", "ip", "card", "login",
 };
 
 static const char *const placeholder[PII_NTYPES] = {
-	"<EMAIL>", "<PHONE>", "<MYKAD>", "<IP>", "<CARD>",
+	"<EMAIL>", "<PHONE>", "<MYKAD>", "<IP>", "<CARD>", "<LOGIN>",
 };
 
 int filter_pii_mask(const char *list, unsigned *mask)
@@ -166,26 +166,44 @@ int filter_mykad_valid(const char *d)
 	return pb_valid((d[6] - '0') * 10 + d[7] - '0');
 }
 
-/* "ic", "k/p", "mykad", ... just before s[i], with nothing but punctuation between. */
-static int mykad_keyword_before(const unsigned char *s, size_t i)
+/*
+ * One of the words kw just before s[i], with nothing but spaces and
+ * punctuation between ("No. K/P: ", "versi ", "(build ").
+ */
+struct kw {
+	const char *w;
+	size_t len;
+};
+#define KW(w) { w, sizeof(w) - 1 }
+
+static int keyword_before(const unsigned char *s, size_t i, const struct kw *kw, size_t nkw)
 {
-	static const char *const kw[] = {
-		"ic", "i/c", "k/p", "kp", "nric", "mykad", "mykid", "kad pengenalan",
-		"no. kp", "identity card",
-	};
 	size_t j = i, k;
 
 	/* skip spaces and punctuation (": ", " - ", "no.") back to a word */
 	while (j > 0 && i - j < 8 && s[j - 1] < 0x80 && !isalnum_a(s[j - 1]))
 		j--;
-	for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++) {
-		size_t l = strlen(kw[k]);
+	if (!j || !isalpha_a(s[j - 1]))
+		return 0;
+	for (k = 0; k < nkw; k++) {
+		size_t l = kw[k].len;
 
-		if (j >= l && fl_ieq(s + j - l, kw[k], l) &&
+		/* the last letter first: most words before a number are none of these */
+		if (j >= l && (s[j - 1] | 0x20) == kw[k].w[l - 1] && fl_ieq(s + j - l, kw[k].w, l) &&
 		    !word_before(s, j - l))
 			return 1;
 	}
 	return 0;
+}
+
+static int mykad_keyword_before(const unsigned char *s, size_t i)
+{
+	static const struct kw kw[] = {
+		KW("ic"), KW("i/c"), KW("k/p"), KW("kp"), KW("nric"), KW("mykad"), KW("mykid"),
+		KW("kad pengenalan"), KW("no. kp"), KW("identity card"),
+	};
+
+	return keyword_before(s, i, kw, sizeof(kw) / sizeof(kw[0]));
 }
 
 static size_t try_mykad(const unsigned char *s, size_t n, size_t i)
@@ -537,6 +555,17 @@ int filter_ipv6_global(const unsigned char a[16])
 		 in6(a, orchid, 28) || in6(a, ula, 7) || in6(a, ll, 10));
 }
 
+/* "Versi 1.2.3.4": a version number, not an address. */
+static int version_before(const unsigned char *s, size_t i)
+{
+	static const struct kw kw[] = {
+		KW("versi"), KW("version"), KW("ver"), KW("v"), KW("build"), KW("binaan"),
+		KW("release"), KW("keluaran"), KW("kemas kini"), KW("kemaskini"), KW("update"),
+	};
+
+	return keyword_before(s, i, kw, sizeof(kw) / sizeof(kw[0]));
+}
+
 static size_t try_ipv4(const unsigned char *s, size_t n, size_t i)
 {
 	unsigned char a[4];
@@ -563,7 +592,7 @@ static size_t try_ipv4(const unsigned char *s, size_t n, size_t i)
 		      ((s[p] == '.' || s[p] == ',' || s[p] == '-' || s[p] == '/') &&
 		       p + 1 < n && isdig(s[p + 1]))))
 		return 0;
-	return filter_ipv4_global(a) ? p : 0;
+	return filter_ipv4_global(a) && !version_before(s, i) ? p : 0;
 }
 
 static size_t try_ipv6(const unsigned char *s, size_t n, size_t i)
@@ -591,6 +620,43 @@ static size_t try_ipv6(const unsigned char *s, size_t n, size_t i)
 	if (inet_pton(AF_INET6, buf, a) != 1)
 		return 0;
 	return filter_ipv6_global(a) ? e : 0;
+}
+
+/* ---- the user and password of a URL ---- */
+
+/* A byte of a URL's authority (RFC 3986: userinfo, host and port). */
+static int auth_char(int c)
+{
+	if (isalnum_a(c) || c >= 0x80)
+		return 1;
+	switch (c) {
+	case '-': case '.': case '_': case '~': case '%': case '!': case '$': case '&':
+	case '\'': case '(': case ')': case '*': case '+': case ',': case ';': case '=':
+	case ':': case '@': case '[': case ']':
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * At the ':' of "scheme://": the '@' that ends the userinfo, which
+ * starts at s[i + 3], or 0 when the URL has none.  The last '@' of the
+ * authority ends it, so "user:pass@host" holds no e-mail address.
+ */
+static size_t try_login(const unsigned char *s, size_t n, size_t i)
+{
+	size_t p, at = 0;
+
+	if (!i || !isalnum_a(s[i - 1]) || i + 3 >= n || s[i + 1] != '/' || s[i + 2] != '/')
+		return 0;
+	for (p = i + 3; p < n && auth_char(s[p]); p++)
+		if (s[p] == '@')
+			at = p;
+	/* not empty, and a host follows */
+	if (at <= i + 3 || at + 1 >= n ||
+	    !(isalnum_a(s[at + 1]) || s[at + 1] >= 0x80 || s[at + 1] == '['))
+		return 0;
+	return at;
 }
 
 /* ---- e-mail ---- */
@@ -688,6 +754,7 @@ static size_t next_trigger(const unsigned char *s, size_t i, size_t n)
 	return n;
 }
 
+/* The type of the find at s[i], from *b to *e; -1 if none, -2 to keep s[i..*e]. */
 static int detect(const unsigned char *s, size_t n, size_t i, size_t from, unsigned mask,
 		  size_t *b, size_t *e)
 {
@@ -698,6 +765,14 @@ static int detect(const unsigned char *s, size_t n, size_t i, size_t from, unsig
 			return PII_EMAIL;
 		return -1;
 	case T_COLON:
+		/*
+		 * "https://user:pass@host": the login goes as one, whatever
+		 * its bytes; not redacted, it is still no e-mail address.
+		 */
+		if ((mask & ((1u << PII_LOGIN) | (1u << PII_EMAIL))) && (*e = try_login(s, n, i))) {
+			*b = i + 3;
+			return mask & (1u << PII_LOGIN) ? PII_LOGIN : -2;
+		}
 		/* an IPv6 address has colons: look back for where it starts */
 		if (mask & (1u << PII_IP)) {
 			size_t st = i;
@@ -755,6 +830,10 @@ static int redact_pass(const char *str, size_t n, unsigned mask, struct ayak_buf
 			continue;
 		}
 		t = detect(s, n, i, from, mask, &b, &e);
+		if (t == -2) {		/* kept as it is: past it */
+			i = e + 1;
+			continue;
+		}
 		if (t < 0) {
 			i++;
 			continue;

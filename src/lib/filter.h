@@ -161,7 +161,7 @@ size_t filter_rules_count(const struct filter_rules *r);
 
 /* ---- PII ---- */
 
-enum filter_pii_type { PII_EMAIL, PII_PHONE, PII_MYKAD, PII_IP, PII_CARD, PII_NTYPES };
+enum filter_pii_type { PII_EMAIL, PII_PHONE, PII_MYKAD, PII_IP, PII_CARD, PII_LOGIN, PII_NTYPES };
 
 extern const char *const filter_pii_names[PII_NTYPES];	/* "email", ... */
 
@@ -169,7 +169,7 @@ extern const char *const filter_pii_names[PII_NTYPES];	/* "email", ... */
 int filter_pii_mask(const char *list, unsigned *mask);
 /*
  * Append s[0..n) to out with every PII find of a type in mask replaced by
- * its placeholder (<EMAIL>, <PHONE>, <MYKAD>, <IP>, <CARD>), adding the
+ * its placeholder (<EMAIL>, <PHONE>, <MYKAD>, <IP>, <CARD>, <LOGIN>), adding the
  * finds to counts[type].  s must be valid UTF-8.
  */
 int filter_pii_redact(const char *s, size_t n, unsigned mask, struct ayak_buf *out,

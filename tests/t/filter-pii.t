@@ -147,6 +147,57 @@ test_expect_success 'IPv4 and IPv6 addresses: global ones only, as Python is_glo
 	test_cmp expect out
 '
 
+test_expect_success 'a version number is no IP address: after a version word, or with more parts' '
+	cat >in <<-\EOF &&
+	Versi 1.2.3.4 dikeluarkan; version: 8.8.8.8, Ver. 9.9.9.9, v 1.1.1.1, (build 8.8.4.4)
+	release 4.4.4.4, keluaran 5.5.5.5, binaan 6.6.6.6, kemas kini 7.7.7.7, update 3.3.3.3
+	1.2.3.4.5, 5.8.8.8.8, 8.8.8.8.9
+	Tetapi: pelayan 8.8.8.8, IP: 8.8.4.4, DNS server: 1.1.1.1, revisi 9.9.9.9
+	EOF
+	cat >expect <<-\EOF &&
+	Versi 1.2.3.4 dikeluarkan; version: 8.8.8.8, Ver. 9.9.9.9, v 1.1.1.1, (build 8.8.4.4)
+	release 4.4.4.4, keluaran 5.5.5.5, binaan 6.6.6.6, kemas kini 7.7.7.7, update 3.3.3.3
+	1.2.3.4.5, 5.8.8.8.8, 8.8.8.8.9
+	Tetapi: pelayan <IP>, IP: <IP>, DNS server: <IP>, revisi <IP>
+	EOF
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success 'the user and password of a URL go as one <LOGIN>; an e-mail address after it is one' '
+	cat >in <<-\EOF &&
+	lihat https://user:pass@contoh.my/path dan ali@contoh.my
+	https://ali@contoh.my/x, ftp://ali:rahsia@ftp.contoh.my/pub?a=1#b
+	postgres://admin:p%40ss!w0rd@db.contoh.my:5432/app, https://ali@contoh.my:pw@h.my/
+	https://contoh.my/ali@contoh.my, https://@contoh.my, mailto:ali@contoh.my
+	EOF
+	cat >expect <<-\EOF &&
+	lihat https://<LOGIN>@contoh.my/path dan <EMAIL>
+	https://<LOGIN>@contoh.my/x, ftp://<LOGIN>@ftp.contoh.my/pub?a=1#b
+	postgres://<LOGIN>@db.contoh.my:5432/app, https://<LOGIN>@h.my/
+	https://contoh.my/<EMAIL>, https://@contoh.my, mailto:<EMAIL>
+	EOF
+	redact &&
+	test_cmp expect out &&
+	jq -c ".counts | with_entries(select(.value > 0))" stats.json >got &&
+	echo "{\"pii_email\":3,\"pii_login\":5}" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'without login, the user and password of a URL stay, and are no e-mail address' '
+	cat >in <<-\EOF &&
+	lihat https://user:pass@contoh.my/path dan ali@contoh.my
+	EOF
+	cat >expect <<-\EOF &&
+	lihat https://user:pass@contoh.my/path dan <EMAIL>
+	EOF
+	redact --redact-pii=email &&
+	test_cmp expect out &&
+	cp in expect &&
+	redact --redact-pii=phone,ip &&
+	test_cmp expect out
+'
+
 test_expect_success 'card numbers: scheme prefix and length, printed groups, Luhn' '
 	cat >in <<-\EOF &&
 	Visa 4111 1111 1111 1111, 4111-1111-1111-1111, 4111111111111111
@@ -203,7 +254,7 @@ test_expect_success 'PII in a record with other fields: only the text changes' '
 test_expect_success 'a bad --redact-pii list is a usage error' '
 	test_expect_code 2 ayak-filter --redact-pii=email,nama </dev/null 2>err &&
 	cat >expect <<-\EOF &&
-	ayak-filter: --redact-pii wants all or a list of email, phone, mykad, ip, card, not '"'"'email,nama'"'"'
+	ayak-filter: --redact-pii wants all or a list of email, phone, mykad, ip, card, login, not '"'"'email,nama'"'"'
 	Try '"'"'ayak-filter --help'"'"'.
 	EOF
 	test_cmp expect err

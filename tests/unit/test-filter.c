@@ -181,6 +181,8 @@ static void test_pii_redact(void)
 		{ "IC 900101-14-5678/", "IC <MYKAD>/" },
 		{ "8.8.8.8:53", "<IP>:53" },
 		{ "4111 1111 1111 1111", "<CARD>" },
+		{ "versi 8.8.8.8", "versi 8.8.8.8" },
+		{ "https://ali:pw@contoh.my/", "https://<LOGIN>@contoh.my/" },
 		{ "\xd8\xa7""0123456789", "\xd8\xa7""0123456789" },
 		{ "", "" },
 	};
@@ -199,7 +201,8 @@ static void test_pii_redact(void)
 		is_str(out.data, cases[i].want, name);
 	}
 	ok(counts[PII_EMAIL] == 1 && counts[PII_PHONE] == 2 && counts[PII_MYKAD] == 1 &&
-	   counts[PII_IP] == 1 && counts[PII_CARD] == 1, "redact counts by type");
+	   counts[PII_IP] == 1 && counts[PII_CARD] == 1 && counts[PII_LOGIN] == 1,
+	   "redact counts by type");
 
 	/* The address is one only once the e-mail address after it is gone
 	 * (fuzz-filter-doc found it): one call redacts both, and a second
