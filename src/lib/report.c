@@ -513,10 +513,41 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 	return n;
 }
 
+/*
+ * Without a scheme or "//", is the first segment h..e a host?  Only when
+ * it reads as one: labels of letters, digits, hyphens or non-ASCII bytes
+ * with a dot between two of them ("example.com", "www.x.my"), or a name
+ * with a port ("localhost:8080"); not "a/b", "index" or "/a/b".
+ */
+static int bare_host(const char *h, const char *e)
+{
+	const char *q;
+	int dot = 0;
+
+	for (q = h; q < e && *q != ':'; q++) {
+		unsigned char c = (unsigned char)*q;
+
+		if (c == '.' && q > h && q + 1 < e && q[-1] != '.' && q[1] != '.' && q[1] != ':')
+			dot = 1;
+		else if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9') &&
+			 c != '-' && c != '.' && c < 0x80)
+			return 0;
+	}
+	if (q == e)
+		return dot;
+	if (q == h || q + 1 == e)
+		return 0;
+	for (q++; q < e; q++)
+		if (*q < '0' || *q > '9')
+			return 0;
+	return 1;
+}
+
 int report_url_host(const char *url, size_t len, struct ayak_buf *out)
 {
 	const char *p = url, *end = url + len, *h, *q, *at = NULL;
 	size_t start = out->len, n, i;
+	int bare = 0;
 
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
@@ -536,9 +567,13 @@ int report_url_host(const char *url, size_t len, struct ayak_buf *out)
 		return 0;	/* mailto:, data:, javascript: ... (a host:port goes on) */
 	else if (end - p >= 2 && p[0] == '/' && p[1] == '/')
 		p += 2;
+	else
+		bare = 1;
 	h = p;
 	while (p < end && *p != '/' && *p != '?' && *p != '#' && *p != '\\')
 		p++;
+	if (bare && !bare_host(h, p))
+		return 0;
 	for (q = h; q < p; q++)
 		if (*q == '@')
 			at = q;

@@ -220,6 +220,25 @@ test_expect_success 'only URLs without a host: the "(no host)" row' '
 	test_cmp expect got
 '
 
+test_expect_success 'a URL without a scheme has a host only when it reads as one' '
+	for u in example.com/path www.X.my/a //host/p localhost:8080/x /a/b a/b index \
+		 "path/to?x=a:b" ali@contoh.my "?q=1"; do
+		printf "{\"text\":\"a\",\"url\":\"%s\"}\n" "$u" || return 1
+	done >bare.jsonl &&
+	ayak-stats bare.jsonl >out &&
+	sed -n "/^Domains/,\$p" out >got &&
+	cat >expect <<-\EOF &&
+	Domains (field url: 10 of 10 records, 4 distinct; top 20)
+	  domain       records  share  characters  words
+	  example.com        1  10.0%           1      1
+	  host               1  10.0%           1      1
+	  localhost          1  10.0%           1      1
+	  x.my               1  10.0%           1      1
+	  (no host)          6  60.0%
+	EOF
+	test_cmp expect got
+'
+
 test_expect_success 'the text report gives the 99th percentile of the lengths, as JSON does' '
 	s= &&
 	for i in $(seq 1 100); do
