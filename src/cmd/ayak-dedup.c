@@ -168,6 +168,7 @@ struct dd {
 	uint32_t *shset;
 	size_t shcap;
 	struct sink sink[S_N];
+	struct dedup_spool *line_spool;	/* one node, lines and url: the line keys in order */
 	struct dedup_recs bad;		/* [index] of malformed records */
 	uint64_t ndocs, doc_bytes;
 	uint64_t doc_sum;		/* XXH3-64 of the records in order, lines ended */
@@ -719,6 +720,8 @@ static void sign_text(struct dd *d, uint64_t doc)
 			rec[0] = d->lines[i];
 			rec[1] = doc;
 			sink_add(d, S_LINE, rec);
+			if (d->line_spool && dedup_spool_add(d->line_spool, rec, &d->c.err))
+				die(d);
 		}
 	}
 }
@@ -1727,8 +1730,9 @@ static struct dedup_stream *parts_stream(struct dd *d, const char *ext, int kind
 
 static void stage_merge(struct dd *d)
 {
-	struct dedup_stream *pairs, *urlg, *freq;
+	struct dedup_stream *pairs, *urlg, *freq, *empty = NULL;
 	struct dedup_recs dec;
+	struct dedup_set fset;
 	uint64_t *base, s, p, meta[META_NW], nclusters, done, total = 0;
 	const uint64_t *rec;
 	size_t i = 0;
@@ -1761,13 +1765,59 @@ static void stage_merge(struct dd *d)
 	}
 	make_dir(d, "merge");
 	clean_temps(d, "merge", "");
+	/* The frequent lines first: with URLs, they decide which records keep no URL. */
+	dedup_set_init(&fset);
+	{
+		struct dedup_fwriter *w = writer(d, spath(d, "merge/freq"), DEDUP_K_FREQ, 1, 0, 0);
+		uint64_t last = 0;
+		int any = 0;
+
+		freq = parts_stream(d, "freq", DEDUP_K_FREQ, 1);
+		while ((r = dedup_stream_next(freq, &rec, &d->c.err)) > 0) {
+			if (any && rec[0] == last)
+				continue;
+			if (dedup_fwriter_add(w, rec, &d->c.err))
+				die(d);
+			if ((d->modes & M_URL) && dedup_set_add(&fset, rec[0]))
+				oom(d);
+			last = rec[0];
+			any = 1;
+		}
+		if (r < 0)
+			die(d);
+		dedup_stream_free(freq);
+		writer_close(d, w);
+	}
+	if ((d->modes & (M_LINES | M_URL)) == (M_LINES | M_URL)) {
+		/* Each shard's line keys as sign wrote them, a document's together. */
+		struct dedup_stream **v = malloc(d->shards * sizeof(*v));
+
+		if (!v)
+			oom(d);
+		for (s = 0; s < d->shards; s++) {
+			struct dedup_header h;
+			uint64_t n;
+
+			v[s] = dedup_stream_empty(open_stage(d, spath(d, "sign/%05llu.line",
+								      (unsigned long long)s),
+							     DEDUP_K_LINE, 2, &h, &n), &fset, &d->c.err);
+			if (!v[s])
+				die(d);
+		}
+		empty = dedup_stream_merge(v, d->shards, &d->c.err);
+		free(v);
+		if (!empty)
+			die(d);
+	}
 	pairs = parts_stream(d, "pair", DEDUP_K_PAIR, 4);
 	urlg = parts_stream(d, "ugrp", DEDUP_K_UGRP, 3);
 	dedup_recs_init(&dec, 4);
-	if (dedup_resolve(pairs, urlg, base, d->shards, &dec, &nclusters, &d->c.err))
+	if (dedup_resolve(pairs, urlg, empty, base, d->shards, &dec, &nclusters, &d->c.err))
 		die(d);
 	dedup_stream_free(pairs);
 	dedup_stream_free(urlg);
+	dedup_stream_free(empty);
+	dedup_set_release(&fset);
 	ayak_stats_count(&d->c.stats, "clusters", nclusters);
 	for (s = 0; s < d->shards; s++) {
 		struct dedup_fwriter *w = writer(d, spath(d, "merge/%05llu.dec", (unsigned long long)s),
@@ -1783,25 +1833,6 @@ static void stage_merge(struct dd *d)
 		writer_close(d, w);
 	}
 	dedup_recs_release(&dec);
-	{
-		struct dedup_fwriter *w = writer(d, spath(d, "merge/freq"), DEDUP_K_FREQ, 1, 0, 0);
-		uint64_t last = 0;
-		int any = 0;
-
-		freq = parts_stream(d, "freq", DEDUP_K_FREQ, 1);
-		while ((r = dedup_stream_next(freq, &rec, &d->c.err)) > 0) {
-			if (any && rec[0] == last)
-				continue;
-			if (dedup_fwriter_add(w, rec, &d->c.err))
-				die(d);
-			last = rec[0];
-			any = 1;
-		}
-		if (r < 0)
-			die(d);
-		dedup_stream_free(freq);
-		writer_close(d, w);
-	}
 	done = nclusters;
 	write_one(d, spath(d, "merge/done"), DEDUP_K_DONE, &done, 1, 0, d->shards);
 	free(base);
@@ -1870,7 +1901,7 @@ static void stage_filter(struct dd *d, int nfiles, char **files)
 
 static void run_local(struct dd *d, int nfiles, char **files)
 {
-	struct dedup_stream *in[S_N] = { NULL }, *pairs_s, *urlg_s, *freq_s;
+	struct dedup_stream *in[S_N] = { NULL }, *pairs_s, *urlg_s, *freq_s, *empty = NULL;
 	struct dedup_recs pairs, urlg, freq, dec;
 	struct dedup_cluster_opts o = { 0 };
 	struct shingles_mem sm;
@@ -1898,6 +1929,10 @@ static void run_local(struct dd *d, int nfiles, char **files)
 		dedup_recs_init(&d->shx, 1);
 		shx_put(d);
 	}
+	/* The sorter gives the line keys by line; which records lose every line needs them again. */
+	if ((d->modes & (M_LINES | M_URL)) == (M_LINES | M_URL) &&
+	    !(d->line_spool = dedup_spool_new(d->tmpdir, 2, &d->c.err)))
+		die(d);
 
 	first_pass(d);
 
@@ -1939,19 +1974,6 @@ static void run_local(struct dd *d, int nfiles, char **files)
 	}
 	dedup_recs_release(&d->shx);
 
-	pairs_s = dedup_stream_mem(pairs.a, pairs.n, 4);
-	urlg_s = dedup_stream_mem(urlg.a, urlg.n, 3);
-	if (!pairs_s || !urlg_s)
-		oom(d);
-	dedup_recs_init(&dec, 4);
-	if (dedup_resolve(pairs_s, urlg_s, &base, 1, &dec, &nclusters, &d->c.err))
-		die(d);
-	ayak_stats_count(&d->c.stats, "clusters", nclusters);
-	dedup_stream_free(pairs_s);
-	dedup_stream_free(urlg_s);
-	dedup_recs_release(&pairs);
-	dedup_recs_release(&urlg);
-
 	memset(&x, 0, sizeof(x));
 	dedup_set_init(&fset);
 	if (d->modes & M_LINES) {
@@ -1963,6 +1985,27 @@ static void run_local(struct dd *d, int nfiles, char **files)
 		x.freq = &fset;
 	}
 	dedup_recs_release(&freq);
+	if (d->line_spool) {
+		struct dedup_stream *lines = dedup_spool_finish(d->line_spool, &d->c.err);
+
+		d->line_spool = NULL;
+		if (!lines || !(empty = dedup_stream_empty(lines, &fset, &d->c.err)))
+			die(d);
+	}
+
+	pairs_s = dedup_stream_mem(pairs.a, pairs.n, 4);
+	urlg_s = dedup_stream_mem(urlg.a, urlg.n, 3);
+	if (!pairs_s || !urlg_s)
+		oom(d);
+	dedup_recs_init(&dec, 4);
+	if (dedup_resolve(pairs_s, urlg_s, empty, &base, 1, &dec, &nclusters, &d->c.err))
+		die(d);
+	ayak_stats_count(&d->c.stats, "clusters", nclusters);
+	dedup_stream_free(pairs_s);
+	dedup_stream_free(urlg_s);
+	dedup_stream_free(empty);
+	dedup_recs_release(&pairs);
+	dedup_recs_release(&urlg);
 	x.dec = dedup_stream_mem(dec.a, dec.n, 4);
 	if (!x.dec)
 		oom(d);

@@ -175,6 +175,16 @@ struct dedup_stream *dedup_stream_mem(const uint64_t *a, size_t n, unsigned nw);
 struct dedup_stream *dedup_stream_merge(struct dedup_stream **in, size_t n,
 					struct ayak_err *err);
 
+/*
+ * A spool: records kept in the order added, in an unlinked temporary file
+ * in tmpdir, read back once as a stream (which owns the file; s is freed).
+ */
+struct dedup_spool;
+struct dedup_spool *dedup_spool_new(const char *tmpdir, unsigned nw, struct ayak_err *err);
+int dedup_spool_add(struct dedup_spool *s, const uint64_t *rec, struct ayak_err *err);
+struct dedup_stream *dedup_spool_finish(struct dedup_spool *s, struct ayak_err *err);
+void dedup_spool_free(struct dedup_spool *s);
+
 /* ---- external sorter ---- */
 
 /* A memory budget shared by sorters; beyond it they spill sorted runs. */
@@ -354,10 +364,15 @@ int dedup_cluster(const struct dedup_cluster_opts *o, struct dedup_stream *exact
  *     in input order.
  * So no two records kept share a text cluster or a URL, and a record is
  * dropped only when its text or its URL is kept in another record.
+ * empty (or NULL) gives [doc] records, in any order, of the documents
+ * that repeated-line removal will leave without a line with words: such
+ * a record keeps no URL.  In 2 it comes after every other, and keeps its
+ * URL group only when no other can (the URL is then still free for 3);
+ * in 3 it is taken only when no other is, and takes no URL.
  */
-int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *urls, const uint64_t *base,
-		  size_t nshards, struct dedup_recs *dec, uint64_t *nclusters,
-		  struct ayak_err *err);
+int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *urls,
+		  struct dedup_stream *empty, const uint64_t *base, size_t nshards,
+		  struct dedup_recs *dec, uint64_t *nclusters, struct ayak_err *err);
 
 /* ---- a set of 64-bit hashes (frequent lines) ---- */
 
@@ -370,5 +385,15 @@ void dedup_set_init(struct dedup_set *s);
 void dedup_set_release(struct dedup_set *s);
 int dedup_set_add(struct dedup_set *s, uint64_t h);
 int dedup_set_has(const struct dedup_set *s, uint64_t h);
+
+/*
+ * The documents left without a line with words when the frequent lines
+ * freq are removed: [doc] records, from lines, [line hash, doc] records
+ * of each document's distinct lines with words, a document's together
+ * (as the first pass writes them).  Takes ownership of lines; freq must
+ * outlive the stream.
+ */
+struct dedup_stream *dedup_stream_empty(struct dedup_stream *lines, const struct dedup_set *freq,
+					struct ayak_err *err);
 
 #endif

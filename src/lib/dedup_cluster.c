@@ -91,6 +91,27 @@ static int uf_rehash(struct uf *u, size_t nc)
 		(p) = q_;					\
 	} while (0)
 
+/* The slot of doc: its element's, or the empty one where it would go. */
+static size_t uf_slot(const struct uf *u, uint64_t doc)
+{
+	size_t i = uf_hash(doc, u->scap);
+
+	while (u->slot[i] && u->doc[u->slot[i] - 1] != doc)
+		i = (i + 1) & (u->scap - 1);
+	return i;
+}
+
+/* The element of doc, or -1 when it has none. */
+static int64_t uf_lookup(const struct uf *u, uint64_t doc)
+{
+	size_t i;
+
+	if (!u->n)
+		return -1;
+	i = uf_slot(u, doc);
+	return u->slot[i] ? (int64_t)u->slot[i] - 1 : -1;
+}
+
 /* The element of doc, added (with rank) when new; -1 when out of memory. */
 static int64_t uf_get(struct uf *u, uint64_t doc, uint64_t rank)
 {
@@ -98,14 +119,9 @@ static int64_t uf_get(struct uf *u, uint64_t doc, uint64_t rank)
 
 	if ((u->n + 1) * 2 > u->scap && uf_rehash(u, u->scap ? u->scap * 2 : 1024))
 		return -1;
-	i = uf_hash(doc, u->scap);
-	while (u->slot[i]) {
-		uint32_t e = u->slot[i] - 1;
-
-		if (u->doc[e] == doc)
-			return e;
-		i = (i + 1) & (u->scap - 1);
-	}
+	i = uf_slot(u, doc);
+	if (u->slot[i])
+		return u->slot[i] - 1;
 	if (u->n >= UINT32_MAX - 1)
 		return -1;
 	if (u->n == u->cap) {
@@ -434,6 +450,7 @@ out:
 /* ---- all partitions ---- */
 
 #define F_UDROP 1	/* a cluster's keeper dropped for its URL */
+#define F_EMPTY 2	/* left without a line with words by repeated-line removal */
 #define NOGROUP UINT32_MAX
 
 static int global_index(uint64_t doc, const uint64_t *base, size_t nshards, uint64_t *out,
@@ -449,10 +466,20 @@ static int global_index(uint64_t doc, const uint64_t *base, size_t nshards, uint
 	return 0;
 }
 
+/* Does element a keep a URL before b?  Not empty first, then by URL rank. */
+static int url_better(const struct uf *u, uint64_t a, uint64_t ra, uint64_t b, uint64_t rb)
+{
+	int ea = u->flag[a] & F_EMPTY, eb = u->flag[b] & F_EMPTY;
+
+	return ea != eb ? !ea : ra > rb;
+}
+
 /*
  * URL groups among the clusters' keepers (steps 2 and 3 of
  * dedup_resolve).  ur holds [first doc, element, url rank] in
- * group order; keeper[root] is updated.
+ * group order; keeper[root] is updated.  A record left empty by
+ * repeated-line removal (F_EMPTY) keeps no URL: it is kept only where
+ * no other can be, and then leaves its URL to the hand-over.
  */
 static int url_decide(struct uf *u, const struct dedup_recs *ur, uint64_t *keeper,
 		      const uint64_t *first, struct ayak_err *err)
@@ -463,7 +490,7 @@ static int url_decide(struct uf *u, const struct dedup_recs *ur, uint64_t *keepe
 	size_t i, j, k, ng = 0, e;
 	int ret = -1, any = 0;
 
-	dedup_recs_init(&order, 4);
+	dedup_recs_init(&order, 5);
 	if (!grp || !kept)
 		goto nomem;
 	for (e = 0; e < u->n; e++)
@@ -476,10 +503,12 @@ static int url_decide(struct uf *u, const struct dedup_recs *ur, uint64_t *keepe
 			grp[e] = (uint32_t)ng;
 			if (keeper[uf_find(u, (uint32_t)e)] != e)
 				continue;	/* dropped for its text, kept elsewhere */
-			if (best == NONE || ur->a[3 * j + 2] > ur->a[3 * best + 2])
+			if (best == NONE || url_better(u, e, ur->a[3 * j + 2], ur->a[3 * best + 1],
+							 ur->a[3 * best + 2]))
 				best = j;
 		}
-		kept[ng] = best == NONE ? NONE : ur->a[3 * best + 1];
+		kept[ng] = best == NONE || (u->flag[ur->a[3 * best + 1]] & F_EMPTY) ? NONE
+			   : ur->a[3 * best + 1];
 		for (k = i; k < j; k++) {
 			e = ur->a[3 * k + 1];
 			if (k != best && keeper[uf_find(u, (uint32_t)e)] == e) {
@@ -492,28 +521,29 @@ static int url_decide(struct uf *u, const struct dedup_recs *ur, uint64_t *keepe
 		ret = 0;
 		goto out;
 	}
-	/* Hand-over: the members of each cluster whose keeper went, best first. */
+	/* Hand-over: the members of each cluster whose keeper went, best first, empty last. */
 	for (e = 0; e < u->n; e++) {
 		uint32_t root = uf_find(u, (uint32_t)e);
-		uint64_t rec[4] = { u->doc[first[root]], ~u->rank[e], u->doc[e], e };
+		uint64_t rec[5] = { u->doc[first[root]], u->flag[e] & F_EMPTY, ~u->rank[e], u->doc[e],
+				    e };
 
 		if (keeper[root] == NONE || !(u->flag[keeper[root]] & F_UDROP))
 			continue;
 		if (dedup_recs_add(&order, rec))
 			goto nomem;
 	}
-	dedup_sort_records(order.a, order.n, 4);
+	dedup_sort_records(order.a, order.n, 5);
 	for (i = 0; i < order.n; i = j) {
-		uint32_t root = uf_find(u, (uint32_t)order.a[4 * i + 3]);
+		uint32_t root = uf_find(u, (uint32_t)order.a[5 * i + 4]);
 		uint64_t to = NONE;
 
-		for (j = i; j < order.n && order.a[4 * j] == order.a[4 * i]; j++) {
-			e = order.a[4 * j + 3];
+		for (j = i; j < order.n && order.a[5 * j] == order.a[5 * i]; j++) {
+			e = order.a[5 * j + 4];
 			if (to != NONE || (u->flag[e] & F_UDROP) ||
 			    (grp[e] != NOGROUP && kept[grp[e]] != NONE))
 				continue;
 			to = e;
-			if (grp[e] != NOGROUP)
+			if (grp[e] != NOGROUP && !(u->flag[e] & F_EMPTY))
 				kept[grp[e]] = e;
 		}
 		/* NONE: every record of the cluster has its URL kept in another. */
@@ -530,9 +560,9 @@ out:
 	return ret;
 }
 
-int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *urls, const uint64_t *base,
-		  size_t nshards, struct dedup_recs *dec, uint64_t *nclusters,
-		  struct ayak_err *err)
+int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *urls,
+		  struct dedup_stream *empty, const uint64_t *base, size_t nshards,
+		  struct dedup_recs *dec, uint64_t *nclusters, struct ayak_err *err)
 {
 	struct uf u;
 	struct dedup_recs ur;
@@ -583,6 +613,19 @@ int dedup_resolve(struct dedup_stream *pairs, struct dedup_stream *urls, const u
 			ayak_err_set(err, AYAK_E_SYS, "out of memory");
 			goto out;
 		}
+	}
+	/* Only the documents already here can matter. */
+	while (ur.n && empty && (r = dedup_stream_next(empty, &rec, err)) != 0) {
+		int64_t x;
+
+		if (r < 0)
+			goto out;
+		if (empty->nw != 1) {
+			ayak_err_set(err, AYAK_E_DATA, "corrupt stage data: bad empty record");
+			goto out;
+		}
+		if ((x = uf_lookup(&u, rec[0])) >= 0)
+			u.flag[x] |= F_EMPTY;
 	}
 	/* Per root: the first document, and the keeper by rank. */
 	first = malloc((u.n ? u.n : 1) * sizeof(*first));
@@ -639,4 +682,73 @@ out:
 	dedup_recs_release(&ur);
 	uf_release(&u);
 	return ret;
+}
+
+/* ---- records left empty by repeated-line removal ---- */
+
+struct empty_stream {
+	struct dedup_stream s;
+	struct dedup_stream *in;
+	const struct dedup_set *freq;
+	const uint64_t *rec;	/* the next document's first line record */
+	int more;		/* the last dedup_stream_next's, -2 before the first */
+	uint64_t doc;
+};
+
+static int empty_next(struct dedup_stream *st, const uint64_t **rec, struct ayak_err *err)
+{
+	struct empty_stream *m = (struct empty_stream *)st;
+
+	if (m->more == -2)
+		m->more = dedup_stream_next(m->in, &m->rec, err);
+	while (m->more > 0) {
+		uint64_t doc = m->rec[1];
+		int empty = 1;
+
+		/* A document's lines are together: each with words, once. */
+		do {
+			if (!dedup_set_has(m->freq, m->rec[0]))
+				empty = 0;
+			m->more = dedup_stream_next(m->in, &m->rec, err);
+		} while (m->more > 0 && m->rec[1] == doc);
+		if (empty) {
+			m->doc = doc;
+			*rec = &m->doc;
+			return m->more < 0 ? -1 : 1;
+		}
+	}
+	return m->more;
+}
+
+static void empty_free(struct dedup_stream *st)
+{
+	struct empty_stream *m = (struct empty_stream *)st;
+
+	dedup_stream_free(m->in);
+	free(m);
+}
+
+struct dedup_stream *dedup_stream_empty(struct dedup_stream *lines, const struct dedup_set *freq,
+					struct ayak_err *err)
+{
+	struct empty_stream *m;
+
+	if (lines->nw != 2) {
+		dedup_stream_free(lines);
+		ayak_err_set(err, AYAK_E_DATA, "corrupt stage data: bad line record");
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		dedup_stream_free(lines);
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		return NULL;
+	}
+	m->s.nw = 1;
+	m->s.next = empty_next;
+	m->s.free = empty_free;
+	m->in = lines;
+	m->freq = freq;
+	m->more = -2;
+	return &m->s;
 }

@@ -391,6 +391,61 @@ fail:
 	return -1;
 }
 
+/* ---- spools: records kept in order on disk ---- */
+
+struct dedup_spool {
+	struct run run;
+	unsigned nw;
+	const char *dir;
+};
+
+struct dedup_spool *dedup_spool_new(const char *tmpdir, unsigned nw, struct ayak_err *err)
+{
+	struct dedup_spool *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		return NULL;
+	}
+	s->nw = nw;
+	s->dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+	s->run.f = temp_file(tmpdir, err);
+	if (!s->run.f) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int dedup_spool_add(struct dedup_spool *s, const uint64_t *rec, struct ayak_err *err)
+{
+	if (fwrite(rec, s->nw * sizeof(uint64_t), 1, s->run.f) != 1)
+		return ayak_err_sys(err, errno, "cannot write a spool file to %s", s->dir);
+	s->run.n++;
+	return 0;
+}
+
+struct dedup_stream *dedup_spool_finish(struct dedup_spool *s, struct ayak_err *err)
+{
+	struct dedup_stream *st = NULL;
+
+	if (fflush(s->run.f))
+		ayak_err_sys(err, errno, "cannot write a spool file to %s", s->dir);
+	else
+		st = run_stream(&s->run, s->nw, err);
+	dedup_spool_free(s);
+	return st;
+}
+
+void dedup_spool_free(struct dedup_spool *s)
+{
+	if (!s)
+		return;
+	if (s->run.f)
+		fclose(s->run.f);
+	free(s);
+}
+
 /* ---- external sorter ---- */
 
 struct dedup_sorter {

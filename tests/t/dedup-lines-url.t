@@ -141,4 +141,86 @@ test_expect_success 'url with every text mode: each URL keeps a record, each clu
 	test_must_be_empty twice
 '
 
+test_expect_success 'lines and url: a URL whose kept record is left empty keeps its next best record' '
+	cat >le.jsonl <<-\EOF &&
+	{"id":0,"date":"2024-03-01","url":"https://a.my/x","text":"Menu utama\nLog masuk"}
+	{"id":1,"date":"2024-01-01","url":"https://a.my/x","text":"Menu utama\nBerita lama tentang banjir"}
+	{"id":2,"date":"2024-02-01","url":"http://www.a.my/x/","text":"Log masuk"}
+	{"id":3,"date":"2024-02-15","url":"https://a.my/x#atas","text":"Menu utama\nBerita baru tentang banjir"}
+	{"id":4,"date":"2024-01-01","url":"https://b.my/1","text":"Log masuk\nCerita satu"}
+	EOF
+	ayak-dedup --mode lines,url --line-max 2 --url-keep newest --rejects rej.jsonl \
+		--stats st.json le.jsonl >out &&
+	cat >expect <<-\EOF &&
+	{"id":3,"date":"2024-02-15","url":"https://a.my/x#atas","text":"Berita baru tentang banjir"}
+	{"id":4,"date":"2024-01-01","url":"https://b.my/1","text":"Cerita satu"}
+	EOF
+	test_cmp expect out &&
+	sed -e "s/,\"raw\":.*//" rej.jsonl >got &&
+	cat >expect <<-\EOF &&
+	{"reject":{"program":"ayak-dedup","reason":"url","cluster":0,"size":1,"file":"le.jsonl","line":1}
+	{"reject":{"program":"ayak-dedup","reason":"url","cluster":1,"size":1,"file":"le.jsonl","line":2}
+	{"reject":{"program":"ayak-dedup","reason":"url","cluster":2,"size":1,"file":"le.jsonl","line":3}
+	EOF
+	test_cmp expect got &&
+	grep -q "\"records_out\":2,\"dropped\":{\"url\":3}," st.json &&
+	grep -q "\"url_groups\":1,\"frequent_lines\":2,.*\"lines_removed\":2}" st.json &&
+	ayak-dedup --mode lines,url --line-max 2 --url-keep newest --annotate le.jsonl >out &&
+	sed -n "s/.*\"dedup\":\(\"[a-z]*\"\).*/\1/p" out | paste -sd" " - >got &&
+	echo "\"url\" \"url\" \"url\" \"keep\" \"keep\"" >expect &&
+	test_cmp expect got &&
+	ayak-dedup --mode exact,near,lines,url --line-max 2 --url-keep newest le.jsonl >out &&
+	test "$(uids out)" = "3 4"
+'
+
+test_expect_success 'lines and url: a cluster that hands over passes over a record left empty' '
+	cat >lh.jsonl <<-\EOF &&
+	{"id":0,"q":9,"url":"https://c.my/1","text":"Log masuk Menu utama"}
+	{"id":1,"q":10,"url":"https://c.my/1","text":"Berita lain sama sekali"}
+	{"id":2,"q":8,"url":"https://c.my/2","text":"Log masuk\nMenu utama"}
+	{"id":3,"q":7,"url":"https://c.my/3","text":"Log  masuk   Menu utama"}
+	{"id":5,"q":1,"url":"https://c.my/5","text":"Log masuk\nMenu utama\nCerita lima"}
+	{"id":6,"q":1,"url":"https://c.my/6","text":"Log masuk\nMenu utama\nCerita enam"}
+	EOF
+	ayak-dedup --mode exact,lines,url --line-max 2 --keep max:q --url-keep max:q \
+		--annotate lh.jsonl >out &&
+	sed -n "s/.*\"dedup\":\(\"[a-z]*\"\).*/\1/p" out | paste -sd" " - >got &&
+	echo "\"exact\" \"keep\" \"exact\" \"keep\" \"keep\" \"keep\"" >expect &&
+	test_cmp expect got &&
+	grep "\"id\":2," out | grep -q "\"dedup_cluster\":0,\"dedup_size\":3,\"dedup_lines\":2}$" &&
+	ayak-dedup --mode exact,lines,url --line-max 2 --keep max:q --url-keep max:q lh.jsonl >out &&
+	test "$(uids out)" = "1 3 5 6"
+'
+
+test_expect_success 'url with lines: each URL keeps a record unless all its records are copies or left empty' '
+	awk "BEGIN { srand(7); nb = split(\"Menu utama|Log masuk|Hak cipta terpelihara|Kongsi artikel ini|Baca juga|Iklan\", b, \"|\")
+		nw = split(\"rumah sekolah pasar jalan kereta laut sungai hutan bandar kampung buku berita\", w, \" \")
+		for (i = 0; i < 600; i++) {
+			t = \"\"
+			for (j = int(rand() * 3); j > 0; j--)
+				t = t b[1 + int(rand() * nb)] \"\\\\n\"
+			if (rand() < 0.7)
+				t = t \"teks \" w[1 + int(rand() * nw)] \" \" w[1 + int(rand() * nw)] \" tentang perkara yang sama\"
+			else
+				t = t b[1 + int(rand() * nb)]
+			printf \"{\\\"id\\\":%d,\\\"q\\\":%d,\\\"url\\\":\\\"https://u.my/%d\\\",\\\"text\\\":\\\"%s\\\"}\\n\", i, int(rand() * 50), int(rand() * 40), t
+		} }" >ml.jsonl &&
+	ayak-dedup --mode lines --line-max 10 --annotate ml.jsonl >lines-only &&
+	grep "\"dedup\":\"lines\"" lines-only | sed -n "s/^{\"id\":\([0-9]*\),.*/\1/p" | sort >empty-ids &&
+	test $(wc -l <empty-ids) -gt 50 &&
+	for m in "lines,url" "exact,near,lines,url --keep max:q"; do
+		ayak-dedup --mode $m --line-max 10 --url-keep max:q --annotate ml.jsonl >ann || return 1
+		grep "\"dedup\":\"keep\"" ann >kept &&
+		sed -n "s/.*\"url\":\"\([^\"]*\)\".*/\1/p" kept | sort >kept-urls &&
+		sort -u kept-urls >kept-once &&
+		test_cmp kept-once kept-urls &&
+		sed -n "s/.*\"dedup_cluster\":\([0-9]*\),.*/\1/p" kept | sort | uniq -d >twice &&
+		test_must_be_empty twice &&
+		sed -n "s/^{\"id\":\([0-9]*\),.*\"url\":\"\([^\"]*\)\".*\"dedup\":\"\(url\|keep\)\".*/\1 \2/p" ann |
+			sort -k1,1 | join -v 1 - empty-ids | cut -d" " -f2 | sort -u >alive-urls &&
+		comm -23 alive-urls kept-urls >lost &&
+		test_must_be_empty lost || return 1
+	done
+'
+
 test_done

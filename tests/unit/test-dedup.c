@@ -546,7 +546,7 @@ static void test_cluster(void)
 	ok(freq.n == 1 && freq.a[0] == 70, "the line in 3 documents is frequent (limit 2)");
 	ps = dedup_stream_mem(pairs.a, pairs.n, 4);
 	us = dedup_stream_mem(urlg.a, urlg.n, 3);
-	ok(!dedup_resolve(ps, us, &base, 1, &dec, &nclusters, &err), "resolve");
+	ok(!dedup_resolve(ps, us, NULL, &base, 1, &dec, &nclusters, &err), "resolve");
 	for (i = 0; i < dec.n; i++)
 		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%llu:%llu/%llu/%s",
 			 i ? " " : "", (unsigned long long)dec.a[4 * i],
@@ -566,6 +566,51 @@ static void test_cluster(void)
 	dedup_recs_release(&urlg);
 	dedup_recs_release(&freq);
 	dedup_recs_release(&dec);
+}
+
+/*
+ * Records left empty by repeated-line removal: doc 2's lines are all
+ * frequent, doc 1's not; doc 2 then keeps no URL, so doc 1 keeps it.
+ */
+static void test_empty(void)
+{
+	uint64_t lines[] = { 5, 1, 7, 1, 5, 2, 6, 2, 9, 3 };	/* [line hash, doc] by doc */
+	uint64_t url_group[] = { 1, 1, 0, 1, 2, 5 };	/* doc 2 of the higher URL rank */
+	struct dedup_stream *em, *ps, *us;
+	struct dedup_recs pairs, dec;
+	struct dedup_set freq;
+	struct ayak_err err;
+	const uint64_t *rec;
+	uint64_t base = 0, nclusters;
+	char got[64] = "";
+	int r, pass;
+
+	dedup_set_init(&freq);
+	dedup_set_add(&freq, 5);
+	dedup_set_add(&freq, 6);
+	dedup_set_add(&freq, 9);
+	em = dedup_stream_empty(dedup_stream_mem(lines, 5, 2), &freq, &err);
+	while ((r = dedup_stream_next(em, &rec, &err)) > 0)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%llu ",
+			 (unsigned long long)rec[0]);
+	ok(r == 0 && !strcmp(got, "2 3 "), "empty: docs whose lines are all frequent: %s", got);
+	dedup_stream_free(em);
+	dedup_recs_init(&pairs, 4);
+	for (pass = 0; pass < 2; pass++) {
+		dedup_recs_init(&dec, 4);
+		ps = dedup_stream_mem(pairs.a, 0, 4);
+		us = dedup_stream_mem(url_group, 2, 3);
+		em = pass ? dedup_stream_empty(dedup_stream_mem(lines, 5, 2), &freq, &err) : NULL;
+		ok(!dedup_resolve(ps, us, em, &base, 1, &dec, &nclusters, &err) && dec.n == 1 &&
+		   dec.a[0] == (pass ? 2 : 1) && dec.a[3] == DEDUP_DROP_URL,
+		   pass ? "a record left empty keeps no URL" : "the higher URL rank keeps the URL");
+		dedup_stream_free(ps);
+		dedup_stream_free(us);
+		dedup_stream_free(em);
+		dedup_recs_release(&dec);
+	}
+	dedup_recs_release(&pairs);
+	dedup_set_release(&freq);
 }
 
 /*
@@ -594,7 +639,7 @@ static void test_keeper(void)
 		dedup_recs_init(&dec, 4);
 		ps = dedup_stream_mem(pairs.a, pairs.n, 4);
 		us = dedup_stream_mem(url_group, pass ? 2 : 0, 3);
-		dedup_resolve(ps, us, &base, 1, &dec, &nclusters, &err);
+		dedup_resolve(ps, us, NULL, &base, 1, &dec, &nclusters, &err);
 		ok(dec.n == 4 && dec.a[4 * (pass + 1) + 3] == DEDUP_KEEP && dec.a[4 * 0 + 3] != DEDUP_KEEP &&
 		   (!pass || dec.a[4 * 1 + 3] == DEDUP_DROP_NEAR),
 		   pass ? "a keeper dropped for its URL: the next best is kept" :
@@ -623,6 +668,7 @@ int main(void)
 	test_files();
 	test_cluster();
 	test_keeper();
+	test_empty();
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
 }
