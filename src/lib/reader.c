@@ -2,7 +2,9 @@
  * Line reader over many inputs.  One growable buffer holds decompressed
  * bytes; lines are handed out in place and the buffer moves only the
  * unfinished last line when it refills, so there is no line-length limit
- * and memory stays bounded by the longest line.
+ * and memory stays bounded by the longest line.  Binary inputs (a token
+ * stream) take the same decompressed bytes with ayak_reader_read(),
+ * which decodes straight into the caller's buffer.
  *
  * Each format is decoded with its own library (libzstd, zlib, liblzma,
  * libbz2).  libarchive's raw format was tried first and rejected: with a
@@ -457,11 +459,44 @@ struct ayak_reader *ayak_reader_new(const char *const *paths, size_t n,
 	return r;
 }
 
+/*
+ * Decompress up to want more bytes after r->end, first moving those not
+ * yet handed out to the front, and growing the buffer when little room
+ * is left (a long line).  Sets r->eof at the end of the input.  0 or -1.
+ */
+static int refill(struct ayak_reader *r, size_t want, struct ayak_err *err)
+{
+	ssize_t got;
+
+	if (r->start) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->scan -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK / 4) {
+		size_t cap = r->cap * 2;
+		char *p = realloc(r->buf, cap);
+
+		if (!p)
+			return input_error(r, err, AYAK_E_SYS, "%s",
+					   "out of memory for a long line");
+		r->buf = p;
+		r->cap = cap;
+	}
+	got = fill(r, r->buf + r->end, r->cap - r->end < want ? r->cap - r->end : want, err);
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		r->eof = 1;
+	r->end += (size_t)got;
+	return 0;
+}
+
 int ayak_reader_next(struct ayak_reader *r, struct ayak_line *line, struct ayak_err *err)
 {
 	for (;;) {
 		char *nl;
-		ssize_t got;
 
 		if (!r->active) {
 			if (r->next >= r->npaths)
@@ -492,30 +527,71 @@ int ayak_reader_next(struct ayak_reader *r, struct ayak_line *line, struct ayak_
 			close_input(r);
 			continue;
 		}
-		/* Only an unfinished line is left: move it to the front. */
-		if (r->start) {
-			memmove(r->buf, r->buf + r->start, r->end - r->start);
-			r->end -= r->start;
-			r->start = 0;
-		}
+		/* Only an unfinished line is left, searched already. */
 		r->scan = r->end;
-		if (r->cap - r->end < READ_CHUNK / 4) {
-			size_t cap = r->cap * 2;
-			char *p = realloc(r->buf, cap);
-
-			if (!p)
-				return input_error(r, err, AYAK_E_SYS, "%s",
-						   "out of memory for a long line");
-			r->buf = p;
-			r->cap = cap;
-		}
-		got = fill(r, r->buf + r->end, r->cap - r->end, err);
-		if (got < 0)
+		if (refill(r, SIZE_MAX, err))
 			return -1;
-		if (got == 0)
-			r->eof = 1;
-		r->end += (size_t)got;
 	}
+}
+
+ssize_t ayak_reader_peek(struct ayak_reader *r, void *buf, size_t n, struct ayak_err *err)
+{
+	size_t k;
+
+	if (!r->active) {
+		if (r->next >= r->npaths)
+			return 0;
+		if (open_next(r, err))
+			return -1;
+	}
+	/*
+	 * No more decoded than asked for: damage further on is found, and
+	 * reported, by the reads that come to it.
+	 */
+	while (r->end - r->start < n && !r->eof)
+		if (refill(r, n - (r->end - r->start), err))
+			return -1;
+	k = r->end - r->start < n ? r->end - r->start : n;
+	memcpy(buf, r->buf + r->start, k);
+	return (ssize_t)k;
+}
+
+ssize_t ayak_reader_read(struct ayak_reader *r, void *buf, size_t n, struct ayak_err *err)
+{
+	ssize_t got;
+
+	if (!r->active) {
+		if (r->next >= r->npaths)
+			return 0;
+		if (open_next(r, err))
+			goto fail;
+	}
+	/* Bytes already decoded (the start of the input, peeked or not) first. */
+	if (r->start < r->end) {
+		size_t k = r->end - r->start < n ? r->end - r->start : n;
+
+		memcpy(buf, r->buf + r->start, k);
+		r->start += k;
+		if (r->scan < r->start)
+			r->scan = r->start;
+		return (ssize_t)k;
+	}
+	if (r->eof) {
+		close_input(r);
+		return 0;
+	}
+	/* Then straight into the caller's buffer: no copy on the way. */
+	got = fill(r, buf, n, err);
+	if (got < 0)
+		goto fail;
+	if (got == 0)
+		close_input(r);
+	return got;
+fail:
+	/* Bytes have no lines: the error names the input alone. */
+	if (err)
+		err->line = 0;
+	return -1;
 }
 
 uint64_t ayak_reader_bytes_read(const struct ayak_reader *r)

@@ -1,9 +1,11 @@
 /*
- * Compressed streams: a line reader over many inputs and a buffered,
+ * Compressed streams: a line (or byte) reader over many inputs and a buffered,
  * optionally compressed, atomic writer.
  */
 #ifndef AYAK_STREAM_H
 #define AYAK_STREAM_H
+
+#include <sys/types.h>
 
 #include "ayak.h"
 
@@ -48,6 +50,25 @@ struct ayak_reader *ayak_reader_new(const char *const *paths, size_t n,
  */
 int ayak_reader_next(struct ayak_reader *r, struct ayak_line *line,
 		     struct ayak_err *err);
+
+/*
+ * Bytes instead of lines, for binary inputs (the token stream of
+ * ayak-tok --binary): up to n (> 0) decompressed bytes of the current
+ * input into buf, decoded and checked as for lines, with no byte order
+ * mark or CR taken out.  Returns how many, 0 at the end of each input
+ * (the next call goes on to the next one; 0 again after the last), or
+ * -1 on an error as ayak_reader_next's, with err->line 0.  An input
+ * ends only when all its compressed data was whole.
+ */
+ssize_t ayak_reader_read(struct ayak_reader *r, void *buf, size_t n, struct ayak_err *err);
+/*
+ * The first n bytes of the current input (the next one when none is
+ * open), or all it has when it is shorter, copied into buf without
+ * being consumed: the next line or bytes read still start with them.
+ * Returns how many, or -1 on an error as ayak_reader_next's.  For
+ * telling what an input holds before reading it.
+ */
+ssize_t ayak_reader_peek(struct ayak_reader *r, void *buf, size_t n, struct ayak_err *err);
 
 /* Bytes read from the inputs so far (compressed, as stored). */
 uint64_t ayak_reader_bytes_read(const struct ayak_reader *r);
