@@ -2,14 +2,10 @@
  * ayak-pack: token IDs into training shards: Megatron-LM indexed datasets
  * (.bin + .idx) or flat token files; --verify reads shards back.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "pack.h"
@@ -19,7 +15,8 @@ static const char usage[] =
 	"Usage: ayak-pack -o PREFIX [options] [FILE...]\n"
 	"       ayak-pack --verify [options] SHARD...\n"
 	"Pack token IDs into training shards: records with an \"ids\" array (ayak-tok),\n"
-	"or the binary stream of ayak-tok --binary (uncompressed, with its end mark).\n"
+	"or the binary stream of ayak-tok --binary (with its end mark); either may be\n"
+	"compressed.\n"
 	"\n"
 	"  -o PREFIX             write PREFIX.bin and PREFIX.idx (with --shard-tokens:\n"
 	"                        PREFIX-00000.bin, PREFIX-00000.idx, ...)\n"
@@ -73,7 +70,7 @@ struct args {
 /* ---- reading the binary token stream ---- */
 
 struct bin_in {
-	int fd;
+	struct ayak_reader *r;		/* every input, decompressed */
 	const char *name;
 	unsigned char *buf;
 	size_t len, pos, cap;
@@ -101,7 +98,11 @@ static int bin_error(struct bin_in *in, struct ayak_err *err, const char *fmt, .
 	return -1;
 }
 
-/* Make n bytes available at in->buf + in->pos; 0, 1 at a clean end, -1 error. */
+/*
+ * Make n bytes available at in->buf + in->pos: 0; 1 when the input ends
+ * first (the caller says what was cut short); -1 on an error of the
+ * reader (damaged compressed data, I/O) or of memory, with err set.
+ */
 static int bin_fill(struct bin_in *in, size_t n, struct ayak_err *err)
 {
 	if (in->len - in->pos >= n)
@@ -124,22 +125,16 @@ static int bin_fill(struct bin_in *in, size_t n, struct ayak_err *err)
 		in->cap = cap;
 	}
 	while (in->len < n && !in->eof) {
-		ssize_t r = read(in->fd, in->buf + in->len, in->cap - in->len);
+		/* 0 at the end of this input; damaged compressed data is an error. */
+		ssize_t r = ayak_reader_read(in->r, in->buf + in->len, in->cap - in->len, err);
 
-		if (r < 0 && errno == EINTR)
-			continue;
 		if (r < 0)
-			return ayak_err_sys(err, errno, "%s", in->name);
+			return -1;
 		if (r == 0)
 			in->eof = 1;
 		in->len += (size_t)r;
 	}
-	if (in->len >= n)
-		return 0;
-	if (in->len == 0)
-		return 1;
-	return bin_error(in, err, "truncated token stream (document %llu)",
-			 (unsigned long long)in->doc + 1);
+	return in->len < n;
 }
 
 static uint32_t le32(const unsigned char *p)
@@ -168,14 +163,19 @@ static int bin_header(struct bin_in *in, struct ayak_err *err)
 	const unsigned char *h;
 	uint32_t vs, eot, vs1, eot1;
 	char where[64] = "", d1[64], d2[64];
+	int r;
 
 	if (in->doc)
 		snprintf(where, sizeof(where), " after document %llu", (unsigned long long)in->doc);
-	if (in->doc && (bin_fill(in, 8, err) || !pack_stream_is(in->buf + in->pos, 8)))
-		return bin_error(in, err, "corrupt token stream: what follows the end mark%s is not "
-				 "a stream header", where);
-	if (bin_fill(in, PACK_STREAM_HEADER, err))
-		return bin_error(in, err, "truncated token stream header%s", where);
+	if (in->doc) {
+		if ((r = bin_fill(in, 8, err)) < 0)
+			return -1;
+		if (r || !pack_stream_is(in->buf + in->pos, 8))
+			return bin_error(in, err, "corrupt token stream: what follows the end mark%s "
+					 "is not a stream header", where);
+	}
+	if ((r = bin_fill(in, PACK_STREAM_HEADER, err)) != 0)
+		return r < 0 ? -1 : bin_error(in, err, "truncated token stream header%s", where);
 	h = in->buf + in->pos;
 	if (pack_stream_parse(h, &vs, &eot, err)) {
 		err->file = in->name;
@@ -211,6 +211,9 @@ static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err
 		r = bin_fill(in, 4, err);
 		if (r < 0)
 			return -1;
+		if (r > 0 && in->len > in->pos)
+			return bin_error(in, err, "truncated token stream (document %llu)",
+					 (unsigned long long)in->doc + 1);
 		if (r > 0 && in->ended)
 			return 0;
 		if (r > 0)
@@ -226,9 +229,9 @@ static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err
 		n = le32(in->buf + in->pos);
 		if (n != PACK_STREAM_END)
 			break;
-		if (bin_fill(in, PACK_STREAM_TRAILER, err))
-			return bin_error(in, err, "truncated token stream (its end mark, after document "
-					 "%llu)", (unsigned long long)in->doc);
+		if ((r = bin_fill(in, PACK_STREAM_TRAILER, err)) != 0)
+			return r < 0 ? -1 : bin_error(in, err, "truncated token stream (its end mark, "
+						      "after document %llu)", (unsigned long long)in->doc);
 		if (le32(in->buf + in->pos + 4) != (uint32_t)in->member_docs ||
 		    le32(in->buf + in->pos + 8) != (uint32_t)(in->member_docs >> 32))
 			return bin_error(in, err, "corrupt token stream: its end mark counts %llu "
@@ -241,7 +244,9 @@ static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err
 	}
 	if (n > PACK_STREAM_MAX_DOC) {
 		/* "AYAK": a stream header, where the end mark should have come first. */
-		if (!bin_fill(in, 8, err) && pack_stream_is(in->buf + in->pos, 8))
+		if ((r = bin_fill(in, 8, err)) < 0)
+			return -1;
+		if (!r && pack_stream_is(in->buf + in->pos, 8))
 			return bin_error(in, err, "a second stream header at document %llu, without the "
 					 "end mark of the stream before it: its writer did not finish",
 					 (unsigned long long)in->doc + 1);
@@ -270,114 +275,24 @@ static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err
 	return 1;
 }
 
-/* ---- standard input: look at the first bytes, then hand the rest on ---- */
-
-struct feeder {
-	int from, to;
-	unsigned char head[8];
-	size_t nhead;
-};
-
-static void *feed(void *arg)
-{
-	struct feeder *f = arg;
-	char buf[65536];
-	size_t off = 0;
-	ssize_t r;
-
-	while (off < f->nhead) {
-		r = write(f->to, f->head + off, f->nhead - off);
-		if (r <= 0)
-			goto out;
-		off += (size_t)r;
-	}
-	for (;;) {
-		char *p = buf;
-
-		r = read(f->from, buf, sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		while (r > 0) {
-			ssize_t w = write(f->to, p, (size_t)r);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				goto out;
-			p += w;
-			r -= w;
-		}
-	}
-out:
-	close(f->to);
-	return NULL;
-}
-
-static size_t read_head(int fd, unsigned char *head, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, head + got, n - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	return got;
-}
-
-/* 1 if standard input is a token stream (its first bytes kept in *in). */
-static int probe_stdin(struct cli *c, struct bin_in *in)
-{
-	static struct feeder f;
-	static pthread_t th;
-	unsigned char head[8];
-	size_t n = read_head(0, head, sizeof(head));
-	int fds[2];
-
-	if (pack_stream_is(head, n)) {
-		in->buf = malloc(1 << 20);
-		if (!in->buf)
-			cli_die_nomem(c);
-		in->cap = 1 << 20;
-		memcpy(in->buf, head, n);
-		in->len = n;
-		return 1;
-	}
-	/* Records: give the reader a pipe that starts with the bytes read. */
-	f.from = dup(0);
-	if (f.from < 0 || pipe(fds)) {
-		ayak_err_sys(&c->err, errno, "standard input");
-		cli_die(c, &c->err);
-	}
-	memcpy(f.head, head, n);
-	f.nhead = n;
-	f.to = fds[1];
-	if (dup2(fds[0], 0) < 0 || pthread_create(&th, NULL, feed, &f)) {
-		ayak_err_sys(&c->err, errno, "standard input");
-		cli_die(c, &c->err);
-	}
-	close(fds[0]);
-	pthread_detach(th);
-	return 0;
-}
-
-static int file_is_stream(struct cli *c, const char *path)
+/* 1 if the current input of r is a token stream, compressed or not; nothing is consumed. */
+static int is_stream(struct cli *c, struct ayak_reader *r)
 {
 	unsigned char head[8];
-	int fd = open(path, O_RDONLY), r;
+	ssize_t n = ayak_reader_peek(r, head, sizeof(head), &c->err);
 
-	if (fd < 0) {
-		ayak_err_sys(&c->err, errno, "%s", path);
+	if (n < 0)
 		cli_die(c, &c->err);
-	}
-	r = pack_stream_is(head, read_head(fd, head, sizeof(head)));
-	close(fd);
+	return pack_stream_is(head, (size_t)n);
+}
+
+/* A reader over paths[0..n), or exit. */
+static struct ayak_reader *open_inputs(struct cli *c, int n, char **paths)
+{
+	struct ayak_reader *r = ayak_reader_new((const char *const *)paths, (size_t)n, &c->err);
+
+	if (!r)
+		cli_die(c, &c->err);
 	return r;
 }
 
@@ -662,20 +577,13 @@ static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o)
 	return w;
 }
 
-/* Open the next input file (path NULL: standard input, already probed) and read its header. */
-static void bin_open(struct cli *c, struct bin_in *in, const char *path)
+/* Start the reader's next input, named name, and read its header. */
+static void bin_open(struct cli *c, struct bin_in *in, const char *name)
 {
-	if (path) {
-		in->fd = open(path, O_RDONLY);
-		in->name = path;
-		if (in->fd < 0) {
-			ayak_err_sys(&c->err, errno, "%s", path);
-			cli_die(c, &c->err);
-		}
-		in->pos = in->len = 0;
-		in->eof = in->ended = 0;
-		in->doc = 0;
-	}
+	in->name = name;
+	in->pos = in->len = 0;
+	in->eof = in->ended = 0;
+	in->doc = 0;
 	if (bin_header(in, &c->err))
 		cli_die(c, &c->err);
 }
@@ -724,27 +632,38 @@ int main(int argc, char **argv)
 	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
 		cli_usage_error(&c, "-o PREFIX needs a name after the directory, as in out/ms, not '%s'",
 				c.output);
-	/* Binary stream or records? */
+	/*
+	 * Binary stream or records?  Told from the first decompressed bytes
+	 * of each input, before any is read: standard input's stay in the
+	 * reader that looked at them, which then reads on.
+	 */
 	if (nfiles == 0 || (nfiles == 1 && !strcmp(files[0], "-"))) {
-		binary = probe_stdin(&c, &in);
-		in.fd = 0;
-		in.name = "(stdin)";
+		in.r = open_inputs(&c, 0, NULL);
+		binary = is_stream(&c, in.r);
 	} else {
 		for (i = 0; i < nfiles; i++) {
-			int s = strcmp(files[i], "-") ? file_is_stream(&c, files[i]) : -1;
+			struct ayak_reader *probe;
+			int s = -1;
 
+			if (strcmp(files[i], "-")) {
+				probe = open_inputs(&c, 1, files + i);
+				s = is_stream(&c, probe);
+				ayak_reader_free(probe);
+			}
 			if (s < 0)
 				cli_usage_error(&c, "standard input goes alone when reading token streams");
 			if (i && s != binary)
 				cli_usage_error(&c, "token streams and records do not go together");
 			binary = s;
 		}
+		if (binary)
+			in.r = open_inputs(&c, nfiles, files);
 	}
 	c.no_output = 1;
 	ayak_record_init(&rec);
 	if (binary) {
 		for (i = 0; i < (nfiles ? nfiles : 1); i++) {
-			bin_open(&c, &in, nfiles ? files[i] : NULL);
+			bin_open(&c, &in, nfiles && strcmp(files[i], "-") ? files[i] : "(stdin)");
 			if (i == 0) {
 				uint32_t vs, eot;
 
@@ -773,28 +692,23 @@ int main(int argc, char **argv)
 			}
 			if (r < 0)
 				cli_die(&c, &c.err);
-			if (nfiles)
-				close(in.fd);
 		}
 	} else {
 		limits(&c, &a, &o);
 		w = open_writer(&c, &o);
 		cli_open(&c, nfiles, files);
+		if (in.r) {
+			/* Standard input, whose first bytes in.r holds: read on with it. */
+			ayak_reader_free(c.in);
+			c.in = in.r;
+			in.r = NULL;
+		}
 		while (cli_next(&c, &line)) {
 			const struct ayak_field *f;
 
 			if (ayak_line_is_blank(line.data, line.len)) {
 				c.stats.records_in--;
 				continue;
-			}
-			/* Records were read, so the stream's magic means a compressed stream. */
-			if (line.lineno == 1 && pack_stream_is((const unsigned char *)line.data, line.len)) {
-				c.err.file = line.file;
-				c.err.line = 0;
-				ayak_err_set(&c.err, AYAK_E_DATA, "a %s-compressed token stream: token streams "
-					     "are read uncompressed only (decompress it first)",
-					     ayak_format_name(ayak_reader_format(c.in)));
-				cli_die(&c, &c.err);
 			}
 			if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
 				cli_parse_failed(&c, &line);
@@ -834,6 +748,7 @@ int main(int argc, char **argv)
 	ayak_record_release(&rec);
 	bpe_ids_release(&ids);
 	free(in.buf);
+	ayak_reader_free(in.r);
 	r = cli_finish(&c);
 	run_done = 1;
 	pack_writer_free(w);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-test_description='ayak-pack: the token stream end mark (a writer that did not finish), streams of different tokenizers, concatenated and compressed streams'
+test_description='ayak-pack: the token stream end mark (a writer that did not finish), streams of different tokenizers, concatenated streams (compressed ones: pack-compressed.t)'
 . "$(dirname "$0")/../lib.sh"
 
 T=$TEST_DATA/tok
@@ -97,17 +97,6 @@ test_expect_success 'a version 1 stream (no end mark) is refused' '
 	test_expect_code 1 ayak-pack -o x v1.tok 2>err &&
 	echo "ayak-pack: v1.tok: token stream version 1 (no end mark) is not supported: write it again with this ayak-tok" >expect &&
 	test_cmp expect err
-'
-
-test_expect_success ZSTD 'a compressed stream is named as such, from a file or standard input' '
-	zstd -q a.tok -o a.tok.zst &&
-	test_expect_code 1 ayak-pack -o z a.tok.zst 2>err &&
-	echo "ayak-pack: a.tok.zst: a zstd-compressed token stream: token streams are read uncompressed only (decompress it first)" >expect &&
-	test_cmp expect err &&
-	test_expect_code 1 ayak-pack -o z <a.tok.zst 2>err &&
-	echo "ayak-pack: (stdin): a zstd-compressed token stream: token streams are read uncompressed only (decompress it first)" >expect &&
-	test_cmp expect err &&
-	test_path_is_missing z.idx
 '
 
 test_done
