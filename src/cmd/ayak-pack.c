@@ -696,12 +696,12 @@ int main(int argc, char **argv)
 	} else {
 		limits(&c, &a, &o);
 		w = open_writer(&c, &o);
-		cli_open(&c, nfiles, files);
 		if (in.r) {
-			/* Standard input, whose first bytes in.r holds: read on with it. */
-			ayak_reader_free(c.in);
-			c.in = in.r;
+			/* Standard input, whose first bytes in.r has read: read on with it. */
+			cli_open_reader(&c, in.r);
 			in.r = NULL;
+		} else {
+			cli_open(&c, nfiles, files);
 		}
 		while (cli_next(&c, &line)) {
 			const struct ayak_field *f;

@@ -466,7 +466,7 @@ static int output_compression(const struct cli *c, const char *path)
 	return !path || !strcmp(path, "-") ? AYAK_COMPRESS_NONE : ayak_compress_from_path(path);
 }
 
-void cli_open(struct cli *c, int nfiles, char **files)
+static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **files)
 {
 	if (c->max_errors != UINT64_MAX && !c->skip_errors)
 		cli_usage_error(c, "--max-errors goes with --on-error skip");
@@ -478,7 +478,7 @@ void cli_open(struct cli *c, int nfiles, char **files)
 		cli_claim_output(c, "--output", c->output);
 	cli_claim_output(c, "--rejects", c->rejects_path);
 	cli_claim_output(c, "--stats", c->stats_path);
-	c->in = ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
+	c->in = in ? in : ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
 	if (!c->in)
 		cli_die(c, &c->err);
 	if (!c->no_output)
@@ -488,6 +488,16 @@ void cli_open(struct cli *c, int nfiles, char **files)
 	if (c->stats_path && !c->stats_out)
 		c->stats_out = cli_open_writer(c, c->stats_path, AYAK_COMPRESS_NONE);
 	c->last_progress = c->t0;
+}
+
+void cli_open(struct cli *c, int nfiles, char **files)
+{
+	open_all(c, NULL, nfiles, files);
+}
+
+void cli_open_reader(struct cli *c, struct ayak_reader *in)
+{
+	open_all(c, in, 0, NULL);
 }
 
 void cli_finish_later(struct cli *c, struct ayak_writer *w)

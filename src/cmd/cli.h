@@ -84,6 +84,9 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 /* Open the inputs (the files left in argv, or stdin) and the outputs. */
 void cli_open(struct cli *c, int nfiles, char **files);
+/* cli_open with the input already opened (ayak-pack reads the first bytes of
+ * standard input to tell records from a token stream); cli owns it now. */
+void cli_open_reader(struct cli *c, struct ayak_reader *in);
 /* Open an extra output (a shard) with the shared compression settings. */
 struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compress);
 /*

@@ -54,7 +54,7 @@ test_expect_success '--stats writes every counter of the manual page, 0 or not' 
 	echo "redact nombor \d{3}" >redact.txt &&
 	ayak-filter -p none --rules redact.txt --stats stats.json udhr.jsonl >out &&
 	jq -c .counts stats.json >got &&
-	echo "{\"lines_dropped\":0,\"lines_dropped_pattern\":0,\"lines_dropped_boilerplate\":0,\"lines_dropped_short\":0,\"pii_email\":0,\"pii_phone\":0,\"pii_mykad\":0,\"pii_ip\":0,\"pii_card\":0,\"redact:nombor\":0,\"kept_by_rule\":0,\"regex_errors\":0}" >expect &&
+	echo "{\"lines_dropped\":0,\"lines_dropped_pattern\":0,\"lines_dropped_boilerplate\":0,\"lines_dropped_short\":0,\"pii_email\":0,\"pii_phone\":0,\"pii_mykad\":0,\"pii_ip\":0,\"pii_card\":0,\"pii_login\":0,\"redact:nombor\":0,\"kept_by_rule\":0,\"regex_errors\":0}" >expect &&
 	test_cmp expect got
 '
 
