@@ -436,6 +436,8 @@ int main(int argc, char **argv)
 	n = ayak_norm_new(flags, NULL, (unsigned)blank, &c.err);
 	if (!n)
 		cli_die(&c, &c.err);
+	/* before cli_open claims -o, --rejects and --stats: none may be the diff's file */
+	cli_claim_output(&c, "--diff-file", d.path);
 	cli_open(&c, argc - optind, argv + optind);
 	d.c = &c;
 	if (d.path)
@@ -528,11 +530,9 @@ int main(int argc, char **argv)
 	free(d.nb);
 	free(d.dp);
 	ayak_norm_free(n);
-	opt = cli_finish(&c);
-	/* after the records: a failed run leaves no diff file */
-	if (d.w && ayak_writer_close(d.w, &c.err))
-		cli_die(&c, &c.err);
-	return opt;
+	/* renamed into place with the records, --rejects and --stats, or none is */
+	cli_finish_later(&c, d.w);
+	return cli_finish(&c);
 oom:
 	cli_die_nomem(&c);
 }

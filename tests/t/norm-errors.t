@@ -167,4 +167,35 @@ test_expect_success 'a byte order mark at the start of a user lexicon does not h
 	test_cmp expect out
 '
 
+test_expect_success '--diff-file may not name the file of -o, --stats or --rejects' '
+	printf "%s\n" "{\"text\":\"a  b\"}" >in &&
+	test_expect_code 2 ayak-norm --diff-file same.jsonl -o same.jsonl in >out 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-norm: --diff-file and --output name the same file
+	Try '"'"'ayak-norm --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	test_path_is_missing same.jsonl &&
+	test_expect_code 2 ayak-norm --diff-file ./dst.json --stats dst.json in >out 2>err &&
+	echo "ayak-norm: --diff-file and --stats name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	test_expect_code 2 ayak-norm --diff-file drej.jsonl --rejects "$PWD/drej.jsonl" in >out 2>err &&
+	echo "ayak-norm: --diff-file and --rejects name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	test_path_is_missing dst.json &&
+	test_path_is_missing drej.jsonl
+'
+
+test_expect_success 'a --diff-file that fails at the end leaves no -o or --stats in place' '
+	printf "%s\n" "{\"text\":\"a  b\"}" >in &&
+	test_expect_code 3 ayak-norm -o do.jsonl --stats dst.json --diff-file /dev/full in 2>err &&
+	echo "ayak-norm: write error on /dev/full: No space left on device" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing do.jsonl &&
+	test_path_is_missing dst.json &&
+	! ls .do.jsonl* .dst.json* 2>/dev/null
+'
+
 test_done
