@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -89,6 +90,50 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 	cli_emit(c, p, n);
 }
 
+/* The directory of path, as stat() wants it ("." for a bare name); NULL when memory runs out. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+}
+
+/*
+ * Whether path names a shard, PREFIX-NNNNN.jsonl<suffix>, in the directory
+ * of PREFIX by any name: a --stats or --rejects file there would replace
+ * a shard, or be replaced by one, and the shards' names are not claimed
+ * as -o's is.  -1 when memory runs out.
+ */
+static int names_shard(const char *path, const char *prefix, const char *suffix)
+{
+	const char *pb = strrchr(prefix, '/'), *fb = strrchr(path, '/');
+	size_t pl, i;
+	char *pd, *fd;
+	struct stat a, b;
+	int same;
+
+	pb = pb ? pb + 1 : prefix;
+	fb = fb ? fb + 1 : path;
+	pl = strlen(pb);
+	if (strncmp(fb, pb, pl) || fb[pl] != '-' || strlen(fb + pl) != 6 + strlen(suffix) ||
+	    strcmp(fb + pl + 6, suffix))
+		return 0;
+	for (i = 1; i <= 5; i++)
+		if (fb[pl + i] < '0' || fb[pl + i] > '9')
+			return 0;
+	pd = dir_of(prefix);
+	fd = dir_of(path);
+	if (!pd || !fd) {
+		free(pd);
+		free(fd);
+		return -1;
+	}
+	same = !stat(pd, &a) && !stat(fd, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	free(pd);
+	free(fd);
+	return same;
+}
+
 static int check_record(struct cli *c, struct ayak_record *rec,
 			const struct ayak_line *line)
 {
@@ -152,6 +197,18 @@ int main(int argc, char **argv)
 		split.prefix = c.output;
 		split.compress = c.compress == AYAK_COMPRESS_AUTO ? AYAK_COMPRESS_ZSTD : c.compress;
 		c.no_output = 1;
+		if (ayak_buf_addf(&split.name, ".jsonl%s", ayak_compress_suffix(split.compress)))
+			cli_die_nomem(&c);
+		for (opt = 0; opt < 2; opt++) {
+			const char *path = opt ? c.rejects_path : c.stats_path;
+			int r = path ? names_shard(path, split.prefix, split.name.data) : 0;
+
+			if (r < 0)
+				cli_die_nomem(&c);
+			if (r)
+				cli_usage_error(&c, "%s and the shards of --split name the same file",
+						opt ? "--rejects" : "--stats");
+		}
 	}
 	cli_open(&c, argc - optind, argv + optind);
 	ayak_record_init(&rec);

@@ -270,4 +270,31 @@ test_expect_success 'a stale shard that cannot be removed: exit 3, named' '
 	test_line_count = 1 err
 '
 
+test_expect_success '--stats or --rejects named as a shard is a usage error, before any shard' '
+	mkdir k6 &&
+	printf "{\"text\":\"%s\"}\n" 1 2 3 4 5 6 >six.jsonl &&
+	test_expect_code 2 ayak-cat --split 3 --compress none -o k6/p \
+		--stats k6/p-00001.jsonl six.jsonl >out 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-cat: --stats and the shards of --split name the same file
+	Try '"'"'ayak-cat --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	(cd k6 && test_expect_code 2 ayak-cat --on-error skip --split 3 -o p \
+		--rejects ../k6/p-00042.jsonl.zst ../six.jsonl 2>../err) &&
+	echo "ayak-cat: --rejects and the shards of --split name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	ls -A k6 >list &&
+	test_must_be_empty list &&
+	ayak-cat --split 3 --compress none -o k6/p --stats k6/p-00001.jsonl.zst \
+		--rejects k6/p-0001.jsonl six.jsonl &&
+	ls -A k6 >list &&
+	test_write_lines p-00000.jsonl p-00001.jsonl p-00001.jsonl.zst p-0001.jsonl >expect &&
+	test_cmp expect list &&
+	ayak-cat k6/p-00001.jsonl >got &&
+	tail -n 3 six.jsonl >expect &&
+	test_cmp expect got
+'
+
 test_done
