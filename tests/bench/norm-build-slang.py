@@ -32,7 +32,7 @@ import os
 import re
 import sys
 
-VERSION = '2026.11.1'
+VERSION = '2026.11.2'
 
 # Forms that are English or Malay dictionary words but are slang first in Malay text.
 KEEP = set('''
@@ -55,7 +55,10 @@ kepoh ngambek capa cobak nyolong gerek segan anjir melepek awek tulah pasai pasa
 makwe sohor ana kilo friday sunday sun tang ur ts k ty de dee da d p ko kt ckp bnda taw
 ngomong ngobrol kasi bg tk dh msg skit jd bz cm cr dn dy gk ka kk kn ak aq hu sam ngapain
 fb ig kl bn ph yb rm mr tq at be by go i if or so to up dont bro slamet
+kayaq kayax keak kekk kyak kyax koq kox mnding ori bisax
 '''.split())
+# (The last line: targets that are Indonesian, not Malay, though malaya's word
+# list holds them: kayak 'like', kok, mending, orisinal, bisanya.)
 
 # Forms that are also names (Nga, Yee, Tai): replaced in lower case only, never
 # capitalized at the start of a sentence (context "name").
@@ -109,6 +112,7 @@ FIX = {
     'disitu': 'di situ', 'kesini': 'ke sini', 'kesitu': 'ke situ', 'darimana': 'dari mana',
     'kedepan': 'ke depan', 'dibelakang': 'di belakang', 'takan': 'tak akan', 'tak': 'tak',
     'insyallah': 'insya-Allah', 'astagfirullah': 'astaghfirullah',
+    'bahwa': 'bahawa',
 }
 
 

@@ -100,4 +100,8 @@ test_expect_success '--case-fold and --strip-accents make search keys' '
 	check "--case-fold --strip-accents" "Kafé di KUALA Lumpur" "kafe di kuala lumpur"
 '
 
+test_expect_success '--expand-slang writes Malay, not Indonesian: bhw is bahawa; kyak, koq, ori stay' '
+	check --expand-slang "dia kata bhw kyak tu koq, baju ori" "dia kata bahawa kyak itu koq, baju ori"
+'
+
 test_done
