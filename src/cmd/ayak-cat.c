@@ -18,7 +18,7 @@ static const char usage[] =
 	"      --head N          only the first N records\n"
 	"      --count           print {\"records\":N,\"bytes\":B} instead of the records\n"
 	"      --split N         write shards of N records: PREFIX-00000.jsonl.zst, ...\n"
-	"      --split-bytes SIZE  write shards of at most SIZE bytes (K, M, G)\n"
+	"      --split-bytes SIZE  write shards of at most SIZE bytes (K, M, G, T; 1.5G)\n"
 	"                        (--split and --split-bytes take the PREFIX from -o)\n";
 
 enum {

@@ -168,6 +168,22 @@ test_expect_success '--split-bytes with M suffix' '
 	test_cmp_bin in.jsonl b4/p-00000.jsonl
 '
 
+test_expect_success '--split-bytes sizes as ayak-cat(1) gives them: 0.03125kB is 32 bytes, 1.5M' '
+	printf "{\"text\":\"%s\"}\n" 1 2 3 >three.jsonl &&
+	mkdir b5 &&
+	ayak-cat --split-bytes 0.03125kB --compress none -o b5/p three.jsonl &&
+	ls -A b5 >list &&
+	test_write_lines p-00000.jsonl p-00001.jsonl >expect &&
+	test_cmp expect list &&
+	mkdir b6 &&
+	ayak-cat --split-bytes 1.5M --compress none -o b6/p three.jsonl &&
+	test_cmp three.jsonl b6/p-00000.jsonl &&
+	test_expect_code 2 ayak-cat --split-bytes 1.5 -o b6/q three.jsonl 2>err &&
+	echo "ayak-cat: --split-bytes wants a size like 256M, not '"'"'1.5'"'"'" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got
+'
+
 test_expect_success '--split leaves no temporary files' '
 	for d in s1 s2 s3 s4 s5 s6 b1 b2 b3 b4; do
 		ls -A $d || return 1
