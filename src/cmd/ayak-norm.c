@@ -112,7 +112,8 @@ static void diff_line(struct differ *d, char sign, const char *s, size_t len)
 	while (trail < len - lead && s[len - 1 - trail] == ' ')
 		trail++;
 	ayak_buf_reset(b);
-	ayak_buf_add(b, &sign, 1);
+	if (ayak_buf_add(b, &sign, 1))
+		cli_die_nomem(d->c);
 	while (p < end) {
 		uint32_t cp;
 		int k = ayak_utf8_decode(p, end, &cp);
@@ -122,13 +123,13 @@ static void diff_line(struct differ *d, char sign, const char *s, size_t len)
 			cp = 0xFFFD;
 			k = 1;
 		}
-		if (diff_hidden(cp) || (cp == ' ' && (at < lead || at >= len - trail)))
-			ayak_buf_addf(b, "<U+%04X>", (unsigned)cp);
-		else
-			ayak_buf_add(b, p, (size_t)k);
+		if (diff_hidden(cp) || (cp == ' ' && (at < lead || at >= len - trail)) ?
+		    ayak_buf_addf(b, "<U+%04X>", (unsigned)cp) : ayak_buf_add(b, p, (size_t)k))
+			cli_die_nomem(d->c);	/* a diff is whole, or the run fails */
 		p += k;
 	}
-	ayak_buf_add(b, "\n", 1);
+	if (ayak_buf_add(b, "\n", 1))
+		cli_die_nomem(d->c);
 	diff_write(d, b->data, b->len);
 }
 
@@ -177,7 +178,7 @@ static void diff_texts(struct differ *d, const struct ayak_line *where,
 	int header = 0;
 
 	if (!na || !nb)
-		return;
+		cli_die_nomem(d->c);	/* there is always a line: 0 is memory running out */
 	while (lo < ha && lo < hb && same_line(a, d->na, lo, b, d->nb, lo))
 		lo++;
 	while (ha > lo && hb > lo && same_line(a, d->na, ha - 1, b, d->nb, hb - 1)) {
@@ -251,8 +252,9 @@ static void diff_texts(struct differ *d, const struct ayak_line *where,
 		}
 		if (!header && (i > i0 || j > j0)) {
 			ayak_buf_reset(&d->esc);
-			ayak_buf_addf(&d->esc, "@@ %s:%llu @@\n", where->file,
-				      (unsigned long long)where->lineno);
+			if (ayak_buf_addf(&d->esc, "@@ %s:%llu @@\n", where->file,
+					  (unsigned long long)where->lineno))
+				cli_die_nomem(d->c);
 			diff_write(d, d->esc.data, d->esc.len);
 			header = 1;
 		}

@@ -198,4 +198,28 @@ test_expect_success 'a --diff-file that fails at the end leaves no -o or --stats
 	! ls .do.jsonl* .dst.json* 2>/dev/null
 '
 
+test_expect_success 'memory running out while writing a diff: exit 3 and no diff file, never a diff cut short' '
+	FAILALLOC=$AYAK_BUILD/tests/failalloc.so &&
+	if ! test -f "$FAILALLOC" || grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null; then
+		echo "no $FAILALLOC or a sanitizer build: not run" && return 0
+	fi
+	x=$(printf "x%.0s" $(seq 1 5000)) &&
+	for i in $(seq 1 40); do printf "baris  %s %s\\\\n" $i $x || return 1; done >lines &&
+	printf "{\"text\":\"%sakhir\"}\n" "$(cat lines)" >long.jsonl &&
+	ayak-norm --diff-file dref long.jsonl >out.ref &&
+	test_line_count = 81 dref &&
+	k=$(FAIL_ALLOC_COUNT=1 LD_PRELOAD=$FAILALLOC ayak-norm --diff-file dx long.jsonl 2>&1 >/dev/null |
+		sed -n "s/^failalloc: //p") &&
+	test "$k" -gt 0 &&
+	for n in $(seq 1 $k); do
+		rm -f dx &&
+		FAIL_ALLOC_NTH=$n LD_PRELOAD=$FAILALLOC ayak-norm --diff-file dx long.jsonl >out 2>err
+		case $? in
+		0) test_cmp_bin dref dx || return 1 ;;
+		3) test_path_is_missing dx && grep -qE "out of memory|U_MEMORY_ALLOCATION_ERROR" err || return 1 ;;
+		*) cat err; return 1 ;;
+		esac
+	done
+'
+
 test_done
