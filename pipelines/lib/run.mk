@@ -11,21 +11,21 @@ num = $(shell expr $(lastword $(subst -, ,$(notdir $(1)))) + 0)
 all: $(D)/report
 
 $(D)/fetch-%:
-	@$(STAGE) $(RUN) fetch $(call num,$@)
+	@'$(STAGE)' '$(RUN)' fetch $(call num,$@)
 $(D)/clean-%: $(D)/fetch-%
-	@$(STAGE) $(RUN) clean $(call num,$@)
+	@'$(STAGE)' '$(RUN)' clean $(call num,$@)
 $(D)/sign-%: $(D)/clean-%
-	@$(STAGE) $(RUN) sign $(call num,$@)
+	@'$(STAGE)' '$(RUN)' sign $(call num,$@)
 $(D)/bucket-%: $(D)/sign-%
-	@$(STAGE) $(RUN) bucket $(call num,$@)
+	@'$(STAGE)' '$(RUN)' bucket $(call num,$@)
 $(D)/cluster-%: $(SH:%=$(D)/bucket-%)
-	@$(STAGE) $(RUN) cluster $(call num,$@)
+	@'$(STAGE)' '$(RUN)' cluster $(call num,$@)
 $(D)/merge: $(PA:%=$(D)/cluster-%)
-	@$(STAGE) $(RUN) merge
+	@'$(STAGE)' '$(RUN)' merge
 $(D)/final-%: $(D)/merge
-	@$(STAGE) $(RUN) final $(call num,$@)
+	@'$(STAGE)' '$(RUN)' final $(call num,$@)
 $(D)/report: $(SH:%=$(D)/final-%)
-	@$(STAGE) $(RUN) report
+	@'$(STAGE)' '$(RUN)' report
 
 .PHONY: all
 .SECONDARY:

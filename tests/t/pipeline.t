@@ -232,6 +232,44 @@ test_expect_success 'usage errors exit 2 with a message' '
 	grep "^Usage: pipelines/commoncrawl-malay -o RUN" help
 '
 
+test_expect_success 'an option without its value is a usage error (exit 2), not a shell error' '
+	for o in -o --run -j --jobs; do
+		test_expect_code 2 "$CCM" -o x "$o" 2>err &&
+		echo "commoncrawl-malay: $o needs a value" >expect &&
+		test_cmp expect err || return 1
+	done &&
+	for o in -o --run --max-array --throttle --sbatch --cpus; do
+		test_expect_code 2 "$P/slurm/submit" -o x "$o" 2>err &&
+		echo "submit: $o needs a value" >expect &&
+		test_cmp expect err || return 1
+	done &&
+	test_path_is_missing x
+'
+
+test_expect_success 'a run directory make cannot name is refused before planning; one that matches another is not run' '
+	echo "commoncrawl-malay: the run directory and pipelines/ must have no white space nor any of : ; % \$ | * ? [ ] \\ '"'"' in their paths" >expect &&
+	for d in "r:1" "r%1" "r\$x" "r;1" "r|1" "r*1" "o?e" "[o]ne" "r\\1" "r'"'"'1"; do
+		test_expect_code 2 "$CCM" -o "$d" "$S/wet.paths" >out 2>err &&
+		test_cmp expect err &&
+		test_must_be_empty out &&
+		test_path_is_missing "$d" || return 1
+	done &&
+	test_expect_code 2 "$CCM" -n -o "on?" "$S/wet.paths" >out 2>err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a run directory with other characters make and the shell take runs as any other' '
+	d="r(1)&\"#=,!\`<" &&
+	"$CCM" -o "$d" -j 2 "$S/wet.paths" >out 2>err &&
+	test_must_be_empty err &&
+	printf "shards: %s/%s/shards/\n" "$PWD" "$d" >expect &&
+	head -n 1 out >first &&
+	test_cmp expect first &&
+	for f in one/shards/* one/final/*; do cmp "$f" "$d/${f#one/}" || return 1; done &&
+	"$CCM" -o "$d" -n "$S/wet.paths" >out &&
+	test_must_be_empty out
+'
+
 test_expect_success 'bad stage options are usage errors at planning, and leave no run directory' '
 	test_expect_code 2 "$CCM" -o bad --memory 10X "$S/wet.paths" 2>err &&
 	cat >expect <<-\EOF &&
@@ -295,7 +333,7 @@ test_expect_success 'the front-ends take the options plan takes: lib/options.sh 
 
 test_expect_success '--dry-run lists the tasks and runs none' '
 	"$CCM" -o dry -n "$S/wet.paths" >out &&
-	grep -c "lib/stage .*/dry clean 2" out &&
+	grep -c "lib/stage'"'"' '"'"'.*/dry'"'"' clean 2" out &&
 	test_path_is_missing dry
 '
 
