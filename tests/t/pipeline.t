@@ -350,19 +350,19 @@ test_expect_success 'a dry run writes nothing: the real run may then take other 
 	test_must_be_empty out
 '
 
-test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chained by afterok' '
+test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chained by afterok to the arrays named' '
 	"$P/slurm/submit" -o sl --dry-run --max-array 2 "$S/wet.paths" >out &&
 	grep "^sbatch" out | sed -e "s/ --output [^ ]*//" -e "s|$PWD/||g" -e "s|$P/||g" \
 		-e "s/-[0-9]*-[0-9]*-[0-9]*-\([0-9]\).tasks/-\1.tasks/" >cmds &&
 	cat >expect <<-\EOF &&
 	sbatch --parsable --job-name ayak-shard --array 0-1 --cpus-per-task 2 --kill-on-invalid-dep=yes slurm/task sl shard sl/slurm/shard-0.tasks
 	sbatch --parsable --job-name ayak-shard --array 0-0 --cpus-per-task 2 --kill-on-invalid-dep=yes slurm/task sl shard sl/slurm/shard-1.tasks
-	sbatch --parsable --job-name ayak-cluster --array 0-1 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl cluster sl/slurm/cluster-0.tasks
-	sbatch --parsable --job-name ayak-cluster --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl cluster sl/slurm/cluster-1.tasks
-	sbatch --parsable --job-name ayak-merge --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl merge sl/slurm/merge-0.tasks
-	sbatch --parsable --job-name ayak-final --array 0-1 --cpus-per-task 2 --kill-on-invalid-dep=yes --dependency afterok:DRY0 slurm/task sl final sl/slurm/final-0.tasks
-	sbatch --parsable --job-name ayak-final --array 0-0 --cpus-per-task 2 --kill-on-invalid-dep=yes --dependency afterok:DRY0 slurm/task sl final sl/slurm/final-1.tasks
-	sbatch --parsable --job-name ayak-report --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY0:DRY1 slurm/task sl report sl/slurm/report-0.tasks
+	sbatch --parsable --job-name ayak-cluster --array 0-1 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY-shard-0:DRY-shard-1 slurm/task sl cluster sl/slurm/cluster-0.tasks
+	sbatch --parsable --job-name ayak-cluster --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY-shard-0:DRY-shard-1 slurm/task sl cluster sl/slurm/cluster-1.tasks
+	sbatch --parsable --job-name ayak-merge --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY-cluster-0:DRY-cluster-1 slurm/task sl merge sl/slurm/merge-0.tasks
+	sbatch --parsable --job-name ayak-final --array 0-1 --cpus-per-task 2 --kill-on-invalid-dep=yes --dependency afterok:DRY-merge-0 slurm/task sl final sl/slurm/final-0.tasks
+	sbatch --parsable --job-name ayak-final --array 0-0 --cpus-per-task 2 --kill-on-invalid-dep=yes --dependency afterok:DRY-merge-0 slurm/task sl final sl/slurm/final-1.tasks
+	sbatch --parsable --job-name ayak-report --array 0-0 --cpus-per-task 1 --kill-on-invalid-dep=yes --dependency afterok:DRY-final-0:DRY-final-1 slurm/task sl report sl/slurm/report-0.tasks
 	EOF
 	test_cmp expect cmds
 '
