@@ -113,6 +113,26 @@ test_expect_success '--opt passes options to a stage; --keep-rejects keeps what 
 	test_must_be_empty low
 '
 
+test_expect_success '--opt pack=--shard-tokens and --format flat: every file ayak-pack writes is a shard' '
+	"$CCM" -o st -j 2 --opt pack=--shard-tokens=500 "$S/wet.paths" >out &&
+	ls -A st/shards >shards &&
+	grep -c "^ms-00002-00002\.idx$" shards &&
+	test_must_fail grep "^\.tmp-" shards &&
+	test "$(wc -l <shards)" = "$(cat st/stats/pack-*.json | jq -s "map(.counts.shards) | add * 2")" &&
+	test "$(wc -l <shards)" -gt 6 &&
+	ayak-pack --verify st/shards/*.idx >verify &&
+	test "$(jq -s "map(select(.ok | not)) | length" verify)" = 0 &&
+	test "$(jq -s "map(.documents) | add" verify)" = "$(final_records one | wc -l)" &&
+	cat one/shards/ms-00000.bin >a &&
+	cat st/shards/ms-00000-*.bin >b &&
+	test_cmp_bin a b &&
+	"$CCM" -o flat -j 2 --opt pack=--format=flat "$S/wet.paths" >out &&
+	ls -A flat/shards >shards &&
+	printf "ms-00000.u16\nms-00001.u16\nms-00002.u16\n" >expect &&
+	test_cmp expect shards &&
+	test_cmp_bin one/shards/ms-00001.bin flat/shards/ms-00001.u16
+'
+
 test_expect_success 'the same run from the WARC form of the sample' '
 	"$CCM" -o warc -j 2 "$S/warc.paths" >out &&
 	final_records warc | jq -r .lang | sort -u >langs &&
