@@ -309,6 +309,19 @@ test_expect_success 'bad stage options are usage errors at planning, and leave n
 	test_path_is_missing bad
 '
 
+test_expect_success '--opt may not name a stage'"'"'s outputs: -o in the middle of a pipe left a run of 0 records' '
+	test_expect_code 2 "$CCM" -o outs --opt "norm=-o x.jsonl" "$S/wet.paths" 2>err &&
+	echo "commoncrawl-malay: --opt norm: the pipeline names the stage'"'"'s outputs, not -o (--keep-rejects keeps the rejects)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 "$CCM" -o outs --opt=warc=--stats=x.json "$S/wet.paths" 2>err &&
+	grep -x "commoncrawl-malay: --opt warc: the pipeline names the stage.s outputs, not --stats (.*)" err &&
+	test_expect_code 2 "$P/slurm/submit" -o outs --max-array 2 --opt "filter=--min-doc-words 50 --rejects r.jsonl" "$S/wet.paths" 2>err &&
+	grep -x "submit: --opt filter: the pipeline names the stage.s outputs, not --rejects (.*)" err &&
+	test_path_is_missing outs &&
+	test_path_is_missing x.jsonl &&
+	test_path_is_missing x.json
+'
+
 test_expect_success '--name=value splits at the first =; --opt tok passes options to ayak-tok' '
 	"$CCM" -o eq --opt=filter=--min-doc-words=150 --opt=tok=--split-special-tokens "$S/wet.paths" >out &&
 	grep -F -x "FILTER_OPTS=--redact-pii\\ --min-doc-words=150" eq/config &&
