@@ -79,6 +79,19 @@ test_expect_success 'a rerun does nothing and changes nothing' '
 	test_cmp expect out
 '
 
+test_expect_success 'a run directory is run by one commoncrawl-malay at a time' '
+	(cd one && find . -type f ! -path "./logs/*" -printf "%p %s %T@\n" | sort) >before &&
+	test_expect_code 2 flock one/lock "$CCM" -o one "$S/wet.paths" >out 2>err &&
+	echo "commoncrawl-malay: $PWD/one is being run by another commoncrawl-malay; wait for it to end" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	(cd one && find . -type f ! -path "./logs/*" -printf "%p %s %T@\n" | sort) >after &&
+	test_cmp before after &&
+	flock one/lock "$CCM" -o one -n "$S/wet.paths" >out &&
+	test_must_be_empty out &&
+	"$CCM" -o one "$S/wet.paths" >out
+'
+
 test_expect_success '-j 2 gives byte-identical outputs' '
 	"$CCM" -o two -j 2 "$S/wet.paths" >out &&
 	for f in one/shards/* one/final/* one/clean/*; do cmp "$f" "two/${f#one/}" || return 1; done &&
