@@ -475,6 +475,14 @@ test_expect_success 'Slurm submit: scontrol failing is a message and exit 3; --s
 	echo 8 >expect && test_cmp expect n
 '
 
+test_expect_success 'Slurm submit: a % in the run directory is not one of sbatch'"'"'s --output patterns' '
+	SUBMIT -o "p%j" --dry-run "$S/wet.paths" >out &&
+	grep -m 1 "^sbatch .* --job-name ayak-shard " out | sed "s/.* --output \([^ ]*\) .*/\1/" >logs &&
+	echo "$PWD/p%%j/logs/slurm/shard-%A_%a.out" >expect &&
+	test_cmp expect logs &&
+	test_path_is_missing "p%j"
+'
+
 test_expect_success 'Slurm submit refuses a run directory with white space' '
 	test_expect_code 2 SUBMIT -o "with space" --max-array 2 "$S/wet.paths" 2>err &&
 	echo "submit: the run directory must have no white space in its path" >expect &&
