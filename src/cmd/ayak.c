@@ -129,9 +129,24 @@ static int usage(FILE *f, int code)
 int main(int argc, char **argv)
 {
 	char path[PATH_MAX + 160], name[128], libs[256];
+	char help_opt[] = "--help", *help_argv[4];
 
 	if (argc < 2)
 		return usage(stderr, AYAK_E_USAGE);
+	/* "ayak help COMMAND" is "ayak COMMAND --help", as git's; it printed the list. */
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		if (argc > 3 || argv[2][0] == '-') {
+			fprintf(stderr, "ayak: help takes one command, not '%s'\nTry 'ayak --help'.\n",
+				argv[argc > 3 ? 3 : 2]);
+			return AYAK_E_USAGE;
+		}
+		help_argv[0] = argv[0];
+		help_argv[1] = argv[2];
+		help_argv[2] = help_opt;
+		help_argv[3] = NULL;
+		argv = help_argv;
+		argc = 3;
+	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout, 0);
 		return close_stdout();

@@ -58,6 +58,27 @@ test_expect_success 'ayak --help: exit 0, lists cat' '
 	grep "^ *cat " out
 '
 
+test_expect_success 'ayak help COMMAND is ayak COMMAND --help; ayak help alone is ayak --help' '
+	ayak help cat >h1 2>err &&
+	ayak-cat --help >h2 &&
+	test_cmp h2 h1 &&
+	test_must_be_empty err &&
+	ayak help >h1 &&
+	ayak --help >h2 &&
+	test_cmp h2 h1 &&
+	test_expect_code 2 ayak help nosuchcommand >out 2>err &&
+	test_must_be_empty out &&
+	printf "%s\n" "ayak: '"'"'nosuchcommand'"'"' is not an ayak command" "Try '"'"'ayak --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak help cat dedup >out 2>err &&
+	test_must_be_empty out &&
+	printf "%s\n" "ayak: help takes one command, not '"'"'dedup'"'"'" "Try '"'"'ayak --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak help --version >out 2>err &&
+	test_must_be_empty out &&
+	grep -x "ayak: help takes one command, not .--version." err
+'
+
 test_expect_success 'ayak with an unknown command: exit 2' '
 	test_expect_code 2 ayak nosuchcommand >out 2>err &&
 	test_must_be_empty out &&
