@@ -96,6 +96,13 @@ test_expect_success 'submitting a finished run submits nothing' '
 	grep "^submit: every task is done$" out
 '
 
+test_expect_success 'a % in the run directory: Slurm logs where the run directory says' '
+	"$P/slurm/submit" -o "pc%j" --wait "$SAMPLE/wet.paths" >out &&
+	ls "pc%j/logs/slurm" >slurmlogs &&
+	test_line_count = 11 slurmlogs &&
+	same_run one "pc%j"
+'
+
 test_expect_success 'the cluster stops' '
 	"$AYAK_TOP/tests/slurm/cluster" stop "$CLUSTER" &&
 	test_must_fail sinfo -h
