@@ -166,11 +166,11 @@ static void print_err(struct cli *c, const struct ayak_err *e)
 		message(c, "%s", e->msg);
 }
 
-void cli_die(struct cli *c, const struct ayak_err *e)
+/* Before an error exit: nothing half-written is left. */
+static void discard_outputs(struct cli *c)
 {
 	struct ayak_err ignored;
 
-	print_err(c, e);
 	ayak_tmp_remove_all();	/* every output not finished: -o, --rejects, shards, stage files */
 	/* Standard output keeps what was written, as a complete stream. */
 	if (c->out && (!c->output || !strcmp(c->output, "-")))
@@ -178,6 +178,12 @@ void cli_die(struct cli *c, const struct ayak_err *e)
 	else
 		ayak_writer_abort(c->out);
 	ayak_writer_abort(c->rejects);
+}
+
+void cli_die(struct cli *c, const struct ayak_err *e)
+{
+	print_err(c, e);
+	discard_outputs(c);
 	if (e->code == AYAK_E_USAGE)
 		fprintf(stderr, "Try '%s --help'.\n", c->prog);
 	exit(e->code ? e->code : AYAK_E_SYS);
@@ -190,6 +196,7 @@ void cli_usage_error(struct cli *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(c, fmt, ap);
 	va_end(ap);
+	discard_outputs(c);	/* some are found wrong only once the work has begun */
 	fprintf(stderr, "Try '%s --help'.\n", c->prog);
 	exit(AYAK_E_USAGE);
 }
