@@ -1897,8 +1897,9 @@ static void add_part(struct lid_classifier *c)
  * Jawi by rule: its own letters (nga, pa, ga, nya, va) are in most Malay words
  * that have those sounds, 1 in 8 letters in the UDHR and 1 in 28 at least, while
  * Arabic, Persian, Urdu and Kurdish write them in a loanword here and there.  So
- * one in 50 of the Arabic-script letters, and two at least unless the text is a
- * word or two; else the Arabic model decides.
+ * one in 50 of the Arabic-script letters, and two at least unless the text has
+ * under 25 (a few words: a menu item or heading of a Jawi page, where one letter
+ * is all there is); else the Arabic model decides.
  */
 static int is_jawi_text(const struct lid_text *t)
 {
