@@ -78,12 +78,16 @@ struct bin_in {
 	int ended;			/* just past an end mark */
 	uint64_t doc;			/* documents read from this input */
 	uint64_t member_docs;		/* ... since its last header */
+	uint64_t bytes;			/* stream bytes read, of every input */
 	unsigned char first[PACK_STREAM_HEADER];	/* the first input's header */
 	int have_first;
 };
 
 static int bin_error(struct bin_in *in, struct ayak_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* An empty input among token streams: its writer failed before the header. */
+static const char bin_empty[] = "empty, not a token stream: its writer wrote nothing";
 
 static int bin_error(struct bin_in *in, struct ayak_err *err, const char *fmt, ...)
 {
@@ -174,8 +178,13 @@ static int bin_header(struct bin_in *in, struct ayak_err *err)
 			return bin_error(in, err, "corrupt token stream: what follows the end mark%s "
 					 "is not a stream header", where);
 	}
-	if ((r = bin_fill(in, PACK_STREAM_HEADER, err)) != 0)
-		return r < 0 ? -1 : bin_error(in, err, "truncated token stream header%s", where);
+	if ((r = bin_fill(in, PACK_STREAM_HEADER, err)) != 0) {
+		if (r < 0)
+			return -1;
+		if (!in->doc && in->len == in->pos)
+			return bin_error(in, err, "%s", bin_empty);
+		return bin_error(in, err, "truncated token stream header%s", where);
+	}
 	h = in->buf + in->pos;
 	if (pack_stream_parse(h, &vs, &eot, err)) {
 		err->file = in->name;
@@ -193,6 +202,7 @@ static int bin_header(struct bin_in *in, struct ayak_err *err)
 		in->have_first = 1;
 	}
 	in->pos += PACK_STREAM_HEADER;
+	in->bytes += PACK_STREAM_HEADER;
 	in->member_docs = 0;
 	return 0;
 }
@@ -240,6 +250,7 @@ static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err
 					 (unsigned long long)le32(in->buf + in->pos + 8) << 32,
 					 (unsigned long long)in->member_docs);
 		in->pos += PACK_STREAM_TRAILER;
+		in->bytes += PACK_STREAM_TRAILER;
 		in->ended = 1;
 	}
 	if (n > PACK_STREAM_MAX_DOC) {
@@ -270,20 +281,24 @@ static int bin_next(struct bin_in *in, struct bpe_ids *ids, struct ayak_err *err
 		ids->v[i] = le32(in->buf + in->pos + 4 * (size_t)i);
 	ids->n = n;
 	in->pos += (size_t)n * 4;
+	in->bytes += 4 + (uint64_t)n * 4;
 	in->doc++;
 	in->member_docs++;
 	return 1;
 }
 
-/* 1 if the current input of r is a token stream, compressed or not; nothing is consumed. */
-static int is_stream(struct cli *c, struct ayak_reader *r)
+/*
+ * What the current input of r holds, compressed or not: 1 a token
+ * stream, 0 records, -1 nothing (it is empty); nothing is consumed.
+ */
+static int input_kind(struct cli *c, struct ayak_reader *r)
 {
 	unsigned char head[8];
 	ssize_t n = ayak_reader_peek(r, head, sizeof(head), &c->err);
 
 	if (n < 0)
 		cli_die(c, &c->err);
-	return pack_stream_is(head, (size_t)n);
+	return n ? pack_stream_is(head, (size_t)n) : -1;
 }
 
 /* A reader over paths[0..n), or exit. */
@@ -598,9 +613,10 @@ int main(int argc, char **argv)
 	struct ayak_record rec;
 	struct ayak_line line;
 	struct bin_in in = { 0 };
-	int nfiles, binary = 0, i, r;
+	int nfiles, binary = 0, i, r, stdin_at = -1;
+	uint32_t tvocab = 0, teot = PACK_NONE;	/* --tokenizer's */
 	char **files;
-	const char *base;
+	const char *base, *first = NULL;
 
 	cli_init(&c, "ayak-pack", usage);
 	/* Shards are never compressed; -o and --field are documented in usage. */
@@ -616,10 +632,12 @@ int main(int argc, char **argv)
 
 		if (!t)
 			cli_die(&c, &c.err);
+		tvocab = tok_vocab_size(t);
+		teot = tok_eot_id(t);
 		if (!a.vocab)
-			a.vocab = tok_vocab_size(t);
+			a.vocab = tvocab;
 		if (a.eot == PACK_NONE)
-			a.eot = tok_eot_id(t);
+			a.eot = teot;
 		tok_free(t);
 	}
 	if (a.verify && (!c.output || !strcmp(c.output, "-")))
@@ -634,30 +652,56 @@ int main(int argc, char **argv)
 				c.output);
 	/*
 	 * Binary stream or records?  Told from the first decompressed bytes
-	 * of each input, before any is read: standard input's stay in the
-	 * reader that looked at them, which then reads on.
+	 * of the inputs, before any is read: each file with a reader of its
+	 * own.  An empty input tells nothing (no records, or a stream whose
+	 * writer wrote nothing, refused when read).  Standard input cannot
+	 * be read twice: it is taken to be what the files are, and looked at
+	 * only when they tell nothing, its first bytes then staying in the
+	 * reader that goes on.
 	 */
-	if (nfiles == 0 || (nfiles == 1 && !strcmp(files[0], "-"))) {
-		in.r = open_inputs(&c, 0, NULL);
-		binary = is_stream(&c, in.r);
-	} else {
-		for (i = 0; i < nfiles; i++) {
-			struct ayak_reader *probe;
-			int s = -1;
+	for (i = 0; i < nfiles; i++) {
+		struct ayak_reader *probe;
+		int s;
 
-			if (strcmp(files[i], "-")) {
-				probe = open_inputs(&c, 1, files + i);
-				s = is_stream(&c, probe);
-				ayak_reader_free(probe);
-			}
-			if (s < 0)
-				cli_usage_error(&c, "standard input goes alone when reading token streams");
-			if (i && s != binary)
-				cli_usage_error(&c, "token streams and records do not go together");
-			binary = s;
+		if (!strcmp(files[i], "-")) {
+			if (stdin_at < 0)
+				stdin_at = i;
+			continue;
 		}
-		if (binary)
-			in.r = open_inputs(&c, nfiles, files);
+		probe = open_inputs(&c, 1, files + i);
+		s = input_kind(&c, probe);
+		ayak_reader_free(probe);
+		if (s < 0)
+			continue;
+		if (first && s != binary)
+			cli_usage_error(&c, "token streams and records do not go together: %s %s, %s %s",
+					first, binary ? "is a token stream" : "holds records", files[i],
+					s ? "is a token stream" : "holds records");
+		binary = s;
+		first = files[i];
+	}
+	if (!nfiles)
+		stdin_at = 0;
+	if (!first && stdin_at >= 0) {
+		in.r = open_inputs(&c, nfiles, files);
+		/* The empty files before standard input. */
+		for (i = 0; i < stdin_at; i++) {
+			unsigned char b[1];
+			ssize_t got = ayak_reader_read(in.r, b, sizeof(b), &c.err);
+
+			if (got > 0)
+				ayak_err_set(&c.err, AYAK_E_SYS, "%s changed while it was read", files[i]);
+			if (got)
+				cli_die(&c, &c.err);
+		}
+		binary = input_kind(&c, in.r) > 0;
+		if (binary && stdin_at > 0) {
+			in.name = files[0];
+			bin_error(&in, &c.err, "%s", bin_empty);
+			cli_die(&c, &c.err);
+		}
+	} else if (binary) {
+		in.r = open_inputs(&c, nfiles, files);
 	}
 	c.no_output = 1;
 	ayak_record_init(&rec);
@@ -668,6 +712,14 @@ int main(int argc, char **argv)
 				uint32_t vs, eot;
 
 				pack_stream_parse(in.first, &vs, &eot, &c.err);
+				/* IDs of another tokenizer: its end-of-text token would be wrong. */
+				if (a.tokenizer && ((vs && vs != tvocab) || eot != teot)) {
+					char d1[64], d2[64];
+
+					cli_usage_error(&c, "%s: its tokenizer (%s) is not --tokenizer %s (%s)",
+							in.name, header_desc(d1, sizeof(d1), vs, eot), a.tokenizer,
+							header_desc(d2, sizeof(d2), tvocab, teot));
+				}
 				if (!a.vocab && vs)
 					a.vocab = vs;
 				if (a.eot == PACK_NONE)
@@ -680,7 +732,7 @@ int main(int argc, char **argv)
 			}
 			while ((r = bin_next(&in, &ids, &c.err)) > 0) {
 				c.stats.records_in++;
-				c.stats.bytes_in += 4 + 4 * ids.n;
+				c.stats.bytes_in = in.bytes;	/* headers and end marks too */
 				if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
 					if (c.err.code != AYAK_E_DATA)
 						die_output(&c);
@@ -692,6 +744,7 @@ int main(int argc, char **argv)
 			}
 			if (r < 0)
 				cli_die(&c, &c.err);
+			c.stats.bytes_in = in.bytes;
 		}
 	} else {
 		limits(&c, &a, &o);
@@ -743,6 +796,9 @@ int main(int argc, char **argv)
 	ayak_stats_count(&c.stats, "tokens", pack_writer_tokens(w));
 	ayak_stats_count(&c.stats, "shards", pack_writer_shards(w));
 	c.stats.bytes_out = pack_writer_tokens(w) * (uint64_t)pack_dtype_size(a.dtype);
+	/* Each .idx: a 34-byte header, 20 bytes a document and a last document index. */
+	if (a.format == PACK_MEGATRON)
+		c.stats.bytes_out += 42 * (uint64_t)pack_writer_shards(w) + 20 * pack_writer_documents(w);
 	if (a.verify)
 		verify_written(&c, &a, w);
 	ayak_record_release(&rec);

@@ -78,7 +78,7 @@ test_expect_success GZ_ZSTD 'concatenated: compressed members, inputs of mixed c
 test_expect_success GZ_ZSTD 'a compressed stream and records do not go together' '
 	ayak-tok -t "$T/bytelevel/tokenizer.json" in.jsonl >ids.jsonl &&
 	test_expect_code 2 ayak-pack -o r ids.jsonl a.tok.zst 2>err &&
-	printf "%s\n" "ayak-pack: token streams and records do not go together" \
+	printf "%s\n" "ayak-pack: token streams and records do not go together: ids.jsonl holds records, a.tok.zst is a token stream" \
 		"Try '"'"'ayak-pack --help'"'"'." >expect &&
 	test_cmp expect err &&
 	: compressed records are still records &&

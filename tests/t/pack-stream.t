@@ -99,4 +99,68 @@ test_expect_success 'a version 1 stream (no end mark) is refused' '
 	test_cmp expect err
 '
 
+test_expect_success 'standard input among files: of the files'"'"' kind, records or streams' '
+	ayak-tok -t "$T/bytelevel/tokenizer.json" in.jsonl >ids.jsonl &&
+	ayak-pack -o r1 --vocab-size 600 ids.jsonl - <ids.jsonl &&
+	ayak-pack -o r2 --vocab-size 600 ids.jsonl ids.jsonl &&
+	test_cmp_bin r2.bin r1.bin &&
+	test_cmp_bin r2.idx r1.idx &&
+	ayak-pack -o s1 a.tok - <a.tok &&
+	ayak-pack -o s2 - a.tok <a.tok &&
+	ayak-pack -o s3 a.tok a.tok &&
+	test_cmp_bin s3.idx s1.idx &&
+	test_cmp_bin s3.idx s2.idx &&
+	: told by standard input when the files are empty &&
+	: >empty &&
+	ayak-pack -o r3 --vocab-size 600 empty - empty <ids.jsonl &&
+	ayak-pack -o r4 --vocab-size 600 ids.jsonl &&
+	test_cmp_bin r4.bin r3.bin &&
+	: standard input of the other kind &&
+	test_expect_code 1 ayak-pack -o x a.tok - <ids.jsonl 2>err &&
+	echo "ayak-pack: (stdin): not an ayak-tok token stream" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing x.idx
+'
+
+test_expect_success 'an empty input among token streams is a stream whose writer wrote nothing' '
+	test_expect_code 1 ayak-pack -o e a.tok empty 2>err &&
+	echo "ayak-pack: empty: empty, not a token stream: its writer wrote nothing" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 ayak-pack -o e empty a.tok 2>err &&
+	test_cmp expect err &&
+	test_expect_code 1 ayak-pack -o e empty - <a.tok 2>err &&
+	test_cmp expect err &&
+	test_path_is_missing e.idx &&
+	: alone, or with records, it is no records &&
+	ayak-pack -o e --vocab-size 600 empty &&
+	test $(wc -c <e.bin) = 0
+'
+
+test_expect_success 'records and streams: the message names a file of each' '
+	test_expect_code 2 ayak-pack -o m a.tok empty ids.jsonl 2>err &&
+	printf "%s\n" "ayak-pack: token streams and records do not go together: a.tok is a token stream, ids.jsonl holds records" \
+		"Try '"'"'ayak-pack --help'"'"'." >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a stream of another tokenizer than --tokenizer is refused, not packed with its end-of-text token' '
+	test_expect_code 2 ayak-pack --tokenizer "$T/sp/tokenizer.json" --format flat -o t a.tok 2>err &&
+	printf "%s\n" "ayak-pack: a.tok: its tokenizer (vocabulary 600, end-of-text 599) is not --tokenizer $T/sp/tokenizer.json (vocabulary 700, end-of-text 2)" \
+		"Try '"'"'ayak-pack --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing t.u16 &&
+	ayak-pack --tokenizer "$T/bytelevel/tokenizer.json" -o t a.tok &&
+	test_cmp_bin a.idx t.idx &&
+	: --vocab-size and --eot of their own are still taken &&
+	ayak-pack --vocab-size 1000 --eot 5 --format flat -o t2 a.tok
+'
+
+test_expect_success '--stats: bytes_in is every byte of the stream, bytes_out every byte of the shards' '
+	ayak-pack --stats st.json -o b a.tok a.tok &&
+	grep -q "\"bytes_in\":$(($(wc -c <a.tok) * 2))," st.json &&
+	grep -q "\"bytes_out\":$(cat b.bin b.idx | wc -c)," st.json &&
+	ayak-pack --stats st.json --shard-tokens 100 -o bs a.tok &&
+	grep -q "\"bytes_out\":$(cat bs-*.bin bs-*.idx | wc -c)," st.json
+'
+
 test_done
