@@ -517,6 +517,11 @@ static void check_args(struct cli *c, struct args *a)
 		cli_usage_error(c, "--vocab-size, --min-frequency, --pattern and --special go with --train");
 	if (a->binary + a->count + a->decode > 1)
 		cli_usage_error(c, "--binary, --count and --decode do not go together");
+	/* They shape encoding; --decode keeps every token (no skip_special_tokens). */
+	if (a->decode && (a->bos || a->eos || a->topts.no_post || a->topts.split_special ||
+			  a->topts.compat_js))
+		cli_usage_error(c, "--bos, --eos, --no-special, --split-special-tokens and --compat "
+				"do not go with --decode");
 	for (i = 0; i < a->nspecials; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(a->specials[i], a->specials[j]))

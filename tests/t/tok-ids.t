@@ -137,6 +137,20 @@ test_expect_success '--decode: an ID that is not a token of the tokenizer makes 
 	test_cmp expect err
 '
 
+test_expect_success '--decode with the options of encoding is a usage error: special tokens are kept, not skipped' '
+	printf "{\"ids\":[599,329]}\n" >in &&
+	for o in --no-special "--bos 1" "--eos 1" --split-special-tokens "--compat tokenizers.js"; do
+		test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --decode $o in >out 2>err &&
+		test_must_be_empty out &&
+		printf "%s\n" "ayak-tok: --bos, --eos, --no-special, --split-special-tokens and --compat do not go with --decode" \
+			"Try '"'"'ayak-tok --help'"'"'." >expect &&
+		test_cmp expect err || return 1
+	done &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --decode in >out &&
+	printf "{\"ids\":[599,329],\"text\":\"<|endoftext|>sa\"}\n" >expect &&
+	test_cmp expect out
+'
+
 # tiny TYPE: a tokenizer.json of five letters, the added token <X> (normalized,
 # not special), a Lowercase normalizer and the decoder of type TYPE.
 tiny () {
