@@ -676,6 +676,7 @@ int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t 
 		struct pack_info *info, struct ayak_err *err)
 {
 	struct ayak_buf a = AYAK_BUF_INIT, b = AYAK_BUF_INIT;
+	struct stat st;
 	int ret;
 
 	memset(info, 0, sizeof(*info));
@@ -722,6 +723,14 @@ int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t 
 	}
 	if (ayak_buf_add(&b, a.data, a.len) || ayak_buf_add(&a, ".idx", 5) || ayak_buf_add(&b, ".bin", 5))
 		goto oom;
+	/* A file that is no prefix (a token stream, ms.idx.zst): not "ids.tok.idx: No such file". */
+	if (!ends_with(path, ".idx") && !ends_with(path, ".bin") && access(a.data, F_OK) &&
+	    errno == ENOENT && !stat(path, &st) && S_ISREG(st.st_mode)) {
+		ayak_buf_release(&a);
+		ayak_buf_release(&b);
+		return ayak_err_set(err, AYAK_E_DATA, "%s: not a shard: name an .idx, .bin, .u16 or "
+				    ".u32 file, or the prefix of an .idx and a .bin", path);
+	}
 	ret = verify_megatron(a.data, b.data, vocab_size, info, err);
 	ayak_buf_release(&a);
 	ayak_buf_release(&b);

@@ -111,6 +111,18 @@ test_expect_success '--verify: one line for each shard, a bad one too, exit 1 at
 	test_cmp expect err
 '
 
+test_expect_success '--verify of a file that is no shard (a token stream, a compressed .idx) says so' '
+	zstd -q -c v/g.idx >v/z.idx.zst 2>/dev/null || gzip -c v/g.idx >v/z.idx.zst &&
+	test_expect_code 1 ayak-pack --verify ids.tok v/z.idx.zst v/g >out 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-pack: ids.tok: not a shard: name an .idx, .bin, .u16 or .u32 file, or the prefix of an .idx and a .bin
+	ayak-pack: v/z.idx.zst: not a shard: name an .idx, .bin, .u16 or .u32 file, or the prefix of an .idx and a .bin
+	EOF
+	test_cmp expect err &&
+	test_line_count = 3 out &&
+	grep -q "^{\"shard\":\"ids.tok\",\"ok\":false,\"error\":\"ids.tok: not a shard" out
+'
+
 test_expect_success '--verify --stats counts verified_shards' '
 	ayak-pack --verify --stats vs.json v/g.idx >out &&
 	grep -q "\"counts\":{\"verified_shards\":1,\"failed_shards\":0}" vs.json
