@@ -583,6 +583,7 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	struct ayak_buf text = AYAK_BUF_INIT, json = AYAK_BUF_INIT;
 	static const char *const def_special[] = { "<|endoftext|>" };
 	const char *out = c->output;
+	struct ayak_writer *w;
 
 	o.vocab_size = a->vocab_size ? (uint32_t)a->vocab_size : 32000;
 	o.min_frequency = a->min_freq ? a->min_freq : 2;
@@ -593,7 +594,10 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	if (!bt)
 		cli_die(c, &c->err);
 	c->no_output = 1;
+	cli_claim_output(c, "--output", out);
 	cli_open(c, nfiles, files);
+	/* Now, so that an -o that cannot be written fails before the training, not after. */
+	w = cli_open_writer(c, out, AYAK_COMPRESS_NONE);
 	ayak_record_init(&rec);
 	while (cli_next_record(c, &line, &rec, 0)) {
 		const struct ayak_field *f;
@@ -621,12 +625,9 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 		cli_die(c, &c->err);
 	ayak_stats_count(&c->stats, "words", bpetrain_words(bt));
 	ayak_stats_count(&c->stats, "merges", bpetrain_merges(bt));
-	{
-		struct ayak_writer_opts wo = { out, AYAK_COMPRESS_NONE, 0, 0, 0 };
-
-		if (ayak_write_whole(&wo, json.data, json.len, &c->err))
-			cli_die(c, &c->err);
-	}
+	if (ayak_writer_write(w, json.data, json.len, &c->err))
+		cli_die(c, &c->err);
+	cli_finish_later(c, w);
 	bpetrain_free(bt);
 	ayak_record_release(&rec);
 	ayak_buf_release(&text);

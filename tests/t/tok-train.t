@@ -96,4 +96,14 @@ test_expect_success 'a bad regex is bad data, and nothing is written' '
 	test_path_is_missing x.json
 '
 
+test_expect_success '-o that cannot be written fails before the training; -o and --stats one file' '
+	: >empty.jsonl &&
+	test_expect_code 3 ayak-tok --train -o nodir/t.json empty.jsonl 2>err &&
+	echo "ayak-tok: nodir/t.json: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-tok --train -o t.json --stats ./t.json train.jsonl 2>err &&
+	grep -q "^ayak-tok: --output and --stats name the same file$" err &&
+	test_path_is_missing t.json
+'
+
 test_done
