@@ -215,10 +215,15 @@ int main(int argc, char **argv)
 			ro.max_domains = positive(&c, "--max-domains", optarg);
 			break;
 		case OPT_LANG_FIELD:
-			ro.lang_field = optarg;
-			break;
 		case OPT_URL_FIELD:
-			ro.url_field = optarg;
+			/* As --field: an empty name (an unset variable) would count nothing, silently. */
+			if (!*optarg)
+				cli_usage_error(&c, "%s wants a name, not an empty string",
+						opt == OPT_LANG_FIELD ? "--lang-field" : "--url-field");
+			if (opt == OPT_LANG_FIELD)
+				ro.lang_field = optarg;
+			else
+				ro.url_field = optarg;
 			break;
 		case OPT_TITLE:
 			ro.title = optarg;

@@ -189,6 +189,17 @@ test_expect_success 'usage errors: exit 2 with a hint' '
 	SOURCE_DATE_EPOCH=abc msg="SOURCE_DATE_EPOCH wants seconds since 1970, not '\''abc'\''" usage --timestamp
 '
 
+# An empty name (an unset variable) counted every record under '(none)'
+# and '(no url)', and headed the tables 'field :', without a word.
+test_expect_success '--lang-field and --url-field want a name, as --field does' '
+	for o in --lang-field --url-field; do
+		test_expect_code 2 ayak-stats "$o" "" in.jsonl >out 2>err &&
+		printf "%s\n" "ayak-stats: $o wants a name, not an empty string" "$TRY" >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out || return 1
+	done
+'
+
 test_expect_success 'standard output is /dev/full: exit 3' '
 	test_expect_code 3 ayak-stats in.jsonl >/dev/full 2>err &&
 	grep "^ayak-stats: .*No space left on device" err
