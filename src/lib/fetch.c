@@ -26,9 +26,16 @@ static int has_scheme(const char *p, size_t n, size_t *len)
 int fetch_url(const char *line, size_t n, const char *base, struct ayak_buf *url,
 	      struct ayak_err *err)
 {
-	size_t slen;
+	size_t slen, i;
 
 	ayak_buf_reset(url);
+	/*
+	 * No URL holds one, and a NUL would cut the URL short: the line
+	 * "http://h/a<NUL>b" fetched http://h/a, a file it does not name.
+	 */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7F)
+			return ayak_err_set(err, AYAK_E_DATA, "URL with a control character");
 	if (has_scheme(line, n, &slen)) {
 		if (!((slen == 4 && !strncasecmp(line, "http", 4)) ||
 		      (slen == 5 && !strncasecmp(line, "https", 5))))

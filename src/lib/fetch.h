@@ -18,9 +18,9 @@
 /*
  * The URL for an input line: the line itself when it has a scheme
  * ("https://..."), else base joined to it (one "/" between them).  -1
- * with err set when the line is relative and there is no base, when the
- * scheme is not http or https, or when the URL is longer than
- * FETCH_URL_MAX.
+ * with err set when the line holds a control character (a NUL included),
+ * when it is relative and there is no base, when the scheme is not http
+ * or https, or when the URL is longer than FETCH_URL_MAX.
  */
 int fetch_url(const char *line, size_t n, const char *base, struct ayak_buf *url,
 	      struct ayak_err *err);

@@ -42,6 +42,27 @@ test_expect_success '--ranges: an empty "filename" is a bad input line' '
 	test_cmp expect err
 '
 
+# A NUL in a line cut the URL there: "$U/a<NUL>b" fetched $U/a, a file the
+# line does not name, and -d saved it as done.
+test_expect_success 'a control character in a URL (a NUL too) is a bad input line' '
+	printf "%s\\n" "$U/ok" >ctl &&
+	printf "%s\\000b\\n" "$U/a" >>ctl &&
+	printf "%s\\tb\\n" "$U/a" >>ctl &&
+	test_expect_code 1 ayak-fetch --max-retries 0 -d dl ctl >out 2>err &&
+	echo "ayak-fetch: ctl:2: URL with a control character" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	! test -e dl &&
+	sed -n 3p ctl >tab &&
+	test_expect_code 1 ayak-fetch --max-retries 0 -o /dev/null tab 2>err &&
+	echo "ayak-fetch: tab:1: URL with a control character" >expect &&
+	test_cmp expect err &&
+	echo "{\"filename\":\"a\\u0000b\",\"offset\":0,\"length\":2}" >nul.cdx &&
+	test_expect_code 1 ayak-fetch --max-retries 0 --ranges --base-url "$U/" -o /dev/null nul.cdx 2>err &&
+	echo "ayak-fetch: nul.cdx:1: URL with a control character" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success '--base-url must be http(s)://host/...' '
 	echo a.warc.gz >paths &&
 	for b in garbage ftp://x/ http:/// "https://?q" ""; do

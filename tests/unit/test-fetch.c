@@ -61,6 +61,14 @@ int main(void)
 	ok(url_is("ftp://h/x", NULL, NULL) && url_is("file:///etc/passwd", NULL, NULL),
 	   "only http and https");
 	ok(url_is("HTTP://h/x", NULL, "HTTP://h/x"), "the scheme in any case");
+	{
+		struct ayak_buf b = AYAK_BUF_INIT;
+
+		ok(fetch_url("https://h/a\0b", 14, NULL, &b, &err) < 0 &&
+		   url_is("https://h/a\tb", NULL, NULL) && url_is("a\x7f", "https://h/", NULL),
+		   "a control character, a NUL too, is not in a URL");
+		ayak_buf_release(&b);
+	}
 
 	ok(fetch_parse_cdx(cdx, sizeof(cdx) - 1, &name, &off, &len, &err) == 0 && off == 216 &&
 	   len == 1489 && name.len == 22 && !memcmp(name.data, "crawl-data/a/b.warc.gz", 22),
