@@ -1018,19 +1018,31 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 			fail(f, it, why);
 		return;
 	}
-	/* The length we should have. */
+	/* The length we should have (unsigned: a CDX length may be 2^63 or more). */
 	{
-		long long want = -1;
+		uint64_t want = 0;
+		int known = 1;
 
 		if (f->ranges)
-			want = (long long)it->len;
+			want = it->len;
 		else if (status == 206 && it->cr_total >= 0)
-			want = it->cr_total;
+			want = (uint64_t)it->cr_total;
 		else if (status == 200 && it->clen >= 0)
-			want = it->clen;
-		if (want >= 0 && it->have != (uint64_t)want) {
-			snprintf(why, sizeof(why), "got %llu of %lld bytes",
-				 (unsigned long long)it->have, want);
+			want = (uint64_t)it->clen;
+		else
+			known = 0;
+		if (known && it->have != want && f->ranges && it->cr_total >= 0 &&
+		    (uint64_t)it->cr_total < it->off + it->len) {
+			/* Asking again would get a 416: the CDX line is wrong, not the transfer. */
+			snprintf(why, sizeof(why), "got %llu of %llu bytes: the range ends past "
+				 "the end of the file (%lld bytes)", (unsigned long long)it->have,
+				 (unsigned long long)want, it->cr_total);
+			fail(f, it, why);
+			return;
+		}
+		if (known && it->have != want) {
+			snprintf(why, sizeof(why), "got %llu of %llu bytes",
+				 (unsigned long long)it->have, (unsigned long long)want);
 			retry(f, it, why, 0);
 			return;
 		}

@@ -240,6 +240,28 @@ test_expect_success '--ranges: a bad CDX line is bad input' '
 	test_cmp expect err
 '
 
+# A length past the end of the file was asked for again (a 416 then, "HTTP
+# 416"), and one of 2^63 or more was taken as unknown: the run ended with
+# exit 0 and less than the length.
+test_expect_success '--ranges: a range past the end of the file fails at once' '
+	size=$(wc -c <root/warc/pages.warc.gz) &&
+	echo "{\"filename\":\"warc/pages.warc.gz\",\"offset\":\"4287\",\"length\":\"100000\"}" >past.cdx &&
+	mark &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/files/" past.cdx >out 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/warc/pages.warc.gz: got $((size - 4287)) of 100000 bytes: the range ends past the end of the file ($size bytes); its first $((size - 4287)) bytes are in the output
+	ayak-fetch: 1 of 1 downloads failed
+	EOF
+	test_cmp expect err &&
+	requests >got &&
+	test_line_count = 1 got &&
+	tail -c +4288 root/warc/pages.warc.gz >expect &&
+	test_cmp_bin expect out &&
+	echo "{\"filename\":\"warc/pages.warc.gz\",\"offset\":0,\"length\":\"9223372036854775808\"}" >huge.cdx &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/files/" huge.cdx >out 2>err &&
+	grep "^ayak-fetch: $U/files/warc/pages.warc.gz: got $size of 9223372036854775808 bytes: the range ends past" err
+'
+
 test_expect_success 'redirects are followed, up to --max-redirects' '
 	echo "$U/redirect/2/f1.txt" | ayak-fetch >out &&
 	test_cmp root/f1.txt out &&
