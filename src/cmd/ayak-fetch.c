@@ -482,7 +482,8 @@ static void flush_ready(struct fetch *f)
 				go_direct(f, it);
 			return;
 		}
-		if (it->state == DONE && it->direct)
+		/* A failed one's first part, written before it failed, is output too. */
+		if ((it->state == DONE || it->state == FAILED) && it->direct)
 			f->c->stats.bytes_out += it->emitted;
 		else if (it->state == DONE && !f->dir) {
 			go_direct(f, it);

@@ -262,6 +262,20 @@ test_expect_success '--ranges: a range past the end of the file fails at once' '
 	grep "^ayak-fetch: $U/files/warc/pages.warc.gz: got $size of 9223372036854775808 bytes: the range ends past" err
 '
 
+# The first part of a failed file, written to the output before it failed,
+# was left out of bytes_out ("uncompressed bytes written", ayak(7)).  -j 1:
+# the second file's turn has begun when it fails.
+test_expect_success JQ '--stats: bytes_out counts the first part of a failed file' '
+	{ sed -n 1p "$TEST_DATA/fetch/pages.cdx" && cat past.cdx; } >two.cdx &&
+	test_expect_code 1 ayak-fetch -j 1 --ranges --base-url "$U/files/" --max-retries 0 \
+		--stats past.json -o past.out two.cdx 2>err &&
+	n=$(wc -c <past.out) &&
+	test "$n" -eq $((1489 + $(wc -c <root/warc/pages.warc.gz) - 4287)) &&
+	jq -c "[.bytes_in, .bytes_out, .records_out, .dropped.failed]" past.json >got &&
+	echo "[$n,$n,1,1]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'redirects are followed, up to --max-redirects' '
 	echo "$U/redirect/2/f1.txt" | ayak-fetch >out &&
 	test_cmp root/f1.txt out &&
