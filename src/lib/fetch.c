@@ -210,12 +210,30 @@ double fetch_retry_after(const char *value, size_t n, double now)
 		v = strtod(buf, &e);
 		return *e ? -1 : v;
 	}
-	memset(&tm, 0, sizeof(tm));
-	e = strptime(buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (!e || *e)
-		return -1;
-	v = (double)timegm(&tm) - now;
-	return v < 0 ? 0 : v;
+	/*
+	 * An HTTP date, in any of the three forms a client must read (RFC
+	 * 9110, 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT", the obsolete
+	 * "Sunday, 06-Nov-94 08:49:37 GMT" and asctime's
+	 * "Sun Nov  6 08:49:37 1994".
+	 */
+	{
+		static const char *const forms[] = {
+			"%a, %d %b %Y %H:%M:%S GMT",
+			"%A, %d-%b-%y %H:%M:%S GMT",
+			"%a %b %e %H:%M:%S %Y",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+			memset(&tm, 0, sizeof(tm));
+			e = strptime(buf, forms[i], &tm);
+			if (e && !*e) {
+				v = (double)timegm(&tm) - now;
+				return v < 0 ? 0 : v;
+			}
+		}
+	}
+	return -1;
 }
 
 double fetch_backoff(unsigned attempt, double base, double cap, double r)

@@ -48,7 +48,8 @@ int fetch_local_path(const char *dir, const char *url, struct ayak_buf *path);
 
 /*
  * Seconds to wait from a Retry-After value: delta-seconds or an HTTP date
- * (relative to now, a time_t).  -1 when it is neither.
+ * in any of its three forms, IMF-fixdate, RFC 850 or asctime (relative to
+ * now, a time_t).  -1 when it is neither.
  */
 double fetch_retry_after(const char *value, size_t n, double now);
 

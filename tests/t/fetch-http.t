@@ -132,6 +132,50 @@ test_expect_success '429 too' '
 	test_cmp root/f3.txt out
 '
 
+# A client must read an HTTP date in its two obsolete forms too (RFC 9110,
+# 5.6.7): they were taken for no Retry-After, and the retry came at once.
+test_expect_success 'Retry-After as an RFC 850 or asctime date' '
+	cat >radate.py <<-\EOF &&
+	import os, sys, time
+	from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+	forms = {"/rfc850": "%A, %d-%b-%y %H:%M:%S GMT", "/asctime": "%a %b %e %H:%M:%S %Y"}
+	seen = set()
+	class H(BaseHTTPRequestHandler):
+	    protocol_version = "HTTP/1.1"
+	    def log_message(self, *a):
+	        pass
+	    def do_GET(self):
+	        first = self.path not in seen
+	        seen.add(self.path)
+	        body = b"busy\n" if first else b"ok\n"
+	        self.send_response(503 if first else 200)
+	        if first:
+	            when = time.strftime(forms[self.path], time.gmtime(time.time() + 2))
+	            self.send_header("Retry-After", when)
+	        self.send_header("Content-Length", str(len(body)))
+	        self.end_headers()
+	        self.wfile.write(body)
+	s = ThreadingHTTPServer(("127.0.0.1", 0), H)
+	s.daemon_threads = True
+	open("raport.tmp", "w").write("%d\n" % s.server_address[1])
+	os.rename("raport.tmp", "raport")
+	s.serve_forever()
+	EOF
+	{ python3 radate.py & } &&
+	RA_PID=$! &&
+	for _ in $(seq 100); do test -s raport && break; sleep 0.1; done &&
+	R=http://127.0.0.1:$(cat raport) &&
+	test_write_lines "$R/rfc850" "$R/asctime" >ra.list &&
+	ayak-fetch --retry-wait 0 --timeout 5 ra.list >out 2>err
+	ret=$?
+	kill $RA_PID
+	test $ret = 0 &&
+	printf "ok\nok\n" >expect &&
+	test_cmp expect out &&
+	grep "^ayak-fetch: $R/rfc850: HTTP 503; retry 1 of 5 in [12]\.[0-9] s$" err &&
+	grep "^ayak-fetch: $R/asctime: HTTP 503; retry 1 of 5 in [12]\.[0-9] s$" err
+'
+
 test_expect_success 'a stalled server ends in a timeout, after the retries' '
 	echo "$U/stall/big.bin" >stall &&
 	t0=$(date +%s) &&

@@ -90,7 +90,14 @@ int main(void)
 	ok(fetch_retry_after(" 120\r\n", 6, 0) == 120, "Retry-After in seconds");
 	ok(fetch_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 29, 1445412470.0) == 10,
 	   "Retry-After as an HTTP date");
-	ok(fetch_retry_after("soon", 4, 0) < 0, "anything else is not");
+	ok(fetch_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT", 33, 1445412470.0) == 10,
+	   "Retry-After as an RFC 850 date");
+	ok(fetch_retry_after("Wed Oct 21 07:28:00 2015", 24, 1445412470.0) == 10 &&
+	   fetch_retry_after("Wed Oct  1 07:28:00 2015", 24, 1443684470.0) == 10,
+	   "Retry-After as an asctime date");
+	ok(fetch_retry_after("soon", 4, 0) < 0 &&
+	   fetch_retry_after("Wed, 21 Oct 2015 07:28:00 GMT junk", 34, 0) < 0,
+	   "anything else is not");
 
 	ok(fetch_backoff(1, 1.0, 300, 0.999) < 1.0 && fetch_backoff(3, 1.0, 300, 0.999) > 3.9 &&
 	   fetch_backoff(3, 1.0, 300, 0.999) < 4.0, "backoff doubles per attempt");
