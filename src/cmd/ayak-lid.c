@@ -1302,6 +1302,15 @@ int main(int argc, char **argv)
 			cli_usage_error(&c, "--%s does not go with %s", option_name(k.select_opt), info);
 		if (c.output)
 			cli_usage_error(&c, "-o does not go with %s (it writes to standard output)", info);
+		/* They read no records: no --stats or --rejects file would be written. */
+		if (c.stats_path)
+			cli_usage_error(&c, "--stats does not go with %s (it reads no records)", info);
+		if (c.rejects_path)
+			cli_usage_error(&c, "--rejects does not go with %s (it reads no records)", info);
+		if (c.compress != AYAK_COMPRESS_AUTO || c.level)
+			cli_usage_error(&c, "-z, --compress and --level do not go with %s", info);
+		if (k.lo.nb_weight_set)
+			cli_usage_error(&c, "--word-odds-weight does not go with %s", info);
 		if (optind < argc)
 			cli_usage_error(&c, "%s reads no files, not '%s'", info, argv[optind]);
 	}

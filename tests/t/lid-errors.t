@@ -126,6 +126,22 @@ test_expect_success 'an option the mode does not read is a usage error' '
 	grep "\"lang\":\"zsm_Latn\"" out
 '
 
+# --list-labels --stats s.json and --model-info --rejects r ended with exit
+# 0 and wrote no file; -z, --compress, --level and --word-odds-weight were
+# taken and did nothing.
+test_expect_success '--list-labels and --model-info: --stats, --rejects, -z, --word-odds-weight' '
+	for i in --list-labels --model-info; do
+		usage_error "--stats does not go with $i (it reads no records)" $i --stats s.json &&
+		usage_error "--rejects does not go with $i (it reads no records)" $i --rejects r &&
+		usage_error "-z, --compress and --level do not go with $i" $i -z &&
+		usage_error "-z, --compress and --level do not go with $i" $i --compress none &&
+		usage_error "-z, --compress and --level do not go with $i" $i --level 3 &&
+		usage_error "--word-odds-weight does not go with $i" $i --word-odds-weight 1 || return 1
+	done &&
+	test_path_is_missing s.json &&
+	test_path_is_missing r
+'
+
 # --field lang read the text from lang and wrote the label over it (exit 0)
 test_expect_success '--field naming a field ayak-lid writes is a usage error' '
 	usage_error "--field lang: ayak-lid writes that field" --field lang &&
