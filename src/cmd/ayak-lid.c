@@ -162,15 +162,19 @@ static double number(struct cli *c, const char *opt, const char *arg, double lo,
 static size_t split_list(struct cli *c, const char *opt, char *s, const char **out, size_t max)
 {
 	size_t n = 0;
-	char *tok, *save = NULL;
+	char *tok;
 
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	if (!*s)
+		cli_usage_error(c, "%s wants a comma-separated list of labels", opt);
+	/* strsep, not strtok: "a,,b" is a slip to report, not two labels. */
+	while ((tok = strsep(&s, ",")) != NULL) {
+		if (!*tok)
+			cli_usage_error(c, "%s: an empty label in the list (two commas, or one at an end)",
+					opt);
 		if (n == max)
 			cli_usage_error(c, "%s: too many labels (at most %zu)", opt, max);
 		out[n++] = tok;
 	}
-	if (n == 0)
-		cli_usage_error(c, "%s wants a comma-separated list of labels", opt);
 	return n;
 }
 

@@ -91,7 +91,10 @@ test_expect_success 'usage errors: exit 2' '
 	usage_error "--mixed wants a number from 0 to 0.5, not '\''0.9'\''" --mixed 0.9 &&
 	usage_error "--keep and --drop do not go together" --keep zsm_Latn --drop ind_Latn &&
 	usage_error "--top does not go with --by (see lang_shares)" --top 2 --by line &&
-	usage_error "--train needs -o MODEL" --train
+	usage_error "--train needs -o MODEL" --train &&
+	usage_error "--keep: an empty label in the list (two commas, or one at an end)" --keep zsm_Latn,,ind_Latn &&
+	usage_error "--drop: an empty label in the list (two commas, or one at an end)" --drop ind_Latn, &&
+	usage_error "--keep wants a comma-separated list of labels" --keep ""
 '
 
 # Training options without --train, and options of classifying with it,
