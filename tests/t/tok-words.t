@@ -140,4 +140,11 @@ test_expect_success 'malformed records: fail with file and line' '
 	test_cmp expect err
 '
 
+test_expect_success 'line breaks end a sentence (LF, U+2028, U+0085); a vertical tab is white space (UAX #29)' '
+	printf "%s\n" "{\"text\":\"Saya makan\\u000bDia minum\\u2028Kami tidur\\u0085Ali datang\"}" >lb.jsonl &&
+	ayak-tok --sentences lb.jsonl | jq -c .sentences >out &&
+	echo "[\"Saya makan\\u000bDia minum\",\"Kami tidur\",\"Ali datang\"]" >expect &&
+	test_cmp expect out
+'
+
 test_done
