@@ -551,14 +551,14 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 		ayak_buf_reset(&t);
 		ret |= ayak_buf_addf(&s, "%s (%s)", thou(&k, e->n), pct(&p, e->n, r->records));
 		ret |= ayak_buf_add(&s, "", 1);
-		ret |= ayak_buf_add(&t, e->key, e->len);
+		ret |= ayak_buf_add(&t, e->len ? e->key : "\"\"", e->len ? e->len : 2);
 		ret |= ayak_buf_addf(&t, ": %s records (%s), %s characters", thou(&k, e->n),
 				     pct(&p, e->n, r->records), thou(&c, e->chars));
 		if (e->score_n)
 			ret |= ayak_buf_addf(&t, ", mean score %.4f",
 					     (double)e->score_sum / 10000.0 / (double)e->score_n);
 		ret |= ayak_buf_add(&t, "", 1);
-		hb_add(&h, e->key, e->len, 0, e->n, 0, s.data, t.data);
+		hb_add(&h, e->len ? e->key : "\"\"", e->len ? e->len : 2, 0, e->n, 0, s.data, t.data);
 	}
 	if (r->records > r->with_lang) {
 		struct num k, p;

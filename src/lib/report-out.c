@@ -266,7 +266,11 @@ static void ttab_name(struct ttab *t, const char *s, size_t n)
 /* The cells a language and a domain row share: name, records, share, characters, words. */
 static void ttab_entry(struct ttab *t, const struct rtab_entry *e, uint64_t records)
 {
-	ttab_name(t, e->key, e->len);
+	/* An empty value ("lang":"") is a label too; a blank cell would hide it. */
+	if (e->len)
+		ttab_name(t, e->key, e->len);
+	else
+		ttab_name(t, "\"\"", 2);
 	ttab_num(t, e->n);
 	ttab_pct(t, e->n, records);
 	ttab_num(t, e->chars);

@@ -399,4 +399,20 @@ test_expect_success 'ayak stats runs through the dispatcher' '
 	test_cmp "$D/expected.json" out.json
 '
 
+test_expect_success 'an empty label ("lang":"") shows as "" in the text and HTML reports' '
+	printf "%s\n" "{\"text\":\"a b\",\"lang\":\"\"}" "{\"text\":\"c d\",\"lang\":\"zsm_Latn\"}" >el.jsonl &&
+	ayak-stats el.jsonl >got &&
+	sed -n "/^Languages/,/^\$/p" got >lang &&
+	cat >expect <<-\EOF &&
+	Languages (field lang: 2 of 2 records, 2 labels)
+	  label     records  share  characters  words  mean score
+	  ""              1  50.0%           3      2           -
+	  zsm_Latn        1  50.0%           3      2           -
+
+	EOF
+	test_cmp expect lang &&
+	ayak-stats -f html el.jsonl >got.html &&
+	grep -q "&quot;&quot;: 1 records\|\"\": 1 records" got.html
+'
+
 test_done
