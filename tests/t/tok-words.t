@@ -49,6 +49,15 @@ test_expect_success '--sentences: dll., dsb., Bhd. and s.a.w. end a sentence bef
 	test_cmp expect got
 '
 
+test_expect_success 'Malay short forms: kpd., dgn. never end a sentence, mlm. only before a capital' '
+	test_write_lines "{\"text\":\"Surat kpd. Ali dgn. segera. Jumpa esok mlm. Esok cuti.\"}" >short.jsonl &&
+	ayak-tok --words --sentences short.jsonl | sed -e "s/^.*\"words\"://" >got &&
+	cat >expect <<-\EOF &&
+	["Surat","kpd.","Ali","dgn.","segera",".","Jumpa","esok","mlm.","Esok","cuti","."],"sentences":["Surat kpd. Ali dgn. segera.","Jumpa esok mlm.","Esok cuti."]}
+	EOF
+	test_cmp expect got
+'
+
 test_expect_success 'the abbreviation lexicon has no entry twice (matching ignores case)' '
 	grep -v "^#" "$AYAK_TOP/lexicons/tok-abbreviations.tsv" | cut -f 1 | tr "[:upper:]" "[:lower:]" |
 		sort | uniq -d >dups &&
