@@ -795,10 +795,7 @@ int main(int argc, char **argv)
 	ayak_stats_count(&c.stats, "documents", pack_writer_documents(w));
 	ayak_stats_count(&c.stats, "tokens", pack_writer_tokens(w));
 	ayak_stats_count(&c.stats, "shards", pack_writer_shards(w));
-	c.stats.bytes_out = pack_writer_tokens(w) * (uint64_t)pack_dtype_size(a.dtype);
-	/* Each .idx: a 34-byte header, 20 bytes a document and a last document index. */
-	if (a.format == PACK_MEGATRON)
-		c.stats.bytes_out += 42 * (uint64_t)pack_writer_shards(w) + 20 * pack_writer_documents(w);
+	c.stats.bytes_out = pack_writer_bytes(w);
 	if (a.verify)
 		verify_written(&c, &a, w);
 	ayak_record_release(&rec);

@@ -127,6 +127,7 @@ struct pack_writer {
 	struct pack_shard *shards;
 	size_t nshards;
 	uint64_t tokens, documents;
+	uint64_t bytes;			/* of the shards closed: .bin and .idx */
 };
 
 static int mkdirs_for(const char *path, struct ayak_err *err)
@@ -264,6 +265,7 @@ static int write_idx(struct pack_writer *w, struct ayak_err *err)
 #undef FLUSH_IF
 	if (k && ayak_writer_write(iw, buf, k, err))
 		goto fail;
+	w->bytes += ayak_writer_bytes(iw);
 	return ayak_writer_close(iw, err);
 fail:
 	ayak_writer_abort(iw);
@@ -290,6 +292,7 @@ static int close_shard(struct pack_writer *w, struct ayak_err *err)
 	w->bin = NULL;
 	w->open = 0;
 	/* The .bin first, the .idx last: a shard with an .idx is complete. */
+	w->bytes += ayak_writer_bytes(bin);
 	if (ayak_writer_close(bin, err)) {
 		free(sh->path);
 		return -1;
@@ -493,6 +496,11 @@ const struct pack_shard *pack_writer_shard(const struct pack_writer *w, size_t i
 uint64_t pack_writer_tokens(const struct pack_writer *w)
 {
 	return w->tokens;
+}
+
+uint64_t pack_writer_bytes(const struct pack_writer *w)
+{
+	return w->bytes;
 }
 
 uint64_t pack_writer_documents(const struct pack_writer *w)

@@ -127,6 +127,8 @@ size_t pack_writer_shards(const struct pack_writer *w);
 const struct pack_shard *pack_writer_shard(const struct pack_writer *w, size_t i);
 uint64_t pack_writer_tokens(const struct pack_writer *w);
 uint64_t pack_writer_documents(const struct pack_writer *w);
+/* Bytes of the shards written (.bin and .idx, or the flat files), once closed. */
+uint64_t pack_writer_bytes(const struct pack_writer *w);
 
 /* ---- reading back ---- */
 

@@ -160,7 +160,9 @@ test_expect_success '--stats: bytes_in is every byte of the stream, bytes_out ev
 	grep -q "\"bytes_in\":$(($(wc -c <a.tok) * 2))," st.json &&
 	grep -q "\"bytes_out\":$(cat b.bin b.idx | wc -c)," st.json &&
 	ayak-pack --stats st.json --shard-tokens 100 -o bs a.tok &&
-	grep -q "\"bytes_out\":$(cat bs-*.bin bs-*.idx | wc -c)," st.json
+	grep -q "\"bytes_out\":$(cat bs-*.bin bs-*.idx | wc -c)," st.json &&
+	ayak-pack --stats st.json --format flat --shard-tokens 100 -o bf a.tok &&
+	grep -q "\"bytes_out\":$(cat bf-*.u* | wc -c)," st.json
 '
 
 test_done
