@@ -493,17 +493,24 @@ static int refill(struct ayak_reader *r, size_t want, struct ayak_err *err)
 	return 0;
 }
 
+/* Open the next input when none is: 1 one is open, 0 none is left, -1 error. */
+static int current_input(struct ayak_reader *r, struct ayak_err *err)
+{
+	if (r->active)
+		return 1;
+	if (r->next >= r->npaths)
+		return 0;
+	return open_next(r, err) ? -1 : 1;
+}
+
 int ayak_reader_next(struct ayak_reader *r, struct ayak_line *line, struct ayak_err *err)
 {
 	for (;;) {
 		char *nl;
+		int k;
 
-		if (!r->active) {
-			if (r->next >= r->npaths)
-				return 0;
-			if (open_next(r, err))
-				return -1;
-		}
+		if ((k = current_input(r, err)) <= 0)
+			return k;
 		nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
 		if (!nl && r->eof && r->start < r->end)
 			nl = r->buf + r->end;	/* last line, no final newline */
@@ -537,13 +544,10 @@ int ayak_reader_next(struct ayak_reader *r, struct ayak_line *line, struct ayak_
 ssize_t ayak_reader_peek(struct ayak_reader *r, void *buf, size_t n, struct ayak_err *err)
 {
 	size_t k;
+	int open = current_input(r, err);
 
-	if (!r->active) {
-		if (r->next >= r->npaths)
-			return 0;
-		if (open_next(r, err))
-			return -1;
-	}
+	if (open <= 0)
+		return open;
 	/*
 	 * No more decoded than asked for: damage further on is found, and
 	 * reported, by the reads that come to it.
@@ -559,13 +563,12 @@ ssize_t ayak_reader_peek(struct ayak_reader *r, void *buf, size_t n, struct ayak
 ssize_t ayak_reader_read(struct ayak_reader *r, void *buf, size_t n, struct ayak_err *err)
 {
 	ssize_t got;
+	int open = current_input(r, err);
 
-	if (!r->active) {
-		if (r->next >= r->npaths)
-			return 0;
-		if (open_next(r, err))
-			goto fail;
-	}
+	if (open == 0)
+		return 0;
+	if (open < 0)
+		goto fail;
 	/* Bytes already decoded (the start of the input, peeked or not) first. */
 	if (r->start < r->end) {
 		size_t k = r->end - r->start < n ? r->end - r->start : n;
