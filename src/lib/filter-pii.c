@@ -1,8 +1,9 @@
 /*
  * PII redaction for ayak-filter: e-mail addresses, Malaysian phone
  * numbers, MyKad numbers, IP addresses, payment card numbers and the
- * user and password in a URL, each replaced by a typed placeholder.  A hand-written scanner, not regular
- * expressions: it looks only at the bytes that can start a find, and
+ * user and password in a URL, each replaced by a typed placeholder.  A
+ * hand-written scanner, not regular expressions: it looks only at the
+ * bytes that can start a find, and
  * validates what it finds (dates, places of birth, Luhn, address ranges)
  * so that near-misses survive.
  */
