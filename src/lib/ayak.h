@@ -170,6 +170,16 @@ int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
 			 struct ayak_err *err);
 
 /*
+ * The host of a URL, as it stands in url (not lower-cased): after
+ * "scheme://" or "//", without user, port or final dots; [v6] with its
+ * brackets.  Without either, the first segment is a host when bare is
+ * set (a blocklist line: "example.com", "localhost"), else only when it
+ * reads as one ("example.com/a", "localhost:8080"; not "a/b").  NULL
+ * when there is none (also "mailto:", "data:"); *n is its length.
+ */
+const char *ayak_url_host(const char *url, size_t len, int bare, size_t *n);
+
+/*
  * Versions of the libraries ayak is built on, for -V:
  * "ICU 72.1, PCRE2 10.42, zstd 1.5.4, ..." written into out.
  */

@@ -74,46 +74,21 @@ static int load_stopwords(struct filter *f, const char *path, struct ayak_err *e
 	return ret;
 }
 
-/* The host of a URL, lower case, without user, port or final dot. */
-static int url_host(const char *u, size_t n, struct ayak_buf *out)
+/*
+ * The host of a URL in lower case (ayak_url_host: without user, port or
+ * final dot), or empty; bare: a blocklist line, whose first segment is
+ * a host whatever it looks like.
+ */
+static int url_host(const char *u, size_t n, int bare, struct ayak_buf *out)
 {
-	const char *p = u, *end = u + n, *h, *at;
-	size_t i;
+	size_t len, i;
+	const char *h = ayak_url_host(u, n, bare, &len);
 
-	for (i = 0; i + 2 < n; i++)
-		if (u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
-			p = u + i + 3;
-			break;
-		} else if (u[i] == '/' || u[i] == '?' || u[i] == '#') {
-			break;
-		}
-	if (p == u && n >= 2 && u[0] == '/' && u[1] == '/')
-		p += 2;
-	for (h = p; h < end && *h != '/' && *h != '?' && *h != '#'; h++)
-		;
-	end = h;
-	for (at = end; at > p; at--)
-		if (at[-1] == '@') {
-			p = at;
-			break;
-		}
-	if (p < end && *p == '[') {
-		for (h = p; h < end && *h != ']'; h++)
-			;
-		if (h < end)
-			end = h + 1;
-	} else {
-		for (h = p; h < end && *h != ':'; h++)
-			;
-		end = h;
-	}
-	while (end > p && end[-1] == '.')
-		end--;
 	ayak_buf_reset(out);
-	if (ayak_buf_grow(out, (size_t)(end - p) + 1))
+	if (ayak_buf_grow(out, len + 1))
 		return -1;
-	for (; p < end; p++)
-		out->data[out->len++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	for (i = 0; i < len; i++)
+		out->data[out->len++] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
 	out->data[out->len] = '\0';
 	return 0;
 }
@@ -144,7 +119,7 @@ static int load_blocklist(struct filter *f, const char *path, struct ayak_err *e
 		}
 		while (b < e && (line[b] == '*' || line[b] == '.'))
 			b++;
-		if (url_host(line + b, e - b, &host)) {
+		if (url_host(line + b, e - b, 1, &host)) {
 			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
 			break;
 		}
@@ -528,7 +503,7 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 
 	/* URL and domain: keep rules, the blocklist, drop rules */
 	if (url && (f->has_url_rules || f->blocklist.n)) {
-		if (url_host(url, url_len, &f->host))
+		if (url_host(url, url_len, 0, &f->host))
 			goto oom;
 		if (f->has_url_rules) {
 			if ((hit = first_match(f, FA_KEEP, FT_DOMAIN, f->host.data, f->host.len, res)) >= 0 ||

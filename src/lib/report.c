@@ -513,86 +513,15 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 	return n;
 }
 
-/*
- * Without a scheme or "//", is the first segment h..e a host?  Only when
- * it reads as one: labels of letters, digits, hyphens or non-ASCII bytes
- * with a dot between two of them ("example.com", "www.x.my"), or a name
- * with a port ("localhost:8080"); not "a/b", "index" or "/a/b".
- */
-static int bare_host(const char *h, const char *e)
-{
-	const char *q;
-	int dot = 0;
-
-	for (q = h; q < e && *q != ':'; q++) {
-		unsigned char c = (unsigned char)*q;
-
-		if (c == '.' && q > h && q + 1 < e && q[-1] != '.' && q[1] != '.' && q[1] != ':')
-			dot = 1;
-		else if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9') &&
-			 c != '-' && c != '.' && c < 0x80)
-			return 0;
-	}
-	if (q == e)
-		return dot;
-	if (q == h || q + 1 == e)
-		return 0;
-	for (q++; q < e; q++)
-		if (*q < '0' || *q > '9')
-			return 0;
-	return 1;
-}
-
 int report_url_host(const char *url, size_t len, struct ayak_buf *out)
 {
-	const char *p = url, *end = url + len, *h, *q, *at = NULL;
 	size_t start = out->len, n, i;
-	int bare = 0;
+	const char *h = ayak_url_host(url, len, 0, &n);
 
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	/* A scheme: a letter, then letters, digits, + - . before "://". */
-	for (q = p; q < end && q - p < 32; q++) {
-		char ch = *q;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (q > p && ((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == '.')))
-			continue;
-		break;
-	}
-	if (q > p && end - q >= 3 && q[0] == ':' && (q[1] == '/' || q[1] == '\\') &&
-	    (q[2] == '/' || q[2] == '\\'))
-		p = q + 3;
-	else if (q > p && q < end && *q == ':' && !(q + 1 < end && q[1] >= '0' && q[1] <= '9'))
-		return 0;	/* mailto:, data:, javascript: ... (a host:port goes on) */
-	else if (end - p >= 2 && p[0] == '/' && p[1] == '/')
-		p += 2;
-	else
-		bare = 1;
-	h = p;
-	while (p < end && *p != '/' && *p != '?' && *p != '#' && *p != '\\')
-		p++;
-	if (bare && !bare_host(h, p))
+	if (!h)
 		return 0;
-	for (q = h; q < p; q++)
-		if (*q == '@')
-			at = q;
-	if (at)
-		h = at + 1;
-	if (h < p && *h == '[') {
-		for (q = h; q < p && *q != ']'; q++)
-			;
-		p = q < p ? q + 1 : p;
-	} else {
-		for (q = h; q < p && *q != ':'; q++)
-			;
-		p = q;
-	}
-	while (p > h && p[-1] == '.')
-		p--;
-	n = (size_t)(p - h);
-	if (n >= 4 && (h[0] | 0x20) == 'w' && (h[1] | 0x20) == 'w' && (h[2] | 0x20) == 'w' &&
-	    h[3] == '.' && n > 4) {
+	if (n > 4 && (h[0] | 0x20) == 'w' && (h[1] | 0x20) == 'w' && (h[2] | 0x20) == 'w' &&
+	    h[3] == '.') {
 		h += 4;
 		n -= 4;
 	}

@@ -430,6 +430,19 @@ test_expect_success 'the blocklist blocks a domain and those under it; hosts-fil
 	test_cmp expect got
 '
 
+test_expect_success 'URLs without a scheme: a host only where the first segment reads as one (as ayak-stats)' '
+	printf "%s\n" localhost judi >block.txt &&
+	printf "%s\n" \
+		"{\"id\":1,\"url\":\"localhost:8080/x\",\"text\":\"a\"}" \
+		"{\"id\":2,\"url\":\"//localhost/x\",\"text\":\"a\"}" \
+		"{\"id\":3,\"url\":\"judi/index.html\",\"text\":\"a\"}" \
+		"{\"id\":4,\"url\":\"mailto:ali@judi\",\"text\":\"a\"}" \
+		"{\"id\":5,\"url\":\"http://JUDI./a\",\"text\":\"a\"}" >in.jsonl &&
+	ayak-filter --profile none --blocklist block.txt in.jsonl | jq -c .id >got &&
+	printf "3\n4\n" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success '--url-field names the URL field' '
 	printf "judi.example\n" >block.txt &&
 	printf "%s\n" "{\"link\":\"https://judi.example/\",\"text\":\"a\"}" >in.jsonl &&
