@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -90,48 +89,34 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 	cli_emit(c, p, n);
 }
 
-/* The directory of path, as stat() wants it ("." for a bare name); NULL when memory runs out. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-}
-
 /*
- * Whether path names a shard, PREFIX-NNNNN.jsonl<suffix>, in the directory
- * of PREFIX by any name: a --stats or --rejects file there would replace
- * a shard, or be replaced by one, and the shards' names are not claimed
- * as -o's is.  -1 when memory runs out.
+ * A --stats or --rejects file named like a shard, PREFIX-NNNNN.jsonl<suffix>
+ * by its last part, is claimed as that shard of PREFIX: cli_open's claims
+ * then find it the same file, by any name, when it would replace a shard
+ * or be replaced by one.
  */
-static int names_shard(const char *path, const char *prefix, const char *suffix)
+static void claim_like_shard(struct cli *c, const char *path, const char *prefix,
+			     const char *suffix)
 {
-	const char *pb = strrchr(prefix, '/'), *fb = strrchr(path, '/');
+	const char *pb = strrchr(prefix, '/'), *fb = path ? strrchr(path, '/') : NULL;
+	struct ayak_buf shard = AYAK_BUF_INIT;
 	size_t pl, i;
-	char *pd, *fd;
-	struct stat a, b;
-	int same;
 
+	if (!path)
+		return;
 	pb = pb ? pb + 1 : prefix;
 	fb = fb ? fb + 1 : path;
 	pl = strlen(pb);
 	if (strncmp(fb, pb, pl) || fb[pl] != '-' || strlen(fb + pl) != 6 + strlen(suffix) ||
 	    strcmp(fb + pl + 6, suffix))
-		return 0;
+		return;
 	for (i = 1; i <= 5; i++)
 		if (fb[pl + i] < '0' || fb[pl + i] > '9')
-			return 0;
-	pd = dir_of(prefix);
-	fd = dir_of(path);
-	if (!pd || !fd) {
-		free(pd);
-		free(fd);
-		return -1;
-	}
-	same = !stat(pd, &a) && !stat(fd, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-	free(pd);
-	free(fd);
-	return same;
+			return;
+	if (ayak_buf_addf(&shard, "%s%s", prefix, fb + pl))
+		cli_die_nomem(c);
+	cli_claim_output(c, "the shards of --split", shard.data);
+	ayak_buf_release(&shard);
 }
 
 static int check_record(struct cli *c, struct ayak_record *rec,
@@ -199,16 +184,8 @@ int main(int argc, char **argv)
 		c.no_output = 1;
 		if (ayak_buf_addf(&split.name, ".jsonl%s", ayak_compress_suffix(split.compress)))
 			cli_die_nomem(&c);
-		for (opt = 0; opt < 2; opt++) {
-			const char *path = opt ? c.rejects_path : c.stats_path;
-			int r = path ? names_shard(path, split.prefix, split.name.data) : 0;
-
-			if (r < 0)
-				cli_die_nomem(&c);
-			if (r)
-				cli_usage_error(&c, "%s and the shards of --split name the same file",
-						opt ? "--rejects" : "--stats");
-		}
+		claim_like_shard(&c, c.stats_path, split.prefix, split.name.data);
+		claim_like_shard(&c, c.rejects_path, split.prefix, split.name.data);
 	}
 	cli_open(&c, argc - optind, argv + optind);
 	ayak_record_init(&rec);

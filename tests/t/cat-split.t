@@ -292,13 +292,13 @@ test_expect_success '--stats or --rejects named as a shard is a usage error, bef
 	test_expect_code 2 ayak-cat --split 3 --compress none -o k6/p \
 		--stats k6/p-00001.jsonl six.jsonl >out 2>err &&
 	cat >expect <<-\EOF &&
-	ayak-cat: --stats and the shards of --split name the same file
+	ayak-cat: the shards of --split and --stats name the same file
 	Try '"'"'ayak-cat --help'"'"'.
 	EOF
 	test_cmp expect err &&
 	(cd k6 && test_expect_code 2 ayak-cat --on-error skip --split 3 -o p \
 		--rejects ../k6/p-00042.jsonl.zst ../six.jsonl 2>../err) &&
-	echo "ayak-cat: --rejects and the shards of --split name the same file" >expect &&
+	echo "ayak-cat: the shards of --split and --rejects name the same file" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got &&
 	ls -A k6 >list &&
