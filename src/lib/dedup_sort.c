@@ -336,20 +336,26 @@ static struct dedup_stream *run_stream(struct run *run, unsigned nw, struct ayak
 }
 
 /* A new temporary file in dir, already unlinked. */
+/* Where temporary files go: --tmpdir, or /tmp. */
+static const char *tmp_dir(const char *dir)
+{
+	return dir && *dir ? dir : "/tmp";
+}
+
 static FILE *temp_file(const char *dir, struct ayak_err *err)
 {
 	struct ayak_buf path = AYAK_BUF_INIT;
 	FILE *f = NULL;
 	int fd;
 
-	if (ayak_buf_addf(&path, "%s/ayak-dedup-run.XXXXXX", dir && *dir ? dir : "/tmp")) {
+	if (ayak_buf_addf(&path, "%s/ayak-dedup-run.XXXXXX", tmp_dir(dir))) {
 		ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		return NULL;
 	}
 	fd = mkstemp(path.data);
 	if (fd < 0) {
 		ayak_err_sys(err, errno, "cannot create a temporary file in %s",
-			     dir && *dir ? dir : "/tmp");
+			     tmp_dir(dir));
 	} else {
 		unlink(path.data);
 		f = fdopen(fd, "w+b");
@@ -385,7 +391,7 @@ static int stream_to_run(struct dedup_stream *in, const char *dir, struct run *r
 	*bytes += run->n * in->nw * sizeof(uint64_t);
 	return 0;
 fail:
-	ayak_err_sys(err, errno, "cannot write a sort run to %s", dir && *dir ? dir : "/tmp");
+	ayak_err_sys(err, errno, "cannot write a sort run to %s", tmp_dir(dir));
 	fclose(run->f);
 	run->f = NULL;
 	return -1;
@@ -408,7 +414,7 @@ struct dedup_spool *dedup_spool_new(const char *tmpdir, unsigned nw, struct ayak
 		return NULL;
 	}
 	s->nw = nw;
-	s->dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+	s->dir = tmp_dir(tmpdir);
 	s->run.f = temp_file(tmpdir, err);
 	if (!s->run.f) {
 		free(s);
