@@ -399,7 +399,7 @@ static void parse_options(struct dd *d, int argc, char **argv)
 			d->line_max = num_arg(d, "--line-max", optarg, 1, UINT64_MAX);
 			break;
 		case OPT_URL_FIELD:
-			d->url_field = optarg;
+			d->url_field = cli_field_name(&d->c, "--url-field", optarg);
 			break;
 		case OPT_URL_KEEP:
 			parse_rule(d, "--url-keep", optarg, &d->url_keep, &d->url_rank_field, 1);

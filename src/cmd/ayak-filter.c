@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 			fo.annotate = 1;
 			break;
 		case OPT_URL_FIELD:
-			url_field = optarg;
+			url_field = cli_field_name(&c, "--url-field", optarg);
 			break;
 		case OPT_SHOW_PROFILE:
 			show = 1;

@@ -329,7 +329,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->verbose = 1;
 			break;
 		case OPT_LABEL_FIELD:
-			k->label_field = optarg;
+			k->label_field = cli_field_name(c, "--label-field", optarg);
 			break;
 		case OPT_MARKERS:
 			k->markers = optarg;

@@ -216,14 +216,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LANG_FIELD:
 		case OPT_URL_FIELD:
-			/* As --field: an empty name (an unset variable) would count nothing, silently. */
-			if (!*optarg)
-				cli_usage_error(&c, "%s wants a name, not an empty string",
-						opt == OPT_LANG_FIELD ? "--lang-field" : "--url-field");
 			if (opt == OPT_LANG_FIELD)
-				ro.lang_field = optarg;
+				ro.lang_field = cli_field_name(&c, "--lang-field", optarg);
 			else
-				ro.url_field = optarg;
+				ro.url_field = cli_field_name(&c, "--url-field", optarg);
 			break;
 		case OPT_TITLE:
 			ro.title = optarg;

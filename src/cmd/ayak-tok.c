@@ -445,7 +445,7 @@ static void parse_args(struct cli *c, struct args *a, int argc, char **argv)
 	while ((opt = cli_getopt(c, argc, argv, "t:", options)) != -1) {
 		switch (opt) {
 		case 't': a->tokenizer = optarg; break;
-		case OPT_IDS_FIELD: a->ids_field = optarg; break;
+		case OPT_IDS_FIELD: a->ids_field = cli_field_name(c, "--ids-field", optarg); break;
 		case OPT_BINARY: a->binary = 1; break;
 		case OPT_COUNT: a->count = 1; break;
 		case OPT_NO_SPECIAL: a->topts.no_post = 1; break;

@@ -201,6 +201,13 @@ void cli_usage_error(struct cli *c, const char *fmt, ...)
 	exit(AYAK_E_USAGE);
 }
 
+const char *cli_field_name(struct cli *c, const char *opt, const char *arg)
+{
+	if (!*arg)
+		cli_usage_error(c, "%s wants a name, not an empty string", opt);
+	return arg;
+}
+
 static void version(struct cli *c)
 {
 	struct ayak_err err;
@@ -326,9 +333,7 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 			c->stats_path = optarg;
 			break;
 		case OPT_FIELD:
-			if (!*optarg)
-				cli_usage_error(c, "--field wants a name, not an empty string");
-			c->field = optarg;
+			c->field = cli_field_name(c, "--field", optarg);
 			c->field_len = strlen(optarg);
 			break;
 		case OPT_ON_ERROR:

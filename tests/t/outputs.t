@@ -183,4 +183,17 @@ test_expect_success 'option messages: ambiguous, takes no value, unknown' '
 	test_cmp in.jsonl out
 '
 
+test_expect_success 'an option that names a field refuses an empty name, in every program' '
+	for po in "ayak-cat --field" "ayak-filter --url-field" "ayak-dedup --url-field" \
+		"ayak-lid --label-field" "ayak-tok --words --ids-field" "ayak-stats --lang-field" \
+		"ayak-stats --url-field"; do
+		prog=${po%% *} opt=${po##* } &&
+		test_expect_code 2 $po "" in.jsonl >out 2>err &&
+		printf "%s\n" "$prog: $opt wants a name, not an empty string" \
+			"Try '\''$prog --help'\''." >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out || return 1
+	done
+'
+
 test_done
