@@ -287,7 +287,7 @@ static const struct tag {
 #define NTAGS (sizeof(tags) / sizeof(tags[0]))
 
 static unsigned char tag_len[NTAGS];
-static unsigned T_P, T_HEAD, T_DD, T_DT, T_TD, T_TH, T_TEMPLATE, T_OBJECT, T_APPLET;
+static unsigned T_P, T_HEAD, T_DD, T_DT, T_TD, T_TH, T_TEMPLATE, T_OBJECT, T_APPLET, T_HEADER;
 
 static unsigned tag_id(const char *name, size_t n);
 
@@ -308,6 +308,7 @@ static void init_tags(void)
 	T_TEMPLATE = tag_id("template", 8);
 	T_OBJECT = tag_id("object", 6);
 	T_APPLET = tag_id("applet", 6);
+	T_HEADER = tag_id("header", 6);
 }
 
 static unsigned tag_id(const char *name, size_t n)
@@ -978,7 +979,7 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 		applied |= F_A;
 	/* A header or footer inside the main content belongs to it. */
 	if ((f & F_STRONG) && !((f & F_HF) && h->main))
-		applied |= F_STRONG | (tags[t].name[0] == 'h' ? (f & F_HF) : 0);
+		applied |= F_STRONG | (t == T_HEADER ? F_HF : 0);	/* counted in h->header */
 	if (h->depth == MAX_DEPTH) {
 		/*
 		 * Full (hundreds of unclosed <font> or <span>): an element that
