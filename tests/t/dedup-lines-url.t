@@ -193,18 +193,7 @@ test_expect_success 'lines and url: a cluster that hands over passes over a reco
 '
 
 test_expect_success 'url with lines: each URL keeps a record unless all its records are copies or left empty' '
-	awk "BEGIN { srand(7); nb = split(\"Menu utama|Log masuk|Hak cipta terpelihara|Kongsi artikel ini|Baca juga|Iklan\", b, \"|\")
-		nw = split(\"rumah sekolah pasar jalan kereta laut sungai hutan bandar kampung buku berita\", w, \" \")
-		for (i = 0; i < 600; i++) {
-			t = \"\"
-			for (j = int(rand() * 3); j > 0; j--)
-				t = t b[1 + int(rand() * nb)] \"\\\\n\"
-			if (rand() < 0.7)
-				t = t \"teks \" w[1 + int(rand() * nw)] \" \" w[1 + int(rand() * nw)] \" tentang perkara yang sama\"
-			else
-				t = t b[1 + int(rand() * nb)]
-			printf \"{\\\"id\\\":%d,\\\"q\\\":%d,\\\"url\\\":\\\"https://u.my/%d\\\",\\\"text\\\":\\\"%s\\\"}\\n\", i, int(rand() * 50), int(rand() * 40), t
-		} }" >ml.jsonl &&
+	awk -v n=600 -v rank=q -v urls=40 -f "$AYAK_TOP/tests/data/dedup/lines-url.awk" >ml.jsonl &&
 	ayak-dedup --mode lines --line-max 10 --annotate ml.jsonl >lines-only &&
 	grep "\"dedup\":\"lines\"" lines-only | sed -n "s/^{\"id\":\([0-9]*\),.*/\1/p" | sort >empty-ids &&
 	test $(wc -l <empty-ids) -gt 50 &&

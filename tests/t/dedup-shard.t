@@ -349,18 +349,7 @@ test_expect_success 'URL groups with exact and near: sharded equals one node' '
 '
 
 test_expect_success 'URL groups with lines: records left empty keep no URL, sharded as on one node' '
-	awk "BEGIN { srand(7); nb = split(\"Menu utama|Log masuk|Hak cipta terpelihara|Kongsi artikel ini|Baca juga|Iklan\", b, \"|\")
-		nw = split(\"rumah sekolah pasar jalan kereta laut sungai hutan bandar kampung buku berita\", w, \" \")
-		for (i = 0; i < 900; i++) {
-			t = \"\"
-			for (j = int(rand() * 3); j > 0; j--)
-				t = t b[1 + int(rand() * nb)] \"\\\\n\"
-			if (rand() < 0.7)
-				t = t \"teks \" w[1 + int(rand() * nw)] \" \" w[1 + int(rand() * nw)] \" tentang perkara yang sama\"
-			else
-				t = t b[1 + int(rand() * nb)]
-			printf \"{\\\"id\\\":%d,\\\"score\\\":%d,\\\"url\\\":\\\"https://u.my/%d\\\",\\\"text\\\":\\\"%s\\\"}\\n\", i, int(rand() * 50), int(rand() * 60), t
-		} }" >ml.jsonl &&
+	awk -v n=900 -v rank=score -v urls=60 -f "$AYAK_TOP/tests/data/dedup/lines-url.awk" >ml.jsonl &&
 	mkdir ml && (cd ml && ayak-cat --split 300 --compress none -o shard ../ml.jsonl) &&
 	opts="--mode lines,url --line-max 10 --url-keep max:score" &&
 	(cd ml && stages lu 2 $opts) &&
