@@ -470,7 +470,7 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 			const struct slang *e = &lx->sl[m];
 			const char *c = e->inf == NO_OUT ? str_at(lx, e->key) : str_at(lx, e->inf);
 
-			if (!e->ctx && !strncmp(c, k, (size_t)(sp - k)) && c[sp - k] == '\0')
+			if (!strncmp(c, k, (size_t)(sp - k)) && c[sp - k] == '\0')
 				lx->sl[m].bifirst = 1;
 		}
 	}
@@ -1300,8 +1300,13 @@ static int decide(struct norm_lex *lx, const char *s, size_t len, size_t i, int 
 	/* "Nga datang": at the start of a sentence too, a capital says a name */
 	if (e->name && t->cas != C_LOWER)
 		return 0;
-	/* Two words: "tak nak", also as "x nak" (forms without a context only). */
-	if (!ctx_pass && e->bifirst && i + 1 < lx->ntok && lx->tok[i + 1].ascii &&
+	/*
+	 * Two words: "tak nak", also as "x nak" or "x nk".  The second word is
+	 * the context a form like "x" asks for; only a number before it
+	 * ("3 x nak") still says it is not a word.
+	 */
+	if (!ctx_pass && e->bifirst && !(e->ctx && i > 0 && number_near(lx, s, i, i - 1)) &&
+	    i + 1 < lx->ntok && lx->tok[i + 1].ascii &&
 	    lx->tok[i + 1].start == t->end + 1 && s[t->end] == ' ' && lx->tok[i + 1].free_r &&
 	    lx->tok[i + 1].end - lx->tok[i + 1].start <= MAX_WORD &&
 	    (lx->tok[i + 1].cas == C_LOWER || lx->tok[i + 1].cas == t->cas)) {
@@ -1320,8 +1325,18 @@ static int decide(struct norm_lex *lx, const char *s, size_t len, size_t i, int 
 			key[l1] = ' ';
 			memcpy(key + l1 + 1, c2, l2 + 1);
 			j = find_slang(lx, key, l1 + 1 + l2);
-			if (j >= 0 && lx->sl[j].out != NO_OUT && !lx->sl[j].ctx) {
-				t->out = str_at(lx, lx->sl[j].out);
+			if (j >= 0 && !lx->sl[j].ctx) {
+				const struct slang *b = &lx->sl[j];
+				/* --keep-informal keeps "tak nak" as it is, but writes it for "x nk" */
+				int spelled_other = strcmp(c1, str_at(lx, e->key)) || strcmp(c2, w2);
+
+				if (b->out == NO_OUT && b->inf == NO_OUT && spelled_other &&
+				    (lx->flags & AYAK_NORM_KEEP_INFORMAL))
+					t->out = str_at(lx, b->key);
+				else if (b->out != NO_OUT)
+					t->out = str_at(lx, b->out);
+				else
+					return 0;
 				t->span = 2;
 				return 2;
 			}

@@ -29,6 +29,13 @@ test_expect_success '--expand-slang: context decides x and kg' '
 		"Aku tidak tahu. 3 x 4 = 12. x-ray. 5 kg gula di kampung Baru."
 '
 
+test_expect_success '--expand-slang: x nk, tk nak are the two-word form tak nak, at a line start too' '
+	check --expand-slang "x nk pergi. Dia x nk, tk nak, tak nak. 3 x nak" \
+		"tidak mahu pergi. Dia tidak mahu, tidak mahu, tidak mahu. 3 x hendak" &&
+	check "--expand-slang --keep-informal" "x nk pergi. Dia x nk, tk nak, tak nak. 3 x nak" \
+		"tak nak pergi. Dia tak nak, tak nak, tak nak. 3 x nak"
+'
+
 test_expect_success '--expand-slang: case, URLs and hashtags' '
 	check --expand-slang "Yg baru: https://contoh.my/yg #yg @sy. MKN\\nJER DAH SAMPAI" \
 		"Yang baru: https://contoh.my/yg #yg @sy. MKN\\nSAHAJA SUDAH SAMPAI"
