@@ -63,6 +63,15 @@ test_expect_success 'a --stats name that cannot be written: exit 3 before any wo
 	test_path_is_missing kept.jsonl
 '
 
+test_expect_success '-o in a directory that does not exist: exit 3 before any work, no directory made' '
+	for p in cat filter norm lid dedup stats warc "tok --words"; do
+		test_expect_code 3 ayak-$p -o nodir/out.jsonl in.jsonl 2>err &&
+		echo "ayak-${p%% *}: nodir/out.jsonl: No such file or directory" >expect &&
+		test_cmp expect err &&
+		test_path_is_missing nodir || return 1
+	done
+'
+
 test_expect_success '--stats failing at the end (/dev/full): no -o file, no --rejects file' '
 	test_expect_code 3 ayak-cat --validate --on-error skip -q -o kept.jsonl \
 		--rejects rej.jsonl --stats /dev/full mixed.jsonl 2>err &&
