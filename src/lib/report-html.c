@@ -483,7 +483,8 @@ static int html_lengths(struct report *r, struct ayak_buf *b)
 		lab[i] = buf_copy(&s);
 		ayak_buf_reset(&s);
 		ret |= rfmt_len_bin(&s, r, first + i, 1);
-		ret |= ayak_buf_addf(&s, " characters: %s records (%s)", thou(&k, r->len_bins[first + i]),
+		ret |= ayak_buf_addf(&s, " characters: %s %s (%s)", thou(&k, r->len_bins[first + i]),
+				     rfmt_records(r->len_bins[first + i]),
 				     pct(&p, r->len_bins[first + i], r->records));
 		tips[i] = buf_copy(&s);
 		if (!lab[i] || !tips[i])
@@ -552,8 +553,8 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 		ret |= ayak_buf_addf(&s, "%s (%s)", thou(&k, e->n), pct(&p, e->n, r->records));
 		ret |= ayak_buf_add(&s, "", 1);
 		ret |= ayak_buf_add(&t, e->len ? e->key : "\"\"", e->len ? e->len : 2);
-		ret |= ayak_buf_addf(&t, ": %s records (%s), %s characters", thou(&k, e->n),
-				     pct(&p, e->n, r->records), thou(&c, e->chars));
+		ret |= ayak_buf_addf(&t, ": %s %s (%s), %s characters", thou(&k, e->n),
+				     rfmt_records(e->n), pct(&p, e->n, r->records), thou(&c, e->chars));
 		if (e->score_n)
 			ret |= ayak_buf_addf(&t, ", mean score %.4f",
 					     (double)e->score_sum / 10000.0 / (double)e->score_n);
@@ -568,7 +569,8 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 		ret |= ayak_buf_addf(&s, "%s (%s)", thou(&k, none), pct(&p, none, r->records));
 		ret |= ayak_buf_add(&s, "", 1);
 		ayak_buf_reset(&t);
-		ret |= ayak_buf_addf(&t, "no %s field: %s records", r->o.lang_field, thou(&k, none));
+		ret |= ayak_buf_addf(&t, "no %s field: %s %s", r->o.lang_field, thou(&k, none),
+				     rfmt_records(none));
 		ret |= ayak_buf_add(&t, "", 1);
 		hb_add(&h, "(none)", 6, 0, none, 0, s.data, t.data);
 	}
@@ -608,15 +610,17 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 		{
 			struct num k;
 
-			ret |= ayak_buf_addf(b, "</code>, from 0 to 1), over the %s records that have "
-					     "one.</p>\n", thou(&k, r->scored));
+			ret |= ayak_buf_addf(b, "</code>, from 0 to 1), over the %s %s that ha%s "
+					     "one.</p>\n", thou(&k, r->scored), rfmt_records(r->scored),
+					     r->scored == 1 ? "s" : "ve");
 		}
 		for (i = 0; i < 10; i++) {
 			struct num k, p;
 
 			snprintf(lb[i], sizeof(lb[i]), "%.1f", (double)i / 10);
-			snprintf(tb[i], sizeof(tb[i]), "score %.1f\xe2\x80\x93%.1f: %s records (%s)",
+			snprintf(tb[i], sizeof(tb[i]), "score %.1f\xe2\x80\x93%.1f: %s %s (%s)",
 				 (double)i / 10, (double)(i + 1) / 10, thou(&k, r->score_bins[i]),
+				 rfmt_records(r->score_bins[i]),
 				 pct(&p, r->score_bins[i], r->scored));
 			lab[i] = lb[i];
 			tips[i] = tb[i];
@@ -653,7 +657,7 @@ static int html_domains(struct report *r, struct ayak_buf *b)
 	ret |= ayak_buf_addstr(b, thou(&k, rtab_distinct(&r->domains)));
 	ret |= ayak_buf_addstr(b, " seen in ");
 	ret |= ayak_buf_addstr(b, thou(&k, r->with_url));
-	ret |= ayak_buf_addstr(b, " records with a URL.</p>\n");
+	ret |= ayak_buf_addf(b, " %s with a URL.</p>\n", rfmt_records(r->with_url));
 	for (i = 0; i < n; i++) {
 		const struct rtab_entry *e = &r->domains.e[ord[i]];
 		struct num c;
@@ -663,8 +667,8 @@ static int html_domains(struct report *r, struct ayak_buf *b)
 		ret |= ayak_buf_addf(&s, "%s (%s)", thou(&k, e->n), pct(&p, e->n, r->records));
 		ret |= ayak_buf_add(&s, "", 1);
 		ret |= ayak_buf_add(&t, e->key, e->len);
-		ret |= ayak_buf_addf(&t, ": %s records, %s characters", thou(&k, e->n),
-				     thou(&c, e->chars));
+		ret |= ayak_buf_addf(&t, ": %s %s, %s characters", thou(&k, e->n),
+				     rfmt_records(e->n), thou(&c, e->chars));
 		if (e->err)
 			ret |= ayak_buf_addf(&t, " (counts may be over by up to %s)", thou(&c, e->err));
 		ret |= ayak_buf_add(&t, "", 1);
@@ -741,8 +745,9 @@ static int html_stages(struct report *r, struct ayak_buf *b)
 				     thou(&c, st[i]->records_out),
 				     pct(&p, st[i]->records_out, st[i]->records_in));
 		ret |= ayak_buf_add(&s, "", 1);
-		ret |= ayak_buf_addf(&t, "%s: %s records in, %s out (%s kept), %llu file%s",
-				     st[i]->name, thou(&a, st[i]->records_in), thou(&c, st[i]->records_out),
+		ret |= ayak_buf_addf(&t, "%s: %s %s in, %s out (%s kept), %llu file%s",
+				     st[i]->name, thou(&a, st[i]->records_in),
+				     rfmt_records(st[i]->records_in), thou(&c, st[i]->records_out),
 				     pct(&p, st[i]->records_out, st[i]->records_in),
 				     (unsigned long long)st[i]->files, st[i]->files == 1 ? "" : "s");
 		ret |= ayak_buf_add(&t, "", 1);
@@ -762,8 +767,8 @@ static int html_stages(struct report *r, struct ayak_buf *b)
 			ret |= ayak_buf_addf(&s, "%s (%s)", thou(&a, v[j]->n),
 					     pct(&p, v[j]->n, st[i]->records_in));
 			ret |= ayak_buf_add(&s, "", 1);
-			ret |= ayak_buf_addf(&t, "%s, %s: %s records dropped (%s of its input)",
-					     st[i]->name, v[j]->name, thou(&a, v[j]->n),
+			ret |= ayak_buf_addf(&t, "%s, %s: %s %s dropped (%s of its input)",
+					     st[i]->name, v[j]->name, thou(&a, v[j]->n), rfmt_records(v[j]->n),
 					     pct(&p, v[j]->n, st[i]->records_in));
 			ret |= ayak_buf_add(&t, "", 1);
 			hb_add(&d, v[j]->name, strlen(v[j]->name), 0, v[j]->n, 0, s.data, t.data);
@@ -868,8 +873,9 @@ static int html_lid_langs(struct report *r, struct ayak_buf *b)
 			ret |= ayak_buf_addf(&s, "%s (%s)", thou(&a, v[j]->n),
 					     pct(&p, v[j]->n, st[i]->records_in));
 			ret |= ayak_buf_add(&s, "", 1);
-			ret |= ayak_buf_addf(&t, "%s: %s of the %s records %s read (%s)", label,
-					     thou(&a, v[j]->n), thou(&c, st[i]->records_in), st[i]->name,
+			ret |= ayak_buf_addf(&t, "%s: %s of the %s %s %s read (%s)", label,
+					     thou(&a, v[j]->n), thou(&c, st[i]->records_in),
+					     rfmt_records(st[i]->records_in), st[i]->name,
 					     pct(&p, v[j]->n, st[i]->records_in));
 			ret |= ayak_buf_add(&t, "", 1);
 			hb_add(&h, label, strlen(label), 0, v[j]->n, 0, s.data, t.data);

@@ -133,5 +133,10 @@ int rfmt_pct(struct ayak_buf *b, uint64_t a, uint64_t c);
 size_t rfmt_width(const char *s, size_t n);
 /* Text for a terminal: control characters as U+FFFD (or '?' in ascii). */
 int rfmt_clean(struct ayak_buf *b, const char *s, size_t n);
+/* "record" or "records", as a count of n asks */
+static inline const char *rfmt_records(uint64_t n)
+{
+	return n == 1 ? "record" : "records";
+}
 
 #endif

@@ -431,7 +431,7 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 	ret |= rfmt_thousands(out, r->with_lang);
 	ret |= ayak_buf_addstr(out, " of ");
 	ret |= rfmt_thousands(out, r->records);
-	ret |= ayak_buf_addf(out, " records, %llu label%s%s)\n",
+	ret |= ayak_buf_addf(out, " %s, %llu label%s%s)\n", rfmt_records(r->records),
 			     (unsigned long long)rtab_distinct(&r->langs),
 			     rtab_distinct(&r->langs) == 1 ? "" : "s",
 			     r->langs.evicted ? ", estimated: too many to count exactly" : "");
@@ -471,7 +471,7 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 	ret |= rfmt_clean(out, r->score_field, strlen(r->score_field));
 	ret |= ayak_buf_addstr(out, ": ");
 	ret |= rfmt_thousands(out, r->scored);
-	ret |= ayak_buf_addstr(out, " records)\n");
+	ret |= ayak_buf_addf(out, " %s)\n", rfmt_records(r->scored));
 	for (i = 0; i < 10; i++)
 		if (r->score_bins[i] > max)
 			max = r->score_bins[i];
@@ -505,7 +505,7 @@ static int text_domains(struct report *r, struct ayak_buf *out)
 	ret |= rfmt_thousands(out, r->with_url);
 	ret |= ayak_buf_addstr(out, " of ");
 	ret |= rfmt_thousands(out, r->records);
-	ret |= ayak_buf_addstr(out, " records, ");
+	ret |= ayak_buf_addf(out, " %s, ", rfmt_records(r->records));
 	if (r->domains.evicted)
 		ret |= ayak_buf_addstr(out, "about ");
 	ret |= rfmt_thousands(out, distinct);

@@ -213,7 +213,7 @@ test_expect_success 'only URLs without a host: the "(no host)" row' '
 	ayak-stats nohost.jsonl >out &&
 	sed -n "/^Domains/,\$p" out >got &&
 	cat >expect <<-\EOF &&
-	Domains (field url: 1 of 1 records, 0 distinct; top 20)
+	Domains (field url: 1 of 1 record, 0 distinct; top 20)
 	  domain     records   share  characters  words
 	  (no host)        1  100.0%
 	EOF
@@ -412,7 +412,7 @@ test_expect_success 'an empty label ("lang":"") shows as "" in the text and HTML
 	EOF
 	test_cmp expect lang &&
 	ayak-stats -f html el.jsonl >got.html &&
-	grep -q "&quot;&quot;: 1 records\|\"\": 1 records" got.html
+	grep -q "&quot;&quot;: 1 record (\|\"\": 1 record (" got.html
 '
 
 test_done
