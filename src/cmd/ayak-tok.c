@@ -526,6 +526,12 @@ static void check_args(struct cli *c, struct args *a)
 		for (j = 0; j < i; j++)
 			if (!strcmp(a->specials[i], a->specials[j]))
 				cli_usage_error(c, "--special '%s' is given twice", a->specials[i]);
+	/* Not ignored: a --count or --binary run that names a field it never writes is a mistake. */
+	if (a->ids_field && (!a->tokenizer || a->binary || a->count))
+		cli_usage_error(c, "--ids-field goes with --tokenizer, without --binary or --count"
+				" (--count writes \"ntokens\")");
+	if (!a->ids_field)
+		a->ids_field = "ids";
 	if (a->tokenizer && !a->binary && !a->count && !a->decode && !strcmp(a->ids_field, c->field))
 		cli_usage_error(c, "--ids-field '%s' is the text field: the IDs would replace the text",
 				a->ids_field);
@@ -644,7 +650,6 @@ int main(int argc, char **argv)
 
 	cli_init(&c, "ayak-tok", usage);
 	digits4_init();
-	a.ids_field = "ids";
 	parse_args(&c, &a, argc, argv);
 	check_args(&c, &a);
 	if (a.train) {

@@ -229,8 +229,19 @@ test_expect_success '--ids-field naming the text field is a usage error' '
 	printf "%s\n" "ayak-tok: --ids-field '"'"'text'"'"' is the text field: the IDs would replace the text" \
 		"Try '"'"'ayak-tok --help'"'"'." >expect &&
 	test_cmp expect err &&
-	test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --field body --ids-field body in 2>/dev/null &&
-	ayak-tok -t "$T/bytelevel/tokenizer.json" --ids-field text --count in >/dev/null
+	test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --field body --ids-field body in 2>/dev/null
+'
+
+test_expect_success '--ids-field with --count, --binary or without --tokenizer is a usage error, not ignored' '
+	printf "%s\n" "ayak-tok: --ids-field goes with --tokenizer, without --binary or --count (--count writes \"ntokens\")" \
+		"Try '"'"'ayak-tok --help'"'"'." >expect &&
+	for opts in "-t $T/bytelevel/tokenizer.json --count" "-t $T/bytelevel/tokenizer.json --binary" --words; do
+		test_expect_code 2 ayak-tok $opts --ids-field n in >out 2>err &&
+		test_cmp expect err &&
+		test_must_be_empty out || return 1
+	done &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --ids-field toks in >ids.jsonl &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --decode --ids-field toks ids.jsonl >/dev/null
 '
 
 test_expect_success '--binary writes the token stream for ayak-pack, its end mark last' '
