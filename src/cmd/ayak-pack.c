@@ -733,6 +733,7 @@ int main(int argc, char **argv)
 			while ((r = bin_next(&in, &ids, &c.err)) > 0) {
 				c.stats.records_in++;
 				c.stats.bytes_in = in.bytes;	/* headers and end marks too */
+				cli_tick(&c, in.r);
 				if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
 					if (c.err.code != AYAK_E_DATA)
 						die_output(&c);

@@ -529,12 +529,17 @@ void cli_finish_later(struct cli *c, struct ayak_writer *w)
 static void draw_progress(struct cli *c, int final)
 {
 	double now = ayak_now(), secs = now - c->t0;
-	uint64_t done = ayak_reader_bytes_read(c->in), total = ayak_reader_bytes_total(c->in);
+	const struct ayak_reader *in = c->in ? c->in : c->tick_in;
+	uint64_t done = 0, total = 0;
 	double mb = (double)c->stats.bytes_in / 1e6;
 
 	if (!final && now - c->last_progress < 0.25)
 		return;
 	c->last_progress = now;
+	if (in && !final) {
+		done = ayak_reader_bytes_read(in);
+		total = ayak_reader_bytes_total(in);
+	}
 	fprintf(stderr, "\r\033[K%s: %llu records, %.1f MB, %.0f MB/s", c->prog,
 		(unsigned long long)c->stats.records_in, mb, secs > 0 ? mb / secs : 0.0);
 	if (total && done <= total && done && !final) {
@@ -559,6 +564,14 @@ int cli_next(struct cli *c, struct ayak_line *line)
 	if (c->progress && (c->stats.records_in & 1023) == 0 && isatty(2))
 		draw_progress(c, 0);
 	return 1;
+}
+
+void cli_tick(struct cli *c, const struct ayak_reader *r)
+{
+	if (c->progress && (c->stats.records_in & 1023) == 0 && isatty(2)) {
+		c->tick_in = r;
+		draw_progress(c, 0);
+	}
 }
 
 int cli_next_record(struct cli *c, struct ayak_line *line, struct ayak_record *rec,

@@ -60,6 +60,7 @@ struct cli {
 
 	/* Run state. */
 	struct ayak_reader *in;
+	const struct ayak_reader *tick_in;	/* what cli_tick was last given, for --progress */
 	struct ayak_writer *out;
 	struct ayak_writer *rejects;
 	struct ayak_writer *stats_out;	/* --stats, opened by cli_open so that a bad path shows at once */
@@ -104,6 +105,12 @@ void cli_finish_later(struct cli *c, struct ayak_writer *w);
 
 /* Next input line; 0 at the end.  Exits on input errors. */
 int cli_next(struct cli *c, struct ayak_line *line);
+/*
+ * For input read without cli_next (ayak-pack's token streams): once
+ * stats.records_in and stats.bytes_in count the unit just read, draws
+ * --progress as cli_next does, the share done and ETA from r (may be NULL).
+ */
+void cli_tick(struct cli *c, const struct ayak_reader *r);
 /*
  * Next record: the next line that is not blank, parsed into rec with the
  * ayak_record_parse flags.  Malformed records go to cli_bad_record and are

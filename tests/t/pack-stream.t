@@ -165,4 +165,14 @@ test_expect_success '--stats: bytes_in is every byte of the stream, bytes_out ev
 	grep -q "\"bytes_out\":$(cat bf-*.u* | wc -c)," st.json
 '
 
+test_expect_success TTY '--progress draws its line on token streams too' '
+	for i in $(seq 1 1100); do echo "{\"text\":\"dokumen $i\"}"; done >many.jsonl &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --binary many.jsonl >many.tok &&
+	script -qec "ayak-pack --progress -o pr/ms many.tok" /dev/null >tty.txt 2>&1 &&
+	tr "\r" "\n" <tty.txt | grep "^.\[Kayak-pack: 1100 records, 0.0 MB" &&
+	ayak-pack -o pq/ms many.tok 2>err &&
+	test_must_be_empty err &&
+	cmp pr/ms.bin pq/ms.bin
+'
+
 test_done
