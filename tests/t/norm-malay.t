@@ -104,7 +104,8 @@ test_expect_success '--jawi-to-rumi over the UDHR records of the corpus' '
 '
 
 test_expect_success '--case-fold and --strip-accents make search keys' '
-	check "--case-fold --strip-accents" "Kafé di KUALA Lumpur" "kafe di kuala lumpur"
+	check "--case-fold --strip-accents" "Kafé di KUALA Lumpur" "kafe di kuala lumpur" &&
+	check --strip-accents "Øre йод ёлка ї ἄλφα" "Ore иод елка і αλφα"
 '
 
 test_expect_success '--expand-slang writes Malay, not Indonesian: bhw is bahawa; kyak, koq, ori stay' '
