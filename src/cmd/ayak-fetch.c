@@ -97,8 +97,9 @@ struct item {
 
 	/* This attempt. */
 	long status;
+	int asked;			/* it sent a Range header */
 	int accept;			/* 0 undecided, 1 writing, 2 discarding */
-	long long cr_start, cr_total;	/* Content-Range */
+	long long cr_start, cr_end, cr_total;	/* Content-Range */
 	long long clen;			/* Content-Length */
 	double retry_after;
 	int too_big, restart_failed;
@@ -505,11 +506,11 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 		const char *s = memchr(p, ' ', n);
 
 		it->status = s ? strtol(s + 1, NULL, 10) : 0;
-		it->cr_start = it->cr_total = it->clen = -1;
+		it->cr_start = it->cr_end = it->cr_total = it->clen = -1;
 		it->retry_after = -1;
 	} else if (n > 14 && !strncasecmp(p, "Content-Range:", 14)) {
 		const char *s = p + 14;
-		long long a = -1, t = -1;
+		long long a = -1, b = -1, t = -1;
 
 		while (*s == ' ')
 			s++;
@@ -520,12 +521,15 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 			if (*s != '*') {
 				a = strtoll(s, &e, 10);
 				s = e;
+				if (*s == '-' && s[1] >= '0' && s[1] <= '9')
+					b = strtoll(s + 1, &e, 10);
 			}
 			s = strchr(s, '/');
 			if (s && s[1] >= '0' && s[1] <= '9')
 				t = strtoll(s + 1, NULL, 10);
 		}
 		it->cr_start = a;
+		it->cr_end = b;
 		it->cr_total = t;
 	} else if (n > 15 && !strncasecmp(p, "Content-Length:", 15)) {
 		it->clen = strtoll(p + 15, NULL, 10);
@@ -537,6 +541,31 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 
 static struct fetch *the_fetch;
 
+/*
+ * A 206 to a request without a Range header: the whole file when its
+ * Content-Range covers all of it (bytes 0-(N-1)/N), which RFC 9110 lets a
+ * client take as the full body; else (part of it, several parts, or no
+ * Content-Range) the server's mistake, which asking again would repeat.
+ * 0 for the whole file, else -1 with why set.
+ */
+static int unasked_partial(const struct item *it, char *why, size_t size)
+{
+	char cr[80];
+
+	if (it->cr_start == 0 && it->cr_total > 0 && it->cr_end == it->cr_total - 1)
+		return 0;
+	if (it->cr_start < 0)
+		snprintf(cr, sizeof(cr), "no Content-Range");
+	else if (it->cr_total < 0)
+		snprintf(cr, sizeof(cr), "bytes %lld-%lld/*", it->cr_start, it->cr_end);
+	else
+		snprintf(cr, sizeof(cr), "bytes %lld-%lld/%lld", it->cr_start, it->cr_end,
+			 it->cr_total);
+	snprintf(why, size, "HTTP 206 (%s) to a request without a Range header: "
+		 "the server sent part of the file unasked", cr);
+	return -1;
+}
+
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct item *it = ud;
@@ -546,16 +575,20 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 
 	it->last_activity = ayak_now();
 	if (!it->accept) {
-		int asked = it->have > 0 || f->ranges;
-
 		/* Said to be too large: given up before a byte of it is kept or written. */
 		if (f->max_size && it->clen >= 0 && (it->status == 200 || it->status == 206) &&
 		    (uint64_t)it->clen + (it->status == 206 ? it->have : 0) > f->max_size) {
 			it->too_big = 1;
 			return 0;
 		}
-		if (it->status == 206) {
-			if (!asked || it->cr_start < 0 || (uint64_t)it->cr_start != want_start) {
+		if (it->status == 206 && !it->asked) {
+			if (unasked_partial(it, it->why, sizeof(it->why))) {
+				it->restart_failed = 2;
+				return 0;
+			}
+			it->accept = 1;
+		} else if (it->status == 206) {
+			if (it->cr_start < 0 || (uint64_t)it->cr_start != want_start) {
 				snprintf(it->why, sizeof(it->why), "server sent the wrong range");
 				it->restart_failed = 1;
 				return 0;
@@ -896,7 +929,8 @@ static int start(struct fetch *f, struct item *it)
 	it->easy = e;
 	it->status = 0;
 	it->accept = 0;
-	it->cr_start = it->cr_total = it->clen = -1;
+	it->asked = f->ranges || it->have;
+	it->cr_start = it->cr_end = it->cr_total = it->clen = -1;
 	it->retry_after = -1;
 	it->too_big = it->restart_failed = it->ioerr = it->stalled = 0;
 	it->last_activity = ayak_now();
@@ -997,7 +1031,25 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 			fail(f, it, why);
 		return;
 	}
-	if (status == 416 && !f->ranges && it->have && it->cr_total == (long long)it->have) {
+	/*
+	 * 416: the range asked for starts past the end of the file, whose
+	 * length the server gives in Content-Range (RFC 9110, 15.5.17).
+	 * Asking again would get the same answer.
+	 */
+	if (status == 416 && f->ranges) {
+		int k = snprintf(why, sizeof(why), "range not satisfiable: asked for bytes %llu-%llu",
+				 (unsigned long long)(it->off + it->have),
+				 (unsigned long long)(it->off + it->len - 1));
+
+		if (it->cr_total >= 0)
+			snprintf(why + k, sizeof(why) - (size_t)k, " of a file of %lld bytes "
+				 "(wrong offset or length?)", it->cr_total);
+		else
+			snprintf(why + k, sizeof(why) - (size_t)k, "; the server gave no size");
+		fail(f, it, why);
+		return;
+	}
+	if (status == 416 && it->have && it->cr_total == (long long)it->have) {
 		/* The file was complete; only the rename was missing. */
 		it->accept = 1;
 		status = 206;
@@ -1005,10 +1057,29 @@ static void done(struct fetch *f, struct item *it, CURLcode code)
 			f->resumed++;
 			it->old_part = 0;
 		}
-	} else if (status == 416 && !f->ranges && it->have) {
+	} else if (status == 416 && it->have && it->cr_total >= 0 &&
+		   (uint64_t)it->cr_total < it->have) {
+		/* Not ours to cut or throw away: the user decides. */
+		if (f->dir)
+			snprintf(why, sizeof(why), "%.300s is longer (%llu bytes) than the remote "
+				 "file (%lld bytes)", it->part, (unsigned long long)it->have,
+				 it->cr_total);
+		else
+			snprintf(why, sizeof(why), "the remote file is now %lld bytes, shorter than "
+				 "the %llu already received", it->cr_total,
+				 (unsigned long long)it->have);
+		fail(f, it, why);
+		return;
+	} else if (status == 416 && it->have) {
 		if (forget(f, it))
 			die_io(f, it, errno);
 		retry(f, it, "range not satisfiable: starting over", 0);
+		return;
+	}
+	/* A 206 unasked, with no body (on_body() sees the others). */
+	if (status == 206 && !it->asked && !it->accept &&
+	    unasked_partial(it, why, sizeof(why))) {
+		fail(f, it, why);
 		return;
 	}
 	if (status != 200 && status != 206) {

@@ -320,6 +320,106 @@ test_expect_success JQ '--stats: bytes_out counts the first part of a failed fil
 	test_cmp expect got
 '
 
+# A resume answered with 416 (Range Not Satisfiable): the Content-Range's
+# size says whether the .part was complete (only its rename was missing)
+# or longer than the remote file, which is not ours to cut or throw away.
+test_expect_success JQ 'a .part as long as the file: 416, complete, renamed without a refetch' '
+	mkdir -p dl16/files &&
+	cp root/big.bin dl16/files/big.bin.part &&
+	mark &&
+	echo "$U/files/big.bin" | ayak-fetch -d dl16 --stats st.json 2>err &&
+	test_must_be_empty err &&
+	test_cmp_bin root/big.bin dl16/files/big.bin &&
+	test_path_is_missing dl16/files/big.bin.part &&
+	requests | cut -d" " -f1,2 >got &&
+	echo "/files/big.bin bytes=300000-" >expect &&
+	test_cmp expect got &&
+	jq -c "[.counts.fetched, .counts.resumed, .counts.retries]" st.json >got &&
+	echo "[1,1,0]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a .part longer than the file: 416, an error with both sizes, not retried' '
+	mkdir -p dl17/files &&
+	{ cat root/big.bin && printf 0123456789; } >dl17/files/big.bin.part &&
+	cp dl17/files/big.bin.part part.orig &&
+	mark &&
+	echo "$U/files/big.bin" | test_expect_code 1 ayak-fetch -d dl17 --failed failed17.txt 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/big.bin: dl17/files/big.bin.part is longer (300010 bytes) than the remote file (300000 bytes)
+	ayak-fetch: 1 of 1 downloads failed
+	EOF
+	test_cmp expect err &&
+	test_cmp_bin part.orig dl17/files/big.bin.part &&
+	test_path_is_missing dl17/files/big.bin &&
+	echo "$U/files/big.bin" >expect &&
+	test_cmp expect failed17.txt &&
+	requests >got &&
+	test_line_count = 1 got
+'
+
+# A record range that starts past the end of the file got a bare "HTTP 416".
+test_expect_success '--ranges: an offset past the end: 416 named, not retried' '
+	size=$(wc -c <root/warc/pages.warc.gz) &&
+	echo "{\"filename\":\"warc/pages.warc.gz\",\"offset\":$((size + 100)),\"length\":50}" >off.cdx &&
+	mark &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/files/" off.cdx >out 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/files/warc/pages.warc.gz: range not satisfiable: asked for bytes $((size + 100))-$((size + 149)) of a file of $size bytes (wrong offset or length?)
+	ayak-fetch: 1 of 1 downloads failed
+	EOF
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	requests >got &&
+	test_line_count = 1 got &&
+	mark &&
+	test_expect_code 1 ayak-fetch --ranges --base-url "$U/nosize416/" off.cdx >out 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/nosize416/warc/pages.warc.gz: range not satisfiable: asked for bytes $((size + 100))-$((size + 149)); the server gave no size
+	ayak-fetch: 1 of 1 downloads failed
+	EOF
+	test_cmp expect err &&
+	requests >got &&
+	test_line_count = 1 got
+'
+
+# A 206 to a request without a Range header was retried as if it might
+# pass, and then given up with "server sent the wrong range".  RFC 9110:
+# one that covers the whole file is the file; any other is the server's
+# error, the same every time.
+test_expect_success 'an unasked 206 with the whole file is the file' '
+	mark &&
+	echo "$U/whole206/big.bin" | ayak-fetch >out 2>err &&
+	test_must_be_empty err &&
+	test_cmp_bin root/big.bin out &&
+	echo "$U/whole206/f1.txt" | ayak-fetch -d dl18 2>err &&
+	test_must_be_empty err &&
+	test_cmp root/f1.txt dl18/whole206/f1.txt &&
+	requests | cut -d" " -f1,2 >got &&
+	test_write_lines "/whole206/big.bin -" "/whole206/f1.txt -" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'an unasked 206 with part of the file fails once, nothing kept' '
+	mark &&
+	test_write_lines "$U/half206/big.bin" "$U/nocr206/f2.txt" "$U/files/f1.txt" >list206 &&
+	test_expect_code 1 ayak-fetch -j 1 -d dl19 list206 2>err &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/half206/big.bin: HTTP 206 (bytes 0-149999/300000) to a request without a Range header: the server sent part of the file unasked
+	ayak-fetch: $U/nocr206/f2.txt: HTTP 206 (no Content-Range) to a request without a Range header: the server sent part of the file unasked
+	ayak-fetch: 2 of 3 downloads failed
+	EOF
+	test_cmp expect err &&
+	test_path_is_missing dl19/half206 &&
+	test_path_is_missing dl19/nocr206 &&
+	test_cmp root/f1.txt dl19/files/f1.txt &&
+	requests | cut -d" " -f1,2 >got &&
+	test_write_lines "/half206/big.bin -" "/nocr206/f2.txt -" "/files/f1.txt -" >expect &&
+	test_cmp expect got &&
+	test_expect_code 1 ayak-fetch -q list206 >out 2>err &&
+	test_cmp root/f1.txt out
+'
+
 test_expect_success 'redirects are followed, up to --max-redirects' '
 	echo "$U/redirect/2/f1.txt" | ayak-fetch >out &&
 	test_cmp root/f1.txt out &&

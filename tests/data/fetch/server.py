@@ -15,6 +15,13 @@ Serves the files under ROOT.  The first path segment says how:
     /busy429/NAME      the first request gets 429 with Retry-After: 1
     /stall/NAME        headers and 10 bytes, then nothing for 30 s
     /noranges/NAME     the whole file, whatever the Range header says
+    /whole206/NAME     a request without a Range header gets 206 with the whole
+                       file (Content-Range: bytes 0-(N-1)/N)
+    /half206/NAME      a request without a Range header gets 206 with the first
+                       half of the file (Content-Range: bytes 0-(N/2-1)/N)
+    /nocr206/NAME      a request without a Range header gets 206 with the whole
+                       file and no Content-Range
+    /nosize416/NAME    a ranged request gets 416 without a Content-Range
     /redirect/N/NAME   302 to /redirect/N-1/NAME, and /redirect/0/NAME to /files/NAME
     anything else      404
 
@@ -87,7 +94,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(302, b"moved\n", [("Location", where)])
         name = "/".join(parts[2:]).split("?")[0]
         path = os.path.join(ROOT, name)
-        if kind not in ("files", "slow", "cut", "busy", "busy429", "stall", "noranges") \
+        if kind not in ("files", "slow", "cut", "busy", "busy429", "stall", "noranges",
+                        "whole206", "half206", "nocr206", "nosize416") \
                 or ".." in parts or not os.path.isfile(path):
             return self.send(404, b"<html><body>not found</body></html>\n",
                              [("Content-Type", "text/html")])
@@ -114,6 +122,12 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
+        if rng is None and kind in ("whole206", "half206", "nocr206"):
+            n = len(data) // 2 if kind == "half206" else len(data)
+            cr = [] if kind == "nocr206" else [("Content-Range", "bytes 0-%d/%d" % (n - 1, len(data)))]
+            return self.send(206, data[:n], cr)
+        if rng and kind == "nosize416":
+            return self.send(416, b"")
         if rng and kind != "noranges" and rng.startswith("bytes="):
             a, _, b = rng[6:].partition("-")
             start = int(a)
