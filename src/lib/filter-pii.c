@@ -640,24 +640,46 @@ static int auth_char(int c)
 }
 
 /*
- * At the ':' of "scheme://": the '@' that ends the userinfo, which
- * starts at s[i + 3], or 0 when the URL has none.  The last '@' of the
- * authority ends it, so "user:pass@host" holds no e-mail address.
+ * The '@' that ends a userinfo starting at s[u], or 0 when there is
+ * none.  The last '@' of the authority ends it, so "user:pass@host" holds
+ * no e-mail address.
  */
-static size_t try_login(const unsigned char *s, size_t n, size_t i)
+static size_t login_end(const unsigned char *s, size_t n, size_t u)
 {
 	size_t p, at = 0;
 
-	if (!i || !isalnum_a(s[i - 1]) || i + 3 >= n || s[i + 1] != '/' || s[i + 2] != '/')
-		return 0;
-	for (p = i + 3; p < n && auth_char(s[p]); p++)
+	for (p = u; p < n && auth_char(s[p]); p++)
 		if (s[p] == '@')
 			at = p;
 	/* not empty, and a host follows */
-	if (at <= i + 3 || at + 1 >= n ||
+	if (at <= u || at + 1 >= n ||
 	    !(isalnum_a(s[at + 1]) || s[at + 1] >= 0x80 || s[at + 1] == '['))
 		return 0;
 	return at;
+}
+
+/*
+ * At a ':': the '@' that ends the userinfo of a URL, which starts at *b,
+ * or 0.  Either the ':' of "scheme://", or the one between the user and
+ * the password of a scheme-relative "//user:pass@host" (protocol-relative
+ * links): the user goes back to "//", no further than from.  Without a
+ * password, "//ali@contoh.my" is an e-mail address after "//".
+ */
+static size_t try_login(const unsigned char *s, size_t n, size_t i, size_t from, size_t *b)
+{
+	size_t u = i;
+
+	if (i && isalnum_a(s[i - 1]) && i + 3 < n && s[i + 1] == '/' && s[i + 2] == '/') {
+		*b = i + 3;
+		return login_end(s, n, i + 3);
+	}
+	while (u > from && auth_char(s[u - 1]) && s[u - 1] != ':' && s[u - 1] != '@' &&
+	       s[u - 1] != '[' && s[u - 1] != ']')
+		u--;
+	if (u < from + 2 || s[u - 1] != '/' || s[u - 2] != '/')
+		return 0;
+	*b = u;
+	return login_end(s, n, u);
 }
 
 /* ---- e-mail ---- */
@@ -767,13 +789,14 @@ static int detect(const unsigned char *s, size_t n, size_t i, size_t from, unsig
 		return -1;
 	case T_COLON:
 		/*
-		 * "https://user:pass@host": the login goes as one, whatever
-		 * its bytes; not redacted, it is still no e-mail address.
+		 * "https://user:pass@host" or "//user:pass@host": the login
+		 * goes as one, whatever its bytes; not redacted, it is still
+		 * no e-mail address.
 		 */
-		if ((mask & ((1u << PII_LOGIN) | (1u << PII_EMAIL))) && (*e = try_login(s, n, i))) {
-			*b = i + 3;
+		if ((mask & ((1u << PII_LOGIN) | (1u << PII_EMAIL))) &&
+		    (*e = try_login(s, n, i, from, b)))
 			return mask & (1u << PII_LOGIN) ? PII_LOGIN : -2;
-		}
+		*b = i;
 		/* an IPv6 address has colons: look back for where it starts */
 		if (mask & (1u << PII_IP)) {
 			size_t st = i;

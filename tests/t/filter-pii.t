@@ -184,6 +184,35 @@ test_expect_success 'the user and password of a URL go as one <LOGIN>; an e-mail
 	test_cmp expect got
 '
 
+# A scheme-relative URL (a protocol-relative link) has its login after
+# "//": "//bob:s3cret@contoh.my" lost only the password, taken for an
+# e-mail address ("//bob:<EMAIL>").  Without a password, what follows
+# "//" or a ':' is an e-mail address.
+test_expect_success 'a scheme-relative URL: //user:pass@host is a <LOGIN> too' '
+	cat >in <<-\EOF &&
+	lihat //bob:s3cret@contoh.my/x dan <a href="//u%40x:p@cdn.contoh.my/a.js">
+	http://contoh.my//bob:pw@h.my/, ://bob:pw@h.my/, //:pw@h.my, //bob:@h.my, 8.8.8.8//a:b@h.my
+	//ali@gmail.com, Hubungi:ali@gmail.com, mailto:ali@gmail.com, //ali@gmail.com:80
+	EOF
+	cat >expect <<-\EOF &&
+	lihat //<LOGIN>@contoh.my/x dan <a href="//<LOGIN>@cdn.contoh.my/a.js">
+	http://contoh.my//<LOGIN>@h.my/, ://<LOGIN>@h.my/, //<LOGIN>@h.my, //<LOGIN>@h.my, <IP>//<LOGIN>@h.my
+	//<EMAIL>, Hubungi:<EMAIL>, mailto:<EMAIL>, //<EMAIL>:80
+	EOF
+	redact &&
+	test_cmp expect out &&
+	jq -c ".counts | with_entries(select(.value > 0))" stats.json >got &&
+	echo "{\"pii_email\":4,\"pii_ip\":1,\"pii_login\":7}" >expect &&
+	test_cmp expect got &&
+	echo "lihat //bob:s3cret@contoh.my/x dan ali@contoh.my" >in &&
+	cp in expect &&
+	redact --redact-pii=phone &&
+	test_cmp expect out &&
+	echo "lihat //bob:s3cret@contoh.my/x dan <EMAIL>" >expect &&
+	redact --redact-pii=email &&
+	test_cmp expect out
+'
+
 test_expect_success 'without login, the user and password of a URL stay, and are no e-mail address' '
 	cat >in <<-\EOF &&
 	lihat https://user:pass@contoh.my/path dan ali@contoh.my
