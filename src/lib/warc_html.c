@@ -8,7 +8,8 @@
  * character references with the legacy no-semicolon names and the
  * attribute rule), and a light tree builder over it: a stack of open
  * elements with the standard's common implied end tags (p, li, dd/dt,
- * td/th/tr, headings, a) and <head> closing when body content starts.
+ * td/th/tr, headings, a, the parts of a ruby) and <head> closing when body
+ * content starts.
  * No DOM is built; text goes straight into blocks.
  *
  * Each block (the text between block-level boundaries) notes its length,
@@ -259,6 +260,11 @@ static const struct tag {
 	{ "param", F_VOID },
 	{ "plaintext", BLK | F_PLAINTEXT },
 	{ "pre", BLK | F_PRE },
+	{ "rb", 0 },
+	{ "rp", F_SKIP },	/* ruby's fallback parentheses, shown only without ruby support */
+	{ "rt", F_SKIP },	/* ruby annotations (readings), not prose */
+	{ "rtc", F_SKIP },
+	{ "ruby", 0 },
 	{ "script", F_SCRIPT | F_HEAD_OK },
 	{ "search", BLK | F_STRONG },
 	{ "section", BLK },
@@ -288,6 +294,7 @@ static const struct tag {
 
 static unsigned char tag_len[NTAGS];
 static unsigned T_P, T_HEAD, T_DD, T_DT, T_TD, T_TH, T_TEMPLATE, T_OBJECT, T_APPLET, T_HEADER;
+static unsigned T_RUBY, T_RB, T_RP, T_RT, T_RTC;
 
 static unsigned tag_id(const char *name, size_t n);
 
@@ -309,6 +316,11 @@ static void init_tags(void)
 	T_OBJECT = tag_id("object", 6);
 	T_APPLET = tag_id("applet", 6);
 	T_HEADER = tag_id("header", 6);
+	T_RUBY = tag_id("ruby", 4);
+	T_RB = tag_id("rb", 2);
+	T_RP = tag_id("rp", 2);
+	T_RT = tag_id("rt", 2);
+	T_RTC = tag_id("rtc", 3);
 }
 
 static unsigned tag_id(const char *name, size_t n)
@@ -890,6 +902,19 @@ static int breaks_out(const char *name, size_t n)
 	return 0;
 }
 
+/*
+ * Does the start of ruby part t end the open element e?  <rt> and <rp>
+ * end an <rb>, <rt> or <rp> left open, <rb> and <rtc> an <rtc> too, as
+ * the standard's implied end tags have it: the base text after a reading
+ * whose </rt> is missing is shown again.
+ */
+static int ruby_ends(unsigned t, unsigned e)
+{
+	if (e == T_RB || e == T_RT || e == T_RP)
+		return 1;
+	return e == T_RTC && (t == T_RB || t == T_RTC);
+}
+
 static void start_tag(struct warc_html *h, const char *name, size_t n, int self_closing)
 {
 	static const char *const boiler_roles[] = {
@@ -938,6 +963,11 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 			pop_to(h, (size_t)i);
 		if ((f & F_OPTION) && h->depth && (tags[h->stack[h->depth - 1].tag].flags & F_OPTION))
 			pop(h);
+		/* A ruby part ends the one left open (the ruby is open: the loop stops at it). */
+		if ((t == T_RB || t == T_RP || t == T_RT || t == T_RTC) &&
+		    find_open(h, T_RUBY, F_TABLE | F_CELL) >= 0)
+			while (ruby_ends(t, h->stack[h->depth - 1].tag))
+				pop(h);
 	}
 	if (f & F_BR) {
 		if (!h->skip && h->text.len > h->cur_start && !h->fold)

@@ -400,6 +400,27 @@ test_expect_success 'link text is that of <a href>: headings in <a name> anchors
 	test_cmp expect out
 '
 
+test_expect_success 'ruby: the base text, not the readings or the fallback parentheses (they ran into it)' '
+	printf "<p>東京<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp>字<rt>ji</rt></ruby>です</p>" >ruby.html &&
+	page_text ruby.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"東京漢字です\"}" >expect &&
+	test_cmp expect out &&
+	page_text ruby.html --keep-boilerplate >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'ruby: an <rt> or <rp> left open ends at the next one, <rb> or </ruby>; <rtc> goes too' '
+	{
+		printf "<p>a<ruby>漢<rp>(<rt>kan<rp>)</rp>字<rt>ji</ruby>b</p>" &&
+		printf "<p>c<ruby>明<rt>mei<rb>日<rt>nichi</ruby>d</p>" &&
+		printf "<p><ruby><rb>明<rb>日<rtc><rt>あ<rt>した</rtc><rtc>tomorrow</ruby>です</p>" &&
+		printf "<p>e<ruby>字<rt>ji</p><p>f</p>"
+	} >ruby2.html &&
+	page_text ruby2.html >out &&
+	echo "{\"content_type\":\"text/html\",\"text\":\"a漢字b\\nc明日d\\n明日です\\ne字\\nf\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&

@@ -219,6 +219,8 @@ static void test_html(void)
 	ok(!strcmp(html(h, "<head><link rel=x><p>body starts</p>", K), "body starts"),
 	   "a body element closes <head>");
 	ok(!strcmp(html(h, "a&nbsp;&nbsp;b\xC2\xA0 c", K), "a b c"), "no-break spaces are spaces");
+	ok(!strcmp(html(h, "a<ruby>B<rp>(<rt>r1<rp>)</rp>C<rt>r2</ruby>d", K), "aBCd"),
+	   "ruby: the base text; <rt> and <rp> left open end at the next one");
 	ok(!strcmp(html(h, "<plaintext><b>x</b>", K), "<b>x</b>"), "<plaintext>");
 	ok(!strcmp(html(h, "<nav>menu</nav><p>text</p><footer>foot</footer>", 0), "text"),
 	   "nav and footer dropped");
