@@ -567,23 +567,50 @@ static size_t count_chars(const char *p, size_t n)
 
 static void head_ends(struct warc_html *h);
 
+/*
+ * The length of the soft hyphen (U+00AD) or zero-width space (U+200B) at
+ * p, or 0.  They only say where a line may break, as <wbr> does, and are
+ * not shown otherwise; left in, they would split words for dedup n-grams,
+ * word lists and tokenizers.  Not the zero-width (non-)joiner: Persian,
+ * Indic scripts and emoji need them.
+ */
+static size_t break_hint(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (n >= 2 && u[0] == 0xC2 && u[1] == 0xAD)
+		return 2;
+	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x8B)
+		return 3;
+	return 0;
+}
+
 /* Text already free of markup and references. */
 static void text(struct warc_html *h, const char *p, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, k;
 
 	if (h->skip && !h->head)
 		return;
+	/* Break hints alone (&shy;): nothing, as for <wbr>. */
+	while (i < n && (k = break_hint(p + i, n - i)))
+		i += k;
+	if (i == n)
+		return;
+	i = 0;
 	if (h->pre) {
-		/* Kept as it is, but for CR LF; a <br> (or a cell's tab) before it still counts. */
+		/* As it is, but for CR LF and break hints; a <br> (or a cell's tab) before it counts. */
 		if (n && h->pending_space >= 2 && h->text.len > h->cur_start)
 			add(h, h->pending_space == 2 ? "\n" : "\t", 1);
 		if (n)
 			h->pending_space = 0;
 		while (i < n) {
-			const char *cr = memchr(p + i, '\r', n - i);
-			size_t k = cr ? (size_t)(cr - p) - i : n - i;
+			size_t hint = 0;
 
+			for (k = i; k < n && p[k] != '\r'; k++)
+				if ((hint = break_hint(p + k, n - k)))
+					break;
+			k -= i;
 			if (h->head)
 				head_ends(h);
 			if (h->skip)
@@ -592,8 +619,8 @@ static void text(struct warc_html *h, const char *p, size_t n)
 			h->chars += count_chars(p + i, k);
 			if (h->a)
 				h->link_chars += count_chars(p + i, k);
-			i += k;
-			if (i < n) {
+			i += k + hint;
+			if (i < n && !hint) {
 				if (i + 1 >= n || p[i + 1] != '\n')
 					add(h, "\n", 1);
 				i++;
@@ -617,11 +644,19 @@ static void text(struct warc_html *h, const char *p, size_t n)
 			i += 2;
 			continue;
 		}
+		if ((k = break_hint(p + i, n - i))) {
+			i += k;		/* not even a space: the word goes on */
+			continue;
+		}
 		j = i + 1;
 		while (j < n) {
 			c = (unsigned char)p[j];
-			if (c <= 0x20 || c == 0x7F ||
-			    (c == 0xC2 && j + 1 < n && (unsigned char)p[j + 1] == 0xA0))
+			if (c <= 0x20 || c == 0x7F)
+				break;
+			/* A no-break space or a break hint: C2 or E2 first. */
+			if ((c | 0x20) == 0xE2 &&
+			    ((c == 0xC2 && j + 1 < n && (unsigned char)p[j + 1] == 0xA0) ||
+			     break_hint(p + j, n - j)))
 				break;
 			j++;
 		}
@@ -634,13 +669,10 @@ static void text(struct warc_html *h, const char *p, size_t n)
 			add(h, h->pending_space == 2 ? "\n" : h->pending_space == 3 ? "\t" : " ", 1);
 		h->pending_space = 0;
 		add(h, p + i, j - i);
-		{
-			size_t k = count_chars(p + i, j - i);
-
-			h->chars += k;
-			if (h->a)
-				h->link_chars += k;
-		}
+		k = count_chars(p + i, j - i);
+		h->chars += k;
+		if (h->a)
+			h->link_chars += k;
 		i = j;
 	}
 }

@@ -421,6 +421,33 @@ test_expect_success 'ruby: an <rt> or <rp> left open ends at the next one, <rb> 
 	test_cmp expect out
 '
 
+test_expect_success 'HTML: soft hyphens and zero-width spaces go (they split words); ZWNJ and ZWJ stay' '
+	{
+		printf "<p>pe&shy;nga&#173;ja&#xAD;ran pe\302\255lajar x &shy; y</p>" &&
+		printf "<p>ke&#8203;pada&ZeroWidthSpace;nya ber\342\200\213sama</p>" &&
+		printf "<pre>ba\302\255ris\r\nsatu&#8203;<br>&shy;</pre>" &&
+		printf "<p>می\342\200\214خواهم 👨\342\200\215💻</p>"
+	} >hints.html &&
+	page_text hints.html >out &&
+	printf "{\"content_type\":\"text/html\",\"text\":\"pengajaran pelajar x y\\\\nkepadanya bersama\\\\nbaris\\\\nsatu\\\\nمی\342\200\214خواهم 👨\342\200\215💻\"}\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'WET and text/plain records keep soft hyphens and zero-width spaces, byte for byte' '
+	printf "pe\302\255lajar ke\342\200\213pada &shy;" >plain.txt &&
+	printf "{\"content_type\":\"text/plain\",\"text\":\"pe\302\255lajar ke\342\200\213pada &shy;\"}\n" >expect &&
+	for type in conversion resource; do
+		{
+			printf "WARC/1.0\r\nWARC-Type: %s\r\nContent-Type: text/plain\r\n" $type &&
+			printf "Content-Length: %d\r\n\r\n" $(wc -c <plain.txt) &&
+			cat plain.txt &&
+			printf "\r\n\r\n"
+		} >plain.warc &&
+		ayak-warc plain.warc >out &&
+		test_cmp expect out || return 1
+	done
+'
+
 test_expect_success JQ '--html writes the page as UTF-8 instead of its text' '
 	ayak-warc --html "$W/pages.warc.gz" >out &&
 	head -n 1 out | jq -r .text | head -n 1 >got &&

@@ -221,6 +221,12 @@ static void test_html(void)
 	ok(!strcmp(html(h, "a&nbsp;&nbsp;b\xC2\xA0 c", K), "a b c"), "no-break spaces are spaces");
 	ok(!strcmp(html(h, "a<ruby>B<rp>(<rt>r1<rp>)</rp>C<rt>r2</ruby>d", K), "aBCd"),
 	   "ruby: the base text; <rt> and <rp> left open end at the next one");
+	ok(!strcmp(html(h, "pe&shy;la\xC2\xADjar ke&#8203;pa\xE2\x80\x8B" "da x &shy; y", K),
+		   "pelajar kepada x y"), "soft hyphens and zero-width spaces go");
+	ok(!strcmp(html(h, "a\xE2\x80\x8C" "b\xE2\x80\x8D" "c", K), "a\xE2\x80\x8C" "b\xE2\x80\x8D" "c"),
+	   "zero-width non-joiner and joiner stay");
+	ok(!strcmp(html(h, "<pre>a\xC2\xAD" "b\r\nc&#8203;<br>&shy;</pre>d", K), "ab\nc\nd"),
+	   "... in <pre> too, and alone after a <br> they add no line");
 	ok(!strcmp(html(h, "<plaintext><b>x</b>", K), "<b>x</b>"), "<plaintext>");
 	ok(!strcmp(html(h, "<nav>menu</nav><p>text</p><footer>foot</footer>", 0), "text"),
 	   "nav and footer dropped");
