@@ -334,8 +334,11 @@ static unsigned tag_id(const char *name, size_t n)
 		low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2, m = tag_len[mid];
-		int c = memcmp(tags[mid].name, low, m < n ? m : n);
+		/* The first letters differ at most steps: no call then. */
+		int c = (unsigned char)tags[mid].name[0] - (unsigned char)low[0];
 
+		if (c == 0)
+			c = memcmp(tags[mid].name, low, m < n ? m : n);
 		if (c == 0)
 			c = m < n ? -1 : m > n ? 1 : 0;
 		if (c == 0)
