@@ -414,8 +414,9 @@ test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chaine
 '
 
 # A fake Slurm: sbatch notes its SLURM_CONF and arguments and prints job IDs 101, 102, ...
-# (failing as the real one does when SLURM_CONF is set but empty); scontrol and squeue
-# answer from files, or fail when FAKE_FAIL names them.
+# (failing as the real one does when SLURM_CONF is set but empty); scontrol says
+# MaxArraySize is 2 (or FAKE_MAX_ARRAY) and squeue answers from a file; both fail when
+# FAKE_FAIL names them.
 mkdir fake &&
 FAKE=$PWD/fake && export FAKE &&
 cat >fake/sbatch <<\EOF &&
@@ -430,7 +431,7 @@ EOF
 cat >fake/scontrol <<\EOF &&
 #!/bin/sh
 case ${FAKE_FAIL:-} in *scontrol*) echo "scontrol: error: no controller" >&2; exit 1;; esac
-echo "MaxArraySize            = 2"
+echo "MaxArraySize            = ${FAKE_MAX_ARRAY:-2}"
 EOF
 cat >fake/squeue <<\EOF &&
 #!/bin/sh
@@ -466,10 +467,26 @@ test_expect_success 'Slurm submit refuses while jobs of an earlier submission ar
 	grep -x "submit: shard: job 109, 2 task(s)" out
 '
 
-test_expect_success 'Slurm submit: scontrol failing is a message and exit 3; --sbatch=OPTS keeps its =' '
-	test_expect_code 3 env FAKE_FAIL=scontrol PATH="$FAKE:$PATH" "$P/slurm/submit" -o sc "$S/wet.paths" >out 2>err &&
-	echo "submit: cannot read MaxArraySize (scontrol show config); give --max-array" >expect &&
+test_expect_success 'Slurm submit: scontrol failing (kept from users) is Slurm'"'"'s default MaxArraySize, 1001, and a message' '
+	env FAKE_FAIL=scontrol PATH="$FAKE:$PATH" "$P/slurm/submit" -o sc "$S/wet.paths" >out 2>err &&
+	echo "submit: cannot read MaxArraySize (scontrol show config); taking Slurm'"'"'s default, 1001 (give --max-array to set it)" >expect &&
 	test_cmp expect err &&
+	cut -f2,3 sc/slurm/jobs.tsv | paste -sd" " >jobs &&
+	printf "shard\t3 cluster\t3 merge\t1 final\t3 report\t1\n" >expect &&
+	test_cmp expect jobs &&
+	env FAKE_FAIL=scontrol PATH="$FAKE:$PATH" "$P/slurm/submit" -o sc2 --max-array 2 "$S/wet.paths" >out 2>err &&
+	test_must_be_empty err
+'
+
+test_expect_success 'Slurm submit: MaxArraySize 0 (no job arrays) is exit 3 before anything is planned' '
+	test_expect_code 3 env FAKE_MAX_ARRAY=0 PATH="$FAKE:$PATH" "$P/slurm/submit" -o ma0 "$S/wet.paths" >out 2>err &&
+	echo "submit: job arrays are disabled on this cluster (MaxArraySize = 0)" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	test_path_is_missing ma0
+'
+
+test_expect_success 'Slurm submit: --sbatch=OPTS keeps its =' '
 	SUBMIT -o sc --dry-run --sbatch=--time=01:00:00 >out &&
 	grep -c "^sbatch .* --time=01:00:00 .*/slurm/task " out >n &&
 	echo 8 >expect && test_cmp expect n
