@@ -103,6 +103,26 @@ test_expect_success 'a % in the run directory: Slurm logs where the run director
 	same_run one "pc%j"
 '
 
+# The jobs are held until flock(1), standing for a commoncrawl-malay, holds the run's lock.
+test_expect_success 'a task that finds a commoncrawl-malay running the directory does nothing; the later groups are cancelled' '
+	"$P/slurm/submit" -o lk --sbatch=--hold "$SAMPLE/wet.paths" >out &&
+	jobs=$(cut -f1 lk/slurm/jobs.tsv | paste -sd,) &&
+	flock lk/lock sh -c "scontrol release $jobs && while test -n \"\$(squeue -h -j $jobs -o %i)\"; do sleep 1; done" &&
+	test_path_is_missing lk/done &&
+	cat lk/logs/slurm/shard-*.out >msgs &&
+	echo "task: $PWD/lk is being run by commoncrawl-malay; this task did nothing: run pipelines/slurm/submit again when it has ended" >expect &&
+	sort -u msgs >msg &&
+	test_cmp expect msg &&
+	test_line_count = 3 msgs &&
+	ls lk/logs/slurm >slurmlogs &&
+	test_line_count = 3 slurmlogs
+'
+
+test_expect_success 'submitted again when it has ended, the run completes' '
+	"$P/slurm/submit" -o lk --wait >out &&
+	same_run one lk
+'
+
 test_expect_success 'the cluster stops' '
 	"$AYAK_TOP/tests/slurm/cluster" stop "$CLUSTER" &&
 	test_must_fail sinfo -h

@@ -416,7 +416,8 @@ test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chaine
 # A fake Slurm: sbatch notes its SLURM_CONF and arguments and prints job IDs 101, 102, ...
 # (failing as the real one does when SLURM_CONF is set but empty); scontrol says
 # MaxArraySize is 2 (or FAKE_MAX_ARRAY) and squeue answers from a file; both fail when
-# FAKE_FAIL names them.
+# FAKE_FAIL names them. The tests run a job's tasks themselves, as slurmd would: the job
+# script with SLURM_ARRAY_TASK_ID set.
 mkdir fake &&
 FAKE=$PWD/fake && export FAKE &&
 cat >fake/sbatch <<\EOF &&
@@ -505,6 +506,93 @@ test_expect_success 'Slurm submit refuses a run directory with white space' '
 	echo "submit: the run directory must have no white space in its path" >expect &&
 	test_cmp expect err &&
 	test_path_is_missing "with space"
+'
+
+# Holding RUN/lock as commoncrawl-malay does (exclusive), flock(1) stands for a running one.
+test_expect_success 'a Slurm task does not run beside a commoncrawl-malay; nor does submit, nor two submits at once' '
+	SUBMIT -o lk --max-array 9 "$S/wet.paths" >out &&
+	ls lk/slurm/shard-*-0.tasks >list && test_line_count = 1 list &&
+	(cd lk && find . -printf "%p %s %T@\n" | sort) >before &&
+	test_expect_code 2 flock lk/lock env SLURM_ARRAY_TASK_ID=0 "$P/slurm/task" "$PWD/lk" shard "$(cat list)" >out 2>err &&
+	echo "task: $PWD/lk is being run by commoncrawl-malay; this task did nothing: run pipelines/slurm/submit again when it has ended" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	(cd lk && find . -printf "%p %s %T@\n" | sort) >after &&
+	test_cmp before after &&
+	wc -l <fake/sbatch.log >n &&
+	test_expect_code 2 flock lk/lock env PATH="$FAKE:$PATH" "$P/slurm/submit" -o lk 2>err &&
+	echo "submit: $PWD/lk is being run by commoncrawl-malay; wait for it to end" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 flock lk/slurm/lock env PATH="$FAKE:$PATH" "$P/slurm/submit" -o lk 2>err &&
+	echo "submit: $PWD/lk is being submitted by another pipelines/slurm/submit; wait for it to end" >expect &&
+	test_cmp expect err &&
+	wc -l <fake/sbatch.log >n2 &&
+	test_cmp n n2 &&
+	SLURM_ARRAY_TASK_ID=0 "$P/slurm/task" "$PWD/lk" shard "$(cat list)" &&
+	test_path_is_file lk/done/bucket-00000
+'
+
+# A stand-in for lib/stage in the Slurm tasks: while task 0 of the shard array holds its
+# lock, it starts a commoncrawl-malay on the run directory and task 1 of the same array.
+mkdir -p fake/pipelines/lib &&
+ln -s "$P/lib/lock.sh" fake/pipelines/lib/lock.sh &&
+cat >fake/pipelines/lib/stage <<\EOF &&
+#!/bin/sh
+echo "$2 ${3-}" >>"$FAKE/stage.log"
+if [ "$2 ${3-}" = "fetch 0" ]; then
+	"$CCM" -o "$1" "$S/wet.paths" >"$FAKE/ccm.out" 2>"$FAKE/ccm.err"
+	echo "commoncrawl-malay: exit $?" >>"$FAKE/stage.log"
+	SLURM_ARRAY_TASK_ID=1 "$P/slurm/task" "$1" shard "$FAKE_LIST"
+	echo "task 1: exit $?" >>"$FAKE/stage.log"
+fi
+EOF
+# A flock that cannot lock, as on Lustre mounted with -o noflock.
+mkdir noflock &&
+cat >noflock/flock <<\EOF &&
+#!/bin/sh
+eval "fd=\${$#}"
+echo "flock: $fd: Function not implemented" >&2
+exit 65
+EOF
+chmod +x fake/pipelines/lib/stage noflock/flock
+export CCM S P
+
+test_expect_success 'commoncrawl-malay does not run beside Slurm tasks; the tasks of an array run together' '
+	SUBMIT -o lk2 --max-array 9 "$S/wet.paths" >out &&
+	echo "PIPELINES=$FAKE/pipelines" >lk2/slurm/env &&
+	FAKE_LIST=$(ls "$PWD"/lk2/slurm/shard-*-0.tasks) &&
+	SLURM_ARRAY_TASK_ID=0 FAKE_LIST=$FAKE_LIST "$P/slurm/task" "$PWD/lk2" shard "$FAKE_LIST" &&
+	cat >expect <<-\EOF &&
+	fetch 0
+	commoncrawl-malay: exit 2
+	fetch 1
+	clean 1
+	sign 1
+	bucket 1
+	task 1: exit 0
+	clean 0
+	sign 0
+	bucket 0
+	EOF
+	test_cmp expect fake/stage.log &&
+	echo "commoncrawl-malay: $PWD/lk2 is being run by Slurm tasks of pipelines/slurm/submit; wait for its jobs to end (squeue) or scancel them" >expect &&
+	test_cmp expect fake/ccm.err &&
+	test_must_be_empty fake/ccm.out &&
+	test_path_is_missing lk2/done
+'
+
+test_expect_success 'where the file system cannot lock, the runner and the tasks say so and go on' '
+	PATH=$PWD/noflock:$PATH "$CCM" -o one "$S/wet.paths" >out 2>err &&
+	echo "commoncrawl-malay: cannot lock $PWD/one/lock (Function not implemented); going on without the lock" >expect &&
+	test_cmp expect err &&
+	printf "shards: %s/one/shards/\nreport: %s/one/report.html\n" "$PWD" "$PWD" >expect &&
+	test_cmp expect out &&
+	: >fake/stage.log &&
+	PATH=$PWD/noflock:$PATH SLURM_ARRAY_TASK_ID=2 "$P/slurm/task" "$PWD/lk2" shard "$(ls lk2/slurm/shard-*-0.tasks)" 2>err &&
+	echo "task: cannot lock $PWD/lk2/lock (Function not implemented); going on without the lock" >expect &&
+	test_cmp expect err &&
+	printf "fetch 2\nclean 2\nsign 2\nbucket 2\n" >expect &&
+	test_cmp expect fake/stage.log
 '
 
 test_done
