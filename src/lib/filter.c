@@ -534,9 +534,14 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 		}
 	}
 
-	/* text rules */
+	/*
+	 * Text rules.  A record that the URL, domain or blocklist dropped is
+	 * gone before them: a keep rule on the text does not bring it back,
+	 * with --annotate (where it was only listed) as without.
+	 */
 	if (f->has_text_rules) {
-		if (!keep && (hit = first_match(f, FA_KEEP, FT_TEXT, c.text, c.len, res)) >= 0) {
+		if (!keep && !res->drop &&
+		    (hit = first_match(f, FA_KEEP, FT_TEXT, c.text, c.len, res)) >= 0) {
 			keep = 1;
 			res->kept_by = f->rules->r[hit].name;
 		}
@@ -549,6 +554,8 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 	/* nothing left: no rule can judge it, and nothing is worth keeping */
 	fl_strip(c.text, c.len, &b, &e);
 	if (b == e) {
+		if (keep)	/* what --annotate listed before did not drop it */
+			res->drop = 0;
 		c.o = &(struct filter_opts){ 0 };	/* stop here even when annotating */
 		fl_fail(&c, "empty", 0, 0, 0);
 		return 0;
@@ -574,7 +581,7 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 				rc = fl_c4(&c);
 			if (rc == 0 && c.len == res->len && !memcmp(c.text, res->text, c.len)) {
 				c.text = res->text;	/* C4 changed nothing */
-			} else if (rc == 0) {
+			} else if (rc == 0 && !keep) {	/* kept by a rule, C4 never runs */
 				res->text = c.text;
 				res->len = c.len;
 				res->changed = 1;

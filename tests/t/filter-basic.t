@@ -391,6 +391,51 @@ test_expect_success 'keep rules win over drop rules, the blocklist and the quali
 	test_cmp expect got
 '
 
+test_expect_success 'a keep rule on the text comes after the blocklist and URL rules; --annotate agrees' '
+	cat >rules.txt <<-\EOF &&
+	keep     sajak (?m)^Sajak:
+	drop:url iklan /iklan/
+	EOF
+	printf "%s\n" judi.example >block.txt &&
+	printf "%s\n" \
+		"{\"id\":1,\"url\":\"https://judi.example/\",\"text\":\"Sajak:\\nAku\"}" \
+		"{\"id\":2,\"url\":\"https://contoh.my/iklan/\",\"text\":\"Sajak:\\nAku\"}" \
+		"{\"id\":3,\"url\":\"https://contoh.my/\",\"text\":\"Sajak:\\nAku\"}" >in.jsonl &&
+	ayak-filter --profile none --c4 --rules rules.txt --blocklist block.txt --stats stats.json in.jsonl >out &&
+	sed -n 3p in.jsonl >expect &&
+	test_cmp expect out &&
+	jq -c .dropped stats.json >got &&
+	echo "{\"blocklist\":1,\"rule:iklan\":1}" >expect &&
+	test_cmp expect got &&
+	ayak-filter --profile none --c4 --rules rules.txt --blocklist block.txt --annotate in.jsonl |
+		jq -c "[.filter.decision, .filter.reason, .filter.kept_by]" >got &&
+	cat >expect <<-\EOF &&
+	["drop","blocklist",null]
+	["drop","rule:iklan",null]
+	["keep",null,"sajak"]
+	EOF
+	test_cmp expect got &&
+	ayak-filter --profile none --c4 --rules rules.txt --annotate in.jsonl | sed -n 3p |
+		jq -c "[.text, .filter.decision, .filter.reasons]" >got &&
+	echo "[\"Sajak:\\nAku\",\"keep\",[\"c4_few_sentences\"]]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a record a rule keeps but line cleanup empties: empty, with --annotate too' '
+	printf "%s\n" "keep:url ok contoh" >rules.txt &&
+	printf "%s\n" judi.example >block.txt &&
+	printf "%s\n" "{\"url\":\"https://judi.example/contoh\",\"text\":\"Iklan\"}" >in.jsonl &&
+	ayak-filter --rules rules.txt --blocklist block.txt --stats stats.json in.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c .dropped stats.json >got &&
+	echo "{\"empty\":1}" >expect &&
+	test_cmp expect got &&
+	ayak-filter --rules rules.txt --blocklist block.txt --annotate in.jsonl |
+		jq -c "[.filter.decision, .filter.reason, .filter.reasons]" >got &&
+	echo "[\"drop\",\"empty\",[\"blocklist\",\"empty\"]]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'redact rules replace matches with <NAME> in the records kept, counted per rule' '
 	cat >rules.txt <<-\EOF &&
 	redact URL   https?://\S+
