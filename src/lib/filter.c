@@ -93,38 +93,84 @@ static int url_host(const char *u, size_t n, int bare, struct ayak_buf *out)
 	return 0;
 }
 
+/* A hosts file's address: IPv4 (digits and dots) or IPv6 (hex digits and a ':'). */
+static int host_address(const char *s, size_t n)
+{
+	size_t i;
+	int dot = 0, colon = 0, hex = 0;
+
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (ch == '.')
+			dot = 1;
+		else if (ch == ':')
+			colon = 1;
+		else if ((ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))
+			hex = 1;
+		else if (ch < '0' || ch > '9')
+			return 0;
+	}
+	return colon || (dot && !hex);
+}
+
+static int blocklist_add(struct filter *f, const char *s, size_t n, struct ayak_buf *host)
+{
+	while (n && (*s == '*' || *s == '.')) {
+		s++;
+		n--;
+	}
+	if (url_host(s, n, 1, host))
+		return -1;
+	return host->len ? fl_strset_add(&f->blocklist, host->data, host->len) : 0;
+}
+
+/*
+ * One domain per line, or a hosts-file line: an address, then one name
+ * or more ("0.0.0.0 a.example b.example", "::1 localhost").
+ */
 static int load_blocklist(struct filter *f, const char *path, struct ayak_err *err)
 {
 	struct ayak_buf text = AYAK_BUF_INIT, host = AYAK_BUF_INIT;
 	size_t pos = 0, n;
 	const char *line;
+	unsigned lineno = 0;
 	int ret = ayak_read_file(path, &text, err);
 
 	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
-		size_t b = 0, e;
+		size_t b = 0, e, w, we;
 		const char *hash = memchr(line, '#', n);
 
+		lineno++;
 		if (hash)
 			n = (size_t)(hash - line);
 		fl_strip(line, n, &b, &e);
 		if (b == e)
 			continue;
-		/* hosts-file lines: "0.0.0.0 example.com" */
-		if ((e - b > 8 && !memcmp(line + b, "0.0.0.0", 7) && (line[b + 7] == ' ' || line[b + 7] == '\t')) ||
-		    (e - b > 10 && !memcmp(line + b, "127.0.0.1", 9) && (line[b + 9] == ' ' || line[b + 9] == '\t'))) {
-			while (b < e && line[b] != ' ' && line[b] != '\t')
-				b++;
-			while (b < e && (line[b] == ' ' || line[b] == '\t'))
-				b++;
+		for (we = b; we < e && line[we] != ' ' && line[we] != '\t'; we++)
+			;
+		if (we == e) {
+			if (blocklist_add(f, line + b, e - b, &host))
+				ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			continue;
 		}
-		while (b < e && (line[b] == '*' || line[b] == '.'))
-			b++;
-		if (url_host(line + b, e - b, 1, &host)) {
-			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		if (!host_address(line + b, we - b)) {
+			ret = ayak_err_set(err, AYAK_E_USAGE,
+					   "one domain per line, or an address and names as in a hosts file, not '%.*s'",
+					   (int)(e - b > 80 ? 80 : e - b), line + b);
+			err->file = path;
+			err->line = lineno;
 			break;
 		}
-		if (host.len && fl_strset_add(&f->blocklist, host.data, host.len))
-			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		/* the names after the address */
+		for (w = we; !ret && w < e; w = we) {
+			while (w < e && (line[w] == ' ' || line[w] == '\t'))
+				w++;
+			for (we = w; we < e && line[we] != ' ' && line[we] != '\t'; we++)
+				;
+			if (w < we && blocklist_add(f, line + w, we - w, &host))
+				ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		}
 	}
 	ayak_buf_release(&text);
 	ayak_buf_release(&host);

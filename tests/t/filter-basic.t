@@ -475,6 +475,32 @@ test_expect_success 'the blocklist blocks a domain and those under it; hosts-fil
 	test_cmp expect got
 '
 
+test_expect_success 'hosts-file lines block every name after the address, IPv4 or IPv6' '
+	cat >block.txt <<-\EOF &&
+	0.0.0.0 a.example b.example
+	::1	c.example   # IPv6
+	127.0.0.1 d.example
+	EOF
+	for h in a b c d e
+	do
+		printf "{\"id\":\"%s\",\"url\":\"https://%s.example/\",\"text\":\"a\"}\n" $h $h || return 1
+	done >in.jsonl &&
+	ayak-filter --profile none --blocklist block.txt in.jsonl | jq -r .id >got &&
+	echo e >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a blocklist line of two names without an address is a usage error with file and line' '
+	printf "%s\n" "a.example" "b.example c.example" >block.txt &&
+	test_expect_code 2 ayak-filter --blocklist block.txt in.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	cat >expect <<-EOF &&
+	ayak-filter: block.txt:2: one domain per line, or an address and names as in a hosts file, not '"'"'b.example c.example'"'"'
+	$TRY
+	EOF
+	test_cmp expect err
+'
+
 test_expect_success 'URLs without a scheme: a host only where the first segment reads as one (as ayak-stats)' '
 	printf "%s\n" localhost judi >block.txt &&
 	printf "%s\n" \
