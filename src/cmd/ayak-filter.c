@@ -191,6 +191,7 @@ static const char *stats_name(const struct ayak_counter *table, size_t n, const 
 
 static const char *const line_counts[FLR_COUNT] = {
 	"lines_dropped_pattern", "lines_dropped_boilerplate", "lines_dropped_short",
+	"lines_dropped_c4",
 };
 static const char *const pii_counts[PII_NTYPES] = {
 	"pii_email", "pii_phone", "pii_mykad", "pii_ip", "pii_card", "pii_login",

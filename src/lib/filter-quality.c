@@ -1109,7 +1109,7 @@ int fl_c4(struct fl_ctx *c)
 				skip = 1;
 		}
 		if (skip)
-			continue;
+			goto gone;
 		ayak_buf_reset(line);
 		if (f->v[FP_C4_CITATIONS] == 1) {
 			/* CITATION_REGEX = \[\d*]|\[edit]|\[citation needed] */
@@ -1146,13 +1146,13 @@ int fl_c4(struct fl_ctx *c)
 				    line->data[l - 1] == '!' || line->data[l - 1] == '"' ||
 				    line->data[l - 1] == '\'') ||
 			    (l >= 3 && !memcmp(line->data + l - 3, "...", 3)))
-				continue;
+				goto gone;
 		}
 		if (!isnan(minw) && (double)words < minw)
-			continue;
+			goto gone;
 		if (!line->len) {
 			if (f->v[FP_C4_TERMINAL_PUNCT] == 1 || (!isnan(minw) && minw > 0))
-				continue;
+				goto gone;
 			if (ayak_buf_add(line, "", 0) || ayak_buf_grow(line, 1))
 				return -1;
 		}
@@ -1162,7 +1162,7 @@ int fl_c4(struct fl_ctx *c)
 			break;
 		}
 		if (f->v[FP_C4_JAVASCRIPT] == 1 && has_ci(line->data, line->len, "javascript"))
-			continue;
+			goto gone;
 		if (f->v[FP_C4_CURLY_BRACKET] == 1 && memchr(line->data, '{', line->len) &&
 		    fl_fail(c, "c4_curly_bracket", 0, 0, 0)) {
 			stop = 1;
@@ -1173,12 +1173,16 @@ int fl_c4(struct fl_ctx *c)
 				if (has_ci(line->data, line->len, policy[k]))
 					break;
 			if (k < sizeof(policy) / sizeof(policy[0]))
-				continue;
+				goto gone;
 		}
 		nsent += sentences(line->data, line->len);
 		if ((f->c4.len && ayak_buf_add(&f->c4, "\n", 1)) ||
 		    ayak_buf_add(&f->c4, line->data, line->len))
 			return -1;
+		continue;
+gone:
+		if (b < e)	/* a line of text taken out (blank ones are not counted) */
+			c->res->lines_dropped[FLR_C4]++;
 	}
 	if (stop)
 		return 1;

@@ -42,7 +42,7 @@ const char *const filter_value_names[FV_COUNT] = {
 };
 
 static const char *const line_reason_names[FLR_COUNT] = {
-	"pattern", "boilerplate", "short",
+	"pattern", "boilerplate", "short", "c4",
 };
 
 /* ---- building ---- */
@@ -625,6 +625,8 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 				rc = fl_gopher_quality(&c);
 			if (rc == 0)
 				rc = fl_c4(&c);
+			if (keep)	/* as in a run: no line goes */
+				res->lines_dropped[FLR_C4] = 0;
 			if (rc == 0 && c.len == res->len && !memcmp(c.text, res->text, c.len)) {
 				c.text = res->text;	/* C4 changed nothing */
 			} else if (rc == 0 && !keep) {	/* kept by a rule, C4 never runs */

@@ -216,7 +216,7 @@ enum filter_value_id {
 extern const char *const filter_value_names[FV_COUNT];
 
 /* Line cleanup counts. */
-enum filter_line_reason { FLR_PATTERN, FLR_BOILERPLATE, FLR_SHORT, FLR_COUNT };
+enum filter_line_reason { FLR_PATTERN, FLR_BOILERPLATE, FLR_SHORT, FLR_C4, FLR_COUNT };
 
 #define FILTER_MAX_REASONS 48
 

@@ -46,7 +46,7 @@ test_expect_success 'a record of page chrome alone is dropped as empty, its line
 	echo "[{\"empty\":1},{}]" >expect &&
 	test_cmp expect got &&
 	ayak-filter --annotate junk.jsonl | jq -c "[.text, .filter.reason, .filter.lines_dropped]" >got &&
-	echo "[\"\",\"empty\",{\"pattern\":1,\"boilerplate\":3,\"short\":0}]" >expect &&
+	echo "[\"\",\"empty\",{\"pattern\":1,\"boilerplate\":3,\"short\":0,\"c4\":0}]" >expect &&
 	test_cmp expect got
 '
 
@@ -54,14 +54,14 @@ test_expect_success '--stats writes every counter of the manual page, 0 or not' 
 	echo "redact nombor \d{3}" >redact.txt &&
 	ayak-filter -p none --rules redact.txt --stats stats.json udhr.jsonl >out &&
 	jq -c .counts stats.json >got &&
-	echo "{\"lines_dropped\":0,\"lines_dropped_pattern\":0,\"lines_dropped_boilerplate\":0,\"lines_dropped_short\":0,\"pii_email\":0,\"pii_phone\":0,\"pii_mykad\":0,\"pii_ip\":0,\"pii_card\":0,\"pii_login\":0,\"redact:nombor\":0,\"kept_by_rule\":0,\"regex_errors\":0}" >expect &&
+	echo "{\"lines_dropped\":0,\"lines_dropped_pattern\":0,\"lines_dropped_boilerplate\":0,\"lines_dropped_short\":0,\"lines_dropped_c4\":0,\"pii_email\":0,\"pii_phone\":0,\"pii_mykad\":0,\"pii_ip\":0,\"pii_card\":0,\"pii_login\":0,\"redact:nombor\":0,\"kept_by_rule\":0,\"regex_errors\":0}" >expect &&
 	test_cmp expect got
 '
 
 test_expect_success '--annotate keeps the record and adds every value' '
 	ayak-filter --profile none --annotate dup.jsonl >out &&
 	cat >expect <<-\EOF &&
-	{"id":1,"text":"Satu dua tiga.\nSatu dua tiga.","filter":{"decision":"keep","reason":null,"reasons":[],"lines_dropped":{"pattern":0,"boilerplate":0,"short":0},"values":{"words":6,"mean_word_length":3.66667,"hash_ratio":0,"ellipsis_ratio":0,"bullet_lines":0,"ellipsis_lines":0,"alpha_words":0.75,"stopwords":0,"dup_paras":0,"dup_para_chars":0,"dup_lines":0.5,"dup_line_chars":0.482759,"top_2_gram":0.551724,"top_3_gram":0.896552,"top_4_gram":1.03448,"dup_5_gram":0,"dup_6_gram":0,"dup_7_gram":0,"dup_8_gram":0,"dup_9_gram":0,"dup_10_gram":0,"line_punct":1,"short_lines":1,"char_dup":0.5,"new_lines":0.125}}}
+	{"id":1,"text":"Satu dua tiga.\nSatu dua tiga.","filter":{"decision":"keep","reason":null,"reasons":[],"lines_dropped":{"pattern":0,"boilerplate":0,"short":0,"c4":0},"values":{"words":6,"mean_word_length":3.66667,"hash_ratio":0,"ellipsis_ratio":0,"bullet_lines":0,"ellipsis_lines":0,"alpha_words":0.75,"stopwords":0,"dup_paras":0,"dup_para_chars":0,"dup_lines":0.5,"dup_line_chars":0.482759,"top_2_gram":0.551724,"top_3_gram":0.896552,"top_4_gram":1.03448,"dup_5_gram":0,"dup_6_gram":0,"dup_7_gram":0,"dup_8_gram":0,"dup_9_gram":0,"dup_10_gram":0,"line_punct":1,"short_lines":1,"char_dup":0.5,"new_lines":0.125}}}
 	EOF
 	test_cmp expect out
 '
@@ -416,8 +416,8 @@ test_expect_success 'a keep rule on the text comes after the blocklist and URL r
 	EOF
 	test_cmp expect got &&
 	ayak-filter --profile none --c4 --rules rules.txt --annotate in.jsonl | sed -n 3p |
-		jq -c "[.text, .filter.decision, .filter.reasons]" >got &&
-	echo "[\"Sajak:\\nAku\",\"keep\",[\"c4_few_sentences\"]]" >expect &&
+		jq -c "[.text, .filter.decision, .filter.reasons, .filter.lines_dropped.c4]" >got &&
+	echo "[\"Sajak:\\nAku\",\"keep\",[\"c4_few_sentences\"],0]" >expect &&
 	test_cmp expect got
 '
 

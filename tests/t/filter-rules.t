@@ -263,6 +263,18 @@ test_expect_success 'c4: lines go for no terminal punctuation, too few words, ja
 	test_cmp expect got
 '
 
+test_expect_success 'c4: the lines it takes out are counted in --annotate and --stats, blank ones not' '
+	doc c4n "Ini ayat pertama yang baik.\n\nTiada tanda baca di sini\nSila hidupkan JavaScript anda.\n[1]\nAyat terakhir yang baik!" &&
+	ayak-filter --profile none --c4 --c4-min-sentences 1 --annotate c4n.jsonl |
+		jq -c "[.text, .filter.lines_dropped]" >got &&
+	echo "[\"Ini ayat pertama yang baik.\\nAyat terakhir yang baik!\",{\"pattern\":0,\"boilerplate\":0,\"short\":0,\"c4\":3}]" >expect &&
+	test_cmp expect got &&
+	ayak-filter --profile none --c4 --c4-min-sentences 1 --stats stats.json c4n.jsonl >out &&
+	jq -c "[.counts.lines_dropped, .counts.lines_dropped_c4]" stats.json >got &&
+	echo "[3,3]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'c4: lorem ipsum and a curly bracket drop the record' '
 	doc lorem "Lorem ipsum dolor sit amet." &&
 	doc curly "Fungsi ini {x} mudah sahaja." &&
