@@ -465,7 +465,10 @@ static int mark_rule(struct filter *f, const pcre2_code *re, int action, const c
 	return 0;
 }
 
-/* Ends in . ! ? (or … and CJK forms), closing quotes and brackets aside. */
+/*
+ * Ends in . ! ? (or …, the CJK forms, and the Arabic question mark and
+ * full stop of Jawi), closing quotes and brackets aside.
+ */
 static int ends_sentence(const unsigned char *s, size_t b, size_t e)
 {
 	while (e > b) {
@@ -481,6 +484,7 @@ static int ends_sentence(const unsigned char *s, size_t b, size_t e)
 			e = st;
 			continue;
 		case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01: case 0xFF1F:
+		case 0x061F: case 0x06D4:
 			return 1;
 		}
 		return 0;

@@ -314,6 +314,14 @@ test_expect_success 'line_min_words: a 2-word line without punctuation goes when
 	test_cmp lm.jsonl out
 '
 
+test_expect_success 'line_min_words: a short line ending in a Chinese or Jawi full stop or question mark stays' '
+	doc jw "Ayat ini cukup panjang untuk kekal.\n\u0627\u06a4 \u062e\u0628\u0631\u061f\n\u0627\u06a4 \u062e\u0628\u0631\u06d4\n\u4f60\u597d\u3002\n\u0627\u06a4 \u062e\u0628\u0631\nYa." &&
+	ayak-filter --profile none --line-cleanup --line-min-words 3 --annotate jw.jsonl |
+		jq -c "[.text, .filter.lines_dropped.short]" >got &&
+	echo "[\"Ayat ini cukup panjang untuk kekal.\\n\u0627\u06a4 \u062e\u0628\u0631\u061f\\n\u0627\u06a4 \u062e\u0628\u0631\u06d4\\n\u4f60\u597d\u3002\\nYa.\",1]" | jq -c . >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'line_min_words: a line with no letter or digit goes whatever its punctuation' '
 	doc np "Ayat ini cukup panjang untuk kekal.\n.\n»»\nYa." &&
 	ayak-filter --profile none --line-cleanup --line-min-words 1 np.jsonl | jq -r .text >got &&
