@@ -164,11 +164,12 @@ static const char *string_field(struct cli *c, struct ayak_record *rec, const ch
 static void write_reject(struct cli *c, const struct ayak_line *line,
 			 const struct filter_result *res, struct ayak_buf *b)
 {
+	/* the value as --annotate writes it, the threshold as --show-profile does */
 	ayak_buf_reset(b);
-	if (res->has_value && ayak_buf_addf(b, ",\"value\":%.6g,\"threshold\":%.6g",
-					    res->value, res->threshold)) {
+	if (res->has_value && (ayak_buf_addstr(b, ",\"value\":") ||
+			       filter_value_add(b, res->value) ||
+			       ayak_buf_addf(b, ",\"threshold\":%.15g", res->threshold)))
 		cli_die_nomem(c);
-	}
 	cli_reject(c, line, NULL, res->reason, res->has_value ? b : NULL);
 }
 

@@ -668,7 +668,7 @@ oom:
 
 /* ---- annotation ---- */
 
-static int add_number(struct ayak_buf *out, double v)
+int filter_value_add(struct ayak_buf *out, double v)
 {
 	if (v == floor(v) && fabs(v) < 1e15)
 		return ayak_buf_addf(out, "%.0f", v);
@@ -708,7 +708,7 @@ int filter_annotation(const struct filter_result *res, struct ayak_buf *out)
 		if (!res->have[i])
 			continue;
 		if (ayak_buf_addf(out, "%s\"%s\":", first ? "" : ",", filter_value_names[i]) ||
-		    add_number(out, res->values[i]))
+		    filter_value_add(out, res->values[i]))
 			return -1;
 		first = 0;
 	}

@@ -86,6 +86,19 @@ test_expect_success '--rejects writes each dropped record with its reason, value
 	test_cmp expect rej.jsonl
 '
 
+test_expect_success '--rejects: the value as --annotate writes it, the threshold as given' '
+	ayak-filter --profile none --min-doc-words 1234567 --max-avg-word-length 3.6666 \
+		--rejects rej.jsonl dup.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c ".reject | [.reason, .value, .threshold]" rej.jsonl >got &&
+	echo "[\"too_few_words\",6,1234567]" >expect &&
+	test_cmp expect got &&
+	ayak-filter --profile none --max-avg-word-length 3.6666 --rejects rej.jsonl dup.jsonl >out &&
+	grep -o "\"value\":[^}]*}" rej.jsonl >got &&
+	echo "\"value\":3.66667,\"threshold\":3.6666," | sed "s/,\$/,\"file\":\"dup.jsonl\",\"line\":1}/" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'malformed records: fail with file and line, or skip into the rejects' '
 	printf "%s\n" "{\"text\":\"a\"}" "{\"text\":\"b\"" "{\"id\":2}" "{\"text\":7}" >bad.jsonl &&
 	test_expect_code 1 ayak-filter --profile none bad.jsonl >out 2>err &&
