@@ -266,7 +266,8 @@ struct filter {
 	/* reused work space */
 	struct fl_line *lines;
 	size_t nlines, lcap;
-	struct ayak_buf clean, c4, redact, pii, norm, host;
+	struct ayak_buf clean, c4, redact, pii, norm, host, idn, idn_host;
+	struct UIDNA *idna;		/* opened for the first host outside ASCII */
 	struct filter_tokens tok;
 	struct fl_count *cnt;		/* line and paragraph counts, cleared per use */
 	size_t cmask, cur_mask;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uidna.h>
+
 #include "filter-int.h"
 #include "json.h"
 
@@ -93,6 +95,44 @@ static int url_host(const char *u, size_t n, int bare, struct ayak_buf *out)
 	return 0;
 }
 
+/*
+ * A host with a byte outside ASCII in the ASCII form IDNA gives it
+ * (UTS #46: 'B\u00dcCHER.example' is 'xn--bcher-kva.example'), so that the
+ * blocklist and the URLs can write a name either way; a host that is no
+ * valid IDN stays as it is.
+ */
+static int idna_ascii(struct filter *f, struct ayak_buf *h)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+	size_t i;
+	int32_t n;
+
+	for (i = 0; i < h->len && (unsigned char)h->data[i] < 0x80; i++)
+		;
+	if (i == h->len || h->len > 1024)
+		return 0;
+	if (!f->idna) {
+		f->idna = uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII, &st);
+		if (U_FAILURE(st))
+			return st == U_MEMORY_ALLOCATION_ERROR ? -1 : 0;
+	}
+	ayak_buf_reset(&f->idn);
+	if (ayak_buf_grow(&f->idn, 4 * h->len + 64))
+		return -1;
+	n = uidna_nameToASCII_UTF8(f->idna, h->data, (int32_t)h->len, f->idn.data,
+				   (int32_t)f->idn.cap, &info, &st);
+	if (st == U_MEMORY_ALLOCATION_ERROR)
+		return -1;
+	if (U_FAILURE(st) || info.errors || n <= 0 || (size_t)n >= f->idn.cap)
+		return 0;
+	ayak_buf_reset(h);
+	if (ayak_buf_add(h, f->idn.data, (size_t)n))
+		return -1;
+	h->data[h->len] = '\0';
+	return 0;
+}
+
 /* A hosts file's address: IPv4 (digits and dots) or IPv6 (hex digits and a ':'). */
 static int host_address(const char *s, size_t n)
 {
@@ -120,7 +160,7 @@ static int blocklist_add(struct filter *f, const char *s, size_t n, struct ayak_
 		s++;
 		n--;
 	}
-	if (url_host(s, n, 1, host))
+	if (url_host(s, n, 1, host) || idna_ascii(f, host))
 		return -1;
 	return host->len ? fl_strset_add(&f->blocklist, host->data, host->len) : 0;
 }
@@ -405,6 +445,10 @@ void filter_free(struct filter *f)
 	ayak_buf_release(&f->pii);
 	ayak_buf_release(&f->norm);
 	ayak_buf_release(&f->host);
+	ayak_buf_release(&f->idn);
+	ayak_buf_release(&f->idn_host);
+	if (f->idna)
+		uidna_close(f->idna);
 	filter_tokens_release(&f->tok);
 	free(f->cnt);
 	free(f->tops);
@@ -559,9 +603,16 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 			}
 		}
 		/* with a keep rule, --annotate still lists what would drop the record */
-		if ((!keep || o->annotate) && f->blocklist.n &&
-		    blocked(f, f->host.data, f->host.len) && fl_fail(&c, "blocklist", 0, 0, 0))
-			return 0;
+		if ((!keep || o->annotate) && f->blocklist.n && f->host.len) {
+			/* the domain rules see the host as written, the blocklist its IDNA form */
+			ayak_buf_reset(&f->idn_host);
+			if (ayak_buf_add(&f->idn_host, f->host.data, f->host.len) ||
+			    idna_ascii(f, &f->idn_host))
+				goto oom;
+			if (blocked(f, f->idn_host.data, f->idn_host.len) &&
+			    fl_fail(&c, "blocklist", 0, 0, 0))
+				return 0;
+		}
 		if ((!keep || o->annotate) && f->has_url_rules &&
 		    ((hit = first_match(f, FA_DROP, FT_DOMAIN, f->host.data, f->host.len, res)) >= 0 ||
 		     (hit = first_match(f, FA_DROP, FT_URL, url, url_len, res)) >= 0) &&

@@ -503,6 +503,20 @@ test_expect_success 'hosts-file lines block every name after the address, IPv4 o
 	test_cmp expect got
 '
 
+test_expect_success 'blocklist names outside ASCII match their IDNA form, either way round' '
+	printf "b\303\274cher.example\nxn--caf-dma.example\n" >block.txt &&
+	printf "{\"id\":%s,\"url\":\"%s\",\"text\":\"a\"}\n" \
+		1 "https://xn--bcher-kva.example/" \
+		2 "https://B\\u00dcCHER.example/" \
+		3 "https://www.b\\u00fccher.example/" \
+		4 "https://caf\\u00e9.example/" \
+		5 "https://cafe.example/" \
+		6 "https://xn--zz.example/" >in.jsonl &&
+	ayak-filter --profile none --blocklist block.txt in.jsonl | jq -c .id >got &&
+	printf "5\n6\n" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'a blocklist line of two names without an address is a usage error with file and line' '
 	printf "%s\n" "a.example" "b.example c.example" >block.txt &&
 	test_expect_code 2 ayak-filter --blocklist block.txt in.jsonl >out 2>err &&
