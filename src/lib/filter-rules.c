@@ -108,6 +108,11 @@ int filter_rules_parse(struct filter_rules *r, const char *text, size_t len,
 			p++;
 		if (p == end || *p == '#')
 			continue;
+		/* the combined line rules and their checks read the regex as a C string */
+		if (memchr(p, '\0', (size_t)(end - p))) {
+			ayak_err_set(err, AYAK_E_USAGE, "NUL byte in the line");
+			goto fail;
+		}
 		w = p;
 		while (p < end && !is_blank(*p))
 			p++;

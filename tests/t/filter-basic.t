@@ -347,6 +347,10 @@ test_expect_success 'rule files: bad lines are usage errors with file and line' 
 	printf "\n\ndrop a y\n" >r2.txt &&
 	test_expect_code 2 ayak-filter --rules r1.txt --rules r2.txt </dev/null 2>err &&
 	printf "%s\n" "ayak-filter: r2.txt:3: rule '"'"'a'"'"' is defined twice (first at r1.txt:1)" "$TRY" >expect &&
+	test_cmp expect err &&
+	printf "drop:line a ^x\\000y\n" >r3.txt &&
+	test_expect_code 2 ayak-filter --rules r3.txt </dev/null 2>err &&
+	printf "%s\n" "ayak-filter: r3.txt:1: NUL byte in the line" "$TRY" >expect &&
 	test_cmp expect err
 '
 
