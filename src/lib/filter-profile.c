@@ -227,7 +227,7 @@ int filter_profile_parse(struct filter_params *p, const char *text, size_t len,
 {
 	size_t pos = 0, n;
 	const char *line;
-	unsigned lineno = 0;
+	unsigned lineno = 0, seen[FP_COUNT + FL_COUNT] = { 0 };
 	char buf[1024], path[4096];
 
 	while (ayak_next_line(text, len, &pos, &line, &n)) {
@@ -272,6 +272,17 @@ int filter_profile_parse(struct filter_params *p, const char *text, size_t len,
 			ayak_err_set(err, AYAK_E_USAGE, "value too long");
 			goto fail;
 		}
+		/* a key set twice is an edit gone wrong: the first value would be lost unseen */
+		id = filter_param_lookup(k, (size_t)(ke - k));
+		if (id < 0 && (id = filter_list_lookup(k, (size_t)(ke - k))) >= 0)
+			id += FP_COUNT;
+		if (id >= 0 && seen[id]) {
+			ayak_err_set(err, AYAK_E_USAGE, "key '%.*s' set twice (first at line %u)",
+				     (int)(ke - k), k, seen[id]);
+			goto fail;
+		}
+		if (id >= 0)
+			seen[id] = lineno;
 		if ((id = filter_param_lookup(k, (size_t)(ke - k))) >= 0) {
 			memcpy(buf, v, (size_t)(ve - v));
 			buf[ve - v] = '\0';

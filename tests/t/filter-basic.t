@@ -235,6 +235,14 @@ test_expect_success 'a profile file: keys, comments, files relative to it; error
 	printf "dup_line_frac\n" >prof/bad3.profile &&
 	test_expect_code 2 ayak-filter --profile prof/bad3.profile </dev/null 2>err &&
 	printf "%s\n" "ayak-filter: prof/bad3.profile:1: expected '"'"'key = value'"'"'" "$TRY" >expect &&
+	test_cmp expect err &&
+	printf "min_doc_words = 5\nrules = a.txt\n\nmin-doc-words = 7\n" >prof/bad4.profile &&
+	test_expect_code 2 ayak-filter --profile prof/bad4.profile </dev/null 2>err &&
+	printf "%s\n" "ayak-filter: prof/bad4.profile:4: key '"'"'min-doc-words'"'"' set twice (first at line 1)" "$TRY" >expect &&
+	test_cmp expect err &&
+	printf "rules = a.txt\nrules = b.txt\n" >prof/bad5.profile &&
+	test_expect_code 2 ayak-filter --profile prof/bad5.profile </dev/null 2>err &&
+	printf "%s\n" "ayak-filter: prof/bad5.profile:2: key '"'"'rules'"'"' set twice (first at line 1)" "$TRY" >expect &&
 	test_cmp expect err
 '
 
