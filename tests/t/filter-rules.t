@@ -329,6 +329,13 @@ test_expect_success 'line_min_words: a line with no letter or digit goes whateve
 	test_cmp expect got
 '
 
+test_expect_success 'line_min_words: 0, as off, takes no line out as short' '
+	ayak-filter --profile none --line-cleanup --line-min-words 0 np.jsonl >out &&
+	test_cmp np.jsonl out &&
+	ayak-filter --profile none --line-cleanup --line-min-words off np.jsonl >out &&
+	test_cmp np.jsonl out
+'
+
 test_expect_success 'boilerplate_max_chars: a 12-character line is looked up at 12, not at 11' '
 	printf "prefix\tbaca juga\n" >bp.tsv &&
 	doc bm "Ayat ini cukup panjang untuk kekal.\nBaca juga: X" &&
