@@ -721,6 +721,8 @@ oom:
 
 int filter_value_add(struct ayak_buf *out, double v)
 {
+	if (!isfinite(v))	/* no rule makes one, but nan and inf are no JSON */
+		return ayak_buf_addstr(out, "null");
 	if (v == floor(v) && fabs(v) < 1e15)
 		return ayak_buf_addf(out, "%.0f", v);
 	return ayak_buf_addf(out, "%.6g", v);

@@ -325,8 +325,14 @@ static void test_run(void)
 	   "run: --annotate computes every value");
 	ok(!filter_annotation(&res, &ann) && !strncmp(ann.data,
 	   "{\"decision\":\"drop\",\"reason\":\"dup_lines\",\"reasons\":[\"dup_lines\"],"
-	   "\"lines_dropped\":{\"pattern\":0,\"boilerplate\":0,\"short\":0},\"values\":{\"words\":4,", 120),
+	   "\"lines_dropped\":{\"pattern\":0,\"boilerplate\":0,\"short\":0,\"c4\":0},\"values\":{\"words\":4,", 147),
 	   "annotation JSON");
+	ayak_buf_reset(&ann);
+	ok(!filter_value_add(&ann, 3) && !filter_value_add(&ann, 0.25) &&
+	   !filter_value_add(&ann, 1234567) && !filter_value_add(&ann, NAN) &&
+	   !filter_value_add(&ann, INFINITY) && ann.len == strlen("30.251234567nullnull") &&
+	   !memcmp(ann.data, "30.251234567nullnull", ann.len),
+	   "annotation values: whole numbers as such, not finite ones null");
 	filter_free(f);
 
 	filter_params_init(&p);
