@@ -1277,19 +1277,26 @@ static void read_one(struct dd *d, const char *path, int kind, uint64_t *rec, ui
 	free(a);
 }
 
-/* Is this marker there, valid and of these parameters?  (Then skip the task.) */
-static int done_already(struct dd *d, const char *path, int kind, uint64_t aux)
+/*
+ * Is this marker there, valid and of these parameters?  (Then skip the
+ * task.)  With from, the marker's first word must be it too: what its
+ * inputs were made from, so a task whose inputs were redone is redone.
+ */
+static int done_already(struct dd *d, const char *path, int kind, uint64_t aux,
+			const uint64_t *from)
 {
 	struct dedup_header h;
 	struct ayak_err err;
 	uint64_t *a = NULL, n;
+	int same;
 
 	if (d->force || access(path, F_OK))
 		return 0;
 	if (dedup_fload(path, kind, d->fp, &h, &a, &n, &err))
 		return 0;
+	same = h.aux == aux && (!from || (n == 1 && h.nw >= 1 && a[0] == *from));
 	free(a);
-	return h.aux == aux;
+	return same;
 }
 
 /* A task that runs removes its marker first: killed half-way, it is not done. */
@@ -1328,7 +1335,6 @@ static unsigned sink_nw(const struct dd *d, int k)
 
 /* ---- stages ---- */
 
-/* Meta record of a signed shard: [records, bytes of records, malformed]. */
 /*
  * Meta record of a signed shard: [records, bytes of records, malformed,
  * XXH3-64 of the records in order, XXH3-64 of the input names].
@@ -1354,7 +1360,7 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 	int k;
 
 	meta_path = spath(d, "sign/%05llu.meta", (unsigned long long)d->shard);
-	if (done_already(d, meta_path, DEDUP_K_META, 0)) {
+	if (done_already(d, meta_path, DEDUP_K_META, 0, NULL)) {
 		struct dedup_header h;
 
 		read_one(d, meta_path, DEDUP_K_META, meta, META_NW, &h, NULL);
@@ -1362,7 +1368,7 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 			return;
 		ayak_err_set(&d->c.err, AYAK_E_USAGE,
 			     "%s: shard %llu was signed from other input files (--force signs it "
-			     "again; the later stages must then be redone with --force too)",
+			     "again; then run the later stages again)",
 			     d->path.data, (unsigned long long)d->shard);
 		die(d);
 	}
@@ -1450,6 +1456,37 @@ static void read_meta(struct dd *d, uint64_t shard, uint64_t *meta)
 		 META_NW, &h, hint_of("sign", "shard", shard));
 }
 
+/*
+ * What a signed shard's later files are made from: a hash of its records
+ * as sign counted them.  The markers of bucket, cluster and merge record
+ * it (chained over the shards for the last two), and merge puts it in the
+ * header of each shard's decisions: a shard signed again (--force) makes
+ * the tasks that used its old files stale, so they are redone when run
+ * rather than skipped, and a stage refuses files made from the old ones.
+ */
+static uint64_t shard_ident(const uint64_t *meta)
+{
+	return XXH3_64bits(meta, META_INPUTS * sizeof(*meta));
+}
+
+/* The idents of every shard chained in order; each one's in ids, its base in base. */
+static uint64_t shards_ident(struct dd *d, uint64_t *ids, uint64_t *base)
+{
+	uint64_t meta[META_NW], h = 0, total = 0, s, id;
+
+	for (s = 0; s < d->shards; s++) {
+		read_meta(d, s, meta);
+		id = shard_ident(meta);
+		h = XXH3_64bits_withSeed(&id, sizeof(id), h);
+		if (ids)
+			ids[s] = id;
+		if (base)
+			base[s] = total;
+		total += meta[META_DOCS];
+	}
+	return h;
+}
+
 static inline uint64_t part_of(uint64_t key, uint64_t parts)
 {
 	return (uint64_t)(((unsigned __int128)key * parts) >> 64);
@@ -1457,15 +1494,16 @@ static inline uint64_t part_of(uint64_t key, uint64_t parts)
 
 static void stage_bucket(struct dd *d)
 {
-	uint64_t meta[META_NW], done = 0;
+	uint64_t meta[META_NW], from;
 	char prefix[32];
 	int k;
 
+	read_meta(d, d->shard, meta);
+	from = shard_ident(meta);
 	if (done_already(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard),
-			 DEDUP_K_DONE, d->parts))
+			 DEDUP_K_DONE, d->parts, &from))
 		return;
 	unmark(d, d->path.data);
-	read_meta(d, d->shard, meta);
 	make_dir(d, "bucket");
 	snprintf(prefix, sizeof(prefix), "%05llu", (unsigned long long)d->shard);
 	clean_temps(d, "bucket", prefix);
@@ -1512,11 +1550,14 @@ static void stage_bucket(struct dd *d)
 	}
 	ayak_stats_count(&d->c.stats, "spilled_runs", d->mem.runs);
 	write_one(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard), DEDUP_K_DONE,
-		  &done, 1, d->shard, d->parts);
+		  &from, 1, d->shard, d->parts);
 }
 
-/* Every shard's buckets are there with the same --parts: the number of parts. */
-static uint64_t check_buckets(struct dd *d)
+/*
+ * Every shard's buckets are there with the same --parts, made from the
+ * shard as it is signed now (ids): the number of parts.
+ */
+static uint64_t check_buckets(struct dd *d, const uint64_t *ids)
 {
 	uint64_t s, parts = 0, rec;
 	struct dedup_header h;
@@ -1528,6 +1569,13 @@ static uint64_t check_buckets(struct dd *d)
 			ayak_err_set(&d->c.err, AYAK_E_USAGE,
 				     "%s: made with --parts %llu, shard 0 with --parts %llu",
 				     d->path.data, (unsigned long long)h.aux, (unsigned long long)parts);
+			die(d);
+		}
+		if (rec != ids[s]) {
+			ayak_err_set(&d->c.err, AYAK_E_USAGE,
+				     "%s: made before shard %llu was signed again (run --stage bucket "
+				     "--shard %llu again)", d->path.data, (unsigned long long)s,
+				     (unsigned long long)s);
 			die(d);
 		}
 		parts = h.aux;
@@ -1619,15 +1667,22 @@ static void stage_cluster(struct dd *d)
 	struct dedup_recs pairs, urlg, freq;
 	struct dedup_cluster_opts o = { 0 };
 	struct shingles_mem sm;
-	uint64_t parts, s, done, i;
+	uint64_t parts, s, done[2], i, *ids;
 	char prefix[32];
 	int k;
 
+	ids = malloc(d->shards * sizeof(*ids));
+	if (!ids)
+		oom(d);
+	done[0] = shards_ident(d, ids, NULL);
 	if (done_already(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part),
-			 DEDUP_K_DONE, d->shards))
+			 DEDUP_K_DONE, d->shards, &done[0])) {
+		free(ids);
 		return;
+	}
 	unmark(d, d->path.data);
-	parts = check_buckets(d);
+	parts = check_buckets(d, ids);
+	free(ids);
 	if (d->part >= parts) {
 		ayak_err_set(&d->c.err, AYAK_E_USAGE, "--part %llu, but the buckets have %llu parts",
 			     (unsigned long long)d->part, (unsigned long long)parts);
@@ -1691,9 +1746,9 @@ static void stage_cluster(struct dd *d)
 				die(d);
 		writer_close(d, w);
 	}
-	done = parts;
+	done[1] = parts;
 	write_one(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part), DEDUP_K_DONE,
-		  &done, 1, d->part, d->shards);
+		  done, 2, d->part, d->shards);
 	for (k = 0; k < S_N; k++)
 		dedup_stream_free(in[k]);
 	for (s = 0; s < sm.nshards; s++) {
@@ -1733,33 +1788,39 @@ static void stage_merge(struct dd *d)
 	struct dedup_stream *pairs, *urlg, *freq, *empty = NULL;
 	struct dedup_recs dec;
 	struct dedup_set fset;
-	uint64_t *base, s, p, meta[META_NW], nclusters, done, total = 0;
+	uint64_t *base, *ids, s, p, nclusters, done[2];
 	const uint64_t *rec;
 	size_t i = 0;
 	int r;
 
-	if (done_already(d, spath(d, "merge/done"), DEDUP_K_DONE, d->shards))
-		return;
-	unmark(d, d->path.data);
 	base = malloc(d->shards * sizeof(*base));
-	if (!base)
+	ids = malloc(d->shards * sizeof(*ids));
+	if (!base || !ids)
 		oom(d);
-	for (s = 0; s < d->shards; s++) {
-		read_meta(d, s, meta);
-		base[s] = total;
-		total += meta[META_DOCS];
+	done[0] = shards_ident(d, ids, base);
+	if (done_already(d, spath(d, "merge/done"), DEDUP_K_DONE, d->shards, &done[0])) {
+		free(base);
+		free(ids);
+		return;
 	}
+	unmark(d, d->path.data);
 	for (p = 0; p < d->parts; p++) {
 		struct dedup_header h;
-		uint64_t rec1;
+		uint64_t rec2[2];
 
 		read_one(d, spath(d, "cluster/%05llu.done", (unsigned long long)p), DEDUP_K_DONE,
-			 &rec1, 1, &h, hint_of("cluster", "part", p));
-		if (h.aux != d->shards || rec1 != d->parts) {
+			 rec2, 2, &h, hint_of("cluster", "part", p));
+		if (h.aux != d->shards || rec2[1] != d->parts) {
 			ayak_err_set(&d->c.err, AYAK_E_USAGE,
 				     "%s: made from %llu shards in %llu parts, not %llu in %llu",
-				     d->path.data, (unsigned long long)h.aux, (unsigned long long)rec1,
+				     d->path.data, (unsigned long long)h.aux, (unsigned long long)rec2[1],
 				     (unsigned long long)d->shards, (unsigned long long)d->parts);
+			die(d);
+		}
+		if (rec2[0] != done[0]) {
+			ayak_err_set(&d->c.err, AYAK_E_USAGE,
+				     "%s: made before a shard was signed again (run --stage cluster "
+				     "--part %llu again)", d->path.data, (unsigned long long)p);
 			die(d);
 		}
 	}
@@ -1821,7 +1882,7 @@ static void stage_merge(struct dd *d)
 	ayak_stats_count(&d->c.stats, "clusters", nclusters);
 	for (s = 0; s < d->shards; s++) {
 		struct dedup_fwriter *w = writer(d, spath(d, "merge/%05llu.dec", (unsigned long long)s),
-						 DEDUP_K_DEC, 4, s, base[s]);
+						 DEDUP_K_DEC, 4, ids[s], base[s]);
 
 		for (; i < dec.n && DEDUP_DOC_SHARD(dec.a[4 * i]) == s; i++) {
 			uint64_t out[4] = { DEDUP_DOC_INDEX(dec.a[4 * i]), dec.a[4 * i + 1],
@@ -1833,9 +1894,10 @@ static void stage_merge(struct dd *d)
 		writer_close(d, w);
 	}
 	dedup_recs_release(&dec);
-	done = nclusters;
-	write_one(d, spath(d, "merge/done"), DEDUP_K_DONE, &done, 1, 0, d->shards);
+	done[1] = nclusters;
+	write_one(d, spath(d, "merge/done"), DEDUP_K_DONE, done, 2, 0, d->shards);
 	free(base);
+	free(ids);
 }
 
 static void load_freq(struct dd *d, struct dedup_stream *s, struct dedup_set *set)
@@ -1852,13 +1914,13 @@ static void load_freq(struct dd *d, struct dedup_stream *s, struct dedup_set *se
 
 static void stage_filter(struct dd *d, int nfiles, char **files)
 {
-	uint64_t meta[META_NW], n, *bad = NULL, rec1;
+	uint64_t meta[META_NW], n, *bad = NULL, rec2[2];
 	struct dedup_header h;
 	struct decisions x;
 	struct dedup_set freq;
 
 	read_meta(d, d->shard, meta);
-	read_one(d, spath(d, "merge/done"), DEDUP_K_DONE, &rec1, 1, &h, "run --stage merge first");
+	read_one(d, spath(d, "merge/done"), DEDUP_K_DONE, rec2, 2, &h, "run --stage merge first");
 	memset(&x, 0, sizeof(x));
 	dedup_set_init(&freq);
 	if (dedup_fload(spath(d, "sign/%05llu.bad", (unsigned long long)d->shard), DEDUP_K_BAD,
@@ -1876,6 +1938,12 @@ static void stage_filter(struct dd *d, int nfiles, char **files)
 		die(d);
 	x.dec = open_stage(d, spath(d, "merge/%05llu.dec", (unsigned long long)d->shard),
 			   DEDUP_K_DEC, 4, &h, &n);
+	if (h.id != shard_ident(meta)) {
+		ayak_err_set(&d->c.err, AYAK_E_USAGE,
+			     "%s: made before shard %llu was signed again (run --stage merge again)",
+			     d->path.data, (unsigned long long)d->shard);
+		die(d);
+	}
 	x.base = h.aux;
 	x.ndocs = meta[META_DOCS];
 	x.bytes = meta[META_BYTES];

@@ -224,7 +224,11 @@ void dedup_sorter_free(struct dedup_sorter *s);
  *            u64 id u64 aux
  *   trailer: u64 nrecords u64 checksum "AYAKEND\n"
  */
-#define DEDUP_FILE_VERSION 2	/* 2: the sign meta record holds the hash of the records */
+/*
+ * 2: the sign meta record holds the hash of the records; 3: the markers
+ * and decisions say which signing of the shards they were made from.
+ */
+#define DEDUP_FILE_VERSION 3
 #define DEDUP_HEADER_SIZE 48
 #define DEDUP_TRAILER_SIZE 24
 
@@ -253,7 +257,7 @@ struct dedup_header {
 	uint32_t kind;
 	uint64_t fp;		/* parameters' fingerprint */
 	uint64_t nw;
-	uint64_t id;		/* shard or part */
+	uint64_t id;		/* shard or part (a decision file: what its shard was signed as) */
 	uint64_t aux;
 };
 

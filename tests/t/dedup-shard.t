@@ -177,7 +177,7 @@ test_expect_success 'stages with other options refuse the files (a usage error, 
 
 test_expect_success 'a stage whose input is missing says which to run first' '
 	(cd small && test_expect_code 3 ayak-dedup --stage cluster --dir work --part 0 --shards 5 --force 2>../err) &&
-	echo "ayak-dedup: work/bucket/00004.done: No such file or directory (run --stage bucket --shard 4 first)" >expect &&
+	echo "ayak-dedup: work/sign/00004.meta: No such file or directory (run --stage sign --shard 4 first)" >expect &&
 	test_cmp expect err &&
 	(cd small && test_expect_code 2 ayak-dedup --stage cluster --dir work --part 3 --shards 4 --force 2>../err) &&
 	printf "%s\n" "ayak-dedup: --part 3, but the buckets have 3 parts" "Try '\''ayak-dedup --help'\''." >expect &&
@@ -257,7 +257,7 @@ test_expect_success 'a stage file of another format version says so' '
 	 ayak-dedup --stage cluster --dir cver --part 0 --shards 4 &&
 	 printf "\001" | dd of=cver/cluster/00000.pair bs=1 seek=8 conv=notrunc 2>/dev/null &&
 	 test_expect_code 1 ayak-dedup --stage merge --dir cver --shards 4 --parts 3 --force 2>../err) &&
-	echo "ayak-dedup: cver/cluster/00000.pair: stage file version 1, this program reads 2" >expect &&
+	echo "ayak-dedup: cver/cluster/00000.pair: stage file version 1, this program reads 3" >expect &&
 	test_cmp expect err
 '
 
@@ -279,10 +279,40 @@ test_expect_success 'a shard reordered between sign and filter is an error' '
 
 test_expect_success 'a signed shard is not skipped for other input files' '
 	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 sw3.jsonl 2>err &&
-	printf "%s\n" "ayak-dedup: sw/sign/00000.meta: shard 0 was signed from other input files (--force signs it again; the later stages must then be redone with --force too)" "Try '\''ayak-dedup --help'\''." >expect &&
+	printf "%s\n" "ayak-dedup: sw/sign/00000.meta: shard 0 was signed from other input files (--force signs it again; then run the later stages again)" "Try '\''ayak-dedup --help'\''." >expect &&
 	test_cmp expect err &&
 	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 <sw.jsonl 2>/dev/null &&
 	ayak-dedup --stage sign --dir sw --shard 0 sw.jsonl
+'
+
+test_expect_success 'a shard signed again: the later tasks are redone when run, and their old files refused' '
+	ayak-dedup --stage sign --dir sw --shard 0 --force sw3.jsonl &&
+	test_expect_code 2 ayak-dedup --stage filter --dir sw --shard 0 -o sw-again sw3.jsonl 2>err &&
+	printf "%s\n" "ayak-dedup: sw/merge/00000.dec: made before shard 0 was signed again (run --stage merge again)" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing sw-again &&
+	test_expect_code 2 ayak-dedup --stage merge --dir sw --shards 1 --parts 1 2>err &&
+	printf "%s\n" "ayak-dedup: sw/cluster/00000.done: made before a shard was signed again (run --stage cluster --part 0 again)" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-dedup --stage cluster --dir sw --part 0 --shards 1 2>err &&
+	printf "%s\n" "ayak-dedup: sw/bucket/00000.done: made before shard 0 was signed again (run --stage bucket --shard 0 again)" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	ayak-dedup --stage bucket --dir sw --shard 0 --parts 1 &&
+	ayak-dedup --stage cluster --dir sw --part 0 --shards 1 &&
+	ayak-dedup --stage merge --dir sw --shards 1 --parts 1 &&
+	ayak-dedup --stage filter --dir sw --shard 0 --annotate -o sw-again sw3.jsonl &&
+	ayak-dedup --annotate sw3.jsonl >expect &&
+	test_cmp expect sw-again &&
+	ayak-dedup --stage sign --dir sw --shard 0 --force sw.jsonl &&
+	ayak-dedup --stage bucket --dir sw --shard 0 --parts 1 &&
+	ayak-dedup --stage cluster --dir sw --part 0 --shards 1 &&
+	ayak-dedup --stage merge --dir sw --shards 1 --parts 1 &&
+	ayak-dedup --stage filter --dir sw --shard 0 --annotate -o sw-again sw.jsonl &&
+	ayak-dedup --annotate sw.jsonl >expect &&
+	test_cmp expect sw-again
 '
 
 test_expect_success 'options a stage does not use are usage errors' '
