@@ -1505,7 +1505,10 @@ static void stage_bucket(struct dd *d)
 		return;
 	unmark(d, d->path.data);
 	make_dir(d, "bucket");
-	snprintf(prefix, sizeof(prefix), "%05llu", (unsigned long long)d->shard);
+	/* Its own files only: shard 10000's names start as shard 100000's do. */
+	snprintf(prefix, sizeof(prefix), "%05llu-", (unsigned long long)d->shard);
+	clean_temps(d, "bucket", prefix);
+	snprintf(prefix, sizeof(prefix), "%05llu.", (unsigned long long)d->shard);
 	clean_temps(d, "bucket", prefix);
 	for (k = 0; k < S_N; k++) {
 		struct dedup_header h;

@@ -161,6 +161,19 @@ test_expect_success 'a rerun after a killed stage completes correctly' '
 	test_must_be_empty temps
 '
 
+test_expect_success 'a task removes the temporary files a killed run of it left, not those of another shard' '
+	(cd small &&
+	 rm -rf wide &&
+	 ayak-dedup --stage sign --dir wide --shard 10000 shard-00000.jsonl &&
+	 mkdir wide/bucket &&
+	 touch wide/bucket/10000-00000.band.tmp.aaaaaa wide/bucket/10000.done.tmp.bbbbbb \
+		wide/bucket/100000-00000.band.tmp.cccccc wide/bucket/100001.done.tmp.dddddd &&
+	 ayak-dedup --stage bucket --dir wide --shard 10000 --parts 1 &&
+	 ls wide/bucket | grep "\.tmp\." >../temps) &&
+	printf "%s\n" 100000-00000.band.tmp.cccccc 100001.done.tmp.dddddd >expect &&
+	test_cmp expect temps
+'
+
 test_expect_success 'a corrupt stage file is an error, not data' '
 	(cd small &&
 	 cp -r work corrupt &&
