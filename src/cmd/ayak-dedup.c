@@ -535,6 +535,9 @@ static uint64_t field_rank(struct dd *d, const char *name, int rule)
 	}
 	if (ayak_buf_add(&d->field, "", 1))
 		oom(d);
+	/* A decimal number only: strtod would take "0x10", " 5" and "nan" too. */
+	if (d->field.data[strspn(d->field.data, "0123456789.eE+-")])
+		return 0;
 	errno = 0;
 	v = strtod(d->field.data, &end);
 	if (end == d->field.data || *end || !isfinite(v))

@@ -74,6 +74,18 @@ test_expect_success '--keep longest, max:FIELD and min:FIELD choose the keeper' 
 	test "$(ids out)" = "b1 a3 b2 c1 t2 p1 p2 p3 p4 p5 p6 e1"
 '
 
+test_expect_success '--keep max:FIELD: a string counts only as a decimal number or a date' '
+	for v in "\"0x10\"" "\" 12\"" "\"1e1\"" "\"nan\"" "\"11\"" "\"+9\"" "5"; do
+		printf "{\"s\":%s,\"text\":\"sama\"}\n" "$v"
+	done >rk.jsonl &&
+	ayak-dedup --keep max:s rk.jsonl >out &&
+	echo "{\"s\":\"11\",\"text\":\"sama\"}" >expect &&
+	test_cmp expect out &&
+	ayak-dedup --keep min:s rk.jsonl >out &&
+	echo "{\"s\":5,\"text\":\"sama\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success '--stats counts drops by reason' '
 	ayak-dedup --stats st.json in.jsonl >/dev/null &&
 	sed -e "s/\"seconds\":[0-9.]*/\"seconds\":S/" st.json >got &&
