@@ -683,6 +683,8 @@ uint64_t dedup_rank_of_double(double x)
 {
 	uint64_t b;
 
+	if (x == 0)
+		x = 0;	/* -0 is 0: a tie, which goes to the first record */
 	memcpy(&b, &x, sizeof(b));
 	return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 }

@@ -74,7 +74,7 @@ test_expect_success '--keep longest, max:FIELD and min:FIELD choose the keeper' 
 	test "$(ids out)" = "b1 a3 b2 c1 t2 p1 p2 p3 p4 p5 p6 e1"
 '
 
-test_expect_success '--keep max:FIELD: a string counts only as a decimal number or a date' '
+test_expect_success '--keep max:FIELD: a string counts only as a decimal number or a date; -0 ties with 0' '
 	for v in "\"0x10\"" "\" 12\"" "\"1e1\"" "\"nan\"" "\"11\"" "\"+9\"" "5"; do
 		printf "{\"s\":%s,\"text\":\"sama\"}\n" "$v"
 	done >rk.jsonl &&
@@ -83,6 +83,10 @@ test_expect_success '--keep max:FIELD: a string counts only as a decimal number 
 	test_cmp expect out &&
 	ayak-dedup --keep min:s rk.jsonl >out &&
 	echo "{\"s\":5,\"text\":\"sama\"}" >expect &&
+	test_cmp expect out &&
+	printf "%s\n" "{\"s\":-0.0,\"text\":\"sama\"}" "{\"s\":0,\"text\":\"sama\"}" >z.jsonl &&
+	ayak-dedup --keep max:s z.jsonl >out &&
+	head -n 1 z.jsonl >expect &&
 	test_cmp expect out
 '
 

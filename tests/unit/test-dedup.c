@@ -261,6 +261,7 @@ static void test_dates(void)
 	   dedup_rank_of_double(-0.5) < dedup_rank_of_double(0) &&
 	   dedup_rank_of_double(0) < dedup_rank_of_double(2.5) &&
 	   dedup_rank_of_double(2.5) < dedup_rank_of_double(1e300), "ranks sort as the numbers");
+	ok(dedup_rank_of_double(-0.0) == dedup_rank_of_double(0), "-0 ranks as 0");
 }
 
 /* ---- MinHash ---- */
