@@ -1927,6 +1927,11 @@ static void stage_filter(struct dd *d, int nfiles, char **files)
 
 	read_meta(d, d->shard, meta);
 	read_one(d, spath(d, "merge/done"), DEDUP_K_DONE, rec2, 2, &h, "run --stage merge first");
+	if (d->shard >= h.aux) {
+		ayak_err_set(&d->c.err, AYAK_E_USAGE, "--shard %llu, but merge was run with --shards %llu",
+			     (unsigned long long)d->shard, (unsigned long long)h.aux);
+		die(d);
+	}
 	memset(&x, 0, sizeof(x));
 	dedup_set_init(&freq);
 	if (dedup_fload(spath(d, "sign/%05llu.bad", (unsigned long long)d->shard), DEDUP_K_BAD,

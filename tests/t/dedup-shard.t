@@ -328,6 +328,17 @@ test_expect_success 'a shard signed again: the later tasks are redone when run, 
 	test_cmp expect sw-again
 '
 
+test_expect_success 'filter of a shard that merge did not count is a usage error' '
+	(cd small &&
+	 cp -R work more &&
+	 ayak-dedup --stage sign --dir more --shard 4 shard-00000.jsonl &&
+	 test_expect_code 2 ayak-dedup --stage filter --dir more --shard 4 shard-00000.jsonl 2>../err >../out) &&
+	printf "%s\n" "ayak-dedup: --shard 4, but merge was run with --shards 4" \
+		"Try '\''ayak-dedup --help'\''." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
 test_expect_success 'options a stage does not use are usage errors' '
 	test_expect_code 2 ayak-dedup --stage sign --dir sw --shard 0 -o x.jsonl sw.jsonl 2>err &&
 	printf "%s\n" "ayak-dedup: --stage sign writes no records: -o goes with --stage filter" \
