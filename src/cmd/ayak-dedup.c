@@ -1282,11 +1282,13 @@ static void read_one(struct dd *d, const char *path, int kind, uint64_t *rec, ui
 
 /*
  * Is this marker there, valid and of these parameters?  (Then skip the
- * task.)  With from, the marker's first word must be it too: what its
- * inputs were made from, so a task whose inputs were redone is redone.
+ * task.)  With rec, the marker must be one record of nw words, whose
+ * first is rec[0] (what its inputs were made from, so a task whose
+ * inputs were redone is redone); rec gets the record, whose counts the
+ * skipped task reports again.
  */
 static int done_already(struct dd *d, const char *path, int kind, uint64_t aux,
-			const uint64_t *from)
+			uint64_t *rec, uint64_t nw)
 {
 	struct dedup_header h;
 	struct ayak_err err;
@@ -1297,7 +1299,9 @@ static int done_already(struct dd *d, const char *path, int kind, uint64_t aux,
 		return 0;
 	if (dedup_fload(path, kind, d->fp, &h, &a, &n, &err))
 		return 0;
-	same = h.aux == aux && (!from || (n == 1 && h.nw >= 1 && a[0] == *from));
+	same = h.aux == aux && (!rec || (n == 1 && h.nw == nw && a[0] == rec[0]));
+	if (same && rec)
+		memcpy(rec, a, nw * sizeof(*rec));
 	free(a);
 	return same;
 }
@@ -1363,7 +1367,7 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 	int k;
 
 	meta_path = spath(d, "sign/%05llu.meta", (unsigned long long)d->shard);
-	if (done_already(d, meta_path, DEDUP_K_META, 0, NULL)) {
+	if (done_already(d, meta_path, DEDUP_K_META, 0, NULL, 0)) {
 		struct dedup_header h;
 
 		read_one(d, meta_path, DEDUP_K_META, meta, META_NW, &h, NULL);
@@ -1497,15 +1501,18 @@ static inline uint64_t part_of(uint64_t key, uint64_t parts)
 
 static void stage_bucket(struct dd *d)
 {
-	uint64_t meta[META_NW], from;
+	uint64_t meta[META_NW], done[2];	/* [shard ident, spilled runs] */
 	char prefix[32];
 	int k;
 
 	read_meta(d, d->shard, meta);
-	from = shard_ident(meta);
+	done[0] = shard_ident(meta);
 	if (done_already(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard),
-			 DEDUP_K_DONE, d->parts, &from))
+			 DEDUP_K_DONE, d->parts, done, 2)) {
+		/* Its --stats are those of the run that did it. */
+		ayak_stats_count(&d->c.stats, "spilled_runs", done[1]);
 		return;
+	}
 	unmark(d, d->path.data);
 	make_dir(d, "bucket");
 	/* Its own files only: shard 10000's names start as shard 100000's do. */
@@ -1555,8 +1562,9 @@ static void stage_bucket(struct dd *d)
 		dedup_sorter_free(s);
 	}
 	ayak_stats_count(&d->c.stats, "spilled_runs", d->mem.runs);
+	done[1] = d->mem.runs;
 	write_one(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard), DEDUP_K_DONE,
-		  &from, 1, d->shard, d->parts);
+		  done, 2, d->shard, d->parts);
 }
 
 /*
@@ -1565,19 +1573,19 @@ static void stage_bucket(struct dd *d)
  */
 static uint64_t check_buckets(struct dd *d, const uint64_t *ids)
 {
-	uint64_t s, parts = 0, rec;
+	uint64_t s, parts = 0, rec[2];
 	struct dedup_header h;
 
 	for (s = 0; s < d->shards; s++) {
 		read_one(d, spath(d, "bucket/%05llu.done", (unsigned long long)s), DEDUP_K_DONE,
-			 &rec, 1, &h, hint_of("bucket", "shard", s));
+			 rec, 2, &h, hint_of("bucket", "shard", s));
 		if (s && h.aux != parts) {
 			ayak_err_set(&d->c.err, AYAK_E_USAGE,
 				     "%s: made with --parts %llu, shard 0 with --parts %llu",
 				     d->path.data, (unsigned long long)h.aux, (unsigned long long)parts);
 			die(d);
 		}
-		if (rec != ids[s]) {
+		if (rec[0] != ids[s]) {
 			ayak_err_set(&d->c.err, AYAK_E_USAGE,
 				     "%s: made before shard %llu was signed again (run --stage bucket "
 				     "--shard %llu again)", d->path.data, (unsigned long long)s,
@@ -1627,6 +1635,9 @@ static void load_shard_shingles(struct dd *d, uint64_t s, struct shard_shg *g)
 	g->ndata = n * 2;
 }
 
+/* A cluster task's marker: [shards ident, parts, struct dedup_cluster_stats]. */
+#define CLUSTER_DONE_NW (2 + sizeof(struct dedup_cluster_stats) / sizeof(uint64_t))
+
 static void cluster_stats(struct dd *d, const struct dedup_cluster_stats *st)
 {
 	if (d->modes & M_EXACT)
@@ -1650,7 +1661,8 @@ static void cluster_stats(struct dd *d, const struct dedup_cluster_stats *st)
  * (decided with the clusters, by dedup_resolve) and frequent lines.
  */
 static void find_clusters(struct dd *d, struct dedup_cluster_opts *o, struct dedup_stream **in,
-			  struct dedup_recs *pairs, struct dedup_recs *urlg, struct dedup_recs *freq)
+			  struct dedup_recs *pairs, struct dedup_recs *urlg, struct dedup_recs *freq,
+			  struct dedup_cluster_stats *out)
 {
 	struct dedup_cluster_stats st = { 0 };
 
@@ -1665,6 +1677,8 @@ static void find_clusters(struct dd *d, struct dedup_cluster_opts *o, struct ded
 			  &st, &d->c.err))
 		die(d);
 	cluster_stats(d, &st);
+	if (out)
+		*out = st;
 }
 
 static void stage_cluster(struct dd *d)
@@ -1673,7 +1687,9 @@ static void stage_cluster(struct dd *d)
 	struct dedup_recs pairs, urlg, freq;
 	struct dedup_cluster_opts o = { 0 };
 	struct shingles_mem sm;
-	uint64_t parts, s, done[2], i, *ids;
+	struct dedup_cluster_stats st;
+	/* [shards ident, parts, then the counts of st] */
+	uint64_t parts, s, done[CLUSTER_DONE_NW], i, *ids;
 	char prefix[32];
 	int k;
 
@@ -1682,7 +1698,10 @@ static void stage_cluster(struct dd *d)
 		oom(d);
 	done[0] = shards_ident(d, ids, NULL);
 	if (done_already(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part),
-			 DEDUP_K_DONE, d->shards, &done[0])) {
+			 DEDUP_K_DONE, d->shards, done, CLUSTER_DONE_NW)) {
+		/* Its --stats are those of the run that did it. */
+		memcpy(&st, done + 2, sizeof(st));
+		cluster_stats(d, &st);
 		free(ids);
 		return;
 	}
@@ -1729,7 +1748,7 @@ static void stage_cluster(struct dd *d)
 			load_shard_shingles(d, s, &sm.shards[s]);
 		o.shingles = &sm.s;
 	}
-	find_clusters(d, &o, in, &pairs, &urlg, &freq);
+	find_clusters(d, &o, in, &pairs, &urlg, &freq, &st);
 	{
 		struct dedup_fwriter *w = writer(d, spath(d, "cluster/%05llu.pair",
 							  (unsigned long long)d->part),
@@ -1753,8 +1772,9 @@ static void stage_cluster(struct dd *d)
 		writer_close(d, w);
 	}
 	done[1] = parts;
+	memcpy(done + 2, &st, sizeof(st));
 	write_one(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part), DEDUP_K_DONE,
-		  done, 2, d->part, d->shards);
+		  done, CLUSTER_DONE_NW, d->part, d->shards);
 	for (k = 0; k < S_N; k++)
 		dedup_stream_free(in[k]);
 	for (s = 0; s < sm.nshards; s++) {
@@ -1804,7 +1824,9 @@ static void stage_merge(struct dd *d)
 	if (!base || !ids)
 		oom(d);
 	done[0] = shards_ident(d, ids, base);
-	if (done_already(d, spath(d, "merge/done"), DEDUP_K_DONE, d->shards, &done[0])) {
+	if (done_already(d, spath(d, "merge/done"), DEDUP_K_DONE, d->shards, done, 2)) {
+		/* Its --stats are those of the run that did it. */
+		ayak_stats_count(&d->c.stats, "clusters", done[1]);
 		free(base);
 		free(ids);
 		return;
@@ -1812,10 +1834,10 @@ static void stage_merge(struct dd *d)
 	unmark(d, d->path.data);
 	for (p = 0; p < d->parts; p++) {
 		struct dedup_header h;
-		uint64_t rec2[2];
+		uint64_t rec2[CLUSTER_DONE_NW];
 
 		read_one(d, spath(d, "cluster/%05llu.done", (unsigned long long)p), DEDUP_K_DONE,
-			 rec2, 2, &h, hint_of("cluster", "part", p));
+			 rec2, CLUSTER_DONE_NW, &h, hint_of("cluster", "part", p));
 		if (h.aux != d->shards || rec2[1] != d->parts) {
 			ayak_err_set(&d->c.err, AYAK_E_USAGE,
 				     "%s: made from %llu shards in %llu parts, not %llu in %llu",
@@ -2039,7 +2061,7 @@ static void run_local(struct dd *d, int nfiles, char **files)
 		sm.ndocs = d->ndocs;
 		o.shingles = &sm.s;
 	}
-	find_clusters(d, &o, in, &pairs, &urlg, &freq);
+	find_clusters(d, &o, in, &pairs, &urlg, &freq, NULL);
 	for (k = 0; k < S_N; k++) {
 		dedup_sorter_free(d->sink[k].sorter);
 		d->sink[k].sorter = NULL;

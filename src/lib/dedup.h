@@ -138,7 +138,7 @@ double dedup_lsh_prob(double s, unsigned bands, unsigned rows);
 
 /* ---- sorted record streams ---- */
 
-#define DEDUP_MAX_WORDS 8
+#define DEDUP_MAX_WORDS 16	/* a cluster task's marker has 9 */
 
 /* A stream of records of nw 64-bit words, in ascending order. */
 struct dedup_stream {

@@ -382,6 +382,34 @@ test_expect_success JQ 'the tasks'\'' --stats summed are one node'\''s' '
 	test_cmp expect tasks
 '
 
+test_expect_success 'a finished task run again is skipped and reports the counts it made in --stats' '
+	(cd large &&
+	 o="--mode exact,near,lines,url --verify" &&
+	 rm -rf again && mkdir again-stats &&
+	 for run in 1 2; do
+		for i in 0 1; do
+			ayak-dedup --stage sign --dir again --shard $i $o shard-0000$i.jsonl &&
+			ayak-dedup --stage bucket --dir again --shard $i --parts 2 --memory 1M $o \
+				--stats again-stats/bucket-$i-$run.json || exit 1
+		done &&
+		for p in 0 1; do
+			ayak-dedup --stage cluster --dir again --part $p --shards 2 $o \
+				--stats again-stats/cluster-$p-$run.json || exit 1
+		done &&
+		ayak-dedup --stage merge --dir again --shards 2 --parts 2 $o \
+			--stats again-stats/merge-$run.json || exit 1
+	 done &&
+	 cd again-stats &&
+	 for f in *-1.json; do
+		sed -e "s/\"seconds\":[0-9.]*//" $f >a &&
+		sed -e "s/\"seconds\":[0-9.]*//" ${f%-1.json}-2.json >b &&
+		test_cmp a b || exit 1
+	 done &&
+	 grep -q "\"counts\":{\"spilled_runs\":0}" bucket-0-2.json &&
+	 grep -q "\"exact_groups\":[1-9].*\"pairs_verified\":[1-9].*\"url_groups\":[1-9]" cluster-0-2.json &&
+	 grep -q "\"clusters\":[1-9]" merge-2.json)
+'
+
 test_expect_success '--rejects goes with --stage filter' '
 	test_expect_code 2 ayak-dedup --stage sign --dir rj --shard 0 --on-error skip --rejects r.jsonl \
 		ss.jsonl 2>err &&
