@@ -276,6 +276,12 @@ int main(int argc, char **argv)
 			cli_die(&c, &c.err);
 	}
 	free(settings);
+	/* As ayak-lid --list-labels: what it prints goes to standard output, and no record is read. */
+	if (show && c.output)
+		cli_usage_error(&c, "-o does not go with --show-profile (it writes to standard output)");
+	if (show && (c.stats_path || c.rejects_path))
+		cli_usage_error(&c, "%s does not go with --show-profile (it reads no records)",
+				c.stats_path ? "--stats" : "--rejects");
 	/* built before --show-profile too, so that it fails where a run would */
 	f = filter_new(&params, &c.err);
 	if (!f)

@@ -139,6 +139,21 @@ test_expect_success 'an empty or blank text is dropped as empty' '
 
 # ---- profiles ----
 
+test_expect_success '--show-profile with -o, --stats or --rejects is a usage error, and writes nothing' '
+	test_expect_code 2 ayak-filter --show-profile -o sp.txt >out 2>err &&
+	printf "%s\n" "ayak-filter: -o does not go with --show-profile (it writes to standard output)" \
+		"Try '"'"'ayak-filter --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	test_expect_code 2 ayak-filter --show-profile --stats sp.json 2>err &&
+	grep -q "^ayak-filter: --stats does not go with --show-profile (it reads no records)$" err &&
+	test_expect_code 2 ayak-filter --show-profile --rejects sp.rej 2>err &&
+	grep -q "^ayak-filter: --rejects does not go with --show-profile" err &&
+	test_path_is_missing sp.txt &&
+	test_path_is_missing sp.json &&
+	test_path_is_missing sp.rej
+'
+
 test_expect_success '--show-profile: the zsm_Latn profile has FineWeb-2 zsm_Latn thresholds' '
 	ayak-filter --show-profile | sed "s|$AYAK_TOP/bin/../lexicons/filter/||g" >got &&
 	cat >expect <<-\EOF &&
