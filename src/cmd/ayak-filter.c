@@ -115,7 +115,6 @@ static void show_profile(struct cli *c, const struct filter_params *p)
 		ayak_err_set(&c->err, AYAK_E_SYS, "write error: standard output");
 		cli_die(c, &c->err);
 	}
-	exit(0);
 }
 
 /*
@@ -286,8 +285,12 @@ int main(int argc, char **argv)
 	f = filter_new(&params, &c.err);
 	if (!f)
 		cli_die(&c, &c.err);
-	if (show)
+	if (show) {
 		show_profile(&c, &params);
+		filter_free(f);
+		filter_params_release(&params);
+		return 0;
+	}
 	filter_params_release(&params);
 	nredact = filter_redact_rules(f, &rnames, &rcounts);
 	if (nredact) {
