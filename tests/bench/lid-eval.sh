@@ -13,7 +13,8 @@
 # made of development sentences (tests/bench/lid-mixed.py: labels per line, the
 # document's label and the shares, with --by line and without), the same scores on
 # seven sources neither ayak-lid nor fastText saw (tests/bench/lid-heldout.py: both
-# trained again without them, with the same settings), speed (MB of text per
+# trained again without them, with the same settings), both scored against a blind
+# reading of a sample of their sentences (tests/bench/lid-reading.py), speed (MB of text per
 # CPU second, one core: ayak-lid and fastText predict on the same development text,
 # and ayak-lid on the 50 MB web corpus of ../shared/bin/gen-corpus --seed 1), and a
 # summary table.
@@ -152,6 +153,10 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	echo "================"
 	heldout
 	echo
+	echo "Against a blind reading"
+	echo "======================="
+	reading
+	echo
 	echo "Speed"
 	echo "====="
 	speed
@@ -234,6 +239,30 @@ heldout() {
 	python3 "$here/lid-score.py" --name fastText --set held-out --labels msa --per-source \
 		--markers "$MARKERS" "$dir/test.jsonl" "$dir/pred-fasttext.txt" | tee "$dir/score-fasttext.txt" | grep -v '^SUMMARY'
 	echo "SUMMARY fastText held $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$dir/score-fasttext.txt")" >>"$SUMMARY"
+}
+
+# A blind reading (tests/bench/lid-reading.py): the labels are the sources', and a sentence of
+# an Indonesian source may be good Malaysian Malay as well, or no sentence at all.  Scores
+# the development and held-out sentences against what readers who saw no label, source or
+# answer made of a stratified sample of them (tests/bench/lid-reading-{dev,held}.tsv).
+reading() {
+	local set gold systems
+	for set in dev held; do
+		if [ $set = dev ]; then
+			gold=$OUT/dev-sent.jsonl
+			systems=("ayak-lid=$OUT/pred-ayak-sent.jsonl" "fastText=$OUT/pred-fasttext-sent.txt")
+		else
+			gold=$OUT/heldout/test.jsonl
+			systems=("ayak-lid=$OUT/heldout/pred-ayak.jsonl" "fastText=$OUT/heldout/pred-fasttext.txt")
+		fi
+		[ -s "${systems[0]#*=}" ] || { skip "no ayak-lid answers for $gold"; continue; }
+		[ -s "${systems[1]#*=}" ] && [ "${systems[1]#*=}" -nt "$gold" ] || systems=("${systems[0]}")
+		python3 "$here/lid-reading.py" --set "$set-read" "$here/lid-reading-$set.tsv" "$gold" "${systems[@]}" \
+			>"$OUT/reading-$set.txt" || { skip "lid-reading.py failed"; continue; }
+		grep -v '^SUMMARY' "$OUT/reading-$set.txt"
+		grep '^SUMMARY' "$OUT/reading-$set.txt" >>"$SUMMARY"
+		echo
+	done
 }
 
 # Speed on web documents: ayak-lid over a 50 MB corpus of ../shared/bin/gen-corpus (the one

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Score language-ID predictions against a blind reading of Malaysian and Indonesian
+sentences, beside their labels.
+
+  lid-reading.py [--set SET] READING.tsv GOLD.jsonl NAME=PRED [NAME=PRED ...]
+
+READING.tsv (tests/bench/lid-reading-*.tsv) says, for a stratified sample of the zsm_Latn
+and ind_Latn texts of GOLD, what a reader who saw neither the label, the source nor any
+system's answer made of each: zsm, zsm? (leans Malaysian), either, ind?, ind, or other (a
+name, a title, English).  Rows: id (BLAKE2b-64 of the text, hex), stratum, verdict ("-":
+not read), a second reader's verdict or "-".  A zsm or ind text not listed belongs to the
+stratum ok_zsm or ok_ind; "# N STRATUM SIZE" lines give those strata's sizes, as a check
+that GOLD is the split that was read.  No text is kept.
+
+GOLD is a JSON-lines file of {"text", "label"} (lid-data.py's dev-sent.jsonl, or
+lid-heldout.py's test.jsonl); PRED has one prediction per line of GOLD (ayak-lid's JSON
+output or bare labels), as for lid-score.py.  The first system named is the one whose
+answers chose the strata.
+
+Prints zsm_Latn and ind_Latn F1 over all labels:
+  labels   against the labels, every text once (what lid-score.py prints);
+  reading  against the reading where there is one: zsm and zsm? as zsm, ind and ind? as
+           ind; a text read as good in either is right whichever of the two it is called;
+           one read as other is left out.  The labels elsewhere;
+  reading2 the same with the second reader's verdict where there is one;
+  reader   (once) the reading's own calls against the labels: Indonesian when it reads
+           ind or ind?, Malaysian otherwise (zsm is the commoner label); the texts not read
+           keep the first system's answers.
+In a stratum with texts read, each read text counts N/n times and stands for the unread
+ones (a stratified estimate); 95% intervals from 2,000 bootstrap resamples within the
+strata.  With --set, also a line "SUMMARY name SET zsmF1=.. indF1=.." per system (against
+the reading), as lid-score.py's.  Only the Python standard library is used.
+"""
+import collections, hashlib, json, random, sys
+
+ZSM, IND = 'zsm_Latn', 'ind_Latn'
+SIDE = {'zsm': ZSM, 'zsm?': ZSM, 'ind': IND, 'ind?': IND, 'either': 'either', 'other': 'other'}
+VERDICTS = ['zsm', 'zsm?', 'either', 'ind?', 'ind', 'other']
+
+
+def text_id(text):
+    return hashlib.blake2b(text.encode('utf-8'), digest_size=8).hexdigest()
+
+
+def read_pred(path, n):
+    pred = []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            pred.append(json.loads(line).get('lang', '-') if line.startswith('{') else line.strip() or '-')
+    if len(pred) != n:
+        sys.exit('lid-reading: %s has %d predictions for %d texts' % (path, len(pred), n))
+    return pred
+
+
+def load_reading(path):
+    sizes, rows = {}, {}
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if line.startswith('# N '):
+                _, _, name, n = line.split()
+                sizes[name] = int(n)
+            elif line and not line.startswith('#'):
+                tid, stratum, v1, v2 = line.split('\t')
+                if v1 not in SIDE and v1 != '-' or v2 not in SIDE and v2 != '-':
+                    sys.exit('lid-reading: %s: bad verdict in %r' % (path, line))
+                rows[tid] = (stratum, v1, v2)
+    return sizes, rows
+
+
+def f1s(cells):
+    """F1 of zsm and ind over (weight, truth, prediction) cells; truth 'either' is right
+    when the prediction is either of the two."""
+    tp, fp, fn = collections.Counter(), collections.Counter(), collections.Counter()
+    for w, t, p in cells:
+        if t == 'either':
+            t = p if p in (ZSM, IND) else ZSM
+        if t == p:
+            tp[t] += w
+        else:
+            fn[t] += w
+            fp[p] += w
+    return [2 * tp[l] / (2 * tp[l] + fp[l] + fn[l]) if tp[l] else 0.0 for l in (ZSM, IND)]
+
+
+def with_interval(cells, rng):
+    """Point F1s and their 2.5 and 97.5 percentiles over resamples within strata; cells
+    are (weight, truth, prediction, stratum), stratum None for texts counted as they are."""
+    point = f1s([c[:3] for c in cells])
+    fixed = [c[:3] for c in cells if c[3] is None]
+    strata = collections.defaultdict(list)
+    for c in cells:
+        if c[3] is not None:
+            strata[c[3]].append(c[:3])
+    boot = []
+    for _ in range(2000):
+        sample = list(fixed)
+        for cs in strata.values():
+            sample.extend(rng.choice(cs) for _ in cs)
+        boot.append(f1s(sample))
+    return [(point[j], sorted(b[j] for b in boot)[49], sorted(b[j] for b in boot)[1949]) for j in range(2)]
+
+
+def main():
+    set_name = None
+    if sys.argv[1:2] == ['--set']:
+        set_name = sys.argv[2]
+        del sys.argv[1:3]
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    sizes, reading = load_reading(sys.argv[1])
+    gold = [json.loads(l) for l in open(sys.argv[2], encoding='utf-8')]
+    systems = [(a.split('=', 1)[0], read_pred(a.split('=', 1)[1], len(gold))) for a in sys.argv[3:]]
+    ids = [text_id(g['text']) for g in gold]
+    if set(reading) - set(ids):
+        sys.exit('lid-reading: %d listed texts are not in %s (another split?)'
+                 % (len(set(reading) - set(ids)), sys.argv[2]))
+
+    def stratum_of(g, tid):
+        if tid in reading:
+            return reading[tid][0]
+        return 'ok_' + g['label'][:3] if g['label'] in (ZSM, IND) else None
+
+    strata = [stratum_of(g, i) for g, i in zip(gold, ids)]
+    size = collections.Counter(s for s in strata if s)
+    read_n = collections.Counter(r[0] for r in reading.values() if r[1] != '-')
+    for s, n in sizes.items():
+        if size[s] != n:
+            sys.exit('lid-reading: stratum %s has %d texts in %s, %d when it was read (another split?)'
+                     % (s, size[s], sys.argv[2], n))
+    weight = {s: size[s] / n for s, n in read_n.items()}
+
+    def cells(pred, truth, col=1):
+        """(weight, truth, prediction, stratum): a read text N/n times with the truth its
+        verdict gives (None: left out), an unread text of a read stratum not at all, any
+        other text once with its label."""
+        out = []
+        for g, tid, s, p in zip(gold, ids, strata, pred):
+            r = reading.get(tid)
+            if r and r[1] != '-':
+                v = r[col] if r[col] != '-' else r[1]
+                t = truth(g['label'], v)
+                if t is not None:
+                    out.append((weight[s], t, p, s))
+            elif s not in read_n:
+                out.append((1.0, g['label'], p, None))
+        return out
+
+    rng = random.Random(1)
+
+    summary = []
+
+    def line(name, truth, cs):
+        (zf, zl, zh), (jf, jl, jh) = with_interval(cs, rng)
+        if truth == 'reading' and set_name:
+            summary.append('SUMMARY %s %s zsmF1=%.4f indF1=%.4f' % (name, set_name, zf, jf))
+        print('  %-12s %-8s %.4f [%.4f-%.4f]  %.4f [%.4f-%.4f]' % (name, truth, zf, zl, zh, jf, jl, jh))
+
+    print('reading of %s: %d texts read (%s), %d of them twice' % (
+        sys.argv[1], sum(read_n.values()),
+        ', '.join('%s %d of %d' % (s, read_n[s], size[s]) for s in sorted(read_n)),
+        sum(r[2] != '-' for r in reading.values())))
+    print('  %-8s %5s' % ('stratum', 'read') + ''.join('%7s' % v for v in VERDICTS))
+    for s in sorted(read_n):
+        c = collections.Counter(r[1] for r in reading.values() if r[0] == s)
+        print('  %-8s %5d' % (s, read_n[s]) + ''.join('%7d' % c[v] for v in VERDICTS))
+    twice = [(r[1], r[2]) for r in reading.values() if r[2] != '-']
+    if twice:
+        side = lambda v: {'zsm?': 'zsm', 'ind?': 'ind'}.get(v, v)
+        print('  read twice: %d; the same verdict %.3f, the same side (a lean with its side) %.3f, '
+              'opposite sides %d' % (len(twice), sum(a == b for a, b in twice) / len(twice),
+                                     sum(side(a) == side(b) for a, b in twice) / len(twice),
+                                     sum({side(a), side(b)} == {'zsm', 'ind'} for a, b in twice)))
+    print('  %-12s %-8s %-24s %-24s' % ('system', 'truth', 'zsm_Latn F1 [95%]', 'ind_Latn F1 [95%]'))
+    by_reading = lambda lab, v: None if v == 'other' else SIDE[v]
+    for name, pred in systems:
+        line(name, 'labels', [(1.0, g['label'], p, None) for g, p in zip(gold, pred)])
+        line(name, 'reading', cells(pred, by_reading))
+        line(name, 'reading2', cells(pred, by_reading, col=2))
+    # the reading's own calls against the labels: put the call in the prediction's place
+    calls = [IND if tid in reading and SIDE.get(reading[tid][1]) == IND else
+             ZSM if tid in reading and reading[tid][1] != '-' else p
+             for tid, p in zip(ids, systems[0][1])]
+    line('reader', 'labels', cells(calls, lambda lab, v: lab))
+    for l in summary:
+        print(l)
+
+
+if __name__ == '__main__':
+    main()
