@@ -544,6 +544,24 @@ test_expect_success 'blocklist names outside ASCII match their IDNA form, either
 	test_cmp expect got
 '
 
+test_expect_success 'percent-escapes in a host are decoded before the blocklist and domain rules, as browsers do' '
+	printf "evil.example\nb\303\274cher.example\n" >block.txt &&
+	echo "drop:domain bad ^bad[.]example\$" >rules.txt &&
+	printf "{\"id\":%s,\"url\":\"%s\",\"text\":\"a\"}\n" \
+		1 "http://%65vil.example/" \
+		2 "http://EVIL%2eexample/" \
+		3 "http://user@%45VIL.example%2E:80/x" \
+		4 "http://b%C3%BCcher.example/" \
+		5 "http://%62ad.example/" \
+		6 "http://evil%2Fexample/" \
+		7 "http://evil.ex%00ample/" \
+		8 "http://evil.example%zz/" \
+		9 "http://%65vil.example.org/" >in.jsonl &&
+	ayak-filter --profile none --blocklist block.txt --rules rules.txt in.jsonl | jq -c .id >got &&
+	printf "6\n7\n8\n9\n" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'a blocklist line of two names without an address is a usage error with file and line' '
 	printf "%s\n" "a.example" "b.example c.example" >block.txt &&
 	test_expect_code 2 ayak-filter --blocklist block.txt in.jsonl >out 2>err &&
