@@ -2,7 +2,9 @@
  * Fuzz target for ayak-filter's engine: the input (made valid UTF-8) is a
  * document, run through every rule (repetition, FineWeb, Gopher quality,
  * C4, line cleanup with a lexicon and line rules, text and redact rules)
- * and PII redaction, with and without --annotate.  Properties checked
+ * and PII redaction, with and without --annotate; and its first line as
+ * the URL of a document under a blocklist and domain rules (the host read,
+ * percent-escapes decoded, IDNA).  Properties checked
  * (abort() when one breaks):
  *
  *  - the decision and its reason are the same with and without
@@ -22,7 +24,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct filter *f_plain, *f_c4;
+static struct filter *f_plain, *f_c4, *f_url;
 static struct ayak_buf text, out1, ann, again;
 
 static const char rules[] =
@@ -30,6 +32,7 @@ static const char rules[] =
 	"keep:line sajak (?i)^sajak\n"
 	"drop spam (?i)\\bjudi\\b\n"
 	"redact url https?://\\S+\n";
+static const char url_rules[] = "drop:domain bad ^bad\\.example$\nkeep:url puisi /sajak/\n";
 static const char lexicon[] = "line\tkongsi\nprefix\tbaca juga\nsuffix\thak cipta terpelihara\n";
 
 static struct filter *build(int c4)
@@ -77,7 +80,7 @@ static struct filter *build(int c4)
 	return f;
 }
 
-static void check(struct filter *f, const char *s, size_t n)
+static void check(struct filter *f, const char *s, size_t n, const char *url, size_t url_len)
 {
 	struct filter_opts o = { 0, 1, (1u << PII_NTYPES) - 1 };
 	struct filter_result r1, r2;
@@ -87,7 +90,7 @@ static void check(struct filter *f, const char *s, size_t n)
 	size_t i;
 	int drop;
 
-	if (filter_run(f, s, n, "https://contoh.my/x", 19, &o, &r1, &err))
+	if (filter_run(f, s, n, url, url_len, &o, &r1, &err))
 		abort();
 	drop = r1.drop;
 	reason = r1.reason;
@@ -99,7 +102,7 @@ static void check(struct filter *f, const char *s, size_t n)
 			abort();
 	}
 	o.annotate = 1;
-	if (filter_run(f, s, n, "https://contoh.my/x", 19, &o, &r2, &err))
+	if (filter_run(f, s, n, url, url_len, &o, &r2, &err))
 		abort();
 	if (r2.drop != drop || (drop && strcmp(r2.reason, reason)))
 		abort();
@@ -123,14 +126,26 @@ static void check(struct filter *f, const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const char *s, *nl;
+	struct ayak_err err;
+
 	if (!f_plain) {
 		f_plain = build(0);
 		f_c4 = build(1);
+		f_url = build(0);
+		if (filter_rules_parse(f_url->rules, url_rules, sizeof(url_rules) - 1, "url", 1, &err) ||
+		    fl_strset_add(&f_url->blocklist, "evil.example", 12) ||
+		    fl_strset_add(&f_url->blocklist, "xn--bcher-kva.example", 21))
+			abort();
+		f_url->has_url_rules = 1;
 	}
 	ayak_buf_reset(&text);
 	if (ayak_utf8_repair((const char *)data, size, &text, NULL))
 		abort();
-	check(f_plain, text.data ? text.data : "", text.len);
-	check(f_c4, text.data ? text.data : "", text.len);
+	s = text.data ? text.data : "";
+	check(f_plain, s, text.len, "https://contoh.my/x", 19);
+	check(f_c4, s, text.len, "https://contoh.my/x", 19);
+	nl = memchr(s, '\n', text.len);
+	check(f_url, s, text.len, s, nl ? (size_t)(nl - s) : text.len);
 	return 0;
 }
