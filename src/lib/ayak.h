@@ -180,6 +180,18 @@ int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
 const char *ayak_url_host(const char *url, size_t len, int bare, size_t *n);
 
 /*
+ * The host of a URL (ayak_url_host), appended to out with ASCII letters in
+ * lower case and percent-escapes decoded, as a browser reads it before it
+ * looks the name up: "http://%65vil.example/" gives evil.example.  A host
+ * with an escape of a byte no host may hold ("%2F", "%00") is appended as
+ * written.  Nothing is appended when there is none; -1 when out of memory.
+ */
+int ayak_url_host_lower(const char *url, size_t len, int bare, struct ayak_buf *out);
+
+/* The value of a hexadecimal digit, or -1. */
+int ayak_hex_digit(int c);
+
+/*
  * Versions of the libraries ayak is built on, for -V:
  * "ICU 72.1, PCRE2 10.42, zstd 1.5.4, ..." written into out.
  */

@@ -130,14 +130,6 @@ static int join_word(void *ctx, const char *w, size_t len)
 	return ayak_buf_add(out, w, len);
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int hex4(const unsigned char *p, const unsigned char *end, uint32_t *v)
 {
 	int i, h;
@@ -146,7 +138,7 @@ static int hex4(const unsigned char *p, const unsigned char *end, uint32_t *v)
 		return -1;
 	*v = 0;
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval(p[i])) < 0)
+		if ((h = ayak_hex_digit(p[i])) < 0)
 			return -1;
 		*v = *v << 4 | (uint32_t)h;
 	}

@@ -76,53 +76,17 @@ static int load_stopwords(struct filter *f, const char *path, struct ayak_err *e
 	return ret;
 }
 
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /*
- * The host of a URL in lower case (ayak_url_host: without user, port or
- * final dot), or empty; bare: a blocklist line, whose first segment is
- * a host whatever it looks like.  Percent-escapes are decoded, as a
- * browser does before it looks the name up, so that
- * "http://%65vil.example/" is evil.example; a host whose escapes decode
- * to a byte no host may hold ("%2F", "%00") is kept as written.
+ * The host of a URL in lower case, percent-escapes decoded
+ * (ayak_url_host_lower: without user, port or final dot), or empty;
+ * bare: a blocklist line, whose first segment is a host whatever it looks
+ * like.
  */
 static int url_host(const char *u, size_t n, int bare, struct ayak_buf *out)
 {
-	size_t len, i;
-	const char *h = ayak_url_host(u, n, bare, &len);
-	int decoded = 0;
-
 	ayak_buf_reset(out);
-	if (ayak_buf_grow(out, len + 1))
+	if (ayak_url_host_lower(u, n, bare, out) || ayak_buf_grow(out, 0))
 		return -1;
-	for (i = 0; i < len; i++) {
-		char ch = h[i];
-		int hi, lo;
-
-		if (ch == '%' && i + 2 < len &&
-		    (hi = hex_digit(h[i + 1])) >= 0 && (lo = hex_digit(h[i + 2])) >= 0) {
-			unsigned char b = (unsigned char)(hi << 4 | lo);
-
-			if (b < 0x21 || b == 0x7f || strchr("#%/:<>?@[\\]^|", b))
-				break;
-			ch = (char)b;
-			i += 2;
-			decoded = 1;
-		}
-		out->data[out->len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-	}
-	if (i < len) { /* an escape no host may hold: the host as written */
-		out->len = 0;
-		for (i = 0; i < len; i++)
-			out->data[out->len++] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
-	} else if (decoded) {
-		while (out->len && out->data[out->len - 1] == '.')
-			out->len--;
-	}
 	out->data[out->len] = '\0';
 	return 0;
 }

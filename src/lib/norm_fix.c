@@ -198,17 +198,6 @@ static int entity_cmp(const void *key, const void *elt)
 	return strcmp(key, ((const struct entity *)elt)->name);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* An entity at s[i] ('&'): on success store its character and return its length. */
 static size_t entity_at(const char *s, size_t i, size_t len, uint32_t *out)
 {
@@ -224,7 +213,7 @@ static size_t entity_at(const char *s, size_t i, size_t len, uint32_t *out)
 			j++;
 		}
 		while (j < len && digits < 8) {
-			int d = hex ? hexval((unsigned char)s[j]) :
+			int d = hex ? ayak_hex_digit((unsigned char)s[j]) :
 				(s[j] >= '0' && s[j] <= '9' ? s[j] - '0' : -1);
 
 			if (d < 0)

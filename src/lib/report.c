@@ -515,22 +515,21 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 
 int report_url_host(const char *url, size_t len, struct ayak_buf *out)
 {
-	size_t start = out->len, n, i;
-	const char *h = ayak_url_host(url, len, 0, &n);
+	size_t start = out->len, n;
+	char *h;
 
-	if (!h)
+	if (ayak_url_host_lower(url, len, 0, out))
+		return -1;
+	if (out->len == start)
 		return 0;
-	if (n > 4 && (h[0] | 0x20) == 'w' && (h[1] | 0x20) == 'w' && (h[2] | 0x20) == 'w' &&
-	    h[3] == '.') {
-		h += 4;
+	h = out->data + start;
+	n = out->len - start;
+	if (n > 4 && !memcmp(h, "www.", 4)) {
+		memmove(h, h + 4, n - 4);
 		n -= 4;
 	}
 	n = utf8_cut(h, n, 253);
-	if (ayak_buf_add(out, h, n))
-		return -1;
-	for (i = start; i < out->len; i++)
-		if (out->data[i] >= 'A' && out->data[i] <= 'Z')
-			out->data[i] = (char)(out->data[i] + 32);
+	out->len = start + n;
 	return (int)n;
 }
 

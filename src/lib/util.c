@@ -399,6 +399,52 @@ const char *ayak_url_host(const char *url, size_t len, int bare, size_t *n)
 	return *n ? h : NULL;
 }
 
+int ayak_hex_digit(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The byte "%XX" at p stands for, or -1. */
+static int percent_byte(const char *p, const char *end)
+{
+	int hi, lo;
+
+	if (end - p < 3 || p[0] != '%' || (hi = ayak_hex_digit(p[1])) < 0 ||
+	    (lo = ayak_hex_digit(p[2])) < 0)
+		return -1;
+	return hi << 4 | lo;
+}
+
+int ayak_url_host_lower(const char *url, size_t len, int bare, struct ayak_buf *out)
+{
+	size_t n, i, start = out->len;
+	const char *h = ayak_url_host(url, len, bare, &n), *end;
+	int decode = 1, b;
+
+	if (!h)
+		return 0;
+	end = h + n;
+	for (i = 0; i < n; i++)
+		if ((b = percent_byte(h + i, end)) >= 0 &&
+		    (b <= ' ' || b == 0x7f || strchr("#%/:<>?@[\\]^|", b)))
+			decode = 0;
+	if (ayak_buf_grow(out, n))
+		return -1;
+	for (i = 0; i < n; i++) {
+		char ch = h[i];
+
+		if (decode && (b = percent_byte(h + i, end)) >= 0) {
+			ch = (char)b;
+			i += 2;
+		}
+		out->data[out->len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	while (out->len > start && out->data[out->len - 1] == '.')	/* "example%2E" */
+		out->len--;
+	return 0;
+}
+
 /* ---- temporary files removed by an early exit or a signal ---- */
 
 #define TMP_SLOTS 64

@@ -256,7 +256,10 @@ reading() {
 			systems=("ayak-lid=$OUT/heldout/pred-ayak.jsonl" "fastText=$OUT/heldout/pred-fasttext.txt")
 		fi
 		[ -s "${systems[0]#*=}" ] || { skip "no ayak-lid answers for $gold"; continue; }
-		[ -s "${systems[1]#*=}" ] && [ "${systems[1]#*=}" -nt "$gold" ] || systems=("${systems[0]}")
+		if ! [ -s "${systems[1]#*=}" ] || ! [ "${systems[1]#*=}" -nt "$gold" ]; then
+			skip "no fastText answers newer than $gold: ayak-lid alone"
+			systems=("${systems[0]}")
+		fi
 		python3 "$here/lid-reading.py" --set "$set-read" "$here/lid-reading-$set.tsv" "$gold" "${systems[@]}" \
 			>"$OUT/reading-$set.txt" || { skip "lid-reading.py failed"; continue; }
 		grep -v '^SUMMARY' "$OUT/reading-$set.txt"

@@ -31,7 +31,15 @@ ones (a stratified estimate); 95% intervals from 2,000 bootstrap resamples withi
 strata.  With --set, also a line "SUMMARY name SET zsmF1=.. indF1=.." per system (against
 the reading), as lid-score.py's.  Only the Python standard library is used.
 """
-import collections, hashlib, json, random, sys
+import collections, hashlib, importlib.util, json, os, random, sys
+
+# read_pred: one label per line of GOLD, as lid-score.py reads them
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+_spec = importlib.util.spec_from_file_location(
+    'lid_score', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lid-score.py'))
+_lid_score = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_lid_score)
+read_pred = _lid_score.read_pred
 
 ZSM, IND = 'zsm_Latn', 'ind_Latn'
 SIDE = {'zsm': ZSM, 'zsm?': ZSM, 'ind': IND, 'ind?': IND, 'either': 'either', 'other': 'other'}
@@ -40,17 +48,6 @@ VERDICTS = ['zsm', 'zsm?', 'either', 'ind?', 'ind', 'other']
 
 def text_id(text):
     return hashlib.blake2b(text.encode('utf-8'), digest_size=8).hexdigest()
-
-
-def read_pred(path, n):
-    pred = []
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            line = line.rstrip('\n')
-            pred.append(json.loads(line).get('lang', '-') if line.startswith('{') else line.strip() or '-')
-    if len(pred) != n:
-        sys.exit('lid-reading: %s has %d predictions for %d texts' % (path, len(pred), n))
-    return pred
 
 
 def load_reading(path):
@@ -99,7 +96,11 @@ def with_interval(cells, rng):
         for cs in strata.values():
             sample.extend(rng.choice(cs) for _ in cs)
         boot.append(f1s(sample))
-    return [(point[j], sorted(b[j] for b in boot)[49], sorted(b[j] for b in boot)[1949]) for j in range(2)]
+    out = []
+    for j in range(2):
+        v = sorted(b[j] for b in boot)
+        out.append((point[j], v[49], v[1949]))
+    return out
 
 
 def main():

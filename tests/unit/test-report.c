@@ -47,6 +47,9 @@ static void test_hosts(void)
 		{ "", "" },
 		{ "https://", "" },
 		{ "https:///path", "" },
+		{ "http://%57WW.%65vil.example%2E/", "evil.example" },
+		{ "http://a%2Fb.Example/", "a%2fb.example" },
+		{ "http://b%C3%BCcher.example/", "b\xc3\xbc" "cher.example" },
 	};
 	struct ayak_buf b = AYAK_BUF_INIT;
 	size_t i, bad = 0;
