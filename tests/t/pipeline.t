@@ -415,7 +415,7 @@ test_expect_success 'Slurm submit --dry-run: arrays split at --max-array, chaine
 
 # A fake Slurm: sbatch notes its SLURM_CONF and arguments and prints job IDs 101, 102, ...
 # (failing as the real one does when SLURM_CONF is set but empty); scontrol says
-# MaxArraySize is 2 (or FAKE_MAX_ARRAY) and squeue answers from a file; both fail when
+# MaxArraySize is 2 (or FAKE_MAX_ARRAY), with SchedulerParameters FAKE_SCHED when set, and squeue answers from a file; both fail when
 # FAKE_FAIL names them. The tests run a job's tasks themselves, as slurmd would: the job
 # script with SLURM_ARRAY_TASK_ID set.
 mkdir fake &&
@@ -433,6 +433,7 @@ cat >fake/scontrol <<\EOF &&
 #!/bin/sh
 case ${FAKE_FAIL:-} in *scontrol*) echo "scontrol: error: no controller" >&2; exit 1;; esac
 echo "MaxArraySize            = ${FAKE_MAX_ARRAY:-2}"
+[ -z "${FAKE_SCHED:-}" ] || echo "SchedulerParameters     = $FAKE_SCHED"
 EOF
 cat >fake/squeue <<\EOF &&
 #!/bin/sh
@@ -477,6 +478,20 @@ test_expect_success 'Slurm submit: scontrol failing (kept from users) is Slurm'"
 	test_cmp expect jobs &&
 	env FAKE_FAIL=scontrol PATH="$FAKE:$PATH" "$P/slurm/submit" -o sc2 --max-array 2 "$S/wet.paths" >out 2>err &&
 	test_must_be_empty err
+'
+
+test_expect_success 'Slurm submit: SchedulerParameters'"'"' max_array_tasks caps the arrays where it is below MaxArraySize' '
+	env FAKE_MAX_ARRAY=1001 FAKE_SCHED=bf_continue,max_array_tasks=2,default_queue_depth=100 PATH="$FAKE:$PATH" \
+		"$P/slurm/submit" -o mt --dry-run "$S/wet.paths" >out 2>err &&
+	test_must_be_empty err &&
+	grep -o "ayak-shard --array [0-9-]*" out >arrays &&
+	printf "ayak-shard --array 0-1\nayak-shard --array 0-0\n" >expect &&
+	test_cmp expect arrays &&
+	env FAKE_MAX_ARRAY=1001 FAKE_SCHED=max_array_tasks=5000 PATH="$FAKE:$PATH" \
+		"$P/slurm/submit" -o mt --dry-run "$S/wet.paths" >out 2>err &&
+	grep -o "ayak-shard --array [0-9-]*" out >arrays &&
+	echo "ayak-shard --array 0-2" >expect &&
+	test_cmp expect arrays
 '
 
 test_expect_success 'Slurm submit: MaxArraySize 0 (no job arrays) is exit 3 before anything is planned' '
