@@ -56,7 +56,7 @@ static const char usage[] =
 	"      --shards N        cluster, merge: the number of shards\n"
 	"      --part I          cluster: this partition (0-based)\n"
 	"      --parts N         bucket, merge: the number of partitions\n"
-	"      --force           redo a stage whose output exists\n";
+	"      --force           redo a finished task (filter is always done)\n";
 
 enum {
 	OPT_MODE = CLI_OPT_PROGRAM,
@@ -488,6 +488,8 @@ static void parse_options(struct dd *d, int argc, char **argv)
 			cli_usage_error(&d->c, "--stage %s takes no --part", name);
 		if (d->have_parts && d->stage != STAGE_BUCKET && d->stage != STAGE_MERGE)
 			cli_usage_error(&d->c, "--stage %s takes no --parts", name);
+		if (d->force && d->stage == STAGE_FILTER)
+			cli_usage_error(&d->c, "--stage filter takes no --force: it has no marker and is always done");
 		if (d->c.output && d->stage != STAGE_FILTER)
 			cli_usage_error(&d->c, "--stage %s writes no records: -o goes with --stage filter",
 					name);

@@ -352,6 +352,8 @@ test_expect_success 'options a stage does not use are usage errors' '
 	grep -q "^ayak-dedup: --stage filter takes no --part$" err &&
 	test_expect_code 2 ayak-dedup --stage merge --dir sw --shards 1 --parts 1 --shard 0 2>err &&
 	grep -q "^ayak-dedup: --stage merge takes no --shard$" err &&
+	test_expect_code 2 ayak-dedup --stage filter --dir sw --shard 0 --force -o x.jsonl sw.jsonl 2>err &&
+	grep -q "^ayak-dedup: --stage filter takes no --force: it has no marker and is always done$" err &&
 	test_path_is_missing x.jsonl
 '
 
