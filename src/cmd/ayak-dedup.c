@@ -1361,6 +1361,21 @@ static uint64_t inputs_hash(int nfiles, char **files)
 	return nfiles ? h : XXH3_64bits_withSeed("-", 2, h);
 }
 
+/* Whether every file a signed shard is made of is there: one deleted by hand is signed again. */
+static int sign_files_present(struct dd *d)
+{
+	unsigned long long shard = d->shard;
+	int k;
+
+	for (k = 0; k < S_N; k++)
+		if ((d->modes & sink_mode[k]) && access(spath(d, "sign/%05llu.%s", shard, sink_ext[k]), F_OK))
+			return 0;
+	if (d->verify && (access(spath(d, "sign/%05llu.shg", shard), F_OK) ||
+			  access(spath(d, "sign/%05llu.shx", shard), F_OK)))
+		return 0;
+	return !access(spath(d, "sign/%05llu.bad", shard), F_OK);
+}
+
 static void stage_sign(struct dd *d, int nfiles, char **files)
 {
 	uint64_t meta[META_NW];
@@ -1373,13 +1388,17 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 		struct dedup_header h;
 
 		read_one(d, meta_path, DEDUP_K_META, meta, META_NW, &h, NULL);
-		if (meta[META_INPUTS] == inputs_hash(nfiles, files))
+		if (meta[META_INPUTS] != inputs_hash(nfiles, files)) {
+			ayak_err_set(&d->c.err, AYAK_E_USAGE,
+				     "%s: shard %llu was signed from other input files (--force signs "
+				     "it again; then run the later stages again)",
+				     d->path.data, (unsigned long long)d->shard);
+			die(d);
+		}
+		if (sign_files_present(d))
 			return;
-		ayak_err_set(&d->c.err, AYAK_E_USAGE,
-			     "%s: shard %llu was signed from other input files (--force signs it "
-			     "again; then run the later stages again)",
-			     d->path.data, (unsigned long long)d->shard);
-		die(d);
+		/* A file of it was deleted: signed again, the same records give the same files. */
+		meta_path = spath(d, "sign/%05llu.meta", (unsigned long long)d->shard);
 	}
 	unmark(d, meta_path);
 	make_dir(d, "sign");

@@ -138,6 +138,19 @@ test_expect_success 'a finished task is skipped; --force redoes it' '
 	! test_cmp before after
 '
 
+test_expect_success 'a signed shard with a file deleted is signed again, not skipped, and the rest agrees' '
+	(cd small && stages del 2 --mode exact,near,url --verify &&
+	 for f in band shg url; do
+		cp del/sign/00001.$f ../keep.$f && rm del/sign/00001.$f &&
+		ayak-dedup --stage sign --dir del --shard 1 --mode exact,near,url --verify shard-00001.jsonl &&
+		cmp ../keep.$f del/sign/00001.$f || return 1
+	 done &&
+	 rm del/sign/00001.band &&
+	 stages del 2 --mode exact,near,url --verify) &&
+	ayak-dedup --annotate --mode exact,near,url --verify "$F" >expect &&
+	test_cmp expect small/del.out
+'
+
 test_expect_success 'a rerun after a killed stage completes correctly' '
 	(cd small &&
 	 rm -rf kill &&
