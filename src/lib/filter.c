@@ -719,9 +719,19 @@ int filter_value_add(struct ayak_buf *out, double v)
 {
 	if (!isfinite(v))	/* no rule makes one, but nan and inf are no JSON */
 		return ayak_buf_addstr(out, "null");
+	char s[32];
+	int digits;
+
 	if (v == floor(v) && fabs(v) < 1e15)
 		return ayak_buf_addf(out, "%.0f", v);
-	return ayak_buf_addf(out, "%.6g", v);
+	/* The fewest digits that read back as the value tested (17 always do): a value
+	 * shown as 0.3 is 0.3, not 0.30000004 dropped by a rule "> 0.3". */
+	for (digits = 6; digits < 17; digits++) {
+		snprintf(s, sizeof(s), "%.*g", digits, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	return ayak_buf_addf(out, "%.*g", digits, v);
 }
 
 int filter_annotation(const struct filter_result *res, struct ayak_buf *out)

@@ -193,10 +193,8 @@ def values(text, stop_words):
 
 
 def same(a, b):
-    """ayak prints %.6g (whole numbers exactly)."""
-    if float(b).is_integer() and abs(b) < 1e15:
-        return a == b
-    return float("%.6g" % b) == a
+    """ayak prints each value with the digits that read back as it: equal, exactly."""
+    return float(a) == float(b)
 
 
 def main():

@@ -61,9 +61,16 @@ test_expect_success '--stats writes every counter of the manual page, 0 or not' 
 test_expect_success '--annotate keeps the record and adds every value' '
 	ayak-filter --profile none --annotate dup.jsonl >out &&
 	cat >expect <<-\EOF &&
-	{"id":1,"text":"Satu dua tiga.\nSatu dua tiga.","filter":{"decision":"keep","reason":null,"reasons":[],"lines_dropped":{"pattern":0,"boilerplate":0,"short":0,"c4":0},"values":{"words":6,"mean_word_length":3.66667,"hash_ratio":0,"ellipsis_ratio":0,"bullet_lines":0,"ellipsis_lines":0,"alpha_words":0.75,"stopwords":0,"dup_paras":0,"dup_para_chars":0,"dup_lines":0.5,"dup_line_chars":0.482759,"top_2_gram":0.551724,"top_3_gram":0.896552,"top_4_gram":1.03448,"dup_5_gram":0,"dup_6_gram":0,"dup_7_gram":0,"dup_8_gram":0,"dup_9_gram":0,"dup_10_gram":0,"line_punct":1,"short_lines":1,"char_dup":0.5,"new_lines":0.125}}}
+	{"id":1,"text":"Satu dua tiga.\nSatu dua tiga.","filter":{"decision":"keep","reason":null,"reasons":[],"lines_dropped":{"pattern":0,"boilerplate":0,"short":0,"c4":0},"values":{"words":6,"mean_word_length":3.6666666666666665,"hash_ratio":0,"ellipsis_ratio":0,"bullet_lines":0,"ellipsis_lines":0,"alpha_words":0.75,"stopwords":0,"dup_paras":0,"dup_para_chars":0,"dup_lines":0.5,"dup_line_chars":0.4827586206896552,"top_2_gram":0.5517241379310345,"top_3_gram":0.896551724137931,"top_4_gram":1.0344827586206897,"dup_5_gram":0,"dup_6_gram":0,"dup_7_gram":0,"dup_8_gram":0,"dup_9_gram":0,"dup_10_gram":0,"line_punct":1,"short_lines":1,"char_dup":0.5,"new_lines":0.125}}}
 	EOF
 	test_cmp expect out
+'
+
+test_expect_success '--annotate values read back as the values tested: a threshold near one decides as jq does' '
+	ayak-filter --profile none --annotate --top-2-gram 0.551724 dup.jsonl |
+		jq -c "[.filter.decision, .filter.values.top_2_gram > 0.551724]" >got &&
+	echo "[\"drop\",true]" >expect &&
+	test_cmp expect got
 '
 
 test_expect_success '--annotate lists every failing rule; --stats counts what would go' '
@@ -95,7 +102,7 @@ test_expect_success '--rejects: the value as --annotate writes it, the threshold
 	test_cmp expect got &&
 	ayak-filter --profile none --max-avg-word-length 3.6666 --rejects rej.jsonl dup.jsonl >out &&
 	grep -o "\"value\":[^}]*}" rej.jsonl >got &&
-	echo "\"value\":3.66667,\"threshold\":3.6666," | sed "s/,\$/,\"file\":\"dup.jsonl\",\"line\":1}/" >expect &&
+	echo "\"value\":3.6666666666666665,\"threshold\":3.6666," | sed "s/,\$/,\"file\":\"dup.jsonl\",\"line\":1}/" >expect &&
 	test_cmp expect got
 '
 
