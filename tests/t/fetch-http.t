@@ -96,6 +96,23 @@ test_expect_success 'resumed the same way on standard output' '
 	test_cmp expect got
 '
 
+test_expect_success 'a remote file cut short between the two requests, on standard output: named, its first part kept, not retried' '
+	mark &&
+	printf "%s\n" "$U/shrink/big.bin" "$U/files/f1.txt" >shrinklist &&
+	test_expect_code 1 ayak-fetch --retry-wait 0.1 shrinklist >out 2>err &&
+	sed -n 2,3p err >got &&
+	cat >expect <<-EOF &&
+	ayak-fetch: $U/shrink/big.bin: the remote file is now 100000 bytes, shorter than the 150000 already received; its first 150000 bytes are in the output
+	ayak-fetch: 1 of 2 downloads failed
+	EOF
+	test_cmp expect got &&
+	{ head -c 150000 root/big.bin && cat root/f1.txt; } >expect &&
+	test_cmp_bin expect out &&
+	requests | cut -d" " -f1,2 >got &&
+	test_write_lines "/shrink/big.bin -" "/shrink/big.bin bytes=150000-" "/files/f1.txt -" >expect &&
+	sort got >got.s && sort expect >expect.s && test_cmp expect.s got.s
+'
+
 test_expect_success JQ 'a partial file from an earlier run is resumed' '
 	mkdir -p dl2/files &&
 	head -c 100000 root/big.bin >dl2/files/big.bin.part &&

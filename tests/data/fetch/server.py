@@ -11,6 +11,8 @@ Serves the files under ROOT.  The first path segment says how:
     /cut/NAME          the first request without a Range header gets the
                        full Content-Length but half the body, then the
                        connection is cut; later requests are served
+    /shrink/NAME       as /cut/NAME, but later requests are served the first third
+                       of the file (a file cut short on the server between two requests)
     /busy/NAME         the first request gets 503 with Retry-After: 1
     /busy429/NAME      the first request gets 429 with Retry-After: 1
     /stall/NAME        headers and 10 bytes, then nothing for 30 s
@@ -94,7 +96,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(302, b"moved\n", [("Location", where)])
         name = "/".join(parts[2:]).split("?")[0]
         path = os.path.join(ROOT, name)
-        if kind not in ("files", "slow", "cut", "busy", "busy429", "stall", "noranges",
+        if kind not in ("files", "slow", "cut", "shrink", "busy", "busy429", "stall", "noranges",
                         "whole206", "half206", "nocr206", "nosize416") \
                 or ".." in parts or not os.path.isfile(path):
             return self.send(404, b"<html><body>not found</body></html>\n",
@@ -113,7 +115,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(30)
             return
-        if kind == "cut" and rng is None and first_time(self.path):
+        if kind in ("cut", "shrink") and rng is None and first_time(self.path):
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -122,6 +124,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
+        if kind == "shrink":
+            data = data[:len(data) // 3]
         if rng is None and kind in ("whole206", "half206", "nocr206"):
             n = len(data) // 2 if kind == "half206" else len(data)
             cr = [] if kind == "nocr206" else [("Content-Range", "bytes 0-%d/%d" % (n - 1, len(data)))]
