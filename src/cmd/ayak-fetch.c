@@ -301,28 +301,6 @@ static void read_inputs(struct fetch *f, int nfiles, char **files)
 
 /* ---- output ---- */
 
-/* The directories of path; *made is where the first one it made ends (0: none). */
-static int mkdirs(char *path, size_t *made)
-{
-	char *s;
-
-	*made = 0;
-	for (s = path + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(path, 0777)) {
-			if (errno != EEXIST) {
-				*s = '/';
-				return -1;
-			}
-		} else if (!*made)
-			*made = (size_t)(s - path);
-		*s = '/';
-	}
-	return 0;
-}
-
 /* rmdir of path cut at k. */
 static int rmdir_at(char *path, size_t k)
 {
@@ -334,7 +312,7 @@ static int rmdir_at(char *path, size_t k)
 	return r;
 }
 
-/* Remove the directories mkdirs() made for path, the deepest first, while they are empty. */
+/* Remove the directories ayak_mkdirs_for() made for path, the deepest first, while they are empty. */
 static void rmdirs(char *path, size_t made)
 {
 	size_t k;
@@ -902,7 +880,7 @@ static int start(struct fetch *f, struct item *it)
 		struct stat st;
 		size_t made;
 
-		if (mkdirs(it->part, &made) ||
+		if (ayak_mkdirs_for(it->part, &made, NULL) ||
 		    (it->fd = open(it->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0666)) < 0) {
 			if (!name_error(errno))
 				die_sys(f, "%s: %s", it->part, strerror(errno));

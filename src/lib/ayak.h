@@ -192,6 +192,16 @@ int ayak_url_host_lower(const char *url, size_t len, int bare, struct ayak_buf *
 int ayak_hex_digit(int c);
 
 /*
+ * Make the directories of path (all but its last component), as mkdir -p
+ * would; path is changed while it runs and given back as it was.  *made (when
+ * not NULL) is the length of the first directory it made, 0 when none, also
+ * after a failure (so that the caller can remove them).  Returns 0, or -1
+ * with errno set and *failed (when not NULL) the length of the directory that
+ * could not be made.
+ */
+int ayak_mkdirs_for(char *path, size_t *made, size_t *failed);
+
+/*
  * Versions of the libraries ayak is built on, for -V:
  * "ICU 72.1, PCRE2 10.42, zstd 1.5.4, ..." written into out.
  */

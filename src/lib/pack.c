@@ -132,23 +132,17 @@ struct pack_writer {
 
 static int mkdirs_for(const char *path, struct ayak_err *err)
 {
-	char *p = strdup(path), *s;
+	char *p = strdup(path);
+	size_t failed = 0;
+	int r;
 
 	if (!p)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	for (s = p + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			int e = errno;
-
-			ayak_err_sys(err, e, "%s", p);
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
+	r = ayak_mkdirs_for(p, NULL, &failed);
+	if (r)
+		ayak_err_sys(err, errno, "%.*s", (int)failed, p);
 	free(p);
-	return 0;
+	return r;
 }
 
 struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *err)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <bzlib.h>
 #include <lzma.h>
@@ -397,6 +398,31 @@ const char *ayak_url_host(const char *url, size_t len, int bare, size_t *n)
 		p--;
 	*n = (size_t)(p - h);
 	return *n ? h : NULL;
+}
+
+int ayak_mkdirs_for(char *path, size_t *made, size_t *failed)
+{
+	size_t first = 0;
+	char *s;
+	int r = 0;
+
+	for (s = path + 1; *path && (s = strchr(s, '/')); s++) {
+		*s = 0;
+		if (mkdir(path, 0777) == 0) {
+			if (!first)
+				first = (size_t)(s - path);
+		} else if (errno != EEXIST) {
+			if (failed)
+				*failed = (size_t)(s - path);
+			r = -1;
+		}
+		*s = '/';
+		if (r)
+			break;
+	}
+	if (made)
+		*made = first;
+	return r;
 }
 
 int ayak_hex_digit(int c)

@@ -1,8 +1,12 @@
-/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f". */
+/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f", ayak_buf, ayak_mkdirs_for(). */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "ayak.h"
 #include "tap.h"
 
@@ -88,6 +92,41 @@ int main(void)
 		r2 = ayak_buf_addf(&b, "%s", "ok");
 		ok(!f1 && !r2 && !b.failed && b.len == 2, "reset clears failed");
 		ayak_buf_release(&b);
+	}
+	{
+		char dir[] = "/tmp/test-util.XXXXXX", path[256], want_path[256];
+		size_t made = 99, failed = 0;
+		struct stat st;
+		int r, e;
+
+		if (!mkdtemp(dir)) {
+			ok(0, "mkdtemp");
+			return done();
+		}
+		snprintf(path, sizeof(path), "%s/a//b/c.txt", dir);
+		strcpy(want_path, path);
+		r = ayak_mkdirs_for(path, &made, &failed);
+		ok(!r && !strcmp(path, want_path) && made == strlen(dir) + 2 &&
+		   !stat(strcat(strcpy(want_path, dir), "/a/b"), &st) && S_ISDIR(st.st_mode) &&
+		   stat(strcat(strcpy(want_path, dir), "/a/b/c.txt"), &st) && errno == ENOENT,
+		   "mkdirs_for: the directories, not the file; made is where the first it made ends");
+		snprintf(path, sizeof(path), "%s/a/b/c.txt", dir);
+		ok(!ayak_mkdirs_for(path, &made, NULL) && made == 0, "mkdirs_for: none made, made 0");
+		snprintf(want_path, sizeof(want_path), "%s/f", dir);
+		fclose(fopen(want_path, "w"));
+		snprintf(path, sizeof(path), "%s/f/x/y", dir);
+		r = ayak_mkdirs_for(path, &made, &failed);
+		e = errno;
+		ok(r == -1 && e == ENOTDIR && failed == strlen(dir) + 4 && made == 0 &&
+		   !strcmp(path + strlen(dir), "/f/x/y"),
+		   "mkdirs_for: under a file, -1 with ENOTDIR and the directory that failed (%d, %zu)",
+		   e, failed);
+		ok(!ayak_mkdirs_for(strcpy(path, ""), NULL, NULL) && !ayak_mkdirs_for(strcpy(path, "x"), NULL, NULL),
+		   "mkdirs_for: an empty path and a bare name make nothing");
+		remove(want_path);
+		rmdir(strcat(strcpy(want_path, dir), "/a/b"));
+		rmdir(strcat(strcpy(want_path, dir), "/a"));
+		rmdir(dir);
 	}
 	return done();
 }
