@@ -42,6 +42,9 @@ lexicons/lid/README.md): markers come from lexicons/lid/markers.tsv (strong ones
     or English unit, development document or sentence whose function words
     are mostly of the other side (two or more, and more than twice as many)
     is dropped.  The word lists are in this file, not in the model.
+  * malaya/tweets_*.txt (Malaysian politicians' tweets, code-switched) give only
+    the tweets whose function words are mostly Malay (two or more, at least
+    twice as many as English ones), and to training only.
 Reserved sets (FLORES-200, SIB-200, Tatoeba) are not read: they are not in
 ../shared/data, and nothing here looks for them.
 """
@@ -104,6 +107,7 @@ SOURCES = [
     ('malaysian-dataset-extra/myhadith_qna.zsm.jsonl', 'zsm_Latn', 'jsonl', 'both'),
     ('malaysian-dataset-extra/wattpad_blurbs.zsm.jsonl', 'zsm_Latn', 'jsonl', 'both'),
     ('malaysian-dataset-extra/emotion_machine_translated.zsm.txt', 'zsm_Latn', 'lines', 'train'),
+    ('malaya/tweets_*.txt', 'zsm_Latn', 'lines-malay', 'train'),
     ('udhr/mly_latn.txt', 'zsm_Latn', 'lines', 'both'),
     ('indonlu/*.txt', 'ind_Latn', 'lines', 'both'),
     ('ud-indonesian-gsd/*.txt', 'ind_Latn', 'lines', 'both'),
@@ -223,6 +227,19 @@ def wrong_script_language(label, text):
     return e >= 2 and e > 2 * m
 
 
+def mostly_malay(text):
+    """True when a text's function words are mostly Malay: two or more, and at least
+    twice as many as English ones (for code-switched sources, where a line may be
+    English)."""
+    e = m = 0
+    for w in WORD.findall(text.lower()):
+        if w in FN_ENG:
+            e += 1
+        elif w in FN_MSA:
+            m += 1
+    return m >= 2 and m >= 2 * e
+
+
 def englishness(text):
     w = WORD.findall(text.lower())
     if not w:
@@ -233,10 +250,10 @@ def englishness(text):
 def read_docs(path, kind):
     """Yield documents (strings) from one file."""
     with open(path, encoding='utf-8', errors='replace') as f:
-        if kind == 'lines':
+        if kind in ('lines', 'lines-malay'):
             for line in f:
                 line = line.strip()
-                if line:
+                if line and (kind == 'lines' or mostly_malay(line)):
                     yield line
         else:
             for line in f:

@@ -58,7 +58,7 @@ SETTINGS="--epochs 15 --lr 2 --average --dropout 0.5 --seed 1 --train-sample 0
 MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn,eng_Latn"
 # The model's own version: it changes when the model does, not with the other lexicons
 # (a slang or Jawi table bump leaves the model as it was, byte for byte).
-VERSION=2026.11.1-lid2
+VERSION=2026.11.2-lid2
 [ -z "$PREPARED" ] || VERSION="$VERSION-prepared"
 
 # Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
@@ -192,7 +192,9 @@ independent evaluation: they are not in \`../shared/data\` and nothing here read
     English ones Malay headings): a Malaysian, Indonesian or English text whose function words
     are mostly of the other side (two or more, and more than twice as many) is dropped, from
     training and development alike.
-  - \`malaya/tweets_*.txt\` (code-switched) are not used.
+  - \`malaya/tweets_*.txt\` (Malaysian politicians' tweets of about 2018, code-switched): only
+    the tweets whose function words are mostly Malay (two or more, and at least twice as many
+    as English ones), for training only, never for development (since \`2026.11.2-lid2\`).
 
 Sizes (texts per label; the sentence set keeps sentences of 3 words or more):
 
