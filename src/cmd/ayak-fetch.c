@@ -312,7 +312,7 @@ static int rmdir_at(char *path, size_t k)
 	return r;
 }
 
-/* Remove the directories ayak_mkdirs_for() made for path, the deepest first, while they are empty. */
+/* Remove the directories ayak_mkdirs_for() made for path, deepest first, while empty. */
 static void rmdirs(char *path, size_t made)
 {
 	size_t k;

@@ -717,11 +717,11 @@ oom:
 
 int filter_value_add(struct ayak_buf *out, double v)
 {
-	if (!isfinite(v))	/* no rule makes one, but nan and inf are no JSON */
-		return ayak_buf_addstr(out, "null");
 	char s[32];
 	int digits;
 
+	if (!isfinite(v))	/* no rule makes one, but nan and inf are no JSON */
+		return ayak_buf_addstr(out, "null");
 	if (v == floor(v) && fabs(v) < 1e15)
 		return ayak_buf_addf(out, "%.0f", v);
 	/* The fewest digits that read back as the value tested (17 always do): a value

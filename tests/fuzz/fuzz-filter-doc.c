@@ -11,7 +11,8 @@
  *    --annotate, and the text written is the same;
  *  - the text written is valid UTF-8 and no longer than the input plus
  *    the placeholders;
- *  - every value is finite and not negative; the annotation is valid JSON;
+ *  - every value is finite and not negative, and written with digits that
+ *    read back as it; the annotation is valid JSON;
  *  - redacting the text written again finds no more PII.
  */
 #include <math.h>
@@ -108,9 +109,17 @@ static void check(struct filter *f, const char *s, size_t n, const char *url, si
 		abort();
 	if (!drop && (r2.len != out1.len || memcmp(r2.text, out1.data, out1.len)))
 		abort();
-	for (i = 0; i < FV_COUNT; i++)
-		if (r2.have[i] && (!isfinite(r2.values[i]) || r2.values[i] < 0))
+	for (i = 0; i < FV_COUNT; i++) {
+		if (!r2.have[i])
+			continue;
+		if (!isfinite(r2.values[i]) || r2.values[i] < 0)
 			abort();
+		/* each value is written with digits that read back as it, exactly */
+		ayak_buf_reset(&ann);
+		if (filter_value_add(&ann, r2.values[i]) || ayak_buf_add(&ann, "", 1) ||
+		    strtod(ann.data, NULL) != r2.values[i])
+			abort();
+	}
 	ayak_buf_reset(&ann);
 	if (filter_annotation(&r2, &ann) || ayak_json_validate(ann.data, ann.len, 0, &err))
 		abort();
