@@ -1136,11 +1136,11 @@ struct shingles_mem {
 };
 
 struct shard_shg {
-	void *map;
-	size_t maplen;
+	void *map, *off_map;	/* the shingles and their offsets, mapped */
+	size_t maplen, off_maplen;
 	const uint32_t *data;
 	uint64_t ndata;
-	uint64_t *off;
+	const uint64_t *off;
 	uint64_t noff;
 };
 
@@ -1618,41 +1618,51 @@ static uint64_t check_buckets(struct dd *d, const uint64_t *ids)
 	return parts;
 }
 
-static void load_shard_shingles(struct dd *d, uint64_t s, struct shard_shg *g)
+/*
+ * A stage file of one word per record, mapped rather than read into memory
+ * (its checksum is checked first): a cluster task with --verify looks into
+ * every shard's shingles and offsets, but only at its candidates', so its
+ * memory does not grow with the corpus.  Returns the first record; *n gets
+ * their number.
+ */
+static const uint64_t *map_stage_file(struct dd *d, const char *path, int kind, void **map,
+				      size_t *maplen, uint64_t *n)
 {
 	struct dedup_header h;
-	uint64_t n;
 	int fd;
 
-	if (dedup_fload(spath(d, "sign/%05llu.shx", (unsigned long long)s), DEDUP_K_SHX, d->fp,
-			&h, &g->off, &g->noff, &d->c.err))
+	if (dedup_fcheck(path, kind, d->fp, &h, n, &d->c.err))
 		die(d);
 	if (h.nw != 1) {
-		ayak_err_set(&d->c.err, AYAK_E_DATA, "%s: corrupt stage file", d->path.data);
+		ayak_err_set(&d->c.err, AYAK_E_DATA, "%s: corrupt stage file", path);
 		die(d);
 	}
-	/* Mapped, not streamed: its checksum is checked first. */
-	if (dedup_fcheck(spath(d, "sign/%05llu.shg", (unsigned long long)s), DEDUP_K_SHG, d->fp,
-			 &h, &n, &d->c.err))
-		die(d);
-	if (h.nw != 1) {
-		ayak_err_set(&d->c.err, AYAK_E_DATA, "%s: corrupt stage file", d->path.data);
-		die(d);
-	}
-	fd = open(d->path.data, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		ayak_err_sys(&d->c.err, errno, "%s", d->path.data);
+		ayak_err_sys(&d->c.err, errno, "%s", path);
 		die(d);
 	}
-	g->maplen = DEDUP_HEADER_SIZE + n * 8 + DEDUP_TRAILER_SIZE;
-	g->map = mmap(NULL, g->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+	*maplen = DEDUP_HEADER_SIZE + *n * 8 + DEDUP_TRAILER_SIZE;
+	*map = mmap(NULL, *maplen, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (g->map == MAP_FAILED) {
-		ayak_err_sys(&d->c.err, errno, "%s", d->path.data);
+	if (*map == MAP_FAILED) {
+		ayak_err_sys(&d->c.err, errno, "%s", path);
 		die(d);
 	}
-	/* The shingles are little-endian 32-bit values, as this machine's. */
-	g->data = (const uint32_t *)((const char *)g->map + DEDUP_HEADER_SIZE);
+	/* The records are little-endian 64-bit words, as this machine's. */
+	return (const uint64_t *)((const char *)*map + DEDUP_HEADER_SIZE);
+}
+
+static void load_shard_shingles(struct dd *d, uint64_t s, struct shard_shg *g)
+{
+	uint64_t n;
+
+	g->off = map_stage_file(d, spath(d, "sign/%05llu.shx", (unsigned long long)s), DEDUP_K_SHX,
+				&g->off_map, &g->off_maplen, &g->noff);
+	/* The shingles are 32-bit values, two to a word. */
+	g->data = (const uint32_t *)map_stage_file(d, spath(d, "sign/%05llu.shg",
+							    (unsigned long long)s),
+						   DEDUP_K_SHG, &g->map, &g->maplen, &n);
 	g->ndata = n * 2;
 }
 
@@ -1800,7 +1810,7 @@ static void stage_cluster(struct dd *d)
 		dedup_stream_free(in[k]);
 	for (s = 0; s < sm.nshards; s++) {
 		munmap(sm.shards[s].map, sm.shards[s].maplen);
-		free(sm.shards[s].off);
+		munmap(sm.shards[s].off_map, sm.shards[s].off_maplen);
 	}
 	free(sm.shards);
 	dedup_recs_release(&pairs);
