@@ -1361,19 +1361,47 @@ static uint64_t inputs_hash(int nfiles, char **files)
 	return nfiles ? h : XXH3_64bits_withSeed("-", 2, h);
 }
 
-/* Whether every file a signed shard is made of is there: one deleted by hand is signed again. */
-static int sign_files_present(struct dd *d)
+/*
+ * Whether every file a finished task wrote is still there: a task whose
+ * marker is there but one of whose files was deleted (by hand, or by a
+ * clean-up) is done again when run, not skipped.  Done again from the same
+ * inputs, it writes the same files, so the later tasks stay done.
+ */
+static int task_files_present(struct dd *d)
 {
-	unsigned long long shard = d->shard;
+	unsigned long long i;
 	int k;
 
-	for (k = 0; k < S_N; k++)
-		if ((d->modes & sink_mode[k]) && access(spath(d, "sign/%05llu.%s", shard, sink_ext[k]), F_OK))
+	switch (d->stage) {
+	case STAGE_SIGN:
+		for (k = 0; k < S_N; k++)
+			if ((d->modes & sink_mode[k]) &&
+			    access(spath(d, "sign/%05llu.%s", (unsigned long long)d->shard, sink_ext[k]),
+				   F_OK))
+				return 0;
+		if (d->verify &&
+		    (access(spath(d, "sign/%05llu.shg", (unsigned long long)d->shard), F_OK) ||
+		     access(spath(d, "sign/%05llu.shx", (unsigned long long)d->shard), F_OK)))
 			return 0;
-	if (d->verify && (access(spath(d, "sign/%05llu.shg", shard), F_OK) ||
-			  access(spath(d, "sign/%05llu.shx", shard), F_OK)))
-		return 0;
-	return !access(spath(d, "sign/%05llu.bad", shard), F_OK);
+		return !access(spath(d, "sign/%05llu.bad", (unsigned long long)d->shard), F_OK);
+	case STAGE_BUCKET:
+		for (k = 0; k < S_N; k++)
+			for (i = 0; (d->modes & sink_mode[k]) && i < d->parts; i++)
+				if (access(spath(d, "bucket/%05llu-%05llu.%s", (unsigned long long)d->shard,
+						 i, sink_ext[k]), F_OK))
+					return 0;
+		return 1;
+	case STAGE_CLUSTER:
+		return !access(spath(d, "cluster/%05llu.pair", (unsigned long long)d->part), F_OK) &&
+		       !access(spath(d, "cluster/%05llu.ugrp", (unsigned long long)d->part), F_OK) &&
+		       !access(spath(d, "cluster/%05llu.freq", (unsigned long long)d->part), F_OK);
+	case STAGE_MERGE:
+		for (i = 0; i < d->shards; i++)
+			if (access(spath(d, "merge/%05llu.dec", i), F_OK))
+				return 0;
+		return !access(spath(d, "merge/freq"), F_OK);
+	}
+	return 1;
 }
 
 static void stage_sign(struct dd *d, int nfiles, char **files)
@@ -1395,7 +1423,7 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 				     d->path.data, (unsigned long long)d->shard);
 			die(d);
 		}
-		if (sign_files_present(d))
+		if (task_files_present(d))
 			return;
 		/* A file of it was deleted: signed again, the same records give the same files. */
 		meta_path = spath(d, "sign/%05llu.meta", (unsigned long long)d->shard);
@@ -1529,12 +1557,12 @@ static void stage_bucket(struct dd *d)
 	read_meta(d, d->shard, meta);
 	done[0] = shard_ident(meta);
 	if (done_already(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard),
-			 DEDUP_K_DONE, d->parts, done, 2)) {
+			 DEDUP_K_DONE, d->parts, done, 2) && task_files_present(d)) {
 		/* Its --stats are those of the run that did it. */
 		ayak_stats_count(&d->c.stats, "spilled_runs", done[1]);
 		return;
 	}
-	unmark(d, d->path.data);
+	unmark(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard));
 	make_dir(d, "bucket");
 	/* Its own files only: shard 10000's names start as shard 100000's do. */
 	snprintf(prefix, sizeof(prefix), "%05llu-", (unsigned long long)d->shard);
@@ -1729,14 +1757,14 @@ static void stage_cluster(struct dd *d)
 		oom(d);
 	done[0] = shards_ident(d, ids, NULL);
 	if (done_already(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part),
-			 DEDUP_K_DONE, d->shards, done, CLUSTER_DONE_NW)) {
+			 DEDUP_K_DONE, d->shards, done, CLUSTER_DONE_NW) && task_files_present(d)) {
 		/* Its --stats are those of the run that did it. */
 		memcpy(&st, done + 2, sizeof(st));
 		cluster_stats(d, &st);
 		free(ids);
 		return;
 	}
-	unmark(d, d->path.data);
+	unmark(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part));
 	parts = check_buckets(d, ids);
 	free(ids);
 	if (d->part >= parts) {
@@ -1855,14 +1883,15 @@ static void stage_merge(struct dd *d)
 	if (!base || !ids)
 		oom(d);
 	done[0] = shards_ident(d, ids, base);
-	if (done_already(d, spath(d, "merge/done"), DEDUP_K_DONE, d->shards, done, 2)) {
+	if (done_already(d, spath(d, "merge/done"), DEDUP_K_DONE, d->shards, done, 2) &&
+	    task_files_present(d)) {
 		/* Its --stats are those of the run that did it. */
 		ayak_stats_count(&d->c.stats, "clusters", done[1]);
 		free(base);
 		free(ids);
 		return;
 	}
-	unmark(d, d->path.data);
+	unmark(d, spath(d, "merge/done"));
 	for (p = 0; p < d->parts; p++) {
 		struct dedup_header h;
 		uint64_t rec2[CLUSTER_DONE_NW];

@@ -138,15 +138,20 @@ test_expect_success 'a finished task is skipped; --force redoes it' '
 	! test_cmp before after
 '
 
-test_expect_success 'a signed shard with a file deleted is signed again, not skipped, and the rest agrees' '
+test_expect_success 'a finished task with a file deleted is done again, not skipped, and the rest agrees' '
 	(cd small && stages del 2 --mode exact,near,url --verify &&
 	 for f in band shg url; do
 		cp del/sign/00001.$f ../keep.$f && rm del/sign/00001.$f &&
 		ayak-dedup --stage sign --dir del --shard 1 --mode exact,near,url --verify shard-00001.jsonl &&
 		cmp ../keep.$f del/sign/00001.$f || return 1
 	 done &&
-	 rm del/sign/00001.band &&
-	 stages del 2 --mode exact,near,url --verify) &&
+	 cp del/bucket/00002-00001.band ../keep.bucket &&
+	 cp del/merge/00003.dec ../keep.dec &&
+	 rm del/sign/00001.band del/bucket/00002-00001.band del/cluster/00000.pair \
+		del/merge/00003.dec del/merge/freq &&
+	 stages del 2 --mode exact,near,url --verify &&
+	 cmp ../keep.bucket del/bucket/00002-00001.band &&
+	 cmp ../keep.dec del/merge/00003.dec) &&
 	ayak-dedup --annotate --mode exact,near,url --verify "$F" >expect &&
 	test_cmp expect small/del.out
 '
