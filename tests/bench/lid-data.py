@@ -211,17 +211,23 @@ FN_MSA = set('yang dan di ke dari daripada untuk dengan ini itu tidak ada akan p
              'dia ia lagi sebagai kepada'.split())
 
 
-def wrong_script_language(label, text):
-    """True when a Malay or Indonesian text is mostly English by its function words,
-    or an English text mostly Malay/Indonesian."""
-    if label not in ('zsm_Latn', 'ind_Latn', 'eng_Latn'):
-        return False
+def function_words(text):
+    """(English, Malay) function words in a text."""
     e = m = 0
     for w in WORD.findall(text.lower()):
         if w in FN_ENG:
             e += 1
         elif w in FN_MSA:
             m += 1
+    return e, m
+
+
+def wrong_script_language(label, text):
+    """True when a Malay or Indonesian text is mostly English by its function words,
+    or an English text mostly Malay/Indonesian."""
+    if label not in ('zsm_Latn', 'ind_Latn', 'eng_Latn'):
+        return False
+    e, m = function_words(text)
     if label == 'eng_Latn':
         return m >= 2 and m > 2 * e
     return e >= 2 and e > 2 * m
@@ -231,12 +237,7 @@ def mostly_malay(text):
     """True when a text's function words are mostly Malay: two or more, and at least
     twice as many as English ones (for code-switched sources, where a line may be
     English)."""
-    e = m = 0
-    for w in WORD.findall(text.lower()):
-        if w in FN_ENG:
-            e += 1
-        elif w in FN_MSA:
-            m += 1
+    e, m = function_words(text)
     return m >= 2 and m >= 2 * e
 
 
