@@ -724,9 +724,13 @@ int filter_value_add(struct ayak_buf *out, double v)
 		return ayak_buf_addstr(out, "null");
 	if (v == floor(v) && fabs(v) < 1e15)
 		return ayak_buf_addf(out, "%.0f", v);
-	/* The fewest digits that read back as the value tested (17 always do): a value
-	 * shown as 0.3 is 0.3, not 0.30000004 dropped by a rule "> 0.3". */
-	for (digits = 6; digits < 17; digits++) {
+	/*
+	 * The fewest digits that read back as the value tested (17 always do): a
+	 * value shown as 0.3 is 0.3, not 0.30000004 dropped by a rule "> 0.3".  A
+	 * double whose shortest form has 15 digits or fewer prints as that form
+	 * with %.15g (%g drops the trailing zeros), so the search starts there.
+	 */
+	for (digits = 15; digits < 17; digits++) {
 		snprintf(s, sizeof(s), "%.*g", digits, v);
 		if (strtod(s, NULL) == v)
 			break;

@@ -333,6 +333,13 @@ static void test_run(void)
 	   !filter_value_add(&ann, INFINITY) && ann.len == strlen("30.251234567nullnull") &&
 	   !memcmp(ann.data, "30.251234567nullnull", ann.len),
 	   "annotation values: whole numbers as such, not finite ones null");
+	ayak_buf_reset(&ann);
+	ok(!filter_value_add(&ann, 0.1) && !filter_value_add(&ann, 1.0 / 3) &&
+	   !filter_value_add(&ann, 0.1 + 0.2) && !filter_value_add(&ann, 3.6666) &&
+	   ayak_buf_add(&ann, "", 1) == 0 &&
+	   !strcmp(ann.data, "0.10.33333333333333330.300000000000000043.6666"),
+	   "annotation values: the shortest digits that read back (15, 16, 17 and fewer): %s",
+	   ann.data ? ann.data : "");
 	filter_free(f);
 
 	filter_params_init(&p);
