@@ -32,3 +32,15 @@ take_lock() {
 	lock_fd=
 	return 0
 }
+
+# slurm_jobs_live RUN: the IDs, comma-separated, of the jobs in RUN/slurm/jobs.tsv (the
+# submissions of slurm/submit) that squeue still lists, pending or running; nothing when it
+# lists none. Returns 1 when squeue cannot list the queue.
+slurm_jobs_live() {
+	local queued
+	[ -s "$1/slurm/jobs.tsv" ] || return 0
+	queued=$(squeue -h -o %F 2>/dev/null) || return 1
+	printf '%s\n' "$queued" |
+		awk -F'\t' 'NR == FNR { q[$1]; next } $1 in q && !seen[$1]++ { print $1 }' - "$1/slurm/jobs.tsv" |
+		paste -sd,
+}

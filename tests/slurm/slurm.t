@@ -123,6 +123,17 @@ test_expect_success 'submitted again when it has ended, the run completes' '
 	same_run one lk
 '
 
+# Held jobs stand for jobs still waiting in the queue, which hold no lock.
+test_expect_success 'commoncrawl-malay refuses a directory whose jobs are still queued' '
+	"$P/slurm/submit" -o held --sbatch=--hold "$SAMPLE/wet.paths" >out &&
+	jobs=$(cut -f1 held/slurm/jobs.tsv | paste -sd,) &&
+	test_expect_code 2 "$P/commoncrawl-malay" -o held "$SAMPLE/wet.paths" >out 2>err &&
+	scancel $(echo $jobs | tr , " ") &&
+	echo "commoncrawl-malay: $PWD/held was submitted to Slurm and its jobs are still queued or running ($jobs); wait for them to end or scancel them" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing held/report.html
+'
+
 test_expect_success 'the cluster stops' '
 	"$AYAK_TOP/tests/slurm/cluster" stop "$CLUSTER" &&
 	test_must_fail sinfo -h

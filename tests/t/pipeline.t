@@ -610,4 +610,23 @@ test_expect_success 'where the file system cannot lock, the runner and the tasks
 	test_cmp expect fake/stage.log
 '
 
+# Queued jobs hold no lock: the runner asks squeue for the jobs of the directory's submissions.
+test_expect_success 'commoncrawl-malay refuses a directory whose Slurm jobs are still queued' '
+	SUBMIT -o rq "$S/wet.paths" >out &&
+	cut -f1 rq/slurm/jobs.tsv >fake/queue &&
+	jobs=$(paste -sd, fake/queue) &&
+	test_expect_code 2 env PATH="$FAKE:$PATH" "$CCM" -o rq "$S/wet.paths" >out 2>err &&
+	echo "commoncrawl-malay: $PWD/rq was submitted to Slurm and its jobs are still queued or running ($jobs); wait for them to end or scancel them" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	test_path_is_missing rq/report.html &&
+	FAKE_FAIL=squeue PATH="$FAKE:$PATH" "$CCM" -o rq "$S/wet.paths" >out 2>err &&
+	echo "commoncrawl-malay: cannot list the queued jobs (squeue) to check the Slurm submissions of $PWD/rq; going on" >expect &&
+	test_cmp expect err &&
+	test_path_is_file rq/report.html &&
+	printf "999\n" >fake/queue &&
+	PATH="$FAKE:$PATH" "$CCM" -o rq "$S/wet.paths" >out 2>err &&
+	test_must_be_empty err
+'
+
 test_done
