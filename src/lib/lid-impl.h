@@ -194,6 +194,12 @@ enum lid_path { LID_PATH_BEST, LID_PATH_SSE2, LID_PATH_C };
 void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int32_t *acc,
 		    enum lid_path path);
 /*
+ * logit[k] = bias[k] + norm * acc[k] and sp[0..n) their softmax; logit and
+ * sp have room for n rounded up to 8.  Every path gives the same bits.
+ */
+void lid_softmax(const float *bias, float norm, const int64_t *acc, size_t n, float *logit,
+		 float *sp, enum lid_path path);
+/*
  * The buckets (bits wide) of the features key[0..n) whose type flags keeps,
  * into v, in order; returns how many.  A key is a feature's hash times the
  * golden ratio, its type in the low 4 bits.  v has room for n.

@@ -277,12 +277,14 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			return -1;
 		if (s->at_token && !is_space(c)) {
 			const unsigned char *q = p;
-			unsigned seen = (c | 0x20) == 'w' ? C_LINK : 0;
+			unsigned seen = 0;
 
-			/* skip_token() only when the token has what it looks for */
+			/* skip_token() only when the token has what it looks for: '@', ':' or "www." */
 			while (q < end && !is_space(*q))
 				seen |= byte_class[*q++];
-			if (seen && skip_token(p, (size_t)(q - p))) {
+			seen &= C_LINK;
+			if ((seen || (q - p >= 4 && !memcmp(p, "www.", 4))) &&
+			    skip_token(p, (size_t)(q - p))) {
 				if (end_word(s))
 					return -1;
 				p = q;
@@ -1742,6 +1744,99 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 }
 
 /*
+ * logit[k] = bias[k] + norm * acc[k] and sp[k] their softmax, k < n.  The
+ * AVX2 path does the float operations of the C one in the same order,
+ * eight labels at a time, and adds up the exponentials one at a time as it
+ * does: the two give the same bits (the build turns off fused
+ * multiply-adds, which round once where these round twice).  logit and sp
+ * have room for n rounded up to 8.
+ */
+static void softmax_c(const float *bias, float norm, const int64_t *acc, size_t n, float *logit,
+		      float *sp)
+{
+	float mx = -INFINITY, sum = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		logit[k] = bias[k] + norm * (float)acc[k];
+		if (logit[k] > mx)
+			mx = logit[k];
+	}
+	for (k = 0; k < n; k++) {
+		sp[k] = lid_expf(logit[k] - mx);
+		sum += sp[k];
+	}
+	for (k = 0; k < n; k++)
+		sp[k] /= sum;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* lid_expf() on eight floats */
+__attribute__((target("avx2"), always_inline))
+static inline __m256 expf_avx2(__m256 x)
+{
+	const __m256 under = _mm256_cmp_ps(x, _mm256_set1_ps(-87.0f), _CMP_LT_OQ);
+	__m256 kf, half, r, p;
+	__m256i k;
+
+	x = _mm256_min_ps(x, _mm256_set1_ps(88.0f));
+	kf = _mm256_mul_ps(x, _mm256_set1_ps(1.44269504f));
+	half = _mm256_blendv_ps(_mm256_set1_ps(-0.5f), _mm256_set1_ps(0.5f),
+				_mm256_cmp_ps(kf, _mm256_setzero_ps(), _CMP_GE_OQ));
+	k = _mm256_cvttps_epi32(_mm256_add_ps(kf, half));
+	kf = _mm256_cvtepi32_ps(k);
+	r = _mm256_sub_ps(_mm256_sub_ps(x, _mm256_mul_ps(kf, _mm256_set1_ps(0.693145752f))),
+			  _mm256_mul_ps(kf, _mm256_set1_ps(1.42860677e-6f)));
+	p = _mm256_mul_ps(r, _mm256_set1_ps(1.0f / 720));
+	p = _mm256_mul_ps(r, _mm256_add_ps(_mm256_set1_ps(1.0f / 120), p));
+	p = _mm256_mul_ps(r, _mm256_add_ps(_mm256_set1_ps(1.0f / 24), p));
+	p = _mm256_mul_ps(r, _mm256_add_ps(_mm256_set1_ps(1.0f / 6), p));
+	p = _mm256_mul_ps(r, _mm256_add_ps(_mm256_set1_ps(0.5f), p));
+	p = _mm256_mul_ps(r, _mm256_add_ps(_mm256_set1_ps(1.0f), p));
+	p = _mm256_add_ps(_mm256_set1_ps(1.0f), p);
+	k = _mm256_slli_epi32(_mm256_add_epi32(k, _mm256_set1_epi32(127)), 23);
+	return _mm256_andnot_ps(under, _mm256_mul_ps(p, _mm256_castsi256_ps(k)));
+}
+
+__attribute__((target("avx2")))
+static void softmax_avx2(const float *bias, float norm, const int64_t *acc, size_t n,
+			 float *logit, float *sp)
+{
+	const size_t n8 = (n + 7) & ~(size_t)7;
+	float mx = -INFINITY, sum = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		logit[k] = bias[k] + norm * (float)acc[k];
+		if (logit[k] > mx)
+			mx = logit[k];
+	}
+	for (; k < n8; k++)
+		logit[k] = -INFINITY;	/* past n: exp gives 0 */
+	for (k = 0; k < n8; k += 8)
+		_mm256_storeu_ps(sp + k, expf_avx2(_mm256_sub_ps(_mm256_loadu_ps(logit + k),
+								 _mm256_set1_ps(mx))));
+	for (k = 0; k < n; k++)
+		sum += sp[k];
+	for (k = 0; k < n8; k += 8)
+		_mm256_storeu_ps(sp + k, _mm256_div_ps(_mm256_loadu_ps(sp + k), _mm256_set1_ps(sum)));
+}
+#endif
+
+void lid_softmax(const float *bias, float norm, const int64_t *acc, size_t n, float *logit,
+		 float *sp, enum lid_path path)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (path == LID_PATH_BEST && have_avx2()) {
+		softmax_avx2(bias, norm, acc, n, logit, sp);
+		return;
+	}
+#endif
+	(void)path;
+	softmax_c(bias, norm, acc, n, logit, sp);
+}
+
+/*
  * Softmax of submodel i over the sums of its features; into c->sp[0..nclass).
  * odds (log-odds Malaysian : Indonesian) is added to the submodel's own
  * when it splits the share of zsm_Latn and ind_Latn between them.
@@ -1751,23 +1846,12 @@ static int run_sub(struct lid_classifier *c, size_t i, float odds)
 {
 	const struct lid_sub *s = &c->m->subs[i];
 	const struct lid_sum *sm = &c->sum[i];
-	size_t k;
-	float mx = -INFINITY, sum = 0, norm;
+	float norm;
 
 	if (sm->nf == 0)
 		return 0;
 	norm = s->scale * ((s->flags & LID_F_MEAN) ? 1.0f / (float)sm->nf : lid_rsqrt(sm->nf));
-	for (k = 0; k < s->nclass; k++) {
-		c->logit[k] = s->bias[k] + norm * (float)sm->acc[k];
-		if (c->logit[k] > mx)
-			mx = c->logit[k];
-	}
-	for (k = 0; k < s->nclass; k++) {
-		c->sp[k] = lid_expf(c->logit[k] - mx);
-		sum += c->sp[k];
-	}
-	for (k = 0; k < s->nclass; k++)
-		c->sp[k] /= sum;
+	lid_softmax(s->bias, norm, sm->acc, s->nclass, c->logit, c->sp, LID_PATH_BEST);
 	if (odds != 0 && c->m->msa_zsm >= 0 && c->m->msa_ind >= 0) {
 		/* the odds only split what zsm_Latn and ind_Latn have between them */
 		int z = c->m->msa_zsm, n = c->m->msa_ind;

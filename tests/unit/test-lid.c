@@ -346,6 +346,46 @@ static void test_bucket_keys(void)
 	   cases);
 }
 
+/*
+ * Softmax: the AVX2 path gives the same bits as plain C for label counts
+ * on both sides of each multiple of 8, logits that spread past exp's
+ * floor (-87) and sums near 2^40 (a long document's features).
+ */
+static void test_softmax(void)
+{
+	static const size_t ns[] = { 1, 2, 7, 8, 9, 14, 15, 16, 17, 55, 64, 87, 88, 255, 256 };
+	static float bias[LID_MAX_STRIDE], lb[LID_MAX_STRIDE], sb[LID_MAX_STRIDE];
+	static float lc[LID_MAX_STRIDE], sc[LID_MAX_STRIDE];
+	static int64_t acc[LID_MAX_STRIDE];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t cases = 0, bad = 0, zeros = 0, ni, rep, k;
+
+	for (ni = 0; ni < sizeof(ns) / sizeof(ns[0]); ni++)
+		for (rep = 0; rep < 200; rep++) {
+			size_t n = ns[ni];
+			/* spreads of a few units, of hundreds, and sums of a long text */
+			int64_t span = rep % 3 == 0 ? 2000 : rep % 3 == 1 ? 200000 : (int64_t)1 << 40;
+			float norm = rep % 3 == 2 ? 1e-10f : 0.01f + (float)(rep % 7) * 0.13f;
+
+			for (k = 0; k < n; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				acc[k] = (int64_t)(x % (uint64_t)(2 * span)) - span;
+				bias[k] = (float)((int)(x >> 40) % 2001 - 1000) / 400.0f;
+			}
+			lid_softmax(bias, norm, acc, n, lb, sb, LID_PATH_BEST);
+			lid_softmax(bias, norm, acc, n, lc, sc, LID_PATH_C);
+			cases++;
+			if (memcmp(lb, lc, n * sizeof(*lc)) || memcmp(sb, sc, n * sizeof(*sc)))
+				bad++;
+			for (k = 0; k < n; k++)
+				zeros += sc[k] == 0;
+		}
+	ok(bad == 0 && cases == 15 * 200, "softmax: the fast path gives the bits of plain C (%zu cases)",
+	   cases);
+	/* the cases reach exp's floor, where a wrong mask would show */
+	ok(zeros > 1000, "softmax: %zu labels below exp's floor among them", zeros);
+}
+
 /* The n-grams as the model file defines them: FNV-1a over code points, tagged with the length. */
 static uint32_t ngram_bucket(const uint32_t *cps, size_t len, unsigned bits)
 {
@@ -657,6 +697,7 @@ int main(void)
 	test_accumulate();
 	test_ngrams();
 	test_bucket_keys();
+	test_softmax();
 
 	lid_classifier_free(c);
 	lid_model_free(m);
