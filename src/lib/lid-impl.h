@@ -36,6 +36,7 @@
 #define LID_MAX_LABELS 1024
 #define LID_MAX_BITS 24
 #define LID_MAX_STRIDE 256
+#define LID_RSQRT_N 1024
 #define LID_HAN_LO 0x3400u
 #define LID_HAN_HI 0x9fffu
 #define LID_HAN_BITS (LID_HAN_HI - LID_HAN_LO + 1)
@@ -85,6 +86,9 @@ struct lid_sub {
 	float bias[LID_MAX_STRIDE];	/* copied out of the file: floats need no alignment there */
 	const int8_t *w;
 	int script;			/* UScriptCode it serves, or -1 (msa) */
+	/* its classes whose labels are in the msa group, and the others, in order */
+	uint16_t grp[LID_MAX_STRIDE], out[LID_MAX_STRIDE];
+	uint32_t ngrp, nout;
 };
 
 struct lid_model {
@@ -113,6 +117,7 @@ struct lid_model {
 	size_t nsubs;
 	int msa;			/* index of the "msa" submodel, or -1 */
 	unsigned char *in_msa;		/* per label: in the msa group */
+	float rsqrt[LID_RSQRT_N];	/* lid_rsqrt(n), n < LID_RSQRT_N: a short text's, looked up */
 	/* labels the rules use, or -1 */
 	int und, zsm_arab, jpn, zho_hans, zho_hant;
 	/* route per UScriptCode: label >= 0, submodel -(i + 2), or -1 none */

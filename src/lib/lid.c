@@ -1090,6 +1090,18 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 	for (s = 0; s < m->nroute; s++)
 		if (m->route[s] == -2 - LID_MAX_SUBS)
 			m->route[s] = -1;
+	for (i = 0; i < m->nsubs; i++) {
+		struct lid_sub *sub = &m->subs[i];
+		uint32_t c;
+
+		for (c = 0; c < sub->nclass; c++)
+			if (m->in_msa[sub->labels[c]])
+				sub->grp[sub->ngrp++] = (uint16_t)c;
+			else
+				sub->out[sub->nout++] = (uint16_t)c;
+	}
+	for (i = 0; i < LID_RSQRT_N; i++)
+		m->rsqrt[i] = lid_rsqrt(i);
 	return 0;
 }
 
@@ -1460,7 +1472,9 @@ struct lid_classifier {
 	int64_t nb_sum;			/* the word odds summed */
 	size_t nb_n;			/* over this many buckets */
 	float *probs;
-	float logit[LID_MAX_STRIDE], sp[LID_MAX_STRIDE];
+	float logit[LID_MAX_STRIDE];
+	float sp[LID_MAX_STRIDE];	/* the softmax of a script's submodel */
+	float sp_grp[LID_MAX_STRIDE];	/* and of the msa group's, for the Latin script */
 	int32_t acc[LID_MAX_STRIDE];
 	float nb_weight;		/* of the word odds, for this text */
 	int nomem;			/* an allocation failed on this text */
@@ -1707,7 +1721,12 @@ static size_t bucket_keys_avx2(const uint64_t *key, size_t n, unsigned flags, un
 		_mm_storeu_si128((__m128i *)(v + o), _mm256_castsi256_si128(p));
 		o += kept[m];
 	}
-	return o + bucket_keys_c(key + i, n - i, flags, bits, v + o);
+	/* the last few: bucket_keys_c() would first fill its table */
+	for (; i < n; i++) {
+		v[o] = (uint32_t)(key[i] >> (64 - bits));
+		o += flags >> (key[i] & 15) & 1;
+	}
+	return o;
 }
 #endif
 
@@ -1837,12 +1856,12 @@ void lid_softmax(const float *bias, float norm, const int64_t *acc, size_t n, fl
 }
 
 /*
- * Softmax of submodel i over the sums of its features; into c->sp[0..nclass).
+ * Softmax of submodel i over the sums of its features; into sp[0..nclass).
  * odds (log-odds Malaysian : Indonesian) is added to the submodel's own
  * when it splits the share of zsm_Latn and ind_Latn between them.
  * Returns 0 when the text gave it no features.
  */
-static int run_sub(struct lid_classifier *c, size_t i, float odds)
+static int run_sub(struct lid_classifier *c, size_t i, float odds, float *sp)
 {
 	const struct lid_sub *s = &c->m->subs[i];
 	const struct lid_sum *sm = &c->sum[i];
@@ -1850,15 +1869,16 @@ static int run_sub(struct lid_classifier *c, size_t i, float odds)
 
 	if (sm->nf == 0)
 		return 0;
-	norm = s->scale * ((s->flags & LID_F_MEAN) ? 1.0f / (float)sm->nf : lid_rsqrt(sm->nf));
-	lid_softmax(s->bias, norm, sm->acc, s->nclass, c->logit, c->sp, LID_PATH_BEST);
+	norm = (s->flags & LID_F_MEAN) ? 1.0f / (float)sm->nf
+	       : sm->nf < LID_RSQRT_N ? c->m->rsqrt[sm->nf] : lid_rsqrt(sm->nf);
+	lid_softmax(s->bias, s->scale * norm, sm->acc, s->nclass, c->logit, sp, LID_PATH_BEST);
 	if (odds != 0 && c->m->msa_zsm >= 0 && c->m->msa_ind >= 0) {
 		/* the odds only split what zsm_Latn and ind_Latn have between them */
 		int z = c->m->msa_zsm, n = c->m->msa_ind;
-		float both = c->sp[z] + c->sp[n], d = c->logit[z] - c->logit[n] + odds;
+		float both = sp[z] + sp[n], d = c->logit[z] - c->logit[n] + odds;
 
-		c->sp[z] = both / (1 + lid_expf(-d));
-		c->sp[n] = both - c->sp[z];
+		sp[z] = both / (1 + lid_expf(-d));
+		sp[n] = both - sp[z];
 	}
 	return 1;
 }
@@ -2005,11 +2025,11 @@ static void script_share(struct lid_classifier *c, int script, float share)
 	}
 	if (r <= -2) {
 		const struct lid_sub *s = &m->subs[-2 - r];
-		size_t k;
+		size_t j, k;
 		float group = 0;
 		int ok;
 
-		if (run_sub(c, (size_t)(-2 - r), 0) == 0) {	/* no features */
+		if (run_sub(c, (size_t)(-2 - r), 0, c->sp) == 0) {	/* no features */
 			add_prob(c, m->und, share);
 			return;
 		}
@@ -2018,48 +2038,39 @@ static void script_share(struct lid_classifier *c, int script, float share)
 				add_prob(c, s->labels[k], share * c->sp[k]);
 			return;
 		}
-		for (k = 0; k < s->nclass; k++) {
-			if (m->in_msa[s->labels[k]])
-				group += c->sp[k];
-			else
-				add_prob(c, s->labels[k], share * c->sp[k]);
-		}
+		/* the labels outside the group as the general model has them; the group's share */
+		for (j = 0; j < s->nout; j++)
+			add_prob(c, s->labels[s->out[j]], share * c->sp[s->out[j]]);
+		for (j = 0; j < s->ngrp; j++)
+			group += c->sp[s->grp[j]];
 		if (group <= 0)
 			return;
-		{
-			float keep[LID_MAX_STRIDE];
+		ok = 0;
+		if (group >= 0.01f) {
+			add_pending(c);
+			ok = run_sub(c, (size_t)m->msa, word_odds(c), c->sp_grp);
+		}
+		if (ok > 0) {
 			const struct lid_sub *g = &m->subs[m->msa];
+			float other = 0, rest = 0;
 
-			for (k = 0; k < s->nclass; k++)
-				keep[k] = c->sp[k];
-			ok = 0;
-			if (group >= 0.01f) {
-				add_pending(c);
-				ok = run_sub(c, (size_t)m->msa, word_odds(c));
+			for (k = 0; k < g->nclass; k++) {
+				if (g->labels[k] == m->und)
+					other += c->sp_grp[k];	/* "none of the group" */
+				else
+					add_prob(c, g->labels[k], share * group * c->sp_grp[k]);
 			}
-			if (ok > 0) {
-				float other = 0, rest = 0;
-
-				for (k = 0; k < g->nclass; k++) {
-					if (g->labels[k] == m->und)
-						other += c->sp[k];	/* "none of the group" */
-					else
-						add_prob(c, g->labels[k], share * group * c->sp[k]);
-				}
-				/* that part goes back to the labels outside the group, as the general model had them */
-				for (k = 0; k < s->nclass; k++)
-					if (!m->in_msa[s->labels[k]])
-						rest += keep[k];
-				for (k = 0; other > 0 && k < s->nclass; k++)
-					if (!m->in_msa[s->labels[k]] && rest > 0)
-						add_prob(c, s->labels[k], share * group * other * keep[k] / rest);
-				if (other > 0 && !(rest > 0))
-					add_prob(c, m->und, share * group * other);
-			} else {
-				for (k = 0; k < s->nclass; k++)
-					if (m->in_msa[s->labels[k]])
-						add_prob(c, s->labels[k], share * keep[k]);
-			}
+			/* that part goes back to the labels outside the group, as the general model had them */
+			for (j = 0; j < s->nout; j++)
+				rest += c->sp[s->out[j]];
+			for (j = 0; other > 0 && rest > 0 && j < s->nout; j++)
+				add_prob(c, s->labels[s->out[j]],
+					 share * group * other * c->sp[s->out[j]] / rest);
+			if (other > 0 && !(rest > 0))
+				add_prob(c, m->und, share * group * other);
+		} else {
+			for (j = 0; j < s->ngrp; j++)
+				add_prob(c, s->labels[s->grp[j]], share * c->sp[s->grp[j]]);
 		}
 		return;
 	}
