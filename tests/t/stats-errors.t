@@ -227,14 +227,4 @@ test_expect_success '-h names every option; -V the version' '
 	test_cmp expect got
 '
 
-test_expect_success 'the man page documents every option of -h' '
-	man=$AYAK_TOP/man/man1/ayak-stats.1 &&
-	sed -n "s/^ *\(-[a-zA-Z], \)\{0,1\}--\([a-z-]*\).*/\2/p" help | sort -u >opts &&
-	test -s opts &&
-	while read -r o; do
-		grep -e "^\.It Fl -$o\b" -e "^\.It Fl [a-zA-Z] .*Fl -$o\b" "$man" >/dev/null ||
-		{ echo "not in the man page: --$o"; return 1; }
-	done <opts
-'
-
 test_done
