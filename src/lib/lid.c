@@ -1094,6 +1094,7 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 		struct lid_sub *sub = &m->subs[i];
 		uint32_t c;
 
+		sub->ngrp = sub->nout = 0;
 		for (c = 0; c < sub->nclass; c++)
 			if (m->in_msa[sub->labels[c]])
 				sub->grp[sub->ngrp++] = (uint16_t)c;
