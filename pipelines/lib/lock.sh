@@ -3,7 +3,8 @@
 # other's temporary files and markers. pipelines/commoncrawl-malay holds RUN/lock exclusive;
 # each Slurm task (pipelines/slurm/task) and slurm/submit hold it shared, so that the tasks of
 # a submission run together but none runs beside a commoncrawl-malay. slurm/submit also holds
-# RUN/slurm/lock exclusive while it checks the queue and submits. Sourced, not run.
+# RUN/slurm/lock exclusive while it checks the queue and submits. Queued jobs hold no lock:
+# slurm_jobs_live asks squeue for them. Sourced, not run.
 
 # take_lock ME FILE -x|-s: lock FILE, exclusive or shared, on a descriptor (lock_fd) that the
 # process's children inherit: the lock is held until they all have ended, and a killed run
