@@ -1771,10 +1771,11 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
  * multiply-adds, which round once where these round twice).  logit and sp
  * have room for n rounded up to 8.
  */
-static void softmax_c(const float *bias, float norm, const int64_t *acc, size_t n, float *logit,
-		      float *sp)
+/* logit[k] = bias[k] + norm * acc[k], k < n; returns their maximum */
+static inline float logits(const float *bias, float norm, const int64_t *acc, size_t n,
+			   float *logit)
 {
-	float mx = -INFINITY, sum = 0;
+	float mx = -INFINITY;
 	size_t k;
 
 	for (k = 0; k < n; k++) {
@@ -1782,6 +1783,15 @@ static void softmax_c(const float *bias, float norm, const int64_t *acc, size_t 
 		if (logit[k] > mx)
 			mx = logit[k];
 	}
+	return mx;
+}
+
+static void softmax_c(const float *bias, float norm, const int64_t *acc, size_t n, float *logit,
+		      float *sp)
+{
+	float mx = logits(bias, norm, acc, n, logit), sum = 0;
+	size_t k;
+
 	for (k = 0; k < n; k++) {
 		sp[k] = lid_expf(logit[k] - mx);
 		sum += sp[k];
@@ -1823,15 +1833,10 @@ static void softmax_avx2(const float *bias, float norm, const int64_t *acc, size
 			 float *logit, float *sp)
 {
 	const size_t n8 = (n + 7) & ~(size_t)7;
-	float mx = -INFINITY, sum = 0;
+	float mx = logits(bias, norm, acc, n, logit), sum = 0;
 	size_t k;
 
-	for (k = 0; k < n; k++) {
-		logit[k] = bias[k] + norm * (float)acc[k];
-		if (logit[k] > mx)
-			mx = logit[k];
-	}
-	for (; k < n8; k++)
+	for (k = n; k < n8; k++)
 		logit[k] = -INFINITY;	/* past n: exp gives 0 */
 	for (k = 0; k < n8; k += 8)
 		_mm256_storeu_ps(sp + k, expf_avx2(_mm256_sub_ps(_mm256_loadu_ps(logit + k),
