@@ -668,7 +668,7 @@ struct run {
 	uint64_t *count;		/* records per label */
 	uint64_t mixed_count;
 	struct ayak_buf text, vals, doc_label, out;
-	struct ayak_edit edits[8];
+	struct ayak_edit edits[12];	/* 7 fields written, 5 removed at most */
 	size_t nedits;
 	/* --by */
 	double *share;			/* per label: letters */
@@ -776,6 +776,39 @@ static void add_edit(struct run *r, const char *key, size_t voff, size_t vlen)
 	/* the value's offset into r->vals; made a pointer once vals stops growing */
 	e->value = (const char *)(uintptr_t)voff;
 	e->value_len = vlen;
+}
+
+/* the value_len of an edit that removes its key */
+#define REMOVE SIZE_MAX
+
+/*
+ * The fields ayak-lid writes only with some options: those this run does
+ * not write are removed, so that a record never holds an earlier run's
+ * lang_reason or lang_top beside this run's lang.  Not the text field
+ * (--field lang_top without --top reads it).
+ */
+static void remove_stale(struct run *r, const struct ayak_record *rec, const char *field)
+{
+	static const char *const optional[] = {
+		"lang_top", "lang_parts", "lang_shares", "lang_keep", "lang_reason",
+	};
+	size_t i, j, n = r->nedits;
+
+	/* most records have none: look no further (a key with escapes may be one) */
+	for (i = 0; i < rec->nfields; i++) {
+		const struct ayak_field *f = &rec->fields[i];
+
+		if (!f->key_raw || (f->key_len > 5 && !memcmp(rec->line + f->key, "lang_", 5)))
+			break;
+	}
+	if (i == rec->nfields)
+		return;
+	for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
+		for (j = 0; j < n && strcmp(r->edits[j].key, optional[i]); j++)
+			;
+		if (j == n && strcmp(field, optional[i]))
+			add_edit(r, optional[i], 0, REMOVE);
+	}
 }
 
 static void top_json(struct run *r, struct ayak_buf *b, int n)
@@ -1077,8 +1110,14 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 	}
 	if (r->vals.failed)	/* a value half written */
 		cli_die_nomem(c);
+	remove_stale(r, rec, c->field);
 	for (i = 0; i < r->nedits; i++)
-		r->edits[i].value = r->vals.data + (uintptr_t)r->edits[i].value;
+		if (r->edits[i].value_len == REMOVE) {
+			r->edits[i].value = NULL;
+			r->edits[i].value_len = 0;
+		} else {
+			r->edits[i].value = r->vals.data + (uintptr_t)r->edits[i].value;
+		}
 	/*
 	 * A huge text's buffers are let go once used, so that the record is
 	 * held twice at once (the line read, then the text or the record

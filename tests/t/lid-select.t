@@ -169,4 +169,29 @@ test_expect_success '--threshold compares the score as written' '
 	test_cmp expect out
 '
 
+# A second run kept a record the first had dropped, and left the first
+# run's "lang_reason":"lang" beside its "lang_keep":true
+test_expect_success 'a run removes the lang_* fields an earlier run wrote and it does not' '
+	echo "{\"text\":\"Saya nak pergi kedai sekejap.\"}" >ms &&
+	ayak-lid --annotate --keep ind_Latn --top 2 ms >first &&
+	echo "{\"text\":\"Saya nak pergi kedai sekejap.\",\"lang\":\"zsm_Latn\",\"lang_score\":1,\"lang_top\":[{\"lang\":\"zsm_Latn\",\"score\":1}],\"lang_keep\":false,\"lang_reason\":\"lang\"}" >expect &&
+	test_cmp expect first &&
+	ayak-lid --annotate --keep zsm_Latn first >out &&
+	echo "{\"text\":\"Saya nak pergi kedai sekejap.\",\"lang\":\"zsm_Latn\",\"lang_score\":1,\"lang_keep\":true}" >expect &&
+	test_cmp expect out &&
+	ayak-lid first >out &&
+	echo "{\"text\":\"Saya nak pergi kedai sekejap.\",\"lang\":\"zsm_Latn\",\"lang_score\":1}" >expect &&
+	test_cmp expect out &&
+	ayak-lid --by line first >out &&
+	echo "{\"text\":\"Saya nak pergi kedai sekejap.\",\"lang\":\"zsm_Latn\",\"lang_score\":1,\"lang_parts\":[{\"lang\":\"zsm_Latn\",\"score\":1}],\"lang_shares\":{\"zsm_Latn\":1}}" >expect &&
+	test_cmp expect out &&
+	ayak-lid out >again &&
+	echo "{\"text\":\"Saya nak pergi kedai sekejap.\",\"lang\":\"zsm_Latn\",\"lang_score\":1}" >expect &&
+	test_cmp expect again &&
+	echo "{\"lang\\u005freason\":\"lang\",\"text\":\"Saya nak pergi kedai sekejap.\",\"lang_other\":1}" >escaped &&
+	ayak-lid escaped >out &&
+	echo "{\"text\":\"Saya nak pergi kedai sekejap.\",\"lang_other\":1,\"lang\":\"zsm_Latn\",\"lang_score\":1}" >expect &&
+	test_cmp expect out
+'
+
 test_done
