@@ -482,6 +482,10 @@ static void load_markers(struct cli *c, struct lid_trainer *t, const char *path)
 		}
 		*side++ = '\0';
 		*strength++ = '\0';
+		if (strcmp(strength, "strong") && strcmp(strength, "weak")) {
+			snprintf(msg, sizeof(msg), "bad strength \"%.100s\" (strong or weak)", strength);
+			die_at(c, path, lineno, msg);
+		}
 		if (!strcmp(side, "zsm"))
 			bits = !strcmp(strength, "weak") ? LID_MARK_ZSM_WEAK : LID_MARK_ZSM;
 		else if (!strcmp(side, "ind"))

@@ -363,6 +363,14 @@ test_expect_success '--train: marker files with CRLF lines; a bad line is named 
 	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers side.tsv train.jsonl 2>err &&
 	echo "ayak-lid: side.tsv:1: bad side \"msa\" (zsm or ind)" >expect &&
 	test_cmp expect err &&
+	printf "kerana\tzsm\tstrong\nbahwa\tind\tweek\n" >strength.tsv &&
+	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers strength.tsv train.jsonl 2>err &&
+	echo "ayak-lid: strength.tsv:2: bad strength \"week\" (strong or weak)" >expect &&
+	test_cmp expect err &&
+	printf "bahwa\tind\tweak\tsee KBBI\n" >extra.tsv &&
+	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers extra.tsv train.jsonl 2>err &&
+	printf "ayak-lid: extra.tsv:1: bad strength \"weak\tsee KBBI\" (strong or weak)\n" >expect &&
+	test_cmp expect err &&
 	test_path_is_missing m3.bin
 '
 
