@@ -189,4 +189,30 @@ test_expect_success '--list-labels and --model-info' '
 	grep "^labels: $(wc -l <labels): und " info
 '
 
+# The page gave 0.85, the score of a model two versions before
+test_expect_success 'the examples of ayak-lid(1) BUGS and LABELS give the scores the page says' '
+	echo "{\"text\":\"Setiap orang berhak atas penghidupan, kebebasan dan keselamatan sebagai individu.\"}" >udhr &&
+	ayak-lid udhr >out &&
+	grep "\"lang\":\"ind_Latn\",\"lang_score\":0.7229}\$" out &&
+	grep "^(0.7229), right for this source" "$AYAK_TOP/man/man1/ayak-lid.1" &&
+	echo "{\"text\":\"國國國國國國國國國國國國\"}" >hant &&
+	ayak-lid hant >out &&
+	grep "\"lang\":\"zho_Hant\",\"lang_score\":0.9423}\$" out &&
+	grep "give 0.9423) and a page is (100 give 0.9926)" "$AYAK_TOP/man/man1/ayak-lid.1" &&
+	printf "{\"text\":\"%s\"}\n" "$(printf "國%.0s" $(seq 100))" >hant100 &&
+	ayak-lid hant100 >out &&
+	grep "\"lang\":\"zho_Hant\",\"lang_score\":0.9926}\$" out
+'
+
+# A word of more than 40 letters gives no features
+test_expect_success 'a text whose only word is longer than 40 letters is und' '
+	echo "{\"text\":\"#SelamatHariRayaAidilfitriMaafZahirDanBatin\"}" >long &&
+	ayak-lid long >out &&
+	echo "{\"text\":\"#SelamatHariRayaAidilfitriMaafZahirDanBatin\",\"lang\":\"und\",\"lang_score\":1}" >expect &&
+	test_cmp expect out &&
+	echo "{\"text\":\"#SelamatHariRayaAidilfitriMaafZahirDanBatin semua\"}" >long2 &&
+	ayak-lid long2 >out &&
+	! grep "\"lang\":\"und\"" out
+'
+
 test_done
