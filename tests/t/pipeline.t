@@ -313,8 +313,10 @@ test_expect_success 'bad stage options are usage errors at planning, and leave n
 	test_cmp expect err &&
 	test_path_is_missing bad &&
 	test_expect_code 2 "$CCM" -o bad --opt dedup=--annotate "$S/wet.paths" 2>err &&
-	grep -x "ayak-dedup: --annotate goes with --stage filter" err &&
-	grep -x "commoncrawl-malay: the dedup stage refuses its options: --memory 1G --opt dedup=--annotate" err &&
+	echo "commoncrawl-malay: --opt dedup: --annotate would keep the records the stage drops (--keep-rejects keeps them apart)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 "$CCM" -o bad --opt dedup=--bogus "$S/wet.paths" 2>err &&
+	grep -x "commoncrawl-malay: the dedup stage refuses its options: --memory 1G --opt dedup=--bogus" err &&
 	test_expect_code 2 "$CCM" -o bad --jawi --opt "filter=--min-doc-words x" "$S/wet.paths" 2>err &&
 	grep -x "commoncrawl-malay: the filter stage refuses its options: --redact-pii --min-doc-words x" err &&
 	test_expect_code 2 "$P/slurm/submit" -o bad --max-array 2 --opt tok=--bogus "$S/wet.paths" 2>err &&
@@ -333,6 +335,16 @@ test_expect_success '--opt may not name a stage'"'"'s outputs: -o in the middle 
 	test_path_is_missing outs &&
 	test_path_is_missing x.jsonl &&
 	test_path_is_missing x.json
+'
+
+# --opt lid=--annotate passed, and 19 Indonesian records of 44 reached the final shards
+test_expect_success '--opt may not give a stage --annotate: what it drops would reach the shards' '
+	test_expect_code 2 "$CCM" -o ann --opt lid=--annotate "$S/wet.paths" 2>err &&
+	echo "commoncrawl-malay: --opt lid: --annotate would keep the records the stage drops (--keep-rejects keeps them apart)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 "$P/slurm/submit" -o ann --max-array 2 --opt "filter=--min-doc-words 50 --annotate" "$S/wet.paths" 2>err &&
+	grep -x "submit: --opt filter: --annotate would keep the records the stage drops (.*)" err &&
+	test_path_is_missing ann
 '
 
 test_expect_success '--name=value splits at the first =; --opt tok passes options to ayak-tok' '
