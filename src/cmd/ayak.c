@@ -27,6 +27,23 @@ static const char *const programs[][2] = {
 	{ "cat", "concatenate, recompress, validate and split records" },
 };
 
+/* Whether path's first line holds no NUL byte (as bash tells a script from a binary). */
+static int is_text_file(const char *path)
+{
+	char head[256];
+	FILE *f = fopen(path, "rb");
+	size_t n, i;
+
+	if (!f)
+		return 0;
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	for (i = 0; i < n && head[i] != '\n'; i++)
+		if (head[i] == '\0')
+			return 0;
+	return 1;
+}
+
 /* Directory of this executable, or "" if it cannot be found. */
 static void own_dir(char *dir, size_t n)
 {
@@ -164,6 +181,18 @@ int main(int argc, char **argv)
 	}
 	argv[1] = name;
 	execv(path, argv + 1);
+	if (errno == ENOEXEC && is_text_file(path)) {
+		/* as execvp() and the shells: an executable text file without #! is a shell script */
+		char **sh_argv = malloc(((size_t)argc + 1) * sizeof(*sh_argv));
+
+		if (sh_argv) {
+			sh_argv[0] = "sh";
+			sh_argv[1] = path;
+			memcpy(sh_argv + 2, argv + 2, (size_t)(argc - 1) * sizeof(*sh_argv));
+			execv("/bin/sh", sh_argv);
+		}
+		errno = ENOEXEC;
+	}
 	fprintf(stderr, "ayak: %s: %s\n", path, strerror(errno));
 	return AYAK_E_SYS;
 }

@@ -126,6 +126,19 @@ test_expect_success 'a program that is not a valid executable: exit 3, the syste
 	test_cmp expect err
 '
 
+# execv() alone gave "Exec format error" for a script without #!, which
+# execvp() and the shells run with /bin/sh
+test_expect_success 'an executable text file without #! runs as a shell script' '
+	printf "echo script \"\$@\"\n" >alone/ayak-stats &&
+	chmod 755 alone/ayak-stats &&
+	PATH=/usr/bin:/bin alone/ayak stats "a b" c >out &&
+	echo "script a b c" >expect &&
+	test_cmp expect out &&
+	PATH=/usr/bin:/bin alone/ayak --help >out &&
+	grep "^  stats    reports on records\$" out &&
+	rm alone/ayak-stats
+'
+
 test_expect_success 'a program that cannot be run next to ayak, a good one in PATH: the good one runs' '
 	mkdir inpath &&
 	printf "#!/bin/sh\necho from-path \"\$@\"\n" >inpath/ayak-noexec &&
