@@ -49,7 +49,7 @@
 enum { CTX_MID = 1, CTX_NONUM = 2 };
 
 struct norm_lex;
-static long redup_skip(const struct norm_lex *lx, const char *w, size_t n);
+static long redup_skip(const struct norm_lex *lx, const char *w, size_t n, int an);
 
 /* ---- a hash set of strings kept in an arena ---- */
 
@@ -506,7 +506,7 @@ int norm_lex_is_word(const struct norm_lex *lx, const char *s, size_t n)
 
 long norm_lex_redup_skip(const struct norm_lex *lx, const char *w, size_t n)
 {
-	return n <= MAX_WORD ? redup_skip(lx, w, n) : -1;
+	return n <= MAX_WORD ? redup_skip(lx, w, n, 0) : -1;
 }
 
 struct norm_lex *norm_lex_load(const char *dir, unsigned flags, struct ayak_buf *info,
@@ -879,26 +879,63 @@ static size_t redup_me(const struct norm_lex *lx, const char *w, size_t n)
 }
 
 /*
+ * Words of the word list that look prefixed but are roots and repeat whole
+ * (beras is not be+ras, terapi not ter+api): ayak's review of what the
+ * prefix rules below split, sorted for bsearch.
+ */
+static const char *const whole_roots[] = {
+	"berak", "beranda", "berandal", "berang", "berapa", "beras", "berhala", "beringin",
+	"bernas", "bersin", "diagnostik", "diari", "dikau", "dikir", "dioksida", "disenteri", "kereta",
+	"memang", "memar", "memori", "menara", "menora", "mental", "mentari", "mentua", "merak",
+	"meriam", "sejarah", "sekarang", "sekutu", "sepak", "serai", "serang", "sering",
+	"terapi", "terasi", "teratak", "terjun", "ternak", "terpal",
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int whole_root(const char *w, size_t n)
+{
+	char buf[MAX_WORD + 1];
+	const char *key = buf;
+
+	if (n > MAX_WORD)
+		return 0;
+	memcpy(buf, w, n);
+	buf[n] = '\0';
+	return bsearch(&key, whole_roots, sizeof(whole_roots) / sizeof(whole_roots[0]),
+		       sizeof(whole_roots[0]), cmp_str) != NULL;
+}
+
+/*
  * Reduplication of base w[0..n) (lower case): how many leading bytes of
  * the base the repeated part leaves out (0: the whole base repeats), or -1
- * when the lexicon does not know the base.
+ * when the lexicon does not know the base.  an: the suffix -an follows
+ * (keanak2an), where ke- is a prefix.
  */
-static long redup_skip(const struct norm_lex *lx, const char *w, size_t n)
+static long redup_skip(const struct norm_lex *lx, const char *w, size_t n, int an)
 {
-	static const char *const prefixes[] = { "memper", "diper", "ber", "ter", "se", "di", "ke",
-						 "be", NULL };
+	/* ke- and be- are handled below: alone they make words of their own (ketua, beras) */
+	static const char *const prefixes[] = { "memper", "diper", "ber", "ter", "se", "di", NULL };
+	static const char *const numerals[] = { "dua", "tiga", "empat", "lima", "enam", "tujuh",
+						 "lapan", "sembilan", NULL };
 	size_t k;
 	int i;
 
-	if (n < 2)
+	/* Two letters and 2 are a word and a number: ke2 is the ordinal ke-2, di2 'at 2'. */
+	if (n < 3)
 		return -1;
+	if (whole_root(w, n))
+		return 0;
 	if (n >= 4 && root_like(lx, w, n))
 		return 0;
 	if (n >= 5 && w[0] == 'm' && w[1] == 'e' && (k = redup_me(lx, w, n)))
 		return (long)k;
-	/* ber+ with an r-initial root drops an r: beribu (ribu), beriang (riang) */
-	if (n >= 6 && !strncmp(w, "ber", 3) && vowel(w[3]) && !productive(lx, w + 3, n - 3) &&
-	    productive(lx, w + 2, n - 2))
+	/* ber+ with an r-initial root drops an r: beribu (ribu), beria (ria, not ia) */
+	if (n >= 5 && !strncmp(w, "ber", 3) && vowel(w[3]) &&
+	    (n < 6 || !productive(lx, w + 3, n - 3)) && productive(lx, w + 2, n - 2))
 		return 2;
 	/* Other prefixes, when what follows is a root. */
 	for (i = 0; prefixes[i]; i++) {
@@ -906,6 +943,18 @@ static long redup_skip(const struct norm_lex *lx, const char *w, size_t n)
 		if (n >= k + 3 && !strncmp(w, prefixes[i], k) && productive(lx, w + k, n - k))
 			return (long)k;
 	}
+	/* ke- only in ke-...-an (keanak-anakan) and before a numeral (kedua-dua). */
+	if (n >= 5 && !strncmp(w, "ke", 2)) {
+		for (i = 0; numerals[i]; i++)
+			if (!strcmp(w + 2, numerals[i]))
+				return 2;
+		if (an && productive(lx, w + 2, n - 2))
+			return 2;
+	}
+	/* be- before a root whose first syllable ends in r: bekerja, beternak */
+	if (n >= 6 && !strncmp(w, "be", 2) && !vowel(w[2]) && w[3] == 'e' && w[4] == 'r' &&
+	    productive(lx, w + 2, n - 2))
+		return 2;
 	if (is_word(lx, w, n))
 		return 0;
 	return -1;
@@ -988,6 +1037,7 @@ static size_t pass_a(struct ayak_norm *n, struct norm_lex *lx, const char *s, si
 				const char *base = s + t->start;
 				size_t bn = b;
 				long skip;
+				int an;
 				char exp[MAX_WORD + 1];
 
 				w[b] = '\0';
@@ -1008,7 +1058,8 @@ static size_t pass_a(struct ayak_norm *n, struct norm_lex *lx, const char *s, si
 						}
 					}
 				}
-				skip = redup_skip(lx, w, bn);
+				an = sfx == 2 && (s[after - 2] | 32) == 'a' && (s[after - 1] | 32) == 'n';
+				skip = redup_skip(lx, w, bn, an);
 				if (skip >= 0) {
 					const char *suffix = s + (after - sfx);
 

@@ -68,6 +68,20 @@ test_expect_success '--reduplication and --elongation: the word after a ² is se
 		"kanak-kanak anak-anak buku-buku, anak-anaknya rumah-rumah sedap"
 '
 
+test_expect_success '--reduplication: words that only look prefixed (ke-, be-, ter-) repeat whole' '
+	check --reduplication "kereta2 dan ketua2 membeli beras2, kekasih2 terapi2 sedap2 menang2" \
+		"kereta-kereta dan ketua-ketua membeli beras-beras, kekasih-kekasih terapi-terapi sedap-sedap menang-menang"
+'
+
+test_expect_success '--reduplication: ke- is a prefix in ke-...-an and before a numeral, be- before kerja' '
+	check --reduplication "keanak2an kemerah2an kereta2an kedua2nya ketiga2 bekerja2 beria2" \
+		"keanak-anakan kemerah-merahan kereta-keretaan kedua-duanya ketiga-tiga bekerja-kerja beria-ria"
+'
+
+test_expect_success '--reduplication leaves a word of two letters and 2 alone (ke2 is the ordinal ke-2)' '
+	check --reduplication "di tempat ke2, Ke2 dan di2; ya2 tu2" "di tempat ke2, Ke2 dan di2; ya2 tu2"
+'
+
 test_expect_success '--reduplication leaves numbers and codes alone' '
 	check --reduplication "mp3, co2, h2o, covid19, abc2, 2020" "mp3, co2, h2o, covid19, abc2, 2020"
 '

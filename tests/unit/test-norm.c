@@ -125,6 +125,11 @@ static const struct golden {
 	{ REDUP, "reduplication: a suffix", "sebaik2nya kanak2nya", "sebaik-baiknya kanak-kanaknya" },
 	{ REDUP, "reduplication: roots that look prefixed", "sedap2 menang2 kemas2",
 	  "sedap-sedap menang-menang kemas-kemas" },
+	{ REDUP, "reduplication: ke- and be- words of their own", "kereta2 ketua2 beras2 kekasih2",
+	  "kereta-kereta ketua-ketua beras-beras kekasih-kekasih" },
+	{ REDUP, "reduplication: ke-...-an and numerals", "keanak2an kedua2nya bekerja2",
+	  "keanak-anakan kedua-duanya bekerja-kerja" },
+	{ REDUP, "reduplication: two letters and 2 stay", "tempat ke2 di2", NULL },
 	{ REDUP, "reduplication: not words stay", "mp3 co2 h2o covid19 abc2 2020", NULL },
 	{ REDUP | SLANG, "reduplication of a slang base", "org2 jln2", "orang-orang jalan-jalan" },
 	/* --elongation */
