@@ -110,6 +110,7 @@ struct slang {
 	unsigned char ctx;
 	unsigned char bifirst;	/* its informal form starts a two-word form */
 	unsigned char name;	/* also a name (Nga, Yee): replaced in lower case only */
+	size_t line;		/* of slang.tsv, for errors */
 };
 
 struct norm_lex {
@@ -383,6 +384,49 @@ static size_t longest_word(const char *s)
 	}
 }
 
+/* A form has no capital: tokens are matched in lower case, so it would never match. */
+static int lower_case(const char *s)
+{
+	int32_t i = 0, n = (int32_t)strlen(s);
+	UChar32 c;
+
+	while (i < n) {
+		U8_NEXT(s, i, n, c);
+		if (u_isupper(c) || u_istitle(c))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * CONTEXT: empty or a comma-separated list of mid, nonum and name.  Sets
+ * e's context; returns 0, or -1 with what is wrong in bad.
+ */
+static int parse_context(char *ctx, struct slang *e, const char **bad)
+{
+	char *c = ctx, *comma;
+
+	if (!*ctx)
+		return 0;
+	for (;; c = comma + 1) {
+		comma = strchr(c, ',');
+		if (comma)
+			*comma = '\0';
+		if (!strcmp(c, "mid"))
+			e->ctx |= CTX_MID;
+		else if (!strcmp(c, "nonum"))
+			e->ctx |= CTX_NONUM;
+		else if (!strcmp(c, "name"))
+			e->name = 1;
+		else {
+			*bad = c;
+			return -1;
+		}
+		if (!comma)
+			return 0;
+	}
+}
+
 static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *info,
 		      struct ayak_err *err)
 {
@@ -402,6 +446,7 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 	while (ayak_next_line(data.data, data.len, &i, &cl, &l)) {
 		char *line = data.data + (cl - data.data), *f[6];
 		struct slang *e;
+		const char *bad;
 		int nf;
 
 		lineno++;
@@ -420,6 +465,11 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 				     path.data, lineno, MAX_WORD);
 			goto out;
 		}
+		if (!lower_case(f[0])) {
+			ayak_err_set(err, AYAK_E_SYS, "%s:%zu: the form '%s' is not lower case",
+				     path.data, lineno, f[0]);
+			goto out;
+		}
 		if (lx->nsl == lx->capsl) {
 			struct slang *p = ayak_grow(lx->sl, &lx->capsl, lx->nsl + 1, sizeof(*p), 4096);
 
@@ -429,6 +479,13 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 		}
 		e = &lx->sl[lx->nsl];
 		memset(e, 0, sizeof(*e));
+		e->line = lineno;
+		if (parse_context(f[3], e, &bad)) {
+			ayak_err_set(err, AYAK_E_SYS,
+				     "%s:%zu: unknown context '%s' (want mid, nonum or name)",
+				     path.data, lineno, bad);
+			goto out;
+		}
 		if (add_str(lx, f[0], strlen(f[0]), &e->key) ||
 		    add_str(lx, f[1], strlen(f[1]), &e->std))
 			goto oom;
@@ -438,16 +495,23 @@ static int load_slang(struct norm_lex *lx, const char *dir, struct ayak_buf *inf
 			e->inf = e->std;
 		else if (add_str(lx, f[2], strlen(f[2]), &e->inf))
 			goto oom;
-		if (strstr(f[3], "mid"))
-			e->ctx |= CTX_MID;
-		if (strstr(f[3], "nonum"))
-			e->ctx |= CTX_NONUM;
-		e->name = strstr(f[3], "name") != NULL;
 		e->out = informal ? e->inf : e->std;
 		lx->nsl++;
 	}
-	if (set_build(lx, &lx->slset, slang_keys(lx), sizeof(struct slang), lx->nsl) ||
-	    resolve_chains(lx))
+	if (set_build(lx, &lx->slset, slang_keys(lx), sizeof(struct slang), lx->nsl))
+		goto oom;
+	/* A second entry for a form would never be used: the lookup finds the first. */
+	for (i = 0; i < lx->nsl; i++) {
+		const char *k = str_at(lx, lx->sl[i].key);
+		long j = find_slang(lx, k, strlen(k));
+
+		if (j != (long)i) {
+			ayak_err_set(err, AYAK_E_SYS, "%s:%zu: the form '%s' is already on line %zu",
+				     path.data, lx->sl[i].line, k, lx->sl[j].line);
+			goto out;
+		}
+	}
+	if (resolve_chains(lx))
 		goto oom;
 	for (i = 0; i < lx->nsl; i++) {
 		const char *k = str_at(lx, lx->sl[i].key);

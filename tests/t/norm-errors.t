@@ -124,6 +124,28 @@ test_expect_success 'a slang form with a word past 64 bytes is refused; 64 bytes
 	refused slang.tsv --expand-slang ":2: a word of the form is longer than 64 bytes"
 '
 
+test_expect_success 'a slang line with an unknown context, an upper-case form or a form seen before is refused' '
+	printf "# h\nyg\tyang\t\t\t\nzz\tx\t\tbogus\tayak\n" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":3: unknown context '"'"'bogus'"'"' (want mid, nonum or name)" &&
+	printf "# h\ng\tpergi\t\tmid,nonum,\tayak\n" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":2: unknown context '"'"''"'"' (want mid, nonum or name)" &&
+	printf "# h\nyg\tyang\t\t\t\nYg\tyang\t\t\t\n" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":3: the form '"'"'Yg'"'"' is not lower case" &&
+	E=$(printf "\303\211") &&
+	printf "# h\ntak %s\tx\t\t\t\n" "$E" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":2: the form '"'"'tak $E'"'"' is not lower case" &&
+	printf "# h\nyg\tyang\t\t\t\n\nsy\tsaya\t\t\t\nyg\tyagn\t\t\t\n" >lex/norm/slang.tsv &&
+	refused slang.tsv --expand-slang ":5: the form '"'"'yg'"'"' is already on line 2"
+'
+
+test_expect_success 'a slang line with the contexts the header names, alone or together, is taken' '
+	printf "# h\ng\tpergi\t\tmid,nonum\tayak\nnga\ttidak\t\tname\tayak\n" >lex/norm/slang.tsv &&
+	echo "{\"text\":\"aku g kedai, Nga nga mahu\"}" >in2 &&
+	AYAK_LEXICONS=$PWD/lex ayak-norm --expand-slang in2 >out &&
+	echo "{\"text\":\"aku pergi kedai, Nga tidak mahu\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'default mode needs no lexicon' '
 	AYAK_LEXICONS=$PWD/lex ayak-norm in >out &&
 	test_cmp in out
