@@ -32,16 +32,16 @@ import os
 import re
 import sys
 
-VERSION = '2026.11.2'
+VERSION = '2026.11.3'
 
 # Forms that are English or Malay dictionary words but are slang first in Malay text.
 KEEP = set('''
-la le ape bile cane cite cube dpt kite lg mn mst pd sgt wt x ye gi stu nape napa cpa
+la le ape dpt lg mn mst pd sgt x ye gi stu napa cpa
 jela jelah apahal gitu gini lak adoi bawak bole jek kalo kalu kearah kecik kesah kuar
 mengembirakan mintak nati otek rege rosok sorang taik takat udah karna ngga pingin keliatan
 megang nangis sanggat sperti bulet kepingin nunggu taun temen ampe kate seluru kancang
 nambah serem emang kebayang niru deket pinter kenceng nampar bales suda krus rapih udeh
-belom diem tiber awl sapa g kg mg hr n
+belom diem tiber g kg mg hr n
 '''.split())
 
 # Entries to drop although they pass the filters (wrong, ambiguous or not spelling).
@@ -56,9 +56,18 @@ makwe sohor ana kilo friday sunday sun tang ur ts k ty de dee da d p ko kt ckp b
 ngomong ngobrol kasi bg tk dh msg skit jd bz cm cr dn dy gk ka kk kn ak aq hu sam ngapain
 fb ig kl bn ph yb rm mr tq at be by go i if or so to up dont bro slamet
 kayaq kayax keak kekk kyak kyax koq kox mnding ori bisax
+kite cite cube bile cane nape awl wt abs loo nee lol pls omg gf bf fav cust univ cctv
+kot sapa taun takat
 '''.split())
-# (The last line: targets that are Indonesian, not Malay, though malaya's word
-# list holds them: kayak 'like', kok, mending, orisinal, bisanya.)
+# (The third line from the end: targets that are Indonesian, not Malay, though
+# malaya's word list holds them: kayak 'like', kok, mending, orisinal, bisanya.
+# The last two lines, from an audit of 2026-11-24: English words a Malay text
+# quotes or switches to (kite, cite, cube, bile, cane, nape, awl), English
+# abbreviations whose entries translate rather than respell (pls, omg, gf,
+# univ, cctv), and standard Malay words of another meaning: kot 'coat', sapa
+# 'greet', taun 'plague', takat 'extent'.  la, ye, tau, ape and the others
+# left in KEEP are English or dictionary words too, but slang first in Malay
+# text.)
 
 # Forms that are also names (Nga, Yee, Tai): replaced in lower case only, never
 # capitalized at the start of a sentence (context "name").
@@ -72,7 +81,7 @@ OWN = [
     ('kwn', 'kawan', '', ''), ('krj', 'kerja', '', ''), ('sume', 'semua', '', ''),
     ('sbnrnya', 'sebenarnya', '', ''), ('tlong', 'tolong', '', ''), ('btl', 'betul', '', ''),
     ('betol', 'betul', '', ''), ('knape', 'kenapa', '', ''), ('sape', 'siapa', '', ''),
-    ('mane', 'mana', '', ''), ('xleh', 'tidak boleh', 'tak boleh', ''),
+    ('xleh', 'tidak boleh', 'tak boleh', ''),
     ('xboleh', 'tidak boleh', 'tak boleh', ''), ('xtau', 'tidak tahu', 'tak tahu', ''),
     ('tatau', 'tidak tahu', 'tak tahu', ''), ('xnak', 'tidak mahu', 'tak nak', ''),
     ('dpn', 'depan', '', ''), ('blkg', 'belakang', '', ''), ('tdo', 'tidur', '', ''),

@@ -19,6 +19,14 @@ test_expect_success '--expand-slang: short forms to standard Malay' '
 		"yang ini tidak best lah, saya hendak pergi kedai dengan kawan sahaja"
 '
 
+# kot hitam became mungkin hitam, sapa jiran siapa jiran, a kite kita
+test_expect_success '--expand-slang leaves English words and standard Malay words of another meaning' '
+	check --expand-slang "Dia memakai kot hitam. Jangan lupa sapa jiran. Fly a kite, cite the paper, cube it. Wabak taun setakat ini." \
+		"Dia memakai kot hitam. Jangan lupa sapa jiran. Fly a kite, cite the paper, cube it. Wabak taun setakat ini." &&
+	check --expand-slang "Ape kau tau? Dorang gi mane? Ye la." \
+		"Apa kau tahu? Mereka pergi mane? Ya lah."
+'
+
 test_expect_success '--expand-slang --keep-informal keeps tak, nak, je' '
 	check "--expand-slang --keep-informal" "yg ni x best la, sy nk pegi kedai dgn kwn je" \
 		"yang ni tak best lah, saya nak pergi kedai dengan kawan je"
