@@ -559,7 +559,8 @@ static int keep_header(struct warc_reader *r, struct warc_rec *rec, const char *
  * Skip a block too long to hold, but for its last keep bytes (left in the
  * window, so that a next header swallowed by a wrong Content-Length can be
  * found again).  0, 1 when the input ended first (*done says how much of
- * the block there was), -1 on error.
+ * the block there was; the last keep bytes or more of it are still in the
+ * window, for the same reason), -1 on error.
  */
 static int skip_block(struct warc_reader *r, uint64_t left, size_t keep, uint64_t *done,
 		      struct ayak_err *err)
@@ -571,13 +572,13 @@ static int skip_block(struct warc_reader *r, uint64_t left, size_t keep, uint64_
 
 		if (step > left - keep)
 			step = (size_t)(left - keep);
-		got = warc_in_fill(r->in, step, err);
+		got = warc_in_fill(r->in, step + keep, err);
 		if (got < 0)
 			return -1;
-		if (got == 0)
+		if ((size_t)got < step + keep) {
+			*done += (uint64_t)got;
 			return 1;
-		if ((size_t)got < step)
-			step = (size_t)got;
+		}
 		warc_in_consume(r->in, step);
 		left -= step;
 		*done += step;
@@ -730,7 +731,10 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 			ayak_err_set(err, AYAK_E_DATA,
 				     "truncated record: Content-Length %llu, %llu bytes left",
 				     (unsigned long long)rec->length, (unsigned long long)done);
-			warc_in_consume(r->in, warc_in_avail(r->in));
+			/* As after a wrong Content-Length: search what is left of the block. */
+			r->resync = 1;
+			r->resync_skip = 0;
+			r->resync_bol = 0;
 			return -1;
 		}
 		next = after_block(r, keep, err);
@@ -759,12 +763,14 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 	if ((size_t)got < want) {
 		if (warc_in_state(r->in) == WARC_IN_ERROR)
 			return stream_failure(r, start, where, err);
-		ayak_err_set(err, AYAK_E_DATA,
-			     "truncated record: Content-Length %llu, %zu bytes left",
-			     (unsigned long long)rec->length, (size_t)got - hlen);
-		/* Nothing follows; the rest of the input is this record. */
-		warc_in_consume(r->in, (size_t)got);
-		return -1;
+		/*
+		 * The input ends inside the block: either the record was cut
+		 * short or its Content-Length is too long and swallowed the
+		 * records after it.  Look for them from its second byte.
+		 */
+		return damaged(r, start, where, err,
+			       "truncated record: Content-Length %llu, %zu bytes left",
+			       (unsigned long long)rec->length, (size_t)got - hlen);
 	}
 	{
 		long long next = after_block(r, want, err);

@@ -201,4 +201,48 @@ test_expect_success 'a block larger than --max-record is skipped, and the next r
 	grep "skipped 4 malformed records" err
 '
 
+# rec ID LENGTH TEXT: a conversion record whose Content-Length is LENGTH.
+rec () {
+	printf "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <%s>\r\nContent-Length: %s\r\n\r\n%s\r\n\r\n" "$1" "$2" "$3"
+}
+
+test_expect_success 'a Content-Length past the end of the input loses that record only' '
+	{ rec a 4 aaaa; rec b 100000 bbbb; rec c 4 cccc; rec d 4 dddd; } >long.warc &&
+	cat >expect <<-\EOF &&
+	{"id":"<a>","content_type":"text/plain","text":"aaaa"}
+	{"id":"<c>","content_type":"text/plain","text":"cccc"}
+	{"id":"<d>","content_type":"text/plain","text":"dddd"}
+	EOF
+	ayak-warc --on-error skip --stats st.json long.warc >out 2>err &&
+	test_cmp expect out &&
+	cat >expect.err <<-\EOF &&
+	ayak-warc: long.warc: byte 83: truncated record: Content-Length 100000, 174 bytes left
+	ayak-warc: skipped 1 malformed record
+	EOF
+	test_cmp expect.err err &&
+	grep -F "\"records_in\":4,\"records_out\":3," st.json &&
+	ayak-warc --on-error skip <long.warc >out 2>/dev/null &&
+	test_cmp expect out
+'
+
+test_expect_success GZIP 'the same with one gzip member per record, from a file and a pipe' '
+	{ rec a 4 aaaa | gzip -n; rec b 100000 bbbb | gzip -n;
+	  rec c 4 cccc | gzip -n; rec d 4 dddd | gzip -n; } >long.warc.gz &&
+	ayak-warc --on-error skip long.warc.gz >out 2>err &&
+	test_cmp expect out &&
+	head -n 1 err >got &&
+	echo "ayak-warc: long.warc.gz: byte 92 (uncompressed 83): truncated record: Content-Length 100000, 174 bytes left" >expect.err &&
+	test_cmp expect.err got &&
+	ayak-warc --on-error skip <long.warc.gz >out 2>/dev/null &&
+	test_cmp expect out
+'
+
+test_expect_success 'the same when the record is larger than --max-record and skipped unread' '
+	ayak-warc --on-error skip --max-record 10 long.warc >out 2>err &&
+	test_cmp expect out &&
+	head -n 1 err >got &&
+	echo "ayak-warc: long.warc: byte 83: truncated record: Content-Length 100000, 174 bytes left" >expect.err &&
+	test_cmp expect.err got
+'
+
 test_done
