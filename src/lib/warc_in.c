@@ -80,6 +80,7 @@ int warc_fast_gunzip(const void *in, size_t in_n, void *out, size_t out_n,
 #define WIN_CHUNK (1u << 20)
 #define MIN_FREE (128u << 10)
 #define PROBE_IN 4096		/* compressed bytes tried when checking a restart point */
+#define MEMBER_KEEP (4u << 20)	/* compressed bytes of the current member kept for recovery */
 
 enum { FMT_PLAIN, FMT_GZIP, FMT_ZSTD };
 
@@ -129,16 +130,25 @@ static ssize_t read_some(int fd, void *p, size_t n)
 	return got;
 }
 
-/* Keep raw[raw_pos..raw_len) and read more after it.  0 or -1. */
+/*
+ * Keep raw[raw_pos..raw_len) and read more after it.  The current member's
+ * compressed bytes are kept too, up to MEMBER_KEEP: if it turns out to be
+ * damaged, the next member may start inside what the decoder took for it
+ * (a member cut short runs into the next one).  0 or -1.
+ */
 static int raw_more(struct warc_in *s, struct ayak_err *err)
 {
+	size_t keep = s->raw_pos;
 	ssize_t got;
 
-	if (s->raw_pos) {
-		memmove(s->raw, s->raw + s->raw_pos, s->raw_len - s->raw_pos);
-		s->raw_base += s->raw_pos;
-		s->raw_len -= s->raw_pos;
-		s->raw_pos = 0;
+	if (s->in_member && s->member_coff >= s->raw_base &&
+	    s->raw_base + s->raw_pos - s->member_coff <= MEMBER_KEEP)
+		keep = (size_t)(s->member_coff - s->raw_base);
+	if (keep) {
+		memmove(s->raw, s->raw + keep, s->raw_len - keep);
+		s->raw_base += keep;
+		s->raw_len -= keep;
+		s->raw_pos -= keep;
 	}
 	if (s->raw_len == s->raw_cap) {
 		unsigned char *p = realloc(s->raw, s->raw_cap * 2);
@@ -558,13 +568,15 @@ long long warc_in_recover(struct warc_in *s, struct ayak_err *err)
 		s->state = WARC_IN_OK;
 		return 0;
 	}
+	/*
+	 * Look from just after the damaged member's first byte, not from where
+	 * the decoder stopped: a member cut short is read on into the next
+	 * one, which must not be lost with it.
+	 */
+	s->raw_pos = s->err_coff >= s->raw_base ? (size_t)(s->err_coff - s->raw_base) + 1 : 0;
+	if (s->raw_pos > s->raw_len)
+		s->raw_pos = s->raw_len;
 	from = s->raw_base + s->raw_pos;
-	if (s->raw_base + s->raw_pos <= s->err_coff) {
-		/* Failed at the member's first bytes: look past them. */
-		s->raw_pos = (size_t)(s->err_coff - s->raw_base) + 1;
-		if (s->raw_pos > s->raw_len)
-			s->raw_pos = s->raw_len;
-	}
 	s->in_member = 0;
 	s->padding = 0;
 	s->zstd_hint = 0;

@@ -32,6 +32,7 @@ struct warc_reader {
 	size_t resync_skip;	/* bytes at the read position that cannot start it */
 	int resync_bol;		/* the read position counts as a line start */
 	uint64_t skipped;
+	uint64_t damaged_member;	/* member of the record just reported damaged, or UINT64_MAX */
 	struct ayak_buf hdr;	/* header copy for records whose block is skipped */
 	struct ayak_buf fold;	/* values of folded header fields, joined */
 };
@@ -51,6 +52,7 @@ struct warc_reader *warc_reader_new(const char *path, size_t max_block, struct a
 	}
 	r->max_block = max_block;
 	r->arc_version = 1;
+	r->damaged_member = UINT64_MAX;
 	return r;
 }
 
@@ -370,6 +372,8 @@ static void where_at(struct warc_reader *r, uint64_t uoff, struct warc_where *w)
 /*
  * Report the stream's pending error and restart after it.  rec is the
  * offset of the record the damage cut, or UINT64_MAX between records.
+ * -2 (nothing to report, read on) when the damage is in the member of the
+ * record just reported damaged: one damage, one report.
  */
 static int stream_failure(struct warc_reader *r, uint64_t rec, struct warc_where *w,
 			  struct ayak_err *err)
@@ -377,7 +381,9 @@ static int stream_failure(struct warc_reader *r, uint64_t rec, struct warc_where
 	uint64_t coff, uoff;
 	const char *msg = warc_in_error(r->in, &coff, &uoff);
 	long long skipped;
+	int silent = rec == UINT64_MAX && coff == r->damaged_member;
 
+	r->damaged_member = UINT64_MAX;
 	if (rec != UINT64_MAX) {
 		/* The record that is lost, where it starts: not the start of one long stream. */
 		where_at(r, rec, w);
@@ -394,7 +400,7 @@ static int stream_failure(struct warc_reader *r, uint64_t rec, struct warc_where
 	r->resync = 1;
 	r->resync_skip = 0;
 	r->resync_bol = 1;
-	return -1;
+	return silent ? -2 : -1;
 }
 
 /* A damaged record at uoff: report it and look for the next header after its first byte. */
@@ -408,6 +414,7 @@ static int damaged(struct warc_reader *r, uint64_t uoff, struct warc_where *w,
 	va_list ap;
 
 	where_at(r, uoff, w);
+	r->damaged_member = w->compressed ? w->file_offset : UINT64_MAX;
 	err->code = AYAK_E_DATA;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -491,12 +498,15 @@ static int resync(struct warc_reader *r, struct ayak_err *err)
 /*
  * What follows a block that ends at d[pos]: line ends, then the next header
  * or the end.  Returns the offset of the next record (after the line ends),
- * or 0 when something else follows, or -1 on a system error.  On success d
- * may have moved: callers refetch it.
+ * or 0 when something else follows, -2 when the compressed data stops
+ * with damage in a member that holds part of the block (its check failed
+ * or it was cut short: the block cannot be trusted), or -1 on a system
+ * error.  On success d may have moved: callers refetch it.
  */
 static long long after_block(struct warc_reader *r, size_t pos, struct ayak_err *err)
 {
 	size_t need = r->kind == KIND_ARC ? ARC_LINE_MAX : 8;
+	uint64_t block_end = warc_in_offset(r->in) + pos;
 
 	for (;;) {
 		long long got = warc_in_fill(r->in, pos + 1, err);
@@ -504,8 +514,14 @@ static long long after_block(struct warc_reader *r, size_t pos, struct ayak_err 
 
 		if (got < 0)
 			return -1;
-		if ((size_t)got <= pos)
+		if ((size_t)got <= pos) {
+			uint64_t member;
+
+			if (warc_in_state(r->in) == WARC_IN_ERROR &&
+			    (warc_in_error(r->in, NULL, &member), member < block_end))
+				return -2;
 			return (long long)pos;	/* the end (or damage after this record) */
+		}
 		if (d[pos] == '\r' || d[pos] == '\n') {
 			pos++;
 			continue;
@@ -596,8 +612,8 @@ static int skip_block(struct warc_reader *r, uint64_t left, size_t keep, uint64_
 	return 0;
 }
 
-int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_where *where,
-		     struct ayak_err *err)
+static int next_record(struct warc_reader *r, struct warc_rec *rec, struct warc_where *where,
+		       struct ayak_err *err)
 {
 	const char *d;
 	long long got;
@@ -738,6 +754,8 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 			return -1;
 		}
 		next = after_block(r, keep, err);
+		if (next == -2)
+			return stream_failure(r, start, where, err);
 		if (next < 0)
 			return -1;
 		if (next == 0) {
@@ -775,6 +793,8 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 	{
 		long long next = after_block(r, want, err);
 
+		if (next == -2)
+			return stream_failure(r, start, where, err);
 		if (next < 0)
 			return -1;
 		if (next == 0)
@@ -817,4 +837,16 @@ int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_wh
 		r->arc_version = rec->block[0] == '2' ? 2 : 1;
 	}
 	return 1;
+}
+
+int warc_reader_next(struct warc_reader *r, struct warc_rec *rec, struct warc_where *where,
+		     struct ayak_err *err)
+{
+	int ret;
+
+	while ((ret = next_record(r, rec, where, err)) == -2)
+		;
+	if (ret > 0)
+		r->damaged_member = UINT64_MAX;
+	return ret;
 }

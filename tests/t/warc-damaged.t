@@ -245,4 +245,25 @@ test_expect_success 'the same when the record is larger than --max-record and sk
 	test_cmp expect.err got
 '
 
+test_expect_success GZIP 'a gzip member cut short: its record is reported, the next member read' '
+	for x in a b c d; do rec $x 4 $x$x$x$x | gzip -n >$x.gz || return 1; done &&
+	cat >expect <<-\EOF &&
+	{"id":"<a>","content_type":"text/plain","text":"aaaa"}
+	{"id":"<c>","content_type":"text/plain","text":"cccc"}
+	{"id":"<d>","content_type":"text/plain","text":"dddd"}
+	EOF
+	for n in 8 12 30; do
+		{ cat a.gz; head -c $(($(wc -c <b.gz) - n)) b.gz; cat c.gz d.gz; } >cut$n.gz &&
+		for lib in "" 1; do
+			AYAK_NO_LIBDEFLATE=$lib ayak-warc --on-error skip --stats st.json cut$n.gz >out 2>err &&
+			test_cmp expect out &&
+			grep "^ayak-warc: cut$n.gz: byte 92 (uncompressed 83): " err &&
+			test_line_count = 2 err &&
+			grep -F "\"records_in\":4,\"records_out\":3,\"dropped\":{\"damaged\":1},\"errors\":1," st.json ||
+			return 1
+		done
+	done &&
+	grep -F "byte 92 (uncompressed 83): corrupt gzip input: incorrect data check" err
+'
+
 test_done
