@@ -502,8 +502,10 @@ int main(int argc, char **argv)
 					c.field);
 	if (c.max_errors != UINT64_MAX && !c.skip_errors)
 		cli_usage_error(&c, "--max-errors goes with --on-error skip");
-	if (c.rejects_path && c.output && !strcmp(c.rejects_path, c.output))
-		cli_usage_error(&c, "--rejects and --output name the same file");
+	/* Two outputs naming one file, by any name, would overwrite each other. */
+	cli_claim_output(&c, "--output", c.output);
+	cli_claim_output(&c, "--rejects", c.rejects_path);
+	cli_claim_output(&c, "--stats", c.stats_path);
 
 	nfiles = argc - optind;
 	files = argv + optind;
@@ -538,6 +540,9 @@ int main(int argc, char **argv)
 	c.out = cli_open_writer(&c, c.output, c.compress);
 	if (c.rejects_path)
 		c.rejects = cli_open_writer(&c, c.rejects_path, AYAK_COMPRESS_AUTO);
+	/* Opened now, as in every program, so that a name that cannot be written shows before any work. */
+	if (c.stats_path)
+		c.stats_out = cli_open_writer(&c, c.stats_path, AYAK_COMPRESS_NONE);
 	c.last_progress = c.t0;
 	for (i = 0; i < (int)(sizeof(counters) / sizeof(counters[0])); i++)
 		ayak_stats_count(&c.stats, counters[i], 0);

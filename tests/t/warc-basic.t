@@ -548,4 +548,35 @@ test_expect_success '--help and --version' '
 	test_cmp expect got
 '
 
+test_expect_success 'two outputs naming one file, by any name, are a usage error' '
+	cp "$W/pages.wet" one.wet &&
+	echo keep >same.jsonl &&
+	test_expect_code 2 ayak-warc -o same.jsonl --stats same.jsonl one.wet 2>err &&
+	echo "ayak-warc: --output and --stats name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	test_expect_code 2 ayak-warc --rejects same.jsonl --stats ./same.jsonl one.wet 2>err &&
+	echo "ayak-warc: --rejects and --stats name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	test_expect_code 2 ayak-warc -o same.jsonl --rejects same.jsonl one.wet 2>err &&
+	echo "ayak-warc: --output and --rejects name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	echo keep >expect &&
+	test_cmp expect same.jsonl
+'
+
+test_expect_success 'a --stats file that cannot be written stops the run before any record: exit 3' '
+	mkdir -p statsdir &&
+	test_expect_code 3 ayak-warc --stats statsdir one.wet >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-warc: statsdir: Is a directory" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-warc --stats missing/st.json one.wet >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-warc: missing/st.json: No such file or directory" >expect &&
+	test_cmp expect err
+'
+
 test_done
