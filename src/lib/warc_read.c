@@ -700,7 +700,12 @@ static int next_record(struct warc_reader *r, struct warc_rec *rec, struct warc_
 		if (!is_warc_magic(d, (size_t)got))
 			return damaged(r, start, where, err, "not a WARC record header");
 		for (;;) {
-			hlen = header_end(d, (size_t)got, &scan);
+			/*
+			 * Only the first HEADER_MAX bytes are searched, however much
+			 * the window holds: a file fills it in larger reads than a
+			 * pipe, and the same bytes must give the same records.
+			 */
+			hlen = header_end(d, (size_t)got < HEADER_MAX ? (size_t)got : HEADER_MAX, &scan);
 			if (hlen)
 				break;
 			if ((size_t)got >= HEADER_MAX)

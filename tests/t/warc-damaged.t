@@ -266,4 +266,36 @@ test_expect_success GZIP 'a gzip member cut short: its record is reported, the n
 	grep -F "byte 92 (uncompressed 83): corrupt gzip input: incorrect data check" err
 '
 
+# long_header PAD: a conversion record "abc" whose header, blank line included, is 63 + PAD bytes.
+long_header () {
+	printf "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 3\r\nX-Pad: " &&
+	head -c $1 /dev/zero | tr "\0" a &&
+	printf "\r\n\r\nabc\r\n\r\n"
+}
+
+test_expect_success 'a WARC header over 1 MiB is damage, from a file as from a pipe' '
+	{ rec a 4 aaaa; long_header 2097152; rec c 4 cccc; } >longhdr.warc &&
+	cat >expect <<-\EOF &&
+	{"id":"<a>","content_type":"text/plain","text":"aaaa"}
+	{"id":"<c>","content_type":"text/plain","text":"cccc"}
+	EOF
+	ayak-warc --on-error skip longhdr.warc >out 2>err &&
+	test_cmp expect out &&
+	echo "ayak-warc: longhdr.warc: byte 83: WARC header longer than 1048576 bytes" >expect.err &&
+	head -n 1 err >got &&
+	test_cmp expect.err got &&
+	cat longhdr.warc | ayak-warc --on-error skip >out 2>/dev/null &&
+	test_cmp expect out &&
+	test_expect_code 1 ayak-warc longhdr.warc >out 2>/dev/null &&
+	test_line_count = 1 out &&
+	long_header $((1048576 - 63)) >max.warc &&
+	ayak-warc max.warc >out &&
+	ayak-warc <max.warc >out2 &&
+	test_cmp out out2 &&
+	grep -F "\"text\":\"abc\"" out &&
+	long_header $((1048576 - 62)) >over.warc &&
+	test_expect_code 1 ayak-warc over.warc 2>err &&
+	test_expect_code 1 ayak-warc <over.warc 2>err
+'
+
 test_done
