@@ -265,12 +265,21 @@ static void progress(struct work *w, int final)
 	c->progress_drawn = 1;
 }
 
+/*
+ * Blank lines at the start and white space (and control characters) at
+ * the end go; the first line keeps its indentation, as the others do.
+ */
 static void trim(const char **p, size_t *n)
 {
-	while (*n && (unsigned char)**p <= ' ') {
-		(*p)++;
-		(*n)--;
-	}
+	size_t i, start = 0;
+
+	for (i = 0; i < *n && (unsigned char)(*p)[i] <= ' '; i++)
+		if ((*p)[i] == '\n')
+			start = i + 1;
+	if (i == *n)
+		start = *n;
+	*p += start;
+	*n -= start;
 	while (*n && (unsigned char)(*p)[*n - 1] <= ' ')
 		(*n)--;
 }
