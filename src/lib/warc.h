@@ -31,7 +31,10 @@ enum warc_in_state {
 	WARC_IN_ERROR,		/* damaged compressed data; see warc_in_error() */
 };
 
-/* "-" is standard input.  AYAK_E_SYS when the file cannot be opened. */
+/*
+ * "-" is standard input.  AYAK_E_SYS when the file cannot be opened, or
+ * read (then err->file is path, or "(stdin)").
+ */
 struct warc_in *warc_in_open(const char *path, struct ayak_err *err);
 void warc_in_free(struct warc_in *s);
 

@@ -243,6 +243,9 @@ struct warc_in *warc_in_open(const char *path, struct ayak_err *err)
 		s->size = (uint64_t)st.st_size;
 	while (s->raw_len < 4 && !s->raw_eof)
 		if (raw_more(s, err)) {
+			/* A read error names the input, standard input included (a directory, say). */
+			if (err)
+				err->file = strcmp(path, "-") ? path : "(stdin)";
 			warc_in_free(s);
 			return NULL;
 		}

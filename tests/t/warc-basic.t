@@ -593,4 +593,11 @@ test_expect_success 'plain text keeps the first line indented: only blank lines 
 	grep -F "\"dropped\":{\"empty\":1}" st.json
 '
 
+test_expect_success 'a read error on the standard input names it' '
+	mkdir -p adir &&
+	test_expect_code 3 ayak-warc <adir >out 2>err &&
+	echo "ayak-warc: (stdin): read error: Is a directory" >expect &&
+	test_cmp expect err
+'
+
 test_done
