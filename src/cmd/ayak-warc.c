@@ -16,9 +16,9 @@
 
 static const char usage[] =
 	"Usage: ayak-warc [options] [FILE...]\n"
-	"Read WARC, WET or ARC files (plain, gzip or zstd) and write one record per\n"
-	"response, resource or conversion record: id, url, date, content_type,\n"
-	"cc_lang and text.\n"
+	"Read WARC, WET or ARC files (plain, gzip, zstd, xz or bzip2) and write one\n"
+	"record per response, resource or conversion record: id, url, date,\n"
+	"content_type, cc_lang and text.\n"
 	"\n"
 	"      --types LIST      record types to read: response, resource, conversion\n"
 	"                        (comma-separated; default: all three)\n"

@@ -1,6 +1,6 @@
 /*
  * Web archives for ayak-warc: a decompressing byte stream that knows where
- * each gzip member or zstd frame starts, a WARC 1.0/1.1 and ARC record
+ * each gzip member, zstd frame or xz or bzip2 stream starts, a WARC 1.0/1.1 and ARC record
  * reader that reports damaged records with their offsets and resynchronises
  * at the next header, HTTP payloads (chunked transfer encoding, gzip,
  * deflate and zstd content encodings), charsets (HTTP header, meta tag,
@@ -17,7 +17,8 @@
 
 /*
  * A decompressed byte stream over one input (plain, gzip with any number of
- * members, or zstd with any number of frames), read through a window:
+ * members, zstd with any number of frames, xz or bzip2 with any number of
+ * streams; each a "member" below), read through a window:
  * warc_in_fill() makes bytes available without moving the read position,
  * warc_in_consume() moves it.  Corrupt or truncated compressed data stops
  * the stream with an error pending; warc_in_recover() drops what is
@@ -73,7 +74,7 @@ uint64_t warc_in_bytes_read(const struct warc_in *s);
 /* Size of the file, 0 when not a regular file. */
 uint64_t warc_in_size(const struct warc_in *s);
 int warc_in_compressed(const struct warc_in *s);
-const char *warc_in_format(const struct warc_in *s);	/* "plain", "gzip", "zstd" */
+const char *warc_in_format(const struct warc_in *s);	/* "plain", "gzip", "zstd", "xz", "bzip2" */
 
 /* ---- records ---- */
 

@@ -1,9 +1,10 @@
 /*
  * A decompressed byte stream for WARC files: plain, gzip (member after
- * member) or zstd (frame after frame), read through a growable window.
+ * member), zstd (frame after frame), xz or bzip2 (stream after stream),
+ * read through a growable window.
  *
  * It decodes as src/lib/reader.c does (zlib member by member,
- * ZSTD_decompressStream), and also keeps the file offset where each member
+ * ZSTD_decompressStream, liblzma and libbz2 stream by stream), and also keeps the file offset where each member
  * or frame starts, so a damaged record can be reported at the offset a
  * Common Crawl index would give, and so that after damage it can restart
  * at the next member: per-record gzip lets a reader lose one record, not
@@ -17,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bzlib.h>
+#include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -82,7 +85,7 @@ int warc_fast_gunzip(const void *in, size_t in_n, void *out, size_t out_n,
 #define PROBE_IN 4096		/* compressed bytes tried when checking a restart point */
 #define MEMBER_KEEP (4u << 20)	/* compressed bytes of the current member kept for recovery */
 
-enum { FMT_PLAIN, FMT_GZIP, FMT_ZSTD };
+enum { FMT_PLAIN, FMT_GZIP, FMT_ZSTD, FMT_XZ, FMT_BZIP2 };
 
 struct member {
 	uint64_t uoff;		/* decompressed offset of its first byte */
@@ -106,6 +109,9 @@ struct warc_in {
 	int padding;		/* zero bytes after a gzip member */
 	ZSTD_DCtx *zd;
 	size_t zstd_hint;
+	lzma_stream xz;		/* xz and bzip2: a decoder per stream (a "member") */
+	bz_stream bz;
+	int xz_live, bz_live;
 
 	uint64_t member_coff;	/* where the current member or frame started */
 
@@ -241,7 +247,7 @@ struct warc_in *warc_in_open(const char *path, struct ayak_err *err)
 		s->fd = 0;
 	if (!fstat(s->fd, &st) && S_ISREG(st.st_mode))
 		s->size = (uint64_t)st.st_size;
-	while (s->raw_len < 4 && !s->raw_eof)
+	while (s->raw_len < 6 && !s->raw_eof)
 		if (raw_more(s, err)) {
 			/* A read error names the input, standard input included (a directory, say). */
 			if (err)
@@ -256,6 +262,11 @@ struct warc_in *warc_in_open(const char *path, struct ayak_err *err)
 				     ((s->raw[0] & 0xF0) == 0x50 && s->raw[1] == 0x2A &&
 				      s->raw[2] == 0x4D && s->raw[3] == 0x18)))
 		s->fmt = FMT_ZSTD;
+	else if (s->raw_len >= 6 && !memcmp(s->raw, "\xFD" "7zXZ\0", 6))
+		s->fmt = FMT_XZ;
+	else if (s->raw_len >= 4 && !memcmp(s->raw, "BZh", 3) && s->raw[3] >= '1' &&
+		 s->raw[3] <= '9')
+		s->fmt = FMT_BZIP2;
 	else
 		s->fmt = FMT_PLAIN;
 	if (s->fmt == FMT_GZIP) {
@@ -285,6 +296,10 @@ void warc_in_free(struct warc_in *s)
 		inflateEnd(&s->gz);
 
 	ZSTD_freeDCtx(s->zd);
+	if (s->xz_live)
+		lzma_end(&s->xz);
+	if (s->bz_live)
+		BZ2_bzDecompressEnd(&s->bz);
 	if (s->fd > 0)
 		close(s->fd);
 	free(s->raw);
@@ -415,6 +430,115 @@ static ssize_t produce_zstd(struct warc_in *s, char *dst, size_t n, struct ayak_
 	}
 }
 
+/* A fresh xz or bzip2 decoder for the stream that starts next.  0 or -1. */
+static int stream_start(struct warc_in *s)
+{
+	static const lzma_stream xz_init = LZMA_STREAM_INIT;
+
+	if (s->fmt == FMT_XZ) {
+		if (s->xz_live)
+			lzma_end(&s->xz);
+		s->xz = xz_init;
+		s->xz_live = lzma_stream_decoder(&s->xz, UINT64_MAX, 0) == LZMA_OK;
+		return s->xz_live ? 0 : -1;
+	}
+	if (s->bz_live)
+		BZ2_bzDecompressEnd(&s->bz);
+	memset(&s->bz, 0, sizeof(s->bz));
+	s->bz_live = BZ2_bzDecompressInit(&s->bz, 0, 0) == BZ_OK;
+	return s->bz_live ? 0 : -1;
+}
+
+/*
+ * One xz or bzip2 decoding step from raw[raw_pos..] into dst[0..n): sets
+ * *produced and *end (the stream ended); NULL or what went wrong.
+ */
+static const char *stream_step(struct warc_in *s, char *dst, size_t n, size_t *produced,
+			       int *end)
+{
+	size_t avail = s->raw_len - s->raw_pos;
+	unsigned cap = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+	unsigned in = avail > UINT32_MAX ? UINT32_MAX : (unsigned)avail;
+	int ret;
+
+	if (s->fmt == FMT_XZ) {
+		s->xz.next_in = s->raw + s->raw_pos;
+		s->xz.avail_in = in;
+		s->xz.next_out = (uint8_t *)dst;
+		s->xz.avail_out = cap;
+		ret = lzma_code(&s->xz, LZMA_RUN);
+		s->raw_pos += in - s->xz.avail_in;
+		*produced = cap - s->xz.avail_out;
+		*end = ret == LZMA_STREAM_END;
+		if (ret == LZMA_OK || ret == LZMA_STREAM_END || ret == LZMA_BUF_ERROR)
+			return NULL;
+		return ret == LZMA_MEM_ERROR ? "out of memory" : "bad data";
+	}
+	s->bz.next_in = (char *)(s->raw + s->raw_pos);
+	s->bz.avail_in = in;
+	s->bz.next_out = dst;
+	s->bz.avail_out = cap;
+	ret = BZ2_bzDecompress(&s->bz);
+	s->raw_pos += in - s->bz.avail_in;
+	*produced = cap - s->bz.avail_out;
+	*end = ret == BZ_STREAM_END;
+	if (ret == BZ_OK || ret == BZ_STREAM_END)
+		return NULL;
+	return ret == BZ_MEM_ERROR ? "out of memory" : "bad data";
+}
+
+/*
+ * xz or bzip2, stream after stream (concatenated streams are one input,
+ * xz's zero padding between them allowed); each stream is a member.
+ */
+static ssize_t produce_stream(struct warc_in *s, char *dst, size_t n, struct ayak_err *err)
+{
+	const char *name = s->fmt == FMT_XZ ? "xz" : "bzip2";
+
+	for (;;) {
+		size_t produced;
+		const char *why;
+		int end;
+
+		if (s->raw_pos == s->raw_len) {
+			int more = raw_refill(s, s->fmt == FMT_XZ ? "truncated xz input" :
+						 "truncated bzip2 input", err);
+
+			if (more <= 0)
+				return more;
+			continue;
+		}
+		if (!s->in_member) {
+			if (s->fmt == FMT_XZ && s->raw[s->raw_pos] == 0) {
+				s->raw_pos++;
+				continue;
+			}
+			if (s->raw[s->raw_pos] != (s->fmt == FMT_XZ ? 0xFD : 'B')) {
+				stream_error(s, s->raw_base + s->raw_pos, "corrupt %s input: garbage after a stream",
+					     name);
+				return 0;
+			}
+			if (push_member(s, s->base + s->end, s->raw_base + s->raw_pos) || stream_start(s))
+				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			s->in_member = 1;
+		}
+		why = stream_step(s, dst, n, &produced, &end);
+		if (why && !strcmp(why, "out of memory"))
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		if (why) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "corrupt %s input: %s", name, why);
+			stream_error(s, s->member_coff, "%s", msg);
+			return (ssize_t)produced;
+		}
+		if (end)
+			s->in_member = 0;
+		if (produced)
+			return (ssize_t)produced;
+	}
+}
+
 static ssize_t produce(struct warc_in *s, char *dst, size_t n, struct ayak_err *err)
 {
 	ssize_t got;
@@ -424,6 +548,9 @@ static ssize_t produce(struct warc_in *s, char *dst, size_t n, struct ayak_err *
 		return produce_gzip(s, dst, n, err);
 	case FMT_ZSTD:
 		return produce_zstd(s, dst, n, err);
+	case FMT_XZ:
+	case FMT_BZIP2:
+		return produce_stream(s, dst, n, err);
 	}
 	/* Plain: hand over what the format probe read, then read directly. */
 	if (s->raw_pos < s->raw_len) {
@@ -542,6 +669,21 @@ static int probe(struct warc_in *s, size_t pos)
 		} while (ret == Z_OK && s->gz.avail_in);
 		inflateReset(&s->gz);
 		return ret == Z_OK || ret == Z_STREAM_END || ret == Z_BUF_ERROR;
+	} else if (s->fmt == FMT_XZ || s->fmt == FMT_BZIP2) {
+		size_t save = s->raw_pos, len = s->raw_len, produced;
+		const char *why = NULL;
+		int end = 0;
+
+		/* The decoder is restarted for the stream recovery settles on. */
+		if (stream_start(s))
+			return 0;
+		s->raw_pos = pos;
+		s->raw_len = pos + avail;
+		while (!why && !end && s->raw_pos < s->raw_len)
+			why = stream_step(s, scratch, sizeof(scratch), &produced, &end);
+		s->raw_pos = save;
+		s->raw_len = len;
+		return !why;
 	} else {
 		ZSTD_inBuffer in = { s->raw + pos, avail, 0 };
 		size_t ret;
@@ -593,7 +735,10 @@ long long warc_in_recover(struct warc_in *s, struct ayak_err *err)
 		for (i = s->raw_pos; i + 4 <= s->raw_len; i++) {
 			const unsigned char *p = s->raw + i;
 			int hit = s->fmt == FMT_GZIP ? p[0] == 0x1F && p[1] == 0x8B && p[2] == 8 :
-				  p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD;
+				  s->fmt == FMT_ZSTD ?
+				  p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD :
+				  s->fmt == FMT_XZ ? !memcmp(p, "\xFD" "7zX", 4) :
+				  !memcmp(p, "BZh", 3) && p[3] >= '1' && p[3] <= '9';
 
 			if (hit && (s->raw_len - i >= PROBE_IN || s->raw_eof) && probe(s, i)) {
 				s->raw_pos = i;
@@ -656,7 +801,7 @@ int warc_in_compressed(const struct warc_in *s)
 
 const char *warc_in_format(const struct warc_in *s)
 {
-	static const char *const names[] = { "plain", "gzip", "zstd" };
+	static const char *const names[] = { "plain", "gzip", "zstd", "xz", "bzip2" };
 
 	return names[s->fmt];
 }

@@ -56,6 +56,25 @@ test_expect_success ZSTD 'zstd: one frame, and one frame per file concatenated' 
 	test_cmp expect2 out2
 '
 
+test_expect_success XZ 'xz: one stream, and one stream per record concatenated, with padding' '
+	xz -c pages.warc >one.warc.xz &&
+	ayak-warc one.warc.xz >out &&
+	test_cmp "$W/pages.expect" out &&
+	{ cat one.warc.xz; printf "\0\0\0\0"; cat one.warc.xz; } >two.warc.xz &&
+	ayak-warc <two.warc.xz >out2 &&
+	cat "$W/pages.expect" "$W/pages.expect" >expect2 &&
+	test_cmp expect2 out2
+'
+
+test_expect_success BZIP2 'bzip2: one stream, and two concatenated' '
+	bzip2 -c pages.warc >one.warc.bz2 &&
+	ayak-warc one.warc.bz2 >out &&
+	test_cmp "$W/pages.expect" out &&
+	cat one.warc.bz2 one.warc.bz2 >two.warc.bz2 &&
+	ayak-warc <two.warc.bz2 >out2 &&
+	test_cmp expect2 out2
+'
+
 test_expect_success 'several files are read in order' '
 	ayak-warc "$W/pages.wet" "$W/pages.warc.gz" "$W/pages.wet" >out &&
 	cat "$W/wet.expect" "$W/pages.expect" "$W/wet.expect" >expect &&

@@ -298,4 +298,20 @@ test_expect_success 'a WARC header over 1 MiB is damage, from a file as from a p
 	test_expect_code 1 ayak-warc <over.warc 2>err
 '
 
+test_expect_success XZ,BZIP2 'xz and bzip2: a damaged stream loses its record only' '
+	cat >expect <<-\EOF &&
+	{"id":"<a>","content_type":"text/plain","text":"aaaa"}
+	{"id":"<c>","content_type":"text/plain","text":"cccc"}
+	{"id":"<d>","content_type":"text/plain","text":"dddd"}
+	EOF
+	for z in xz bzip2; do
+		for x in a b c d; do rec $x 4 $x$x$x$x | $z -c >$x.$z || return 1; done &&
+		{ cat a.$z; head -c $(($(wc -c <b.$z) - 5)) b.$z; cat c.$z d.$z; } >cut.$z &&
+		ayak-warc --on-error skip cut.$z >out 2>err &&
+		test_cmp expect out &&
+		grep "^ayak-warc: cut.$z: byte $(wc -c <a.$z) (uncompressed 83): corrupt $z input: bad data\$" err &&
+		test_line_count = 2 err || return 1
+	done
+'
+
 test_done
