@@ -382,9 +382,10 @@ static int mostly_utf8(const char *p, size_t n)
 static int detect(struct warc_charset *cs, const char *p, size_t n, int html, char *out)
 {
 	UErrorCode status = U_ZERO_ERROR;
-	const UCharsetMatch *m;
+	const UCharsetMatch *m, **all;
 	const char *name;
 	struct warc_str s;
+	int32_t nmatch = 0, i;
 
 	if (!cs->det) {
 		cs->det = ucsdet_open(&status);
@@ -395,15 +396,31 @@ static int detect(struct warc_charset *cs, const char *p, size_t n, int html, ch
 	}
 	ucsdet_enableInputFilter(cs->det, html);
 	ucsdet_setText(cs->det, p, (int32_t)(n > DETECT_MAX ? DETECT_MAX : n), &status);
-	m = ucsdet_detect(cs->det, &status);
-	if (U_FAILURE(status) || !m)
+	all = ucsdet_detectAll(cs->det, &nmatch, &status);
+	if (U_FAILURE(status))
 		return 0;
-	name = ucsdet_getName(m, &status);
-	if (U_FAILURE(status) || !name)
-		return 0;
-	s.p = name;
-	s.n = strlen(name);
-	return resolve(cs, s, out);
+	/*
+	 * The best guess that is not UTF-16 or UTF-32: without a byte order
+	 * mark (found before the detector is asked) neither is ever taken, as
+	 * the WHATWG Encoding Standard has it; ICU guesses UTF-16 for long
+	 * runs of one letter and turns the page into CJK.  A confidence of 10
+	 * or less is ICU's "nothing against it" (it gives UTF-16 that to
+	 * almost any text, Shift_JIS to one stray byte): no guess.
+	 */
+	for (i = 0; i < nmatch; i++) {
+		status = U_ZERO_ERROR;
+		m = all[i];
+		name = ucsdet_getName(m, &status);
+		if (U_FAILURE(status) || !name || !strncmp(name, "UTF-16", 6) ||
+		    !strncmp(name, "UTF-32", 6))
+			continue;
+		if (ucsdet_getConfidence(m, &status) <= 10 || U_FAILURE(status))
+			break;	/* sorted by confidence: the rest are no better */
+		s.p = name;
+		s.n = strlen(name);
+		return resolve(cs, s, out);
+	}
+	return 0;
 }
 
 int warc_to_utf8(struct warc_charset *cs, const char *p, size_t n, struct warc_str declared,

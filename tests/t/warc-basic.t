@@ -619,4 +619,27 @@ test_expect_success 'a read error on the standard input names it' '
 	test_cmp expect err
 '
 
+test_expect_success JQ 'no UTF-16 without a byte order mark: long runs of one letter and a stray byte' '
+	{
+		printf "<div>" &&
+		for i in $(seq 300); do printf aaaa; done &&
+		printf "</div><p>Harga \243100</p>"
+	} >runs.html &&
+	http_message "text/html" runs.html >runs.http &&
+	warc_record response runs.http >runs.warc &&
+	ayak-warc --stats st.json runs.warc >out &&
+	jq -r .text out | tail -n 1 >got &&
+	printf "Harga \302\243100\n" >expect &&
+	test_cmp expect got &&
+	jq -c "[.counts.charset_detected, .counts.charset_converted]" st.json >got &&
+	echo "[0,1]" >expect &&
+	test_cmp expect got &&
+	http_message "text/html; charset=utf-8" runs.html >runs8.http &&
+	warc_record response runs8.http >runs8.warc &&
+	ayak-warc runs8.warc >out &&
+	jq -r .text out | tail -n 1 >got &&
+	printf "Harga \357\277\275100\n" >expect &&
+	test_cmp expect got
+'
+
 test_done
