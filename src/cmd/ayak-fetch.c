@@ -130,6 +130,7 @@ struct fetch {
 	unsigned max_retries;
 	double retry_wait;
 	const char *failed_path;
+	struct ayak_writer *failed_out;	/* opened at the start, as --stats is */
 	uint64_t rate, max_size;
 	long timeout;
 	const char *agent;
@@ -1258,12 +1259,10 @@ static void check_operands(struct cli *c, int nfiles, char **files)
 
 static void write_failed(struct fetch *f)
 {
-	struct ayak_writer_opts o = { f->failed_path, AYAK_COMPRESS_AUTO, 0, 0, 0 };
-	struct ayak_writer *w = ayak_writer_new(&o, &f->c->err);
+	struct ayak_writer *w = f->failed_out;
 	size_t i;
 
-	if (!w)
-		cli_die(f->c, &f->c->err);
+	f->failed_out = NULL;
 	for (i = 0; i < f->n; i++)
 		if (f->items[i].state == FAILED &&
 		    ayak_writer_line(w, f->items[i].line, strlen(f->items[i].line), &f->c->err))
@@ -1365,6 +1364,13 @@ int main(int argc, char **argv)
 	/* Opened now, so that a name that cannot be written shows before any download. */
 	if (c.stats_path)
 		c.stats_out = cli_open_writer(&c, c.stats_path, AYAK_COMPRESS_NONE);
+	if (f.failed_path) {
+		struct ayak_writer_opts o = { f.failed_path, AYAK_COMPRESS_AUTO, 0, 0, 0 };
+
+		f.failed_out = ayak_writer_new(&o, &c.err);
+		if (!f.failed_out)
+			cli_die(&c, &c.err);
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	srand48((long)ts.tv_nsec ^ (long)getpid());
 

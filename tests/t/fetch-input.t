@@ -137,4 +137,16 @@ test_expect_success TTY 'no downloads to a terminal named with -o' '
 	test_cmp expect got
 '
 
+test_expect_success 'a --failed file that cannot be written stops the run before any request' '
+	echo "$U/x" >one &&
+	mkdir -p faildir &&
+	test_expect_code 3 ayak-fetch --max-retries 0 -o fout --failed faildir one 2>err &&
+	echo "ayak-fetch: faildir: Is a directory" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-fetch --max-retries 0 -o fout --failed missing/f.txt one 2>err &&
+	echo "ayak-fetch: missing/f.txt: No such file or directory" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing fout
+'
+
 test_done
