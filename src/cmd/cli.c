@@ -392,10 +392,6 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
 	return open_writer(c, path, compress, NULL);
 }
 
-/*
- * An absolute name for path, through the symbolic links of its directory
- * and of itself (a dangling link names the file that writing creates).
- */
 static char *canonical_name(const char *path, int depth)
 {
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
@@ -436,6 +432,11 @@ static char *canonical_name(const char *path, int depth)
 	return out;
 }
 
+char *cli_canonical_name(const char *path)
+{
+	return canonical_name(path, 0);
+}
+
 void cli_claim_output(struct cli *c, const char *opt, const char *path)
 {
 	struct cli_claim *k;
@@ -451,7 +452,7 @@ void cli_claim_output(struct cli *c, const char *opt, const char *path)
 		return;
 	k = &c->claims[c->nclaims];
 	k->opt = opt;
-	k->canon = canonical_name(path, 0);
+	k->canon = cli_canonical_name(path);
 	if (!k->canon)
 		cli_die_nomem(c);
 	k->dev = 0;

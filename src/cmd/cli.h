@@ -98,6 +98,12 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
  */
 void cli_claim_output(struct cli *c, const char *opt, const char *path);
 /*
+ * An absolute name for path, through the symbolic links of its directory
+ * and of itself (a dangling link names the file that writing creates);
+ * malloc'd, NULL when memory runs out.
+ */
+char *cli_canonical_name(const char *path);
+/*
  * Finish w (exit on failure) and leave it to cli_finish, which renames it
  * into place with -o, --rejects and --stats only when every one is whole.
  */

@@ -313,4 +313,48 @@ test_expect_success '--stats or --rejects named as a shard is a usage error, bef
 	test_cmp expect got
 '
 
+test_expect_success '--stats or --rejects through a symbolic link to a shard is a usage error, the shard kept' '
+	mkdir k7 &&
+	ayak-cat --split 3 --compress none -o k7/p six.jsonl &&
+	cp k7/p-00001.jsonl shard1 &&
+	ln -s k7/p-00001.jsonl l1.json &&
+	test_expect_code 2 ayak-cat --split 3 --compress none -o k7/p --stats l1.json \
+		six.jsonl 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-cat: the shards of --split and --stats name the same file
+	Try '"'"'ayak-cat --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	test_cmp shard1 k7/p-00001.jsonl &&
+	ln -s l1.json l2.json &&
+	test_expect_code 2 ayak-cat --split 3 --compress none -o k7/p --rejects l2.json \
+		six.jsonl 2>err &&
+	echo "ayak-cat: the shards of --split and --rejects name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	test_cmp shard1 k7/p-00001.jsonl
+'
+
+test_expect_success '... a dangling link to a shard this run would write, or to a stale one' '
+	mkdir k8 &&
+	ln -s ../k8/p-00001.jsonl k7/dl.json &&
+	test_expect_code 2 ayak-cat --split 3 --compress none -o k8/p --stats k7/dl.json \
+		six.jsonl 2>err &&
+	echo "ayak-cat: the shards of --split and --stats name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	ls -A k8 >list &&
+	test_must_be_empty list &&
+	ayak-cat --split 1 --compress none -o k8/p six.jsonl &&
+	ln -s k8/p-00004.jsonl stale.json &&
+	test_expect_code 2 ayak-cat --split 3 --compress none -o k8/p --stats stale.json \
+		six.jsonl 2>err &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	test_cmp k8/p-00004.jsonl - <<-\EOF &&
+	{"text":"5"}
+	EOF
+	test_path_is_missing k8/p-00006.jsonl
+'
+
 test_done
