@@ -392,49 +392,33 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
 	return open_writer(c, path, compress, NULL);
 }
 
-static char *canonical_name(const char *path, int depth)
+char *cli_canonical_name(const char *path)
 {
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-	char *dir, *real, *out, link[4096];
-	ssize_t k;
+	char *target, *dir, *real, *out;
+	const char *slash, *base;
 	size_t n;
 
 	out = realpath(path, NULL);
 	if (out)
 		return out;
-	dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-	if (!dir)
+	/* Not there yet: the directory's real name and the last part, through links. */
+	target = ayak_link_target(path);
+	if (!target)
+		target = strdup(path);	/* a loop: the name itself, which cannot be written */
+	if (!target)
 		return NULL;
-	k = readlink(path, link, sizeof(link) - 1);
-	if (k > 0 && depth < 8) {
-		link[k] = 0;
-		n = strlen(dir) + (size_t)k + 2;
-		out = malloc(n);
-		if (out) {
-			if (link[0] == '/')
-				snprintf(out, n, "%s", link);
-			else
-				snprintf(out, n, "%s/%s", dir, link);
-			real = canonical_name(out, depth + 1);
-			free(out);
-			out = real;
-		}
-		free(dir);
-		return out;
-	}
-	real = realpath(dir, NULL);
-	n = (real ? strlen(real) : strlen(dir)) + strlen(base) + 2;
-	out = malloc(n);
+	slash = strrchr(target, '/');
+	base = slash ? slash + 1 : target;
+	dir = slash ? strndup(target, (size_t)(slash - target) + (slash == target)) : strdup(".");
+	real = dir ? realpath(dir, NULL) : NULL;
+	n = (real ? strlen(real) : dir ? strlen(dir) : 0) + strlen(base) + 2;
+	out = dir ? malloc(n) : NULL;
 	if (out)
 		snprintf(out, n, "%s/%s", real ? real : dir, base);
 	free(real);
 	free(dir);
+	free(target);
 	return out;
-}
-
-char *cli_canonical_name(const char *path)
-{
-	return canonical_name(path, 0);
 }
 
 void cli_claim_output(struct cli *c, const char *opt, const char *path)

@@ -156,6 +156,15 @@ void ayak_tmp_forget(const char *path);
 void ayak_tmp_remove_all(void);
 
 /*
+ * The name a file written to path ends up under: path itself, or, when
+ * path is a symbolic link, its target, followed through a chain of links
+ * (each relative one from its own link's directory) to the first name
+ * that is not a link, whether or not that exists.  malloc'd; NULL with
+ * errno ELOOP after 40 links, ENOMEM, or readlink's error.
+ */
+char *ayak_link_target(const char *path);
+
+/*
  * Numbered outputs (ayak-cat --split, ayak-pack --shard-tokens) are named
  * PREFIX-NNNNN SUFFIX: five digits, so that their names sort as they are
  * numbered, and so at most AYAK_SHARDS_MAX of them.

@@ -206,6 +206,44 @@ static int fd_alias(const char *path)
 	return *end || n > INT_MAX ? -1 : (int)n;
 }
 
+char *ayak_link_target(const char *path)
+{
+	char *cur = strdup(path), *next, link[PATH_MAX];
+	struct stat st;
+	int hops;
+
+	for (hops = 0; cur && hops <= 40; hops++) {
+		const char *slash = strrchr(cur, '/');
+		ssize_t k;
+		int dirlen;
+
+		if (lstat(cur, &st) || !S_ISLNK(st.st_mode))
+			return cur;
+		k = readlink(cur, link, sizeof(link) - 1);
+		if (k < 0) {
+			int e = errno;
+
+			free(cur);
+			errno = e;
+			return NULL;
+		}
+		link[k] = 0;
+		/* A relative target is taken from the link's own directory. */
+		dirlen = slash && link[0] != '/' ? (int)(slash - cur) + 1 : 0;
+		next = malloc((size_t)dirlen + (size_t)k + 1);
+		if (next)
+			sprintf(next, "%.*s%s", dirlen, cur, link);
+		free(cur);
+		cur = next;
+	}
+	if (cur) {
+		free(cur);
+		errno = ELOOP;
+	} else
+		errno = ENOMEM;
+	return NULL;
+}
+
 static int open_target(struct ayak_writer *w, const char *path, struct ayak_err *err)
 {
 	struct stat st;
@@ -225,27 +263,37 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 			return ayak_err_sys(err, w->path ? errno : ENOMEM, "%s", path);
 		return 0;
 	}
-	/* A symbolic link stays one: the new file is renamed onto its target. */
+	/*
+	 * A symbolic link stays one: the new file is written beside its
+	 * target and renamed onto it, and a dangling link's target is
+	 * created so, never written through the link in place (a failed run
+	 * would leave half a file under the final name).
+	 */
 	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
-		w->path = realpath(path, NULL);
-		if (!w->path)
-			w->path = strdup(path);	/* dangling: write through the link below */
+		if (!stat(path, &st)) {
+			w->path = realpath(path, NULL);
+			if (!w->path)	/* a link of /proc (/dev/stdout to a pipe): written through */
+				w->path = strdup(path);
+		} else {
+			w->path = ayak_link_target(path);
+			if (!w->path)
+				return ayak_err_sys(err, errno, "%s", path);
+		}
 	} else
 		w->path = strdup(path);
 	if (!w->path)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	path = w->path;
 	/*
-	 * Devices, files of /proc (/dev/null, /dev/tty) and dangling links are
-	 * written in place, and a name under /dev that is not there is not
-	 * made; /dev/shm, memory for files, is like any directory.
+	 * Devices, files of /proc (/dev/null, /dev/tty) and the links of
+	 * /proc that name pipes are written in place, and a name under /dev
+	 * that is not there is not made; /dev/shm, memory for files, is like
+	 * any directory.
 	 */
 	if (((!strncmp(path, "/dev/", 5) && strncmp(path, "/dev/shm/", 9)) ||
 	     !strncmp(path, "/proc/", 6)) ||
 	    (!lstat(path, &st) && S_ISLNK(st.st_mode))) {
-		int create = S_ISLNK(st.st_mode) && strncmp(path, "/dev/", 5) ? O_CREAT : 0;
-
-		w->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | create, 0666);
+		w->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 		if (w->fd < 0)
 			return ayak_err_sys(err, errno, "%s", path);
 		return 0;

@@ -32,6 +32,37 @@ test_expect_success '-o onto a dangling link creates the file it points to' '
 	test_cmp in.jsonl nowhere
 '
 
+test_expect_success '-o onto a dangling link, the run failing: its target never appears' '
+	printf "{\"text\":\"c\"}\n{bad\n" >bad.jsonl &&
+	ln -s target3 dangling3 &&
+	test_expect_code 1 ayak-cat --validate -o dangling3 in.jsonl bad.jsonl 2>err &&
+	echo "ayak-cat: bad.jsonl:2: malformed record: expected string key at column 2" >expect &&
+	test_cmp expect err &&
+	test -L dangling3 &&
+	test_path_is_missing target3 &&
+	ls -A >files &&
+	! grep "^\.target3" files
+'
+
+test_expect_success '-o onto a chain of links ending in a name of another directory' '
+	mkdir sub2 &&
+	ln -s ../sub2/target4 sub/to4 &&
+	ln -s sub/to4 chain4 &&
+	ayak-cat -o chain4 in.jsonl &&
+	test -L chain4 && test -L sub/to4 &&
+	test_cmp in.jsonl sub2/target4 &&
+	ls -A sub2 >got &&
+	echo target4 >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '-o onto links in a loop: exit 3, nothing written' '
+	ln -s loop-b loop-a && ln -s loop-a loop-b &&
+	test_expect_code 3 ayak-cat -o loop-a in.jsonl 2>err &&
+	echo "ayak-cat: loop-a: Too many levels of symbolic links" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success '--stats /dev/stdout: records and stats both reach the redirected file' '
 	ayak-cat --stats /dev/stdout in.jsonl >out &&
 	test -L /dev/stdout &&

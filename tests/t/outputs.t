@@ -83,6 +83,28 @@ test_expect_success '--stats failing at the end (/dev/full): no -o file, no --re
 	! grep "^\.kept\|^\.rej" files
 '
 
+test_expect_success 'dangling links as -o, --rejects and --stats of a failed run: no target appears' '
+	printf "{\"text\":\"a\"}\n{\"text\":\"b\"\n" >bad2.jsonl &&
+	ln -s dl-out.jsonl dl-o && ln -s dl-rej.jsonl dl-r && ln -s dl-st.json dl-s &&
+	test_expect_code 1 ayak-dedup -o dl-o --stats dl-s bad2.jsonl 2>err &&
+	echo "ayak-dedup: bad2.jsonl:2: malformed record: unexpected end of line at column 12" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 ayak-cat --validate --on-error skip --max-errors 0 -q -o dl-o \
+		--rejects dl-r --stats dl-s in.jsonl bad2.jsonl 2>err &&
+	echo "ayak-cat: too many malformed records (more than 0)" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing dl-out.jsonl &&
+	test_path_is_missing dl-rej.jsonl &&
+	test_path_is_missing dl-st.json &&
+	ayak-cat --validate --on-error skip -q -o dl-o --rejects dl-r --stats dl-s \
+		in.jsonl bad2.jsonl &&
+	test -L dl-o && test -L dl-r && test -L dl-s &&
+	cat in.jsonl >expect && head -n 1 bad2.jsonl >>expect &&
+	test_cmp expect dl-out.jsonl &&
+	grep -q "^{\"reject\":{\"program\":\"ayak-cat\",\"reason\":\"malformed\"" dl-rej.jsonl &&
+	grep -q "^{\"program\":\"ayak-cat\"" dl-st.json
+'
+
 test_expect_success 'a --rejects file that cannot be written to the end: no -o file either' '
 	for i in $(seq 300); do echo "{\"x\":\"padpadpadpadpadpadpadpadpadpadpadpadpadpad\"}"; done >bad.jsonl &&
 	cat in.jsonl bad.jsonl >mix2.jsonl &&
