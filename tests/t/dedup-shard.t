@@ -402,6 +402,50 @@ test_expect_success JQ 'the tasks'\'' --stats summed are one node'\''s' '
 	test_cmp expect tasks
 '
 
+# counters DIR PARTS OPTIONS...: stages over large/shard-*.jsonl with a --stats
+# file a task, and their counters summed (as sum.jq does) to DIR.sum
+counters () {
+	local dir=$1 parts=$2 i p
+	shift 2
+	mkdir "$dir-stats" &&
+	for i in 0 1 2 3 4; do
+		ayak-dedup --stage sign --dir "$dir" --shard $i "$@" shard-0000$i.jsonl &&
+		ayak-dedup --stage bucket --dir "$dir" --shard $i --parts "$parts" "$@" \
+			--stats "$dir-stats/b$i.json" || return 1
+	done &&
+	for p in $(seq 0 $((parts - 1))); do
+		ayak-dedup --stage cluster --dir "$dir" --part $p --shards 5 "$@" \
+			--stats "$dir-stats/c$p.json" || return 1
+	done &&
+	ayak-dedup --stage merge --dir "$dir" --shards 5 --parts "$parts" "$@" \
+		--stats "$dir-stats/m.json" &&
+	for i in 0 1 2 3 4; do
+		ayak-dedup --stage filter --dir "$dir" --shard $i "$@" --stats "$dir-stats/f$i.json" \
+			shard-0000$i.jsonl >/dev/null || return 1
+	done &&
+	cat "$dir-stats"/*.json | jq -S -s -f ../sum.jq >"$dir.sum"
+}
+
+test_expect_success JQ 'with --verify, pairs_verified and pairs_rejected sum to one node'\''s with --parts 1 only; the rest always' '
+	(cd large &&
+	 ayak-dedup --verify --stats one.json ../big.jsonl >/dev/null &&
+	 jq -S -s -f ../sum.jq one.json >one.sum &&
+	 counters p1 1 --verify &&
+	 test_cmp one.sum p1.sum &&
+	 counters p4 4 --verify &&
+	 grep -v "pairs_" one.sum >expect &&
+	 grep -v "pairs_" p4.sum >got &&
+	 test_cmp expect got &&
+	 for k in verified rejected; do
+		jq ".\"counts.pairs_$k\"" one.sum >a &&
+		jq ".\"counts.pairs_$k\"" p4.sum >b &&
+		test $(cat b) -ge $(cat a) || exit 1
+	 done &&
+	 jq ".\"counts.pairs_verified\"" one.sum >a &&
+	 jq ".\"counts.pairs_verified\"" p4.sum >b &&
+	 test $(cat a) -gt 0 && test $(cat b) -gt $(cat a))
+'
+
 test_expect_success 'a finished task run again is skipped and reports the counts it made in --stats' '
 	(cd large &&
 	 o="--mode exact,near,lines,url --verify" &&
