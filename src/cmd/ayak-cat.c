@@ -18,7 +18,8 @@ static const char usage[] =
 	"      --count           print {\"records\":N,\"bytes\":B} instead of the records\n"
 	"      --split N         write shards of N records: PREFIX-00000.jsonl.zst, ...\n"
 	"      --split-bytes SIZE  write shards of at most SIZE bytes (K, M, G, T; 1.5G)\n"
-	"                        (--split and --split-bytes take the PREFIX from -o)\n";
+	"                        (--split and --split-bytes take the PREFIX from -o;\n"
+	"                        given both, a shard ends at whichever limit comes first)\n";
 
 enum {
 	OPT_VALIDATE = CLI_OPT_PROGRAM,

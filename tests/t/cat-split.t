@@ -184,6 +184,21 @@ test_expect_success '--split-bytes sizes as ayak-cat(1) gives them: 0.03125kB is
 	test_cmp expect got
 '
 
+test_expect_success '--split and --split-bytes together: a shard ends at whichever limit comes first' '
+	mkdir sb &&
+	printf "{\"text\":\"%s\"}\n" 1 2 3 abcdefghijklmnopqrstuvwxyz0 5 >sb.jsonl &&
+	ayak-cat --split 3 --split-bytes 45 --compress none -o sb/p sb.jsonl &&
+	ls sb >list &&
+	test_write_lines p-00000.jsonl p-00001.jsonl p-00002.jsonl >expect &&
+	test_cmp expect list &&
+	head -n 3 sb.jsonl >expect &&
+	test_cmp expect sb/p-00000.jsonl &&
+	sed -n 4p sb.jsonl >expect &&
+	test_cmp expect sb/p-00001.jsonl &&
+	sed -n 5p sb.jsonl >expect &&
+	test_cmp expect sb/p-00002.jsonl
+'
+
 test_expect_success '--split leaves no temporary files' '
 	for d in s1 s2 s3 s4 s5 s6 b1 b2 b3 b4; do
 		ls -A $d || return 1
