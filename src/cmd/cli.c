@@ -536,6 +536,24 @@ static void draw_progress(struct cli *c, int final)
 	c->progress_drawn = 1;
 }
 
+/* Bytes read between two looks at the clock for --progress. */
+#define PROGRESS_BYTES (1u << 20)
+
+/*
+ * --progress looks at the clock (draw_progress draws at most 4 times a
+ * second) every 1024 records or every MB read, whichever comes first: not
+ * for each small record, yet a run over a few huge records shows too.
+ */
+static void tick(struct cli *c)
+{
+	if (!c->progress || ((c->stats.records_in & 1023) &&
+			     c->stats.bytes_in - c->progress_bytes < PROGRESS_BYTES))
+		return;
+	c->progress_bytes = c->stats.bytes_in;
+	if (isatty(2))
+		draw_progress(c, 0);
+}
+
 int cli_next(struct cli *c, struct ayak_line *line)
 {
 	int ret = ayak_reader_next(c->in, line, &c->err);
@@ -546,17 +564,14 @@ int cli_next(struct cli *c, struct ayak_line *line)
 		return 0;
 	c->stats.records_in++;
 	c->stats.bytes_in += line->raw;
-	if (c->progress && (c->stats.records_in & 1023) == 0 && isatty(2))
-		draw_progress(c, 0);
+	tick(c);
 	return 1;
 }
 
 void cli_tick(struct cli *c, const struct ayak_reader *r)
 {
-	if (c->progress && (c->stats.records_in & 1023) == 0 && isatty(2)) {
-		c->tick_in = r;
-		draw_progress(c, 0);
-	}
+	c->tick_in = r;
+	tick(c);
 }
 
 int cli_next_record(struct cli *c, struct ayak_line *line, struct ayak_record *rec,

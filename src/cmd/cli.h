@@ -70,6 +70,7 @@ struct cli {
 	int nclaims;
 	struct ayak_stats stats;
 	double t0, last_progress;
+	uint64_t progress_bytes;	/* bytes_in when --progress last looked at the clock */
 	int progress_drawn;
 	struct ayak_buf scratch;
 	struct ayak_err err;

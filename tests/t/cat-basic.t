@@ -259,6 +259,19 @@ test_expect_success '--progress prints nothing when stderr is not a terminal' '
 	test_must_be_empty err
 '
 
+test_expect_success TTY '--progress draws after a few huge records, not only every 1024th' '
+	awk "BEGIN { s = \"x\"; while (length(s) < 1100000) s = s s;
+		printf \"{\\\"text\\\":\\\"%s\\\"}\\n\", s }" >huge.jsonl &&
+	test $(wc -c <huge.jsonl) -gt 1048576 &&
+	cat >slow.sh <<-\EOF &&
+	for i in 1 2 3; do cat huge.jsonl; sleep 0.5; done | ayak-cat --progress >/dev/null
+	EOF
+	script -qec "sh slow.sh" /dev/null >tty.txt 2>&1 &&
+	tr "\r" "\n" <tty.txt >lines &&
+	grep "^.\[Kayak-cat: 2 records, 4.2 MB" lines &&
+	grep "^.\[Kayak-cat: 3 records, 6.3 MB, [0-9]* MB/s$" lines
+'
+
 test_expect_success 'the same file twice on the command line' '
 	ayak-cat a a >out &&
 	cat a a >expect &&
