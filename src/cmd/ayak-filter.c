@@ -4,6 +4,7 @@
  * FineWeb-2's Malay thresholds, line cleanup, PCRE2 pattern rules, a
  * domain blocklist and Malaysian PII redaction.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@ static const char usage[] =
 	"                        keep or drop on text, url, domain or line; redact on text\n"
 	"      --blocklist FILE  add a list of blocked domains (subdomains included)\n"
 	"      --stopwords FILE  the stopword list of the stopword rule\n"
-	"      --boilerplate FILE  add a boilerplate line lexicon (line or prefix, TAB, text)\n"
+	"      --boilerplate FILE  add a boilerplate line lexicon: line, prefix or suffix,\n"
+	"                        a TAB, and the text\n"
 	"                        (for these four, FILE 'none' empties the list first)\n"
 	"      --redact-pii[=TYPES]  replace e-mail addresses, phone numbers, MyKad numbers,\n"
 	"                        IP addresses, card numbers and the user:password of URLs\n"
@@ -92,7 +94,7 @@ static void build_options(void)
 
 static void show_profile(struct cli *c, const struct filter_params *p)
 {
-	int i, j;
+	int i, j, e = 0;
 
 	printf("# profile: %s\n", p->profile ? p->profile : "none");
 	for (i = 0; i < FP_COUNT; i++) {
@@ -111,8 +113,19 @@ static void show_profile(struct cli *c, const struct filter_params *p)
 			printf(" %s", p->files[i][j]);
 		putchar('\n');
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		ayak_err_set(&c->err, AYAK_E_SYS, "write error: standard output");
+	/*
+	 * As ayak-lid --list-labels: errno is set by the call that failed
+	 * (stdio sets it on success too).
+	 */
+	errno = 0;
+	if (fflush(stdout))
+		e = errno ? errno : EIO;
+	else if (ferror(stdout))
+		e = EIO;	/* an earlier write failed; its errno is gone */
+	if (fclose(stdout) && !e)
+		e = errno ? errno : EIO;
+	if (e) {
+		ayak_err_sys(&c->err, e, "write error on standard output");
 		cli_die(c, &c->err);
 	}
 }
@@ -254,6 +267,11 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* as ayak-lid: the field --annotate writes would take the place of the text or the URL */
+	if (fo.annotate && !strcmp(c.field, "filter"))
+		cli_usage_error(&c, "--field filter: ayak-filter --annotate writes that field");
+	if (fo.annotate && !strcmp(url_field, "filter"))
+		cli_usage_error(&c, "--url-field filter: ayak-filter --annotate writes that field");
 	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
 	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
 		cli_die(&c, &c.err);

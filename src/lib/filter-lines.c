@@ -209,7 +209,11 @@ int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
 				     "expected 'line', 'prefix' or 'suffix', a TAB, and the text");
 			goto fail;
 		}
-		if (ayak_utf8_valid_prefix(line, n) != n || memchr(line, '\0', n)) {
+		if (memchr(line, '\0', n)) {
+			ayak_err_set(err, AYAK_E_USAGE, "NUL byte in the line");
+			goto fail;
+		}
+		if (ayak_utf8_valid_prefix(line, n) != n) {
 			ayak_err_set(err, AYAK_E_USAGE, "invalid UTF-8");
 			goto fail;
 		}

@@ -8,6 +8,7 @@
  * so that near-misses survive.
  */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "filter-int.h"
@@ -122,13 +123,30 @@ static int num_left_ok(const unsigned char *s, size_t i)
 	return 1;
 }
 
+/*
+ * How a number is looked for.  NUM_LIST_END: it may end at a list
+ * separator ('/' or ',' and a digit: "012-3456789/019-8765432"), which
+ * a number alone may not ("INV/0123456789/2", "1,234,567"): the caller
+ * then checks that a number follows.  NUM_LIST_ITEM: it follows such a
+ * separator, after a number of the list: no test of what precedes it.
+ */
+enum { NUM_LIST_END = 1, NUM_LIST_ITEM = 2 };
+
+/* At s[e], a '/' or ',' between two numbers of a list? */
+static int list_sep(const unsigned char *s, size_t n, size_t e)
+{
+	return e + 1 < n && (s[e] == '/' || s[e] == ',') && isdig(s[e + 1]);
+}
+
 /* May a number end at s[e] (exclusive)? */
-static int num_right_ok(const unsigned char *s, size_t n, size_t e)
+static int num_right_ok(const unsigned char *s, size_t n, size_t e, unsigned how)
 {
 	if (e >= n)
 		return 1;
 	if (word_at(s, n, e) || s[e] == '@')
 		return 0;
+	if ((how & NUM_LIST_END) && list_sep(s, n, e))
+		return 1;
 	if ((s[e] == '.' || s[e] == ',' || s[e] == '-' || s[e] == '/' || s[e] == ':') &&
 	    e + 1 < n && isdig(s[e + 1]))
 		return 0;
@@ -167,47 +185,78 @@ int filter_mykad_valid(const char *d)
 	return pb_valid((d[6] - '0') * 10 + d[7] - '0');
 }
 
-/*
- * One of the words kw just before s[i], with nothing but spaces and
- * punctuation between ("No. K/P: ", "versi ", "(build ").
- */
 struct kw {
 	const char *w;
 	size_t len;
 };
 #define KW(w) { w, sizeof(w) - 1 }
 
-static int keyword_before(const unsigned char *s, size_t i, const struct kw *kw, size_t nkw)
+/* Back from s[i] over spaces and punctuation (": ", " - ", "no.") to a letter, or 0. */
+static size_t punct_back(const unsigned char *s, size_t i)
 {
-	size_t j = i, k;
+	size_t j = i;
 
-	/* skip spaces and punctuation (": ", " - ", "no.") back to a word */
 	while (j > 0 && i - j < 8 && s[j - 1] < 0x80 && !isalnum_a(s[j - 1]))
 		j--;
-	if (!j || !isalpha_a(s[j - 1]))
-		return 0;
+	return j && isalpha_a(s[j - 1]) ? j : 0;
+}
+
+/* The length of the word of kw that ends at s[j] (a whole word), or 0. */
+static size_t keyword_at(const unsigned char *s, size_t j, const struct kw *kw, size_t nkw)
+{
+	size_t k;
+
 	for (k = 0; k < nkw; k++) {
 		size_t l = kw[k].len;
 
 		/* the last letter first: most words before a number are none of these */
 		if (j >= l && (s[j - 1] | 0x20) == kw[k].w[l - 1] && fl_ieq(s + j - l, kw[k].w, l) &&
 		    !word_before(s, j - l))
-			return 1;
+			return l;
 	}
 	return 0;
 }
 
+/*
+ * One of the words kw just before s[i], with nothing but spaces and
+ * punctuation between ("No. K/P: ", "versi ", "(build ").
+ */
+static int keyword_before(const unsigned char *s, size_t i, const struct kw *kw, size_t nkw)
+{
+	size_t j = punct_back(s, i);
+
+	return j && keyword_at(s, j, kw, nkw);
+}
+
+/*
+ * A MyKad keyword before s[i], or one and a label word ("IC No: ",
+ * "NRIC No.: ", "MyKad Number ", "K/P Bil. "), with spaces and
+ * punctuation between.
+ */
 static int mykad_keyword_before(const unsigned char *s, size_t i)
 {
 	static const struct kw kw[] = {
 		KW("ic"), KW("i/c"), KW("k/p"), KW("kp"), KW("nric"), KW("mykad"), KW("mykid"),
 		KW("kad pengenalan"), KW("no. kp"), KW("identity card"),
 	};
+	static const struct kw label[] = {
+		KW("no"), KW("number"), KW("nombor"), KW("bil"),
+	};
+	size_t j = punct_back(s, i), l;
 
-	return keyword_before(s, i, kw, sizeof(kw) / sizeof(kw[0]));
+	if (!j)
+		return 0;
+	if (keyword_at(s, j, kw, sizeof(kw) / sizeof(kw[0])))
+		return 1;
+	l = keyword_at(s, j, label, sizeof(label) / sizeof(label[0]));
+	/* "Bil." with its full stop: "bil" alone is a word too */
+	if (!l || (l == 3 && s[j] != '.'))
+		return 0;
+	j = punct_back(s, j - l);
+	return j && keyword_at(s, j, kw, sizeof(kw) / sizeof(kw[0]));
 }
 
-static size_t try_mykad(const unsigned char *s, size_t n, size_t i)
+static size_t try_mykad(const unsigned char *s, size_t n, size_t i, unsigned how)
 {
 	char d[12];
 	size_t k;
@@ -221,17 +270,21 @@ static size_t try_mykad(const unsigned char *s, size_t n, size_t i)
 			memcpy(d, s + i, 6);
 			memcpy(d + 6, s + i + 7, 2);
 			memcpy(d + 8, s + i + 10, 4);
-			if (filter_mykad_valid(d) && num_right_ok(s, n, i + 14))
+			if (filter_mykad_valid(d) && num_right_ok(s, n, i + 14, how))
 				return i + 14;
 		}
 	}
-	/* 12 digits in a row, only after a keyword (No. K/P, IC, MyKad...) */
+	/*
+	 * 12 digits in a row, only after a keyword (No. K/P, IC, MyKad...)
+	 * or in a list ("IC: 900101145678/900202145678")
+	 */
 	if (i + 12 <= n) {
 		for (k = 0; k < 12; k++)
 			if (!isdig(s[i + k]))
 				return 0;
 		if ((i + 12 == n || !isdig(s[i + 12])) && filter_mykad_valid((const char *)s + i) &&
-		    num_right_ok(s, n, i + 12) && mykad_keyword_before(s, i))
+		    num_right_ok(s, n, i + 12, how) &&
+		    ((how & NUM_LIST_ITEM) || mykad_keyword_before(s, i)))
 			return i + 12;
 	}
 	return 0;
@@ -290,13 +343,14 @@ static void gather(const unsigned char *s, size_t n, size_t i, const char *seps,
 }
 
 /* The first k digits end a group and are followed by a proper boundary. */
-static int ends_ok(const unsigned char *s, size_t n, const struct digs *g, size_t k)
+static int ends_ok(const unsigned char *s, size_t n, const struct digs *g, size_t k,
+		   unsigned how)
 {
 	if (k == 0 || k > g->nd)
 		return 0;
 	if (k < g->nd && !g->sep[k - 1])
 		return 0;
-	return num_right_ok(s, n, g->end[k - 1]);
+	return num_right_ok(s, n, g->end[k - 1], how);
 }
 
 /* ---- phone numbers ---- */
@@ -345,7 +399,8 @@ static int phone_groups(const struct digs *g, size_t k, size_t first_min)
 }
 
 /* A phone number whose digits start at s[i]; intl: after "+60". */
-static size_t phone_digits(const unsigned char *s, size_t n, size_t i, int intl, int paren)
+static size_t phone_digits(const unsigned char *s, size_t n, size_t i, int intl, int paren,
+			   unsigned how)
 {
 	struct digs g;
 	size_t skip, len;
@@ -360,20 +415,20 @@ static size_t phone_digits(const unsigned char *s, size_t n, size_t i, int intl,
 	} else if (g.d[0] == '0') {
 		skip = 1;
 	} else if ((!memcmp(g.d, "1300", 4) || !memcmp(g.d, "1800", 4)) && !paren) {
-		return ends_ok(s, n, &g, 10) && phone_groups(&g, 10, 1) ? g.end[9] : 0;
+		return ends_ok(s, n, &g, 10, how) && phone_groups(&g, 10, 1) ? g.end[9] : 0;
 	} else if (g.nd >= 11 && g.d[0] == '6' && g.d[1] == '0' && !paren) {
 		skip = 2;	/* 60123456789: the country code without '+' */
 	} else {
 		return 0;
 	}
 	len = nsn_len(g.d + skip, g.nd - skip);
-	if (!len || skip + len > g.nd || !ends_ok(s, n, &g, skip + len) ||
+	if (!len || skip + len > g.nd || !ends_ok(s, n, &g, skip + len, how) ||
 	    !phone_groups(&g, skip + len, intl || paren ? 1 : 2))
 		return 0;
 	return g.end[skip + len - 1];
 }
 
-static size_t try_phone(const unsigned char *s, size_t n, size_t i)
+static size_t try_phone(const unsigned char *s, size_t n, size_t i, unsigned how)
 {
 	size_t p = i;
 
@@ -384,16 +439,16 @@ static size_t try_phone(const unsigned char *s, size_t n, size_t i)
 				return 0;
 			/* (+603) 2161 2345: the area or mobile code inside too */
 			if (isdig(s[p + 4]))
-				return phone_digits(s, n, p + 4, 1, 1);
+				return phone_digits(s, n, p + 4, 1, 1, how);
 			if (s[p + 4] != ')')
 				return 0;
 			p += 5;
 			if (p < n && s[p] == ' ')
 				p++;
-			return p < n && isdig(s[p]) ? phone_digits(s, n, p, 1, 0) : 0;
+			return p < n && isdig(s[p]) ? phone_digits(s, n, p, 1, 0, how) : 0;
 		}
 		/* (03) 2161 2345 */
-		return p + 1 < n && s[p + 1] == '0' ? phone_digits(s, n, p + 1, 0, 1) : 0;
+		return p + 1 < n && s[p + 1] == '0' ? phone_digits(s, n, p + 1, 0, 1, how) : 0;
 	}
 	if (s[p] == '+') {
 		if (p + 3 >= n || s[p + 1] != '6' || s[p + 2] != '0')
@@ -403,12 +458,12 @@ static size_t try_phone(const unsigned char *s, size_t n, size_t i)
 			p++;
 		if (p < n && s[p] == '(') {	/* +60 (3) 2161 2345 */
 			if (p + 1 < n && isdig(s[p + 1]))
-				return phone_digits(s, n, p + 1, 1, 1);
+				return phone_digits(s, n, p + 1, 1, 1, how);
 			return 0;
 		}
-		return p < n && isdig(s[p]) ? phone_digits(s, n, p, 1, 0) : 0;
+		return p < n && isdig(s[p]) ? phone_digits(s, n, p, 1, 0, how) : 0;
 	}
-	return phone_digits(s, n, p, 0, 0);
+	return phone_digits(s, n, p, 0, 0, how);
 }
 
 /* ---- payment cards ---- */
@@ -485,7 +540,7 @@ static int card_grouping(const struct digs *g, size_t k)
 	return len[ng - 1] >= 1 && len[ng - 1] <= 4;
 }
 
-static size_t try_card(const unsigned char *s, size_t n, size_t i)
+static size_t try_card(const unsigned char *s, size_t n, size_t i, unsigned how)
 {
 	struct digs g;
 	size_t k;
@@ -494,7 +549,7 @@ static size_t try_card(const unsigned char *s, size_t n, size_t i)
 	if (g.nd < 13)
 		return 0;
 	for (k = g.nd < 19 ? g.nd : 19; k >= 13; k--)
-		if (ends_ok(s, n, &g, k) && card_grouping(&g, k) && card_scheme(g.d, k) &&
+		if (ends_ok(s, n, &g, k, how) && card_grouping(&g, k) && card_scheme(g.d, k) &&
 		    filter_luhn_valid(g.d, k))
 			return g.end[k - 1];
 	return 0;
@@ -567,7 +622,7 @@ static int version_before(const unsigned char *s, size_t i)
 	return keyword_before(s, i, kw, sizeof(kw) / sizeof(kw[0]));
 }
 
-static size_t try_ipv4(const unsigned char *s, size_t n, size_t i)
+static size_t try_ipv4(const unsigned char *s, size_t n, size_t i, unsigned how)
 {
 	unsigned char a[4];
 	size_t p = i;
@@ -588,9 +643,10 @@ static size_t try_ipv4(const unsigned char *s, size_t n, size_t i)
 			return 0;
 		a[k] = (unsigned char)v;
 	}
-	/* a port may follow (8.8.8.8:53), not another number */
+	/* a port may follow (8.8.8.8:53), not another number but in a list */
 	if (p < n && (word_at(s, n, p) || s[p] == '@' ||
-		      ((s[p] == '.' || s[p] == ',' || s[p] == '-' || s[p] == '/') &&
+		      (!((how & NUM_LIST_END) && list_sep(s, n, p)) &&
+		       (s[p] == '.' || s[p] == ',' || s[p] == '-' || s[p] == '/') &&
 		       p + 1 < n && isdig(s[p + 1]))))
 		return 0;
 	return filter_ipv4_global(a) && !version_before(s, i) ? p : 0;
@@ -777,9 +833,70 @@ static size_t next_trigger(const unsigned char *s, size_t i, size_t n)
 	return n;
 }
 
+/* A phone, MyKad, IPv4 or card number at s[i] (a digit, '+' or '('), ending at *e; -1 if none. */
+static int detect_num(const unsigned char *s, size_t n, size_t i, unsigned mask, unsigned how,
+		      size_t *e)
+{
+	if (trig[s[i]] != T_DIGIT)	/* '+' or '(' */
+		return (mask & (1u << PII_PHONE)) && !word_before(s, i) &&
+		       (*e = try_phone(s, n, i, how)) ? PII_PHONE : -1;
+	if (!(how & NUM_LIST_ITEM) && !num_left_ok(s, i))
+		return -1;
+	if ((mask & (1u << PII_MYKAD)) && (*e = try_mykad(s, n, i, how)))
+		return PII_MYKAD;
+	if ((mask & (1u << PII_IP)) && (*e = try_ipv4(s, n, i, how)))
+		return PII_IP;
+	if ((mask & (1u << PII_CARD)) && (*e = try_card(s, n, i, how)))
+		return PII_CARD;
+	if ((mask & (1u << PII_PHONE)) && (*e = try_phone(s, n, i, how)))
+		return PII_PHONE;
+	return -1;
+}
+
+/*
+ * State of a scan for lists of numbers joined by '/' or ','
+ * ("012-3456789/019-8765432", "8.8.8.8,1.1.1.1").  Each number of a list
+ * is a find when each of them is one, the separators aside: then next
+ * is where the number after the find starts.  A list that failed is not
+ * looked at again from a number inside it: bad is where it failed.
+ */
+struct lists {
+	size_t next, bad;
+};
+
+/*
+ * A number at s[i], alone or in a list.  A list is walked once, from its
+ * first number: a number inside a list that failed, walked again, would
+ * fail where it did (the numbers hold no '/' or ','), so that a scan
+ * stays linear.
+ */
+static int detect_list(const unsigned char *s, size_t n, size_t i, unsigned mask,
+		       struct lists *l, size_t *e)
+{
+	int item = i == l->next, t;
+	size_t p, q;
+
+	l->next = SIZE_MAX;
+	t = detect_num(s, n, i, mask, NUM_LIST_END | (item ? NUM_LIST_ITEM : 0), e);
+	/* lax finds only what a number alone would be, the separator aside */
+	if (t < 0 || !list_sep(s, n, *e))
+		return t;
+	if (!item) {
+		if (i < l->bad)
+			return detect_num(s, n, i, mask, 0, e);
+		for (p = *e; list_sep(s, n, p); p = q)
+			if (detect_num(s, n, p + 1, mask, NUM_LIST_END | NUM_LIST_ITEM, &q) < 0) {
+				l->bad = p + 1;
+				return detect_num(s, n, i, mask, 0, e);
+			}
+	}
+	l->next = *e + 1;
+	return t;
+}
+
 /* The type of the find at s[i], from *b to *e; -1 if none, -2 to keep s[i..*e]. */
 static int detect(const unsigned char *s, size_t n, size_t i, size_t from, unsigned mask,
-		  size_t *b, size_t *e)
+		  struct lists *l, size_t *b, size_t *e)
 {
 	*b = i;
 	switch (trig[s[i]]) {
@@ -811,24 +928,9 @@ static int detect(const unsigned char *s, size_t n, size_t i, size_t from, unsig
 		return -1;
 	case T_PLUS:
 	case T_PAREN:
-		if ((mask & (1u << PII_PHONE)) && !word_before(s, i) && (*e = try_phone(s, n, i)))
-			return PII_PHONE;
-		return -1;
 	case T_DIGIT:
-		break;
-	default:
-		return -1;
+		return detect_list(s, n, i, mask, l, e);
 	}
-	if (!num_left_ok(s, i))
-		return -1;
-	if ((mask & (1u << PII_MYKAD)) && (*e = try_mykad(s, n, i)))
-		return PII_MYKAD;
-	if ((mask & (1u << PII_IP)) && (*e = try_ipv4(s, n, i)))
-		return PII_IP;
-	if ((mask & (1u << PII_CARD)) && (*e = try_card(s, n, i)))
-		return PII_CARD;
-	if ((mask & (1u << PII_PHONE)) && (*e = try_phone(s, n, i)))
-		return PII_PHONE;
 	return -1;
 }
 
@@ -837,6 +939,7 @@ static int redact_pass(const char *str, size_t n, unsigned mask, struct ayak_buf
 		       uint64_t counts[PII_NTYPES], uint64_t *found)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	struct lists l = { SIZE_MAX, 0 };
 	size_t i = 0, from = 0;
 
 	*found = 0;
@@ -853,7 +956,7 @@ static int redact_pass(const char *str, size_t n, unsigned mask, struct ayak_buf
 			i++;
 			continue;
 		}
-		t = detect(s, n, i, from, mask, &b, &e);
+		t = detect(s, n, i, from, mask, &l, &b, &e);
 		if (t == -2) {		/* kept as it is: past it */
 			i = e + 1;
 			continue;

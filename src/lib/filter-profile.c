@@ -138,7 +138,7 @@ int filter_list_lookup(const char *key, size_t len)
 	return -1;
 }
 
-/* [0-9]+ or [0-9]+.[0-9]+ (no signs, exponents, nan or inf). */
+/* [0-9]+ or [0-9]+.[0-9]+ (no signs, exponents, nan or inf), of any length. */
 static int plain_number(const char *s, int allow_point)
 {
 	const char *p = s;
@@ -152,7 +152,7 @@ static int plain_number(const char *s, int allow_point)
 		else
 			return 0;
 	}
-	return digits > 0 && p[-1] != '.' && p - s < 24;
+	return digits > 0 && p[-1] != '.';
 }
 
 int filter_param_set(struct filter_params *p, int id, const char *value,
@@ -192,6 +192,11 @@ int filter_param_set(struct filter_params *p, int id, const char *value,
 		if (!plain_number(value, 1))
 			return ayak_err_set(err, AYAK_E_USAGE,
 					    "%s wants a number like 0.25 or off, not '%s'",
+					    pi->key, value);
+		/* any length: 400 digits would read as inf */
+		if (strtod(value, NULL) > FILTER_MAX_NUMBER)
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "%s wants a number up to 1e308 or off, not '%s'",
 					    pi->key, value);
 	}
 	p->v[id] = strtod(value, NULL);

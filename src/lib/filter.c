@@ -49,6 +49,38 @@ static const char *const line_reason_names[FLR_COUNT] = {
 
 /* ---- building ---- */
 
+/*
+ * The text of a lexicon line: a NUL byte or invalid UTF-8 is a usage
+ * error, with the file and line, as in rule files and profiles.
+ */
+static int lexicon_text_ok(const char *s, size_t n, const char *path, unsigned lineno,
+			   struct ayak_err *err)
+{
+	if (memchr(s, '\0', n))
+		ayak_err_set(err, AYAK_E_USAGE, "NUL byte in the line");
+	else if (ayak_utf8_valid_prefix(s, n) != n)
+		ayak_err_set(err, AYAK_E_USAGE, "invalid UTF-8");
+	else
+		return 0;
+	err->file = path;
+	err->line = lineno;
+	return -1;
+}
+
+/* At most 80 bytes of s, cut at a character boundary, for a message. */
+static int quote_len(const char *s, size_t n)
+{
+	if (n <= 80)
+		return (int)n;
+	for (n = 80; n && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+		;
+	return (int)n;
+}
+
+/*
+ * One word per line: the text splits at white space, so that a stopword
+ * holding some would match nothing.
+ */
 static int load_stopwords(struct filter *f, const char *path, struct ayak_err *err)
 {
 	struct ayak_buf text = AYAK_BUF_INIT;
@@ -58,14 +90,23 @@ static int load_stopwords(struct filter *f, const char *path, struct ayak_err *e
 	int ret = ayak_read_file(path, &text, err);
 
 	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
-		size_t b, e;
+		size_t b, e, i;
+		int len;
 
 		lineno++;
 		fl_strip(line, n, &b, &e);
 		if (b == e || line[b] == '#')
 			continue;
-		if (ayak_utf8_valid_prefix(line + b, e - b) != e - b) {
-			ret = ayak_err_set(err, AYAK_E_USAGE, "invalid UTF-8");
+		if (lexicon_text_ok(line + b, e - b, path, lineno, err)) {
+			ret = -1;
+			break;
+		}
+		for (i = b; i < e; i += (size_t)len)
+			if (fl_space_at((const unsigned char *)line, e, i, &len))
+				break;
+		if (i < e) {
+			ret = ayak_err_set(err, AYAK_E_USAGE, "one word per line, not '%.*s'",
+					   quote_len(line + b, e - b), line + b);
 			err->file = path;
 			err->line = lineno;
 		} else if (fl_strset_add(&f->stopwords, line + b, e - b)) {
@@ -175,9 +216,18 @@ static int load_blocklist(struct filter *f, const char *path, struct ayak_err *e
 
 	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
 		size_t b = 0, e, w, we;
-		const char *hash = memchr(line, '#', n);
+		const char *hash;
 
 		lineno++;
+		fl_strip(line, n, &b, &e);
+		if (b == e || line[b] == '#')
+			continue;
+		/* the whole line, its comment too, as in the other files */
+		if (lexicon_text_ok(line + b, e - b, path, lineno, err)) {
+			ret = -1;
+			break;
+		}
+		hash = memchr(line, '#', n);
 		if (hash)
 			n = (size_t)(hash - line);
 		fl_strip(line, n, &b, &e);
@@ -193,7 +243,7 @@ static int load_blocklist(struct filter *f, const char *path, struct ayak_err *e
 		if (!host_address(line + b, we - b)) {
 			ret = ayak_err_set(err, AYAK_E_USAGE,
 					   "one domain per line, or an address and names as in a hosts file, not '%.*s'",
-					   (int)(e - b > 80 ? 80 : e - b), line + b);
+					   quote_len(line + b, e - b), line + b);
 			err->file = path;
 			err->line = lineno;
 			break;
@@ -358,7 +408,7 @@ struct filter *filter_new(const struct filter_params *p, struct ayak_err *err)
 	for (j = 0; j < p->nfiles[FL_BOILERPLATE]; j++)
 		if (fl_lexicon_load(&f->boiler, p->files[FL_BOILERPLATE][j], err))
 			goto fail;
-	f->has_boiler = f->boiler.line.n + f->boiler.prefix.n > 0;
+	f->has_boiler = f->boiler.line.n + f->boiler.prefix.n + f->boiler.suffix.n > 0;
 	for (j = 0; j < p->nfiles[FL_RULES]; j++) {
 		if (ayak_read_file(p->files[FL_RULES][j], &text, err) ||
 		    filter_rules_parse(f->rules, text.data ? text.data : "", text.len,

@@ -86,6 +86,7 @@ struct filter_param_info {
 extern const struct filter_param_info filter_params_info[FP_COUNT];
 
 #define FILTER_MAX_COUNT 4294967295.0	/* counts are of 32-bit words, lines, bytes */
+#define FILTER_MAX_NUMBER 1e308	/* the other thresholds: finite, whatever their length */
 
 /* File lists a profile names (paths as given, relative to the profile). */
 enum filter_list_id {

@@ -21,6 +21,7 @@ test_expect_success '--help and -V' '
 	test_cmp expect got &&
 	grep -q "^  --dup-5-gram X, --line-punct-thr X" help &&
 	grep -q "^ *keep or drop on text, url, domain or line; redact on text$" help &&
+	grep -q "^      --boilerplate FILE  add a boilerplate line lexicon: line, prefix or suffix,$" help &&
 	ayak-filter -V >version &&
 	test_line_count = 3 version &&
 	grep -q "^ayak-filter (ayak) 0.1.0$" version &&
@@ -135,6 +136,22 @@ test_expect_success '--field names the text field; other fields pass byte for by
 	test_cmp expect out
 '
 
+test_expect_success '--field or --url-field filter with --annotate is a usage error: it would be written over' '
+	printf "%s\n" "{\"filter\":\"Ali dan Abu pergi ke pasar yang besar itu.\"}" >ff.jsonl &&
+	test_expect_code 2 ayak-filter --profile none --field filter --annotate ff.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	printf "%s\n" "ayak-filter: --field filter: ayak-filter --annotate writes that field" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-filter --profile none --url-field filter --annotate udhr.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	printf "%s\n" "ayak-filter: --url-field filter: ayak-filter --annotate writes that field" "$TRY" >expect &&
+	test_cmp expect err &&
+	ayak-filter --profile none --field filter ff.jsonl >out &&
+	test_cmp ff.jsonl out &&
+	ayak-filter --profile none --field filter --url-field filter ff.jsonl >out &&
+	test_cmp ff.jsonl out
+'
+
 test_expect_success 'an empty or blank text is dropped as empty' '
 	printf "%s\n" "{\"text\":\"\"}" "{\"text\":\" \\n\\t \"}" >e.jsonl &&
 	ayak-filter --profile none --stats stats.json e.jsonl >out &&
@@ -159,6 +176,12 @@ test_expect_success '--show-profile with -o, --stats or --rejects is a usage err
 	test_path_is_missing sp.txt &&
 	test_path_is_missing sp.json &&
 	test_path_is_missing sp.rej
+'
+
+test_expect_success '--show-profile on a full disk: a write error on standard output, exit 3' '
+	test_expect_code 3 ayak-filter --show-profile >/dev/full 2>err &&
+	echo "ayak-filter: write error on standard output: No space left on device" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success '--show-profile: the zsm_Latn profile has FineWeb-2 zsm_Latn thresholds' '
@@ -332,6 +355,24 @@ test_expect_success 'bad threshold values are usage errors' '
 	echo "ayak-filter: c4 wants on or off, not '"'"'yes'"'"'" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got
+'
+
+test_expect_success 'threshold values of any length: 24 characters and more are numbers too' '
+	ayak-filter --dup-line-frac 0.3333333333333333333333333 --min-doc-words 000000000000000000000000050 \
+		--top-2-gram 0000000000000000000000000000001.5 --show-profile >got &&
+	grep -x "dup_line_frac = 0.333333333333333" got &&
+	grep -x "min_doc_words = 50" got &&
+	grep -x "top_2_gram = 1.5" got &&
+	big=1$(printf "%0400d" 0) &&
+	test_expect_code 2 ayak-filter --top-2-gram $big </dev/null 2>err &&
+	echo "ayak-filter: top_2_gram wants a number up to 1e308 or off, not '"'"'$big'"'"'" >expect &&
+	head -n 1 err | cut -c 1-120 >got &&
+	cut -c 1-120 expect >want &&
+	test_cmp want got &&
+	test_expect_code 2 ayak-filter --dup-line-frac $big </dev/null 2>err &&
+	grep -q "^ayak-filter: dup_line_frac is a share: it wants a number from 0 to 1 or off" err &&
+	test_expect_code 2 ayak-filter --min-doc-words $big </dev/null 2>err &&
+	grep -q "^ayak-filter: min_doc_words wants a whole number up to 4294967295 or off" err
 '
 
 # ---- pattern rules ----
@@ -622,11 +663,54 @@ test_expect_success 'boilerplate lexicons: line, prefix and suffix entries, case
 	test_cmp expect got
 '
 
+test_expect_success 'a boilerplate lexicon of suffix entries alone is looked up too' '
+	printf "suffix\tsemua hak cipta terpelihara\n" >suf.tsv &&
+	printf "%s\n" "{\"text\":\"Ali dan Abu pergi ke pasar yang besar itu.\\n2024 Syarikat Contoh semua hak cipta terpelihara\\nMereka membeli ikan yang segar di pasar.\"}" >suf.jsonl &&
+	ayak-filter --boilerplate none --boilerplate suf.tsv --rules none --annotate suf.jsonl |
+		jq -c "[.text, .filter.lines_dropped.boilerplate]" >got &&
+	echo "[\"Ali dan Abu pergi ke pasar yang besar itu.\\nMereka membeli ikan yang segar di pasar.\",1]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'a bad boilerplate lexicon names its file and line' '
 	printf "line\tok\nphrase\tx\n" >bad.tsv &&
 	test_expect_code 2 ayak-filter --boilerplate bad.tsv </dev/null 2>err &&
 	printf "%s\n" "ayak-filter: bad.tsv:2: expected '"'"'line'"'"', '"'"'prefix'"'"' or '"'"'suffix'"'"', a TAB, and the text" "$TRY" >expect &&
+	test_cmp expect err &&
+	printf "line\tok\nline\tx\000y\n" >bad.tsv &&
+	test_expect_code 2 ayak-filter --boilerplate bad.tsv </dev/null 2>err &&
+	printf "%s\n" "ayak-filter: bad.tsv:2: NUL byte in the line" "$TRY" >expect &&
+	test_cmp expect err &&
+	printf "line\tok\nline\tx\377y\n" >bad.tsv &&
+	test_expect_code 2 ayak-filter --boilerplate bad.tsv </dev/null 2>err &&
+	printf "%s\n" "ayak-filter: bad.tsv:2: invalid UTF-8" "$TRY" >expect &&
 	test_cmp expect err
+'
+
+test_expect_success 'stopword and blocklist files: several words, a NUL byte or invalid UTF-8 name the file and line' '
+	check_list () {
+		test_expect_code 2 ayak-filter --$1 l.txt </dev/null >out 2>err &&
+		test_must_be_empty out &&
+		printf "%s\n" "ayak-filter: l.txt:$2: $3" "$TRY" >expect &&
+		test_cmp expect err
+	} &&
+	printf "# kata henti\ndan\ndan yang\n" >l.txt &&
+	check_list stopwords 3 "one word per line, not '"'"'dan yang'"'"'" &&
+	nbsp=$(printf "\302\240") &&
+	printf "dan%syang\n" "$nbsp" >l.txt &&
+	check_list stopwords 1 "one word per line, not '"'"'dan${nbsp}yang'"'"'" &&
+	printf "dan\ny\000ng\n" >l.txt &&
+	check_list stopwords 2 "NUL byte in the line" &&
+	printf "dan\ny\377ng\n" >l.txt &&
+	check_list stopwords 2 "invalid UTF-8" &&
+	printf "a.example\nb\377.example\n" >l.txt &&
+	check_list blocklist 2 "invalid UTF-8" &&
+	printf "a.example # ulasan \377\n" >l.txt &&
+	check_list blocklist 1 "invalid UTF-8" &&
+	printf "a.example\n\nb\000.example\n" >l.txt &&
+	check_list blocklist 3 "NUL byte in the line" &&
+	printf "# \377 \000 komen\n\tdan \n" >l.txt &&
+	ayak-filter --stopwords l.txt --blocklist l.txt --show-profile >/dev/null
 '
 
 test_expect_success 'a byte order mark at the start of a rule, lexicon, stopword, blocklist or profile file is skipped' '

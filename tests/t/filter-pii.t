@@ -127,6 +127,72 @@ test_expect_success 'invalid MyKad-like numbers survive' '
 	test_cmp expect out
 '
 
+test_expect_success 'MyKad numbers in a row after a keyword and a label word: IC No:, NRIC No.:, MyKad Number' '
+	cat >in <<-\EOF &&
+	IC No: 900101145678, NRIC No.: 900101145678, MyKad No: 900101145678
+	IC Number 900101145678; No. KP Nombor: 900101145678; K/P Bil. 900101145678; kad pengenalan no 900101145678
+	EOF
+	cat >expect <<-\EOF &&
+	IC No: <MYKAD>, NRIC No.: <MYKAD>, MyKad No: <MYKAD>
+	IC Number <MYKAD>; No. KP Nombor: <MYKAD>; K/P Bil. <MYKAD>; kad pengenalan no <MYKAD>
+	EOF
+	redact &&
+	test_cmp expect out &&
+	counts_are "{\"pii_mykad\":7}"
+'
+
+test_expect_success 'a label word alone, or not after a keyword, is no keyword' '
+	cat >in <<-\EOF &&
+	No: 900101145678, Telefon No: 900101145678, nombor 900101145678, ICNo: 900101145678
+	IC bil 900101145678, IC No No 900101145678, IC Nombor Bil. 900101145678, IC No900101145678
+	EOF
+	cp in expect &&
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success 'numbers in a list joined by / or , without spaces: each one goes' '
+	cat >in <<-\EOF &&
+	Tel 012-3456789/019-8765432 atau 012-3456789,019-8765432. DNS 8.8.8.8,1.1.1.1
+	900101-14-5678/900202-14-5678 dan 4111111111111111/5500000000000004
+	IC: 900101145678/900202145678, 03-2161 2345/012-345 6789/8.8.4.4, +6012-3456789/019-8765432
+	(03) 2161 2345,(03) 2161 2346 dan 012-3456789/+6019-8765432
+	EOF
+	cat >expect <<-\EOF &&
+	Tel <PHONE>/<PHONE> atau <PHONE>,<PHONE>. DNS <IP>,<IP>
+	<MYKAD>/<MYKAD> dan <CARD>/<CARD>
+	IC: <MYKAD>/<MYKAD>, <PHONE>/<PHONE>/<IP>, <PHONE>/<PHONE>
+	<PHONE>,<PHONE> dan <PHONE>/<PHONE>
+	EOF
+	redact &&
+	test_cmp expect out &&
+	counts_are "{\"pii_phone\":12,\"pii_mykad\":4,\"pii_ip\":3,\"pii_card\":2}"
+'
+
+test_expect_success 'a list with one number that is none stays whole; so do fractions, dates and references' '
+	cat >in <<-\EOF &&
+	012-3456789/2024, 012-3456789/019-8765432/2, 0123456789,5, 8.8.8.8/24, 8.8.8.8,1.1.1
+	1,234,567, 1,0123456789, 15/01/2023, INV/2023/0123456789, 2023/0123456789/0198765432
+	900101-14-5678/900101-00-5678, 4111111111111111/4111111111111112, 900101145678/900202145678
+	versi 8.8.8.8,1.1.1.1
+	EOF
+	cp in expect &&
+	redact &&
+	test_cmp expect out
+'
+
+test_expect_success 'a long list goes in one pass, and one that fails at its end stays whole' '
+	for i in $(seq 2000); do printf "012-3456789/"; done >in &&
+	cp in bad && printf "2\n" >>bad &&
+	printf "019-8765432\n" >>in &&
+	redact &&
+	counts_are "{\"pii_phone\":2001}" &&
+	mv bad in &&
+	cp in expect &&
+	redact &&
+	test_cmp expect out
+'
+
 test_expect_success 'IPv4 and IPv6 addresses: global ones only, as Python is_global' '
 	cat >in <<-\EOF &&
 	Pelayan 8.8.8.8 dan 203.106.1.1:8080, DNS 1.1.1.1.
