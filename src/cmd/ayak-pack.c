@@ -430,7 +430,8 @@ static void verify_written(struct cli *c, struct args *a, struct pack_writer *w)
 		uint64_t docs = a->format == PACK_FLAT ? sh->eot_tokens : sh->documents;
 		struct pack_info info;
 
-		if (pack_verify(sh->path, a->format == PACK_FLAT ? a->dtype : 0, a->vocab,
+		/* Before they are committed: a shard that fails replaces nothing. */
+		if (pack_verify(sh->staged, a->format == PACK_FLAT ? a->dtype : 0, a->vocab,
 				a->format == PACK_FLAT ? a->eot : PACK_NONE, &info, &c->err))
 			die_output(c);
 		if (info.tokens != sh->tokens || info.documents != docs ||
@@ -564,14 +565,12 @@ static void limits(struct cli *c, struct args *a, struct pack_opts *o)
 	o->vocab_size = a->vocab;
 }
 
-/* The writer of the run, whose shards go when the run fails (see main). */
+/* The writer of the run, whose shards go when the run fails before they are committed. */
 static struct pack_writer *run_writer;
-static int run_done;
 
 static void remove_shards(void)
 {
-	if (run_writer && !run_done)
-		pack_writer_remove(run_writer);
+	pack_writer_remove(run_writer);
 }
 
 static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o)
@@ -583,9 +582,10 @@ static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o)
 	if (!w)
 		die_output(c);
 	/*
-	 * A run that fails leaves no shard: a shard completed before the
-	 * input turned out bad (a token stream without its end mark, say)
-	 * would pass for a complete one.  cli_die() exits, hence atexit.
+	 * A run that fails leaves no shard of its own: a shard completed
+	 * before the input turned out bad (a token stream without its end
+	 * mark, say) would pass for a complete one; the earlier run's stay
+	 * as they were.  cli_die() exits, hence atexit.
 	 */
 	run_writer = w;
 	atexit(remove_shards);
@@ -791,7 +791,7 @@ int main(int argc, char **argv)
 			c.stats.records_out++;
 		}
 	}
-	if (pack_writer_close(w, &c.err))
+	if (pack_writer_finish(w, &c.err))
 		die_output(&c);
 	ayak_stats_count(&c.stats, "documents", pack_writer_documents(w));
 	ayak_stats_count(&c.stats, "tokens", pack_writer_tokens(w));
@@ -799,12 +799,14 @@ int main(int argc, char **argv)
 	c.stats.bytes_out = pack_writer_bytes(w);
 	if (a.verify)
 		verify_written(&c, &a, w);
+	/* The run is whole: its shards replace the earlier run's. */
+	if (pack_writer_commit(w, &c.err))
+		die_output(&c);
 	ayak_record_release(&rec);
 	bpe_ids_release(&ids);
 	free(in.buf);
 	ayak_reader_free(in.r);
 	r = cli_finish(&c);
-	run_done = 1;
 	pack_writer_free(w);
 	return r;
 }

@@ -109,6 +109,15 @@ int pack_dtype_for_vocab(uint64_t vocab_size)
 struct pack_writer {
 	struct pack_opts o;
 	char *prefix;
+	/*
+	 * The shards are written under their names in a hidden directory
+	 * beside them, made with the first, and moved into place only by
+	 * pack_writer_commit(): until then the shards of an earlier run under
+	 * the prefix stay as they were.
+	 */
+	char *stage;			/* "DIR/.ayak-pack.XXXXXX/BASE", NULL until made */
+	size_t stage_dir;		/* the length of its directory part */
+	int committed;
 	int isize;			/* bytes per token */
 	unsigned shard;			/* number of the open shard */
 	int open;
@@ -182,6 +191,49 @@ struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *
 	return w;
 }
 
+/* PREFIX-00000.ext (PREFIX.ext without --shard-tokens) of the open shard, under prefix. */
+static int shard_name(struct pack_writer *w, struct ayak_buf *b, const char *prefix,
+		      const char *ext)
+{
+	ayak_buf_reset(b);
+	if (w->o.shard_tokens ? ayak_buf_addf(b, "%s-%05u%s", prefix, w->shard, ext) :
+				ayak_buf_addf(b, "%s%s", prefix, ext))
+		return -1;
+	return 0;
+}
+
+/* Make the hidden directory the shards are written in; ext names the first in errors. */
+static int make_stage(struct pack_writer *w, const char *ext, struct ayak_err *err)
+{
+	const char *slash = strrchr(w->prefix, '/'), *base = slash ? slash + 1 : w->prefix;
+	size_t dir = slash ? (size_t)(slash - w->prefix) + 1 : 0;
+	struct ayak_buf b = AYAK_BUF_INIT;
+
+	if (w->stage)
+		return 0;
+	if (ayak_buf_addf(&b, "%.*s.ayak-pack.XXXXXX", (int)dir, w->prefix))
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	if (!mkdtemp(b.data)) {
+		int e = errno;
+
+		ayak_buf_reset(&b);
+		if (!shard_name(w, &b, w->prefix, ext))
+			ayak_err_sys(err, e, "%s", b.data);
+		else
+			ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		ayak_buf_release(&b);
+		return -1;
+	}
+	w->stage_dir = b.len;
+	if (ayak_buf_addf(&b, "/%s", base)) {
+		rmdir(b.data);
+		ayak_buf_release(&b);
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
+	w->stage = b.data;
+	return 0;
+}
+
 static int open_shard(struct pack_writer *w, struct ayak_err *err)
 {
 	struct ayak_writer_opts wo = { NULL, AYAK_COMPRESS_NONE, 0, 0, 1 };
@@ -192,16 +244,9 @@ static int open_shard(struct pack_writer *w, struct ayak_err *err)
 		return ayak_err_set(err, AYAK_E_SYS,
 				    "more than %u shards (their numbers have five digits): "
 				    "give a larger --shard-tokens", AYAK_SHARDS_MAX);
-	ayak_buf_reset(&w->binname);
-	ayak_buf_reset(&w->idxname);
-	if (w->o.shard_tokens) {
-		if (ayak_buf_addf(&w->binname, "%s-%05u%s", w->prefix, w->shard, ext) ||
-		    ayak_buf_addf(&w->idxname, "%s-%05u.idx", w->prefix, w->shard))
-			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	} else if (ayak_buf_addf(&w->binname, "%s%s", w->prefix, ext) ||
-		   ayak_buf_addf(&w->idxname, "%s.idx", w->prefix)) {
-		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	}
+	if (make_stage(w, ext, err) || shard_name(w, &w->binname, w->stage, ext) ||
+	    shard_name(w, &w->idxname, w->stage, ".idx"))
+		return -1;
 	wo.path = w->binname.data;
 	w->bin = ayak_writer_new(&wo, err);
 	if (!w->bin)
@@ -276,9 +321,14 @@ static int close_shard(struct pack_writer *w, struct ayak_err *err)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	w->shards = sh;
 	sh = &w->shards[w->nshards];
-	sh->path = strdup(w->o.format == PACK_MEGATRON ? w->idxname.data : w->binname.data);
-	if (!sh->path)
+	sh->staged = strdup(w->o.format == PACK_MEGATRON ? w->idxname.data : w->binname.data);
+	/* Its name in place: the staged one with the prefix for the stage. */
+	sh->path = sh->staged ? malloc(strlen(w->prefix) + strlen(sh->staged)) : NULL;
+	if (!sh->path) {
+		free(sh->staged);
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
+	sprintf(sh->path, "%s%s", w->prefix, sh->staged + strlen(w->stage));
 	sh->tokens = w->shard_tokens;
 	sh->documents = w->shard_docs;
 	sh->eot_tokens = w->shard_eots;
@@ -289,11 +339,13 @@ static int close_shard(struct pack_writer *w, struct ayak_err *err)
 	w->bytes += ayak_writer_bytes(bin);
 	if (ayak_writer_close(bin, err)) {
 		free(sh->path);
+		free(sh->staged);
 		return -1;
 	}
 	if (w->o.format == PACK_MEGATRON && write_idx(w, err)) {
 		unlink(w->binname.data);
 		free(sh->path);
+		free(sh->staged);
 		return -1;
 	}
 	w->nshards++;
@@ -398,9 +450,13 @@ void pack_writer_free(struct pack_writer *w)
 		return;
 	if (w->bin)
 		ayak_writer_abort(w->bin);
-	for (i = 0; i < w->nshards; i++)
+	pack_writer_remove(w);
+	for (i = 0; i < w->nshards; i++) {
 		free(w->shards[i].path);
+		free(w->shards[i].staged);
+	}
 	free(w->shards);
+	free(w->stage);
 	XXH3_freeState(w->xs);
 	free(w->prefix);
 	free(w->sizes);
@@ -431,7 +487,7 @@ static int remove_stale(struct pack_writer *w, struct ayak_err *err)
 	return 0;
 }
 
-int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
+int pack_writer_finish(struct pack_writer *w, struct ayak_err *err)
 {
 	if (!w->open && !w->nshards && open_shard(w, err))
 		return -1;
@@ -442,9 +498,53 @@ int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
 		}
 		return -1;
 	}
+	return 0;
+}
+
+/* The .bin beside a Megatron .idx: p with its last 4 bytes replaced by ext. */
+static void set_ext(char *p, const char *ext)
+{
+	memcpy(p + strlen(p) - 4, ext, 4);
+}
+
+int pack_writer_commit(struct pack_writer *w, struct ayak_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < w->nshards; i++) {
+		struct pack_shard *sh = &w->shards[i];
+		int fail = 0;
+
+		/* The .bin first, the .idx last: a shard with an .idx is complete. */
+		if (w->o.format == PACK_MEGATRON) {
+			set_ext(sh->staged, ".bin");
+			set_ext(sh->path, ".bin");
+			if (rename(sh->staged, sh->path))
+				fail = ayak_err_sys(err, errno, "%s", sh->path);
+			set_ext(sh->staged, ".idx");
+			set_ext(sh->path, ".idx");
+		}
+		if (!fail && rename(sh->staged, sh->path))
+			fail = ayak_err_sys(err, errno, "%s", sh->path);
+		if (fail)
+			return -1;
+	}
+	w->committed = 1;
+	if (w->stage) {
+		w->stage[w->stage_dir] = 0;
+		rmdir(w->stage);
+		w->stage[w->stage_dir] = '/';
+	}
 	if (w->o.shard_tokens)
 		return remove_stale(w, err);
 	return 0;
+}
+
+int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
+{
+	if (pack_writer_finish(w, err))
+		return -1;
+	return pack_writer_commit(w, err);
 }
 
 void pack_writer_abort(struct pack_writer *w)
@@ -460,20 +560,23 @@ void pack_writer_remove(struct pack_writer *w)
 {
 	size_t i;
 
-	if (!w)
+	if (!w || w->committed)
 		return;
 	pack_writer_abort(w);
 	for (i = w->nshards; i-- > 0;) {
-		char *p = w->shards[i].path;
-		size_t n = strlen(p);
+		char *p = w->shards[i].staged;
 
 		unlink(p);
-		/* The .bin beside a Megatron .idx. */
-		if (w->o.format == PACK_MEGATRON && n >= 4) {
-			memcpy(p + n - 4, ".bin", 4);
+		if (w->o.format == PACK_MEGATRON) {
+			set_ext(p, ".bin");
 			unlink(p);
-			memcpy(p + n - 4, ".idx", 4);
+			set_ext(p, ".idx");
 		}
+	}
+	if (w->stage) {
+		w->stage[w->stage_dir] = 0;
+		rmdir(w->stage);
+		w->stage[w->stage_dir] = '/';
 	}
 }
 

@@ -95,22 +95,33 @@ struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *
  */
 int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct ayak_err *err);
 /*
- * Finish the open shard and rename it into place (the .bin first, the
- * .idx last: a shard whose .idx exists is complete).  With no documents
- * at all, one empty shard is written.  With numbered shards, the shards
- * that an earlier run left under the prefix are then removed, the .idx
- * first: those numbered from the first unused number up (.idx, .bin,
- * .u16 or .u32, up to the first number with none), and the files of
- * another format under the numbers used; so PREFIX-*.idx (or .u16,
- * .u32) names this run's shards only.
+ * Finish the open shard.  The shards are written in a hidden directory
+ * beside the prefix (DIR/.ayak-pack.XXXXXX), under their own names, and
+ * stay there until pack_writer_commit(): the shards an earlier run left
+ * under the prefix are untouched until this run is whole.  With no
+ * documents at all, one empty shard is written.
  */
+int pack_writer_finish(struct pack_writer *w, struct ayak_err *err);
+/*
+ * Move the finished shards into place (of each, the .bin first, the .idx
+ * last: a shard whose .idx exists is complete) and remove the hidden
+ * directory.  With numbered shards, the shards that an earlier run left
+ * under the prefix are then removed, the .idx first: those numbered from
+ * the first unused number up (.idx, .bin, .u16 or .u32, up to the first
+ * number with none), and the files of another format under the numbers
+ * used; so PREFIX-*.idx (or .u16, .u32) names this run's shards only.
+ */
+int pack_writer_commit(struct pack_writer *w, struct ayak_err *err);
+/* pack_writer_finish(), then pack_writer_commit(). */
 int pack_writer_close(struct pack_writer *w, struct ayak_err *err);
 /* Remove the temporary files of the open shard (finished shards stay). */
 void pack_writer_abort(struct pack_writer *w);
 /*
- * Remove every shard this writer finished (the .idx first) and the
- * temporary files of the open one: a run that failed leaves no shard.
- * Only unlink(), so that it may run from an exit handler.
+ * Before pack_writer_commit(): remove every shard this writer finished,
+ * the temporary files of the open one and the hidden directory, so that
+ * a run that failed leaves the prefix as it found it.  After it, nothing.
+ * Only unlink() and rmdir(), so that it may run from an exit handler.
+ * pack_writer_free() does it too.
  */
 void pack_writer_remove(struct pack_writer *w);
 void pack_writer_free(struct pack_writer *w);
@@ -118,6 +129,7 @@ void pack_writer_free(struct pack_writer *w);
 /* A finished shard, as written. */
 struct pack_shard {
 	char *path;		/* the .idx (Megatron) or the flat file */
+	char *staged;		/* the same in the hidden directory, until committed */
 	uint64_t tokens, documents;
 	uint64_t eot_tokens;	/* end-of-text tokens, those within documents too */
 	uint64_t checksum;	/* as struct pack_info's */

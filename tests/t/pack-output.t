@@ -44,6 +44,48 @@ test_expect_success 'a failed run leaves the shards of an earlier run above its 
 	test_must_be_empty new
 '
 
+test_expect_success 'a run that fails after some shards leaves the earlier run whole and untouched' '
+	printf "{\"ids\":[1,2]}\n{\"ids\":[3,4]}\n{\"ids\":[5,6]}\n" >good.jsonl &&
+	printf "{\"ids\":[7,8]}\n{\"ids\":[9,10]}\n{\"ids\":[11,\n" >bad.jsonl &&
+	ayak-pack -o h/ms --shard-tokens 2 good.jsonl &&
+	(cd h && ls -A && cksum ms-*) >before &&
+	test_expect_code 1 ayak-pack -o h/ms --shard-tokens 2 bad.jsonl 2>err &&
+	echo "ayak-pack: bad.jsonl:3: malformed record: unexpected end of line at column 12" >expect &&
+	test_cmp expect err &&
+	(cd h && ls -A && cksum ms-*) >after &&
+	test_cmp before after &&
+	ayak-pack --verify h/ms-00000.idx | grep -q "\"max_token\":2," &&
+	: "and without --shard-tokens: PREFIX.bin and PREFIX.idx stay" &&
+	ayak-pack -o h/one good.jsonl &&
+	cksum h/one.* >before &&
+	test_expect_code 1 ayak-pack -o h/one bad.jsonl 2>/dev/null &&
+	cksum h/one.* >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a run killed by a signal leaves the earlier run as it was' '
+	ayak-pack -o k/ms --shard-tokens 2 good.jsonl &&
+	(cd k && cksum ms-*) >before &&
+	(cat good.jsonl; sleep 5) | {
+		ayak-pack -o k/ms --shard-tokens 2 & pid=$!
+		sleep 1 && kill -TERM $pid; wait $pid; echo $? >rc
+	} &&
+	echo 143 >expect && test_cmp expect rc &&
+	(cd k && cksum ms-*) >after &&
+	test_cmp before after &&
+	: "its own finished shards stay in the hidden directory, out of the way" &&
+	ls k/.ayak-pack.*/ >hidden &&
+	printf "%s\n" ms-00000.bin ms-00000.idx ms-00001.bin ms-00001.idx >expect &&
+	test_cmp expect hidden
+'
+
+test_expect_success 'a successful run replaces the earlier run and leaves no hidden directory' '
+	ayak-pack -o h/ms --shard-tokens 4 --verify good.jsonl &&
+	ls -A h >got &&
+	printf "%s\n" ms-00000.bin ms-00000.idx ms-00001.bin ms-00001.idx one.bin one.idx >expect &&
+	test_cmp expect got
+'
+
 # 100000 shards on a disk take minutes (a fsync each): on a tmpfs of a user namespace, seconds.
 unshare -rm true 2>/dev/null && test_set_prereq USERNS
 

@@ -3,6 +3,7 @@
  * written, read back and checked byte by byte, sharding, dtypes, IDs out
  * of range, damaged files, and the token stream header.  Prints TAP.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,58 @@ static void test_misc(void)
 	   !strcmp(pack_dtype_name(PACK_UINT32), "uint32"), "dtype: sizes and names");
 }
 
+/* Entries of directory d (. and .. too). */
+static int entries(const char *d)
+{
+	DIR *dp = opendir(d);
+	int n = 0;
+
+	while (dp && readdir(dp))
+		n++;
+	if (dp)
+		closedir(dp);
+	return n;
+}
+
+/* Shards wait in a hidden directory until committed; an earlier run's stay until then. */
+static void test_commit(void)
+{
+	struct ayak_err err;
+	struct pack_writer *w = writer("c/m", PACK_MEGATRON, PACK_UINT16, 3, PACK_NONE, 65535);
+	struct pack_info info;
+	struct stat st;
+	unsigned char *b;
+	size_t n;
+
+	ok(w && !pack_writer_add(w, doc1, 3, &err) && !pack_writer_add(w, doc1, 3, &err) &&
+	   !pack_writer_close(w, &err) && stat(at("c/m-00001.idx"), &st) == 0, "commit: a first run of two shards");
+	pack_writer_free(w);
+	w = writer("c/m", PACK_MEGATRON, PACK_UINT16, 3, PACK_NONE, 65535);
+	ok(w && !pack_writer_add(w, doc2, 1, &err) && !pack_writer_finish(w, &err) &&
+	   strstr(pack_writer_shard(w, 0)->staged, "/c/.ayak-pack.") &&
+	   !strcmp(pack_writer_shard(w, 0)->path, at("c/m-00000.idx")) &&
+	   !pack_verify(pack_writer_shard(w, 0)->staged, 0, 0, PACK_NONE, &info, &err) && info.tokens == 1,
+	   "commit: a finished shard is in the hidden directory, whole");
+	b = slurp(at("c/m-00000.bin"), &n);
+	ok(b && n == 6 && le(b, 2) == 5 && stat(at("c/m-00001.idx"), &st) == 0 && entries(at("c")) == 7,
+	   "commit: until then the earlier run's shards stay");
+	free(b);
+	pack_writer_remove(w);
+	pack_writer_free(w);
+	b = slurp(at("c/m-00000.bin"), &n);
+	ok(b && n == 6 && le(b, 2) == 5 && entries(at("c")) == 6,
+	   "commit: a run removed before its commit leaves the earlier run whole, and no directory");
+	free(b);
+	b = NULL;
+	w = writer("c/m", PACK_MEGATRON, PACK_UINT16, 3, PACK_NONE, 65535);
+	ok(w && !pack_writer_add(w, doc2, 1, &err) && !pack_writer_close(w, &err) &&
+	   (b = slurp(at("c/m-00000.bin"), &n)) && n == 2 && le(b, 2) == 65535 &&
+	   stat(at("c/m-00001.idx"), &st) != 0 && entries(at("c")) == 4,
+	   "commit: a committed run replaces the earlier run's shards");
+	free(b);
+	pack_writer_free(w);
+}
+
 int main(void)
 {
 	const char *base = getenv("AYAK_BUILD");
@@ -243,6 +296,7 @@ int main(void)
 	test_shards();
 	test_flat();
 	test_misc();
+	test_commit();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		printf("# could not remove %s\n", dir);
