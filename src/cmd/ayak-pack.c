@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "pack.h"
@@ -573,7 +574,93 @@ static void remove_shards(void)
 	pack_writer_remove(run_writer);
 }
 
-static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o)
+/*
+ * A --stats or --rejects file named like a shard, PREFIX-NNNNN.ext by its
+ * last part, is claimed as that shard of PREFIX (as ayak-cat --split
+ * does): cli_claim_output then finds it the same file, by any name.
+ * Returns whether it was.
+ */
+static int claim_named_like_shard(struct cli *c, const char *path, const char *prefix,
+				  const char *const *ext, int next)
+{
+	const char *pb = strrchr(prefix, '/'), *fb = strrchr(path, '/');
+	struct ayak_buf shard = AYAK_BUF_INIT;
+	size_t pl, i;
+	int k;
+
+	pb = pb ? pb + 1 : prefix;
+	fb = fb ? fb + 1 : path;
+	pl = strlen(pb);
+	if (strncmp(fb, pb, pl) || fb[pl] != '-')
+		return 0;
+	for (i = 1; i <= 5; i++)
+		if (fb[pl + i] < '0' || fb[pl + i] > '9')
+			return 0;
+	for (k = 0; k < next && strcmp(fb + pl + 6, ext[k]); k++)
+		;
+	if (k == next)
+		return 0;
+	if (ayak_buf_addf(&shard, "%s%s", prefix, fb + pl))
+		cli_die_nomem(c);
+	cli_claim_output(c, "the shards of -o", shard.data);
+	ayak_buf_release(&shard);
+	return 1;
+}
+
+/* The same for what path names through a symbolic link (dangling too). */
+static void claim_like_shard(struct cli *c, const char *path, const char *prefix,
+			     const char *const *ext, int next)
+{
+	char link[4096], *real;
+	ssize_t k;
+
+	if (!path || claim_named_like_shard(c, path, prefix, ext, next))
+		return;
+	real = realpath(path, NULL);
+	if (real) {
+		claim_named_like_shard(c, real, prefix, ext, next);
+		free(real);
+	} else if ((k = readlink(path, link, sizeof(link) - 1)) > 0) {
+		link[k] = 0;
+		claim_named_like_shard(c, link, prefix, ext, next);
+	}
+}
+
+/*
+ * The shards are outputs: --stats or --rejects naming one is a usage
+ * error (ayak(7) Output), not a shard or the counters written over the
+ * other.  Their numbers with --shard-tokens are not known yet: any name
+ * of that form is taken for a shard.
+ */
+static void claim_shards(struct cli *c, const struct pack_opts *o, int binary)
+{
+	const char *ext[2] = { ".bin", ".idx" };
+	int i, next = 2;
+
+	if (o->format == PACK_FLAT) {
+		ext[0] = o->dtype == PACK_UINT16 ? ".u16" : ".u32";
+		next = 1;
+	}
+	if (o->shard_tokens) {
+		claim_like_shard(c, c->stats_path, c->output, ext, next);
+		claim_like_shard(c, c->rejects_path, c->output, ext, next);
+	}
+	for (i = 0; !o->shard_tokens && i < next; i++) {
+		struct ayak_buf name = AYAK_BUF_INIT;
+
+		if (ayak_buf_addf(&name, "%s%s", c->output, ext[i]))
+			cli_die_nomem(c);
+		cli_claim_output(c, "the shards of -o", name.data);
+		ayak_buf_release(&name);
+	}
+	/* cli_open claims these for records; a token stream is read without it. */
+	if (binary) {
+		cli_claim_output(c, "--rejects", c->rejects_path);
+		cli_claim_output(c, "--stats", c->stats_path);
+	}
+}
+
+static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o, int binary)
 {
 	struct pack_writer *w;
 
@@ -581,6 +668,8 @@ static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o)
 	w = pack_writer_new(o, &c->err);
 	if (!w)
 		die_output(c);
+	/* Once the directories are made: names in them compare by their real names. */
+	claim_shards(c, o, binary);
 	/*
 	 * A run that fails leaves no shard of its own: a shard completed
 	 * before the input turned out bad (a token stream without its end
@@ -728,7 +817,7 @@ int main(int argc, char **argv)
 					cli_usage_error(&c, "%s: its vocabulary (%u) is larger than --vocab-size %llu",
 							in.name, vs, (unsigned long long)a.vocab);
 				limits(&c, &a, &o);
-				w = open_writer(&c, &o);
+				w = open_writer(&c, &o, 1);
 			}
 			while ((r = bin_next(&in, &ids, &c.err)) > 0) {
 				c.stats.records_in++;
@@ -749,7 +838,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		limits(&c, &a, &o);
-		w = open_writer(&c, &o);
+		w = open_writer(&c, &o, 0);
 		if (in.r) {
 			/* Standard input, whose first bytes in.r has read: read on with it. */
 			cli_open_reader(&c, in.r);

@@ -86,6 +86,67 @@ test_expect_success 'a successful run replaces the earlier run and leaves no hid
 	test_cmp expect got
 '
 
+cat >same.expect <<\EOF
+ayak-pack: the shards of -o and --stats name the same file
+Try 'ayak-pack --help'.
+EOF
+sed -e "s/--stats/--rejects/" same.expect >same-rejects.expect
+
+test_expect_success '--stats or --rejects naming a shard is a usage error, the shards and the file untouched' '
+	printf "{\"ids\":[1,2,3]}\n{\"ids\":[4]}\n" >ids.jsonl &&
+	test_expect_code 2 ayak-pack -o same/ms --stats same/ms.idx ids.jsonl 2>err &&
+	test_cmp same.expect err &&
+	test_path_is_missing same/ms.idx &&
+	ayak-pack -o same/ms ids.jsonl &&
+	cksum same/* >before &&
+	test_expect_code 2 ayak-pack -o same/ms --stats same/ms.idx ids.jsonl 2>err &&
+	test_cmp same.expect err &&
+	test_expect_code 2 ayak-pack -o same/ms --rejects same/ms.bin --on-error skip ids.jsonl 2>err &&
+	test_cmp same-rejects.expect err &&
+	test_expect_code 2 ayak-pack -o same/ms --stats same/ms.idx ids.tok 2>err &&
+	test_cmp same.expect err &&
+	test_expect_code 2 ayak-pack -o same/ms --rejects ./same/../same/ms.bin ids.tok 2>err &&
+	test_cmp same-rejects.expect err &&
+	cksum same/* >after &&
+	test_cmp before after &&
+	test_expect_code 2 ayak-pack -o flat/ms --format flat --eot 0 --stats flat/ms.u32 ids.jsonl 2>err &&
+	test_cmp same.expect err &&
+	ayak-pack -o same/ms --stats same/ms.json --format flat --eot 0 --vocab-size 10 ids.jsonl &&
+	test_path_is_file same/ms.u16
+'
+
+test_expect_success '... also through a symbolic link or a hard link' '
+	ln -s same/ms.idx lnk.json &&
+	test_expect_code 2 ayak-pack -o same/ms --stats lnk.json ids.jsonl 2>err &&
+	test_cmp same.expect err &&
+	ln same/ms.idx hard.json &&
+	test_expect_code 2 ayak-pack -o same/ms --stats hard.json ids.jsonl 2>err &&
+	test_cmp same.expect err &&
+	cksum same/ms.bin same/ms.idx >after &&
+	grep -v "ms\.json\|ms\.u16" before >before2 &&
+	test_cmp before2 after
+'
+
+test_expect_success '... and with --shard-tokens, any name PREFIX-NNNNN.bin or .idx, a link to one too' '
+	ayak-pack -o num/ms --shard-tokens 1 ids.jsonl &&
+	cksum num/* >before &&
+	test_expect_code 2 ayak-pack -o num/ms --shard-tokens 1 --stats num/ms-00001.idx ids.jsonl 2>err &&
+	test_cmp same.expect err &&
+	test_expect_code 2 ayak-pack -o num/ms --shard-tokens 1 --stats num/ms-00007.bin ids.tok 2>err &&
+	test_cmp same.expect err &&
+	ln -s num/ms-00003.idx dangling.json &&
+	test_expect_code 2 ayak-pack -o num/ms --shard-tokens 1 --stats dangling.json ids.jsonl 2>err &&
+	test_cmp same.expect err &&
+	ln -s num/ms-00000.bin lnk0.json &&
+	test_expect_code 2 ayak-pack -o num/ms --shard-tokens 1 --rejects lnk0.json ids.jsonl 2>err &&
+	test_cmp same-rejects.expect err &&
+	cksum num/* >after &&
+	test_cmp before after &&
+	: "names of another form are not shards" &&
+	ayak-pack -o num/ms --shard-tokens 1 --stats num/ms-00001.json --rejects num/ms-00001.u16 ids.jsonl &&
+	test_path_is_file num/ms-00001.json
+'
+
 # 100000 shards on a disk take minutes (a fsync each): on a tmpfs of a user namespace, seconds.
 unshare -rm true 2>/dev/null && test_set_prereq USERNS
 
