@@ -481,6 +481,28 @@ oom:
 	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 }
 
+/* Lengths of strings quoted in messages: at most 60 bytes. */
+static int clip(size_t n)
+{
+	return n < 60 ? (int)n : 60;
+}
+
+/* A merge with a token (tok, or its result when NULL) not in the vocabulary. */
+static int merge_oov(const struct bpe *m, uint32_t rank, const char *a, size_t alen,
+		     const char *b, size_t blen, const char *tok, size_t n, struct ayak_err *err)
+{
+	size_t skip = m->prefix_len && blen >= m->prefix_len &&
+		      !memcmp(b, m->prefix, m->prefix_len) ? m->prefix_len : 0;
+
+	if (tok)
+		return ayak_err_set(err, AYAK_E_DATA, "model: merge %u \"%.*s %.*s\": \"%.*s\" is "
+				    "not in the vocabulary", rank, clip(alen), a, clip(blen), b,
+				    clip(n), tok);
+	return ayak_err_set(err, AYAK_E_DATA, "model: merge %u \"%.*s %.*s\": its result "
+			    "\"%.*s%.*s\" is not in the vocabulary", rank, clip(alen), a, clip(blen),
+			    b, clip(alen), a, clip(blen - skip), b + skip);
+}
+
 int bpe_add_merge(struct bpe *m, const char *a, size_t alen, const char *b, size_t blen,
 		  uint32_t rank, struct ayak_err *err)
 {
@@ -493,12 +515,27 @@ int bpe_add_merge(struct bpe *m, const char *a, size_t alen, const char *b, size
 	rb = to_model_form(m, b, blen, fb);
 	if (ra < 0 || rb < 0)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	if (ra == 0 || rb == 0)
-		return 0;	/* can never apply */
+	/*
+	 * Hugging Face refuses a merge whose tokens or result are not in the
+	 * vocabulary (MergeTokenOutOfVocabulary): a result without an ID
+	 * would be dropped from the output.
+	 */
+	if (ra == 0 || rb == 0) {
+		/* Outside the byte alphabet: it can never apply, but must still be in the vocabulary. */
+		if (bpe_token_id(m, a, alen) == BPE_NONE)
+			return merge_oov(m, rank, a, alen, b, blen, a, alen, err);
+		if (bpe_token_id(m, b, blen) == BPE_NONE)
+			return merge_oov(m, rank, a, alen, b, blen, b, blen, err);
+		return 0;
+	}
 	sa = str_intern(m, fa->data ? fa->data : "", fa->len, err);
 	sb = str_intern(m, fb->data ? fb->data : "", fb->len, err);
 	if (sa == BPE_NONE || sb == BPE_NONE)
 		return -1;
+	if (m->strs[sa].id == BPE_NONE)
+		return merge_oov(m, rank, a, alen, b, blen, a, alen, err);
+	if (m->strs[sb].id == BPE_NONE)
+		return merge_oov(m, rank, a, alen, b, blen, b, blen, err);
 	/* The result: a, then b without the continuing-subword prefix. */
 	ayak_buf_reset(cat);
 	if (ayak_buf_add(cat, fa->data ? fa->data : "", fa->len))
@@ -512,6 +549,8 @@ int bpe_add_merge(struct bpe *m, const char *a, size_t alen, const char *b, size
 	sr = str_intern(m, cat->data ? cat->data : "", cat->len, err);
 	if (sr == BPE_NONE)
 		return -1;
+	if (m->strs[sr].id == BPE_NONE)
+		return merge_oov(m, rank, a, alen, b, blen, NULL, 0, err);
 	if ((m->merge_used + 1) * 4 > (m->merges ? m->merge_mask + 1 : 0) * 3 && merge_grow(m))
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	key = (uint64_t)sa << 32 | sb;
@@ -592,11 +631,24 @@ int bpe_finish(struct bpe *m, struct ayak_err *err)
 	}
 	m->have_fallback = m->o.byte_fallback;
 	if (m->unk_token) {
+		int known = 1;
+
 		m->unk_id = bpe_token_id(m, m->unk_token, strlen(m->unk_token));
-		/* tokenizers.js drops unknown tokens when the unk token is not in
-		 * the vocabulary; Hugging Face fails.  Drop them too. */
+		/*
+		 * Hugging Face fails (UnkTokenOutOfVocabulary) at the first
+		 * character that needs the unknown token when it is not in the
+		 * vocabulary; tokenizers.js drops the character.  Refused here,
+		 * unless every byte has a token (byte-level, or <0xXX> with
+		 * byte_fallback), so that no character needs it.
+		 */
+		for (b = 0; b < 256 && m->unk_id == BPE_NONE; b++)
+			if (m->o.byte_level ? m->byte_sym[b] == BPE_NONE :
+			    !m->o.byte_fallback || m->fallback_id[b] == BPE_NONE)
+				known = 0;
+		if (!known)
+			return ayak_err_set(err, AYAK_E_DATA, "model: unk_token \"%.*s\" is not in the "
+					    "vocabulary", clip(strlen(m->unk_token)), m->unk_token);
 	}
-	(void)err;
 	return 0;
 }
 

@@ -56,10 +56,10 @@ void bpe_free(struct bpe *m);
  */
 int bpe_add_token(struct bpe *m, const char *s, size_t n, uint32_t id, struct ayak_err *err);
 /*
- * Add the merge of rank `rank` (0 first): the pair a b, file form.  Pairs
- * or results that are not in the vocabulary are allowed (tokenizers.js
- * allows them: such results are replaced by <0xXX> bytes or the unknown
- * token on output).  A repeated pair keeps its last rank.
+ * Add the merge of rank `rank` (0 first): the pair a b, file form, after
+ * every vocabulary entry.  AYAK_E_DATA when a, b or their result is not
+ * in the vocabulary, as Hugging Face's BpeBuilder refuses them (a result
+ * without an ID would be dropped).  A repeated pair keeps its last rank.
  */
 int bpe_add_merge(struct bpe *m, const char *a, size_t alen, const char *b, size_t blen,
 		  uint32_t rank, struct ayak_err *err);
@@ -71,7 +71,11 @@ void bpe_prefetch_merge(const struct bpe *m, const char *a, size_t alen, const c
 			int stage);
 /* Make room for ntokens strings and nmerges merges up front (a hint). */
 int bpe_reserve(struct bpe *m, uint32_t ntokens, uint32_t nmerges);
-/* Finish loading: resolve byte tokens and the unknown token. */
+/*
+ * Finish loading: resolve byte tokens and the unknown token.  AYAK_E_DATA
+ * when unk_token is not in the vocabulary and a character may need it
+ * (not every byte has a token): Hugging Face fails on that character.
+ */
 int bpe_finish(struct bpe *m, struct ayak_err *err);
 
 /*

@@ -202,6 +202,47 @@ test_expect_success 'a BPE dropout is refused (Hugging Face skips merges at rand
 	test_cmp expect out
 '
 
+# merges MERGES VOCAB: tiny's tokenizer with those merges and more vocabulary, in m.json.
+merges () {
+	tiny null | sed "s/\"merges\":\[\]/\"merges\":[$1]/; s/\"x\":4/&$2/" >m.json
+}
+
+test_expect_success 'a merge whose result or tokens are not in the vocabulary is refused, as Hugging Face refuses it' '
+	printf "{\"text\":\"ab b\"}\n" >in &&
+	while IFS="|" read -r m v msg; do
+		merges "$m" "$v" &&
+		test_expect_code 1 ayak-tok -t m.json in >out 2>err &&
+		echo "ayak-tok: m.json: model: $msg" >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out || return 1
+	done <<-\EOF &&
+	["a","b"]||merge 0 "a b": its result "ab" is not in the vocabulary
+	"a b","zz qq"|,"ab":6|merge 1 "zz qq": "zz" is not in the vocabulary
+	"a b","a qq"|,"ab":6|merge 1 "a qq": "qq" is not in the vocabulary
+	EOF
+	merges "\"a b\"" ",\"ab\":6" &&
+	ayak-tok -t m.json in >out &&
+	echo "{\"text\":\"ab b\",\"ids\":[6,1]}" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'an unk_token not in the vocabulary is refused when a character may need it' '
+	printf "{\"text\":\"saya \\360\\237\\230\\200 makan\"}\n" >in &&
+	sed "s/\"unk_token\": *\"<unk>\"/\"unk_token\":\"<nope>\"/; s/\"byte_fallback\": *true/\"byte_fallback\":false/" \
+		"$T/sp/tokenizer.json" >badunk.json &&
+	grep -q "\"unk_token\":\"<nope>\",.*\"byte_fallback\":false" badunk.json &&
+	test_expect_code 1 ayak-tok -t badunk.json in >out 2>err &&
+	echo "ayak-tok: badunk.json: model: unk_token \"<nope>\" is not in the vocabulary" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	: "with a <0xXX> token for every byte, or byte-level, no character needs it" &&
+	sed "s/\"unk_token\": *\"<unk>\"/\"unk_token\":\"<nope>\"/" "$T/sp/tokenizer.json" >fallback.json &&
+	grep -q "\"unk_token\":\"<nope>\"" fallback.json &&
+	ayak-tok -t fallback.json in >out &&
+	ayak-tok -t "$T/sp/tokenizer.json" in >expect &&
+	test_cmp expect out
+'
+
 test_expect_success '--bos replaces only what the template puts before, --eos only what it puts after' '
 	sed -e "s|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}\], \"pair\"|{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"SpecialToken\": {\"id\": \"</s>\", \"type_id\": 0}}], \"pair\"|" \
 	    -e "s|\"special_tokens\": {|&\"</s>\": {\"id\": \"</s>\", \"ids\": [2], \"tokens\": [\"</s>\"]}, |" \

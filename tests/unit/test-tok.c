@@ -364,7 +364,7 @@ static void test_fixture_details(void)
 static const char mini_head[] =
 	"{\"added_tokens\":[%s],\"normalizer\":%s,\"pre_tokenizer\":%s,\"post_processor\":%s,"
 	"\"decoder\":null,\"model\":{\"type\":\"BPE\",\"unk_token\":%s,\"byte_fallback\":%s,\"fuse_unk\":%s,"
-	"\"vocab\":{\"<unk>\":0,\"a\":1,\"b\":2,\"ab\":3,\" \":4,\"c\":5,\"<0x63>\":6,\"[X]\":7,\"abc\":8,\"aab\":9},"
+	"\"vocab\":{\"<unk>\":0,\"a\":1,\"b\":2,\"ab\":3,\" \":4,\"c\":5,\"<0x63>\":6,\"[X]\":7,\"abc\":8,\"aab\":9,\"aa\":10},"
 	"\"merges\":%s}}";
 
 static struct tok *mini(const char *added, const char *norm, const char *pre, const char *post,
