@@ -633,6 +633,8 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	ayak_stats_count(&c->stats, "merges", bpetrain_merges(bt));
 	if (ayak_writer_write(w, json.data, json.len, &c->err))
 		cli_die(c, &c->err);
+	/* As ayak-cat --count: records_out the records taken in, bytes_out what was written. */
+	c->stats.bytes_out += ayak_writer_bytes(w);
 	cli_finish_later(c, w);
 	bpetrain_free(bt);
 	ayak_record_release(&rec);

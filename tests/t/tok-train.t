@@ -17,6 +17,14 @@ test_expect_success '--train writes a tokenizer.json of the size asked for' '
 	echo "{\"text\":\"x\"}" | ayak-tok -t tok.json --eos "<|endoftext|>" | grep -q ",399\]}$"
 '
 
+test_expect_success '--stats: bytes_out is the size of the tokenizer.json, records_out the records trained on' '
+	{ cat train.jsonl && echo "{\"id\":1}"; } >train2.jsonl &&
+	ayak-tok --train --vocab-size 400 --on-error skip -q -o tok5.json --stats st5.json train2.jsonl &&
+	grep -q "\"records_in\":138,\"records_out\":137,\"dropped\":{\"malformed\":1}" st5.json &&
+	grep -q "\"bytes_out\":$(wc -c <tok5.json)," st5.json &&
+	test_cmp_bin tok.json tok5.json
+'
+
 test_expect_success 'two runs give the same bytes' '
 	ayak-tok --train --vocab-size 400 -o tok2.json train.jsonl &&
 	test_cmp_bin tok.json tok2.json
