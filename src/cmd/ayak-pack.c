@@ -811,11 +811,15 @@ int main(int argc, char **argv)
 				}
 				if (!a.vocab && vs)
 					a.vocab = vs;
-				if (a.eot == PACK_NONE)
-					a.eot = eot;
 				if (a.vocab && vs > a.vocab)
 					cli_usage_error(&c, "%s: its vocabulary (%u) is larger than --vocab-size %llu",
 							in.name, vs, (unsigned long long)a.vocab);
+				/* Not --eot's fault when the stream's end-of-text token is too large for --vocab-size. */
+				if (a.eot == PACK_NONE && eot != PACK_NONE && a.vocab && eot >= a.vocab)
+					cli_usage_error(&c, "%s: its end-of-text token (%u) is not below --vocab-size %llu",
+							in.name, eot, (unsigned long long)a.vocab);
+				if (a.eot == PACK_NONE)
+					a.eot = eot;
 				limits(&c, &a, &o);
 				w = open_writer(&c, &o, 1);
 			}

@@ -67,6 +67,10 @@ int pack_stream_parse(const unsigned char in[PACK_STREAM_HEADER], uint32_t *voca
 				    (unsigned)get_le(in + 8, 4));
 	*vocab_size = (uint32_t)get_le(in + 12, 4);
 	*eot = (uint32_t)get_le(in + 16, 4);
+	/* ayak-tok writes its tokenizer's: an end-of-text token is one of its tokens. */
+	if (*vocab_size && *eot != PACK_NONE && *eot >= *vocab_size)
+		return ayak_err_set(err, AYAK_E_DATA, "corrupt token stream header: its end-of-text "
+				    "token %u is not below its vocabulary size %u", *eot, *vocab_size);
 	return 0;
 }
 

@@ -99,6 +99,25 @@ test_expect_success 'a version 1 stream (no end mark) is refused' '
 	test_cmp expect err
 '
 
+test_expect_success 'a header whose end-of-text token is not below its vocabulary size is a corrupt stream, not a bad --eot' '
+	: "vocabulary 10, end-of-text 20, one document [1], the end mark" &&
+	printf "AYAKTOK\001\002\0\0\0\012\0\0\0\024\0\0\0\0\0\0\0\001\0\0\0\001\0\0\0\377\377\377\377\001\0\0\0\0\0\0\0" >eot.tok &&
+	test_expect_code 1 ayak-pack -o eot/ms eot.tok 2>err &&
+	echo "ayak-pack: eot.tok: corrupt token stream header: its end-of-text token 20 is not below its vocabulary size 10" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing eot &&
+	: "vocabulary unknown (0): the token is checked against --vocab-size, which is named" &&
+	printf "AYAKTOK\001\002\0\0\0\0\0\0\0\024\0\0\0\0\0\0\0\001\0\0\0\001\0\0\0\377\377\377\377\001\0\0\0\0\0\0\0" >eot0.tok &&
+	test_expect_code 2 ayak-pack -o eot/ms --vocab-size 10 eot0.tok 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-pack: eot0.tok: its end-of-text token (20) is not below --vocab-size 10
+	Try '"'"'ayak-pack --help'"'"'.
+	EOF
+	test_cmp expect err &&
+	ayak-pack -o eot/ms eot0.tok &&
+	ayak-pack --verify eot/ms | grep -q "\"tokens\":1,"
+'
+
 test_expect_success 'standard input among files: of the files'"'"' kind, records or streams' '
 	ayak-tok -t "$T/bytelevel/tokenizer.json" in.jsonl >ids.jsonl &&
 	ayak-pack -o r1 --vocab-size 600 ids.jsonl - <ids.jsonl &&

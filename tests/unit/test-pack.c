@@ -217,6 +217,11 @@ static void test_misc(void)
 	   "stream: the header reads back");
 	h[8] = 3;
 	ok(pack_stream_parse(h, &v, &e, &err) && strstr(err.msg, "version 3"), "stream: another version is refused");
+	pack_stream_header(h, 10, 10);
+	ok(pack_stream_parse(h, &v, &e, &err) && strstr(err.msg, "end-of-text token 10 is not below its vocabulary size 10"),
+	   "stream: an end-of-text token past the vocabulary is refused");
+	pack_stream_header(h, 0, 10);
+	ok(!pack_stream_parse(h, &v, &e, &err) && v == 0 && e == 10, "stream: ... but not when the vocabulary is unknown");
 	h[8] = 1;
 	ok(pack_stream_parse(h, &v, &e, &err) && strstr(err.msg, "version 1 (no end mark)"),
 	   "stream: version 1, without the end mark, is refused");
