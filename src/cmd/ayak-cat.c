@@ -90,53 +90,6 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 	cli_emit(c, p, n);
 }
 
-/*
- * A --stats or --rejects file named like a shard, PREFIX-NNNNN.jsonl<suffix>
- * by its last part, is claimed as that shard of PREFIX: cli_open's claims
- * then find it the same file, by any name, when it would replace a shard
- * or be replaced by one.  Returns whether path was named like a shard.
- */
-static int claim_named_like_shard(struct cli *c, const char *path, const char *prefix,
-				  const char *suffix)
-{
-	const char *pb = strrchr(prefix, '/'), *fb = strrchr(path, '/');
-	struct ayak_buf shard = AYAK_BUF_INIT;
-	size_t pl, i;
-
-	pb = pb ? pb + 1 : prefix;
-	fb = fb ? fb + 1 : path;
-	pl = strlen(pb);
-	if (strncmp(fb, pb, pl) || fb[pl] != '-' || strlen(fb + pl) != 6 + strlen(suffix) ||
-	    strcmp(fb + pl + 6, suffix))
-		return 0;
-	for (i = 1; i <= 5; i++)
-		if (fb[pl + i] < '0' || fb[pl + i] > '9')
-			return 0;
-	if (ayak_buf_addf(&shard, "%s%s", prefix, fb + pl))
-		cli_die_nomem(c);
-	cli_claim_output(c, "the shards of --split", shard.data);
-	ayak_buf_release(&shard);
-	return 1;
-}
-
-/*
- * The same for the file path names through symbolic links: a link (or a
- * chain, dangling or not) whose target is named like a shard is that shard.
- */
-static void claim_like_shard(struct cli *c, const char *path, const char *prefix,
-			     const char *suffix)
-{
-	char *real;
-
-	if (!path || claim_named_like_shard(c, path, prefix, suffix))
-		return;
-	real = cli_canonical_name(path);
-	if (!real)
-		cli_die_nomem(c);
-	claim_named_like_shard(c, real, prefix, suffix);
-	free(real);
-}
-
 static int check_record(struct cli *c, struct ayak_record *rec,
 			const struct ayak_line *line)
 {
@@ -202,8 +155,15 @@ int main(int argc, char **argv)
 		c.no_output = 1;
 		if (ayak_buf_addf(&split.name, ".jsonl%s", ayak_compress_suffix(split.compress)))
 			cli_die_nomem(&c);
-		claim_like_shard(&c, c.stats_path, split.prefix, split.name.data);
-		claim_like_shard(&c, c.rejects_path, split.prefix, split.name.data);
+		{
+			/* a --stats or --rejects file named like a shard is that shard */
+			const char *suffix = split.name.data;
+
+			cli_claim_like_numbered(&c, "the shards of --split", c.stats_path,
+						split.prefix, &suffix, 1);
+			cli_claim_like_numbered(&c, "the shards of --split", c.rejects_path,
+						split.prefix, &suffix, 1);
+		}
 	}
 	cli_open(&c, argc - optind, argv + optind);
 	ayak_record_init(&rec);

@@ -575,58 +575,6 @@ static void remove_shards(void)
 }
 
 /*
- * A --stats or --rejects file named like a shard, PREFIX-NNNNN.ext by its
- * last part, is claimed as that shard of PREFIX (as ayak-cat --split
- * does): cli_claim_output then finds it the same file, by any name.
- * Returns whether it was.
- */
-static int claim_named_like_shard(struct cli *c, const char *path, const char *prefix,
-				  const char *const *ext, int next)
-{
-	const char *pb = strrchr(prefix, '/'), *fb = strrchr(path, '/');
-	struct ayak_buf shard = AYAK_BUF_INIT;
-	size_t pl, i;
-	int k;
-
-	pb = pb ? pb + 1 : prefix;
-	fb = fb ? fb + 1 : path;
-	pl = strlen(pb);
-	if (strncmp(fb, pb, pl) || fb[pl] != '-')
-		return 0;
-	for (i = 1; i <= 5; i++)
-		if (fb[pl + i] < '0' || fb[pl + i] > '9')
-			return 0;
-	for (k = 0; k < next && strcmp(fb + pl + 6, ext[k]); k++)
-		;
-	if (k == next)
-		return 0;
-	if (ayak_buf_addf(&shard, "%s%s", prefix, fb + pl))
-		cli_die_nomem(c);
-	cli_claim_output(c, "the shards of -o", shard.data);
-	ayak_buf_release(&shard);
-	return 1;
-}
-
-/* The same for what path names through a symbolic link (dangling too). */
-static void claim_like_shard(struct cli *c, const char *path, const char *prefix,
-			     const char *const *ext, int next)
-{
-	char link[4096], *real;
-	ssize_t k;
-
-	if (!path || claim_named_like_shard(c, path, prefix, ext, next))
-		return;
-	real = realpath(path, NULL);
-	if (real) {
-		claim_named_like_shard(c, real, prefix, ext, next);
-		free(real);
-	} else if ((k = readlink(path, link, sizeof(link) - 1)) > 0) {
-		link[k] = 0;
-		claim_named_like_shard(c, link, prefix, ext, next);
-	}
-}
-
-/*
  * The shards are outputs: --stats or --rejects naming one is a usage
  * error (ayak(7) Output), not a shard or the counters written over the
  * other.  Their numbers with --shard-tokens are not known yet: any name
@@ -642,8 +590,8 @@ static void claim_shards(struct cli *c, const struct pack_opts *o, int binary)
 		next = 1;
 	}
 	if (o->shard_tokens) {
-		claim_like_shard(c, c->stats_path, c->output, ext, next);
-		claim_like_shard(c, c->rejects_path, c->output, ext, next);
+		cli_claim_like_numbered(c, "the shards of -o", c->stats_path, c->output, ext, next);
+		cli_claim_like_numbered(c, "the shards of -o", c->rejects_path, c->output, ext, next);
 	}
 	for (i = 0; !o->shard_tokens && i < next; i++) {
 		struct ayak_buf name = AYAK_BUF_INIT;

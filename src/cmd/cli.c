@@ -421,6 +421,48 @@ char *cli_canonical_name(const char *path)
 	return out;
 }
 
+/* cli_claim_like_numbered() for path's name as it is; returns whether it was one. */
+static int claim_named_like_numbered(struct cli *c, const char *what, const char *path,
+				     const char *prefix, const char *const *suffix, int nsuffix)
+{
+	const char *pb = strrchr(prefix, '/'), *fb = strrchr(path, '/');
+	struct ayak_buf name = AYAK_BUF_INIT;
+	size_t pl, i;
+	int k;
+
+	pb = pb ? pb + 1 : prefix;
+	fb = fb ? fb + 1 : path;
+	pl = strlen(pb);
+	if (strncmp(fb, pb, pl) || fb[pl] != '-')
+		return 0;
+	for (i = 1; i <= 5; i++)
+		if (fb[pl + i] < '0' || fb[pl + i] > '9')
+			return 0;
+	for (k = 0; k < nsuffix && strcmp(fb + pl + 6, suffix[k]); k++)
+		;
+	if (k == nsuffix)
+		return 0;
+	if (ayak_buf_addf(&name, "%s%s", prefix, fb + pl))
+		cli_die_nomem(c);
+	cli_claim_output(c, what, name.data);
+	ayak_buf_release(&name);
+	return 1;
+}
+
+void cli_claim_like_numbered(struct cli *c, const char *what, const char *path,
+			     const char *prefix, const char *const *suffix, int nsuffix)
+{
+	char *real;
+
+	if (!path || claim_named_like_numbered(c, what, path, prefix, suffix, nsuffix))
+		return;
+	real = cli_canonical_name(path);
+	if (!real)
+		cli_die_nomem(c);
+	claim_named_like_numbered(c, what, real, prefix, suffix, nsuffix);
+	free(real);
+}
+
 void cli_claim_output(struct cli *c, const char *opt, const char *path)
 {
 	struct cli_claim *k;

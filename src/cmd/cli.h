@@ -105,6 +105,15 @@ void cli_claim_output(struct cli *c, const char *opt, const char *path);
  */
 char *cli_canonical_name(const char *path);
 /*
+ * A --stats or --rejects file (path; NULL: none) named like one of a
+ * program's numbered outputs, PREFIX-NNNNN followed by one of the nsuffix
+ * suffixes, by its last part or through its symbolic links, is claimed as
+ * that output of prefix under the name what: the claims then find it the
+ * same file, by any name, when it would replace one or be replaced.
+ */
+void cli_claim_like_numbered(struct cli *c, const char *what, const char *path,
+			     const char *prefix, const char *const *suffix, int nsuffix);
+/*
  * Finish w (exit on failure) and leave it to cli_finish, which renames it
  * into place with -o, --rejects and --stats only when every one is whole.
  */
