@@ -92,9 +92,9 @@ static void build_options(void)
 	options[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
-static void show_profile(struct cli *c, const struct filter_params *p)
+static void __attribute__((noreturn)) show_profile(struct cli *c, const struct filter_params *p)
 {
-	int i, j, e = 0;
+	int i, j;
 
 	printf("# profile: %s\n", p->profile ? p->profile : "none");
 	for (i = 0; i < FP_COUNT; i++) {
@@ -113,21 +113,7 @@ static void show_profile(struct cli *c, const struct filter_params *p)
 			printf(" %s", p->files[i][j]);
 		putchar('\n');
 	}
-	/*
-	 * As ayak-lid --list-labels: errno is set by the call that failed
-	 * (stdio sets it on success too).
-	 */
-	errno = 0;
-	if (fflush(stdout))
-		e = errno ? errno : EIO;
-	else if (ferror(stdout))
-		e = EIO;	/* an earlier write failed; its errno is gone */
-	if (fclose(stdout) && !e)
-		e = errno ? errno : EIO;
-	if (e) {
-		ayak_err_sys(&c->err, e, "write error on standard output");
-		cli_die(c, &c->err);
-	}
+	cli_finish_stdout(c);
 }
 
 /*
@@ -303,12 +289,8 @@ int main(int argc, char **argv)
 	f = filter_new(&params, &c.err);
 	if (!f)
 		cli_die(&c, &c.err);
-	if (show) {
-		show_profile(&c, &params);
-		filter_free(f);
-		filter_params_release(&params);
-		return 0;
-	}
+	if (show)
+		show_profile(&c, &params);	/* exits */
 	filter_params_release(&params);
 	nredact = filter_redact_rules(f, &rnames, &rcounts);
 	if (nredact) {

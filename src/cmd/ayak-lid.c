@@ -1156,25 +1156,6 @@ static struct lid_model *open_model(struct cli *c, struct conf *k)
 	return m;
 }
 
-static void finish_stdout(struct cli *c)
-{
-	int e = 0;
-
-	/* errno is set by the call that failed: stdio sets it on success too (ENOTTY) */
-	errno = 0;
-	if (fflush(stdout))
-		e = errno ? errno : EIO;
-	else if (ferror(stdout))
-		e = EIO;	/* an earlier write failed; its errno is gone */
-	if (fclose(stdout) && !e)
-		e = errno ? errno : EIO;
-	if (e) {
-		ayak_err_sys(&c->err, e, "write error on standard output");
-		cli_die(c, &c->err);
-	}
-	exit(0);
-}
-
 static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 {
 	struct run r;
@@ -1191,7 +1172,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	if (k->list_labels) {
 		for (i = 0; i < r.nlabels; i++)
 			printf("%s\n", lid_model_label(r.m, i));
-		finish_stdout(c);
+		cli_finish_stdout(c);
 	}
 	if (k->model_info) {
 		fputs(lid_model_about(r.m), stdout);
@@ -1208,7 +1189,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 			else
 				printf("word odds: none\n");
 		}
-		finish_stdout(c);
+		cli_finish_stdout(c);
 	}
 	if (k->top && k->by)
 		cli_usage_error(c, "--top does not go with --by (see lang_shares)");

@@ -219,19 +219,23 @@ static void version(struct cli *c)
 	       ayak_lexicon_version(), dir ? dir : "not found");
 }
 
-static void finish_stdout(struct cli *c, int code)
+void cli_finish_stdout(struct cli *c)
 {
 	int e = 0;
 
-	if (fflush(stdout) || ferror(stdout))
+	/* errno is set by the call that failed: stdio sets it on success too (ENOTTY) */
+	errno = 0;
+	if (fflush(stdout))
 		e = errno ? errno : EIO;
+	else if (ferror(stdout))
+		e = EIO;	/* an earlier write failed; its errno is gone */
 	if (fclose(stdout) && !e)
-		e = errno;
+		e = errno ? errno : EIO;
 	if (e) {
 		message(c, "write error on standard output: %s", strerror(e));
 		exit(AYAK_E_SYS);
 	}
-	exit(code);
+	exit(0);
 }
 
 static uint64_t number_arg(struct cli *c, const char *opt, const char *arg)
@@ -300,11 +304,11 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 		switch (opt) {
 		case 'h':
 			print_help(c);
-			finish_stdout(c, 0);
+			cli_finish_stdout(c);
 			break;
 		case 'V':
 			version(c);
-			finish_stdout(c, 0);
+			cli_finish_stdout(c);
 			break;
 		case 'o':
 			if (!*optarg)

@@ -99,6 +99,12 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
  */
 void cli_claim_output(struct cli *c, const char *opt, const char *path);
 /*
+ * Exit after writing standard output with stdio (--help, --list-labels):
+ * 0, or 3 with "write error on standard output: REASON" when a write or
+ * the close failed.
+ */
+void cli_finish_stdout(struct cli *c) __attribute__((noreturn));
+/*
  * An absolute name for path, through the symbolic links of its directory
  * and of itself (a dangling link names the file that writing creates);
  * malloc'd, NULL when memory runs out.
