@@ -848,6 +848,7 @@ int main(int argc, char **argv)
 	free(in.buf);
 	ayak_reader_free(in.r);
 	r = cli_finish(&c);
+	run_writer = NULL;	/* remove_shards() runs at exit */
 	pack_writer_free(w);
 	return r;
 }
