@@ -92,7 +92,7 @@ static void build_options(void)
 	options[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
-static void __attribute__((noreturn)) show_profile(struct cli *c, const struct filter_params *p)
+static void show_profile(const struct filter_params *p)
 {
 	int i, j;
 
@@ -113,7 +113,6 @@ static void __attribute__((noreturn)) show_profile(struct cli *c, const struct f
 			printf(" %s", p->files[i][j]);
 		putchar('\n');
 	}
-	cli_finish_stdout(c);
 }
 
 /*
@@ -289,8 +288,12 @@ int main(int argc, char **argv)
 	f = filter_new(&params, &c.err);
 	if (!f)
 		cli_die(&c, &c.err);
-	if (show)
-		show_profile(&c, &params);	/* exits */
+	if (show) {
+		show_profile(&params);
+		filter_free(f);
+		filter_params_release(&params);
+		cli_finish_stdout(&c);
+	}
 	filter_params_release(&params);
 	nredact = filter_redact_rules(f, &rnames, &rcounts);
 	if (nredact) {
