@@ -2284,11 +2284,12 @@ int tok_decode(const struct tok *t, const uint32_t *ids, size_t n, int skip_spec
 		if (!b)
 			continue;
 		if (!t->byte_level && len == 6 && !memcmp(b, "<0x", 3) && b[5] == '>') {
-			unsigned v;
-			char c;
+			/* not sscanf: the token's bytes have no NUL after them */
+			int hi = ayak_hex_digit((unsigned char)b[3]), lo = ayak_hex_digit((unsigned char)b[4]);
 
-			if (sscanf(b + 3, "%2X", &v) == 1) {
-				c = (char)v;
+			if (hi >= 0 && lo >= 0) {
+				char c = (char)(hi << 4 | lo);
+
 				ret = ayak_buf_add(&raw, &c, 1);
 				continue;
 			}
