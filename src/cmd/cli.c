@@ -425,9 +425,9 @@ char *cli_canonical_name(const char *path)
 	return out;
 }
 
-/* cli_claim_like_numbered() for path's name as it is; returns whether it was one. */
-static int claim_named_like_numbered(struct cli *c, const char *what, const char *path,
-				     const char *prefix, const char *const *suffix, int nsuffix)
+/* The numbered output of prefix that path is named like, by its last part (malloc'd), or NULL. */
+static char *numbered_name(struct cli *c, const char *path, const char *prefix,
+			   const char *const *suffix, int nsuffix)
 {
 	const char *pb = strrchr(prefix, '/'), *fb = strrchr(path, '/');
 	struct ayak_buf name = AYAK_BUF_INIT;
@@ -438,32 +438,38 @@ static int claim_named_like_numbered(struct cli *c, const char *what, const char
 	fb = fb ? fb + 1 : path;
 	pl = strlen(pb);
 	if (strncmp(fb, pb, pl) || fb[pl] != '-')
-		return 0;
+		return NULL;
 	for (i = 1; i <= 5; i++)
 		if (fb[pl + i] < '0' || fb[pl + i] > '9')
-			return 0;
+			return NULL;
 	for (k = 0; k < nsuffix && strcmp(fb + pl + 6, suffix[k]); k++)
 		;
 	if (k == nsuffix)
-		return 0;
+		return NULL;
 	if (ayak_buf_addf(&name, "%s%s", prefix, fb + pl))
 		cli_die_nomem(c);
-	cli_claim_output(c, what, name.data);
-	ayak_buf_release(&name);
-	return 1;
+	return name.data;
 }
 
 void cli_claim_like_numbered(struct cli *c, const char *what, const char *path,
 			     const char *prefix, const char *const *suffix, int nsuffix)
 {
-	char *real;
+	char *real, *as_named, *as_linked;
 
-	if (!path || claim_named_like_numbered(c, what, path, prefix, suffix, nsuffix))
+	if (!path)
 		return;
+	/* both the name and what it links to: a link named like one output may point at another */
 	real = cli_canonical_name(path);
 	if (!real)
 		cli_die_nomem(c);
-	claim_named_like_numbered(c, what, real, prefix, suffix, nsuffix);
+	as_named = numbered_name(c, path, prefix, suffix, nsuffix);
+	as_linked = numbered_name(c, real, prefix, suffix, nsuffix);
+	if (as_named)
+		cli_claim_output(c, what, as_named);
+	if (as_linked && (!as_named || strcmp(as_named, as_linked)))
+		cli_claim_output(c, what, as_linked);
+	free(as_linked);
+	free(as_named);
 	free(real);
 }
 

@@ -347,6 +347,15 @@ test_expect_success '--stats or --rejects through a symbolic link to a shard is 
 	echo "ayak-cat: the shards of --split and --rejects name the same file" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got &&
+	test_cmp shard1 k7/p-00001.jsonl &&
+	: "a link named like one shard that points at another: both are claimed" &&
+	mkdir other &&
+	ln -s ../k7/p-00001.jsonl other/p-00000.jsonl &&
+	test_expect_code 2 ayak-cat --split 3 --compress none -o k7/p --stats other/p-00000.jsonl \
+		six.jsonl 2>err &&
+	echo "ayak-cat: the shards of --split and --stats name the same file" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
 	test_cmp shard1 k7/p-00001.jsonl
 '
 

@@ -140,6 +140,10 @@ test_expect_success '... and with --shard-tokens, any name PREFIX-NNNNN.bin or .
 	ln -s num/ms-00000.bin lnk0.json &&
 	test_expect_code 2 ayak-pack -o num/ms --shard-tokens 1 --rejects lnk0.json ids.jsonl 2>err &&
 	test_cmp same-rejects.expect err &&
+	mkdir other &&
+	ln -s ../num/ms-00002.bin other/ms-00001.bin &&
+	test_expect_code 2 ayak-pack -o num/ms --shard-tokens 1 --stats other/ms-00001.bin ids.jsonl 2>err &&
+	test_cmp same.expect err &&
 	cksum num/* >after &&
 	test_cmp before after &&
 	: "names of another form are not shards" &&
