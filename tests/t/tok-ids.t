@@ -226,6 +226,30 @@ test_expect_success 'a merge whose result or tokens are not in the vocabulary is
 	test_cmp expect out
 '
 
+# Tokens outside a byte-level alphabet were looked for one by one, for each
+# merge naming one: 80,000 such merges took 32 s to load
+test_expect_success 'byte-level merges of tokens outside the byte alphabet: found when in the vocabulary, refused when not' '
+	python3 - "$T/bytelevel/tokenizer.json" <<-\PY &&
+	import json, sys
+	t = json.load(open(sys.argv[1]))
+	v = t["model"]["vocab"]
+	base = max(v.values()) + 1
+	toks = ["\u4e2d%d" % i for i in range(3000)]
+	for i, s in enumerate(toks):
+	    v[s] = base + i
+	t["model"]["merges"] = list(t["model"]["merges"]) + [[toks[i], toks[i + 1]] for i in range(2999)]
+	json.dump(t, open("far.json", "w"))
+	t["model"]["merges"].append(["\u4e2d1", "\u4e2d99999"])
+	json.dump(t, open("far-oov.json", "w"))
+	PY
+	echo "{\"text\":\"Hello\"}" >in &&
+	ayak-tok -t far.json in >out &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" in >expect &&
+	test_cmp expect out &&
+	test_expect_code 1 ayak-tok -t far-oov.json in 2>err &&
+	grep -F "\"中1 中99999\": \"中99999\" is not in the vocabulary" err
+'
+
 test_expect_success 'an unk_token not in the vocabulary is refused when a character may need it' '
 	printf "{\"text\":\"saya \\360\\237\\230\\200 makan\"}\n" >in &&
 	sed "s/\"unk_token\": *\"<unk>\"/\"unk_token\":\"<nope>\"/; s/\"byte_fallback\": *true/\"byte_fallback\":false/" \
