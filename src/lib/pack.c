@@ -519,8 +519,15 @@ int pack_writer_commit(struct pack_writer *w, struct ayak_err *err)
 		struct pack_shard *sh = &w->shards[i];
 		int fail = 0;
 
-		/* The .bin first, the .idx last: a shard with an .idx is complete. */
+		/*
+		 * The .bin first, the .idx last: a shard with an .idx is complete.
+		 * The earlier run's .idx goes before its .bin is replaced, so that a
+		 * rename failing here leaves no new .bin beside an old .idx.
+		 */
 		if (w->o.format == PACK_MEGATRON) {
+			set_ext(sh->path, ".idx");
+			if (unlink(sh->path) && errno != ENOENT)
+				return ayak_err_sys(err, errno, "%s", sh->path);
 			set_ext(sh->staged, ".bin");
 			set_ext(sh->path, ".bin");
 			if (rename(sh->staged, sh->path))
