@@ -460,7 +460,7 @@ static int html_lengths(struct report *r, struct ayak_buf *b)
 	if (!r->records)
 		return ret | ayak_buf_addstr(b, "<p class=\"note\">No records.</p>\n</section>\n");
 	ret |= ayak_buf_addf(b, "<p>Characters per record: shortest %llu, median %llu, 90%% are "
-			     "shorter than %llu, 99%% shorter than %llu, longest %llu, mean %.1f.</p>\n",
+			     "at most %llu, 99%% at most %llu, longest %llu, mean %.1f.</p>\n",
 			     (unsigned long long)r->len_min,
 			     (unsigned long long)report_len_quantile(r, 0.5),
 			     (unsigned long long)report_len_quantile(r, 0.9),

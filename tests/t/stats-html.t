@@ -162,8 +162,16 @@ test_expect_success 'no records: a page without charts that says so' '
 '
 
 test_expect_success 'lengths: the median, the 90% and the 99% marks' '
-	grep "<p>Characters per record: shortest 0, median 48, 90% are shorter than 70, 99% shorter than 312, longest 313, mean 65.2.</p>" report.html &&
+	grep "<p>Characters per record: shortest 0, median 48, 90% are at most 70, 99% at most 312, longest 313, mean 65.2.</p>" report.html &&
 	grep "The median and the 90% and 99% marks may be up to 3% low." report.html
+'
+
+test_expect_success 'lengths: the 90% and 99% marks are of nearest rank, so 90% are at most the mark' '
+	for n in $(seq 1 20); do printf "{\"text\":\"%0${n}d\"}\n" 0; done >l20.jsonl &&
+	ayak-stats -f html l20.jsonl >l20.html &&
+	grep -o "<p>Characters per record[^<]*" l20.html >got &&
+	echo "<p>Characters per record: shortest 1, median 10, 90% are at most 18, 99% at most 20, longest 20, mean 10.5." >expect &&
+	test_cmp expect got
 '
 
 test_expect_success 'domains: the rows of records without a URL or a host, even when no domain is listed' '
