@@ -189,8 +189,9 @@ int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
 const char *ayak_url_host(const char *url, size_t len, int bare, size_t *n);
 
 /*
- * The host of a URL (ayak_url_host), appended to out with ASCII letters in
- * lower case and percent-escapes decoded, as a browser reads it before it
+ * The host of a URL (ayak_url_host), appended to out in lower case (every
+ * code point, u_tolower: "ÉCOLE" is "école"; ASCII on a fast path) and
+ * with percent-escapes decoded, as a browser reads it before it
  * looks the name up: "http://%65vil.example/" gives evil.example.  A host
  * with an escape of a byte no host may hold ("%2F", "%00") is appended as
  * written.  Nothing is appended when there is none; -1 when out of memory.

@@ -104,7 +104,7 @@ int report_write(struct report *r, int format, struct ayak_buf *out);
 /*
  * The host of a URL as the report counts it: after the scheme or "//"
  * (without them, a first segment that reads as a host), without
- * user, port or a final dot, lower case (ASCII), percent-escapes
+ * user, port or a final dot, lower case (outside ASCII too), percent-escapes
  * decoded (ayak_url_host_lower), without a leading "www.", at most 253
  * bytes.  Appended to out; returns its length (0
  * when the URL has no host) or -1 when out of memory.

@@ -15,6 +15,8 @@
 #include <lzma.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/uversion.h>
 #include <xxhash.h>
 #include <zlib.h>
@@ -442,6 +444,44 @@ static int percent_byte(const char *p, const char *end)
 	return hi << 4 | lo;
 }
 
+/*
+ * Lower-case the code points of out from byte at on (u_tolower: "ÉCOLE" is
+ * "école", as a browser maps a name before it looks it up); bytes that are
+ * not UTF-8 are kept as they are.  A lower-case letter may take more bytes
+ * than its capital (U+023A is 2, U+2C65 3).
+ */
+static int lower_utf8(struct ayak_buf *out, size_t at)
+{
+	size_t n = out->len - at;
+	uint8_t *src = malloc(n ? n : 1);
+	int32_t i = 0, prev;
+	UChar32 c;
+
+	if (!src)
+		return -1;
+	memcpy(src, out->data + at, n);
+	out->len = at;
+	while ((size_t)i < n) {
+		prev = i;
+		U8_NEXT(src, i, (int32_t)n, c);
+		if (ayak_buf_grow(out, U8_MAX_LENGTH + (size_t)(i - prev))) {
+			free(src);
+			return -1;
+		}
+		if (c < 0) {
+			memcpy(out->data + out->len, src + prev, (size_t)(i - prev));
+			out->len += (size_t)(i - prev);
+		} else {
+			int32_t k = 0;
+
+			U8_APPEND_UNSAFE((uint8_t *)out->data + out->len, k, u_tolower(c));
+			out->len += (size_t)k;
+		}
+	}
+	free(src);
+	return 0;
+}
+
 int ayak_url_host_lower(const char *url, size_t len, int bare, struct ayak_buf *out)
 {
 	size_t n, i, start = out->len;
@@ -468,7 +508,9 @@ int ayak_url_host_lower(const char *url, size_t len, int bare, struct ayak_buf *
 	}
 	while (out->len > start && out->data[out->len - 1] == '.')	/* "example%2E" */
 		out->len--;
-	return 0;
+	for (i = start; i < out->len && !(out->data[i] & 0x80); i++)
+		;
+	return i < out->len ? lower_utf8(out, i) : 0;
 }
 
 /* ---- temporary files removed by an early exit or a signal ---- */

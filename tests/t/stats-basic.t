@@ -239,6 +239,21 @@ test_expect_success 'a URL without a scheme has a host only when it reads as one
 	test_cmp expect got
 '
 
+test_expect_success 'hosts are lower-cased outside ASCII too, escaped or not; bytes not UTF-8 stay' '
+	printf "{\"text\":\"a\",\"url\":\"%b\"}\n" "http://\303\211COLE.example/" \
+		"http://\303\251cole.example/" "http://%C3%89cole.example/" \
+		"http://\310\272.example/" "https://\304\260.example/" "http://%FF.example/" >uc.jsonl &&
+	ayak-stats uc.jsonl >out &&
+	sed -n "/^Domains/,\$p" out >got &&
+	printf "%b\n" "Domains (field url: 6 of 6 records, 4 distinct; top 20)" \
+		"  domain         records  share  characters  words" \
+		"  \303\251cole.example        3  50.0%           3      3" \
+		"  i.example            1  16.7%           1      1" \
+		"  \342\261\245.example            1  16.7%           1      1" \
+		"  \357\277\275.example            1  16.7%           1      1" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'the text report gives the 99th percentile of the lengths, as JSON does' '
 	s= &&
 	for i in $(seq 1 100); do
