@@ -561,6 +561,20 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 		ret |= ayak_buf_add(&t, "", 1);
 		hb_add(&h, e->len ? e->key : "\"\"", e->len ? e->len : 2, 0, e->n, 0, s.data, t.data);
 	}
+	if (r->long_lang) {
+		struct num k, p;
+
+		ayak_buf_reset(&s);
+		ret |= ayak_buf_addf(&s, "%s (%s)", thou(&k, r->long_lang),
+				     pct(&p, r->long_lang, r->records));
+		ret |= ayak_buf_add(&s, "", 1);
+		ayak_buf_reset(&t);
+		ret |= ayak_buf_addf(&t, "labels over %d bytes, counted apart: %s %s",
+				     REPORT_MAX_LABEL, thou(&k, r->long_lang),
+				     rfmt_records(r->long_lang));
+		ret |= ayak_buf_add(&t, "", 1);
+		hb_add(&h, "(too long)", 10, 0, r->long_lang, 0, s.data, t.data);
+	}
 	if (r->records > r->with_lang) {
 		struct num k, p;
 		uint64_t none = r->records - r->with_lang;
@@ -581,7 +595,7 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 	if (r->langs.evicted)
 		ret |= ayak_buf_addstr(b, "<p class=\"note\">More labels than could be counted exactly: "
 				       "counts are upper bounds.</p>\n");
-	if (r->langs.n) {
+	if (r->langs.n || r->long_lang) {
 		ret |= table_open(b, "Table", heads);
 		for (i = 0; i < r->langs.n && !ret; i++) {
 			const struct rtab_entry *e = &r->langs.e[ord[i]];
@@ -594,6 +608,12 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 				snprintf(sc.s, sizeof(sc.s), "-");
 			ret |= table_row(b, e->key, e->len, 5, thou(&k, e->n), pct(&p, e->n, r->records),
 					 thou(&c, e->chars), thou(&w, e->words), sc.s);
+		}
+		if (r->long_lang) {
+			struct num k, p;
+
+			ret |= table_row(b, "(too long)", 10, 5, thou(&k, r->long_lang),
+					 pct(&p, r->long_lang, r->records), "", "", "");
 		}
 		ret |= table_close(b);
 	}
@@ -688,7 +708,7 @@ static int html_domains(struct report *r, struct ayak_buf *b)
 				       "listed.</p>\n");
 	}
 	/* The rows of records without a host or a URL, even when no domain is listed. */
-	if (n || r->no_host || r->records > r->with_url) {
+	if (n || r->bad_host || r->no_host || r->records > r->with_url) {
 		ret |= table_open(b, "Table", heads);
 		for (i = 0; i < n && !ret; i++) {
 			const struct rtab_entry *e = &r->domains.e[ord[i]];
@@ -697,6 +717,9 @@ static int html_domains(struct report *r, struct ayak_buf *b)
 			ret |= table_row(b, e->key, e->len, 5, thou(&k, e->n), pct(&p, e->n, r->records),
 					 thou(&c, e->chars), thou(&w, e->words), thou(&er, e->err));
 		}
+		if (r->bad_host)
+			ret |= table_row(b, "(invalid host)", 14, 5, thou(&k, r->bad_host),
+					 pct(&p, r->bad_host, r->records), "", "", "");
 		if (r->no_host)
 			ret |= table_row(b, "(no host)", 9, 5, thou(&k, r->no_host),
 					 pct(&p, r->no_host, r->records), "", "", "");

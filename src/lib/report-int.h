@@ -80,7 +80,9 @@ struct report {
 	uint64_t len_bins[REPORT_LEN_BINS];
 	uint64_t len_q[REPORT_Q_BUCKETS];
 	uint64_t with_lang, scored, score_bins[10];
+	uint64_t long_lang;	/* labels over REPORT_MAX_LABEL bytes, counted apart */
 	uint64_t with_url, no_host;
+	uint64_t bad_host;	/* hosts over REPORT_MAX_HOST bytes: no DNS name */
 	struct rtab langs, domains;
 	struct rstage *stages;
 	size_t nstages, astages;

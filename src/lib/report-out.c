@@ -460,6 +460,8 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 		else
 			ttab_add(&t, "-");
 	}
+	if (r->long_lang)
+		ttab_rest(&t, "(too long)", r->long_lang, r->records);
 	if (r->records > r->with_lang)
 		ttab_rest(&t, "(none)", r->records - r->with_lang, r->records);
 	ret |= ttab_write(&t, out);
@@ -539,6 +541,8 @@ static int text_domains(struct report *r, struct ayak_buf *out)
 		if (r->domains.evicted)
 			ttab_num(&t, e->err);
 	}
+	if (r->bad_host)
+		ttab_rest(&t, "(invalid host)", r->bad_host, r->records);
 	if (r->no_host)
 		ttab_rest(&t, "(no host)", r->no_host, r->records);
 	if (r->records > r->with_url)
@@ -834,6 +838,7 @@ static int json_langs(struct report *r, struct ayak_buf *b)
 	ret |= jstr(b, r->o.lang_field, strlen(r->o.lang_field));
 	ret |= jnum(b, 1, "with_field", r->with_lang);
 	ret |= jnum(b, 1, "without_field", r->records - r->with_lang);
+	ret |= jnum(b, 1, "too_long", r->long_lang);
 	ret |= jnum(b, 1, "distinct", rtab_distinct(&r->langs));
 	ret |= ayak_buf_addf(b, ",\"exact\":%s,\"labels\":[", r->langs.evicted ? "false" : "true");
 	for (i = 0; i < r->langs.n; i++) {
@@ -876,6 +881,7 @@ static int json_domains(struct report *r, struct ayak_buf *b)
 	ret |= jnum(b, 1, "with_field", r->with_url);
 	ret |= jnum(b, 1, "without_field", r->records - r->with_url);
 	ret |= jnum(b, 1, "without_host", r->no_host);
+	ret |= jnum(b, 1, "invalid_host", r->bad_host);
 	ret |= jnum(b, 1, "distinct", rtab_distinct(&r->domains));
 	ret |= ayak_buf_addf(b, ",\"exact\":%s", r->domains.evicted ? "false" : "true");
 	ret |= jnum(b, 1, "max_domains", r->domains.max);

@@ -1,6 +1,7 @@
 /* Counting records for the report; see report.h. */
 #define _GNU_SOURCE	/* qsort_r */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,17 +503,6 @@ uint64_t report_len_quantile(const struct report *r, double q)
 
 /* ---- URLs ---- */
 
-/* n, or at most max bytes cut at a character boundary. */
-static size_t utf8_cut(const char *s, size_t n, size_t max)
-{
-	if (n <= max)
-		return n;
-	n = max;
-	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
 int report_url_host(const char *url, size_t len, struct ayak_buf *out)
 {
 	size_t start = out->len, n;
@@ -528,7 +518,8 @@ int report_url_host(const char *url, size_t len, struct ayak_buf *out)
 		memmove(h, h + 4, n - 4);
 		n -= 4;
 	}
-	n = utf8_cut(h, n, 253);
+	if (n > INT_MAX)
+		n = INT_MAX;	/* over REPORT_MAX_HOST all the same */
 	out->len = start + n;
 	return (int)n;
 }
@@ -725,21 +716,29 @@ int report_record(struct report *r, struct ayak_record *rec, struct ayak_err *er
 	if (ret < 0)
 		return -1;
 	if (ret) {
-		struct rtab_entry *e;
+		struct rtab_entry *e = NULL;
 
 		sf = ayak_record_get(rec, r->score_field, strlen(r->score_field));
 		if (sf && sf->type == AYAK_JSON_NUMBER)
 			score = score_units(rec->line + sf->val, sf->val_len);
-		e = rtab_bump(&r->langs, lang, utf8_cut(lang, llen, 255));
-		if (!e)
-			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		/* A label too long to be one is counted apart, not cut and
+		 * merged with others that start the same. */
+		if (llen > REPORT_MAX_LABEL) {
+			r->long_lang++;
+		} else {
+			e = rtab_bump(&r->langs, lang, llen);
+			if (!e)
+				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+			e->chars += chars;
+			e->words += words;
+			e->tokens += ntok;
+		}
 		r->with_lang++;
-		e->chars += chars;
-		e->words += words;
-		e->tokens += ntok;
 		if (score >= 0) {
-			e->score_sum += (uint64_t)score;
-			e->score_n++;
+			if (e) {
+				e->score_sum += (uint64_t)score;
+				e->score_n++;
+			}
 			r->scored++;
 			r->score_bins[score >= 10000 ? 9 : score / 1000]++;
 		}
@@ -761,6 +760,8 @@ int report_record(struct report *r, struct ayak_record *rec, struct ayak_err *er
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		if (!n) {
 			r->no_host++;
+		} else if ((size_t)n > REPORT_MAX_HOST) {
+			r->bad_host++;	/* no DNS name: never cut and merged */
 		} else {
 			e = rtab_bump(&r->domains, h->data, (size_t)n);
 			if (!e)

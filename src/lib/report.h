@@ -30,6 +30,8 @@ int report_format_from_name(const char *name);
 #define REPORT_MAX_DOMAINS 100000	/* domains counted exactly by default */
 #define REPORT_MAX_LANGS 1000		/* language labels counted exactly */
 #define REPORT_MAX_STATS_FILE (64u << 20)
+#define REPORT_MAX_LABEL 255		/* longer language labels are counted apart */
+#define REPORT_MAX_HOST 253		/* longer hosts are no DNS name: counted apart */
 
 /*
  * Tokens of text[0..n) (valid UTF-8) in *ntokens.  Returns 0, or -1 with
@@ -105,9 +107,10 @@ int report_write(struct report *r, int format, struct ayak_buf *out);
  * The host of a URL as the report counts it: after the scheme or "//"
  * (without them, a first segment that reads as a host), without
  * user, port or a final dot, lower case (outside ASCII too), percent-escapes
- * decoded (ayak_url_host_lower), without a leading "www.", at most 253
- * bytes.  Appended to out; returns its length (0
- * when the URL has no host) or -1 when out of memory.
+ * decoded (ayak_url_host_lower), without a leading "www.", whole (the
+ * report counts one over REPORT_MAX_HOST bytes apart, as no DNS name).
+ * Appended to out; returns its length (0 when the URL has no host, at
+ * most INT_MAX) or -1 when out of memory.
  */
 int report_url_host(const char *url, size_t len, struct ayak_buf *out);
 

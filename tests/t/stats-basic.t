@@ -114,7 +114,7 @@ test_expect_success '--top 2 lists two domains' '
 test_expect_success '--max-domains 2: Space-Saving, upper bounds and errors' '
 	ayak-stats --max-domains 2 -f json in.jsonl >out.json &&
 	grep -o "\"domains\":{[^]]*]" out.json >got &&
-	echo "\"domains\":{\"field\":\"url\",\"with_field\":19,\"without_field\":1,\"without_host\":1,\"distinct\":8,\"exact\":false,\"max_domains\":2,\"top_n\":20,\"top\":[{\"domain\":\"berita.example\",\"records\":10,\"share\":0.5000,\"chars\":79,\"words\":12,\"error\":8},{\"domain\":\"kabar.example.id\",\"records\":8,\"share\":0.4000,\"chars\":112,\"words\":19,\"error\":6}]" >expect &&
+	echo "\"domains\":{\"field\":\"url\",\"with_field\":19,\"without_field\":1,\"without_host\":1,\"invalid_host\":0,\"distinct\":8,\"exact\":false,\"max_domains\":2,\"top_n\":20,\"top\":[{\"domain\":\"berita.example\",\"records\":10,\"share\":0.5000,\"chars\":79,\"words\":12,\"error\":8},{\"domain\":\"kabar.example.id\",\"records\":8,\"share\":0.4000,\"chars\":112,\"words\":19,\"error\":6}]" >expect &&
 	test_cmp expect got &&
 	ayak-stats --max-domains 2 in.jsonl >out &&
 	grep "more than 2 domains (--max-domains): records are upper bounds" out
@@ -204,7 +204,7 @@ test_expect_success 'no record has a url: the "(no url)" row; JSON counts it as 
 	test_cmp expect got &&
 	ayak-stats -f json nourl.jsonl >out.json &&
 	grep -o "\"domains\":{[^}]*}" out.json >got &&
-	echo "\"domains\":{\"field\":\"url\",\"with_field\":0,\"without_field\":2,\"without_host\":0,\"distinct\":0,\"exact\":true,\"max_domains\":100000,\"top_n\":20,\"top\":[]}" >expect &&
+	echo "\"domains\":{\"field\":\"url\",\"with_field\":0,\"without_field\":2,\"without_host\":0,\"invalid_host\":0,\"distinct\":0,\"exact\":true,\"max_domains\":100000,\"top_n\":20,\"top\":[]}" >expect &&
 	test_cmp expect got
 '
 
@@ -252,6 +252,37 @@ test_expect_success 'hosts are lower-cased outside ASCII too, escaped or not; by
 		"  \342\261\245.example            1  16.7%           1      1" \
 		"  \357\277\275.example            1  16.7%           1      1" >expect &&
 	test_cmp expect got
+'
+
+test_expect_success 'a label over 255 bytes and a host over 253 are counted apart, not cut and merged' '
+	x=$(printf "%0300d" 0 | tr 0 x) &&
+	L=$(printf "%0300d" 0 | tr 0 L) &&
+	for c in a b; do
+		printf "{\"text\":\"a\",\"url\":\"http://%s%s.example/\",\"lang\":\"%s%s\"}\n" \
+			"$x" $c "$L" $c || return 1
+	done >lh2.jsonl &&
+	echo "{\"text\":\"b\",\"url\":\"http://ok.example/\",\"lang\":\"ms\"}" >>lh2.jsonl &&
+	ayak-stats lh2.jsonl >out &&
+	sed -n "/^Languages/,\$p" out >got &&
+	cat >expect <<-\EOF &&
+	Languages (field lang: 3 of 3 records, 1 label)
+	  label       records  share  characters  words  mean score
+	  ms                1  33.3%           1      1           -
+	  (too long)        2  66.7%
+
+	Domains (field url: 3 of 3 records, 1 distinct; top 20)
+	  domain          records  share  characters  words
+	  ok.example            1  33.3%           1      1
+	  (invalid host)        2  66.7%
+	EOF
+	test_cmp expect got &&
+	ayak-stats -f json lh2.jsonl >out.json &&
+	jq -c "[.languages.distinct,.languages.exact,.languages.too_long,.domains.distinct,.domains.exact,.domains.invalid_host]" out.json >got &&
+	echo "[1,true,2,1,true,2]" >expect &&
+	test_cmp expect got &&
+	ayak-stats -f html lh2.jsonl >out.html &&
+	grep -c "^<tr><td>(too long)</td><td>2</td><td>66.7%</td><td></td><td></td><td></td></tr>\$" out.html &&
+	grep -c "^<tr><td>(invalid host)</td><td>2</td><td>66.7%</td><td></td><td></td><td></td></tr>\$" out.html
 '
 
 test_expect_success 'the text report gives the 99th percentile of the lengths, as JSON does' '
@@ -362,7 +393,7 @@ test_expect_success 'no records: a report of zeros' '
 	EOF
 	test_cmp expect out &&
 	ayak-stats -f json </dev/null >out.json &&
-	echo "{\"program\":\"ayak-stats\",\"version\":\"0.1.0\",\"title\":\"ayak-stats report\",\"records\":{\"count\":0,\"malformed\":0,\"record_bytes\":0,\"text_bytes\":0,\"chars\":0,\"words\":0,\"tokens\":null,\"tokenizer\":null},\"length\":{\"unit\":\"chars\",\"min\":null,\"max\":null,\"mean\":null,\"p50\":null,\"p90\":null,\"p99\":null,\"bins\":[]},\"languages\":{\"field\":\"lang\",\"with_field\":0,\"without_field\":0,\"distinct\":0,\"exact\":true,\"labels\":[],\"score_field\":\"lang_score\",\"scored\":0,\"score_bins\":[{\"min\":0.0,\"max\":0.1,\"records\":0},{\"min\":0.1,\"max\":0.2,\"records\":0},{\"min\":0.2,\"max\":0.3,\"records\":0},{\"min\":0.3,\"max\":0.4,\"records\":0},{\"min\":0.4,\"max\":0.5,\"records\":0},{\"min\":0.5,\"max\":0.6,\"records\":0},{\"min\":0.6,\"max\":0.7,\"records\":0},{\"min\":0.7,\"max\":0.8,\"records\":0},{\"min\":0.8,\"max\":0.9,\"records\":0},{\"min\":0.9,\"max\":1.0,\"records\":0}]},\"domains\":{\"field\":\"url\",\"with_field\":0,\"without_field\":0,\"without_host\":0,\"distinct\":0,\"exact\":true,\"max_domains\":100000,\"top_n\":20,\"top\":[]},\"stages\":{\"files\":0,\"list\":[]}}" >expect &&
+	echo "{\"program\":\"ayak-stats\",\"version\":\"0.1.0\",\"title\":\"ayak-stats report\",\"records\":{\"count\":0,\"malformed\":0,\"record_bytes\":0,\"text_bytes\":0,\"chars\":0,\"words\":0,\"tokens\":null,\"tokenizer\":null},\"length\":{\"unit\":\"chars\",\"min\":null,\"max\":null,\"mean\":null,\"p50\":null,\"p90\":null,\"p99\":null,\"bins\":[]},\"languages\":{\"field\":\"lang\",\"with_field\":0,\"without_field\":0,\"too_long\":0,\"distinct\":0,\"exact\":true,\"labels\":[],\"score_field\":\"lang_score\",\"scored\":0,\"score_bins\":[{\"min\":0.0,\"max\":0.1,\"records\":0},{\"min\":0.1,\"max\":0.2,\"records\":0},{\"min\":0.2,\"max\":0.3,\"records\":0},{\"min\":0.3,\"max\":0.4,\"records\":0},{\"min\":0.4,\"max\":0.5,\"records\":0},{\"min\":0.5,\"max\":0.6,\"records\":0},{\"min\":0.6,\"max\":0.7,\"records\":0},{\"min\":0.7,\"max\":0.8,\"records\":0},{\"min\":0.8,\"max\":0.9,\"records\":0},{\"min\":0.9,\"max\":1.0,\"records\":0}]},\"domains\":{\"field\":\"url\",\"with_field\":0,\"without_field\":0,\"without_host\":0,\"invalid_host\":0,\"distinct\":0,\"exact\":true,\"max_domains\":100000,\"top_n\":20,\"top\":[]},\"stages\":{\"files\":0,\"list\":[]}}" >expect &&
 	test_cmp expect out.json
 '
 
