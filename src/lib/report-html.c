@@ -532,7 +532,7 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 	size_t i;
 	int ret = 0;
 	static const char *const heads[] = { "label", "records", "share", "characters", "words",
-					     "mean score", NULL };
+					     "mean score", "error", NULL };
 
 	if (!ord)
 		return -1;
@@ -558,6 +558,8 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 		if (e->score_n)
 			ret |= ayak_buf_addf(&t, ", mean score %.4f",
 					     (double)e->score_sum / 10000.0 / (double)e->score_n);
+		if (e->err)
+			ret |= ayak_buf_addf(&t, " (counts may be over by up to %s)", thou(&c, e->err));
 		ret |= ayak_buf_add(&t, "", 1);
 		hb_add(&h, e->len ? e->key : "\"\"", e->len ? e->len : 2, 0, e->n, 0, s.data, t.data);
 	}
@@ -592,28 +594,34 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 		ret |= svg_hbars(b, "chart-languages", "Records by language label", &h, C_BAR, C_IN);
 	else
 		ret |= ayak_buf_addstr(b, "<p class=\"note\">No records.</p>\n");
-	if (r->langs.evicted)
-		ret |= ayak_buf_addstr(b, "<p class=\"note\">More labels than could be counted exactly: "
-				       "counts are upper bounds.</p>\n");
+	if (r->langs.evicted) {
+		struct num k;
+
+		ret |= ayak_buf_addstr(b, "<p class=\"note\">More than ");
+		ret |= ayak_buf_addstr(b, thou(&k, r->langs.max));
+		ret |= ayak_buf_addstr(b, " distinct labels: the counts come from the Space-Saving "
+				       "algorithm and may be over by at most the error in the table "
+				       "(characters and words may be too low).</p>\n");
+	}
 	if (r->langs.n || r->long_lang) {
 		ret |= table_open(b, "Table", heads);
 		for (i = 0; i < r->langs.n && !ret; i++) {
 			const struct rtab_entry *e = &r->langs.e[ord[i]];
-			struct num k, p, c, w, sc;
+			struct num k, p, c, w, sc, er;
 
 			if (e->score_n)
 				snprintf(sc.s, sizeof(sc.s), "%.4f",
 					 (double)e->score_sum / 10000.0 / (double)e->score_n);
 			else
 				snprintf(sc.s, sizeof(sc.s), "-");
-			ret |= table_row(b, e->key, e->len, 5, thou(&k, e->n), pct(&p, e->n, r->records),
-					 thou(&c, e->chars), thou(&w, e->words), sc.s);
+			ret |= table_row(b, e->key, e->len, 6, thou(&k, e->n), pct(&p, e->n, r->records),
+					 thou(&c, e->chars), thou(&w, e->words), sc.s, thou(&er, e->err));
 		}
 		if (r->long_lang) {
 			struct num k, p;
 
-			ret |= table_row(b, "(too long)", 10, 5, thou(&k, r->long_lang),
-					 pct(&p, r->long_lang, r->records), "", "", "");
+			ret |= table_row(b, "(too long)", 10, 6, thou(&k, r->long_lang),
+					 pct(&p, r->long_lang, r->records), "", "", "", "");
 		}
 		ret |= table_close(b);
 	}

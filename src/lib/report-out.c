@@ -435,12 +435,18 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 			     (unsigned long long)rtab_distinct(&r->langs),
 			     rtab_distinct(&r->langs) == 1 ? "" : "s",
 			     r->langs.evicted ? ", estimated: too many to count exactly" : "");
+	if (r->langs.evicted) {
+		ret |= ayak_buf_addstr(out, "  more than ");
+		ret |= rfmt_thousands(out, r->langs.max);
+		ret |= ayak_buf_addstr(out, " labels: records are upper bounds, over by at most the"
+				       " error shown;\n  characters and words may be too low\n");
+	}
 	if (!r->records)
 		return ret;
 	ord = rtab_sorted(&r->langs);
 	if (!ord)
 		return -1;
-	ttab_init(&t, r->o.tokens ? 7 : 6, "lrrrrrr");
+	ttab_init(&t, 6 + !!r->o.tokens + !!r->langs.evicted, "lrrrrrrr");
 	ttab_add(&t, "label");
 	ttab_add(&t, "records");
 	ttab_add(&t, "share");
@@ -449,6 +455,8 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 	if (r->o.tokens)
 		ttab_add(&t, "tokens");
 	ttab_add(&t, "mean score");
+	if (r->langs.evicted)
+		ttab_add(&t, "error");
 	for (i = 0; i < r->langs.n; i++) {
 		const struct rtab_entry *e = &r->langs.e[ord[i]];
 
@@ -459,6 +467,8 @@ static int text_langs(struct report *r, struct ayak_buf *out)
 			ttab_addf(&t, "%.4f", (double)e->score_sum / 10000.0 / (double)e->score_n);
 		else
 			ttab_add(&t, "-");
+		if (r->langs.evicted)
+			ttab_num(&t, e->err);
 	}
 	if (r->long_lang)
 		ttab_rest(&t, "(too long)", r->long_lang, r->records);

@@ -281,8 +281,30 @@ test_expect_success 'a label over 255 bytes and a host over 253 are counted apar
 	echo "[1,true,2,1,true,2]" >expect &&
 	test_cmp expect got &&
 	ayak-stats -f html lh2.jsonl >out.html &&
-	grep -c "^<tr><td>(too long)</td><td>2</td><td>66.7%</td><td></td><td></td><td></td></tr>\$" out.html &&
+	grep -c "^<tr><td>(too long)</td><td>2</td><td>66.7%</td><td></td><td></td><td></td><td></td></tr>\$" out.html &&
 	grep -c "^<tr><td>(invalid host)</td><td>2</td><td>66.7%</td><td></td><td></td><td></td></tr>\$" out.html
+'
+
+test_expect_success 'past 1000 labels the languages tables give the error bounds, as the domains ones do' '
+	awk "BEGIN { for (i = 0; i < 3000; i++) printf \"{\\\"text\\\":\\\"a b\\\",\\\"lang\\\":\\\"%s\\\"}\\n\", i % 2 ? \"cold\" i : \"hot\" i % 3 }" >ml.jsonl &&
+	ayak-stats ml.jsonl >out &&
+	sed -n "/^Languages (/,+7p" out >got &&
+	cat >expect <<-\EOF &&
+	Languages (field lang: 3,000 of 3,000 records, 1509 labels, estimated: too many to count exactly)
+	  more than 1,000 labels: records are upper bounds, over by at most the error shown;
+	  characters and words may be too low
+	  label     records  share  characters  words  mean score  error
+	  hot0          500  16.7%       1,500  1,000           -      0
+	  hot1          500  16.7%       1,500  1,000           -      0
+	  hot2          500  16.7%       1,500  1,000           -      0
+	  cold1995        2   0.1%           3      2           -      1
+	EOF
+	test_cmp expect got &&
+	ayak-stats -f html ml.jsonl >out.html &&
+	grep "^<p class=\"note\">More than 1,000 distinct labels: the counts come from the Space-Saving algorithm and may be over by at most the error in the table (characters and words may be too low).</p>\$" out.html &&
+	grep "<th>mean score</th><th>error</th></tr>" out.html &&
+	grep "^<tr><td>cold1995</td><td>2</td><td>0.1%</td><td>3</td><td>2</td><td>-</td><td>1</td></tr>\$" out.html &&
+	grep -c "cold1995: 2 records (0.1%), 3 characters (counts may be over by up to 1)" out.html
 '
 
 test_expect_success 'the text report gives the 99th percentile of the lengths, as JSON does' '
