@@ -174,6 +174,30 @@ test_expect_success 'lengths: the 90% and 99% marks are of nearest rank, so 90% 
 	test_cmp expect got
 '
 
+test_expect_success 'languages: the table has the rows and columns of the text report ("" and (none) rows, tokens)' '
+	printf "%s\n" "{\"text\":\"a\",\"lang\":\"zsm_Latn\"}" "{\"text\":\"b\"}" "{\"text\":\"c\",\"lang\":\"\"}" >ln2.jsonl &&
+	ayak-stats -f html ln2.jsonl >ln2.html &&
+	sed -n "/<th>label<\/th>/,/<\/tbody>/p" ln2.html >got &&
+	cat >expect <<-\EOF &&
+	<details><summary>Table</summary><table><thead><tr><th>label</th><th>records</th><th>share</th><th>characters</th><th>words</th><th>mean score</th><th>error</th></tr></thead><tbody>
+	<tr><td>&quot;&quot;</td><td>1</td><td>33.3%</td><td>1</td><td>1</td><td>-</td><td>0</td></tr>
+	<tr><td>zsm_Latn</td><td>1</td><td>33.3%</td><td>1</td><td>1</td><td>-</td><td>0</td></tr>
+	<tr><td>(none)</td><td>1</td><td>33.3%</td><td></td><td></td><td></td><td></td></tr>
+	</tbody></table></details>
+	EOF
+	test_cmp expect got &&
+	ayak-stats -t "$TEST_DATA/tok/bytelevel/tokenizer.json" -f html ln2.jsonl >ln2t.html &&
+	sed -n "/<th>label<\/th>/,/<\/tbody>/p" ln2t.html >got &&
+	cat >expect <<-\EOF &&
+	<details><summary>Table</summary><table><thead><tr><th>label</th><th>records</th><th>share</th><th>characters</th><th>words</th><th>tokens</th><th>mean score</th><th>error</th></tr></thead><tbody>
+	<tr><td>&quot;&quot;</td><td>1</td><td>33.3%</td><td>1</td><td>1</td><td>1</td><td>-</td><td>0</td></tr>
+	<tr><td>zsm_Latn</td><td>1</td><td>33.3%</td><td>1</td><td>1</td><td>1</td><td>-</td><td>0</td></tr>
+	<tr><td>(none)</td><td>1</td><td>33.3%</td><td></td><td></td><td></td><td></td><td></td></tr>
+	</tbody></table></details>
+	EOF
+	test_cmp expect got
+'
+
 test_expect_success 'domains: the rows of records without a URL or a host, even when no domain is listed' '
 	printf "{\"text\":\"a\"}\n{\"text\":\"b\"}\n" >nourl.jsonl &&
 	ayak-stats -f html nourl.jsonl >nourl.html &&
