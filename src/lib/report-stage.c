@@ -226,6 +226,61 @@ static int add_counts(struct rcounts *c, const struct tj_value *v)
 	return 0;
 }
 
+/* The name of the first counter of v whose sum over the stage's files
+ * would pass 2^64 (checked before any is added), or NULL. */
+static const char *counts_overflow(const struct rcounts *c, const struct tj_value *v,
+				   uint64_t *total)
+{
+	uint32_t i;
+	size_t j;
+	uint64_t n;
+
+	for (i = 0; v && i < v->len; i++) {
+		tj_uint(&v->u.members[i].val, STAT_MAX, &n);
+		for (j = 0; j < c->n; j++)
+			if (strlen(c->v[j].name) == v->u.members[i].key_len &&
+			    !memcmp(c->v[j].name, v->u.members[i].key, v->u.members[i].key_len) &&
+			    c->v[j].n > UINT64_MAX - n)
+				return v->u.members[i].key;
+		/* The report sums a stage's drops too. */
+		if (total) {
+			if (*total > UINT64_MAX - n)
+				return v->u.members[i].key;
+			*total += n;
+		}
+	}
+	return NULL;
+}
+
+/* The name of a counter of this file that would carry the stage's sum past 2^64, or NULL. */
+static const char *stage_overflow(const struct rstage *s, uint64_t in, uint64_t out,
+				  uint64_t errors, uint64_t bin, uint64_t bout, uint64_t msec,
+				  const struct tj_value *dropped, const struct tj_value *counts)
+{
+	uint64_t total = 0;
+	size_t j;
+
+	if (s->records_in > UINT64_MAX - in)
+		return "records_in";
+	if (s->records_out > UINT64_MAX - out)
+		return "records_out";
+	if (s->errors > UINT64_MAX - errors)
+		return "errors";
+	if (s->bytes_in > UINT64_MAX - bin)
+		return "bytes_in";
+	if (s->bytes_out > UINT64_MAX - bout)
+		return "bytes_out";
+	if (s->msec > UINT64_MAX - msec)
+		return "seconds";
+	for (j = 0; j < s->dropped.n; j++)
+		total += s->dropped.v[j].n;	/* checked as it was added */
+	if (counts_overflow(&s->dropped, dropped, &total))
+		return "dropped";
+	if (counts_overflow(&s->counts, counts, NULL))
+		return "counts";
+	return NULL;
+}
+
 int report_stage_json(struct report *r, const char *name, const char *text, size_t len,
 		      struct ayak_err *err)
 {
@@ -302,6 +357,18 @@ int report_stage_json(struct report *r, const char *name, const char *text, size
 		return bad(err, name, "\"counts\" is not an object of whole numbers");
 	}
 	s = find_stage(r, program, stage);
+	if (s) {
+		const char *what = stage_overflow(s, in, out, errors, bin, bout,
+						  (uint64_t)(secs * 1000 + 0.5), dropped, counts);
+
+		if (what) {
+			/* Wrapped sums would be a report of wrong numbers. */
+			snprintf(msg, sizeof(msg), "\"%s\" overflows its sum over the files of %s "
+				 "(more than 2^64)", what, s->name);
+			tj_free(doc);
+			return ayak_err_set(err, AYAK_E_DATA, "%s: %s", name, msg);
+		}
+	}
 	if (!s || add_counts(&s->dropped, dropped) || add_counts(&s->counts, counts)) {
 		tj_free(doc);
 		return oom(err);

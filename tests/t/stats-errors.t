@@ -215,6 +215,20 @@ test_expect_success TTY 'a compressed report is not written to a terminal' '
 	grep "refusing to write compressed data to a terminal" out
 '
 
+test_expect_success 'stats files whose counters overflow the sum of their stage: exit 1, the file named' '
+	mkdir ov &&
+	awk "BEGIN { for (i = 0; i < 2100; i++) { f = \"ov/\" i \".json\"; printf \"{\\\"program\\\":\\\"p\\\",\\\"records_in\\\":9007199254740991,\\\"records_out\\\":9007199254740991}\\n\" >f; close(f) } }" &&
+	test_expect_code 1 ayak-stats --stages-only --stage-stats ov >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-stats: ov/952.json: \"records_in\" overflows its sum over the files of p (more than 2^64)" >expect &&
+	test_cmp expect err &&
+	mkdir ovd &&
+	awk "BEGIN { printf \"{\\\"program\\\":\\\"q\\\",\\\"records_in\\\":0,\\\"records_out\\\":0,\\\"dropped\\\":{\"; for (i = 0; i < 2100; i++) printf \"%s\\\"r%d\\\":9007199254740991\", i ? \",\" : \"\", i; print \"}}\" }" >ovd/q.json &&
+	test_expect_code 1 ayak-stats --stages-only --stage-stats ovd >out 2>err &&
+	echo "ayak-stats: ovd/q.json: \"dropped\" overflows its sum over the files of q (more than 2^64)" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success '-h names every option; -V the version' '
 	ayak-stats -h >help &&
 	for o in --format --tokenizer --no-special --stage-stats --stage-order --stages-only --top \
