@@ -224,6 +224,12 @@ struct fl_lexicon {
 	uint64_t key_byte[2][4];	/* bit c: one starting with byte c */
 };
 
+/*
+ * The text of a line of a lexicon file (stopwords, blocklist, boilerplate):
+ * a NUL byte or invalid UTF-8 is a usage error (the caller names the file
+ * and line).  0 or -1.
+ */
+int fl_text_check(const char *s, size_t n, struct ayak_err *err);
 int fl_lexicon_load(struct fl_lexicon *lx, const char *path, struct ayak_err *err);
 int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
 		     const char *name, struct ayak_err *err);

@@ -180,6 +180,15 @@ static size_t word_key(const char *s, size_t n, int last, char *out, size_t cap)
 	return e - b;
 }
 
+int fl_text_check(const char *s, size_t n, struct ayak_err *err)
+{
+	if (memchr(s, '\0', n))
+		return ayak_err_set(err, AYAK_E_USAGE, "NUL byte in the line");
+	if (ayak_utf8_valid_prefix(s, n) != n)
+		return ayak_err_set(err, AYAK_E_USAGE, "invalid UTF-8");
+	return 0;
+}
+
 int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
 		     const char *name, struct ayak_err *err)
 {
@@ -209,14 +218,8 @@ int fl_lexicon_parse(struct fl_lexicon *lx, const char *text, size_t len,
 				     "expected 'line', 'prefix' or 'suffix', a TAB, and the text");
 			goto fail;
 		}
-		if (memchr(line, '\0', n)) {
-			ayak_err_set(err, AYAK_E_USAGE, "NUL byte in the line");
+		if (fl_text_check(line, n, err))
 			goto fail;
-		}
-		if (ayak_utf8_valid_prefix(line, n) != n) {
-			ayak_err_set(err, AYAK_E_USAGE, "invalid UTF-8");
-			goto fail;
-		}
 		if (normalize(tab + 1, n - (size_t)(tab + 1 - line), &norm))
 			goto oom;
 		if (!norm.len) {

@@ -49,18 +49,11 @@ static const char *const line_reason_names[FLR_COUNT] = {
 
 /* ---- building ---- */
 
-/*
- * The text of a lexicon line: a NUL byte or invalid UTF-8 is a usage
- * error, with the file and line, as in rule files and profiles.
- */
+/* fl_text_check() with the file and line named. */
 static int lexicon_text_ok(const char *s, size_t n, const char *path, unsigned lineno,
 			   struct ayak_err *err)
 {
-	if (memchr(s, '\0', n))
-		ayak_err_set(err, AYAK_E_USAGE, "NUL byte in the line");
-	else if (ayak_utf8_valid_prefix(s, n) != n)
-		ayak_err_set(err, AYAK_E_USAGE, "invalid UTF-8");
-	else
+	if (!fl_text_check(s, n, err))
 		return 0;
 	err->file = path;
 	err->line = lineno;
