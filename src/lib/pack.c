@@ -511,6 +511,16 @@ static void set_ext(char *p, const char *ext)
 	memcpy(p + strlen(p) - 4, ext, 4);
 }
 
+/* The hidden directory, once empty (its path is stage up to stage_dir). */
+static void remove_stage(struct pack_writer *w)
+{
+	if (w->stage) {
+		w->stage[w->stage_dir] = 0;
+		rmdir(w->stage);
+		w->stage[w->stage_dir] = '/';
+	}
+}
+
 int pack_writer_commit(struct pack_writer *w, struct ayak_err *err)
 {
 	size_t i;
@@ -541,11 +551,7 @@ int pack_writer_commit(struct pack_writer *w, struct ayak_err *err)
 			return -1;
 	}
 	w->committed = 1;
-	if (w->stage) {
-		w->stage[w->stage_dir] = 0;
-		rmdir(w->stage);
-		w->stage[w->stage_dir] = '/';
-	}
+	remove_stage(w);
 	if (w->o.shard_tokens)
 		return remove_stale(w, err);
 	return 0;
@@ -584,11 +590,7 @@ void pack_writer_remove(struct pack_writer *w)
 			set_ext(p, ".idx");
 		}
 	}
-	if (w->stage) {
-		w->stage[w->stage_dir] = 0;
-		rmdir(w->stage);
-		w->stage[w->stage_dir] = '/';
-	}
+	remove_stage(w);
 }
 
 size_t pack_writer_shards(const struct pack_writer *w)
