@@ -442,20 +442,6 @@ static int table_row(struct ayak_buf *b, const char *name, size_t len, size_t n,
 	return ret | ayak_buf_addstr(b, "</tr>\n");
 }
 
-/* A row of records a table leaves out ("(none)"): label, count, share, blank cells. */
-static int table_rest(struct ayak_buf *b, const char *label, uint64_t n, uint64_t total,
-		      size_t blanks)
-{
-	struct num k, p;
-	int ret = table_row(b, label, strlen(label), 2, thou(&k, n), pct(&p, n, total));
-
-	if (!ret)
-		b->len -= 6;	/* "</tr>\n" */
-	while (blanks--)
-		ret |= ayak_buf_addstr(b, "<td></td>");
-	return ret | ayak_buf_addstr(b, "</tr>\n");
-}
-
 /* A copy of s's text with a NUL, or NULL when s could not grow or memory runs out. */
 static char *buf_copy(const struct ayak_buf *s)
 {
@@ -622,12 +608,14 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 	/* The rows and columns of the text report: "" for the empty label,
 	 * tokens with a tokenizer, the rows of labels too long and of none. */
 	if (r->records) {
+		struct num k, p;
+
 		ret |= table_open(b, "Table", r->o.tokens ? heads_tok : heads);
 		for (i = 0; i < r->langs.n && !ret; i++) {
 			const struct rtab_entry *e = &r->langs.e[ord[i]];
 			const char *name = e->len ? e->key : "\"\"";
 			size_t len = e->len ? e->len : 2;
-			struct num k, p, c, w, sc, er, tk;
+			struct num c, w, sc, er, tk;
 
 			if (e->score_n)
 				snprintf(sc.s, sizeof(sc.s), "%.4f",
@@ -644,12 +632,14 @@ static int html_langs(struct report *r, struct ayak_buf *b)
 						 pct(&p, e->n, r->records), thou(&c, e->chars),
 						 thou(&w, e->words), sc.s, thou(&er, e->err));
 		}
+		/* as in the domains table: count and share, the other cells blank */
 		if (r->long_lang)
-			ret |= table_rest(b, "(too long)", r->long_lang, r->records,
-					  r->o.tokens ? 5 : 4);
+			ret |= table_row(b, "(too long)", 10, r->o.tokens ? 7 : 6, thou(&k, r->long_lang),
+					 pct(&p, r->long_lang, r->records), "", "", "", "", "");
 		if (r->records > r->with_lang)
-			ret |= table_rest(b, "(none)", r->records - r->with_lang, r->records,
-					  r->o.tokens ? 5 : 4);
+			ret |= table_row(b, "(none)", 6, r->o.tokens ? 7 : 6,
+					 thou(&k, r->records - r->with_lang),
+					 pct(&p, r->records - r->with_lang, r->records), "", "", "", "", "");
 		ret |= table_close(b);
 	}
 	hb_release(&h);
