@@ -195,8 +195,18 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
  * fastest code the CPU runs; the others are there so that the tests can
  * check that every path gives the same sums.
  */
+/*
+ * Tests: words with more than max_feats features are no longer kept in the
+ * classifier's word cache (0: no cache; SIZE_MAX: as it is; see lid.c).
+ * Returns how many words it has found there so far.
+ */
+struct lid_classifier;
+size_t lid_classifier_cache(struct lid_classifier *c, size_t max_feats);
 enum lid_path { LID_PATH_BEST, LID_PATH_SSE2, LID_PATH_C };
 void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int32_t *acc,
+		    enum lid_path path);
+/* out[0..stride) = the sum of the same rows, nf <= 256. */
+void lid_row_sums16(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int16_t *out,
 		    enum lid_path path);
 /*
  * logit[k] = bias[k] + norm * acc[k] and sp[0..n) their softmax; logit and

@@ -790,24 +790,103 @@ struct lid_prev {
 	size_t len;
 };
 
+/* Raw keys a word of len letters can give at most (see the functions below). */
+#define WORD_KEYS(len, mark_reps) (6 * ((len) + 2) + 32 + 10 * (size_t)(mark_reps))
+
+/* The character n-grams of the word cps[0..len) (between spaces) that flags take. */
+static inline size_t word_ngrams(const uint32_t *cps, size_t len, unsigned flags, uint64_t *keys,
+				 size_t on)
+{
+	uint32_t pad[WORD_MAX + 2];
+
+	if (!(flags & 0x1f))
+		return on;
+	pad[0] = ' ';
+	memcpy(pad + 1, cps, len * sizeof(*cps));
+	pad[len + 1] = ' ';
+	if ((flags & 0x1f) == NGRAMS_3_TO_5)
+		return ngrams(pad, len + 2, NGRAMS_3_TO_5, keys, on);
+	return ngrams(pad, len + 2, flags & 0x1f, keys, on);
+}
+
+/* The n-grams of 3 to 5 letters around the space between the word before (pc[0..pn)) and this one. */
+static size_t cross_keys(const uint32_t *pc, size_t pn, const uint32_t *cps, size_t len,
+			 unsigned flags, uint64_t *keys, size_t on)
+{
+	uint32_t span[10];
+	size_t a = pn < 4 ? pn : 4, b = len < 4 ? len : 4, sn = 0, st, k;
+
+	memcpy(span, pc + pn - a, a * sizeof(*span));
+	sn = a;
+	span[sn++] = ' ';
+	memcpy(span + sn, cps, b * sizeof(*span));
+	sn += b;
+	for (st = 0; st < a; st++) {
+		uint64_t h = FNV_OFFSET ^ 0x43;
+
+		for (k = 0; k < 5 && st + k < sn; k++) {
+			h = fnv_step(h, span[st + k]);
+			if (k >= 2 && st + k > a && (flags >> k & 1))
+				EMIT(8, h ^ ((uint64_t)(k + 1) << 56));
+		}
+	}
+	return on;
+}
+
+/* Does the dictionary feature look at this word? */
+static inline int dict_applies(const struct lid_word *wd, unsigned flags, const struct lid_model *mk)
+{
+	return (flags & LID_F_DICT) && mk && mk->dkeys && !wd->upper && wd->len >= 3 &&
+	       wd->script == USCRIPT_LATIN;
+}
+
+/* The marker bits of a pair of words (marker lists hold pairs: "akhir pekan"). */
+static inline unsigned pair_markers(const struct lid_model *mk, uint64_t prev, uint64_t wh)
+{
+	return prev && mk && mk->mkeys ? marker_probe(mk, lid_pair_hash(prev, wh)) : 0;
+}
+
+/*
+ * One feature per marker class in mb, each reps times: one marker word then
+ * outweighs the many letters of a longer sentence, whose features are
+ * scaled down together (1/sqrt(n)).
+ */
+static size_t mark_keys(unsigned mb, unsigned reps, uint64_t *keys, size_t on)
+{
+	unsigned b, r;
+
+	for (mb &= 0x3ffu & ~(1u << 7); mb; mb &= mb - 1) {
+		b = (unsigned)__builtin_ctz(mb);
+		for (r = 0; r < reps; r++)
+			EMIT(7, fmix64(SEED_MARK + b));
+	}
+	return on;
+}
+
+static inline unsigned mark_reps_of(const struct lid_model *mk)
+{
+	return mk && mk->mark_weight > 1 ? mk->mark_weight : 1;
+}
+
 /*
  * Raw (unbucketed) features of the words of t in script, with their types
  * (LID_F_* bit numbers); *pw is the word before the first (updated).
+ * Training reads them in this order (its dropout draws per feature);
+ * classifying sums them by word (see word_sums()), to the same totals.
  */
 static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			const struct lid_model *mk, struct lid_raw *out, struct lid_prev *pw)
 {
 	size_t w, n0 = out->n;
 	uint64_t prev = pw->hash;
-	uint32_t pad[WORD_MAX + 2];
 	const uint32_t *prev_cps = pw->cps;
 	size_t prev_len = pw->len;
-	unsigned mark_reps = mk && mk->mark_weight > 1 ? mk->mark_weight : 1;
+	unsigned mark_reps = mark_reps_of(mk);
 
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
-		size_t len = wd->len, P, k, on;
+		size_t len = wd->len, on;
 		uint64_t wh, *keys;
 
 		/* the marker table is too big for the cache: ask for a later word's slots now */
@@ -821,38 +900,12 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			continue;
 		if (len > WORD_MAX)
 			continue;
-		if (raw_reserve(out, 6 * (len + 2) + 32 + 10 * (size_t)mark_reps))
+		if (raw_reserve(out, WORD_KEYS(len, mark_reps)))
 			return -1;
 		keys = out->key;
-		on = out->n;
-		P = len + 2;
-		pad[0] = ' ';
-		memcpy(pad + 1, cps, len * sizeof(*cps));
-		pad[len + 1] = ' ';
-		if ((flags & 0x1f) == NGRAMS_3_TO_5)
-			on = ngrams(pad, P, NGRAMS_3_TO_5, keys, on);
-		else if (flags & 0x1f)
-			on = ngrams(pad, P, flags & 0x1f, keys, on);
-		if ((flags & LID_F_CROSS) && prev_len) {
-			/* n-grams of 3 to 5 letters around the space before this word */
-			uint32_t span[10];
-			size_t a = prev_len < 4 ? prev_len : 4, b = len < 4 ? len : 4, sn = 0, st;
-
-			memcpy(span, prev_cps + prev_len - a, a * sizeof(*span));
-			sn = a;
-			span[sn++] = ' ';
-			memcpy(span + sn, cps, b * sizeof(*span));
-			sn += b;
-			for (st = 0; st < a; st++) {
-				uint64_t h = FNV_OFFSET ^ 0x43;
-
-				for (k = 0; k < 5 && st + k < sn; k++) {
-					h = fnv_step(h, span[st + k]);
-					if (k >= 2 && st + k > a && (flags >> k & 1))
-						EMIT(8, h ^ ((uint64_t)(k + 1) << 56));
-				}
-			}
-		}
+		on = word_ngrams(cps, len, flags, keys, out->n);
+		if ((flags & LID_F_CROSS) && prev_len)
+			on = cross_keys(prev_cps, prev_len, cps, len, flags, keys, on);
 		prev_cps = cps;
 		prev_len = len;
 		wh = wd->hash;
@@ -860,27 +913,11 @@ static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			EMIT(5, fmix64(wh ^ SEED_WORD));
 		if ((flags & LID_F_BIGRAM) && prev)
 			EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
-		if ((flags & LID_F_DICT) && mk && mk->dkeys && !wd->upper && len >= 3 &&
-		    wd->script == USCRIPT_LATIN)
+		if (dict_applies(wd, flags, mk))
 			EMIT(10, fmix64(SEED_MARK + 16 + dict_known(mk, cps, len)));
-		if (flags & LID_F_MARK) {
-			unsigned mb = markers_of(mk, cps, len, wh), b, r;
-
-			/* pairs of words are markers too (data lists: "akhir pekan") */
-			if (prev && mk && mk->mkeys)
-				mb |= marker_probe(mk, lid_pair_hash(prev, wh));
-
-			/*
-			 * A marker counts mark_weight times: one marker word then
-			 * outweighs the many letters of a longer sentence, whose
-			 * features are scaled down together (1/sqrt(n)).
-			 */
-			for (mb &= 0x3ffu & ~(1u << 7); mb; mb &= mb - 1) {
-				b = (unsigned)__builtin_ctz(mb);
-				for (r = 0; r < mark_reps; r++)
-					EMIT(7, fmix64(SEED_MARK + b));
-			}
-		}
+		if (flags & LID_F_MARK)
+			on = mark_keys(markers_of(mk, cps, len, wh) | pair_markers(mk, prev, wh),
+				       mark_reps, keys, on);
 		out->n = on;
 		prev = wh;
 	}
@@ -1458,6 +1495,35 @@ struct lid_sum {
 	size_t nf;			/* how many */
 };
 
+/*
+ * The word cache.  What a word gives a submodel by itself (its character
+ * n-grams, the word, its dictionary and marker features) is the sum of a
+ * row per feature: a row per letter or more, scattered over megabytes.
+ * The sum is kept per word, so a word seen again costs one lookup.  The
+ * sums are exact integers, and a text's totals are the same with the cache
+ * as without; the features a word takes from its neighbours (pairs of
+ * words, n-grams across the space) are read each time.  Direct-mapped on
+ * the word's hash; an entry is a head, then int16 sums for the submodel
+ * and, for the Latin script, the msa submodel.  Words with more than
+ * WC_MAX_FEATS features, whose sums int16 might not hold, are not kept.
+ */
+#define WC_BITS 13
+#define WC_HEAD 32			/* bytes before the sums, which calloc() leaves 16-byte aligned */
+#define WC_MAX_FEATS 255		/* 255 * 128 < 32768 */
+#define WC_AHEAD 4			/* words ahead whose entries are asked for */
+
+struct wc_head {
+	uint64_t key;			/* the word's hash (mixed with its case if it counts); 0: empty */
+	uint16_t nf[2];			/* features: for the submodel, for msa */
+	uint16_t marks;			/* its marker bits */
+};
+
+struct word_cache {
+	unsigned char *mem;		/* 2^WC_BITS entries of size bytes; NULL until used */
+	size_t size;
+	uint32_t na, nb;		/* sums kept: the submodel's stride, the msa submodel's (0: none) */
+};
+
 struct lid_classifier {
 	const struct lid_model *m;
 	struct lid_text t;
@@ -1477,6 +1543,19 @@ struct lid_classifier {
 	float sp[LID_MAX_STRIDE];	/* the softmax of a script's submodel */
 	float sp_grp[LID_MAX_STRIDE];	/* and of the msa group's, for the Latin script */
 	int32_t acc[LID_MAX_STRIDE];
+	struct word_cache wc[LID_MAX_SUBS];	/* per submodel of a script */
+	size_t wc_max;			/* words with more features are not kept (0: no cache) */
+	size_t wc_hits;			/* words found in the cache (for the tests) */
+	struct {
+		struct wc_head head;
+		unsigned char pad[WC_HEAD - sizeof(struct wc_head)];
+		int16_t sums[2 * LID_MAX_STRIDE];
+	} wc_one __attribute__((aligned(32)));	/* the entry of a word when there is no cache */
+	int32_t wacc[LID_MAX_STRIDE];	/* a script's word sums in a part */
+	int32_t macc[LID_MAX_STRIDE];	/* the msa submodel's of the Latin words, until pending is done */
+	size_t mnf;			/* over this many features */
+	uint64_t wkeys[WORD_KEYS(WORD_MAX, LID_MAX_MARK_WEIGHT)];	/* a word's own raw features */
+	uint32_t wf[2 * WORD_KEYS(WORD_MAX, LID_MAX_MARK_WEIGHT)];	/* their buckets, per submodel */
 	float nb_weight;		/* of the word odds, for this text */
 	int nomem;			/* an allocation failed on this text */
 };
@@ -1488,6 +1567,7 @@ struct lid_classifier *lid_classifier_new(const struct lid_model *m)
 	if (!c)
 		return NULL;
 	c->m = m;
+	c->wc_max = WC_MAX_FEATS;
 	lid_text_init(&c->t);
 	c->probs = calloc(m->nlabels, sizeof(*c->probs));
 	if (!c->probs) {
@@ -1499,6 +1579,8 @@ struct lid_classifier *lid_classifier_new(const struct lid_model *m)
 
 void lid_classifier_free(struct lid_classifier *c)
 {
+	size_t i;
+
 	if (!c)
 		return;
 	lid_text_release(&c->t);
@@ -1507,7 +1589,16 @@ void lid_classifier_free(struct lid_classifier *c)
 	free(c->f.v);
 	free(c->nbf.v);
 	free(c->probs);
+	for (i = 0; i < LID_MAX_SUBS; i++)
+		free(c->wc[i].mem);
 	free(c);
+}
+
+size_t lid_classifier_cache(struct lid_classifier *c, size_t max_feats)
+{
+	if (max_feats != SIZE_MAX)
+		c->wc_max = max_feats < WC_MAX_FEATS ? max_feats : WC_MAX_FEATS;
+	return c->wc_hits;
 }
 
 /*
@@ -1581,16 +1672,17 @@ static void accumulate_sse2(const int8_t *w, size_t stride, const uint32_t *f, s
  * nv 32-byte vectors of 16-bit sums.  Inlined below with nv a constant for
  * the strides the models have (16 to 64 labels): the sums then stay in
  * registers, not on the stack, a quarter less time for the whole program.
+ * With out16 (and nf <= 256) the 16-bit sums go there, not to acc.
  */
 __attribute__((target("avx2"), always_inline))
 static inline void accumulate_avx2_nv(const int8_t *w, size_t stride, const uint32_t *f,
-				      size_t nf, int32_t *acc, size_t nv)
+				      size_t nf, int32_t *acc, int16_t *out16, size_t nv)
 {
 	__m256i a16[LID_MAX_STRIDE / 16];
 	int16_t part[LID_MAX_STRIDE];
 	size_t done = 0, i, j;
 
-	while (done < nf) {
+	do {
 		size_t chunk = nf - done < 256 ? nf - done : 256;
 
 #pragma GCC unroll 4
@@ -1609,31 +1701,33 @@ static inline void accumulate_avx2_nv(const int8_t *w, size_t stride, const uint
 			}
 		}
 		for (j = 0; j < nv; j++)
-			_mm256_storeu_si256((__m256i *)(part + 16 * j), a16[j]);
+			_mm256_storeu_si256((__m256i *)((out16 ? out16 : part) + 16 * j), a16[j]);
+		if (out16)
+			return;
 		add_partial(acc, part, 16 * nv);
 		done += chunk;
-	}
+	} while (done < nf);
 }
 
 __attribute__((target("avx2")))
 static void accumulate_avx2(const int8_t *w, size_t stride, const uint32_t *f, size_t nf,
-			    int32_t *acc)
+			    int32_t *acc, int16_t *out16)
 {
 	switch (stride / 16) {
 	case 1:
-		accumulate_avx2_nv(w, stride, f, nf, acc, 1);
+		accumulate_avx2_nv(w, stride, f, nf, acc, out16, 1);
 		break;
 	case 2:
-		accumulate_avx2_nv(w, stride, f, nf, acc, 2);
+		accumulate_avx2_nv(w, stride, f, nf, acc, out16, 2);
 		break;
 	case 3:
-		accumulate_avx2_nv(w, stride, f, nf, acc, 3);
+		accumulate_avx2_nv(w, stride, f, nf, acc, out16, 3);
 		break;
 	case 4:
-		accumulate_avx2_nv(w, stride, f, nf, acc, 4);
+		accumulate_avx2_nv(w, stride, f, nf, acc, out16, 4);
 		break;
 	default:
-		accumulate_avx2_nv(w, stride, f, nf, acc, stride / 16);
+		accumulate_avx2_nv(w, stride, f, nf, acc, out16, stride / 16);
 	}
 }
 
@@ -1660,7 +1754,7 @@ void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf
 		__builtin_prefetch(w + (size_t)f[i] * stride);
 #if defined(__x86_64__) && defined(__GNUC__)
 	if (path == LID_PATH_BEST && have_avx2()) {
-		accumulate_avx2(w, stride, f, nf, acc);
+		accumulate_avx2(w, stride, f, nf, acc, NULL);
 		return;
 	}
 	if (path != LID_PATH_C) {
@@ -1669,6 +1763,35 @@ void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf
 	}
 #endif
 	accumulate_c(w, stride, f, nf, acc);
+}
+
+/*
+ * out[0..stride) = the sum of the rows of f[0..nf), nf <= 256 (int16 holds
+ * 256 * 127 of either sign): the sums of one word's features, which the
+ * word cache keeps.
+ */
+static void row_sums16_c(const int8_t *w, size_t stride, const uint32_t *f, size_t nf,
+			 int16_t *out)
+{
+	size_t i, j;
+
+	memset(out, 0, stride * sizeof(*out));
+	for (i = 0; i < nf; i++)
+		for (j = 0; j < stride; j++)
+			out[j] = (int16_t)(out[j] + w[(size_t)f[i] * stride + j]);
+}
+
+void lid_row_sums16(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int16_t *out,
+		    enum lid_path path)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (path == LID_PATH_BEST && have_avx2()) {
+		accumulate_avx2(w, stride, f, nf, NULL, out);
+		return;
+	}
+#endif
+	(void)path;
+	row_sums16_c(w, stride, f, nf, out);
 }
 
 /* No branch: the types are mixed, and a branch on them is mispredicted. */
@@ -1761,6 +1884,207 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 		sm->acc[k] += c->acc[k];
 	sm->nf += (size_t)nf;
 	return 0;
+}
+
+/* acc[0..n) += v[0..n), n a multiple of 16, v 16-byte aligned */
+static void add_sums_c(int32_t *acc, const int16_t *v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		acc[k] += v[k];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2")))
+static void add_sums_avx2(int32_t *acc, const int16_t *v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k += 8) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(acc + k));
+		__m256i x = _mm256_cvtepi16_epi32(_mm_load_si128((const __m128i *)(v + k)));
+
+		_mm256_storeu_si256((__m256i *)(acc + k), _mm256_add_epi32(a, x));
+	}
+}
+#endif
+
+static inline void add_sums(int32_t *acc, const int16_t *v, size_t n)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (have_avx2()) {
+		add_sums_avx2(acc, v, n);
+		return;
+	}
+#endif
+	add_sums_c(acc, v, n);
+}
+
+/* The word cache of submodel i (made when first used), or NULL: then every word is read. */
+static struct word_cache *cache_of(struct lid_classifier *c, size_t i, int msa)
+{
+	struct word_cache *wc = &c->wc[i];
+
+	if (!c->wc_max)
+		return NULL;
+	if (!wc->mem) {
+		size_t na = c->m->subs[i].stride, nb = msa ? c->m->subs[c->m->msa].stride : 0;
+		size_t size = (WC_HEAD + 2 * (na + nb) + 31) & ~(size_t)31;
+
+		/* calloc: 16-byte aligned, and the pages of entries never used never touched */
+		wc->mem = calloc((size_t)1 << WC_BITS, size);
+		if (!wc->mem)
+			return NULL;
+		wc->size = size;
+		wc->na = (uint32_t)na;
+		wc->nb = (uint32_t)nb;
+	}
+	return wc;
+}
+
+static inline struct wc_head *cache_slot(const struct word_cache *wc, uint64_t key)
+{
+	return (struct wc_head *)(wc->mem + (size_t)(key >> (64 - WC_BITS)) * wc->size);
+}
+
+/* The word's key in the cache: its case counts when the dictionary feature reads it. */
+static inline uint64_t cache_key(const struct lid_word *wd, unsigned want)
+{
+	uint64_t key = wd->hash ^ ((want & LID_F_DICT) && wd->upper ? GOLDEN : 0);
+
+	return key ? key : 1;
+}
+
+/*
+ * The sums of the features word wd has by itself (want: the flags of
+ * submodel i, and of msa if msa) into c->wacc and, if msa, c->macc, and
+ * their counts into *nfa and c->mnf; from the cache wc when it has the
+ * word, else read and kept there.  Returns the word's marker bits.
+ */
+static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t i, int msa,
+			 unsigned want, const struct lid_word *wd, const uint32_t *cps, size_t *nfa)
+{
+	const struct lid_model *m = c->m;
+	const struct lid_sub *sa = &m->subs[i], *sb = &m->subs[msa ? (size_t)m->msa : i];
+	uint64_t key = cache_key(wd, want), *keys = c->wkeys;
+	struct wc_head *e = wc ? cache_slot(wc, key) : &c->wc_one.head;
+	int16_t *v = (int16_t *)((unsigned char *)e + WC_HEAD);
+	size_t len = wd->len, on, fa, fb = 0, k;
+	unsigned marks;
+
+	if (wc && e->key == key) {
+		c->wc_hits++;
+	} else {
+		on = word_ngrams(cps, len, want, keys, 0);
+		if (want & LID_F_WORD)
+			EMIT(5, fmix64(wd->hash ^ SEED_WORD));
+		if (dict_applies(wd, want, m))
+			EMIT(10, fmix64(SEED_MARK + 16 + dict_known(m, cps, len)));
+		marks = (want & LID_F_MARK) ? markers_of(m, cps, len, wd->hash) : 0;
+		on = mark_keys(marks, mark_reps_of(m), keys, on);
+		fa = lid_bucket_keys(keys, on, sa->flags, sa->bits, c->wf, LID_PATH_BEST);
+		if (msa)
+			fb = lid_bucket_keys(keys, on, sb->flags, sb->bits, c->wf + fa, LID_PATH_BEST);
+		if (fa > c->wc_max || fb > c->wc_max) {
+			/* too many for int16 sums (not with the shipped models): added as they are */
+			lid_accumulate(sa->w, sa->stride, c->wf, fa, c->acc, LID_PATH_BEST);
+			for (k = 0; k < sa->stride; k++)
+				c->wacc[k] += c->acc[k];
+			*nfa += fa;
+			if (msa) {
+				lid_accumulate(sb->w, sb->stride, c->wf + fa, fb, c->acc, LID_PATH_BEST);
+				for (k = 0; k < sb->stride; k++)
+					c->macc[k] += c->acc[k];
+				c->mnf += fb;
+			}
+			return marks;
+		}
+		lid_row_sums16(sa->w, sa->stride, c->wf, fa, v, LID_PATH_BEST);
+		if (msa)
+			lid_row_sums16(sb->w, sb->stride, c->wf + fa, fb, v + sa->stride, LID_PATH_BEST);
+		e->key = key;
+		e->nf[0] = (uint16_t)fa;
+		e->nf[1] = (uint16_t)fb;
+		e->marks = (uint16_t)marks;
+	}
+	add_sums(c->wacc, v, sa->stride);
+	*nfa += e->nf[0];
+	if (msa) {
+		add_sums(c->macc, v + sa->stride, sb->stride);
+		c->mnf += e->nf[1];
+	}
+	return e->marks;
+}
+
+/*
+ * The features of the words of script in the part of the text read into
+ * the sums of submodel i (which serves the script) and, if msa, into those
+ * waiting for the msa submodel (c->macc, and raw for the features a word
+ * takes from the word before it).
+ */
+static int script_part(struct lid_classifier *c, int script, size_t i, int msa, unsigned want,
+		       struct lid_raw *raw)
+{
+	const struct lid_model *m = c->m;
+	const struct lid_text *t = &c->t;
+	struct word_cache *wc = cache_of(c, i, msa);
+	struct lid_prev *pw = &c->prev[i];
+	struct lid_sum *sm = &c->sum[i];
+	uint64_t prev = pw->hash;
+	const uint32_t *prev_cps = pw->cps;
+	size_t prev_len = pw->len, nfa = 0, w, k;
+	unsigned reps = mark_reps_of(m);
+	int pairs = (want & LID_F_MARK) && m->mkeys;
+
+	memset(c->wacc, 0, m->subs[i].stride * sizeof(*c->wacc));
+	raw->n = 0;
+	for (w = 0; w < t->nwords; w++) {
+		const struct lid_word *wd = &t->words[w];
+		const uint32_t *cps = t->cps + wd->start;
+		size_t len = wd->len, on;
+		uint64_t wh = wd->hash, *keys;
+		unsigned own;
+
+		if (w + WC_AHEAD < t->nwords) {
+			const struct lid_word *ahead = wd + WC_AHEAD;
+
+			if (wc) {
+				const unsigned char *e = (const unsigned char *)cache_slot(wc, cache_key(ahead, want));
+
+				for (k = 0; k < wc->size; k += 64)
+					__builtin_prefetch(e + k);
+			}
+			if (pairs)
+				marker_prefetch(m, lid_pair_hash(ahead[-1].hash, ahead->hash));
+		}
+		if (wd->script != script || len > WORD_MAX)
+			continue;
+		own = word_own(c, wc, i, msa, want, wd, cps, &nfa);
+		/* what the word takes from the one before it */
+		if (raw_reserve(raw, 16 + 10 * (size_t)reps))
+			return -1;
+		keys = raw->key;
+		on = raw->n;
+		if ((want & LID_F_CROSS) && prev_len)
+			on = cross_keys(prev_cps, prev_len, cps, len, want, keys, on);
+		if ((want & LID_F_BIGRAM) && prev)
+			EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
+		if (want & LID_F_MARK)
+			on = mark_keys(pair_markers(m, prev, wh) & ~own, reps, keys, on);
+		raw->n = on;
+		prev_cps = cps;
+		prev_len = len;
+		prev = wh;
+	}
+	pw->hash = prev;
+	if (prev_cps != pw->cps)
+		memcpy(pw->cps, prev_cps, prev_len * sizeof(*prev_cps));
+	pw->len = prev_len;
+	for (k = 0; k < m->subs[i].nclass; k++)
+		sm->acc[k] += c->wacc[k];
+	sm->nf += nfa;
+	return sum_add(c, i, raw);
 }
 
 /*
@@ -1953,12 +2277,21 @@ static float word_odds(const struct lid_classifier *c)
  */
 static void add_pending(struct lid_classifier *c)
 {
+	struct lid_sum *sm;
+	size_t k;
+
 	if (!c->pending)
 		return;
 	c->pending = 0;
 	c->used |= 1u << c->m->msa;
 	if (sum_add(c, (size_t)c->m->msa, &c->raw_latn) < 0)
 		c->nomem = 1;
+	sm = &c->sum[c->m->msa];
+	for (k = 0; k < c->m->subs[c->m->msa].nclass; k++)
+		sm->acc[k] += c->macc[k];
+	sm->nf += c->mnf;
+	memset(c->macc, 0, sizeof(c->macc));
+	c->mnf = 0;
 	word_odds_add(c);
 }
 
@@ -1993,9 +2326,7 @@ static void add_part(struct lid_classifier *c)
 				word_odds_start(c);
 				raw = &c->raw_latn;
 			}
-			raw->n = 0;
-			if (raw_features(t, (int)s, want, m, raw, &c->prev[i]) < 0 ||
-			    sum_add(c, i, raw) < 0) {
+			if (script_part(c, (int)s, i, msa, want, raw) < 0) {
 				c->nomem = 1;
 				return;
 			}
@@ -2110,6 +2441,10 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	c->nb_n = 0;
 	c->nbf.n = 0;
 	c->pending = 0;
+	if (c->mnf) {	/* the last text's Latin words the msa submodel did not need */
+		memset(c->macc, 0, sizeof(c->macc));
+		c->mnf = 0;
+	}
 	if (!prep_begin(&cur, t, text, n, opts ? opts->sample : 0, m))
 		do {
 			more = prep_more(&cur, PART_WORDS);

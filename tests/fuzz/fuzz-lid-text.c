@@ -11,7 +11,8 @@
  *  - the probabilities are finite, in [0, 1] and add up to 1;
  *  - lid_top() gives them best first;
  *  - the same text gives the same distribution, bit for bit, when it
- *    comes again after another text (nothing carries over between texts).
+ *    comes again after another text (nothing carries over between texts),
+ *    and from a classifier without the word cache.
  */
 #include <math.h>
 #include <stdint.h>
@@ -19,12 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lid.h"
+#include "lid-impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct lid_model *model;
-static struct lid_classifier *clf;
+static struct lid_classifier *clf, *plain;
 static size_t nlabels;
 static float *first;
 
@@ -80,10 +81,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		clf = lid_classifier_new(model);
+		plain = lid_classifier_new(model);
 		nlabels = lid_model_nlabels(model);
 		first = malloc(nlabels * sizeof(*first));
-		if (!clf || !first)
+		if (!clf || !plain || !first)
 			abort();
+		lid_classifier_cache(plain, 0);
 	}
 	if (size > (1 << 18))
 		return 0;
@@ -94,6 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		classify(other, sizeof(other) - 1, &opts[i]);
 		b = classify(s, size, &opts[i]);
 		if (a != b || memcmp(first, lid_probs(clf), nlabels * sizeof(*first)))
+			abort();
+		if (lid_classify(plain, s, size, &opts[i], NULL) != a ||
+		    memcmp(first, lid_probs(plain), nlabels * sizeof(*first)))
 			abort();
 	}
 	return 0;

@@ -1,8 +1,8 @@
 /*
  * Unit tests for lid.h: a small model trained here (from sentences written
  * for this test), written and read back; classifying by rule and by model;
- * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the row sums' and the
- * bucketing's fast paths and the character n-grams against plain loops; and the model
+ * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the word cache; the row
+ * sums' and the bucketing's fast paths and the character n-grams against plain loops; and the model
  * loader's errors on missing, truncated and corrupt files.  Prints TAP.
  */
 #include <errno.h>
@@ -259,6 +259,8 @@ static int is_label(struct lid_classifier *c, const struct lid_model *m, const c
  * must agree exactly, for every stride up to the largest, for feature
  * counts on both sides of the 256-row flush of the 16-bit sums, and with
  * rows of all +127 and all -128 (the extremes a 16-bit sum must hold).
+ * The 16-bit sums of up to 256 rows (one word's, for the word cache), AVX2
+ * and plain C, are the same numbers.
  */
 static void test_accumulate(void)
 {
@@ -267,7 +269,8 @@ static void test_accumulate(void)
 	int8_t *w = aligned_alloc(64, (size_t)ROWS * LID_MAX_STRIDE);
 	uint32_t f[1000];
 	int32_t best[LID_MAX_STRIDE], sse2[LID_MAX_STRIDE], c[LID_MAX_STRIDE];
-	size_t stride, k, i, bad = 0, cases = 0;
+	int16_t s16[LID_MAX_STRIDE] __attribute__((aligned(32))), c16[LID_MAX_STRIDE];
+	size_t stride, k, i, j, bad = 0, cases = 0, bad16 = 0, cases16 = 0;
 	uint64_t x = 88172645463325252ull;
 
 	if (!w) {
@@ -289,22 +292,120 @@ static void test_accumulate(void)
 				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 				f[i] = k == 6 ? (uint32_t)(i & 1) : (uint32_t)(x % ROWS);
 			}
-			if (k == 7)
+			if (k == 5 || k == 7)
 				for (i = 0; i < nf; i++)
-					f[i] = 1;	/* 1000 rows of -128: -128000 */
+					f[i] = 1;	/* 256 or 1000 rows of -128 */
 			lid_accumulate(w, stride, f, nf, best, LID_PATH_BEST);
 			lid_accumulate(w, stride, f, nf, sse2, LID_PATH_SSE2);
 			lid_accumulate(w, stride, f, nf, c, LID_PATH_C);
 			cases++;
 			if (memcmp(best, c, stride * sizeof(*c)) || memcmp(sse2, c, stride * sizeof(*c)))
 				bad++;
-			if (k == 7 && c[0] != -128000)
+			if ((k == 5 && c[0] != -32768) || (k == 7 && c[0] != -128000))
 				bad++;
+			if (nf > 256)
+				continue;
+			lid_row_sums16(w, stride, f, nf, s16, LID_PATH_BEST);
+			lid_row_sums16(w, stride, f, nf, c16, LID_PATH_C);
+			cases16++;
+			for (j = 0; j < stride; j++)
+				bad16 += s16[j] != c[j] || c16[j] != c[j];
 		}
 	}
 	ok(bad == 0 && cases == 16 * 8, "row sums: the fast paths agree with plain C (%zu cases)",
 	   cases);
+	ok(bad16 == 0 && cases16 == 16 * 6, "16-bit row sums: the same numbers (%zu cases)", cases16);
 	free(w);
+}
+
+/*
+ * The word cache.  A classifier keeps each word's own sums; one told to keep
+ * none reads every word again, and one that keeps only words of 12 features
+ * or fewer does both.  All three give the same probabilities, bit for bit,
+ * over texts whose words come back (hits), more words than the cache holds
+ * (words put out of it), capitals (which the cache tells apart when the
+ * model reads them), words over 40 letters, other scripts, URLs, and a text
+ * of 10,000 words (read in parts of 4,096), with and without sampling.
+ */
+static void test_word_cache(const struct lid_model *m, const char *what)
+{
+	static const char *const syl[] = { "ka", "ra", "na", "ba", "ha", "wa", "se", "ti", "nga",
+		"nya", "ku", "lah", "pe", "me", "an", "kan", "di", "ter", "ber", "ong" };
+	static const char *const extra[] = { "https://contoh.my/kerana", "2024", "\xe0\xae\x85\xe0\xae\xb0\xe0\xae\x9a\xe0\xae\xbe",
+		"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "\xe6\x88\x91\xe4\xbb\xac", "kerana", "karena", "UNIVERSITAS",
+		"Aktivitas", "pertubuhan", "\xda\xa4\xd8\xb1\xd8\xa7\xd8\xb4" };
+	static const struct lid_opts opts[] = { { 0, 0, 0 }, { 1024, 0, 0 }, { 0, 1, 0 } };
+	struct lid_classifier *c[3];
+	size_t nl = lid_model_nlabels(m), cap = 1 << 20, t, i, k, bad = 0, texts = 0, hits;
+	char *text = malloc(cap);
+	float *p0 = malloc(nl * sizeof(*p0));
+	uint64_t x = 88172645463325252ull;
+
+	c[0] = lid_classifier_new(m);
+	c[1] = lid_classifier_new(m);
+	c[2] = lid_classifier_new(m);
+	if (!text || !p0 || !c[0] || !c[1] || !c[2]) {
+		ok(0, "memory for the word cache test");
+		goto out;
+	}
+	lid_classifier_cache(c[1], 0);
+	lid_classifier_cache(c[2], 12);
+	for (t = 0; t < 3001; t++) {
+		size_t n = 0, words = t == 3000 ? 10000 : 1 + t % 60;
+
+		for (i = 0; i < words && n + 200 < cap; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			if (i)
+				text[n++] = x % 17 ? ' ' : '\n';
+			if (x % 11 == 0) {
+				const char *e = extra[(x >> 8) % (sizeof(extra) / sizeof(extra[0]))];
+
+				memcpy(text + n, e, strlen(e));
+				n += strlen(e);
+			} else if (x % 13 == 0) {
+				const char *src = (x >> 8) % 3 == 0 ? zsm[(x >> 12) % 6] :
+						  (x >> 8) % 3 == 1 ? ind[(x >> 12) % 6] : eng[(x >> 12) % 6];
+
+				memcpy(text + n, src, strlen(src));
+				n += strlen(src);
+			} else {
+				/* a made-up word of 1 to 4 syllables (or 25: over 40 letters) */
+				size_t ns = x % 97 == 0 ? 25 : 1 + (x >> 8) % 4, s0 = n, j;
+
+				for (j = 0; j < ns; j++) {
+					const char *sy = syl[(x >> (12 + 5 * (j % 10))) % 20];
+
+					memcpy(text + n, sy, strlen(sy));
+					n += strlen(sy);
+				}
+				if ((x >> 60) == 0)
+					for (j = s0; j < n; j++)
+						text[j] = (char)(text[j] - 32);
+				else if ((x >> 61) == 1)
+					text[s0] = (char)(text[s0] - 32);
+			}
+		}
+		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			int l0 = lid_classify(c[0], text, n, &opts[k], NULL), l;
+			size_t j;
+
+			memcpy(p0, lid_probs(c[0]), nl * sizeof(*p0));
+			for (j = 1; j < 3; j++) {
+				l = lid_classify(c[j], text, n, &opts[k], NULL);
+				bad += l != l0 || memcmp(p0, lid_probs(c[j]), nl * sizeof(*p0)) != 0;
+			}
+			texts++;
+		}
+	}
+	hits = lid_classifier_cache(c[0], SIZE_MAX);
+	ok(bad == 0 && hits > 100000 && lid_classifier_cache(c[1], SIZE_MAX) == 0,
+	   "%s: the word cache changes no probability (%zu texts; %zu bad; %zu words found in it)",
+	   what, texts, bad, hits);
+out:
+	for (i = 0; i < 3; i++)
+		lid_classifier_free(c[i]);
+	free(text);
+	free(p0);
 }
 
 /*
@@ -695,6 +796,19 @@ int main(void)
 
 	test_word_odds(m, path2);
 	test_accumulate();
+	test_word_cache(m, "a model trained here");
+	{
+		const char *top = getenv("AYAK_TOP");
+		char shipped[4096];
+		struct lid_model *sm;
+
+		snprintf(shipped, sizeof(shipped), "%s/lexicons/" LID_MODEL_FILE, top ? top : ".");
+		sm = lid_model_load(shipped, &err);
+		ok(sm != NULL, "the shipped model loads (%s)", sm ? shipped : err.msg);
+		if (sm)
+			test_word_cache(sm, "the shipped model");
+		lid_model_free(sm);
+	}
 	test_ngrams();
 	test_bucket_keys();
 	test_softmax();
