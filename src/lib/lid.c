@@ -809,7 +809,7 @@ static inline size_t word_ngrams(const uint32_t *cps, size_t len, unsigned flags
 	return ngrams(pad, len + 2, flags & 0x1f, keys, on);
 }
 
-/* The n-grams of 3 to 5 letters around the space between the word before (pc[0..pn)) and this one. */
+/* The n-grams of 3 to 5 letters around the space after the word before (pc[0..pn)). */
 static size_t cross_keys(const uint32_t *pc, size_t pn, const uint32_t *cps, size_t len,
 			 unsigned flags, uint64_t *keys, size_t on)
 {
@@ -834,7 +834,8 @@ static size_t cross_keys(const uint32_t *pc, size_t pn, const uint32_t *cps, siz
 }
 
 /* Does the dictionary feature look at this word? */
-static inline int dict_applies(const struct lid_word *wd, unsigned flags, const struct lid_model *mk)
+static inline int dict_applies(const struct lid_word *wd, unsigned flags,
+				const struct lid_model *mk)
 {
 	return (flags & LID_F_DICT) && mk && mk->dkeys && !wd->upper && wd->len >= 3 &&
 	       wd->script == USCRIPT_LATIN;
@@ -872,7 +873,7 @@ static inline unsigned mark_reps_of(const struct lid_model *mk)
  * Raw (unbucketed) features of the words of t in script, with their types
  * (LID_F_* bit numbers); *pw is the word before the first (updated).
  * Training reads them in this order (its dropout draws per feature);
- * classifying sums them by word (see word_sums()), to the same totals.
+ * classifying sums them by word (see word_own()), to the same totals.
  */
 static int raw_features(const struct lid_text *t, int script, unsigned flags,
 			const struct lid_model *mk, struct lid_raw *out, struct lid_prev *pw)
@@ -2050,10 +2051,10 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 			const struct lid_word *ahead = wd + WC_AHEAD;
 
 			if (wc) {
-				const unsigned char *e = (const unsigned char *)cache_slot(wc, cache_key(ahead, want));
+				const struct wc_head *e = cache_slot(wc, cache_key(ahead, want));
 
 				for (k = 0; k < wc->size; k += 64)
-					__builtin_prefetch(e + k);
+					__builtin_prefetch((const unsigned char *)e + k);
 			}
 			if (pairs)
 				marker_prefetch(m, lid_pair_hash(ahead[-1].hash, ahead->hash));
