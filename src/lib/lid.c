@@ -2423,7 +2423,7 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	struct prep_cursor cur;
 	size_t s, w, best = 0;
 	uint64_t bits;
-	float inv;
+	float inv, top = -1;
 	int more = -1;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
@@ -2494,11 +2494,15 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 			script_share(c, (int)s, (float)t->script_letters[s] * inv);
 		}
 	for (s = 0; s < m->nlabels; s++) {
+		float p = c->probs[s];
+
 		/* a sum of shares of shares can round a whisker past 1 */
-		if (c->probs[s] > 1)
-			c->probs[s] = 1;
-		if (c->probs[s] > c->probs[best])
+		if (p > 1)
+			c->probs[s] = p = 1;
+		if (p > top) {	/* the first of equals stays */
+			top = p;
 			best = s;
+		}
 	}
 	if (score)
 		*score = c->probs[best];
