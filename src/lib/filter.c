@@ -49,14 +49,43 @@ static const char *const line_reason_names[FLR_COUNT] = {
 
 /* ---- building ---- */
 
-/* fl_text_check() with the file and line named. */
-static int lexicon_text_ok(const char *s, size_t n, const char *path, unsigned lineno,
-			   struct ayak_err *err)
+/*
+ * The lines of a lexicon file that hold something: blank lines and lines
+ * starting with '#' skipped, white space around cut, and the text checked
+ * (fl_text_check(), with the file and line named).
+ */
+struct lexicon_lines {
+	struct ayak_buf text;
+	size_t pos;
+	const char *path;
+	unsigned lineno;
+	const char *line;		/* the current line, line[0..n) */
+	size_t n, b, e;			/* what it holds: line[b..e) */
+};
+
+/* Returns 1 with the next line in r, 0 at the end of the file, -1 on an error (err set). */
+static int lexicon_next(struct lexicon_lines *r, struct ayak_err *err)
 {
-	if (!fl_text_check(s, n, err))
-		return 0;
-	err->file = path;
-	err->line = lineno;
+	while (ayak_next_line(r->text.data, r->text.len, &r->pos, &r->line, &r->n)) {
+		r->lineno++;
+		fl_strip(r->line, r->n, &r->b, &r->e);
+		if (r->b == r->e || r->line[r->b] == '#')
+			continue;
+		if (fl_text_check(r->line + r->b, r->e - r->b, err)) {
+			err->file = r->path;
+			err->line = r->lineno;
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* A lexicon line's error: a usage error naming the file and line. */
+static int lexicon_bad(const struct lexicon_lines *r, struct ayak_err *err)
+{
+	err->file = r->path;
+	err->line = r->lineno;
 	return -1;
 }
 
@@ -76,38 +105,26 @@ static int quote_len(const char *s, size_t n)
  */
 static int load_stopwords(struct filter *f, const char *path, struct ayak_err *err)
 {
-	struct ayak_buf text = AYAK_BUF_INIT;
-	size_t pos = 0, n;
-	const char *line;
-	unsigned lineno = 0;
-	int ret = ayak_read_file(path, &text, err);
+	struct lexicon_lines r = { .text = AYAK_BUF_INIT, .path = path };
+	int ret = ayak_read_file(path, &r.text, err), more = 0;
 
-	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
-		size_t b, e, i;
+	while (!ret && (more = lexicon_next(&r, err)) > 0) {
+		size_t i;
 		int len;
 
-		lineno++;
-		fl_strip(line, n, &b, &e);
-		if (b == e || line[b] == '#')
-			continue;
-		if (lexicon_text_ok(line + b, e - b, path, lineno, err)) {
-			ret = -1;
-			break;
-		}
-		for (i = b; i < e; i += (size_t)len)
-			if (fl_space_at((const unsigned char *)line, e, i, &len))
+		for (i = r.b; i < r.e; i += (size_t)len)
+			if (fl_space_at((const unsigned char *)r.line, r.e, i, &len))
 				break;
-		if (i < e) {
-			ret = ayak_err_set(err, AYAK_E_USAGE, "one word per line, not '%.*s'",
-					   quote_len(line + b, e - b), line + b);
-			err->file = path;
-			err->line = lineno;
-		} else if (fl_strset_add(&f->stopwords, line + b, e - b)) {
+		if (i < r.e) {
+			ayak_err_set(err, AYAK_E_USAGE, "one word per line, not '%.*s'",
+				     quote_len(r.line + r.b, r.e - r.b), r.line + r.b);
+			ret = lexicon_bad(&r, err);
+		} else if (fl_strset_add(&f->stopwords, r.line + r.b, r.e - r.b)) {
 			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		}
 	}
-	ayak_buf_release(&text);
-	return ret;
+	ayak_buf_release(&r.text);
+	return ret || more < 0 ? -1 : 0;
 }
 
 /*
@@ -201,29 +218,16 @@ static int blocklist_add(struct filter *f, const char *s, size_t n, struct ayak_
  */
 static int load_blocklist(struct filter *f, const char *path, struct ayak_err *err)
 {
-	struct ayak_buf text = AYAK_BUF_INIT, host = AYAK_BUF_INIT;
-	size_t pos = 0, n;
-	const char *line;
-	unsigned lineno = 0;
-	int ret = ayak_read_file(path, &text, err);
+	struct lexicon_lines r = { .text = AYAK_BUF_INIT, .path = path };
+	struct ayak_buf host = AYAK_BUF_INIT;
+	int ret = ayak_read_file(path, &r.text, err), more = 0;
 
-	while (!ret && ayak_next_line(text.data, text.len, &pos, &line, &n)) {
-		size_t b = 0, e, w, we;
-		const char *hash;
+	while (!ret && (more = lexicon_next(&r, err)) > 0) {
+		const char *line = r.line, *hash = memchr(line, '#', r.n);
+		size_t b, e, w, we;
 
-		lineno++;
-		fl_strip(line, n, &b, &e);
-		if (b == e || line[b] == '#')
-			continue;
-		/* the whole line, its comment too, as in the other files */
-		if (lexicon_text_ok(line + b, e - b, path, lineno, err)) {
-			ret = -1;
-			break;
-		}
-		hash = memchr(line, '#', n);
-		if (hash)
-			n = (size_t)(hash - line);
-		fl_strip(line, n, &b, &e);
+		/* the whole line was checked, its comment too, as in the other files */
+		fl_strip(line, hash ? (size_t)(hash - line) : r.n, &b, &e);
 		if (b == e)
 			continue;
 		for (we = b; we < e && line[we] != ' ' && line[we] != '\t'; we++)
@@ -234,11 +238,10 @@ static int load_blocklist(struct filter *f, const char *path, struct ayak_err *e
 			continue;
 		}
 		if (!host_address(line + b, we - b)) {
-			ret = ayak_err_set(err, AYAK_E_USAGE,
-					   "one domain per line, or an address and names as in a hosts file, not '%.*s'",
-					   quote_len(line + b, e - b), line + b);
-			err->file = path;
-			err->line = lineno;
+			ayak_err_set(err, AYAK_E_USAGE,
+				     "one domain per line, or an address and names as in a hosts file, not '%.*s'",
+				     quote_len(line + b, e - b), line + b);
+			ret = lexicon_bad(&r, err);
 			break;
 		}
 		/* the names after the address */
@@ -251,9 +254,9 @@ static int load_blocklist(struct filter *f, const char *path, struct ayak_err *e
 				ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		}
 	}
-	ayak_buf_release(&text);
+	ayak_buf_release(&r.text);
 	ayak_buf_release(&host);
-	return ret;
+	return ret || more < 0 ? -1 : 0;
 }
 
 static int blocked(const struct filter *f, const char *h, size_t n)
