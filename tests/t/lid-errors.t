@@ -355,22 +355,20 @@ test_expect_success '--train: marker files with CRLF lines; a bad line is named 
 	ayak-lid --train -q -o m2.bin --about about --epochs 2 --markers lf.tsv \
 		--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b,m train.jsonl &&
 	test_cmp_bin m1.bin m2.bin &&
-	printf "kerana\tzsm\tstrong\n\nbahawa zsm\n" >bad.tsv &&
-	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers bad.tsv train.jsonl 2>err &&
-	echo "ayak-lid: bad.tsv:3: bad marker line: bahawa zsm" >expect &&
-	test_cmp expect err &&
-	printf "kerana\tmsa\tstrong\n" >side.tsv &&
-	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers side.tsv train.jsonl 2>err &&
-	echo "ayak-lid: side.tsv:1: bad side \"msa\" (zsm or ind)" >expect &&
-	test_cmp expect err &&
-	printf "kerana\tzsm\tstrong\nbahwa\tind\tweek\n" >strength.tsv &&
-	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers strength.tsv train.jsonl 2>err &&
-	echo "ayak-lid: strength.tsv:2: bad strength \"week\" (strong or weak)" >expect &&
-	test_cmp expect err &&
-	printf "bahwa\tind\tweak\tsee KBBI\n" >extra.tsv &&
-	test_expect_code 1 ayak-lid --train -q -o m3.bin --markers extra.tsv train.jsonl 2>err &&
-	printf "ayak-lid: extra.tsv:1: bad strength \"weak\tsee KBBI\" (strong or weak)\n" >expect &&
-	test_cmp expect err &&
+	# bad_markers FILE TEXT LINE MESSAGE: training with markers TEXT (printf escapes) fails
+	# with exit 1 and "FILE:LINE: MESSAGE" (escapes too)
+	bad_markers () {
+		printf "$2" >"$1" &&
+		test_expect_code 1 ayak-lid --train -q -o m3.bin --markers "$1" train.jsonl 2>err &&
+		printf "ayak-lid: %s:%s: %b\n" "$1" "$3" "$4" >expect &&
+		test_cmp expect err
+	} &&
+	bad_markers bad.tsv "kerana\tzsm\tstrong\n\nbahawa zsm\n" 3 "bad marker line: bahawa zsm" &&
+	bad_markers side.tsv "kerana\tmsa\tstrong\n" 1 "bad side \"msa\" (zsm or ind)" &&
+	bad_markers strength.tsv "kerana\tzsm\tstrong\nbahwa\tind\tweek\n" 2 \
+		"bad strength \"week\" (strong or weak)" &&
+	bad_markers extra.tsv "bahwa\tind\tweak\tsee KBBI\n" 1 \
+		"bad strength \"weak\tsee KBBI\" (strong or weak)" &&
 	test_path_is_missing m3.bin
 '
 
