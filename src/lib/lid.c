@@ -197,6 +197,92 @@ static inline int is_space(unsigned char c)
 	return byte_class[c] & C_SPACE;
 }
 
+#ifdef __SSE2__
+/* The bytes of x that are spaces (is_space()), as a mask of 16 bits. */
+static inline unsigned space_mask(__m128i x)
+{
+	__m128i ctl = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
+				    _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1)));
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(x, _mm_set1_epi8(' '))));
+}
+
+/* The bytes of x that are ASCII letters (C_ALPHA), as a mask of 16 bits. */
+static inline unsigned alpha_mask(__m128i x)
+{
+	__m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));	/* bytes >= 0x80 stay negative */
+
+	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+							 _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1))));
+}
+#endif
+
+/*
+ * The end of the token at p (its first space, or end), and in *link
+ * whether it has '@' or ':' (C_LINK).  Every token is scanned so: sixteen
+ * bytes at a time.
+ */
+static const unsigned char *token_end(const unsigned char *p, const unsigned char *end,
+				      unsigned *link)
+{
+	unsigned seen = 0;
+
+#ifdef __SSE2__
+	for (; end - p >= 16; p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)p);
+		unsigned sp = space_mask(x);
+		unsigned ln = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+
+		if (sp) {
+			*link = (seen | (ln & ((sp & -sp) - 1))) != 0;
+			return p + __builtin_ctz(sp);
+		}
+		seen |= ln;
+	}
+#endif
+	for (; p < end && !is_space(*p); p++)
+		seen |= byte_class[*p] & C_LINK;
+	*link = seen != 0;
+	return p;
+}
+
+/*
+ * A run of ASCII letters from q, lower-cased into *cpp sixteen at a time
+ * while a whole block fits below lim; returns where it stopped (at a byte
+ * that is not a letter, or where the caller's loop goes on letter by letter).
+ */
+static const unsigned char *ascii_run(const unsigned char *q, const unsigned char *end,
+				      uint32_t **cpp, const uint32_t *lim)
+{
+#ifdef __SSE2__
+	uint32_t *cps = *cpp;
+
+	while (end - q >= 16 && lim - cps >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)q), z = _mm_setzero_si128();
+		__m128i lo = _mm_unpacklo_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
+		__m128i hi = _mm_unpackhi_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
+		unsigned run = (unsigned)__builtin_ctz(~alpha_mask(x));	/* 16 when all are */
+
+		/* all sixteen written; the ones past the run are written over later */
+		_mm_storeu_si128((__m128i *)cps, _mm_unpacklo_epi16(lo, z));
+		_mm_storeu_si128((__m128i *)(cps + 4), _mm_unpackhi_epi16(lo, z));
+		_mm_storeu_si128((__m128i *)(cps + 8), _mm_unpacklo_epi16(hi, z));
+		_mm_storeu_si128((__m128i *)(cps + 12), _mm_unpackhi_epi16(hi, z));
+		cps += run;
+		q += run;
+		if (run < 16)
+			break;
+	}
+	*cpp = cps;
+#else
+	(void)end;
+	(void)cpp;
+	(void)lim;
+#endif
+	return q;
+}
+
 /* Does the token at p[0..n) look like a URL, an e-mail address or a @handle? */
 static int skip_token(const unsigned char *p, size_t n)
 {
@@ -276,13 +362,10 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 		if (t->ncps + WORD_MAX + 2 > t->cps_alloc && text_reserve(t, WORD_MAX + 2))
 			return -1;
 		if (s->at_token && !is_space(c)) {
-			const unsigned char *q = p;
-			unsigned seen = 0;
+			unsigned seen;
+			const unsigned char *q = token_end(p, end, &seen);
 
 			/* skip_token() only when the token has what it looks for: '@', ':' or "www." */
-			while (q < end && !is_space(*q))
-				seen |= byte_class[*q++];
-			seen &= C_LINK;
 			if ((seen || (q - p >= 4 && !memcmp(p, "www.", 4))) &&
 			    skip_token(p, (size_t)(q - p))) {
 				if (end_word(s))
@@ -307,10 +390,11 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 				/* past the word's room each letter is written over the last place (reserved) */
 				cps = t->cps + t->ncps;
 				lim = t->cps + s->wstart + WORD_MAX + 1;
-				do {
+				q = ascii_run(q, end, &cps, lim);
+				while (q < end && (byte_class[*q] & C_ALPHA)) {
 					*cps = *q++ | 0x20;
 					cps += cps < lim;
-				} while (q < end && (byte_class[*q] & C_ALPHA));
+				}
 				t->ncps = (size_t)(cps - t->cps);
 				add_letters(t, USCRIPT_LATIN, (uint32_t)(q - p));
 				p = q;

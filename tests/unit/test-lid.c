@@ -2,8 +2,9 @@
  * Unit tests for lid.h: a small model trained here (from sentences written
  * for this test), written and read back; classifying by rule and by model;
  * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the word cache; the row
- * sums' and the bucketing's fast paths and the character n-grams against plain loops; and the model
- * loader's errors on missing, truncated and corrupt files.  Prints TAP.
+ * sums' and the bucketing's fast paths, the character n-grams and the reading of ASCII text
+ * against plain loops; and the model loader's errors on missing, truncated and corrupt
+ * files.  Prints TAP.
  */
 #include <errno.h>
 #include <math.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <unicode/uscript.h>
 
 #include "lid-impl.h"
 
@@ -566,6 +569,108 @@ static void test_ngrams(void)
 	   cases);
 }
 
+/*
+ * Text preparation on ASCII, read sixteen bytes at a time, against a plain
+ * reading: words are the runs of letters, lower-cased, of the tokens
+ * between spaces that are not links (with '@' or "://", or starting
+ * "www."); a word keeps its first 41 letters, and every letter counts.
+ * The texts are random tokens, with runs of letters across the sixteen-byte
+ * blocks and past the 41 kept, and start at each alignment.
+ */
+static void test_prep_ascii(void)
+{
+	static const char *const bits[] = { " ", "  ", "\t", "\n", "\r\n", "\v", "\f", ",", ".", "-",
+					    "'", "7", "2026", "@", "a@b.my", "x:y", "http://a.my/b",
+					    "www.a.my", "WWW.x", "w", "ww.", ":/" };
+	static char buf[1024 + 16];
+	static uint32_t cps[1024];
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	size_t cases = 0, bad = 0;
+	int round, first_bad = 0;
+
+	for (round = 0; round < 3000; round++) {
+		char *text = buf + round % 16;
+		size_t n = 0, nw = 0, ncps = 0, letters = 0, i, j;
+		struct lid_word words[512];
+		struct lid_text tx;
+
+		while (n < 900) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			if (x % 3) {	/* a run of letters */
+				size_t len = 1 + (x >> 8) % (x % 5 == 0 ? 60 : 12);
+
+				for (i = 0; i < len; i++) {
+					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+					text[n++] = (char)((x % 3 ? 'a' : 'A') + (x >> 5) % 26);
+				}
+			} else {
+				const char *b = bits[(x >> 8) % (sizeof(bits) / sizeof(*bits))];
+
+				memcpy(text + n, b, strlen(b));
+				n += strlen(b);
+			}
+		}
+		/* the plain reading */
+		for (i = 0; i < n;) {
+			size_t end = i, k;
+			int link = n - i >= 4 && !memcmp(text + i, "www.", 4);
+
+			while (end < n && !strchr(" \t\n\v\f\r", text[end]))
+				end++;
+			for (k = i; k < end; k++)
+				link |= text[k] == '@' ||
+					(text[k] == ':' && k + 2 < end && text[k + 1] == '/' &&
+					 text[k + 2] == '/');
+			for (k = i; !link && k < end;) {
+				size_t run = 0;
+
+				while (k + run < end && ((text[k + run] | 0x20) >= 'a' &&
+							 (text[k + run] | 0x20) <= 'z'))
+					run++;
+				if (!run) {
+					k++;
+					continue;
+				}
+				words[nw].start = (uint32_t)ncps;
+				words[nw].len = (uint32_t)(run < 41 ? run : 41);
+				words[nw].upper = text[k] < 'a';
+				for (j = 0; j < words[nw].len; j++)
+					cps[ncps++] = (uint32_t)(text[k + j] | 0x20);
+				words[nw].hash = lid_word_hash(cps + words[nw].start, words[nw].len);
+				letters += run;
+				nw++;
+				k += run;
+			}
+			for (i = end; i < n && strchr(" \t\n\v\f\r", text[i]); i++)
+				;
+		}
+		lid_text_init(&tx);
+		cases++;
+		if (lid_text_prepare(&tx, text, n, 0, NULL) || tx.nwords != nw || tx.letters != letters) {
+			bad++;
+		} else {
+			for (i = 0; i < nw; i++) {
+				const struct lid_word *w = &tx.words[i];
+
+				if (w->len != words[i].len || w->hash != words[i].hash ||
+				    w->upper != words[i].upper || w->script != USCRIPT_LATIN ||
+				    memcmp(tx.cps + w->start, cps + words[i].start,
+					   w->len * sizeof(*cps))) {
+					bad++;
+					break;
+				}
+			}
+		}
+		if (bad == 1 && !first_bad) {
+			first_bad = 1;
+			printf("#   text %d: %zu words, %zu wanted\n", round, tx.nwords, nw);
+		}
+		lid_text_release(&tx);
+	}
+	ok(bad == 0 && cases == 3000, "text preparation: ASCII words as a plain reading finds them (%zu texts)",
+	   cases);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/test-lid-XXXXXX", path2[] = "/tmp/test-lid-XXXXXX";
@@ -810,6 +915,7 @@ int main(void)
 		lid_model_free(sm);
 	}
 	test_ngrams();
+	test_prep_ascii();
 	test_bucket_keys();
 	test_softmax();
 
