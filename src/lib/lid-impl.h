@@ -89,6 +89,9 @@ struct lid_sub {
 	/* its classes whose labels are in the msa group, and the others, in order */
 	uint16_t grp[LID_MAX_STRIDE], out[LID_MAX_STRIDE];
 	uint32_t ngrp, nout;
+	uint16_t grp_label[LID_MAX_STRIDE], out_label[LID_MAX_STRIDE];	/* their labels */
+	int out_once;			/* no label in out twice */
+	int16_t out_at[LID_MAX_LABELS];	/* per label: its class in out, or -1 (when out_once) */
 };
 
 struct lid_model {
@@ -214,6 +217,18 @@ void lid_row_sums16(const int8_t *w, size_t stride, const uint32_t *f, size_t nf
  */
 void lid_softmax(const float *bias, float norm, const int64_t *acc, size_t n, float *logit,
 		 float *sp, enum lid_path path);
+/*
+ * p[k] = 1 where p[k] > 1, k < n; returns the first k of their maximum (0
+ * when none is above -1).  Every path gives the same.
+ */
+size_t lid_clamp_argmax(float *p, size_t n, enum lid_path path);
+/*
+ * For each label l < n with a class at[l] >= 0: probs[l] += a * sp[at[l]],
+ * then, unless d is 0, probs[l] += b * sp[at[l]] / d.  Every path gives
+ * the same bits.
+ */
+void lid_add_shares(float *probs, const int16_t *at, size_t n, const float *sp, float a, float b,
+		    float d, enum lid_path path);
 /*
  * The buckets (bits wide) of the features key[0..n) whose type flags keeps,
  * into v, in order; returns how many.  A key is a feature's hash times the

@@ -1218,10 +1218,25 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 
 		sub->ngrp = sub->nout = 0;
 		for (c = 0; c < sub->nclass; c++)
-			if (m->in_msa[sub->labels[c]])
+			if (m->in_msa[sub->labels[c]]) {
+				sub->grp_label[sub->ngrp] = sub->labels[c];
 				sub->grp[sub->ngrp++] = (uint16_t)c;
-			else
+			} else {
+				sub->out_label[sub->nout] = sub->labels[c];
 				sub->out[sub->nout++] = (uint16_t)c;
+			}
+		/*
+		 * Labels in out once each (the usual case): script_share() can make
+		 * its additions to them in one pass over the labels.
+		 */
+		sub->out_once = 1;
+		for (c = 0; c < LID_MAX_LABELS; c++)
+			sub->out_at[c] = -1;
+		for (c = 0; c < sub->nout; c++) {
+			if (sub->out_at[sub->out_label[c]] >= 0)
+				sub->out_once = 0;
+			sub->out_at[sub->out_label[c]] = (int16_t)sub->out[c];
+		}
 	}
 	for (i = 0; i < LID_RSQRT_N; i++)
 		m->rsqrt[i] = lid_rsqrt(i);
@@ -2237,20 +2252,100 @@ static inline __m256 expf_avx2(__m256 x)
 	return _mm256_andnot_ps(under, _mm256_mul_ps(p, _mm256_castsi256_ps(k)));
 }
 
+/* The greatest of eight floats, none NaN (which of 0 and -0, either). */
+__attribute__((target("avx2"), always_inline))
+static inline float hmax_avx2(__m256 x)
+{
+	__m128 m = _mm_max_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+
+	m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+	return _mm_cvtss_f32(_mm_max_ps(m, _mm_movehdup_ps(m)));
+}
+
+/*
+ * logits() of eight labels, from their sums (four in a, four in b) and
+ * biases.  An int64 below 2^51 either way, added to the bits of the double
+ * 2^52 + 2^51, gives that double plus it, so taking the double away leaves
+ * it exactly; the double then rounds to float once, as the int64 does in
+ * the C loop.  *out gets bits 52 up when a sum is out of that range.
+ */
+__attribute__((target("avx2"), always_inline))
+static inline __m256 logits8_avx2(__m256i a, __m256i b, __m256 bias, float norm, __m256i *out)
+{
+	const __m256d magic = _mm256_set1_pd(6755399441055744.0);	/* 2^52 + 2^51 */
+	const __m256i half = _mm256_set1_epi64x((int64_t)1 << 51);
+	__m256d da = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(
+				   a, _mm256_castpd_si256(magic))), magic);
+	__m256d db = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_add_epi64(
+				   b, _mm256_castpd_si256(magic))), magic);
+	__m256 f = _mm256_set_m128(_mm256_cvtpd_ps(db), _mm256_cvtpd_ps(da));
+
+	*out = _mm256_or_si256(*out, _mm256_or_si256(_mm256_add_epi64(a, half),
+						     _mm256_add_epi64(b, half)));
+	return _mm256_add_ps(bias, _mm256_mul_ps(_mm256_set1_ps(norm), f));
+}
+
+/*
+ * logits() eight labels at a time, and -inf past n up to a multiple of 8.
+ * A sum past 2^51 (that would take 2^44 features) sends the lot to the C
+ * loop.  The maximum is the same whatever the order, NaN aside, which both
+ * skip; exp gives the same for x - 0 and x - -0.
+ */
+__attribute__((target("avx2")))
+static float logits_avx2(const float *bias, float norm, const int64_t *acc, size_t n,
+			 float *logit)
+{
+	__m256i out = _mm256_setzero_si256();
+	__m256 l, mx = _mm256_set1_ps(-INFINITY);
+	size_t k;
+
+	for (k = 0; k + 8 <= n; k += 8) {
+		l = logits8_avx2(_mm256_loadu_si256((const __m256i *)(acc + k)),
+				 _mm256_loadu_si256((const __m256i *)(acc + k + 4)),
+				 _mm256_loadu_ps(bias + k), norm, &out);
+		_mm256_storeu_ps(logit + k, l);
+		mx = _mm256_max_ps(l, mx);	/* l if above, else what it has (l NaN too) */
+	}
+	if (k < n) {
+		/* the lanes before n: the others load nothing and get -inf */
+		__m256i in = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - k)),
+						_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+
+		l = logits8_avx2(_mm256_maskload_epi64((const long long *)(acc + k),
+						       _mm256_cvtepi32_epi64(_mm256_castsi256_si128(in))),
+				 _mm256_maskload_epi64((const long long *)(acc + k + 4),
+						       _mm256_cvtepi32_epi64(_mm256_extracti128_si256(in, 1))),
+				 _mm256_maskload_ps(bias + k, in), norm, &out);
+		l = _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), l, _mm256_castsi256_ps(in));
+		_mm256_storeu_ps(logit + k, l);
+		mx = _mm256_max_ps(l, mx);
+	}
+	if (!_mm256_testz_si256(out, _mm256_set1_epi64x(-((int64_t)1 << 52)))) {
+		float m = logits(bias, norm, acc, n, logit);
+
+		for (k = n; k % 8; k++)
+			logit[k] = -INFINITY;
+		return m;
+	}
+	return hmax_avx2(mx);
+}
+
 __attribute__((target("avx2")))
 static void softmax_avx2(const float *bias, float norm, const int64_t *acc, size_t n,
 			 float *logit, float *sp)
 {
 	const size_t n8 = (n + 7) & ~(size_t)7;
-	float mx = logits(bias, norm, acc, n, logit), sum = 0;
+	float mx = logits_avx2(bias, norm, acc, n, logit), sum = 0;	/* -inf past n: exp gives 0 */
 	size_t k;
 
-	for (k = n; k < n8; k++)
-		logit[k] = -INFINITY;	/* past n: exp gives 0 */
 	for (k = 0; k < n8; k += 8)
 		_mm256_storeu_ps(sp + k, expf_avx2(_mm256_sub_ps(_mm256_loadu_ps(logit + k),
 								 _mm256_set1_ps(mx))));
-	for (k = 0; k < n; k++)
+	/* one at a time in order, as the C loop adds them */
+	for (k = 0; k + 8 <= n; k += 8)
+		sum = sum + sp[k] + sp[k + 1] + sp[k + 2] + sp[k + 3] + sp[k + 4] + sp[k + 5] +
+		      sp[k + 6] + sp[k + 7];
+	for (; k < n; k++)
 		sum += sp[k];
 	for (k = 0; k < n8; k += 8)
 		_mm256_storeu_ps(sp + k, _mm256_div_ps(_mm256_loadu_ps(sp + k), _mm256_set1_ps(sum)));
@@ -2268,6 +2363,130 @@ void lid_softmax(const float *bias, float norm, const int64_t *acc, size_t n, fl
 #endif
 	(void)path;
 	softmax_c(bias, norm, acc, n, logit, sp);
+}
+
+static size_t clamp_argmax_c(float *p, size_t n)
+{
+	size_t k, best = 0;
+	float top = -1;
+
+	for (k = 0; k < n; k++) {
+		if (p[k] > 1)
+			p[k] = 1;
+		if (p[k] > top) {	/* the first of equals stays */
+			top = p[k];
+			best = k;
+		}
+	}
+	return best;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * Each lane keeps the first k of its maximum; the first k among the lanes
+ * with the greatest is then the C loop's (NaN is never above).
+ */
+__attribute__((target("avx2")))
+static size_t clamp_argmax_avx2(float *p, size_t n)
+{
+	const __m256 one = _mm256_set1_ps(1);
+	__m256 top = _mm256_set1_ps(-1);
+	__m256i at = _mm256_setzero_si256(), ks = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	__m128i first;
+	float t;
+	size_t k, best;
+
+	for (k = 0; k + 8 <= n; k += 8) {
+		/* min(1, x) is x when x is NaN, as the C loop leaves it */
+		__m256 x = _mm256_min_ps(one, _mm256_loadu_ps(p + k));
+		__m256 gt = _mm256_cmp_ps(x, top, _CMP_GT_OQ);
+
+		_mm256_storeu_ps(p + k, x);
+		top = _mm256_blendv_ps(top, x, gt);
+		at = _mm256_blendv_epi8(at, ks, _mm256_castps_si256(gt));
+		ks = _mm256_add_epi32(ks, _mm256_set1_epi32(8));
+	}
+	/* the first k among the lanes with the greatest (-1 and k 0 when none is above) */
+	t = hmax_avx2(top);
+	at = _mm256_blendv_epi8(_mm256_set1_epi32(INT32_MAX), at,
+				_mm256_castps_si256(_mm256_cmp_ps(top, _mm256_set1_ps(t), _CMP_EQ_OQ)));
+	first = _mm_min_epi32(_mm256_castsi256_si128(at), _mm256_extracti128_si256(at, 1));
+	first = _mm_min_epi32(first, _mm_shuffle_epi32(first, _MM_SHUFFLE(1, 0, 3, 2)));
+	first = _mm_min_epi32(first, _mm_shuffle_epi32(first, _MM_SHUFFLE(2, 3, 0, 1)));
+	best = (size_t)_mm_cvtsi128_si32(first);
+	for (k = n & ~(size_t)7; k < n; k++) {
+		if (p[k] > 1)
+			p[k] = 1;
+		if (p[k] > t) {
+			t = p[k];
+			best = k;
+		}
+	}
+	return best;
+}
+#endif
+
+size_t lid_clamp_argmax(float *p, size_t n, enum lid_path path)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (path == LID_PATH_BEST && n <= INT32_MAX && have_avx2())
+		return clamp_argmax_avx2(p, n);
+#endif
+	(void)path;
+	return clamp_argmax_c(p, n);
+}
+
+static void add_shares_c(float *probs, const int16_t *at, size_t n, const float *sp, float a,
+			 float b, float d)
+{
+	size_t l;
+
+	for (l = 0; l < n; l++)
+		if (at[l] >= 0) {
+			float x = sp[at[l]], p = probs[l];
+
+			p += a * x;
+			if (d != 0)
+				p += b * x / d;
+			probs[l] = p;
+		}
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* Eight labels at a time: the others keep what they have. */
+__attribute__((target("avx2")))
+static void add_shares_avx2(float *probs, const int16_t *at, size_t n, const float *sp, float a,
+			    float b, float d)
+{
+	size_t l;
+
+	for (l = 0; l + 8 <= n; l += 8) {
+		__m256i k = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(at + l)));
+		__m256 in = _mm256_castsi256_ps(_mm256_cmpgt_epi32(k, _mm256_set1_epi32(-1)));
+		__m256 x = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), sp, k, in, 4);
+		__m256 p = _mm256_loadu_ps(probs + l);
+		__m256 q = _mm256_add_ps(p, _mm256_mul_ps(_mm256_set1_ps(a), x));
+
+		if (d != 0)
+			q = _mm256_add_ps(q, _mm256_div_ps(_mm256_mul_ps(_mm256_set1_ps(b), x),
+							   _mm256_set1_ps(d)));
+		_mm256_storeu_ps(probs + l, _mm256_blendv_ps(p, q, in));
+	}
+	add_shares_c(probs + l, at + l, n - l, sp, a, b, d);
+}
+#endif
+
+void lid_add_shares(float *probs, const int16_t *at, size_t n, const float *sp, float a, float b,
+		    float d, enum lid_path path)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (path == LID_PATH_BEST && have_avx2()) {
+		add_shares_avx2(probs, at, n, sp, a, b, d);
+		return;
+	}
+#endif
+	(void)path;
+	add_shares_c(probs, at, n, sp, a, b, d);
 }
 
 /*
@@ -2296,6 +2515,19 @@ static int run_sub(struct lid_classifier *c, size_t i, float odds, float *sp)
 		sp[n] = both - sp[z];
 	}
 	return 1;
+}
+
+/* v[at[0]] + v[at[1]] + ... + v[at[n - 1]], added in that order */
+static float sum_at(const float *v, const uint16_t *at, size_t n)
+{
+	float sum = 0;
+	size_t j;
+
+	for (j = 0; j + 4 <= n; j += 4)
+		sum = sum + v[at[j]] + v[at[j + 1]] + v[at[j + 2]] + v[at[j + 3]];
+	for (; j < n; j++)
+		sum += v[at[j]];
+	return sum;
 }
 
 static void add_prob(struct lid_classifier *c, int label, float p)
@@ -2440,6 +2672,9 @@ static void script_share(struct lid_classifier *c, int script, float share)
 	const struct lid_model *m = c->m;
 	const struct lid_text *t = &c->t;
 	int r = script < m->nroute ? m->route[script] : -1;
+	/* the labels of a submodel's classes are never -1: its loops add to probs directly */
+	float *probs = c->probs;
+	const float *sp = c->sp;
 
 	if (script == USCRIPT_ARABIC && m->zsm_arab >= 0 && is_jawi_text(t)) {
 		add_prob(c, m->zsm_arab, share);
@@ -2447,8 +2682,9 @@ static void script_share(struct lid_classifier *c, int script, float share)
 	}
 	if (r <= -2) {
 		const struct lid_sub *s = &m->subs[-2 - r];
+		const struct lid_sub *g;
 		size_t j, k;
-		float group = 0;
+		float group, other = 0, rest = 0, part;
 		int ok;
 
 		if (run_sub(c, (size_t)(-2 - r), 0, c->sp) == 0) {	/* no features */
@@ -2457,42 +2693,50 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		}
 		if (m->msa < 0 || script != USCRIPT_LATIN) {
 			for (k = 0; k < s->nclass; k++)
-				add_prob(c, s->labels[k], share * c->sp[k]);
+				probs[s->labels[k]] += share * sp[k];
 			return;
 		}
-		/* the labels outside the group as the general model has them; the group's share */
-		for (j = 0; j < s->nout; j++)
-			add_prob(c, s->labels[s->out[j]], share * c->sp[s->out[j]]);
-		for (j = 0; j < s->ngrp; j++)
-			group += c->sp[s->grp[j]];
-		if (group <= 0)
-			return;
+		/*
+		 * The labels outside the msa group get their share as the general
+		 * model has them, then their part of what the group's submodel
+		 * gives "none of the group" (its und classes: its out; its grp are
+		 * the others), in the same proportions.  None of the group's labels
+		 * is among them, so the group's submodel runs first, and each of
+		 * them gets both additions, in that order, in one pass.
+		 */
+		group = sum_at(sp, s->grp, s->ngrp);
 		ok = 0;
 		if (group >= 0.01f) {
 			add_pending(c);
 			ok = run_sub(c, (size_t)m->msa, word_odds(c), c->sp_grp);
 		}
+		g = &m->subs[m->msa];
 		if (ok > 0) {
-			const struct lid_sub *g = &m->subs[m->msa];
-			float other = 0, rest = 0;
-
-			for (k = 0; k < g->nclass; k++) {
-				if (g->labels[k] == m->und)
-					other += c->sp_grp[k];	/* "none of the group" */
-				else
-					add_prob(c, g->labels[k], share * group * c->sp_grp[k]);
-			}
-			/* that part goes back to the labels outside the group, as the general model had them */
+			other = sum_at(c->sp_grp, g->out, g->nout);
+			rest = sum_at(sp, s->out, s->nout);
+		}
+		part = share * group * other;
+		if (s->out_once) {
+			lid_add_shares(probs, s->out_at, m->nlabels, sp, share, part,
+				       other > 0 && rest > 0 ? rest : 0, LID_PATH_BEST);
+		} else {
 			for (j = 0; j < s->nout; j++)
-				rest += c->sp[s->out[j]];
+				probs[s->out_label[j]] += share * sp[s->out[j]];
 			for (j = 0; other > 0 && rest > 0 && j < s->nout; j++)
-				add_prob(c, s->labels[s->out[j]],
-					 share * group * other * c->sp[s->out[j]] / rest);
+				probs[s->out_label[j]] += part * sp[s->out[j]] / rest;
+		}
+		if (group <= 0)
+			return;
+		if (ok > 0) {
+			float sg = share * group;
+
+			for (j = 0; j < g->ngrp; j++)
+				probs[g->grp_label[j]] += sg * c->sp_grp[g->grp[j]];
 			if (other > 0 && !(rest > 0))
-				add_prob(c, m->und, share * group * other);
+				add_prob(c, m->und, part);
 		} else {
 			for (j = 0; j < s->ngrp; j++)
-				add_prob(c, s->labels[s->grp[j]], share * c->sp[s->grp[j]]);
+				probs[s->grp_label[j]] += share * sp[s->grp[j]];
 		}
 		return;
 	}
@@ -2507,7 +2751,7 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	struct prep_cursor cur;
 	size_t s, w, best = 0;
 	uint64_t bits;
-	float inv, top = -1;
+	float inv;
 	int more = -1;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
@@ -2577,17 +2821,8 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 				continue;
 			script_share(c, (int)s, (float)t->script_letters[s] * inv);
 		}
-	for (s = 0; s < m->nlabels; s++) {
-		float p = c->probs[s];
-
-		/* a sum of shares of shares can round a whisker past 1 */
-		if (p > 1)
-			c->probs[s] = p = 1;
-		if (p > top) {	/* the first of equals stays */
-			top = p;
-			best = s;
-		}
-	}
+	/* a sum of shares of shares can round a whisker past 1 */
+	best = lid_clamp_argmax(c->probs, m->nlabels, LID_PATH_BEST);
 	if (score)
 		*score = c->probs[best];
 	return c->nomem ? -1 : (int)best;

@@ -453,11 +453,16 @@ static void test_bucket_keys(void)
 /*
  * Softmax: the AVX2 path gives the same bits as plain C for label counts
  * on both sides of each multiple of 8, logits that spread past exp's
- * floor (-87) and sums near 2^40 (a long document's features).
+ * floor (-87), sums near 2^40 (a long document's features), and now and
+ * then one sum at the edge of 2^51, where the AVX2 path's conversion to
+ * float gives way to the C one.
  */
 static void test_softmax(void)
 {
 	static const size_t ns[] = { 1, 2, 7, 8, 9, 14, 15, 16, 17, 55, 64, 87, 88, 255, 256 };
+	static const int64_t edge[] = { ((int64_t)1 << 51) - 1, (int64_t)1 << 51, (int64_t)3 << 50,
+					((int64_t)1 << 52) - 1, -((int64_t)1 << 51),
+					-((int64_t)1 << 51) - 1, INT64_MAX, INT64_MIN };
 	static float bias[LID_MAX_STRIDE], lb[LID_MAX_STRIDE], sb[LID_MAX_STRIDE];
 	static float lc[LID_MAX_STRIDE], sc[LID_MAX_STRIDE];
 	static int64_t acc[LID_MAX_STRIDE];
@@ -476,6 +481,8 @@ static void test_softmax(void)
 				acc[k] = (int64_t)(x % (uint64_t)(2 * span)) - span;
 				bias[k] = (float)((int)(x >> 40) % 2001 - 1000) / 400.0f;
 			}
+			if (rep % 5 == 4)
+				acc[x % n] = edge[rep / 5 % 8];
 			lid_softmax(bias, norm, acc, n, lb, sb, LID_PATH_BEST);
 			lid_softmax(bias, norm, acc, n, lc, sc, LID_PATH_C);
 			cases++;
@@ -488,6 +495,77 @@ static void test_softmax(void)
 	   cases);
 	/* the cases reach exp's floor, where a wrong mask would show */
 	ok(zeros > 1000, "softmax: %zu labels below exp's floor among them", zeros);
+}
+
+/*
+ * The last step of classifying: the AVX2 path clamps to 1 and finds the
+ * first of the greatest as plain C does, with ties, values past 1, -0,
+ * NaN and values below -1 about.
+ */
+static void test_clamp_argmax(void)
+{
+	static const size_t ns[] = { 1, 7, 8, 9, 16, 17, 88, 95, 1024 };
+	const float vals[] = { 0, -0.0f, 0.25f, 0.5f, 1, 1.0000001f, 2, -1, -2, NAN };
+	static float pb[1024], pc[1024];
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	size_t cases = 0, bad = 0, ni, rep, k;
+
+	for (ni = 0; ni < sizeof(ns) / sizeof(ns[0]); ni++)
+		for (rep = 0; rep < 300; rep++) {
+			size_t n = ns[ni], nv = 1 + rep % 10;	/* fewer values: more ties */
+
+			for (k = 0; k < n; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				pb[k] = pc[k] = vals[(x >> 20) % nv];
+			}
+			cases++;
+			if (lid_clamp_argmax(pb, n, LID_PATH_BEST) != lid_clamp_argmax(pc, n, LID_PATH_C) ||
+			    memcmp(pb, pc, n * sizeof(*pc)))
+				bad++;
+		}
+	ok(bad == 0 && cases == 9 * 300,
+	   "clamp and argmax: the fast path gives the bits and the label of plain C (%zu cases)", cases);
+}
+
+/*
+ * Adding a script's shares to the labels: the AVX2 path (eight labels at a
+ * time, gathering their classes) gives the bits of plain C, with and
+ * without the second addition, on label counts about multiples of 8.
+ */
+static void test_add_shares(void)
+{
+	static const size_t ns[] = { 1, 7, 8, 9, 59, 88, 95, 1024 };
+	static float pb[LID_MAX_LABELS], pc[LID_MAX_LABELS], sp[LID_MAX_STRIDE];
+	static int16_t at[LID_MAX_LABELS];
+	uint64_t x = 0x853c49e6748fea9bULL;
+	size_t cases = 0, bad = 0, ni, rep, k;
+
+	for (ni = 0; ni < sizeof(ns) / sizeof(ns[0]); ni++)
+		for (rep = 0; rep < 200; rep++) {
+			size_t n = ns[ni], nclass = 0;
+			float a, b, d;
+
+			for (k = 0; k < n; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				/* a class for about half the labels, each its own */
+				at[k] = (x & 1) && nclass < LID_MAX_STRIDE ? (int16_t)nclass++ : -1;
+				pb[k] = pc[k] = (float)(x >> 40) / (float)(1 << 24);
+			}
+			for (k = 0; k < nclass; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				sp[k] = (float)(x >> 40) / (float)(1 << 24);
+			}
+			a = 0.1f + (float)(rep % 9) * 0.1f;
+			b = (float)(rep % 7) * 0.03f;
+			d = rep % 4 == 0 ? 0 : 0.2f + (float)(rep % 5) * 0.15f;
+			lid_add_shares(pb, at, n, sp, a, b, d, LID_PATH_BEST);
+			lid_add_shares(pc, at, n, sp, a, b, d, LID_PATH_C);
+			cases++;
+			if (memcmp(pb, pc, n * sizeof(*pc)))
+				bad++;
+		}
+	ok(bad == 0 && cases == 8 * 200, "shares: the fast path gives the bits of plain C (%zu cases)",
+	   cases);
 }
 
 /* The n-grams as the model file defines them: FNV-1a over code points, tagged with the length. */
@@ -918,6 +996,8 @@ int main(void)
 	test_prep_ascii();
 	test_bucket_keys();
 	test_softmax();
+	test_clamp_argmax();
+	test_add_shares();
 
 	lid_classifier_free(c);
 	lid_model_free(m);
