@@ -2129,6 +2129,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 	const struct lid_model *m = c->m;
 	const struct lid_text *t = &c->t;
 	struct word_cache *wc = cache_of(c, i, msa);
+	const struct lid_sub *rs = &m->subs[msa ? (size_t)m->msa : i];	/* whose raw's features are */
 	struct lid_prev *pw = &c->prev[i];
 	struct lid_sum *sm = &c->sum[i];
 	uint64_t prev = pw->hash;
@@ -2168,8 +2169,11 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 		on = raw->n;
 		if ((want & LID_F_CROSS) && prev_len)
 			on = cross_keys(prev_cps, prev_len, cps, len, want, keys, on);
-		if ((want & LID_F_BIGRAM) && prev)
+		if ((want & LID_F_BIGRAM) && prev) {
 			EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
+			/* its row, added up with the part's: asked for now */
+			__builtin_prefetch(rs->w + (size_t)(keys[on - 1] >> (64 - rs->bits)) * rs->stride);
+		}
 		if (want & LID_F_MARK)
 			on = mark_keys(pair_markers(m, prev, wh) & ~own, reps, keys, on);
 		raw->n = on;
