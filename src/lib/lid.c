@@ -2156,8 +2156,10 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 				for (k = 0; k < wc->size; k += 64)
 					__builtin_prefetch((const unsigned char *)e + k);
 			}
-			if (pairs)
+			if (pairs) {
 				marker_prefetch(m, lid_pair_hash(ahead[-1].hash, ahead->hash));
+				marker_prefetch(m, ahead->hash);	/* read if not in the cache */
+			}
 		}
 		if (wd->script != script || len > WORD_MAX)
 			continue;
