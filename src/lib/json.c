@@ -685,10 +685,24 @@ int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 	open = r->nfields ? r->fields[0].key - 1 : r->close;
 	while (r->line[open] != '{')
 		open--;
-	if (ayak_buf_add(out, r->line, open + 1))
-		goto out;
-	pos = open + 1;		/* start of the gap before the next member */
-	for (i = 0; i < r->nfields; i++) {
+	for (j = 0; j < nedits && target[j] < 0; j++)
+		;
+	if (j == nedits && r->nfields) {
+		/* no edit is of a member the line has (the usual case): its members as they are */
+		const struct ayak_field *last = &r->fields[r->nfields - 1];
+
+		pos = last->val + last->val_len;
+		if (ayak_buf_add(out, r->line, pos))
+			goto out;
+		kept = r->nfields;
+		i = r->nfields;		/* the loop below has nothing to do */
+	} else {
+		if (ayak_buf_add(out, r->line, open + 1))
+			goto out;
+		pos = open + 1;		/* start of the gap before the next member */
+		i = 0;
+	}
+	for (; i < r->nfields; i++) {
 		const struct ayak_field *f = &r->fields[i];
 		const struct ayak_edit *e = NULL;
 		size_t gap_end = f->key - 1;
