@@ -91,7 +91,7 @@ struct lid_sub {
 	uint32_t ngrp, nout;
 	uint16_t grp_label[LID_MAX_STRIDE], out_label[LID_MAX_STRIDE];	/* their labels */
 	int out_once;			/* no label in out twice */
-	int16_t out_at[LID_MAX_LABELS];	/* per label: its class in out, or -1 (when out_once) */
+	int16_t out_at[LID_MAX_LABELS];	/* per label: its class in out, or -1 (used if out_once) */
 };
 
 struct lid_model {

@@ -219,8 +219,9 @@ static inline unsigned alpha_mask(__m128i x)
 
 /*
  * The end of the token at p (its first space, or end), and in *link
- * whether it has '@' or ':' (C_LINK).  Every token is scanned so: sixteen
- * bytes at a time.
+ * whether it has '@' or ':' (C_LINK), sixteen bytes at a time: every token
+ * is scanned so.  The flag only says whether skip_token() need read the
+ * token; it must never miss one that has them.
  */
 static const unsigned char *token_end(const unsigned char *p, const unsigned char *end,
 				      unsigned *link)
@@ -264,7 +265,7 @@ static const unsigned char *ascii_run(const unsigned char *q, const unsigned cha
 		__m128i hi = _mm_unpackhi_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
 		unsigned run = (unsigned)__builtin_ctz(~alpha_mask(x));	/* 16 when all are */
 
-		/* all sixteen written; the ones past the run are written over later */
+		/* all sixteen written: cps + 16 <= lim, inside the room reserved past ncps */
 		_mm_storeu_si128((__m128i *)cps, _mm_unpacklo_epi16(lo, z));
 		_mm_storeu_si128((__m128i *)(cps + 4), _mm_unpackhi_epi16(lo, z));
 		_mm_storeu_si128((__m128i *)(cps + 8), _mm_unpacklo_epi16(hi, z));
@@ -362,11 +363,11 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 		if (t->ncps + WORD_MAX + 2 > t->cps_alloc && text_reserve(t, WORD_MAX + 2))
 			return -1;
 		if (s->at_token && !is_space(c)) {
-			unsigned seen;
-			const unsigned char *q = token_end(p, end, &seen);
+			unsigned has_link;
+			const unsigned char *q = token_end(p, end, &has_link);
 
 			/* skip_token() only when the token has what it looks for: '@', ':' or "www." */
-			if ((seen || (q - p >= 4 && !memcmp(p, "www.", 4))) &&
+			if ((has_link || (q - p >= 4 && !memcmp(p, "www.", 4))) &&
 			    skip_token(p, (size_t)(q - p))) {
 				if (end_word(s))
 					return -1;
@@ -2173,7 +2174,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 			on = cross_keys(prev_cps, prev_len, cps, len, want, keys, on);
 		if ((want & LID_F_BIGRAM) && prev) {
 			EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
-			/* its row, added up with the part's: asked for now */
+			/* its row in rs (msa's, for Latin), read when raw is summed: asked for now */
 			__builtin_prefetch(rs->w + (size_t)(keys[on - 1] >> (64 - rs->bits)) * rs->stride);
 		}
 		if (want & LID_F_MARK)
@@ -2690,7 +2691,7 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		const struct lid_sub *s = &m->subs[-2 - r];
 		const struct lid_sub *g;
 		size_t j, k;
-		float group, other = 0, rest = 0, part;
+		float group, other = 0, rest = 0, none_share;
 		int ok;
 
 		if (run_sub(c, (size_t)(-2 - r), 0, c->sp) == 0) {	/* no features */
@@ -2705,10 +2706,12 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		/*
 		 * The labels outside the msa group get their share as the general
 		 * model has them, then their part of what the group's submodel
-		 * gives "none of the group" (its und classes: its out; its grp are
-		 * the others), in the same proportions.  None of the group's labels
-		 * is among them, so the group's submodel runs first, and each of
-		 * them gets both additions, in that order, in one pass.
+		 * gives "none of the group", in the same proportions.  (That
+		 * submodel's classes outside the group, g->out, are its und ones:
+		 * lid_model_index() puts every other label of it in the group.)
+		 * None of the group's labels is among them, so the group's
+		 * submodel runs first, and each of them gets both additions, in
+		 * that order, in one pass.
 		 */
 		group = sum_at(sp, s->grp, s->ngrp);
 		ok = 0;
@@ -2721,15 +2724,15 @@ static void script_share(struct lid_classifier *c, int script, float share)
 			other = sum_at(c->sp_grp, g->out, g->nout);
 			rest = sum_at(sp, s->out, s->nout);
 		}
-		part = share * group * other;
+		none_share = share * group * other;
 		if (s->out_once) {
-			lid_add_shares(probs, s->out_at, m->nlabels, sp, share, part,
+			lid_add_shares(probs, s->out_at, m->nlabels, sp, share, none_share,
 				       other > 0 && rest > 0 ? rest : 0, LID_PATH_BEST);
 		} else {
 			for (j = 0; j < s->nout; j++)
 				probs[s->out_label[j]] += share * sp[s->out[j]];
 			for (j = 0; other > 0 && rest > 0 && j < s->nout; j++)
-				probs[s->out_label[j]] += part * sp[s->out[j]] / rest;
+				probs[s->out_label[j]] += none_share * sp[s->out[j]] / rest;
 		}
 		if (group <= 0)
 			return;
@@ -2739,7 +2742,7 @@ static void script_share(struct lid_classifier *c, int script, float share)
 			for (j = 0; j < g->ngrp; j++)
 				probs[g->grp_label[j]] += sg * c->sp_grp[g->grp[j]];
 			if (other > 0 && !(rest > 0))
-				add_prob(c, m->und, part);
+				add_prob(c, m->und, none_share);
 		} else {
 			for (j = 0; j < s->ngrp; j++)
 				probs[s->grp_label[j]] += share * sp[s->grp[j]];

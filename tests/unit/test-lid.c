@@ -1,10 +1,12 @@
 /*
  * Unit tests for lid.h: a small model trained here (from sentences written
  * for this test), written and read back; classifying by rule and by model;
- * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the word cache; the row
- * sums' and the bucketing's fast paths, the character n-grams and the reading of ASCII text
- * against plain loops; and the model loader's errors on missing, truncated and corrupt
- * files.  Prints TAP.
+ * probabilities; invalid UTF-8, URLs, sampling; the marker weight; the word
+ * cache; the shares of the labels in one pass and class by class; the fast
+ * paths (row sums, bucketing, softmax, the last choice of label, shares),
+ * the character n-grams and the reading of text against plain loops; and
+ * the model loader's errors on missing, truncated and corrupt files.
+ * Prints TAP.
  */
 #include <errno.h>
 #include <math.h>
@@ -648,38 +650,93 @@ static void test_ngrams(void)
 }
 
 /*
- * Text preparation on ASCII, read sixteen bytes at a time, against a plain
- * reading: words are the runs of letters, lower-cased, of the tokens
+ * The shares of the labels outside the Malayic group are added in one pass
+ * over the labels when each is in its submodel once (every model training
+ * writes), else class by class: the two give the same bits.  Texts of the
+ * test's sentences, two to four of them in each, classified both ways.
+ */
+static void test_out_once(struct lid_model *m, const char *what)
+{
+	const char *const *sets[] = { zsm, ind, eng };
+	struct lid_classifier *c = lid_classifier_new(m);
+	size_t nl = lid_model_nlabels(m), t, i, k, bad = 0, texts = 0, onepass = 0;
+	float *p0 = malloc(nl * sizeof(*p0));
+	char text[1024];
+	int keep[LID_MAX_SUBS];
+
+	if (!c || !p0) {
+		ok(0, "memory for the shares test");
+		goto out;
+	}
+	for (t = 0; t < 300; t++) {
+		size_t n = 0;
+
+		for (i = 0; i < 2 + t % 3; i++) {
+			const char *src = sets[(t + i) % 3][(t * 7 + i) % 6];
+
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s ", src);
+		}
+		texts++;
+		lid_classify(c, text, n, NULL, NULL);
+		memcpy(p0, lid_probs(c), nl * sizeof(*p0));
+		for (k = 0; k < m->nsubs; k++) {
+			keep[k] = m->subs[k].out_once;
+			onepass += keep[k] != 0;
+			m->subs[k].out_once = 0;
+		}
+		lid_classify(c, text, n, NULL, NULL);
+		for (k = 0; k < m->nsubs; k++)
+			m->subs[k].out_once = keep[k];
+		if (memcmp(p0, lid_probs(c), nl * sizeof(*p0)))
+			bad++;
+	}
+	ok(bad == 0 && texts == 300 && onepass > 0,
+	   "%s: shares in one pass or class by class, the same bits (%zu texts)", what, texts);
+out:
+	lid_classifier_free(c);
+	free(p0);
+}
+
+/*
+ * Text preparation, whose runs of ASCII letters are read sixteen bytes at
+ * a time, against a plain reading: words are the runs of letters (ASCII
+ * and e acute, which goes by way of ICU), lower-cased, of the tokens
  * between spaces that are not links (with '@' or "://", or starting
  * "www."); a word keeps its first 41 letters, and every letter counts.
- * The texts are random tokens, with runs of letters across the sixteen-byte
- * blocks and past the 41 kept, and start at each alignment.
+ * The texts are random tokens, with runs of ASCII letters that start at
+ * any place in a word (after e acute), cross the sixteen-byte blocks and
+ * go past the 41 kept, and start at each alignment.
  */
-static void test_prep_ascii(void)
+static void test_prep_letters(void)
 {
 	static const char *const bits[] = { " ", "  ", "\t", "\n", "\r\n", "\v", "\f", ",", ".", "-",
 					    "'", "7", "2026", "@", "a@b.my", "x:y", "http://a.my/b",
 					    "www.a.my", "WWW.x", "w", "ww.", ":/" };
-	static char buf[1024 + 16];
-	static uint32_t cps[1024];
+	static char buf[1200 + 16];
+	static uint32_t cps[1200];
 	uint64_t x = 0x2545f4914f6cdd1dULL;
 	size_t cases = 0, bad = 0;
 	int round, first_bad = 0;
 
 	for (round = 0; round < 3000; round++) {
 		char *text = buf + round % 16;
-		size_t n = 0, nw = 0, ncps = 0, letters = 0, i, j;
-		struct lid_word words[512];
+		size_t n = 0, nw = 0, ncps = 0, letters = 0, i;
+		struct lid_word words[600];
 		struct lid_text tx;
 
 		while (n < 900) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			if (x % 3) {	/* a run of letters */
+			if (x % 3) {	/* a run of letters, now and then an e acute */
 				size_t len = 1 + (x >> 8) % (x % 5 == 0 ? 60 : 12);
 
 				for (i = 0; i < len; i++) {
 					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-					text[n++] = (char)((x % 3 ? 'a' : 'A') + (x >> 5) % 26);
+					if (x % 9 == 0) {
+						memcpy(text + n, x % 2 ? "\xc3\xa9" : "\xc3\x89", 2);
+						n += 2;
+					} else {
+						text[n++] = (char)((x % 3 ? 'a' : 'A') + (x >> 5) % 26);
+					}
 				}
 			} else {
 				const char *b = bits[(x >> 8) % (sizeof(bits) / sizeof(*bits))];
@@ -702,22 +759,39 @@ static void test_prep_ascii(void)
 			for (k = i; !link && k < end;) {
 				size_t run = 0;
 
-				while (k + run < end && ((text[k + run] | 0x20) >= 'a' &&
-							 (text[k + run] | 0x20) <= 'z'))
+				words[nw].start = (uint32_t)ncps;
+				words[nw].upper = 0;
+				while (k < end) {
+					uint32_t cp;
+					int up;
+
+					if ((text[k] | 0x20) >= 'a' && (text[k] | 0x20) <= 'z') {
+						cp = (uint32_t)(text[k] | 0x20);
+						up = text[k] < 'a';
+						k++;
+					} else if (end - k >= 2 && (unsigned char)text[k] == 0xc3 &&
+						   ((unsigned char)text[k + 1] == 0xa9 ||
+						    (unsigned char)text[k + 1] == 0x89)) {
+						cp = 0xe9;
+						up = (unsigned char)text[k + 1] == 0x89;
+						k += 2;
+					} else {
+						break;
+					}
+					if (run == 0)
+						words[nw].upper = (uint8_t)up;
+					if (run < 41)
+						cps[ncps++] = cp;
 					run++;
+				}
 				if (!run) {
 					k++;
 					continue;
 				}
-				words[nw].start = (uint32_t)ncps;
 				words[nw].len = (uint32_t)(run < 41 ? run : 41);
-				words[nw].upper = text[k] < 'a';
-				for (j = 0; j < words[nw].len; j++)
-					cps[ncps++] = (uint32_t)(text[k + j] | 0x20);
 				words[nw].hash = lid_word_hash(cps + words[nw].start, words[nw].len);
 				letters += run;
 				nw++;
-				k += run;
 			}
 			for (i = end; i < n && strchr(" \t\n\v\f\r", text[i]); i++)
 				;
@@ -745,8 +819,8 @@ static void test_prep_ascii(void)
 		}
 		lid_text_release(&tx);
 	}
-	ok(bad == 0 && cases == 3000, "text preparation: ASCII words as a plain reading finds them (%zu texts)",
-	   cases);
+	ok(bad == 0 && cases == 3000,
+	   "text preparation: words as a plain reading finds them (%zu texts, ASCII and e acute)", cases);
 }
 
 int main(void)
@@ -761,6 +835,11 @@ int main(void)
 	float s;
 	int fd;
 
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx2"))
+		printf("# no AVX2 here: the checks of the AVX2 paths below compare the C ones with themselves\n");
+#endif
 	fd = mkstemp(path);
 	if (fd >= 0)
 		close(fd);
@@ -980,6 +1059,7 @@ int main(void)
 	test_word_odds(m, path2);
 	test_accumulate();
 	test_word_cache(m, "a model trained here");
+	test_out_once(m, "a model trained here");
 	{
 		const char *top = getenv("AYAK_TOP");
 		char shipped[4096];
@@ -988,12 +1068,14 @@ int main(void)
 		snprintf(shipped, sizeof(shipped), "%s/lexicons/" LID_MODEL_FILE, top ? top : ".");
 		sm = lid_model_load(shipped, &err);
 		ok(sm != NULL, "the shipped model loads (%s)", sm ? shipped : err.msg);
-		if (sm)
+		if (sm) {
 			test_word_cache(sm, "the shipped model");
+			test_out_once(sm, "the shipped model");
+		}
 		lid_model_free(sm);
 	}
 	test_ngrams();
-	test_prep_ascii();
+	test_prep_letters();
 	test_bucket_keys();
 	test_softmax();
 	test_clamp_argmax();
