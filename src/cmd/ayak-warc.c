@@ -267,14 +267,15 @@ static void progress(struct work *w, int final)
 
 /*
  * Blank lines at the start and white space (and control characters) at
- * the end go; the first line keeps its indentation, as the others do.
+ * the end go; the first line keeps its indentation, as the others do.  A
+ * line may end in '\r' alone, as old Mac text's do.
  */
 static void trim(const char **p, size_t *n)
 {
 	size_t i, start = 0;
 
 	for (i = 0; i < *n && (unsigned char)(*p)[i] <= ' '; i++)
-		if ((*p)[i] == '\n')
+		if ((*p)[i] == '\n' || (*p)[i] == '\r')
 			start = i + 1;
 	if (i == *n)
 		start = *n;

@@ -597,13 +597,19 @@ test_expect_success 'a --stats file that cannot be written stops the run before 
 	test_cmp expect err
 '
 
-test_expect_success 'plain text keeps the first line indented: only blank lines before and white space after go' '
+test_expect_success 'plain text keeps the first line indented: only blank lines before (ending in LF, CR LF or CR) and white space after go' '
 	printf "\n \n   indented\n   second  \n\t\n" >indent.txt &&
 	printf "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: %d\r\n\r\n" $(wc -c <indent.txt) >indent.warc &&
 	cat indent.txt >>indent.warc &&
 	printf "\r\n\r\n" >>indent.warc &&
 	ayak-warc indent.warc >out &&
 	echo "{\"content_type\":\"text/plain\",\"text\":\"   indented\\n   second\"}" >expect &&
+	test_cmp expect out &&
+	printf "\r \r\t\r   indented\n   second  \n\t\n" >cr.txt &&
+	printf "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: %d\r\n\r\n" $(wc -c <cr.txt) >cr.warc &&
+	cat cr.txt >>cr.warc &&
+	printf "\r\n\r\n" >>cr.warc &&
+	ayak-warc cr.warc >out &&
 	test_cmp expect out &&
 	printf "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 4\r\n\r\n \n\t \r\n\r\n" >blank.warc &&
 	ayak-warc --stats st.json blank.warc >out &&
