@@ -67,6 +67,7 @@ static inline uint32_t get_le32(const unsigned char *p)
 
 struct dedup_fwriter {
 	char *path, *tmp;
+	int anon;		/* f has no name until closed (O_TMPFILE); tmp names it then */
 	FILE *f;
 	unsigned nw;
 	uint64_t n;
@@ -79,7 +80,7 @@ static void fwriter_free(struct dedup_fwriter *w)
 {
 	if (w->f)
 		fclose(w->f);
-	if (w->tmp) {
+	if (w->tmp && !w->anon) {
 		unlink(w->tmp);
 		ayak_tmp_forget(w->tmp);
 	}
@@ -115,7 +116,10 @@ struct dedup_fwriter *dedup_fwriter_new(const char *path, const struct dedup_hea
 		return NULL;
 	}
 	sprintf(w->tmp, "%s.tmp.XXXXXX", path);
-	fd = ayak_tmp_create(w->tmp, 0);
+	fd = ayak_tmp_anon(path, 0);
+	w->anon = fd >= 0;
+	if (!w->anon)
+		fd = ayak_tmp_create(w->tmp, 0);
 	if (fd < 0) {
 		ayak_err_sys(err, errno, "%s", path);
 		free(w->tmp);
@@ -197,17 +201,22 @@ int dedup_fwriter_close(struct dedup_fwriter *w, struct ayak_err *err)
 		ayak_err_sys(err, errno, "%s", w->path);
 		goto fail;
 	}
+	if (w->anon && ayak_tmp_link(fileno(w->f), w->tmp, w->path)) {
+		ayak_err_sys(err, errno, "%s", w->path);
+		goto fail;
+	}
 	f = w->f;
 	w->f = NULL;
 	if (fclose(f)) {
 		ayak_err_sys(err, errno, "%s", w->path);
 		goto fail;
 	}
-	if (rename(w->tmp, w->path)) {
+	if (!w->anon && rename(w->tmp, w->path)) {
 		ayak_err_sys(err, errno, "%s", w->path);
 		goto fail;
 	}
-	ayak_tmp_forget(w->tmp);
+	if (!w->anon)
+		ayak_tmp_forget(w->tmp);
 	free(w->tmp);
 	w->tmp = NULL;
 	fwriter_free(w);

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE	/* mkostemp */
 /* Errors, buffers, number parsing, clocks, versions, temporary files. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -552,6 +554,62 @@ int ayak_tmp_create(char *tmpl, int flags)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = e;
 	return fd;
+}
+
+int ayak_tmp_anon(const char *path, int flags)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX], proc[32];
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+	int fd;
+
+	if (n >= sizeof(dir) || getenv("AYAK_NO_TMPFILE"))
+		return -1;
+	memcpy(dir, path, n);
+	strcpy(dir + n, ".");
+	fd = open(dir, O_TMPFILE | O_WRONLY | flags, 0666);
+	if (fd < 0)
+		return -1;
+	/* Linking it needs /proc (no CAP_DAC_READ_SEARCH for AT_EMPTY_PATH). */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (access(proc, F_OK)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int ayak_tmp_link(int fd, char *tmpl, const char *path)
+{
+	static uint64_t counter;
+	char proc[32], *x = tmpl + strlen(tmpl) - 6;
+	uint64_t seed = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL) ^
+			__atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15ULL;
+	sigset_t all, old;
+	int tries, r = -1, e = EEXIST, i;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	for (tries = 0; tries < 100 && e == EEXIST; tries++) {
+		uint64_t k = seed + (uint64_t)tries, v = XXH3_64bits(&k, sizeof(k));
+
+		for (i = 0; i < 6; i++, v >>= 6)
+			x[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[v & 63];
+		/* Named for two system calls only, and no signal can come between them. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		r = linkat(AT_FDCWD, proc, AT_FDCWD, tmpl, AT_SYMLINK_FOLLOW);
+		e = r ? errno : 0;
+		if (!r && rename(tmpl, path)) {
+			e = errno;
+			unlink(tmpl);
+			r = -1;
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			break;
+		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	errno = e;
+	return r;
 }
 
 int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,

@@ -1,7 +1,8 @@
 #define _GNU_SOURCE	/* mkostemp */
 /*
  * Buffered writer: plain, zstd or gzip, to standard output or to a file that
- * is written under a temporary name and renamed into place on success.
+ * is written with no name (O_TMPFILE) or under a temporary one, and put in
+ * place under its own on success.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@ struct ayak_writer {
 	int fd;
 	char *path;		/* final name, NULL for stdout */
 	char *tmp;		/* temporary name, NULL when writing in place */
+	int anon;		/* fd has no name until commit (O_TMPFILE); tmp names it then */
 	int compress;
 	ZSTD_CCtx *zc;
 	z_stream gz;
@@ -313,6 +315,11 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 	if (!w->tmp)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	sprintf(w->tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	w->fd = ayak_tmp_anon(path, O_CLOEXEC);
+	if (w->fd >= 0) {
+		w->anon = 1;
+		return 0;
+	}
 	w->fd = ayak_tmp_create(w->tmp, O_CLOEXEC);
 	if (w->fd < 0) {
 		int e = errno;
@@ -452,7 +459,7 @@ static void release(struct ayak_writer *w)
 	free(w->buf);
 	free(w->zbuf);
 	free(w->path);
-	if (w->tmp)
+	if (w->tmp && !w->anon)
 		ayak_tmp_forget(w->tmp);
 	free(w->tmp);
 	free(w);
@@ -474,10 +481,14 @@ int ayak_writer_finish(struct ayak_writer *w, struct ayak_err *err)
 
 		if ((d < 0 || close(d)) && !fail && !(errno == EBADF && w->written == 0))
 			fail = ayak_err_sys(err, errno, "write error on standard output");
-	} else if (w->fd >= 0 && close(w->fd) && !fail)
-		fail = ayak_err_sys(err, errno, "write error on %s",
-				    w->path ? w->path : "standard output");
-	w->fd = -1;
+	} else if (w->anon) {
+		/* Kept open: ayak_writer_commit() links it into place. */
+	} else {
+		if (w->fd >= 0 && close(w->fd) && !fail)
+			fail = ayak_err_sys(err, errno, "write error on %s",
+					    w->path ? w->path : "standard output");
+		w->fd = -1;
+	}
 	if (fail) {
 		ayak_writer_abort(w);
 		return -1;
@@ -489,7 +500,13 @@ int ayak_writer_commit(struct ayak_writer *w, struct ayak_err *err)
 {
 	int fail = 0;
 
-	if (w->tmp && rename(w->tmp, w->path)) {
+	if (w->anon) {
+		if (ayak_tmp_link(w->fd, w->tmp, w->path))
+			fail = ayak_err_sys(err, errno, "%s", w->path);
+		if (close(w->fd) && !fail)
+			fail = ayak_err_sys(err, errno, "write error on %s", w->path);
+		w->fd = -1;
+	} else if (w->tmp && rename(w->tmp, w->path)) {
 		fail = ayak_err_sys(err, errno, "%s", w->path);
 		unlink(w->tmp);
 	}
@@ -510,7 +527,7 @@ void ayak_writer_abort(struct ayak_writer *w)
 		return;
 	if (w->fd > 1)
 		close(w->fd);
-	if (w->tmp)
+	if (w->tmp && !w->anon)
 		unlink(w->tmp);
 	release(w);
 }

@@ -1,5 +1,8 @@
-/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f", ayak_buf, ayak_mkdirs_for(). */
+/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f", ayak_buf, ayak_mkdirs_for(), ayak_tmp_anon() and ayak_tmp_link(). */
+#define _GNU_SOURCE	/* O_TMPFILE */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,6 +129,58 @@ int main(void)
 		remove(want_path);
 		rmdir(strcat(strcpy(want_path, dir), "/a/b"));
 		rmdir(strcat(strcpy(want_path, dir), "/a"));
+		rmdir(dir);
+	}
+	{
+		/* A file with no name until linked: the name holds the last one whole, and nothing else is left. */
+		char dir[] = "/tmp/test-util.XXXXXX", path[256], tmpl[256], buf[16];
+		int fd, n, fail = 0, entries = 0, raw;
+		struct dirent *e;
+		DIR *d;
+		FILE *f;
+
+		if (!mkdtemp(dir)) {
+			ok(0, "mkdtemp");
+			return done();
+		}
+		raw = open(dir, O_TMPFILE | O_WRONLY, 0600);
+		if (raw < 0) {
+			ok(1, "tmp_anon: not tried, %s has no O_TMPFILE", dir);
+		} else {
+			close(raw);
+			snprintf(path, sizeof(path), "%s/out", dir);
+			for (n = 0; n < 200 && !fail; n++) {
+				fd = ayak_tmp_anon(path, O_CLOEXEC);
+				snprintf(tmpl, sizeof(tmpl), "%s/.out.XXXXXX", dir);
+				snprintf(buf, sizeof(buf), "%d", n);
+				errno = EEXIST;	/* left from before: must not be taken for the link's */
+				fail = fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) ||
+				      ayak_tmp_link(fd, tmpl, path) || close(fd);
+			}
+			d = opendir(dir);
+			while (d && (e = readdir(d)))
+				entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+			if (d)
+				closedir(d);
+			memset(buf, 0, sizeof(buf));
+			f = fopen(path, "r");
+			if (f) {
+				if (!fgets(buf, sizeof(buf), f))
+					buf[0] = 0;
+				fclose(f);
+			}
+			ok(!fail && entries == 1 && !strcmp(buf, "199"),
+			   "tmp_anon + tmp_link 200 times onto one name: it holds the last, nothing else is left (%d entries, \"%s\")",
+			   entries, buf);
+			setenv("AYAK_NO_TMPFILE", "1", 1);
+			fd = ayak_tmp_anon(path, 0);
+			unsetenv("AYAK_NO_TMPFILE");
+			ok(fd == -1, "tmp_anon: -1 with AYAK_NO_TMPFILE set");
+			snprintf(path, sizeof(path), "%s/none/out", dir);
+			ok(ayak_tmp_anon(path, 0) == -1, "tmp_anon: -1 in a directory that is not there");
+			snprintf(path, sizeof(path), "%s/out", dir);
+			unlink(path);
+		}
 		rmdir(dir);
 	}
 	return done();
