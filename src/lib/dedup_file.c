@@ -116,7 +116,7 @@ struct dedup_fwriter *dedup_fwriter_new(const char *path, const struct dedup_hea
 		return NULL;
 	}
 	sprintf(w->tmp, "%s.tmp.XXXXXX", path);
-	fd = ayak_tmp_anon(path, 0);
+	fd = ayak_tmp_anon(w->tmp, 0);
 	w->anon = fd >= 0;
 	if (!w->anon)
 		fd = ayak_tmp_create(w->tmp, 0);

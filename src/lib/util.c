@@ -556,30 +556,13 @@ int ayak_tmp_create(char *tmpl, int flags)
 	return fd;
 }
 
-int ayak_tmp_anon(const char *path, int flags)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX], proc[32];
-	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
-	int fd;
-
-	if (n >= sizeof(dir) || getenv("AYAK_NO_TMPFILE"))
-		return -1;
-	memcpy(dir, path, n);
-	strcpy(dir + n, ".");
-	fd = open(dir, O_TMPFILE | O_WRONLY | flags, 0666);
-	if (fd < 0)
-		return -1;
-	/* Linking it needs /proc (no CAP_DAC_READ_SEARCH for AT_EMPTY_PATH). */
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (access(proc, F_OK)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int ayak_tmp_link(int fd, char *tmpl, const char *path)
+/*
+ * Link fd, a file with no name, to tmpl's "XXXXXX" filled in anew until
+ * the name is free; then rename it to path, or unlink it when path is
+ * NULL.  No signal comes between the two, so the name lasts two system
+ * calls and is never left behind but by SIGKILL in that instant.
+ */
+static int link_then(int fd, char *tmpl, const char *path)
 {
 	static uint64_t counter;
 	char proc[32], *x = tmpl + strlen(tmpl) - 6;
@@ -588,28 +571,56 @@ int ayak_tmp_link(int fd, char *tmpl, const char *path)
 	sigset_t all, old;
 	int tries, r = -1, e = EEXIST, i;
 
+	/* /proc, as an unprivileged linkat() cannot take AT_EMPTY_PATH */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (tries = 0; tries < 100 && e == EEXIST; tries++) {
 		uint64_t k = seed + (uint64_t)tries, v = XXH3_64bits(&k, sizeof(k));
 
 		for (i = 0; i < 6; i++, v >>= 6)
 			x[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[v & 63];
-		/* Named for two system calls only, and no signal can come between them. */
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
 		r = linkat(AT_FDCWD, proc, AT_FDCWD, tmpl, AT_SYMLINK_FOLLOW);
 		e = r ? errno : 0;
-		if (!r && rename(tmpl, path)) {
-			e = errno;
-			unlink(tmpl);
-			r = -1;
-			pthread_sigmask(SIG_SETMASK, &old, NULL);
-			break;
-		}
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
+	if (!r && (path ? rename(tmpl, path) : unlink(tmpl))) {
+		e = errno;
+		unlink(tmpl);
+		r = -1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = e;
 	return r;
+}
+
+int ayak_tmp_anon(char *tmpl, int flags)
+{
+	const char *slash = strrchr(tmpl, '/');
+	char dir[PATH_MAX];
+	size_t n = slash ? (size_t)(slash - tmpl) + 1 : 0;
+	int fd, probe;
+
+	if (n >= sizeof(dir) || getenv("AYAK_NO_TMPFILE"))
+		return -1;
+	memcpy(dir, tmpl, n);
+	strcpy(dir + n, ".");
+	/*
+	 * A second such file, linked and unlinked now, so that a file system
+	 * (or a missing /proc) that makes them but cannot name them is found
+	 * before the work, not after it.  (fd itself can be linked only once.)
+	 */
+	probe = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (probe < 0)
+		return -1;
+	fd = link_then(probe, tmpl, NULL) ? -1 : open(dir, O_TMPFILE | O_WRONLY | flags, 0666);
+	close(probe);
+	memcpy(tmpl + strlen(tmpl) - 6, "XXXXXX", 6);	/* for ayak_tmp_create() */
+	return fd;
+}
+
+int ayak_tmp_link(int fd, char *tmpl, const char *path)
+{
+	return link_then(fd, tmpl, path);
 }
 
 int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,

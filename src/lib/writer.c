@@ -315,7 +315,7 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 	if (!w->tmp)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	sprintf(w->tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-	w->fd = ayak_tmp_anon(path, O_CLOEXEC);
+	w->fd = ayak_tmp_anon(w->tmp, O_CLOEXEC);
 	if (w->fd >= 0) {
 		w->anon = 1;
 		return 0;

@@ -246,6 +246,18 @@ test_expect_success '-o into a directory leaves no temporary file behind' '
 	test_cmp expect list
 '
 
+# Without /proc a file made with O_TMPFILE cannot be named: that must be
+# found before the work (ayak_tmp_anon), and a hidden name used instead.
+unshare -m true 2>/dev/null && test_set_prereq UNSHARE
+test_expect_success UNSHARE '-o with no /proc (a bare container): written under a hidden name instead' '
+	mkdir noproc &&
+	unshare -m sh -c "mount -t tmpfs none /proc && ayak-cat -o noproc/x.jsonl in.jsonl" &&
+	test_cmp_bin in.jsonl noproc/x.jsonl &&
+	ls -A noproc >list &&
+	echo x.jsonl >expect &&
+	test_cmp expect list
+'
+
 test_expect_success '-o naming the input file: the input is read whole, then replaced' '
 	cp a self.jsonl &&
 	ayak-cat -o self.jsonl self.jsonl b &&

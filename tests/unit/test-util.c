@@ -150,11 +150,12 @@ int main(void)
 			close(raw);
 			snprintf(path, sizeof(path), "%s/out", dir);
 			for (n = 0; n < 200 && !fail; n++) {
-				fd = ayak_tmp_anon(path, O_CLOEXEC);
 				snprintf(tmpl, sizeof(tmpl), "%s/.out.XXXXXX", dir);
+				fd = ayak_tmp_anon(tmpl, O_CLOEXEC);
+				fail = strcmp(tmpl + strlen(tmpl) - 6, "XXXXXX");	/* mkstemp's, again */
 				snprintf(buf, sizeof(buf), "%d", n);
 				errno = EEXIST;	/* left from before: must not be taken for the link's */
-				fail = fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) ||
+				fail = fail || fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) ||
 				      ayak_tmp_link(fd, tmpl, path) || close(fd);
 			}
 			d = opendir(dir);
@@ -173,11 +174,12 @@ int main(void)
 			   "tmp_anon + tmp_link 200 times onto one name: it holds the last, nothing else is left (%d entries, \"%s\")",
 			   entries, buf);
 			setenv("AYAK_NO_TMPFILE", "1", 1);
-			fd = ayak_tmp_anon(path, 0);
+			fd = ayak_tmp_anon(tmpl, 0);
 			unsetenv("AYAK_NO_TMPFILE");
 			ok(fd == -1, "tmp_anon: -1 with AYAK_NO_TMPFILE set");
-			snprintf(path, sizeof(path), "%s/none/out", dir);
-			ok(ayak_tmp_anon(path, 0) == -1, "tmp_anon: -1 in a directory that is not there");
+			snprintf(tmpl, sizeof(tmpl), "%s/none/.out.XXXXXX", dir);
+			ok(ayak_tmp_anon(tmpl, 0) == -1 && !strcmp(tmpl + strlen(tmpl) - 6, "XXXXXX"),
+			   "tmp_anon: -1 in a directory that is not there, the template as it was");
 			snprintf(path, sizeof(path), "%s/out", dir);
 			unlink(path);
 		}
