@@ -249,7 +249,8 @@ test_expect_success '-o into a directory leaves no temporary file behind' '
 # Without /proc a file made with O_TMPFILE cannot be named: that must be
 # found before the work (ayak_tmp_anon), and a hidden name used instead.
 # (The sanitizers read their options and find leaks through /proc.)
-unshare -m true 2>/dev/null && ! grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null &&
+unshare -m sh -c "mount -t tmpfs none /proc" 2>/dev/null &&
+	! grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null &&
 	test_set_prereq UNSHARE_NOSAN
 test_expect_success UNSHARE_NOSAN '-o with no /proc (a bare container): written under a hidden name instead' '
 	mkdir noproc &&
