@@ -157,8 +157,9 @@ void ayak_tmp_forget(const char *path);
  * "...XXXXXX" template, that has no name until ayak_tmp_link():
  * O_TMPFILE, so that a run killed even by SIGKILL leaves nothing behind.
  * A file made so is first linked under tmpl and unlinked at once, to be
- * sure such files can be named there.  -1 where the file system or a missing /proc does not allow
- * it, or AYAK_NO_TMPFILE is set; ayak_tmp_create() is the fallback.
+ * sure such files can be named there.  -1 where the file system or a
+ * missing /proc does not allow it, or AYAK_NO_TMPFILE is set;
+ * ayak_tmp_create() is the fallback.
  */
 int ayak_tmp_anon(char *tmpl, int flags);
 /*

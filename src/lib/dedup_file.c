@@ -191,6 +191,7 @@ int dedup_fwriter_close(struct dedup_fwriter *w, struct ayak_err *err)
 {
 	unsigned char tr[DEDUP_TRAILER_SIZE];
 	FILE *f;
+	int keep = -1, e;
 
 	if (flush_block(w, err))
 		goto fail;
@@ -201,20 +202,22 @@ int dedup_fwriter_close(struct dedup_fwriter *w, struct ayak_err *err)
 		ayak_err_sys(err, errno, "%s", w->path);
 		goto fail;
 	}
-	if (w->anon && ayak_tmp_link(fileno(w->f), w->tmp, w->path)) {
-		ayak_err_sys(err, errno, "%s", w->path);
-		goto fail;
-	}
+	/* closed first, as any file; a copy of a nameless one stays to link */
+	keep = w->anon ? dup(fileno(w->f)) : -1;
+	e = errno;
 	f = w->f;
 	w->f = NULL;
-	if (fclose(f)) {
+	if (fclose(f) || (w->anon && keep < 0)) {
+		ayak_err_sys(err, keep < 0 && w->anon ? e : errno, "%s", w->path);
+		goto fail;
+	}
+	if (w->anon ? ayak_tmp_link(keep, w->tmp, w->path) : rename(w->tmp, w->path)) {
 		ayak_err_sys(err, errno, "%s", w->path);
 		goto fail;
 	}
-	if (!w->anon && rename(w->tmp, w->path)) {
-		ayak_err_sys(err, errno, "%s", w->path);
-		goto fail;
-	}
+	if (keep >= 0)
+		close(keep);
+	keep = -1;
 	if (!w->anon)
 		ayak_tmp_forget(w->tmp);
 	free(w->tmp);
@@ -222,6 +225,8 @@ int dedup_fwriter_close(struct dedup_fwriter *w, struct ayak_err *err)
 	fwriter_free(w);
 	return 0;
 fail:
+	if (keep >= 0)
+		close(keep);
 	fwriter_free(w);
 	return -1;
 }

@@ -482,7 +482,12 @@ int ayak_writer_finish(struct ayak_writer *w, struct ayak_err *err)
 		if ((d < 0 || close(d)) && !fail && !(errno == EBADF && w->written == 0))
 			fail = ayak_err_sys(err, errno, "write error on standard output");
 	} else if (w->anon) {
-		/* Kept open: ayak_writer_commit() links it into place. */
+		/* Closed to hear what close says (NFS); a copy stays for ayak_writer_commit() to link. */
+		int keep = dup(w->fd);
+
+		if ((keep < 0 || close(w->fd)) && !fail)
+			fail = ayak_err_sys(err, errno, "write error on %s", w->path);
+		w->fd = keep;
 	} else {
 		if (w->fd >= 0 && close(w->fd) && !fail)
 			fail = ayak_err_sys(err, errno, "write error on %s",
