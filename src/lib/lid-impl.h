@@ -193,18 +193,18 @@ uint64_t lid_checksum(const void *text, size_t ntext, const struct lid_file_head
 int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, size_t nmarks,
 		    const uint64_t *dict, size_t ndict, struct ayak_err *err);
 /*
- * acc[0..stride) = the sum of the int8 rows w + f[i] * stride, i < nf (rows
- * 16-byte aligned, stride a multiple of 16).  LID_PATH_BEST takes the
- * fastest code the CPU runs; the others are there so that the tests can
- * check that every path gives the same sums.
- */
-/*
  * Tests: words with more than max_feats features are no longer kept in the
  * classifier's word cache (0: no cache; SIZE_MAX: as it is; see lid.c).
  * Returns how many words it has found there so far.
  */
 struct lid_classifier;
 size_t lid_classifier_cache(struct lid_classifier *c, size_t max_feats);
+/*
+ * acc[0..stride) = the sum of the int8 rows w + f[i] * stride, i < nf (rows
+ * 16-byte aligned, stride a multiple of 16).  LID_PATH_BEST takes the
+ * fastest code the CPU runs; the others are there so that the tests can
+ * check that every path gives the same sums.
+ */
 enum lid_path { LID_PATH_BEST, LID_PATH_SSE2, LID_PATH_C };
 void lid_accumulate(const int8_t *w, size_t stride, const uint32_t *f, size_t nf, int32_t *acc,
 		    enum lid_path path);

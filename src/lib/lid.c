@@ -1988,14 +1988,6 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 }
 
 /* acc[0..n) += v[0..n), n a multiple of 16, v 16-byte aligned */
-static void add_sums_c(int32_t *acc, const int16_t *v, size_t n)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		acc[k] += v[k];
-}
-
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2")))
 static void add_sums_avx2(int32_t *acc, const int16_t *v, size_t n)
@@ -2019,7 +2011,7 @@ static inline void add_sums(int32_t *acc, const int16_t *v, size_t n)
 		return;
 	}
 #endif
-	add_sums_c(acc, v, n);
+	add_partial(acc, v, n);
 }
 
 /* The word cache of submodel i (made when first used), or NULL: then every word is read. */
