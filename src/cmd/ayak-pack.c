@@ -608,6 +608,13 @@ static void claim_shards(struct cli *c, const struct pack_opts *o, int binary)
 	}
 }
 
+static void on_swept(const char *dir, long pid, uint64_t files, uint64_t bytes, void *arg)
+{
+	cli_warn(arg, "removed %s, the hidden directory of a run that was killed (pid %ld): "
+		 "%llu shard files, %llu bytes", dir, pid, (unsigned long long)files,
+		 (unsigned long long)bytes);
+}
+
 static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o, int binary)
 {
 	struct pack_writer *w;
@@ -616,6 +623,7 @@ static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o, int b
 	w = pack_writer_new(o, &c->err);
 	if (!w)
 		die_output(c);
+	pack_sweep_stages(o->prefix, on_swept, c);
 	/* Once the directories are made: names in them compare by their real names. */
 	claim_shards(c, o, binary);
 	/*

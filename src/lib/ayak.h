@@ -168,7 +168,19 @@ int ayak_tmp_anon(char *tmpl, int flags);
  * the two.  0, or -1 and errno.
  */
 int ayak_tmp_link(int fd, char *tmpl, const char *path);
-/* unlink() every tracked file; async-signal-safe. */
+/*
+ * A directory whose every entry is a temporary output (ayak-pack's stage
+ * of shards): ayak_tmp_remove_all() empties and removes it too.  One at
+ * a time; the pointer is kept, as ayak_tmp_create()'s; NULL forgets it.
+ */
+void ayak_tmp_dir(const char *path);
+/*
+ * Unlink every entry of the directory open as fd, adding to *files and
+ * *bytes (either may be NULL) for each; 0, or -1 if one could not be.
+ * System calls only (getdents64, not readdir): async-signal-safe.
+ */
+int ayak_dir_empty(int fd, uint64_t *files, uint64_t *bytes);
+/* unlink() every tracked file, and empty and remove the tracked directory; async-signal-safe. */
 void ayak_tmp_remove_all(void);
 
 /*

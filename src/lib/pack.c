@@ -3,7 +3,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,6 +125,8 @@ struct pack_writer {
 	 */
 	char *stage;			/* "DIR/.ayak-pack.XXXXXX/BASE", NULL until made */
 	size_t stage_dir;		/* the length of its directory part */
+	char *stage_path;		/* that directory part alone */
+	int stage_fd;			/* it, open and locked; -1 */
 	int committed;
 	int isize;			/* bytes per token */
 	unsigned shard;			/* number of the open shard */
@@ -168,6 +174,7 @@ struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *
 		return NULL;
 	}
 	w->o = *o;
+	w->stage_fd = -1;
 	w->isize = pack_dtype_size(o->dtype);
 	w->xs = XXH3_createState();
 	if (!w->xs) {
@@ -206,20 +213,60 @@ static int shard_name(struct pack_writer *w, struct ayak_buf *b, const char *pre
 	return 0;
 }
 
+/*
+ * A stage is locked (flock) by its run from the start to the end, and
+ * holds STAGE_OWNER, "host NAME\npid N\n", written once the lock is
+ * held: a stage with that file, of this host, whose lock is free is one a
+ * killed run left.  (A lock is not trusted across hosts: a parallel file
+ * system may keep them per node.)
+ */
+#define STAGE_PREFIX ".ayak-pack."
+#define STAGE_OWNER ".owner"
+
+static void claim_stage(struct pack_writer *w)
+{
+	char host[256], text[320];
+	int fd, n;
+
+	w->stage_fd = open(w->stage_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Where there are no locks the stage has no owner file, and is never swept. */
+	if (w->stage_fd < 0 || flock(w->stage_fd, LOCK_EX) || gethostname(host, sizeof(host)))
+		return;
+	host[sizeof(host) - 1] = 0;
+	n = snprintf(text, sizeof(text), "host %s\npid %ld\n", host, (long)getpid());
+	fd = openat(w->stage_fd, STAGE_OWNER, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd >= 0 && (write(fd, text, (size_t)n) != n) + close(fd))
+		unlinkat(w->stage_fd, STAGE_OWNER, 0);
+}
+
 /* Make the hidden directory the shards are written in; ext names the first in errors. */
 static int make_stage(struct pack_writer *w, const char *ext, struct ayak_err *err)
 {
 	const char *slash = strrchr(w->prefix, '/'), *base = slash ? slash + 1 : w->prefix;
 	size_t dir = slash ? (size_t)(slash - w->prefix) + 1 : 0;
 	struct ayak_buf b = AYAK_BUF_INIT;
+	sigset_t all, old;
+	char *made;
+	int e;
 
 	if (w->stage)
 		return 0;
-	if (ayak_buf_addf(&b, "%.*s.ayak-pack.XXXXXX", (int)dir, w->prefix))
+	if (ayak_buf_addf(&b, "%.*s" STAGE_PREFIX "XXXXXX", (int)dir, w->prefix) ||
+	    !(w->stage_path = strdup(b.data))) {
+		ayak_buf_release(&b);
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	if (!mkdtemp(b.data)) {
-		int e = errno;
-
+	}
+	/* Made and tracked with no signal between: a signal removes it and what it holds. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	made = mkdtemp(w->stage_path);
+	e = errno;
+	if (made)
+		ayak_tmp_dir(w->stage_path);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!made) {
+		free(w->stage_path);
+		w->stage_path = NULL;
 		ayak_buf_reset(&b);
 		if (!shard_name(w, &b, w->prefix, ext))
 			ayak_err_sys(err, e, "%s", b.data);
@@ -228,14 +275,86 @@ static int make_stage(struct pack_writer *w, const char *ext, struct ayak_err *e
 		ayak_buf_release(&b);
 		return -1;
 	}
-	w->stage_dir = b.len;
-	if (ayak_buf_addf(&b, "/%s", base)) {
-		rmdir(b.data);
+	claim_stage(w);
+	ayak_buf_reset(&b);
+	if (ayak_buf_addf(&b, "%s/%s", w->stage_path, base)) {
 		ayak_buf_release(&b);
-		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");	/* pack_writer_remove() removes it */
 	}
+	w->stage_dir = strlen(w->stage_path);
 	w->stage = b.data;
 	return 0;
+}
+
+/* The stage's owner: the pid its STAGE_OWNER gives, if it names this host; else 0. */
+static long stage_owner(int fd, const char *host)
+{
+	char text[320], name[256];
+	long pid = 0;
+	int f = openat(fd, STAGE_OWNER, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = f < 0 ? -1 : read(f, text, sizeof(text) - 1);
+
+	if (f >= 0)
+		close(f);
+	if (n <= 0)
+		return 0;
+	text[n] = 0;
+	if (sscanf(text, "host %255s pid %ld", name, &pid) != 2 || strcmp(name, host) || pid <= 0)
+		return 0;
+	return pid;
+}
+
+int pack_sweep_stages(const char *prefix, pack_swept_fn *swept, void *arg)
+{
+	const char *slash = strrchr(prefix, '/');
+	char *dir = slash ? strndup(prefix, (size_t)(slash - prefix) + 1) : strdup(".");
+	char host[256];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	if (!dir)
+		return 0;
+	d = opendir(dir);
+	if (!d || gethostname(host, sizeof(host))) {
+		if (d)
+			closedir(d);
+		free(dir);
+		return 0;
+	}
+	host[sizeof(host) - 1] = 0;
+	while ((e = readdir(d))) {
+		uint64_t files = 0, bytes = 0;
+		struct stat st;
+		long pid;
+		int fd;
+
+		if (strncmp(e->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) ||
+		    strlen(e->d_name) != strlen(STAGE_PREFIX) + 6)
+			continue;
+		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* The lock first: a live run writes the owner file only once it holds it. */
+		if (!flock(fd, LOCK_EX | LOCK_NB) && (pid = stage_owner(fd, host)) > 0 &&
+		    !fstatat(fd, STAGE_OWNER, &st, AT_SYMLINK_NOFOLLOW)) {
+			ayak_dir_empty(fd, &files, &bytes);
+			if (!unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR)) {
+				n++;
+				if (swept) {
+					struct ayak_buf b = AYAK_BUF_INIT;
+
+					if (!ayak_buf_addf(&b, "%s%s", slash ? dir : "", e->d_name))
+						swept(b.data, pid, files - 1, bytes - (uint64_t)st.st_size, arg);
+					ayak_buf_release(&b);
+				}
+			}
+		}
+		close(fd);
+	}
+	closedir(d);
+	free(dir);
+	return n;
 }
 
 static int open_shard(struct pack_writer *w, struct ayak_err *err)
@@ -461,6 +580,7 @@ void pack_writer_free(struct pack_writer *w)
 	}
 	free(w->shards);
 	free(w->stage);
+	free(w->stage_path);
 	XXH3_freeState(w->xs);
 	free(w->prefix);
 	free(w->sizes);
@@ -511,14 +631,18 @@ static void set_ext(char *p, const char *ext)
 	memcpy(p + strlen(p) - 4, ext, 4);
 }
 
-/* The hidden directory, once empty (its path is stage up to stage_dir). */
+/* The hidden directory, once the shards are out of it (its owner file goes); then its lock. */
 static void remove_stage(struct pack_writer *w)
 {
-	if (w->stage) {
-		w->stage[w->stage_dir] = 0;
-		rmdir(w->stage);
-		w->stage[w->stage_dir] = '/';
-	}
+	if (!w->stage_path)
+		return;
+	if (w->stage_fd >= 0)
+		ayak_dir_empty(w->stage_fd, NULL, NULL);
+	rmdir(w->stage_path);
+	ayak_tmp_dir(NULL);
+	if (w->stage_fd >= 0)
+		close(w->stage_fd);
+	w->stage_fd = -1;
 }
 
 int pack_writer_commit(struct pack_writer *w, struct ayak_err *err)

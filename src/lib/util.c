@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <bzlib.h>
@@ -539,6 +540,51 @@ void ayak_tmp_forget(const char *path)
 	tmp_swap(path, NULL);
 }
 
+static const char *tmp_dir_path;	/* atomic, as the slots */
+
+void ayak_tmp_dir(const char *path)
+{
+	__atomic_store_n(&tmp_dir_path, path, __ATOMIC_SEQ_CST);
+}
+
+int ayak_dir_empty(int fd, uint64_t *files, uint64_t *bytes)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t n, off;
+	int ret = 0, removed = 1;
+
+	/* Unlinking while reading may make getdents skip: read until a pass removes nothing. */
+	while (removed) {
+		removed = 0;
+		ret = 0;	/* what the last pass could not remove */
+		if (lseek(fd, 0, SEEK_SET) < 0)
+			return -1;
+		while ((n = getdents64(fd, buf, sizeof(buf))) > 0)
+			for (off = 0; off < n;) {
+				struct dirent64 *d = (struct dirent64 *)(buf + off);
+				struct stat st;
+				int sized;
+
+				off += d->d_reclen;
+				if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+					continue;
+				sized = bytes && !fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW);
+				if (unlinkat(fd, d->d_name, 0)) {
+					ret = -1;
+					continue;
+				}
+				removed = 1;
+				if (files)
+					++*files;
+				if (sized)
+					*bytes += (uint64_t)st.st_size;
+			}
+		if (n < 0)
+			return -1;
+	}
+	return ret;
+}
+
 int ayak_tmp_create(char *tmpl, int flags)
 {
 	sigset_t all, old;
@@ -647,12 +693,19 @@ int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
 
 void ayak_tmp_remove_all(void)
 {
-	int i;
+	const char *dir;
+	int i, fd;
 
 	for (i = 0; i < TMP_SLOTS; i++) {
 		const char *p = __atomic_load_n(&tmp_slots[i], __ATOMIC_SEQ_CST);
 
 		if (p)
 			unlink(p);
+	}
+	dir = __atomic_load_n(&tmp_dir_path, __ATOMIC_SEQ_CST);
+	if (dir && (fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		ayak_dir_empty(fd, NULL, NULL);
+		close(fd);
+		rmdir(dir);
 	}
 }

@@ -121,6 +121,76 @@ test_expect_success TMPFILE 'SIGKILL: an ayak-dedup stage task leaves nothing, a
 	test_path_is_file w2/sign/00000.meta
 '
 
+# start_pack DIR ARGS...: ayak-pack -o DIR/ms --shard-tokens 2 ARGS on a fifo
+# fed three documents of two tokens: two shards finished in its hidden
+# directory, the third open until the input ends.
+start_pack () {
+	local dir=$1
+	shift
+	mkdir -p "$dir" &&
+	rm -f "$dir.fifo" && mkfifo "$dir.fifo" &&
+	{ ayak-pack -o "$dir/ms" --shard-tokens 2 "$@" <"$dir.fifo" >"$dir.out" 2>"$dir.err" & PID=$!; } &&
+	exec 3>"$dir.fifo" &&
+	printf "{\"ids\":[1,2]}\n{\"ids\":[3,4]}\n{\"ids\":[5,6]}\n" >&3 &&
+	wait_for "$dir/.ayak-pack.*/ms-00001.idx"
+}
+
+test_expect_success 'SIGTERM: ayak-pack leaves neither the shards it finished nor its hidden directory' '
+	printf "{\"ids\":[7]}\n" >one.jsonl &&
+	ayak-pack -o p/ms --shard-tokens 2 one.jsonl &&
+	(cd p && ls -A && cksum ms-*) >before &&
+	start_pack p &&
+	kill -TERM $PID &&
+	ended_by TERM &&
+	(cd p && ls -A && cksum ms-*) >after &&
+	test_cmp before after &&
+	: "the same where the open shard has a hidden name" &&
+	AYAK_NO_TMPFILE=1 start_pack p &&
+	wait_for "p/.ayak-pack.*/.ms-00002.bin.*" &&
+	kill -TERM $PID &&
+	ended_by TERM &&
+	(cd p && ls -A && cksum ms-*) >after &&
+	test_cmp before after
+'
+
+test_expect_success 'SIGKILL: the next ayak-pack in the directory removes what the killed one left, and says so' '
+	start_pack q &&
+	kill -KILL $PID &&
+	ended_by KILL &&
+	printf "host %s\npid %s\n" "$(hostname)" $PID >expect &&
+	test_cmp expect q/.ayak-pack.*/.owner &&
+	(cd q/.ayak-pack.* && ls) >left &&
+	printf "%s\n" ms-00000.bin ms-00000.idx ms-00001.bin ms-00001.idx >expect &&
+	test_cmp expect left &&
+	stage=$(echo q/.ayak-pack.*) &&
+	bytes=$(cat $stage/ms-* | wc -c) &&
+	printf "{\"ids\":[7]}\n" | ayak-pack -o q/other 2>err &&
+	echo "ayak-pack: removed $stage, the hidden directory of a run that was killed (pid $PID): 4 shard files, $bytes bytes" >expect &&
+	test_cmp expect err &&
+	ls -A q >got &&
+	printf "%s\n" other.bin other.idx >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '... not one a live run holds, one of another host, or one with no owner file' '
+	start_pack r &&
+	live=$(echo r/.ayak-pack.*) &&
+	mkdir r/.ayak-pack.AAAAAA r/.ayak-pack.BBBBBB &&
+	printf "host %s.elsewhere\npid 1\n" "$(hostname)" >r/.ayak-pack.AAAAAA/.owner &&
+	: >r/.ayak-pack.AAAAAA/ms.bin &&
+	: >r/.ayak-pack.BBBBBB/ms.bin &&
+	(cd r && find . | sort) >before &&
+	printf "{\"ids\":[7]}\n" | ayak-pack -o r/other 2>err &&
+	test_must_be_empty err &&
+	(cd r && find . | sort) >after &&
+	printf "%s\n" ./other.bin ./other.idx >>before &&
+	sort before | test_cmp - after &&
+	exec 3>&- &&
+	wait $PID &&
+	test_path_is_missing $live &&
+	ayak-pack --verify r/ms-00002.idx >/dev/null
+'
+
 test_expect_success 'a SIGHUP ignored at the start (nohup) stays ignored' '
 	start_on_fifo hup sh -c "trap \"\" HUP && exec ayak-cat -o hup.jsonl -" &&
 	wait_open 1 &&

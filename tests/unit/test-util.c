@@ -1,4 +1,4 @@
-/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f", ayak_buf, ayak_mkdirs_for(), ayak_tmp_anon() and ayak_tmp_link(). */
+/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f", ayak_buf, ayak_mkdirs_for(), ayak_tmp_anon() and ayak_tmp_link(), ayak_dir_empty() and ayak_tmp_dir(). */
 #define _GNU_SOURCE	/* O_TMPFILE */
 #include <dirent.h>
 #include <errno.h>
@@ -184,6 +184,54 @@ int main(void)
 			unlink(path);
 		}
 		rmdir(dir);
+	}
+	{
+		/*
+		 * More entries than one getdents64 buffer holds, removed while read;
+		 * a subdirectory cannot be, and is reported; then the tracked
+		 * directory goes with ayak_tmp_remove_all().
+		 */
+		char dir[] = "/tmp/test-util.XXXXXX", path[256];
+		uint64_t files = 0, bytes = 0, want_bytes = 0;
+		int fd, n, made = 0, r1, r2, left;
+		struct stat st;
+
+		if (!mkdtemp(dir)) {
+			ok(0, "mkdtemp");
+			return done();
+		}
+		for (n = 0; n < 1000; n++) {
+			FILE *f;
+
+			snprintf(path, sizeof(path), "%s/shard-with-a-longish-name-%05d.bin", dir, n);
+			f = fopen(path, "w");
+			made += f && fprintf(f, "%*d", n % 7, n) >= 0 && !fclose(f);
+			want_bytes += (uint64_t)snprintf(NULL, 0, "%*d", n % 7, n);
+		}
+		snprintf(path, sizeof(path), "%s/sub", dir);
+		mkdir(path, 0700);
+		fd = open(dir, O_RDONLY | O_DIRECTORY);
+		r1 = ayak_dir_empty(fd, &files, &bytes);
+		rmdir(path);
+		r2 = ayak_dir_empty(fd, NULL, NULL);
+		close(fd);
+		ok(made == 1000 && r1 == -1 && files == 1000 && bytes == want_bytes && r2 == 0,
+		   "dir_empty: 1000 files removed, counted (%llu) and sized (%llu, want %llu); "
+		   "a subdirectory makes it -1 (%d), then 0 (%d)", (unsigned long long)files,
+		   (unsigned long long)bytes, (unsigned long long)want_bytes, r1, r2);
+		snprintf(path, sizeof(path), "%s/f", dir);
+		fd = open(path, O_WRONLY | O_CREAT, 0600);
+		if (fd >= 0)
+			close(fd);
+		ayak_tmp_dir(dir);
+		ayak_tmp_remove_all();
+		left = stat(dir, &st) == 0;
+		ayak_tmp_dir(NULL);
+		ok(fd >= 0 && !left, "tmp_dir: ayak_tmp_remove_all() removes the directory and what it holds");
+		if (left) {
+			unlink(path);
+			rmdir(dir);
+		}
 	}
 	return done();
 }
