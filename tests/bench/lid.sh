@@ -5,10 +5,11 @@
 # --seed 1: documents of Malaysian Malay, Indonesian, English, Chinese, Tamil and
 # Jawi, median about 700 characters) and, when tests/bench/lid-eval.sh has built it,
 # over the development sentences (short texts: the hardest case for speed), beside
-# bin/ayak-cat reading and writing the same records.  Prints MB/s (MB = 10^6 bytes
+# bin/ayak-cat reading and writing the same records; then over the real web pages
+# and articles of ../shared/data (median 1,200 characters).  Prints MB/s (MB = 10^6 bytes
 # of JSON lines, per second of wall time) and MB per CPU second (user + system),
 # the median of LID_BENCH_RUNS runs (default 3) after one warm-up.  Target: 100 MB
-# per CPU second on the web corpus.  Skips politely when something is missing;
+# per CPU second on the web corpus and the real documents.  Skips politely when something is missing;
 # exit status 0.
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED, LID_BENCH_MB (corpus size, default 50).
@@ -65,6 +66,27 @@ if [ -s "$corpus" ]; then
 	measure "ayak-lid --keep zsm_Latn" "$corpus" "$LID" --keep zsm_Latn
 else
 	skip "no corpus ($AYAK_SHARED/bin/gen-corpus and python3 are needed)"
+fi
+# Real pages and articles, longer than the synthetic corpus's and with their
+# real vocabulary (the word cache meets more words it has not seen): the
+# ../shared/data files of web text, the text field only, six times over.
+real=$B/lid-real.jsonl
+if ! [ -s "$real" ] && have jq && [ -d "$AYAK_SHARED/data/malaysian-dataset" ]; then
+	d=$AYAK_SHARED/data
+	for i in 1 2 3 4 5 6; do
+		cat "$d"/malaysian-dataset/{malay_web_pages,majoriti_articles,indon_news}.jsonl \
+		    "$d"/malaysian-dataset-extra/*.{zsm,ind,eng}.jsonl
+	done 2>/dev/null | jq -c 'select(.text | type == "string") | {text}' >"$real.tmp" &&
+		mv "$real.tmp" "$real"
+fi
+echo
+echo "real documents: the web pages and articles of ../shared/data (malaysian-dataset, -extra), x6"
+if [ -s "$real" ]; then
+	measure "ayak-cat (read and write only)" "$real" "$CAT"
+	measure "ayak-lid (default: --sample 1024)" "$real" "$LID"
+	measure "ayak-lid --sample 0 (whole documents)" "$real" "$LID" --sample 0
+else
+	skip "no ../shared/data web texts, or no jq"
 fi
 sent=$AYAK_BUILD/lid/dev-sent.jsonl
 echo
