@@ -611,8 +611,8 @@ static void claim_shards(struct cli *c, const struct pack_opts *o, int binary)
 static void on_swept(const char *dir, long pid, uint64_t files, uint64_t bytes, void *arg)
 {
 	cli_warn(arg, "removed %s, the hidden directory of a run that was killed (pid %ld): "
-		 "%llu shard files, %llu bytes", dir, pid, (unsigned long long)files,
-		 (unsigned long long)bytes);
+		 "%llu shard file%s, %llu bytes", dir, pid, (unsigned long long)files,
+		 files == 1 ? "" : "s", (unsigned long long)bytes);
 }
 
 static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o, int binary)

@@ -126,7 +126,8 @@ struct pack_writer {
 	char *stage;			/* "DIR/.ayak-pack.XXXXXX/BASE", NULL until made */
 	size_t stage_dir;		/* the length of its directory part */
 	char *stage_path;		/* that directory part alone */
-	int stage_fd;			/* it, open and locked; -1 */
+	int stage_fd;			/* it, open; -1 */
+	int owner_fd;			/* its STAGE_OWNER, open and locked; -1 */
 	int committed;
 	int isize;			/* bytes per token */
 	unsigned shard;			/* number of the open shard */
@@ -175,6 +176,7 @@ struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *
 	}
 	w->o = *o;
 	w->stage_fd = -1;
+	w->owner_fd = -1;
 	w->isize = pack_dtype_size(o->dtype);
 	w->xs = XXH3_createState();
 	if (!w->xs) {
@@ -214,11 +216,12 @@ static int shard_name(struct pack_writer *w, struct ayak_buf *b, const char *pre
 }
 
 /*
- * A stage is locked (flock) by its run from the start to the end, and
- * holds STAGE_OWNER, "host NAME\npid N\n", written once the lock is
- * held: a stage with that file, of this host, whose lock is free is one a
- * killed run left.  (A lock is not trusted across hosts: a parallel file
- * system may keep them per node.)
+ * A stage holds STAGE_OWNER, locked (flock) by its run from the start to
+ * the end, and written, "host NAME\npid N\n", once the lock is held: a
+ * stage whose owner file names this host and is not locked is one a
+ * killed run left.  (The file, not the directory, is locked, as NFS locks
+ * only files open for writing; a lock is not trusted across hosts, as a
+ * parallel file system may keep them per node.)
  */
 #define STAGE_PREFIX ".ayak-pack."
 #define STAGE_OWNER ".owner"
@@ -226,16 +229,20 @@ static int shard_name(struct pack_writer *w, struct ayak_buf *b, const char *pre
 static void claim_stage(struct pack_writer *w)
 {
 	char host[256], text[320];
-	int fd, n;
+	int n;
 
 	w->stage_fd = open(w->stage_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	/* Where there are no locks the stage has no owner file, and is never swept. */
-	if (w->stage_fd < 0 || flock(w->stage_fd, LOCK_EX) || gethostname(host, sizeof(host)))
+	if (w->stage_fd < 0 || gethostname(host, sizeof(host)))
 		return;
 	host[sizeof(host) - 1] = 0;
+	w->owner_fd = openat(w->stage_fd, STAGE_OWNER, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (w->owner_fd < 0)
+		return;
+	/* Where there are no locks the owner file stays empty, and the stage is never swept. */
+	if (flock(w->owner_fd, LOCK_EX))
+		return;
 	n = snprintf(text, sizeof(text), "host %s\npid %ld\n", host, (long)getpid());
-	fd = openat(w->stage_fd, STAGE_OWNER, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd >= 0 && (write(fd, text, (size_t)n) != n) + close(fd))
+	if (write(w->owner_fd, text, (size_t)n) != n)	/* a full disk: better none than half */
 		unlinkat(w->stage_fd, STAGE_OWNER, 0);
 }
 
@@ -286,22 +293,30 @@ static int make_stage(struct pack_writer *w, const char *ext, struct ayak_err *e
 	return 0;
 }
 
-/* The stage's owner: the pid its STAGE_OWNER gives, if it names this host; else 0. */
-static long stage_owner(int fd, const char *host)
+/*
+ * The owner file of the stage open as fd, open and locked, if a killed run
+ * of this host left the stage: *pid its process ID, *size the file's size;
+ * else -1.  The lock first: a live run writes the file only once it holds it.
+ */
+static int stale_owner(int fd, const char *host, long *pid, uint64_t *size)
 {
 	char text[320], name[256];
-	long pid = 0;
-	int f = openat(fd, STAGE_OWNER, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n = f < 0 ? -1 : read(f, text, sizeof(text) - 1);
+	int f = openat(fd, STAGE_OWNER, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = f < 0 || flock(f, LOCK_EX | LOCK_NB) ? -1 : read(f, text, sizeof(text) - 1);
 
-	if (f >= 0)
-		close(f);
-	if (n <= 0)
-		return 0;
-	text[n] = 0;
-	if (sscanf(text, "host %255s pid %ld", name, &pid) != 2 || strcmp(name, host) || pid <= 0)
-		return 0;
-	return pid;
+	*pid = 0;
+	if (n > 0) {
+		text[n] = 0;
+		if (sscanf(text, "host %255s pid %ld", name, pid) != 2 || strcmp(name, host))
+			*pid = 0;
+	}
+	if (*pid <= 0) {
+		if (f >= 0)
+			close(f);
+		return -1;
+	}
+	*size = (uint64_t)n;
+	return f;
 }
 
 int pack_sweep_stages(const char *prefix, pack_swept_fn *swept, void *arg)
@@ -324,10 +339,9 @@ int pack_sweep_stages(const char *prefix, pack_swept_fn *swept, void *arg)
 	}
 	host[sizeof(host) - 1] = 0;
 	while ((e = readdir(d))) {
-		uint64_t files = 0, bytes = 0;
-		struct stat st;
+		uint64_t files = 0, bytes = 0, owner_bytes;
 		long pid;
-		int fd;
+		int fd, owner;
 
 		if (strncmp(e->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) ||
 		    strlen(e->d_name) != strlen(STAGE_PREFIX) + 6)
@@ -335,9 +349,8 @@ int pack_sweep_stages(const char *prefix, pack_swept_fn *swept, void *arg)
 		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		/* The lock first: a live run writes the owner file only once it holds it. */
-		if (!flock(fd, LOCK_EX | LOCK_NB) && (pid = stage_owner(fd, host)) > 0 &&
-		    !fstatat(fd, STAGE_OWNER, &st, AT_SYMLINK_NOFOLLOW)) {
+		owner = stale_owner(fd, host, &pid, &owner_bytes);
+		if (owner >= 0) {
 			ayak_dir_empty(fd, &files, &bytes);
 			if (!unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR)) {
 				n++;
@@ -345,10 +358,11 @@ int pack_sweep_stages(const char *prefix, pack_swept_fn *swept, void *arg)
 					struct ayak_buf b = AYAK_BUF_INIT;
 
 					if (!ayak_buf_addf(&b, "%s%s", slash ? dir : "", e->d_name))
-						swept(b.data, pid, files - 1, bytes - (uint64_t)st.st_size, arg);
+						swept(b.data, pid, files - 1, bytes - owner_bytes, arg);
 					ayak_buf_release(&b);
 				}
 			}
+			close(owner);
 		}
 		close(fd);
 	}
@@ -640,8 +654,11 @@ static void remove_stage(struct pack_writer *w)
 		ayak_dir_empty(w->stage_fd, NULL, NULL);
 	rmdir(w->stage_path);
 	ayak_tmp_dir(NULL);
+	if (w->owner_fd >= 0)
+		close(w->owner_fd);
 	if (w->stage_fd >= 0)
 		close(w->stage_fd);
+	w->owner_fd = -1;
 	w->stage_fd = -1;
 }
 

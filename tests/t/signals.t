@@ -191,6 +191,23 @@ test_expect_success '... not one a live run holds, one of another host, or one w
 	ayak-pack --verify r/ms-00002.idx >/dev/null
 '
 
+test_expect_success '... and one left in the working directory, named as it is there' '
+	mkdir s && cd s &&
+	mkdir .ayak-pack.CCCCCC &&
+	printf "host %s\npid 4242\n" "$(hostname)" >.ayak-pack.CCCCCC/.owner &&
+	printf 12345 >.ayak-pack.CCCCCC/ms.bin &&
+	printf "{\"ids\":[7]}\n" | ayak-pack -o ms 2>err &&
+	echo "ayak-pack: removed .ayak-pack.CCCCCC, the hidden directory of a run that was killed (pid 4242): 1 shard file, 5 bytes" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing .ayak-pack.CCCCCC &&
+	: "and -q says nothing" &&
+	mkdir .ayak-pack.DDDDDD &&
+	printf "host %s\npid 4243\n" "$(hostname)" >.ayak-pack.DDDDDD/.owner &&
+	printf "{\"ids\":[7]}\n" | ayak-pack -q -o ms 2>err &&
+	test_must_be_empty err &&
+	test_path_is_missing .ayak-pack.DDDDDD
+'
+
 test_expect_success 'a SIGHUP ignored at the start (nohup) stays ignored' '
 	start_on_fifo hup sh -c "trap \"\" HUP && exec ayak-cat -o hup.jsonl -" &&
 	wait_open 1 &&
