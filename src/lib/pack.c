@@ -1,15 +1,15 @@
 /* Megatron and flat token shards; see pack.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
-#include <dirent.h>
-#include <pthread.h>
+#include <unistd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -126,8 +126,8 @@ struct pack_writer {
 	char *stage;			/* "DIR/.ayak-pack.XXXXXX/BASE", NULL until made */
 	size_t stage_dir;		/* the length of its directory part */
 	char *stage_path;		/* that directory part alone */
-	int stage_fd;			/* it, open; -1 */
-	int owner_fd;			/* its STAGE_OWNER, open and locked; -1 */
+	int stage_fd;			/* it, open, or -1 */
+	int owner_fd;			/* its STAGE_OWNER, open and locked, or -1 */
 	int committed;
 	int isize;			/* bytes per token */
 	unsigned shard;			/* number of the open shard */

@@ -120,8 +120,8 @@ void pack_writer_abort(struct pack_writer *w);
  * Before pack_writer_commit(): remove every shard this writer finished,
  * the temporary files of the open one and the hidden directory, so that
  * a run that failed leaves the prefix as it found it.  After it, nothing.
- * Only system calls (unlink, rmdir, getdents, close), so that it may run
- * from an exit handler.
+ * System calls only (unlink, rmdir, getdents64, close), so that it may
+ * run from an exit handler.
  * pack_writer_free() does it too.
  */
 void pack_writer_remove(struct pack_writer *w);
@@ -129,8 +129,9 @@ void pack_writer_free(struct pack_writer *w);
 /*
  * Remove the hidden directories that runs killed on this host (SIGKILL,
  * a crash) left in the directory of prefix, with the shards they hold:
- * those whose lock no run holds.  swept, if not NULL, is told of each.
- * The number removed; a directory that cannot be read is skipped.
+ * those whose owner file names this host and is locked by no run (see
+ * claim_stage() in pack.c).  swept, if not NULL, is told of each.  The
+ * number removed; what cannot be read or removed is skipped.
  */
 typedef void pack_swept_fn(const char *dir, long pid, uint64_t files, uint64_t bytes, void *arg);
 int pack_sweep_stages(const char *prefix, pack_swept_fn *swept, void *arg);

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE	/* mkostemp */
 /* Errors, buffers, number parsing, clocks, versions, temporary files. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <bzlib.h>
