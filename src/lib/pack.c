@@ -301,8 +301,11 @@ static int make_stage(struct pack_writer *w, const char *ext, struct ayak_err *e
 static int stale_owner(int fd, const char *host, long *pid, uint64_t *size)
 {
 	char text[320], name[256];
-	int f = openat(fd, STAGE_OWNER, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n = f < 0 || flock(f, LOCK_EX | LOCK_NB) ? -1 : read(f, text, sizeof(text) - 1);
+	/* nonblocking, and a regular file: a fifo of that name must not hang the run */
+	int f = openat(fd, STAGE_OWNER, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = f < 0 || fstat(f, &st) || !S_ISREG(st.st_mode) || flock(f, LOCK_EX | LOCK_NB) ?
+		    -1 : read(f, text, sizeof(text) - 1);
 
 	*pid = 0;
 	if (n > 0) {

@@ -172,15 +172,16 @@ test_expect_success 'SIGKILL: the next ayak-pack in the directory removes what t
 	test_cmp expect got
 '
 
-test_expect_success '... not one a live run holds, one of another host, or one with no owner file' '
+test_expect_success '... not one a live run holds, one of another host, one with no owner file or a fifo for it' '
 	start_pack r &&
 	live=$(echo r/.ayak-pack.*) &&
 	mkdir r/.ayak-pack.AAAAAA r/.ayak-pack.BBBBBB &&
 	printf "host %s.elsewhere\npid 1\n" "$(hostname)" >r/.ayak-pack.AAAAAA/.owner &&
 	: >r/.ayak-pack.AAAAAA/ms.bin &&
 	: >r/.ayak-pack.BBBBBB/ms.bin &&
+	mkdir r/.ayak-pack.EEEEEE && mkfifo r/.ayak-pack.EEEEEE/.owner &&
 	(cd r && find . | sort) >before &&
-	printf "{\"ids\":[7]}\n" | ayak-pack -o r/other 2>err &&
+	printf "{\"ids\":[7]}\n" | timeout 60 ayak-pack -o r/other 2>err &&
 	test_must_be_empty err &&
 	(cd r && find . | sort) >after &&
 	printf "%s\n" ./other.bin ./other.idx >>before &&
