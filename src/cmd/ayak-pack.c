@@ -620,10 +620,11 @@ static struct pack_writer *open_writer(struct cli *c, struct pack_opts *o, int b
 	struct pack_writer *w;
 
 	o->prefix = c->output;
+	o->swept = on_swept;
+	o->swept_arg = c;
 	w = pack_writer_new(o, &c->err);
 	if (!w)
 		die_output(c);
-	pack_sweep_stages(o->prefix, on_swept, c);
 	/* Once the directories are made: names in them compare by their real names. */
 	claim_shards(c, o, binary);
 	/*

@@ -258,6 +258,7 @@ static int make_stage(struct pack_writer *w, const char *ext, struct ayak_err *e
 
 	if (w->stage)
 		return 0;
+	pack_sweep_stages(w->prefix, w->o.swept, w->o.swept_arg);
 	if (ayak_buf_addf(&b, "%.*s" STAGE_PREFIX "XXXXXX", (int)dir, w->prefix) ||
 	    !(w->stage_path = strdup(b.data))) {
 		ayak_buf_release(&b);

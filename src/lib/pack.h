@@ -74,6 +74,8 @@ int pack_dtype_for_vocab(uint64_t vocab_size);
 
 enum pack_format { PACK_MEGATRON, PACK_FLAT };
 
+typedef void pack_swept_fn(const char *dir, long pid, uint64_t files, uint64_t bytes, void *arg);
+
 struct pack_opts {
 	const char *prefix;	/* shards are PREFIX.bin/.idx, or PREFIX-00000.bin... */
 	int format;		/* enum pack_format */
@@ -83,6 +85,9 @@ struct pack_opts {
 	int append_eot;		/* Megatron: add eot after each document */
 	uint64_t max_id;	/* IDs above this are errors (the dtype's limit, or vocab - 1) */
 	uint64_t vocab_size;	/* 0 if not known; else max_id is vocab_size - 1 */
+	/* told of each hidden directory of a killed run removed (pack_sweep_stages()), or NULL */
+	pack_swept_fn *swept;
+	void *swept_arg;
 };
 
 struct pack_writer;
@@ -131,9 +136,9 @@ void pack_writer_free(struct pack_writer *w);
  * a crash) left in the directory of prefix, with the shards they hold:
  * those whose owner file names this host and is locked by no run (see
  * claim_stage() in pack.c).  swept, if not NULL, is told of each.  The
- * number removed; what cannot be read or removed is skipped.
+ * number removed; what cannot be read or removed is skipped.  The writer
+ * does it as it makes its own, with the first shard.
  */
-typedef void pack_swept_fn(const char *dir, long pid, uint64_t files, uint64_t bytes, void *arg);
 int pack_sweep_stages(const char *prefix, pack_swept_fn *swept, void *arg);
 
 /* A finished shard, as written. */

@@ -192,11 +192,14 @@ test_expect_success '... not one a live run holds, one of another host, one with
 	ayak-pack --verify r/ms-00002.idx >/dev/null
 '
 
-test_expect_success '... and one left in the working directory, named as it is there' '
+test_expect_success '... and one left in the working directory, named as it is there, but not on a usage error' '
 	mkdir s && cd s &&
 	mkdir .ayak-pack.CCCCCC &&
 	printf "host %s\npid 4242\n" "$(hostname)" >.ayak-pack.CCCCCC/.owner &&
 	printf 12345 >.ayak-pack.CCCCCC/ms.bin &&
+	: "a usage error changes nothing" &&
+	printf "{\"ids\":[7]}\n" | test_expect_code 2 ayak-pack -o ms --stats ms.idx 2>err &&
+	test_path_is_file .ayak-pack.CCCCCC/ms.bin &&
 	printf "{\"ids\":[7]}\n" | ayak-pack -o ms 2>err &&
 	echo "ayak-pack: removed .ayak-pack.CCCCCC, the hidden directory of a run that was killed (pid 4242): 1 shard file, 5 bytes" >expect &&
 	test_cmp expect err &&
