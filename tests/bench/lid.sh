@@ -23,6 +23,13 @@ B=$AYAK_BUILD/bench
 export AYAK_LEXICONS=${AYAK_LEXICONS:-$AYAK_TOP/lexicons}
 
 skip() { echo "  skip: $*"; }
+# set_start TITLE FILE WHY: the title of a set of texts; true if FILE is there, else skip for WHY
+set_start() {
+	printf '\n%s\n' "$1"
+	[ -s "$2" ] && return 0
+	skip "$3"
+	return 1
+}
 
 # measure NAME FILE CMD...: median wall and CPU seconds of CMD FILE > /dev/null
 # (bench_time: RUNS runs after a warm-up)
@@ -55,21 +62,18 @@ if ! [ -s "$corpus" ]; then
 		"$AYAK_SHARED/bin/gen-corpus" --mb "$MB" --seed 1 >"$corpus.tmp" && mv "$corpus.tmp" "$corpus"
 	fi
 fi
-echo
-echo "web documents: gen-corpus --mb $MB --seed 1"
-if [ -s "$corpus" ]; then
+if set_start "web documents: gen-corpus --mb $MB --seed 1" "$corpus" \
+	"no corpus ($AYAK_SHARED/bin/gen-corpus and python3 are needed)"; then
 	measure "ayak-cat (read and write only)" "$corpus" "$CAT"
 	measure "ayak-lid (default: --sample 1024)" "$corpus" "$LID"
 	measure "ayak-lid --sample 4096" "$corpus" "$LID" --sample 4096
 	measure "ayak-lid --sample 0 (whole documents)" "$corpus" "$LID" --sample 0
 	measure "ayak-lid --by line" "$corpus" "$LID" --by line
 	measure "ayak-lid --keep zsm_Latn" "$corpus" "$LID" --keep zsm_Latn
-else
-	skip "no corpus ($AYAK_SHARED/bin/gen-corpus and python3 are needed)"
 fi
 # Real pages and articles, longer than the synthetic corpus's and with their
-# real vocabulary (the word cache meets more words it has not seen): the
-# ../shared/data files of web text, the text field only, six times over.
+# real vocabulary: the ../shared/data files of web text, the text field only,
+# six times over.
 real=$B/lid-real.jsonl
 if ! [ -s "$real" ] && have jq && [ -d "$AYAK_SHARED/data/malaysian-dataset" ]; then
 	d=$AYAK_SHARED/data
@@ -79,22 +83,16 @@ if ! [ -s "$real" ] && have jq && [ -d "$AYAK_SHARED/data/malaysian-dataset" ]; 
 	done 2>/dev/null | jq -c 'select(.text | type == "string") | {text}' >"$real.tmp" &&
 		mv "$real.tmp" "$real"
 fi
-echo
-echo "real documents: the web pages and articles of ../shared/data (malaysian-dataset, -extra), x6"
-if [ -s "$real" ]; then
+if set_start "real documents: the web pages and articles of ../shared/data (malaysian-dataset, -extra), x6" \
+	"$real" "no ../shared/data web texts, or no jq"; then
 	measure "ayak-cat (read and write only)" "$real" "$CAT"
 	measure "ayak-lid (default: --sample 1024)" "$real" "$LID"
 	measure "ayak-lid --sample 0 (whole documents)" "$real" "$LID" --sample 0
-else
-	skip "no ../shared/data web texts, or no jq"
 fi
 sent=$AYAK_BUILD/lid/dev-sent.jsonl
-echo
-echo "short texts: the development sentences (tests/bench/lid-eval.sh builds them)"
-if [ -s "$sent" ]; then
+if set_start "short texts: the development sentences (tests/bench/lid-eval.sh builds them)" \
+	"$sent" "$sent is not built (run tests/bench/lid-eval.sh)"; then
 	measure "ayak-cat (read and write only)" "$sent" "$CAT"
 	measure "ayak-lid" "$sent" "$LID"
-else
-	skip "$sent is not built (run tests/bench/lid-eval.sh)"
 fi
 exit 0
