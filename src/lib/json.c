@@ -317,7 +317,11 @@ static const unsigned char *scan_key(struct scan *sc, const unsigned char *p,
 /*
  * One whole value at p (after whitespace), nested ones included.  Returns
  * the byte after it.  *raw tells whether a string value had no escapes.
+ * Every record goes through it: it starts on a cache line, so that code
+ * added elsewhere does not shift its loops (32 bytes of shift made
+ * ayak-pack 10% slower on records of token IDs, 2026-11-24).
  */
+__attribute__((aligned(64)))
 static const unsigned char *scan_value(struct scan *sc, const unsigned char *p,
 				       struct ayak_buf *stack, unsigned char *raw)
 {
