@@ -3,14 +3,14 @@
 #
 # Times bin/ayak-lid on one core over a synthetic web corpus (../shared/bin/gen-corpus
 # --seed 1: documents of Malaysian Malay, Indonesian, English, Chinese, Tamil and
-# Jawi, median about 700 characters) and, when tests/bench/lid-eval.sh has built it,
-# over the development sentences (short texts: the hardest case for speed), beside
-# bin/ayak-cat reading and writing the same records; then over the real web pages
-# and articles of ../shared/data (median 1,200 characters).  Prints MB/s (MB = 10^6 bytes
-# of JSON lines, per second of wall time) and MB per CPU second (user + system),
-# the median of LID_BENCH_RUNS runs (default 3) after one warm-up.  Target: 100 MB
-# per CPU second on the web corpus and the real documents.  Skips politely when something is missing;
-# exit status 0.
+# Jawi, median about 700 characters), over the real web pages and articles of
+# ../shared/data (median 1,200 characters) and, when tests/bench/lid-eval.sh has
+# built them, over the development sentences (short texts: the hardest case for
+# speed), each beside bin/ayak-cat reading and writing the same records.  Prints
+# MB/s (MB = 10^6 bytes of JSON lines, per second of wall time) and MB per CPU
+# second (user + system), the median of LID_BENCH_RUNS runs (default 3) after one
+# warm-up.  Target: 100 MB per CPU second on the web corpus and the real
+# documents.  Skips politely when something is missing; exit status 0.
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED, LID_BENCH_MB (corpus size, default 50).
 
