@@ -169,6 +169,16 @@ int ayak_tmp_anon(char *tmpl, int flags);
  */
 int ayak_tmp_link(int fd, char *tmpl, const char *path);
 /*
+ * The temporary file of an output: ayak_tmp_anon()'s, *anon set, or where
+ * that cannot be, ayak_tmp_create()'s under tmpl, with the same mode.  It
+ * goes in place as path with ayak_tmp_commit() (linked, or renamed and no
+ * longer tracked; on failure nothing is left, errno set), or away with
+ * ayak_tmp_discard() (a nameless one needs only its descriptor closed).
+ */
+int ayak_tmp_open(char *tmpl, int flags, int *anon);
+int ayak_tmp_commit(int fd, int anon, char *tmpl, const char *path);
+void ayak_tmp_discard(const char *tmpl, int anon);
+/*
  * A directory whose every entry is a temporary output (ayak-pack's stage
  * of shards): ayak_tmp_remove_all() empties and removes it too.  One at
  * a time; the pointer is kept, as ayak_tmp_create()'s; NULL forgets it.

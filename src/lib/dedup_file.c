@@ -80,10 +80,8 @@ static void fwriter_free(struct dedup_fwriter *w)
 {
 	if (w->f)
 		fclose(w->f);
-	if (w->tmp && !w->anon) {
-		unlink(w->tmp);
-		ayak_tmp_forget(w->tmp);
-	}
+	if (w->tmp)
+		ayak_tmp_discard(w->tmp, w->anon);
 	free(w->path);
 	free(w->tmp);
 	free(w->block);
@@ -116,10 +114,7 @@ struct dedup_fwriter *dedup_fwriter_new(const char *path, const struct dedup_hea
 		return NULL;
 	}
 	sprintf(w->tmp, "%s.tmp.XXXXXX", path);
-	fd = ayak_tmp_anon(w->tmp, 0);
-	w->anon = fd >= 0;
-	if (!w->anon)
-		fd = ayak_tmp_create(w->tmp, 0);
+	fd = ayak_tmp_open(w->tmp, 0, &w->anon);
 	if (fd < 0) {
 		ayak_err_sys(err, errno, "%s", path);
 		free(w->tmp);
@@ -211,15 +206,13 @@ int dedup_fwriter_close(struct dedup_fwriter *w, struct ayak_err *err)
 		ayak_err_sys(err, keep < 0 && w->anon ? e : errno, "%s", w->path);
 		goto fail;
 	}
-	if (w->anon ? ayak_tmp_link(keep, w->tmp, w->path) : rename(w->tmp, w->path)) {
+	if (ayak_tmp_commit(keep, w->anon, w->tmp, w->path)) {
 		ayak_err_sys(err, errno, "%s", w->path);
 		goto fail;
 	}
 	if (keep >= 0)
 		close(keep);
 	keep = -1;
-	if (!w->anon)
-		ayak_tmp_forget(w->tmp);
 	free(w->tmp);
 	w->tmp = NULL;
 	fwriter_free(w);

@@ -1608,7 +1608,8 @@ struct lid_sum {
  * and, for the Latin script, the msa submodel.  Words with more than
  * WC_MAX_FEATS features, whose sums int16 might not hold, are not kept.
  */
-#define WC_BITS 14			/* 6% faster than 13 on the web corpus, the same on sentences; 15: 1% slower on sentences */
+/* 14: 6% faster than 13 on the web corpus, the same on sentences; 15 was 1% slower on sentences */
+#define WC_BITS 14
 #define WC_HEAD 32			/* bytes before the sums, which calloc() leaves 16-byte aligned */
 #define WC_MAX_FEATS 255		/* 255 * 128 < 32768 */
 #define WC_AHEAD 4			/* words ahead whose entries are asked for */

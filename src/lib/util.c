@@ -669,6 +669,48 @@ int ayak_tmp_link(int fd, char *tmpl, const char *path)
 	return link_then(fd, tmpl, path);
 }
 
+int ayak_tmp_open(char *tmpl, int flags, int *anon)
+{
+	int fd = ayak_tmp_anon(tmpl, flags);
+	mode_t mask;
+
+	*anon = fd >= 0;
+	if (*anon)
+		return fd;
+	fd = ayak_tmp_create(tmpl, flags);
+	if (fd >= 0) {
+		/* mkostemp's 0600 made what O_TMPFILE makes: 0666 less the umask */
+		mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	return fd;
+}
+
+int ayak_tmp_commit(int fd, int anon, char *tmpl, const char *path)
+{
+	int e;
+
+	if (anon)
+		return link_then(fd, tmpl, path);
+	if (!rename(tmpl, path)) {
+		ayak_tmp_forget(tmpl);
+		return 0;
+	}
+	e = errno;
+	ayak_tmp_discard(tmpl, 0);
+	errno = e;
+	return -1;
+}
+
+void ayak_tmp_discard(const char *tmpl, int anon)
+{
+	if (!anon) {
+		unlink(tmpl);
+		ayak_tmp_forget(tmpl);
+	}
+}
+
 int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
 			 struct ayak_err *err)
 {

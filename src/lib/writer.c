@@ -251,7 +251,6 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 	struct stat st;
 	const char *slash, *base;
 	size_t dirlen;
-	mode_t mask;
 	int alias = fd_alias(path);
 
 	/*
@@ -315,12 +314,7 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 	if (!w->tmp)
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	sprintf(w->tmp, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-	w->fd = ayak_tmp_anon(w->tmp, O_CLOEXEC);
-	if (w->fd >= 0) {
-		w->anon = 1;
-		return 0;
-	}
-	w->fd = ayak_tmp_create(w->tmp, O_CLOEXEC);
+	w->fd = ayak_tmp_open(w->tmp, O_CLOEXEC, &w->anon);
 	if (w->fd < 0) {
 		int e = errno;
 
@@ -328,9 +322,6 @@ static int open_target(struct ayak_writer *w, const char *path, struct ayak_err 
 		w->tmp = NULL;
 		return ayak_err_sys(err, e, "%s", path);
 	}
-	mask = umask(0);
-	umask(mask);
-	fchmod(w->fd, 0666 & ~mask);
 	return 0;
 }
 
@@ -459,8 +450,6 @@ static void release(struct ayak_writer *w)
 	free(w->buf);
 	free(w->zbuf);
 	free(w->path);
-	if (w->tmp && !w->anon)
-		ayak_tmp_forget(w->tmp);
 	free(w->tmp);
 	free(w);
 }
@@ -505,15 +494,12 @@ int ayak_writer_commit(struct ayak_writer *w, struct ayak_err *err)
 {
 	int fail = 0;
 
-	if (w->anon) {
-		if (ayak_tmp_link(w->fd, w->tmp, w->path))
-			fail = ayak_err_sys(err, errno, "%s", w->path);
+	if (w->tmp && ayak_tmp_commit(w->fd, w->anon, w->tmp, w->path))
+		fail = ayak_err_sys(err, errno, "%s", w->path);
+	if (w->anon) {	/* the copy ayak_writer_finish() kept to link */
 		if (close(w->fd) && !fail)
 			fail = ayak_err_sys(err, errno, "write error on %s", w->path);
 		w->fd = -1;
-	} else if (w->tmp && rename(w->tmp, w->path)) {
-		fail = ayak_err_sys(err, errno, "%s", w->path);
-		unlink(w->tmp);
 	}
 	release(w);
 	return fail ? -1 : 0;
@@ -532,8 +518,8 @@ void ayak_writer_abort(struct ayak_writer *w)
 		return;
 	if (w->fd > 1)
 		close(w->fd);
-	if (w->tmp && !w->anon)
-		unlink(w->tmp);
+	if (w->tmp)
+		ayak_tmp_discard(w->tmp, w->anon);
 	release(w);
 }
 

@@ -233,5 +233,60 @@ int main(void)
 			rmdir(dir);
 		}
 	}
+	{
+		/*
+		 * ayak_tmp_open() and ayak_tmp_commit() either way: a nameless file
+		 * or, with AYAK_NO_TMPFILE, a hidden name; the same mode in the end,
+		 * and nothing else left; ayak_tmp_discard() removes a hidden name.
+		 */
+		char dir[] = "/tmp/test-util.XXXXXX", path[256], tmpl[256];
+		mode_t mask = umask(022);
+		int pass, anon[2] = { -1, -1 }, mode[2] = { -1, -1 }, entries[2] = { -1, -1 };
+		int fd, hidden, gone;
+		struct stat st;
+
+		if (!mkdtemp(dir)) {
+			ok(0, "mkdtemp");
+			return done();
+		}
+		snprintf(path, sizeof(path), "%s/out", dir);
+		for (pass = 0; pass < 2; pass++) {
+			DIR *d;
+			struct dirent *e;
+
+			if (pass)
+				setenv("AYAK_NO_TMPFILE", "1", 1);
+			snprintf(tmpl, sizeof(tmpl), "%s/.out.XXXXXX", dir);
+			fd = ayak_tmp_open(tmpl, O_CLOEXEC, &anon[pass]);
+			if (fd >= 0 && write(fd, "x", 1) == 1 &&
+			    !ayak_tmp_commit(fd, anon[pass], tmpl, path) && !stat(path, &st))
+				mode[pass] = (int)(st.st_mode & 0777);
+			if (fd >= 0)
+				close(fd);
+			entries[pass] = 0;
+			d = opendir(dir);
+			while (d && (e = readdir(d)))
+				entries[pass] += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+			if (d)
+				closedir(d);
+			unlink(path);
+		}
+		unsetenv("AYAK_NO_TMPFILE");
+		snprintf(tmpl, sizeof(tmpl), "%s/.out.XXXXXX", dir);
+		setenv("AYAK_NO_TMPFILE", "1", 1);
+		fd = ayak_tmp_open(tmpl, O_CLOEXEC, &hidden);
+		unsetenv("AYAK_NO_TMPFILE");
+		if (fd >= 0)
+			close(fd);
+		ayak_tmp_discard(tmpl, hidden);
+		gone = stat(tmpl, &st) != 0;
+		umask(mask);
+		ok(anon[1] == 0 && mode[1] == 0644 && entries[1] == 1 && mode[0] == 0644 &&
+		   entries[0] == 1 && fd >= 0 && hidden == 0 && gone,
+		   "tmp_open + tmp_commit: mode 0644 under umask 022 either way (nameless %d: %o; hidden: %o), "
+		   "the output alone left (%d, %d); tmp_discard removes a hidden name",
+		   anon[0], (unsigned)mode[0], (unsigned)mode[1], entries[0], entries[1]);
+		rmdir(dir);
+	}
 	return done();
 }
