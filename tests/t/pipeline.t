@@ -31,7 +31,22 @@ test_expect_success 'every stage kept its --stats, one file a shard' '
 			grep -x "$s-$i.json" stats || return 1
 		done
 	done &&
-	test_line_count = 21 stats
+	for s in sign bucket cluster; do
+		for i in 00000 00001 00002; do
+			grep -x "dedup-$s-$i.json" stats || return 1
+		done
+	done &&
+	grep -x dedup-merge.json stats &&
+	test_line_count = 31 stats
+'
+
+test_expect_success 'the report has the counters one node gives for ayak-dedup on the same records' '
+	jq -S "[.stages.list[] | select(.stage == \"ayak-dedup\") | {records_in, records_out, dropped, counts}]" \
+		one/report.json >got &&
+	ayak-cat one/clean/*.jsonl.zst | ayak-dedup --stats node.json >/dev/null &&
+	jq -S "[{records_in, records_out, dropped, counts}]" node.json >expect &&
+	test_cmp expect got &&
+	grep -F "\"clusters\": 6" got
 '
 
 test_expect_success 'the shards hold the kept records, verified' '
