@@ -1270,10 +1270,23 @@ static void write_failed(struct fetch *f)
 	cli_finish_later(f->c, w);	/* renamed into place with -o and --stats */
 }
 
+/* "libcurl 7.88.1 (OpenSSL/3.0.17)" for -V: the library that does the downloads, and its TLS */
+static const char *curl_libs(char *out, size_t n)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	if (v->ssl_version)
+		snprintf(out, n, "libcurl %s (%s)", v->version, v->ssl_version);
+	else
+		snprintf(out, n, "libcurl %s", v->version);
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
 	struct fetch f;
+	char libs[128];
 	int opt, ret;
 	CURLcode cc;
 	size_t i;
@@ -1291,6 +1304,7 @@ int main(int argc, char **argv)
 	cli_init(&c, "ayak-fetch", usage);
 	/* Files are written as they are, and --failed does the work of --rejects. */
 	c.shared_off = CLI_NO_COMPRESS | CLI_NO_FIELD | CLI_NO_ERRORS;
+	c.more_libs = curl_libs(libs, sizeof(libs));
 	while ((opt = cli_getopt(&c, argc, argv, "j:d:", options)) != -1) {
 		switch (opt) {
 		case 'j':

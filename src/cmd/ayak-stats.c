@@ -27,7 +27,7 @@ static const char usage[] =
 	"      --stage-stats PATH  a --stats file of a pipeline stage, or a directory of them\n"
 	"                        (every *.json below it); repeatable\n"
 	"      --stage-order LIST  stage order: programs separated by commas, before the\n"
-	"                        default fetch,warc,cat,norm,lid,filter,dedup,tok,pack\n"
+	"                        default fetch,warc,cat,norm,lid,filter,dedup,tok,pack,stats\n"
 	"      --stages-only     read no records: report the --stage-stats files only\n"
 	"      --top N           domains to list (default 20)\n"
 	"      --max-domains N   domains counted exactly (default 100000); past that the\n"

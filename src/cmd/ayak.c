@@ -133,6 +133,7 @@ static int usage(FILE *f, int code)
 	size_t i;
 
 	fprintf(f, "Usage: ayak COMMAND [ARGS...]\n"
+		"       ayak help [COMMAND]\n"
 		"       ayak --version | --help\n\nCommands:\n");
 	for (i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
 		snprintf(name, sizeof(name), "ayak-%s", programs[i][0]);

@@ -215,8 +215,9 @@ static void version(struct cli *c)
 	const char *dir = ayak_lexicon_dir(&err);
 
 	ayak_library_versions(libs, sizeof(libs));
-	printf("%s (ayak) %s\n%s\nlexicons %s (%s)\n", c->prog, AYAK_VERSION, libs,
-	       ayak_lexicon_version(), dir ? dir : "not found");
+	printf("%s (ayak) %s\n%s%s%s\nlexicons %s (%s)\n", c->prog, AYAK_VERSION, libs,
+	       c->more_libs ? ", " : "", c->more_libs ? c->more_libs : "", ayak_lexicon_version(),
+	       dir ? dir : "not found");
 }
 
 void cli_finish_stdout(struct cli *c)

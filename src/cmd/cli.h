@@ -57,6 +57,7 @@ struct cli {
 	int no_output;			/* the program writes no records (--split) */
 	unsigned shared_off;		/* CLI_NO_* */
 	const char *not_text;		/* -o is not text ("binary data"): no terminal */
+	const char *more_libs;		/* -V: libraries of the program's own, after the shared ones */
 
 	/* Run state. */
 	struct ayak_reader *in;

@@ -52,9 +52,12 @@ test_expect_success 'ayak finds ayak-cat next to itself when PATH does not have 
 	test_cmp_bin in.jsonl out
 '
 
-test_expect_success 'ayak --help: exit 0, lists cat' '
+test_expect_success 'ayak --help: exit 0, its three forms as ayak(1) has them, lists cat' '
 	ayak --help >out 2>err &&
 	test_must_be_empty err &&
+	head -n 3 out >head &&
+	printf "%s\n" "Usage: ayak COMMAND [ARGS...]" "       ayak help [COMMAND]" "       ayak --version | --help" >expect &&
+	test_cmp expect head &&
 	grep "^ *cat " out
 '
 

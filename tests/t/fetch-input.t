@@ -149,4 +149,15 @@ test_expect_success 'a --failed file that cannot be written stops the run before
 	test_path_is_missing fout
 '
 
+test_expect_success '-V names libcurl and its TLS library after the shared libraries' '
+	ayak-fetch -V >out 2>err &&
+	test_must_be_empty err &&
+	test_line_count = 3 out &&
+	echo "ayak-fetch (ayak) 0.1.0" >expect &&
+	sed -n 1p out >line1 &&
+	test_cmp expect line1 &&
+	sed -n 2p out >line2 &&
+	grep -x "$(ayak-cat -V | sed -n 2p), $(curl-config --version) (OpenSSL/[0-9.]*)" line2
+'
+
 test_done

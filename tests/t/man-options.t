@@ -5,10 +5,13 @@ test_description='the man pages and --help name the same options'
 MAN=$AYAK_TOP/man
 P=$AYAK_TOP/pipelines
 
-# help_opts: the long options of the --help text on stdin, from the lines that start with
-# one (indented), as "--name"
+# help_opts: the long options of the --help text on stdin, as "--name": every one on the
+# lines that start with one (indented: "  -o, --output FILE", and lists such as "  --epochs N,
+# --lr X"), and on those that list them after a colon ("Training (see ayak-lid(1)): --train,"),
+# but another program's ("sbatch --array", "ayak-tok --binary")
 help_opts() {
-	sed -n "s/^ \{1,\}\(-[a-zA-Z0-9], \)\{0,1\}\(--[a-z0-9][a-z0-9-]*\).*/\2/p" | sort -u
+	grep -e "^ \{1,\}-" -e ": --" | sed "s/\(sbatch\|srun\|ayak-[a-z]*\) --[a-z0-9-]*//g" |
+		grep -o -- "--[a-z0-9][a-z0-9-]*" | sort -u
 }
 
 # man_items PAGE: the long options that the items (.It) of PAGE's lists name
@@ -27,7 +30,7 @@ undocumented() {
 		grep -qx -e "$o" items && continue
 		grep -qx -e "$o" shared && grep -q '^\.Xr ayak 7' "$2" && continue
 		key=$(printf '%s' "${o#--}" | tr - _)
-		grep -q "^\.It .*Cm $key\( \|\$\)" "$2" && continue
+		grep -q "^\.It .*\(Cm\|,\) $key\( \|\$\)" "$2" && continue
 		echo "$o"
 	done
 }
@@ -73,6 +76,15 @@ test_expect_success 'the check finds an option left out of a page' '
 	unlisted help norm.1 >extra &&
 	echo --no-such-option >expect &&
 	test_cmp expect extra
+'
+
+test_expect_success 'the check finds an option that --help lists in a line of prose' '
+	grep -vx "\.It Fl -train" "$MAN/man1/ayak-lid.1" >lid.1 &&
+	ayak-lid --help >help &&
+	grep "^Training (see ayak-lid(1)): --train," help &&
+	undocumented help lid.1 >missing &&
+	echo --train >expect &&
+	test_cmp expect missing
 '
 
 test_done
