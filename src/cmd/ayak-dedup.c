@@ -133,6 +133,8 @@ struct input {
 	const char *again;	/* what the second pass opens */
 	FILE *spool;		/* non-regular inputs are copied here */
 	char fdpath[32];
+	struct stat st;		/* a regular file's, before the first pass read it */
+	int regular;
 };
 
 struct dd {
@@ -321,7 +323,6 @@ static void parse_options(struct dd *d, int argc, char **argv)
 	int opt, have_threshold = 0;
 	unsigned given = 0;
 	double t;
-	char *end;
 	size_t i;
 
 	d->modes = M_EXACT | M_NEAR;
@@ -382,11 +383,7 @@ static void parse_options(struct dd *d, int argc, char **argv)
 			d->verify = 1;
 			break;
 		case OPT_THRESHOLD:
-			errno = 0;
-			t = strtod(optarg, &end);
-			/* A decimal number only: strtod would take "0x1p-1", " 0.5" and "inf" too. */
-			if (errno || end == optarg || *end || !(t >= 0 && t <= 1) ||
-			    optarg[strspn(optarg, "0123456789.eE+-")])
+			if (ayak_parse_decimal(optarg, &t) || t > 1)
 				cli_usage_error(&d->c, "--threshold wants a number from 0 to 1, not '%s'",
 						optarg);
 			d->threshold = t;
@@ -718,7 +715,8 @@ static void sign_text(struct dd *d, uint64_t doc)
 			}
 			p = nl ? nl + 1 : end;
 		}
-		qsort(d->lines, d->nlines, sizeof(*d->lines), cmp_u64);
+		if (d->nlines)	/* lines is NULL until a text has one */
+			qsort(d->lines, d->nlines, sizeof(*d->lines), cmp_u64);
 		for (i = 0; i < d->nlines; i++) {
 			if (i && d->lines[i] == d->lines[i - 1])
 				continue;
@@ -832,8 +830,11 @@ static void setup_inputs(struct dd *d, int nfiles, char **files, int spool)
 		in->again = files[i];
 		if (!spool)
 			continue;
-		if (strcmp(files[i], "-") && !stat(files[i], &st) && S_ISREG(st.st_mode))
+		if (strcmp(files[i], "-") && !stat(files[i], &st) && S_ISREG(st.st_mode)) {
+			in->st = st;
+			in->regular = 1;
 			continue;
+		}
 		/* Standard input, a pipe or a device: copy it for the second pass. */
 		{
 			int fd;
@@ -845,6 +846,36 @@ static void setup_inputs(struct dd *d, int nfiles, char **files, int spool)
 		}
 	}
 	d->cur_input = (size_t)-1;
+}
+
+/*
+ * A file written to since the first pass began (its size, time of writing
+ * or inode differ) ends the run before the second pass writes a record;
+ * a change the second pass meets is found by its counts and checksum.
+ */
+static void check_unchanged(struct dd *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ninputs; i++) {
+		const struct input *in = &d->inputs[i];
+		struct stat st;
+
+		if (!in->regular)
+			continue;
+		if (stat(in->path, &st)) {
+			ayak_err_sys(&d->c.err, errno, "%s", in->path);
+			die(d);
+		}
+		if (st.st_size != in->st.st_size || st.st_ino != in->st.st_ino ||
+		    st.st_dev != in->st.st_dev || st.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
+		    st.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec) {
+			ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed since the first pass "
+				     "(%lld bytes, %lld before): nothing written", in->path,
+				     (long long)st.st_size, (long long)in->st.st_size);
+			die(d);
+		}
+	}
 }
 
 /* Which input a line comes from: a new input starts at its line 1. */
@@ -2176,6 +2207,7 @@ static void run_local(struct dd *d, int nfiles, char **files)
 	x.bytes = d->doc_bytes;
 	x.sum = d->doc_sum;
 
+	check_unchanged(d);
 	paths = malloc(d->ninputs * sizeof(*paths));
 	if (!paths)
 		oom(d);

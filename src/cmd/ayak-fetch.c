@@ -1224,10 +1224,9 @@ static void run(struct fetch *f)
 
 static double seconds_arg(struct cli *c, const char *opt, const char *arg)
 {
-	char *e;
-	double v = strtod(arg, &e);
+	double v;
 
-	if (e == arg || *e || !(v >= 0) || v > 86400)
+	if (ayak_parse_decimal(arg, &v) || v > 86400)
 		cli_usage_error(c, "%s wants seconds, not '%s'", opt, arg);
 	return v;
 }

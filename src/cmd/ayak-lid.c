@@ -149,12 +149,9 @@ struct conf {
 
 static double number(struct cli *c, const char *opt, const char *arg, double lo, double hi)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !(v >= lo && v <= hi))
+	if (ayak_parse_decimal(arg, &v) || !(v >= lo && v <= hi))
 		cli_usage_error(c, "%s wants a number from %g to %g, not '%s'", opt, lo, hi, arg);
 	return v;
 }

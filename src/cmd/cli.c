@@ -1,5 +1,7 @@
+#define _GNU_SOURCE	/* O_PATH */
 /* The programs' shared command line; see cli.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,8 +113,25 @@ static void catch_fatal_signals(void)
 	}
 }
 
+/*
+ * A standard descriptor the caller closed (prog <&-) is held by an O_PATH
+ * descriptor of /dev/null, so that no file opened later takes its number:
+ * ayak-dedup's copy of standard input became descriptor 0 and was read
+ * back as the input.  Reads and writes of an O_PATH descriptor fail with
+ * EBADF, as they did on the closed one.
+ */
+static void hold_closed_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			open("/dev/null", O_PATH);	/* the lowest free number: fd */
+}
+
 void cli_init(struct cli *c, const char *prog, const char *usage)
 {
+	hold_closed_std_fds();
 	catch_fatal_signals();
 	memset(c, 0, sizeof(*c));
 	c->prog = prog;
@@ -508,6 +527,38 @@ void cli_claim_output(struct cli *c, const char *opt, const char *path)
 	c->nclaims++;
 }
 
+/* Does path name the standard output? */
+static int names_stdout(const char *path)
+{
+	return !strcmp(path, "-") || !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/fd/1") ||
+	       !strcmp(path, "/proc/self/fd/1");
+}
+
+/*
+ * The records go to the standard output: a regular file there (prog >x) is
+ * claimed like -o x, or --rejects x would replace it and the records be
+ * lost; and --rejects to the standard output would put the rejects among
+ * the records, which the next program reads.
+ */
+static void claim_stdout(struct cli *c)
+{
+	struct stat st;
+	struct cli_claim *k;
+
+	if (c->rejects_path && names_stdout(c->rejects_path))
+		cli_usage_error(c, "--rejects %s: the rejects and the records would both go to the "
+				"standard output", c->rejects_path);
+	if (fstat(STDOUT_FILENO, &st) || !S_ISREG(st.st_mode) || c->nclaims == CLI_MAX_CLAIMS)
+		return;
+	k = &c->claims[c->nclaims++];
+	k->opt = "the standard output";
+	k->canon = strdup("");	/* names no file: only the inode can match */
+	if (!k->canon)
+		cli_die_nomem(c);
+	k->dev = st.st_dev;
+	k->ino = st.st_ino;
+}
+
 /* The compression a writer for path will use, as ayak_writer_new decides it. */
 static int output_compression(const struct cli *c, const char *path)
 {
@@ -524,7 +575,9 @@ static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **f
 	if (c->level > 9 && (c->compress == AYAK_COMPRESS_GZIP ||
 			     (!c->no_output && output_compression(c, c->output) == AYAK_COMPRESS_GZIP)))
 		cli_usage_error(c, "gzip --level must be 1 to 9, not %d", c->level);
-	if (!c->no_output)
+	if (!c->no_output && (!c->output || names_stdout(c->output)))
+		claim_stdout(c);
+	else if (!c->no_output)
 		cli_claim_output(c, "--output", c->output);
 	cli_claim_output(c, "--rejects", c->rejects_path);
 	cli_claim_output(c, "--stats", c->stats_path);

@@ -120,6 +120,12 @@ int ayak_utf8_repair(const char *p, size_t n, struct ayak_buf *out, size_t *nrep
 int ayak_parse_size(const char *s, uint64_t *out);
 /* Non-negative decimal integer. -1 if bad or out of range. */
 int ayak_parse_u64(const char *s, uint64_t *out);
+/*
+ * A non-negative number written plainly, "0.25" or "3": digits, then a point
+ * and digits if any; no sign, exponent, space, hex, inf or nan (which strtod
+ * takes), and no point without a digit on each side.  -1 if bad.
+ */
+int ayak_parse_decimal(const char *s, double *out);
 double ayak_now(void);		/* monotonic seconds */
 
 /*

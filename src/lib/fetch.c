@@ -107,6 +107,7 @@ int fetch_parse_cdx(const char *line, size_t n, struct ayak_buf *filename,
 	const struct ayak_field *f;
 	struct ayak_buf tmp = AYAK_BUF_INIT;
 	const char *brace = memchr(line, '{', n);
+	size_t slen;
 	int ret = -1;
 
 	if (!brace)
@@ -134,6 +135,12 @@ int fetch_parse_cdx(const char *line, size_t n, struct ayak_buf *filename,
 			ayak_err_set(err, AYAK_E_DATA, "CDX line with an empty \"filename\"");
 			goto out;
 		}
+	}
+	/* A URL there would be fetched as it is, not from --base-url: any host an index names. */
+	if (has_scheme(filename->data, filename->len, &slen)) {
+		ayak_err_set(err, AYAK_E_DATA, "CDX line whose \"filename\" is a URL, not a path "
+			     "under --base-url");
+		goto out;
 	}
 	if (cdx_number(&rec, "offset", offset, &tmp)) {
 		ayak_err_set(err, AYAK_E_DATA, "CDX line without a valid \"offset\"");

@@ -138,21 +138,12 @@ int filter_list_lookup(const char *key, size_t len)
 	return -1;
 }
 
-/* [0-9]+ or [0-9]+.[0-9]+ (no signs, exponents, nan or inf), of any length. */
+/* [0-9]+ or, with allow_point, [0-9]+.[0-9]+ (ayak_parse_decimal()), of any length. */
 static int plain_number(const char *s, int allow_point)
 {
-	const char *p = s;
-	int digits = 0, point = 0;
+	double v;
 
-	for (; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p == '.' && allow_point && !point && digits)
-			point = 1;
-		else
-			return 0;
-	}
-	return digits > 0 && p[-1] != '.';
+	return allow_point ? !ayak_parse_decimal(s, &v) : *s && !s[strspn(s, "0123456789")];
 }
 
 int filter_param_set(struct filter_params *p, int id, const char *value,

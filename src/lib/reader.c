@@ -68,18 +68,24 @@ const char *ayak_format_name(int fmt)
 	return fmt >= 0 && fmt <= AYAK_FMT_BZIP2 ? names[fmt] : "unknown";
 }
 
-static int detect_format(const unsigned char *p, size_t n)
+/* Is p[0..n) the start of magic (len bytes), at least min of them? */
+static int starts(const unsigned char *p, size_t n, const char *magic, size_t len, size_t min)
 {
-	if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B)
+	return n >= min && !memcmp(p, magic, n < len ? n : len);
+}
+
+enum ayak_format ayak_detect_format(const unsigned char *p, size_t n)
+{
+	if (starts(p, n, "\x1F\x8B", 2, 2))
 		return AYAK_FMT_GZIP;
-	if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD)
+	if (starts(p, n, "\x28\xB5\x2F\xFD", 4, 2))
 		return AYAK_FMT_ZSTD;
 	/* A zstd skippable frame (0x184D2A50..5F) may come first. */
 	if (n >= 4 && (p[0] & 0xF0) == 0x50 && p[1] == 0x2A && p[2] == 0x4D && p[3] == 0x18)
 		return AYAK_FMT_ZSTD;
-	if (n >= 6 && !memcmp(p, "\xFD" "7zXZ\0", 6))
+	if (starts(p, n, "\xFD" "7zXZ\0", 6, 2))
 		return AYAK_FMT_XZ;
-	if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9')
+	if (starts(p, n, "BZh", 3, 3) && (n == 3 || (p[3] >= '1' && p[3] <= '9')))
 		return AYAK_FMT_BZIP2;
 	return AYAK_FMT_PLAIN;
 }
@@ -176,7 +182,7 @@ static int open_next(struct ayak_reader *r, struct ayak_err *err)
 		r->raw_len += (size_t)got;
 		r->bytes_read += (uint64_t)got;
 	}
-	r->fmt = detect_format(r->raw, r->raw_len);
+	r->fmt = ayak_detect_format(r->raw, r->raw_len);
 	switch (r->fmt) {
 	case AYAK_FMT_PLAIN:
 		memcpy(r->buf, r->raw, r->raw_len);

@@ -21,6 +21,14 @@ enum ayak_format {
 
 const char *ayak_format_name(int fmt);
 
+/*
+ * The format of an input from its first n bytes: six or more, or fewer
+ * only when the input ends there; then a start of a magic number (two
+ * bytes or more, "BZh" for bzip2) is a file of that format cut short, so
+ * that it is reported as truncated, not read as text.
+ */
+enum ayak_format ayak_detect_format(const unsigned char *p, size_t n);
+
 struct ayak_line {
 	const char *data;	/* the line, without "\n" or a final "\r" */
 	size_t len;

@@ -225,6 +225,26 @@ int ayak_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int ayak_parse_decimal(const char *s, double *out)
+{
+	const char *p = s;
+
+	if (!s || !(*p >= '0' && *p <= '9'))
+		return -1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		if (!(p[1] >= '0' && p[1] <= '9'))
+			return -1;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	if (*p)
+		return -1;
+	*out = strtod(s, NULL);	/* digits alone: no errno case but overflow to HUGE_VAL */
+	return 0;
+}
+
 double ayak_now(void)
 {
 	struct timespec ts;

@@ -25,6 +25,7 @@
 
 #include <dlfcn.h>
 
+#include "stream.h"
 #include "warc.h"
 #include "warc_int.h"
 
@@ -86,6 +87,9 @@ int warc_fast_gunzip(const void *in, size_t in_n, void *out, size_t out_n,
 #define MEMBER_KEEP (4u << 20)	/* compressed bytes of the current member kept for recovery */
 
 enum { FMT_PLAIN, FMT_GZIP, FMT_ZSTD, FMT_XZ, FMT_BZIP2 };
+_Static_assert(FMT_GZIP == (int)AYAK_FMT_GZIP && FMT_ZSTD == (int)AYAK_FMT_ZSTD &&
+	       FMT_XZ == (int)AYAK_FMT_XZ && FMT_BZIP2 == (int)AYAK_FMT_BZIP2,
+	       "the formats of ayak_detect_format()");
 
 struct member {
 	uint64_t uoff;		/* decompressed offset of its first byte */
@@ -255,20 +259,7 @@ struct warc_in *warc_in_open(const char *path, struct ayak_err *err)
 			warc_in_free(s);
 			return NULL;
 		}
-	if (s->raw_len >= 2 && s->raw[0] == 0x1F && s->raw[1] == 0x8B)
-		s->fmt = FMT_GZIP;
-	else if (s->raw_len >= 4 && ((s->raw[0] == 0x28 && s->raw[1] == 0xB5 &&
-				      s->raw[2] == 0x2F && s->raw[3] == 0xFD) ||
-				     ((s->raw[0] & 0xF0) == 0x50 && s->raw[1] == 0x2A &&
-				      s->raw[2] == 0x4D && s->raw[3] == 0x18)))
-		s->fmt = FMT_ZSTD;
-	else if (s->raw_len >= 6 && !memcmp(s->raw, "\xFD" "7zXZ\0", 6))
-		s->fmt = FMT_XZ;
-	else if (s->raw_len >= 4 && !memcmp(s->raw, "BZh", 3) && s->raw[3] >= '1' &&
-		 s->raw[3] <= '9')
-		s->fmt = FMT_BZIP2;
-	else
-		s->fmt = FMT_PLAIN;
+	s->fmt = (int)ayak_detect_format(s->raw, s->raw_len);
 	if (s->fmt == FMT_GZIP) {
 		if (inflateInit2(&s->gz, 15 + 16) != Z_OK) {
 			ayak_err_set(err, AYAK_E_SYS, "out of memory");

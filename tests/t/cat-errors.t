@@ -125,10 +125,10 @@ test_expect_success SIGPIPE_DEFAULT 'ayak-cat --validate big | head -1 ends quie
 
 for fmt in gzip zstd xz bzip2; do
 	case $fmt in
-	gzip) ext=gz prereq=GZIP magiclen=2 ;;
-	zstd) ext=zst prereq=ZSTD magiclen=4 ;;
-	xz) ext=xz prereq=XZ magiclen=6 ;;
-	bzip2) ext=bz2 prereq=BZIP2 magiclen=3 ;;
+	gzip) ext=gz prereq=GZIP magiclen=2 inside="" ;;
+	zstd) ext=zst prereq=ZSTD magiclen=4 inside="2 3" ;;
+	xz) ext=xz prereq=XZ magiclen=6 inside="2 3 4 5" ;;
+	bzip2) ext=bz2 prereq=BZIP2 magiclen=3 inside=3 ;;
 	esac
 	test_expect_success $prereq "truncated $fmt input: exit 1, file and line named, complete records out" "
 		$fmt -c <rand.jsonl >full.$ext &&
@@ -162,6 +162,17 @@ for fmt in gzip zstd xz bzip2; do
 		test_must_be_empty out &&
 		echo \"ayak-cat: tiny.$ext:1: truncated $fmt input\" >expect &&
 		test_cmp expect err
+	"
+	# gzip's is two bytes: one is not enough to tell
+	test -z "$inside" ||
+	test_expect_success $prereq "$fmt input cut inside its magic number (bytes: $inside): truncated, not text" "
+		for k in $inside; do
+			head -c \$k full.$ext >inside.$ext &&
+			test_expect_code 1 ayak-cat inside.$ext >out 2>err &&
+			test_must_be_empty out &&
+			echo \"ayak-cat: inside.$ext:1: truncated $fmt input\" >expect &&
+			test_cmp expect err || return 1
+		done
 	"
 done
 

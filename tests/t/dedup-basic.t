@@ -226,7 +226,9 @@ test_expect_success 'usage errors' '
 	test_expect_code 2 ayak-dedup --verify --threshold 0x1p-1 in.jsonl 2>err &&
 	grep -q "^ayak-dedup: --threshold wants a number from 0 to 1, not '\''0x1p-1'\''$" err &&
 	test_expect_code 2 ayak-dedup --verify --threshold " 0.5" in.jsonl 2>/dev/null &&
-	ayak-dedup --verify --threshold 5e-1 in.jsonl >/dev/null &&
+	test_expect_code 2 ayak-dedup --verify --threshold 5e-1 in.jsonl 2>/dev/null &&
+	test_expect_code 2 ayak-dedup --verify --threshold +0.5 in.jsonl 2>/dev/null &&
+	ayak-dedup --verify --threshold 0.5 in.jsonl >/dev/null &&
 	test_expect_code 2 ayak-dedup --mode exact, in.jsonl 2>err &&
 	grep -q "^ayak-dedup: --mode wants a list of exact, near, lines and url, not '\''exact,'\''$" err &&
 	test_expect_code 2 ayak-dedup --mode exact,,near in.jsonl 2>/dev/null &&
@@ -288,6 +290,23 @@ test_expect_success '--help and --version' '
 	ayak-dedup -V | head -n 1 >v &&
 	echo "ayak-dedup (ayak) 0.1.0" >expect &&
 	test_cmp expect v
+'
+
+test_expect_success 'an input written to while the first pass reads: exit 3 before a record is written' '
+	printf "%s\n" "{\"text\":\"satu dua tiga\"}" "{\"text\":\"empat lima\"}" >grow.jsonl &&
+	rm -f grow.fifo && mkfifo grow.fifo || return 1
+	{ ayak-dedup -o grown.jsonl grow.jsonl grow.fifo >out 2>err; echo $? >rc; } &
+	# the open returns once ayak-dedup, done with grow.jsonl, opens the fifo (a failing
+	# ayak-dedup never does: the timeout ends the wait)
+	timeout 60 sh -c "exec 3>grow.fifo && echo '\''{\"text\":\"tujuh\"}'\'' >>grow.jsonl &&
+		echo '\''{\"text\":\"lapan sembilan\"}'\'' >&3" &&
+	wait &&
+	echo 3 >expect &&
+	test_cmp expect rc &&
+	echo "ayak-dedup: grow.jsonl: changed since the first pass (64 bytes, 47 before): nothing written" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	test_path_is_missing grown.jsonl
 '
 
 test_done

@@ -42,6 +42,16 @@ test_expect_success '--ranges: an empty "filename" is a bad input line' '
 	test_cmp expect err
 '
 
+test_expect_success '--ranges: a "filename" that is a URL is a bad input line, not a request to its host' '
+	for u in http://elsewhere.invalid/x HTTPS://elsewhere.invalid/x; do
+		echo "{\"filename\":\"$u\",\"offset\":\"1\",\"length\":\"5\"}" >url.cdx &&
+		test_expect_code 1 ayak-fetch --ranges --base-url "$U/" url.cdx >out 2>err &&
+		echo "ayak-fetch: url.cdx:1: CDX line whose \"filename\" is a URL, not a path under --base-url" >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out || return 1
+	done
+'
+
 # A NUL in a line cut the URL there: "$U/a<NUL>b" fetched $U/a, a file the
 # line does not name, and -d saved it as done.
 test_expect_success 'a control character in a URL (a NUL too) is a bad input line' '

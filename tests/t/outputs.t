@@ -54,6 +54,53 @@ test_expect_success 'standard output and devices may be named twice' '
 	test_cmp in.jsonl records
 '
 
+test_expect_success 'the standard output is an output too: the file it is redirected to, and --rejects -' '
+	test_expect_code 2 ayak-cat --validate --on-error skip -q --rejects so-r.jsonl mixed.jsonl >>so-r.jsonl 2>err &&
+	printf "%s\n" "ayak-cat: the standard output and --rejects name the same file" \
+		"Try '\''ayak-cat --help'\''." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty so-r.jsonl &&
+	ln -s so-r.jsonl so-rlink.jsonl &&
+	test_expect_code 2 ayak-norm --stats so-rlink.jsonl in.jsonl >>so-r.jsonl 2>err &&
+	grep -x "ayak-norm: the standard output and --stats name the same file" err &&
+	for r in - /dev/stdout; do
+		test_expect_code 2 ayak-lid --on-error skip --rejects $r mixed.jsonl >out 2>err &&
+		grep -x "ayak-lid: --rejects $r: the rejects and the records would both go to the standard output" err &&
+		test_must_be_empty out || return 1
+	done &&
+	ayak-cat --validate --on-error skip -q --rejects - -o so-good.jsonl mixed.jsonl >so-rej &&
+	test_line_count = 1 so-rej &&
+	head -n 1 mixed.jsonl >expect &&
+	test_cmp expect so-good.jsonl &&
+	ayak-cat --validate --on-error skip -q --rejects so-r2.jsonl mixed.jsonl >>so-kept.jsonl &&
+	test_cmp expect so-kept.jsonl &&
+	test_line_count = 1 so-r2.jsonl
+'
+
+test_expect_success 'a closed standard input or output is an error, also for ayak-dedup, whose copy of the input took descriptor 0' '
+	for p in cat dedup lid; do
+		test_expect_code 3 ayak-$p <&- 2>err &&
+		echo "ayak-$p: (stdin):1: read error: Bad file descriptor" >expect &&
+		test_cmp expect err &&
+		test_expect_code 3 ayak-$p in.jsonl >&- 2>err &&
+		echo "ayak-$p: write error on standard output: Bad file descriptor" >expect &&
+		test_cmp expect err || return 1
+	done
+'
+
+test_expect_success 'numbers in options are written plainly: no space, sign, exponent or hex' '
+	for v in " 0.5" "+0.5" "5e-1" "0x0.8" ".5" "5." inf; do
+		for cmd in "ayak-lid --threshold" "ayak-lid --mixed" "ayak-lid --word-odds-weight" \
+			"ayak-dedup --verify --threshold" "ayak-fetch --retry-wait"; do
+			test_expect_code 2 $cmd "$v" </dev/null >out 2>err &&
+			grep -F "$v'\''" err &&
+			test_must_be_empty out || return 1
+		done
+	done &&
+	ayak-lid --annotate --threshold 0.5 --by line --mixed 0.25 --word-odds-weight 1 in.jsonl >out &&
+	test_line_count = 2 out
+'
+
 test_expect_success 'a --stats name that cannot be written: exit 3 before any work, no -o file' '
 	test_expect_code 3 ayak-cat -o kept.jsonl --stats nodir/s.json in.jsonl 2>err &&
 	echo "ayak-cat: nodir/s.json: No such file or directory" >expect &&

@@ -235,7 +235,8 @@ test_expect_success 'a run killed half-way resumes to the same outputs' '
 
 # A local HTTP server with the sample (tests/data/fetch/server.py serves ROOT under /files/).
 if command -v python3 >/dev/null; then
-	mkdir -p root && cp -R "$S/wet" "$S/warc" root/ &&
+	# not "cp ... && python3 ... &": $! would be the subshell's, and the server outlive the test
+	mkdir -p root && cp -R "$S/wet" "$S/warc" root/ || exit 1
 	python3 "$TEST_DATA/fetch/server.py" "$PWD/root" port log >server.out 2>&1 &
 	SERVER_PID=$!
 	trap 'kill $SERVER_PID 2>/dev/null' EXIT

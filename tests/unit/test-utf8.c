@@ -1,7 +1,7 @@
 /*
  * Unit tests for the UTF-8 helpers and number parsing in ayak.h:
  * ayak_utf8_decode/encode/valid_prefix/repair, ayak_parse_size and
- * ayak_parse_u64, the byte buffer and ayak_grow.  Prints TAP.
+ * ayak_parse_u64, ayak_parse_decimal, the byte buffer and ayak_grow.  Prints TAP.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -456,6 +456,39 @@ static void test_parse_u64(void)
 	}
 }
 
+static void test_parse_decimal(void)
+{
+	static const struct { const char *s; int ret; double v; } cases[] = {
+		{ "0", 0, 0 },
+		{ "0.25", 0, 0.25 },
+		{ "3", 0, 3 },
+		{ "10.5", 0, 10.5 },
+		{ "", -1, 0 },
+		{ ".5", -1, 0 },
+		{ "5.", -1, 0 },
+		{ "+0.5", -1, 0 },
+		{ "-0.5", -1, 0 },
+		{ " 0.5", -1, 0 },
+		{ "0.5 ", -1, 0 },
+		{ "5e-1", -1, 0 },
+		{ "0x10", -1, 0 },
+		{ "inf", -1, 0 },
+		{ "nan", -1, 0 },
+		{ "1.2.3", -1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double v = 12345;
+		int ret = ayak_parse_decimal(cases[i].s, &v);
+
+		if (cases[i].ret == 0)
+			ok(ret == 0 && v == cases[i].v, "parse_decimal \"%s\"", cases[i].s);
+		else
+			ok(ret == -1 && v == 12345, "parse_decimal rejects \"%s\"", cases[i].s);
+	}
+}
+
 static void test_buf(void)
 {
 	struct ayak_buf b = AYAK_BUF_INIT;
@@ -514,6 +547,7 @@ int main(void)
 	test_repair();
 	test_parse_size();
 	test_parse_u64();
+	test_parse_decimal();
 	test_buf();
 	test_grow();
 	return done();
