@@ -488,7 +488,7 @@ int main(int argc, char **argv)
 		if (ayak_norm_utf8(n, text.data ? text.data : "", text.len, &norm, &changed, &c.err)) {
 			if (c.err.code != AYAK_E_DATA)
 				cli_die(&c, &c.err);
-			cli_bad_record(&c, &line, "", "%s", c.err.msg);
+			cli_too_large(&c, &line, "normalize");
 			continue;
 		}
 		invalid += nrepl + orepl;

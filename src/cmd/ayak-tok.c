@@ -286,9 +286,15 @@ static void do_ids(struct run *r, const struct ayak_line *line)
 {
 	struct cli *c = r->c;
 	struct ayak_edit e;
+	int ret;
 
 	r->ids.n = 0;
-	if (tok_encode(r->enc, r->text.data, r->text.len, &r->ids, &r->counts, &c->err)) {
+	ret = tok_encode(r->enc, r->text.data, r->text.len, &r->ids, &r->counts, &c->err);
+	if (ret == TOK_TOO_LONG) {
+		cli_too_large(c, line, "tokenize");
+		return;
+	}
+	if (ret) {
 		if (c->err.code != AYAK_E_DATA)
 			cli_die(c, &c->err);
 		cli_bad_record(c, line, "", "%s", c->err.msg);
@@ -387,10 +393,20 @@ static void do_segment(struct run *r, const struct ayak_line *line)
 	struct tokseg_result res;
 	struct ayak_edit e[4];
 	size_t ne = 0;
+	int ret;
 
-	(void)line;
-	if (tokseg_run(r->seg, r->text.data, r->text.len, a->words, a->sentences, &res, &c->err))
-		cli_die(c, &c->err);
+	ret = tokseg_run(r->seg, r->text.data, r->text.len, a->words, a->sentences, &res, &c->err);
+	if (ret == TOKSEG_TOO_LONG) {
+		cli_too_large(c, line, "segment");
+		return;
+	}
+	if (ret) {
+		/* As for the IDs: a text that a regular expression fails on is a bad record. */
+		if (c->err.code != AYAK_E_DATA)
+			cli_die(c, &c->err);
+		cli_bad_record(c, line, "", "%s", c->err.msg);
+		return;
+	}
 	if (a->plain) {
 		ayak_buf_reset(&r->out);
 		if (tokseg_plain(r->seg, &res, a->words, a->sentences, a->offsets, &r->out))
@@ -643,6 +659,21 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	return cli_finish(c);
 }
 
+/*
+ * For the tests, which cannot give gigabytes: AYAK_TOK_TEST_MAX_TEXT=N makes
+ * N bytes the longest text -t encodes, and the longest line of a text that
+ * --words and --sentences segment (and the size of the pieces they cut a
+ * longer text into), as AYAK_DEDUP_TEST_KILL_AFTER is ayak-dedup's hook.
+ */
+static void test_limit(size_t *max)
+{
+	const char *env = getenv("AYAK_TOK_TEST_MAX_TEXT");
+	uint64_t v;
+
+	if (env && !ayak_parse_u64(env, &v) && v && v <= SIZE_MAX)
+		*max = (size_t)v;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -663,12 +694,14 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	r.c = &c;
 	r.a = &a;
+	test_limit(&a.topts.max_text);
 	if (a.tokenizer)
 		open_tokenizer(&r);
 	if (a.words || a.sentences) {
 		struct tokseg_opts so = { 0 };
 
 		so.split_clitics = a.clitics;
+		so.max_piece = a.topts.max_text;
 		r.seg = tokseg_new(&so, &c.err);
 		if (!r.seg)
 			cli_die(&c, &c.err);

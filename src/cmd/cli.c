@@ -729,7 +729,8 @@ void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
 	cli_write(c, c->rejects, b->data, b->len);
 }
 
-static void write_reject(struct cli *c, const struct ayak_line *line, const char *msg)
+static void write_reject(struct cli *c, const struct ayak_line *line, const char *reason,
+			 const char *msg)
 {
 	struct ayak_buf extra = AYAK_BUF_INIT;
 
@@ -737,8 +738,26 @@ static void write_reject(struct cli *c, const struct ayak_line *line, const char
 	    ayak_json_encode_string(&extra, msg, strlen(msg))) {
 		cli_die_nomem(c);
 	}
-	cli_reject(c, line, NULL, "malformed", &extra);
+	cli_reject(c, line, NULL, reason, &extra);
 	ayak_buf_release(&extra);
+}
+
+void cli_too_large(struct cli *c, const struct ayak_line *line, const char *what)
+{
+	struct ayak_err e = c->err;	/* c->err keeps no file and line for later messages */
+
+	e.code = AYAK_E_DATA;
+	e.file = line->file;
+	e.line = line->lineno;
+	if (!c->skip_errors)
+		cli_die(c, &e);
+	c->too_large++;
+	c->too_large_what = what;
+	ayak_stats_drop(&c->stats, "too_large", 1);
+	if (c->too_large <= REPORT_FIRST && !c->quiet)
+		print_err(c, &e);
+	if (c->rejects)
+		write_reject(c, line, "too_large", e.msg);
 }
 
 void cli_die_nomem(struct cli *c)
@@ -776,7 +795,7 @@ void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *pre
 	if (c->stats.errors <= REPORT_FIRST && !c->quiet)
 		print_err(c, &e);
 	if (c->rejects)
-		write_reject(c, line, e.msg + skip);
+		write_reject(c, line, "malformed", e.msg + skip);
 	if (c->stats.errors > c->max_errors) {
 		ayak_err_set(&e, AYAK_E_DATA, "too many malformed records (more than %llu)",
 			     (unsigned long long)c->max_errors);
@@ -833,6 +852,9 @@ int cli_finish(struct cli *c)
 	if (c->stats.errors)
 		cli_warn(c, "skipped %llu malformed record%s",
 			 (unsigned long long)c->stats.errors, c->stats.errors == 1 ? "" : "s");
+	if (c->too_large)
+		cli_warn(c, "skipped %llu record%s too long to %s", (unsigned long long)c->too_large,
+			 c->too_large == 1 ? "" : "s", c->too_large_what);
 	ayak_reader_free(c->in);
 	ayak_buf_release(&c->scratch);
 	return 0;

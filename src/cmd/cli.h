@@ -58,6 +58,8 @@ struct cli {
 	unsigned shared_off;		/* CLI_NO_* */
 	const char *not_text;		/* -o is not text ("binary data"): no terminal */
 	const char *more_libs;		/* -V: libraries of the program's own, after the shared ones */
+	uint64_t too_large;		/* records skipped by cli_too_large() */
+	const char *too_large_what;
 
 	/* Run state. */
 	struct ayak_reader *in;
@@ -151,6 +153,14 @@ void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
 /* Write one record (without its newline) to the output. */
 void cli_emit(struct cli *c, const char *p, size_t n);
 void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);
+/*
+ * A valid record the program cannot take, too long for it (c->err says
+ * why; what is "tokenize", say): with --on-error fail an error that names
+ * the file and line, as a malformed record is; with skip, dropped as
+ * too_large (not an error: --max-errors does not count it), the first few
+ * reported, written to --rejects, and a summary at the end.
+ */
+void cli_too_large(struct cli *c, const struct ayak_line *line, const char *what);
 /*
  * A malformed record: with --on-error fail, report and exit 1; with skip,
  * count it, report the first few, and write it to --rejects.  The message

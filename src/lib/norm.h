@@ -70,7 +70,9 @@ void ayak_norm_free(struct ayak_norm *n);
  * Normalize s[0..len) (any bytes: ill-formed UTF-8 is replaced).  When
  * the result differs from the input, append it to out and set *changed
  * to 1; otherwise set *changed to 0 and leave out alone.  Returns 0, or -1
- * with err set (out of memory).
+ * with err set: AYAK_E_SYS (out of memory), or AYAK_E_DATA when a run of
+ * over 1 GiB has no place where it may be cut for ICU (a letter followed by
+ * a billion combining marks, say): the text is too long.
  */
 int ayak_norm_text(struct ayak_norm *n, const char *s, size_t len,
 		   struct ayak_buf *out, int *changed, struct ayak_err *err);

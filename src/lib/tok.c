@@ -1650,6 +1650,8 @@ struct tok_enc {
 	struct pieces pcs[2];
 	struct ayak_ustr u16[2];
 	struct ayak_buf segs;		/* split segments, as struct seg */
+	size_t text_len;		/* of the text being encoded */
+	int too_long;			/* it grew too long for a step: TOK_TOO_LONG */
 };
 
 struct tok_enc *tok_enc_new(const struct tok *t, struct ayak_err *err)
@@ -1685,6 +1687,18 @@ void tok_enc_free(struct tok_enc *e)
 static int oom(struct ayak_err *err)
 {
 	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+}
+
+/*
+ * The text, within TOK_MAX_TEXT, grew in the normalizers or pre-tokenizers
+ * to more than a step takes (limit bytes or UTF-16 units): too long, as
+ * a longer text is, never cut or wrapped around.
+ */
+static int grew_too_long(struct tok_enc *e, size_t limit, struct ayak_err *err)
+{
+	e->too_long = 1;
+	return ayak_err_set(err, AYAK_E_DATA, "text too long to tokenize (%zu bytes, which the "
+			    "tokenizer makes longer than %zu)", e->text_len, limit);
 }
 
 /* Unicode White_Space, as Hugging Face's char::is_whitespace. */
@@ -1727,6 +1741,8 @@ static int icu_apply(struct tok_enc *e, int kind, const char *in, size_t n, stru
 	const UNormalizer2 *nz = NULL;
 	int32_t len;
 
+	if (n > INT32_MAX / 2)
+		return grew_too_long(e, INT32_MAX / 2, err);
 	if (ayak_utf8_to_utf16(in, n, &e->u16[0], NULL, err))
 		return -1;
 	switch (kind) {
@@ -1746,11 +1762,15 @@ static int icu_apply(struct tok_enc *e, int kind, const char *in, size_t n, stru
 					   e->u16[0].len, "", &st);
 		if (st != U_BUFFER_OVERFLOW_ERROR)
 			break;
+		if (len < 0 || len > INT32_MAX / 3)
+			return grew_too_long(e, INT32_MAX / 3, err);
 		if (ayak_ustr_reserve(&e->u16[1], len + 1))
 			return oom(err);
 	}
 	if (U_FAILURE(st))
 		return ayak_err_set(err, AYAK_E_DATA, "ICU: %s", u_errorName(st));
+	if (len > INT32_MAX / 3)
+		return grew_too_long(e, INT32_MAX / 3, err);
 	ayak_buf_reset(out);
 	return ayak_utf16_to_utf8(e->u16[1].data, len, out, err);
 }
@@ -1992,6 +2012,9 @@ static int pre_tokenize(struct tok_enc *e, const char *s, size_t n, size_t secti
 	size_t i, k;
 	int pb = 0;
 
+	/* Pieces have 32-bit offsets. */
+	if (n > UINT32_MAX)
+		return grew_too_long(e, UINT32_MAX, err);
 	in->n = 0;
 	if (pieces_push(in, 0, n))
 		return oom(err);
@@ -2017,8 +2040,11 @@ static int pre_tokenize(struct tok_enc *e, const char *s, size_t n, size_t secti
 
 				if (q[0] != ' ' && ayak_buf_add(nb, " ", 1))
 					return oom(err);
-				if (ayak_buf_add(nb, q, in->v[k].len) ||
-				    pieces_push(out, off, nb->len - off))
+				if (ayak_buf_add(nb, q, in->v[k].len))
+					return oom(err);
+				if (nb->len > UINT32_MAX)
+					return grew_too_long(e, UINT32_MAX, err);
+				if (pieces_push(out, off, nb->len - off))
 					return oom(err);
 			}
 			buf = nb->data;
@@ -2043,6 +2069,8 @@ static int pre_tokenize(struct tok_enc *e, const char *s, size_t n, size_t secti
 					if (bad_add)
 						return oom(err);
 				}
+				if (nb->len > UINT32_MAX)
+					return grew_too_long(e, UINT32_MAX, err);
 				if (!p->split) {
 					if (pieces_push(out, off, nb->len - off))
 						return oom(err);
@@ -2241,15 +2269,20 @@ int tok_encode(struct tok_enc *e, const char *text, size_t n, struct bpe_ids *ou
 {
 	const struct tok *t = e->t;
 	struct split_state st = { e, out, counts, err, 0, 0 };
-	size_t i;
+	size_t i, max = t->o.max_text ? t->o.max_text : TOK_MAX_TEXT;
 
-	if (n > UINT32_MAX / 4)
-		return ayak_err_set(err, AYAK_E_DATA, "text too long (%zu bytes)", n);
+	e->text_len = n;
+	e->too_long = 0;
+	if (n > max) {
+		ayak_err_set(err, AYAK_E_DATA, "text too long to tokenize (%zu bytes; the limit is %zu)",
+			     n, max);
+		return TOK_TOO_LONG;
+	}
 	for (i = 0; i < t->nbefore; i++)
 		if (bpe_ids_push(out, t->before[i]))
 			return oom(err);
 	if (split_added(&st, &t->raw_trie, text, n, 1))
-		return -1;
+		return e->too_long ? TOK_TOO_LONG : -1;
 	for (i = 0; i < t->nafter; i++)
 		if (bpe_ids_push(out, t->after[i]))
 			return oom(err);

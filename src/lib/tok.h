@@ -26,7 +26,25 @@ struct tok_opts {
 	int compat_js;
 	/* Do not add the post-processor's special tokens (BOS, EOS...). */
 	int no_post;
+	/* The longest text tok_encode() takes: 0 for TOK_MAX_TEXT; less, for tests. */
+	size_t max_text;
 };
+
+/*
+ * The longest text tok_encode() takes, in bytes: 2^30 - 1.  The text goes
+ * through buffers whose pieces have 32-bit offsets and that may grow to
+ * about four times its length (Metaspace writes U+2581, 3 bytes, for a
+ * space, and may add one before each piece), and through ICU's
+ * normalizers, which take at most 2^31 - 1 UTF-16 units.  Cutting a text
+ * into pieces would not give the same IDs: a normalizer (Strip, Prepend,
+ * Replace), an added token's lstrip, Metaspace's prepend_scheme "first"
+ * and the pre-tokenizers' regexes all see past a line end: GPT-2's
+ * \s+(?!\S) takes "  \n" whole at the end of a text but "  " then "\n"
+ * before a letter, and cl100k's \s*[\r\n]+ takes "\n\n" whole.
+ */
+#define TOK_MAX_TEXT ((size_t)UINT32_MAX / 4)
+/* tok_encode()'s return for a text too long for it (err set, AYAK_E_DATA). */
+#define TOK_TOO_LONG (-2)
 
 struct tok;
 
@@ -73,7 +91,9 @@ void tok_enc_free(struct tok_enc *e);
 /*
  * Append the IDs of text[0..n) (valid UTF-8) to out, post-processor
  * included.  AYAK_E_DATA when the text cannot be encoded (a regex
- * failing on it), AYAK_E_SYS when out of memory.
+ * failing on it), AYAK_E_SYS when out of memory; TOK_TOO_LONG (with
+ * AYAK_E_DATA) for a text longer than TOK_MAX_TEXT (or opts' max_text),
+ * or one that the normalizers make too long for the steps after them.
  */
 int tok_encode(struct tok_enc *e, const char *text, size_t n, struct bpe_ids *out,
 	       struct tok_counts *counts, struct ayak_err *err);

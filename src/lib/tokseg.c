@@ -1,6 +1,7 @@
 /* Malay words and sentences; see tokseg.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static int sset_find(const struct sset *s, const char *k, size_t n)
 	return -1;
 }
 
-/* What a lexicon line reader returns besides 0 and -1 (a bad line). */
+/* What a lexicon line reader returns besides 0 and LEX_BAD (a bad line). */
 #define LEX_NOMEM (-2)
 
 /* Returns 0 or LEX_NOMEM. */
@@ -129,8 +130,8 @@ struct tokseg {
 	uint32_t *b2c;		/* byte offset -> code point index */
 	size_t ab2c;
 	struct spans prot, words_raw, words_out, sents;
-	struct tokseg_span *wres, *sres;
-	size_t awres, asres;
+	struct tokseg_span *wres, *sres;	/* of the whole text */
+	size_t nwres, nsres, awres, asres;
 	struct ayak_buf lower;
 };
 
@@ -158,17 +159,101 @@ static void lower_ascii(char *p, size_t n)
 			p[i] = (char)(p[i] - 'A' + 'a');
 }
 
+/* ---- lexicons ---- */
+
+/* A bad line of a lexicon: its message, made by lex_bad(), and room to quote a field. */
+struct lexline {
+	char msg[512];
+	char q[400];		/* QUOTE_CHARS characters of up to 6 bytes, quotes and "..." */
+};
+
+#define LEX_BAD (-1)
+
+/* Characters of a field a message shows; the rest is "...". */
+#define QUOTE_CHARS 60
+
 /*
- * Read a lexicon: lines without '#', split at the first TAB into two fields
- * for line(), which returns 0, -1 (a bad line) or LEX_NOMEM.
+ * s[0..n) in double quotes for a message, in l->q: at most QUOTE_CHARS
+ * characters, with quotes, backslashes, control and format characters
+ * (C0, DEL, C1, line and paragraph separators, bidirectional controls)
+ * escaped as \t, \xXX or \uXXXX, and bytes that are not UTF-8 as \xXX,
+ * so that nothing of a line reaches a terminal but plain text.
  */
-static int read_lexicon(struct tokseg *s, const char *name, int (*line)(struct tokseg *, char *, char *),
-			struct ayak_err *err)
+static const char *lex_quote(struct lexline *l, const char *s, size_t n)
 {
-	struct ayak_buf path = AYAK_BUF_INIT;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char *o = l->q;
+	size_t i = 0, k = 0, chars = 0;
+
+	o[k++] = '"';
+	while (i < n) {
+		char tmp[16];
+		uint32_t cp = 0;
+		int len = ayak_utf8_decode((const unsigned char *)s + i, (const unsigned char *)s + n, &cp);
+		int8_t type = len > 0 ? u_charType((UChar32)cp) : U_CONTROL_CHAR;
+		size_t tl;
+
+		if (chars == QUOTE_CHARS)
+			break;
+		if (len <= 0) {
+			snprintf(tmp, sizeof(tmp), "\\x%02X", (unsigned char)s[i]);
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			snprintf(tmp, sizeof(tmp), "\\%c", (char)cp);
+		} else if (cp == '\t') {
+			snprintf(tmp, sizeof(tmp), "\\t");
+		} else if (cp < 0x80 && type == U_CONTROL_CHAR) {
+			snprintf(tmp, sizeof(tmp), "\\x%02X", (unsigned)cp);
+		} else if (type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || type == U_LINE_SEPARATOR ||
+			   type == U_PARAGRAPH_SEPARATOR) {
+			snprintf(tmp, sizeof(tmp), "\\u%04X", (unsigned)cp);
+		} else {
+			memcpy(tmp, s + i, (size_t)len);
+			tmp[len] = '\0';
+		}
+		tl = strlen(tmp);
+		if (k + tl + 5 > sizeof(l->q))
+			break;
+		memcpy(o + k, tmp, tl);
+		k += tl;
+		i += (size_t)len;
+		chars++;
+	}
+	o[k++] = '"';
+	if (i < n) {
+		memcpy(o + k, "...", 3);
+		k += 3;
+	}
+	o[k] = '\0';
+	return o;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int lex_bad(struct lexline *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->msg, sizeof(l->msg), fmt, ap);
+	va_end(ap);
+	return LEX_BAD;
+}
+
+#define MAX_FIELDS 2
+
+/*
+ * Read a lexicon: UTF-8 lines, those empty or starting with '#' skipped,
+ * the others split at each TAB into nwant fields (what columns names) for
+ * line(), which returns 0, LEX_BAD (its message in l->msg) or LEX_NOMEM.
+ * A bad line is bad data, reported as "PATH:LINE: message".
+ */
+static int read_lexicon(struct tokseg *s, const char *name, int nwant, const char *columns,
+			int (*line)(struct tokseg *, char **, struct lexline *), struct ayak_err *err)
+{
+	struct ayak_buf path = AYAK_BUF_INIT, data = AYAK_BUF_INIT;
+	struct lexline l;
+	const char *ln;
+	char chunk[65536];
+	size_t pos = 0, len, got, lineno = 0;
 	FILE *f;
 	int ret = 0;
 
@@ -179,80 +264,123 @@ static int read_lexicon(struct tokseg *s, const char *name, int (*line)(struct t
 		ayak_buf_release(&path);
 		return -1;
 	}
-	f = fopen(path.data, "r");
+	f = fopen(path.data, "rb");
 	if (!f) {
 		ret = ayak_err_sys(err, errno, "lexicon %s", path.data);
 		ayak_buf_release(&path);
 		return ret;
 	}
-	while ((errno = 0, len = getline(&buf, &cap, f)) > 0) {
-		char *tab;
-		int r;
-
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-			buf[--len] = '\0';
-		if (!len || buf[0] == '#')
-			continue;
-		tab = strchr(buf, '\t');
-		if (tab)
-			*tab++ = '\0';
-		r = line(s, buf, tab);
-		if (r == LEX_NOMEM) {
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (ayak_buf_add(&data, chunk, got)) {
 			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
 			break;
 		}
-		if (r) {
-			ret = ayak_err_set(err, AYAK_E_DATA, "lexicon %s: bad line \"%.60s\"", path.data, buf);
-			break;
-		}
-	}
-	/* getline() gives -1 at the end, and when it runs out of memory */
-	if (!ret && (ferror(f) || (len < 0 && errno == ENOMEM)))
+	if (!ret && ferror(f))
 		ret = ayak_err_sys(err, errno ? errno : EIO, "lexicon %s", path.data);
-	free(buf);
 	fclose(f);
+	/* Room for the NUL that ends the last line; an editor's byte-order mark is not text. */
+	if (!ret && ayak_buf_add(&data, "", 1))
+		ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	if (!ret) {
+		data.len--;
+		if (data.len >= 3 && !memcmp(data.data, "\xEF\xBB\xBF", 3))
+			pos = 3;
+	}
+	while (!ret && ayak_next_line(data.data, data.len, &pos, &ln, &len)) {
+		char *buf = data.data + (ln - data.data), *fields[MAX_FIELDS], *p = buf;
+		int nf = 1, r;
+
+		lineno++;
+		for (p = buf; (p = memchr(p, '\t', len - (size_t)(p - buf))); p++)
+			nf++;
+		if (memchr(buf, '\0', len))
+			r = lex_bad(&l, "NUL byte: %s", lex_quote(&l, buf, len));
+		else if (ayak_utf8_valid_prefix(buf, len) != len)
+			r = lex_bad(&l, "invalid UTF-8: %s", lex_quote(&l, buf, len));
+		else if (!len || buf[0] == '#')
+			continue;
+		else if (nf != nwant)
+			r = lex_bad(&l, nwant == 1 ? "want %d column (%s), not %d: %s" :
+				    "want %d tab-separated columns (%s), not %d: %s", nwant, columns, nf,
+				    lex_quote(&l, buf, len));
+		else {
+			int k;
+
+			buf[len] = '\0';
+			for (k = 0, p = buf; k < nf; k++) {
+				char *tab = strchr(p, '\t');
+
+				fields[k] = p;
+				if (tab) {
+					*tab = '\0';
+					p = tab + 1;
+				}
+			}
+			r = line(s, fields, &l);
+		}
+		if (r == LEX_NOMEM)
+			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		else if (r)
+			ret = ayak_err_set(err, AYAK_E_DATA, "%s:%zu: %s", path.data, lineno, l.msg);
+	}
+	ayak_buf_release(&data);
 	ayak_buf_release(&path);
 	return ret;
 }
 
-static int abbr_line(struct tokseg *s, char *a, char *cls)
+/* Abbreviation TAB class. */
+static int abbr_line(struct tokseg *s, char **f, struct lexline *l)
 {
-	int c = !cls ? -1 : !strcmp(cls, "noend") ? ABBR_NOEND : !strcmp(cls, "lower") ? ABBR_LOWER : -1;
-
-	if (c < 0 || !*a)
-		return -1;
-	lower_ascii(a, strlen(a));
-	return sset_add(&s->abbr, a, strlen(a), (unsigned char)c);
-}
-
-static int clitic_line(struct tokseg *s, char *kind, char *str)
-{
-	size_t n = str ? strlen(str) : 0;
+	size_t n = strlen(f[0]);
+	int c;
 
 	if (!n)
-		return -1;
-	lower_ascii(str, n);
-	s->nclitic_rules++;
-	if (!strcmp(kind, "keep"))
-		return sset_add(&s->clitic, str, n, CL_KEEP);
-	if (n >= sizeof(s->suffixes[0]))
-		return -1;
-	if (!strcmp(kind, "suffix") && s->nsuffixes < MAX_CLITICS) {
-		memcpy(s->suffixes[s->nsuffixes++], str, n + 1);
-		return 0;
-	}
-	if (!strcmp(kind, "prefix") && s->nprefixes < MAX_CLITICS) {
-		memcpy(s->prefixes[s->nprefixes++], str, n + 1);
-		return 0;
-	}
-	return -1;
+		return lex_bad(l, "empty abbreviation");
+	/* Only a word followed by its full stop or apostrophe is looked up. */
+	if (f[0][n - 1] != '.' && f[0][n - 1] != '\'')
+		return lex_bad(l, "the abbreviation %s does not end in a full stop or an apostrophe",
+			       lex_quote(l, f[0], n));
+	c = !strcmp(f[1], "noend") ? ABBR_NOEND : !strcmp(f[1], "lower") ? ABBR_LOWER : -1;
+	if (c < 0)
+		return lex_bad(l, "unknown class %s (want noend or lower)", lex_quote(l, f[1], strlen(f[1])));
+	lower_ascii(f[0], n);
+	return sset_add(&s->abbr, f[0], n, (unsigned char)c);
 }
 
-static int word_line(struct tokseg *s, char *w, char *rest)
+/* Kind TAB string. */
+static int clitic_line(struct tokseg *s, char **f, struct lexline *l)
 {
-	(void)rest;
-	lower_ascii(w, strlen(w));
-	return sset_add(&s->words, w, strlen(w), 1);
+	const char *kind = f[0];
+	size_t n = strlen(f[1]);
+
+	if (strcmp(kind, "keep") && strcmp(kind, "suffix") && strcmp(kind, "prefix"))
+		return lex_bad(l, "unknown kind %s (want suffix, prefix or keep)",
+			       lex_quote(l, kind, strlen(kind)));
+	if (!n)
+		return lex_bad(l, "the string is empty");
+	if (strcmp(kind, "keep") && n >= sizeof(s->suffixes[0]))
+		return lex_bad(l, "the %s %s is longer than %zu bytes", kind, lex_quote(l, f[1], n),
+			       sizeof(s->suffixes[0]) - 1);
+	if ((!strcmp(kind, "suffix") && s->nsuffixes == MAX_CLITICS) ||
+	    (!strcmp(kind, "prefix") && s->nprefixes == MAX_CLITICS))
+		return lex_bad(l, "more than %d %ses", MAX_CLITICS, kind);
+	lower_ascii(f[1], n);
+	s->nclitic_rules++;
+	if (!strcmp(kind, "keep"))
+		return sset_add(&s->clitic, f[1], n, CL_KEEP);
+	if (!strcmp(kind, "suffix"))
+		memcpy(s->suffixes[s->nsuffixes++], f[1], n + 1);
+	else
+		memcpy(s->prefixes[s->nprefixes++], f[1], n + 1);
+	return 0;
+}
+
+/* A word. */
+static int word_line(struct tokseg *s, char **f, struct lexline *l)
+{
+	(void)l;
+	lower_ascii(f[0], strlen(f[0]));
+	return sset_add(&s->words, f[0], strlen(f[0]), 1);
 }
 
 /*
@@ -281,9 +409,10 @@ struct tokseg *tokseg_new(const struct tokseg_opts *o, struct ayak_err *err)
 	if (o)
 		s->o = *o;
 	if (ayak_icu_init(err) ||
-	    read_lexicon(s, "tok-abbreviations.tsv", abbr_line, err) ||
-	    read_lexicon(s, "tok-clitics.tsv", clitic_line, err) ||
-	    read_lexicon(s, "tok-words.tsv", word_line, err))
+	    read_lexicon(s, "tok-abbreviations.tsv", 2, "an abbreviation and its class", abbr_line,
+			 err) ||
+	    read_lexicon(s, "tok-clitics.tsv", 2, "a kind and a string", clitic_line, err) ||
+	    read_lexicon(s, "tok-words.tsv", 1, "a word", word_line, err))
 		goto fail;
 	s->wbrk = ubrk_open(UBRK_WORD, "ms", NULL, 0, &st);
 	if (U_SUCCESS(st))
@@ -777,48 +906,110 @@ static int icu_sentences(struct tokseg *s, const char *t, size_t n, struct ayak_
 
 /* ---- results ---- */
 
-static int fill(struct tokseg *s, const struct spans *sp, struct tokseg_span **res, size_t *ares)
+/* Append the spans of the piece at byte base, cbase code points into the text, to *res. */
+static int append(struct tokseg *s, const struct spans *sp, size_t base, size_t cbase,
+		  struct tokseg_span **res, size_t *nres, size_t *ares)
 {
+	struct tokseg_span *v = *res;
 	size_t i;
 
-	if (sp->n > *ares) {
-		struct tokseg_span *v = realloc(*res, sp->n * sizeof(*v));
-
+	if (*nres + sp->n > *ares) {
+		v = ayak_grow(*res, ares, *nres + sp->n, sizeof(*v), 256);
 		if (!v)
 			return -1;
 		*res = v;
-		*ares = sp->n;
 	}
+	v += *nres;
 	for (i = 0; i < sp->n; i++) {
-		(*res)[i].start = sp->v[i].s;
-		(*res)[i].end = sp->v[i].e;
-		(*res)[i].cstart = s->b2c[sp->v[i].s];
-		(*res)[i].cend = s->b2c[sp->v[i].e];
+		v[i].start = (uint32_t)(base + sp->v[i].s);
+		v[i].end = (uint32_t)(base + sp->v[i].e);
+		v[i].cstart = (uint32_t)(cbase + s->b2c[sp->v[i].s]);
+		v[i].cend = (uint32_t)(cbase + s->b2c[sp->v[i].e]);
 	}
+	*nres += sp->n;
+	return 0;
+}
+
+/*
+ * Where the piece of text[from..n) to segment next ends: n when the rest is
+ * short enough, else just after the last line feed of the first
+ * TOKSEG_PIECE bytes (or the first after them, for a longer line); SIZE_MAX
+ * when its first line (with its line feed) is longer than the longest piece.
+ */
+static size_t piece_end(const struct tokseg *s, const char *text, size_t from, size_t n)
+{
+	size_t max = s->o.max_piece ? s->o.max_piece : TOKSEG_MAX_PIECE;
+	size_t soft = max < TOKSEG_PIECE ? max : TOKSEG_PIECE, rest = n - from;
+	const char *lf;
+
+	if (rest <= soft)
+		return n;
+	lf = memrchr(text + from, '\n', soft);
+	if (!lf)
+		lf = memchr(text + from + soft, '\n', (rest < max ? rest : max) - soft);
+	if (lf)
+		return (size_t)(lf - text) + 1;
+	return rest <= max ? n : SIZE_MAX;
+}
+
+/* Words and sentences of one piece, t[0..n), into s->words_out and s->sents. */
+static int run_piece(struct tokseg *s, const char *t, size_t n, int words, int sentences,
+		     struct ayak_err *err)
+{
+	if (prepare(s, t, n, err) || find_protected(s, t, n, err))
+		return -1;
+	if (words) {
+		if (icu_words(s, t, n, err))
+			return -1;
+		merge_words(s, t, n);
+		if (s->o.split_clitics && split_clitics(s, t))
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
+	if (sentences && icu_sentences(s, t, n, err))
+		return -1;
 	return 0;
 }
 
 int tokseg_run(struct tokseg *s, const char *text, size_t n, int words, int sentences,
 	       struct tokseg_result *res, struct ayak_err *err)
 {
+	size_t from = 0, cbase = 0;
+
 	memset(res, 0, sizeof(*res));
 	res->text = text;
 	res->len = n;
-	if (prepare(s, text, n, err) || find_protected(s, text, n, err))
-		return -1;
+	s->nwres = s->nsres = 0;
+	if (n > TOKSEG_MAX_TEXT) {
+		ayak_err_set(err, AYAK_E_DATA, "text too long to segment (%zu bytes; the limit is %zu)", n,
+			     TOKSEG_MAX_TEXT);
+		return TOKSEG_TOO_LONG;
+	}
+	do {
+		size_t to = piece_end(s, text, from, n);
+
+		if (to == SIZE_MAX) {
+			const char *lf = memchr(text + from, '\n', n - from);
+
+			ayak_err_set(err, AYAK_E_DATA, "text too long to segment: it has a line of %zu "
+				     "bytes (the limit is %zu)", lf ? (size_t)(lf + 1 - text) - from : n - from,
+				     s->o.max_piece ? s->o.max_piece : TOKSEG_MAX_PIECE);
+			return TOKSEG_TOO_LONG;
+		}
+		if (run_piece(s, text + from, to - from, words, sentences, err))
+			return -1;
+		if ((words && append(s, &s->words_out, from, cbase, &s->wres, &s->nwres, &s->awres)) ||
+		    (sentences && append(s, &s->sents, from, cbase, &s->sres, &s->nsres, &s->asres)))
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		cbase += s->b2c[to - from];
+		from = to;
+	} while (from < n);
 	if (words) {
-		if (icu_words(s, text, n, err) || merge_words(s, text, n) ||
-		    (s->o.split_clitics && split_clitics(s, text)) ||
-		    fill(s, &s->words_out, &s->wres, &s->awres))
-			return err->code ? -1 : ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		res->words = s->wres;
-		res->nwords = s->words_out.n;
+		res->nwords = s->nwres;
 	}
 	if (sentences) {
-		if (icu_sentences(s, text, n, err) || fill(s, &s->sents, &s->sres, &s->asres))
-			return err->code ? -1 : ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		res->sents = s->sres;
-		res->nsents = s->sents.n;
+		res->nsents = s->nsres;
 	}
 	return 0;
 }

@@ -21,9 +21,28 @@
 
 #include "ayak.h"
 
+/*
+ * Texts are segmented a piece at a time: the whole text when it has at
+ * most TOKSEG_PIECE bytes, else pieces of up to TOKSEG_PIECE bytes (longer
+ * only for a longer line) that end just after a line feed.  A line feed
+ * always ends a word and a sentence (UAX #29: WB3a, SB4), ICU's iterators
+ * start afresh at every boundary, and no rule of ours looks across one (the
+ * spans kept whole, the abbreviations and the reduplications hold no white
+ * space), so the words and sentences are the same as for the whole text;
+ * pieces only bound the memory of the offset maps (10 bytes a byte).
+ *
+ * TOKSEG_MAX_PIECE: the longest piece, so the longest stretch of a text
+ * without a line feed: ICU takes UTF-16 of at most 2^31 - 1 units.
+ * TOKSEG_MAX_TEXT: the longest text, its offsets being 32-bit.
+ */
+#define TOKSEG_PIECE ((size_t)16 << 20)
+#define TOKSEG_MAX_PIECE ((size_t)INT32_MAX / 2)
+#define TOKSEG_MAX_TEXT ((size_t)UINT32_MAX)
+
 struct tokseg_opts {
 	int split_clitics;
 	const char *lexicon_dir;	/* NULL: ayak_lexicon_dir() */
+	size_t max_piece;		/* 0: TOKSEG_MAX_PIECE; less, for tests (pieces too) */
 };
 
 struct tokseg_span {
@@ -45,7 +64,13 @@ struct tokseg;
 struct tokseg *tokseg_new(const struct tokseg_opts *o, struct ayak_err *err);
 void tokseg_free(struct tokseg *s);
 
-/* Words and/or sentences of text[0..n) (valid UTF-8); res valid until the next call. */
+/*
+ * Words and/or sentences of text[0..n) (valid UTF-8); res valid until the
+ * next call.  TOKSEG_TOO_LONG (err set, AYAK_E_DATA) for a text longer
+ * than TOKSEG_MAX_TEXT or with a stretch without a line feed longer than
+ * the longest piece; -1 on other errors.
+ */
+#define TOKSEG_TOO_LONG (-2)
 int tokseg_run(struct tokseg *s, const char *text, size_t n, int words, int sentences,
 	       struct tokseg_result *res, struct ayak_err *err);
 

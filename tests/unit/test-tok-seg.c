@@ -154,6 +154,202 @@ static void test_offsets(void)
 	ayak_buf_release(&out);
 }
 
+/* ---- a long text in pieces ---- */
+
+/* Tricky bits of text, joined at random: every rule should meet a line feed. */
+static const char *const bits[] = {
+	"Dr.", "Prof.", "dll.", "dsb.", "Bhd.", "Sdn.", "mlm.", "Jan.", "s.a.w.", "A.", "hlm.", "No.",
+	"kanak", "-", "kanak-kanak", "bersalam-salaman", "Bukunya", "kaulah", "kubaca", "masalahnya",
+	"Ahmad", "saya", "Esok", "x", "Y", "3", "RM", "RM 30", "RM1,250.50", "50%", "12/03/2024",
+	"10:30", "1990-an", "https://www.contoh.com.my/a?b=1", "www.contoh.my", "ali@contoh.my",
+	"#Merdeka", "@PMO", "Dato'", "Y.B.", " ", " ", " ", "  ", "\t", "\n", "\n", "\n\n", "\r\n", "\r",
+	" \n", "\n ", ".", ".", "!", "?", ",", "\"", "(", ")", "'", "\xE2\x80\x9C", "\xE2\x80\xA6",
+	"\xCC\x81", "\xF0\x9F\x98\x80", "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", "\xE2\x80\x8D", "\xE2\x80\x8B",
+	"\xEF\xBB\xBF", "\xC2\xA0", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9", "\x0B", "\x0C",
+	"\xC3\x89lan", "\xE5\x90\x89\xE9\x9A\x86\xE5\x9D\xA1",
+	"\xE0\xB8\xA0\xE0\xB8\xB2\xE0\xB8\xA9\xE0\xB8\xB2\xE0\xB9\x84\xE0\xB8\x97\xE0\xB8\xA2",
+};
+
+static uint64_t rnd_state = 0x9E3779B97F4A7C15u;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (unsigned)(rnd_state % n);
+}
+
+static int same_spans(const struct tokseg_span *a, size_t na, const struct tokseg_span *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (a[i].start != b[i].start || a[i].end != b[i].end || a[i].cstart != b[i].cstart ||
+		    a[i].cend != b[i].cend)
+			return 0;
+	return 1;
+}
+
+/* A copy of a result's spans, which the next run replaces. */
+struct copy {
+	struct tokseg_span *w, *s;
+	size_t nw, ns;
+};
+
+static void keep(struct copy *c, const struct tokseg_result *r)
+{
+	c->w = malloc((r->nwords + 1) * sizeof(*c->w));
+	c->s = malloc((r->nsents + 1) * sizeof(*c->s));
+	if (r->nwords)
+		memcpy(c->w, r->words, r->nwords * sizeof(*c->w));
+	if (r->nsents)
+		memcpy(c->s, r->sents, r->nsents * sizeof(*c->s));
+	c->nw = r->nwords;
+	c->ns = r->nsents;
+}
+
+/* The longest line of t[0..n), its line feed counted. */
+static size_t longest_line(const char *t, size_t n)
+{
+	size_t i, start = 0, max = 0;
+
+	for (i = 0; i <= n; i++)
+		if (i == n || t[i] == '\n') {
+			size_t l = i - start + (i < n);
+
+			if (l > max)
+				max = l;
+			start = i + 1;
+		}
+	return max;
+}
+
+/*
+ * Random texts segmented whole and in pieces of every size from their
+ * longest line up: the same words and sentences, offsets included.
+ */
+static void test_pieces(const char *dir)
+{
+	struct tokseg *cut[2][24];
+	struct tokseg_opts o = { 0 };
+	struct ayak_buf text = AYAK_BUF_INIT;
+	struct ayak_err err;
+	size_t runs = 0, differ = 0, words = 0, sents = 0, cuts = 0, failed = 0;
+	int k, c, i;
+
+	o.lexicon_dir = dir;
+	for (c = 0; c < 2; c++)
+		for (k = 0; k < 24; k++) {
+			o.split_clitics = c;
+			o.max_piece = (size_t)(k + 1) * 8;
+			cut[c][k] = tokseg_new(&o, &err);
+			if (!cut[c][k]) {
+				ok(0, "pieces: a segmenter with max_piece %zu (%s)", o.max_piece, err.msg);
+				return;
+			}
+		}
+	for (i = 0; i < 600; i++) {
+		int nbits = 1 + (int)rnd(60), b;
+		size_t longest;
+
+		ayak_buf_reset(&text);
+		for (b = 0; b < nbits; b++)
+			ayak_buf_addstr(&text, bits[rnd(sizeof(bits) / sizeof(bits[0]))]);
+		longest = longest_line(text.data, text.len);
+		for (c = 0; c < 2; c++) {
+			struct tokseg_result whole, part;
+			struct copy w;
+
+			if (tokseg_run(c ? segc : seg, text.data, text.len, 1, 1, &whole, &err)) {
+				failed++;
+				continue;
+			}
+			keep(&w, &whole);
+			words += w.nw;
+			sents += w.ns;
+			for (k = 0; k < 24; k++) {
+				size_t max = (size_t)(k + 1) * 8;
+
+				if (max < longest || max >= text.len)
+					continue;
+				runs++;
+				cuts += text.len / max;
+				if (tokseg_run(cut[c][k], text.data, text.len, 1, 1, &part, &err)) {
+					failed++;
+					continue;
+				}
+				if (!same_spans(w.w, w.nw, part.words, part.nwords) ||
+				    !same_spans(w.s, w.ns, part.sents, part.nsents)) {
+					if (!differ++)
+						printf("#   differs in pieces of %zu: \"%s\"\n", max, text.data);
+				}
+			}
+			free(w.w);
+			free(w.s);
+		}
+	}
+	ok(runs > 2000 && !differ && !failed,
+	   "pieces: 600 random texts, whole and in pieces (%zu runs, %zu words, %zu sentences, "
+	   "%zu failed, %zu differ)", runs, words, sents, failed, differ);
+	for (c = 0; c < 2; c++)
+		for (k = 0; k < 24; k++)
+			tokseg_free(cut[c][k]);
+	ayak_buf_release(&text);
+	(void)cuts;
+}
+
+/* One run of s; its return, and the message when it fails. */
+static int run1(struct tokseg *s, const char *text, struct tokseg_result *r, struct ayak_err *err)
+{
+	err->msg[0] = '\0';
+	return tokseg_run(s, text, strlen(text), 1, 1, r, err);
+}
+
+/* What is too long: a line longer than the longest piece, a text over 4 GiB. */
+static void test_too_long(const char *dir)
+{
+	struct tokseg_opts o = { 0 };
+	struct tokseg_result r;
+	struct ayak_err err;
+	struct tokseg *s;
+	int ret;
+
+	o.lexicon_dir = dir;
+	o.max_piece = 16;
+	s = tokseg_new(&o, &err);
+	if (!ok(s != NULL, "too long: a segmenter with max_piece 16"))
+		return;
+	ret = run1(s, "satu dua\ntiga empat lima\nenam", &r, &err);
+	ok(!ret && r.nwords == 6 && r.nsents == 3 && r.sents[1].start == 9 && r.sents[1].end == 24 &&
+	   r.sents[2].cstart == 25 && r.words[5].cend == 29,
+	   "too long: lines of 9, 16 (its line feed counted) and 4 bytes, in three pieces");
+	ret = run1(s, "satu dua\ntiga empat limaa", &r, &err);
+	ok(!ret && r.nwords == 5, "too long: a last line of 16 bytes without a line feed fits");
+	ret = run1(s, "satu dua\ntiga empat lima x\nenam", &r, &err);
+	ok(ret == TOKSEG_TOO_LONG && err.code == AYAK_E_DATA &&
+	   !strcmp(err.msg, "text too long to segment: it has a line of 18 bytes (the limit is 16)"),
+	   "too long: a line of 18 bytes (%s)", err.msg);
+	ret = run1(s, "satu dua\ntiga empat limaa\n", &r, &err);
+	ok(ret == TOKSEG_TOO_LONG &&
+	   !strcmp(err.msg, "text too long to segment: it has a line of 17 bytes (the limit is 16)"),
+	   "too long: 16 bytes and a line feed (%s)", err.msg);
+	ret = run1(s, "satu dua\ntiga empat limaaa", &r, &err);
+	ok(ret == TOKSEG_TOO_LONG &&
+	   !strcmp(err.msg, "text too long to segment: it has a line of 17 bytes (the limit is 16)"),
+	   "too long: a last line of 17 bytes (%s)", err.msg);
+	tokseg_free(s);
+	if (SIZE_MAX > UINT32_MAX) {
+		/* The length alone says it; nothing is read. */
+		ret = tokseg_run(seg, "x", (size_t)UINT32_MAX + 1, 1, 1, &r, &err);
+		ok(ret == TOKSEG_TOO_LONG && err.code == AYAK_E_DATA &&
+		   !strcmp(err.msg, "text too long to segment (4294967296 bytes; the limit is 4294967295)"),
+		   "too long: a text over 4 GiB (%s)", err.msg);
+	}
+}
+
 int main(void)
 {
 	struct tokseg_opts o = { 0 };
@@ -177,6 +373,8 @@ int main(void)
 	test_clitics();
 	test_sentences();
 	test_offsets();
+	test_pieces(dir);
+	test_too_long(dir);
 	o.lexicon_dir = "/nonexistent";
 	ok(!tokseg_new(&o, &err) && err.code == AYAK_E_SYS && strstr(err.msg, "tok-abbreviations.tsv"),
 	   "a missing lexicon is a system error naming it");

@@ -575,6 +575,50 @@ static void test_twin(void)
 	ayak_buf_release(&text);
 }
 
+/* A text longer than TOK_MAX_TEXT (or opts' max_text): TOK_TOO_LONG, not cut. */
+static void test_too_long(void)
+{
+	struct ayak_err err;
+	struct tok_opts o = { 0 };
+	struct bpe_ids ids = { 0 };
+	struct tok_enc *e;
+	struct tok *t;
+	char path[4096];
+	char *s;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/tokenizer.json", data_path("bytelevel"));
+	o.max_text = 10;
+	t = tok_load(path, &o, &err);
+	if (!ok(t != NULL, "too long: bytelevel with max_text 10"))
+		return;
+	s = encode_str(t, "saya suka.", 10);
+	ok(s && s[0] == '[', "too long: a text of 10 bytes is not (%s)", s);
+	free(s);
+	e = tok_enc_new(t, &err);
+	ret = tok_encode(e, "saya suka.\n", 11, &ids, NULL, &err);
+	ok(ret == TOK_TOO_LONG && err.code == AYAK_E_DATA &&
+	   !strcmp(err.msg, "text too long to tokenize (11 bytes; the limit is 10)"),
+	   "too long: one of 11 bytes is (%s)", err.msg);
+	tok_enc_free(e);
+	tok_free(t);
+	t = tok_load(path, NULL, &err);
+	e = t ? tok_enc_new(t, &err) : NULL;
+	if (!e)
+		return;
+	/* The length alone says it; nothing is read. */
+	ret = tok_encode(e, "x", TOK_MAX_TEXT + 1, &ids, NULL, &err);
+	ok(ret == TOK_TOO_LONG && err.code == AYAK_E_DATA && TOK_MAX_TEXT == 1073741823 &&
+	   !strcmp(err.msg, "text too long to tokenize (1073741824 bytes; the limit is 1073741823)"),
+	   "too long: the limit is 2^30 - 1 bytes (%s)", err.msg);
+	ids.n = 0;
+	ret = tok_encode(e, "x", 1, &ids, NULL, &err);
+	ok(!ret && ids.n == 1, "too long: the encoder goes on after it");
+	bpe_ids_release(&ids);
+	tok_enc_free(e);
+	tok_free(t);
+}
+
 int main(void)
 {
 	struct tok_opts js = { 0 };
@@ -590,5 +634,6 @@ int main(void)
 	test_fixture("bytelevel", &js);
 	test_fixture_details();
 	test_inline();
+	test_too_long();
 	return done();
 }
