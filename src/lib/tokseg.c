@@ -913,6 +913,8 @@ static int append(struct tokseg *s, const struct spans *sp, size_t base, size_t 
 	struct tokseg_span *v = *res;
 	size_t i;
 
+	if (!sp->n)	/* *res may be NULL: no pointer arithmetic on it */
+		return 0;
 	if (*nres + sp->n > *ares) {
 		v = ayak_grow(*res, ares, *nres + sp->n, sizeof(*v), 256);
 		if (!v)

@@ -9,7 +9,9 @@
  *  - words and sentences neither start nor end with white space;
  *  - code point offsets agree with the byte offsets;
  *  - the JSON and plain outputs are made without error, the JSON output
- *    valid UTF-8.
+ *    valid UTF-8;
+ *  - a text cut in pieces of at most PIECE bytes after line feeds (as a
+ *    text over 16 MiB is) gives the same words and sentences as whole.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,7 +22,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct tokseg *plain, *clitic;
+static struct tokseg *plain, *clitic, *pieces;
+
+#define PIECE 48	/* small, so that most inputs are cut */
 
 static size_t cps(const char *s, size_t a, size_t b)
 {
@@ -72,6 +76,29 @@ static void run(struct tokseg *sg, const char *s, size_t n)
 	ayak_buf_release(&out);
 }
 
+static int same_spans(const struct tokseg_span *a, size_t na, const struct tokseg_span *b,
+		      size_t nb)
+{
+	return na == nb && (!na || !memcmp(a, b, na * sizeof(*a)));
+}
+
+/* The same words and sentences in pieces, unless a line is longer than a piece. */
+static void run_pieces(const char *s, size_t n)
+{
+	struct tokseg_result whole, cut;
+	struct ayak_err err;
+	int ret;
+
+	if (tokseg_run(clitic, s, n, 1, 1, &whole, &err))
+		return;
+	ret = tokseg_run(pieces, s, n, 1, 1, &cut, &err);
+	if (ret == TOKSEG_TOO_LONG)
+		return;
+	if (ret || !same_spans(whole.words, whole.nwords, cut.words, cut.nwords) ||
+	    !same_spans(whole.sents, whole.nsents, cut.sents, cut.nsents))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ayak_buf text = AYAK_BUF_INIT;
@@ -87,7 +114,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plain = tokseg_new(&o, &err);
 		o.split_clitics = 1;
 		clitic = tokseg_new(&o, &err);
-		if (!plain || !clitic) {
+		o.max_piece = PIECE;
+		pieces = tokseg_new(&o, &err);
+		if (!plain || !clitic || !pieces) {
 			fprintf(stderr, "fuzz-tokseg: %s (set AYAK_TOP)\n", err.msg);
 			abort();
 		}
@@ -98,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	run(plain, text.data ? text.data : "", text.len);
 	run(clitic, text.data ? text.data : "", text.len);
+	run_pieces(text.data ? text.data : "", text.len);
 	ayak_buf_release(&text);
 	return 0;
 }
