@@ -66,6 +66,8 @@ struct args {
 	uint64_t vocab, shard_tokens;
 	uint32_t eot;
 	const char *tokenizer;
+	/* the file the vocabulary size and the end-of-text token were taken from; NULL: the options */
+	const char *vocab_from, *eot_from;
 };
 
 /* ---- reading the binary token stream ---- */
@@ -388,6 +390,13 @@ static void print_failed(struct cli *c, const char *path, const struct ayak_err 
 	ayak_buf_release(&b);
 }
 
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
 /*
  * Check every shard named, one line each, a failed one too: the exit
  * status is 1 when one fails its checks, 3 when one cannot be read.
@@ -400,6 +409,24 @@ static int verify_mode(struct cli *c, struct args *a, int n, char **paths)
 
 	if (!n)
 		cli_usage_error(c, "--verify needs -o or the shards to check");
+	/*
+	 * An end-of-text token that the dtype of a flat file cannot hold is in
+	 * none: a usage error before any line (pack_verify() reads flat files so).
+	 */
+	for (i = 0; a->eot != PACK_NONE && i < n; i++) {
+		int dtype = flat ? flat : ends_with(paths[i], ".u16") ? PACK_UINT16 :
+			    ends_with(paths[i], ".u32") ? PACK_UINT32 : 0;
+		unsigned long long dmax = pack_dtype_max(dtype);
+
+		if (!dtype || a->eot <= dmax)
+			continue;
+		if (a->eot_from)
+			cli_usage_error(c, "%s: its end-of-text token (%u) is out of range for %s "
+					"(largest %llu), the dtype of %s", a->eot_from, a->eot,
+					pack_dtype_name(dtype), dmax, paths[i]);
+		cli_usage_error(c, "--eot %u is out of range for %s (largest %llu), the dtype of %s",
+				a->eot, pack_dtype_name(dtype), dmax, paths[i]);
+	}
 	c->out = cli_open_writer(c, c->output, c->compress);
 	for (i = 0; i < n; i++) {
 		c->stats.records_in++;
@@ -546,13 +573,39 @@ static void limits(struct cli *c, struct args *a, struct pack_opts *o)
 		cli_usage_error(c, "flat files are uint16 or uint32, not int32");
 	if (a->format == PACK_MEGATRON && a->dtype == PACK_UINT32)
 		cli_usage_error(c, "Megatron has no uint32: use int32");
-	dmax = a->dtype == PACK_UINT16 ? 65535 : a->dtype == PACK_INT32 ? INT32_MAX : UINT32_MAX - 1;
-	if (a->vocab && a->vocab - 1 > dmax)
+	/* UINT32_MAX is no ID: PACK_NONE, and ayak-tok's end mark. */
+	dmax = a->dtype == PACK_UINT32 ? UINT32_MAX - 1 : pack_dtype_max(a->dtype);
+	if (a->vocab && a->vocab - 1 > dmax) {
+		if (a->vocab_from)
+			cli_usage_error(c, "%s: its vocabulary of %llu tokens does not fit %s", a->vocab_from,
+					(unsigned long long)a->vocab, pack_dtype_name(a->dtype));
 		cli_usage_error(c, "a vocabulary of %llu tokens does not fit %s",
 				(unsigned long long)a->vocab, pack_dtype_name(a->dtype));
-	if (a->eot != PACK_NONE && a->vocab && a->eot >= a->vocab)
-		cli_usage_error(c, "--eot %u is not below the vocabulary size %llu", a->eot,
-				(unsigned long long)a->vocab);
+	}
+	if (a->eot != PACK_NONE && a->vocab && a->eot >= a->vocab) {
+		if (!a->eot_from)
+			cli_usage_error(c, "--eot %u is not below the vocabulary size %llu", a->eot,
+					(unsigned long long)a->vocab);
+		/* Not --eot's fault: the stream's or the tokenizer's token, too large for --vocab-size. */
+		if (!a->vocab_from)
+			cli_usage_error(c, "%s: its end-of-text token (%u) is not below --vocab-size %llu",
+					a->eot_from, a->eot, (unsigned long long)a->vocab);
+		cli_usage_error(c, "%s: its end-of-text token (%u) is not below its vocabulary size %llu",
+				a->eot_from, a->eot, (unsigned long long)a->vocab);
+	}
+	/*
+	 * Whatever the format: written as it is, the token would be cut to the
+	 * dtype's bits, another token or a negative one; and a token the dtype
+	 * cannot hold says the IDs are of a vocabulary it cannot hold either.
+	 */
+	if (a->eot != PACK_NONE && a->eot > dmax) {
+		if (a->eot_from)
+			cli_usage_error(c, "%s: its end-of-text token (%u) is out of range for %s (largest %llu)",
+					a->eot_from, a->eot, pack_dtype_name(a->dtype),
+					(unsigned long long)dmax);
+		cli_usage_error(c, "--eot %u is out of range for %s (largest %llu)", a->eot,
+				pack_dtype_name(a->dtype), (unsigned long long)dmax);
+	}
 	if (a->format == PACK_FLAT && a->eot == PACK_NONE)
 		cli_usage_error(c, "flat files need the end-of-text token: give --eot or --tokenizer");
 	if (a->append_eot && a->eot == PACK_NONE)
@@ -680,10 +733,14 @@ int main(int argc, char **argv)
 			cli_die(&c, &c.err);
 		tvocab = tok_vocab_size(t);
 		teot = tok_eot_id(t);
-		if (!a.vocab)
+		if (!a.vocab) {
 			a.vocab = tvocab;
-		if (a.eot == PACK_NONE)
+			a.vocab_from = a.tokenizer;
+		}
+		if (a.eot == PACK_NONE && teot != PACK_NONE) {
 			a.eot = teot;
+			a.eot_from = a.tokenizer;
+		}
 		tok_free(t);
 	}
 	if (a.verify && (!c.output || !strcmp(c.output, "-")))
@@ -766,17 +823,18 @@ int main(int argc, char **argv)
 							in.name, header_desc(d1, sizeof(d1), vs, eot), a.tokenizer,
 							header_desc(d2, sizeof(d2), tvocab, teot));
 				}
-				if (!a.vocab && vs)
+				if (!a.vocab && vs) {
 					a.vocab = vs;
+					a.vocab_from = in.name;
+				}
 				if (a.vocab && vs > a.vocab)
 					cli_usage_error(&c, "%s: its vocabulary (%u) is larger than --vocab-size %llu",
 							in.name, vs, (unsigned long long)a.vocab);
-				/* Not --eot's fault when the stream's end-of-text token is too large for --vocab-size. */
-				if (a.eot == PACK_NONE && eot != PACK_NONE && a.vocab && eot >= a.vocab)
-					cli_usage_error(&c, "%s: its end-of-text token (%u) is not below --vocab-size %llu",
-							in.name, eot, (unsigned long long)a.vocab);
-				if (a.eot == PACK_NONE)
+				if (a.eot == PACK_NONE && eot != PACK_NONE) {
 					a.eot = eot;
+					a.eot_from = in.name;
+				}
+				/* The dtype, from the vocabulary the stream may give, and the checks. */
 				limits(&c, &a, &o);
 				w = open_writer(&c, &o, 1);
 			}

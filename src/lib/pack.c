@@ -107,6 +107,20 @@ int pack_dtype_size(int dtype)
 	return 0;
 }
 
+uint64_t pack_dtype_max(int dtype)
+{
+	switch (dtype) {
+	case PACK_UINT8: return UINT8_MAX;
+	case PACK_INT8: return INT8_MAX;
+	case PACK_INT16: return INT16_MAX;
+	case PACK_UINT16: return UINT16_MAX;
+	case PACK_INT32: return INT32_MAX;
+	case PACK_UINT32: return UINT32_MAX;
+	case PACK_INT64: return INT64_MAX;
+	}
+	return 0;
+}
+
 int pack_dtype_for_vocab(uint64_t vocab_size)
 {
 	return vocab_size < 65500 ? PACK_UINT16 : PACK_INT32;
@@ -165,43 +179,137 @@ static int mkdirs_for(const char *path, struct ayak_err *err)
 	return r;
 }
 
+/*
+ * "/dev" or "/proc" when path is under it, else NULL: writer.c makes no
+ * new file there (open_target()); /dev/shm is like any directory.
+ */
+static const char *no_files_under(const char *path)
+{
+	if (!strncmp(path, "/dev/", 5) && strncmp(path, "/dev/shm/", 9))
+		return "/dev";
+	if (!strncmp(path, "/proc/", 6))
+		return "/proc";
+	return NULL;
+}
+
+/*
+ * The same for the directory of a prefix, as written or as it is on the
+ * disk: the real path of the directory, or of its nearest ancestor when
+ * it is still to be made (through links and "..": a prefix under a link
+ * to /dev names /dev too).  NULL when it cannot be told.
+ */
+static const char *prefix_under(const char *prefix)
+{
+	const char *under = no_files_under(prefix), *slash = strrchr(prefix, '/');
+	char *dir, *real = NULL, *cut;
+
+	if (under)
+		return under;
+	dir = slash ? strndup(prefix, slash == prefix ? 1 : (size_t)(slash - prefix)) : strdup(".");
+	while (dir && !(real = realpath(dir, NULL)) && (errno == ENOENT || errno == ENOTDIR) &&
+	       strcmp(dir, ".") && strcmp(dir, "/")) {
+		cut = strrchr(dir, '/');
+		if (!cut)
+			strcpy(dir, ".");
+		else
+			cut[cut == dir] = 0;
+	}
+	free(dir);
+	if (real) {
+		struct ayak_buf b = AYAK_BUF_INIT;
+
+		under = ayak_buf_addf(&b, "%s/", real) ? NULL : no_files_under(b.data);
+		ayak_buf_release(&b);
+		free(real);
+	}
+	return under;
+}
+
+/*
+ * What makes the options unusable, before anything is made: AYAK_E_USAGE
+ * with err set, or 0.
+ */
+static int check_opts(const struct pack_opts *o, int isize, struct ayak_err *err)
+{
+	uint64_t dmax = pack_dtype_max(o->dtype);
+	const char *under;
+
+	if (!isize || (o->format == PACK_FLAT && o->dtype != PACK_UINT16 && o->dtype != PACK_UINT32) ||
+	    (o->format == PACK_MEGATRON && o->dtype != PACK_UINT16 && o->dtype != PACK_INT32 &&
+	     o->dtype != PACK_INT64 && o->dtype != PACK_UINT8))
+		return ayak_err_set(err, AYAK_E_USAGE, "dtype %s does not go with this format",
+				    pack_dtype_name(o->dtype));
+	/* Written as it is, it would be cut to the dtype's bits: another token, or a negative one. */
+	if (o->eot != PACK_NONE && o->eot > dmax)
+		return ayak_err_set(err, AYAK_E_USAGE,
+				    "end-of-text token %u is out of range for %s (largest %llu)", o->eot,
+				    pack_dtype_name(o->dtype), (unsigned long long)dmax);
+	if (o->vocab_size && o->vocab_size - 1 > dmax)
+		return ayak_err_set(err, AYAK_E_USAGE, "a vocabulary of %llu tokens does not fit %s",
+				    (unsigned long long)o->vocab_size, pack_dtype_name(o->dtype));
+	if (o->max_id > dmax)
+		return ayak_err_set(err, AYAK_E_USAGE, "token IDs up to %llu do not fit %s (largest %llu)",
+				    (unsigned long long)o->max_id, pack_dtype_name(o->dtype),
+				    (unsigned long long)dmax);
+	under = prefix_under(o->prefix);
+	if (under)
+		return ayak_err_set(err, AYAK_E_USAGE, "%s: shards are files made in the prefix's "
+				    "directory, and none are made under %s: give a prefix in a "
+				    "directory this run can write", o->prefix, under);
+	return 0;
+}
+
+/*
+ * The directory of the prefix, made: can the run make its hidden
+ * directory there?  (Root is refused only on a read-only file system.)
+ */
+static int check_dir(const char *prefix, struct ayak_err *err)
+{
+	const char *slash = strrchr(prefix, '/');
+	char *dir = slash ? strndup(prefix, slash == prefix ? 1 : (size_t)(slash - prefix)) : strdup(".");
+	struct stat st;
+	int e;
+
+	if (!dir)
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	/* Not a directory (file/x): left to the making of the stage, which names the shard. */
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode) || !faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) ||
+	    (e = errno) == ENOSYS || e == EINVAL) {
+		free(dir);
+		return 0;
+	}
+	if (slash)
+		ayak_err_sys(err, e, "%s: shards are files made in the prefix's directory, %s, which "
+			     "this run cannot write", prefix, dir);
+	else
+		ayak_err_sys(err, e, "%s: shards are files made in the current directory, which this "
+			     "run cannot write", prefix);
+	free(dir);
+	return -1;
+}
+
 struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *err)
 {
 	struct pack_writer *w = calloc(1, sizeof(*w));
 
-	if (!w || !(w->prefix = strdup(o->prefix))) {
-		free(w);
+	if (!w || !(w->prefix = strdup(o->prefix)) || !(w->xs = XXH3_createState())) {
 		ayak_err_set(err, AYAK_E_SYS, "out of memory");
-		return NULL;
+		goto fail;
 	}
 	w->o = *o;
 	w->stage_fd = -1;
 	w->owner_fd = -1;
 	w->isize = pack_dtype_size(o->dtype);
-	w->xs = XXH3_createState();
-	if (!w->xs) {
-		free(w->prefix);
-		free(w);
-		ayak_err_set(err, AYAK_E_SYS, "out of memory");
-		return NULL;
-	}
-	if (!w->isize || (o->format == PACK_FLAT && o->dtype != PACK_UINT16 && o->dtype != PACK_UINT32) ||
-	    (o->format == PACK_MEGATRON && o->dtype != PACK_UINT16 && o->dtype != PACK_INT32 &&
-	     o->dtype != PACK_INT64 && o->dtype != PACK_UINT8)) {
-		ayak_err_set(err, AYAK_E_USAGE, "dtype %s does not go with this format",
-			     pack_dtype_name(o->dtype));
-		XXH3_freeState(w->xs);
-		free(w->prefix);
-		free(w);
-		return NULL;
-	}
-	if (mkdirs_for(o->prefix, err)) {
-		XXH3_freeState(w->xs);
-		free(w->prefix);
-		free(w);
-		return NULL;
-	}
+	if (check_opts(o, w->isize, err) || mkdirs_for(o->prefix, err) || check_dir(o->prefix, err))
+		goto fail;
 	return w;
+fail:
+	if (w) {
+		XXH3_freeState(w->xs);
+		free(w->prefix);
+		free(w);
+	}
+	return NULL;
 }
 
 /* PREFIX-00000.ext (PREFIX.ext without --shard-tokens) of the open shard, under prefix. */
@@ -546,7 +654,9 @@ int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct
 			p[2 * i + 1] = (unsigned char)(ids[i] >> 8);
 		}
 	} else if (w->isize == 4 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
-		memcpy(p, ids, n * 4);
+		/* An empty document may come with no array and no buffer yet: no memcpy of NULL. */
+		if (n)
+			memcpy(p, ids, n * 4);
 	} else if (w->isize == 4) {
 		for (i = 0; i < n; i++) {
 			p[4 * i] = (unsigned char)ids[i];
@@ -560,7 +670,8 @@ int pack_writer_add(struct pack_writer *w, const uint32_t *ids, size_t n, struct
 	}
 	if (total > n)
 		put_le(p + n * (size_t)w->isize, w->o.eot, w->isize);
-	XXH3_64bits_update(w->xs, ids, n * sizeof(*ids));
+	if (n)
+		XXH3_64bits_update(w->xs, ids, n * sizeof(*ids));
 	if (total > n)
 		XXH3_64bits_update(w->xs, &w->o.eot, sizeof(w->o.eot));
 	if (total && ayak_writer_write(w->bin, w->buf, total * (size_t)w->isize, err))
@@ -949,6 +1060,12 @@ int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t 
 		int dtype = flat_dtype ? flat_dtype : ends_with(path, ".u16") ? PACK_UINT16 : PACK_UINT32;
 		XXH3_state_t *xs;
 
+		/* Not found, however the file ends: the token read would be cut to its bits. */
+		if (eot != PACK_NONE && eot > pack_dtype_max(dtype))
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "%s: end-of-text token %u is out of range for %s (largest %llu)",
+					    path, eot, pack_dtype_name(dtype),
+					    (unsigned long long)pack_dtype_max(dtype));
 		if (read_file(path, &data, &len, err))
 			return -1;
 		info->format = PACK_FLAT;

@@ -67,6 +67,8 @@ enum pack_dtype {
 
 const char *pack_dtype_name(int dtype);
 int pack_dtype_size(int dtype);
+/* The largest token ID a dtype holds (65535 for uint16, 2^31 - 1 for int32); 0 for a float. */
+uint64_t pack_dtype_max(int dtype);
 /* Megatron's rule: uint16 when the vocabulary has fewer than 65500 tokens, else int32. */
 int pack_dtype_for_vocab(uint64_t vocab_size);
 
@@ -92,6 +94,14 @@ struct pack_opts {
 
 struct pack_writer;
 
+/*
+ * Checks the options before anything is made: AYAK_E_USAGE for a dtype
+ * the format has not, an end-of-text token or a max_id (a vocabulary)
+ * that does not fit the dtype, or a prefix under /dev (not /dev/shm) or
+ * /proc, as written or through links, where no shard file can be made
+ * (see ayak_writer_new()); then makes the missing directories of the
+ * prefix, and AYAK_E_SYS when its directory cannot be written.
+ */
 struct pack_writer *pack_writer_new(const struct pack_opts *o, struct ayak_err *err);
 /*
  * Add one document.  A document is never split across shards: a new
@@ -176,7 +186,7 @@ struct pack_info {
  * dtype, counts against the file sizes, lengths and pointers that tile
  * the .bin exactly, document indices from 0 to S, and every token below
  * vocab_size when it is not 0.  AYAK_E_DATA with the reason when a check
- * fails.
+ * fails; AYAK_E_USAGE when eot does not fit the dtype of a flat file.
  */
 int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t eot,
 		struct pack_info *info, struct ayak_err *err);

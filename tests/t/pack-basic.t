@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-test_description='ayak-pack: Megatron .bin/.idx read back by an independent reader (python3 struct), flat files, shards, --verify'
+test_description='ayak-pack: Megatron .bin/.idx read back by an independent reader (python3 struct), flat files, shards, --verify, empty documents, end-of-text tokens and vocabularies the dtype cannot hold'
 . "$(dirname "$0")/../lib.sh"
 
 T=$TEST_DATA/tok
@@ -231,6 +231,204 @@ test_expect_success 'no documents: one empty shard' '
 	test $(wc -c <none.idx) = 42 &&
 	ayak-pack --verify none >out &&
 	grep -q "\"documents\":0,\"tokens\":0" out
+'
+
+# fields PREFIX: the .idx of PREFIX field by field, and the tokens of its .bin, read with od.
+fields () {
+	local s d w
+	s=$(od -An -tu8 -j18 -N8 "$1.idx" | tr -d " ") &&
+	d=$(od -An -tu8 -j26 -N8 "$1.idx" | tr -d " ") &&
+	case $(od -An -tu1 -j17 -N1 "$1.idx" | tr -d " ") in 8) w=u2;; 4) w=d4;; *) return 1;; esac &&
+	echo "dtype $w sequences $s documents $d bytes $(wc -c <"$1.idx")" &&
+	echo "sizes" $(od -An -td4 -v -j34 -N$((4 * s)) "$1.idx") &&
+	echo "pointers" $(od -An -td8 -v -j$((34 + 4 * s)) -N$((8 * s)) "$1.idx") &&
+	echo "docs" $(od -An -td8 -v -j$((34 + 12 * s)) -N$((8 * d)) "$1.idx") &&
+	echo "bin" $(od -An -t$w -v "$1.bin")
+}
+
+test_expect_success 'empty documents alone: megatron int32 (no vocabulary), from a file and standard input' '
+	printf "{\"ids\":[]}\n" >empty1.jsonl &&
+	printf "{\"ids\":[]}\n{\"ids\":[1,2]}\n{\"ids\":[]}\n{\"ids\":[3]}\n{\"ids\":[]}\n" >empty3.jsonl &&
+	ayak-pack -o em/a empty1.jsonl 2>err &&
+	test_must_be_empty err &&
+	fields em/a >got &&
+	cat >expect <<-\EOF &&
+	dtype d4 sequences 1 documents 2 bytes 62
+	sizes 0
+	pointers 0
+	docs 0 1
+	bin
+	EOF
+	test_cmp expect got &&
+	ayak-pack -o em/b <empty1.jsonl &&
+	test_cmp_bin em/a.idx em/b.idx &&
+	test_cmp_bin em/a.bin em/b.bin &&
+	ayak-pack --verify em/a >out &&
+	echo "{\"shard\":\"em/a\",\"format\":\"megatron\",\"dtype\":\"int32\",\"documents\":1,\"tokens\":0,\"max_token\":0,\"bytes\":0,\"ok\":true}" >expect &&
+	test_cmp expect out &&
+	ayak-pack -o em/c --verify --dtype uint16 empty1.jsonl &&
+	fields em/c >got &&
+	printf "dtype u2 sequences 1 documents 2 bytes 62\nsizes 0\npointers 0\ndocs 0 1\nbin\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'empty documents among others: megatron int32 and uint16, with and without --append-eot' '
+	ayak-pack -o em/d --verify empty3.jsonl &&
+	fields em/d >got &&
+	cat >expect <<-\EOF &&
+	dtype d4 sequences 5 documents 6 bytes 142
+	sizes 0 2 0 1 0
+	pointers 0 0 8 8 12
+	docs 0 1 2 3 4 5
+	bin 1 2 3
+	EOF
+	test_cmp expect got &&
+	ayak-pack -o em/e --verify --eot 9 --append-eot <empty3.jsonl &&
+	fields em/e >got &&
+	cat >expect <<-\EOF &&
+	dtype d4 sequences 5 documents 6 bytes 142
+	sizes 1 3 1 2 1
+	pointers 0 4 16 20 28
+	docs 0 1 2 3 4 5
+	bin 9 1 2 9 9 3 9 9
+	EOF
+	test_cmp expect got &&
+	ayak-pack -o em/f --verify --vocab-size 10 --eot 9 --append-eot empty3.jsonl &&
+	fields em/f >got &&
+	cat >expect <<-\EOF &&
+	dtype u2 sequences 5 documents 6 bytes 142
+	sizes 1 3 1 2 1
+	pointers 0 2 8 10 14
+	docs 0 1 2 3 4 5
+	bin 9 1 2 9 9 3 9 9
+	EOF
+	test_cmp expect got &&
+	ayak-pack -o em/g --vocab-size 10 empty3.jsonl &&
+	fields em/g >got &&
+	cat >expect <<-\EOF &&
+	dtype u2 sequences 5 documents 6 bytes 142
+	sizes 0 2 0 1 0
+	pointers 0 0 4 4 6
+	docs 0 1 2 3 4 5
+	bin 1 2 3
+	EOF
+	test_cmp expect got &&
+	ayak-pack --verify em/d em/e em/f em/g >out &&
+	cat >expect <<-\EOF &&
+	{"shard":"em/d","format":"megatron","dtype":"int32","documents":5,"tokens":3,"max_token":3,"bytes":12,"ok":true}
+	{"shard":"em/e","format":"megatron","dtype":"int32","documents":5,"tokens":8,"max_token":9,"bytes":32,"ok":true}
+	{"shard":"em/f","format":"megatron","dtype":"uint16","documents":5,"tokens":8,"max_token":9,"bytes":16,"ok":true}
+	{"shard":"em/g","format":"megatron","dtype":"uint16","documents":5,"tokens":3,"max_token":3,"bytes":6,"ok":true}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'empty documents in flat files: uint32 and uint16, alone and among others' '
+	ayak-pack -o em/h --format flat --eot 0 --verify <empty1.jsonl &&
+	echo $(od -An -tu4 -v em/h.u32) >got &&
+	echo "0" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o em/i --format flat --eot 0 --verify empty3.jsonl &&
+	echo $(od -An -tu4 -v em/i.u32) >got &&
+	echo "0 1 2 0 0 3 0 0" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o em/j --format flat --vocab-size 10 --eot 9 --verify empty3.jsonl &&
+	echo $(od -An -tu2 -v em/j.u16) >got &&
+	echo "9 1 2 9 9 3 9 9" >expect &&
+	test_cmp expect got &&
+	ayak-pack --verify --eot 0 em/h.u32 em/i.u32 >out &&
+	ayak-pack --verify --eot 9 em/j.u16 >>out &&
+	cat >expect <<-\EOF &&
+	{"shard":"em/h.u32","format":"flat","dtype":"uint32","documents":1,"tokens":1,"max_token":0,"bytes":4,"ok":true}
+	{"shard":"em/i.u32","format":"flat","dtype":"uint32","documents":5,"tokens":8,"max_token":3,"bytes":32,"ok":true}
+	{"shard":"em/j.u16","format":"flat","dtype":"uint16","documents":5,"tokens":8,"max_token":9,"bytes":16,"ok":true}
+	EOF
+	test_cmp expect out
+'
+
+# refused MESSAGE ARGS...: ayak-pack -o eo/x ARGS is a usage error with MESSAGE, and leaves no eo.
+refused () {
+	local msg=$1
+	shift
+	rm -rf eo &&
+	test_expect_code 2 ayak-pack -o eo/x "$@" 2>err &&
+	printf "%s\n" "ayak-pack: $msg" "Try 'ayak-pack --help'." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing eo
+}
+
+test_expect_success '--eot that does not fit the dtype is a usage error, before anything is written' '
+	printf "{\"ids\":[1,2,3]}\n" >ids3.jsonl &&
+	refused "--eot 70000 is out of range for uint16 (largest 65535)" \
+		--dtype uint16 --eot 70000 --append-eot ids3.jsonl &&
+	refused "--eot 70000 is out of range for uint16 (largest 65535)" \
+		--format flat --dtype uint16 --eot 70000 ids3.jsonl &&
+	refused "--eot 65536 is out of range for uint16 (largest 65535)" \
+		--format flat --dtype uint16 --eot 65536 ids3.jsonl &&
+	: "int32, chosen without the vocabulary size: the token would be negative" &&
+	refused "--eot 2147483648 is out of range for int32 (largest 2147483647)" \
+		--eot 2147483648 --append-eot ids3.jsonl &&
+	refused "--eot 4294967294 is out of range for int32 (largest 2147483647)" \
+		--dtype int32 --eot 4294967294 ids3.jsonl &&
+	: "without --append-eot too: a token the dtype cannot hold is of a vocabulary it cannot hold" &&
+	refused "--eot 70000 is out of range for uint16 (largest 65535)" \
+		--dtype uint16 --eot 70000 ids3.jsonl &&
+	: "from standard input, and with records the run would find bad" &&
+	printf "{\"ids\":[1]}\n{\"ids\":[70000]}\n" >bad16.jsonl &&
+	refused "--eot 70000 is out of range for uint16 (largest 65535)" \
+		--dtype uint16 --eot 70000 --append-eot - <bad16.jsonl
+'
+
+test_expect_success '... the largest that fits is written as it is' '
+	ayak-pack -o ef/a --dtype uint16 --eot 65535 --append-eot --verify ids3.jsonl &&
+	echo $(od -An -tu2 -v ef/a.bin) >got &&
+	echo "1 2 3 65535" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o ef/b --eot 2147483647 --append-eot --verify ids3.jsonl &&
+	echo $(od -An -td4 -v ef/b.bin) >got &&
+	echo "1 2 3 2147483647" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o ef/c --format flat --eot 4294967294 --verify ids3.jsonl &&
+	echo $(od -An -tu4 -v ef/c.u32) >got &&
+	echo "1 2 3 4294967294" >expect &&
+	test_cmp expect got &&
+	ayak-pack --verify ef/b >out &&
+	grep -q "\"max_token\":2147483647,.*\"ok\":true" out
+'
+
+test_expect_success 'a --tokenizer whose vocabulary or end-of-text token does not fit is named' '
+	: "the byte-level tokenizer with <|endoftext|> moved to ID 70000: 70001 tokens" &&
+	sed -e "s/\"id\": *599/\"id\":70000/" -e "s/\"<|endoftext|>\": *599/\"<|endoftext|>\":70000/" \
+		"$T/bytelevel/tokenizer.json" >big.json &&
+	refused "big.json: its vocabulary of 70001 tokens does not fit uint16" \
+		--tokenizer big.json --dtype uint16 ids3.jsonl &&
+	refused "big.json: its end-of-text token (70000) is not below --vocab-size 1000" \
+		--tokenizer big.json --vocab-size 1000 ids3.jsonl &&
+	refused "a vocabulary of 70001 tokens does not fit uint16" \
+		--tokenizer big.json --vocab-size 70001 --dtype uint16 ids3.jsonl &&
+	refused "--eot 999 is not below the vocabulary size 600" \
+		--tokenizer "$T/bytelevel/tokenizer.json" --eot 999 ids3.jsonl &&
+	ayak-pack -o ef/t --tokenizer big.json --append-eot --verify ids3.jsonl &&
+	echo $(od -An -td4 -v ef/t.bin) >got &&
+	echo "1 2 3 70000" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--verify: an --eot that the dtype of a flat file cannot hold is a usage error, before any line' '
+	test_expect_code 2 ayak-pack --verify --eot 70000 em/i.u32 em/j.u16 >out 2>err &&
+	printf "%s\n" "ayak-pack: --eot 70000 is out of range for uint16 (largest 65535), the dtype of em/j.u16" \
+		"Try '"'"'ayak-pack --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	test_expect_code 2 ayak-pack --verify --format flat --dtype uint16 --eot 65536 em/i.u32 >out 2>err &&
+	grep -q "^ayak-pack: --eot 65536 is out of range for uint16 (largest 65535), the dtype of em/i.u32$" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 ayak-pack --verify --tokenizer big.json em/j.u16 >out 2>err &&
+	grep -q "^ayak-pack: big.json: its end-of-text token (70000) is out of range for uint16 (largest 65535), the dtype of em/j.u16$" err &&
+	test_must_be_empty out &&
+	: "a Megatron shard has no end-of-text token to check" &&
+	ayak-pack --verify --eot 70000 em/f >out &&
+	grep -q "\"ok\":true" out
 '
 
 test_done

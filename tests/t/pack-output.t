@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-test_description='ayak-pack: shards an earlier run left under the prefix, the shard number limit, prefixes without a name, output errors, --verify of many shards'
+test_description='ayak-pack: shards an earlier run left under the prefix, the shard number limit, prefixes without a name or under /dev, directories that cannot be written, output errors, --verify of many shards'
 . "$(dirname "$0")/../lib.sh"
 
 T=$TEST_DATA/tok
@@ -170,6 +170,79 @@ test_expect_success 'a prefix without a name is a usage error' '
 	test_cmp expect err &&
 	test_expect_code 2 ayak-pack -o outdir/. ids.tok 2>/dev/null &&
 	test_path_is_missing outdir
+'
+
+# no_files PREFIX UNDER ARGS...: -o PREFIX is refused as under UNDER, a usage error.
+no_files () {
+	local prefix=$1 under=$2
+	shift 2
+	test_expect_code 2 ayak-pack -o "$prefix" "$@" 2>err &&
+	printf "%s\n" "ayak-pack: $prefix: shards are files made in the prefix's directory, and none are made under $under: give a prefix in a directory this run can write" \
+		"Try 'ayak-pack --help'." >expect &&
+	test_cmp expect err
+}
+
+test_expect_success 'a prefix under /dev or /proc is a usage error, found before anything is made there' '
+	{ ls -A /dev | grep "^\.ayak-pack\." || :; } >dev-before &&
+	no_files /dev/full /dev ids.jsonl &&
+	no_files /dev/full /dev ids.tok &&
+	no_files /dev/full /dev --format flat --eot 0 --shard-tokens 1 ids.jsonl &&
+	no_files /dev/null /dev ids.jsonl &&
+	no_files /dev/stdout /dev --verify ids.jsonl &&
+	no_files /dev/fd/1 /dev ids.jsonl &&
+	no_files /dev/shm /dev ids.jsonl &&
+	no_files /dev/ayak-pack-test/x /dev ids.jsonl &&
+	test_path_is_missing /dev/ayak-pack-test &&
+	no_files /proc/self/x /proc ids.jsonl &&
+	: "through a link, or .., too" &&
+	ln -s /dev devlink &&
+	no_files devlink/full /dev ids.jsonl &&
+	no_files devlink/new/x /dev ids.jsonl &&
+	no_files "$PWD/../../../../../../../../../../dev/full" /dev ids.jsonl &&
+	here=$PWD &&
+	(cd /dev && ayak-pack -o full "$here/ids.jsonl" 2>"$here/err"; echo $? >"$here/rc") &&
+	echo 2 >expect && test_cmp expect rc &&
+	grep -q "^ayak-pack: full: shards are files made in the prefix'"'"'s directory, and none are made under /dev: " err &&
+	{ ls -A /dev | grep "^\.ayak-pack\." || :; } >dev-after &&
+	test_cmp dev-before dev-after
+'
+
+test -d /dev/shm && test -w /dev/shm && test_set_prereq SHM
+
+test_expect_success SHM '... but /dev/shm holds files, as any directory' '
+	shm=$(mktemp -d /dev/shm/ayak-pack-test.XXXXXX) &&
+	ayak-pack -o "$shm/x" --verify ids.jsonl &&
+	ls -A "$shm" >got &&
+	printf "%s\n" x.bin x.idx >expect &&
+	rm -rf "$shm" &&
+	test_cmp expect got
+'
+
+test_expect_success NOT_ROOT 'a prefix whose directory cannot be written: exit 3, before anything is made' '
+	mkdir ro && chmod 555 ro &&
+	test_expect_code 3 ayak-pack -o ro/x ids.jsonl 2>err &&
+	echo "ayak-pack: ro/x: shards are files made in the prefix'"'"'s directory, ro, which this run cannot write: Permission denied" >expect &&
+	test_cmp expect err &&
+	test_expect_code 3 ayak-pack -o ro/x --shard-tokens 1 ids.tok 2>err &&
+	test_cmp expect err &&
+	ls -A ro >left &&
+	chmod 755 ro &&
+	test_must_be_empty left
+'
+
+test_expect_success USERNS '... a read-only file system, root too' '
+	mkdir -p romnt &&
+	unshare -rm sh -c "mount -t tmpfs -o ro none romnt &&
+		ayak-pack -o romnt/x ids.jsonl 2>err1; echo \$? >rc1
+		ayak-pack -o romnt/x --format flat --eot 0 ids.tok 2>err2; echo \$? >rc2
+		cd romnt && ayak-pack -o x ../ids.jsonl 2>../err3; echo \$? >../rc3; ls -A >../left" &&
+	echo 3 >expect && test_cmp expect rc1 && test_cmp expect rc2 && test_cmp expect rc3 &&
+	echo "ayak-pack: romnt/x: shards are files made in the prefix'"'"'s directory, romnt, which this run cannot write: Read-only file system" >expect &&
+	test_cmp expect err1 &&
+	test_cmp expect err2 &&
+	echo "ayak-pack: x: shards are files made in the current directory, which this run cannot write: Read-only file system" >expect &&
+	test_cmp expect err3 &&
+	test_must_be_empty left
 '
 
 test_expect_success 'an output error does not carry the input file and line' '

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-test_description='ayak-pack: the token stream end mark (a writer that did not finish), streams of different tokenizers, concatenated streams (compressed ones: pack-compressed.t)'
+test_description='ayak-pack: the token stream end mark (a writer that did not finish), streams of different tokenizers, concatenated streams (compressed ones: pack-compressed.t), end-of-text tokens and vocabularies the dtype cannot hold, empty documents'
 . "$(dirname "$0")/../lib.sh"
 
 T=$TEST_DATA/tok
@@ -192,6 +192,127 @@ test_expect_success TTY '--progress draws its line on token streams too' '
 	ayak-pack -o pq/ms many.tok 2>err &&
 	test_must_be_empty err &&
 	cmp pr/ms.bin pq/ms.bin
+'
+
+# le32 N: N as 4 little-endian bytes.
+le32 () {
+	local i
+	for i in 0 1 2 3; do
+		printf "\\$(printf %o $((($1 >> (8 * i)) & 255)))"
+	done
+}
+
+# mkstream VOCAB EOT DOC...: a whole token stream, each DOC its IDs with commas ("" for none).
+mkstream () {
+	local vocab=$1 eot=$2 d id n=0 ids
+	shift 2
+	printf "AYAKTOK\001" && le32 2 && le32 $vocab && le32 $eot && le32 0 &&
+	for d in "$@"; do
+		ids=(${d//,/ }) &&
+		le32 ${#ids[@]} &&
+		for id in "${ids[@]}"; do le32 $id || return 1; done &&
+		n=$((n + 1)) || return 1
+	done &&
+	le32 4294967295 && le32 $n && le32 0
+}
+
+# refused MESSAGE ARGS...: ayak-pack -o so/x ARGS is a usage error with MESSAGE, and leaves no so.
+refused () {
+	local msg=$1
+	shift
+	rm -rf so &&
+	test_expect_code 2 ayak-pack -o so/x "$@" 2>err &&
+	printf "%s\n" "ayak-pack: $msg" "Try 'ayak-pack --help'." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing so
+}
+
+test_expect_success 'a stream whose end-of-text token does not fit the dtype: a usage error that names it, nothing written' '
+	mkstream 0 70000 1,2 >e70k.tok &&
+	refused "e70k.tok: its end-of-text token (70000) is out of range for uint16 (largest 65535)" \
+		--dtype uint16 --append-eot e70k.tok &&
+	refused "e70k.tok: its end-of-text token (70000) is out of range for uint16 (largest 65535)" \
+		--dtype uint16 --format flat e70k.tok &&
+	refused "e70k.tok: its end-of-text token (70000) is out of range for uint16 (largest 65535)" \
+		--dtype uint16 e70k.tok &&
+	refused "(stdin): its end-of-text token (70000) is out of range for uint16 (largest 65535)" \
+		--dtype uint16 --append-eot <e70k.tok &&
+	mkstream 0 2147483648 1 >e2g.tok &&
+	refused "e2g.tok: its end-of-text token (2147483648) is out of range for int32 (largest 2147483647)" \
+		--append-eot e2g.tok &&
+	refused "--eot 70000 is out of range for uint16 (largest 65535)" \
+		--dtype uint16 --eot 70000 --append-eot e2g.tok
+'
+
+test_expect_success '... one that fits is written; --eot of its own is taken instead' '
+	ayak-pack --format flat --verify -o st/f e2g.tok &&
+	echo $(od -An -tu4 -v st/f.u32) >got &&
+	echo "1 2147483648" >expect &&
+	test_cmp expect got &&
+	ayak-pack --append-eot --verify -o st/m e70k.tok &&
+	echo $(od -An -td4 -v st/m.bin) >got &&
+	echo "1 2 70000" >expect &&
+	test_cmp expect got &&
+	ayak-pack --dtype uint16 --eot 5 --append-eot --verify -o st/o e70k.tok &&
+	echo $(od -An -tu2 -v st/o.bin) >got &&
+	echo "1 2 5" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a stream whose vocabulary does not fit --dtype: a usage error that names it' '
+	mkstream 100000 99999 1 >v100k.tok &&
+	refused "v100k.tok: its vocabulary of 100000 tokens does not fit uint16" --dtype uint16 v100k.tok &&
+	refused "a vocabulary of 100000 tokens does not fit uint16" --vocab-size 100000 --dtype uint16 v100k.tok &&
+	ayak-pack --append-eot -o st/v v100k.tok &&
+	echo $(od -An -td4 -v st/v.bin) >got &&
+	echo "1 99999" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'empty documents in a token stream: alone and among others, both formats' '
+	mkstream 0 4294967295 "" >e1.tok &&
+	mkstream 0 4294967295 "" 1,2 "" >e3.tok &&
+	mkstream 10 9 "" 1,2 "" >e3v.tok &&
+	ayak-pack -o se/a --verify e1.tok &&
+	test $(wc -c <se/a.bin) = 0 &&
+	: "size 0, pointer 0, document indices 0 1" &&
+	echo $(od -An -td4 -v -j34 -N4 se/a.idx) $(od -An -td8 -v -j38 se/a.idx) >got &&
+	echo "0 0 0 1" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o se/b --verify <e3.tok &&
+	echo $(od -An -td4 -v se/b.bin) >got &&
+	echo "1 2" >expect &&
+	test_cmp expect got &&
+	: "sizes 0 2 0, pointers 0 0 8" &&
+	echo $(od -An -td4 -v -j34 -N12 se/b.idx) $(od -An -td8 -v -j46 -N24 se/b.idx) >got &&
+	echo "0 2 0 0 0 8" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o se/c --format flat --eot 0 --verify e1.tok &&
+	echo $(od -An -tu4 -v se/c.u32) >got &&
+	echo "0" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o se/d --format flat --eot 0 --verify e3.tok &&
+	echo $(od -An -tu4 -v se/d.u32) >got &&
+	echo "0 1 2 0 0" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o se/e --append-eot --verify e3v.tok &&
+	echo $(od -An -tu2 -v se/e.bin) >got &&
+	echo "9 1 2 9 9" >expect &&
+	test_cmp expect got &&
+	ayak-pack -o se/f --format flat --verify e3v.tok &&
+	test_cmp_bin se/e.bin se/f.u16 &&
+	ayak-pack --verify se/a se/b se/e >vout &&
+	ayak-pack --verify --eot 0 se/c.u32 se/d.u32 >>vout &&
+	ayak-pack --verify --eot 9 se/f.u16 >>vout &&
+	cat >expect <<-\EOF &&
+	{"shard":"se/a","format":"megatron","dtype":"int32","documents":1,"tokens":0,"max_token":0,"bytes":0,"ok":true}
+	{"shard":"se/b","format":"megatron","dtype":"int32","documents":3,"tokens":2,"max_token":2,"bytes":8,"ok":true}
+	{"shard":"se/e","format":"megatron","dtype":"uint16","documents":3,"tokens":5,"max_token":9,"bytes":10,"ok":true}
+	{"shard":"se/c.u32","format":"flat","dtype":"uint32","documents":1,"tokens":1,"max_token":0,"bytes":4,"ok":true}
+	{"shard":"se/d.u32","format":"flat","dtype":"uint32","documents":3,"tokens":5,"max_token":2,"bytes":20,"ok":true}
+	{"shard":"se/f.u16","format":"flat","dtype":"uint16","documents":3,"tokens":5,"max_token":9,"bytes":10,"ok":true}
+	EOF
+	test_cmp expect vout
 '
 
 test_done

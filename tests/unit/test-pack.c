@@ -1,7 +1,9 @@
 /*
  * Unit tests for token shards (pack.h): Megatron .bin/.idx and flat files
  * written, read back and checked byte by byte, sharding, dtypes, IDs out
- * of range, damaged files, and the token stream header.  Prints TAP.
+ * of range, end-of-text tokens and vocabularies the dtype cannot hold,
+ * prefixes where no shard can be made, empty documents, damaged files,
+ * and the token stream header.  Prints TAP.
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -232,6 +234,98 @@ static void test_misc(void)
 	   !strcmp(pack_dtype_name(PACK_UINT32), "uint32"), "dtype: sizes and names");
 }
 
+/* pack_writer_new() with these, its error in err; NULL expected. */
+static struct pack_writer *refused(const char *prefix, int format, int dtype, uint32_t eot,
+				   uint64_t vocab, struct ayak_err *err)
+{
+	struct pack_opts o = { 0 };
+
+	o.prefix = prefix[0] == '/' ? prefix : at(prefix);
+	o.format = format;
+	o.dtype = dtype;
+	o.eot = eot;
+	o.vocab_size = vocab;
+	o.max_id = vocab ? vocab - 1 : pack_dtype_max(dtype);
+	ayak_err_clear(err);
+	return pack_writer_new(&o, err);
+}
+
+/* What does not fit the dtype, and prefixes where no shard can be made: refused before anything is made. */
+static void test_limits(void)
+{
+	struct ayak_err err;
+	struct pack_writer *w;
+
+	ok(pack_dtype_max(PACK_UINT16) == 65535 && pack_dtype_max(PACK_INT32) == INT32_MAX &&
+	   pack_dtype_max(PACK_UINT32) == UINT32_MAX && pack_dtype_max(PACK_UINT8) == 255 &&
+	   pack_dtype_max(PACK_INT8) == 127 && pack_dtype_max(PACK_INT16) == 32767 &&
+	   pack_dtype_max(PACK_INT64) == INT64_MAX && pack_dtype_max(PACK_FLOAT32) == 0,
+	   "limits: the largest ID of each dtype");
+	w = refused("l1/x", PACK_MEGATRON, PACK_UINT16, 70000, 0, &err);
+	ok(!w && err.code == AYAK_E_USAGE &&
+	   !strcmp(err.msg, "end-of-text token 70000 is out of range for uint16 (largest 65535)") &&
+	   access(at("l1"), F_OK) != 0, "limits: an end-of-text token above uint16, refused; no directory made");
+	pack_writer_free(w);
+	w = refused("l1/x", PACK_MEGATRON, PACK_INT32, 2147483648u, 0, &err);
+	ok(!w && err.code == AYAK_E_USAGE &&
+	   !strcmp(err.msg, "end-of-text token 2147483648 is out of range for int32 (largest 2147483647)"),
+	   "limits: ... and one above int32, which would be negative");
+	pack_writer_free(w);
+	w = refused("l1/x", PACK_FLAT, PACK_UINT16, 65536, 0, &err);
+	ok(!w && err.code == AYAK_E_USAGE && strstr(err.msg, "token 65536 is out of range for uint16"),
+	   "limits: ... in a flat file too");
+	pack_writer_free(w);
+	w = refused("l1/x", PACK_FLAT, PACK_UINT16, 0, 65537, &err);
+	ok(!w && err.code == AYAK_E_USAGE && !strcmp(err.msg, "a vocabulary of 65537 tokens does not fit uint16"),
+	   "limits: a vocabulary too large for the dtype");
+	pack_writer_free(w);
+	w = refused("l1/x", PACK_FLAT, PACK_UINT16, 65535, 65536, &err);
+	ok(w != NULL, "limits: the largest of each fits");
+	pack_writer_free(w);
+	w = refused("/dev/full", PACK_MEGATRON, PACK_UINT16, PACK_NONE, 0, &err);
+	ok(!w && err.code == AYAK_E_USAGE &&
+	   !strcmp(err.msg, "/dev/full: shards are files made in the prefix's directory, and none are "
+		   "made under /dev: give a prefix in a directory this run can write"),
+	   "limits: a prefix under /dev is refused");
+	pack_writer_free(w);
+	w = refused("/tmp/../proc/x", PACK_MEGATRON, PACK_UINT16, PACK_NONE, 0, &err);
+	ok(!w && err.code == AYAK_E_USAGE && strstr(err.msg, "none are made under /proc:"),
+	   "limits: ... and under /proc, through \"..\" too");
+	pack_writer_free(w);
+}
+
+/* Empty documents: no array, no buffer yet (a memcpy of NULL, for the sanitizers). */
+static void test_empty_docs(void)
+{
+	struct ayak_err err;
+	struct pack_writer *w = writer("z", PACK_MEGATRON, PACK_INT32, 0, PACK_NONE, INT32_MAX);
+	struct pack_info info;
+	unsigned char *b;
+	size_t n;
+
+	ok(w && !pack_writer_add(w, NULL, 0, &err) && !pack_writer_add(w, doc1, 3, &err) &&
+	   !pack_writer_add(w, NULL, 0, &err) && !pack_writer_close(w, &err) &&
+	   pack_writer_documents(w) == 3 && pack_writer_tokens(w) == 3, "empty: int32 documents of 0, 3 and 0 tokens");
+	pack_writer_free(w);
+	b = slurp(at("z.bin"), &n);
+	ok(b && n == 12 && le(b, 4) == 5 && le(b + 8, 4) == 7 &&
+	   !pack_verify(at("z"), 0, 0, PACK_NONE, &info, &err) && info.documents == 3,
+	   "empty: the .bin holds 5 6 7, the index three documents");
+	free(b);
+	w = writer("zf", PACK_FLAT, PACK_UINT32, 0, 0, UINT32_MAX - 1);
+	ok(w && !pack_writer_add(w, NULL, 0, &err) && !pack_writer_add(w, doc1, 3, &err) &&
+	   !pack_writer_add(w, NULL, 0, &err) && !pack_writer_close(w, &err), "empty: flat uint32, end-of-text 0");
+	pack_writer_free(w);
+	b = slurp(at("zf.u32"), &n);
+	ok(b && n == 24 && le(b, 4) == 0 && le(b + 4, 4) == 5 && le(b + 16, 4) == 0 && le(b + 20, 4) == 0 &&
+	   !pack_verify(at("zf.u32"), 0, 0, 0, &info, &err) && info.documents == 3,
+	   "empty: the file holds 0 5 6 7 0 0, three documents");
+	free(b);
+	ok(pack_verify(at("zf.u32"), PACK_UINT16, 0, 65536, &info, &err) && err.code == AYAK_E_USAGE &&
+	   strstr(err.msg, "end-of-text token 65536 is out of range for uint16 (largest 65535)"),
+	   "verify: an end-of-text token the flat dtype cannot hold is a usage error");
+}
+
 /* Entries of directory d (. and .. too). */
 static int entries(const char *d)
 {
@@ -302,6 +396,8 @@ int main(void)
 	test_flat();
 	test_misc();
 	test_commit();
+	test_limits();
+	test_empty_docs();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		printf("# could not remove %s\n", dir);
