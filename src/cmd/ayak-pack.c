@@ -31,9 +31,9 @@ static const char usage[] =
 	"                        tokenizer.json\n"
 	"      --eot ID          the end-of-text token\n"
 	"      --append-eot      megatron: add the end-of-text token to every document\n"
-	"      --shard-tokens N  shards of at most N tokens (K, M, G), unless one document\n"
-	"                        is longer; the numbered shards an earlier run left under\n"
-	"                        PREFIX are removed\n"
+	"      --shard-tokens N  shards of at most N tokens (K, M, G: powers of 1000),\n"
+	"                        unless one document is longer; the numbered shards an\n"
+	"                        earlier run left under PREFIX are removed\n"
 	"      --verify          read back and check the shards written (with -o), or the\n"
 	"                        shards named (.idx, .bin, .u16, .u32 files or prefixes)\n"
 	"      --field NAME      the IDs field of records (default: ids)\n";
