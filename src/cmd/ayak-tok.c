@@ -282,6 +282,22 @@ static void write_binary(struct run *r, const uint32_t *v, size_t n)
 	c->stats.bytes_out += r->out.len;
 }
 
+/*
+ * A text the encoder or the segmenter did not take (c->err says why): too
+ * long for it, or one a regular expression failed on (a bad record), or a
+ * system error.
+ */
+static void text_failed(struct cli *c, const struct ayak_line *line, int too_long, const char *what)
+{
+	if (too_long) {
+		cli_too_large(c, line, what);
+		return;
+	}
+	if (c->err.code != AYAK_E_DATA)
+		cli_die(c, &c->err);
+	cli_bad_record(c, line, "", "%s", c->err.msg);
+}
+
 static void do_ids(struct run *r, const struct ayak_line *line)
 {
 	struct cli *c = r->c;
@@ -290,14 +306,8 @@ static void do_ids(struct run *r, const struct ayak_line *line)
 
 	r->ids.n = 0;
 	ret = tok_encode(r->enc, r->text.data, r->text.len, &r->ids, &r->counts, &c->err);
-	if (ret == TOK_TOO_LONG) {
-		cli_too_large(c, line, "tokenize");
-		return;
-	}
 	if (ret) {
-		if (c->err.code != AYAK_E_DATA)
-			cli_die(c, &c->err);
-		cli_bad_record(c, line, "", "%s", c->err.msg);
+		text_failed(c, line, ret == TOK_TOO_LONG, "tokenize");
 		return;
 	}
 	r->tokens += r->ids.n;
@@ -396,15 +406,8 @@ static void do_segment(struct run *r, const struct ayak_line *line)
 	int ret;
 
 	ret = tokseg_run(r->seg, r->text.data, r->text.len, a->words, a->sentences, &res, &c->err);
-	if (ret == TOKSEG_TOO_LONG) {
-		cli_too_large(c, line, "segment");
-		return;
-	}
 	if (ret) {
-		/* As for the IDs: a text that a regular expression fails on is a bad record. */
-		if (c->err.code != AYAK_E_DATA)
-			cli_die(c, &c->err);
-		cli_bad_record(c, line, "", "%s", c->err.msg);
+		text_failed(c, line, ret == TOKSEG_TOO_LONG, "segment");
 		return;
 	}
 	if (a->plain) {

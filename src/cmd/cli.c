@@ -1,5 +1,5 @@
-#define _GNU_SOURCE	/* O_PATH */
 /* The programs' shared command line; see cli.h. */
+#define _GNU_SOURCE	/* O_PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -961,9 +961,8 @@ static int run_piece(struct tokseg *s, const char *t, size_t n, int words, int s
 	if (prepare(s, t, n, err) || find_protected(s, t, n, err))
 		return -1;
 	if (words) {
-		if (icu_words(s, t, n, err))
+		if (icu_words(s, t, n, err) || merge_words(s, t, n))
 			return -1;
-		merge_words(s, t, n);
 		if (s->o.split_clitics && split_clitics(s, t))
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	}
