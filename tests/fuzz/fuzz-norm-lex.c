@@ -11,21 +11,17 @@
  * texts succeeds and gives well-formed UTF-8.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "norm.h"
+#include "lexdir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static const char *const files[] = { "words.txt", "slang.tsv", "jawi.tsv" };
 #define NFILES (sizeof(files) / sizeof(files[0]))
-static struct ayak_buf shipped[NFILES];
-static char dir[64];
 
 static const char *const texts[] = {
 	"yg ni tak boleh la, kanak2 sedappp sgt!!",
@@ -34,60 +30,11 @@ static const char *const texts[] = {
 	"",
 };
 
-static void write_file(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/norm/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || (n && fwrite(p, 1, n, f) != n) || fclose(f))
-		abort();
-}
-
-static void cleanup(void)
-{
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < NFILES; i++) {
-		snprintf(path, sizeof(path), "%s/norm/%s", dir, files[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof(path), "%s/norm", dir);
-	rmdir(path);
-	rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *top = getenv("AYAK_TOP");
-	char path[4096], sub[96];
-	size_t i;
-
 	(void)argc;
 	(void)argv;
-	strcpy(dir, "/tmp/ayak-fuzz-norm-lex-XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
-	snprintf(sub, sizeof(sub), "%s/norm", dir);
-	if (mkdir(sub, 0700))
-		abort();
-	atexit(cleanup);
-	for (i = 0; i < NFILES; i++) {
-		FILE *f;
-		char chunk[65536];
-		size_t n;
-
-		snprintf(path, sizeof(path), "%s/lexicons/norm/%s", top ? top : ".", files[i]);
-		f = fopen(path, "rb");
-		if (!f)
-			continue;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			if (ayak_buf_add(&shipped[i], chunk, n))
-				abort();
-		fclose(f);
-	}
+	lexdir_init("norm-lex", "norm", files, NFILES);
 	return 0;
 }
 
@@ -102,14 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	pick = data[0] % NFILES;
-	for (i = 0; i < NFILES; i++) {
-		if (i == pick)
-			write_file(files[i], data + 1, size - 1);
-		else
-			write_file(files[i], shipped[i].data, shipped[i].len);
-	}
+	lexdir_fill(pick, data + 1, size - 1);
 	n = ayak_norm_new(AYAK_NORM_SLANG | AYAK_NORM_REDUP | AYAK_NORM_ELONG | AYAK_NORM_JAWI,
-			  dir, 1, &err);
+			  lexdir.dir, 1, &err);
 	if (!n) {
 		if (!err.msg[0])
 			abort();	/* a failure always says why */

@@ -12,21 +12,17 @@
  * when it succeeds, segmenting a few texts succeeds.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tokseg.h"
+#include "lexdir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static const char *const files[] = { "tok-abbreviations.tsv", "tok-clitics.tsv", "tok-words.tsv" };
 #define NFILES (sizeof(files) / sizeof(files[0]))
-static struct ayak_buf shipped[NFILES];
-static char dir[64];
 
 static const char *const texts[] = {
 	"Dr. Ali datang ke K.L. semalam. Bukunya hilang, katanya.",
@@ -34,55 +30,11 @@ static const char *const texts[] = {
 	"",
 };
 
-static void write_file(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || (n && fwrite(p, 1, n, f) != n) || fclose(f))
-		abort();
-}
-
-static void cleanup(void)
-{
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < NFILES; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *top = getenv("AYAK_TOP");
-	char path[4096];
-	size_t i;
-
 	(void)argc;
 	(void)argv;
-	strcpy(dir, "/tmp/ayak-fuzz-tokseg-lex-XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
-	atexit(cleanup);
-	for (i = 0; i < NFILES; i++) {
-		FILE *f;
-		char chunk[65536];
-		size_t n;
-
-		snprintf(path, sizeof(path), "%s/lexicons/%s", top ? top : ".", files[i]);
-		f = fopen(path, "rb");
-		if (!f)
-			continue;
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			if (ayak_buf_add(&shipped[i], chunk, n))
-				abort();
-		fclose(f);
-	}
+	lexdir_init("tokseg-lex", "", files, NFILES);
 	return 0;
 }
 
@@ -97,13 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	pick = data[0] % NFILES;
-	for (i = 0; i < NFILES; i++) {
-		if (i == pick)
-			write_file(files[i], data + 1, size - 1);
-		else
-			write_file(files[i], shipped[i].data, shipped[i].len);
-	}
-	o.lexicon_dir = dir;
+	lexdir_fill(pick, data + 1, size - 1);
+	o.lexicon_dir = lexdir.dir;
 	o.split_clitics = 1;
 	s = tokseg_new(&o, &err);
 	if (!s) {
