@@ -212,4 +212,12 @@ test_expect_success 'url with lines: each URL keeps a record unless all its reco
 	done
 '
 
+# The first text had no line with words: its empty list of lines was sorted from NULL (UBSan).
+test_expect_success 'a first text without a line of words: kept as it is, the next one too' '
+	printf "%s\n" "{\"text\":\"\"}" "{\"text\":\"a\"}" "{\"text\":\"  \\n \"}" >nolines.jsonl &&
+	ayak-dedup --mode lines nolines.jsonl >out 2>err &&
+	test_cmp nolines.jsonl out &&
+	test_must_be_empty err
+'
+
 test_done
