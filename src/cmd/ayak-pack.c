@@ -390,13 +390,6 @@ static void print_failed(struct cli *c, const char *path, const struct ayak_err 
 	ayak_buf_release(&b);
 }
 
-static int ends_with(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a >= b && !strcmp(s + a - b, suf);
-}
-
 /*
  * Check every shard named, one line each, a failed one too: the exit
  * status is 1 when one fails its checks, 3 when one cannot be read.
@@ -414,8 +407,7 @@ static int verify_mode(struct cli *c, struct args *a, int n, char **paths)
 	 * none: a usage error before any line (pack_verify() reads flat files so).
 	 */
 	for (i = 0; a->eot != PACK_NONE && i < n; i++) {
-		int dtype = flat ? flat : ends_with(paths[i], ".u16") ? PACK_UINT16 :
-			    ends_with(paths[i], ".u32") ? PACK_UINT32 : 0;
+		int dtype = pack_verify_dtype(paths[i], flat);
 		unsigned long long dmax = pack_dtype_max(dtype);
 
 		if (!dtype || a->eot <= dmax)

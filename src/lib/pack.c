@@ -192,6 +192,14 @@ static const char *no_files_under(const char *path)
 	return NULL;
 }
 
+/* The directory part of a prefix ("/" for "/x", "." for "x"), malloc'd, or NULL. */
+static char *prefix_dir(const char *prefix)
+{
+	const char *slash = strrchr(prefix, '/');
+
+	return slash ? strndup(prefix, slash == prefix ? 1 : (size_t)(slash - prefix)) : strdup(".");
+}
+
 /*
  * The same for the directory of a prefix, as written or as it is on the
  * disk: the real path of the directory, or of its nearest ancestor when
@@ -200,12 +208,12 @@ static const char *no_files_under(const char *path)
  */
 static const char *prefix_under(const char *prefix)
 {
-	const char *under = no_files_under(prefix), *slash = strrchr(prefix, '/');
+	const char *under = no_files_under(prefix);
 	char *dir, *real = NULL, *cut;
 
 	if (under)
 		return under;
-	dir = slash ? strndup(prefix, slash == prefix ? 1 : (size_t)(slash - prefix)) : strdup(".");
+	dir = prefix_dir(prefix);
 	while (dir && !(real = realpath(dir, NULL)) && (errno == ENOENT || errno == ENOTDIR) &&
 	       strcmp(dir, ".") && strcmp(dir, "/")) {
 		cut = strrchr(dir, '/');
@@ -265,8 +273,7 @@ static int check_opts(const struct pack_opts *o, int isize, struct ayak_err *err
  */
 static int check_dir(const char *prefix, struct ayak_err *err)
 {
-	const char *slash = strrchr(prefix, '/');
-	char *dir = slash ? strndup(prefix, slash == prefix ? 1 : (size_t)(slash - prefix)) : strdup(".");
+	char *dir = prefix_dir(prefix);
 	struct stat st;
 	int e;
 
@@ -278,7 +285,7 @@ static int check_dir(const char *prefix, struct ayak_err *err)
 		free(dir);
 		return 0;
 	}
-	if (slash)
+	if (strchr(prefix, '/'))
 		ayak_err_sys(err, e, "%s: shards are files made in the prefix's directory, %s, which "
 			     "this run cannot write", prefix, dir);
 	else
@@ -1046,18 +1053,23 @@ out:
 	return ret;
 }
 
+int pack_verify_dtype(const char *path, int flat_dtype)
+{
+	return flat_dtype ? flat_dtype : ends_with(path, ".u16") ? PACK_UINT16 :
+	       ends_with(path, ".u32") ? PACK_UINT32 : 0;
+}
+
 int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t eot,
 		struct pack_info *info, struct ayak_err *err)
 {
 	struct ayak_buf a = AYAK_BUF_INIT, b = AYAK_BUF_INIT;
 	struct stat st;
-	int ret;
+	int ret, dtype = pack_verify_dtype(path, flat_dtype);
 
 	memset(info, 0, sizeof(*info));
-	if (ends_with(path, ".u16") || ends_with(path, ".u32") || flat_dtype) {
+	if (dtype) {
 		unsigned char *data;
 		size_t len;
-		int dtype = flat_dtype ? flat_dtype : ends_with(path, ".u16") ? PACK_UINT16 : PACK_UINT32;
 		XXH3_state_t *xs;
 
 		/* Not found, however the file ends: the token read would be cut to its bits. */

@@ -190,5 +190,7 @@ struct pack_info {
  */
 int pack_verify(const char *path, int flat_dtype, uint64_t vocab_size, uint32_t eot,
 		struct pack_info *info, struct ayak_err *err);
+/* The dtype pack_verify() reads path as: flat_dtype, else by a .u16 or .u32 name; 0: Megatron. */
+int pack_verify_dtype(const char *path, int flat_dtype);
 
 #endif

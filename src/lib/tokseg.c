@@ -1,6 +1,5 @@
 /* Malay words and sentences; see tokseg.h. */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,9 +251,7 @@ static int read_lexicon(struct tokseg *s, const char *name, int nwant, const cha
 	struct ayak_buf path = AYAK_BUF_INIT, data = AYAK_BUF_INIT;
 	struct lexline l;
 	const char *ln;
-	char chunk[65536];
-	size_t pos = 0, len, got, lineno = 0;
-	FILE *f;
+	size_t pos = 0, len, lineno = 0;
 	int ret = 0;
 
 	if (s->o.lexicon_dir) {
@@ -264,27 +261,19 @@ static int read_lexicon(struct tokseg *s, const char *name, int nwant, const cha
 		ayak_buf_release(&path);
 		return -1;
 	}
-	f = fopen(path.data, "rb");
-	if (!f) {
-		ret = ayak_err_sys(err, errno, "lexicon %s", path.data);
-		ayak_buf_release(&path);
-		return ret;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ayak_buf_add(&data, chunk, got)) {
-			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
-			break;
+	/* ayak_read_file() leaves out a byte-order mark */
+	if (ayak_read_file(path.data, &data, err)) {
+		ret = -1;
+		/* "PATH: No such file or directory", as every lexicon error names a lexicon */
+		if (err && !strncmp(err->msg, path.data, path.len)) {
+			struct ayak_err e = *err;
+
+			snprintf(err->msg, sizeof(err->msg), "lexicon %.500s", e.msg);
 		}
-	if (!ret && ferror(f))
-		ret = ayak_err_sys(err, errno ? errno : EIO, "lexicon %s", path.data);
-	fclose(f);
-	/* Room for the NUL that ends the last line; an editor's byte-order mark is not text. */
-	if (!ret && ayak_buf_add(&data, "", 1))
+	} else if (ayak_buf_add(&data, "", 1)) {	/* room for the NUL that ends the last line */
 		ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	if (!ret) {
+	} else {
 		data.len--;
-		if (data.len >= 3 && !memcmp(data.data, "\xEF\xBB\xBF", 3))
-			pos = 3;
 	}
 	while (!ret && ayak_next_line(data.data, data.len, &pos, &ln, &len)) {
 		char *buf = data.data + (ln - data.data), *fields[MAX_FIELDS], *p = buf;
