@@ -849,11 +849,11 @@ static void setup_inputs(struct dd *d, int nfiles, char **files, int spool)
 }
 
 /*
- * A file written to since the first pass began (its size, time of writing
- * or inode differ) ends the run before the second pass writes a record;
- * a change the second pass meets is found by its counts and checksum.
+ * The first regular input whose size, time of writing or inode differ
+ * from what they were when the first pass began (its new size in *now),
+ * or NULL.
  */
-static void check_unchanged(struct dd *d)
+static const struct input *changed_input(struct dd *d, off_t *now)
 {
 	size_t i;
 
@@ -870,11 +870,24 @@ static void check_unchanged(struct dd *d)
 		if (st.st_size != in->st.st_size || st.st_ino != in->st.st_ino ||
 		    st.st_dev != in->st.st_dev || st.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
 		    st.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec) {
-			ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed since the first pass "
-				     "(%lld bytes, %lld before): nothing written", in->path,
-				     (long long)st.st_size, (long long)in->st.st_size);
-			die(d);
+			*now = st.st_size;
+			return in;
 		}
+	}
+	return NULL;
+}
+
+/* A file written to during the first pass ends the run before the second writes a record. */
+static void check_unchanged(struct dd *d)
+{
+	off_t now;
+	const struct input *in = changed_input(d, &now);
+
+	if (in) {
+		ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed since the first pass "
+			     "(%lld bytes, %lld before): nothing written", in->path,
+			     (long long)now, (long long)in->st.st_size);
+		die(d);
 	}
 }
 
@@ -1128,6 +1141,18 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 	}
 	if (r < 0)
 		die(d);
+	if (idx != x->ndocs || bytes != x->bytes || XXH3_64bits_digest(sum) != x->sum) {
+		off_t now;
+		const struct input *ch = changed_input(d, &now);
+
+		/* the file, when it is one that was written to, rather than only counts */
+		if (ch) {
+			ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed while the second pass "
+				     "read it (%lld bytes, %lld before)", ch->path,
+				     (long long)now, (long long)ch->st.st_size);
+			die(d);
+		}
+	}
 	if (idx != x->ndocs || bytes != x->bytes) {
 		ayak_err_set(&d->c.err, AYAK_E_SYS,
 			     "the input changed between the passes (%llu records of %llu bytes, "

@@ -309,4 +309,20 @@ test_expect_success 'an input written to while the first pass reads: exit 3 befo
 	test_path_is_missing grown.jsonl
 '
 
+test_expect_success 'an input written to while the second pass reads: named, exit 3' '
+	awk "BEGIN { for (i = 0; i < 200000; i++) printf \"{\\\"text\\\":\\\"kata%d unik%d\\\"}\\n\", i, i * 7 }" >late.jsonl &&
+	size=$(wc -c <late.jsonl) &&
+	rm -f late.fifo && mkfifo late.fifo || return 1
+	{ ayak-dedup late.jsonl >late.fifo 2>err; echo $? >rc; } &
+	# the first pass writes nothing: once 300 kB have come out, the second pass is
+	# reading, a megabyte at a time, far from the end of the 6 MB file
+	timeout 60 sh -c "exec 3<late.fifo && head -c 300000 <&3 >/dev/null &&
+		echo '\''{\"text\":\"baru\"}'\'' >>late.jsonl && cat <&3 >/dev/null" &&
+	wait &&
+	echo 3 >expect &&
+	test_cmp expect rc &&
+	echo "ayak-dedup: late.jsonl: changed while the second pass read it ($((size + 16)) bytes, $size before)" >expect &&
+	test_cmp expect err
+'
+
 test_done
