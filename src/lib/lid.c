@@ -505,6 +505,7 @@ static size_t align_end(const unsigned char *text, size_t n, size_t i)
 }
 
 #define LID_WINDOWS 4
+#define LID_WINDOW_MIN 64	/* bytes: a 16-byte window holds two or three words */
 
 #define SEEN_WORDS(nscripts) (((nscripts) + 63) / 64)
 
@@ -551,15 +552,18 @@ static int prep_begin(struct prep_cursor *c, struct lid_text *t, const char *tex
 		c->win[0][1] = n;
 		c->nwin = 1;
 	} else {
-		size_t w = sample / LID_WINDOWS, k;
+		size_t nw = sample / LID_WINDOW_MIN, w, k;
 
 		/*
-		 * One window in the middle of each of LID_WINDOWS equal parts:
+		 * One window in the middle of each of LID_WINDOWS equal parts
+		 * (fewer for a small sample, each at least LID_WINDOW_MIN):
 		 * not at the very start and end, where web pages keep their
 		 * menus, cookie notices and copyright lines.
 		 */
-		for (k = 0; k < LID_WINDOWS; k++) {
-			size_t a = n / LID_WINDOWS * k + (n / LID_WINDOWS - w) / 2, b = a + w;
+		nw = nw < 1 ? 1 : nw > LID_WINDOWS ? LID_WINDOWS : nw;
+		w = sample / nw;
+		for (k = 0; k < nw; k++) {
+			size_t a = n / nw * k + (n / nw - w) / 2, b = a + w;
 
 			a = align_start(u, n, a);
 			b = align_end(u, n, b);

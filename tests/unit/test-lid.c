@@ -963,6 +963,16 @@ int main(void)
 		   "a 4 MB text with sample 1024: zsm_Latn from %zu letters", n1);
 		ok(!strcmp(l2, "zsm_Latn") && n0 > 3000000,
 		   "the same with no sampling: zsm_Latn from %zu letters", n0);
+		/* a small sample is read in fewer windows of 64 bytes, not four of 16 or 32
+		 * (each cut to whole words: four of 16 kept about 20 letters of 64) */
+		l1 = label_of(c, m, text, 64, &s);
+		n1 = lid_letters(c);
+		ok(!strcmp(l1, "zsm_Latn") && n1 >= 44 && n1 <= 64,
+		   "sample 64: one window, zsm_Latn from %zu letters", n1);
+		l1 = label_of(c, m, text, 128, &s);
+		n1 = lid_letters(c);
+		ok(!strcmp(l1, "zsm_Latn") && n1 >= 88 && n1 <= 128,
+		   "sample 128: two windows, zsm_Latn from %zu letters", n1);
 		free(text);
 	}
 
