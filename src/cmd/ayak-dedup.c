@@ -1041,7 +1041,7 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 	uint64_t idx = 0, bytes = 0, lines_removed = 0;
 	XXH3_state_t *sum = sum_new(d);
 	char num[3][32], v[16];
-	int r;
+	int r, same_counts, same_sum;
 
 	dec_advance(d, x);
 	while ((r = ayak_reader_next(in, &line, &d->c.err)) > 0) {
@@ -1141,32 +1141,28 @@ static void second_pass(struct dd *d, struct ayak_reader *in, struct decisions *
 	}
 	if (r < 0)
 		die(d);
-	if (idx != x->ndocs || bytes != x->bytes || XXH3_64bits_digest(sum) != x->sum) {
+	same_counts = idx == x->ndocs && bytes == x->bytes;
+	same_sum = XXH3_64bits_digest(sum) == x->sum;
+	if (!same_counts || !same_sum) {
 		off_t now;
 		const struct input *ch = changed_input(d, &now);
 
 		/* the file, when it is one that was written to, rather than only counts */
-		if (ch) {
+		if (ch)
 			ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: changed while the second pass "
 				     "read it (%lld bytes, %lld before)", ch->path,
 				     (long long)now, (long long)ch->st.st_size);
-			die(d);
-		}
-	}
-	if (idx != x->ndocs || bytes != x->bytes) {
-		ayak_err_set(&d->c.err, AYAK_E_SYS,
-			     "the input changed between the passes (%llu records of %llu bytes, "
-			     "%llu of %llu before)", (unsigned long long)idx,
-			     (unsigned long long)bytes, (unsigned long long)x->ndocs,
-			     (unsigned long long)x->bytes);
-		die(d);
-	}
-	/* Same counts, but other records or another order (a shard reordered since sign). */
-	if (XXH3_64bits_digest(sum) != x->sum) {
-		ayak_err_set(&d->c.err, AYAK_E_SYS,
-			     "the input changed between the passes (the same %llu records of %llu "
-			     "bytes, but other records or in another order)", (unsigned long long)idx,
-			     (unsigned long long)bytes);
+		else if (!same_counts)
+			ayak_err_set(&d->c.err, AYAK_E_SYS,
+				     "the input changed between the passes (%llu records of %llu "
+				     "bytes, %llu of %llu before)", (unsigned long long)idx,
+				     (unsigned long long)bytes, (unsigned long long)x->ndocs,
+				     (unsigned long long)x->bytes);
+		else	/* same counts, but other records or another order (a shard reordered since sign) */
+			ayak_err_set(&d->c.err, AYAK_E_SYS,
+				     "the input changed between the passes (the same %llu records of "
+				     "%llu bytes, but other records or in another order)",
+				     (unsigned long long)idx, (unsigned long long)bytes);
 		die(d);
 	}
 	XXH3_freeState(sum);
