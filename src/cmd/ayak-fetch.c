@@ -435,13 +435,20 @@ static void go_direct(struct fetch *f, struct item *it)
 	if (it->tmp) {
 		char buf[1 << 16];
 		size_t k;
+		uint64_t copied = 0;
 
-		rewind(it->tmp);
-		while ((k = fread(buf, 1, sizeof(buf), it->tmp)) > 0)
+		/* not rewind(): it would hide a failed flush of the last block (a full --tmpdir) */
+		if (fflush(it->tmp) || fseek(it->tmp, 0, SEEK_SET))
+			die_io(f, it, errno);
+		while ((k = fread(buf, 1, sizeof(buf), it->tmp)) > 0) {
 			if (ayak_writer_write(f->out, buf, k, &f->c->err))
 				cli_die(f->c, &f->c->err);
+			copied += k;
+		}
 		if (ferror(it->tmp))
 			die_io(f, it, errno);
+		if (copied != it->have)
+			die_io(f, it, EIO);	/* the file holds less than was written to it */
 		fclose(it->tmp);
 		it->tmp = NULL;
 	} else if (it->mem.len && ayak_writer_write(f->out, it->mem.data, it->mem.len, &f->c->err))
