@@ -1378,7 +1378,10 @@ int main(int argc, char **argv)
 			f.tmpdir = "/tmp";
 	}
 	cli_claim_output(&c, "--failed", f.failed_path);
-	cli_claim_output(&c, "--output", c.output);
+	if (f.dir)
+		cli_claim_output(&c, "--output", c.output);
+	else
+		cli_claim_records_output(&c);
 	cli_claim_output(&c, "--stats", c.stats_path);
 	check_operands(&c, argc - optind, argv + optind);
 	/* Opened now, so that a name that cannot be written shows before any download. */

@@ -513,7 +513,7 @@ int main(int argc, char **argv)
 	if (c.max_errors != UINT64_MAX && !c.skip_errors)
 		cli_usage_error(&c, "--max-errors goes with --on-error skip");
 	/* Two outputs naming one file, by any name, would overwrite each other. */
-	cli_claim_output(&c, "--output", c.output);
+	cli_claim_records_output(&c);
 	cli_claim_output(&c, "--rejects", c.rejects_path);
 	cli_claim_output(&c, "--stats", c.stats_path);
 

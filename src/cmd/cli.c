@@ -493,38 +493,43 @@ void cli_claim_like_numbered(struct cli *c, const char *what, const char *path,
 	free(real);
 }
 
-void cli_claim_output(struct cli *c, const char *opt, const char *path)
+/* Claim the file canon (malloc'd; "" names none), dev and ino (0: not there yet) for opt. */
+static void add_claim(struct cli *c, const char *opt, char *canon, dev_t dev, ino_t ino)
 {
 	struct cli_claim *k;
+	size_t i;
+
+	if (!canon)
+		cli_die_nomem(c);
+	for (i = 0; i < c->nclaims; i++) {
+		const struct cli_claim *o = &c->claims[i];
+
+		if ((*canon && !strcmp(o->canon, canon)) || (ino && o->ino == ino && o->dev == dev))
+			cli_usage_error(c, "%s and %s name the same file", o->opt, opt);
+	}
+	k = ayak_grow(c->claims, &c->claims_alloc, c->nclaims + 1, sizeof(*k), 8);
+	if (!k)
+		cli_die_nomem(c);
+	c->claims = k;
+	k += c->nclaims++;
+	k->opt = opt;
+	k->canon = canon;
+	k->dev = dev;
+	k->ino = ino;
+}
+
+void cli_claim_output(struct cli *c, const char *opt, const char *path)
+{
 	struct stat st;
-	int i;
+	int there;
 
 	if (!path || !strcmp(path, "-") || !strncmp(path, "/dev/", 5) ||
 	    !strncmp(path, "/proc/", 6))
 		return;
-	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+	there = !stat(path, &st);
+	if (there && !S_ISREG(st.st_mode))
 		return;		/* a pipe or a device: writing to it twice is the user's choice */
-	if (c->nclaims == CLI_MAX_CLAIMS)
-		return;
-	k = &c->claims[c->nclaims];
-	k->opt = opt;
-	k->canon = cli_canonical_name(path);
-	if (!k->canon)
-		cli_die_nomem(c);
-	k->dev = 0;
-	k->ino = 0;
-	if (!stat(path, &st)) {
-		k->dev = st.st_dev;
-		k->ino = st.st_ino;
-	}
-	for (i = 0; i < c->nclaims; i++) {
-		const struct cli_claim *o = &c->claims[i];
-
-		if (!strcmp(o->canon, k->canon) ||
-		    (k->ino && o->ino == k->ino && o->dev == k->dev))
-			cli_usage_error(c, "%s and %s name the same file", o->opt, opt);
-	}
-	c->nclaims++;
+	add_claim(c, opt, cli_canonical_name(path), there ? st.st_dev : 0, there ? st.st_ino : 0);
 }
 
 /* Does path name the standard output? */
@@ -543,20 +548,48 @@ static int names_stdout(const char *path)
 static void claim_stdout(struct cli *c)
 {
 	struct stat st;
-	struct cli_claim *k;
 
 	if (c->rejects_path && names_stdout(c->rejects_path))
 		cli_usage_error(c, "--rejects %s: the rejects and the records would both go to the "
 				"standard output", c->rejects_path);
-	if (fstat(STDOUT_FILENO, &st) || !S_ISREG(st.st_mode) || c->nclaims == CLI_MAX_CLAIMS)
+	/* plain counters after a compressed stream would make it corrupt */
+	if (c->stats_path && names_stdout(c->stats_path) && c->compress != AYAK_COMPRESS_AUTO &&
+	    c->compress != AYAK_COMPRESS_NONE)
+		cli_usage_error(c, "--stats %s: the counters would follow the compressed records on "
+				"the standard output", c->stats_path);
+	if (fstat(STDOUT_FILENO, &st) || !S_ISREG(st.st_mode))
 		return;
-	k = &c->claims[c->nclaims++];
-	k->opt = "the standard output";
-	k->canon = strdup("");	/* names no file: only the inode can match */
-	if (!k->canon)
-		cli_die_nomem(c);
-	k->dev = st.st_dev;
-	k->ino = st.st_ino;
+	/* names no file: only the inode can match */
+	add_claim(c, "the standard output", strdup(""), st.st_dev, st.st_ino);
+}
+
+void cli_claim_records_output(struct cli *c)
+{
+	if (!c->output || names_stdout(c->output))
+		claim_stdout(c);
+	else
+		cli_claim_output(c, "--output", c->output);
+}
+
+/*
+ * An input that is the regular file the standard output writes to (prog x
+ * >>x) would be read back as it grows, until the disk is full.
+ */
+static void check_inputs(struct cli *c, int nfiles, char **files)
+{
+	struct stat out, st;
+	int i;
+
+	if (fstat(STDOUT_FILENO, &out) || !S_ISREG(out.st_mode))
+		return;
+	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
+		const char *name = nfiles ? files[i] : "-";
+		int r = strcmp(name, "-") ? stat(name, &st) : fstat(STDIN_FILENO, &st);
+
+		if (!r && st.st_dev == out.st_dev && st.st_ino == out.st_ino)
+			cli_usage_error(c, "%s is also the standard output",
+					strcmp(name, "-") ? name : "the standard input");
+	}
 }
 
 /* The compression a writer for path will use, as ayak_writer_new decides it. */
@@ -575,12 +608,12 @@ static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **f
 	if (c->level > 9 && (c->compress == AYAK_COMPRESS_GZIP ||
 			     (!c->no_output && output_compression(c, c->output) == AYAK_COMPRESS_GZIP)))
 		cli_usage_error(c, "gzip --level must be 1 to 9, not %d", c->level);
-	if (!c->no_output && (!c->output || names_stdout(c->output)))
-		claim_stdout(c);
-	else if (!c->no_output)
-		cli_claim_output(c, "--output", c->output);
+	if (!c->no_output)
+		cli_claim_records_output(c);
 	cli_claim_output(c, "--rejects", c->rejects_path);
 	cli_claim_output(c, "--stats", c->stats_path);
+	if (!in)
+		check_inputs(c, nfiles, files);
 	c->in = in ? in : ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
 	if (!c->in)
 		cli_die(c, &c->err);
@@ -605,13 +638,16 @@ void cli_open_reader(struct cli *c, struct ayak_reader *in)
 
 void cli_finish_later(struct cli *c, struct ayak_writer *w)
 {
+	struct ayak_writer **p;
+
 	if (!w)
 		return;
-	if (c->npending == CLI_MAX_PENDING) {
-		if (ayak_writer_close(w, &c->err))
-			cli_die(c, &c->err);
-		return;
+	p = ayak_grow(c->pending, &c->pending_alloc, c->npending + 1, sizeof(*p), 8);
+	if (!p) {
+		ayak_writer_abort(w);
+		cli_die_nomem(c);
 	}
+	c->pending = p;
 	if (ayak_writer_finish(w, &c->err))
 		cli_die(c, &c->err);
 	c->pending[c->npending++] = w;
@@ -819,10 +855,38 @@ static void write_stats(struct cli *c)
 	cli_finish_later(c, w);
 }
 
+/*
+ * Rename the finished outputs into place, with the signals that end a
+ * run held off: one coming between two renames would leave some of the
+ * new outputs beside the old others.
+ */
+static void commit_pending(struct cli *c)
+{
+	sigset_t stop, old;
+	size_t i;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	for (i = 0; i < c->npending; i++) {
+		struct ayak_writer *w = c->pending[i];
+
+		c->pending[i] = NULL;
+		if (ayak_writer_commit(w, &c->err))
+			cli_die(c, &c->err);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(c->pending);
+	c->pending = NULL;
+	c->npending = c->pending_alloc = 0;
+}
+
 int cli_finish(struct cli *c)
 {
 	struct ayak_writer *out;
-	int i;
+	size_t i;
 
 	if (c->progress && c->progress_drawn) {
 		draw_progress(c, 1);
@@ -838,17 +902,12 @@ int cli_finish(struct cli *c)
 	cli_finish_later(c, out);
 	if (c->stats_path)
 		write_stats(c);
-	for (i = 0; i < c->npending; i++) {
-		struct ayak_writer *w = c->pending[i];
-
-		c->pending[i] = NULL;
-		if (ayak_writer_commit(w, &c->err))
-			cli_die(c, &c->err);
-	}
-	c->npending = 0;
+	commit_pending(c);
 	for (i = 0; i < c->nclaims; i++)
 		free(c->claims[i].canon);
-	c->nclaims = 0;
+	free(c->claims);
+	c->claims = NULL;
+	c->nclaims = c->claims_alloc = 0;
 	if (c->stats.errors)
 		cli_warn(c, "skipped %llu malformed record%s",
 			 (unsigned long long)c->stats.errors, c->stats.errors == 1 ? "" : "s");

@@ -27,9 +27,6 @@ enum {
 	CLI_OWN_FIELD = 16,	/* --field: likewise (its own default) */
 };
 
-#define CLI_MAX_CLAIMS 16
-#define CLI_MAX_PENDING 16
-
 /* An output file named on the command line, to tell when two name the same file. */
 struct cli_claim {
 	const char *opt;
@@ -67,10 +64,10 @@ struct cli {
 	struct ayak_writer *out;
 	struct ayak_writer *rejects;
 	struct ayak_writer *stats_out;	/* --stats, opened by cli_open so that a bad path shows at once */
-	struct ayak_writer *pending[CLI_MAX_PENDING];	/* finished, renamed by cli_finish */
-	int npending;
-	struct cli_claim claims[CLI_MAX_CLAIMS];
-	int nclaims;
+	struct ayak_writer **pending;	/* finished, renamed by cli_finish */
+	size_t npending, pending_alloc;
+	struct cli_claim *claims;
+	size_t nclaims, claims_alloc;
 	struct ayak_stats stats;
 	double t0, last_progress;
 	uint64_t progress_bytes;	/* bytes_in when --progress last looked at the clock */
@@ -98,9 +95,15 @@ struct ayak_writer *cli_open_writer(struct cli *c, const char *path, int compres
  * An output file named by option opt: a usage error (exit 2) when an
  * output claimed before names the same file, by another name too
  * ("./x", a link).  cli_open claims -o, --rejects and --stats; a program
- * claims its other outputs.  Standard output and devices are not checked.
+ * claims its other outputs.  Devices are not checked.
  */
 void cli_claim_output(struct cli *c, const char *opt, const char *path);
+/*
+ * Claim where the records go, as cli_open does: -o, or the standard
+ * output when it is a regular file (prog >x); --rejects to the standard
+ * output then is a usage error.  For a program that opens its outputs.
+ */
+void cli_claim_records_output(struct cli *c);
 /*
  * Exit after writing standard output with stdio (--help, --list-labels):
  * 0, or 3 with "write error on standard output: REASON" when a write or

@@ -154,7 +154,7 @@ int ayak_next_line(const char *text, size_t len, size_t *pos, const char **line,
  * ayak_tmp_remove_all().  ayak_tmp_create() is mkostemp(tmpl, flags)
  * that also tracks tmpl, with no signal between the two; it keeps the
  * pointer, not a copy, so tmpl must live until ayak_tmp_forget(tmpl).
- * When all 64 slots are taken a file is only not removed on a signal.
+ * -1 and ENOMEM, nothing made, when the tracking is out of memory.
  */
 int ayak_tmp_create(char *tmpl, int flags);
 void ayak_tmp_forget(const char *path);

@@ -538,21 +538,48 @@ int ayak_url_host_lower(const char *url, size_t len, int bare, struct ayak_buf *
 
 /* ---- temporary files removed by an early exit or a signal ---- */
 
-#define TMP_SLOTS 64
-static const char *tmp_slots[TMP_SLOTS];	/* atomics: a handler may read them any time */
+/*
+ * The tracked names: a list that only grows, its slots reused, so that a
+ * signal handler may walk it any time (atomics; a slot is never freed).
+ */
+struct tmp_slot {
+	const char *path;
+	struct tmp_slot *next;
+};
+static struct tmp_slot *tmp_slots;
 
-/* Put `to` in the first slot that holds `from`. */
-static void tmp_swap(const char *from, const char *to)
+/* Put `to` in the first slot that holds `from`; 0, or -1 if none does. */
+static int tmp_swap(const char *from, const char *to)
 {
-	int i;
+	struct tmp_slot *s;
 
-	for (i = 0; i < TMP_SLOTS; i++) {
+	for (s = __atomic_load_n(&tmp_slots, __ATOMIC_SEQ_CST); s;
+	     s = __atomic_load_n(&s->next, __ATOMIC_SEQ_CST)) {
 		const char *expect = from;
 
-		if (__atomic_compare_exchange_n(&tmp_slots[i], &expect, to, 0, __ATOMIC_SEQ_CST,
+		if (__atomic_compare_exchange_n(&s->path, &expect, to, 0, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST))
-			return;
+			return 0;
 	}
+	return -1;
+}
+
+/* Track path: in a free slot, or a new one; 0, or -1 when out of memory. */
+static int tmp_track(const char *path)
+{
+	struct tmp_slot *s;
+
+	if (!tmp_swap(NULL, path))
+		return 0;
+	s = malloc(sizeof(*s));
+	if (!s)
+		return -1;
+	s->path = path;
+	s->next = __atomic_load_n(&tmp_slots, __ATOMIC_SEQ_CST);
+	while (!__atomic_compare_exchange_n(&tmp_slots, &s->next, s, 0, __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST))
+		;
+	return 0;
 }
 
 void ayak_tmp_forget(const char *path)
@@ -615,8 +642,12 @@ int ayak_tmp_create(char *tmpl, int flags)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	fd = mkostemp(tmpl, flags);
 	e = errno;
-	if (fd >= 0)
-		tmp_swap(NULL, tmpl);
+	if (fd >= 0 && tmp_track(tmpl)) {
+		unlink(tmpl);
+		close(fd);
+		fd = -1;
+		e = ENOMEM;
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = e;
 	return fd;
@@ -755,11 +786,13 @@ int ayak_remove_numbered(const char *prefix, const char *suffix, unsigned first,
 
 void ayak_tmp_remove_all(void)
 {
+	const struct tmp_slot *s;
 	const char *dir;
-	int i, fd;
+	int fd;
 
-	for (i = 0; i < TMP_SLOTS; i++) {
-		const char *p = __atomic_load_n(&tmp_slots[i], __ATOMIC_SEQ_CST);
+	for (s = __atomic_load_n(&tmp_slots, __ATOMIC_SEQ_CST); s;
+	     s = __atomic_load_n(&s->next, __ATOMIC_SEQ_CST)) {
+		const char *p = __atomic_load_n(&s->path, __ATOMIC_SEQ_CST);
 
 		if (p)
 			unlink(p);

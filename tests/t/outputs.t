@@ -274,4 +274,62 @@ test_expect_success 'an option that names a field refuses an empty name, in ever
 	done
 '
 
+# From an audit (2026-11-24, night): ayak-warc and ayak-fetch open their
+# outputs themselves and never claimed the standard output; a claim made
+# before cli_open (--diff-file, --output-json) was not compared with it.
+test_expect_success 'the standard output is claimed by every program, and compared with every claim' '
+	W=$AYAK_TOP/tests/data/warc &&
+	test_expect_code 2 ayak-warc --stats w.jsonl $W/pages.warc.gz >w.jsonl 2>err &&
+	printf "%s\n" "ayak-warc: the standard output and --stats name the same file" \
+		"Try '\''ayak-warc --help'\''." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty w.jsonl &&
+	test_expect_code 2 ayak-warc --on-error skip -q --rejects - $W/damaged.warc >out 2>err &&
+	grep -x "ayak-warc: --rejects -: the rejects and the records would both go to the standard output" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 ayak-fetch --stats f.bin in.jsonl >f.bin 2>err &&
+	grep -x "ayak-fetch: the standard output and --stats name the same file" err &&
+	test_expect_code 2 ayak-norm --diff-file d.txt in.jsonl >d.txt 2>err &&
+	grep -x "ayak-norm: --diff-file and the standard output name the same file" err &&
+	test_expect_code 2 ayak-stats -f text --output-json s.txt in.jsonl >s.txt 2>err &&
+	grep -x "ayak-stats: --output-json and the standard output name the same file" err
+'
+
+test_expect_success 'more than sixteen outputs: all claimed, none renamed when one fails' '
+	outs= && for i in $(seq 20); do outs="$outs --output-json r$i.json"; done &&
+	test_expect_code 2 ayak-stats $outs --output-json r3.json in.jsonl >/dev/null 2>err &&
+	grep -x "ayak-stats: --output-json and --output-json name the same file" err &&
+	test_expect_code 3 ayak-stats $outs --stats /dev/full in.jsonl >/dev/null 2>err &&
+	grep -x "ayak-stats: write error on /dev/full: No space left on device" err &&
+	ls r*.json 2>/dev/null >left;
+	test_must_be_empty left &&
+	AYAK_NO_TMPFILE=1 test_expect_code 3 ayak-stats $outs $outs --stats /dev/full in.jsonl >/dev/null 2>err &&
+	ls -A | grep "^\.r" >left;
+	test_must_be_empty left &&
+	ayak-stats $outs in.jsonl >/dev/null &&
+	ls r*.json | wc -l >n &&
+	echo 20 >expect &&
+	test_cmp expect n
+'
+
+test_expect_success 'an input that is also the standard output is refused (it would be read back as it grows)' '
+	cp in.jsonl grow.jsonl &&
+	for p in ayak-cat ayak-norm ayak-filter ayak-lid; do
+		test_expect_code 2 $p grow.jsonl >>grow.jsonl 2>err &&
+		printf "%s\n" "$p: grow.jsonl is also the standard output" "Try '\''$p --help'\''." >expect &&
+		test_cmp expect err &&
+		test_cmp in.jsonl grow.jsonl || return 1
+	done &&
+	test_expect_code 2 ayak-cat <grow.jsonl >>grow.jsonl 2>err &&
+	grep -x "ayak-cat: the standard input is also the standard output" err &&
+	ayak-cat grow.jsonl >>other.jsonl &&
+	test_cmp in.jsonl other.jsonl
+'
+
+test_expect_success '--stats to the standard output after compressed records is refused' '
+	test_expect_code 2 ayak-cat -z --stats - in.jsonl >o.zst 2>err &&
+	grep -x "ayak-cat: --stats -: the counters would follow the compressed records on the standard output" err &&
+	test_must_be_empty o.zst
+'
+
 test_done
