@@ -603,7 +603,9 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	/* a program that succeeds is silent on standard error (ayak(7)) unless asked */
 	k->to.progress = k->verbose ? train_progress : NULL;
 	k->to.progress_arg = c;
-	c->no_output = 1;
+	/* -o is claimed and opened now, so that a directory missing shows before training */
+	c->compress = AYAK_COMPRESS_NONE;
+	c->not_text = "a model";
 	cli_open(c, nfiles, files);
 	t = lid_trainer_new(&k->to, &c->err);
 	if (!t)
@@ -650,7 +652,8 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	ayak_record_release(&rec);
 	ayak_buf_release(&text);
 	ayak_buf_release(&label);
-	if (lid_trainer_finish(t, c->output, &c->err))
+	/* the model is put in place by cli_finish, with --stats and --rejects, once all are whole */
+	if (lid_trainer_write(t, c->out, c->output, &c->err))
 		cli_die(c, &c->err);
 	lid_trainer_free(t);
 	ayak_buf_release(&about);

@@ -787,7 +787,8 @@ static int pad64(struct ayak_buf *b, size_t base)
 	return ayak_buf_add(b, zero, n);
 }
 
-int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err *err)
+int lid_trainer_write(struct lid_trainer *t, struct ayak_writer *wr, const char *name,
+		      struct ayak_err *err)
 {
 	struct lid_model mk;
 	struct trained subs[LID_MAX_SUBS];
@@ -906,22 +907,10 @@ int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err 
 	h.ndict = (uint32_t)t->ndict;
 	h.payload = pay.len;
 	h.checksum = lid_checksum(text.data, text.len, &h, pay.data, pay.len);
-	{
-		struct ayak_writer_opts wo = { path, AYAK_COMPRESS_NONE, 0, 0, 1 };
-		struct ayak_writer *wr = ayak_writer_new(&wo, err);
-
-		if (!wr)
-			goto out;
-		if (ayak_writer_write(wr, text.data, text.len, err) ||
-		    ayak_writer_write(wr, &h, sizeof(h), err) ||
-		    ayak_writer_write(wr, pay.data, pay.len, err)) {
-			ayak_writer_abort(wr);
-			goto out;
-		}
-		if (ayak_writer_close(wr, err))
-			goto out;
-	}
-	progress(t, "wrote %s: %zu labels, %zu submodels, %zu bytes", path, t->nlabels, nsubs,
+	if (ayak_writer_write(wr, text.data, text.len, err) ||
+	    ayak_writer_write(wr, &h, sizeof(h), err) || ayak_writer_write(wr, pay.data, pay.len, err))
+		goto out;
+	progress(t, "wrote %s: %zu labels, %zu submodels, %zu bytes", name, t->nlabels, nsubs,
 		 text.len + sizeof(h) + pay.len);
 	ret = 0;
 	goto out;
@@ -938,4 +927,18 @@ out:
 	ayak_buf_release(&text);
 	ayak_buf_release(&pay);
 	return ret;
+}
+
+int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err *err)
+{
+	struct ayak_writer_opts wo = { path, AYAK_COMPRESS_NONE, 0, 0, 1 };
+	struct ayak_writer *wr = ayak_writer_new(&wo, err);
+
+	if (!wr)
+		return -1;
+	if (lid_trainer_write(t, wr, path, err)) {
+		ayak_writer_abort(wr);
+		return -1;
+	}
+	return ayak_writer_close(wr, err);
 }

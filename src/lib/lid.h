@@ -25,6 +25,8 @@
 
 #include "ayak.h"
 
+struct ayak_writer;
+
 #define LID_MODEL_FILE "lid/model.bin"
 #define LID_LABEL_MAX 16		/* bytes of a label, NUL included */
 #define LID_SAMPLE_DEFAULT 1024
@@ -227,6 +229,12 @@ int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, 
 		    struct ayak_err *err);
 /* Train and write the model to path (atomically). */
 int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err *err);
+/*
+ * Train and write the model to wr (named name in messages), which the
+ * caller finishes and puts in place, or gives up on a failure.
+ */
+int lid_trainer_write(struct lid_trainer *t, struct ayak_writer *wr, const char *name,
+		      struct ayak_err *err);
 void lid_trainer_free(struct lid_trainer *t);
 
 /* ---- internal, shared by lid.c and lid-train.c ---- */

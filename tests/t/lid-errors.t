@@ -264,6 +264,27 @@ test_expect_success '--train: a small model from records, then used' '
 	grep "\"lang\":\"zsm_Latn\"" out
 '
 
+# From an audit: --train never claimed -o (--stats naming the model replaced
+# it, exit 0), renamed the model before writing --stats, and found a
+# missing directory only after training.
+test_expect_success '--train: the model is an output like the others' '
+	S="--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b" &&
+	test_expect_code 2 ayak-lid --train -q $S -o own.bin --stats own.bin train.jsonl 2>err &&
+	grep -x "ayak-lid: --output and --stats name the same file" err &&
+	ln -s own.bin ownlink &&
+	test_expect_code 2 ayak-lid --train -q $S -o own.bin --stats ownlink train.jsonl 2>err &&
+	grep -x "ayak-lid: --output and --stats name the same file" err &&
+	test_path_is_missing own.bin &&
+	test_expect_code 3 ayak-lid --train -q $S -o own.bin --stats /dev/full train.jsonl 2>err &&
+	grep -x "ayak-lid: write error on /dev/full: No space left on device" err &&
+	test_path_is_missing own.bin &&
+	test_expect_code 3 ayak-lid --train -q $S -o nodir/own.bin train.jsonl 2>err &&
+	grep "^ayak-lid: nodir/own.bin: No such file or directory" err &&
+	ayak-lid --train -q $S -o own.bin --stats own.json train.jsonl &&
+	grep -q "\"records_out\":6" own.json &&
+	ayak-lid --model own.bin --model-info >/dev/null
+'
+
 # A model of more labels than the --stats file has counters (64): the
 # rarest labels were left out of the counts, 12 records of 76 not counted
 test_expect_success '--stats: every record counted, the rarest labels together past 63' '
