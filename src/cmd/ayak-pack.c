@@ -2,10 +2,12 @@
  * ayak-pack: token IDs into training shards: Megatron-LM indexed datasets
  * (.bin + .idx) or flat token files; --verify reads shards back.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -704,7 +706,8 @@ int main(int argc, char **argv)
 	struct ayak_record rec;
 	struct ayak_line line;
 	struct bin_in in = { 0 };
-	int nfiles, binary = 0, i, r, stdin_at = -1;
+	int nfiles, binary = 0, i, r, once_at = -1;
+	sigset_t stop, old;
 	uint32_t tvocab = 0, teot = PACK_NONE;	/* --tokenizer's */
 	char **files;
 	const char *base, *first = NULL;
@@ -749,18 +752,21 @@ int main(int argc, char **argv)
 	 * Binary stream or records?  Told from the first decompressed bytes
 	 * of the inputs, before any is read: each file with a reader of its
 	 * own.  An empty input tells nothing (no records, or a stream whose
-	 * writer wrote nothing, refused when read).  Standard input cannot
-	 * be read twice: it is taken to be what the files are, and looked at
-	 * only when they tell nothing, its first bytes then staying in the
-	 * reader that goes on.
+	 * writer wrote nothing, refused when read).  Standard input, and a
+	 * named pipe or device (<(...)), cannot be read twice: such an input
+	 * is taken to be what the files are, and looked at only when they
+	 * tell nothing, its first bytes then staying in the reader that goes
+	 * on.
 	 */
 	for (i = 0; i < nfiles; i++) {
 		struct ayak_reader *probe;
+		struct stat st;
 		int s;
 
-		if (!strcmp(files[i], "-")) {
-			if (stdin_at < 0)
-				stdin_at = i;
+		if (!strcmp(files[i], "-") ||
+		    (!stat(files[i], &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+			if (once_at < 0)
+				once_at = i;
 			continue;
 		}
 		probe = open_inputs(&c, 1, files + i);
@@ -776,11 +782,11 @@ int main(int argc, char **argv)
 		first = files[i];
 	}
 	if (!nfiles)
-		stdin_at = 0;
-	if (!first && stdin_at >= 0) {
+		once_at = 0;
+	if (!first && once_at >= 0) {
 		in.r = open_inputs(&c, nfiles, files);
 		/* The empty files before standard input. */
-		for (i = 0; i < stdin_at; i++) {
+		for (i = 0; i < once_at; i++) {
 			unsigned char b[1];
 			ssize_t got = ayak_reader_read(in.r, b, sizeof(b), &c.err);
 
@@ -790,7 +796,7 @@ int main(int argc, char **argv)
 				cli_die(&c, &c.err);
 		}
 		binary = input_kind(&c, in.r) > 0;
-		if (binary && stdin_at > 0) {
+		if (binary && once_at > 0) {
 			in.name = files[0];
 			bin_error(&in, &c.err, "%s", bin_empty);
 			cli_die(&c, &c.err);
@@ -899,15 +905,26 @@ int main(int argc, char **argv)
 	c.stats.bytes_out = pack_writer_bytes(w);
 	if (a.verify)
 		verify_written(&c, &a, w);
-	/* The run is whole: its shards replace the earlier run's. */
-	if (pack_writer_commit(w, &c.err))
-		die_output(&c);
 	ayak_record_release(&rec);
 	bpe_ids_release(&ids);
 	free(in.buf);
 	ayak_reader_free(in.r);
+	/*
+	 * The run is whole, --stats and --rejects too: its shards replace the
+	 * earlier run's, then those go in place, with the signals that end a
+	 * run held off, so that one leaves the earlier run or this one.
+	 */
+	cli_finish_outputs(&c);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if (pack_writer_commit(w, &c.err))
+		die_output(&c);
 	r = cli_finish(&c);
 	run_writer = NULL;	/* remove_shards() runs at exit */
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	pack_writer_free(w);
 	return r;
 }

@@ -883,11 +883,13 @@ static void commit_pending(struct cli *c)
 	c->npending = c->pending_alloc = 0;
 }
 
-int cli_finish(struct cli *c)
+void cli_finish_outputs(struct cli *c)
 {
 	struct ayak_writer *out;
-	size_t i;
 
+	if (c->outputs_finished)
+		return;
+	c->outputs_finished = 1;
 	if (c->progress && c->progress_drawn) {
 		draw_progress(c, 1);
 		fputc('\n', stderr);
@@ -902,6 +904,13 @@ int cli_finish(struct cli *c)
 	cli_finish_later(c, out);
 	if (c->stats_path)
 		write_stats(c);
+}
+
+int cli_finish(struct cli *c)
+{
+	size_t i;
+
+	cli_finish_outputs(c);
 	commit_pending(c);
 	for (i = 0; i < c->nclaims; i++)
 		free(c->claims[i].canon);

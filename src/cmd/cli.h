@@ -66,6 +66,7 @@ struct cli {
 	struct ayak_writer *stats_out;	/* --stats, opened by cli_open so that a bad path shows at once */
 	struct ayak_writer **pending;	/* finished, renamed by cli_finish */
 	size_t npending, pending_alloc;
+	int outputs_finished;		/* cli_finish_outputs() has run */
 	struct cli_claim *claims;
 	size_t nclaims, claims_alloc;
 	struct ayak_stats stats;
@@ -183,6 +184,12 @@ void cli_parse_failed(struct cli *c, const struct ayak_line *line);
  * print the skip summary.  Returns the exit status.
  */
 int cli_finish(struct cli *c);
+/*
+ * The first half of cli_finish, for a program with outputs of its own to
+ * put in place between the two (ayak-pack's shards): every output whole,
+ * --stats written, none renamed yet.
+ */
+void cli_finish_outputs(struct cli *c);
 
 /* Report err and exit with its code, closing stdout cleanly and removing temporary files. */
 void cli_die(struct cli *c, const struct ayak_err *err) __attribute__((noreturn));

@@ -75,6 +75,36 @@ test_expect_success 'a run killed by a signal leaves the earlier run as it was, 
 	test_cmp before after
 '
 
+# From an audit: a signal while the shards were renamed into place left a
+# mix of the two runs (new shards that verify, the earlier run's gone).
+test_expect_success 'a signal while the shards go in place: the earlier run or the new one, whole' '
+	awk "BEGIN { for (i = 0; i < 20000; i++) print \"{\\\"ids\\\":[1,2,3,4,5,6,7,8,9,10]}\" }" >many.jsonl &&
+	ayak-pack -o r/ms --shard-tokens 1000000 many.jsonl &&
+	(cd r && cksum ms-*) >old || return 1
+	ayak-pack -o r/ms --shard-tokens 40 many.jsonl &
+	pid=$!
+	timeout 60 sh -c "until test -e r/ms-00003.idx; do :; done";
+	kill -TERM $pid; wait $pid;
+	ls -A r >left &&
+	! grep "^\." left &&
+	if test $(wc -l <left) = 2
+	then (cd r && cksum ms-*) >now && test_cmp old now
+	else test $(grep -c "idx$" left) = 5000 && ayak-pack --verify r/ms-0*.idx >/dev/null
+	fi
+'
+
+test_expect_success '--stats that cannot be written: the earlier shards stay, none of the new ones' '
+	ayak-pack -o s2/ms --shard-tokens 1000000 many.jsonl &&
+	(cd s2 && cksum ms-*) >old &&
+	test_expect_code 3 ayak-pack -o s2/ms --shard-tokens 40 --stats /dev/full many.jsonl 2>err &&
+	echo "ayak-pack: write error on /dev/full: No space left on device" >expect &&
+	test_cmp expect err &&
+	ls -A s2 >left &&
+	test_line_count = 2 left &&
+	(cd s2 && cksum ms-*) >now &&
+	test_cmp old now
+'
+
 test_expect_success 'a successful run replaces the earlier run and leaves no hidden directory' '
 	ayak-pack -o h/ms --shard-tokens 4 --verify good.jsonl &&
 	ls -A h >got &&
