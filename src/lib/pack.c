@@ -727,24 +727,36 @@ void pack_writer_free(struct pack_writer *w)
 }
 
 /*
- * Remove the numbered shards that an earlier run left under the prefix,
- * which PREFIX-*.idx or PREFIX-*.u16 would take for this run's: this
- * format's from w->shard up, the other formats' from 0.
+ * Remove what an earlier run left under the prefix that a glob of it
+ * would take for this run's: the numbered shards, this format's from
+ * w->shard up (from 0 without --shard-tokens), the other formats' from 0;
+ * and PREFIX.idx, .bin, .u16 and .u32 but those this run wrote.
  */
 static int remove_stale(struct pack_writer *w, struct ayak_err *err)
 {
 	static const char *const ext[] = { ".idx", ".bin", ".u16", ".u32" };
 	const char *mine = w->o.format == PACK_MEGATRON ? ".bin" :
 			   w->o.dtype == PACK_UINT16 ? ".u16" : ".u32";
+	struct ayak_buf name = AYAK_BUF_INIT;
 	size_t i;
+	int ret = 0;
 
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]) && !ret; i++) {
 		int ours = !strcmp(ext[i], mine) || (!strcmp(ext[i], ".idx") && !strcmp(mine, ".bin"));
 
-		if (ayak_remove_numbered(w->prefix, ext[i], ours ? w->shard : 0, err))
+		if (ayak_remove_numbered(w->prefix, ext[i], ours && w->o.shard_tokens ? w->shard : 0,
+					 err))
 			return -1;
+		if (ours && !w->o.shard_tokens)
+			continue;
+		ayak_buf_reset(&name);
+		if (ayak_buf_addf(&name, "%s%s", w->prefix, ext[i]))
+			ret = ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		else if (unlink(name.data) && errno != ENOENT)
+			ret = ayak_err_sys(err, errno, "%s", name.data);
 	}
-	return 0;
+	ayak_buf_release(&name);
+	return ret;
 }
 
 int pack_writer_finish(struct pack_writer *w, struct ayak_err *err)
@@ -815,9 +827,7 @@ int pack_writer_commit(struct pack_writer *w, struct ayak_err *err)
 	}
 	w->committed = 1;
 	remove_stage(w);
-	if (w->o.shard_tokens)
-		return remove_stale(w, err);
-	return 0;
+	return remove_stale(w, err);
 }
 
 int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
