@@ -254,7 +254,10 @@ int main(int argc, char **argv)
 		counter.enc = tok_enc_new(tok, &c.err);
 		if (!counter.enc)
 			cli_die(&c, &c.err);
-		if (ayak_buf_addf(&desc, "%s: %s", tokenizer, tok_describe(tok)))
+		/* its last name only: the report does not depend on where the file is */
+		if (ayak_buf_addf(&desc, "%s: %s",
+				  strrchr(tokenizer, '/') ? strrchr(tokenizer, '/') + 1 : tokenizer,
+				  tok_describe(tok)))
 			cli_die_nomem(&c);
 		ro.tokens = count_tokens;
 		ro.tokens_ctx = &counter;
