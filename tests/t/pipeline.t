@@ -354,6 +354,23 @@ test_expect_success 'bad stage options are usage errors at planning, and leave n
 	test_path_is_missing bad
 '
 
+# From an audit: planning removed its temporary directory only on exit,
+# so a signal while it tried the stages left it in $TMPDIR.
+test_expect_success 'planning stopped by a signal leaves nothing in TMPDIR' '
+	mkdir -p ptmp &&
+	for t in 0.05 0.2 0.4; do
+		# in a group of its own, signalled as a whole, as Slurm and ^C do
+		TMPDIR=$PWD/ptmp setsid "$CCM" -o sig -n "$S/wet.paths" >/dev/null 2>&1 &
+		pid=$!
+		sleep $t; kill -TERM -- -$pid; wait $pid;
+		# the group is gone once the planner, signalled too, has ended
+		timeout 30 bash -c "while kill -0 -- -$pid 2>/dev/null; do sleep 0.05; done";
+		ls -A ptmp >left &&
+		test_must_be_empty left || return 1
+	done &&
+	test_path_is_missing sig
+'
+
 test_expect_success '--opt may not name a stage'"'"'s outputs: -o in the middle of a pipe left a run of 0 records' '
 	test_expect_code 2 "$CCM" -o outs --opt "norm=-o x.jsonl" "$S/wet.paths" 2>err &&
 	echo "commoncrawl-malay: --opt norm: the pipeline names the stage'"'"'s outputs, not -o (--keep-rejects keeps the rejects)" >expect &&
