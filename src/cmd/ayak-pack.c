@@ -354,10 +354,14 @@ static int parse_ids(const char *s, size_t n, struct bpe_ids *ids)
 /* ---- verifying ---- */
 
 /* An error of the output: it is no input's, whatever err said before. */
+/* The writer of the run, whose shards go when the run fails before they are committed. */
+static struct pack_writer *run_writer;
+
 static void die_output(struct cli *c)
 {
 	c->err.file = NULL;
 	c->err.line = 0;
+	pack_writer_final_names(run_writer, &c->err);
 	cli_die(c, &c->err);
 }
 
@@ -612,9 +616,6 @@ static void limits(struct cli *c, struct args *a, struct pack_opts *o)
 	o->max_id = a->vocab ? a->vocab - 1 : dmax;
 	o->vocab_size = a->vocab;
 }
-
-/* The writer of the run, whose shards go when the run fails before they are committed. */
-static struct pack_writer *run_writer;
 
 static void remove_shards(void)
 {

@@ -830,6 +830,25 @@ int pack_writer_commit(struct pack_writer *w, struct ayak_err *err)
 	return remove_stale(w, err);
 }
 
+void pack_writer_final_names(const struct pack_writer *w, struct ayak_err *err)
+{
+	const char *last;
+	char *at;
+	size_t n, cut, from;
+
+	if (!w || !w->stage_path)
+		return;
+	n = strlen(w->stage_path);
+	at = strstr(err->msg, w->stage_path);
+	if (!at || at[n] != '/')
+		return;
+	/* the hidden directory's own name out: the rest is the prefix's directory and the shard */
+	last = strrchr(w->stage_path, '/');
+	cut = last ? (size_t)(last - w->stage_path) : 0;
+	from = last ? n : n + 1;
+	memmove(at + cut, at + from, strlen(at + from) + 1);
+}
+
 int pack_writer_close(struct pack_writer *w, struct ayak_err *err)
 {
 	if (pack_writer_finish(w, err))

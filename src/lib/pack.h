@@ -127,6 +127,12 @@ int pack_writer_finish(struct pack_writer *w, struct ayak_err *err);
  * used; so PREFIX-*.idx (or .u16, .u32) names this run's shards only.
  */
 int pack_writer_commit(struct pack_writer *w, struct ayak_err *err);
+/*
+ * A message about a shard names it by the name it is to have, not its
+ * name in the hidden directory: err's message, when it holds that, is
+ * rewritten.
+ */
+void pack_writer_final_names(const struct pack_writer *w, struct ayak_err *err);
 /* pack_writer_finish(), then pack_writer_commit(). */
 int pack_writer_close(struct pack_writer *w, struct ayak_err *err);
 /* Remove the temporary files of the open shard (finished shards stay). */

@@ -303,6 +303,23 @@ test_expect_success 'an output error does not carry the input file and line' '
 	test_cmp expect err
 '
 
+# From an audit: a write error named the shard in the hidden directory.
+test_expect_success 'a shard that cannot be written is named as it would be in place' '
+	awk "BEGIN { for (i = 0; i < 2000; i++) print \"{\\\"ids\\\":[1,2,3,4,5,6,7,8,9,10]}\" }" >some.jsonl &&
+	for o in "-o lim/ms" "-o lim/ms --shard-tokens 3000" "-o ms"; do
+		(trap "" XFSZ && ulimit -f 8 && ayak-pack $o some.jsonl) 2>err;
+		echo $? >rc &&
+		echo 3 >expect &&
+		test_cmp expect rc &&
+		case $o in
+		*3000) echo "ayak-pack: write error on lim/ms-00000.bin: File too large" ;;
+		"-o ms") echo "ayak-pack: write error on ms.bin: File too large" ;;
+		*) echo "ayak-pack: write error on lim/ms.bin: File too large" ;;
+		esac >expect &&
+		test_cmp expect err || return 1
+	done
+'
+
 test_expect_success 'an ID above the vocabulary says so, not the dtype' '
 	echo "{\"ids\":[40000]}" | test_expect_code 1 ayak-pack --vocab-size 32000 -o p16/x 2>err &&
 	echo "ayak-pack: (stdin):1: token ID 40000 is not below the vocabulary size 32000" >expect &&
