@@ -16,7 +16,7 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-mis
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
-ALL_CFLAGS = -std=gnu11 -ffp-contract=off $(CFLAGS) $(WARN) $(SAN) -Isrc/lib -Isrc/cmd $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) -ffp-contract=off $(WARN) $(SAN) -Isrc/lib -Isrc/cmd $(PKG_CFLAGS) \
 	-DAYAK_DATADIR='"$(DATADIR)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
