@@ -496,9 +496,13 @@ int ayak_writer_commit(struct ayak_writer *w, struct ayak_err *err)
 
 	if (w->tmp && ayak_tmp_commit(w->fd, w->anon, w->tmp, w->path))
 		fail = ayak_err_sys(err, errno, "%s", w->path);
-	if (w->anon) {	/* the copy ayak_writer_finish() kept to link */
-		if (close(w->fd) && !fail)
-			fail = ayak_err_sys(err, errno, "write error on %s", w->path);
+	if (w->anon) {
+		/*
+		 * The copy ayak_writer_finish() kept to link, after it synced and
+		 * closed the file: closing it loses no data, and the file is in
+		 * place already, so a failure here is not an error of the output.
+		 */
+		close(w->fd);
 		w->fd = -1;
 	}
 	release(w);
