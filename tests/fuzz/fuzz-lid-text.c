@@ -4,7 +4,8 @@
  * $AYAK_TOP/lexicons/lid/model.bin (or ./lexicons).  The input is the text,
  * bytes as they come (ill-formed UTF-8 included): ayak-lid reads whatever
  * a crawl holds.  It is classified whole, in --sample windows (the default
- * 1024 bytes and a tiny 7) and without the word odds.  Properties checked
+ * 1024 bytes in four, 200 in three, and a tiny 7 in one) and without the
+ * word odds.  Properties checked
  * (abort() when one breaks):
  *
  *  - the label is one of the model's and its score is its probability;
@@ -63,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct lid_opts opts[] = {
 		{ 0, 0, 0 },			/* whole text, the model's word odds */
 		{ LID_SAMPLE_DEFAULT, 0, 0 },	/* ayak-lid's default */
-		{ 7, 0, 0 },			/* windows smaller than a character or two */
+		{ 200, 0, 0 },			/* three windows of 66 bytes */
+		{ 7, 0, 0 },			/* a window smaller than a character or two */
 		{ 0, 1, 0 },			/* no word odds */
 	};
 	const char *s = (const char *)data;
