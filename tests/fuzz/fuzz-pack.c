@@ -37,6 +37,20 @@ static void put(const char *name, const void *p, size_t n)
 		abort();
 }
 
+/* The directory goes at exit, with what the last input left in it. */
+static void cleanup(void)
+{
+	static const char *const names[] = { "s.idx", "s.bin", "s.u16" };
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pack_info info;
@@ -50,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(dir, sizeof(dir), "/tmp/fuzz-pack.XXXXXX");
 		if (!mkdtemp(dir))
 			abort();
+		atexit(cleanup);
 	}
 	if (size >= PACK_STREAM_HEADER)
 		(void)pack_stream_parse(data, &vs, &e, &err);
