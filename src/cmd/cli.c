@@ -572,8 +572,9 @@ void cli_claim_records_output(struct cli *c)
 }
 
 /*
- * An input that is the regular file the standard output writes to (prog x
- * >>x) would be read back as it grows, until the disk is full.
+ * An input that is the regular file the records go to on the standard
+ * output (prog x >>x) would be read back as it grows, until the disk is
+ * full.
  */
 static void check_inputs(struct cli *c, int nfiles, char **files)
 {
@@ -612,7 +613,7 @@ static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **f
 		cli_claim_records_output(c);
 	cli_claim_output(c, "--rejects", c->rejects_path);
 	cli_claim_output(c, "--stats", c->stats_path);
-	if (!in)
+	if (!in && !c->no_output && (!c->output || names_stdout(c->output)))
 		check_inputs(c, nfiles, files);
 	c->in = in ? in : ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
 	if (!c->in)

@@ -323,7 +323,10 @@ test_expect_success 'an input that is also the standard output is refused (it wo
 	test_expect_code 2 ayak-cat <grow.jsonl >>grow.jsonl 2>err &&
 	grep -x "ayak-cat: the standard input is also the standard output" err &&
 	ayak-cat grow.jsonl >>other.jsonl &&
-	test_cmp in.jsonl other.jsonl
+	test_cmp in.jsonl other.jsonl &&
+	: "the standard output not written to: no matter" &&
+	ayak-cat -o o.jsonl grow.jsonl >>grow.jsonl &&
+	test_cmp in.jsonl o.jsonl
 '
 
 test_expect_success '--stats to the standard output after compressed records is refused' '
