@@ -353,10 +353,10 @@ static int parse_ids(const char *s, size_t n, struct bpe_ids *ids)
 
 /* ---- verifying ---- */
 
-/* An error of the output: it is no input's, whatever err said before. */
 /* The writer of the run, whose shards go when the run fails before they are committed. */
 static struct pack_writer *run_writer;
 
+/* An error of the output: it is no input's, whatever err said before; a shard by its final name. */
 static void die_output(struct cli *c)
 {
 	c->err.file = NULL;
