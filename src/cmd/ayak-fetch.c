@@ -1384,6 +1384,8 @@ int main(int argc, char **argv)
 		cli_claim_records_output(&c);
 	cli_claim_output(&c, "--stats", c.stats_path);
 	check_operands(&c, argc - optind, argv + optind);
+	if (!f.dir)
+		cli_check_inputs(&c, argc - optind, argv + optind);
 	/* Opened now, so that a name that cannot be written shows before any download. */
 	if (c.stats_path)
 		c.stats_out = cli_open_writer(&c, c.stats_path, AYAK_COMPRESS_NONE);

@@ -523,6 +523,7 @@ int main(int argc, char **argv)
 		nfiles = 1;
 		files = stdin_only;
 	}
+	cli_check_inputs(&c, nfiles, files);
 	memset(&w, 0, sizeof(w));
 	w.c = &c;
 	w.o = &o;

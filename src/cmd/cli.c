@@ -576,12 +576,13 @@ void cli_claim_records_output(struct cli *c)
  * output (prog x >>x) would be read back as it grows, until the disk is
  * full.
  */
-static void check_inputs(struct cli *c, int nfiles, char **files)
+void cli_check_inputs(struct cli *c, int nfiles, char **files)
 {
 	struct stat out, st;
 	int i;
 
-	if (fstat(STDOUT_FILENO, &out) || !S_ISREG(out.st_mode))
+	if ((c->output && !names_stdout(c->output)) || fstat(STDOUT_FILENO, &out) ||
+	    !S_ISREG(out.st_mode))
 		return;
 	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
 		const char *name = nfiles ? files[i] : "-";
@@ -613,8 +614,8 @@ static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **f
 		cli_claim_records_output(c);
 	cli_claim_output(c, "--rejects", c->rejects_path);
 	cli_claim_output(c, "--stats", c->stats_path);
-	if (!in && !c->no_output && (!c->output || names_stdout(c->output)))
-		check_inputs(c, nfiles, files);
+	if (!in && !c->no_output)
+		cli_check_inputs(c, nfiles, files);
 	c->in = in ? in : ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
 	if (!c->in)
 		cli_die(c, &c->err);

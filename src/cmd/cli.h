@@ -106,6 +106,13 @@ void cli_claim_output(struct cli *c, const char *opt, const char *path);
  */
 void cli_claim_records_output(struct cli *c);
 /*
+ * When the records go to the standard output and it is a regular file,
+ * an input naming that file (prog x >>x) is a usage error: it would be
+ * read back as it grows.  nfiles 0 means the standard input.  cli_open
+ * checks; a program that opens its inputs calls this.
+ */
+void cli_check_inputs(struct cli *c, int nfiles, char **files);
+/*
  * Exit after writing standard output with stdio (--help, --list-labels):
  * 0, or 3 with "write error on standard output: REASON" when a write or
  * the close failed.

@@ -330,6 +330,23 @@ test_expect_success 'an input that is also the standard output is refused (it wo
 	test_cmp in.jsonl o.jsonl
 '
 
+test_expect_success 'ayak-warc and ayak-fetch refuse an input that is also the standard output' '
+	gzip -dc "$TEST_DATA/warc/pages.warc.gz" >grow.warc &&
+	cp grow.warc pages.warc &&
+	test_expect_code 2 ayak-warc grow.warc >>grow.warc 2>err &&
+	grep -x "ayak-warc: grow.warc is also the standard output" err &&
+	test_expect_code 2 ayak-warc <grow.warc >>grow.warc 2>err &&
+	grep -x "ayak-warc: the standard input is also the standard output" err &&
+	test_cmp pages.warc grow.warc &&
+	echo http://127.0.0.1:1/x >list &&
+	cp list list.orig &&
+	test_expect_code 2 ayak-fetch list >>list 2>err &&
+	grep -x "ayak-fetch: list is also the standard output" err &&
+	test_cmp list.orig list &&
+	ayak-warc grow.warc >>other.jsonl &&
+	test -s other.jsonl
+'
+
 test_expect_success '--stats to the standard output after compressed records is refused' '
 	test_expect_code 2 ayak-cat -z --stats - in.jsonl >o.zst 2>err &&
 	grep -x "ayak-cat: --stats -: the counters would follow the compressed records on the standard output" err &&
