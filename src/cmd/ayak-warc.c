@@ -464,54 +464,127 @@ static const char *const counters[] = {
 	"partial_payload", "bytes_skipped",
 };
 
+static void parse_options(struct cli *c, struct opts *o, int argc, char **argv)
+{
+	int opt;
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->types = (1u << WARC_T_RESPONSE) | (1u << WARC_T_RESOURCE) | (1u << WARC_T_CONVERSION);
+	o->min_length = 1;
+	o->max_record = 64u << 20;
+	parse_mimes(c, o, "text/html,application/xhtml+xml,text/plain");
+	while ((opt = cli_getopt(c, argc, argv, "", options)) != -1) {
+		switch (opt) {
+		case OPT_TYPES:
+			parse_types(c, o, optarg);
+			break;
+		case OPT_MIME:
+			parse_mimes(c, o, optarg);
+			break;
+		case OPT_MIN_LENGTH:
+			if (ayak_parse_u64(optarg, &o->min_length))
+				cli_usage_error(c, "--min-length wants a whole number, not '%s'", optarg);
+			break;
+		case OPT_KEEP_BOILERPLATE:
+			o->keep_boilerplate = 1;
+			break;
+		case OPT_HTML:
+			o->html = 1;
+			break;
+		case OPT_MAX_RECORD:
+			if (ayak_parse_size(optarg, &o->max_record) || !o->max_record ||
+			    o->max_record > ((uint64_t)1 << 40))
+				cli_usage_error(c, "--max-record wants a size like 64M, not '%s'", optarg);
+			break;
+		default:
+			cli_usage_error(c, "unexpected option");
+		}
+	}
+	for (i = 0; i < sizeof(own_fields) / sizeof(own_fields[0]); i++)
+		if (!strcmp(c->field, own_fields[i]))
+			cli_usage_error(c, "--field cannot be '%s': ayak-warc writes that field itself",
+					c->field);
+	if (c->max_errors != UINT64_MAX && !c->skip_errors)
+		cli_usage_error(c, "--max-errors goes with --on-error skip");
+}
+
+/* Every input is checked before any output; their sizes make the --progress total. */
+static void check_readable(struct work *w, int nfiles, char **files)
+{
+	int i;
+
+	for (i = 0; i < nfiles; i++) {
+		struct stat st;
+
+		if (!strcmp(files[i], "-"))
+			continue;
+		if (stat(files[i], &st) || (S_ISDIR(st.st_mode) && (errno = EISDIR)) ||
+		    access(files[i], R_OK)) {
+			ayak_err_sys(&w->c->err, errno, "%s", files[i]);
+			cli_die(w->c, &w->c->err);
+		}
+		if (S_ISREG(st.st_mode))
+			w->total_bytes += (uint64_t)st.st_size;
+	}
+}
+
+/* The decoders, the outputs and the counters, which --stats lists even at 0. */
+static void open_work(struct work *w)
+{
+	struct cli *c = w->c;
+	size_t i;
+
+	if (ayak_icu_init(&c->err))
+		cli_die(c, &c->err);
+	w->dec = warc_decoder_new();
+	w->cs = warc_charset_new();
+	w->html = warc_html_new();
+	if (!w->dec || !w->cs || !w->html)
+		oom(c);
+	c->out = cli_open_writer(c, c->output, c->compress);
+	if (c->rejects_path)
+		c->rejects = cli_open_writer(c, c->rejects_path, AYAK_COMPRESS_AUTO);
+	/* Opened now, as in every program, so that a name that cannot be written shows before any work. */
+	if (c->stats_path)
+		c->stats_out = cli_open_writer(c, c->stats_path, AYAK_COMPRESS_NONE);
+	c->last_progress = c->t0;
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+		ayak_stats_count(&c->stats, counters[i], 0);
+}
+
+static void close_work(struct work *w)
+{
+	struct cli *c = w->c;
+	size_t i;
+
+	if (c->progress && c->progress_drawn) {
+		progress(w, 1);
+		fputc('\n', stderr);
+		c->progress_drawn = 0;
+	}
+	warc_decoder_free(w->dec);
+	warc_charset_free(w->cs);
+	warc_html_free(w->html);
+	ayak_buf_release(&w->payload);
+	ayak_buf_release(&w->utf8);
+	ayak_buf_release(&w->text);
+	ayak_buf_release(&w->out);
+	for (i = 0; i < w->o->nmimes; i++)
+		free(w->o->mimes[i]);
+}
+
 int main(int argc, char **argv)
 {
 	static char *stdin_only[] = { "-" };
 	struct cli c;
 	struct opts o;
 	struct work w;
-	int opt, nfiles, i;
+	int nfiles, i;
 	char **files;
 
-	memset(&o, 0, sizeof(o));
-	o.types = (1u << WARC_T_RESPONSE) | (1u << WARC_T_RESOURCE) | (1u << WARC_T_CONVERSION);
-	o.min_length = 1;
-	o.max_record = 64u << 20;
 	cli_init(&c, "ayak-warc", usage);
-	parse_mimes(&c, &o, "text/html,application/xhtml+xml,text/plain");
-	while ((opt = cli_getopt(&c, argc, argv, "", options)) != -1) {
-		switch (opt) {
-		case OPT_TYPES:
-			parse_types(&c, &o, optarg);
-			break;
-		case OPT_MIME:
-			parse_mimes(&c, &o, optarg);
-			break;
-		case OPT_MIN_LENGTH:
-			if (ayak_parse_u64(optarg, &o.min_length))
-				cli_usage_error(&c, "--min-length wants a whole number, not '%s'", optarg);
-			break;
-		case OPT_KEEP_BOILERPLATE:
-			o.keep_boilerplate = 1;
-			break;
-		case OPT_HTML:
-			o.html = 1;
-			break;
-		case OPT_MAX_RECORD:
-			if (ayak_parse_size(optarg, &o.max_record) || !o.max_record ||
-			    o.max_record > ((uint64_t)1 << 40))
-				cli_usage_error(&c, "--max-record wants a size like 64M, not '%s'", optarg);
-			break;
-		default:
-			cli_usage_error(&c, "unexpected option");
-		}
-	}
-	for (i = 0; i < (int)(sizeof(own_fields) / sizeof(own_fields[0])); i++)
-		if (!strcmp(c.field, own_fields[i]))
-			cli_usage_error(&c, "--field cannot be '%s': ayak-warc writes that field itself",
-					c.field);
-	if (c.max_errors != UINT64_MAX && !c.skip_errors)
-		cli_usage_error(&c, "--max-errors goes with --on-error skip");
+	parse_options(&c, &o, argc, argv);
 	/* Two outputs naming one file, by any name, would overwrite each other. */
 	cli_claim_records_output(&c);
 	cli_claim_output(&c, "--rejects", c.rejects_path);
@@ -527,53 +600,10 @@ int main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.c = &c;
 	w.o = &o;
-	/* Every input is checked before any output. */
-	for (i = 0; i < nfiles; i++) {
-		struct stat st;
-
-		if (!strcmp(files[i], "-"))
-			continue;
-		if (stat(files[i], &st) || (S_ISDIR(st.st_mode) && (errno = EISDIR)) ||
-		    access(files[i], R_OK)) {
-			ayak_err_sys(&c.err, errno, "%s", files[i]);
-			cli_die(&c, &c.err);
-		}
-		if (S_ISREG(st.st_mode))
-			w.total_bytes += (uint64_t)st.st_size;
-	}
-	if (ayak_icu_init(&c.err))
-		cli_die(&c, &c.err);
-	w.dec = warc_decoder_new();
-	w.cs = warc_charset_new();
-	w.html = warc_html_new();
-	if (!w.dec || !w.cs || !w.html)
-		oom(&c);
-	c.out = cli_open_writer(&c, c.output, c.compress);
-	if (c.rejects_path)
-		c.rejects = cli_open_writer(&c, c.rejects_path, AYAK_COMPRESS_AUTO);
-	/* Opened now, as in every program, so that a name that cannot be written shows before any work. */
-	if (c.stats_path)
-		c.stats_out = cli_open_writer(&c, c.stats_path, AYAK_COMPRESS_NONE);
-	c.last_progress = c.t0;
-	for (i = 0; i < (int)(sizeof(counters) / sizeof(counters[0])); i++)
-		ayak_stats_count(&c.stats, counters[i], 0);
-
+	check_readable(&w, nfiles, files);
+	open_work(&w);
 	for (i = 0; i < nfiles; i++)
 		read_file(&w, files[i]);
-
-	if (c.progress && c.progress_drawn) {
-		progress(&w, 1);
-		fputc('\n', stderr);
-		c.progress_drawn = 0;
-	}
-	warc_decoder_free(w.dec);
-	warc_charset_free(w.cs);
-	warc_html_free(w.html);
-	ayak_buf_release(&w.payload);
-	ayak_buf_release(&w.utf8);
-	ayak_buf_release(&w.text);
-	ayak_buf_release(&w.out);
-	for (i = 0; i < (int)o.nmimes; i++)
-		free(o.mimes[i]);
+	close_work(&w);
 	return cli_finish(&c);
 }
