@@ -111,70 +111,110 @@ static int check_record(struct cli *c, struct ayak_record *rec,
 	return 1;
 }
 
+struct cat_opts {
+	uint64_t head;		/* records to write, at most */
+	int validate, count;
+};
+
+static void parse_options(struct cli *c, struct cat_opts *o, struct splitter *split, int argc,
+			  char **argv)
+{
+	int opt;
+
+	while ((opt = cli_getopt(c, argc, argv, "", options)) != -1) {
+		switch (opt) {
+		case OPT_VALIDATE:
+			o->validate = 1;
+			break;
+		case OPT_HEAD:
+			if (ayak_parse_u64(optarg, &o->head))
+				cli_usage_error(c, "--head wants a whole number, not '%s'", optarg);
+			break;
+		case OPT_COUNT:
+			o->count = 1;
+			break;
+		case OPT_SPLIT:
+			if (ayak_parse_u64(optarg, &split->max_records) || !split->max_records)
+				cli_usage_error(c, "--split wants a positive number, not '%s'", optarg);
+			break;
+		case OPT_SPLIT_BYTES:
+			if (ayak_parse_size(optarg, &split->max_bytes) || !split->max_bytes)
+				cli_usage_error(c, "--split-bytes wants a size like 256M, not '%s'", optarg);
+			break;
+		default:
+			cli_usage_error(c, "unexpected option");
+		}
+	}
+}
+
+/* --split: the records go to numbered shards PREFIX-NNNNN.jsonl[.zst], not to -o. */
+static void split_start(struct cli *c, const struct cat_opts *o, struct splitter *split)
+{
+	const char *suffix;
+
+	if (!c->output || !strcmp(c->output, "-"))
+		cli_usage_error(c, "--split and --split-bytes need -o PREFIX");
+	if (o->count)
+		cli_usage_error(c, "--count does not go with --split");
+	split->prefix = c->output;
+	split->compress = c->compress == AYAK_COMPRESS_AUTO ? AYAK_COMPRESS_ZSTD : c->compress;
+	c->no_output = 1;
+	if (ayak_buf_addf(&split->name, ".jsonl%s", ayak_compress_suffix(split->compress)))
+		cli_die_nomem(c);
+	/* a --stats or --rejects file named like a shard is that shard */
+	suffix = split->name.data;
+	cli_claim_like_numbered(c, "the shards of --split", c->stats_path, split->prefix, &suffix, 1);
+	cli_claim_like_numbered(c, "the shards of --split", c->rejects_path, split->prefix, &suffix,
+				1);
+}
+
+static void split_finish(struct cli *c, struct splitter *split)
+{
+	split_close(c, split);
+	/* Shards an earlier, larger run left would mix with these in PREFIX-*. */
+	ayak_buf_reset(&split->name);
+	if (ayak_buf_addf(&split->name, ".jsonl%s", ayak_compress_suffix(split->compress)))
+		cli_die_nomem(c);
+	if (ayak_remove_numbered(split->prefix, split->name.data, split->number, &c->err))
+		cli_die(c, &c->err);
+	ayak_buf_release(&split->name);
+}
+
+/* --count: one line, {"records":N,"bytes":N}, in place of the records. */
+static void write_count(struct cli *c, uint64_t bytes)
+{
+	char buf[96];
+	int n = snprintf(buf, sizeof(buf), "{\"records\":%llu,\"bytes\":%llu}",
+			 (unsigned long long)c->stats.records_out, (unsigned long long)bytes);
+
+	cli_write(c, c->out, buf, (size_t)n);
+	/* records_out: the records counted, as ayak-stats has it; bytes_out: this line. */
+	c->stats.bytes_out += (uint64_t)n + 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
 	struct ayak_record rec;
 	struct ayak_line line;
 	struct splitter split = { 0 };
-	uint64_t head = UINT64_MAX, count_bytes = 0;
-	int validate = 0, count = 0, opt;
+	struct cat_opts o = { UINT64_MAX, 0, 0 };
+	uint64_t count_bytes = 0;
 
 	cli_init(&c, "ayak-cat", usage);
-	while ((opt = cli_getopt(&c, argc, argv, "", options)) != -1) {
-		switch (opt) {
-		case OPT_VALIDATE:
-			validate = 1;
-			break;
-		case OPT_HEAD:
-			if (ayak_parse_u64(optarg, &head))
-				cli_usage_error(&c, "--head wants a whole number, not '%s'", optarg);
-			break;
-		case OPT_COUNT:
-			count = 1;
-			break;
-		case OPT_SPLIT:
-			if (ayak_parse_u64(optarg, &split.max_records) || !split.max_records)
-				cli_usage_error(&c, "--split wants a positive number, not '%s'", optarg);
-			break;
-		case OPT_SPLIT_BYTES:
-			if (ayak_parse_size(optarg, &split.max_bytes) || !split.max_bytes)
-				cli_usage_error(&c, "--split-bytes wants a size like 256M, not '%s'", optarg);
-			break;
-		default:
-			cli_usage_error(&c, "unexpected option");
-		}
-	}
-	if (split.max_records || split.max_bytes) {
-		if (!c.output || !strcmp(c.output, "-"))
-			cli_usage_error(&c, "--split and --split-bytes need -o PREFIX");
-		if (count)
-			cli_usage_error(&c, "--count does not go with --split");
-		split.prefix = c.output;
-		split.compress = c.compress == AYAK_COMPRESS_AUTO ? AYAK_COMPRESS_ZSTD : c.compress;
-		c.no_output = 1;
-		if (ayak_buf_addf(&split.name, ".jsonl%s", ayak_compress_suffix(split.compress)))
-			cli_die_nomem(&c);
-		{
-			/* a --stats or --rejects file named like a shard is that shard */
-			const char *suffix = split.name.data;
-
-			cli_claim_like_numbered(&c, "the shards of --split", c.stats_path,
-						split.prefix, &suffix, 1);
-			cli_claim_like_numbered(&c, "the shards of --split", c.rejects_path,
-						split.prefix, &suffix, 1);
-		}
-	}
+	parse_options(&c, &o, &split, argc, argv);
+	if (split.max_records || split.max_bytes)
+		split_start(&c, &o, &split);
 	cli_open(&c, argc - optind, argv + optind);
 	ayak_record_init(&rec);
-	while (c.stats.records_out < head && cli_next(&c, &line)) {
+	while (c.stats.records_out < o.head && cli_next(&c, &line)) {
 		if (ayak_line_is_blank(line.data, line.len)) {
 			c.stats.records_in--;	/* not a record */
 			continue;
 		}
-		if (validate && !check_record(&c, &rec, &line))
+		if (o.validate && !check_record(&c, &rec, &line))
 			continue;
-		if (count) {
+		if (o.count) {
 			c.stats.records_out++;
 			count_bytes += line.len + 1;
 		} else if (split.prefix)
@@ -182,26 +222,10 @@ int main(int argc, char **argv)
 		else
 			cli_emit(&c, line.data, line.len);
 	}
-	if (count) {
-		char buf[96];
-		int n = snprintf(buf, sizeof(buf), "{\"records\":%llu,\"bytes\":%llu}",
-				 (unsigned long long)c.stats.records_out,
-				 (unsigned long long)count_bytes);
-
-		cli_write(&c, c.out, buf, (size_t)n);
-		/* records_out: the records counted, as ayak-stats has it; bytes_out: this line. */
-		c.stats.bytes_out += (uint64_t)n + 1;
-	}
-	if (split.prefix) {
-		split_close(&c, &split);
-		/* Shards an earlier, larger run left would mix with these in PREFIX-*. */
-		ayak_buf_reset(&split.name);
-		if (ayak_buf_addf(&split.name, ".jsonl%s", ayak_compress_suffix(split.compress)))
-			cli_die_nomem(&c);
-		if (ayak_remove_numbered(split.prefix, split.name.data, split.number, &c.err))
-			cli_die(&c, &c.err);
-		ayak_buf_release(&split.name);
-	}
+	if (o.count)
+		write_count(&c, count_bytes);
+	if (split.prefix)
+		split_finish(&c, &split);
 	ayak_record_release(&rec);
 	return cli_finish(&c);
 }
