@@ -149,154 +149,204 @@ static const char *timestamp(struct cli *c, char *buf, size_t n)
 	return buf;
 }
 
-int main(int argc, char **argv)
-{
-	struct cli c;
-	struct report_opts ro = { 0 };
-	struct report *rep;
-	struct ayak_record rec;
-	struct ayak_line line;
-	struct ayak_buf out = AYAK_BUF_INIT, desc = AYAK_BUF_INIT;
-	struct tok_opts topts = { 0 };
-	struct counter counter = { 0 };
-	struct tok *tok = NULL;
-	const char *tokenizer = NULL, **stage_paths = NULL;
-	struct output *outs = NULL;
-	size_t nstage = 0, nouts = 0, i;
-	uint64_t bytes_out = 0;
-	int format = REPORT_TEXT, format_given = 0, stamp = 0, opt;
-	char stampbuf[64];
+/* What the command line asks for. */
+struct settings {
+	struct report_opts ro;
+	struct tok_opts topts;
+	const char *tokenizer;
+	const char **stage_paths;	/* --stage-stats, in the order given */
+	size_t nstage;
+	struct output *outs;		/* --output-text, --output-json, --output-html */
+	size_t nouts;
+	int format;			/* -f: the report's format on standard output or -o */
+	int format_given;
+	int stamp;			/* --timestamp */
+	char stampbuf[64];		/* ro.timestamp points here */
+};
 
-	cli_init(&c, "ayak-stats", usage);
-	stage_paths = calloc((size_t)argc + 1, sizeof(*stage_paths));
-	outs = calloc((size_t)argc + 1, sizeof(*outs));
-	if (!stage_paths || !outs)
-		cli_die_nomem(&c);
-	while ((opt = cli_getopt(&c, argc, argv, "f:t:", options)) != -1) {
+static void parse_options(struct cli *c, struct settings *s, int argc, char **argv)
+{
+	struct output *o;
+	int opt;
+
+	memset(s, 0, sizeof(*s));
+	s->format = REPORT_TEXT;
+	/* room for one per argument */
+	s->stage_paths = calloc((size_t)argc + 1, sizeof(*s->stage_paths));
+	s->outs = calloc((size_t)argc + 1, sizeof(*s->outs));
+	if (!s->stage_paths || !s->outs)
+		cli_die_nomem(c);
+	while ((opt = cli_getopt(c, argc, argv, "f:t:", options)) != -1) {
 		switch (opt) {
 		case 'f':
-			format = report_format_from_name(optarg);
-			if (format < 0)
-				cli_usage_error(&c, "--format wants text, json or html, not '%s'", optarg);
-			format_given = 1;
+			s->format = report_format_from_name(optarg);
+			if (s->format < 0)
+				cli_usage_error(c, "--format wants text, json or html, not '%s'", optarg);
+			s->format_given = 1;
 			break;
 		case OPT_OUTPUT_TEXT:
 		case OPT_OUTPUT_JSON:
 		case OPT_OUTPUT_HTML:
 			if (!*optarg)
-				cli_usage_error(&c, "--output-%s wants a file name",
+				cli_usage_error(c, "--output-%s wants a file name",
 						opt == OPT_OUTPUT_TEXT ? "text" :
 						opt == OPT_OUTPUT_JSON ? "json" : "html");
-			outs[nouts].format = opt == OPT_OUTPUT_TEXT ? REPORT_TEXT :
-					     opt == OPT_OUTPUT_JSON ? REPORT_JSON : REPORT_HTML;
-			outs[nouts].opt = opt == OPT_OUTPUT_TEXT ? "--output-text" :
-					  opt == OPT_OUTPUT_JSON ? "--output-json" : "--output-html";
-			outs[nouts++].path = optarg;
+			o = &s->outs[s->nouts++];
+			o->format = opt == OPT_OUTPUT_TEXT ? REPORT_TEXT :
+				    opt == OPT_OUTPUT_JSON ? REPORT_JSON : REPORT_HTML;
+			o->opt = opt == OPT_OUTPUT_TEXT ? "--output-text" :
+				 opt == OPT_OUTPUT_JSON ? "--output-json" : "--output-html";
+			o->path = optarg;
 			break;
 		case 't':
-			tokenizer = optarg;
+			s->tokenizer = optarg;
 			break;
 		case OPT_NO_SPECIAL:
-			topts.no_post = 1;
+			s->topts.no_post = 1;
 			break;
 		case OPT_STAGE_STATS:
-			stage_paths[nstage++] = optarg;
+			s->stage_paths[s->nstage++] = optarg;
 			break;
 		case OPT_STAGE_ORDER:
-			ro.stage_order = optarg;
+			s->ro.stage_order = optarg;
 			break;
 		case OPT_STAGES_ONLY:
-			ro.no_records = 1;
+			s->ro.no_records = 1;
 			break;
 		case OPT_TOP:
-			ro.top = positive(&c, "--top", optarg);
+			s->ro.top = positive(c, "--top", optarg);
 			break;
 		case OPT_MAX_DOMAINS:
-			ro.max_domains = positive(&c, "--max-domains", optarg);
+			s->ro.max_domains = positive(c, "--max-domains", optarg);
 			break;
 		case OPT_LANG_FIELD:
 		case OPT_URL_FIELD:
 			if (opt == OPT_LANG_FIELD)
-				ro.lang_field = cli_field_name(&c, "--lang-field", optarg);
+				s->ro.lang_field = cli_field_name(c, "--lang-field", optarg);
 			else
-				ro.url_field = cli_field_name(&c, "--url-field", optarg);
+				s->ro.url_field = cli_field_name(c, "--url-field", optarg);
 			break;
 		case OPT_TITLE:
-			ro.title = optarg;
+			s->ro.title = optarg;
 			break;
 		case OPT_TIMESTAMP:
-			stamp = 1;
+			s->stamp = 1;
 			break;
 		default:
-			cli_usage_error(&c, "unexpected option");
+			cli_usage_error(c, "unexpected option");
 		}
 	}
-	if (ro.no_records && optind < argc)
-		cli_usage_error(&c, "--stages-only reads no records, but files were named");
-	if (ro.no_records && !nstage)
-		cli_usage_error(&c, "--stages-only needs --stage-stats");
-	if (ro.no_records && tokenizer)
-		cli_usage_error(&c, "--tokenizer does not go with --stages-only");
-	if (topts.no_post && !tokenizer)
-		cli_usage_error(&c, "--no-special goes with --tokenizer");
-	/* With --output-FORMAT, standard output gets a report only when asked. */
-	if (nouts && !c.output && !format_given)
-		c.no_output = 1;
-	check_paths(&c, outs, nouts);
-	if (stamp)
-		ro.timestamp = timestamp(&c, stampbuf, sizeof(stampbuf));
-	ro.field = c.field;
+}
 
-	if (tokenizer) {
-		tok = tok_load(tokenizer, &topts, &c.err);
-		if (!tok)
-			cli_die(&c, &c.err);
-		counter.enc = tok_enc_new(tok, &c.err);
-		if (!counter.enc)
-			cli_die(&c, &c.err);
-		/* its last name only: the report does not depend on where the file is */
-		if (ayak_buf_addf(&desc, "%s: %s",
-				  strrchr(tokenizer, '/') ? strrchr(tokenizer, '/') + 1 : tokenizer,
-				  tok_describe(tok)))
-			cli_die_nomem(&c);
-		ro.tokens = count_tokens;
-		ro.tokens_ctx = &counter;
-		ro.tokenizer = desc.data;
-	}
-	rep = report_new(&ro, &c.err);
+/* Options that do not go together, and files named with --stages-only. */
+static void check_options(struct cli *c, const struct settings *s, int argc)
+{
+	if (s->ro.no_records && optind < argc)
+		cli_usage_error(c, "--stages-only reads no records, but files were named");
+	if (s->ro.no_records && !s->nstage)
+		cli_usage_error(c, "--stages-only needs --stage-stats");
+	if (s->ro.no_records && s->tokenizer)
+		cli_usage_error(c, "--tokenizer does not go with --stages-only");
+	if (s->topts.no_post && !s->tokenizer)
+		cli_usage_error(c, "--no-special goes with --tokenizer");
+}
+
+/* -t: the tokenizer, its encoder for count_tokens, and how the report names it. */
+struct tokenizer {
+	struct tok *tok;
+	struct counter counter;
+	struct ayak_buf desc;
+};
+
+/* Load -t and have the report count tokens with it. */
+static void load_tokenizer(struct cli *c, struct settings *s, struct tokenizer *tk)
+{
+	const char *name = s->tokenizer;
+
+	tk->tok = tok_load(name, &s->topts, &c->err);
+	if (!tk->tok)
+		cli_die(c, &c->err);
+	tk->counter.enc = tok_enc_new(tk->tok, &c->err);
+	if (!tk->counter.enc)
+		cli_die(c, &c->err);
+	/* its last name only: the report does not depend on where the file is */
+	if (ayak_buf_addf(&tk->desc, "%s: %s", strrchr(name, '/') ? strrchr(name, '/') + 1 : name,
+			  tok_describe(tk->tok)))
+		cli_die_nomem(c);
+	s->ro.tokens = count_tokens;
+	s->ro.tokens_ctx = &tk->counter;
+	s->ro.tokenizer = tk->desc.data;
+}
+
+static void release_tokenizer(struct tokenizer *tk)
+{
+	ayak_buf_release(&tk->desc);
+	bpe_ids_release(&tk->counter.ids);
+	tok_enc_free(tk->counter.enc);
+	tok_free(tk->tok);
+}
+
+/* report_new(), whose only usage error is a malformed --stage-order. */
+static struct report *new_report(struct cli *c, const struct report_opts *ro)
+{
+	struct report *rep = report_new(ro, &c->err);
+
 	if (!rep) {
-		if (c.err.code == AYAK_E_USAGE)
-			cli_usage_error(&c, "%s", c.err.msg);
-		cli_die(&c, &c.err);
+		if (c->err.code == AYAK_E_USAGE)
+			cli_usage_error(c, "%s", c->err.msg);
+		cli_die(c, &c->err);
 	}
-	/* After report_new: a malformed list is the first thing to say. */
-	if (ro.stage_order && !nstage)
-		cli_usage_error(&c, "--stage-order goes with --stage-stats");
-	for (i = 0; i < nstage; i++)
-		if (report_stage_path(rep, stage_paths[i], &c.err))
-			cli_die(&c, &c.err);
-	if (report_check_order(rep, &c.err))
-		cli_usage_error(&c, "%s", c.err.msg);
+	return rep;
+}
 
-	cli_open(&c, ro.no_records ? 0 : argc - optind, argv + optind);
+/* Read the --stage-stats files into the report. */
+static void add_stage_stats(struct cli *c, struct report *rep, const struct settings *s)
+{
+	size_t i;
+
+	/* After report_new: a malformed list is the first thing to say. */
+	if (s->ro.stage_order && !s->nstage)
+		cli_usage_error(c, "--stage-order goes with --stage-stats");
+	for (i = 0; i < s->nstage; i++)
+		if (report_stage_path(rep, s->stage_paths[i], &c->err))
+			cli_die(c, &c->err);
+	if (report_check_order(rep, &c->err))
+		cli_usage_error(c, "%s", c->err.msg);
+}
+
+/* Count every record of the inputs cli_open opened (none with --stages-only). */
+static void count_records(struct cli *c, struct report *rep, int no_records)
+{
+	struct ayak_record rec;
+	struct ayak_line line;
+
 	ayak_record_init(&rec);
-	while (!ro.no_records && cli_next_record(&c, &line, &rec, 0)) {
-		if (report_record(rep, &rec, &c.err)) {
-			if (c.err.code != AYAK_E_DATA)
-				cli_die(&c, &c.err);
-			cli_bad_record(&c, &line, "", "%s", c.err.msg);
+	while (!no_records && cli_next_record(c, &line, &rec, 0)) {
+		if (report_record(rep, &rec, &c->err)) {
+			if (c->err.code != AYAK_E_DATA)
+				cli_die(c, &c->err);
+			cli_bad_record(c, &line, "", "%s", c->err.msg);
 			continue;
 		}
-		c.stats.records_out++;
+		c->stats.records_out++;
 	}
-	report_set_malformed(rep, c.stats.errors);
-	/*
-	 * Every report from the same counts: the extra outputs are written
-	 * under temporary names and renamed into place only when all of them
-	 * and the main output are written.
-	 */
-	for (i = 0; i < nouts; i++) {
-		struct ayak_writer_opts wo = { outs[i].path, c.compress, c.level, 0, 0 };
+	report_set_malformed(rep, c->stats.errors);
+	ayak_record_release(&rec);
+}
+
+/*
+ * Every report from the same counts: the extra outputs are written
+ * under temporary names and renamed into place only when all of them
+ * and the main output are written.
+ */
+static void write_reports(struct cli *c, struct report *rep, struct settings *s)
+{
+	struct ayak_buf out = AYAK_BUF_INIT;
+	uint64_t bytes_out = 0;
+	size_t i;
+
+	for (i = 0; i < s->nouts; i++) {
+		struct ayak_writer_opts wo = { s->outs[i].path, c->compress, c->level, 0, 0 };
 
 		/* As cli_open_writer does for -o: the same bytes. */
 		if (wo.compress == AYAK_COMPRESS_ZSTD || (wo.compress == AYAK_COMPRESS_AUTO &&
@@ -304,38 +354,62 @@ int main(int argc, char **argv)
 			wo.threads = 1;
 
 		ayak_buf_reset(&out);
-		if (report_write(rep, outs[i].format, &out))
-			cli_die_nomem(&c);
-		outs[i].w = ayak_writer_new(&wo, &c.err);
-		if (!outs[i].w || ayak_writer_write(outs[i].w, out.data, out.len, &c.err))
-			cli_die(&c, &c.err);
+		if (report_write(rep, s->outs[i].format, &out))
+			cli_die_nomem(c);
+		s->outs[i].w = ayak_writer_new(&wo, &c->err);
+		if (!s->outs[i].w || ayak_writer_write(s->outs[i].w, out.data, out.len, &c->err))
+			cli_die(c, &c->err);
 		bytes_out += out.len;
 	}
-	if (!c.no_output) {
+	if (!c->no_output) {
 		ayak_buf_reset(&out);
-		if (report_write(rep, format, &out))
-			cli_die_nomem(&c);
-		if (ayak_writer_write(c.out, out.data, out.len, &c.err))
-			cli_die(&c, &c.err);
+		if (report_write(rep, s->format, &out))
+			cli_die_nomem(c);
+		if (ayak_writer_write(c->out, out.data, out.len, &c->err))
+			cli_die(c, &c->err);
 		bytes_out += out.len;
 	}
 	/* Renamed into place by cli_finish, with -o and --stats, once every one is whole. */
-	for (i = 0; i < nouts; i++) {
-		struct ayak_writer *w = outs[i].w;
+	for (i = 0; i < s->nouts; i++) {
+		struct ayak_writer *w = s->outs[i].w;
 
-		outs[i].w = NULL;
-		cli_finish_later(&c, w);
+		s->outs[i].w = NULL;
+		cli_finish_later(c, w);
 	}
-	c.stats.bytes_out = bytes_out;
+	c->stats.bytes_out = bytes_out;
+	ayak_buf_release(&out);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct settings s;
+	struct tokenizer tk = { NULL, { 0 }, AYAK_BUF_INIT };
+	struct report *rep;
+
+	cli_init(&c, "ayak-stats", usage);
+	parse_options(&c, &s, argc, argv);
+	check_options(&c, &s, argc);
+	/* With --output-FORMAT, standard output gets a report only when asked. */
+	if (s.nouts && !c.output && !s.format_given)
+		c.no_output = 1;
+	check_paths(&c, s.outs, s.nouts);
+	if (s.stamp)
+		s.ro.timestamp = timestamp(&c, s.stampbuf, sizeof(s.stampbuf));
+	s.ro.field = c.field;
+
+	if (s.tokenizer)
+		load_tokenizer(&c, &s, &tk);
+	rep = new_report(&c, &s.ro);
+	add_stage_stats(&c, rep, &s);
+
+	cli_open(&c, s.ro.no_records ? 0 : argc - optind, argv + optind);
+	count_records(&c, rep, s.ro.no_records);
+	write_reports(&c, rep, &s);
 
 	report_free(rep);
-	ayak_record_release(&rec);
-	ayak_buf_release(&out);
-	ayak_buf_release(&desc);
-	bpe_ids_release(&counter.ids);
-	tok_enc_free(counter.enc);
-	tok_free(tok);
-	free(stage_paths);
-	free(outs);
+	release_tokenizer(&tk);
+	free(s.stage_paths);
+	free(s.outs);
 	return cli_finish(&c);
 }
