@@ -238,6 +238,28 @@ static void parse_options(struct cli *c, struct settings *s, int argc, char **ar
 	}
 }
 
+/* An option given that only reading records uses, or NULL. */
+static const char *record_option(const struct cli *c, const struct settings *s)
+{
+	if (s->ro.top)
+		return "--top";
+	if (s->ro.max_domains)
+		return "--max-domains";
+	if (s->ro.lang_field)
+		return "--lang-field";
+	if (s->ro.url_field)
+		return "--url-field";
+	if (strcmp(c->field, "text"))
+		return "--field";
+	if (c->skip_errors)
+		return "--on-error";
+	if (c->max_errors != UINT64_MAX)
+		return "--max-errors";
+	if (c->rejects_path)
+		return "--rejects";
+	return NULL;
+}
+
 /* Options that do not go together, and files named with --stages-only. */
 static void check_options(struct cli *c, const struct settings *s, int argc)
 {
@@ -247,6 +269,10 @@ static void check_options(struct cli *c, const struct settings *s, int argc)
 		cli_usage_error(c, "--stages-only needs --stage-stats");
 	if (s->ro.no_records && s->tokenizer)
 		cli_usage_error(c, "--tokenizer does not go with --stages-only");
+	/* an option the run would not use is an error, not ignored (as ayak-lid's) */
+	if (s->ro.no_records && record_option(c, s))
+		cli_usage_error(c, "%s does not go with --stages-only (it reads no records)",
+				record_option(c, s));
 	if (s->topts.no_post && !s->tokenizer)
 		cli_usage_error(c, "--no-special goes with --tokenizer");
 }

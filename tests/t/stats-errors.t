@@ -189,6 +189,18 @@ test_expect_success 'usage errors: exit 2 with a hint' '
 	SOURCE_DATE_EPOCH=abc msg="SOURCE_DATE_EPOCH wants seconds since 1970, not '\''abc'\''" usage --timestamp
 '
 
+# --stages-only took these and did nothing with them (--rejects made an empty file).
+test_expect_success '--stages-only refuses the options that only records use' '
+	for o in "--top 3" "--max-domains 2" "--lang-field l" "--url-field u" "--field t" \
+		 "--on-error skip" "--max-errors 2" "--rejects rj.jsonl"; do
+		msg="${o%% *} does not go with --stages-only (it reads no records)" &&
+		usage --stages-only --stage-stats run $o &&
+		test_path_is_missing rj.jsonl || return 1
+	done &&
+	ayak-stats --stages-only --stage-stats run --title T --timestamp --field text >out &&
+	grep "^T\$" out
+'
+
 # An empty name (an unset variable) counted every record under '(none)'
 # and '(no url)', and headed the tables 'field :', without a word.
 test_expect_success '--lang-field and --url-field want a name, as --field does' '
