@@ -139,6 +139,95 @@ static void check_detached_values(struct cli *c, int argc, char **argv)
 	}
 }
 
+/* The program's settings, from its command line. */
+struct conf {
+	const char *profile, *url_field;
+	struct filter_opts fo;
+	size_t nsettings;	/* settings[0..nsettings): lists and thresholds, in their order */
+	int show;		/* --show-profile */
+};
+
+static void parse_options(struct cli *c, struct conf *k, int argc, char **argv)
+{
+	int opt;
+
+	memset(k, 0, sizeof(*k));
+	k->profile = "zsm_Latn";
+	k->url_field = "url";
+	build_options();
+	check_detached_values(c, argc, argv);
+	settings = calloc((size_t)argc + 1, sizeof(*settings));
+	if (!settings)
+		cli_die_nomem(c);
+	while ((opt = cli_getopt(c, argc, argv, "p:", options)) != -1) {
+		switch (opt) {
+		case 'p':
+		case OPT_PROFILE:
+			k->profile = optarg;
+			break;
+		case OPT_REDACT_PII:
+			k->fo.redact = 1;
+			if (filter_pii_mask(optarg ? optarg : "all", &k->fo.pii_mask))
+				cli_usage_error(c, "--redact-pii wants all or a list of email, phone, mykad, ip, card, login, not '%s'",
+						optarg);
+			break;
+		case OPT_ANNOTATE:
+			k->fo.annotate = 1;
+			break;
+		case OPT_URL_FIELD:
+			k->url_field = cli_field_name(c, "--url-field", optarg);
+			break;
+		case OPT_SHOW_PROFILE:
+			k->show = 1;
+			break;
+		default:
+			if (opt >= OPT_LIST && opt < OPT_PARAM + FP_COUNT) {
+				settings[k->nsettings].opt = opt;
+				settings[k->nsettings].value = optarg;
+				k->nsettings++;
+				break;
+			}
+			cli_usage_error(c, "unexpected option");
+		}
+	}
+}
+
+/* The profile, then the options on top, in their order. */
+static void load_params(struct cli *c, const struct conf *k, struct filter_params *params)
+{
+	size_t i;
+
+	filter_params_init(params);
+	if (filter_profile_load(params, k->profile, &c->err))
+		cli_die(c, &c->err);
+	for (i = 0; i < k->nsettings; i++) {
+		int o = settings[i].opt, ret;
+
+		if (o >= OPT_PARAM)
+			ret = filter_param_set(params, o - OPT_PARAM,
+					       settings[i].value ? settings[i].value : "on", &c->err);
+		else
+			ret = filter_list_add(params, o - OPT_LIST, settings[i].value, &c->err);
+		if (ret && c->err.code == AYAK_E_USAGE)
+			cli_usage_error(c, "%s", c->err.msg);
+		if (ret)
+			cli_die(c, &c->err);
+	}
+	free(settings);
+}
+
+/* --show-profile: the thresholds and files in effect, then exit without reading a record. */
+static void run_show_profile(struct cli *c, struct filter *f, struct filter_params *params)
+	__attribute__((noreturn));
+
+static void run_show_profile(struct cli *c, struct filter *f, struct filter_params *params)
+{
+	show_profile(params);
+	filter_free(f);
+	filter_params_release(params);
+	cli_finish_stdout(c);
+}
+
 /* A string field's decoded value, or NULL when absent or not a string. */
 static const char *string_field(struct cli *c, struct ayak_record *rec, const char *name,
 				struct ayak_buf *buf, size_t *len)
@@ -195,220 +284,213 @@ static const char *const pii_counts[PII_NTYPES] = {
 	"pii_email", "pii_phone", "pii_mykad", "pii_ip", "pii_card", "pii_login",
 };
 
+/* A run over the records: the filter, its options, and what every record reuses. */
+struct run {
+	struct cli *c;
+	struct filter *f;
+	struct filter_opts fo;
+	const char *url_field;
+	struct ayak_record rec;
+	struct filter_result res;
+	struct ayak_buf text, url, out, enc, ann;
+	char **redact_stats;		/* "redact:NAME" of each redact rule */
+	const uint64_t *rcounts;	/* each redact rule's matches in the last record */
+	size_t nredact;
+	uint64_t match_errors;
+};
+
+/* The run's state, and each redact rule's name in --stats (a redact rule turns redaction on). */
+static void start_run(struct run *r, struct cli *c, const struct conf *k, struct filter *f)
+{
+	const char *const *rnames;
+	size_t i;
+
+	*r = (struct run){ .c = c, .f = f, .fo = k->fo, .url_field = k->url_field,
+			   .text = AYAK_BUF_INIT, .url = AYAK_BUF_INIT, .out = AYAK_BUF_INIT,
+			   .enc = AYAK_BUF_INIT, .ann = AYAK_BUF_INIT };
+	r->nredact = filter_redact_rules(f, &rnames, &r->rcounts);
+	if (!r->nredact)
+		return;
+	r->fo.redact = 1;
+	r->redact_stats = calloc(r->nredact, sizeof(*r->redact_stats));
+	for (i = 0; r->redact_stats && i < r->nredact; i++) {
+		r->redact_stats[i] = malloc(strlen(rnames[i]) + 8);
+		if (!r->redact_stats[i])
+			break;
+		sprintf(r->redact_stats[i], "redact:%s", rnames[i]);
+	}
+	if (!r->redact_stats || i < r->nredact)
+		cli_die_nomem(c);
+}
+
+/* every counter of ayak-filter(1) STATISTICS, in its order, 0 or not */
+static void register_counters(struct run *r)
+{
+	struct ayak_stats *s = &r->c->stats;
+	size_t i;
+	int t;
+
+	ayak_stats_count(s, "lines_dropped", 0);
+	for (t = 0; t < FLR_COUNT; t++)
+		ayak_stats_count(s, line_counts[t], 0);
+	for (t = 0; t < PII_NTYPES; t++)
+		ayak_stats_count(s, pii_counts[t], 0);
+	for (i = 0; i < r->nredact; i++)
+		ayak_stats_count(s, stats_name(s->counts, s->ncounts, r->redact_stats[i],
+					       "redact:", "redact:other"), 0);
+	ayak_stats_count(s, "kept_by_rule", 0);
+	ayak_stats_count(s, "regex_errors", 0);
+}
+
+/* The lines, PII and redact rule matches a kept record's text lost, and its keep rule. */
+static void count_changes(struct run *r)
+{
+	struct ayak_stats *s = &r->c->stats;
+	const struct filter_result *res = &r->res;
+	size_t i;
+	int t;
+
+	for (t = 0; t < FLR_COUNT; t++)
+		if (res->lines_dropped[t]) {
+			ayak_stats_count(s, "lines_dropped", res->lines_dropped[t]);
+			ayak_stats_count(s, line_counts[t], res->lines_dropped[t]);
+		}
+	for (t = 0; t < PII_NTYPES; t++)
+		if (res->pii[t])
+			ayak_stats_count(s, pii_counts[t], res->pii[t]);
+	for (i = 0; i < r->nredact; i++)
+		if (r->rcounts[i])
+			ayak_stats_count(s, stats_name(s->counts, s->ncounts, r->redact_stats[i],
+						       "redact:", "redact:other"), r->rcounts[i]);
+	if (res->kept_by && !res->drop)
+		ayak_stats_count(s, "kept_by_rule", 1);
+}
+
+/* One record: dropped (to --rejects), or written as it is, cleaned or annotated. */
+static void filter_record(struct run *r, const struct ayak_line *line)
+{
+	struct cli *c = r->c;
+	struct filter_result *res = &r->res;
+	const struct ayak_field *tf;
+	const char *tx, *u;
+	size_t tlen = 0, ulen = 0;
+	struct ayak_edit edits[2];
+	size_t nedits = 0;
+
+	tf = ayak_record_get(&r->rec, c->field, c->field_len);
+	if (!tf) {
+		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
+		return;
+	}
+	if (tf->type != AYAK_JSON_STRING) {
+		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
+		return;
+	}
+	tx = string_field(c, &r->rec, c->field, &r->text, &tlen);
+	u = string_field(c, &r->rec, r->url_field, &r->url, &ulen);
+	if (filter_run(r->f, tx, tlen, u, ulen, &r->fo, res, &c->err))
+		cli_die(c, &c->err);
+	r->match_errors += res->match_errors;
+	/* with --annotate nothing goes: counts says what would */
+	if (res->drop && !r->fo.annotate)
+		ayak_stats_drop(&c->stats, stats_name(c->stats.dropped, c->stats.ndropped,
+						      res->reason, "rule:", "rule:other"), 1);
+	else if (res->drop)
+		ayak_stats_count(&c->stats, stats_name(c->stats.counts, c->stats.ncounts,
+						       res->reason, "rule:", "rule:other"), 1);
+	if (res->drop && !r->fo.annotate) {
+		if (c->rejects)
+			write_reject(c, line, res, &r->out);
+		return;
+	}
+	if (res->changed) {
+		ayak_buf_reset(&r->enc);
+		if (ayak_json_encode_string(&r->enc, res->text, res->len))
+			cli_die_nomem(c);
+		edits[nedits++] = (struct ayak_edit){ c->field, c->field_len, r->enc.data,
+						      r->enc.len };
+	}
+	if (r->fo.annotate) {
+		ayak_buf_reset(&r->ann);
+		if (filter_annotation(res, &r->ann))
+			cli_die_nomem(c);
+		edits[nedits++] = (struct ayak_edit){ "filter", 6, r->ann.data, r->ann.len };
+	}
+	if (nedits) {
+		ayak_buf_reset(&r->out);
+		if (ayak_record_emit(&r->rec, edits, nedits, &r->out))
+			cli_die_nomem(c);
+		cli_emit(c, r->out.data, r->out.len);
+	} else {
+		cli_emit(c, line->data, line->len);
+	}
+	count_changes(r);
+}
+
+/* The failed matches counted and said, the outputs finished, and everything freed. */
+static int finish_run(struct run *r)
+{
+	struct cli *c = r->c;
+	size_t i;
+	int ret;
+
+	ayak_stats_count(&c->stats, "regex_errors", r->match_errors);
+	if (r->match_errors) {
+		cli_warn(c, "%llu regular expression matches failed (resource limits); counted as no match",
+			 (unsigned long long)r->match_errors);
+	}
+	ayak_record_release(&r->rec);
+	ret = cli_finish(c);
+	filter_free(r->f);
+	for (i = 0; i < r->nredact; i++)
+		free(r->redact_stats[i]);
+	free(r->redact_stats);
+	ayak_buf_release(&r->text);
+	ayak_buf_release(&r->url);
+	ayak_buf_release(&r->out);
+	ayak_buf_release(&r->enc);
+	ayak_buf_release(&r->ann);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
-	struct ayak_record rec;
-	struct ayak_line line;
+	struct conf k;
 	struct filter_params params;
-	struct filter_opts fo = { 0, 0, 0 };
-	struct filter_result res;
 	struct filter *f;
-	struct ayak_buf text = AYAK_BUF_INIT, url = AYAK_BUF_INIT, out = AYAK_BUF_INIT,
-			enc = AYAK_BUF_INIT, ann = AYAK_BUF_INIT;
-	const char *profile = "zsm_Latn", *url_field = "url";
-	const char *const *rnames;
-	const uint64_t *rcounts;
-	char **redact_stats = NULL;
-	size_t nsettings = 0, nredact, i;
-	uint64_t match_errors = 0;
-	int opt, show = 0, t;
+	struct run r;
+	struct ayak_line line;
 
 	cli_init(&c, "ayak-filter", usage);
-	build_options();
-	check_detached_values(&c, argc, argv);
-	settings = calloc((size_t)argc + 1, sizeof(*settings));
-	if (!settings)
-		cli_die_nomem(&c);
-	while ((opt = cli_getopt(&c, argc, argv, "p:", options)) != -1) {
-		switch (opt) {
-		case 'p':
-		case OPT_PROFILE:
-			profile = optarg;
-			break;
-		case OPT_REDACT_PII:
-			fo.redact = 1;
-			if (filter_pii_mask(optarg ? optarg : "all", &fo.pii_mask))
-				cli_usage_error(&c, "--redact-pii wants all or a list of email, phone, mykad, ip, card, login, not '%s'",
-						optarg);
-			break;
-		case OPT_ANNOTATE:
-			fo.annotate = 1;
-			break;
-		case OPT_URL_FIELD:
-			url_field = cli_field_name(&c, "--url-field", optarg);
-			break;
-		case OPT_SHOW_PROFILE:
-			show = 1;
-			break;
-		default:
-			if (opt >= OPT_LIST && opt < OPT_PARAM + FP_COUNT) {
-				settings[nsettings].opt = opt;
-				settings[nsettings].value = optarg;
-				nsettings++;
-				break;
-			}
-			cli_usage_error(&c, "unexpected option");
-		}
-	}
-
+	parse_options(&c, &k, argc, argv);
 	/* as ayak-lid: the field --annotate writes would take the place of the text or the URL */
-	if (fo.annotate && !strcmp(c.field, "filter"))
+	if (k.fo.annotate && !strcmp(c.field, "filter"))
 		cli_usage_error(&c, "--field filter: ayak-filter --annotate writes that field");
-	if (fo.annotate && !strcmp(url_field, "filter"))
+	if (k.fo.annotate && !strcmp(k.url_field, "filter"))
 		cli_usage_error(&c, "--url-field filter: ayak-filter --annotate writes that field");
 	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
 	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
 		cli_die(&c, &c.err);
-	/* the profile, then the options on top, in their order */
-	filter_params_init(&params);
-	if (filter_profile_load(&params, profile, &c.err))
-		cli_die(&c, &c.err);
-	for (i = 0; i < nsettings; i++) {
-		int o = settings[i].opt, ret;
-
-		if (o >= OPT_PARAM)
-			ret = filter_param_set(&params, o - OPT_PARAM,
-					       settings[i].value ? settings[i].value : "on", &c.err);
-		else
-			ret = filter_list_add(&params, o - OPT_LIST, settings[i].value, &c.err);
-		if (ret && c.err.code == AYAK_E_USAGE)
-			cli_usage_error(&c, "%s", c.err.msg);
-		if (ret)
-			cli_die(&c, &c.err);
-	}
-	free(settings);
+	load_params(&c, &k, &params);
 	/* As ayak-lid --list-labels: what it prints goes to standard output, and no record is read. */
-	if (show && c.output)
+	if (k.show && c.output)
 		cli_usage_error(&c, "-o does not go with --show-profile (it writes to standard output)");
-	if (show && (c.stats_path || c.rejects_path))
+	if (k.show && (c.stats_path || c.rejects_path))
 		cli_usage_error(&c, "%s does not go with --show-profile (it reads no records)",
 				c.stats_path ? "--stats" : "--rejects");
 	/* built before --show-profile too, so that it fails where a run would */
 	f = filter_new(&params, &c.err);
 	if (!f)
 		cli_die(&c, &c.err);
-	if (show) {
-		show_profile(&params);
-		filter_free(f);
-		filter_params_release(&params);
-		cli_finish_stdout(&c);
-	}
+	if (k.show)
+		run_show_profile(&c, f, &params);
 	filter_params_release(&params);
-	nredact = filter_redact_rules(f, &rnames, &rcounts);
-	if (nredact) {
-		fo.redact = 1;
-		redact_stats = calloc(nredact, sizeof(*redact_stats));
-		for (i = 0; redact_stats && i < nredact; i++) {
-			redact_stats[i] = malloc(strlen(rnames[i]) + 8);
-			if (!redact_stats[i])
-				break;
-			sprintf(redact_stats[i], "redact:%s", rnames[i]);
-		}
-		if (!redact_stats || i < nredact)
-			cli_die_nomem(&c);
-	}
-
-	/* every counter of ayak-filter(1) STATISTICS, in its order, 0 or not */
-	ayak_stats_count(&c.stats, "lines_dropped", 0);
-	for (t = 0; t < FLR_COUNT; t++)
-		ayak_stats_count(&c.stats, line_counts[t], 0);
-	for (t = 0; t < PII_NTYPES; t++)
-		ayak_stats_count(&c.stats, pii_counts[t], 0);
-	for (i = 0; i < nredact; i++)
-		ayak_stats_count(&c.stats, stats_name(c.stats.counts, c.stats.ncounts, redact_stats[i],
-						      "redact:", "redact:other"), 0);
-	ayak_stats_count(&c.stats, "kept_by_rule", 0);
-	ayak_stats_count(&c.stats, "regex_errors", 0);
-
+	start_run(&r, &c, &k, f);
+	register_counters(&r);
 	cli_open(&c, argc - optind, argv + optind);
-	ayak_record_init(&rec);
-	while (cli_next_record(&c, &line, &rec, 0)) {
-		const struct ayak_field *tf;
-		const char *tx, *u;
-		size_t tlen = 0, ulen = 0;
-		struct ayak_edit edits[2];
-		size_t nedits = 0;
-
-		tf = ayak_record_get(&rec, c.field, c.field_len);
-		if (!tf) {
-			cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);
-			continue;
-		}
-		if (tf->type != AYAK_JSON_STRING) {
-			cli_bad_record(&c, &line, "", "field \"%s\" is not a string", c.field);
-			continue;
-		}
-		tx = string_field(&c, &rec, c.field, &text, &tlen);
-		u = string_field(&c, &rec, url_field, &url, &ulen);
-		if (filter_run(f, tx, tlen, u, ulen, &fo, &res, &c.err))
-			cli_die(&c, &c.err);
-		match_errors += res.match_errors;
-		/* with --annotate nothing goes: counts says what would */
-		if (res.drop && !fo.annotate)
-			ayak_stats_drop(&c.stats, stats_name(c.stats.dropped, c.stats.ndropped,
-							     res.reason, "rule:", "rule:other"), 1);
-		else if (res.drop)
-			ayak_stats_count(&c.stats, stats_name(c.stats.counts, c.stats.ncounts,
-							      res.reason, "rule:", "rule:other"), 1);
-		if (res.drop && !fo.annotate) {
-			if (c.rejects)
-				write_reject(&c, &line, &res, &out);
-			continue;
-		}
-		if (res.changed) {
-			ayak_buf_reset(&enc);
-			if (ayak_json_encode_string(&enc, res.text, res.len))
-				goto oom;
-			edits[nedits++] = (struct ayak_edit){ c.field, c.field_len, enc.data, enc.len };
-		}
-		if (fo.annotate) {
-			ayak_buf_reset(&ann);
-			if (filter_annotation(&res, &ann))
-				goto oom;
-			edits[nedits++] = (struct ayak_edit){ "filter", 6, ann.data, ann.len };
-		}
-		if (nedits) {
-			ayak_buf_reset(&out);
-			if (ayak_record_emit(&rec, edits, nedits, &out))
-				goto oom;
-			cli_emit(&c, out.data, out.len);
-		} else {
-			cli_emit(&c, line.data, line.len);
-		}
-		for (t = 0; t < FLR_COUNT; t++)
-			if (res.lines_dropped[t]) {
-				ayak_stats_count(&c.stats, "lines_dropped", res.lines_dropped[t]);
-				ayak_stats_count(&c.stats, line_counts[t], res.lines_dropped[t]);
-			}
-		for (t = 0; t < PII_NTYPES; t++)
-			if (res.pii[t])
-				ayak_stats_count(&c.stats, pii_counts[t], res.pii[t]);
-		for (i = 0; i < nredact; i++)
-			if (rcounts[i])
-				ayak_stats_count(&c.stats, stats_name(c.stats.counts, c.stats.ncounts,
-								      redact_stats[i], "redact:",
-								      "redact:other"), rcounts[i]);
-		if (res.kept_by && !res.drop)
-			ayak_stats_count(&c.stats, "kept_by_rule", 1);
-	}
-	ayak_stats_count(&c.stats, "regex_errors", match_errors);
-	if (match_errors) {
-		cli_warn(&c, "%llu regular expression matches failed (resource limits); counted as no match",
-			 (unsigned long long)match_errors);
-	}
-	ayak_record_release(&rec);
-	t = cli_finish(&c);
-	filter_free(f);
-	for (i = 0; i < nredact; i++)
-		free(redact_stats[i]);
-	free(redact_stats);
-	ayak_buf_release(&text);
-	ayak_buf_release(&url);
-	ayak_buf_release(&out);
-	ayak_buf_release(&enc);
-	ayak_buf_release(&ann);
-	return t;
-oom:
-	cli_die_nomem(&c);
+	ayak_record_init(&r.rec);
+	while (cli_next_record(&c, &line, &r.rec, 0))
+		filter_record(&r, &line);
+	return finish_run(&r);
 }
