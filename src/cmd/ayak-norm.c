@@ -64,6 +64,53 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* ---- options ---- */
+
+/* The program's settings, from its command line. */
+struct conf {
+	unsigned flags;			/* AYAK_NORM_* */
+	uint64_t blank;			/* --blank-lines */
+	int diff;			/* 1: --diff, 2: --diff-file, 3: both */
+	const char *diff_path;		/* --diff-file */
+};
+
+static void parse_options(struct cli *c, struct conf *k, int argc, char **argv)
+{
+	int opt;
+
+	memset(k, 0, sizeof(*k));
+	k->blank = 1;
+	while ((opt = cli_getopt(c, argc, argv, "", options)) != -1) {
+		switch (opt) {
+		case OPT_NFKC: k->flags |= AYAK_NORM_NFKC; break;
+		case OPT_PUNCT: k->flags |= AYAK_NORM_PUNCT; break;
+		case OPT_NO_MOJIBAKE: k->flags |= AYAK_NORM_NO_MOJIBAKE; break;
+		case OPT_NO_ENTITIES: k->flags |= AYAK_NORM_NO_ENTITIES; break;
+		case OPT_SLANG: k->flags |= AYAK_NORM_SLANG; break;
+		case OPT_KEEP_INFORMAL: k->flags |= AYAK_NORM_KEEP_INFORMAL; break;
+		case OPT_REDUP: k->flags |= AYAK_NORM_REDUP; break;
+		case OPT_ELONG: k->flags |= AYAK_NORM_ELONG; break;
+		case OPT_JAWI: k->flags |= AYAK_NORM_JAWI; break;
+		case OPT_CASE_FOLD: k->flags |= AYAK_NORM_CASE_FOLD; break;
+		case OPT_STRIP_ACCENTS: k->flags |= AYAK_NORM_STRIP_ACCENTS; break;
+		case OPT_BLANK_LINES:
+			if (ayak_parse_u64(optarg, &k->blank) || k->blank > 1000)
+				cli_usage_error(c, "--blank-lines wants a number from 0 to 1000, not '%s'",
+						optarg);
+			break;
+		case OPT_DIFF:
+			k->diff |= 1;
+			break;
+		case OPT_DIFF_FILE:
+			k->diff |= 2;
+			k->diff_path = optarg;
+			break;
+		default:
+			cli_usage_error(c, "unexpected option");
+		}
+	}
+}
+
 /* ---- --diff ---- */
 
 struct differ {
@@ -383,158 +430,161 @@ static void add_counts(struct cli *c, const struct ayak_norm *n, unsigned flags,
 	}
 }
 
+/* A run over the records: the normalizer, the --diff, and what every record reuses. */
+struct run {
+	struct cli *c;
+	struct ayak_norm *n;
+	unsigned flags;
+	int diff;
+	struct differ d;
+	struct ayak_record rec;
+	struct ayak_buf text, norm, enc, out, fixed;
+	uint64_t invalid;		/* U+FFFD put for invalid UTF-8 and lone surrogates */
+	uint64_t nchanged;		/* records changed */
+};
+
+/* The run's state; after cli_open, which claims the outputs, the --diff-file opens. */
+static void start_run(struct run *r, struct cli *c, const struct conf *k, struct ayak_norm *n)
+{
+	*r = (struct run){ .c = c, .n = n, .flags = k->flags, .diff = k->diff,
+			   .text = AYAK_BUF_INIT, .norm = AYAK_BUF_INIT, .enc = AYAK_BUF_INIT,
+			   .out = AYAK_BUF_INIT, .fixed = AYAK_BUF_INIT };
+	r->d.c = c;
+	r->d.path = k->diff_path;
+	if (r->d.path)
+		r->d.w = cli_open_writer(c, r->d.path, AYAK_COMPRESS_NONE);
+}
+
+/* One record: its text normalized, and the other strings repaired when they need it. */
+static void normalize_record(struct run *r, const struct ayak_line *line)
+{
+	struct cli *c = r->c;
+	const struct ayak_field *f;
+	struct ayak_edit e;
+	const char *ld = line->data;	/* the record, other strings repaired */
+	size_t ll = line->len, nrepl = 0, orepl = 0, tv;
+	int changed = 0;
+
+	f = ayak_record_get(&r->rec, c->field, c->field_len);
+	if (!f) {
+		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
+		return;
+	}
+	if (f->type != AYAK_JSON_STRING) {
+		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
+		return;
+	}
+	/*
+	 * Ill-formed strings elsewhere in the record (keys, url, nested
+	 * values) become U+FFFD too, or the next program would reject
+	 * the record.
+	 */
+	tv = f->val + f->val_len;
+	if (!json_well_formed(ld, f->val) || !json_well_formed(ld + tv, ll - tv)) {
+		ayak_buf_reset(&r->fixed);
+		if (json_repair(ld, f->val, &r->fixed, &orepl) ||
+		    ayak_buf_add(&r->fixed, ld + f->val, f->val_len) ||
+		    json_repair(ld + tv, ll - tv, &r->fixed, &orepl))
+			cli_die_nomem(c);
+		ld = r->fixed.data;
+		ll = r->fixed.len;
+		if (ayak_record_parse(&r->rec, ld, ll, AYAK_JSON_LAX_UTF8, &c->err)) {
+			cli_parse_failed(c, line);
+			return;
+		}
+		f = ayak_record_get(&r->rec, c->field, c->field_len);
+	}
+	ayak_buf_reset(&r->text);
+	ayak_buf_reset(&r->norm);
+	if (ayak_json_decode_string(ld + f->val, f->val_len, &r->text, &nrepl, &c->err))
+		cli_die(c, &c->err);
+	if (ayak_norm_utf8(r->n, r->text.data ? r->text.data : "", r->text.len, &r->norm, &changed,
+			   &c->err)) {
+		if (c->err.code != AYAK_E_DATA)
+			cli_die(c, &c->err);
+		cli_too_large(c, line, "normalize");
+		return;
+	}
+	r->invalid += nrepl + orepl;
+	if (!changed && !nrepl) {
+		r->nchanged += orepl > 0;
+		cli_emit(c, ld, ll);
+		return;
+	}
+	r->nchanged++;
+	ayak_buf_reset(&r->enc);
+	ayak_buf_reset(&r->out);
+	/* Only U+FFFD for invalid UTF-8: the decoded text is the result. */
+	if (!changed && ayak_buf_add(&r->norm, r->text.data ? r->text.data : "", r->text.len))
+		cli_die_nomem(c);
+	if (ayak_json_encode_string(&r->enc, r->norm.data ? r->norm.data : "", r->norm.len))
+		cli_die_nomem(c);
+	e.key = c->field;
+	e.key_len = c->field_len;
+	e.value = r->enc.data;
+	e.value_len = r->enc.len;
+	if (ayak_record_emit(&r->rec, &e, 1, &r->out))
+		cli_die_nomem(c);
+	cli_emit(c, r->out.data, r->out.len);
+	if (r->diff)
+		diff_texts(&r->d, line, r->text.data ? r->text.data : "", r->text.len,
+			   r->norm.data ? r->norm.data : "", r->norm.len);
+}
+
+/* The --diff on stderr checked, the counters added, and the outputs finished. */
+static int finish_run(struct run *r)
+{
+	struct cli *c = r->c;
+
+	if (r->diff == 1 && (fflush(stderr) || ferror(stderr))) {
+		ayak_err_set(&c->err, AYAK_E_SYS, "write error: standard error (--diff)");
+		cli_die(c, &c->err);
+	}
+	add_counts(c, r->n, r->flags, r->invalid, r->nchanged);
+	ayak_record_release(&r->rec);
+	ayak_buf_release(&r->text);
+	ayak_buf_release(&r->norm);
+	ayak_buf_release(&r->enc);
+	ayak_buf_release(&r->out);
+	ayak_buf_release(&r->fixed);
+	ayak_buf_release(&r->d.esc);
+	free(r->d.na);
+	free(r->d.nb);
+	free(r->d.dp);
+	ayak_norm_free(r->n);
+	/* renamed into place with the records, --rejects and --stats, or none is */
+	cli_finish_later(c, r->d.w);
+	return cli_finish(c);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
-	struct ayak_record rec;
-	struct ayak_line line;
-	struct ayak_buf text = AYAK_BUF_INIT, norm = AYAK_BUF_INIT, enc = AYAK_BUF_INIT,
-			out = AYAK_BUF_INIT, fixed = AYAK_BUF_INIT;
-	struct differ d = { 0 };
+	struct conf k;
 	struct ayak_norm *n;
-	unsigned flags = 0;
-	uint64_t blank = 1, invalid = 0, nchanged = 0;
-	int opt, diff = 0;
+	struct run r;
+	struct ayak_line line;
 
 	cli_init(&c, "ayak-norm", usage);
-	while ((opt = cli_getopt(&c, argc, argv, "", options)) != -1) {
-		switch (opt) {
-		case OPT_NFKC: flags |= AYAK_NORM_NFKC; break;
-		case OPT_PUNCT: flags |= AYAK_NORM_PUNCT; break;
-		case OPT_NO_MOJIBAKE: flags |= AYAK_NORM_NO_MOJIBAKE; break;
-		case OPT_NO_ENTITIES: flags |= AYAK_NORM_NO_ENTITIES; break;
-		case OPT_SLANG: flags |= AYAK_NORM_SLANG; break;
-		case OPT_KEEP_INFORMAL: flags |= AYAK_NORM_KEEP_INFORMAL; break;
-		case OPT_REDUP: flags |= AYAK_NORM_REDUP; break;
-		case OPT_ELONG: flags |= AYAK_NORM_ELONG; break;
-		case OPT_JAWI: flags |= AYAK_NORM_JAWI; break;
-		case OPT_CASE_FOLD: flags |= AYAK_NORM_CASE_FOLD; break;
-		case OPT_STRIP_ACCENTS: flags |= AYAK_NORM_STRIP_ACCENTS; break;
-		case OPT_BLANK_LINES:
-			if (ayak_parse_u64(optarg, &blank) || blank > 1000)
-				cli_usage_error(&c, "--blank-lines wants a number from 0 to 1000, not '%s'",
-						optarg);
-			break;
-		case OPT_DIFF:
-			diff |= 1;
-			break;
-		case OPT_DIFF_FILE:
-			diff |= 2;
-			d.path = optarg;
-			break;
-		default:
-			cli_usage_error(&c, "unexpected option");
-		}
-	}
-	if ((flags & AYAK_NORM_KEEP_INFORMAL) && !(flags & AYAK_NORM_SLANG))
+	parse_options(&c, &k, argc, argv);
+	if ((k.flags & AYAK_NORM_KEEP_INFORMAL) && !(k.flags & AYAK_NORM_SLANG))
 		cli_usage_error(&c, "--keep-informal goes with --expand-slang");
-	if (diff == 3)
+	if (k.diff == 3)
 		cli_usage_error(&c, "--diff and --diff-file: give one (--diff prints on stderr)");
-	if (d.path && !strcmp(d.path, "-") && (!c.output || !strcmp(c.output, "-")))
+	if (k.diff_path && !strcmp(k.diff_path, "-") && (!c.output || !strcmp(c.output, "-")))
 		cli_usage_error(&c, "--diff-file - and the records would both go to standard output: name the records' file with -o");
 	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
 	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
 		cli_die(&c, &c.err);
-	n = ayak_norm_new(flags, NULL, (unsigned)blank, &c.err);
+	n = ayak_norm_new(k.flags, NULL, (unsigned)k.blank, &c.err);
 	if (!n)
 		cli_die(&c, &c.err);
 	/* before cli_open claims -o, --rejects and --stats: none may be the diff's file */
-	cli_claim_output(&c, "--diff-file", d.path);
+	cli_claim_output(&c, "--diff-file", k.diff_path);
 	cli_open(&c, argc - optind, argv + optind);
-	d.c = &c;
-	if (d.path)
-		d.w = cli_open_writer(&c, d.path, AYAK_COMPRESS_NONE);
-	ayak_record_init(&rec);
-	while (cli_next_record(&c, &line, &rec, AYAK_JSON_LAX_UTF8)) {
-		const struct ayak_field *f;
-		struct ayak_edit e;
-		const char *ld = line.data;	/* the record, other strings repaired */
-		size_t ll = line.len, nrepl = 0, orepl = 0, tv;
-		int changed = 0;
-
-		f = ayak_record_get(&rec, c.field, c.field_len);
-		if (!f) {
-			cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);
-			continue;
-		}
-		if (f->type != AYAK_JSON_STRING) {
-			cli_bad_record(&c, &line, "", "field \"%s\" is not a string", c.field);
-			continue;
-		}
-		/*
-		 * Ill-formed strings elsewhere in the record (keys, url, nested
-		 * values) become U+FFFD too, or the next program would reject
-		 * the record.
-		 */
-		tv = f->val + f->val_len;
-		if (!json_well_formed(ld, f->val) || !json_well_formed(ld + tv, ll - tv)) {
-			ayak_buf_reset(&fixed);
-			if (json_repair(ld, f->val, &fixed, &orepl) ||
-			    ayak_buf_add(&fixed, ld + f->val, f->val_len) ||
-			    json_repair(ld + tv, ll - tv, &fixed, &orepl))
-				goto oom;
-			ld = fixed.data;
-			ll = fixed.len;
-			if (ayak_record_parse(&rec, ld, ll, AYAK_JSON_LAX_UTF8, &c.err)) {
-				cli_parse_failed(&c, &line);
-				continue;
-			}
-			f = ayak_record_get(&rec, c.field, c.field_len);
-		}
-		ayak_buf_reset(&text);
-		ayak_buf_reset(&norm);
-		if (ayak_json_decode_string(ld + f->val, f->val_len, &text, &nrepl, &c.err))
-			cli_die(&c, &c.err);
-		if (ayak_norm_utf8(n, text.data ? text.data : "", text.len, &norm, &changed, &c.err)) {
-			if (c.err.code != AYAK_E_DATA)
-				cli_die(&c, &c.err);
-			cli_too_large(&c, &line, "normalize");
-			continue;
-		}
-		invalid += nrepl + orepl;
-		if (!changed && !nrepl) {
-			nchanged += orepl > 0;
-			cli_emit(&c, ld, ll);
-			continue;
-		}
-		nchanged++;
-		ayak_buf_reset(&enc);
-		ayak_buf_reset(&out);
-		/* Only U+FFFD for invalid UTF-8: the decoded text is the result. */
-		if (!changed && ayak_buf_add(&norm, text.data ? text.data : "", text.len))
-			goto oom;
-		if (ayak_json_encode_string(&enc, norm.data ? norm.data : "", norm.len))
-			goto oom;
-		e.key = c.field;
-		e.key_len = c.field_len;
-		e.value = enc.data;
-		e.value_len = enc.len;
-		if (ayak_record_emit(&rec, &e, 1, &out))
-			goto oom;
-		cli_emit(&c, out.data, out.len);
-		if (diff)
-			diff_texts(&d, &line, text.data ? text.data : "", text.len,
-				   norm.data ? norm.data : "", norm.len);
-	}
-	if (diff == 1 && (fflush(stderr) || ferror(stderr))) {
-		ayak_err_set(&c.err, AYAK_E_SYS, "write error: standard error (--diff)");
-		cli_die(&c, &c.err);
-	}
-	add_counts(&c, n, flags, invalid, nchanged);
-	ayak_record_release(&rec);
-	ayak_buf_release(&text);
-	ayak_buf_release(&norm);
-	ayak_buf_release(&enc);
-	ayak_buf_release(&out);
-	ayak_buf_release(&fixed);
-	ayak_buf_release(&d.esc);
-	free(d.na);
-	free(d.nb);
-	free(d.dp);
-	ayak_norm_free(n);
-	/* renamed into place with the records, --rejects and --stats, or none is */
-	cli_finish_later(&c, d.w);
-	return cli_finish(&c);
-oom:
-	cli_die_nomem(&c);
+	start_run(&r, &c, &k, n);
+	ayak_record_init(&r.rec);
+	while (cli_next_record(&c, &line, &r.rec, AYAK_JSON_LAX_UTF8))
+		normalize_record(&r, &line);
+	return finish_run(&r);
 }
