@@ -572,25 +572,42 @@ void cli_claim_records_output(struct cli *c)
 }
 
 /*
+ * Outputs that may be an input: -o, replaced only when the run is done
+ * (prog -o x x, as sort -o), and what holds the records or lines of the
+ * inputs (the shards, ayak-fetch --failed).
+ */
+static int may_be_input(const char *opt)
+{
+	return !strcmp(opt, "--output") || !strcmp(opt, "--failed") || !strncmp(opt, "the shards", 10);
+}
+
+/*
  * An input that is the regular file the records go to on the standard
  * output (prog x >>x) would be read back as it grows, until the disk is
- * full.
+ * full; one that --stats, --rejects or the like names would be replaced by
+ * what the run writes there.
  */
 void cli_check_inputs(struct cli *c, int nfiles, char **files)
 {
 	struct stat out, st;
-	int i;
+	size_t k;
+	int i, to_file;
 
-	if ((c->output && !names_stdout(c->output)) || fstat(STDOUT_FILENO, &out) ||
-	    !S_ISREG(out.st_mode))
-		return;
+	to_file = !c->no_output && (!c->output || names_stdout(c->output)) &&
+		  !fstat(STDOUT_FILENO, &out) && S_ISREG(out.st_mode);
 	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
 		const char *name = nfiles ? files[i] : "-";
-		int r = strcmp(name, "-") ? stat(name, &st) : fstat(STDIN_FILENO, &st);
+		const char *shown = strcmp(name, "-") ? name : "the standard input";
 
-		if (!r && st.st_dev == out.st_dev && st.st_ino == out.st_ino)
-			cli_usage_error(c, "%s is also the standard output",
-					strcmp(name, "-") ? name : "the standard input");
+		if (strcmp(name, "-") ? stat(name, &st) : fstat(STDIN_FILENO, &st))
+			continue;
+		if (to_file && st.st_dev == out.st_dev && st.st_ino == out.st_ino)
+			cli_usage_error(c, "%s is also the standard output", shown);
+		for (k = 0; k < c->nclaims; k++)
+			if (c->claims[k].ino == st.st_ino && c->claims[k].dev == st.st_dev &&
+			    S_ISREG(st.st_mode) && !may_be_input(c->claims[k].opt))
+				cli_usage_error(c, "%s and %s%s name the same file", c->claims[k].opt,
+						strcmp(name, "-") ? "the input " : "", shown);
 	}
 }
 
@@ -614,7 +631,7 @@ static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **f
 		cli_claim_records_output(c);
 	cli_claim_output(c, "--rejects", c->rejects_path);
 	cli_claim_output(c, "--stats", c->stats_path);
-	if (!in && !c->no_output)
+	if (!in)
 		cli_check_inputs(c, nfiles, files);
 	c->in = in ? in : ayak_reader_new((const char *const *)files, (size_t)nfiles, &c->err);
 	if (!c->in)

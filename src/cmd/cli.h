@@ -106,10 +106,12 @@ void cli_claim_output(struct cli *c, const char *opt, const char *path);
  */
 void cli_claim_records_output(struct cli *c);
 /*
- * When the records go to the standard output and it is a regular file,
- * an input naming that file (prog x >>x) is a usage error: it would be
- * read back as it grows.  nfiles 0 means the standard input.  cli_open
- * checks; a program that opens its inputs calls this.
+ * Usage errors for an input that an output would spoil: the regular file
+ * the records go to on the standard output (prog x >>x), read back as it
+ * grows; a file claimed by --stats, --rejects and the like (not -o, which
+ * replaces its file only at the end).  nfiles 0 means the standard input.
+ * cli_open checks, after its claims; a program that opens its inputs
+ * calls this after its own.
  */
 void cli_check_inputs(struct cli *c, int nfiles, char **files);
 /*

@@ -330,6 +330,28 @@ test_expect_success 'an input that is also the standard output is refused (it wo
 	test_cmp in.jsonl o.jsonl
 '
 
+# They replaced the input with their counters, rejects or diff, exit 0.
+test_expect_success '--stats, --rejects and the like naming an input are refused; -o may' '
+	cp in.jsonl g.jsonl &&
+	ln -s g.jsonl g-link.jsonl &&
+	for p in ayak-cat ayak-norm ayak-filter ayak-lid ayak-dedup ayak-stats; do
+		for o in --stats --rejects; do
+			test_expect_code 2 $p $o g-link.jsonl g.jsonl >out 2>err &&
+			printf "%s\n" "$p: $o and the input g.jsonl name the same file" "Try '\''$p --help'\''." >expect &&
+			test_cmp expect err &&
+			test_must_be_empty out &&
+			test_cmp in.jsonl g.jsonl || return 1
+		done
+	done &&
+	test_expect_code 2 ayak-norm --diff-file g.jsonl <g.jsonl >out 2>err &&
+	grep -x "ayak-norm: --diff-file and the standard input name the same file" err &&
+	test_expect_code 2 ayak-stats --output-json g.jsonl g.jsonl 2>err &&
+	grep -x "ayak-stats: --output-json and the input g.jsonl name the same file" err &&
+	test_cmp in.jsonl g.jsonl &&
+	ayak-cat -o g.jsonl g.jsonl &&
+	test_cmp in.jsonl g.jsonl
+'
+
 test_expect_success 'ayak-warc and ayak-fetch refuse an input that is also the standard output' '
 	gzip -dc "$TEST_DATA/warc/pages.warc.gz" >grow.warc &&
 	cp grow.warc pages.warc &&
