@@ -70,6 +70,7 @@ struct args {
 	const char *tokenizer;
 	/* the file the vocabulary size and the end-of-text token were taken from; NULL: the options */
 	const char *vocab_from, *eot_from;
+	uint32_t tok_vocab, tok_eot;	/* --tokenizer's */
 };
 
 /* ---- reading the binary token stream ---- */
@@ -697,68 +698,50 @@ static void bin_open(struct cli *c, struct bin_in *in, const char *name)
 		cli_die(c, &c->err);
 }
 
-int main(int argc, char **argv)
+/* The vocabulary size and end-of-text token of --tokenizer, where the options give none. */
+static void take_tokenizer(struct cli *c, struct args *a)
 {
-	struct cli c;
-	struct args a = { 0 };
-	struct pack_opts o = { 0 };
-	struct pack_writer *w = NULL;
-	struct bpe_ids ids = { 0 };
-	struct ayak_record rec;
-	struct ayak_line line;
-	struct bin_in in = { 0 };
-	int nfiles, binary = 0, i, r, once_at = -1;
-	sigset_t stop, old;
-	uint32_t tvocab = 0, teot = PACK_NONE;	/* --tokenizer's */
-	char **files;
-	const char *base, *first = NULL;
+	struct tok *t = tok_load(a->tokenizer, NULL, &c->err);
 
-	cli_init(&c, "ayak-pack", usage);
-	/* Shards are never compressed; -o and --field are documented in usage. */
-	c.shared_off = CLI_NO_COMPRESS | CLI_OWN_OUTPUT | CLI_OWN_FIELD;
-	c.field = "ids";
-	c.field_len = 3;
-	a.eot = PACK_NONE;
-	parse_args(&c, &a, argc, argv);
-	nfiles = argc - optind;
-	files = argv + optind;
-	if (a.tokenizer) {
-		struct tok *t = tok_load(a.tokenizer, NULL, &c.err);
-
-		if (!t)
-			cli_die(&c, &c.err);
-		tvocab = tok_vocab_size(t);
-		teot = tok_eot_id(t);
-		if (!a.vocab) {
-			a.vocab = tvocab;
-			a.vocab_from = a.tokenizer;
-		}
-		if (a.eot == PACK_NONE && teot != PACK_NONE) {
-			a.eot = teot;
-			a.eot_from = a.tokenizer;
-		}
-		tok_free(t);
+	if (!t)
+		cli_die(c, &c->err);
+	a->tok_vocab = tok_vocab_size(t);
+	a->tok_eot = tok_eot_id(t);
+	if (!a->vocab) {
+		a->vocab = a->tok_vocab;
+		a->vocab_from = a->tokenizer;
 	}
-	if (a.verify && (!c.output || !strcmp(c.output, "-")))
-		return verify_mode(&c, &a, nfiles, files);
-	if (!c.output || !strcmp(c.output, "-"))
-		cli_usage_error(&c, "-o PREFIX names the shards to write");
+	if (a->eot == PACK_NONE && a->tok_eot != PACK_NONE) {
+		a->eot = a->tok_eot;
+		a->eot_from = a->tokenizer;
+	}
+	tok_free(t);
+}
+
+static void check_prefix(struct cli *c)
+{
+	const char *base;
+
+	if (!c->output || !strcmp(c->output, "-"))
+		cli_usage_error(c, "-o PREFIX names the shards to write");
 	/* "out/" would give the hidden out/.bin and out/.idx. */
-	base = strrchr(c.output, '/');
-	base = base ? base + 1 : c.output;
+	base = strrchr(c->output, '/');
+	base = base ? base + 1 : c->output;
 	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
-		cli_usage_error(&c, "-o PREFIX needs a name after the directory, as in out/ms, not '%s'",
-				c.output);
-	/*
-	 * Binary stream or records?  Told from the first decompressed bytes
-	 * of the inputs, before any is read: each file with a reader of its
-	 * own.  An empty input tells nothing (no records, or a stream whose
-	 * writer wrote nothing, refused when read).  Standard input, and a
-	 * named pipe or device (<(...)), cannot be read twice: such an input
-	 * is taken to be what the files are, and looked at only when they
-	 * tell nothing, its first bytes then staying in the reader that goes
-	 * on.
-	 */
+		cli_usage_error(c, "-o PREFIX needs a name after the directory, as in out/ms, not '%s'",
+				c->output);
+}
+
+/*
+ * What the files that can be read twice hold, each probed with a reader
+ * of its own: 1 token streams, 0 records, -1 nothing told (none, or all
+ * empty).  *once_at: the first input that can be read only once.
+ */
+static int probe_files(struct cli *c, int nfiles, char **files, int *once_at)
+{
+	const char *first = NULL;
+	int i, kind = -1;
+
 	for (i = 0; i < nfiles; i++) {
 		struct ayak_reader *probe;
 		struct stat st;
@@ -766,166 +749,279 @@ int main(int argc, char **argv)
 
 		if (!strcmp(files[i], "-") ||
 		    (!stat(files[i], &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
-			if (once_at < 0)
-				once_at = i;
+			if (*once_at < 0)
+				*once_at = i;
 			continue;
 		}
-		probe = open_inputs(&c, 1, files + i);
-		s = input_kind(&c, probe);
+		probe = open_inputs(c, 1, files + i);
+		s = input_kind(c, probe);
 		ayak_reader_free(probe);
 		if (s < 0)
 			continue;
-		if (first && s != binary)
-			cli_usage_error(&c, "token streams and records do not go together: %s %s, %s %s",
-					first, binary ? "is a token stream" : "holds records", files[i],
+		if (first && s != kind)
+			cli_usage_error(c, "token streams and records do not go together: %s %s, %s %s",
+					first, kind ? "is a token stream" : "holds records", files[i],
 					s ? "is a token stream" : "holds records");
-		binary = s;
+		kind = s;
 		first = files[i];
 	}
+	return kind;
+}
+
+/*
+ * The files told nothing: the input read once at once_at tells, its
+ * first bytes staying in in->r, the reader of every input that goes on.
+ */
+static int probe_read_once(struct cli *c, struct bin_in *in, int nfiles, char **files, int once_at)
+{
+	int i, binary;
+
+	in->r = open_inputs(c, nfiles, files);
+	/* The empty files before standard input. */
+	for (i = 0; i < once_at; i++) {
+		unsigned char b[1];
+		ssize_t got = ayak_reader_read(in->r, b, sizeof(b), &c->err);
+
+		if (got > 0)
+			ayak_err_set(&c->err, AYAK_E_SYS, "%s changed while it was read", files[i]);
+		if (got)
+			cli_die(c, &c->err);
+	}
+	binary = input_kind(c, in->r) > 0;
+	if (binary && once_at > 0) {
+		in->name = files[0];
+		bin_error(in, &c->err, "%s", bin_empty);
+		cli_die(c, &c->err);
+	}
+	return binary;
+}
+
+/*
+ * Binary stream or records?  Told from the first decompressed bytes
+ * of the inputs, before any is read: each file with a reader of its
+ * own.  An empty input tells nothing (no records, or a stream whose
+ * writer wrote nothing, refused when read).  Standard input, and a
+ * named pipe or device (<(...)), cannot be read twice: such an input
+ * is taken to be what the files are, and looked at only when they
+ * tell nothing, its first bytes then staying in the reader that goes
+ * on.  1 a token stream, read with in->r; 0 records, read with in->r
+ * when it is set.
+ */
+static int probe_inputs(struct cli *c, struct bin_in *in, int nfiles, char **files)
+{
+	int once_at = -1, kind = probe_files(c, nfiles, files, &once_at);
+
 	if (!nfiles)
 		once_at = 0;
-	if (!first && once_at >= 0) {
-		in.r = open_inputs(&c, nfiles, files);
-		/* The empty files before standard input. */
-		for (i = 0; i < once_at; i++) {
-			unsigned char b[1];
-			ssize_t got = ayak_reader_read(in.r, b, sizeof(b), &c.err);
+	if (kind < 0 && once_at >= 0)
+		return probe_read_once(c, in, nfiles, files, once_at);
+	if (kind > 0)
+		in->r = open_inputs(c, nfiles, files);
+	return kind > 0;
+}
 
-			if (got > 0)
-				ayak_err_set(&c.err, AYAK_E_SYS, "%s changed while it was read", files[i]);
-			if (got)
-				cli_die(&c, &c.err);
-		}
-		binary = input_kind(&c, in.r) > 0;
-		if (binary && once_at > 0) {
-			in.name = files[0];
-			bin_error(&in, &c.err, "%s", bin_empty);
-			cli_die(&c, &c.err);
-		}
-	} else if (binary) {
-		in.r = open_inputs(&c, nfiles, files);
+/* The dtype and the checks of limits(), then the writer of the shards. */
+static struct pack_writer *start_writer(struct cli *c, struct args *a, int binary)
+{
+	struct pack_opts o = { 0 };
+
+	limits(c, a, &o);
+	return open_writer(c, &o, binary);
+}
+
+/*
+ * The first stream's header: the vocabulary size and the end-of-text
+ * token that the options and --tokenizer leave unsaid.
+ */
+static void take_stream_header(struct cli *c, struct args *a, const struct bin_in *in)
+{
+	uint32_t vs, eot;
+
+	pack_stream_parse(in->first, &vs, &eot, &c->err);
+	/* IDs of another tokenizer: its end-of-text token would be wrong. */
+	if (a->tokenizer && ((vs && vs != a->tok_vocab) || eot != a->tok_eot)) {
+		char d1[64], d2[64];
+
+		cli_usage_error(c, "%s: its tokenizer (%s) is not --tokenizer %s (%s)",
+				in->name, header_desc(d1, sizeof(d1), vs, eot), a->tokenizer,
+				header_desc(d2, sizeof(d2), a->tok_vocab, a->tok_eot));
 	}
-	c.no_output = 1;
+	if (!a->vocab && vs) {
+		a->vocab = vs;
+		a->vocab_from = in->name;
+	}
+	if (a->vocab && vs > a->vocab)
+		cli_usage_error(c, "%s: its vocabulary (%u) is larger than --vocab-size %llu",
+				in->name, vs, (unsigned long long)a->vocab);
+	if (a->eot == PACK_NONE && eot != PACK_NONE) {
+		a->eot = eot;
+		a->eot_from = in->name;
+	}
+}
+
+/* Pack the token streams of every input, read with in->r; the writer opens on the first header. */
+static struct pack_writer *pack_stream(struct cli *c, struct args *a, struct bin_in *in,
+				       int nfiles, char **files)
+{
+	struct pack_writer *w = NULL;
+	struct bpe_ids ids = { 0 };
+	int i, r;
+
+	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
+		bin_open(c, in, nfiles && strcmp(files[i], "-") ? files[i] : "(stdin)");
+		if (i == 0) {
+			take_stream_header(c, a, in);
+			/* The dtype, from the vocabulary the stream may give, and the checks. */
+			w = start_writer(c, a, 1);
+		}
+		while ((r = bin_next(in, &ids, &c->err)) > 0) {
+			c->stats.records_in++;
+			c->stats.bytes_in = in->bytes;	/* headers and end marks too */
+			cli_tick(c, in->r);
+			if (pack_writer_add(w, ids.v, ids.n, &c->err)) {
+				if (c->err.code != AYAK_E_DATA)
+					die_output(c);
+				c->err.file = in->name;
+				c->err.line = in->doc;
+				cli_die(c, &c->err);
+			}
+			c->stats.records_out++;
+		}
+		if (r < 0)
+			cli_die(c, &c->err);
+		c->stats.bytes_in = in->bytes;
+	}
+	bpe_ids_release(&ids);
+	return w;
+}
+
+/* Pack the IDs array of every record: from in->r, standard input begun, when it is set. */
+static struct pack_writer *pack_records(struct cli *c, struct args *a, struct bin_in *in,
+					int nfiles, char **files)
+{
+	struct pack_writer *w;
+	struct bpe_ids ids = { 0 };
+	struct ayak_record rec;
+	struct ayak_line line;
+	int r;
+
 	ayak_record_init(&rec);
-	if (binary) {
-		for (i = 0; i < (nfiles ? nfiles : 1); i++) {
-			bin_open(&c, &in, nfiles && strcmp(files[i], "-") ? files[i] : "(stdin)");
-			if (i == 0) {
-				uint32_t vs, eot;
-
-				pack_stream_parse(in.first, &vs, &eot, &c.err);
-				/* IDs of another tokenizer: its end-of-text token would be wrong. */
-				if (a.tokenizer && ((vs && vs != tvocab) || eot != teot)) {
-					char d1[64], d2[64];
-
-					cli_usage_error(&c, "%s: its tokenizer (%s) is not --tokenizer %s (%s)",
-							in.name, header_desc(d1, sizeof(d1), vs, eot), a.tokenizer,
-							header_desc(d2, sizeof(d2), tvocab, teot));
-				}
-				if (!a.vocab && vs) {
-					a.vocab = vs;
-					a.vocab_from = in.name;
-				}
-				if (a.vocab && vs > a.vocab)
-					cli_usage_error(&c, "%s: its vocabulary (%u) is larger than --vocab-size %llu",
-							in.name, vs, (unsigned long long)a.vocab);
-				if (a.eot == PACK_NONE && eot != PACK_NONE) {
-					a.eot = eot;
-					a.eot_from = in.name;
-				}
-				/* The dtype, from the vocabulary the stream may give, and the checks. */
-				limits(&c, &a, &o);
-				w = open_writer(&c, &o, 1);
-			}
-			while ((r = bin_next(&in, &ids, &c.err)) > 0) {
-				c.stats.records_in++;
-				c.stats.bytes_in = in.bytes;	/* headers and end marks too */
-				cli_tick(&c, in.r);
-				if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
-					if (c.err.code != AYAK_E_DATA)
-						die_output(&c);
-					c.err.file = in.name;
-					c.err.line = in.doc;
-					cli_die(&c, &c.err);
-				}
-				c.stats.records_out++;
-			}
-			if (r < 0)
-				cli_die(&c, &c.err);
-			c.stats.bytes_in = in.bytes;
-		}
+	w = start_writer(c, a, 0);
+	if (in->r) {
+		/* Standard input, whose first bytes in->r has read: read on with it. */
+		cli_open_reader(c, in->r);
+		in->r = NULL;
 	} else {
-		limits(&c, &a, &o);
-		w = open_writer(&c, &o, 0);
-		if (in.r) {
-			/* Standard input, whose first bytes in.r has read: read on with it. */
-			cli_open_reader(&c, in.r);
-			in.r = NULL;
-		} else {
-			cli_open(&c, nfiles, files);
-		}
-		while (cli_next(&c, &line)) {
-			const struct ayak_field *f;
-
-			if (ayak_line_is_blank(line.data, line.len)) {
-				c.stats.records_in--;
-				continue;
-			}
-			if (ayak_record_parse(&rec, line.data, line.len, 0, &c.err)) {
-				cli_parse_failed(&c, &line);
-				continue;
-			}
-			f = ayak_record_get(&rec, c.field, c.field_len);
-			if (!f) {
-				cli_bad_record(&c, &line, "", "missing field \"%s\"", c.field);
-				continue;
-			}
-			if (f->type != AYAK_JSON_ARRAY ||
-			    (r = parse_ids(line.data + f->val, f->val_len, &ids)) == -1) {
-				cli_bad_record(&c, &line, "", "field \"%s\" is not an array of token IDs",
-					       c.field);
-				continue;
-			}
-			if (r == -2)
-				cli_die_nomem(&c);
-			if (pack_writer_add(w, ids.v, ids.n, &c.err)) {
-				if (c.err.code == AYAK_E_DATA) {
-					cli_bad_record(&c, &line, "", "%s", c.err.msg);
-					continue;
-				}
-				die_output(&c);
-			}
-			c.stats.records_out++;
-		}
+		cli_open(c, nfiles, files);
 	}
-	if (pack_writer_finish(w, &c.err))
-		die_output(&c);
-	ayak_stats_count(&c.stats, "documents", pack_writer_documents(w));
-	ayak_stats_count(&c.stats, "tokens", pack_writer_tokens(w));
-	ayak_stats_count(&c.stats, "shards", pack_writer_shards(w));
-	c.stats.bytes_out = pack_writer_bytes(w);
-	if (a.verify)
-		verify_written(&c, &a, w);
+	while (cli_next(c, &line)) {
+		const struct ayak_field *f;
+
+		if (ayak_line_is_blank(line.data, line.len)) {
+			c->stats.records_in--;
+			continue;
+		}
+		if (ayak_record_parse(&rec, line.data, line.len, 0, &c->err)) {
+			cli_parse_failed(c, &line);
+			continue;
+		}
+		f = ayak_record_get(&rec, c->field, c->field_len);
+		if (!f) {
+			cli_bad_record(c, &line, "", "missing field \"%s\"", c->field);
+			continue;
+		}
+		if (f->type != AYAK_JSON_ARRAY ||
+		    (r = parse_ids(line.data + f->val, f->val_len, &ids)) == -1) {
+			cli_bad_record(c, &line, "", "field \"%s\" is not an array of token IDs",
+				       c->field);
+			continue;
+		}
+		if (r == -2)
+			cli_die_nomem(c);
+		if (pack_writer_add(w, ids.v, ids.n, &c->err)) {
+			if (c->err.code == AYAK_E_DATA) {
+				cli_bad_record(c, &line, "", "%s", c->err.msg);
+				continue;
+			}
+			die_output(c);
+		}
+		c->stats.records_out++;
+	}
 	ayak_record_release(&rec);
 	bpe_ids_release(&ids);
-	free(in.buf);
-	ayak_reader_free(in.r);
-	/*
-	 * The run is whole, --stats and --rejects too: its shards replace the
-	 * earlier run's, then those go in place, with the signals that end a
-	 * run held off, so that one leaves the earlier run or this one.
-	 */
-	cli_finish_outputs(&c);
+	return w;
+}
+
+/* The last shard written out, and the counts of --stats. */
+static void finish_shards(struct cli *c, struct pack_writer *w)
+{
+	if (pack_writer_finish(w, &c->err))
+		die_output(c);
+	ayak_stats_count(&c->stats, "documents", pack_writer_documents(w));
+	ayak_stats_count(&c->stats, "tokens", pack_writer_tokens(w));
+	ayak_stats_count(&c->stats, "shards", pack_writer_shards(w));
+	c->stats.bytes_out = pack_writer_bytes(w);
+}
+
+/*
+ * The run is whole, --stats and --rejects too: its shards replace the
+ * earlier run's, then those go in place, with the signals that end a
+ * run held off, so that one leaves the earlier run or this one.
+ */
+static int commit_shards(struct cli *c, struct pack_writer *w)
+{
+	sigset_t stop, old;
+	int r;
+
+	cli_finish_outputs(c);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &old);
-	if (pack_writer_commit(w, &c.err))
-		die_output(&c);
-	r = cli_finish(&c);
+	if (pack_writer_commit(w, &c->err))
+		die_output(c);
+	r = cli_finish(c);
 	run_writer = NULL;	/* remove_shards() runs at exit */
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	pack_writer_free(w);
 	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	struct args a = { 0 };
+	struct pack_writer *w;
+	struct bin_in in = { 0 };
+	int nfiles, binary;
+	char **files;
+
+	cli_init(&c, "ayak-pack", usage);
+	/* Shards are never compressed; -o and --field are documented in usage. */
+	c.shared_off = CLI_NO_COMPRESS | CLI_OWN_OUTPUT | CLI_OWN_FIELD;
+	c.field = "ids";
+	c.field_len = 3;
+	a.eot = PACK_NONE;
+	a.tok_eot = PACK_NONE;
+	parse_args(&c, &a, argc, argv);
+	nfiles = argc - optind;
+	files = argv + optind;
+	if (a.tokenizer)
+		take_tokenizer(&c, &a);
+	if (a.verify && (!c.output || !strcmp(c.output, "-")))
+		return verify_mode(&c, &a, nfiles, files);
+	check_prefix(&c);
+	binary = probe_inputs(&c, &in, nfiles, files);
+	c.no_output = 1;
+	if (binary)
+		w = pack_stream(&c, &a, &in, nfiles, files);
+	else
+		w = pack_records(&c, &a, &in, nfiles, files);
+	finish_shards(&c, w);
+	if (a.verify)
+		verify_written(&c, &a, w);
+	free(in.buf);
+	ayak_reader_free(in.r);
+	return commit_shards(&c, w);
 }
