@@ -1288,182 +1288,249 @@ static const char *curl_libs(char *out, size_t n)
 	return out;
 }
 
+/* The defaults, before the options. */
+static void fetch_init(struct fetch *f, struct cli *c)
+{
+	memset(f, 0, sizeof(*f));
+	f->c = c;
+	f->jobs = 4;
+	f->max_retries = 5;
+	f->retry_wait = 1.0;
+	f->timeout = 60;
+	f->max_redirects = 5;
+	snprintf(f->agent_buf, sizeof(f->agent_buf), "ayak-fetch/%s", AYAK_VERSION);
+	f->agent = f->agent_buf;
+}
+
+static void parse_options(struct fetch *f, int argc, char **argv)
+{
+	struct cli *c = f->c;
+	int opt;
+
+	while ((opt = cli_getopt(c, argc, argv, "j:d:", options)) != -1) {
+		switch (opt) {
+		case 'j':
+			f->jobs = (unsigned)count_arg(c, "-j", optarg, 1, 1000);
+			break;
+		case 'd':
+			f->dir = optarg;
+			break;
+		case OPT_BASE_URL:
+			f->base = optarg;
+			break;
+		case OPT_RANGES:
+			f->ranges = 1;
+			break;
+		case OPT_MAX_RETRIES:
+			f->max_retries = (unsigned)count_arg(c, "--max-retries", optarg, 0, 1000);
+			break;
+		case OPT_RETRY_WAIT:
+			f->retry_wait = seconds_arg(c, "--retry-wait", optarg);
+			break;
+		case OPT_FAILED:
+			f->failed_path = optarg;
+			break;
+		case OPT_RATE:
+			if (ayak_parse_size(optarg, &f->rate) || !f->rate)
+				cli_usage_error(c, "--rate wants a size like 10M, not '%s'", optarg);
+			break;
+		case OPT_MAX_SIZE:
+			if (ayak_parse_size(optarg, &f->max_size) || !f->max_size)
+				cli_usage_error(c, "--max-size wants a size like 2G, not '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			f->timeout = (long)count_arg(c, "--timeout", optarg, 1, 86400);
+			break;
+		case OPT_USER_AGENT:
+			f->agent = optarg;
+			break;
+		case OPT_MAX_REDIRECTS:
+			f->max_redirects = (long)count_arg(c, "--max-redirects", optarg, 0, 50);
+			break;
+		case OPT_TMPDIR:
+			f->tmpdir = optarg;
+			break;
+		default:
+			cli_usage_error(c, "unexpected option");
+		}
+	}
+}
+
+/* The options that do not go together or want a value; --tmpdir's default. */
+static void check_options(struct fetch *f)
+{
+	struct cli *c = f->c;
+
+	if (f->dir && c->output)
+		cli_usage_error(c, "-d and -o do not go together");
+	if (f->dir && f->ranges)
+		cli_usage_error(c, "--ranges writes one WARC stream: use -o, not -d");
+	/* An empty name would be reported as a bare "No such file or directory". */
+	if (f->failed_path && !*f->failed_path)
+		cli_usage_error(c, "--failed wants a file name, not ''");
+	if (f->dir && !*f->dir)
+		cli_usage_error(c, "-d wants a directory, not ''");
+	if (f->tmpdir && !*f->tmpdir)
+		cli_usage_error(c, "--tmpdir wants a directory, not ''");
+	if (f->base && !fetch_base_ok(f->base))
+		cli_usage_error(c, "--base-url wants an http:// or https:// URL with a host, not '%s'",
+				f->base);
+	if (!f->tmpdir) {
+		f->tmpdir = getenv("TMPDIR");
+		if (!f->tmpdir || !*f->tmpdir)
+			f->tmpdir = "/tmp";
+	}
+}
+
+/* Every output claimed, and the lists checked, before --stats and --failed are opened. */
+static void open_outputs(struct fetch *f, int nfiles, char **files)
+{
+	struct cli *c = f->c;
+
+	cli_claim_output(c, "--failed", f->failed_path);
+	if (f->dir)
+		cli_claim_output(c, "--output", c->output);
+	else
+		cli_claim_records_output(c);
+	cli_claim_output(c, "--stats", c->stats_path);
+	check_operands(c, nfiles, files);
+	if (!f->dir)
+		cli_check_inputs(c, nfiles, files);
+	/* Opened now, so that a name that cannot be written shows before any download. */
+	if (c->stats_path)
+		c->stats_out = cli_open_writer(c, c->stats_path, AYAK_COMPRESS_NONE);
+	if (f->failed_path) {
+		struct ayak_writer_opts o = { f->failed_path, AYAK_COMPRESS_AUTO, 0, 0, 0 };
+
+		f->failed_out = ayak_writer_new(&o, &c->err);
+		if (!f->failed_out)
+			cli_die(c, &c->err);
+	}
+}
+
+/* Where the downloads go: -d's directory, with every name claimed, or the output. */
+static void open_destination(struct fetch *f)
+{
+	struct cli *c = f->c;
+
+	if (f->dir) {
+		struct stat st;
+
+		/* Not the fault of any one download. */
+		if (!stat(f->dir, &st) && !S_ISDIR(st.st_mode))
+			die_sys(f, "%s: %s", f->dir, strerror(ENOTDIR));
+		claim_names(f);
+	} else {
+		/* Downloads never go to a terminal, -o /dev/tty included. */
+		struct ayak_writer_opts o = { c->output, AYAK_COMPRESS_NONE, 0, 0, 0, "downloads" };
+
+		f->out = ayak_writer_new(&o, &c->err);
+		if (!f->out)
+			cli_die(c, &c->err);
+		/* cli_die closes standard output cleanly, or removes a temporary -o file. */
+		c->out = f->out;
+		c->output = o.path;
+	}
+}
+
+static void start_curl(struct fetch *f)
+{
+	CURLcode cc = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	if (cc == CURLE_OUT_OF_MEMORY)
+		die_sys(f, "out of memory (curl_global_init)");
+	if (cc != CURLE_OK)
+		die_sys(f, "cannot start libcurl: %s", curl_easy_strerror(cc));
+	f->multi = curl_multi_init();
+	if (!f->multi)
+		die_sys(f, "out of memory (curl_multi_init)");
+}
+
+/* The transfers, from the first to the last, then libcurl closed. */
+static void transfer_all(struct fetch *f)
+{
+	the_fetch = f;
+	f->t0 = ayak_now();
+	if (!f->dir)
+		flush_ready(f);	/* the first item goes straight to the output */
+	run(f);
+	if (f->c->progress && f->progress_drawn) {
+		progress(f, 1);
+		fputc('\n', stderr);
+		f->progress_drawn = 0;
+	}
+	curl_multi_cleanup(f->multi);
+	curl_global_cleanup();
+}
+
+/* The counts of --stats, and the warnings of what was not fetched. */
+static void report(struct fetch *f)
+{
+	struct cli *c = f->c;
+
+	c->stats.records_out = f->fetched + f->skipped;
+	if (f->failed)
+		ayak_stats_drop(&c->stats, "failed", f->failed);
+	c->stats.bytes_in = f->bytes;
+	if (f->duplicates)
+		ayak_stats_drop(&c->stats, "duplicate", f->duplicates);
+	ayak_stats_count(&c->stats, "fetched", f->fetched);
+	ayak_stats_count(&c->stats, "skipped_existing", f->skipped);
+	ayak_stats_count(&c->stats, "resumed", f->resumed);
+	ayak_stats_count(&c->stats, "retries", f->retries);
+	if (f->duplicates)
+		cli_warn(c, "%llu duplicate URL%s skipped", (unsigned long long)f->duplicates,
+			 f->duplicates == 1 ? "" : "s");
+	if (f->failed)
+		cli_warn(c, "%llu of %zu downloads failed", (unsigned long long)f->failed, f->n);
+}
+
+static void free_items(struct fetch *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->items[i].line);
+		free(f->items[i].url);
+		free(f->items[i].path);
+		free(f->items[i].part);
+	}
+	free(f->items);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
 	struct fetch f;
 	char libs[128];
-	int opt, ret;
-	CURLcode cc;
-	size_t i;
+	int nfiles, ret;
+	char **files;
 	struct timespec ts;
 
-	memset(&f, 0, sizeof(f));
-	f.c = &c;
-	f.jobs = 4;
-	f.max_retries = 5;
-	f.retry_wait = 1.0;
-	f.timeout = 60;
-	f.max_redirects = 5;
-	snprintf(f.agent_buf, sizeof(f.agent_buf), "ayak-fetch/%s", AYAK_VERSION);
-	f.agent = f.agent_buf;
+	fetch_init(&f, &c);
 	cli_init(&c, "ayak-fetch", usage);
 	/* Files are written as they are, and --failed does the work of --rejects. */
 	c.shared_off = CLI_NO_COMPRESS | CLI_NO_FIELD | CLI_NO_ERRORS;
 	c.more_libs = curl_libs(libs, sizeof(libs));
-	while ((opt = cli_getopt(&c, argc, argv, "j:d:", options)) != -1) {
-		switch (opt) {
-		case 'j':
-			f.jobs = (unsigned)count_arg(&c, "-j", optarg, 1, 1000);
-			break;
-		case 'd':
-			f.dir = optarg;
-			break;
-		case OPT_BASE_URL:
-			f.base = optarg;
-			break;
-		case OPT_RANGES:
-			f.ranges = 1;
-			break;
-		case OPT_MAX_RETRIES:
-			f.max_retries = (unsigned)count_arg(&c, "--max-retries", optarg, 0, 1000);
-			break;
-		case OPT_RETRY_WAIT:
-			f.retry_wait = seconds_arg(&c, "--retry-wait", optarg);
-			break;
-		case OPT_FAILED:
-			f.failed_path = optarg;
-			break;
-		case OPT_RATE:
-			if (ayak_parse_size(optarg, &f.rate) || !f.rate)
-				cli_usage_error(&c, "--rate wants a size like 10M, not '%s'", optarg);
-			break;
-		case OPT_MAX_SIZE:
-			if (ayak_parse_size(optarg, &f.max_size) || !f.max_size)
-				cli_usage_error(&c, "--max-size wants a size like 2G, not '%s'", optarg);
-			break;
-		case OPT_TIMEOUT:
-			f.timeout = (long)count_arg(&c, "--timeout", optarg, 1, 86400);
-			break;
-		case OPT_USER_AGENT:
-			f.agent = optarg;
-			break;
-		case OPT_MAX_REDIRECTS:
-			f.max_redirects = (long)count_arg(&c, "--max-redirects", optarg, 0, 50);
-			break;
-		case OPT_TMPDIR:
-			f.tmpdir = optarg;
-			break;
-		default:
-			cli_usage_error(&c, "unexpected option");
-		}
-	}
-	if (f.dir && c.output)
-		cli_usage_error(&c, "-d and -o do not go together");
-	if (f.dir && f.ranges)
-		cli_usage_error(&c, "--ranges writes one WARC stream: use -o, not -d");
-	/* An empty name would be reported as a bare "No such file or directory". */
-	if (f.failed_path && !*f.failed_path)
-		cli_usage_error(&c, "--failed wants a file name, not ''");
-	if (f.dir && !*f.dir)
-		cli_usage_error(&c, "-d wants a directory, not ''");
-	if (f.tmpdir && !*f.tmpdir)
-		cli_usage_error(&c, "--tmpdir wants a directory, not ''");
-	if (f.base && !fetch_base_ok(f.base))
-		cli_usage_error(&c, "--base-url wants an http:// or https:// URL with a host, not '%s'",
-				f.base);
-	if (!f.tmpdir) {
-		f.tmpdir = getenv("TMPDIR");
-		if (!f.tmpdir || !*f.tmpdir)
-			f.tmpdir = "/tmp";
-	}
-	cli_claim_output(&c, "--failed", f.failed_path);
-	if (f.dir)
-		cli_claim_output(&c, "--output", c.output);
-	else
-		cli_claim_records_output(&c);
-	cli_claim_output(&c, "--stats", c.stats_path);
-	check_operands(&c, argc - optind, argv + optind);
-	if (!f.dir)
-		cli_check_inputs(&c, argc - optind, argv + optind);
-	/* Opened now, so that a name that cannot be written shows before any download. */
-	if (c.stats_path)
-		c.stats_out = cli_open_writer(&c, c.stats_path, AYAK_COMPRESS_NONE);
-	if (f.failed_path) {
-		struct ayak_writer_opts o = { f.failed_path, AYAK_COMPRESS_AUTO, 0, 0, 0 };
-
-		f.failed_out = ayak_writer_new(&o, &c.err);
-		if (!f.failed_out)
-			cli_die(&c, &c.err);
-	}
+	parse_options(&f, argc, argv);
+	nfiles = argc - optind;
+	files = argv + optind;
+	check_options(&f);
+	open_outputs(&f, nfiles, files);
+	/* The jitter of the retry waits: runs that fail together do not retry together. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	srand48((long)ts.tv_nsec ^ (long)getpid());
 
-	read_inputs(&f, argc - optind, argv + optind);
+	read_inputs(&f, nfiles, files);
 	c.stats.records_in = f.n;
-	if (f.dir) {
-		struct stat st;
-
-		/* Not the fault of any one download. */
-		if (!stat(f.dir, &st) && !S_ISDIR(st.st_mode))
-			die_sys(&f, "%s: %s", f.dir, strerror(ENOTDIR));
-		claim_names(&f);
-	} else {
-		/* Downloads never go to a terminal, -o /dev/tty included. */
-		struct ayak_writer_opts o = { c.output, AYAK_COMPRESS_NONE, 0, 0, 0, "downloads" };
-
-		f.out = ayak_writer_new(&o, &c.err);
-		if (!f.out)
-			cli_die(&c, &c.err);
-		/* cli_die closes standard output cleanly, or removes a temporary -o file. */
-		c.out = f.out;
-		c.output = o.path;
-	}
-	cc = curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (cc == CURLE_OUT_OF_MEMORY)
-		die_sys(&f, "out of memory (curl_global_init)");
-	if (cc != CURLE_OK)
-		die_sys(&f, "cannot start libcurl: %s", curl_easy_strerror(cc));
-	f.multi = curl_multi_init();
-	if (!f.multi)
-		die_sys(&f, "out of memory (curl_multi_init)");
-	the_fetch = &f;
-	f.t0 = ayak_now();
-	if (!f.dir)
-		flush_ready(&f);	/* the first item goes straight to the output */
-	run(&f);
-	if (c.progress && f.progress_drawn) {
-		progress(&f, 1);
-		fputc('\n', stderr);
-		f.progress_drawn = 0;
-	}
-	curl_multi_cleanup(f.multi);
-	curl_global_cleanup();
+	open_destination(&f);
+	start_curl(&f);
+	transfer_all(&f);
 
 	if (f.failed_path)
 		write_failed(&f);
-	c.stats.records_out = f.fetched + f.skipped;
-	if (f.failed)
-		ayak_stats_drop(&c.stats, "failed", f.failed);
-	c.stats.bytes_in = f.bytes;
-	if (f.duplicates)
-		ayak_stats_drop(&c.stats, "duplicate", f.duplicates);
-	ayak_stats_count(&c.stats, "fetched", f.fetched);
-	ayak_stats_count(&c.stats, "skipped_existing", f.skipped);
-	ayak_stats_count(&c.stats, "resumed", f.resumed);
-	ayak_stats_count(&c.stats, "retries", f.retries);
-	if (f.duplicates)
-		cli_warn(&c, "%llu duplicate URL%s skipped", (unsigned long long)f.duplicates,
-			 f.duplicates == 1 ? "" : "s");
-	if (f.failed)
-		cli_warn(&c, "%llu of %zu downloads failed", (unsigned long long)f.failed, f.n);
-	for (i = 0; i < f.n; i++) {
-		free(f.items[i].line);
-		free(f.items[i].url);
-		free(f.items[i].path);
-		free(f.items[i].part);
-	}
-	free(f.items);
+	report(&f);
+	free_items(&f);
 	ret = cli_finish(&c);
 	return ret ? ret : f.failed ? AYAK_E_DATA : 0;
 }
