@@ -1394,8 +1394,8 @@ static void open_outputs(struct fetch *f, int nfiles, char **files)
 		cli_claim_records_output(c);
 	cli_claim_output(c, "--stats", c->stats_path);
 	check_operands(c, nfiles, files);
-	if (!f->dir)
-		cli_check_inputs(c, nfiles, files);
+	c->no_output = f->dir != NULL;	/* -d: nothing goes to the standard output */
+	cli_check_inputs(c, nfiles, files);
 	/* Opened now, so that a name that cannot be written shows before any download. */
 	if (c->stats_path)
 		c->stats_out = cli_open_writer(c, c->stats_path, AYAK_COMPRESS_NONE);

@@ -397,6 +397,24 @@ static void print_failed(struct cli *c, const char *path, const struct ayak_err 
 	ayak_buf_release(&b);
 }
 
+/* An option given that --verify without -o does not read, or NULL. */
+static const char *verify_unread(const struct cli *c, const struct args *a)
+{
+	if (a->append_eot)
+		return "--append-eot";
+	if (a->shard_tokens)
+		return "--shard-tokens";
+	if (strcmp(c->field, "ids"))
+		return "--field";
+	if (c->skip_errors)
+		return "--on-error";
+	if (c->max_errors != UINT64_MAX)
+		return "--max-errors";
+	if (c->rejects_path)
+		return "--rejects";
+	return NULL;
+}
+
 /*
  * Check every shard named, one line each, a failed one too: the exit
  * status is 1 when one fails its checks, 3 when one cannot be read.
@@ -409,6 +427,10 @@ static int verify_mode(struct cli *c, struct args *a, int n, char **paths)
 
 	if (!n)
 		cli_usage_error(c, "--verify needs -o or the shards to check");
+	/* an option this mode does not read is an error, not ignored */
+	if (verify_unread(c, a))
+		cli_usage_error(c, "%s does not go with --verify without -o (it checks shards only)",
+				verify_unread(c, a));
 	/*
 	 * An end-of-text token that the dtype of a flat file cannot hold is in
 	 * none: a usage error before any line (pack_verify() reads flat files so).
@@ -873,6 +895,8 @@ static struct pack_writer *pack_stream(struct cli *c, struct args *a, struct bin
 			take_stream_header(c, a, in);
 			/* The dtype, from the vocabulary the stream may give, and the checks. */
 			w = start_writer(c, a, 1);
+			/* as cli_open does for records: --stats naming an input, say */
+			cli_check_inputs(c, nfiles, files);
 		}
 		while ((r = bin_next(in, &ids, &c->err)) > 0) {
 			c->stats.records_in++;

@@ -348,6 +348,16 @@ test_expect_success '--stats, --rejects and the like naming an input are refused
 	test_expect_code 2 ayak-stats --output-json g.jsonl g.jsonl 2>err &&
 	grep -x "ayak-stats: --output-json and the input g.jsonl name the same file" err &&
 	test_cmp in.jsonl g.jsonl &&
+	ayak-tok -t "$AYAK_TOP/lexicons/tok/ms-bpe-32k.json" --binary in.jsonl >ids.bin &&
+	cp ids.bin ids-in.bin &&
+	test_expect_code 2 ayak-pack -o pk/x --stats ids-in.bin ids-in.bin 2>err &&
+	grep -x "ayak-pack: --stats and the input ids-in.bin name the same file" err &&
+	test_cmp ids.bin ids-in.bin &&
+	echo http://127.0.0.1:1/x >urls &&
+	cp urls urls.orig &&
+	test_expect_code 2 ayak-fetch -d dl --stats urls urls 2>err &&
+	grep -x "ayak-fetch: --stats and the input urls name the same file" err &&
+	test_cmp urls.orig urls &&
 	ayak-cat -o g.jsonl g.jsonl &&
 	test_cmp in.jsonl g.jsonl
 '

@@ -451,4 +451,19 @@ test_expect_success '--verify: an --eot that the dtype of a flat file cannot hol
 	grep -q "\"ok\":true" out
 '
 
+# --verify alone took these and did nothing with them (--rejects wrote no file), exit 0.
+test_expect_success '--verify without -o refuses the options that only packing reads' '
+	for o in --append-eot "--shard-tokens 10" "--field x" "--on-error skip" "--max-errors 2" \
+		 "--rejects vr.jsonl"; do
+		test_expect_code 2 ayak-pack --verify $o em/f >out 2>err &&
+		printf "%s\n" "ayak-pack: ${o%% *} does not go with --verify without -o (it checks shards only)" \
+			"Try '"'"'ayak-pack --help'"'"'." >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out &&
+		test_path_is_missing vr.jsonl || return 1
+	done &&
+	ayak-pack --verify --field ids em/f >out &&
+	grep -q "\"ok\":true" out
+'
+
 test_done
