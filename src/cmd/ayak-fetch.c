@@ -313,7 +313,10 @@ static int rmdir_at(char *path, size_t k)
 	return r;
 }
 
-/* Remove the directories ayak_mkdirs_for() made for path, deepest first, while empty. */
+/*
+ * Remove the directories ayak_mkdirs_for() made for path, deepest first,
+ * while empty; one already gone (by another failed item) is passed over.
+ */
 static void rmdirs(char *path, size_t made)
 {
 	size_t k;
@@ -321,7 +324,7 @@ static void rmdirs(char *path, size_t made)
 	if (!made)
 		return;
 	for (k = strlen(path); k-- > made;)
-		if (path[k] == '/' && rmdir_at(path, k))
+		if (path[k] == '/' && rmdir_at(path, k) && errno != ENOENT)
 			return;
 	rmdir_at(path, made);
 }
@@ -1447,6 +1450,21 @@ static void start_curl(struct fetch *f)
 }
 
 /* The transfers, from the first to the last, then libcurl closed. */
+/*
+ * -d: a failed item removes the directories it made when it fails, but
+ * not one that another item's directory was in then (a/ of a/1/x, made
+ * by its item, holding a/2/ of a second that failed later): once all are
+ * done, every failed item's are tried again.
+ */
+static void remove_failed_dirs(struct fetch *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->items[i].state == FAILED)
+			rmdirs(f->items[i].part, f->items[i].made_dirs);
+}
+
 static void transfer_all(struct fetch *f)
 {
 	the_fetch = f;
@@ -1454,6 +1472,8 @@ static void transfer_all(struct fetch *f)
 	if (!f->dir)
 		flush_ready(f);	/* the first item goes straight to the output */
 	run(f);
+	if (f->dir)
+		remove_failed_dirs(f);
 	if (f->c->progress && f->progress_drawn) {
 		progress(f, 1);
 		fputc('\n', stderr);

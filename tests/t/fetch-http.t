@@ -238,6 +238,11 @@ test_expect_success '-d: a failed download leaves no directories made for it; -d
 	echo "$U/files/nothing.txt" | test_expect_code 1 ayak-fetch -d dl404e 2>err &&
 	(cd dl404e && find . | sort) >got &&
 	echo . >expect &&
+	test_cmp expect got &&
+	: "the first to fail made redirect/, where the second had made redirect/9/" &&
+	test_write_lines "$U/redirect/3/nothing.txt" "$U/redirect/9/nothing.txt" >list404r &&
+	test_expect_code 1 ayak-fetch -j 2 --max-retries 0 -d dl404r list404r 2>err &&
+	(cd dl404r && find . | sort) >got &&
 	test_cmp expect got
 '
 
