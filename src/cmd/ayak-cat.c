@@ -93,22 +93,11 @@ static void split_write(struct cli *c, struct splitter *s, const char *p, size_t
 static int check_record(struct cli *c, struct ayak_record *rec,
 			const struct ayak_line *line)
 {
-	const struct ayak_field *f;
-
 	if (ayak_record_parse(rec, line->data, line->len, 0, &c->err)) {
 		cli_parse_failed(c, line);
 		return 0;
 	}
-	f = ayak_record_get(rec, c->field, c->field_len);
-	if (!f) {
-		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
-		return 0;
-	}
-	if (f->type != AYAK_JSON_STRING) {
-		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
-		return 0;
-	}
-	return 1;
+	return cli_string_field(c, line, rec, c->field, c->field_len) != NULL;
 }
 
 struct cat_opts {

@@ -377,15 +377,9 @@ static void filter_record(struct run *r, const struct ayak_line *line)
 	struct ayak_edit edits[2];
 	size_t nedits = 0;
 
-	tf = ayak_record_get(&r->rec, c->field, c->field_len);
-	if (!tf) {
-		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
+	tf = cli_string_field(c, line, &r->rec, c->field, c->field_len);
+	if (!tf)
 		return;
-	}
-	if (tf->type != AYAK_JSON_STRING) {
-		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
-		return;
-	}
 	tx = string_field(c, &r->rec, c->field, &r->text, &tlen);
 	u = string_field(c, &r->rec, r->url_field, &r->url, &ulen);
 	if (filter_run(r->f, tx, tlen, u, ulen, &r->fo, res, &c->err))

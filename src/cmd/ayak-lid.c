@@ -623,18 +623,12 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	while (cli_next_record(c, &line, &rec, 0)) {
 		const struct ayak_field *ft, *fl;
 
-		ft = ayak_record_get(&rec, c->field, c->field_len);
-		fl = ayak_record_get(&rec, lf, strlen(lf));
-		if (!ft || ft->type != AYAK_JSON_STRING) {
-			cli_bad_record(c, &line, "", ft ? "field \"%s\" is not a string" : "missing field \"%s\"",
-				       c->field);
+		ft = cli_string_field(c, &line, &rec, c->field, c->field_len);
+		if (!ft)
 			continue;
-		}
-		if (!fl || fl->type != AYAK_JSON_STRING) {
-			cli_bad_record(c, &line, "", fl ? "field \"%s\" is not a string" : "missing field \"%s\"",
-				       lf);
+		fl = cli_string_field(c, &line, &rec, lf, strlen(lf));
+		if (!fl)
 			continue;
-		}
 		ayak_buf_reset(&text);
 		ayak_buf_reset(&label);
 		if (ayak_json_decode_string(line.data + ft->val, ft->val_len, &text, NULL, &c->err) ||
@@ -1037,15 +1031,9 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		cli_parse_failed(c, line);
 		return;
 	}
-	f = ayak_record_get(rec, c->field, c->field_len);
-	if (!f) {
-		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
+	f = cli_string_field(c, line, rec, c->field, c->field_len);
+	if (!f)
 		return;
-	}
-	if (f->type != AYAK_JSON_STRING) {
-		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
-		return;
-	}
 	ayak_buf_reset(&r->text);
 	ayak_buf_reset(&r->vals);
 	r->nedits = 0;

@@ -465,15 +465,9 @@ static void normalize_record(struct run *r, const struct ayak_line *line)
 	size_t ll = line->len, nrepl = 0, orepl = 0, tv;
 	int changed = 0;
 
-	f = ayak_record_get(&r->rec, c->field, c->field_len);
-	if (!f) {
-		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
+	f = cli_string_field(c, line, &r->rec, c->field, c->field_len);
+	if (!f)
 		return;
-	}
-	if (f->type != AYAK_JSON_STRING) {
-		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
-		return;
-	}
 	/*
 	 * Ill-formed strings elsewhere in the record (keys, url, nested
 	 * values) become U+FFFD too, or the next program would reject

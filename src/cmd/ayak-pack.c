@@ -404,15 +404,7 @@ static const char *verify_unread(const struct cli *c, const struct args *a)
 		return "--append-eot";
 	if (a->shard_tokens)
 		return "--shard-tokens";
-	if (strcmp(c->field, "ids"))
-		return "--field";
-	if (c->skip_errors)
-		return "--on-error";
-	if (c->max_errors != UINT64_MAX)
-		return "--max-errors";
-	if (c->rejects_path)
-		return "--rejects";
-	return NULL;
+	return cli_record_option(c, "ids");
 }
 
 /*

@@ -249,15 +249,7 @@ static const char *record_option(const struct cli *c, const struct settings *s)
 		return "--lang-field";
 	if (s->ro.url_field)
 		return "--url-field";
-	if (strcmp(c->field, "text"))
-		return "--field";
-	if (c->skip_errors)
-		return "--on-error";
-	if (c->max_errors != UINT64_MAX)
-		return "--max-errors";
-	if (c->rejects_path)
-		return "--rejects";
-	return NULL;
+	return cli_record_option(c, "text");
 }
 
 /* Options that do not go together, and files named with --stages-only. */

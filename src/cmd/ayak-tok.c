@@ -206,15 +206,9 @@ static int get_text(struct run *r, const struct ayak_line *line)
 		cli_parse_failed(c, line);
 		return 0;
 	}
-	f = ayak_record_get(&r->rec, c->field, c->field_len);
-	if (!f) {
-		cli_bad_record(c, line, "", "missing field \"%s\"", c->field);
+	f = cli_string_field(c, line, &r->rec, c->field, c->field_len);
+	if (!f)
 		return 0;
-	}
-	if (f->type != AYAK_JSON_STRING) {
-		cli_bad_record(c, line, "", "field \"%s\" is not a string", c->field);
-		return 0;
-	}
 	ayak_buf_reset(&r->text);
 	if (ayak_json_decode_string(line->data + f->val, f->val_len, &r->text, NULL, &c->err))
 		cli_die(c, &c->err);
@@ -627,12 +621,9 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	while (cli_next_record(c, &line, &rec, 0)) {
 		const struct ayak_field *f;
 
-		f = ayak_record_get(&rec, c->field, c->field_len);
-		if (!f || f->type != AYAK_JSON_STRING) {
-			cli_bad_record(c, &line, "", f ? "field \"%s\" is not a string" :
-				       "missing field \"%s\"", c->field);
+		f = cli_string_field(c, &line, &rec, c->field, c->field_len);
+		if (!f)
 			continue;
-		}
 		ayak_buf_reset(&text);
 		if (ayak_json_decode_string(line.data + f->val, f->val_len, &text, NULL, &c->err) ||
 		    bpetrain_add(bt, text.data ? text.data : "", text.len, &c->err))

@@ -828,6 +828,32 @@ void cli_parse_failed(struct cli *c, const struct ayak_line *line)
 	cli_bad_record(c, line, "malformed record: ", "%s", c->err.msg);
 }
 
+const struct ayak_field *cli_string_field(struct cli *c, const struct ayak_line *line,
+					  struct ayak_record *rec, const char *name,
+					  size_t len)
+{
+	const struct ayak_field *f = ayak_record_get(rec, name, len);
+
+	if (f && f->type == AYAK_JSON_STRING)
+		return f;
+	cli_bad_record(c, line, "", f ? "field \"%s\" is not a string" : "missing field \"%s\"",
+		       name);
+	return NULL;
+}
+
+const char *cli_record_option(const struct cli *c, const char *dflt)
+{
+	if (strcmp(c->field, dflt))
+		return "--field";
+	if (c->skip_errors)
+		return "--on-error";
+	if (c->max_errors != UINT64_MAX)
+		return "--max-errors";
+	if (c->rejects_path)
+		return "--rejects";
+	return NULL;
+}
+
 void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *prefix,
 		    const char *fmt, ...)
 {

@@ -189,6 +189,20 @@ void cli_bad_record(struct cli *c, const struct ayak_line *line, const char *pre
  */
 void cli_parse_failed(struct cli *c, const struct ayak_line *line);
 /*
+ * The string field name (len bytes) of rec, parsed from line; NULL when
+ * it is missing or not a string, the record then reported bad
+ * (cli_bad_record: "missing field" or "field is not a string").
+ */
+const struct ayak_field *cli_string_field(struct cli *c, const struct ayak_line *line,
+					  struct ayak_record *rec, const char *name,
+					  size_t len);
+/*
+ * The first of --field (when not dflt), --on-error skip, --max-errors and
+ * --rejects given, or NULL: for a mode that reads no records, to which
+ * they are a usage error.
+ */
+const char *cli_record_option(const struct cli *c, const char *dflt);
+/*
  * Finish the outputs, write --stats, then rename them all into place;
  * print the skip summary.  Returns the exit status.
  */
