@@ -578,6 +578,10 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		cli_usage_error(c, "--train writes the model plain: -z and --compress do not go with it");
 	if (c->level)
 		cli_usage_error(c, "--train writes the model plain: --level does not go with it");
+	/* without word odds (--word-odds 0, the default) there is nothing for them to set */
+	if (!k->to.nb_bits && (k->to.nb_alpha || k->lo.nb_weight_set))
+		cli_usage_error(c, "%s goes with --word-odds BITS",
+				k->to.nb_alpha ? "--word-odds-alpha" : "--word-odds-weight");
 	if (!k->to.epochs)
 		k->to.epochs = 5;
 	if (!k->to.lr)
@@ -1322,8 +1326,9 @@ int main(int argc, char **argv)
 		/* They read no records: no --stats or --rejects file would be written. */
 		if (c.stats_path)
 			cli_usage_error(&c, "--stats does not go with %s (it reads no records)", info);
-		if (c.rejects_path)
-			cli_usage_error(&c, "--rejects does not go with %s (it reads no records)", info);
+		if (cli_record_option(&c, "text"))
+			cli_usage_error(&c, "%s does not go with %s (it reads no records)",
+					cli_record_option(&c, "text"), info);
 		if (c.compress != AYAK_COMPRESS_AUTO || c.level)
 			cli_usage_error(&c, "-z, --compress and --level do not go with %s", info);
 		if (k.lo.nb_weight_set)

@@ -115,6 +115,10 @@ test_expect_success 'an option the mode does not read is a usage error' '
 	usage_error "--train writes the model plain: -z and --compress do not go with it" --train -o m.bin -z &&
 	usage_error "--train writes the model plain: -z and --compress do not go with it" --train -o m.bin --compress none &&
 	usage_error "--train writes the model plain: --level does not go with it" --train -o m.bin --level 3 &&
+	: "without --word-odds BITS, alpha and weight set nothing in the model" &&
+	usage_error "--word-odds-alpha goes with --word-odds BITS" --train -o m.bin --word-odds-alpha 5 &&
+	usage_error "--word-odds-weight goes with --word-odds BITS" --train -o m.bin --word-odds-weight 0.9 &&
+	usage_error "--word-odds-alpha goes with --word-odds BITS" --train -o m.bin --word-odds 0 --word-odds-alpha 5 &&
 	test_path_is_missing m.bin &&
 	usage_error "--list-labels reads no files, not '"'"'in'"'"'" --list-labels &&
 	usage_error "--list-labels and --model-info do not go together" --list-labels --model-info &&
@@ -136,6 +140,9 @@ test_expect_success '--list-labels and --model-info: --stats, --rejects, -z, --w
 	for i in --list-labels --model-info; do
 		usage_error "--stats does not go with $i (it reads no records)" $i --stats s.json &&
 		usage_error "--rejects does not go with $i (it reads no records)" $i --rejects r &&
+		usage_error "--field does not go with $i (it reads no records)" $i --field body &&
+		usage_error "--on-error does not go with $i (it reads no records)" $i --on-error skip &&
+		usage_error "--max-errors does not go with $i (it reads no records)" $i --max-errors 3 &&
 		usage_error "-z, --compress and --level do not go with $i" $i -z &&
 		usage_error "-z, --compress and --level do not go with $i" $i --compress none &&
 		usage_error "-z, --compress and --level do not go with $i" $i --level 3 &&
