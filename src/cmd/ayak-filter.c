@@ -216,6 +216,31 @@ static void load_params(struct cli *c, const struct conf *k, struct filter_param
 	free(settings);
 }
 
+/* --show-profile reads no records: an option only records use is a usage error, or NULL. */
+static const char *show_unread(const struct cli *c, const struct conf *k)
+{
+	if (c->stats_path)
+		return "--stats";
+	if (k->fo.annotate)
+		return "--annotate";
+	if (k->fo.redact)
+		return "--redact-pii";
+	if (strcmp(k->url_field, "url"))
+		return "--url-field";
+	return cli_record_option(c, "text");
+}
+
+static void check_show_options(struct cli *c, const struct conf *k, int argc, char **argv)
+{
+	if (show_unread(c, k))
+		cli_usage_error(c, "%s does not go with --show-profile (it reads no records)",
+				show_unread(c, k));
+	if (c->compress != AYAK_COMPRESS_AUTO || c->level)
+		cli_usage_error(c, "-z, --compress and --level do not go with --show-profile");
+	if (optind < argc)
+		cli_usage_error(c, "--show-profile reads no files, not '%s'", argv[optind]);
+}
+
 /* --show-profile: the thresholds and files in effect, then exit without reading a record. */
 static void run_show_profile(struct cli *c, struct filter *f, struct filter_params *params)
 	__attribute__((noreturn));
@@ -470,9 +495,8 @@ int main(int argc, char **argv)
 	/* As ayak-lid --list-labels: what it prints goes to standard output, and no record is read. */
 	if (k.show && c.output)
 		cli_usage_error(&c, "-o does not go with --show-profile (it writes to standard output)");
-	if (k.show && (c.stats_path || c.rejects_path))
-		cli_usage_error(&c, "%s does not go with --show-profile (it reads no records)",
-				c.stats_path ? "--stats" : "--rejects");
+	if (k.show)
+		check_show_options(&c, &k, argc, argv);
 	/* built before --show-profile too, so that it fails where a run would */
 	f = filter_new(&params, &c.err);
 	if (!f)

@@ -178,6 +178,24 @@ test_expect_success '--show-profile with -o, --stats or --rejects is a usage err
 	test_path_is_missing sp.rej
 '
 
+# These were taken and did nothing, a missing input file too (exit 0).
+test_expect_success '--show-profile refuses the options only records use, and files' '
+	for o in --annotate --redact-pii "--url-field link" "--field body" "--on-error skip" \
+		 "--max-errors 3"; do
+		test_expect_code 2 ayak-filter --show-profile $o >out 2>err &&
+		printf "%s\n" "ayak-filter: ${o%% *} does not go with --show-profile (it reads no records)" \
+			"Try '"'"'ayak-filter --help'"'"'." >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out || return 1
+	done &&
+	test_expect_code 2 ayak-filter --show-profile --level 9 2>err &&
+	grep -qx "ayak-filter: -z, --compress and --level do not go with --show-profile" err &&
+	test_expect_code 2 ayak-filter --show-profile /nonexistent.jsonl 2>err &&
+	grep -qx "ayak-filter: --show-profile reads no files, not '"'"'/nonexistent.jsonl'"'"'" err &&
+	ayak-filter --show-profile -p none --min-doc-words 3 >out &&
+	grep -q "min_doc_words" out
+'
+
 test_expect_success '--show-profile on a full disk: a write error on standard output, exit 3' '
 	test_expect_code 3 ayak-filter --show-profile >/dev/full 2>err &&
 	echo "ayak-filter: write error on standard output: No space left on device" >expect &&
