@@ -1373,6 +1373,9 @@ static void check_options(struct fetch *f)
 		cli_usage_error(c, "--failed wants a file name, not ''");
 	if (f->dir && !*f->dir)
 		cli_usage_error(c, "-d wants a directory, not ''");
+	/* -d writes each file in place: nothing waits for its turn */
+	if (f->dir && f->tmpdir)
+		cli_usage_error(c, "--tmpdir does not go with -d (the files are written in place)");
 	if (f->tmpdir && !*f->tmpdir)
 		cli_usage_error(c, "--tmpdir wants a directory, not ''");
 	if (f->base && !fetch_base_ok(f->base))

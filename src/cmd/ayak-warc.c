@@ -507,6 +507,9 @@ static void parse_options(struct cli *c, struct opts *o, int argc, char **argv)
 					c->field);
 	if (c->max_errors != UINT64_MAX && !c->skip_errors)
 		cli_usage_error(c, "--max-errors goes with --on-error skip");
+	/* the HTML is written whole: there is no extraction to keep the boilerplate from */
+	if (o->html && o->keep_boilerplate)
+		cli_usage_error(c, "--keep-boilerplate does not go with --html");
 }
 
 /* Every input is checked before any output; their sizes make the --progress total. */

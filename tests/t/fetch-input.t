@@ -120,6 +120,14 @@ test_expect_success '--ranges and -d do not go together' '
 	test_cmp expect err
 '
 
+# -d took --tmpdir and did nothing with it, a directory that does not exist too.
+test_expect_success '--tmpdir and -d do not go together' '
+	test_expect_code 2 ayak-fetch -d x --tmpdir /nonexistent </dev/null 2>err &&
+	printf "%s\n" "ayak-fetch: --tmpdir does not go with -d (the files are written in place)" "$TRY" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing x
+'
+
 test_expect_success 'the ranges of --max-redirects, --max-retries and --timeout, as ayak-fetch(1) gives them' '
 	ayak-fetch --max-redirects 50 --max-retries 1000 --timeout 86400 </dev/null &&
 	ayak-fetch --max-redirects 0 --max-retries 0 --timeout 1 </dev/null &&

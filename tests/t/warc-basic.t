@@ -244,6 +244,14 @@ test_expect_success JQ '--min-length counts characters, not bytes' '
 	! grep bom.example out
 '
 
+# --html --keep-boilerplate wrote what --html alone writes.
+test_expect_success '--keep-boilerplate does not go with --html' '
+	test_expect_code 2 ayak-warc --html --keep-boilerplate "$W/pages.warc.gz" >out 2>err &&
+	printf "%s\n" "ayak-warc: --keep-boilerplate does not go with --html" "Try '"'"'ayak-warc --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+'
+
 test_expect_success '--keep-boilerplate keeps navigation, footers, cookie notices and link lists' '
 	ayak-warc --keep-boilerplate "$W/pages.warc.gz" >out &&
 	test_cmp "$W/pages-keep.expect" out
