@@ -881,6 +881,9 @@ static struct pack_writer *pack_stream(struct cli *c, struct args *a, struct bin
 	struct bpe_ids ids = { 0 };
 	int i, r;
 
+	if (cli_record_option(c, "ids"))
+		cli_usage_error(c, "%s does not go with a token stream (it holds no records)",
+				cli_record_option(c, "ids"));
 	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
 		bin_open(c, in, nfiles && strcmp(files[i], "-") ? files[i] : "(stdin)");
 		if (i == 0) {

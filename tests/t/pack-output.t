@@ -144,8 +144,14 @@ test_expect_success '--stats or --rejects naming a shard is a usage error, the s
 	test_cmp same-rejects.expect err &&
 	test_expect_code 2 ayak-pack -o same/ms --stats same/ms.idx ids.tok 2>err &&
 	test_cmp same.expect err &&
-	test_expect_code 2 ayak-pack -o same/ms --rejects ./same/../same/ms.bin ids.tok 2>err &&
+	test_expect_code 2 ayak-pack -o same/ms --rejects ./same/../same/ms.bin --on-error skip ids.jsonl 2>err &&
 	test_cmp same-rejects.expect err &&
+	: "a token stream holds no records to reject" &&
+	test_expect_code 2 ayak-pack -o same/ms --rejects same/r.jsonl ids.tok 2>err &&
+	grep -qx "ayak-pack: --rejects does not go with a token stream (it holds no records)" err &&
+	test_expect_code 2 ayak-pack -o same/ms --field x ids.tok 2>err &&
+	grep -qx "ayak-pack: --field does not go with a token stream (it holds no records)" err &&
+	test_path_is_missing same/r.jsonl &&
 	cksum same/* >after &&
 	test_cmp before after &&
 	test_expect_code 2 ayak-pack -o flat/ms --format flat --eot 0 --stats flat/ms.u32 ids.jsonl 2>err &&
