@@ -553,6 +553,9 @@ static void check_args(struct cli *c, struct args *a)
 	    (c->compress > 0 || (c->compress == AYAK_COMPRESS_AUTO && c->output &&
 				 ayak_compress_from_path(c->output) != AYAK_COMPRESS_NONE)))
 		cli_usage_error(c, "%s output is not compressed", a->binary ? "--binary" : "--train");
+	if ((a->binary || a->train) && c->level)
+		cli_usage_error(c, "%s output is not compressed: --level does not go with it",
+				a->binary ? "--binary" : "--train");
 	if (a->binary) {
 		c->not_text = "binary data";	/* not to a terminal, -o /dev/tty included */
 		c->compress = AYAK_COMPRESS_NONE;

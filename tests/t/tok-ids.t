@@ -330,7 +330,11 @@ test_expect_success TTY '--binary refuses a terminal' '
 
 test_expect_success '--binary output is never compressed' '
 	test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --binary -o x.zst in 2>err &&
-	grep -q "^ayak-tok: --binary output is not compressed$" err
+	grep -q "^ayak-tok: --binary output is not compressed$" err &&
+	: "--level was taken and did nothing" &&
+	test_expect_code 2 ayak-tok -t "$T/bytelevel/tokenizer.json" --binary --level 19 in 2>err >out &&
+	grep -qx "ayak-tok: --binary output is not compressed: --level does not go with it" err &&
+	test_must_be_empty out
 '
 
 test_expect_success 'a missing tokenizer.json is a system error' '

@@ -81,6 +81,9 @@ test_expect_success '--train refuses a compressed output, as --binary does' '
 	test_cmp expect err &&
 	test_path_is_missing tok.json.zst &&
 	test_expect_code 2 ayak-tok --train --vocab-size 300 -z -o z.json train.jsonl 2>/dev/null &&
+	test_path_is_missing z.json &&
+	test_expect_code 2 ayak-tok --train --vocab-size 300 --level 3 -o z.json train.jsonl 2>err &&
+	grep -qx "ayak-tok: --train output is not compressed: --level does not go with it" err &&
 	test_path_is_missing z.json
 '
 
