@@ -178,6 +178,16 @@ test_expect_success '--show-profile with -o, --stats or --rejects is a usage err
 	test_path_is_missing sp.rej
 '
 
+# The rejects file of --annotate stayed empty: nothing is dropped.
+test_expect_success '--rejects with --annotate goes with --on-error skip' '
+	echo "{\"text\":\"x\"}" >ann.jsonl &&
+	test_expect_code 2 ayak-filter --annotate --rejects ann-rej.jsonl ann.jsonl >out 2>err &&
+	grep -qx "ayak-filter: --rejects with --annotate goes with --on-error skip (--annotate drops no record)" err &&
+	test_path_is_missing ann-rej.jsonl &&
+	ayak-filter --annotate --on-error skip --rejects ann-rej.jsonl ann.jsonl >out &&
+	test_line_count = 1 out
+'
+
 # These were taken and did nothing, a missing input file too (exit 0).
 test_expect_success '--show-profile refuses the options only records use, and files' '
 	for o in --annotate --redact-pii "--url-field link" "--field body" "--on-error skip" \

@@ -194,4 +194,18 @@ test_expect_success 'a run removes the lang_* fields an earlier run wrote and it
 	test_cmp expect out
 '
 
+# The rejects file of --annotate stayed empty: nothing is dropped.
+test_expect_success '--rejects with --annotate goes with --on-error skip' '
+	printf "%s\n" "{\"text\":\"Saya suka makan nasi lemak.\"}" >ann.jsonl &&
+	test_expect_code 2 ayak-lid --annotate --rejects ann-rej.jsonl ann.jsonl >out 2>err &&
+	printf "%s\n" "ayak-lid: --rejects with --annotate goes with --on-error skip (--annotate drops no record)" \
+		"Try '"'"'ayak-lid --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_path_is_missing ann-rej.jsonl &&
+	printf "{bad\n" >>ann.jsonl &&
+	ayak-lid --annotate --on-error skip -q --rejects ann-rej.jsonl ann.jsonl >out &&
+	test_line_count = 1 out &&
+	test_line_count = 1 ann-rej.jsonl
+'
+
 test_done
