@@ -671,6 +671,63 @@ static void test_limit(size_t *max)
 		*max = (size_t)v;
 }
 
+/* The tokenizer, the segmenter of --words and --sentences, and the outputs. */
+static void start_run(struct run *r, int nfiles, char **files)
+{
+	struct cli *c = r->c;
+	struct args *a = r->a;
+
+	test_limit(&a->topts.max_text);
+	if (a->tokenizer)
+		open_tokenizer(r);
+	if (a->words || a->sentences) {
+		struct tokseg_opts so = { 0 };
+
+		so.split_clitics = a->clitics;
+		so.max_piece = a->topts.max_text;
+		r->seg = tokseg_new(&so, &c->err);
+		if (!r->seg)
+			cli_die(c, &c->err);
+	}
+	cli_open(c, nfiles, files);
+	if (a->binary) {
+		unsigned char hdr[PACK_STREAM_HEADER];
+
+		pack_stream_header(hdr, tok_vocab_size(r->tok), tok_eot_id(r->tok));
+		if (ayak_writer_write(c->out, hdr, sizeof(hdr), &c->err))
+			cli_die(c, &c->err);
+		c->stats.bytes_out += sizeof(hdr);
+	}
+	ayak_record_init(&r->rec);
+}
+
+static int finish_run(struct run *r)
+{
+	struct cli *c = r->c;
+
+	if (r->a->binary) {
+		/* Only now: a stream without its end mark is one whose writer did not finish. */
+		unsigned char end[PACK_STREAM_TRAILER];
+
+		pack_stream_trailer(end, r->documents);
+		if (ayak_writer_write(c->out, end, sizeof(end), &c->err))
+			cli_die(c, &c->err);
+		c->stats.bytes_out += sizeof(end);
+	}
+	finish_counts(r);
+	tok_enc_free(r->enc);
+	tok_free(r->tok);
+	tokseg_free(r->seg);
+	ayak_record_release(&r->rec);
+	bpe_ids_release(&r->ids);
+	ayak_buf_release(&r->text);
+	ayak_buf_release(&r->val);
+	ayak_buf_release(&r->val2);
+	ayak_buf_release(&r->out);
+	free(r->a->specials);
+	return cli_finish(c);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -691,28 +748,7 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	r.c = &c;
 	r.a = &a;
-	test_limit(&a.topts.max_text);
-	if (a.tokenizer)
-		open_tokenizer(&r);
-	if (a.words || a.sentences) {
-		struct tokseg_opts so = { 0 };
-
-		so.split_clitics = a.clitics;
-		so.max_piece = a.topts.max_text;
-		r.seg = tokseg_new(&so, &c.err);
-		if (!r.seg)
-			cli_die(&c, &c.err);
-	}
-	cli_open(&c, argc - optind, argv + optind);
-	if (a.binary) {
-		unsigned char hdr[PACK_STREAM_HEADER];
-
-		pack_stream_header(hdr, tok_vocab_size(r.tok), tok_eot_id(r.tok));
-		if (ayak_writer_write(c.out, hdr, sizeof(hdr), &c.err))
-			cli_die(&c, &c.err);
-		c.stats.bytes_out += sizeof(hdr);
-	}
-	ayak_record_init(&r.rec);
+	start_run(&r, argc - optind, argv + optind);
 	while (cli_next(&c, &line)) {
 		if (ayak_line_is_blank(line.data, line.len)) {
 			c.stats.records_in--;
@@ -729,25 +765,5 @@ int main(int argc, char **argv)
 		else
 			do_segment(&r, &line);
 	}
-	if (a.binary) {
-		/* Only now: a stream without its end mark is one whose writer did not finish. */
-		unsigned char end[PACK_STREAM_TRAILER];
-
-		pack_stream_trailer(end, r.documents);
-		if (ayak_writer_write(c.out, end, sizeof(end), &c.err))
-			cli_die(&c, &c.err);
-		c.stats.bytes_out += sizeof(end);
-	}
-	finish_counts(&r);
-	tok_enc_free(r.enc);
-	tok_free(r.tok);
-	tokseg_free(r.seg);
-	ayak_record_release(&r.rec);
-	bpe_ids_release(&r.ids);
-	ayak_buf_release(&r.text);
-	ayak_buf_release(&r.val);
-	ayak_buf_release(&r.val2);
-	ayak_buf_release(&r.out);
-	free(a.specials);
-	return cli_finish(&c);
+	return finish_run(&r);
 }
