@@ -488,10 +488,8 @@ int main(int argc, char **argv)
 		cli_usage_error(&c, "--field filter: ayak-filter --annotate writes that field");
 	if (k.fo.annotate && !strcmp(k.url_field, "filter"))
 		cli_usage_error(&c, "--url-field filter: ayak-filter --annotate writes that field");
-	/* --annotate keeps every record: only skipped malformed ones could be rejects */
-	if (k.fo.annotate && c.rejects_path && !c.skip_errors)
-		cli_usage_error(&c, "--rejects with --annotate goes with --on-error skip "
-				"(--annotate drops no record)");
+	if (k.fo.annotate)
+		cli_rejects_need_skip(&c, "--annotate");
 	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
 	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
 		cli_die(&c, &c.err);

@@ -1336,10 +1336,8 @@ int main(int argc, char **argv)
 		if (optind < argc)
 			cli_usage_error(&c, "%s reads no files, not '%s'", info, argv[optind]);
 	}
-	/* --annotate keeps every record: only skipped malformed ones could be rejects */
-	if (k.annotate && c.rejects_path && !c.skip_errors)
-		cli_usage_error(&c, "--rejects with --annotate goes with --on-error skip "
-				"(--annotate drops no record)");
+	if (k.annotate)
+		cli_rejects_need_skip(&c, "--annotate");
 	if (k.train)
 		return run_train(&c, &k, argc - optind, argv + optind);
 	return run_classify(&c, &k, argc - optind, argv + optind);

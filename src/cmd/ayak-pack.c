@@ -989,15 +989,11 @@ static void finish_shards(struct cli *c, struct pack_writer *w)
  */
 static int commit_shards(struct cli *c, struct pack_writer *w)
 {
-	sigset_t stop, old;
+	sigset_t old;
 	int r;
 
 	cli_finish_outputs(c);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
+	cli_hold_signals(&old);
 	if (pack_writer_commit(w, &c->err))
 		die_output(c);
 	r = cli_finish(c);

@@ -841,6 +841,13 @@ const struct ayak_field *cli_string_field(struct cli *c, const struct ayak_line 
 	return NULL;
 }
 
+void cli_rejects_need_skip(struct cli *c, const char *why)
+{
+	if (c->rejects_path && !c->skip_errors)
+		cli_usage_error(c, "--rejects with %s goes with --on-error skip (%s drops no record)",
+				why, why);
+}
+
 const char *cli_record_option(const struct cli *c, const char *dflt)
 {
 	if (strcmp(c->field, dflt))
@@ -905,16 +912,23 @@ static void write_stats(struct cli *c)
  * run held off: one coming between two renames would leave some of the
  * new outputs beside the old others.
  */
-static void commit_pending(struct cli *c)
+void cli_hold_signals(sigset_t *old)
 {
-	sigset_t stop, old;
-	size_t i;
+	sigset_t stop;
 
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
+	sigprocmask(SIG_BLOCK, &stop, old);
+}
+
+static void commit_pending(struct cli *c)
+{
+	sigset_t old;
+	size_t i;
+
+	cli_hold_signals(&old);
 	for (i = 0; i < c->npending; i++) {
 		struct ayak_writer *w = c->pending[i];
 

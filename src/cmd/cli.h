@@ -8,6 +8,7 @@
 #define AYAK_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "ayak.h"
@@ -213,6 +214,19 @@ int cli_finish(struct cli *c);
  * --stats written, none renamed yet.
  */
 void cli_finish_outputs(struct cli *c);
+/*
+ * Hold off the signals that end a run (SIGTERM, SIGINT, SIGHUP) while
+ * outputs are renamed into place, one coming between two renames would
+ * leave some new outputs beside old others; *old gets the mask to give
+ * back with sigprocmask(SIG_SETMASK, old, NULL).
+ */
+void cli_hold_signals(sigset_t *old);
+/*
+ * --rejects in a run that drops no record (why says what keeps them all):
+ * only malformed records skipped could go there, so without --on-error
+ * skip it is a usage error.
+ */
+void cli_rejects_need_skip(struct cli *c, const char *why);
 
 /* Report err and exit with its code, closing stdout cleanly and removing temporary files. */
 void cli_die(struct cli *c, const struct ayak_err *err) __attribute__((noreturn));
