@@ -246,6 +246,9 @@ static uint32_t token_arg(struct cli *c, struct tok *t, const char *opt, const c
 	return id;
 }
 
+/* The most tokens of a document with --binary; lowered by tests. */
+static size_t max_doc = PACK_STREAM_MAX_DOC;
+
 static void write_binary(struct run *r, const uint32_t *v, size_t n)
 {
 	struct cli *c = r->c;
@@ -302,6 +305,14 @@ static void do_ids(struct run *r, const struct ayak_line *line)
 	ret = tok_encode(r->enc, r->text.data, r->text.len, &r->ids, &r->counts, &c->err);
 	if (ret) {
 		text_failed(c, line, ret == TOK_TOO_LONG, "tokenize");
+		return;
+	}
+	/* ayak-pack takes no longer document: its length is a u32 below 2^30 (pack.h). */
+	if (r->a->binary && r->ids.n > max_doc) {
+		ayak_err_set(&c->err, AYAK_E_DATA, "text too long to tokenize (%zu bytes give %zu "
+			     "tokens; a document of the token stream holds at most %zu)",
+			     r->text.len, r->ids.n, max_doc);
+		text_failed(c, line, 1, "tokenize");
 		return;
 	}
 	r->tokens += r->ids.n;
@@ -669,6 +680,9 @@ static void test_limit(size_t *max)
 
 	if (env && !ayak_parse_u64(env, &v) && v && v <= SIZE_MAX)
 		*max = (size_t)v;
+	env = getenv("AYAK_TOK_TEST_MAX_DOC");
+	if (env && !ayak_parse_u64(env, &v) && v && v < max_doc)
+		max_doc = (size_t)v;
 }
 
 /* The tokenizer, the segmenter of --words and --sentences, and the outputs. */

@@ -177,7 +177,8 @@ static int count_word(struct bpetrain *t, const char *p, size_t n, struct ayak_e
 			return 0;
 		}
 	}
-	if (t->wpool.len + n > UINT32_MAX)
+	/* Offsets and lengths are 32-bit, and a length of UINT32_MAX marks a free slot. */
+	if (t->wpool.len + n >= UINT32_MAX)
 		return ayak_err_set(err, AYAK_E_DATA, "too many distinct words to train on");
 	if ((t->nw + 1) * 2 > t->wmask + 1) {
 		if (word_grow(t))

@@ -152,7 +152,7 @@ static int text_reserve(struct lid_text *t, size_t more)
 }
 
 /* n more letters of script; the bit says which counts lid_text_prepare() must clear */
-static inline void add_letters(struct lid_text *t, int script, uint32_t n)
+static inline void add_letters(struct lid_text *t, int script, size_t n)
 {
 	t->script_seen[script >> 6] |= 1ULL << (script & 63);
 	t->script_letters[script] += n;
@@ -397,7 +397,7 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 					cps += cps < lim;
 				}
 				t->ncps = (size_t)(cps - t->cps);
-				add_letters(t, USCRIPT_LATIN, (uint32_t)(q - p));
+				add_letters(t, USCRIPT_LATIN, (size_t)(q - p));
 				p = q;
 				continue;
 			} else if (end_word(s)) {
@@ -2665,7 +2665,7 @@ static void add_part(struct lid_classifier *c)
  */
 static int is_jawi_text(const struct lid_text *t)
 {
-	uint32_t letters = t->script_letters[USCRIPT_ARABIC];
+	size_t letters = t->script_letters[USCRIPT_ARABIC];
 
 	return t->jawi && t->jawi * 50 >= letters && (t->jawi >= 2 || letters < 25);
 }

@@ -146,7 +146,7 @@ struct lid_text {
 	size_t ncps, cps_alloc;
 	struct lid_word *words;
 	size_t nwords, words_alloc;
-	uint32_t *script_letters;	/* letters per UScriptCode */
+	size_t *script_letters;		/* letters per UScriptCode */
 	uint64_t *script_seen;		/* a bit per script whose count is not 0 */
 	size_t nscripts;
 	size_t letters;

@@ -22,7 +22,7 @@
  *	u32       vocabulary size (largest ID + 1), 0 if unknown
  *	u32       end-of-text token ID, 0xFFFFFFFF if none
  *	u32       0
- *	then per document: u32 n (below 2^30), then n u32 token IDs;
+ *	then per document: u32 n (at most 2^30), then n u32 token IDs;
  *	then the end mark: u32 0xFFFFFFFF, u64 the number of documents.
  * The end mark is written only when the writer finished without an
  * error, so a stream cut short (the writer failed or was killed) is

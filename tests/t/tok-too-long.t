@@ -112,4 +112,13 @@ test_expect_success 'a text of short lines is segmented in pieces, with the same
 	test_cmp expect got
 '
 
+test_expect_success '-t --binary: a document of more tokens than a token stream holds is too long' '
+	test_expect_code 1 env AYAK_TOK_TEST_MAX_DOC=20 ayak-tok -t "$TJ" --binary in.jsonl >ids.tok 2>err &&
+	echo "ayak-tok: in.jsonl:2: text too long to tokenize (54 bytes give 25 tokens; a document of the token stream holds at most 20)" >expect &&
+	test_cmp expect err &&
+	AYAK_TOK_TEST_MAX_DOC=20 ayak-tok -t "$TJ" --binary --on-error skip -q in.jsonl >ids.tok &&
+	ayak-tok -t "$TJ" --binary <(sed -e 2d in.jsonl) >want.tok &&
+	test_cmp_bin want.tok ids.tok
+'
+
 test_done
