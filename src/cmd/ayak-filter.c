@@ -328,11 +328,16 @@ struct run {
 static void start_run(struct run *r, struct cli *c, const struct conf *k, struct filter *f)
 {
 	const char *const *rnames;
+	uint64_t max;
 	size_t i;
 
 	*r = (struct run){ .c = c, .f = f, .fo = k->fo, .url_field = k->url_field,
 			   .text = AYAK_BUF_INIT, .url = AYAK_BUF_INIT, .out = AYAK_BUF_INIT,
 			   .enc = AYAK_BUF_INIT, .ann = AYAK_BUF_INIT };
+	/* for the tests, which cannot give 4 GiB: AYAK_FILTER_TEST_MAX_TEXT=N, the longest text */
+	if (getenv("AYAK_FILTER_TEST_MAX_TEXT") &&
+	    ayak_parse_u64(getenv("AYAK_FILTER_TEST_MAX_TEXT"), &max) == 0 && max <= SIZE_MAX)
+		r->fo.max_text = (size_t)max;
 	r->nredact = filter_redact_rules(f, &rnames, &r->rcounts);
 	if (!r->nredact)
 		return;
@@ -407,8 +412,12 @@ static void filter_record(struct run *r, const struct ayak_line *line)
 		return;
 	tx = string_field(c, &r->rec, c->field, &r->text, &tlen);
 	u = string_field(c, &r->rec, r->url_field, &r->url, &ulen);
-	if (filter_run(r->f, tx, tlen, u, ulen, &r->fo, res, &c->err))
-		cli_die(c, &c->err);
+	if (filter_run(r->f, tx, tlen, u, ulen, &r->fo, res, &c->err)) {
+		if (c->err.code != AYAK_E_DATA)
+			cli_die(c, &c->err);
+		cli_too_large(c, line, "filter");
+		return;
+	}
 	r->match_errors += res->match_errors;
 	/* with --annotate nothing goes: counts says what would */
 	if (res->drop && !r->fo.annotate)

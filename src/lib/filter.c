@@ -624,10 +624,14 @@ int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 	       struct ayak_err *err)
 {
 	struct fl_ctx c = { f, o, res, text, len, 0, 0 };
+	size_t max = o->max_text && o->max_text < FILTER_MAX_TEXT ? o->max_text : FILTER_MAX_TEXT;
 	int keep = 0, rc;
 	long hit;
 	size_t b, e;
 
+	if (len > max)
+		return ayak_err_set(err, AYAK_E_DATA, "text too long to filter (%zu bytes; the limit is %zu)",
+				    len, max);
 	memset(res, 0, sizeof(*res));
 	memset(f->redact_counts, 0, f->nredact * sizeof(*f->redact_counts));
 	res->text = text;

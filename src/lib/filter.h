@@ -245,7 +245,11 @@ struct filter_opts {
 	int annotate;		/* compute every value, keep going after a failure */
 	int redact;		/* apply redact rules and PII redaction */
 	unsigned pii_mask;	/* PII types to redact (0: none) */
+	size_t max_text;	/* longest text taken (0: FILTER_MAX_TEXT; tests set less) */
 };
+
+/* The longest text filter_run() takes: words are found by 32-bit offsets. */
+#define FILTER_MAX_TEXT ((size_t)UINT32_MAX)
 
 struct filter;
 
@@ -256,7 +260,8 @@ void filter_free(struct filter *f);
 /*
  * Decide on one document.  text must be valid UTF-8; url may be NULL.
  * result->text points into the input or into the engine's buffers, valid
- * until the next call.  Returns 0, or -1 (out of memory) with err set.
+ * until the next call.  Returns 0, or -1 with err set: AYAK_E_DATA for a
+ * text longer than the limit, AYAK_E_SYS when memory ran out.
  */
 int filter_run(struct filter *f, const char *text, size_t len, const char *url,
 	       size_t url_len, const struct filter_opts *o, struct filter_result *res,

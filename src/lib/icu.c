@@ -75,14 +75,17 @@ int ayak_utf16_to_utf8(const UChar *s, int32_t n, struct ayak_buf *out,
 {
 	UErrorCode status = U_ZERO_ERROR;
 	int32_t len = 0;
+	size_t room;
 
 	if (n < 0 || n > INT32_MAX / 3)
 		return ayak_err_set(err, AYAK_E_DATA, "text too long for ICU");
 	/* At most three UTF-8 bytes per UTF-16 unit. */
 	if (ayak_buf_grow(out, (size_t)n * 3 + 1))
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-	u_strToUTF8WithSub(out->data + out->len, (int32_t)(out->cap - out->len), &len,
-			   s, n, 0xFFFD, NULL, &status);
+	/* A buffer grown for an earlier, longer text may have 2 GiB or more to spare. */
+	room = out->cap - out->len;
+	u_strToUTF8WithSub(out->data + out->len, room > INT32_MAX ? INT32_MAX : (int32_t)room,
+			   &len, s, n, 0xFFFD, NULL, &status);
 	if (U_FAILURE(status))
 		return ayak_err_set(err, AYAK_E_SYS, "UTF-16 to UTF-8: %s", u_errorName(status));
 	out->len += (size_t)len;

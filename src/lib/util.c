@@ -476,10 +476,14 @@ static int percent_byte(const char *p, const char *end)
 static int lower_utf8(struct ayak_buf *out, size_t at)
 {
 	size_t n = out->len - at;
-	uint8_t *src = malloc(n ? n : 1);
+	uint8_t *src;
 	int32_t i = 0, prev;
 	UChar32 c;
 
+	/* U8_NEXT counts in int32_t; no DNS name is that long, so leave it as it is. */
+	if (n > INT32_MAX)
+		return 0;
+	src = malloc(n ? n : 1);
 	if (!src)
 		return -1;
 	memcpy(src, out->data + at, n);

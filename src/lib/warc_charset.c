@@ -19,6 +19,7 @@
 
 #define NCONV 6
 #define DETECT_MAX (64u << 10)
+#define CONV_UNITS (1 << 20)	/* bytes in, and UTF-16 units out, per step of a conversion */
 
 struct warc_charset {
 	UConverter *conv[NCONV];
@@ -511,8 +512,9 @@ int warc_to_utf8(struct warc_charset *cs, const char *p, size_t n, struct warc_s
 	info->source = source;
 	{
 		UConverter *c = get_conv(cs, name);
-		UErrorCode status = U_ZERO_ERROR;
-		int32_t ulen, i;
+		const char *src = p, *end = p + n;
+		int32_t keep = 0;
+		int more;
 
 		if (!c) {
 			/* Known by name but not openable: read it as windows-1252. */
@@ -521,32 +523,40 @@ int warc_to_utf8(struct warc_charset *cs, const char *p, size_t n, struct warc_s
 			if (!c)
 				return ayak_err_set(err, AYAK_E_SYS, "ICU has no windows-1252 converter");
 		}
-		if (n > INT32_MAX / 2)
-			n = INT32_MAX / 2;
 		ucnv_reset(c);
-		/* At most one UTF-16 unit per byte, plus a surrogate half at worst. */
-		if (ayak_ustr_reserve(&cs->u, (int32_t)n + 2))
-			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-		ulen = ucnv_toUChars(c, cs->u.data, cs->u.cap, p, (int32_t)n, &status);
-		if (status == U_BUFFER_OVERFLOW_ERROR) {
-			status = U_ZERO_ERROR;
-			if (ayak_ustr_reserve(&cs->u, ulen + 1))
-				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
-			ucnv_reset(c);
-			ulen = ucnv_toUChars(c, cs->u.data, cs->u.cap, p, (int32_t)n, &status);
-		}
-		if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING)
-			return ayak_err_set(err, AYAK_E_SYS, "charset conversion from %s: %s",
-					    name, u_errorName(status));
-		/* Unmappable bytes come out as U+001A in some converters: make them U+FFFD. */
-		for (i = 0; i < ulen; i++)
-			if (cs->u.data[i] == 0x1A || cs->u.data[i] == 0xFFFD) {
-				cs->u.data[i] = 0xFFFD;
-				info->replaced++;
-			}
 		ayak_buf_reset(out);
-		if (ayak_utf16_to_utf8(cs->u.data, ulen, out, err))
-			return -1;
+		if (ayak_ustr_reserve(&cs->u, CONV_UNITS))
+			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		/*
+		 * A step at a time: ICU takes int32_t lengths, and a payload of
+		 * any size (--max-record) is converted whole.
+		 */
+		do {
+			UErrorCode status = U_ZERO_ERROR;
+			UChar *t = cs->u.data + keep;
+			const char *lim = (size_t)(end - src) > CONV_UNITS ? src + CONV_UNITS : end;
+			int32_t ulen, i;
+
+			ucnv_toUnicode(c, &t, cs->u.data + CONV_UNITS, &src, lim, NULL, lim == end,
+				       &status);
+			if (U_FAILURE(status) && status != U_BUFFER_OVERFLOW_ERROR)
+				return ayak_err_set(err, AYAK_E_SYS, "charset conversion from %s: %s",
+						    name, u_errorName(status));
+			more = status == U_BUFFER_OVERFLOW_ERROR || src < end;
+			ulen = (int32_t)(t - cs->u.data);
+			/* Unmappable bytes come out as U+001A in some converters: make them U+FFFD. */
+			for (i = keep; i < ulen; i++)
+				if (cs->u.data[i] == 0x1A || cs->u.data[i] == 0xFFFD) {
+					cs->u.data[i] = 0xFFFD;
+					info->replaced++;
+				}
+			/* A surrogate pair is not cut between two steps. */
+			keep = more && ulen && U16_IS_LEAD(cs->u.data[ulen - 1]);
+			if (ayak_utf16_to_utf8(cs->u.data, ulen - keep, out, err))
+				return -1;
+			if (keep)
+				cs->u.data[0] = cs->u.data[ulen - 1];
+		} while (more);
 		*text = out->data ? out->data : "";
 		*len = out->len;
 	}

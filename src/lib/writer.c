@@ -142,20 +142,30 @@ static int push(struct ayak_writer *w, const void *p, size_t n,
 			    mode == ZSTD_e_flush ? Z_SYNC_FLUSH : Z_NO_FLUSH;
 		int zret;
 
-		w->gz.next_in = (Bytef *)(uintptr_t)p;
-		w->gz.avail_in = (uInt)n;
+		const unsigned char *in = p;
+
+		/* avail_in is a uInt: 4 GiB or more go in slices, the flush with the last. */
 		do {
-			w->gz.next_out = (Bytef *)w->zbuf + w->zlen;
-			w->gz.avail_out = (uInt)(zcap - w->zlen);
-			zret = deflate(&w->gz, flush);
-			if (zret == Z_STREAM_ERROR)
-				return ayak_err_set(err, AYAK_E_SYS, "gzip: deflate failed");
-			w->zlen = zcap - w->gz.avail_out;
-			if (w->zlen == zcap || (flush != Z_NO_FLUSH && w->zlen))
-				if (zflush_out(w, err))
-					return -1;
-		} while (w->gz.avail_in || (flush == Z_FINISH && zret != Z_STREAM_END) ||
-			 (flush == Z_SYNC_FLUSH && w->gz.avail_out == 0));
+			size_t slice = n > UINT_MAX ? UINT_MAX : n;
+			int f = slice < n ? Z_NO_FLUSH : flush;
+
+			w->gz.next_in = (Bytef *)(uintptr_t)in;
+			w->gz.avail_in = (uInt)slice;
+			do {
+				w->gz.next_out = (Bytef *)w->zbuf + w->zlen;
+				w->gz.avail_out = (uInt)(zcap - w->zlen);
+				zret = deflate(&w->gz, f);
+				if (zret == Z_STREAM_ERROR)
+					return ayak_err_set(err, AYAK_E_SYS, "gzip: deflate failed");
+				w->zlen = zcap - w->gz.avail_out;
+				if (w->zlen == zcap || (f != Z_NO_FLUSH && w->zlen))
+					if (zflush_out(w, err))
+						return -1;
+			} while (w->gz.avail_in || (f == Z_FINISH && zret != Z_STREAM_END) ||
+				 (f == Z_SYNC_FLUSH && w->gz.avail_out == 0));
+			in += slice;
+			n -= slice;
+		} while (n);
 		return 0;
 	}
 }

@@ -899,6 +899,28 @@ test_expect_success NOSAN 'a text over max_doc_words goes for it first, in littl
 	test_cmp expect got
 '
 
+# The rules find words by 32-bit offsets: 4 GiB is the limit, lowered here
+test_expect_success 'a text over the limit is too large: exit 1, or dropped as too_large with skip' '
+	printf "%s\\n" "{\"text\":\"Rumah ini besar dan cantik sekali.\"}" "{\"text\":\"Rumah itu.\"}" >two.jsonl &&
+	test_expect_code 1 env AYAK_FILTER_TEST_MAX_TEXT=20 ayak-filter two.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	echo "ayak-filter: two.jsonl:1: text too long to filter (34 bytes; the limit is 20)" >expect &&
+	test_cmp expect err &&
+	AYAK_FILTER_TEST_MAX_TEXT=20 ayak-filter --profile none --on-error skip --stats st.json \
+		--rejects rej.jsonl two.jsonl >out 2>err &&
+	sed -n 2p two.jsonl >expect &&
+	test_cmp expect out &&
+	printf "%s\n" "ayak-filter: two.jsonl:1: text too long to filter (34 bytes; the limit is 20)" \
+		"ayak-filter: skipped 1 record too long to filter" >expect &&
+	test_cmp expect err &&
+	jq -c "[.dropped, .errors]" st.json >got &&
+	echo "[{\"too_large\":1},0]" >expect &&
+	test_cmp expect got &&
+	jq -r .reject.reason rej.jsonl >got &&
+	echo too_large >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'compressed output, and output to a file' '
 	ayak-filter -z udhr.jsonl >out.zst &&
 	ayak-cat out.zst >out &&

@@ -655,4 +655,21 @@ test_expect_success JQ 'no UTF-16 without a byte order mark: long runs of one le
 	test_cmp expect got
 '
 
+test_expect_success JQ 'a converted payload longer than one conversion step keeps every character' '
+	# 3 MB of Shift_JIS and of UTF-16LE with surrogate pairs: characters
+	# straddle the 1 MiB steps of the conversion (a double-byte character,
+	# a surrogate pair).
+	perl -e "print \"\x82\xa0a\" x 1000000" >sjis.txt &&
+	perl -e "print \"\xff\xfec\x00\", \"\x3d\xd8\x00\xdeb\x00\" x 500000" >u16.txt &&
+	for f in sjis u16; do
+		warc_record resource $f.txt "WARC-Record-ID: <urn:$f>\r\n" || return 1
+	done >conv.warc &&
+	sed -i "0,/text\/html/s//text\/plain; charset=Shift_JIS/" conv.warc &&
+	sed -i "0,/text\/html/s//text\/plain/" conv.warc &&
+	ayak-warc conv.warc >out &&
+	jq -r .text out >got &&
+	{ perl -CS -e "print \"\x{3042}a\" x 1000000, \"\nc\", \"\x{1F600}b\" x 500000, \"\n\""; } >expect &&
+	test_cmp expect got
+'
+
 test_done

@@ -45,6 +45,20 @@ int main(void)
 	}
 	ok(ayak_utf8_to_utf16("", 0, &u, NULL, &err) == 0 && u.len == 0, "empty text");
 
+	{
+		/* A buffer an earlier text grew to 2 GiB (malloc'd, never touched). */
+		struct ayak_buf big = AYAK_BUF_INIT;
+		UChar e[] = { 0xE9 };
+
+		if (ayak_buf_grow(&big, (size_t)1 << 31) == 0) {
+			ok(ayak_utf16_to_utf8(e, 1, &big, &err) == 0 && big.len == 2 &&
+			   !memcmp(big.data, "\xC3\xA9", 2), "UTF-8 into a buffer with 2 GiB to spare");
+		} else {
+			ok(1, "# SKIP no address space for 2 GiB");
+		}
+		ayak_buf_release(&big);
+	}
+
 	ayak_ustr_release(&u);
 	ayak_buf_release(&b);
 	printf("1..%d\n", n);
