@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -2253,6 +2254,22 @@ static void run_local(struct dd *d, int nfiles, char **files)
 			fclose(d->inputs[i].spool);
 }
 
+/*
+ * The cluster and merge stages read a file of every shard (or partition) at
+ * once: with more shards than the soft limit of open files (often 1024,
+ * and not the same on every node of a cluster) they failed with "Too many
+ * open files".  The soft limit goes up to the hard one, as far as it can.
+ */
+static void raise_open_files(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur == r.rlim_max)
+		return;
+	r.rlim_cur = r.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &r);
+}
+
 int main(int argc, char **argv)
 {
 	struct dd *d = calloc(1, sizeof(*d));
@@ -2267,12 +2284,13 @@ int main(int argc, char **argv)
 		test_kill_after = atoi(kill_after);
 	cli_init(&d->c, "ayak-dedup", usage);
 	parse_options(d, argc, argv);
+	raise_open_files();
 	if ((d->modes & M_NEAR) &&
 	    dedup_minhash_init(&d->mh, d->unit, (unsigned)d->ngram, (unsigned)d->bands,
 			       (unsigned)d->rows, d->seed))
 		oom(d);
-	/* For benchmarks: AYAK_DEDUP_SIMD=portable|avx2|avx512 (same results). */
-	if ((d->modes & M_NEAR) && getenv("AYAK_DEDUP_SIMD") &&
+	/* For benchmarks: AYAK_DEDUP_SIMD=portable|avx2|avx512 (same results); empty: unset. */
+	if ((d->modes & M_NEAR) && getenv("AYAK_DEDUP_SIMD") && *getenv("AYAK_DEDUP_SIMD") &&
 	    dedup_minhash_set_impl(&d->mh, getenv("AYAK_DEDUP_SIMD"))) {
 		ayak_err_set(&d->c.err, AYAK_E_USAGE, "AYAK_DEDUP_SIMD=%s: not available here",
 			     getenv("AYAK_DEDUP_SIMD"));

@@ -180,6 +180,12 @@ test_expect_success 'SIMD and portable MinHash give the same output' '
 	test_cmp portable simd
 '
 
+test_expect_success 'an empty AYAK_DEDUP_SIMD is as unset' '
+	ayak-dedup --annotate in.jsonl >unset &&
+	AYAK_DEDUP_SIMD= ayak-dedup --annotate in.jsonl >empty &&
+	test_cmp unset empty
+'
+
 test_expect_success '--field names another text field' '
 	sed "s/\"text\":/\"body\":/" in.jsonl >body.jsonl &&
 	ayak-dedup --field body body.jsonl >out &&
