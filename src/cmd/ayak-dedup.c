@@ -1374,7 +1374,12 @@ static struct dedup_stream *open_stage(struct dd *d, const char *path, int kind,
 				       uint64_t nw, struct dedup_header *h, uint64_t *n)
 {
 	struct dedup_stream *s = dedup_fopen(path, kind, d->fp, h, n, &d->c.err);
+	struct rlimit r;
 
+	if (!s && errno == EMFILE && !getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur != RLIM_INFINITY)
+		ayak_err_set(&d->c.err, AYAK_E_SYS, "%s: too many open files (a cluster or merge task "
+			     "holds one of every shard and part; the limit, ulimit -n, is %llu)",
+			     path, (unsigned long long)r.rlim_cur);
 	if (!s)
 		die(d);
 	if (nw && h->nw != nw) {
