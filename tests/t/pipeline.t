@@ -222,6 +222,40 @@ test_expect_success 'a failed shard stops the run with exit 1; a rerun resumes a
 	for f in one/shards/* one/final/*; do cmp "$f" "broken/${f#one/}" || return 1; done
 '
 
+# From an audit: a program killed outright (SIGKILL) between linking its temporary file
+# and renaming it left .NAME.XXXXXX beside the output for good, a copy of a whole shard.
+test_expect_success 'a rerun removes the temporary names a killed program left' '
+	"$CCM" -o stale "$S/wet.paths" >/dev/null &&
+	rm stale/done/* &&
+	cp stale/clean/00001.jsonl.zst stale/clean/..tmp-00001.jsonl.zst.Ab3-_z &&
+	: >stale/stats/.filter-00001.json.Qx9Yy1 &&
+	: >stale/.report.html.Zz0000 &&
+	: >stale/stats/.filter-00001.json.keep &&
+	"$CCM" -o stale "$S/wet.paths" >/dev/null &&
+	(cd stale && find . -name ".*.??????" ! -name .config.new) >left &&
+	test_must_be_empty left &&
+	test_path_is_file stale/stats/.filter-00001.json.keep &&
+	for f in one/shards/* one/final/* one/clean/*; do cmp "$f" "stale/${f#one/}" || return 1; done
+'
+
+# From an audit: two commands started together on a new run directory planned it both,
+# before either held its lock: the plan.tsv of one beside the config of the other, or
+# a run that ended with exit 0 with the options of the other command.
+test_expect_success 'two plans of one new run directory at once: the first decides, the other is refused' '
+	"$P/lib/plan" -n race "$S/wet.paths" >config.first &&
+	mkdir -p race/plan &&
+	exec 8<>race/plan/lock && flock -x 8 &&
+	{ setsid "$CCM" -o race --opt filter=--c4 "$S/wet.paths" >out 2>err 8>&- & } &&
+	pid=$! n=0 &&
+	while ! pgrep -s $pid -x flock >/dev/null && test $n -lt 200; do sleep 0.05; n=$((n + 1)); done
+	cp config.first race/config
+	exec 8>&-
+	test_expect_code 2 wait $pid &&
+	grep "race was planned with other options or inputs" err &&
+	test_path_is_missing race/plan.tsv &&
+	test_cmp config.first race/config
+'
+
 test_expect_success 'a run killed half-way resumes to the same outputs' '
 	setsid "$CCM" -o killed -j 2 "$S/wet.paths" >/dev/null 2>&1 &
 	pid=$! &&
