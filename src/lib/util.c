@@ -658,10 +658,11 @@ int ayak_tmp_create(char *tmpl, int flags)
 }
 
 /*
- * Link fd, a file with no name, to tmpl's "XXXXXX" filled in anew until
- * the name is free; then rename it to path, or unlink it when path is
- * NULL.  No signal comes between the two, so the name lasts two system
- * calls and is never left behind but by SIGKILL in that instant.
+ * Link fd, a file with no name, to path when no file has that name yet;
+ * else to tmpl's "XXXXXX" filled in anew until the name is free, then
+ * rename it to path (or unlink it when path is NULL).  No signal comes
+ * between the two, so the name lasts two system calls and is never left
+ * behind but by SIGKILL in that instant.
  */
 static int link_then(int fd, char *tmpl, const char *path)
 {
@@ -674,6 +675,9 @@ static int link_then(int fd, char *tmpl, const char *path)
 
 	/* /proc, as an unprivileged linkat() cannot take AT_EMPTY_PATH */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	/* a new name takes the file at once: no temporary name to leave behind */
+	if (path && !linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+		return 0;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (tries = 0; tries < 100 && e == EEXIST; tries++) {

@@ -222,4 +222,20 @@ test_expect_success 'a SIGHUP ignored at the start (nohup) stays ignored' '
 	test_cmp "$TEST_DATA/sample.jsonl" hup.jsonl
 '
 
+# strace kills the program at its first rename(): an output that has no file yet is
+# linked under its own name at once, so a SIGKILL while outputs are committed cannot leave
+# a temporary name beside it (it left .out.jsonl.XXXXXX)
+command -v strace >/dev/null && strace -f -q -o /dev/null true 2>/dev/null && test_set_prereq STRACE
+test_expect_success TMPFILE,STRACE 'a new output takes its name without a temporary one' '
+	mkdir new && (
+		cd new &&
+		strace -f -q -o /dev/null -e inject=rename:signal=KILL:when=1 \
+			ayak-norm -o out.jsonl --stats s.json "$TEST_DATA/sample.jsonl" &&
+		ls -A >../got
+	) &&
+	printf "%s\n" out.jsonl s.json >expect &&
+	test_cmp expect got &&
+	ayak-norm "$TEST_DATA/sample.jsonl" | cmp - new/out.jsonl
+'
+
 test_done
