@@ -328,16 +328,13 @@ struct run {
 static void start_run(struct run *r, struct cli *c, const struct conf *k, struct filter *f)
 {
 	const char *const *rnames;
-	uint64_t max;
 	size_t i;
 
 	*r = (struct run){ .c = c, .f = f, .fo = k->fo, .url_field = k->url_field,
 			   .text = AYAK_BUF_INIT, .url = AYAK_BUF_INIT, .out = AYAK_BUF_INIT,
 			   .enc = AYAK_BUF_INIT, .ann = AYAK_BUF_INIT };
 	/* for the tests, which cannot give 4 GiB: AYAK_FILTER_TEST_MAX_TEXT=N, the longest text */
-	if (getenv("AYAK_FILTER_TEST_MAX_TEXT") &&
-	    ayak_parse_u64(getenv("AYAK_FILTER_TEST_MAX_TEXT"), &max) == 0 && max <= SIZE_MAX)
-		r->fo.max_text = (size_t)max;
+	r->fo.max_text = cli_test_limit("AYAK_FILTER_TEST_MAX_TEXT", FILTER_MAX_TEXT);
 	r->nredact = filter_redact_rules(f, &rnames, &r->rcounts);
 	if (!r->nredact)
 		return;

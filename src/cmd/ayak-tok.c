@@ -122,6 +122,7 @@ struct run {
 	struct ayak_buf text, val, val2, out;
 	uint64_t tokens;
 	uint64_t documents;		/* written to the --binary stream */
+	size_t max_doc;			/* its most tokens in a document (PACK_STREAM_MAX_DOC) */
 };
 
 /* ---- output helpers ---- */
@@ -246,9 +247,6 @@ static uint32_t token_arg(struct cli *c, struct tok *t, const char *opt, const c
 	return id;
 }
 
-/* The most tokens of a document with --binary; lowered by tests. */
-static size_t max_doc = PACK_STREAM_MAX_DOC;
-
 static void write_binary(struct run *r, const uint32_t *v, size_t n)
 {
 	struct cli *c = r->c;
@@ -308,10 +306,10 @@ static void do_ids(struct run *r, const struct ayak_line *line)
 		return;
 	}
 	/* ayak-pack takes no longer document: its length is a u32 below 2^30 (pack.h). */
-	if (r->a->binary && r->ids.n > max_doc) {
+	if (r->a->binary && r->ids.n > r->max_doc) {
 		ayak_err_set(&c->err, AYAK_E_DATA, "text too long to tokenize (%zu bytes give %zu "
 			     "tokens; a document of the token stream holds at most %zu)",
-			     r->text.len, r->ids.n, max_doc);
+			     r->text.len, r->ids.n, r->max_doc);
 		text_failed(c, line, 1, "tokenize");
 		return;
 	}
@@ -667,31 +665,20 @@ static int train(struct cli *c, struct args *a, int nfiles, char **files)
 	return cli_finish(c);
 }
 
-/*
- * For the tests, which cannot give gigabytes: AYAK_TOK_TEST_MAX_TEXT=N makes
- * N bytes the longest text -t encodes, and the longest line of a text that
- * --words and --sentences segment (and the size of the pieces they cut a
- * longer text into), as AYAK_DEDUP_TEST_KILL_AFTER is ayak-dedup's hook.
- */
-static void test_limit(size_t *max)
-{
-	const char *env = getenv("AYAK_TOK_TEST_MAX_TEXT");
-	uint64_t v;
-
-	if (env && !ayak_parse_u64(env, &v) && v && v <= SIZE_MAX)
-		*max = (size_t)v;
-	env = getenv("AYAK_TOK_TEST_MAX_DOC");
-	if (env && !ayak_parse_u64(env, &v) && v && v < max_doc)
-		max_doc = (size_t)v;
-}
-
 /* The tokenizer, the segmenter of --words and --sentences, and the outputs. */
 static void start_run(struct run *r, int nfiles, char **files)
 {
 	struct cli *c = r->c;
 	struct args *a = r->a;
 
-	test_limit(&a->topts.max_text);
+	/*
+	 * For the tests: AYAK_TOK_TEST_MAX_TEXT=N makes N bytes the longest text
+	 * -t encodes, and the longest line of a text that --words and --sentences
+	 * segment (and the size of the pieces they cut a longer text into);
+	 * AYAK_TOK_TEST_MAX_DOC=N, N tokens the most of a --binary document.
+	 */
+	a->topts.max_text = cli_test_limit("AYAK_TOK_TEST_MAX_TEXT", a->topts.max_text);
+	r->max_doc = cli_test_limit("AYAK_TOK_TEST_MAX_DOC", PACK_STREAM_MAX_DOC);
 	if (a->tokenizer)
 		open_tokenizer(r);
 	if (a->words || a->sentences) {

@@ -848,6 +848,16 @@ void cli_rejects_need_skip(struct cli *c, const char *why)
 				why, why);
 }
 
+size_t cli_test_limit(const char *name, size_t limit)
+{
+	const char *env = getenv(name);
+	uint64_t v;
+
+	if (env && !ayak_parse_u64(env, &v) && v && (!limit || v < limit) && v <= SIZE_MAX)
+		return (size_t)v;
+	return limit;
+}
+
 const char *cli_record_option(const struct cli *c, const char *dflt)
 {
 	if (strcmp(c->field, dflt))

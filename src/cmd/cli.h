@@ -243,4 +243,11 @@ void cli_usage_error(struct cli *c, const char *fmt, ...)
 /* A warning (suppressed by -q). */
 void cli_warn(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * For the tests, which cannot give gigabytes: the positive decimal N in the
+ * environment variable name when it is below limit (any N when limit is 0),
+ * else limit.  AYAK_TOK_TEST_MAX_TEXT, say, lowers ayak-tok's longest text.
+ */
+size_t cli_test_limit(const char *name, size_t limit);
+
 #endif
