@@ -155,6 +155,7 @@ static void split_start(struct cli *c, const struct cat_opts *o, struct splitter
 	cli_claim_like_numbered(c, "the shards of --split", c->stats_path, split->prefix, &suffix, 1);
 	cli_claim_like_numbered(c, "the shards of --split", c->rejects_path, split->prefix, &suffix,
 				1);
+	cli_own_output(c, shard_name(c, split, 0));	/* for --level */
 }
 
 static void split_finish(struct cli *c, struct splitter *split)

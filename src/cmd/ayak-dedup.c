@@ -496,6 +496,8 @@ static void parse_options(struct dd *d, int argc, char **argv)
 			cli_usage_error(&d->c,
 					"--stage %s writes no records: --rejects goes with --stage filter",
 					name);
+		/* one set of options serves every stage: -o x.zst --level 19 goes to filter */
+		d->c.any_level = d->stage != STAGE_FILTER;
 	} else if (d->dir || d->have_shard || d->have_shards || d->have_part || d->have_parts ||
 		   d->force) {
 		cli_usage_error(&d->c, "--dir, --shard, --shards, --part, --parts and --force go with --stage");

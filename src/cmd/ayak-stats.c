@@ -117,6 +117,7 @@ static void check_paths(struct cli *c, const struct output *outs, size_t n)
 							outs[j].opt, outs[i].opt);
 		}
 		cli_claim_output(c, outs[i].opt, outs[i].path);
+		cli_own_output(c, outs[i].path);	/* for --level */
 	}
 }
 

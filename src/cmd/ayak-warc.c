@@ -505,8 +505,7 @@ static void parse_options(struct cli *c, struct opts *o, int argc, char **argv)
 		if (!strcmp(c->field, own_fields[i]))
 			cli_usage_error(c, "--field cannot be '%s': ayak-warc writes that field itself",
 					c->field);
-	if (c->max_errors != UINT64_MAX && !c->skip_errors)
-		cli_usage_error(c, "--max-errors goes with --on-error skip");
+	cli_check_options(c);
 	/* the HTML is written whole: there is no extraction to keep the boilerplate from */
 	if (o->html && o->keep_boilerplate)
 		cli_usage_error(c, "--keep-boilerplate does not go with --html");

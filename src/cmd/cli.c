@@ -619,14 +619,47 @@ static int output_compression(const struct cli *c, const char *path)
 	return !path || !strcmp(path, "-") ? AYAK_COMPRESS_NONE : ayak_compress_from_path(path);
 }
 
-static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **files)
+void cli_own_output(struct cli *c, const char *path)
 {
+	c->own_compress |= 1u << output_compression(c, path);
+}
+
+/* The compressions of the run's outputs, 1 << AYAK_COMPRESS_* each. */
+static unsigned compressions(const struct cli *c)
+{
+	unsigned used = c->own_compress;
+
+	/* -z and --compress name the records' compression, written here or not (ayak-dedup's stages) */
+	if (c->compress > 0)
+		used |= 1u << c->compress;
+	if (!c->no_output)
+		used |= 1u << output_compression(c, c->output);
+	if (c->rejects_path)
+		used |= 1u << ayak_compress_from_path(c->rejects_path);
+	return used;
+}
+
+void cli_check_options(struct cli *c)
+{
+	unsigned used = compressions(c);
+
 	if (c->max_errors != UINT64_MAX && !c->skip_errors)
 		cli_usage_error(c, "--max-errors goes with --on-error skip");
-	/* A gzip level is checked before any work, whether or not -o is ever opened (--split). */
-	if (c->level > 9 && (c->compress == AYAK_COMPRESS_GZIP ||
-			     (!c->no_output && output_compression(c, c->output) == AYAK_COMPRESS_GZIP)))
+	/* --level with nothing to compress would be ignored: a mistake, as ayak(7) has it */
+	if (c->level && !c->any_level && !(used & ~(1u << AYAK_COMPRESS_NONE))) {
+		if (c->compress == AYAK_COMPRESS_NONE)
+			cli_usage_error(c, "--level does not go with --compress none");
+		cli_usage_error(c, "--level needs compressed output (-z, --compress, or an output "
+				"name ending .zst or .gz)");
+	}
+	/* before any work, whether or not the gzip output is ever opened (--split) */
+	if (c->level > 9 && (used & 1u << AYAK_COMPRESS_GZIP))
 		cli_usage_error(c, "gzip --level must be 1 to 9, not %d", c->level);
+}
+
+static void open_all(struct cli *c, struct ayak_reader *in, int nfiles, char **files)
+{
+	cli_check_options(c);
 	if (!c->no_output)
 		cli_claim_records_output(c);
 	cli_claim_output(c, "--rejects", c->rejects_path);

@@ -53,6 +53,8 @@ struct cli {
 	const char *rejects_path;
 	int progress;
 	int no_output;			/* the program writes no records (--split) */
+	unsigned own_compress;		/* 1 << AYAK_COMPRESS_* of its own outputs (cli_own_output) */
+	int any_level;			/* --level taken with nothing compressed (ayak-dedup's stages) */
 	unsigned shared_off;		/* CLI_NO_* */
 	const char *not_text;		/* -o is not text ("binary data"): no terminal */
 	const char *more_libs;		/* -V: libraries of the program's own, after the shared ones */
@@ -88,6 +90,17 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 /* Open the inputs (the files left in argv, or stdin) and the outputs. */
 void cli_open(struct cli *c, int nfiles, char **files);
+/*
+ * The checks of the shared options that cli_open makes before any work
+ * (--max-errors without skip, --level with nothing compressed or over 9
+ * for gzip), for a program that opens its outputs itself.
+ */
+void cli_check_options(struct cli *c);
+/*
+ * An output of the program's own (a shard, a report) that it will write
+ * to path with c->compress (AUTO: by the name), for the --level checks.
+ */
+void cli_own_output(struct cli *c, const char *path);
 /* cli_open with the input already opened (ayak-pack reads the first bytes of
  * standard input to tell records from a token stream); cli owns it now. */
 void cli_open_reader(struct cli *c, struct ayak_reader *in);

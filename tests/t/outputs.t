@@ -185,6 +185,46 @@ test_expect_success 'a gzip level over 9 is a usage error, also when no file is 
 	ayak-cat --level 12 -o o.jsonl.zst in.jsonl
 '
 
+# --level with nothing compressed was taken and did nothing, exit 0.
+test_expect_success '--level with no compressed output is a usage error before any work, in every program' '
+	W=$AYAK_TOP/tests/data/warc &&
+	msg="--level needs compressed output (-z, --compress, or an output name ending .zst or .gz)" &&
+	for p in cat norm lid filter dedup "tok --words" stats; do
+		test_expect_code 2 ayak-$p --level 5 -o lv.jsonl in.jsonl >out 2>err &&
+		printf "%s\n" "ayak-${p%% *}: $msg" "Try '\''ayak-${p%% *} --help'\''." >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out &&
+		test_path_is_missing lv.jsonl || return 1
+	done &&
+	test_expect_code 2 ayak-warc --level 5 $W/pages.warc.gz >out 2>err &&
+	grep -x "ayak-warc: $msg" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 ayak-cat --level 5 --split 1 --compress none -o lvs in.jsonl 2>err &&
+	grep -x "ayak-cat: --level does not go with --compress none" err &&
+	test_expect_code 2 ayak-norm --level 5 --compress none -o lv.zst in.jsonl 2>err &&
+	grep -x "ayak-norm: --level does not go with --compress none" err &&
+	test_expect_code 2 ayak-stats --level 5 --output-json lv.json in.jsonl 2>err &&
+	grep -x "ayak-stats: $msg" err &&
+	test_path_is_missing lv.json
+'
+
+test_expect_success '--level with a compressed output: -z, --compress, an output name, --split, --rejects' '
+	ayak-cat --level 5 -z in.jsonl >lv1.zst &&
+	ayak-norm --level 5 --compress gz in.jsonl >lv2.gz &&
+	ayak-lid --level 5 -o lv3.jsonl.zst in.jsonl &&
+	ayak-cat --level 5 --split 1 -o lvs in.jsonl &&
+	test_path_is_file lvs-00001.jsonl.zst &&
+	ayak-cat --validate --on-error skip -q --level 5 --rejects lvr.jsonl.gz mixed.jsonl >lv4 &&
+	test_path_is_file lvr.jsonl.gz &&
+	ayak-stats --level 5 --output-json lv5.json.zst in.jsonl &&
+	mkdir lvd &&
+	ayak-dedup --stage sign --dir lvd --shard 0 --level 5 in.jsonl &&
+	: "a gzip level over 9 is found before any work there too" &&
+	test_expect_code 2 ayak-stats --level 12 --output-json lv6.json.gz in.jsonl 2>err &&
+	grep -x "ayak-stats: gzip --level must be 1 to 9, not 12" err &&
+	test_path_is_missing lv6.json.gz
+'
+
 test_expect_success TTY 'compressed bytes to a terminal named by -o are refused' '
 	script -eqc "ayak-cat -z -o /dev/tty in.jsonl" /dev/null </dev/null >tty.out
 	test $? = 2 &&
