@@ -193,6 +193,7 @@ int main(int argc, char **argv)
 
 	cli_init(&c, "ayak-cat", usage);
 	parse_options(&c, &o, &split, argc, argv);
+	cli_rejects_need_skip(&c, NULL, "ayak-cat drops no record without it");
 	if (split.max_records || split.max_bytes)
 		split_start(&c, &o, &split);
 	cli_open(&c, argc - optind, argv + optind);

@@ -502,6 +502,8 @@ static void parse_options(struct dd *d, int argc, char **argv)
 		   d->force) {
 		cli_usage_error(&d->c, "--dir, --shard, --shards, --part, --parts and --force go with --stage");
 	}
+	if (d->annotate)
+		cli_rejects_need_skip(&d->c, "--annotate", "--annotate drops no record");
 	fingerprint(d);
 }
 

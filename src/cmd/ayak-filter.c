@@ -495,7 +495,7 @@ int main(int argc, char **argv)
 	if (k.fo.annotate && !strcmp(k.url_field, "filter"))
 		cli_usage_error(&c, "--url-field filter: ayak-filter --annotate writes that field");
 	if (k.fo.annotate)
-		cli_rejects_need_skip(&c, "--annotate");
+		cli_rejects_need_skip(&c, "--annotate", "--annotate drops no record");
 	/* a set AYAK_LEXICONS that is no directory is an error, lexicons read or not (ayak(7)) */
 	if (getenv("AYAK_LEXICONS") && *getenv("AYAK_LEXICONS") && !ayak_lexicon_dir(&c.err))
 		cli_die(&c, &c.err);

@@ -1336,8 +1336,14 @@ int main(int argc, char **argv)
 		if (optind < argc)
 			cli_usage_error(&c, "%s reads no files, not '%s'", info, argv[optind]);
 	}
-	if (k.annotate)
-		cli_rejects_need_skip(&c, "--annotate");
+	/* --rejects where no record is dropped would stay empty but for malformed ones */
+	if (k.train)
+		cli_rejects_need_skip(&c, "--train", "--train drops no record");
+	else if (k.annotate)
+		cli_rejects_need_skip(&c, "--annotate", "--annotate drops no record");
+	else if (!k.nkeep && !k.ndrop && !k.nthr)
+		cli_rejects_need_skip(&c, NULL,
+				      "ayak-lid drops no record without --keep, --drop or --threshold");
 	if (k.train)
 		return run_train(&c, &k, argc - optind, argv + optind);
 	return run_classify(&c, &k, argc - optind, argv + optind);

@@ -563,6 +563,7 @@ int main(int argc, char **argv)
 	parse_options(&c, &k, argc, argv);
 	if ((k.flags & AYAK_NORM_KEEP_INFORMAL) && !(k.flags & AYAK_NORM_SLANG))
 		cli_usage_error(&c, "--keep-informal goes with --expand-slang");
+	cli_rejects_need_skip(&c, NULL, "ayak-norm drops no record without it");
 	if (k.diff == 3)
 		cli_usage_error(&c, "--diff and --diff-file: give one (--diff prints on stderr)");
 	if (k.diff_path && !strcmp(k.diff_path, "-") && (!c.output || !strcmp(c.output, "-")))

@@ -924,6 +924,7 @@ static struct pack_writer *pack_records(struct cli *c, struct args *a, struct bi
 	struct ayak_line line;
 	int r;
 
+	cli_rejects_need_skip(c, NULL, "ayak-pack drops no record without it");
 	ayak_record_init(&rec);
 	w = start_writer(c, a, 0);
 	if (in->r) {

@@ -409,6 +409,7 @@ int main(int argc, char **argv)
 	cli_init(&c, "ayak-stats", usage);
 	parse_options(&c, &s, argc, argv);
 	check_options(&c, &s, argc);
+	cli_rejects_need_skip(&c, NULL, "ayak-stats drops no record without it");
 	/* With --output-FORMAT, standard output gets a report only when asked. */
 	if (s.nouts && !c.output && !s.format_given)
 		c.no_output = 1;

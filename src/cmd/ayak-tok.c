@@ -740,6 +740,7 @@ int main(int argc, char **argv)
 	digits4_init();
 	parse_args(&c, &a, argc, argv);
 	check_args(&c, &a);
+	cli_rejects_need_skip(&c, NULL, "ayak-tok drops no record without it");
 	if (a.train) {
 		int ret = train(&c, &a, argc - optind, argv + optind);
 

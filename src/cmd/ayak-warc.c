@@ -505,6 +505,8 @@ static void parse_options(struct cli *c, struct opts *o, int argc, char **argv)
 		if (!strcmp(c->field, own_fields[i]))
 			cli_usage_error(c, "--field cannot be '%s': ayak-warc writes that field itself",
 					c->field);
+	/* the WARC records it drops by type, status or size are counted, not rejects */
+	cli_rejects_need_skip(c, NULL, "only the damaged records it skips go there");
 	cli_check_options(c);
 	/* the HTML is written whole: there is no extraction to keep the boilerplate from */
 	if (o->html && o->keep_boilerplate)

@@ -874,11 +874,11 @@ const struct ayak_field *cli_string_field(struct cli *c, const struct ayak_line 
 	return NULL;
 }
 
-void cli_rejects_need_skip(struct cli *c, const char *why)
+void cli_rejects_need_skip(struct cli *c, const char *with, const char *why)
 {
 	if (c->rejects_path && !c->skip_errors)
-		cli_usage_error(c, "--rejects with %s goes with --on-error skip (%s drops no record)",
-				why, why);
+		cli_usage_error(c, "--rejects%s%s goes with --on-error skip (%s)", with ? " with " : "",
+				with ? with : "", why);
 }
 
 size_t cli_test_limit(const char *name, size_t limit)

@@ -235,11 +235,12 @@ void cli_finish_outputs(struct cli *c);
  */
 void cli_hold_signals(sigset_t *old);
 /*
- * --rejects in a run that drops no record (why says what keeps them all):
- * only malformed records skipped could go there, so without --on-error
- * skip it is a usage error.
+ * --rejects in a run that drops no record: only malformed records skipped
+ * could go there, so without --on-error skip it is a usage error, not an
+ * empty file.  with names the option that keeps them all ("--annotate";
+ * NULL: the program drops none), why says so in the message.
  */
-void cli_rejects_need_skip(struct cli *c, const char *why);
+void cli_rejects_need_skip(struct cli *c, const char *with, const char *why);
 
 /* Report err and exit with its code, closing stdout cleanly and removing temporary files. */
 void cli_die(struct cli *c, const struct ayak_err *err) __attribute__((noreturn));

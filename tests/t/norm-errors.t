@@ -202,7 +202,7 @@ test_expect_success '--diff-file may not name the file of -o, --stats or --rejec
 	echo "ayak-norm: --diff-file and --stats name the same file" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got &&
-	test_expect_code 2 ayak-norm --diff-file drej.jsonl --rejects "$PWD/drej.jsonl" in >out 2>err &&
+	test_expect_code 2 ayak-norm --on-error skip --diff-file drej.jsonl --rejects "$PWD/drej.jsonl" in >out 2>err &&
 	echo "ayak-norm: --diff-file and --rejects name the same file" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got &&

@@ -43,7 +43,7 @@ test_expect_success '--rejects ./x and -o x: a usage error, the good record not 
 test_expect_success 'ayak-filter and ayak-norm share the check' '
 	test_expect_code 2 ayak-filter -o f.jsonl --stats ./f.jsonl in.jsonl 2>err &&
 	grep "^ayak-filter: --output and --stats name the same file$" err &&
-	test_expect_code 2 ayak-norm --rejects n.jsonl --stats n.jsonl in.jsonl 2>err &&
+	test_expect_code 2 ayak-norm --on-error skip --rejects n.jsonl --stats n.jsonl in.jsonl 2>err &&
 	grep "^ayak-norm: --rejects and --stats name the same file$" err
 '
 
@@ -225,6 +225,37 @@ test_expect_success '--level with a compressed output: -z, --compress, an output
 	test_path_is_missing lv6.json.gz
 '
 
+# These took --rejects without --on-error skip, exit 0, and wrote an empty file.
+test_expect_success '--rejects where no record is dropped goes with --on-error skip, in every program' '
+	W=$AYAK_TOP/tests/data/warc &&
+	printf "{\"text\":\"a\",\"ids\":[1,2],\"lang\":\"zsm_Latn\"}\n" >rj.jsonl &&
+	for p in cat norm "tok --words" stats "pack -o rjp"; do
+		test_expect_code 2 ayak-$p --rejects rj.out rj.jsonl >out 2>err &&
+		printf "%s\n" "ayak-${p%% *}: --rejects goes with --on-error skip (ayak-${p%% *} drops no record without it)" \
+			"Try '\''ayak-${p%% *} --help'\''." >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out &&
+		test_path_is_missing rj.out &&
+		ayak-$p --on-error skip --rejects rj.out rj.jsonl >out &&
+		test_must_be_empty rj.out &&
+		rm rj.out || return 1
+	done &&
+	test_expect_code 2 ayak-warc --rejects rj.out $W/pages.warc.gz >out 2>err &&
+	grep -x "ayak-warc: --rejects goes with --on-error skip (only the damaged records it skips go there)" err &&
+	test_expect_code 2 ayak-lid --rejects rj.out rj.jsonl >out 2>err &&
+	grep -x "ayak-lid: --rejects goes with --on-error skip (ayak-lid drops no record without --keep, --drop or --threshold)" err &&
+	test_expect_code 2 ayak-lid --train --label-field lang -o rj.bin --rejects rj.out rj.jsonl 2>err &&
+	grep -x "ayak-lid: --rejects with --train goes with --on-error skip (--train drops no record)" err &&
+	test_expect_code 2 ayak-dedup --annotate --rejects rj.out rj.jsonl >out 2>err &&
+	grep -x "ayak-dedup: --rejects with --annotate goes with --on-error skip (--annotate drops no record)" err &&
+	test_path_is_missing rj.out &&
+	test_path_is_missing rj.bin &&
+	: "programs that drop records take it alone" &&
+	ayak-lid --keep eng_Latn --rejects rj.out rj.jsonl >out && rm rj.out &&
+	ayak-filter --rejects rj.out rj.jsonl >out && rm rj.out &&
+	ayak-dedup --rejects rj.out rj.jsonl >out && rm rj.out
+'
+
 test_expect_success TTY 'compressed bytes to a terminal named by -o are refused' '
 	script -eqc "ayak-cat -z -o /dev/tty in.jsonl" /dev/null </dev/null >tty.out
 	test $? = 2 &&
@@ -376,7 +407,7 @@ test_expect_success '--stats, --rejects and the like naming an input are refused
 	ln -s g.jsonl g-link.jsonl &&
 	for p in ayak-cat ayak-norm ayak-filter ayak-lid ayak-dedup ayak-stats; do
 		for o in --stats --rejects; do
-			test_expect_code 2 $p $o g-link.jsonl g.jsonl >out 2>err &&
+			test_expect_code 2 $p --on-error skip $o g-link.jsonl g.jsonl >out 2>err &&
 			printf "%s\n" "$p: $o and the input g.jsonl name the same file" "Try '\''$p --help'\''." >expect &&
 			test_cmp expect err &&
 			test_must_be_empty out &&
