@@ -162,12 +162,12 @@ void ayak_tmp_forget(const char *path);
  * A new file (mode 0666 less the umask) in the directory of tmpl, a
  * "...XXXXXX" template, that has no name until ayak_tmp_link():
  * O_TMPFILE, so that a run killed even by SIGKILL leaves nothing behind.
- * A file made so is first linked under tmpl and unlinked at once, to be
- * sure such files can be named there.  -1 where the file system or a
- * missing /proc does not allow it, or AYAK_NO_TMPFILE is set;
- * ayak_tmp_create() is the fallback.
+ * Whether it can be named through /proc is tried before it is returned,
+ * without giving it a name.  -1 where the file system or a missing /proc
+ * does not allow it, or AYAK_NO_TMPFILE is set; ayak_tmp_create() is the
+ * fallback.
  */
-int ayak_tmp_anon(char *tmpl, int flags);
+int ayak_tmp_anon(const char *tmpl, int flags);
 /*
  * Give fd, from ayak_tmp_anon(), the name path, replacing what is there:
  * linked under tmpl (which it fills) and renamed, with no signal between

@@ -660,9 +660,9 @@ int ayak_tmp_create(char *tmpl, int flags)
 /*
  * Link fd, a file with no name, to path when no file has that name yet;
  * else to tmpl's "XXXXXX" filled in anew until the name is free, then
- * rename it to path (or unlink it when path is NULL).  No signal comes
- * between the two, so the name lasts two system calls and is never left
- * behind but by SIGKILL in that instant.
+ * rename it to path.  No signal comes between the two, so the name lasts
+ * two system calls and is never left behind but by SIGKILL in that
+ * instant.
  */
 static int link_then(int fd, char *tmpl, const char *path)
 {
@@ -676,7 +676,7 @@ static int link_then(int fd, char *tmpl, const char *path)
 	/* /proc, as an unprivileged linkat() cannot take AT_EMPTY_PATH */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	/* a new name takes the file at once: no temporary name to leave behind */
-	if (path && !linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
 		return 0;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -688,7 +688,7 @@ static int link_then(int fd, char *tmpl, const char *path)
 		r = linkat(AT_FDCWD, proc, AT_FDCWD, tmpl, AT_SYMLINK_FOLLOW);
 		e = r ? errno : 0;
 	}
-	if (!r && (path ? rename(tmpl, path) : unlink(tmpl))) {
+	if (!r && rename(tmpl, path)) {
 		e = errno;
 		unlink(tmpl);
 		r = -1;
@@ -698,28 +698,32 @@ static int link_then(int fd, char *tmpl, const char *path)
 	return r;
 }
 
-int ayak_tmp_anon(char *tmpl, int flags)
+int ayak_tmp_anon(const char *tmpl, int flags)
 {
 	const char *slash = strrchr(tmpl, '/');
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], proc[32];
 	size_t n = slash ? (size_t)(slash - tmpl) + 1 : 0;
-	int fd, probe;
+	int fd;
 
 	if (n >= sizeof(dir) || getenv("AYAK_NO_TMPFILE"))
 		return -1;
 	memcpy(dir, tmpl, n);
 	strcpy(dir + n, ".");
-	/*
-	 * A second such file, linked and unlinked now, so that a file system
-	 * (or a missing /proc) that makes them but cannot name them is found
-	 * before the work, not after it.  (fd itself can be linked only once.)
-	 */
-	probe = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-	if (probe < 0)
+	fd = open(dir, O_TMPFILE | O_WRONLY | flags, 0666);
+	if (fd < 0)
 		return -1;
-	fd = link_then(probe, tmpl, NULL) ? -1 : open(dir, O_TMPFILE | O_WRONLY | flags, 0666);
-	close(probe);
-	memcpy(tmpl + strlen(tmpl) - 6, "XXXXXX", 6);	/* for ayak_tmp_create() */
+	/*
+	 * Can it be named through /proc, as link_then() will?  Linking it to
+	 * "dir/." fails with EEXIST only after its /proc name resolved (no or
+	 * a bare /proc: ENOENT), and makes no name that SIGKILL could leave
+	 * behind, as a trial link and unlink did.  (A file system that makes
+	 * such files but will not link them would show only at the end.)
+	 */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, dir, AT_SYMLINK_FOLLOW) || errno != EEXIST) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 

@@ -240,4 +240,23 @@ test_expect_success TMPFILE,STRACE 'a new output takes its name without a tempor
 	ayak-norm "$TEST_DATA/sample.jsonl" | cmp - new/out.jsonl
 '
 
+# The start-up check that a file made with O_TMPFILE can be named linked a
+# second one under a hidden name and unlinked it: SIGKILL at that unlink left
+# .out.jsonl.XXXXXX.  Killed at any link or unlink, a run leaves no hidden name.
+test_expect_success TMPFILE,STRACE 'SIGKILL at any link or unlink leaves no hidden name' '
+	mkdir probe && (
+		cd probe &&
+		for call in unlink linkat; do
+			for n in 1 2 3 4; do
+				ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+				strace -f -q -o /dev/null -e inject=$call:signal=KILL:when=$n \
+					ayak-cat -o out.jsonl --stats s.json "$TEST_DATA/sample.jsonl"
+				ls -A | grep "^\." >>../hidden
+				rm -f out.jsonl s.json
+			done
+		done
+	) &&
+	test_must_be_empty hidden
+'
+
 test_done
