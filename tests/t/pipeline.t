@@ -405,6 +405,44 @@ test_expect_success 'planning stopped by a signal leaves nothing in TMPDIR' '
 	test_path_is_missing sig
 '
 
+# kill_planning RUN [-n]: start lib/plan on RUN (TMPDIR ktmp), and once it tries the stages,
+# kill it outright (SIGKILL), with the programs it runs, as the OOM killer or Slurm past
+# KillWait would.
+kill_planning () {
+	local pid n=0
+	TMPDIR=$PWD/ktmp setsid "$P/lib/plan" $2 "$1" "$S/wet.paths" >/dev/null 2>&1 &
+	pid=$!
+	while ! compgen -G "$1/plan/.scratch.*/check" >/dev/null &&
+		! compgen -G "ktmp/ayak-plan.*/check" >/dev/null && test $n -lt 500; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+	kill -KILL -- -$pid
+	wait $pid
+	test $? = 137
+}
+
+# From an audit: planning tried the stages in a directory in $TMPDIR, which a planner
+# killed outright (SIGKILL) left there for good.
+test_expect_success 'planning killed outright: its scratch is in RUN/plan, removed by the next planning' '
+	mkdir ktmp &&
+	kill_planning kp &&
+	ls -A ktmp >left &&
+	test_must_be_empty left &&
+	ls -d kp/plan/.scratch.* &&
+	"$P/lib/plan" kp "$S/wet.paths" &&
+	ls -A kp/plan >left &&
+	echo lock >expect &&
+	test_cmp expect left &&
+	: "a dry run, which writes nothing in RUN, sweeps its own in TMPDIR" &&
+	kill_planning kpn -n &&
+	test_path_is_missing kpn &&
+	ls -d ktmp/ayak-plan.* &&
+	TMPDIR=$PWD/ktmp "$P/lib/plan" -n kpn "$S/wet.paths" >/dev/null &&
+	ls -A ktmp >left &&
+	test_must_be_empty left
+'
+
 test_expect_success '--opt may not name a stage'"'"'s outputs: -o in the middle of a pipe left a run of 0 records' '
 	test_expect_code 2 "$CCM" -o outs --opt "norm=-o x.jsonl" "$S/wet.paths" 2>err &&
 	echo "commoncrawl-malay: --opt norm: the pipeline names the stage'"'"'s outputs, not -o (--keep-rejects keeps the rejects)" >expect &&
