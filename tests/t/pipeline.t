@@ -267,6 +267,37 @@ test_expect_success 'a run killed half-way resumes to the same outputs' '
 	for f in one/shards/* one/final/*; do cmp "$f" "killed/${f#one/}" || return 1; done
 '
 
+# From an audit: stopped by a signal, commoncrawl-malay said nothing of how to go on; and
+# stopped alone (kill PID), it ended at once and left make running the tasks on without it.
+# The one shard is a fifo, so the run waits on it until the signal comes.
+test_expect_success 'a run stopped by a signal stops its tasks and says how to resume' '
+	mkdir stop && mkfifo stop/in.wet && echo "$PWD/stop/in.wet" >stop/in.paths &&
+	for how in "TERM -- -" "TERM " "INT -- -" "HUP "; do
+		rm -f stop/run/logs/clean-00000.log
+		setsid env --default-signal=INT "$CCM" -o stop/run stop/in.paths >stop/out 2>stop/err &
+		pid=$! n=0
+		# the task has started: the runner is waiting for it, its traps set
+		while test ! -e stop/run/logs/clean-00000.log && test $n -lt 300; do
+			sleep 0.05
+			n=$((n + 1))
+		done
+		sig=${how%% *}
+		kill -$sig ${how#* }$pid
+		# not stopped: the fifo is opened, so that the task fails rather than waits for ever
+		timeout 30 tail --pid=$pid -f /dev/null || timeout 5 sh -c ": >stop/in.wet"
+		wait $pid
+		test $? = $((128 + $(kill -l $sig))) &&
+		echo "commoncrawl-malay: stopped by SIG$sig; run the same command again to resume" >expect &&
+		tail -n 1 stop/err >got &&
+		test_cmp expect got &&
+		! pgrep -f "$PWD/stop/" || return 1
+	done &&
+	rm stop/in.wet &&
+	cp "$S/wet/sample-00000.warc.wet.gz" stop/in.wet &&
+	"$CCM" -o stop/run stop/in.paths >out &&
+	test_path_is_file stop/run/report.html
+'
+
 # A local HTTP server with the sample (tests/data/fetch/server.py serves ROOT under /files/).
 if command -v python3 >/dev/null; then
 	# not "cp ... && python3 ... &": $! would be the subshell's, and the server outlive the test
