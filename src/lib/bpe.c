@@ -49,6 +49,11 @@ struct merge_slot {
 
 #define EMPTY_KEY UINT64_MAX
 
+/* A merge by its rank: the pair and its result. */
+struct rank_merge {
+	uint32_t a, b, result;
+};
+
 struct bpe {
 	struct bpe_opts o;
 	char *unk_token, *prefix, *suffix;
@@ -63,6 +68,7 @@ struct bpe {
 
 	struct merge_slot *merges;
 	uint32_t merge_mask, merge_used, nmerges;
+	struct rank_merge *by_rank;	/* rank -> merge (a BPE_NONE: no merge has that rank) */
 
 	uint32_t *id2str;	/* ID -> string index */
 	uint32_t nids;		/* largest ID + 1 */
@@ -386,6 +392,7 @@ void bpe_free(struct bpe *m)
 	free(m->strs);
 	free(m->map);
 	free(m->merges);
+	free(m->by_rank);
 	free(m->id2str);
 	free(m->unreach);
 	ayak_buf_release(&m->pool);
@@ -653,10 +660,45 @@ void bpe_prefetch_merge(const struct bpe *m, const char *a, size_t alen, const c
 	}
 }
 
+/* The merges by rank, for the merge loop (ranks are distinct: see bpe_add_merge). */
+static int index_ranks(struct bpe *m, struct ayak_err *err)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; m->merges && i <= m->merge_mask; i++)
+		if (m->merges[i].key != EMPTY_KEY && m->merges[i].rank >= n)
+			n = m->merges[i].rank + 1;
+	free(m->by_rank);
+	m->by_rank = NULL;
+	if (!n)
+		return 0;
+	if (!(m->by_rank = malloc((size_t)n * sizeof(*m->by_rank))))
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	for (i = 0; i < n; i++)
+		m->by_rank[i].a = BPE_NONE;
+	for (i = 0; i <= m->merge_mask; i++) {
+		const struct merge_slot *sl = &m->merges[i];
+		struct rank_merge *r;
+
+		if (sl->key == EMPTY_KEY)
+			continue;
+		r = &m->by_rank[sl->rank];
+		if (r->a != BPE_NONE)
+			return ayak_err_set(err, AYAK_E_DATA, "two merges of rank %u", sl->rank);
+		r->a = (uint32_t)(sl->key >> 32);
+		r->b = (uint32_t)sl->key;
+		r->result = sl->result;
+	}
+	return 0;
+}
+
 int bpe_finish(struct bpe *m, struct ayak_err *err)
 {
 	char name[8];
 	int b;
+
+	if (index_ranks(m, err))
+		return -1;
 
 	for (b = 0; b < 256; b++) {
 		char c = (char)b;
@@ -802,11 +844,14 @@ int bpe_token_string(const struct bpe *m, uint32_t id, struct ayak_buf *out)
 
 /* ---- encoding ---- */
 
-struct heap_ent {
-	uint32_t rank, pos;
-	uint32_t a, b;		/* the pair when pushed, to spot stale entries */
-	uint32_t result;
-};
+/*
+ * A heap entry: the merge rank in the high half and the position of the
+ * pair's left symbol in the low half, so that one compare orders by rank,
+ * then leftmost.  The pair and its result are found by rank when the entry
+ * comes out: 8 bytes an entry, not 20, for a pre-token of millions of
+ * symbols.
+ */
+typedef uint64_t heap_ent;
 
 #define CACHE_MIN_SLOTS (1u << 12)
 #define CACHE_MAX_SLOTS (1u << 18)
@@ -842,11 +887,14 @@ struct l1_slot {
 struct bpe_enc {
 	const struct bpe *m;
 	struct l1_slot *l1;
-	/* symbols of the pre-token being merged */
-	uint32_t *sym, *start;
+	/*
+	 * Symbols of the pre-token being merged, indexed by the byte they
+	 * start at (a symbol ends where the next starts): no array of starts.
+	 */
+	uint32_t *sym;
 	int32_t *prev, *next;
 	size_t asym;
-	struct heap_ent *heap;
+	heap_ent *heap;
 	size_t nheap, aheap;
 	/* cache: pre-token bytes -> IDs */
 	struct cache_slot *slots;
@@ -890,7 +938,6 @@ void bpe_enc_free(struct bpe_enc *e)
 	if (!e)
 		return;
 	free(e->sym);
-	free(e->start);
 	free(e->prev);
 	free(e->next);
 	free(e->heap);
@@ -1003,9 +1050,6 @@ static int reserve_symbols(struct bpe_enc *e, size_t n)
 	if (!(p = realloc(e->sym, a * sizeof(*e->sym))))
 		return -1;
 	e->sym = p;
-	if (!(p = realloc(e->start, (a + 1) * sizeof(*e->start))))
-		return -1;
-	e->start = p;
 	if (!(p = realloc(e->prev, a * sizeof(*e->prev))))
 		return -1;
 	e->prev = p;
@@ -1016,17 +1060,12 @@ static int reserve_symbols(struct bpe_enc *e, size_t n)
 	return 0;
 }
 
-static int heap_less(const struct heap_ent *x, const struct heap_ent *y)
-{
-	return x->rank < y->rank || (x->rank == y->rank && x->pos < y->pos);
-}
-
-static int heap_push(struct bpe_enc *e, const struct heap_ent *ent)
+static int heap_push(struct bpe_enc *e, heap_ent ent)
 {
 	size_t i;
 
 	if (e->nheap == e->aheap) {
-		struct heap_ent *h = ayak_grow(e->heap, &e->aheap, e->nheap + 1, sizeof(*h), 64);
+		heap_ent *h = ayak_grow(e->heap, &e->aheap, e->nheap + 1, sizeof(*h), 64);
 
 		if (!h)
 			return -1;
@@ -1036,73 +1075,70 @@ static int heap_push(struct bpe_enc *e, const struct heap_ent *ent)
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (!heap_less(ent, &e->heap[parent]))
+		if (ent >= e->heap[parent])
 			break;
 		e->heap[i] = e->heap[parent];
 		i = parent;
 	}
-	e->heap[i] = *ent;
+	e->heap[i] = ent;
 	return 0;
 }
 
-static void heap_pop(struct bpe_enc *e, struct heap_ent *top)
+static heap_ent heap_pop(struct bpe_enc *e)
 {
-	struct heap_ent last;
+	heap_ent top = e->heap[0], last;
 	size_t i = 0, n;
 
-	*top = e->heap[0];
 	n = --e->nheap;
 	if (!n)
-		return;
+		return top;
 	last = e->heap[n];
 	for (;;) {
 		size_t c = 2 * i + 1;
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && heap_less(&e->heap[c + 1], &e->heap[c]))
+		if (c + 1 < n && e->heap[c + 1] < e->heap[c])
 			c++;
-		if (!heap_less(&e->heap[c], &last))
+		if (e->heap[c] >= last)
 			break;
 		e->heap[i] = e->heap[c];
 		i = c;
 	}
 	e->heap[i] = last;
+	return top;
 }
 
 static int push_pair(struct bpe_enc *e, int32_t pos)
 {
 	const struct merge_slot *sl;
-	struct heap_ent ent;
 	int32_t nx = e->next[pos];
 
-	if (nx < 0)
+	if (nx < 0 || !(sl = merge_find(e->m, e->sym[pos], e->sym[nx])))
 		return 0;
-	sl = merge_find(e->m, e->sym[pos], e->sym[nx]);
-	if (!sl)
-		return 0;
-	ent.rank = sl->rank;
-	ent.pos = (uint32_t)pos;
-	ent.a = e->sym[pos];
-	ent.b = e->sym[nx];
-	ent.result = sl->result;
-	return heap_push(e, &ent);
+	return heap_push(e, (heap_ent)sl->rank << 32 | (uint32_t)pos);
 }
 
-/* Split p[0..n) into initial symbols; returns the count or -1. */
-static ssize_t init_symbols(struct bpe_enc *e, const char *p, size_t n)
+/*
+ * Split p[0..n) (n > 0) into initial symbols, linked in order; returns 0
+ * or -1.
+ */
+static int init_symbols(struct bpe_enc *e, const char *p, size_t n)
 {
 	const struct bpe *m = e->m;
-	size_t i, k = 0;
+	size_t i;
+	int32_t before = -1;	/* the symbol before i */
 
 	if (reserve_symbols(e, n))
 		return -1;
 	if (m->o.byte_level) {
 		for (i = 0; i < n; i++) {
 			e->sym[i] = m->byte_sym[(unsigned char)p[i]];
-			e->start[i] = (uint32_t)i;
+			e->prev[i] = (int32_t)i - 1;
+			e->next[i] = (int32_t)i + 1;
 		}
-		return (ssize_t)n;
+		e->next[n - 1] = -1;
+		return 0;
 	}
 	for (i = 0; i < n;) {
 		unsigned char c = (unsigned char)p[i];
@@ -1141,12 +1177,15 @@ static ssize_t init_symbols(struct bpe_enc *e, const char *p, size_t n)
 				s = map_find(m, buf, bl);
 			}
 		}
-		e->sym[k] = s;
-		e->start[k] = (uint32_t)i;
-		k++;
+		e->sym[i] = s;
+		e->prev[i] = before;
+		if (before >= 0)
+			e->next[before] = (int32_t)i;
+		before = (int32_t)i;
 		i += len;
 	}
-	return (ssize_t)k;
+	e->next[before] = -1;
+	return 0;
 }
 
 /* Output of one symbol: its ID, or the fallbacks for unknown symbols. */
@@ -1179,37 +1218,31 @@ static int merge_word(struct bpe_enc *e, const char *p, size_t n, struct bpe_ids
 		      size_t *nunk)
 {
 	const struct bpe *m = e->m;
-	ssize_t ns = init_symbols(e, p, n);
-	struct heap_ent top;
-	int32_t i;
+	int32_t i, k;
 
-	if (ns < 0)
+	if (init_symbols(e, p, n))
 		return -1;
-	e->start[ns] = (uint32_t)n;
-	for (i = 0; i < ns; i++) {
-		e->prev[i] = i - 1;
-		e->next[i] = i + 1 < ns ? i + 1 : -1;
-	}
 	e->nheap = 0;
 	/* Ask for the merge slots of the first pairs together: they are far apart in memory. */
 	if (m->merges)
-		for (i = 0; i + 1 < ns && i < 32; i++)
-			if (e->sym[i] != BPE_NONE && e->sym[i + 1] != BPE_NONE)
-				__builtin_prefetch(&m->merges[merge_hash((uint64_t)e->sym[i] << 32 | e->sym[i + 1]) &
+		for (i = 0, k = 0; e->next[i] >= 0 && k < 32; i = e->next[i], k++)
+			if (e->sym[i] != BPE_NONE && e->sym[e->next[i]] != BPE_NONE)
+				__builtin_prefetch(&m->merges[merge_hash((uint64_t)e->sym[i] << 32 |
+									 e->sym[e->next[i]]) &
 							       m->merge_mask]);
-	for (i = 0; i + 1 < ns; i++)
+	for (i = 0; i >= 0; i = e->next[i])
 		if (push_pair(e, i))
 			return -1;
 	while (e->nheap) {
-		int32_t pos, nx;
+		heap_ent top = heap_pop(e);
+		int32_t pos = (int32_t)(uint32_t)top, nx = e->next[pos];
+		const struct rank_merge *r = &m->by_rank[top >> 32];
 
-		heap_pop(e, &top);
-		pos = (int32_t)top.pos;
-		nx = e->next[pos];
-		if (e->sym[pos] != top.a || nx < 0 || e->sym[nx] != top.b)
-			continue;	/* stale */
+		/* Stale: the pair at pos changed (or went) after the entry was pushed. */
+		if (nx < 0 || e->sym[pos] != r->a || e->sym[nx] != r->b)
+			continue;
 		/* Merge nx into pos. */
-		e->sym[pos] = top.result;
+		e->sym[pos] = r->result;
 		e->next[pos] = e->next[nx];
 		if (e->next[nx] >= 0)
 			e->prev[e->next[nx]] = pos;
@@ -1220,12 +1253,11 @@ static int merge_word(struct bpe_enc *e, const char *p, size_t n, struct bpe_ids
 			return -1;
 	}
 	for (i = 0; i >= 0; i = e->next[i]) {
-		uint32_t end = e->next[i] >= 0 ? e->start[e->next[i]] : (uint32_t)n;
+		int32_t end = e->next[i] >= 0 ? e->next[i] : (int32_t)n;
 
-		if (emit_symbol(e, e->sym[i], p + e->start[i], end - e->start[i], out, nunk))
+		if (emit_symbol(e, e->sym[i], p + i, (size_t)(end - i), out, nunk))
 			return -1;
 	}
-	(void)m;
 	return 0;
 }
 

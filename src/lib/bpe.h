@@ -59,7 +59,8 @@ int bpe_add_token(struct bpe *m, const char *s, size_t n, uint32_t id, struct ay
  * Add the merge of rank `rank` (0 first): the pair a b, file form, after
  * every vocabulary entry.  AYAK_E_DATA when a, b or their result is not
  * in the vocabulary, as Hugging Face's BpeBuilder refuses them (a result
- * without an ID would be dropped).  A repeated pair keeps its last rank.
+ * without an ID would be dropped).  A repeated pair keeps its last rank;
+ * two pairs may not have one rank (bpe_finish() refuses them).
  */
 int bpe_add_merge(struct bpe *m, const char *a, size_t alen, const char *b, size_t blen,
 		  uint32_t rank, struct ayak_err *err);
