@@ -1650,6 +1650,9 @@ struct tok_enc {
 	struct pieces pcs[2];
 	struct ayak_ustr u16[2];
 	struct ayak_buf segs;		/* split segments, as struct seg */
+	/* pieces of the last pre-tokenizer step go to the model as they come: */
+	struct bpe_ids *ids;		/* where their IDs go */
+	size_t unk, npieces;		/* unknown symbols and pieces so far */
 	size_t text_len;		/* of the text being encoded */
 	int too_long;			/* it grew too long for a step: TOK_TOO_LONG */
 };
@@ -1889,6 +1892,40 @@ struct seg {
 	int m;
 };
 
+/* The IDs of one piece of the last pre-tokenizer step; 0, or -1 when out of memory. */
+static int encode_piece(struct tok_enc *e, const char *p, size_t len)
+{
+	size_t st = 0, j;
+
+	if (e->t->meta_words) {
+		/* Before each U+2581 that follows another character. */
+		for (j = 1; j + 3 <= len; j++) {
+			if (memcmp(p + j, "\xE2\x96\x81", 3) ||
+			    (j >= 3 && !memcmp(p + j - 3, "\xE2\x96\x81", 3)))
+				continue;
+			if (bpe_encode(e->bpe, p + st, j - st, e->ids, &e->unk))
+				return -1;
+			st = j;
+			j += 2;
+		}
+	}
+	e->npieces++;
+	return bpe_encode(e->bpe, p + st, len - st, e->ids, &e->unk);
+}
+
+/*
+ * A piece buf[off..off+len) that a step made: kept in out for the next
+ * step, or with out NULL (the last step) encoded at once, so that the
+ * pieces of a long text are never held all together.
+ */
+static int put_piece(struct tok_enc *e, struct pieces *out, const char *buf, size_t off,
+		     size_t len)
+{
+	if (out)
+		return pieces_push(out, off, len);
+	return len ? encode_piece(e, buf + off, len) : 0;
+}
+
 static int push_seg(struct ayak_buf *b, size_t s, size_t e, int m)
 {
 	struct seg g = { (uint32_t)s, (uint32_t)e, m };
@@ -1909,14 +1946,14 @@ static int split_piece(struct tok_enc *e, const struct pre *p, const char *buf, 
 	/* The common case, Isolated without invert: stream. */
 	if (p->behavior == B_ISOLATED && !p->invert && p->re) {
 		while ((r = tok_regex_next(p->re, s, n, pos, &sc, &ms, &me, err)) > 0) {
-			if ((ms > pos && pieces_push(out, pc.off + pos, ms - pos)) ||
-			    pieces_push(out, pc.off + ms, me - ms))
+			if ((ms > pos && put_piece(e, out, buf, pc.off + pos, ms - pos)) ||
+			    put_piece(e, out, buf, pc.off + ms, me - ms))
 				return oom(err);
 			pos = me;
 		}
 		if (r < 0)
 			return -1;
-		if (pos < n && pieces_push(out, pc.off + pos, n - pos))
+		if (pos < n && put_piece(e, out, buf, pc.off + pos, n - pos))
 			return oom(err);
 		return 0;
 	}
@@ -1949,12 +1986,12 @@ static int split_piece(struct tok_enc *e, const struct pre *p, const char *buf, 
 	switch (p->behavior) {
 	case B_ISOLATED:
 		for (i = 0; i < nseg; i++)
-			if (pieces_push(out, pc.off + sg[i].s, sg[i].e - sg[i].s))
+			if (put_piece(e, out, buf, pc.off + sg[i].s, sg[i].e - sg[i].s))
 				return oom(err);
 		return 0;
 	case B_REMOVED:
 		for (i = 0; i < nseg; i++)
-			if (!sg[i].m && pieces_push(out, pc.off + sg[i].s, sg[i].e - sg[i].s))
+			if (!sg[i].m && put_piece(e, out, buf, pc.off + sg[i].s, sg[i].e - sg[i].s))
 				return oom(err);
 		return 0;
 	case B_CONTIGUOUS:
@@ -1972,7 +2009,7 @@ static int split_piece(struct tok_enc *e, const struct pre *p, const char *buf, 
 			prev = sg[i].m;
 		}
 		for (i = 0; i < k; i++)
-			if (pieces_push(out, pc.off + sg[i].s, sg[i].e - sg[i].s))
+			if (put_piece(e, out, buf, pc.off + sg[i].s, sg[i].e - sg[i].s))
 				return oom(err);
 		return 0;
 	}
@@ -1991,7 +2028,7 @@ static int split_piece(struct tok_enc *e, const struct pre *p, const char *buf, 
 			prev = sg[i].m;
 		}
 		for (i = k; i < nseg; i++)
-			if (pieces_push(out, pc.off + sg[i].s, sg[i].e - sg[i].s))
+			if (put_piece(e, out, buf, pc.off + sg[i].s, sg[i].e - sg[i].s))
 				return oom(err);
 		return 0;
 	}
@@ -2000,29 +2037,36 @@ static int split_piece(struct tok_enc *e, const struct pre *p, const char *buf, 
 }
 
 /*
- * Pre-tokenize s[0..n) (one section) into pieces; *text is the buffer the
- * pieces index.
+ * Pre-tokenize s[0..n) (one section), encoding the pieces of the last step
+ * that does something as they come.
  */
 static int pre_tokenize(struct tok_enc *e, const char *s, size_t n, size_t section,
-			const char **text, struct pieces **res, struct ayak_err *err)
+			struct ayak_err *err)
 {
 	const struct tok *t = e->t;
-	struct pieces *in = &e->pcs[0], *out = &e->pcs[1];
+	struct pieces *in = &e->pcs[0], *spare = &e->pcs[1], *out;
 	const char *buf = s;
-	size_t i, k;
+	size_t i, k, nsteps = 0;
 	int pb = 0;
 
 	/* Pieces have 32-bit offsets. */
 	if (n > UINT32_MAX)
 		return grew_too_long(e, UINT32_MAX, err);
+	/* ByteLevel without add_prefix_space leaves the pieces as they are. */
+	for (i = 0; i < t->npres; i++)
+		if (t->pres[i].kind != P_BYTELEVEL || t->pres[i].add_prefix_space)
+			nsteps = i + 1;
+	if (!nsteps)
+		return put_piece(e, NULL, s, 0, n) ? oom(err) : 0;
 	in->n = 0;
 	if (pieces_push(in, 0, n))
 		return oom(err);
-	for (i = 0; i < t->npres; i++) {
+	for (i = 0; i < nsteps; i++) {
 		const struct pre *p = &t->pres[i];
-		struct pieces *tmp;
 
-		out->n = 0;
+		out = i + 1 < nsteps ? spare : NULL;
+		if (out)
+			out->n = 0;
 		if (p->kind == P_SPLIT) {
 			for (k = 0; k < in->n; k++)
 				if (split_piece(e, p, buf, in->v[k], out, err))
@@ -2044,7 +2088,7 @@ static int pre_tokenize(struct tok_enc *e, const char *s, size_t n, size_t secti
 					return oom(err);
 				if (nb->len > UINT32_MAX)
 					return grew_too_long(e, UINT32_MAX, err);
-				if (pieces_push(out, off, nb->len - off))
+				if (put_piece(e, out, nb->data, off, nb->len - off))
 					return oom(err);
 			}
 			buf = nb->data;
@@ -2072,7 +2116,7 @@ static int pre_tokenize(struct tok_enc *e, const char *s, size_t n, size_t secti
 				if (nb->len > UINT32_MAX)
 					return grew_too_long(e, UINT32_MAX, err);
 				if (!p->split) {
-					if (pieces_push(out, off, nb->len - off))
+					if (put_piece(e, out, nb->data, off, nb->len - off))
 						return oom(err);
 					continue;
 				}
@@ -2083,26 +2127,25 @@ static int pre_tokenize(struct tok_enc *e, const char *s, size_t n, size_t secti
 					while (x < nb->len) {
 						if (x > st && nb->len - x >= p->repl_len &&
 						    !memcmp(nb->data + x, p->repl, p->repl_len)) {
-							if (pieces_push(out, st, x - st))
+							if (put_piece(e, out, nb->data, st, x - st))
 								return oom(err);
 							st = x;
 						}
 						x += nb->len - x >= p->repl_len &&
 						     !memcmp(nb->data + x, p->repl, p->repl_len) ? p->repl_len : 1;
 					}
-					if (pieces_push(out, st, nb->len - st))
+					if (put_piece(e, out, nb->data, st, nb->len - st))
 						return oom(err);
 				}
 			}
 			buf = nb->data;
 			pb ^= 1;
 		}
-		tmp = in;
-		in = out;
-		out = tmp;
+		if (out) {
+			spare = in;
+			in = out;
+		}
 	}
-	*text = buf;
-	*res = in;
 	return 0;
 }
 
@@ -2126,38 +2169,19 @@ static int encode_text(struct tok_enc *e, const char *s, size_t n, size_t sectio
 		       struct bpe_ids *out, struct tok_counts *counts, struct ayak_err *err)
 {
 	const struct tok *t = e->t;
-	struct pieces *pcs = NULL;
-	const char *buf = NULL;
-	size_t i, unk = 0, from = out->n;
+	size_t from = out->n;
 
 	if (!n)
 		return 0;
-	if (pre_tokenize(e, s, n, section, &buf, &pcs, err))
+	e->ids = out;
+	e->unk = e->npieces = 0;
+	if (pre_tokenize(e, s, n, section, err))
 		return -1;
-	for (i = 0; i < pcs->n; i++) {
-		const char *p = buf + pcs->v[i].off;
-		size_t len = pcs->v[i].len, st = 0, j;
-
-		if (t->meta_words) {
-			/* Before each U+2581 that follows another character. */
-			for (j = 1; j + 3 <= len; j++) {
-				if (memcmp(p + j, "\xE2\x96\x81", 3) ||
-				    (j >= 3 && !memcmp(p + j - 3, "\xE2\x96\x81", 3)))
-					continue;
-				if (bpe_encode(e->bpe, p + st, j - st, out, &unk))
-					return oom(err);
-				st = j;
-				j += 2;
-			}
-		}
-		if (bpe_encode(e->bpe, p + st, len - st, out, &unk))
-			return oom(err);
-	}
 	if (counts) {
-		counts->unknown += unk;
-		counts->pretokens += pcs->n;
+		counts->unknown += e->unk;
+		counts->pretokens += e->npieces;
 	}
-	if (unk && t->fuse_unk)
+	if (e->unk && t->fuse_unk)
 		fuse_unknown(t, out, from);
 	return 0;
 }

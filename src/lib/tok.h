@@ -94,6 +94,7 @@ void tok_enc_free(struct tok_enc *e);
  * failing on it), AYAK_E_SYS when out of memory; TOK_TOO_LONG (with
  * AYAK_E_DATA) for a text longer than TOK_MAX_TEXT (or opts' max_text),
  * or one that the normalizers make too long for the steps after them.
+ * After an error, out may hold the IDs of part of the text.
  */
 int tok_encode(struct tok_enc *e, const char *text, size_t n, struct bpe_ids *out,
 	       struct tok_counts *counts, struct ayak_err *err);
