@@ -171,8 +171,11 @@ static char *put_u32(char *p, uint32_t v)
 	return p + n + 8;
 }
 
-/* JSON array of the IDs into b (reset first). */
-static int ids_json(struct ayak_buf *b, const uint32_t *v, size_t n)
+/* IDs per part of a record written in parts (up to 90 KB of JSON). */
+#define IDS_PART 8192
+
+/* The IDs v[0..n) of a JSON array into b (reset first): the '[' when first, the ']' when last. */
+static int ids_json(struct ayak_buf *b, const uint32_t *v, size_t n, int first, int last)
 {
 	size_t i;
 	char *p;
@@ -181,13 +184,15 @@ static int ids_json(struct ayak_buf *b, const uint32_t *v, size_t n)
 	if (ayak_buf_grow(b, n * 11 + 8))
 		return -1;
 	p = b->data;
-	*p++ = '[';
+	if (first)
+		*p++ = '[';
 	for (i = 0; i < n; i++) {
-		if (i)
+		if (i || !first)
 			*p++ = ',';
 		p = put_u32(p, v[i]);
 	}
-	*p++ = ']';
+	if (last)
+		*p++ = ']';
 	b->len = (size_t)(p - b->data);
 	return 0;
 }
@@ -293,6 +298,36 @@ static void text_failed(struct cli *c, const struct ayak_line *line, int too_lon
 	cli_bad_record(c, line, "", "%s", c->err.msg);
 }
 
+/*
+ * The record with its IDs, written in parts: the IDs of a long text are
+ * never held as JSON whole, nor the record copied.
+ */
+static void emit_ids(struct run *r, const uint32_t *v, size_t n)
+{
+	struct cli *c = r->c;
+	const char *ln = r->rec.line;
+	size_t head, tail, i = 0, k;
+
+	/* All the memory first: out of memory must leave whole records only. */
+	ayak_buf_reset(&r->out);
+	ayak_buf_reset(&r->val);
+	if (ayak_record_splice(&r->rec, r->a->ids_field, strlen(r->a->ids_field), &r->out, &head,
+			       &tail) ||
+	    ayak_buf_grow(&r->val, (n < IDS_PART ? n : IDS_PART) * 11 + 8))
+		die_oom(c);
+	cli_emit_part(c, ln, head);
+	cli_emit_part(c, r->out.data, r->out.len);
+	do {
+		k = n - i < IDS_PART ? n - i : IDS_PART;
+		if (ids_json(&r->val, v + i, k, i == 0, i + k == n))
+			die_oom(c);
+		cli_emit_part(c, r->val.data, r->val.len);
+		i += k;
+	} while (i < n);
+	cli_emit_part(c, ln + tail, r->rec.len - tail);
+	cli_emit_end(c);
+}
+
 static void do_ids(struct run *r, const struct ayak_line *line)
 {
 	struct cli *c = r->c;
@@ -329,13 +364,7 @@ static void do_ids(struct run *r, const struct ayak_line *line)
 		emit_edits(r, &e, 1);
 		return;
 	}
-	if (ids_json(&r->val, r->ids.v, r->ids.n))
-		die_oom(c);
-	e.key = r->a->ids_field;
-	e.key_len = strlen(r->a->ids_field);
-	e.value = r->val.data;
-	e.value_len = r->val.len;
-	emit_edits(r, &e, 1);
+	emit_ids(r, r->ids.v, r->ids.n);
 }
 
 /* --decode: the ids field back to text. */

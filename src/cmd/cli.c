@@ -798,6 +798,19 @@ void cli_emit(struct cli *c, const char *p, size_t n)
 	cli_write(c, c->out, p, n);
 }
 
+void cli_emit_part(struct cli *c, const char *p, size_t n)
+{
+	c->stats.bytes_out += n;
+	if (n && ayak_writer_write(c->out, p, n, &c->err))
+		cli_die(c, &c->err);
+}
+
+void cli_emit_end(struct cli *c)
+{
+	c->stats.records_out++;
+	cli_emit_part(c, "\n", 1);
+}
+
 void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
 		const char *reason, const struct ayak_buf *extra)
 {

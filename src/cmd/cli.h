@@ -179,6 +179,12 @@ void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
 		const char *reason, const struct ayak_buf *extra);
 /* Write one record (without its newline) to the output. */
 void cli_emit(struct cli *c, const char *p, size_t n);
+/*
+ * Write one record in parts (a long one, not copied into one buffer):
+ * cli_emit_part() for each part, then cli_emit_end() for its newline.
+ */
+void cli_emit_part(struct cli *c, const char *p, size_t n);
+void cli_emit_end(struct cli *c);
 void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);
 /*
  * A valid record the program cannot take, too long for it (c->err says

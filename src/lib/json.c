@@ -757,3 +757,31 @@ out:
 		free(target);
 	return ret;
 }
+
+int ayak_record_splice(struct ayak_record *r, const char *key, size_t key_len,
+		       struct ayak_buf *mid, size_t *head, size_t *tail)
+{
+	ssize_t t = field_index(r, key, key_len);
+	size_t at;
+
+	if (t >= 0) {
+		*head = r->fields[t].val;
+		*tail = r->fields[t].val + r->fields[t].val_len;
+		return 0;
+	}
+	/* A new key goes after the last member, or right after the opening brace. */
+	if (r->nfields) {
+		at = r->fields[r->nfields - 1].val + r->fields[r->nfields - 1].val_len;
+		if (ayak_buf_add(mid, ",", 1))
+			return -1;
+	} else {
+		at = r->close;
+		while (r->line[at] != '{')
+			at--;
+		at++;
+	}
+	*head = *tail = at;
+	if (ayak_json_encode_string(mid, key, key_len) || ayak_buf_add(mid, ":", 1))
+		return -1;
+	return 0;
+}

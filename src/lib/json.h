@@ -113,4 +113,14 @@ struct ayak_edit {
 int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 		     size_t nedits, struct ayak_buf *out);
 
+/*
+ * Where a value set for key goes, for writing a long record in parts
+ * without copying it: the record with that one edit (as ayak_record_emit()
+ * makes it) is line[0..*head), then what this appends to mid (a comma and
+ * the key, when the record lacks the key), then the value, then
+ * line[*tail..len).
+ */
+int ayak_record_splice(struct ayak_record *r, const char *key, size_t key_len,
+		       struct ayak_buf *mid, size_t *head, size_t *tail);
+
 #endif

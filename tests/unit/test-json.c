@@ -1,7 +1,8 @@
 /*
  * Unit tests for the record scanner in json.h: ayak_record_parse and the
  * field offsets, ayak_record_get, ayak_json_decode_string,
- * ayak_json_encode_string, ayak_record_emit, ayak_json_validate and the
+ * ayak_json_encode_string, ayak_record_emit, ayak_record_splice,
+ * ayak_json_validate and the
  * exact error messages and columns.  Prints TAP.
  */
 #include <stdarg.h>
@@ -561,6 +562,49 @@ static void test_emit(void)
 	ayak_buf_release(&out);
 }
 
+/* ---- splice ---- */
+
+/* A record written in parts by ayak_record_splice is what ayak_record_emit makes. */
+static void test_splice(void)
+{
+	static const char *const lines[] = {
+		"  {  \"id\" :\t1 ,\r\"text\"  :   \"lama\"\t, \"z\" : [ 1 , 2 ]  }\t ",
+		"{}", " { } ", "{\"a\":1}", "{\"text\":1,\"b\":{\"text\":2},\"text\":3}",
+		"{\"\\u0074ext\":\"escaped key\"}",
+	};
+	static const char *const keys[] = { "text", "new", "a\"b" };
+	struct ayak_record r;
+	struct ayak_buf out = AYAK_BUF_INIT, parts = AYAK_BUF_INIT, mid = AYAK_BUF_INIT;
+	struct ayak_err err;
+	size_t i, j, head, tail;
+
+	ayak_record_init(&r);
+	for (i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
+		for (j = 0; j < sizeof(keys) / sizeof(*keys); j++) {
+			struct ayak_edit e = { keys[j], strlen(keys[j]), "[7]", 3 };
+			int ret;
+
+			parse(&r, lines[i], strlen(lines[i]), 0, &err);
+			ayak_buf_reset(&out);
+			ayak_buf_reset(&parts);
+			ayak_buf_reset(&mid);
+			ayak_record_emit(&r, &e, 1, &out);
+			ret = ayak_record_splice(&r, e.key, e.key_len, &mid, &head, &tail);
+			ayak_buf_add(&parts, lines[i], head);
+			ayak_buf_add(&parts, mid.data, mid.len);
+			ayak_buf_add(&parts, "[7]", 3);
+			ayak_buf_add(&parts, lines[i] + tail, strlen(lines[i]) - tail);
+			ok(ret == 0, "splice %zu/%s: returns 0", i, keys[j]);
+			is_mem(parts.data, parts.len, out.data, out.len, "splice %zu/%s: as emit",
+			       i, keys[j]);
+		}
+	}
+	ayak_record_release(&r);
+	ayak_buf_release(&out);
+	ayak_buf_release(&parts);
+	ayak_buf_release(&mid);
+}
+
 /* ---- errors ---- */
 
 struct ecase {
@@ -762,6 +806,7 @@ int main(void)
 	test_decode();
 	test_encode();
 	test_emit();
+	test_splice();
 	test_errors();
 	test_validate();
 	free(line_copy);
