@@ -639,13 +639,14 @@ static int nf_into(const UNormalizer2 *nf, const struct ayak_ustr *src, struct a
 }
 
 /*
- * Apply an ICU transform to s[0..len) chunk by chunk, appending to out.
- * Sets *changed when the result differs.
+ * Apply an ICU transform to s[0..len) chunk by chunk.  Sets *changed when
+ * the result differs, and only then appends it to out: a long text that
+ * the transform leaves alone is not copied.
  */
 static int icu_xform(struct ayak_norm *n, enum xform x, const char *s, size_t len,
 		     struct ayak_buf *out, int *changed, struct ayak_err *err)
 {
-	size_t off = 0;
+	size_t off = 0, base = out->len;
 
 	*changed = 0;
 	while (off < len) {
@@ -696,15 +697,29 @@ static int icu_xform(struct ayak_norm *n, enum xform x, const char *s, size_t le
 			break;
 		}
 		if (!res) {
-			if (ayak_buf_add(out, s + off, end - off))
+			if (*changed && ayak_buf_add(out, s + off, end - off))
 				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		} else {
-			size_t at = out->len;
+			size_t at = out->len, k;
 
 			if (ayak_utf16_to_utf8(res->data, res->len, out, err))
 				return -1;
-			if (out->len - at != end - off || memcmp(out->data + at, s + off, end - off))
+			k = out->len - at;
+			if (*changed) {
+				/* after the first change every chunk goes out */
+			} else if (k == end - off && !memcmp(out->data + at, s + off, k)) {
+				out->len = at;	/* the same: dropped */
+			} else {
+				/* The first change: the text before it goes first. */
+				if (off) {
+					if (ayak_buf_grow(out, off))
+						return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+					memmove(out->data + base + off, out->data + base, k);
+					memcpy(out->data + base, s, off);
+					out->len = base + off + k;
+				}
 				*changed = 1;
+			}
 		}
 		off = end;
 	}
@@ -995,8 +1010,15 @@ static int norm_text(struct ayak_norm *n, const char *s, size_t len, int trusted
 	}
 	if (!ch || (w.len == len && !memcmp(w.p, s, len)))
 		return 0;
-	if (ayak_buf_add(out, w.p, w.len))
+	if (!out->len && w.in) {
+		/* Hand the scratch buffer over: a long text is not copied again. */
+		struct ayak_buf *b = w.in == 1 ? &n->a : &n->b, t = *out;
+
+		*out = *b;
+		*b = t;
+	} else if (ayak_buf_add(out, w.p, w.len)) {
 		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	}
 	*changed = 1;
 	return 0;
 }
