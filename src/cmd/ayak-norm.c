@@ -455,12 +455,65 @@ static void start_run(struct run *r, struct cli *c, const struct conf *k, struct
 		r->d.w = cli_open_writer(c, r->d.path, AYAK_COMPRESS_NONE);
 }
 
+/* Bytes of text per part of a record written in parts. */
+#define TEXT_PART 65536
+
+/*
+ * Where a part of s[0..n) that starts at off ends: TEXT_PART bytes on,
+ * moved back to the start of a character (at most 3 bytes, as a UTF-8
+ * sequence has at most 4), so that parts encode as the whole does.
+ */
+static size_t part_end(const char *s, size_t off, size_t n)
+{
+	size_t e = off + TEXT_PART, i;
+
+	if (n - off <= TEXT_PART)
+		return n;
+	for (i = e; i > e - 3 && ((unsigned char)s[i] & 0xC0) == 0x80; i--)
+		;
+	return ((unsigned char)s[i] & 0xC0) == 0x80 ? e : i;
+}
+
+/*
+ * The record with its text field set to s[0..n), written in parts: the
+ * record is not copied, nor the text held whole as JSON.
+ */
+static void emit_text(struct run *r, const char *s, size_t n)
+{
+	struct cli *c = r->c;
+	const char *ld = r->rec.line;
+	size_t head, tail, off, end;
+
+	/*
+	 * All the memory first: out of memory must leave whole records only.
+	 * A part's JSON is at most 6 bytes per byte (\u0001), and the quotes.
+	 */
+	ayak_buf_reset(&r->out);
+	ayak_buf_reset(&r->enc);
+	if (ayak_record_splice(&r->rec, c->field, c->field_len, &r->out, &head, &tail) ||
+	    ayak_buf_grow(&r->enc, 6 * (n < TEXT_PART ? n : TEXT_PART) + 2))
+		cli_die_nomem(c);
+	cli_emit_part(c, ld, head);
+	cli_emit_part(c, r->out.data, r->out.len);
+	cli_emit_part(c, "\"", 1);
+	for (off = 0; off < n; off = end) {
+		end = part_end(s, off, n);
+		ayak_buf_reset(&r->enc);
+		if (ayak_json_encode_string(&r->enc, s + off, end - off))
+			cli_die_nomem(c);
+		cli_emit_part(c, r->enc.data + 1, r->enc.len - 2);	/* without its quotes */
+	}
+	cli_emit_part(c, "\"", 1);
+	cli_emit_part(c, ld + tail, r->rec.len - tail);
+	cli_emit_end(c);
+}
+
 /* One record: its text normalized, and the other strings repaired when they need it. */
 static void normalize_record(struct run *r, const struct ayak_line *line)
 {
 	struct cli *c = r->c;
 	const struct ayak_field *f;
-	struct ayak_edit e;
+	const struct ayak_buf *res;
 	const char *ld = line->data;	/* the record, other strings repaired */
 	size_t ll = line->len, nrepl = 0, orepl = 0, tv;
 	int changed = 0;
@@ -506,23 +559,12 @@ static void normalize_record(struct run *r, const struct ayak_line *line)
 		return;
 	}
 	r->nchanged++;
-	ayak_buf_reset(&r->enc);
-	ayak_buf_reset(&r->out);
 	/* Only U+FFFD for invalid UTF-8: the decoded text is the result. */
-	if (!changed && ayak_buf_add(&r->norm, r->text.data ? r->text.data : "", r->text.len))
-		cli_die_nomem(c);
-	if (ayak_json_encode_string(&r->enc, r->norm.data ? r->norm.data : "", r->norm.len))
-		cli_die_nomem(c);
-	e.key = c->field;
-	e.key_len = c->field_len;
-	e.value = r->enc.data;
-	e.value_len = r->enc.len;
-	if (ayak_record_emit(&r->rec, &e, 1, &r->out))
-		cli_die_nomem(c);
-	cli_emit(c, r->out.data, r->out.len);
+	res = changed ? &r->norm : &r->text;
+	emit_text(r, res->data ? res->data : "", res->len);
 	if (r->diff)
 		diff_texts(&r->d, line, r->text.data ? r->text.data : "", r->text.len,
-			   r->norm.data ? r->norm.data : "", r->norm.len);
+			   res->data ? res->data : "", res->len);
 }
 
 /* The --diff on stderr checked, the counters added, and the outputs finished. */
