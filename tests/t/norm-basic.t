@@ -219,6 +219,23 @@ test_expect_success 'a 5 MB text on one line' '
 	test_cmp_bin expect out
 '
 
+test_expect_success 'a long changed text is written whole, its parts cut between characters' '
+	e=$(printf "%40000s" "" | sed "s/ /é/g") &&
+	printf "{\"id\":1,\"text\":\"a%s  b\",\"z\":2}\n" "$e" >in &&
+	printf "{\"id\":1,\"text\":\"a%s b\",\"z\":2}\n" "$e" >expect &&
+	ayak-norm in >out &&
+	test_cmp_bin expect out
+'
+
+test_expect_success 'a text of many ICU chunks whose first change is in a later one' '
+	l=$(printf "%50s" "" | sed "s/ /é/g") &&
+	awk -v l="$l" "BEGIN { printf \"{\\\"text\\\":\\\"\"; for (i = 0; i < 14000; i++)
+		printf \"%s%s%s\", i ? \"\\\\n\" : \"\", i == 11000 ? \"e\\\\u0301\" : \"\", l; print \"\\\"}\" }" >in &&
+	sed "s/e\\\\u0301/é/" in >expect &&
+	ayak-norm in >out &&
+	test_cmp_bin expect out
+'
+
 test_expect_success 'compressed input and output' '
 	gzip -c "$CORPUS" >c.gz &&
 	ayak-norm -o out.jsonl.zst c.gz &&

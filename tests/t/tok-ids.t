@@ -407,6 +407,14 @@ test_expect_success 'long pre-tokens take linear time: 1 MB of one letter, of di
 	test_line_count = 3 out
 '
 
+test_expect_success 'IDs past the 8192 that one part of the output holds: the array whole' '
+	awk "BEGIN { s = \"saya\"; e = \"329,285\"; for (i = 0; i < 10000; i++) { s = s \" saya\"; e = e \",551\" }
+		printf \"{\\\"text\\\":\\\"%s\\\"}\\n\", s > \"in\";
+		printf \"{\\\"text\\\":\\\"%s\\\",\\\"ids\\\":[%s]}\\n\", s, e > \"expect\" }" &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" in >out &&
+	test_cmp expect out
+'
+
 test_expect_success 'the same input twice gives the same output' '
 	ayak-tok -t "$T/bytelevel/tokenizer.json" "$T/input.jsonl" "$T/input.jsonl" >twice &&
 	test_line_count = 36 twice &&
