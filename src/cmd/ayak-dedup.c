@@ -931,6 +931,26 @@ static void sum_add(XXH3_state_t *x, const struct ayak_line *line)
 	XXH3_64bits_update(x, "\n", 1);
 }
 
+/*
+ * What the records of the first pass made grow, freed before the second:
+ * one long record would otherwise be held twice, once from each pass.
+ */
+static void release_first_pass(struct dd *d)
+{
+	ayak_reader_free(d->c.in);
+	d->c.in = NULL;
+	ayak_buf_release(&d->text);
+	ayak_buf_release(&d->canon);
+	ayak_buf_release(&d->tmp);
+	dedup_minhash_trim(&d->mh);
+	free(d->shset);
+	d->shset = NULL;
+	d->shcap = 0;
+	free(d->lines);
+	d->lines = NULL;
+	d->nlines = d->linecap = 0;
+}
+
 static void first_pass(struct dd *d)
 {
 	struct ayak_line line;
@@ -2158,6 +2178,7 @@ static void run_local(struct dd *d, int nfiles, char **files)
 		die(d);
 
 	first_pass(d);
+	release_first_pass(d);
 
 	for (k = 0; k < S_N; k++)
 		if (d->sink[k].sorter && !(in[k] = dedup_sorter_finish(d->sink[k].sorter, &d->c.err)))

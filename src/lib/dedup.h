@@ -127,6 +127,8 @@ const char *dedup_minhash_impl(const struct dedup_minhash *m);
 ssize_t dedup_shingle(struct dedup_minhash *m, const char *s, size_t n);
 /* The signature (m->sig) of the shingles in m->sh, and its band keys. */
 void dedup_minhash_sign(struct dedup_minhash *m, uint64_t *band_keys);
+/* Free what one long text made the per-text arrays grow to (they grow back as needed). */
+void dedup_minhash_trim(struct dedup_minhash *m);
 /*
  * The sorted, distinct 32-bit shingle hashes, for exact Jaccard (--verify):
  * reorders m->sh and returns the count written to out (room for m->nsh).

@@ -740,6 +740,16 @@ void dedup_minhash_release(struct dedup_minhash *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void dedup_minhash_trim(struct dedup_minhash *m)
+{
+	free(m->tok);
+	free(m->set_tmp);
+	m->tok = m->sh = NULL;
+	m->set_tmp = NULL;
+	m->ntok = m->tokcap = m->nsh = m->set_tmpcap = 0;
+	ayak_buf_release(&m->scratch);
+}
+
 int dedup_minhash_set_impl(struct dedup_minhash *m, const char *name)
 {
 	int want = !strcmp(name, "avx512") ? 2 : !strcmp(name, "avx2") ? 1 :
