@@ -641,14 +641,17 @@ static void sign_text(struct dd *d, uint64_t doc)
 		sink_add(d, S_EXACT, rec);
 	}
 	if (d->modes & M_NEAR) {
-		ssize_t n = dedup_shingle(&d->mh, d->text.data, d->text.len);
 		uint64_t keys[DEDUP_MAX_HASHES];
+		/* Without --verify no shingle is kept: a block at a time, whatever the text. */
+		ssize_t n = d->verify ? dedup_shingle(&d->mh, d->text.data, d->text.len)
+				      : dedup_shingle_sign(&d->mh, d->text.data, d->text.len, keys);
 		uint64_t b;
 
 		if (n < 0)
 			oom(d);
 		if (n > 0) {
-			dedup_minhash_sign(&d->mh, keys);
+			if (d->verify)
+				dedup_minhash_sign(&d->mh, keys);
 			for (b = 0; b < d->bands; b++) {
 				rec[0] = keys[b];
 				rec[1] = doc;

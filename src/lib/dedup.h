@@ -104,6 +104,7 @@ struct dedup_minhash {
 	size_t nsh;
 	uint32_t *set_tmp;	/* dedup_shingle_set's sort */
 	size_t set_tmpcap;
+	size_t flush_at;	/* tokens that make a block (dedup_shingle_sign), else SIZE_MAX */
 	struct ayak_buf scratch;
 	int simd;		/* 2: AVX-512, 1: AVX2, 0: portable C */
 };
@@ -127,6 +128,14 @@ const char *dedup_minhash_impl(const struct dedup_minhash *m);
 ssize_t dedup_shingle(struct dedup_minhash *m, const char *s, size_t n);
 /* The signature (m->sig) of the shingles in m->sh, and its band keys. */
 void dedup_minhash_sign(struct dedup_minhash *m, uint64_t *band_keys);
+/*
+ * dedup_shingle() and dedup_minhash_sign() in one, a block of shingles at a
+ * time, so that memory does not grow with the text; m->sh is not kept.
+ * Returns the number of shingles (none: no signature), or -1 when out of
+ * memory.
+ */
+ssize_t dedup_shingle_sign(struct dedup_minhash *m, const char *s, size_t n,
+			   uint64_t *band_keys);
 /* Free what one long text made the per-text arrays grow to (they grow back as needed). */
 void dedup_minhash_trim(struct dedup_minhash *m);
 /*

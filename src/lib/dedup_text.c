@@ -703,6 +703,7 @@ int dedup_minhash_init(struct dedup_minhash *m, int unit, unsigned ngram,
 		return -1;
 	m->unit = unit;
 	m->ngram = ngram;
+	m->flush_at = SIZE_MAX;
 	m->bands = bands;
 	m->rows = rows;
 	m->seed = seed;
@@ -780,24 +781,77 @@ const char *dedup_minhash_impl(const struct dedup_minhash *m)
 	return m->simd == 2 ? "avx512" : m->simd == 1 ? "avx2" : "portable";
 }
 
-static int push(uint64_t **a, size_t *n, size_t *cap, uint64_t v)
+/* Shingles that dedup_shingle_sign() makes and folds into the minima at a time. */
+#define SHINGLE_BLOCK 4096
+
+static void mins_add(struct dedup_minhash *m, const uint64_t *h, size_t n);
+
+/* Shingles 0 to count - 1 of k tokens each, made in place in tok, into the minima. */
+static void shingle_block(struct dedup_minhash *m, size_t count, size_t k)
 {
-	if (*n == *cap) {
-		uint64_t *p = ayak_grow(*a, cap, *n + 1, sizeof(**a), 256);
+	size_t i;
+
+	/* Shingle i reads tokens i to i+k-1 only, and token i is not read again. */
+	for (i = 0; i < count; i++)
+		m->tok[i] = XXH3_64bits_withSeed(m->tok + i, k * sizeof(uint64_t), m->seed);
+	mins_add(m, m->tok, count);
+	m->nsh += count;
+}
+
+/* A block of whole shingles into the minima: the last ngram - 1 tokens start the next. */
+static void flush_block(struct dedup_minhash *m)
+{
+	shingle_block(m, SHINGLE_BLOCK, m->ngram);
+	memmove(m->tok, m->tok + SHINGLE_BLOCK, (m->ngram - 1) * sizeof(*m->tok));
+	m->ntok = m->ngram - 1;
+}
+
+static inline int add_token(struct dedup_minhash *m, uint64_t v)
+{
+	size_t n = m->ntok;
+
+	if (n == m->tokcap) {
+		uint64_t *p = ayak_grow(m->tok, &m->tokcap, n + 1, sizeof(*p), 256);
 
 		if (!p)
 			return -1;
-		*a = p;
+		m->tok = p;
 	}
-	(*a)[(*n)++] = v;
+	m->tok[n++] = v;
+	m->ntok = n;
+	if (n == m->flush_at)
+		flush_block(m);
 	return 0;
 }
 
 static int add_word(void *ctx, const char *w, size_t len)
 {
-	struct dedup_minhash *m = ctx;
+	return add_token(ctx, XXH3_64bits(w, len));
+}
 
-	return push(&m->tok, &m->ntok, &m->tokcap, XXH3_64bits(w, len));
+/* The tokens of s[0..n) into m->tok. */
+static int tokens(struct dedup_minhash *m, const char *s, size_t n)
+{
+	struct ayak_buf canon = AYAK_BUF_INIT;
+	const unsigned char *p, *end;
+	uint32_t cp;
+	int ret = 0;
+
+	if (m->unit == DEDUP_UNIT_WORD)
+		return dedup_words(s, n, add_word, m, &m->scratch) ? -1 : 0;
+	/* Code points of the words, one space between words. */
+	if (dedup_canon(s, n, DEDUP_CANON_PUNCT, &canon)) {
+		ayak_buf_release(&canon);
+		return -1;
+	}
+	p = (const unsigned char *)canon.data;
+	end = p + canon.len;
+	while (p < end && !ret) {
+		p += decode(p, end, &cp);
+		ret = add_token(m, cp);
+	}
+	ayak_buf_release(&canon);
+	return ret;
 }
 
 ssize_t dedup_shingle(struct dedup_minhash *m, const char *s, size_t n)
@@ -805,30 +859,8 @@ ssize_t dedup_shingle(struct dedup_minhash *m, const char *s, size_t n)
 	size_t i, k;
 
 	m->ntok = m->nsh = 0;
-	if (m->unit == DEDUP_UNIT_WORD) {
-		if (dedup_words(s, n, add_word, m, &m->scratch))
-			return -1;
-	} else {
-		/* Code points of the words, one space between words. */
-		struct ayak_buf canon = AYAK_BUF_INIT;
-		const unsigned char *p, *end;
-		uint32_t cp;
-
-		if (dedup_canon(s, n, DEDUP_CANON_PUNCT, &canon)) {
-			ayak_buf_release(&canon);
-			return -1;
-		}
-		p = (const unsigned char *)canon.data;
-		end = p + canon.len;
-		while (p < end) {
-			p += decode(p, end, &cp);
-			if (push(&m->tok, &m->ntok, &m->tokcap, cp)) {
-				ayak_buf_release(&canon);
-				return -1;
-			}
-		}
-		ayak_buf_release(&canon);
-	}
+	if (tokens(m, s, n))
+		return -1;
 	if (!m->ntok)
 		return 0;
 	k = m->ntok < m->ngram ? m->ntok : m->ngram;
@@ -913,20 +945,34 @@ static size_t mins_avx2(const uint64_t *h, size_t n, const uint64_t *xr,
 }
 #endif
 
-void dedup_minhash_sign(struct dedup_minhash *m, uint64_t *band_keys)
+static void mins_init(struct dedup_minhash *m)
 {
-	size_t k = (size_t)m->bands * m->rows, i, done = 0;
-	unsigned b;
+	size_t k = (size_t)m->bands * m->rows, i;
 
 	for (i = 0; i < k; i++)
 		m->mins[i] = UINT64_MAX;
+}
+
+/* The shingles h[0..n) into the running minima. */
+static void mins_add(struct dedup_minhash *m, const uint64_t *h, size_t n)
+{
+	size_t k = (size_t)m->bands * m->rows, done = 0;
+
 #ifdef DEDUP_X86
 	if (m->simd == 2)
-		done = mins_avx512(m->sh, m->nsh, m->xr, m->mul, m->mins, k);
+		done = mins_avx512(h, n, m->xr, m->mul, m->mins, k);
 	else if (m->simd == 1)
-		done = mins_avx2(m->sh, m->nsh, m->xr, m->mul, m->mins, k);
+		done = mins_avx2(h, n, m->xr, m->mul, m->mins, k);
 #endif
-	mins_portable(m->sh, m->nsh, m->xr, m->mul, m->mins, done, k);
+	mins_portable(h, n, m->xr, m->mul, m->mins, done, k);
+}
+
+/* The signature from the minima, and its band keys. */
+static void sign_finish(struct dedup_minhash *m, uint64_t *band_keys)
+{
+	size_t k = (size_t)m->bands * m->rows, i;
+	unsigned b;
+
 	for (i = 0; i < k; i++)
 		m->sig[i] = (uint32_t)(m->mins[i] >> 32);
 	if (!band_keys)
@@ -948,6 +994,36 @@ void dedup_minhash_sign(struct dedup_minhash *m, uint64_t *band_keys)
 		band_keys[b] = XXH3_64bits_withSeed(le, m->rows * sizeof(uint32_t),
 						    m->seed * 1031 + b);
 	}
+}
+
+void dedup_minhash_sign(struct dedup_minhash *m, uint64_t *band_keys)
+{
+	mins_init(m);
+	mins_add(m, m->sh, m->nsh);
+	sign_finish(m, band_keys);
+}
+
+ssize_t dedup_shingle_sign(struct dedup_minhash *m, const char *s, size_t n, uint64_t *band_keys)
+{
+	size_t k;
+	int ret;
+
+	m->ntok = m->nsh = 0;
+	mins_init(m);
+	m->flush_at = SHINGLE_BLOCK + m->ngram - 1;
+	ret = tokens(m, s, n);
+	m->flush_at = SIZE_MAX;
+	if (ret)
+		return -1;
+	if (!m->nsh && !m->ntok)
+		return 0;
+	/* Fewer tokens than ngram in all: one shingle of them all. */
+	k = m->nsh || m->ntok >= m->ngram ? m->ngram : m->ntok;
+	shingle_block(m, m->ntok - k + 1, k);
+	m->sh = NULL;
+	m->ntok = 0;
+	sign_finish(m, band_keys);
+	return (ssize_t)m->nsh;
 }
 
 /* LSD radix sort of 32-bit values, 11 bits a pass, through tmp. */

@@ -300,6 +300,41 @@ static void test_minhash(void)
 	}
 	ok(same_simd, "%s code gives the portable code's signatures", dedup_minhash_impl(&m));
 
+	/* A block at a time (4096 shingles) as all at once: lengths around the blocks. */
+	{
+		static const size_t words[] = { 0, 1, 4, 5, 6, 4099, 4100, 4101, 8195, 8196, 20000 };
+		struct dedup_minhash c;
+		int same = 1, same_chars = 1;
+
+		ok(!dedup_minhash_init(&c, DEDUP_UNIT_CHAR, 5, 14, 8, 0), "minhash of characters");
+		for (i = 0; i < sizeof(words) / sizeof(*words); i++) {
+			ssize_t k;
+
+			random_text(&a, words[i], 1000);
+			dedup_shingle(&m, a.data, a.len);
+			memset(ka, 0, sizeof(ka));
+			if (m.nsh)
+				dedup_minhash_sign(&m, ka);
+			memset(kb, 0, sizeof(kb));
+			k = dedup_shingle_sign(&m, a.data, a.len, kb);
+			if (k < 0 || (size_t)k != (words[i] < 5 ? words[i] > 0 : words[i] - 4) ||
+			    memcmp(ka, kb, sizeof(ka)))
+				same = 0;
+			dedup_shingle(&c, a.data, a.len);
+			na = c.nsh;
+			memset(ka, 0, sizeof(ka));
+			if (na)
+				dedup_minhash_sign(&c, ka);
+			memset(kb, 0, sizeof(kb));
+			k = dedup_shingle_sign(&c, a.data, a.len, kb);
+			if (k < 0 || (size_t)k != na || memcmp(ka, kb, sizeof(ka)))
+				same_chars = 0;
+		}
+		ok(same, "dedup_shingle_sign: the shingle count and band keys of words, all at once");
+		ok(same_chars, "dedup_shingle_sign: the same of characters");
+		dedup_minhash_release(&c);
+	}
+
 	dedup_shingle(&m, "Satu dua tiga empat lima enam", 29);
 	ok(m.nsh == 2, "six words give two 5-word shingles");
 	dedup_shingle(&m, "Satu dua", 8);
