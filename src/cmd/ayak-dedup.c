@@ -627,15 +627,18 @@ static void sign_text(struct dd *d, uint64_t doc)
 	uint64_t rank = has_rank(d) ? doc_rank(d) : 0, rec[4];
 
 	if (d->modes & M_EXACT) {
-		XXH128_hash_t h;
+		if (d->text_raw) {
+			XXH128_hash_t h;
 
-		if (d->text_raw ? dedup_canon_json(d->text_raw, d->text_raw_len, d->canon_form,
-						   &d->canon, &d->tmp)
-				: dedup_canon(d->text.data, d->text.len, d->canon_form, &d->canon))
+			if (dedup_canon_json(d->text_raw, d->text_raw_len, d->canon_form, &d->canon,
+					     &d->tmp))
+				oom(d);
+			h = XXH3_128bits(d->canon.data, d->canon.len);
+			rec[0] = h.high64;
+			rec[1] = h.low64;
+		} else if (dedup_canon_hash(d->text.data, d->text.len, d->canon_form, &d->canon, rec)) {
 			oom(d);
-		h = XXH3_128bits(d->canon.data, d->canon.len);
-		rec[0] = h.high64;
-		rec[1] = h.low64;
+		}
 		rec[2] = doc;
 		rec[3] = rank;
 		sink_add(d, S_EXACT, rec);

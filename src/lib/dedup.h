@@ -38,6 +38,12 @@ enum dedup_canon {
 /* Canonical form of s[0..n) (valid UTF-8); replaces out's contents. */
 int dedup_canon(const char *s, size_t n, int canon, struct ayak_buf *out);
 /*
+ * XXH3-128 of dedup_canon(s, n, canon) (h[0] its high half), the form made
+ * a part at a time where it can be (not PUNCT), so that a long text is not
+ * held twice; out is scratch.  0, or -1 when out of memory.
+ */
+int dedup_canon_hash(const char *s, size_t n, int canon, struct ayak_buf *out, uint64_t h[2]);
+/*
  * The same of a JSON string s[0..n), quotes included, without decoding it
  * first for the SPACE and CASE forms (scratch is used for the others).
  */

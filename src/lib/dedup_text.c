@@ -325,6 +325,60 @@ int dedup_canon(const char *s, size_t n, int canon, struct ayak_buf *out)
 	return canon_space(s, n, canon == DEDUP_CANON_CASE, 0, out);
 }
 
+/* Bytes of text put in canonical form at a time by dedup_canon_hash(). */
+#define CANON_PART 65536
+
+static int ascii_alnum(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10;
+}
+
+/*
+ * Where a part of s[0..n) that starts at off may end: between two ASCII
+ * letters or digits, where the form of the parts, one after the other, is
+ * the form of the whole (no white space pending, no space to trim).
+ */
+static size_t canon_cut(const char *s, size_t off, size_t n)
+{
+	size_t i;
+
+	for (i = off + CANON_PART; i < n; i++)
+		if (ascii_alnum((unsigned char)s[i - 1]) && ascii_alnum((unsigned char)s[i]))
+			return i;
+	return n;
+}
+
+int dedup_canon_hash(const char *s, size_t n, int canon, struct ayak_buf *out, uint64_t h[2])
+{
+	XXH3_state_t *st;
+	XXH128_hash_t x;
+	size_t off, end;
+
+	if (n <= CANON_PART || canon == DEDUP_CANON_PUNCT) {
+		if (dedup_canon(s, n, canon, out))
+			return -1;
+		x = XXH3_128bits(out->data, out->len);
+	} else {
+		/* XXH3's streaming hash is its one-shot hash of the bytes joined. */
+		if (!(st = XXH3_createState()))
+			return -1;
+		XXH3_128bits_reset(st);
+		for (off = 0; off < n; off = end) {
+			end = canon_cut(s, off, n);
+			if (dedup_canon(s + off, end - off, canon, out)) {
+				XXH3_freeState(st);
+				return -1;
+			}
+			XXH3_128bits_update(st, out->data, out->len);
+		}
+		x = XXH3_128bits_digest(st);
+		XXH3_freeState(st);
+	}
+	h[0] = x.high64;
+	h[1] = x.low64;
+	return 0;
+}
+
 int dedup_canon_json(const char *s, size_t n, int canon, struct ayak_buf *out,
 		     struct ayak_buf *scratch)
 {

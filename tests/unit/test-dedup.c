@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "dedup.h"
 #include "json.h"
 
@@ -175,6 +177,44 @@ static void test_canon_random(void)
 	ayak_buf_release(&dec);
 	ayak_buf_release(&got);
 	ayak_buf_release(&want);
+	ayak_buf_release(&scratch);
+}
+
+/* dedup_canon_hash() makes long forms a part at a time: the hash of the whole form all the same. */
+static void test_canon_hash(void)
+{
+	static const char *const atoms[] = {
+		"a", "B", "kata", "Kata ", " ", "  ", "\t", "\n", "\r\n", "\xc2\xa0", "\xe3\x80\x80",
+		"\xe4\xb8\xad", "\xc3\x89", "ABCDEFGHIJ", "12 34", "\xf0\x9f\x98\x80",
+	};
+	struct ayak_buf s = AYAK_BUF_INIT, form = AYAK_BUF_INIT, scratch = AYAK_BUF_INIT;
+	int i, canon, bad = 0;
+
+	for (i = 0; i < 12; i++) {
+		size_t want = 50000 + rnd() % 200000;
+
+		ayak_buf_reset(&s);
+		while (s.len < want) {
+			if (i == 0 && s.len < 140000)	/* no place to cut for 140 KB, then some */
+				ayak_buf_addstr(&s, rnd() % 2 ? "\xe4\xb8\xad" : " a ");
+			else
+				ayak_buf_addstr(&s, atoms[rnd() % (sizeof(atoms) / sizeof(atoms[0]))]);
+		}
+		for (canon = DEDUP_CANON_NONE; canon <= DEDUP_CANON_PUNCT; canon++) {
+			XXH128_hash_t x;
+			uint64_t h[2];
+
+			dedup_canon(s.data, s.len, canon, &form);
+			x = XXH3_128bits(form.data, form.len);
+			if (dedup_canon_hash(s.data, s.len, canon, &scratch, h) || h[0] != x.high64 ||
+			    h[1] != x.low64)
+				bad++;
+		}
+	}
+	ok(!bad, "canon hash of long texts made in parts is the hash of the whole form (%d differ)",
+	   bad);
+	ayak_buf_release(&s);
+	ayak_buf_release(&form);
 	ayak_buf_release(&scratch);
 }
 
@@ -694,6 +734,7 @@ int main(void)
 {
 	test_canon();
 	test_canon_random();
+	test_canon_hash();
 	test_words();
 	test_url();
 	test_lines();
