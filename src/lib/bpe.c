@@ -884,15 +884,18 @@ struct l1_slot {
 	uint16_t pad;
 };
 
+#define SYM_GONE (BPE_NONE - 1)	/* a byte inside a symbol */
+
 struct bpe_enc {
 	const struct bpe *m;
 	struct l1_slot *l1;
 	/*
 	 * Symbols of the pre-token being merged, indexed by the byte they
-	 * start at (a symbol ends where the next starts): no array of starts.
+	 * start at (SYM_GONE at the other bytes), each linked to the next:
+	 * 8 bytes per byte of a long pre-token.
 	 */
 	uint32_t *sym;
-	int32_t *prev, *next;
+	int32_t *next;
 	size_t asym;
 	heap_ent *heap;
 	size_t nheap, aheap;
@@ -938,7 +941,6 @@ void bpe_enc_free(struct bpe_enc *e)
 	if (!e)
 		return;
 	free(e->sym);
-	free(e->prev);
 	free(e->next);
 	free(e->heap);
 	free(e->slots);
@@ -1050,9 +1052,6 @@ static int reserve_symbols(struct bpe_enc *e, size_t n)
 	if (!(p = realloc(e->sym, a * sizeof(*e->sym))))
 		return -1;
 	e->sym = p;
-	if (!(p = realloc(e->prev, a * sizeof(*e->prev))))
-		return -1;
-	e->prev = p;
 	if (!(p = realloc(e->next, a * sizeof(*e->next))))
 		return -1;
 	e->next = p;
@@ -1134,7 +1133,6 @@ static int init_symbols(struct bpe_enc *e, const char *p, size_t n)
 	if (m->o.byte_level) {
 		for (i = 0; i < n; i++) {
 			e->sym[i] = m->byte_sym[(unsigned char)p[i]];
-			e->prev[i] = (int32_t)i - 1;
 			e->next[i] = (int32_t)i + 1;
 		}
 		e->next[n - 1] = -1;
@@ -1178,11 +1176,12 @@ static int init_symbols(struct bpe_enc *e, const char *p, size_t n)
 			}
 		}
 		e->sym[i] = s;
-		e->prev[i] = before;
 		if (before >= 0)
 			e->next[before] = (int32_t)i;
 		before = (int32_t)i;
-		i += len;
+		while (--len)
+			e->sym[++i] = SYM_GONE;
+		i++;
 	}
 	e->next[before] = -1;
 	return 0;
@@ -1244,10 +1243,11 @@ static int merge_word(struct bpe_enc *e, const char *p, size_t n, struct bpe_ids
 		/* Merge nx into pos. */
 		e->sym[pos] = r->result;
 		e->next[pos] = e->next[nx];
-		if (e->next[nx] >= 0)
-			e->prev[e->next[nx]] = pos;
-		e->sym[nx] = BPE_NONE - 1;	/* gone */
-		if (e->prev[pos] >= 0 && push_pair(e, e->prev[pos]))
+		e->sym[nx] = SYM_GONE;
+		/* The symbol before: no array of links back, it ends where pos starts. */
+		for (i = pos - 1; i >= 0 && e->sym[i] == SYM_GONE; i--)
+			;
+		if (i >= 0 && push_pair(e, i))
 			return -1;
 		if (push_pair(e, pos))
 			return -1;
