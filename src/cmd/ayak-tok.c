@@ -252,34 +252,38 @@ static uint32_t token_arg(struct cli *c, struct tok *t, const char *opt, const c
 	return id;
 }
 
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* A document of the token stream: its count, then its IDs, IDS_PART at a time. */
 static void write_binary(struct run *r, const uint32_t *v, size_t n)
 {
 	struct cli *c = r->c;
-	unsigned char hdr[4];
-	uint32_t k = (uint32_t)n;
-	size_t i;
+	size_t i = 0, j, k;
 
-	hdr[0] = (unsigned char)k;
-	hdr[1] = (unsigned char)(k >> 8);
-	hdr[2] = (unsigned char)(k >> 16);
-	hdr[3] = (unsigned char)(k >> 24);
 	ayak_buf_reset(&r->out);
-	if (ayak_buf_add(&r->out, hdr, 4) || ayak_buf_grow(&r->out, n * 4))
+	if (ayak_buf_grow(&r->out, 4 + 4 * IDS_PART))
 		die_oom(c);
-	for (i = 0; i < n; i++) {
-		unsigned char *p = (unsigned char *)r->out.data + r->out.len;
-
-		p[0] = (unsigned char)v[i];
-		p[1] = (unsigned char)(v[i] >> 8);
-		p[2] = (unsigned char)(v[i] >> 16);
-		p[3] = (unsigned char)(v[i] >> 24);
-		r->out.len += 4;
-	}
-	if (ayak_writer_write(c->out, r->out.data, r->out.len, &c->err))
-		cli_die(c, &c->err);
+	put_le32((unsigned char *)r->out.data, (uint32_t)n);
+	r->out.len = 4;
+	do {
+		k = n - i < IDS_PART ? n - i : IDS_PART;
+		for (j = 0; j < k; j++)
+			put_le32((unsigned char *)r->out.data + r->out.len + 4 * j, v[i + j]);
+		r->out.len += 4 * k;
+		if (ayak_writer_write(c->out, r->out.data, r->out.len, &c->err))
+			cli_die(c, &c->err);
+		c->stats.bytes_out += r->out.len;
+		r->out.len = 0;
+		i += k;
+	} while (i < n);
 	r->documents++;
 	c->stats.records_out++;
-	c->stats.bytes_out += r->out.len;
 }
 
 /*
