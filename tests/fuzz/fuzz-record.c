@@ -13,7 +13,9 @@
  *  - replacing text with its own re-encoded value, setting a key taken
  *    from the record and adding a key give a record that parses, with the
  *    same text and the expected number of fields;
- *  - removing text gives a record that parses, one field shorter.
+ *  - removing text gives a record that parses, one field shorter;
+ *  - a record written in parts by ayak_record_splice is the one
+ *    ayak_record_emit makes with the same edit.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,7 +26,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct ayak_record rec, rec2;
-static struct ayak_buf out, dec, dec2, enc, key;
+static struct ayak_buf out, dec, dec2, enc, key, mid, parts;
 
 static void check_fields(const struct ayak_record *r, const char *line, size_t len)
 {
@@ -169,6 +171,25 @@ static void check_line(const char *line, size_t len)
 				    dec2.len != dec.len || (dec.len && memcmp(dec2.data, dec.data, dec.len)))
 					abort();
 			}
+		}
+
+		/* Splice: as emit, for a key the record has and one it may lack. */
+		for (i = 0; i < 2; i++) {
+			struct ayak_edit e = { i ? "ayak_fuzz" : "text", i ? 9 : 4, "[7]", 3 };
+			size_t head, tail;
+
+			ayak_buf_reset(&out);
+			ayak_buf_reset(&mid);
+			ayak_buf_reset(&parts);
+			if (ayak_record_emit(&rec, &e, 1, &out) ||
+			    ayak_record_splice(&rec, e.key, e.key_len, &mid, &head, &tail) ||
+			    head > tail || tail > len ||
+			    ayak_buf_add(&parts, line, head) ||
+			    ayak_buf_add(&parts, mid.data ? mid.data : "", mid.len) ||
+			    ayak_buf_add(&parts, e.value, e.value_len) ||
+			    ayak_buf_add(&parts, line + tail, len - tail) ||
+			    parts.len != out.len || memcmp(parts.data, out.data, out.len))
+				abort();
 		}
 
 		/* Edit: remove text. */
