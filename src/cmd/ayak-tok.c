@@ -276,9 +276,7 @@ static void write_binary(struct run *r, const uint32_t *v, size_t n)
 		for (j = 0; j < k; j++)
 			put_le32((unsigned char *)r->out.data + r->out.len + 4 * j, v[i + j]);
 		r->out.len += 4 * k;
-		if (ayak_writer_write(c->out, r->out.data, r->out.len, &c->err))
-			cli_die(c, &c->err);
-		c->stats.bytes_out += r->out.len;
+		cli_emit_part(c, r->out.data, r->out.len);
 		r->out.len = 0;
 		i += k;
 	} while (i < n);

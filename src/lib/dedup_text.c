@@ -840,14 +840,23 @@ const char *dedup_minhash_impl(const struct dedup_minhash *m)
 
 static void mins_add(struct dedup_minhash *m, const uint64_t *h, size_t n);
 
-/* Shingles 0 to count - 1 of k tokens each, made in place in tok, into the minima. */
-static void shingle_block(struct dedup_minhash *m, size_t count, size_t k)
+/*
+ * Shingles 0 to count - 1 of k tokens each, made in place in tok, so that a
+ * long record needs one array, not two: shingle i reads tokens i to i+k-1
+ * only, and token i is not read again.
+ */
+static void shingles_in_place(struct dedup_minhash *m, size_t count, size_t k)
 {
 	size_t i;
 
-	/* Shingle i reads tokens i to i+k-1 only, and token i is not read again. */
 	for (i = 0; i < count; i++)
 		m->tok[i] = XXH3_64bits_withSeed(m->tok + i, k * sizeof(uint64_t), m->seed);
+}
+
+/* The same, into the minima. */
+static void shingle_block(struct dedup_minhash *m, size_t count, size_t k)
+{
+	shingles_in_place(m, count, k);
 	mins_add(m, m->tok, count);
 	m->nsh += count;
 }
@@ -910,7 +919,7 @@ static int tokens(struct dedup_minhash *m, const char *s, size_t n)
 
 ssize_t dedup_shingle(struct dedup_minhash *m, const char *s, size_t n)
 {
-	size_t i, k;
+	size_t k;
 
 	m->ntok = m->nsh = 0;
 	if (tokens(m, s, n))
@@ -918,14 +927,9 @@ ssize_t dedup_shingle(struct dedup_minhash *m, const char *s, size_t n)
 	if (!m->ntok)
 		return 0;
 	k = m->ntok < m->ngram ? m->ntok : m->ngram;
-	/*
-	 * In place, so that a long record needs one array, not two: shingle i
-	 * reads tokens i to i+k-1 only, and token i is not read again.
-	 */
-	m->sh = m->tok;
 	m->nsh = m->ntok - k + 1;
-	for (i = 0; i < m->nsh; i++)
-		m->sh[i] = XXH3_64bits_withSeed(m->tok + i, k * sizeof(uint64_t), m->seed);
+	shingles_in_place(m, m->nsh, k);
+	m->sh = m->tok;
 	return (ssize_t)m->nsh;
 }
 
