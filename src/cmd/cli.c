@@ -49,7 +49,7 @@ static const struct {
 	{ CLI_OWN_OUTPUT, "  -o, --output FILE     write to FILE (atomically: temporary name, then rename)\n" },
 	{ CLI_NO_COMPRESS, "  -z, --zstd            compress the output with zstd (same as --compress zst)\n" },
 	{ CLI_NO_COMPRESS, "      --compress FMT    output compression: zst, gz or none (default: by -o suffix)\n" },
-	{ CLI_NO_COMPRESS, "      --level N         compression level (zstd 1-19, default 3; gzip 1-9, default 6)\n" },
+	{ CLI_NO_COMPRESS, "      --level N         level of the compressed output (zstd 1-19, default 3; gzip 1-9,\n                        default 6); an error where nothing is compressed\n" },
 	{ CLI_NO_FIELD | CLI_OWN_FIELD, "      --field NAME      the text field (default: text)\n" },
 	{ CLI_NO_ERRORS, "      --on-error MODE   fail (default) or skip malformed records\n" },
 	{ CLI_NO_ERRORS, "      --max-errors N    with skip: fail after more than N malformed records\n" },
