@@ -1527,7 +1527,11 @@ static struct lid_model *model_parse(unsigned char *buf, size_t n, const char *n
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		corrupt(err, name, why);
+		/* running out of memory is no fault of the file */
+		if (!strcmp(why, "out of memory"))
+			ayak_err_set(err, AYAK_E_SYS, "%s: out of memory", name);
+		else
+			corrupt(err, name, why);
 		load_fail(m, -1);
 		return NULL;
 	}

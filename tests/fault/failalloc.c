@@ -13,6 +13,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 extern void *__libc_malloc(size_t n);
 extern void *__libc_realloc(void *p, size_t n);
@@ -70,6 +73,17 @@ int posix_memalign(void **p, size_t align, size_t n)
 		return ENOMEM;
 	*p = q;
 	return 0;
+}
+
+/*
+ * Anonymous mappings made directly (ayak-lid's huge pages): glibc's own
+ * malloc maps memory by an internal call, which does not come here.
+ */
+void *mmap(void *addr, size_t n, int prot, int flags, int fd, off_t off)
+{
+	if ((flags & MAP_ANONYMOUS) && fails(n))
+		return MAP_FAILED;
+	return (void *)syscall(SYS_mmap, addr, n, prot, flags, fd, off);
 }
 
 __attribute__((destructor)) static void report(void)

@@ -39,6 +39,8 @@ sweep () {
 			echo "allocation $n failing: exit $rc: $(head -c 200 sweep.err)"
 		elif ! grep -qE "$OOM" sweep.err; then
 			echo "allocation $n failing: exit 3 without saying why: $(head -c 200 sweep.err)"
+		elif grep -q corrupt sweep.err; then
+			echo "allocation $n failing: the input blamed: $(head -c 200 sweep.err)"
 		elif ! whole_records sweep.out sweep.ref; then
 			echo "allocation $n failing: a part of the output, not whole records"
 		else
