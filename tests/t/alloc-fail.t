@@ -9,6 +9,8 @@ grep -q fsanitize "$AYAK_BUILD/flags" 2>/dev/null && test_skip_all "a sanitizer 
 
 # what a run that ran out of memory must say (ours; strerror; zstd's; ICU's)
 OOM='out of memory|Cannot allocate memory|not enough memory|U_MEMORY_ALLOCATION_ERROR'
+# and what it must not say: the input is good
+BLAME='corrupt|malformed|invalid|bad |truncated|not a '
 
 # whole_records OUT REF: OUT is empty or the first whole lines of REF
 whole_records () {
@@ -39,7 +41,7 @@ sweep () {
 			echo "allocation $n failing: exit $rc: $(head -c 200 sweep.err)"
 		elif ! grep -qE "$OOM" sweep.err; then
 			echo "allocation $n failing: exit 3 without saying why: $(head -c 200 sweep.err)"
-		elif grep -q corrupt sweep.err; then
+		elif grep -qiE "$BLAME" sweep.err; then
 			echo "allocation $n failing: the input blamed: $(head -c 200 sweep.err)"
 		elif ! whole_records sweep.out sweep.ref; then
 			echo "allocation $n failing: a part of the output, not whole records"
@@ -79,6 +81,9 @@ sweep_files () {
 		fi
 		if test $rc != 3 || ! grep -qE "$OOM" sweep.err; then
 			echo "allocation $n failing: exit $rc: $(head -c 200 sweep.err)"
+			bad=$((bad + 1))
+		elif grep -qiE "$BLAME" sweep.err; then
+			echo "allocation $n failing: the input blamed: $(head -c 200 sweep.err)"
 			bad=$((bad + 1))
 		fi
 		for f in $(cd run && find . -type f ! -name stdout); do
