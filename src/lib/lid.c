@@ -1103,7 +1103,7 @@ static int corrupt(struct ayak_err *err, const char *name, const char *what)
 	return ayak_err_set(err, AYAK_E_SYS, "%s: corrupt model: %s", name, what);
 }
 
-#define HUGE ((size_t)2 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 /*
  * n bytes of zeros, 2 MB aligned, in huge pages where the kernel gives
@@ -1114,16 +1114,16 @@ static int corrupt(struct ayak_err *err, const char *name, const char *what)
  */
 static void *huge_zalloc(size_t n)
 {
-	size_t len = ((n ? n : 1) + HUGE - 1) & ~(HUGE - 1), lead;
-	unsigned char *p = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE,
+	size_t len = ((n ? n : 1) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), lead;
+	unsigned char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
-	lead = (HUGE - ((uintptr_t)p & (HUGE - 1))) & (HUGE - 1);
+	lead = (HUGE_PAGE - ((uintptr_t)p & (HUGE_PAGE - 1))) & (HUGE_PAGE - 1);
 	if (lead)
 		munmap(p, lead);
-	munmap(p + lead + len, HUGE - lead);
+	munmap(p + lead + len, HUGE_PAGE - lead);
 	p += lead;
 #ifdef MADV_HUGEPAGE
 	madvise(p, len, MADV_HUGEPAGE);	/* advice only */
@@ -1134,7 +1134,7 @@ static void *huge_zalloc(size_t n)
 static void huge_free(void *p, size_t n)
 {
 	if (p)
-		munmap(p, ((n ? n : 1) + HUGE - 1) & ~(HUGE - 1));
+		munmap(p, ((n ? n : 1) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
 }
 
 static void model_release(struct lid_model *m)
@@ -2247,11 +2247,10 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
  * logit[k] = bias[k] + norm * acc[k] and sp[k] their softmax, k < n.  The
  * AVX2 path does the float operations of the C one in the same order,
  * eight labels at a time, and adds up the exponentials in eight running
- * sums (label k into sum k % 8, not one chain of adds whose latency was a
- * third of the time on short texts) joined in the same order: the two give
- * the same bits (the build turns off fused
- * multiply-adds, which round once where these round twice).  logit and sp
- * have room for n rounded up to 8.
+ * sums (label k into sum k % 8, not one chain of adds, each waiting for
+ * the last) joined in the same order: the two give the same bits (the
+ * build turns off fused multiply-adds, which round once where these round
+ * twice).  logit and sp have room for n rounded up to 8.
  */
 /* logit[k] = bias[k] + norm * acc[k], k < n; returns their maximum */
 static inline float logits(const float *bias, float norm, const int64_t *acc, size_t n,
