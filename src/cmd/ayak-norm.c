@@ -481,20 +481,17 @@ static size_t part_end(const char *s, size_t off, size_t n)
 static void emit_text(struct run *r, const char *s, size_t n)
 {
 	struct cli *c = r->c;
-	const char *ld = r->rec.line;
-	size_t head, tail, off, end;
+	size_t tail, off, end;
 
 	/*
-	 * All the memory first: out of memory must leave whole records only.
-	 * A part's JSON is at most 6 bytes per byte (\u0001), and the quotes.
+	 * The memory before the first byte: out of memory must leave whole
+	 * records only.  A part's JSON is at most 6 bytes per byte (\u0001),
+	 * and the quotes.
 	 */
-	ayak_buf_reset(&r->out);
 	ayak_buf_reset(&r->enc);
-	if (ayak_record_splice(&r->rec, c->field, c->field_len, &r->out, &head, &tail) ||
-	    ayak_buf_grow(&r->enc, 6 * (n < TEXT_PART ? n : TEXT_PART) + 2))
+	if (ayak_buf_grow(&r->enc, 6 * (n < TEXT_PART ? n : TEXT_PART) + 2))
 		cli_die_nomem(c);
-	cli_emit_part(c, ld, head);
-	cli_emit_part(c, r->out.data, r->out.len);
+	tail = cli_emit_value_start(c, &r->rec, c->field, c->field_len, &r->out);
 	cli_emit_part(c, "\"", 1);
 	for (off = 0; off < n; off = end) {
 		end = part_end(s, off, n);
@@ -504,8 +501,7 @@ static void emit_text(struct run *r, const char *s, size_t n)
 		cli_emit_part(c, r->enc.data + 1, r->enc.len - 2);	/* without its quotes */
 	}
 	cli_emit_part(c, "\"", 1);
-	cli_emit_part(c, ld + tail, r->rec.len - tail);
-	cli_emit_end(c);
+	cli_emit_value_end(c, &r->rec, tail);
 }
 
 /* One record: its text normalized, and the other strings repaired when they need it. */

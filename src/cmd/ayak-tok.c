@@ -307,18 +307,13 @@ static void text_failed(struct cli *c, const struct ayak_line *line, int too_lon
 static void emit_ids(struct run *r, const uint32_t *v, size_t n)
 {
 	struct cli *c = r->c;
-	const char *ln = r->rec.line;
-	size_t head, tail, i = 0, k;
+	size_t tail, i = 0, k;
 
-	/* All the memory first: out of memory must leave whole records only. */
-	ayak_buf_reset(&r->out);
+	/* The memory before the first byte: out of memory must leave whole records only. */
 	ayak_buf_reset(&r->val);
-	if (ayak_record_splice(&r->rec, r->a->ids_field, strlen(r->a->ids_field), &r->out, &head,
-			       &tail) ||
-	    ayak_buf_grow(&r->val, (n < IDS_PART ? n : IDS_PART) * 11 + 8))
+	if (ayak_buf_grow(&r->val, (n < IDS_PART ? n : IDS_PART) * 11 + 8))
 		die_oom(c);
-	cli_emit_part(c, ln, head);
-	cli_emit_part(c, r->out.data, r->out.len);
+	tail = cli_emit_value_start(c, &r->rec, r->a->ids_field, strlen(r->a->ids_field), &r->out);
 	do {
 		k = n - i < IDS_PART ? n - i : IDS_PART;
 		if (ids_json(&r->val, v + i, k, i == 0, i + k == n))
@@ -326,8 +321,7 @@ static void emit_ids(struct run *r, const uint32_t *v, size_t n)
 		cli_emit_part(c, r->val.data, r->val.len);
 		i += k;
 	} while (i < n);
-	cli_emit_part(c, ln + tail, r->rec.len - tail);
-	cli_emit_end(c);
+	cli_emit_value_end(c, &r->rec, tail);
 }
 
 static void do_ids(struct run *r, const struct ayak_line *line)

@@ -811,6 +811,25 @@ void cli_emit_end(struct cli *c)
 	cli_emit_part(c, "\n", 1);
 }
 
+size_t cli_emit_value_start(struct cli *c, struct ayak_record *rec, const char *key,
+			    size_t key_len, struct ayak_buf *scratch)
+{
+	size_t head, tail;
+
+	ayak_buf_reset(scratch);
+	if (ayak_record_splice(rec, key, key_len, scratch, &head, &tail))
+		cli_die_nomem(c);
+	cli_emit_part(c, rec->line, head);
+	cli_emit_part(c, scratch->data, scratch->len);
+	return tail;
+}
+
+void cli_emit_value_end(struct cli *c, const struct ayak_record *rec, size_t tail)
+{
+	cli_emit_part(c, rec->line + tail, rec->len - tail);
+	cli_emit_end(c);
+}
+
 void cli_reject(struct cli *c, const struct ayak_line *line, const char *file,
 		const char *reason, const struct ayak_buf *extra)
 {

@@ -185,6 +185,17 @@ void cli_emit(struct cli *c, const char *p, size_t n);
  */
 void cli_emit_part(struct cli *c, const char *p, size_t n);
 void cli_emit_end(struct cli *c);
+/*
+ * A record written in parts with the value of key set (added when rec
+ * lacks it): cli_emit_value_start() writes it up to the value and returns
+ * where its rest starts; the caller writes the value with cli_emit_part(),
+ * then cli_emit_value_end().  Memory runs out (exit 3) before the first
+ * byte or not at all here; the caller takes what it needs before the start,
+ * so that only whole records are ever written.  scratch is the caller's.
+ */
+size_t cli_emit_value_start(struct cli *c, struct ayak_record *rec, const char *key,
+			    size_t key_len, struct ayak_buf *scratch);
+void cli_emit_value_end(struct cli *c, const struct ayak_record *rec, size_t tail);
 void cli_write(struct cli *c, struct ayak_writer *w, const char *p, size_t n);
 /*
  * A valid record the program cannot take, too long for it (c->err says
