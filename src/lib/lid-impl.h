@@ -189,7 +189,11 @@ static inline double lid_log(double x)
 uint64_t lid_checksum(const void *text, size_t ntext, const struct lid_file_head *head,
 		      const void *payload, size_t npayload);
 
-/* Build the derived tables (markers, routes) of m once its fields are set. */
+/*
+ * Build the derived tables (markers, routes) of m once its fields are set:
+ * AYAK_E_DATA when the fields do not hold together, AYAK_E_SYS when out
+ * of memory.
+ */
 int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, size_t nmarks,
 		    const uint64_t *dict, size_t ndict, struct ayak_err *err);
 /*

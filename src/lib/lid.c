@@ -1167,7 +1167,7 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 	m->zho_hans = lid_model_find(m, "zho_Hans");
 	m->zho_hant = lid_model_find(m, "zho_Hant");
 	if (m->und < 0)
-		return ayak_err_set(err, AYAK_E_SYS, "no \"und\" label");
+		return ayak_err_set(err, AYAK_E_DATA, "no \"und\" label");
 	/* markers */
 	while (cap < 2 * nmarks + 2)
 		cap *= 2;
@@ -1527,11 +1527,11 @@ static struct lid_model *model_parse(unsigned char *buf, size_t n, const char *n
 		char why[sizeof(err->msg)];
 
 		snprintf(why, sizeof(why), "%s", err->msg);
-		/* running out of memory is no fault of the file */
-		if (!strcmp(why, "out of memory"))
-			ayak_err_set(err, AYAK_E_SYS, "%s: out of memory", name);
-		else
+		/* the file's fault (AYAK_E_DATA), or memory running out, which is not */
+		if (err->code == AYAK_E_DATA)
 			corrupt(err, name, why);
+		else
+			ayak_err_set(err, AYAK_E_SYS, "%s: %s", name, why);
 		load_fail(m, -1);
 		return NULL;
 	}

@@ -198,6 +198,20 @@ static void test_word_odds(const struct lid_model *plain, const char *path)
 	m2 = lid_model_parse(bad, n, "x.bin", LID_LOAD_NO_CHECKSUM, &err);
 	ok(!m2 && strstr(err.msg, "x.bin: corrupt model: "), "the table without its flag: %s", err.msg);
 	lid_model_free(m2);
+	/*
+	 * A model without "und" is the file's fault, told apart from memory
+	 * running out: its first label's entry, after the header (the text
+	 * part names it too, unterminated), renamed.
+	 */
+	memcpy(bad, file, n);
+	for (; at + 9 <= n && memcmp(bad + at, "und", 4); at++)
+		;
+	if (at + 9 <= n)
+		memcpy(bad + at, "xyz_Latn", 9);
+	m2 = lid_model_parse(bad, n, "x.bin", LID_LOAD_NO_CHECKSUM, &err);
+	ok(at + 9 <= n && !m2 && err.code == AYAK_E_SYS &&
+	   strstr(err.msg, "x.bin: corrupt model: no \"und\" label"), "no \"und\" label: %s", err.msg);
+	lid_model_free(m2);
 	free(bad);
 	free(file);
 }
