@@ -9,6 +9,8 @@ writes, in --out:
                   sentence, a paragraph or an article, as the source has them)
   dev-sent.jsonl  {"text","label","src"}: the same documents cut into sentences
                   (of 3 words or more)
+  dev-extra.jsonl {"text","label","src"}: with --debian, the development strings of
+                  the Debian sources, scored apart (they are not ../shared/data)
   train.fasttext  the training units as "__label__L text" lines, for fastText
   data-report.txt what was read, relabelled, dropped, and the sizes per label
 
@@ -45,6 +47,11 @@ lexicons/lid/README.md): markers come from lexicons/lid/markers.tsv (strong ones
   * malaya/tweets_*.txt (Malaysian politicians' tweets, code-switched) give only
     the tweets whose function words are mostly Malay (two or more, at least
     twice as many as English ones), and to training only.
+With --debian DIR (written by lid-debian.py), the Malay and Indonesian software
+strings of Debian's packages are sources too: a string is kept when it has a Malay
+function word and more of them than English ones (else it is left in English, or
+says too little), and its development tenth goes to dev-extra.jsonl, not to the
+development split of ../shared/data, whose figures stay comparable.
 Reserved sets (FLORES-200, SIB-200, Tatoeba) are not read: they are not in
 ../shared/data, and nothing here looks for them.
 """
@@ -133,9 +140,21 @@ SOURCES = [
     ('udhr/min.txt', 'min_Latn', 'lines', 'both'),
     ('udhr/tgl.txt', 'tgl_Latn', 'lines', 'both'),
 ]
-# Caps on training units per source (the largest sources would drown the rest).
+# Software strings from Debian packages (lid-debian.py; read with --debian DIR).
+DEBIAN_SOURCES = [
+    ('firefox-esr-l10n-ms.jsonl', 'zsm_Latn'),
+    ('thunderbird-l10n-ms.jsonl', 'zsm_Latn'),
+    ('locale-ms.jsonl', 'zsm_Latn'),
+    ('firefox-esr-l10n-id.jsonl', 'ind_Latn'),
+    ('thunderbird-l10n-id.jsonl', 'ind_Latn'),
+    ('locale-id.jsonl', 'ind_Latn'),
+    ('libreoffice-help-id.jsonl', 'ind_Latn'),
+]
+# Caps on training units per source (the largest sources would drown the rest; the
+# Debian ones hold four times as many Indonesian strings as Malay).
 CAP_DEFAULT = 25000
 CAPS = {'malaysian-dataset-extra/emotion_machine_translated.zsm.txt': 6000}
+CAPS.update(('debian/' + f, 6000) for f, _ in DEBIAN_SOURCES)
 DEV_MOD = 10
 # Caps on development documents per source, so that no source dominates.
 DEV_CAP = 1000
@@ -251,7 +270,14 @@ def englishness(text):
 def read_docs(path, kind):
     """Yield documents (strings) from one file."""
     with open(path, encoding='utf-8', errors='replace') as f:
-        if kind in ('lines', 'lines-malay'):
+        if kind == 'jsonl-ui':
+            # software strings: those with Malay function words, more than English ones
+            for line in f:
+                t = json.loads(line)['text']
+                e, m = function_words(t)
+                if m >= 1 and m > e:
+                    yield t
+        elif kind in ('lines', 'lines-malay'):
             for line in f:
                 line = line.strip()
                 if line and (kind == 'lines' or mostly_malay(line)):
@@ -285,6 +311,7 @@ def main():
     # == 1 the "development" files and leaves the real ones out altogether
     ap.add_argument('--dev-residue', type=int, default=0)
     ap.add_argument('--drop-residue', type=int, default=None)
+    ap.add_argument('--debian', help="lid-debian.py's output directory: its sources too")
     a = ap.parse_args()
     D = a.data
     os.makedirs(a.out, exist_ok=True)
@@ -309,6 +336,13 @@ def main():
             src = os.path.relpath(path, D)
             for t in read_docs(path, kind):
                 add(t, label, src, t, role)
+    if a.debian:
+        for name, label in DEBIAN_SOURCES:
+            path = os.path.join(a.debian, name)
+            if not os.path.exists(path):
+                sys.exit('lid-data: %s is missing (run lid-debian.py --out %s)' % (path, a.debian))
+            for t in read_docs(path, 'jsonl-ui'):
+                add(t, label, 'debian/' + name, t, 'extra')
     for code, label in sorted(LINGUA.items()):
         if code == 'ms':
             continue
@@ -347,11 +381,11 @@ def main():
                         add(rec.get('indonesian', t), label, os.path.relpath(path, D) + ':' + lang, t, 'both')
 
     # Split and clean.
-    train_units, dev_docs = [], []
+    train_units, dev_docs, dev_extra = [], [], []
     for key, label, src, text, role in docs:
         if a.drop_residue is not None and key % DEV_MOD == a.drop_residue:
             continue
-        dev = role == 'both' and key % DEV_MOD == a.dev_residue
+        dev = role in ('both', 'extra') and key % DEV_MOD == a.dev_residue
         if dev:
             if wrong_script_language(label, text):
                 stats['dev dropped: function words of another language', label] += 1
@@ -361,7 +395,7 @@ def main():
                 if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
                     stats['dev dropped by markers', label] += 1
                     continue
-            dev_docs.append((label, src, text))
+            (dev_extra if role == 'extra' else dev_docs).append((label, src, text))
             continue
         if key % DEV_MOD == a.dev_residue and role == 'noisy':
             stats['noisy doc on dev side, trained on', src] += 1
@@ -417,18 +451,23 @@ def main():
                     continue
             train_units.append((lab, src, u))
 
-    all_dev = list(dev_docs)
-    by_src = collections.defaultdict(list)
-    for row in dev_docs:
-        by_src[row[1]].append(row)
-    dev_docs = []
-    for src in sorted(by_src):
-        rows = by_src[src]
-        if len(rows) > DEV_CAP:
-            stats['dev documents capped to %d' % DEV_CAP, src] += 1
-            keep = set(id(r) for r in sorted(rows, key=lambda x: khash(x[2]))[:DEV_CAP])
-            rows = [r for r in rows if id(r) in keep]
-        dev_docs.extend(rows)
+    all_dev = dev_docs + dev_extra
+
+    def cap_dev(docs):
+        by_src = collections.defaultdict(list)
+        for row in docs:
+            by_src[row[1]].append(row)
+        out = []
+        for src in sorted(by_src):
+            rows = by_src[src]
+            if len(rows) > DEV_CAP:
+                stats['dev documents capped to %d' % DEV_CAP, src] += 1
+                keep = set(id(r) for r in sorted(rows, key=lambda x: khash(x[2]))[:DEV_CAP])
+                rows = [r for r in rows if id(r) in keep]
+            out.extend(rows)
+        return out
+
+    dev_docs, dev_extra = cap_dev(dev_docs), cap_dev(dev_extra)
 
     # Development sentences; drop training units that repeat any development text.
     dev_sents = []
@@ -495,6 +534,8 @@ def main():
     write('train.jsonl', final)
     write('dev-doc.jsonl', dev_docs)
     write('dev-sent.jsonl', ds)
+    if a.debian:
+        write('dev-extra.jsonl', dev_extra)
     with open(os.path.join(a.out, 'train.fasttext'), 'w', encoding='utf-8') as f:
         for lab, src, u in final:
             f.write('__label__%s %s\n' % (lab, ' '.join(u.split())))
@@ -508,6 +549,8 @@ def main():
     for lab in sorted(set(ct) | set(cd)):
         rep.append('%-10s %9d %9d %9d' % (lab, ct[lab], cd[lab], cs[lab]))
     rep.append('%-10s %9d %9d %9d' % ('total', len(final), len(dev_docs), len(ds)))
+    if a.debian:
+        rep.append('dev-extra (Debian strings, scored apart): %d' % len(dev_extra))
     rep.append('')
     for (what, src), n in sorted(stats.items()):
         rep.append('%s: %s: %d' % (what, src, n))

@@ -96,10 +96,11 @@ main() {
 		skip "$LID is not built (run make)"
 		return 0
 	fi
-	if ! [ -f "$OUT/dev-doc.jsonl" ] || ! [ -f "$OUT/train.fasttext" ] ||
-	   [ "$here/lid-data.py" -nt "$OUT/dev-doc.jsonl" ]; then
-		echo "building the development split in $OUT ..." >&2
-		python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" \
+	if ! [ -f "$OUT/dev-doc.jsonl" ] || ! [ -f "$OUT/train.fasttext" ] || ! [ -f "$OUT/dev-extra.jsonl" ] ||
+	   [ "$here/lid-data.py" -nt "$OUT/dev-doc.jsonl" ] || [ "$here/lid-debian.py" -nt "$OUT/dev-doc.jsonl" ]; then
+		echo "building the development split in $OUT (as lid-train.sh does) ..." >&2
+		python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null || { skip "lid-debian.py failed"; return 0; }
+		python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --debian "$OUT/debian" \
 			--markers "$AYAK_TOP/lexicons/lid/markers.tsv" >/dev/null || { skip "lid-data.py failed"; return 0; }
 	fi
 	echo "model: $MODEL ($("$LID" --model "$MODEL" --model-info 2>/dev/null | sed -n 's/^version: //p'), $(wc -c <"$MODEL") bytes, sha256 $(sha256sum "$MODEL" | cut -d' ' -f1))"
@@ -160,6 +161,10 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	echo "================"
 	heldout
 	echo
+	echo "Software strings"
+	echo "================"
+	software
+	echo
 	echo "Against a blind reading"
 	echo "======================="
 	reading
@@ -169,7 +174,8 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	speed
 	echo
 	echo "Summary (set: doc and sent, the development documents and sentences; held, the sentences of"
-	echo "the held-out sources, scored with models trained without them.  zsmF1, indF1: F1 over all"
+	echo "the held-out sources, scored with models trained without them; soft, the development strings"
+	echo "of Debian's translations.  zsmF1, indF1: F1 over all"
 	echo "the texts of the set, false positives from every label included; >200: over the texts of"
 	echo "more than 200 characters; marked: over the zsm and ind texts with at least one strong marker"
 	echo "word of lexicons/lid/markers.tsv; zsm/ind: accuracy on the zsm and ind texts; acc: over the"
@@ -309,6 +315,29 @@ speed() {
 	done
 	awk -v b="$bytes" -v c="$best" \
 		'BEGIN { printf "  %-18s %8.3f CPU s: %8.2f MB/s\n", "ayak-lid", c, (c > 0 ? b / 1e6 / c : 0) }'
+}
+
+# The development tenth of Debian's Malay and Indonesian software strings (lid-debian.py),
+# outside the development split of ../shared/data: ayak-lid, and fastText trained on
+# the same training split.
+software() {
+	local gold=$OUT/dev-extra.jsonl
+	echo "the development strings of Debian's translations ($(wc -l <"$gold") strings; lid-debian.py,"
+	echo "versions in $OUT/debian/versions.txt); not in the development split above"
+	"$LID" --model "$MODEL" -o "$OUT/pred-ayak-extra.jsonl" "$gold" || { skip "ayak-lid failed"; return 0; }
+	python3 "$here/lid-score.py" --name ayak-lid --set software --labels msa --per-source \
+		"$gold" "$OUT/pred-ayak-extra.jsonl" | tee "$OUT/score-ayak-extra.txt" | grep -v '^SUMMARY'
+	echo "SUMMARY ayak-lid soft $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-extra.txt")" >>"$SUMMARY"
+	[ -n "$FT_BIN" ] || return 0
+	python3 -c 'import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    print(" ".join(json.loads(line)["text"].split()))' "$gold" >"$OUT/dev-extra.txt"
+	fasttext predict "$FT_BIN" "$OUT/dev-extra.txt" | sed 's/^__label__//' >"$OUT/pred-fasttext-extra.txt" ||
+		{ skip "fasttext predict failed"; return 0; }
+	echo
+	python3 "$here/lid-score.py" --name fastText --set software --labels msa --per-source \
+		"$gold" "$OUT/pred-fasttext-extra.txt" | tee "$OUT/score-fasttext-extra.txt" | grep -v '^SUMMARY'
+	echo "SUMMARY fastText soft $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-fasttext-extra.txt")" >>"$SUMMARY"
 }
 
 # ft_train TRAIN DIR: train fastText on TRAIN with FT_ARGS, or reuse the model kept in

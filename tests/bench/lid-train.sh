@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # tests/bench/lid-train.sh: rebuild ayak-lid's model, lexicons/lid/model.bin, from
-# ../shared/data (the lead's `make lid-model` runs this).
+# ../shared/data and Debian's Malay and Indonesian translations (the lead's `make
+# lid-model` runs this).
 #
 #   tests/bench/lid-train.sh [-o MODEL] [--prepared DIR]
 #
-# Steps: tests/bench/lid-data.py builds the training set and the development split
+# Steps: tests/bench/lid-debian.py fetches the Debian packages (apt-get download:
+# Debian's mirrors must be reachable) and takes their strings, then
+# tests/bench/lid-data.py builds the training set and the development split
 # (in $AYAK_BUILD/lid; the development split is never trained on), then
 # `ayak-lid --train` trains the model with the settings below, and
 # lexicons/lid/README.md is rewritten to name the files, rules, settings and
@@ -15,7 +18,7 @@
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED (default $AYAK_TOP/../shared),
 # AYAK_LID (the ayak-lid to train with; default $AYAK_TOP/bin/ayak-lid).
-# Needs python3 (standard library only).  Exit status 0 on success, 1 when
+# Needs python3 (standard library only), apt-get and dpkg-deb.  Exit status 0 on success, 1 when
 # something needed is missing (said on stderr), else the failing step's status.
 set -eu
 
@@ -58,7 +61,7 @@ SETTINGS="--epochs 15 --lr 2 --average --dropout 0.5 --seed 1 --train-sample 0
 MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn,eng_Latn"
 # The model's own version: it changes when the model does, not with the other lexicons
 # (a slang or Jawi table bump leaves the model as it was, byte for byte).
-VERSION=2026.11.2-lid2
+VERSION=2026.11.3-lid3
 [ -z "$PREPARED" ] || VERSION="$VERSION-prepared"
 
 # Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
@@ -69,7 +72,10 @@ WORDS_SHARE=0.9
 mkdir -p "$OUT"
 if [ -z "$PREPARED" ]; then
 	echo "lid-train: preparing the data in $OUT" >&2
-	python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" >/dev/null
+	echo "lid-train: Debian's Malay and Indonesian translations (apt-get download) in $OUT/debian" >&2
+	python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null
+	python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" \
+		--debian "$OUT/debian" >/dev/null
 fi
 python3 "$here/lid-words.py" "$OUT/train.jsonl" "$OUT" --min "$WORDS_MIN" --share "$WORDS_SHARE" --pairs >/dev/null
 
@@ -80,7 +86,7 @@ settings_line=$(echo $SETTINGS --msa $MSA)
 cat >"$OUT/about.txt" <<EOF
 version: $VERSION
 made-by: tests/bench/lid-train.sh (make lid-model), ayak-lid --train
-data: $ntrain training texts from ../shared/data (train.jsonl sha256 $(sha "$OUT/train.jsonl")...); files, rules and licenses in lexicons/lid/README.md
+data: $ntrain training texts from ../shared/data and Debian's ms and id translations (train.jsonl sha256 $(sha "$OUT/train.jsonl")...); files, package versions, rules and licenses in lexicons/lid/README.md
 settings: $settings_line
 markers: lexicons/lid/markers.tsv (sha256 $(sha "$MARKERS")...), FineWeb-2 word lists zsm_Latn and ind_Latn (Apache-2.0), $(grep -vc '^#' "$OUT/words-zsm.txt") zsm and $(grep -vc '^#' "$OUT/words-ind.txt") ind words and pairs of words of the training split (tests/bench/lid-words.py --min $WORDS_MIN --share $WORDS_SHARE --pairs)
 contents: hashed feature weights (int8), label names, hashes of marker words, Han character tables from ICU; no training text
@@ -164,8 +170,10 @@ EOF
 ## Training data, label cleaning and the development split
 
 Built by \`tests/bench/lid-data.py\` from \`../shared/data\` (each file's source, commit and
-license are in its \`MANIFEST.md\`).  FLORES-200, SIB-200 and Tatoeba are reserved for
-independent evaluation: they are not in \`../shared/data\` and nothing here reads them.
+license are in its \`MANIFEST.md\`) and, since \`2026.11.3-lid3\`, from the Malay and Indonesian
+translations in Debian's packages (\`tests/bench/lid-debian.py\`; below).  FLORES-200, SIB-200
+and Tatoeba are reserved for independent evaluation: they are not in \`../shared/data\` and
+nothing here reads them.
 
 - Split by document: the key of a document is the hash (BLAKE2b, 64 bits) of its normalized
   text (for NusaX, of the Indonesian side of the parallel row, so translations stay on one
@@ -173,7 +181,7 @@ independent evaluation: they are not in \`../shared/data\` and nothing here read
   texts whose normalized text is also a development document or sentence are dropped.
 - Training texts: every sentence of a training document, and every paragraph of more than
   one sentence (long paragraphs in chunks of about 600 characters); at most 25,000 per
-  source file (6,000 for the machine-translated emotion set), chosen by hash.
+  source file (6,000 for the machine-translated emotion set and each Debian source), chosen by hash.
 - Label cleaning with the strong markers of \`markers.tsv\`:
   - \`lingua-testdata/sentences/ms.txt\` and \`malaysian-dataset/news_articles.{pembelajaran,
     pendidikan,sekolah,kerajaan}.txt\` are labelled Malay but are mostly Indonesian
@@ -207,6 +215,26 @@ EOF
 Labels without data of their own: \`zho_Hant\` (told from \`zho_Hans\` by the Han tables) and
 \`und\`.  \`zsm_Arab\` (Jawi) has 83 training lines (UDHR) and is mostly found by its letters.
 
+## Debian's translations
+
+Software text (menus, messages, help) is missing from \`../shared/data\`: \`2026.11.2-lid2\`
+called 26% of the Indonesian development strings of these packages Malaysian (649 of 2,511),
+and 4% of the Malay ones Indonesian (28 of 651).  \`tests/bench/lid-debian.py\` downloads the packages below with \`apt-get
+download\` and takes the strings of Firefox's and Thunderbird's language packs, of the
+gettext catalogues of the locale packages (the same programs for \`ms\` and \`id\`) and the
+paragraphs of LibreOffice's Indonesian help.  \`lid-data.py --debian\` keeps a string when it
+has a Malay function word and more of them than English ones, caps each source at 6,000
+training texts, and puts the development tenth of each (by the same hash) in
+\`dev-extra.jsonl\`, scored apart: the development split of \`../shared/data\` is the same
+as without them.  Another version of a package gives other strings, and so another model:
+these made this one (package, version, sha256 of the \`.deb\`).
+
+\`\`\`
+EOF
+	cat "$OUT/debian/versions.txt"
+	cat <<EOF
+\`\`\`
+
 ## Source files and licenses
 
 | file | license (from MANIFEST.md) | label |
@@ -224,9 +252,13 @@ srcs = collections.OrderedDict()
 for line in open(sys.argv[2], encoding='utf-8'):
     r = json.loads(line)
     srcs.setdefault(r['src'], set()).add(r['label'])
+debian = {'locale': "GPL or LGPL, as each package's debian/copyright says",
+          'firefox': 'MPL-2.0', 'thunderbird': 'MPL-2.0', 'libreoffice': 'MPL-2.0'}
 for s in sorted(srcs):
     key = s.split(':')[0]
     lic = man.get(key, '?').replace('|', '/')
+    if s.startswith('debian/'):
+        lic = debian[s.split('/')[1].split('-')[0]]
     print('| %s | %s | %s |' % (s, lic, ', '.join(sorted(srcs[s]))))
 PY
 } >"$README.tmp"

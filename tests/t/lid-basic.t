@@ -101,6 +101,30 @@ test_expect_success 'Malaysian and Indonesian written for this test' '
 	test_cmp expect got
 '
 
+# Software strings written for this test, in the words of each side's menus: model
+# 2026.11.2-lid2, trained without any, called three of the six Indonesian ones Malaysian.
+test_expect_success 'Malaysian and Indonesian software strings (menus, messages)' '
+	cat >in <<-\EOF &&
+	{"text":"Pilih sel yang ingin Anda format, lalu klik tombol di bilah alat."}
+	{"text":"Pengaturan ini menentukan apakah tautan dibuka di jendela baru."}
+	{"text":"Masukkan nama untuk pranala, lalu tekan Enter."}
+	{"text":"Menampilkan atau menyembunyikan bilah status."}
+	{"text":"Sisipkan tabel baru pada posisi kursor."}
+	{"text":"Tampilkan pemberitahuan ketika unduhan selesai."}
+	{"text":"Tetapan ini menentukan sama ada pautan dibuka dalam tetingkap baharu."}
+	{"text":"Sila pilih fail yang hendak dimuat naik ke pelayan."}
+	{"text":"Tidak dapat menyambung ke pelayan proksi."}
+	{"text":"Tunjukkan pemberitahuan apabila muat turun selesai."}
+	{"text":"Sambungan anda tidak selamat."}
+	{"text":"Padam sejarah pelayaran apabila pelayar ditutup."}
+	EOF
+	ayak-lid in >out &&
+	test_write_lines ind_Latn ind_Latn ind_Latn ind_Latn ind_Latn ind_Latn \
+		zsm_Latn zsm_Latn zsm_Latn zsm_Latn zsm_Latn zsm_Latn >expect &&
+	lang_of out >got &&
+	test_cmp expect got
+'
+
 test_expect_success '--by line: a label per line, shares, and a mixed document label' '
 	printf "%s\n" "{\"text\":\"Saya nak pergi ke kedai sekejap untuk membeli barang dapur kerana stok di rumah sudah habis.\nI will be back in about ten minutes, so please wait for me at the bus stop.\n\nJangan lupa kunci pintu rumah sebelum keluar.\"}" >in &&
 	ayak-lid --by line in >out &&
@@ -193,8 +217,8 @@ test_expect_success '--list-labels and --model-info' '
 test_expect_success 'the examples of ayak-lid(1) BUGS and LABELS give the scores the page says' '
 	echo "{\"text\":\"Setiap orang berhak atas penghidupan, kebebasan dan keselamatan sebagai individu.\"}" >udhr &&
 	ayak-lid udhr >out &&
-	grep "\"lang\":\"ind_Latn\",\"lang_score\":0.7229}\$" out &&
-	grep "^(0.7229), right for this source" "$AYAK_TOP/man/man1/ayak-lid.1" &&
+	grep "\"lang\":\"zsm_Latn\",\"lang_score\":0.5564}\$" out &&
+	grep "^(0.5564, all but a coin toss), wrong for this source" "$AYAK_TOP/man/man1/ayak-lid.1" &&
 	echo "{\"text\":\"國國國國國國國國國國國國\"}" >hant &&
 	ayak-lid hant >out &&
 	grep "\"lang\":\"zho_Hant\",\"lang_score\":0.9423}\$" out &&
