@@ -11,6 +11,8 @@ writes, in --out:
                   (of 3 words or more)
   dev-extra.jsonl {"text","label","src"}: with --debian, the development strings of
                   the Debian sources, scored apart (they are not ../shared/data)
+  test-extra.jsonl {"text","label","src"}: with --debian, the paragraphs of the
+                  Indonesian Debian Reference, a manual in prose never trained on
   train.fasttext  the training units as "__label__L text" lines, for fastText
   data-report.txt what was read, relabelled, dropped, and the sizes per label
 
@@ -150,6 +152,8 @@ DEBIAN_SOURCES = [
     ('locale-id.jsonl', 'ind_Latn'),
     ('libreoffice-help-id.jsonl', 'ind_Latn'),
 ]
+# Debian text for testing only, never trained on (those also a training unit are left out).
+DEBIAN_TESTS = [('debian-reference-id.jsonl', 'ind_Latn')]
 # Caps on training units per source (the largest sources would drown the rest; the
 # Debian ones hold four times as many Indonesian strings as Malay).
 CAP_DEFAULT = 25000
@@ -536,6 +540,20 @@ def main():
     write('dev-sent.jsonl', ds)
     if a.debian:
         write('dev-extra.jsonl', dev_extra)
+        # the same rules as the development documents, and none that is a training unit
+        trained = set(norm_key(u) for _, _, u in final)
+        test_extra = []
+        for name, label in DEBIAN_TESTS:
+            src = 'debian/' + name
+            for t in read_docs(os.path.join(a.debian, name), 'jsonl-ui'):
+                z, i = mk.count(t)
+                if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
+                    stats['test dropped by markers', src] += 1
+                elif norm_key(t) in trained:
+                    stats['test dropped: also a training unit', src] += 1
+                else:
+                    test_extra.append((label, src, t))
+        write('test-extra.jsonl', test_extra)
     with open(os.path.join(a.out, 'train.fasttext'), 'w', encoding='utf-8') as f:
         for lab, src, u in final:
             f.write('__label__%s %s\n' % (lab, ' '.join(u.split())))
@@ -551,6 +569,7 @@ def main():
     rep.append('%-10s %9d %9d %9d' % ('total', len(final), len(dev_docs), len(ds)))
     if a.debian:
         rep.append('dev-extra (Debian strings, scored apart): %d' % len(dev_extra))
+        rep.append('test-extra (Debian Reference, never trained on): %d' % len(test_extra))
     rep.append('')
     for (what, src), n in sorted(stats.items()):
         rep.append('%s: %s: %d' % (what, src, n))

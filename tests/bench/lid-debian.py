@@ -14,6 +14,8 @@ writes, in --out, one file per source of {"text"} lines, each string once:
   firefox-esr-l10n-ms.jsonl, thunderbird-l10n-ms.jsonl, locale-ms.jsonl   (Malay)
   firefox-esr-l10n-id.jsonl, thunderbird-l10n-id.jsonl, locale-id.jsonl,
   libreoffice-help-id.jsonl                                              (Indonesian)
+  debian-reference-id.jsonl   (Indonesian: the Debian Reference, a manual in prose,
+                              which lid-data.py keeps for testing only)
 and versions.txt (each package, its version and the sha256 of its .deb): the
 model's README records it, since another version of a package gives other text.
 The translations are under the licenses of their packages (GPL, LGPL, MPL-2.0),
@@ -41,6 +43,7 @@ SOURCES = [
     ('thunderbird-l10n-id', 'xpi', 'id', ['thunderbird-l10n-id']),
     ('locale-id', 'mo', 'id', LOCALE_PACKAGES),
     ('libreoffice-help-id', 'help', 'id', ['libreoffice-help-id']),
+    ('debian-reference-id', 'reference', 'id', ['debian-reference-id']),
 ]
 
 # placeholders, markup, entities, accelerator marks and escapes of the formats read
@@ -100,9 +103,11 @@ def mo_strings(blob):
             yield cat[k]
 
 
-def help_strings(blob):
-    """The paragraphs, list items, cells and headings of a help page."""
-    t = re.sub(r'<script.*?</script>|<style.*?</style>', '', blob.decode('utf-8', 'replace'), flags=re.S)
+def help_strings(blob, code=True):
+    """The paragraphs, list items, cells and headings of a help page (with code=False, not
+    those inside its <pre> blocks: the Debian Reference's shell sessions)."""
+    skip = r'<script.*?</script>|<style.*?</style>' + ('' if code else r'|<pre\b.*?</pre>')
+    t = re.sub(skip, '', blob.decode('utf-8', 'replace'), flags=re.S)
     for m in re.finditer(r'<(p|li|td|h[1-6])\b[^>]*>(.*?)</\1>', t, flags=re.S):
         yield html.unescape(re.sub(r'<[^>]+>', ' ', m.group(2)))
 
@@ -117,6 +122,9 @@ def strings(kind, lang, deb):
         elif kind == 'help' and name.startswith('./usr/share/libreoffice/help/%s/' % lang) \
                 and name.endswith('.html'):
             yield from help_strings(blob)
+        elif kind == 'reference' and name.startswith('./usr/share/debian-reference/') \
+                and name.endswith('.%s.html' % lang):
+            yield from help_strings(blob, code=False)
 
 
 def main():

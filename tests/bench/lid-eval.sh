@@ -96,7 +96,7 @@ main() {
 		skip "$LID is not built (run make)"
 		return 0
 	fi
-	if ! [ -f "$OUT/dev-doc.jsonl" ] || ! [ -f "$OUT/train.fasttext" ] || ! [ -f "$OUT/dev-extra.jsonl" ] ||
+	if ! [ -f "$OUT/dev-doc.jsonl" ] || ! [ -f "$OUT/train.fasttext" ] || ! [ -f "$OUT/test-extra.jsonl" ] ||
 	   [ "$here/lid-data.py" -nt "$OUT/dev-doc.jsonl" ] || [ "$here/lid-debian.py" -nt "$OUT/dev-doc.jsonl" ]; then
 		echo "building the development split in $OUT (as lid-train.sh does) ..." >&2
 		python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null || { skip "lid-debian.py failed"; return 0; }
@@ -175,7 +175,7 @@ print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	echo
 	echo "Summary (set: doc and sent, the development documents and sentences; held, the sentences of"
 	echo "the held-out sources, scored with models trained without them; soft, the development strings"
-	echo "of Debian's translations.  zsmF1, indF1: F1 over all"
+	echo "of Debian's translations; ref, the Indonesian Debian Reference.  zsmF1, indF1: F1 over all"
 	echo "the texts of the set, false positives from every label included; >200: over the texts of"
 	echo "more than 200 characters; marked: over the zsm and ind texts with at least one strong marker"
 	echo "word of lexicons/lid/markers.tsv; zsm/ind: accuracy on the zsm and ind texts; acc: over the"
@@ -317,27 +317,36 @@ speed() {
 		'BEGIN { printf "  %-18s %8.3f CPU s: %8.2f MB/s\n", "ayak-lid", c, (c > 0 ? b / 1e6 / c : 0) }'
 }
 
-# The development tenth of Debian's Malay and Indonesian software strings (lid-debian.py),
-# outside the development split of ../shared/data: ayak-lid, and fastText trained on
-# the same training split.
+# The development tenth of Debian's Malay and Indonesian software strings (lid-debian.py,
+# lid-data.py: dev-extra.jsonl), and the Indonesian Debian Reference, never trained on
+# (test-extra.jsonl), both outside the development split of ../shared/data: ayak-lid,
+# and fastText trained on the same training split.
 software() {
-	local gold=$OUT/dev-extra.jsonl
-	echo "the development strings of Debian's translations ($(wc -l <"$gold") strings; lid-debian.py,"
-	echo "versions in $OUT/debian/versions.txt); not in the development split above"
-	"$LID" --model "$MODEL" -o "$OUT/pred-ayak-extra.jsonl" "$gold" || { skip "ayak-lid failed"; return 0; }
-	python3 "$here/lid-score.py" --name ayak-lid --set software --labels msa --per-source \
-		"$gold" "$OUT/pred-ayak-extra.jsonl" | tee "$OUT/score-ayak-extra.txt" | grep -v '^SUMMARY'
-	echo "SUMMARY ayak-lid soft $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-extra.txt")" >>"$SUMMARY"
-	[ -n "$FT_BIN" ] || return 0
-	python3 -c 'import json, sys
+	local set gold name
+	for set in dev-extra:soft test-extra:ref; do
+		gold=$OUT/${set%%:*}.jsonl name=${set#*:}
+		case $name in
+		soft) echo "the development strings of Debian's translations ($(wc -l <"$gold") strings; lid-debian.py,"
+		      echo "versions in $OUT/debian/versions.txt); not in the development split above" ;;
+		ref) echo
+		     echo "the Debian Reference in Indonesian, a manual in prose never trained on ($(wc -l <"$gold")"
+		     echo "paragraphs; lid-debian.py, lid-data.py)" ;;
+		esac
+		"$LID" --model "$MODEL" -o "$OUT/pred-ayak-$name.jsonl" "$gold" || { skip "ayak-lid failed"; return 0; }
+		python3 "$here/lid-score.py" --name ayak-lid --set "$name" --labels msa --per-source \
+			"$gold" "$OUT/pred-ayak-$name.jsonl" | tee "$OUT/score-ayak-$name.txt" | grep -v '^SUMMARY'
+		echo "SUMMARY ayak-lid $name $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-$name.txt")" >>"$SUMMARY"
+		[ -n "$FT_BIN" ] || continue
+		python3 -c 'import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
-    print(" ".join(json.loads(line)["text"].split()))' "$gold" >"$OUT/dev-extra.txt"
-	fasttext predict "$FT_BIN" "$OUT/dev-extra.txt" | sed 's/^__label__//' >"$OUT/pred-fasttext-extra.txt" ||
-		{ skip "fasttext predict failed"; return 0; }
-	echo
-	python3 "$here/lid-score.py" --name fastText --set software --labels msa --per-source \
-		"$gold" "$OUT/pred-fasttext-extra.txt" | tee "$OUT/score-fasttext-extra.txt" | grep -v '^SUMMARY'
-	echo "SUMMARY fastText soft $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-fasttext-extra.txt")" >>"$SUMMARY"
+    print(" ".join(json.loads(line)["text"].split()))' "$gold" >"$OUT/$name.txt"
+		fasttext predict "$FT_BIN" "$OUT/$name.txt" | sed 's/^__label__//' >"$OUT/pred-fasttext-$name.txt" ||
+			{ skip "fasttext predict failed"; return 0; }
+		echo
+		python3 "$here/lid-score.py" --name fastText --set "$name" --labels msa --per-source \
+			"$gold" "$OUT/pred-fasttext-$name.txt" | tee "$OUT/score-fasttext-$name.txt" | grep -v '^SUMMARY'
+		echo "SUMMARY fastText $name $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-fasttext-$name.txt")" >>"$SUMMARY"
+	done
 }
 
 # ft_train TRAIN DIR: train fastText on TRAIN with FT_ARGS, or reuse the model kept in

@@ -227,7 +227,10 @@ has a Malay function word and more of them than English ones, caps each source a
 training texts, and puts the development tenth of each (by the same hash) in
 \`dev-extra.jsonl\`, scored apart: the development split of \`../shared/data\` is the same
 as without them.  Another version of a package gives other strings, and so another model:
-these made this one (package, version, sha256 of the \`.deb\`).
+these made this one (package, version, sha256 of the \`.deb\`).  One is for testing only:
+\`debian-reference-id\`, the Debian Reference in Indonesian, a manual in prose whose paragraphs
+(those of the same rule, none a training text) \`make eval-lid\` scores as text from elsewhere
+(\`test-extra.jsonl\`; the row \`ref\`).
 
 \`\`\`
 EOF
