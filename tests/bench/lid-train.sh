@@ -69,11 +69,28 @@ VERSION=2026.11.3-lid3
 WORDS_MIN=10
 WORDS_SHARE=0.9
 
+# The mirrors move on (Firefox's language packs with each security update): say so when
+# the packages fetched are not those the shipped model's README names, as the model and
+# its measurements will then differ.  snapshot.debian.org keeps every version.
+debian_versions_check() {
+	local shipped=$OUT/debian/versions.shipped
+	[ -f "$README" ] || return 0
+	sed -n "/^## Debian's translations/,/^## Source files/p" "$README" |
+		grep -E '^[a-z0-9][a-z0-9.+-]* [^ ]+ [0-9a-f]{64}$' >"$shipped" || true
+	[ -s "$shipped" ] || return 0
+	if ! cmp -s "$shipped" "$OUT/debian/versions.txt"; then
+		echo "lid-train: warning: these Debian packages are not those that made the shipped model" >&2
+		echo "  (< shipped, in $README; > fetched; snapshot.debian.org has the shipped ones):" >&2
+		diff "$shipped" "$OUT/debian/versions.txt" | grep '^[<>]' | cut -c1-80 | sed 's/^/  /' >&2
+	fi
+}
+
 mkdir -p "$OUT"
 if [ -z "$PREPARED" ]; then
 	echo "lid-train: preparing the data in $OUT" >&2
 	echo "lid-train: Debian's Malay and Indonesian translations (apt-get download) in $OUT/debian" >&2
 	python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null
+	debian_versions_check
 	python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" \
 		--debian "$OUT/debian" >/dev/null
 fi
@@ -226,7 +243,8 @@ paragraphs of LibreOffice's Indonesian help.  \`lid-data.py --debian\` keeps a s
 has a Malay function word and more of them than English ones, caps each source at 6,000
 training texts, and puts the development tenth of each (by the same hash) in
 \`dev-extra.jsonl\`, scored apart: the development split of \`../shared/data\` is the same
-as without them.  Another version of a package gives other strings, and so another model:
+as without them.  Another version of a package gives other strings, and so another model
+(\`make lid-model\` warns when it fetches others; snapshot.debian.org keeps them all):
 these made this one (package, version, sha256 of the \`.deb\`).  One is for testing only:
 \`debian-reference-id\`, the Debian Reference in Indonesian, a manual in prose whose paragraphs
 (those of the same rule, none a training text) \`make eval-lid\` scores as text from elsewhere
