@@ -99,8 +99,13 @@ main() {
 	if ! [ -f "$OUT/dev-doc.jsonl" ] || ! [ -f "$OUT/train.fasttext" ] || ! [ -f "$OUT/test-extra.jsonl" ] ||
 	   [ "$here/lid-data.py" -nt "$OUT/dev-doc.jsonl" ] || [ "$here/lid-debian.py" -nt "$OUT/dev-doc.jsonl" ]; then
 		echo "building the development split in $OUT (as lid-train.sh does) ..." >&2
-		python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null || { skip "lid-debian.py failed"; return 0; }
-		python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --debian "$OUT/debian" \
+		local debian=(--debian "$OUT/debian")
+		if ! python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null 2>"$OUT/debian.log"; then
+			skip "Debian's translations ($(tail -n 1 "$OUT/debian.log")): the training split is built without them, for fastText too"
+			debian=()
+			rm -f "$OUT/dev-extra.jsonl" "$OUT/test-extra.jsonl"
+		fi
+		python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" "${debian[@]}" \
 			--markers "$AYAK_TOP/lexicons/lid/markers.tsv" >/dev/null || { skip "lid-data.py failed"; return 0; }
 	fi
 	echo "model: $MODEL ($("$LID" --model "$MODEL" --model-info 2>/dev/null | sed -n 's/^version: //p'), $(wc -c <"$MODEL") bytes, sha256 $(sha256sum "$MODEL" | cut -d' ' -f1))"
@@ -325,6 +330,10 @@ software() {
 	local set gold name
 	for set in dev-extra:soft test-extra:ref; do
 		gold=$OUT/${set%%:*}.jsonl name=${set#*:}
+		if ! [ -s "$gold" ]; then
+			skip "no $gold (Debian's translations could not be fetched)"
+			return 0
+		fi
 		case $name in
 		soft) echo "the development strings of Debian's translations ($(wc -l <"$gold") strings; lid-debian.py,"
 		      echo "versions in $OUT/debian/versions.txt); not in the development split above" ;;
