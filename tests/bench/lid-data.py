@@ -210,6 +210,14 @@ class Markers:
                     i += 1
         return z, i
 
+    def against(self, label, text):
+        """True when a Malaysian text has more Indonesian markers than Malaysian ones, or
+        an Indonesian text the reverse (never for other labels)."""
+        if label not in ('zsm_Latn', 'ind_Latn'):
+            return False
+        z, i = self.count(text)
+        return i > z if label == 'zsm_Latn' else z > i
+
 
 def sentences(text):
     out = []
@@ -394,23 +402,19 @@ def main():
             if wrong_script_language(label, text):
                 stats['dev dropped: function words of another language', label] += 1
                 continue
-            if label in ('zsm_Latn', 'ind_Latn'):
-                z, i = mk.count(text)
-                if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
-                    stats['dev dropped by markers', label] += 1
-                    continue
+            if mk.against(label, text):
+                stats['dev dropped by markers', label] += 1
+                continue
             (dev_extra if role == 'extra' else dev_docs).append((label, src, text))
             continue
         if key % DEV_MOD == a.dev_residue and role == 'noisy':
             stats['noisy doc on dev side, trained on', src] += 1
-        if role != 'noisy' and label in ('zsm_Latn', 'ind_Latn'):
-            # the development documents' rule, for training documents too: a
-            # Malaysian article in an Indonesian news file (or the reverse) would
-            # otherwise give its sentences without markers the wrong label
-            z, i = mk.count(text)
-            if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
-                stats['train document dropped by markers', src] += 1
-                continue
+        # the development documents' rule, for training documents too: a Malaysian
+        # article in an Indonesian news file (or the reverse) would otherwise give its
+        # sentences without markers the wrong label
+        if role != 'noisy' and mk.against(label, text):
+            stats['train document dropped by markers', src] += 1
+            continue
         # training units: every sentence, and paragraphs of more than one sentence
         units = []
         for para in text.split('\n'):
@@ -448,11 +452,9 @@ def main():
             if wrong_script_language(lab, u):
                 stats['train unit dropped: function words of another language', src] += 1
                 continue
-            if lab in ('zsm_Latn', 'ind_Latn'):
-                z, i = mk.count(u)
-                if (lab == 'zsm_Latn' and i > z) or (lab == 'ind_Latn' and z > i):
-                    stats['train unit dropped by markers', src] += 1
-                    continue
+            if mk.against(lab, u):
+                stats['train unit dropped by markers', src] += 1
+                continue
             train_units.append((lab, src, u))
 
     all_dev = dev_docs + dev_extra
@@ -491,11 +493,9 @@ def main():
             if wrong_script_language(label, s):
                 stats['dev sentence dropped: function words of another language', label] += 1
                 continue
-            if label in ('zsm_Latn', 'ind_Latn'):
-                z, i = mk.count(s)
-                if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
-                    stats['dev sentence dropped by markers', label] += 1
-                    continue
+            if mk.against(label, s):
+                stats['dev sentence dropped by markers', label] += 1
+                continue
             dev_keys.add(k)
             dev_sents.append((label, src, s))
     seen_u = set()
@@ -546,8 +546,7 @@ def main():
         for name, label in DEBIAN_TESTS:
             src = 'debian/' + name
             for t in read_docs(os.path.join(a.debian, name), 'jsonl-ui'):
-                z, i = mk.count(t)
-                if (label == 'zsm_Latn' and i > z) or (label == 'ind_Latn' and z > i):
+                if mk.against(label, t):
                     stats['test dropped by markers', src] += 1
                 elif norm_key(t) in trained:
                     stats['test dropped: also a training unit', src] += 1

@@ -58,6 +58,20 @@ while [ $# -gt 0 ]; do
 done
 
 skip() { echo "  skip: $*"; }
+
+# text_lines JSONL TXT: the texts of JSONL one per line in TXT, their spaces joined (as
+# fastText reads them); prints how many bytes of UTF-8 text there were.
+text_lines() {
+	python3 -c '
+import json, sys
+n = 0
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as o:
+    for line in f:
+        t = json.loads(line)["text"]
+        n += len(t.encode("utf-8"))
+        o.write(" ".join(t.split()) + "\n")
+print(n)' "$1" "$2"
+}
 now() { date +%s.%N; }
 # timed FILE CMD...: run CMD, writing "wall user+system" seconds to FILE
 timed() {
@@ -112,15 +126,7 @@ main() {
 	echo "data: $(sed -n 1p "$OUT/data-report.txt"); development split: $(wc -l <"$OUT/dev-doc.jsonl") documents, $(wc -l <"$OUT/dev-sent.jsonl") sentences"
 	echo "      (the split also served to choose ayak-lid's settings; reserved test sets are not read)"
 	for s in doc sent; do
-		python3 -c '
-import json, sys
-n = 0
-with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as o:
-    for line in f:
-        t = json.loads(line)["text"]
-        n += len(t.encode("utf-8"))
-        o.write(" ".join(t.split()) + "\n")
-print(n)' "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
+		text_lines "$OUT/dev-$s.jsonl" "$OUT/dev-$s.txt" >"$OUT/dev-$s.bytes"
 	done
 	: >"$SUMMARY"
 
@@ -346,9 +352,7 @@ software() {
 			"$gold" "$OUT/pred-ayak-$name.jsonl" | tee "$OUT/score-ayak-$name.txt" | grep -v '^SUMMARY'
 		echo "SUMMARY ayak-lid $name $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-$name.txt")" >>"$SUMMARY"
 		[ -n "$FT_BIN" ] || continue
-		python3 -c 'import json, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    print(" ".join(json.loads(line)["text"].split()))' "$gold" >"$OUT/$name.txt"
+		text_lines "$gold" "$OUT/$name.txt" >/dev/null
 		fasttext predict "$FT_BIN" "$OUT/$name.txt" | sed 's/^__label__//' >"$OUT/pred-fasttext-$name.txt" ||
 			{ skip "fasttext predict failed"; return 0; }
 		echo
