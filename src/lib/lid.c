@@ -1047,12 +1047,20 @@ int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned 
 	return n;
 }
 
-/* The word odds features of t, after the word of hash *prev (0: none; updated). */
-static int nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out,
+/* The word odds bucket of a word of hash wh (its pairs': of lid_pair_hash()). */
+static inline uint32_t nb_bucket(uint64_t wh, unsigned bits)
+{
+	return bucket(fmix64(wh ^ SEED_NB), 64 - bits);
+}
+
+/*
+ * The word odds features of t, after the word of hash *prev (0: none;
+ * updated): those of its pairs of words and, if words, of the words too.
+ */
+static int nb_features(const struct lid_text *t, unsigned bits, int words, struct lid_feats *out,
 		       uint64_t *prevp)
 {
 	size_t w, n0 = out->n;
-	unsigned shift = 64 - bits;
 	uint64_t prev = *prevp;
 
 	if (feats_reserve(out, 2 * t->nwords))
@@ -1065,9 +1073,10 @@ static int nb_features(const struct lid_text *t, unsigned bits, struct lid_feats
 		if (wd->script != USCRIPT_LATIN || wd->len > WORD_MAX)
 			continue;
 		wh = wd->hash;
-		out->v[out->n++] = bucket(fmix64(wh ^ SEED_NB), shift);
+		if (words)
+			out->v[out->n++] = nb_bucket(wh, bits);
 		if (prev)
-			out->v[out->n++] = bucket(fmix64(lid_pair_hash(prev, wh) ^ SEED_NB), shift);
+			out->v[out->n++] = nb_bucket(lid_pair_hash(prev, wh), bits);
 		prev = wh;
 	}
 	*prevp = prev;
@@ -1078,7 +1087,7 @@ int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *o
 {
 	uint64_t prev = 0;
 
-	return nb_features(t, bits, out, &prev);
+	return nb_features(t, bits, 1, out, &prev);
 }
 
 
@@ -1674,6 +1683,7 @@ struct wc_head {
 	uint64_t key;			/* the word's hash (mixed with its case if it counts); 0: empty */
 	uint16_t nf[2];			/* features: for the submodel, for msa */
 	uint16_t marks;			/* its marker bits */
+	int8_t nb;			/* its word odds (Latin words, msa models with them) */
 };
 
 struct word_cache {
@@ -2033,6 +2043,9 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 	size_t k;
 	int nf;
 
+	/* raw holds only what words take from the word before (those three types of feature) */
+	if (!(s->flags & (LID_F_CROSS | LID_F_BIGRAM | LID_F_MARK)))
+		return 0;
 	c->f.n = 0;
 	nf = bucket_features(raw, s->flags, s->bits, &c->f);
 	if (nf <= 0)
@@ -2106,11 +2119,21 @@ static inline uint64_t cache_key(const struct lid_word *wd, unsigned want)
 	return key ? key : 1;
 }
 
+/* A Latin word's own word odds into the text's (its pairs' are added by word_odds_add()). */
+static inline void word_odds_own(struct lid_classifier *c, int msa, int8_t nb)
+{
+	if (msa && c->m->nb && c->nb_weight != 0) {
+		c->nb_sum += nb;
+		c->nb_n++;
+	}
+}
+
 /*
  * The sums of the features word wd has by itself (want: the flags of
  * submodel i, and of msa if msa) into c->wacc and, if msa, c->macc, and
- * their counts into *nfa and c->mnf; from the cache wc when it has the
- * word, else read and kept there.  Returns the word's marker bits.
+ * their counts into *nfa and c->mnf, and its word odds (word_odds_own());
+ * from the cache wc when it has the word, else read and kept there.
+ * Returns the word's marker bits.
  */
 static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t i, int msa,
 			 unsigned want, const struct lid_word *wd, const uint32_t *cps, size_t *nfa)
@@ -2126,6 +2149,10 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
 	if (wc && e->key == key) {
 		c->wc_hits++;
 	} else {
+		const int8_t *nb = msa && m->nb ? m->nb + nb_bucket(wd->hash, m->nb_bits) : NULL;
+
+		if (nb)
+			__builtin_prefetch(nb);	/* read below, after the rows */
 		on = word_ngrams(cps, len, want, keys, 0);
 		if (want & LID_F_WORD)
 			EMIT(5, fmix64(wd->hash ^ SEED_WORD));
@@ -2148,6 +2175,7 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
 					c->macc[k] += c->acc[k];
 				c->mnf += fb;
 			}
+			word_odds_own(c, msa, nb ? *nb : 0);
 			return marks;
 		}
 		lid_row_sums16(sa->w, sa->stride, c->wf, fa, v, LID_PATH_BEST);
@@ -2157,7 +2185,9 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
 		e->nf[0] = (uint16_t)fa;
 		e->nf[1] = (uint16_t)fb;
 		e->marks = (uint16_t)marks;
+		e->nb = nb ? *nb : 0;
 	}
+	word_odds_own(c, msa, e->nb);
 	add_sums(c->wacc, v, sa->stride);
 	*nfa += e->nf[0];
 	if (msa) {
@@ -2190,6 +2220,22 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 
 	memset(c->wacc, 0, m->subs[i].stride * sizeof(*c->wacc));
 	raw->n = 0;
+	/* the first words' entries, which the loop asks for no word ahead of */
+	for (w = 0; w < WC_AHEAD && w < t->nwords; w++) {
+		const struct lid_word *wd = &t->words[w];
+
+		if (wc) {
+			const struct wc_head *e = cache_slot(wc, cache_key(wd, want));
+
+			for (k = 0; k < wc->size; k += 64)
+				__builtin_prefetch((const unsigned char *)e + k);
+		}
+		if (pairs) {
+			if (w)
+				marker_prefetch(m, lid_pair_hash(wd[-1].hash, wd->hash));
+			marker_prefetch(m, wd->hash);
+		}
+	}
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
@@ -2602,10 +2648,12 @@ static void add_prob(struct lid_classifier *c, int label, float p)
  * The word odds of the text, Malaysian : Indonesian, times their weight:
  * counts of words and pairs of words in Malaysian and Indonesian training
  * texts (naive Bayes), which give a word seen a few times its full
- * weight where the linear model's is held back.  word_odds_start() finds
- * the buckets of a part of the text and asks for their cache lines (the
- * table is megabytes) before the general model runs; word_odds_add() adds
- * them up, and word_odds() gives the text's.
+ * weight where the linear model's is held back.  A word's own odds are
+ * kept in the word cache with its sums (word_odds_own()): one line fewer
+ * to read per word.  word_odds_start() finds the buckets of the pairs of
+ * words of a part of the text and asks for their cache lines (the table is
+ * megabytes) before the general model runs; word_odds_add() adds them up,
+ * and word_odds() gives the text's.
  */
 #define NB_AHEAD 32	/* buckets of the word odds asked for ahead */
 
@@ -2616,7 +2664,7 @@ static void word_odds_start(struct lid_classifier *c)
 
 	c->nbf.n = 0;
 	if (m->nb && c->nb_weight != 0 &&
-	    nb_features(&c->t, m->nb_bits, &c->nbf, &c->nb_prev) < 0) {
+	    nb_features(&c->t, m->nb_bits, 0, &c->nbf, &c->nb_prev) < 0) {
 		c->nbf.n = 0;
 		c->nomem = 1;
 	}
