@@ -1047,7 +1047,7 @@ int lid_features(const struct lid_text *t, int script, unsigned flags, unsigned 
 	return n;
 }
 
-/* The word odds bucket of a word of hash wh (its pairs': of lid_pair_hash()). */
+/* The word odds bucket of a word's hash wh, or of a pair's (lid_pair_hash()). */
 static inline uint32_t nb_bucket(uint64_t wh, unsigned bits)
 {
 	return bucket(fmix64(wh ^ SEED_NB), 64 - bits);
