@@ -1724,7 +1724,7 @@ struct lid_classifier {
 	size_t mnf;			/* over this many features */
 	uint64_t wkeys[WORD_KEYS(WORD_MAX, LID_MAX_MARK_WEIGHT)];	/* a word's own raw features */
 	uint32_t wf[2 * WORD_KEYS(WORD_MAX, LID_MAX_MARK_WEIGHT)];	/* their buckets, per submodel */
-	float nb_weight;		/* of the word odds, for this text */
+	float nb_weight;		/* of the word odds, for this text (0: none, or no table) */
 	int nomem;			/* an allocation failed on this text */
 };
 
@@ -2035,6 +2035,13 @@ size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned b
 	return bucket_keys_c(key, n, flags, bits, v);
 }
 
+/*
+ * The types of feature a word takes from the word before it (n-grams
+ * across the space, the pair, the pair's markers): all that script_part()
+ * leaves in raw for sum_add().
+ */
+#define FROM_PREV (LID_F_CROSS | LID_F_BIGRAM | LID_F_MARK)
+
 /* Add the buckets of the raw features that submodel i takes to its sums; -1 on ENOMEM. */
 static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw)
 {
@@ -2043,8 +2050,7 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 	size_t k;
 	int nf;
 
-	/* raw holds only what words take from the word before (those three types of feature) */
-	if (!(s->flags & (LID_F_CROSS | LID_F_BIGRAM | LID_F_MARK)))
+	if (!(s->flags & FROM_PREV))	/* nothing in raw it takes */
 		return 0;
 	c->f.n = 0;
 	nf = bucket_features(raw, s->flags, s->bits, &c->f);
@@ -2122,7 +2128,7 @@ static inline uint64_t cache_key(const struct lid_word *wd, unsigned want)
 /* A Latin word's own word odds into the text's (its pairs' are added by word_odds_add()). */
 static inline void word_odds_own(struct lid_classifier *c, int msa, int8_t nb)
 {
-	if (msa && c->m->nb && c->nb_weight != 0) {
+	if (msa && c->nb_weight != 0) {
 		c->nb_sum += nb;
 		c->nb_n++;
 	}
@@ -2198,6 +2204,32 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
 }
 
 /*
+ * Ask for what word wd will need (its cache entry, its marker slots and,
+ * after another word, its pair's), which the tables are too big to hold in
+ * the CPU's cache: script_part() asks WC_AHEAD words ahead.  Inlined by
+ * force: left to itself, GCC 12 lost ten of the binary's 25 prefetches and
+ * the sentences ran 12% slower.
+ */
+static inline __attribute__((always_inline)) void
+word_prefetch(const struct lid_model *m, const struct word_cache *wc,
+	      unsigned want, int pairs, const struct lid_word *wd, int after)
+{
+	size_t k;
+
+	if (wc) {
+		const struct wc_head *e = cache_slot(wc, cache_key(wd, want));
+
+		for (k = 0; k < wc->size; k += 64)
+			__builtin_prefetch((const unsigned char *)e + k);
+	}
+	if (pairs) {
+		if (after)
+			marker_prefetch(m, lid_pair_hash(wd[-1].hash, wd->hash));
+		marker_prefetch(m, wd->hash);	/* read if not in the cache */
+	}
+}
+
+/*
  * The features of the words of script in the part of the text read into
  * the sums of submodel i (which serves the script) and, if msa, into those
  * waiting for the msa submodel (c->macc, and raw for the features a word
@@ -2220,22 +2252,9 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 
 	memset(c->wacc, 0, m->subs[i].stride * sizeof(*c->wacc));
 	raw->n = 0;
-	/* the first words' entries, which the loop asks for no word ahead of */
-	for (w = 0; w < WC_AHEAD && w < t->nwords; w++) {
-		const struct lid_word *wd = &t->words[w];
-
-		if (wc) {
-			const struct wc_head *e = cache_slot(wc, cache_key(wd, want));
-
-			for (k = 0; k < wc->size; k += 64)
-				__builtin_prefetch((const unsigned char *)e + k);
-		}
-		if (pairs) {
-			if (w)
-				marker_prefetch(m, lid_pair_hash(wd[-1].hash, wd->hash));
-			marker_prefetch(m, wd->hash);
-		}
-	}
+	/* the first words, which no word is ahead of */
+	for (w = 0; w < WC_AHEAD && w < t->nwords; w++)
+		word_prefetch(m, wc, want, pairs, &t->words[w], w > 0);
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
@@ -2243,20 +2262,8 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 		uint64_t wh = wd->hash, *keys;
 		unsigned own;
 
-		if (w + WC_AHEAD < t->nwords) {
-			const struct lid_word *ahead = wd + WC_AHEAD;
-
-			if (wc) {
-				const struct wc_head *e = cache_slot(wc, cache_key(ahead, want));
-
-				for (k = 0; k < wc->size; k += 64)
-					__builtin_prefetch((const unsigned char *)e + k);
-			}
-			if (pairs) {
-				marker_prefetch(m, lid_pair_hash(ahead[-1].hash, ahead->hash));
-				marker_prefetch(m, ahead->hash);	/* read if not in the cache */
-			}
-		}
+		if (w + WC_AHEAD < t->nwords)
+			word_prefetch(m, wc, want, pairs, wd + WC_AHEAD, 1);
 		if (wd->script != script || len > WORD_MAX)
 			continue;
 		own = word_own(c, wc, i, msa, want, wd, cps, &nfa);
@@ -2663,7 +2670,7 @@ static void word_odds_start(struct lid_classifier *c)
 	size_t i;
 
 	c->nbf.n = 0;
-	if (m->nb && c->nb_weight != 0 &&
+	if (c->nb_weight != 0 &&
 	    nb_features(&c->t, m->nb_bits, 0, &c->nbf, &c->nb_prev) < 0) {
 		c->nbf.n = 0;
 		c->nomem = 1;
@@ -2866,7 +2873,8 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	int more = -1;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
-	c->nb_weight = opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
+	/* 0 when the model has no word odds: every use of them asks nb_weight only */
+	c->nb_weight = !m->nb ? 0 : opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
 	c->nomem = 0;
 	/* the sums the last text used (most use one or two of the submodels) */
 	for (; c->used; c->used &= c->used - 1) {
