@@ -57,7 +57,7 @@ development split of ../shared/data, whose figures stay comparable.
 Reserved sets (FLORES-200, SIB-200, Tatoeba) are not read: they are not in
 ../shared/data, and nothing here looks for them.
 """
-import argparse, collections, csv, glob, hashlib, json, os, re, sys
+import argparse, collections, csv, glob, hashlib, importlib.util, json, os, re, sys
 
 csv.field_size_limit(1 << 30)
 
@@ -142,18 +142,23 @@ SOURCES = [
     ('udhr/min.txt', 'min_Latn', 'lines', 'both'),
     ('udhr/tgl.txt', 'tgl_Latn', 'lines', 'both'),
 ]
+
+
+def debian_files():
+    """The files lid-debian.py writes (its SOURCES, read from it: one list, not two), as
+    (file, label) for training and for testing only: the Debian Reference, never trained on
+    (those of its texts also a training unit are left out)."""
+    spec = importlib.util.spec_from_file_location(
+        'lid_debian', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lid-debian.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    label = {'ms': 'zsm_Latn', 'id': 'ind_Latn'}
+    files = [(out + '.jsonl', label[lang], kind == 'reference') for out, kind, lang, _ in mod.SOURCES]
+    return [(f, l) for f, l, test in files if not test], [(f, l) for f, l, test in files if test]
+
+
 # Software strings from Debian packages (lid-debian.py; read with --debian DIR).
-DEBIAN_SOURCES = [
-    ('firefox-esr-l10n-ms.jsonl', 'zsm_Latn'),
-    ('thunderbird-l10n-ms.jsonl', 'zsm_Latn'),
-    ('locale-ms.jsonl', 'zsm_Latn'),
-    ('firefox-esr-l10n-id.jsonl', 'ind_Latn'),
-    ('thunderbird-l10n-id.jsonl', 'ind_Latn'),
-    ('locale-id.jsonl', 'ind_Latn'),
-    ('libreoffice-help-id.jsonl', 'ind_Latn'),
-]
-# Debian text for testing only, never trained on (those also a training unit are left out).
-DEBIAN_TESTS = [('debian-reference-id.jsonl', 'ind_Latn')]
+DEBIAN_SOURCES, DEBIAN_TESTS = debian_files()
 # Caps on training units per source (the largest sources would drown the rest; the
 # Debian ones hold four times as many Indonesian strings as Malay).
 CAP_DEFAULT = 25000
