@@ -23,10 +23,15 @@ static const char usage[] =
 	"                        or for every label); may be repeated\n"
 	"      --annotate        keep every record; add lang_keep and, if false, lang_reason\n"
 	"      --top N           add lang_top: the N most probable labels with scores\n"
-	"      --by line|paragraph  label each line or paragraph (lang_parts), add\n"
+	"      --by line|paragraph|word  label each line or paragraph, or each run of\n"
+	"                        words in one language (code-switching), in lang_parts; add\n"
 	"                        lang_shares, and give mixed text a label like zsm_Latn+eng_Latn\n"
 	"      --mixed X         with --by: a second language with a share of at least X\n"
 	"                        makes the text mixed (default 0.2)\n"
+	"      --switch-cost X   with --by word: what a change of language costs, in\n"
+	"                        log-odds (default 2; higher: fewer, longer runs)\n"
+	"      --switch-words FILE  with --by word: the English/Malay word odds (default:\n"
+	"                        lid/switch.tsv in the lexicons)\n"
 	"      --sample BYTES    read at most BYTES of each text (or part), in four windows\n"
 	"                        in the middle of its quarters, fewer under 256 bytes\n"
 	"                        (default 1024; 0: all; else 64 or more)\n"
@@ -51,6 +56,8 @@ enum {
 	OPT_TOP,
 	OPT_BY,
 	OPT_MIXED,
+	OPT_SWITCH_COST,
+	OPT_SWITCH_WORDS,
 	OPT_SAMPLE,
 	OPT_MODEL,
 	OPT_LIST_LABELS,
@@ -84,6 +91,8 @@ static const struct option options[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "mixed", required_argument, NULL, OPT_MIXED },
+	{ "switch-cost", required_argument, NULL, OPT_SWITCH_COST },
+	{ "switch-words", required_argument, NULL, OPT_SWITCH_WORDS },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "list-labels", no_argument, NULL, OPT_LIST_LABELS },
@@ -110,7 +119,9 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-enum { BY_NONE, BY_LINE, BY_PARAGRAPH };
+enum { BY_NONE, BY_LINE, BY_PARAGRAPH, BY_WORD };
+
+#define SWITCH_COST_DEFAULT 2.0
 
 #define BIG_BUF ((size_t)4 << 20)	/* a text buffer past this is freed after its record */
 
@@ -119,7 +130,7 @@ enum { BY_NONE, BY_LINE, BY_PARAGRAPH };
 #define MAX_LIST 64
 
 struct conf {
-	const char *model_path;
+	const char *model_path, *switch_words;
 	const char *keep[MAX_LIST], *drop[MAX_LIST];
 	size_t nkeep, ndrop;
 	struct {
@@ -130,8 +141,8 @@ struct conf {
 	int annotate, top, by, list_labels, model_info;
 	/* the first option given of each kind, for the usage errors of main() */
 	int train_only, classify_only, select_opt;
-	double mixed;
-	int mixed_set;
+	double mixed, switch_cost;
+	int mixed_set, switch_cost_set;
 	struct lid_opts lo;
 	/* training */
 	int train, verbose;
@@ -297,17 +308,28 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 				k->by = BY_LINE;
 			else if (!strcmp(optarg, "paragraph"))
 				k->by = BY_PARAGRAPH;
+			else if (!strcmp(optarg, "word"))
+				k->by = BY_WORD;
 			else
-				cli_usage_error(c, "--by wants line or paragraph, not '%s'", optarg);
+				cli_usage_error(c, "--by wants line, paragraph or word, not '%s'", optarg);
 			break;
 		case OPT_MIXED:
 			k->mixed = number(c, "--mixed", optarg, 0, 0.5);
 			k->mixed_set = 1;
 			break;
+		case OPT_SWITCH_COST:
+			k->switch_cost = number(c, "--switch-cost", optarg, 0, 50);
+			k->switch_cost_set = 1;
+			break;
 		case OPT_SAMPLE:
 			if (ayak_parse_size(optarg, &u) || (u && u < 64))
 				cli_usage_error(c, "--sample wants 0 or a size of at least 64, not '%s'", optarg);
 			k->lo.sample = (size_t)u;
+			break;
+		case OPT_SWITCH_WORDS:
+			if (!*optarg)
+				cli_usage_error(c, "--switch-words wants a file name, not ''");
+			k->switch_words = optarg;
 			break;
 		case OPT_MODEL:
 			if (!*optarg)
@@ -676,6 +698,10 @@ struct run {
 	/* --by */
 	double *share;			/* per label: letters */
 	double *conf;			/* per label: letters x score */
+	struct lid_switch_words *words;	/* --by word */
+	struct lid_switch *sw;
+	struct lid_run *runs;
+	size_t runs_alloc;
 };
 
 /*
@@ -850,6 +876,43 @@ static int blank(const char *p, size_t n)
 }
 
 /*
+ * --by word: the runs of words of one language into r->vals (the parts,
+ * with where they are) and their letters into the shares; returns the letters.
+ */
+static double word_runs(struct run *r)
+{
+	ssize_t n = lid_switch_runs(r->sw, r->cl, r->text.data, r->text.len, &r->k->lo,
+				    r->k->switch_cost, &r->runs, &r->runs_alloc);
+	double total = 0;
+	ssize_t i;
+	char num[24];
+
+	if (n < 0)
+		cli_die_nomem(r->c);
+	for (i = 0; i < n; i++) {
+		const struct lid_run *u = &r->runs[i];
+
+		if (i)
+			ayak_buf_add(&r->vals, ",", 1);
+		ayak_buf_addstr(&r->vals, "{\"lang\":");
+		add_quoted(&r->vals, lid_model_label(r->m, (size_t)u->label));
+		ayak_buf_addstr(&r->vals, ",\"score\":");
+		add_score(&r->vals, u->score);
+		snprintf(num, sizeof(num), "%zu", u->start);
+		ayak_buf_addstr(&r->vals, ",\"start\":");
+		ayak_buf_addstr(&r->vals, num);
+		snprintf(num, sizeof(num), "%zu", u->end);
+		ayak_buf_addstr(&r->vals, ",\"end\":");
+		ayak_buf_addstr(&r->vals, num);
+		ayak_buf_add(&r->vals, "}", 1);
+		r->share[u->label] += (double)u->letters;
+		r->conf[u->label] += (double)u->letters * u->score;
+		total += (double)u->letters;
+	}
+	return total;
+}
+
+/*
  * --by: classify each part, fill r->vals with lang_parts and lang_shares,
  * and r->doc_label with the document's label; returns its score.
  */
@@ -865,7 +928,9 @@ static double classify_parts(struct run *r)
 	memset(r->conf, 0, r->nlabels * sizeof(*r->conf));
 	parts_off = v->len;
 	ayak_buf_add(v, "[", 1);
-	while (p <= end) {
+	if (r->k->by == BY_WORD)
+		total = word_runs(r);
+	while (r->k->by != BY_WORD && p <= end) {
 		const char *q = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = q ? q : end;
 		float s;
@@ -1130,22 +1195,41 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 		ayak_buf_release(&r->out);
 }
 
+/* The file given on the command line, else lexicon name in the lexicon directory. */
+static void data_path(struct cli *c, const char *given, const char *name, struct ayak_buf *path)
+{
+	if (!given) {
+		if (ayak_lexicon_path(name, path, &c->err))
+			cli_die(c, &c->err);
+	} else if (ayak_buf_addf(path, "%s", given)) {
+		cli_die_nomem(c);
+	}
+}
+
 static struct lid_model *open_model(struct cli *c, struct conf *k)
 {
 	struct ayak_buf path = AYAK_BUF_INIT;
 	struct lid_model *m;
 
-	if (!k->model_path) {
-		if (ayak_lexicon_path(LID_MODEL_FILE, &path, &c->err))
-			cli_die(c, &c->err);
-	} else if (ayak_buf_addf(&path, "%s", k->model_path)) {
-		cli_die_nomem(c);
-	}
+	data_path(c, k->model_path, LID_MODEL_FILE, &path);
 	m = lid_model_load(path.data, &c->err);
 	if (!m)
 		cli_die(c, &c->err);
 	ayak_buf_release(&path);
 	return m;
+}
+
+static struct lid_switch_words *open_switch_words(struct cli *c, struct conf *k)
+{
+	struct ayak_buf path = AYAK_BUF_INIT;
+	struct lid_switch_words *t;
+
+	data_path(c, k->switch_words, LID_SWITCH_FILE, &path);
+	t = lid_switch_words_load(path.data, &c->err);
+	if (!t)
+		cli_die(c, &c->err);
+	ayak_buf_release(&path);
+	return t;
 }
 
 static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
@@ -1211,7 +1295,12 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	r.conf = calloc(r.nlabels, sizeof(*r.conf));
 	names = calloc(r.nlabels, sizeof(*names));
 	r.cl = lid_classifier_new(r.m);
-	if (!r.keep || !r.drop || !r.thr || !r.count || !r.share || !r.conf || !names || !r.cl)
+	if (k->by == BY_WORD) {
+		r.words = open_switch_words(c, k);
+		r.sw = lid_switch_new(r.words);
+	}
+	if (!r.keep || !r.drop || !r.thr || !r.count || !r.share || !r.conf || !names || !r.cl ||
+	    (k->by == BY_WORD && !r.sw))
 		cli_die_nomem(c);
 	/* thresholds for every label first, then a label's own */
 	for (i = 0; i < k->nthr; i++) {
@@ -1292,6 +1381,9 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		ayak_buf_release(&r.doc_label);
 		ayak_buf_release(&r.out);
 		lid_classifier_free(r.cl);
+		lid_switch_free(r.sw);
+		lid_switch_words_free(r.words);
+		free(r.runs);
 		lid_model_free(r.m);
 		return ret;
 	}
@@ -1305,6 +1397,7 @@ int main(int argc, char **argv)
 	memset(&k, 0, sizeof(k));
 	k.lo.sample = LID_SAMPLE_DEFAULT;
 	k.mixed = 0.2;
+	k.switch_cost = SWITCH_COST_DEFAULT;
 	cli_init(&c, "ayak-lid", usage);
 	options_parse(&c, &k, argc, argv);
 	/* an option the mode does not read is an error, not ignored */
@@ -1314,6 +1407,10 @@ int main(int argc, char **argv)
 		cli_usage_error(&c, "--%s does not go with --train", option_name(k.classify_only));
 	if (k.mixed_set && !k.by)
 		cli_usage_error(&c, "--mixed goes only with --by");
+	if (k.switch_cost_set && k.by != BY_WORD)
+		cli_usage_error(&c, "--switch-cost goes only with --by word");
+	if (k.switch_words && k.by != BY_WORD)
+		cli_usage_error(&c, "--switch-words goes only with --by word");
 	if (k.list_labels || k.model_info) {
 		const char *info = k.list_labels ? "--list-labels" : "--model-info";
 

@@ -242,5 +242,9 @@ size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned b
 		       enum lid_path path);
 /* The UScriptCode of a label's script suffix ("zsm_Latn" -> Latin), or -1. */
 int lid_label_script(const char *label);
+/* A space, tab or line end, as words are split at (lid.c's rule, shared with lid-switch.c). */
+int lid_is_space(unsigned char c);
+/* Is the space-delimited token p[0..n) a URL, an e-mail address or a @handle? */
+int lid_skip_token(const unsigned char *p, size_t n);
 
 #endif

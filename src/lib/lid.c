@@ -2957,6 +2957,21 @@ size_t lid_letters(const struct lid_classifier *c)
 	return c->t.letters;
 }
 
+const struct lid_model *lid_classifier_model(const struct lid_classifier *c)
+{
+	return c->m;
+}
+
+int lid_is_space(unsigned char c)
+{
+	return is_space(c);
+}
+
+int lid_skip_token(const unsigned char *p, size_t n)
+{
+	return skip_token(p, n);
+}
+
 size_t lid_top(const struct lid_classifier *c, int *labels, float *scores, size_t k)
 {
 	size_t n = 0, i, j;

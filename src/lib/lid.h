@@ -23,6 +23,8 @@
 #ifndef AYAK_LID_H
 #define AYAK_LID_H
 
+#include <sys/types.h>	/* ssize_t */
+
 #include "ayak.h"
 
 struct ayak_writer;
@@ -125,6 +127,66 @@ const float *lid_probs(const struct lid_classifier *c);
 size_t lid_top(const struct lid_classifier *c, int *labels, float *scores, size_t k);
 /* Letters seen in the last text (after sampling). */
 size_t lid_letters(const struct lid_classifier *c);
+/* The model a classifier uses. */
+const struct lid_model *lid_classifier_model(const struct lid_classifier *c);
+
+/* ---- code-switching (lid-switch.c) ---- */
+
+/*
+ * The switch words (lexicons/lid/switch.tsv): for each word, the log-odds
+ * of English against Malay.  Lines "KEY<TAB>ODDS", '#' comments: KEY a
+ * lower-case word or 16 hex digits (the word's lid_word_hash()), ODDS
+ * from -8 to 8.  NULL with err ("PATH:LINE: ...", AYAK_E_SYS) when the
+ * file cannot be read or a line is wrong.
+ */
+#define LID_SWITCH_FILE "lid/switch.tsv"
+
+struct lid_switch_words;
+
+struct lid_switch_words *lid_switch_words_load(const char *path, struct ayak_err *err);
+/* The same from text[0..len), read from path (for the messages). */
+struct lid_switch_words *lid_switch_words_parse(const char *path, const char *text, size_t len,
+						struct ayak_err *err);
+size_t lid_switch_words_count(const struct lid_switch_words *t);
+void lid_switch_words_free(struct lid_switch_words *t);
+
+/* A run of words of one language: code points [start, end) of the text. */
+struct lid_run {
+	size_t start, end;
+	int label;
+	float score;			/* how sure, 0 to 1: see lid_switch_runs() */
+	size_t letters, words;
+	double score_sum;		/* (working sum of score) */
+};
+
+struct lid_switch;
+
+/* A splitter that reads the odds of t (which must outlive it); NULL on ENOMEM. */
+struct lid_switch *lid_switch_new(const struct lid_switch_words *t);
+void lid_switch_free(struct lid_switch *s);
+/*
+ * Split text[0..n) into runs of words of one language (code-switching:
+ * "Aku rasa this movie is so good lah").  Words are runs of letters (and
+ * the marks after them); links, e-mail addresses and @handles are left out.
+ *  - Latin words go to English or to Malay when the whole text is one of
+ *    them (or is not in Latin letters): each word's odds in the table count
+ *    for one and against the other, and each change of language costs cost
+ *    (log-odds), and the most probable sequence is taken (Viterbi), a few
+ *    thousand words at a time.  A capitalised word within a sentence (a
+ *    name, often) counts half, and one-letter words and acronyms nothing.
+ *    Malay runs are zsm_Latn or ind_Latn by the whole text's odds.  Latin
+ *    text of another language is one run of the text's label.
+ *  - Words of another script, one after another, are classified together.
+ * A run's score is the mean over its words of how sure each is: for a Latin
+ * word of a two-way split, the logistic of its odds toward its run's
+ * language (0.5 when it is not in the table), else the score of the
+ * classification.  The runs go to *runs (grown as needed, *alloc its
+ * room), in order; returns how many (0 for text with no words), or -1 on
+ * ENOMEM.  c's last text is then a part of it.
+ */
+ssize_t lid_switch_runs(struct lid_switch *s, struct lid_classifier *c, const char *text,
+			size_t n, const struct lid_opts *opts, double cost, struct lid_run **runs,
+			size_t *alloc);
 
 /* ---- features (shared with training) ---- */
 

@@ -168,6 +168,11 @@ main() {
 	echo "=========="
 	mixed
 	echo
+	echo "Code-switching inside a line"
+	echo "============================"
+	python3 "$here/lid-switch-eval.py" "$OUT/dev-sent.jsonl" --lid "$LID" --model "$MODEL" --half 1 \
+		--cost 1.5 --cost 2 --cost 2.5 || skip "lid-switch-eval.py failed"
+	echo
 	echo "Held-out sources"
 	echo "================"
 	heldout

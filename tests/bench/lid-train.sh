@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/bench/lid-train.sh: rebuild ayak-lid's model, lexicons/lid/model.bin, from
+# tests/bench/lid-train.sh: rebuild ayak-lid's model, lexicons/lid/model.bin (and
+# the word odds of --by word, lexicons/lid/switch.tsv), from
 # ../shared/data and Debian's Malay and Indonesian translations (the lead's `make
 # lid-model` runs this).
 #
@@ -118,6 +119,9 @@ echo "lid-train: training (a few minutes)" >&2
 
 [ -z "$PREPARED" ] || exit 0
 
+# The English/Malay word odds of ayak-lid --by word, from the same training split.
+python3 "$here/lid-switch.py" "$OUT/train.jsonl" -o "$AYAK_TOP/lexicons/lid/switch.tsv"
+
 # The sidecar README: what made the model.  Its measurements stay when they name this
 # very file (the same data and settings make it byte for byte), and go when it changed.
 measured=
@@ -133,6 +137,11 @@ fi
   Version \`$VERSION\`, $(wc -c <"$MODEL") bytes, sha256 \`$(sha256sum "$MODEL" | cut -d' ' -f1)\`.
   \`ayak-lid --model-info\` prints its header; \`ayak-lid --list-labels\` its labels.
 - \`markers.tsv\`: Malaysian/Indonesian marker words (ayak's own list; header inside).
+- \`switch.tsv\`: the English/Malay word odds that \`ayak-lid --by word\` splits code-switched
+  text with (\`tests/bench/lid-switch.py\`, from the same training split; header inside):
+  $(grep -vc '^#' "$AYAK_TOP/lexicons/lid/switch.tsv") words, kept as hashes.  The model counts the English words of Malaysian tweets as
+  Malaysian (\`movie\` alone is \`zsm_Latn\` at 0.96), so these odds leave out the sources
+  that mix English in (tweets, confessions, machine-translated and software text).
 
 Rebuild with \`make lid-model\` (that is \`tests/bench/lid-train.sh\`) from \`../shared/data\`;
 measure with \`make eval-lid\` (\`tests/bench/lid-eval.sh\`).  The same data and settings give

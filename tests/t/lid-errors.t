@@ -86,7 +86,7 @@ test_expect_success 'usage errors: exit 2' '
 	usage_error "--threshold: unknown label '\''xx'\'' (see --list-labels)" --threshold xx=0.5 &&
 	usage_error "--threshold wants a number from 0 to 1, not '\''2'\''" --threshold 2 &&
 	usage_error "--top wants a number from 1 to 32, not '\''0'\''" --top 0 &&
-	usage_error "--by wants line or paragraph, not '\''word'\''" --by word &&
+	usage_error "--by wants line, paragraph or word, not '\''sentence'\''" --by sentence &&
 	usage_error "--sample wants 0 or a size of at least 64, not '\''10'\''" --sample 10 &&
 	usage_error "--mixed wants a number from 0 to 0.5, not '\''0.9'\''" --mixed 0.9 &&
 	usage_error "--keep and --drop do not go together" --keep zsm_Latn --drop ind_Latn &&

@@ -837,6 +837,55 @@ static void test_prep_letters(void)
 	   "text preparation: words as a plain reading finds them (%zu texts, ASCII and e acute)", cases);
 }
 
+/* --by word's library: the table parser and the runs, on the model trained here. */
+static void test_switch(const struct lid_model *m)
+{
+	static const char table[] = "# t\nsaya\t-5\nsuka\t-5\nsangat\t-5\nthe\t5\nmovie\t5\nis\t5\ngood\t5\n";
+	static const char text[] = "saya suka the movie, is good sangat";
+	struct lid_classifier *c = lid_classifier_new(m);
+	struct lid_switch_words *t;
+	struct lid_switch *s;
+	struct lid_run *runs = NULL;
+	struct ayak_buf big = AYAK_BUF_INIT;
+	struct ayak_err err;
+	size_t alloc = 0, i, letters = 0;
+	ssize_t n;
+	int en = lid_model_find(m, "eng_Latn");
+
+	t = lid_switch_words_parse("t.tsv", table, sizeof(table) - 1, &err);
+	ok(t && lid_switch_words_count(t) == 7, "a table of 7 words loads");
+	s = lid_switch_new(t);
+	n = s && c ? lid_switch_runs(s, c, text, sizeof(text) - 1, NULL, 2.0, &runs, &alloc) : -1;
+	ok(n == 3 && runs[0].start == 0 && runs[0].end == 9 && runs[0].label != en &&
+	   runs[1].start == 10 && runs[1].end == 28 && runs[1].label == en && runs[1].words == 4 &&
+	   runs[2].start == 29 && runs[2].end == 35 && runs[2].label == runs[0].label,
+	   "Malay, English, Malay: three runs where the words are (%zd)", n);
+	ok(n == 3 && fabsf(runs[1].score - 0.9933f) < 1e-4f,
+	   "a run's score: the logistic of its words' odds, 1 / (1 + e^-5) (%g)", n == 3 ? runs[1].score : 0);
+	n = lid_switch_runs(s, c, text, sizeof(text) - 1, NULL, 20.0, &runs, &alloc);
+	ok(n == 1 && runs[0].end == 35, "a cost above what the words say: one run");
+	n = lid_switch_runs(s, c, "12 34 !!", 8, NULL, 2.0, &runs, &alloc);
+	ok(n == 0, "no words: no runs");
+	for (i = 0; i < 5000; i++)
+		ayak_buf_addstr(&big, i < 2500 ? "saya suka " : "the movie ");
+	n = lid_switch_runs(s, c, big.data, big.len, NULL, 2.0, &runs, &alloc);
+	for (i = 0; n > 0 && i < (size_t)n; i++)
+		letters += runs[i].letters;
+	ok(n == 2 && runs[0].end == 24999 && runs[1].start == 25000 && letters == 5000 * 8,
+	   "10,000 words, read in chunks: two runs, every letter in one (%zd)", n);
+	lid_switch_free(s);
+	lid_switch_words_free(t);
+	t = lid_switch_words_parse("t.tsv", "saya\t-5\nsaya\t1\n", 15, &err);
+	ok(!t && err.code == AYAK_E_SYS && !strcmp(err.msg, "t.tsv:2: the word of line 1 again"),
+	   "a word twice: %s", err.msg);
+	t = lid_switch_words_parse("t.tsv", "", 0, &err);
+	ok(t && lid_switch_words_count(t) == 0, "an empty table loads (every word counts 0)");
+	lid_switch_words_free(t);
+	ayak_buf_release(&big);
+	free(runs);
+	lid_classifier_free(c);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/test-lid-XXXXXX", path2[] = "/tmp/test-lid-XXXXXX";
@@ -1083,6 +1132,7 @@ int main(void)
 	test_word_odds(m, path2);
 	test_accumulate();
 	test_word_cache(m, "a model trained here");
+	test_switch(m);
 	test_out_once(m, "a model trained here");
 	{
 		const char *top = getenv("AYAK_TOP");
