@@ -1,5 +1,4 @@
 /* Code-switching: a text split into runs of words of one language; see lid.h. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,17 +53,33 @@ static int hex16(const char *s, size_t n, uint64_t *out)
 	if (n != 16)
 		return -1;
 	for (i = 0; i < 16; i++) {
-		int c = s[i], d;
+		int d = ayak_hex_digit((unsigned char)s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else
+		if (d < 0)
 			return -1;
 		h = h << 4 | (uint64_t)d;
 	}
 	*out = h;
+	return 0;
+}
+
+static int is_word_cp(uint32_t cp, int in_word)
+{
+	if (u_isalpha((UChar32)cp))
+		return 1;
+	/* a mark goes on the word it follows (Tamil vowel signs, accents) */
+	return in_word && (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK);
+}
+
+/* Odds as the table writes them: an optional '-', then a plain decimal. */
+static int parse_odds(const char *s, double *out)
+{
+	int neg = *s == '-';
+
+	if (ayak_parse_decimal(s + neg, out) || *out > ODDS_MAX)
+		return -1;
+	if (neg)
+		*out = -*out;
 	return 0;
 }
 
@@ -84,8 +99,7 @@ static int word_key(const char *s, size_t n, uint64_t *out)
 
 		if (len <= 0 || k == WORD_CPS_MAX)
 			return -1;
-		if (!(u_isalpha((UChar32)cp) || (k && (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK))) ||
-		    (uint32_t)u_tolower((UChar32)cp) != cp)
+		if (!is_word_cp(cp, k != 0) || (uint32_t)u_tolower((UChar32)cp) != cp)
 			return -1;
 		cps[k++] = cp;
 		p += len;
@@ -110,7 +124,7 @@ struct lid_switch_words *lid_switch_words_parse(const char *path, const char *te
 		goto fail;
 	while (ayak_next_line(text, len, &pos, &line, &n)) {
 		const char *tab = memchr(line, '\t', n);
-		char num[32], *stop;
+		char num[32];
 		size_t nn;
 		double v;
 		uint64_t h;
@@ -139,9 +153,7 @@ struct lid_switch_words *lid_switch_words_parse(const char *path, const char *te
 		}
 		memcpy(num, tab + 1, nn);
 		num[nn] = '\0';
-		errno = 0;
-		v = strtod(num, &stop);
-		if (errno || *stop || stop == num || !(v >= -ODDS_MAX && v <= ODDS_MAX)) {
+		if (parse_odds(num, &v)) {
 			ayak_err_set(err, AYAK_E_SYS, "%s:%zu: want odds from -%g to %g, not '%s'", path,
 				     lineno, ODDS_MAX, ODDS_MAX, num);
 			goto fail;
@@ -257,14 +269,6 @@ void lid_switch_free(struct lid_switch *s)
 	free(s->w);
 	free(s->back);
 	free(s);
-}
-
-static int is_word_cp(uint32_t cp, int in_word)
-{
-	if (u_isalpha((UChar32)cp))
-		return 1;
-	/* a mark goes on the word it follows (Tamil vowel signs, accents) */
-	return in_word && (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK);
 }
 
 /* After this (or at the start of a line), a capitalised word starts a sentence. */
@@ -396,7 +400,8 @@ static int find_words(struct lid_switch *s, const unsigned char *u, size_t n, si
 				word_done(s, cur, &a);
 			cur = NULL;
 		}
-		if (cp == '\n' || !lid_is_space((unsigned char)(cp < 0x80 ? cp : 'x')))
+		/* what came last before a word, spaces aside (a line end counts) */
+		if (cp >= 0x80 || cp == '\n' || !lid_is_space((unsigned char)cp))
 			*last_cp = cp;
 		p += len;
 		cp_at++;
@@ -496,8 +501,9 @@ static int viterbi(struct lid_switch *s, double cost)
 	return 0;
 }
 
+/* Code points [start, end) to the runs: the last one if it has this label, else a new one. */
 static struct lid_run *run_add(struct lid_run **runs, size_t *alloc, size_t *nruns, int label,
-			       const struct sw_word *w)
+			       size_t start, size_t end)
 {
 	struct lid_run *r;
 
@@ -514,9 +520,9 @@ static struct lid_run *run_add(struct lid_run **runs, size_t *alloc, size_t *nru
 		r = &(*runs)[(*nruns)++];
 		memset(r, 0, sizeof(*r));
 		r->label = label;
-		r->start = w->start;
+		r->start = start;
 	}
-	r->end = w->end;
+	r->end = end;
 	return r;
 }
 
@@ -560,17 +566,11 @@ ssize_t lid_switch_runs(struct lid_switch *s, struct lid_classifier *c, const ch
 			int label;
 
 			if (w->script == USCRIPT_LATIN) {
-				double p = 0.5;
+				/* how sure: the odds toward the run's language, or the text's score */
+				double p = twoway ? 1 / (1 + exp(w->state ? -w->odds : w->odds)) : doc_score;
 
 				label = twoway && w->state ? eng : latin;
-				if (twoway) {	/* how sure: the odds toward the run's language */
-					double o = w->state ? w->odds : -w->odds;
-
-					p = 1 / (1 + exp(-o));
-				} else {
-					p = doc_score;
-				}
-				r = run_add(runs, runs_alloc, &nruns, label, w);
+				r = run_add(runs, runs_alloc, &nruns, label, w->start, w->end);
 				if (!r)
 					return -1;
 				r->letters += w->letters;
@@ -586,11 +586,9 @@ ssize_t lid_switch_runs(struct lid_switch *s, struct lid_classifier *c, const ch
 					     &sc);
 			if (label < 0)
 				return -1;
-			r = run_add(runs, runs_alloc, &nruns, label, &s->w[j - 1]);
+			r = run_add(runs, runs_alloc, &nruns, label, w->start, s->w[j - 1].end);
 			if (!r)
 				return -1;
-			if (r->words == 0)
-				r->start = w->start;
 			for (; i < j; i++) {
 				r->letters += s->w[i].letters;
 				r->words++;

@@ -136,7 +136,7 @@ const struct lid_model *lid_classifier_model(const struct lid_classifier *c);
  * The switch words (lexicons/lid/switch.tsv): for each word, the log-odds
  * of English against Malay.  Lines "KEY<TAB>ODDS", '#' comments: KEY a
  * lower-case word or 16 hex digits (the word's lid_word_hash()), ODDS
- * from -8 to 8.  NULL with err ("PATH:LINE: ...", AYAK_E_SYS) when the
+ * a plain decimal from -8 to 8 ("3.5", "-2").  NULL with err ("PATH:LINE: ...", AYAK_E_SYS) when the
  * file cannot be read or a line is wrong.
  */
 #define LID_SWITCH_FILE "lid/switch.tsv"

@@ -25,7 +25,7 @@ Printed: word accuracy, F1 of the minority language's words (those of fewer word
 the line), lines of kind D split (false switches), lines exactly right; and, to
 compare, the same for each line labelled whole by ayak-lid without --by.
 """
-import argparse, hashlib, importlib.util, json, os, random, subprocess, sys, unicodedata
+import argparse, hashlib, importlib.util, json, os, random, subprocess, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location('lid_switch', os.path.join(here, 'lid-switch.py'))
@@ -33,23 +33,6 @@ lid_switch = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lid_switch)
 
 MALAY = {'zsm_Latn': 0, 'ind_Latn': 0, 'eng_Latn': 1}
-
-
-def word_spans(text):
-    """(start, end) in code points of the words ayak-lid --by word reads."""
-    out, pos = [], 0
-    for token in text.split(' '):
-        if token and not lid_switch.skipped(token):
-            start = None
-            for i, ch in enumerate(token + ' '):
-                if ch.isalpha() or (start is not None and unicodedata.category(ch).startswith('M')):
-                    if start is None:
-                        start = i
-                elif start is not None:
-                    out.append((pos + start, pos + i))
-                    start = None
-        pos += len(token) + 1
-    return out
 
 
 def load(path):
@@ -92,7 +75,7 @@ def make_lines(m, e, half, n, seed=1):
         else:
             toks = [(t, 0) for t in ms] if rnd.random() < 0.6 else [(t, 1) for t in es]
         text = ' '.join(t for t, _ in toks)
-        gold = [lab for t, lab in toks for _ in word_spans(t)]
+        gold = [lab for t, lab in toks for _ in lid_switch.word_spans(t)]
         lines.append((kind, text, gold))
     return lines
 
@@ -106,7 +89,7 @@ def run_lid(lid, lines, args):
 
 
 def predict(rec, text):
-    spans = word_spans(text)
+    spans = lid_switch.word_spans(text)
     if 'lang_parts' not in rec:
         return [MALAY.get(rec['lang'], -1)] * len(spans)
     out = []

@@ -23,7 +23,7 @@ lid_word_hash() in src/lib/lid.c computes them), not the words: some sources are
 research-only, and their text must not enter the repository.  Sorted by hash: the
 same training split gives the same file, byte for byte.
 """
-import argparse, collections, hashlib, json, math, sys, unicodedata
+import argparse, collections, hashlib, json, math, re, sys, unicodedata
 
 NOISY = ('tweets', 'iium_confession', 'emot_emotion-twitter', 'emotion_machine', 'debian/')
 MASK = (1 << 64) - 1
@@ -57,22 +57,31 @@ def skipped(token):
     return token.startswith(('www.', 'Www.', 'WWW.')) or '@' in token or '://' in token[1:]
 
 
+TOKEN = re.compile('[^ \t\n\v\f\r]+')   # split at the bytes ayak-lid counts as spaces
+
+
+def word_spans(text):
+    """(start, end) in code points of the words ayak-lid --by word reads: letters and the
+    marks after them, in tokens that are not links, e-mail addresses or @handles."""
+    out = []
+    for token in TOKEN.finditer(text):
+        if skipped(token.group()):
+            continue
+        start = None
+        for i in range(token.start(), token.end() + 1):
+            ch = text[i] if i < token.end() else ' '
+            if ch.isalpha() or (start is not None and unicodedata.category(ch).startswith('M')):
+                if start is None:
+                    start = i
+            elif start is not None:
+                out.append((start, i))
+                start = None
+    return out
+
+
 def words(text):
     """The lower-cased words of text, as ayak-lid --by word finds them."""
-    out = []
-    for token in text.split():
-        if skipped(token):
-            continue
-        cur = []
-        for ch in token:
-            if ch.isalpha() or (cur and unicodedata.category(ch).startswith('M')):
-                cur.append(lower(ch))
-            elif cur:
-                out.append(''.join(cur))
-                cur = []
-        if cur:
-            out.append(''.join(cur))
-    return out
+    return [''.join(lower(ch) for ch in text[a:b]) for a, b in word_spans(text)]
 
 
 def main():

@@ -28,12 +28,13 @@ DATA=$AYAK_SHARED/data
 OUT=$AYAK_BUILD/lid
 MODEL=$AYAK_TOP/lexicons/lid/model.bin
 README=$AYAK_TOP/lexicons/lid/README.md
+SWITCH=$AYAK_TOP/lexicons/lid/switch.tsv
 LID=${AYAK_LID:-$AYAK_TOP/bin/ayak-lid}
 PREPARED=
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	-o) MODEL=$2; README=$(dirname "$MODEL")/README.md; shift 2 ;;
+	-o) MODEL=$2; README=$(dirname "$MODEL")/README.md; SWITCH=$(dirname "$MODEL")/switch.tsv; shift 2 ;;
 	--prepared) OUT=$2; PREPARED=1; shift 2 ;;
 	*) echo "usage: lid-train.sh [-o MODEL] [--prepared DIR]" >&2; exit 2 ;;
 	esac
@@ -120,7 +121,7 @@ echo "lid-train: training (a few minutes)" >&2
 [ -z "$PREPARED" ] || exit 0
 
 # The English/Malay word odds of ayak-lid --by word, from the same training split.
-python3 "$here/lid-switch.py" "$OUT/train.jsonl" -o "$AYAK_TOP/lexicons/lid/switch.tsv"
+python3 "$here/lid-switch.py" "$OUT/train.jsonl" -o "$SWITCH"
 
 # The sidecar README: what made the model.  Its measurements stay when they name this
 # very file (the same data and settings make it byte for byte), and go when it changed.
@@ -139,7 +140,7 @@ fi
 - \`markers.tsv\`: Malaysian/Indonesian marker words (ayak's own list; header inside).
 - \`switch.tsv\`: the English/Malay word odds that \`ayak-lid --by word\` splits code-switched
   text with (\`tests/bench/lid-switch.py\`, from the same training split; header inside):
-  $(grep -vc '^#' "$AYAK_TOP/lexicons/lid/switch.tsv") words, kept as hashes.  The model counts the English words of Malaysian tweets as
+  $(grep -vc '^#' "$SWITCH") words, kept as hashes.  The model counts the English words of Malaysian tweets as
   Malaysian (\`movie\` alone is \`zsm_Latn\` at 0.96), so these odds leave out the sources
   that mix English in (tweets, confessions, machine-translated and software text).
 

@@ -134,7 +134,9 @@ test_expect_success 'bad tables: the file and line, exit 3, no output' '
 	printf "movie\t1x\n" >t5 &&
 	printf "movie\t1\textra\n" >t6 &&
 	printf "movie\t\xff\n" >t7 &&
-	for t in t1 t2 t3 t4 t5 t6 t7
+	printf "movie\t1e0\n" >t8 &&
+	printf "movie\t--1\n" >t9 &&
+	for t in t1 t2 t3 t4 t5 t6 t7 t8 t9
 	do
 		test_expect_code 3 ayak-lid --by word --switch-words $t one >out 2>>err &&
 		test_must_be_empty out || return 1
@@ -147,6 +149,8 @@ test_expect_success 'bad tables: the file and line, exit 3, no output' '
 	ayak-lid: t5:1: want odds from -8 to 8, not '\''1x'\''
 	ayak-lid: t6:1: want a word and its odds, tab-separated
 	ayak-lid: t7:1: invalid UTF-8
+	ayak-lid: t8:1: want odds from -8 to 8, not '\''1e0'\''
+	ayak-lid: t9:1: want odds from -8 to 8, not '\''--1'\''
 	EOF
 	test_cmp expect err
 '
