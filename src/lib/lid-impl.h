@@ -226,6 +226,8 @@ void lid_softmax(const float *bias, float norm, const int64_t *acc, size_t n, fl
  * when none is above -1).  Every path gives the same.
  */
 size_t lid_clamp_argmax(float *p, size_t n, enum lid_path path);
+/* acc[k] += v[k], k < n.  Every path gives the same. */
+void lid_add_wide(int64_t *acc, const int32_t *v, size_t n, enum lid_path path);
 /*
  * For each label l < n with a class at[l] >= 0: probs[l] += a * sp[at[l]],
  * then, unless d is 0, probs[l] += b * sp[at[l]] / d.  Every path gives

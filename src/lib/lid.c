@@ -2035,6 +2035,39 @@ size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned b
 	return bucket_keys_c(key, n, flags, bits, v);
 }
 
+/* a submodel's 32-bit sums into its 64-bit ones, once per part: 4% of a one-word text's time in a scalar loop */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2")))
+static void add_wide_avx2(int64_t *acc, const int32_t *v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k + 4 <= n; k += 4) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(acc + k));
+		__m256i x = _mm256_cvtepi32_epi64(_mm_loadu_si128((const __m128i *)(v + k)));
+
+		_mm256_storeu_si256((__m256i *)(acc + k), _mm256_add_epi64(a, x));
+	}
+	for (; k < n; k++)
+		acc[k] += v[k];
+}
+#endif
+
+void lid_add_wide(int64_t *acc, const int32_t *v, size_t n, enum lid_path path)
+{
+	size_t k;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (path == LID_PATH_BEST && have_avx2()) {
+		add_wide_avx2(acc, v, n);
+		return;
+	}
+#endif
+	(void)path;
+	for (k = 0; k < n; k++)
+		acc[k] += v[k];
+}
+
 /*
  * The types of feature a word takes from the word before it (n-grams
  * across the space, the pair, the pair's markers): all that script_part()
@@ -2047,7 +2080,6 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 {
 	const struct lid_sub *s = &c->m->subs[i];
 	struct lid_sum *sm = &c->sum[i];
-	size_t k;
 	int nf;
 
 	if (!(s->flags & FROM_PREV))	/* nothing in raw it takes */
@@ -2057,8 +2089,7 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 	if (nf <= 0)
 		return nf;
 	lid_accumulate(s->w, s->stride, c->f.v, c->f.n, c->acc, LID_PATH_BEST);
-	for (k = 0; k < s->nclass; k++)
-		sm->acc[k] += c->acc[k];
+	lid_add_wide(sm->acc, c->acc, s->nclass, LID_PATH_BEST);
 	sm->nf += (size_t)nf;
 	return 0;
 }
@@ -2246,7 +2277,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 	struct lid_sum *sm = &c->sum[i];
 	uint64_t prev = pw->hash;
 	const uint32_t *prev_cps = pw->cps;
-	size_t prev_len = pw->len, nfa = 0, w, k;
+	size_t prev_len = pw->len, nfa = 0, w;
 	unsigned reps = mark_reps_of(m);
 	int pairs = (want & LID_F_MARK) && m->mkeys;
 
@@ -2290,8 +2321,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 	if (prev_cps != pw->cps)
 		memcpy(pw->cps, prev_cps, prev_len * sizeof(*prev_cps));
 	pw->len = prev_len;
-	for (k = 0; k < m->subs[i].nclass; k++)
-		sm->acc[k] += c->wacc[k];
+	lid_add_wide(sm->acc, c->wacc, m->subs[i].nclass, LID_PATH_BEST);
 	sm->nf += nfa;
 	return sum_add(c, i, raw);
 }
@@ -2711,7 +2741,6 @@ static float word_odds(const struct lid_classifier *c)
 static void add_pending(struct lid_classifier *c)
 {
 	struct lid_sum *sm;
-	size_t k;
 
 	if (!c->pending)
 		return;
@@ -2720,8 +2749,7 @@ static void add_pending(struct lid_classifier *c)
 	if (sum_add(c, (size_t)c->m->msa, &c->raw_latn) < 0)
 		c->nomem = 1;
 	sm = &c->sum[c->m->msa];
-	for (k = 0; k < c->m->subs[c->m->msa].nclass; k++)
-		sm->acc[k] += c->macc[k];
+	lid_add_wide(sm->acc, c->macc, c->m->subs[c->m->msa].nclass, LID_PATH_BEST);
 	sm->nf += c->mnf;
 	memset(c->macc, 0, sizeof(c->macc));
 	c->mnf = 0;

@@ -544,6 +544,41 @@ static void test_clamp_argmax(void)
 }
 
 /*
+ * A submodel's 32-bit sums into its 64-bit ones: the AVX2 path (four at a
+ * time, then the rest) gives plain C's sums, on counts about multiples of
+ * 4, with sums of both signs and near the ends of their ranges.
+ */
+static void test_add_wide(void)
+{
+	static const size_t ns[] = { 0, 1, 3, 4, 5, 14, 59, LID_MAX_STRIDE };
+	static int64_t ab[LID_MAX_STRIDE], ac[LID_MAX_STRIDE], want[LID_MAX_STRIDE];
+	static int32_t v[LID_MAX_STRIDE];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t cases = 0, bad = 0, ni, rep, k;
+
+	for (ni = 0; ni < sizeof(ns) / sizeof(ns[0]); ni++)
+		for (rep = 0; rep < 100; rep++) {
+			size_t n = ns[ni];
+
+			for (k = 0; k < LID_MAX_STRIDE; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				v[k] = rep % 10 == 0 ? (k & 1 ? INT32_MIN : INT32_MAX) : (int32_t)(x >> 32);
+				ab[k] = ac[k] = (int64_t)(x % 2000001) - 1000000 +
+						(rep % 2 ? (int64_t)1 << 50 : 0);
+				/* the sum, and past n what was there */
+				want[k] = ab[k] + (k < n ? v[k] : 0);
+			}
+			lid_add_wide(ab, v, n, LID_PATH_BEST);
+			lid_add_wide(ac, v, n, LID_PATH_C);
+			cases++;
+			if (memcmp(ab, want, sizeof(ab)) || memcmp(ac, want, sizeof(ac)))
+				bad++;
+		}
+	ok(bad == 0 && cases == 8 * 100,
+	   "wide sums: both paths add the n sums and touch nothing past them (%zu cases)", cases);
+}
+
+/*
  * Adding a script's shares to the labels: the AVX2 path (eight labels at a
  * time, gathering their classes) gives the bits of plain C, with and
  * without the second addition, on label counts about multiples of 8.
@@ -1154,6 +1189,7 @@ int main(void)
 	test_softmax();
 	test_clamp_argmax();
 	test_add_shares();
+	test_add_wide();
 
 	lid_classifier_free(c);
 	lid_model_free(m);
