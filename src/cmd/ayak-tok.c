@@ -197,11 +197,6 @@ static int ids_json(struct ayak_buf *b, const uint32_t *v, size_t n, int first, 
 	return 0;
 }
 
-static void die_oom(struct cli *c)
-{
-	cli_die_nomem(c);
-}
-
 /* Parse the record and decode the text field into r->text; 0 if bad. */
 static int get_text(struct run *r, const struct ayak_line *line)
 {
@@ -219,7 +214,7 @@ static int get_text(struct run *r, const struct ayak_line *line)
 	if (ayak_json_decode_string(line->data + f->val, f->val_len, &r->text, NULL, &c->err))
 		cli_die(c, &c->err);
 	if (ayak_buf_add(&r->text, "", 1))
-		die_oom(c);
+		cli_die_nomem(c);
 	r->text.len--;
 	return 1;
 }
@@ -228,7 +223,7 @@ static void emit_edits(struct run *r, const struct ayak_edit *e, size_t n)
 {
 	ayak_buf_reset(&r->out);
 	if (ayak_record_emit(&r->rec, e, n, &r->out))
-		die_oom(r->c);
+		cli_die_nomem(r->c);
 	cli_emit(r->c, r->out.data, r->out.len);
 }
 
@@ -268,7 +263,7 @@ static void write_binary(struct run *r, const uint32_t *v, size_t n)
 
 	ayak_buf_reset(&r->out);
 	if (ayak_buf_grow(&r->out, 4 + 4 * IDS_PART))
-		die_oom(c);
+		cli_die_nomem(c);
 	put_le32((unsigned char *)r->out.data, (uint32_t)n);
 	r->out.len = 4;
 	do {
@@ -312,12 +307,12 @@ static void emit_ids(struct run *r, const uint32_t *v, size_t n)
 	/* The memory before the first byte: out of memory must leave whole records only. */
 	ayak_buf_reset(&r->val);
 	if (ayak_buf_grow(&r->val, (n < IDS_PART ? n : IDS_PART) * 11 + 8))
-		die_oom(c);
+		cli_die_nomem(c);
 	tail = cli_emit_value_start(c, &r->rec, r->a->ids_field, strlen(r->a->ids_field), &r->out);
 	do {
 		k = n - i < IDS_PART ? n - i : IDS_PART;
 		if (ids_json(&r->val, v + i, k, i == 0, i + k == n))
-			die_oom(c);
+			cli_die_nomem(c);
 		cli_emit_part(c, r->val.data, r->val.len);
 		i += k;
 	} while (i < n);
@@ -407,14 +402,14 @@ static void do_decode(struct run *r, const struct ayak_line *line)
 			return;
 		}
 		if (bpe_ids_push(&r->ids, (uint32_t)v))
-			die_oom(c);
+			cli_die_nomem(c);
 	}
 	ayak_buf_reset(&r->val2);
 	if (tok_decode(r->tok, r->ids.v, r->ids.n, 0, &r->val2))
-		die_oom(c);
+		cli_die_nomem(c);
 	ayak_buf_reset(&r->val);
 	if (ayak_json_encode_string(&r->val, r->val2.data ? r->val2.data : "", r->val2.len))
-		die_oom(c);
+		cli_die_nomem(c);
 	e.key = c->field;
 	e.key_len = c->field_len;
 	e.value = r->val.data;
@@ -441,7 +436,7 @@ static void do_segment(struct run *r, const struct ayak_line *line)
 	if (a->plain) {
 		ayak_buf_reset(&r->out);
 		if (tokseg_plain(r->seg, &res, a->words, a->sentences, a->offsets, &r->out))
-			die_oom(c);
+			cli_die_nomem(c);
 		if (r->out.len) {
 			if (ayak_writer_write(c->out, r->out.data, r->out.len, &c->err))
 				cli_die(c, &c->err);
@@ -454,7 +449,7 @@ static void do_segment(struct run *r, const struct ayak_line *line)
 	}
 	ayak_buf_reset(&r->val);
 	if (tokseg_json(r->seg, &res, a->words, a->sentences, a->offsets, &r->val))
-		die_oom(c);
+		cli_die_nomem(c);
 	/* tokseg_json writes NUL-separated values: words, offsets, sentences, offsets. */
 	{
 		const char *p = r->val.data, *end = r->val.data + r->val.len;
@@ -526,7 +521,7 @@ static void parse_args(struct cli *c, struct args *a, int argc, char **argv)
 			const char **v = realloc(a->specials, (a->nspecials + 1) * sizeof(*v));
 
 			if (!v)
-				die_oom(c);
+				cli_die_nomem(c);
 			v[a->nspecials++] = optarg;
 			a->specials = v;
 			break;

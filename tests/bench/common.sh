@@ -55,3 +55,25 @@ bench_time() {
 	BT_CPU_MIN=$(printf '%s' "$rows" | cut -d' ' -f2 | sort -g | head -n 1)
 	BT_RSS=$(printf '%s' "$rows" | awk '$3 > m { m = $3 } END { if (m) print m }')
 }
+
+# lid_split OUT DATA MARKERS [optional]: ayak-lid's training set and development split
+# in OUT, as lid-train.sh and lid-eval.sh both build them: Debian's Malay and Indonesian
+# translations (lid-debian.py, apt-get download; its messages in OUT/debian.log), then
+# lid-data.py.  Without optional, a failed download fails (its log on stderr); with it,
+# the split is built without Debian's strings and LID_SPLIT_NOTE says why.
+lid_split() {
+	local out=$1 data=$2 markers=$3 optional=${4:-}
+	local debian=(--debian "$out/debian")
+	LID_SPLIT_NOTE=
+	mkdir -p "$out" || return 1
+	if ! python3 "$here/lid-debian.py" --out "$out/debian" >/dev/null 2>"$out/debian.log"; then
+		if [ -z "$optional" ]; then
+			cat "$out/debian.log" >&2
+			return 1
+		fi
+		LID_SPLIT_NOTE="Debian's translations ($(tail -n 1 "$out/debian.log")): the training split is built without them"
+		debian=()
+		rm -f "$out/dev-extra.jsonl" "$out/test-extra.jsonl"
+	fi
+	python3 "$here/lid-data.py" --data "$data" --out "$out" "${debian[@]}" --markers "$markers" >/dev/null
+}

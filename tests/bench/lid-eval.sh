@@ -113,14 +113,9 @@ main() {
 	if ! [ -f "$OUT/dev-doc.jsonl" ] || ! [ -f "$OUT/train.fasttext" ] || ! [ -f "$OUT/test-extra.jsonl" ] ||
 	   [ "$here/lid-data.py" -nt "$OUT/dev-doc.jsonl" ] || [ "$here/lid-debian.py" -nt "$OUT/dev-doc.jsonl" ]; then
 		echo "building the development split in $OUT (as lid-train.sh does) ..." >&2
-		local debian=(--debian "$OUT/debian")
-		if ! python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null 2>"$OUT/debian.log"; then
-			skip "Debian's translations ($(tail -n 1 "$OUT/debian.log")): the training split is built without them, for fastText too"
-			debian=()
-			rm -f "$OUT/dev-extra.jsonl" "$OUT/test-extra.jsonl"
-		fi
-		python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" "${debian[@]}" \
-			--markers "$AYAK_TOP/lexicons/lid/markers.tsv" >/dev/null || { skip "lid-data.py failed"; return 0; }
+		lid_split "$OUT" "$DATA" "$AYAK_TOP/lexicons/lid/markers.tsv" optional ||
+			{ skip "lid-data.py failed"; return 0; }
+		[ -z "$LID_SPLIT_NOTE" ] || skip "$LID_SPLIT_NOTE, for fastText too"
 	fi
 	echo "model: $MODEL ($("$LID" --model "$MODEL" --model-info 2>/dev/null | sed -n 's/^version: //p'), $(wc -c <"$MODEL") bytes, sha256 $(sha256sum "$MODEL" | cut -d' ' -f1))"
 	echo "data: $(sed -n 1p "$OUT/data-report.txt"); development split: $(wc -l <"$OUT/dev-doc.jsonl") documents, $(wc -l <"$OUT/dev-sent.jsonl") sentences"

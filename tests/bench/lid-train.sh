@@ -91,10 +91,8 @@ mkdir -p "$OUT"
 if [ -z "$PREPARED" ]; then
 	echo "lid-train: preparing the data in $OUT" >&2
 	echo "lid-train: Debian's Malay and Indonesian translations (apt-get download) in $OUT/debian" >&2
-	python3 "$here/lid-debian.py" --out "$OUT/debian" >/dev/null
+	lid_split "$OUT" "$DATA" "$MARKERS"
 	debian_versions_check
-	python3 "$here/lid-data.py" --data "$DATA" --out "$OUT" --markers "$MARKERS" \
-		--debian "$OUT/debian" >/dev/null
 fi
 python3 "$here/lid-words.py" "$OUT/train.jsonl" "$OUT" --min "$WORDS_MIN" --share "$WORDS_SHARE" --pairs >/dev/null
 
