@@ -730,13 +730,19 @@ static void add_quoted(struct ayak_buf *b, const char *s)
 	ayak_buf_add(b, "\"", 1);
 }
 
-/* {"lang":"label","score":x} */
-static void add_lang_score(struct ayak_buf *b, const char *label, double x)
+/* {"lang":"label","score":x, without the closing brace: a part may say more */
+static void open_lang_score(struct ayak_buf *b, const char *label, double x)
 {
 	ayak_buf_addstr(b, "{\"lang\":");
 	add_quoted(b, label);
 	ayak_buf_addstr(b, ",\"score\":");
 	add_score(b, x);
+}
+
+/* {"lang":"label","score":x} */
+static void add_lang_score(struct ayak_buf *b, const char *label, double x)
+{
+	open_lang_score(b, label, x);
 	ayak_buf_add(b, "}", 1);
 }
 
@@ -885,7 +891,6 @@ static double word_runs(struct run *r)
 				    r->k->switch_cost, &r->runs, &r->runs_alloc);
 	double total = 0;
 	ssize_t i;
-	char num[24];
 
 	if (n < 0)
 		cli_die_nomem(r->c);
@@ -894,17 +899,8 @@ static double word_runs(struct run *r)
 
 		if (i)
 			ayak_buf_add(&r->vals, ",", 1);
-		ayak_buf_addstr(&r->vals, "{\"lang\":");
-		add_quoted(&r->vals, lid_model_label(r->m, (size_t)u->label));
-		ayak_buf_addstr(&r->vals, ",\"score\":");
-		add_score(&r->vals, u->score);
-		snprintf(num, sizeof(num), "%zu", u->start);
-		ayak_buf_addstr(&r->vals, ",\"start\":");
-		ayak_buf_addstr(&r->vals, num);
-		snprintf(num, sizeof(num), "%zu", u->end);
-		ayak_buf_addstr(&r->vals, ",\"end\":");
-		ayak_buf_addstr(&r->vals, num);
-		ayak_buf_add(&r->vals, "}", 1);
+		open_lang_score(&r->vals, lid_model_label(r->m, (size_t)u->label), u->score);
+		ayak_buf_addf(&r->vals, ",\"start\":%zu,\"end\":%zu}", u->start, u->end);
 		r->share[u->label] += (double)u->letters;
 		r->conf[u->label] += (double)u->letters * u->score;
 		total += (double)u->letters;

@@ -2035,7 +2035,10 @@ size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned b
 	return bucket_keys_c(key, n, flags, bits, v);
 }
 
-/* a submodel's 32-bit sums into its 64-bit ones, once per part: 4% of a one-word text's time in a scalar loop */
+/*
+ * A submodel's 32-bit sums into its 64-bit ones, once per part: in a
+ * scalar loop, 4% of a one-word text's time.
+ */
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2")))
 static void add_wide_avx2(int64_t *acc, const int32_t *v, size_t n)

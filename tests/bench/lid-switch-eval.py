@@ -32,7 +32,7 @@ spec = importlib.util.spec_from_file_location('lid_switch', os.path.join(here, '
 lid_switch = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lid_switch)
 
-MALAY = {'zsm_Latn': 0, 'ind_Latn': 0, 'eng_Latn': 1}
+SIDE = {'zsm_Latn': 0, 'ind_Latn': 0, 'eng_Latn': 1}   # a label's side: Malay 0, English 1
 
 
 def load(path):
@@ -91,13 +91,13 @@ def run_lid(lid, lines, args):
 def predict(rec, text):
     spans = lid_switch.word_spans(text)
     if 'lang_parts' not in rec:
-        return [MALAY.get(rec['lang'], -1)] * len(spans)
+        return [SIDE.get(rec['lang'], -1)] * len(spans)
     out = []
     for a, _ in spans:
         lab = -1
         for p in rec['lang_parts']:
             if p['start'] <= a < p['end']:
-                lab = MALAY.get(p['lang'], -1)
+                lab = SIDE.get(p['lang'], -1)
         out.append(lab)
     return out
 
