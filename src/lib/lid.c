@@ -126,6 +126,70 @@ int lid_label_valid(const char *name)
 
 /* ---- text preparation ---- */
 
+/*
+ * What prep_window() asks ICU of a code point that is not ASCII, kept for
+ * the BMP a page of 256 code points at a time (filled when a text first has
+ * one of them): Cyrillic, Arabic or Han text spent a fifth of its
+ * instructions in ICU, four calls a letter.
+ */
+#define CP_PAGES 256
+
+static void cp_ask_icu(uint32_t cp, struct lid_cpinfo *ci)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int script;
+
+	switch (u_charType((UChar32)cp)) {
+	case U_UPPERCASE_LETTER:
+	case U_LOWERCASE_LETTER:
+	case U_TITLECASE_LETTER:
+	case U_MODIFIER_LETTER:
+	case U_OTHER_LETTER:
+		ci->kind = LID_CP_LETTER;
+		break;
+	case U_NON_SPACING_MARK:
+	case U_ENCLOSING_MARK:
+	case U_COMBINING_SPACING_MARK:
+		ci->kind = LID_CP_MARK;
+		break;
+	default:
+		ci->kind = LID_CP_OTHER;
+	}
+	script = uscript_getScript((UChar32)cp, &st);
+	ci->script = (int16_t)(U_FAILURE(st) || script < 0 || script > INT16_MAX ? -1 : script);
+	ci->lower = (uint32_t)u_tolower((UChar32)cp);
+	ci->upper = u_isupper((UChar32)cp) || u_istitle((UChar32)cp);
+}
+
+/* ICU's answers for cp: from t's pages, or into *tmp (past the BMP, or out of memory). */
+static const struct lid_cpinfo *cp_info(struct lid_text *t, uint32_t cp, struct lid_cpinfo *tmp)
+{
+	struct lid_cpinfo *page;
+	uint32_t i;
+
+	if (cp >= CP_PAGES * 256 ||
+	    (!t->cp_pages && !(t->cp_pages = calloc(CP_PAGES, sizeof(*t->cp_pages))))) {
+		cp_ask_icu(cp, tmp);
+		return tmp;
+	}
+	page = t->cp_pages[cp >> 8];
+	if (!page) {
+		if (!(page = malloc(256 * sizeof(*page)))) {
+			cp_ask_icu(cp, tmp);
+			return tmp;
+		}
+		for (i = 0; i < 256; i++)
+			cp_ask_icu((cp & ~0xffu) | i, &page[i]);
+		t->cp_pages[cp >> 8] = page;
+	}
+	return &page[cp & 0xff];
+}
+
+const struct lid_cpinfo *lid_cp_info(struct lid_text *t, uint32_t cp, struct lid_cpinfo *tmp)
+{
+	return cp_info(t, cp, tmp);
+}
+
 void lid_text_init(struct lid_text *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -133,6 +197,11 @@ void lid_text_init(struct lid_text *t)
 
 void lid_text_release(struct lid_text *t)
 {
+	size_t i;
+
+	for (i = 0; t->cp_pages && i < CP_PAGES; i++)
+		free(t->cp_pages[i]);
+	free(t->cp_pages);
 	free(t->cps);
 	free(t->words);
 	free(t->script_letters);
@@ -356,6 +425,8 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 
 	while (p < end) {
 		unsigned char c = *p;
+		const struct lid_cpinfo *ci;
+		struct lid_cpinfo tmp;
 		uint32_t cp;
 		int len, script;
 
@@ -415,16 +486,11 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			continue;
 		}
 		p += len;
-		switch (u_charType((UChar32)cp)) {
-		case U_UPPERCASE_LETTER:
-		case U_LOWERCASE_LETTER:
-		case U_TITLECASE_LETTER:
-		case U_MODIFIER_LETTER:
-		case U_OTHER_LETTER: {
-			UErrorCode st = U_ZERO_ERROR;
-
-			script = uscript_getScript((UChar32)cp, &st);
-			if (U_FAILURE(st) || script < 0 || (size_t)script >= t->nscripts)
+		ci = cp_info(t, cp, &tmp);
+		switch (ci->kind) {
+		case LID_CP_LETTER:
+			script = ci->script;
+			if (script < 0 || (size_t)script >= t->nscripts)
 				script = USCRIPT_UNKNOWN;
 			if (script != USCRIPT_COMMON && script != USCRIPT_INHERITED &&
 			    script != USCRIPT_UNKNOWN) {
@@ -440,18 +506,13 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 				s->in_word = 1;
 				s->wstart = (uint32_t)t->ncps;
 				s->wscript = script;
-				s->wupper = u_isupper((UChar32)cp) || u_istitle((UChar32)cp);
+				s->wupper = ci->upper;
 			}
 			if (word_room(s))
-				t->cps[t->ncps++] = (uint32_t)u_tolower((UChar32)cp);
+				t->cps[t->ncps++] = ci->lower;
 			break;
-		}
-		case U_NON_SPACING_MARK:
-		case U_ENCLOSING_MARK:
-		case U_COMBINING_SPACING_MARK:
+		case LID_CP_MARK:
 			if (s->in_word) {
-				UErrorCode st = U_ZERO_ERROR;
-
 				if (word_room(s))
 					t->cps[t->ncps++] = cp;
 				/*
@@ -461,9 +522,9 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 				 * page loses to its English menu.  Inherited marks
 				 * (accents, Arabic vowels) do not.
 				 */
-				script = uscript_getScript((UChar32)cp, &st);
-				if (U_SUCCESS(st) && script > USCRIPT_INHERITED &&
-				    (size_t)script < t->nscripts && script != USCRIPT_UNKNOWN)
+				script = ci->script;
+				if (script > USCRIPT_INHERITED && (size_t)script < t->nscripts &&
+				    script != USCRIPT_UNKNOWN)
 					add_letters(t, script, 1);
 			}
 			break;

@@ -214,6 +214,7 @@ struct lid_text {
 	size_t letters;
 	size_t jawi;			/* letters found only in Jawi */
 	size_t hans, hant;		/* Han characters only simplified / only traditional */
+	struct lid_cpinfo **cp_pages;	/* ICU's answers for the BMP, 256 code points a page */
 };
 
 void lid_text_init(struct lid_text *t);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
 #include "lid-impl.h"
@@ -548,6 +549,54 @@ static void test_clamp_argmax(void)
  * time, then the rest) gives plain C's sums, on counts about multiples of
  * 4, with sums of both signs and near the ends of their ranges.
  */
+/*
+ * The answers reading a text keeps of ICU (lid_cp_info()) against ICU's own,
+ * for every code point past ASCII: on a text whose pages are empty, then
+ * again from the pages kept, which the first pass filled in random order.
+ */
+static void test_cp_info(void)
+{
+	struct lid_text tx;
+	struct lid_cpinfo tmp, want;
+	size_t bad = 0, n = 0, letters = 0, marks = 0, pass;
+	uint32_t cp, step = 0x9e3779b1u % 0x10ff80u;
+
+	lid_text_init(&tx);
+	for (pass = 0; pass < 2; pass++)
+		for (cp = 0; cp < 0x10ff80u; cp++) {
+			/* pass 0 visits them scattered (pages filled out of order), pass 1 in order */
+			uint32_t c = 0x80 + (pass ? cp : (uint32_t)(((uint64_t)cp * step) % 0x10ff80u));
+			const struct lid_cpinfo *got = lid_cp_info(&tx, c, &tmp);
+			UErrorCode st = U_ZERO_ERROR;
+			int8_t type = u_charType((UChar32)c);
+			int script = uscript_getScript((UChar32)c, &st);
+
+			want.kind = type == U_UPPERCASE_LETTER || type == U_LOWERCASE_LETTER ||
+				    type == U_TITLECASE_LETTER || type == U_MODIFIER_LETTER ||
+				    type == U_OTHER_LETTER ? LID_CP_LETTER :
+				    type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
+				    type == U_COMBINING_SPACING_MARK ? LID_CP_MARK : LID_CP_OTHER;
+			want.script = (int16_t)(U_FAILURE(st) ? -1 : script);
+			want.lower = (uint32_t)u_tolower((UChar32)c);
+			want.upper = u_isupper((UChar32)c) || u_istitle((UChar32)c);
+			if (got->kind != want.kind || got->script != want.script ||
+			    got->lower != want.lower || got->upper != want.upper) {
+				if (bad++ < 5)
+					printf("# U+%04X: kind %d script %d lower %X upper %d, ICU %d %d "
+					       "%X %d\n", (unsigned)c, got->kind, got->script,
+					       (unsigned)got->lower, got->upper, want.kind, want.script,
+					       (unsigned)want.lower, want.upper);
+			}
+			n++;
+			letters += want.kind == LID_CP_LETTER;
+			marks += want.kind == LID_CP_MARK;
+		}
+	lid_text_release(&tx);
+	ok(bad == 0 && n == 2 * 0x10ff80u && letters > 2 * 100000 && marks > 2 * 2000,
+	   "ICU's answers kept for the BMP are ICU's, cold and warm (%zu code points, %zu letters, "
+	   "%zu marks)", n, letters, marks);
+}
+
 static void test_add_wide(void)
 {
 	static const size_t ns[] = { 0, 1, 3, 4, 5, 14, 59, LID_MAX_STRIDE };
@@ -1190,6 +1239,7 @@ int main(void)
 	test_clamp_argmax();
 	test_add_shares();
 	test_add_wide();
+	test_cp_info();
 
 	lid_classifier_free(c);
 	lid_model_free(m);
