@@ -242,7 +242,6 @@ void lid_add_shares(float *probs, const int16_t *at, size_t n, const float *sp, 
  */
 size_t lid_bucket_keys(const uint64_t *key, size_t n, unsigned flags, unsigned bits, uint32_t *v,
 		       enum lid_path path);
-/* The UScriptCode of a label's script suffix ("zsm_Latn" -> Latin), or -1. */
 /*
  * What reading a text asks ICU of code point cp: kept in t a page of 256
  * at a time for the BMP, else (or out of memory) asked into *tmp.
@@ -256,6 +255,7 @@ struct lid_cpinfo {
 };
 const struct lid_cpinfo *lid_cp_info(struct lid_text *t, uint32_t cp, struct lid_cpinfo *tmp);
 
+/* The UScriptCode of a label's script suffix ("zsm_Latn" -> Latin), or -1. */
 int lid_label_script(const char *label);
 /* A space, tab or line end, as words are split at (lid.c's rule, shared with lid-switch.c). */
 int lid_is_space(unsigned char c);

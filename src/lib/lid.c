@@ -129,8 +129,8 @@ int lid_label_valid(const char *name)
 /*
  * What prep_window() asks ICU of a code point that is not ASCII, kept for
  * the BMP a page of 256 code points at a time (filled when a text first has
- * one of them): Cyrillic, Arabic or Han text spent a fifth of its
- * instructions in ICU, four calls a letter.
+ * one of them): Cyrillic or Arabic text spent a sixth of its instructions
+ * in ICU, four calls a letter.
  */
 #define CP_PAGES 256
 
