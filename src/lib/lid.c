@@ -161,30 +161,37 @@ static void cp_ask_icu(uint32_t cp, struct lid_cpinfo *ci)
 	ci->upper = u_isupper((UChar32)cp) || u_istitle((UChar32)cp);
 }
 
-/* ICU's answers for cp: from t's pages, or into *tmp (past the BMP, or out of memory). */
-static const struct lid_cpinfo *cp_info(struct lid_text *t, uint32_t cp, struct lid_cpinfo *tmp)
+/* cp_info() when cp's page is not there yet: filled, or (past the BMP, out of memory) *tmp */
+static const struct lid_cpinfo *cp_info_fill(struct lid_text *t, uint32_t cp,
+					     struct lid_cpinfo *tmp)
 {
 	struct lid_cpinfo *page;
 	uint32_t i;
 
 	if (cp >= CP_PAGES * 256 ||
-	    (!t->cp_pages && !(t->cp_pages = calloc(CP_PAGES, sizeof(*t->cp_pages))))) {
+	    (!t->cp_pages && !(t->cp_pages = calloc(CP_PAGES, sizeof(*t->cp_pages)))) ||
+	    !(page = malloc(256 * sizeof(*page)))) {
 		cp_ask_icu(cp, tmp);
 		return tmp;
 	}
-	page = t->cp_pages[cp >> 8];
-	if (!page) {
-		if (!(page = malloc(256 * sizeof(*page)))) {
-			cp_ask_icu(cp, tmp);
-			return tmp;
-		}
-		for (i = 0; i < 256; i++)
-			cp_ask_icu((cp & ~0xffu) | i, &page[i]);
-		t->cp_pages[cp >> 8] = page;
-	}
+	for (i = 0; i < 256; i++)
+		cp_ask_icu((cp & ~0xffu) | i, &page[i]);
+	t->cp_pages[cp >> 8] = page;
 	return &page[cp & 0xff];
 }
 
+/* ICU's answers for cp: from t's pages, or into *tmp (past the BMP, or out of memory). */
+static inline const struct lid_cpinfo *cp_info(struct lid_text *t, uint32_t cp,
+					       struct lid_cpinfo *tmp)
+{
+	const struct lid_cpinfo *page;
+
+	if (cp < CP_PAGES * 256 && t->cp_pages && (page = t->cp_pages[cp >> 8]))
+		return &page[cp & 0xff];
+	return cp_info_fill(t, cp, tmp);
+}
+
+/* For the tests (the reading of text calls cp_info() inline). */
 const struct lid_cpinfo *lid_cp_info(struct lid_text *t, uint32_t cp, struct lid_cpinfo *tmp)
 {
 	return cp_info(t, cp, tmp);
