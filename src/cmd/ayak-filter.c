@@ -259,17 +259,13 @@ static const char *string_field(struct cli *c, struct ayak_record *rec, const ch
 {
 	const struct ayak_field *f = ayak_record_get(rec, name, strlen(name));
 
+	const char *s;
+
 	if (!f || f->type != AYAK_JSON_STRING)
 		return NULL;
-	if (f->val_raw) {
-		*len = f->val_len - 2;
-		return rec->line + f->val + 1;
-	}
-	ayak_buf_reset(buf);
-	if (ayak_json_decode_string(rec->line + f->val, f->val_len, buf, NULL, &c->err))
+	if (ayak_record_string(rec, f, buf, &s, len, &c->err))
 		cli_die(c, &c->err);
-	*len = buf->len;
-	return buf->data ? buf->data : "";
+	return s;
 }
 
 static void write_reject(struct cli *c, const struct ayak_line *line,

@@ -693,6 +693,8 @@ struct run {
 	uint64_t *count;		/* records per label */
 	uint64_t mixed_count;
 	struct ayak_buf text, vals, doc_label, out;
+	const char *tx;			/* the record's text: in its line, or decoded into text */
+	size_t tx_len;
 	struct ayak_edit edits[12];	/* 7 fields written, 5 removed at most */
 	size_t nedits;
 	/* --by */
@@ -887,7 +889,7 @@ static int blank(const char *p, size_t n)
  */
 static double word_runs(struct run *r)
 {
-	ssize_t n = lid_switch_runs(r->sw, r->cl, r->text.data, r->text.len, &r->k->lo,
+	ssize_t n = lid_switch_runs(r->sw, r->cl, r->tx, r->tx_len, &r->k->lo,
 				    r->k->switch_cost, &r->runs, &r->runs_alloc);
 	double total = 0;
 	ssize_t i;
@@ -914,7 +916,7 @@ static double word_runs(struct run *r)
  */
 static double classify_parts(struct run *r)
 {
-	const char *p = r->text.data, *end = p + r->text.len;
+	const char *p = r->tx, *end = p + r->tx_len;
 	struct ayak_buf *v = &r->vals;
 	size_t i, nparts = 0, a = 0, b2 = 0, parts_off;
 	double total = 0, sb = 0, score;
@@ -1099,10 +1101,9 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 	f = cli_string_field(c, line, rec, c->field, c->field_len);
 	if (!f)
 		return;
-	ayak_buf_reset(&r->text);
 	ayak_buf_reset(&r->vals);
 	r->nedits = 0;
-	if (ayak_json_decode_string(line->data + f->val, f->val_len, &r->text, NULL, &c->err))
+	if (ayak_record_string(rec, f, &r->text, &r->tx, &r->tx_len, &c->err))
 		cli_die(c, &c->err);
 	if (k->by) {
 		/* parts first: the edits keep the order lang, lang_score, parts, shares */
@@ -1124,7 +1125,7 @@ static void classify_record(struct run *r, struct ayak_record *rec, const struct
 	} else {
 		float s;
 
-		lab = lid_classify(r->cl, r->text.data, r->text.len, &k->lo, &s);
+		lab = lid_classify(r->cl, r->tx, r->tx_len, &k->lo, &s);
 		if (lab < 0)
 			cli_die_nomem(c);
 		score = s;

@@ -200,6 +200,7 @@ static const unsigned char *scan_string(struct scan *sc, const unsigned char *p,
 				fail(sc, p, "invalid UTF-8");
 				return NULL;
 			}
+			*raw = 0;	/* decoding replaces it */
 			k = 1;
 		}
 		p += k;
@@ -588,6 +589,22 @@ int ayak_json_decode_string(const char *str, size_t len, struct ayak_buf *out,
 		if (ayak_buf_add(out, utf8, (size_t)k))
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 	}
+	return 0;
+}
+
+int ayak_record_string(const struct ayak_record *r, const struct ayak_field *f,
+		       struct ayak_buf *buf, const char **s, size_t *n, struct ayak_err *err)
+{
+	if (f->val_raw) {
+		*s = r->line + f->val + 1;
+		*n = f->val_len - 2;
+		return 0;
+	}
+	ayak_buf_reset(buf);
+	if (ayak_json_decode_string(r->line + f->val, f->val_len, buf, NULL, err))
+		return -1;
+	*s = buf->data ? buf->data : "";
+	*n = buf->len;
 	return 0;
 }
 

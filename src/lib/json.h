@@ -39,7 +39,8 @@ struct ayak_field {
 	size_t val_len;		/* whole value, quotes included */
 	unsigned char type;	/* enum ayak_json_type */
 	unsigned char key_raw;	/* key has no escapes: its bytes are its name */
-	unsigned char val_raw;	/* string value with no escapes */
+	unsigned char val_raw;	/* string value whose bytes are its value: no escapes,
+				   no ill-formed UTF-8 (a lax parse lets that in) */
 };
 
 struct ayak_record {
@@ -80,6 +81,14 @@ const struct ayak_field *ayak_record_get(struct ayak_record *r, const char *key,
  */
 int ayak_json_decode_string(const char *s, size_t len, struct ayak_buf *out,
 			    size_t *nrepl, struct ayak_err *err);
+
+/*
+ * The value of string member f of r in *s and *n: its bytes in the line
+ * when they are its value (f->val_raw: no copy), else decoded into buf
+ * (reset first).  Returns 0, or -1 with err set when decoding fails.
+ */
+int ayak_record_string(const struct ayak_record *r, const struct ayak_field *f,
+		       struct ayak_buf *buf, const char **s, size_t *n, struct ayak_err *err);
 
 /*
  * Append s[0..n) to out as a JSON string, quotes included.  Control

@@ -663,17 +663,7 @@ static int field_string(const struct ayak_record *rec, const struct ayak_field *
 {
 	if (!f || f->type != AYAK_JSON_STRING)
 		return 0;
-	if (f->val_raw) {
-		*s = rec->line + f->val + 1;
-		*n = f->val_len - 2;
-		return 1;
-	}
-	ayak_buf_reset(buf);
-	if (ayak_json_decode_string(rec->line + f->val, f->val_len, buf, NULL, err))
-		return -1;
-	*s = buf->data ? buf->data : "";
-	*n = buf->len;
-	return 1;
+	return ayak_record_string(rec, f, buf, s, n, err) ? -1 : 1;
 }
 
 int report_record(struct report *r, struct ayak_record *rec, struct ayak_err *err)

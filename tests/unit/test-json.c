@@ -303,6 +303,32 @@ static void test_decode(void)
 	is_mem(out.data, out.len, S(FFFD " " FFFD FFFD), "decode a lax field: value");
 	if (!ok(nrepl == 3, "decode a lax field: 3 replacements"))
 		printf("#   got %zu\n", nrepl);
+
+	/* A string's bytes are its value only with no escape and no bad byte. */
+	{
+		const char *s = NULL;
+		size_t n = 0;
+
+		ok(parse(&r, S("{\"text\":\"a \xC0\x80 b\"}"), AYAK_JSON_LAX_UTF8, &err) == 0 &&
+		   (f = ayak_record_get(&r, S("text"))) && !f->val_raw,
+		   "lax: a value with ill-formed UTF-8 is not raw");
+		ok(f && ayak_record_string(&r, f, &out, &s, &n, &err) == 0, "record string: lax");
+		is_mem(s, n, S("a " FFFD FFFD " b"), "record string: lax, replaced");
+		ok(parse(&r, S("{\"text\":\"Selamat pagi \xE2\x80\x94 semua\"}"), 0, &err) == 0 &&
+		   (f = ayak_record_get(&r, S("text"))) && f->val_raw, "a plain value is raw");
+		ok(f && ayak_record_string(&r, f, &out, &s, &n, &err) == 0 &&
+		   s == r.line + f->val + 1, "record string: raw, not copied");
+		is_mem(s, n, S("Selamat pagi \xE2\x80\x94 semua"), "record string: raw value");
+		ok(parse(&r, S("{\"text\":\"x\\ty\"}"), 0, &err) == 0 &&
+		   (f = ayak_record_get(&r, S("text"))) && !f->val_raw &&
+		   ayak_record_string(&r, f, &out, &s, &n, &err) == 0 && s == out.data,
+		   "record string: escaped, decoded");
+		is_mem(s, n, S("x\ty"), "record string: escaped value");
+		ok(parse(&r, S("{\"text\":\"\"}"), 0, &err) == 0 &&
+		   (f = ayak_record_get(&r, S("text"))) &&
+		   ayak_record_string(&r, f, &out, &s, &n, &err) == 0 && n == 0 && s,
+		   "record string: empty");
+	}
 	ayak_record_release(&r);
 	ayak_buf_release(&out);
 }
