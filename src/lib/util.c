@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -152,12 +151,19 @@ size_t ayak_fmt_unit4(char out[7], double x)
 
 	if (!(x >= 0x1p-20))	/* under 0.00005 (or NaN): 0 */
 		x = 0;
-	if (x > 1)
-		x = 1;
+	if (x >= 1) {		/* the commonest score */
+		memcpy(out, "1.0000", 7);
+		return 6;
+	}
 	q = 0;
 	if (x > 0) {
-		m = (uint64_t)ldexp(frexp(x, &e), 53);	/* x = m * 2^(e - 53), exactly */
-		s = 53 - e;				/* 52 to 72 */
+		uint64_t bits;
+
+		/* x is normal: x = m * 2^(e - 53), m its 53-bit significand, as frexp() gives e */
+		memcpy(&bits, &x, sizeof(bits));
+		m = (bits & (((uint64_t)1 << 52) - 1)) | (uint64_t)1 << 52;
+		e = (int)(bits >> 52) - 1022;
+		s = 53 - e;				/* 53 to 72 */
 		p = (unsigned __int128)m * 10000;
 		q = (uint64_t)(p >> s);
 		rem = p & (((unsigned __int128)1 << s) - 1);
