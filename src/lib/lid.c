@@ -361,6 +361,73 @@ static const unsigned char *ascii_run(const unsigned char *q, const unsigned cha
 	return q;
 }
 
+#ifdef __SSE2__
+/*
+ * The commonest token, read at once: ASCII only, shorter than sixteen
+ * bytes and followed by a space in the same sixteen, without '@' or ':' and
+ * not starting "www." (so not one skip_token() drops).  Its runs of letters
+ * are its words, as prep_window() reads them byte by byte.  Returns the
+ * bytes read, the space included, or 0 when the token is not such (nothing
+ * done), or SIZE_MAX on ENOMEM.  p has 16 bytes to read; the caller has
+ * reserved WORD_MAX + 2 letters and left room for 8 words before any stop.
+ */
+static size_t ascii_token(struct lid_text *t, const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+	unsigned sp = space_mask(x), n, letters = 0, runs;
+	unsigned odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+
+	if (!(sp & 0xfffe) || (sp & 1))
+		return 0;
+	n = (unsigned)__builtin_ctz(sp);	/* the token's length: 1 to 15 */
+	odd |= (unsigned)_mm_movemask_epi8(x);	/* bytes >= 0x80 */
+	if ((odd & ((1u << n) - 1)) || (n >= 4 && p[3] == '.' && !memcmp(p, "www", 3)))
+		return 0;
+	if (t->nwords + 8 > t->words_alloc) {
+		struct lid_word *w = ayak_grow(t->words, &t->words_alloc, t->nwords + 8, sizeof(*w), 64);
+
+		if (!w)
+			return SIZE_MAX;
+		t->words = w;
+	}
+	runs = alpha_mask(x) & ((1u << n) - 1);
+	if (runs & 1) {
+		/* starting with a letter: the whole token lower-cased into place, as ascii_run() does */
+		uint32_t *cps = t->cps + t->ncps;
+		__m128i z = _mm_setzero_si128();
+		__m128i lo = _mm_unpacklo_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
+		__m128i hi = _mm_unpackhi_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
+
+		_mm_storeu_si128((__m128i *)cps, _mm_unpacklo_epi16(lo, z));
+		_mm_storeu_si128((__m128i *)(cps + 4), _mm_unpackhi_epi16(lo, z));
+		_mm_storeu_si128((__m128i *)(cps + 8), _mm_unpacklo_epi16(hi, z));
+		_mm_storeu_si128((__m128i *)(cps + 12), _mm_unpackhi_epi16(hi, z));
+	}
+	while (runs) {
+		unsigned a = (unsigned)__builtin_ctz(runs), len = (unsigned)__builtin_ctz(~(runs >> a));
+		uint32_t *cps = t->cps + t->ncps;
+		struct lid_word *wd = &t->words[t->nwords++];
+		unsigned i;
+
+		if (a)
+			for (i = 0; i < len; i++)
+				cps[i] = p[a + i] | 0x20;
+		wd->hash = lid_word_hash(cps, len);
+		wd->start = (uint32_t)t->ncps;
+		wd->len = len;
+		wd->script = USCRIPT_LATIN;
+		wd->upper = p[a] < 'a';
+		t->ncps += len;
+		letters += len;
+		runs &= ~(((1u << len) - 1) << a);
+	}
+	if (letters)
+		add_letters(t, USCRIPT_LATIN, letters);
+	return n + 1;
+}
+#endif
+
 /* Does the token at p[0..n) look like a URL, an e-mail address or a @handle? */
 static int skip_token(const unsigned char *p, size_t n)
 {
@@ -441,6 +508,19 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			break;
 		if (t->ncps + WORD_MAX + 2 > t->cps_alloc && text_reserve(t, WORD_MAX + 2))
 			return -1;
+#ifdef __SSE2__
+		/* after a space (so between words), most tokens are read at once */
+		if (s->at_token && end - p >= 16 && t->nwords + 8 < max_words) {
+			size_t k = ascii_token(t, p);
+
+			if (k == SIZE_MAX)
+				return -1;
+			if (k) {
+				p += k;
+				continue;
+			}
+		}
+#endif
 		if (s->at_token && !is_space(c)) {
 			unsigned has_link;
 			const unsigned char *q = token_end(p, end, &has_link);
@@ -999,10 +1079,15 @@ static inline int dict_applies(const struct lid_word *wd, unsigned flags,
 	       wd->script == USCRIPT_LATIN;
 }
 
-/* The marker bits of a pair of words (marker lists hold pairs: "akhir pekan"). */
+/* The marker bits of a pair of words (marker lists hold pairs: "akhir pekan"); ph 0: none. */
+static inline unsigned pair_markers_of(const struct lid_model *mk, uint64_t ph)
+{
+	return ph && mk && mk->mkeys ? marker_probe(mk, ph) : 0;
+}
+
 static inline unsigned pair_markers(const struct lid_model *mk, uint64_t prev, uint64_t wh)
 {
-	return prev && mk && mk->mkeys ? marker_probe(mk, lid_pair_hash(prev, wh)) : 0;
+	return prev ? pair_markers_of(mk, lid_pair_hash(prev, wh)) : 0;
 }
 
 /*
@@ -1746,6 +1831,7 @@ struct lid_sum {
 #define WC_HEAD 32			/* bytes before the sums, which huge_zalloc() leaves 32-byte aligned */
 #define WC_MAX_FEATS 255		/* 255 * 128 < 32768 */
 #define WC_AHEAD 4			/* words ahead whose entries are asked for */
+#define NB_AHEAD 32			/* buckets of the word odds asked for ahead */
 
 struct wc_head {
 	uint64_t key;			/* the word's hash (mixed with its case if it counts); 0: empty */
@@ -1771,7 +1857,8 @@ struct lid_classifier {
 	struct lid_sum sum[LID_MAX_SUBS];	/* per submodel */
 	struct lid_prev prev[LID_MAX_SUBS];	/* per submodel: the word before the part */
 	unsigned used;			/* bit i: sum[i] and prev[i] are not cleared */
-	uint64_t nb_prev;		/* the Latin word before the part, for the word odds */
+	uint64_t *pairs;		/* pair_hashes() of the words of a part */
+	size_t pairs_alloc;
 	int64_t nb_sum;			/* the word odds summed */
 	size_t nb_n;			/* over this many buckets */
 	float *probs;
@@ -1824,6 +1911,7 @@ void lid_classifier_free(struct lid_classifier *c)
 	free(c->raw_latn.key);
 	free(c->f.v);
 	free(c->nbf.v);
+	free(c->pairs);
 	free(c->probs);
 	for (i = 0; i < LID_MAX_SUBS; i++)
 		huge_free(c->wc[i].mem, ((size_t)1 << WC_BITS) * c->wc[i].size);
@@ -2314,7 +2402,7 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
  */
 static inline __attribute__((always_inline)) void
 word_prefetch(const struct lid_model *m, const struct word_cache *wc,
-	      unsigned want, int pairs, const struct lid_word *wd, int after)
+	      unsigned want, int pairs, const struct lid_word *wd, uint64_t ph)
 {
 	size_t k;
 
@@ -2325,10 +2413,51 @@ word_prefetch(const struct lid_model *m, const struct word_cache *wc,
 			__builtin_prefetch((const unsigned char *)e + k);
 	}
 	if (pairs) {
-		if (after)
-			marker_prefetch(m, lid_pair_hash(wd[-1].hash, wd->hash));
+		if (ph)
+			marker_prefetch(m, ph);
 		marker_prefetch(m, wd->hash);	/* read if not in the cache */
 	}
+}
+
+/*
+ * The hash of each word of script in the part with the word before it
+ * (lid_pair_hash(); 0 for the first, and for the words of other scripts
+ * or too long), made once for the three that read it: the marker slots
+ * asked for ahead, the pair's markers and, for the Latin script when the
+ * model has word odds, its bucket of them (into c->nbf, whose first
+ * NB_AHEAD lines are asked for: add_pending() reads them).
+ */
+static uint64_t *pair_hashes(struct lid_classifier *c, int script, uint64_t prev, int nb)
+{
+	const struct lid_text *t = &c->t;
+	size_t w, i;
+	uint64_t *ph;
+
+	if (t->nwords > c->pairs_alloc) {
+		ph = ayak_grow(c->pairs, &c->pairs_alloc, t->nwords, sizeof(*ph), PART_WORDS);
+		if (!ph)
+			return NULL;
+		c->pairs = ph;
+	}
+	ph = c->pairs;
+	if (nb && feats_reserve(&c->nbf, t->nwords))
+		return NULL;
+	for (w = 0; w < t->nwords; w++) {
+		const struct lid_word *wd = &t->words[w];
+
+		if (wd->script != script || wd->len > WORD_MAX) {
+			ph[w] = 0;
+			continue;
+		}
+		ph[w] = prev ? lid_pair_hash(prev, wd->hash) : 0;
+		if (nb && prev)
+			c->nbf.v[c->nbf.n++] = nb_bucket(ph[w], c->m->nb_bits);
+		prev = wd->hash;
+	}
+	/* the first ones only: a burst of thousands (a long document) stalls */
+	for (i = 0; nb && i < c->nbf.n && i < NB_AHEAD; i++)
+		__builtin_prefetch(c->m->nb + c->nbf.v[i]);
+	return ph;
 }
 
 /*
@@ -2350,13 +2479,16 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 	const uint32_t *prev_cps = pw->cps;
 	size_t prev_len = pw->len, nfa = 0, w;
 	unsigned reps = mark_reps_of(m);
-	int pairs = (want & LID_F_MARK) && m->mkeys;
+	int pairs = (want & LID_F_MARK) && m->mkeys, nb = msa && c->nb_weight != 0;
+	uint64_t *ph = NULL;
 
+	if ((pairs || nb) && !(ph = pair_hashes(c, script, prev, nb)))
+		return -1;
 	memset(c->wacc, 0, m->subs[i].stride * sizeof(*c->wacc));
 	raw->n = 0;
 	/* the first words, which no word is ahead of */
 	for (w = 0; w < WC_AHEAD && w < t->nwords; w++)
-		word_prefetch(m, wc, want, pairs, &t->words[w], w > 0);
+		word_prefetch(m, wc, want, pairs, &t->words[w], ph ? ph[w] : 0);
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
@@ -2365,7 +2497,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 		unsigned own;
 
 		if (w + WC_AHEAD < t->nwords)
-			word_prefetch(m, wc, want, pairs, wd + WC_AHEAD, 1);
+			word_prefetch(m, wc, want, pairs, wd + WC_AHEAD, ph ? ph[w + WC_AHEAD] : 0);
 		if (wd->script != script || len > WORD_MAX)
 			continue;
 		own = word_own(c, wc, i, msa, want, wd, cps, &nfa);
@@ -2382,7 +2514,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 			__builtin_prefetch(rs->w + (size_t)(keys[on - 1] >> (64 - rs->bits)) * rs->stride);
 		}
 		if (want & LID_F_MARK)
-			on = mark_keys(pair_markers(m, prev, wh) & ~own, reps, keys, on);
+			on = mark_keys((ph ? pair_markers_of(m, ph[w]) : 0) & ~own, reps, keys, on);
 		raw->n = on;
 		prev_cps = cps;
 		prev_len = len;
@@ -2758,29 +2890,11 @@ static void add_prob(struct lid_classifier *c, int label, float p)
  * texts (naive Bayes), which give a word seen a few times its full
  * weight where the linear model's is held back.  A word's own odds are
  * kept in the word cache with its sums (word_odds_own()): one line fewer
- * to read per word.  word_odds_start() finds the buckets of the pairs of
+ * to read per word.  pair_hashes() finds the buckets of the pairs of
  * words of a part of the text and asks for their cache lines (the table is
- * megabytes) before the general model runs; word_odds_add() adds them up,
- * and word_odds() gives the text's.
+ * megabytes) before the part's words are read; word_odds_add() adds them
+ * up, and word_odds() gives the text's.
  */
-#define NB_AHEAD 32	/* buckets of the word odds asked for ahead */
-
-static void word_odds_start(struct lid_classifier *c)
-{
-	const struct lid_model *m = c->m;
-	size_t i;
-
-	c->nbf.n = 0;
-	if (c->nb_weight != 0 &&
-	    nb_features(&c->t, m->nb_bits, 0, &c->nbf, &c->nb_prev) < 0) {
-		c->nbf.n = 0;
-		c->nomem = 1;
-	}
-	/* the first ones only: a burst of thousands (a long document) stalls */
-	for (i = 0; i < c->nbf.n && i < NB_AHEAD; i++)
-		__builtin_prefetch(m->nb + c->nbf.v[i]);
-}
-
 static void word_odds_add(struct lid_classifier *c)
 {
 	const struct lid_model *m = c->m;
@@ -2822,7 +2936,7 @@ static void add_pending(struct lid_classifier *c)
 	sm = &c->sum[c->m->msa];
 	lid_add_wide(sm->acc, c->macc, c->m->subs[c->m->msa].nclass, LID_PATH_BEST);
 	sm->nf += c->mnf;
-	memset(c->macc, 0, sizeof(c->macc));
+	memset(c->macc, 0, c->m->subs[c->m->msa].stride * sizeof(*c->macc));
 	c->mnf = 0;
 	word_odds_add(c);
 }
@@ -2855,7 +2969,6 @@ static void add_part(struct lid_classifier *c)
 			if (msa) {
 				add_pending(c);
 				want |= m->subs[m->msa].flags;
-				word_odds_start(c);
 				raw = &c->raw_latn;
 			}
 			if (script_part(c, (int)s, i, msa, want, raw) < 0) {
@@ -2983,13 +3096,12 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 		c->prev[s].hash = 0;
 		c->prev[s].len = 0;
 	}
-	c->nb_prev = 0;
 	c->nb_sum = 0;
 	c->nb_n = 0;
 	c->nbf.n = 0;
 	c->pending = 0;
 	if (c->mnf) {	/* the last text's Latin words the msa submodel did not need */
-		memset(c->macc, 0, sizeof(c->macc));
+		memset(c->macc, 0, m->subs[m->msa].stride * sizeof(*c->macc));
 		c->mnf = 0;
 	}
 	if (!prep_begin(&cur, t, text, n, opts ? opts->sample : 0, m))
