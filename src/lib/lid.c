@@ -364,12 +364,13 @@ static const unsigned char *ascii_run(const unsigned char *q, const unsigned cha
 #ifdef __SSE2__
 /*
  * The commonest token, read at once: ASCII only, shorter than sixteen
- * bytes and followed by a space in the same sixteen, without '@' or ':' and
- * not starting "www." (so not one skip_token() drops).  Its runs of letters
- * are its words, as prep_window() reads them byte by byte.  Returns the
- * bytes read, the space included, or 0 when the token is not such (nothing
- * done), or SIZE_MAX on ENOMEM.  p has 16 bytes to read; the caller has
- * reserved WORD_MAX + 2 letters and left room for 8 words before any stop.
+ * bytes (or none: a space alone) and followed by a space in the same
+ * sixteen, without '@' or ':' and not starting "www." (so not one that
+ * skip_token() drops).  Its runs of letters are its words, as
+ * prep_window() reads them byte by byte.  Returns the bytes read, the
+ * space included, or 0 when the token is not such (nothing done), or
+ * SIZE_MAX on ENOMEM.  p has 16 bytes to read; the caller has reserved
+ * WORD_MAX + 2 letters and left room for 8 words before any stop.
  */
 static size_t ascii_token(struct lid_text *t, const unsigned char *p)
 {
@@ -378,9 +379,9 @@ static size_t ascii_token(struct lid_text *t, const unsigned char *p)
 	unsigned odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 		_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
 
-	if (!(sp & 0xfffe) || (sp & 1))
+	if (!sp)
 		return 0;
-	n = (unsigned)__builtin_ctz(sp);	/* the token's length: 1 to 15 */
+	n = (unsigned)__builtin_ctz(sp);	/* the token's length: 0 (at a space) to 15 */
 	odd |= (unsigned)_mm_movemask_epi8(x);	/* bytes >= 0x80 */
 	if ((odd & ((1u << n) - 1)) || (n >= 4 && p[3] == '.' && !memcmp(p, "www", 3)))
 		return 0;
@@ -510,7 +511,7 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			return -1;
 #ifdef __SSE2__
 		/* after a space (so between words), most tokens are read at once */
-		if (s->at_token && end - p >= 16 && t->nwords + 8 < max_words) {
+		if (s->at_token && end - p >= 16 && t->nwords + 8 < max_words && !t->byte_by_byte) {
 			size_t k = ascii_token(t, p);
 
 			if (k == SIZE_MAX)

@@ -13,7 +13,10 @@
  *  - lid_top() gives them best first;
  *  - the same text gives the same distribution, bit for bit, when it
  *    comes again after another text (nothing carries over between texts),
- *    and from a classifier without the word cache.
+ *    and from a classifier without the word cache;
+ *  - reading the text with tokens read at once (ascii_token()) gives the
+ *    words, letters and counts of reading it byte by byte, whole and in
+ *    windows.
  */
 #include <math.h>
 #include <stdint.h>
@@ -59,6 +62,24 @@ static int classify(const char *s, size_t n, const struct lid_opts *o)
 	return label;
 }
 
+/* t and u, read from the same text, hold the same words, letters and counts */
+static void same_text(const struct lid_text *t, const struct lid_text *u)
+{
+	size_t i;
+
+	if (t->nwords != u->nwords || t->ncps != u->ncps || t->letters != u->letters ||
+	    t->jawi != u->jawi || t->hans != u->hans || t->hant != u->hant ||
+	    t->nscripts != u->nscripts ||
+	    (t->ncps && memcmp(t->cps, u->cps, t->ncps * sizeof(*t->cps))) ||
+	    memcmp(t->script_letters, u->script_letters, t->nscripts * sizeof(*t->script_letters)))
+		abort();
+	for (i = 0; i < t->nwords; i++)
+		if (t->words[i].hash != u->words[i].hash || t->words[i].start != u->words[i].start ||
+		    t->words[i].len != u->words[i].len || t->words[i].script != u->words[i].script ||
+		    t->words[i].upper != u->words[i].upper)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct lid_opts opts[] = {
@@ -92,6 +113,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size > (1 << 18))
 		return 0;
+	for (i = 0; i < 3; i++) {
+		static struct lid_text fast, slow;
+
+		slow.byte_by_byte = 1;
+		if (lid_text_prepare(&fast, s, size, opts[i].sample, model) ||
+		    lid_text_prepare(&slow, s, size, opts[i].sample, model))
+			abort();
+		same_text(&fast, &slow);
+	}
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		int a = classify(s, size, &opts[i]), b;
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -921,6 +922,71 @@ static void test_prep_letters(void)
 	   "text preparation: words as a plain reading finds them (%zu texts, ASCII and e acute)", cases);
 }
 
+/*
+ * Tokens read at once (ascii_token(): ASCII, under sixteen bytes, a space
+ * after) and byte by byte give the same words, letters and counts, on
+ * texts of every kind of token: ASCII words of every length around 16,
+ * punctuation, digits, links, letters of other scripts, marks, ill-formed
+ * bytes, every kind of space, at every alignment, whole and in windows.
+ */
+static void test_prep_fast(const struct lid_model *m)
+{
+	static const char *const bits[] = { " ", "  ", "\t", "\n", "\r\n", "\v", "\f", ",", ".", "-",
+		"'", "\"", "(", ")", "7", "2026", "@", "a@b.my", "x:y", "http://a.my/b", "www.a.my",
+		"www.", "wwwx", "WWW.x", "\xc3\xa9", "\xc3\x89", "\xe4\xb8\xad\xe6\x96\x87",
+		"\xe0\xae\x85\xe0\xae\xb0", "\xcc\x81", "\xff", "\xc3", "\xd0\x9f\xd1\x80",
+		"\xda\xa4" };
+	static char buf[1400 + 16];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t cases = 0, bad = 0, i;
+	int round;
+
+	for (round = 0; round < 3000; round++) {
+		char *text = buf + round % 16;
+		size_t n = 0, sample = round % 3 == 0 ? 200 : 0;
+		struct lid_text fast, slow;
+
+		while (n < 1100) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			if (x % 2) {	/* a run of ASCII letters, 1 to 20 */
+				size_t len = 1 + (x >> 8) % 20;
+
+				for (i = 0; i < len; i++)
+					text[n++] = (char)((x >> (12 + i % 40) & 1 ? 'A' : 'a') + (x >> (i % 50)) % 26);
+			} else {
+				const char *b = bits[(x >> 8) % (sizeof(bits) / sizeof(*bits))];
+
+				memcpy(text + n, b, strlen(b));
+				n += strlen(b);
+			}
+		}
+		lid_text_init(&fast);
+		lid_text_init(&slow);
+		slow.byte_by_byte = 1;
+		cases++;
+		if (lid_text_prepare(&fast, text, n, sample, m) ||
+		    lid_text_prepare(&slow, text, n, sample, m) || fast.nwords != slow.nwords ||
+		    fast.ncps != slow.ncps || fast.letters != slow.letters ||
+		    fast.nscripts != slow.nscripts ||
+		    (fast.ncps && memcmp(fast.cps, slow.cps, fast.ncps * sizeof(*fast.cps))) ||
+		    memcmp(fast.script_letters, slow.script_letters,
+			   fast.nscripts * sizeof(*fast.script_letters))) {
+			bad++;
+		} else {
+			for (i = 0; i < fast.nwords; i++)
+				if (memcmp(&fast.words[i], &slow.words[i], offsetof(struct lid_word, upper) + 1)) {
+					bad++;
+					break;
+				}
+		}
+		lid_text_release(&fast);
+		lid_text_release(&slow);
+	}
+	ok(bad == 0 && cases == 3000,
+	   "text preparation: tokens read at once give the words of a byte-by-byte reading (%zu texts)",
+	   cases);
+}
+
 /* --by word's library: the table parser and the runs, on the model trained here. */
 static void test_switch(const struct lid_model *m)
 {
@@ -1230,6 +1296,7 @@ int main(void)
 			test_word_cache(sm, "the shipped model");
 			test_out_once(sm, "the shipped model");
 		}
+		test_prep_fast(sm);	/* its Han tables, or none */
 		lid_model_free(sm);
 	}
 	test_ngrams();
