@@ -6,7 +6,8 @@
 # Jawi, median about 700 characters), over the real web pages and articles of
 # ../shared/data (median 1,200 characters) and, when tests/bench/lid-eval.sh has
 # built them, over the development sentences (short texts: the hardest case for
-# speed), each beside bin/ayak-cat reading and writing the same records.  Prints
+# speed) and the training split's short texts (many of them: start-up counts for
+# little), each beside bin/ayak-cat reading and writing the same records.  Prints
 # MB/s (MB = 10^6 bytes of JSON lines, per second of wall time) and MB per CPU
 # second (user + system), the median of LID_BENCH_RUNS runs (default 3) after one
 # warm-up.  Target: 100 MB per CPU second on the web corpus and the real
@@ -94,5 +95,18 @@ if set_start "short texts: the development sentences (tests/bench/lid-eval.sh bu
 	"$sent" "$sent is not built (run tests/bench/lid-eval.sh)"; then
 	measure "ayak-cat (read and write only)" "$sent" "$CAT"
 	measure "ayak-lid" "$sent" "$LID"
+fi
+# Many short texts, none twice: the training split's texts of 300 characters or fewer (about
+# 79 MB, 425,000 texts; trained on, which changes nothing for speed).  A run of a second or
+# more, so the 5 ms of start-up and model loading count for little, as on a real corpus.
+short=$B/lid-short.jsonl
+train=$AYAK_BUILD/lid/train.jsonl
+if ! [ -s "$short" ] && [ -s "$train" ] && have jq; then
+	jq -c 'select((.text | length) <= 300)' "$train" >"$short.tmp" && mv "$short.tmp" "$short"
+fi
+if set_start "short texts, many: the training split's texts of 300 characters or fewer" \
+	"$short" "$train is not built (run tests/bench/lid-eval.sh), or no jq"; then
+	measure "ayak-cat (read and write only)" "$short" "$CAT"
+	measure "ayak-lid" "$short" "$LID"
 fi
 exit 0
