@@ -935,7 +935,7 @@ static void test_prep_fast(const struct lid_model *m)
 		"'", "\"", "(", ")", "7", "2026", "@", "a@b.my", "x:y", "http://a.my/b", "www.a.my",
 		"www.", "wwwx", "WWW.x", "\xc3\xa9", "\xc3\x89", "\xe4\xb8\xad\xe6\x96\x87",
 		"\xe0\xae\x85\xe0\xae\xb0", "\xcc\x81", "\xff", "\xc3", "\xd0\x9f\xd1\x80",
-		"\xda\xa4" };
+		"\xda\xa4", " a://b ", " ab@c ", " www.my ", " WWW.my ", " www ", " :// " };
 	static char buf[1400 + 16];
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
 	size_t cases = 0, bad = 0, i;
