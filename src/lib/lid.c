@@ -2514,8 +2514,12 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 			/* its row in rs (msa's, for Latin), read when raw is summed: asked for now */
 			__builtin_prefetch(rs->w + (size_t)(keys[on - 1] >> (64 - rs->bits)) * rs->stride);
 		}
-		if (want & LID_F_MARK)
-			on = mark_keys((ph ? pair_markers_of(m, ph[w]) : 0) & ~own, reps, keys, on);
+		if (want & LID_F_MARK) {
+			unsigned mb = (ph ? pair_markers_of(m, ph[w]) : 0) & ~own;
+
+			if (mb)	/* most pairs are none */
+				on = mark_keys(mb, reps, keys, on);
+		}
 		raw->n = on;
 		prev_cps = cps;
 		prev_len = len;
