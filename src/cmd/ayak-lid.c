@@ -648,6 +648,8 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	ayak_record_init(&rec);
 	while (cli_next_record(c, &line, &rec, 0)) {
 		const struct ayak_field *ft, *fl;
+		const char *tx;
+		size_t tx_len;
 
 		ft = cli_string_field(c, &line, &rec, c->field, c->field_len);
 		if (!ft)
@@ -655,13 +657,13 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		fl = cli_string_field(c, &line, &rec, lf, strlen(lf));
 		if (!fl)
 			continue;
-		ayak_buf_reset(&text);
 		ayak_buf_reset(&label);
-		if (ayak_json_decode_string(line.data + ft->val, ft->val_len, &text, NULL, &c->err) ||
+		/* the label decoded, for its NUL; the text where it is when it has no escapes */
+		if (ayak_record_string(&rec, ft, &text, &tx, &tx_len, &c->err) ||
 		    ayak_json_decode_string(line.data + fl->val, fl->val_len, &label, NULL, &c->err) ||
 		    ayak_buf_add(&label, "", 1))
 			cli_die(c, &c->err);
-		if (lid_trainer_add(t, label.data, text.data, text.len, &c->err)) {
+		if (lid_trainer_add(t, label.data, tx, tx_len, &c->err)) {
 			if (c->err.code != AYAK_E_DATA)
 				cli_die(c, &c->err);
 			cli_bad_record(c, &line, "", "%s", c->err.msg);

@@ -38,7 +38,7 @@ struct ayak_field {
 	size_t val;		/* first byte of the value (a string's quote) */
 	size_t val_len;		/* whole value, quotes included */
 	unsigned char type;	/* enum ayak_json_type */
-	unsigned char key_raw;	/* key has no escapes: its bytes are its name */
+	unsigned char key_raw;	/* key whose bytes are its name (as val_raw) */
 	unsigned char val_raw;	/* string value whose bytes are its value: no escapes,
 				   no ill-formed UTF-8 (a lax parse lets that in) */
 };

@@ -292,6 +292,26 @@ static inline unsigned alpha_mask(__m128i x)
 	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
 							 _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1))));
 }
+
+/* The bytes of x that skip_token() looks for, '@' and ':' (C_LINK), as a mask of 16 bits. */
+static inline unsigned link_mask(__m128i x)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')),
+							_mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+}
+
+/* The sixteen bytes of x with bit 0x20 set (ASCII letters lower-cased) as code points into cps[0..16). */
+static inline void store_lower16(uint32_t *cps, __m128i x)
+{
+	__m128i z = _mm_setzero_si128();
+	__m128i lo = _mm_unpacklo_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
+	__m128i hi = _mm_unpackhi_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
+
+	_mm_storeu_si128((__m128i *)cps, _mm_unpacklo_epi16(lo, z));
+	_mm_storeu_si128((__m128i *)(cps + 4), _mm_unpackhi_epi16(lo, z));
+	_mm_storeu_si128((__m128i *)(cps + 8), _mm_unpacklo_epi16(hi, z));
+	_mm_storeu_si128((__m128i *)(cps + 12), _mm_unpackhi_epi16(hi, z));
+}
 #endif
 
 /*
@@ -308,9 +328,7 @@ static const unsigned char *token_end(const unsigned char *p, const unsigned cha
 #ifdef __SSE2__
 	for (; end - p >= 16; p += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)p);
-		unsigned sp = space_mask(x);
-		unsigned ln = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+		unsigned sp = space_mask(x), ln = link_mask(x);
 
 		if (sp) {
 			*link = (seen | (ln & ((sp & -sp) - 1))) != 0;
@@ -337,16 +355,11 @@ static const unsigned char *ascii_run(const unsigned char *q, const unsigned cha
 	uint32_t *cps = *cpp;
 
 	while (end - q >= 16 && lim - cps >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)q), z = _mm_setzero_si128();
-		__m128i lo = _mm_unpacklo_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
-		__m128i hi = _mm_unpackhi_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
+		__m128i x = _mm_loadu_si128((const __m128i *)q);
 		unsigned run = (unsigned)__builtin_ctz(~alpha_mask(x));	/* 16 when all are */
 
 		/* all sixteen written: cps + 16 <= lim, inside the room reserved past ncps */
-		_mm_storeu_si128((__m128i *)cps, _mm_unpacklo_epi16(lo, z));
-		_mm_storeu_si128((__m128i *)(cps + 4), _mm_unpackhi_epi16(lo, z));
-		_mm_storeu_si128((__m128i *)(cps + 8), _mm_unpacklo_epi16(hi, z));
-		_mm_storeu_si128((__m128i *)(cps + 12), _mm_unpackhi_epi16(hi, z));
+		store_lower16(cps, x);
 		cps += run;
 		q += run;
 		if (run < 16)
@@ -376,14 +389,12 @@ static size_t ascii_token(struct lid_text *t, const unsigned char *p)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)p);
 	unsigned sp = space_mask(x), n, letters = 0, runs;
-	unsigned odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+	unsigned odd = link_mask(x) | (unsigned)_mm_movemask_epi8(x);	/* and bytes >= 0x80 */
 
 	if (!sp)
 		return 0;
 	n = (unsigned)__builtin_ctz(sp);	/* the token's length: 0 (at a space) to 15 */
-	odd |= (unsigned)_mm_movemask_epi8(x);	/* bytes >= 0x80 */
-	if ((odd & ((1u << n) - 1)) || (n >= 4 && p[3] == '.' && !memcmp(p, "www", 3)))
+	if ((odd & ((1u << n) - 1)) || (n >= 4 && !memcmp(p, "www.", 4)))
 		return 0;
 	if (t->nwords + 8 > t->words_alloc) {
 		struct lid_word *w = ayak_grow(t->words, &t->words_alloc, t->nwords + 8, sizeof(*w), 64);
@@ -393,18 +404,8 @@ static size_t ascii_token(struct lid_text *t, const unsigned char *p)
 		t->words = w;
 	}
 	runs = alpha_mask(x) & ((1u << n) - 1);
-	if (runs & 1) {
-		/* starting with a letter: the whole token lower-cased into place, as ascii_run() does */
-		uint32_t *cps = t->cps + t->ncps;
-		__m128i z = _mm_setzero_si128();
-		__m128i lo = _mm_unpacklo_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
-		__m128i hi = _mm_unpackhi_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), z);
-
-		_mm_storeu_si128((__m128i *)cps, _mm_unpacklo_epi16(lo, z));
-		_mm_storeu_si128((__m128i *)(cps + 4), _mm_unpackhi_epi16(lo, z));
-		_mm_storeu_si128((__m128i *)(cps + 8), _mm_unpacklo_epi16(hi, z));
-		_mm_storeu_si128((__m128i *)(cps + 12), _mm_unpackhi_epi16(hi, z));
-	}
+	if (runs & 1)	/* starting with a letter: the whole token lower-cased into place */
+		store_lower16(t->cps + t->ncps, x);
 	while (runs) {
 		unsigned a = (unsigned)__builtin_ctz(runs), len = (unsigned)__builtin_ctz(~(runs >> a));
 		uint32_t *cps = t->cps + t->ncps;
