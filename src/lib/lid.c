@@ -1887,10 +1887,13 @@ struct lid_classifier {
 
 struct lid_classifier *lid_classifier_new(const struct lid_model *m)
 {
-	struct lid_classifier *c = calloc(1, sizeof(*c));
+	/* wc_one asks for 32-byte alignment, more than calloc() promises */
+	const size_t align = _Alignof(struct lid_classifier);
+	struct lid_classifier *c = aligned_alloc(align, (sizeof(*c) + align - 1) / align * align);
 
 	if (!c)
 		return NULL;
+	memset(c, 0, sizeof(*c));
 	c->m = m;
 	c->wc_max = WC_MAX_FEATS;
 	lid_text_init(&c->t);
