@@ -63,7 +63,7 @@ SETTINGS="--epochs 15 --lr 2 --average --dropout 0.5 --seed 1 --train-sample 0
 MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc_Latn,bug_Latn,mad_Latn,nij_Latn,eng_Latn"
 # The model's own version: it changes when the model does, not with the other lexicons
 # (a slang or Jawi table bump leaves the model as it was, byte for byte).
-VERSION=2026.11.3-lid3
+VERSION=2026.11.4-lid4
 [ -z "$PREPARED" ] || VERSION="$VERSION-prepared"
 
 # Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
@@ -96,6 +96,17 @@ if [ -z "$PREPARED" ]; then
 fi
 python3 "$here/lid-words.py" "$OUT/train.jsonl" "$OUT" --min "$WORDS_MIN" --share "$WORDS_SHARE" --pairs >/dev/null
 
+# Malaysian training sentences put into Indonesian words by Apertium (tests/bench/lid-apertium.py):
+# the same topics on the Indonesian side.  Another version of the pair translates otherwise.
+APERTIUM_PACKAGES="apertium apertium-ind-zlm lttoolbox"
+command -v apertium >/dev/null 2>&1 && [ -f /usr/share/apertium/modes/zlm-ind.mode ] ||
+	die "apertium's Malaysian-Indonesian pair is needed: apt-get install $APERTIUM_PACKAGES"
+# shellcheck disable=SC2086 # a list of packages
+apertium_versions=$(dpkg-query -W -f '${Package} ${Version}, ' $APERTIUM_PACKAGES 2>/dev/null | sed 's/, $//')
+echo "lid-train: translating Malaysian training sentences with Apertium ($apertium_versions)" >&2
+python3 "$here/lid-apertium.py" "$OUT/train.jsonl" "$OUT/words-zsm.txt" "$FW2_ZSM" "$MARKERS" \
+	"$OUT/apertium.jsonl" >"$OUT/apertium.log"
+
 sha() { sha256sum "$1" | cut -c1-16; }
 ntrain=$(wc -l <"$OUT/train.jsonl")
 # shellcheck disable=SC2086 # SETTINGS is a list of options
@@ -103,7 +114,7 @@ settings_line=$(echo $SETTINGS --msa $MSA)
 cat >"$OUT/about.txt" <<EOF
 version: $VERSION
 made-by: tests/bench/lid-train.sh (make lid-model), ayak-lid --train
-data: $ntrain training texts from ../shared/data and Debian's ms and id translations (train.jsonl sha256 $(sha "$OUT/train.jsonl")...); files, package versions, rules and licenses in lexicons/lid/README.md
+data: $ntrain training texts from ../shared/data and Debian's ms and id translations (train.jsonl sha256 $(sha "$OUT/train.jsonl")...), and $(wc -l <"$OUT/apertium.jsonl") of the Malaysian ones put into Indonesian by Apertium ($apertium_versions; apertium.jsonl sha256 $(sha "$OUT/apertium.jsonl")...); files, package versions, rules and licenses in lexicons/lid/README.md
 settings: $settings_line
 markers: lexicons/lid/markers.tsv (sha256 $(sha "$MARKERS")...), FineWeb-2 word lists zsm_Latn and ind_Latn (Apache-2.0), $(grep -vc '^#' "$OUT/words-zsm.txt") zsm and $(grep -vc '^#' "$OUT/words-ind.txt") ind words and pairs of words of the training split (tests/bench/lid-words.py --min $WORDS_MIN --share $WORDS_SHARE --pairs)
 contents: hashed feature weights (int8), label names, hashes of marker words, Han character tables from ICU; no training text
@@ -114,7 +125,7 @@ echo "lid-train: training (a few minutes)" >&2
 "$LID" --train --verbose -o "$MODEL" --about "$OUT/about.txt" --markers "$MARKERS" \
 	--word-list "zsm=$FW2_ZSM" --word-list "ind=$FW2_IND" \
 	--word-list "zsm-data=$OUT/words-zsm.txt" --word-list "ind-data=$OUT/words-ind.txt" \
-	$SETTINGS --msa "$MSA" "$OUT/train.jsonl"
+	$SETTINGS --msa "$MSA" "$OUT/train.jsonl" "$OUT/apertium.jsonl"
 
 [ -z "$PREPARED" ] || exit 0
 
@@ -263,6 +274,22 @@ EOF
 	cat "$OUT/debian/versions.txt"
 	cat <<EOF
 \`\`\`
+
+## Apertium's translations
+
+Since \`2026.11.4-lid4\`, Malaysian training sentences put into Indonesian by Apertium
+(\`tests/bench/lid-apertium.py\`; Debian's \`apertium-ind-zlm\`, GPL, a rule-based translator
+between the two) are Indonesian training texts too.  The Indonesian training texts are news,
+reviews, hoaxes, tweets and software strings; the Malaysian ones cover far more (school
+essays, health, lifestyle, motoring, banking, religion), and a model trained on them learns
+topics as well as language: \`Fungsi utama silika adalah sebagai asam\` (Indonesian:
+Malaysian writes \`asid\`) was Malaysian at 0.9985 for a model that had seen silica only in
+Malaysian texts (three, of a motoring site; \`lid4\` still says Malaysian, at 0.8424).  A translation is kept when Apertium changed a word and no word of the
+Malaysian lists (the training split's, FineWeb-2's, the markers') is left in it: one that
+keeps \`sama ada\` or \`duit\` would teach that they are Indonesian.  Only the training split
+is translated.  This run ($apertium_versions):
+$(cat "$OUT/apertium.log").
+Another version of the pair translates otherwise, and so gives another model.
 
 ## Source files and licenses
 
