@@ -30,7 +30,8 @@ WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def words_of(path, marker_side=None):
-    """The single words of a word list (lid-words.py's, FineWeb-2's) or of MARKERS' side."""
+    """The single words of a word list (lid-words.py's, FineWeb-2's) or of MARKERS' side
+    (strong and weak; not its endings, `-iti`, which names such as Siti would match)."""
     out = set()
     with open(path, encoding='utf-8') as f:
         for line in f:
@@ -39,7 +40,7 @@ def words_of(path, marker_side=None):
             cols = line.rstrip('\n').split('\t')
             if marker_side and (len(cols) < 2 or cols[1] != marker_side):
                 continue
-            if ' ' not in cols[0].strip():
+            if ' ' not in cols[0].strip() and not cols[0].startswith('-'):
                 out.add(cols[0].strip().lower())
     return out
 

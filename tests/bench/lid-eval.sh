@@ -26,7 +26,8 @@
 #
 # Whatever is missing is skipped with "skip: ..." and the exit status stays 0:
 # ../shared/data (then nothing can be measured), python3, fasttext (Debian package
-# fasttext), node and the npm peers (../shared/bin/install-peers puts them in
+# fasttext), apertium and apertium-ind-zlm (for the held-out model, which
+# lid-train.sh trains), node and the npm peers (../shared/bin/install-peers puts them in
 # $AYAK_PEERS, default ~/.cache/ayak-peers).  fastText's model is trained on the
 # first run (15 minutes on 2 busy cores; a 715 MB file) and kept in $AYAK_BUILD/lid,
 # keyed by the training file and settings; so are the two held-out models (in

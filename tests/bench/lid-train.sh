@@ -10,6 +10,8 @@
 # Debian's mirrors must be reachable) and takes their strings, then
 # tests/bench/lid-data.py builds the training set and the development split
 # (in $AYAK_BUILD/lid; the development split is never trained on), then
+# tests/bench/lid-apertium.py puts Malaysian training sentences into Indonesian with
+# Apertium (more Indonesian training texts), then
 # `ayak-lid --train` trains the model with the settings below, and
 # lexicons/lid/README.md is rewritten to name the files, rules, settings and
 # licenses that made it.  The same data and settings give the same model, byte for
@@ -19,7 +21,8 @@
 #
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED (default $AYAK_TOP/../shared),
 # AYAK_LID (the ayak-lid to train with; default $AYAK_TOP/bin/ayak-lid).
-# Needs python3 (standard library only), apt-get and dpkg-deb.  Exit status 0 on success, 1 when
+# Needs python3 (standard library only), apt-get, dpkg-deb and apertium with its
+# Malaysian-Indonesian pair (apt-get install apertium apertium-ind-zlm).  Exit status 0 on success, 1 when
 # something needed is missing (said on stderr), else the failing step's status.
 set -eu
 

@@ -49,6 +49,14 @@ static const char *const eng[] = {
 	"Community activities at the university are varied and interesting.",
 };
 
+/* The next value of the tests' random sequence (Marsaglia's xorshift; x never 0) */
+static uint64_t xorshift64(uint64_t x)
+{
+	x ^= x << 13;
+	x ^= x >> 7;
+	return x ^ x << 17;
+}
+
 static struct lid_trainer *trainer_full(unsigned mark_weight, unsigned nb_bits)
 {
 	static const char *const msa[] = { "zsm_Latn", "ind_Latn", NULL };
@@ -299,7 +307,7 @@ static void test_accumulate(void)
 		return;
 	}
 	for (i = 0; i < (size_t)ROWS * LID_MAX_STRIDE; i++) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		x = xorshift64(x);
 		w[i] = (int8_t)(x >> 24);
 	}
 	for (stride = 16; stride <= LID_MAX_STRIDE; stride += 16) {
@@ -310,7 +318,7 @@ static void test_accumulate(void)
 			size_t nf = counts[k];
 
 			for (i = 0; i < nf; i++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				x = xorshift64(x);
 				f[i] = k == 6 ? (uint32_t)(i & 1) : (uint32_t)(x % ROWS);
 			}
 			if (k == 5 || k == 7)
@@ -375,7 +383,7 @@ static void test_word_cache(const struct lid_model *m, const char *what)
 		size_t n = 0, words = t == 3000 ? 10000 : 1 + t % 60;
 
 		for (i = 0; i < words && n + 200 < cap; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			x = xorshift64(x);
 			if (i)
 				text[n++] = x % 17 ? ' ' : '\n';
 			if (x % 11 == 0) {
@@ -449,10 +457,10 @@ static void test_bucket_keys(void)
 			size_t n = lens[li], nb, nc, nw = 0;
 			unsigned flags;
 
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			x = xorshift64(x);
 			flags = (unsigned)(x >> 40) & 0xffff;
 			for (i = 0; i < n; i++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				x = xorshift64(x);
 				key[i] = x;
 				if (flags >> (x & 15) & 1)
 					want[nw++] = (uint32_t)(x >> (64 - bits));
@@ -495,7 +503,7 @@ static void test_softmax(void)
 			float norm = rep % 3 == 2 ? 1e-10f : 0.01f + (float)(rep % 7) * 0.13f;
 
 			for (k = 0; k < n; k++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				x = xorshift64(x);
 				acc[k] = (int64_t)(x % (uint64_t)(2 * span)) - span;
 				bias[k] = (float)((int)(x >> 40) % 2001 - 1000) / 400.0f;
 			}
@@ -533,7 +541,7 @@ static void test_clamp_argmax(void)
 			size_t n = ns[ni], nv = 1 + rep % 10;	/* fewer values: more ties */
 
 			for (k = 0; k < n; k++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				x = xorshift64(x);
 				pb[k] = pc[k] = vals[(x >> 20) % nv];
 			}
 			cases++;
@@ -611,7 +619,7 @@ static void test_add_wide(void)
 			size_t n = ns[ni];
 
 			for (k = 0; k < LID_MAX_STRIDE; k++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				x = xorshift64(x);
 				v[k] = rep % 10 == 0 ? (k & 1 ? INT32_MIN : INT32_MAX) : (int32_t)(x >> 32);
 				ab[k] = ac[k] = (int64_t)(x % 2000001) - 1000000 +
 						(rep % 2 ? (int64_t)1 << 50 : 0);
@@ -647,13 +655,13 @@ static void test_add_shares(void)
 			float a, b, d;
 
 			for (k = 0; k < n; k++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				x = xorshift64(x);
 				/* a class for about half the labels, each its own */
 				at[k] = (x & 1) && nclass < LID_MAX_STRIDE ? (int16_t)nclass++ : -1;
 				pb[k] = pc[k] = (float)(x >> 40) / (float)(1 << 24);
 			}
 			for (k = 0; k < nclass; k++) {
-				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				x = xorshift64(x);
 				sp[k] = (float)(x >> 40) / (float)(1 << 24);
 			}
 			a = 0.1f + (float)(rep % 9) * 0.1f;
@@ -711,7 +719,7 @@ static void test_ngrams(void)
 	for (len = 1; len <= MAXLEN; len++) {
 		words[len][0] = ' ';
 		for (i = 1; i <= len; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			x = xorshift64(x);
 			words[len][i] = x % 7 == 0 ? 0xe9 : 'a' + (uint32_t)(x % 26);	/* e acute */
 			n += put_utf8(text + n, words[len][i]);
 		}
@@ -824,12 +832,12 @@ static void test_prep_letters(void)
 		struct lid_text tx;
 
 		while (n < 900) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			x = xorshift64(x);
 			if (x % 3) {	/* a run of letters, now and then an e acute */
 				size_t len = 1 + (x >> 8) % (x % 5 == 0 ? 60 : 12);
 
 				for (i = 0; i < len; i++) {
-					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+					x = xorshift64(x);
 					if (x % 9 == 0) {
 						memcpy(text + n, x % 2 ? "\xc3\xa9" : "\xc3\x89", 2);
 						n += 2;
@@ -947,7 +955,7 @@ static void test_prep_fast(const struct lid_model *m)
 		struct lid_text fast, slow;
 
 		while (n < 1100) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			x = xorshift64(x);
 			if (x % 2) {	/* a run of ASCII letters, 1 to 20 */
 				size_t len = 1 + (x >> 8) % 20;
 
