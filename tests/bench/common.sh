@@ -77,3 +77,26 @@ lid_split() {
 	fi
 	python3 "$here/lid-data.py" --data "$data" --out "$out" "${debian[@]}" --markers "$markers" >/dev/null
 }
+
+# The Malaysian/Indonesian words of a training split (tests/bench/lid-words.py's
+# settings) and the packages of Apertium's Malaysian-to-Indonesian translation.
+LID_WORDS_MIN=10
+LID_WORDS_SHARE=0.9
+LID_APERTIUM_PACKAGES="apertium apertium-ind-zlm lttoolbox"
+lid_have_apertium() { have apertium && [ -f /usr/share/apertium/modes/zlm-ind.mode ]; }
+
+# lid_augment DIR FW2_ZSM MARKERS: from DIR/train.jsonl, the words that tell zsm from ind
+# (DIR/words-zsm.txt, DIR/words-ind.txt) and Apertium's Indonesian translations of the
+# Malaysian sentences (DIR/apertium.jsonl, its counts in DIR/apertium.log), as ayak-lid
+# trains on them: lid-train.sh makes them for its model, lid-eval.sh for fastText's when
+# they are not there, or were made from another DIR/train.jsonl (DIR/apertium.from holds
+# the sha256 of the one they were made from).  Needs lid_have_apertium.
+lid_augment() {
+	local dir=$1 fw2_zsm=$2 markers=$3
+	rm -f "$dir/apertium.from"
+	python3 "$here/lid-words.py" "$dir/train.jsonl" "$dir" --min "$LID_WORDS_MIN" \
+		--share "$LID_WORDS_SHARE" --pairs >/dev/null &&
+		python3 "$here/lid-apertium.py" "$dir/train.jsonl" "$dir/words-zsm.txt" "$fw2_zsm" \
+			"$markers" "$dir/apertium.jsonl" >"$dir/apertium.log" &&
+		sha256sum <"$dir/train.jsonl" >"$dir/apertium.from"
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/bench/lid-eval.sh: measure ayak-lid on its development split, beside fastText
-# trained on exactly the same training split and the pretrained franc-all, tinyld and
-# eld, in one run (the lead's `make eval-lid` runs this).
+# trained on exactly the texts ayak-lid trains on (the training split and Apertium's
+# Indonesian translations of its Malaysian sentences, lid-fasttext.py) and the
+# pretrained franc-all, tinyld and eld, in one run (the lead's `make eval-lid` runs this).
 #
 #   tests/bench/lid-eval.sh [-m MODEL]
 #
@@ -27,8 +28,10 @@
 # Whatever is missing is skipped with "skip: ..." and the exit status stays 0:
 # ../shared/data (then nothing can be measured), python3, fasttext (Debian package
 # fasttext), apertium and apertium-ind-zlm (for the held-out model, which
-# lid-train.sh trains), node and the npm peers (../shared/bin/install-peers puts them in
-# $AYAK_PEERS, default ~/.cache/ayak-peers).  fastText's model is trained on the
+# lid-train.sh trains, and fastText's translations when lid-train.sh has not made
+# them: without, fastText trains on the training split alone, and says so), node and
+# the npm peers (../shared/bin/install-peers puts them in $AYAK_PEERS, default
+# ~/.cache/ayak-peers).  fastText's model is trained on the
 # first run (15 minutes on 2 busy cores; a 715 MB file) and kept in $AYAK_BUILD/lid,
 # keyed by the training file and settings; so are the two held-out models (in
 # $AYAK_BUILD/lid/heldout: fastText's takes as long again, ayak-lid's 2 minutes).
@@ -48,6 +51,7 @@ DATA=$AYAK_SHARED/data
 OUT=$AYAK_BUILD/lid
 MODEL=$AYAK_TOP/lexicons/lid/model.bin
 MARKERS=$AYAK_TOP/lexicons/lid/markers.tsv
+FW2_ZSM=$DATA/fineweb2/wordlists-0.85_zsm_Latn.txt
 FT_BIN= # fastText's model, once run_fasttext has it
 export AYAK_PEERS
 
@@ -248,7 +252,9 @@ heldout() {
 	"$LID" --model "$model" -o "$dir/pred-ayak.jsonl" "$dir/test.jsonl" || { skip "ayak-lid failed"; return 0; }
 	local versus=()
 	if have fasttext; then
-		ft_train "$dir/train.fasttext" "$dir"
+		ft_input "$dir"
+		echo "fastText trained on the same texts: $FT_TEXTS"
+		ft_train "$FT_INPUT" "$dir"
 		if [ -n "$FT_MODEL" ] && fasttext predict "$FT_MODEL" "$dir/test.txt" >"$dir/pred-fasttext.raw"; then
 			sed 's/^__label__//' "$dir/pred-fasttext.raw" >"$dir/pred-fasttext.txt"
 			versus=(--versus "fastText=$dir/pred-fasttext.txt")
@@ -363,6 +369,31 @@ software() {
 	done
 }
 
+# ft_input DIR: fastText's training file for the split in DIR (FT_INPUT), the texts
+# ayak-lid's model trains on: DIR/train.fasttext and Apertium's translations of its
+# Malaysian sentences (DIR/apertium.jsonl, as lid-train.sh made them, or made here with
+# lid_augment when they are missing or of another DIR/train.jsonl), shuffled together
+# (lid-fasttext.py).  Without Apertium, DIR/train.fasttext alone.  FT_TEXTS says which.
+ft_input() {
+	local dir=$1
+	FT_INPUT=$dir/train.fasttext
+	FT_TEXTS="$(wc -l <"$FT_INPUT") of the training split, without Apertium's translations, which ayak-lid trains on"
+	if ! [ -s "$dir/apertium.jsonl" ] || ! sha256sum <"$dir/train.jsonl" | cmp -s - "$dir/apertium.from"; then
+		if ! lid_have_apertium; then
+			FT_TEXTS="$FT_TEXTS (apt-get install $LID_APERTIUM_PACKAGES)"
+			return 0
+		fi
+		echo "translating the Malaysian training sentences of $dir with Apertium, for fastText ..." >&2
+		if ! lid_augment "$dir" "$FW2_ZSM" "$MARKERS"; then
+			FT_TEXTS="$FT_TEXTS (lid-apertium.py failed)"
+			return 0
+		fi
+	fi
+	FT_TEXTS=$(python3 "$here/lid-fasttext.py" "$dir/train.fasttext" "$dir/apertium.jsonl" \
+		"$dir/train-apertium.fasttext") || { FT_TEXTS="$FT_TEXTS (lid-fasttext.py failed)"; return 0; }
+	FT_INPUT=$dir/train-apertium.fasttext
+}
+
 # ft_train TRAIN DIR: train fastText on TRAIN with FT_ARGS, or reuse the model kept in
 # DIR from an earlier run (keyed by TRAIN and the settings); sets FT_MODEL.
 ft_train() {
@@ -393,8 +424,9 @@ run_fasttext() {
 	# Good settings (as OpenLID and GlotLID train theirs, with more epochs for a
 	# smaller set): character n-grams 2-5, word pairs, softmax; 2 threads.
 	local ft
-	echo "fastText $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null), trained on the same training split ($(wc -l <"$OUT/train.fasttext") texts): fasttext supervised $FT_ARGS"
-	ft_train "$OUT/train.fasttext" "$OUT"
+	ft_input "$OUT"
+	echo "fastText $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null), trained on the same texts as ayak-lid ($FT_TEXTS): fasttext supervised $FT_ARGS"
+	ft_train "$FT_INPUT" "$OUT"
 	[ -n "$FT_MODEL" ] || return 0
 	ft=${FT_MODEL%.bin}
 	FT_BIN=$ft.bin

@@ -71,8 +71,8 @@ VERSION=2026.11.4-lid4
 
 # Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
 # marker classes of their own; the development split gives none.
-WORDS_MIN=10
-WORDS_SHARE=0.9
+WORDS_MIN=$LID_WORDS_MIN
+WORDS_SHARE=$LID_WORDS_SHARE
 
 # The mirrors move on (Firefox's language packs with each security update): say so when
 # the packages fetched are not those the shipped model's README names, as the model and
@@ -97,18 +97,14 @@ if [ -z "$PREPARED" ]; then
 	lid_split "$OUT" "$DATA" "$MARKERS"
 	debian_versions_check
 fi
-python3 "$here/lid-words.py" "$OUT/train.jsonl" "$OUT" --min "$WORDS_MIN" --share "$WORDS_SHARE" --pairs >/dev/null
-
-# Malaysian training sentences put into Indonesian words by Apertium (tests/bench/lid-apertium.py):
-# the same topics on the Indonesian side.  Another version of the pair translates otherwise.
-APERTIUM_PACKAGES="apertium apertium-ind-zlm lttoolbox"
-command -v apertium >/dev/null 2>&1 && [ -f /usr/share/apertium/modes/zlm-ind.mode ] ||
-	die "apertium's Malaysian-Indonesian pair is needed: apt-get install $APERTIUM_PACKAGES"
+# The words of the training split that tell zsm from ind, and Malaysian training sentences
+# put into Indonesian words by Apertium (tests/bench/lid-apertium.py): the same topics on
+# the Indonesian side.  Another version of the pair translates otherwise.
+lid_have_apertium || die "apertium's Malaysian-Indonesian pair is needed: apt-get install $LID_APERTIUM_PACKAGES"
 # shellcheck disable=SC2086 # a list of packages
-apertium_versions=$(dpkg-query -W -f '${Package} ${Version}, ' $APERTIUM_PACKAGES 2>/dev/null | sed 's/, $//')
+apertium_versions=$(dpkg-query -W -f '${Package} ${Version}, ' $LID_APERTIUM_PACKAGES 2>/dev/null | sed 's/, $//')
 echo "lid-train: translating Malaysian training sentences with Apertium ($apertium_versions)" >&2
-python3 "$here/lid-apertium.py" "$OUT/train.jsonl" "$OUT/words-zsm.txt" "$FW2_ZSM" "$MARKERS" \
-	"$OUT/apertium.jsonl" >"$OUT/apertium.log"
+lid_augment "$OUT" "$FW2_ZSM" "$MARKERS"
 
 sha() { sha256sum "$1" | cut -c1-16; }
 ntrain=$(wc -l <"$OUT/train.jsonl")
