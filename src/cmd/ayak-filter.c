@@ -258,7 +258,6 @@ static const char *string_field(struct cli *c, struct ayak_record *rec, const ch
 				struct ayak_buf *buf, size_t *len)
 {
 	const struct ayak_field *f = ayak_record_get(rec, name, strlen(name));
-
 	const char *s;
 
 	if (!f || f->type != AYAK_JSON_STRING)

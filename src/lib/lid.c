@@ -1209,40 +1209,27 @@ static inline uint32_t nb_bucket(uint64_t wh, unsigned bits)
 }
 
 /*
- * The word odds features of t, after the word of hash *prev (0: none;
- * updated): those of its pairs of words and, if words, of the words too.
+ * The word odds features of t: the bucket of each word raw_features()
+ * reads for the Latin script, and of each pair of them.
  */
-static int nb_features(const struct lid_text *t, unsigned bits, int words, struct lid_feats *out,
-		       uint64_t *prevp)
+int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out)
 {
 	size_t w, n0 = out->n;
-	uint64_t prev = *prevp;
+	uint64_t prev = 0;
 
 	if (feats_reserve(out, 2 * t->nwords))
 		return -1;
-	/* the words raw_features() reads for the Latin script, and their pairs */
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
-		uint64_t wh;
 
 		if (wd->script != USCRIPT_LATIN || wd->len > WORD_MAX)
 			continue;
-		wh = wd->hash;
-		if (words)
-			out->v[out->n++] = nb_bucket(wh, bits);
+		out->v[out->n++] = nb_bucket(wd->hash, bits);
 		if (prev)
-			out->v[out->n++] = nb_bucket(lid_pair_hash(prev, wh), bits);
-		prev = wh;
+			out->v[out->n++] = nb_bucket(lid_pair_hash(prev, wd->hash), bits);
+		prev = wd->hash;
 	}
-	*prevp = prev;
 	return (int)(out->n - n0);
-}
-
-int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *out)
-{
-	uint64_t prev = 0;
-
-	return nb_features(t, bits, 1, out, &prev);
 }
 
 

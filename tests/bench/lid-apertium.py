@@ -69,8 +69,12 @@ def main():
     done = subprocess.run(['apertium', '-u', 'zlm-ind'], capture_output=True, text=True,
                           input=''.join(s + '\n' for _, s, _ in sentences))
     translated = done.stdout.split('\n')
-    if done.returncode or len(translated) < len(sentences):
+    if done.returncode:
         sys.exit('lid-apertium: apertium -u zlm-ind failed: ' + done.stderr.strip()[:200])
+    # a line out for each line in, or the pairs below would not be a sentence and its translation
+    if translated[-1] != '' or len(translated) != len(sentences) + 1:
+        sys.exit('lid-apertium: apertium -u zlm-ind gave %d lines for %d sentences'
+                 % (len(translated) - 1, len(sentences)))
     unchanged = left = 0
     rows = []
     for (k, s, src), t in zip(sentences, translated):

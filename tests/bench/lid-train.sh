@@ -22,8 +22,9 @@
 # Environment: AYAK_TOP, AYAK_BUILD, AYAK_SHARED (default $AYAK_TOP/../shared),
 # AYAK_LID (the ayak-lid to train with; default $AYAK_TOP/bin/ayak-lid).
 # Needs python3 (standard library only), apt-get, dpkg-deb and apertium with its
-# Malaysian-Indonesian pair (apt-get install apertium apertium-ind-zlm).  Exit status 0 on success, 1 when
-# something needed is missing (said on stderr), else the failing step's status.
+# Malaysian-Indonesian pair (apt-get install apertium apertium-ind-zlm).  Exit status 0
+# on success, 1 when something needed is missing (said on stderr), else the failing
+# step's status.
 set -eu
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -283,10 +284,10 @@ reviews, hoaxes, tweets and software strings; the Malaysian ones cover far more 
 essays, health, lifestyle, motoring, banking, religion), and a model trained on them learns
 topics as well as language: \`Fungsi utama silika adalah sebagai asam\` (Indonesian:
 Malaysian writes \`asid\`) was Malaysian at 0.9985 for a model that had seen silica only in
-Malaysian texts (three, of a motoring site; \`lid4\` still says Malaysian, at 0.8424).  A translation is kept when Apertium changed a word and no word of the
-Malaysian lists (the training split's, FineWeb-2's, the markers') is left in it: one that
-keeps \`sama ada\` or \`duit\` would teach that they are Indonesian.  Only the training split
-is translated.  This run ($apertium_versions):
+Malaysian texts (three, of a motoring site; \`lid4\` still says Malaysian, at 0.8424).  A
+translation is kept when Apertium changed a word and no word of the Malaysian lists (the
+training split's, FineWeb-2's, the markers') is left in it: one that keeps \`sama ada\` or
+\`duit\` would teach that they are Indonesian.  Only the training split is translated.  This run ($apertium_versions):
 $(cat "$OUT/apertium.log").
 Another version of the pair translates otherwise, and so gives another model.
 

@@ -101,7 +101,7 @@ fi
 # more, so the 5 ms of start-up and model loading count for little, as on a real corpus.
 short=$B/lid-short.jsonl
 train=$AYAK_BUILD/lid/train.jsonl
-if ! [ -s "$short" ] && [ -s "$train" ] && have jq; then
+if [ -s "$train" ] && { ! [ -s "$short" ] || [ "$train" -nt "$short" ]; } && have jq; then
 	jq -c 'select((.text | length) <= 300)' "$train" >"$short.tmp" && mv "$short.tmp" "$short"
 fi
 if set_start "short texts, many: the training split's texts of 300 characters or fewer" \
