@@ -10,12 +10,13 @@ system's answer made of each: zsm, zsm? (leans Malaysian), either, ind?, ind, or
 name, a title, English).  Rows: id (BLAKE2b-64 of the text, hex), stratum, verdict ("-":
 not read), a second reader's verdict or "-".  A zsm or ind text not listed belongs to the
 stratum ok_zsm or ok_ind; "# N STRATUM SIZE" lines give those strata's sizes, as a check
-that GOLD is the split that was read.  No text is kept.
+that GOLD is the split that was read.  A stratum named OLD/NEW is part of OLD re-cut by a
+later model's answers (ok, err: the other of the two, oth: neither).  No text is kept.
 
 GOLD is a JSON-lines file of {"text", "label"} (lid-data.py's dev-sent.jsonl, or
 lid-heldout.py's test.jsonl); PRED has one prediction per line of GOLD (ayak-lid's JSON
-output or bare labels), as for lid-score.py.  The first system named is the one whose
-answers chose the strata.
+output or bare labels), as for lid-score.py.  Name first the system whose answers cut
+the strata last: the reader line takes its answers for the texts not read.
 
 Prints zsm_Latn and ind_Latn F1 over all labels:
   labels   against the labels, every text once (what lid-score.py prints);
