@@ -10,7 +10,9 @@
 # sources have them, and the same documents cut into sentences of 3 words or more):
 # per-label precision, recall and F1, the zsm/ind confusion overall and by length
 # band (<50, 50-100, 100-200, >200 characters), the same for the zsm and ind texts
-# that hold a strong marker word of lexicons/lid/markers.tsv, mixed-language documents
+# that hold a strong marker word of lexicons/lid/markers.tsv, for ayak-lid and fastText
+# how often a label given with a score in each band was right (a reliability table, and
+# the expected calibration error; fastText's scores from predict-prob), mixed-language documents
 # made of development sentences (tests/bench/lid-mixed.py: labels per line, the
 # document's label and the shares, with --by line and without), the same scores on
 # seven sources neither ayak-lid nor fastText saw (tests/bench/lid-heldout.py: both
@@ -147,7 +149,8 @@ main() {
 		awk '{ printf "%.4f %.4f\n", $1 / 10, $2 / 10 }' "$OUT/time-ayak-$s.x10" >"$OUT/time-ayak-$s"
 		echo
 		python3 "$here/lid-score.py" --name ayak-lid --set "$s" --labels "$([ $s = doc ] && echo all || echo msa)" \
-			--keep-table zsm_Latn --markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-ayak-$s.jsonl" | tee "$OUT/score-ayak-$s.txt" | grep -v '^SUMMARY'
+			--keep-table zsm_Latn --markers "$MARKERS" --calibration "$OUT/pred-ayak-$s.jsonl" \
+			"$OUT/dev-$s.jsonl" "$OUT/pred-ayak-$s.jsonl" | tee "$OUT/score-ayak-$s.txt" | grep -v '^SUMMARY'
 		echo "SUMMARY ayak-lid $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-ayak-$s.txt") MB/s=$(mbps "$bytes" "$(cpu_of "$OUT/time-ayak-$s")")" >>"$SUMMARY"
 	done
 
@@ -198,13 +201,14 @@ main() {
 	echo "labels the system has; MB/s: MB (10^6 bytes) of text, UTF-8, per CPU second, one core: user +"
 	echo "system time of the whole run for fastText predict, and a tenth of that of ayak-lid reading"
 	echo "the set ten times in one run (start-up and model loading included), the detection loop for"
-	echo "the npm peers)"
-	printf '  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s\n' system set zsmF1 indF1 'zsm>200' 'ind>200' \
-		'zsm-mkd' 'ind-mkd' 'zsm/ind' acc 'MB/s'
+	echo "the npm peers; ECE: expected calibration error of the scores against the labels, over all"
+	echo "the texts, and over the zsm and ind ones, the reliability tables in the sections above)"
+	printf '  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s %7s %7s\n' system set zsmF1 indF1 'zsm>200' \
+		'ind>200' 'zsm-mkd' 'ind-mkd' 'zsm/ind' acc 'MB/s' ECE 'ECE-zi'
 	awk '{ delete v; for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s\n", $2, $3, v["zsmF1"], v["indF1"],
+		printf "  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s %7s %7s\n", $2, $3, v["zsmF1"], v["indF1"],
 			v["zsmF1>200"], v["indF1>200"], v["marked-zsmF1"], v["marked-indF1"], v["zsm/ind-acc"],
-			v["acc"], v["MB/s"] }' "$SUMMARY"
+			v["acc"], v["MB/s"], v["ece"], v["ece-zsm/ind"] }' "$SUMMARY"
 }
 
 # Mixed documents (tests/bench/lid-mixed.py): development sentences joined one per line,
@@ -250,7 +254,7 @@ heldout() {
 			{ rm -f "$model"; skip "lid-train.sh --prepared failed: $(tail -n 1 "$dir/train.log")"; return 0; }
 	fi
 	"$LID" --model "$model" -o "$dir/pred-ayak.jsonl" "$dir/test.jsonl" || { skip "ayak-lid failed"; return 0; }
-	local versus=()
+	local versus=() ft_cal=()
 	if have fasttext; then
 		ft_input "$dir"
 		echo "fastText trained on the same texts: $FT_TEXTS"
@@ -258,18 +262,21 @@ heldout() {
 		if [ -n "$FT_MODEL" ] && fasttext predict "$FT_MODEL" "$dir/test.txt" >"$dir/pred-fasttext.raw"; then
 			sed 's/^__label__//' "$dir/pred-fasttext.raw" >"$dir/pred-fasttext.txt"
 			versus=(--versus "fastText=$dir/pred-fasttext.txt")
+			fasttext predict-prob "$FT_MODEL" "$dir/test.txt" >"$dir/pred-fasttext.prob" &&
+				ft_cal=(--calibration "$dir/pred-fasttext.prob")
 		fi
 	else
 		skip "fasttext is not installed: ayak-lid alone"
 	fi
 	echo
 	python3 "$here/lid-score.py" --name ayak-lid --set held-out --labels msa --per-source "${versus[@]}" \
-		--keep-table zsm_Latn --markers "$MARKERS" "$dir/test.jsonl" "$dir/pred-ayak.jsonl" | tee "$dir/score-ayak.txt" | grep -v '^SUMMARY'
+		--keep-table zsm_Latn --markers "$MARKERS" --calibration "$dir/pred-ayak.jsonl" \
+		"$dir/test.jsonl" "$dir/pred-ayak.jsonl" | tee "$dir/score-ayak.txt" | grep -v '^SUMMARY'
 	echo "SUMMARY ayak-lid held $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$dir/score-ayak.txt")" >>"$SUMMARY"
 	[ ${#versus[@]} -gt 0 ] || return 0
 	echo
 	python3 "$here/lid-score.py" --name fastText --set held-out --labels msa --per-source \
-		--markers "$MARKERS" "$dir/test.jsonl" "$dir/pred-fasttext.txt" | tee "$dir/score-fasttext.txt" | grep -v '^SUMMARY'
+		--markers "$MARKERS" "${ft_cal[@]}" "$dir/test.jsonl" "$dir/pred-fasttext.txt" | tee "$dir/score-fasttext.txt" | grep -v '^SUMMARY'
 	echo "SUMMARY fastText held $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$dir/score-fasttext.txt")" >>"$SUMMARY"
 }
 
@@ -436,9 +443,13 @@ run_fasttext() {
 		timed "$OUT/time-fasttext-$s" sh -c 'exec fasttext predict "$1" "$2" >"$3"' sh "$ft.bin" "$OUT/dev-$s.txt" "$OUT/pred-fasttext-$s.raw" ||
 			{ skip "fasttext predict failed"; return 0; }
 		sed 's/^__label__//' "$OUT/pred-fasttext-$s.raw" >"$OUT/pred-fasttext-$s.txt"
+		# its probabilities, for the reliability table (not timed: predict is)
+		local cal=()
+		fasttext predict-prob "$ft.bin" "$OUT/dev-$s.txt" >"$OUT/pred-fasttext-$s.prob" &&
+			cal=(--calibration "$OUT/pred-fasttext-$s.prob")
 		echo
 		python3 "$here/lid-score.py" --name fastText --set "$s" --labels msa \
-			--versus "ayak-lid=$OUT/pred-ayak-$s.jsonl" \
+			--versus "ayak-lid=$OUT/pred-ayak-$s.jsonl" "${cal[@]}" \
 			--markers "$MARKERS" "$OUT/dev-$s.jsonl" "$OUT/pred-fasttext-$s.txt" | tee "$OUT/score-fasttext-$s.txt" | grep -v '^SUMMARY'
 		echo "SUMMARY fastText $s $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$OUT/score-fasttext-$s.txt") MB/s=$(mbps "$(cat "$OUT/dev-$s.bytes")" "$(cpu_of "$OUT/time-fasttext-$s")")" >>"$SUMMARY"
 	done

@@ -19,6 +19,14 @@ texts, pair by pair: how many each alone gets right, and McNemar's test.
 --keep-table LABEL (ayak-lid's output, with lang_score) prints what
 `--keep LABEL --threshold LABEL=T` keeps for a few T: precision, recall, and
 how many Indonesian (or, for ind_Latn, Malaysian) texts get through.
+--calibration SCORED (ayak-lid's output, or fastText's predict-prob lines
+"__label__X P") prints how often a label given with a score in each band was
+right (a reliability table), over all the texts and over the zsm and ind ones,
+and the expected calibration error: the mean over the texts of |right - score|
+within each band, weighted by the band's texts (0 when a score of 0.8 is right
+8 times in 10, and so on).  The labels are the sources', which are wrong now
+and then (see tests/bench/lid-reading.py): a perfect system would look a little
+overconfident.  The SUMMARY line then ends in ece=.. and ece-zsm/ind=...
 Only the Python standard library is used.
 """
 import argparse, collections, json, math, re, sys
@@ -105,6 +113,48 @@ def keep_table(gold, path, label):
                                             right / total if total else 0, twins))
 
 
+CAL_BANDS = (0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.9999)
+
+
+def read_scores(path, n):
+    """(label, score) per line: ayak-lid's "lang" and "lang_score", or fastText's
+    "__label__X P" (predict-prob; its P can pass 1 by a rounding step)."""
+    out = []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if line.startswith('{'):
+                r = json.loads(line)
+                out.append((r.get('lang', '-'), float(r.get('lang_score', 0))))
+            else:
+                f2 = line.split() + ['-', '0']
+                out.append((f2[0].replace('__label__', ''), min(float(f2[1]), 1.0)))
+    if len(out) != n:
+        sys.exit('lid-score: %s has %d scores for %d texts' % (path, len(out), n))
+    return out
+
+
+def calibration(gold, scored, only=None):
+    """The reliability table of scored against gold's labels; returns the expected
+    calibration error (the texts of gold labels in only, if given)."""
+    n, right, total = collections.Counter(), collections.Counter(), collections.Counter()
+    for g, (lab, sc) in zip(gold, scored):
+        if only and g['label'] not in only:
+            continue
+        b = max(k for k, lo in enumerate(CAL_BANDS) if sc >= lo)
+        n[b] += 1
+        right[b] += lab == g['label']
+        total[b] += sc
+    texts = sum(n.values())
+    if not texts:
+        return 0.0
+    print('  %-16s %7s %7s %10s %7s' % ('score', 'texts', 'right', 'mean score', 'gap'))
+    for b in sorted(n):
+        band = '[%g, %s' % (CAL_BANDS[b], '%g)' % CAL_BANDS[b + 1] if b + 1 < len(CAL_BANDS) else '1]')
+        print('  %-16s %7d %7.4f %10.4f %+7.4f' % (band, n[b], right[b] / n[b], total[b] / n[b],
+                                                  right[b] / n[b] - total[b] / n[b]))
+    return sum(abs(right[b] - total[b]) for b in n) / texts
+
+
 def versus(gold, pred, name, other, other_name):
     """Pair by pair on the zsm and ind texts: who alone is right; McNemar's chi2 (1 df, with
     the continuity correction) and its p-value."""
@@ -137,6 +187,8 @@ def main():
                     'texts that hold at least one strong marker word')
     ap.add_argument('--keep-table', metavar='LABEL', help='what --keep LABEL with a '
                     'threshold keeps (PRED must be ayak-lid output)')
+    ap.add_argument('--calibration', metavar='SCORED', help='the reliability of the scores '
+                    'in SCORED (ayak-lid output, or fastText predict-prob lines)')
     ap.add_argument('--versus', metavar='NAME=PRED', help='compare, pair by pair, with the '
                     'predictions of another system (McNemar)')
     a = ap.parse_args()
@@ -232,6 +284,16 @@ def main():
         print('  %-8s %-9s %7d %7d %7d' % ('', 'ind_Latn', iz, it, io))
     if a.keep_table:
         keep_table(gold, a.pred, a.keep_table)
+    ece = None
+    if a.calibration:
+        scored = read_scores(a.calibration, len(gold))
+        print('  calibration: how often a label given with a score in each band was right')
+        print('  all texts:')
+        ece = calibration(gold, scored)
+        print('  expected calibration error %.4f' % ece)
+        print('  zsm and ind texts:')
+        ece = (ece, calibration(gold, scored, ('zsm_Latn', 'ind_Latn')))
+        print('  expected calibration error %.4f' % ece[1])
     if a.versus:
         other_name, _, other_path = a.versus.partition('=')
         versus(gold, pred, a.name, read_pred(other_path, len(gold)), other_name)
@@ -246,7 +308,8 @@ def main():
     big = summary.get('>200', (0, 0, 0))
     print('SUMMARY %s %s zsmF1=%.4f indF1=%.4f zsmF1>200=%.4f indF1>200=%.4f zsm/ind-acc=%.4f acc=%.4f%s' % (
         a.name, a.set, fz, fi, big[0], big[1], summary.get('all', (0, 0, 0))[2], right / n if n else 0,
-        ' marked-zsmF1=%.4f marked-indF1=%.4f' % marked if marked else ''))
+        ' marked-zsmF1=%.4f marked-indF1=%.4f' % marked if marked else '') +
+        (' ece=%.4f ece-zsm/ind=%.4f' % ece if ece else ''))
 
 
 if __name__ == '__main__':

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+test_description='tests/bench/lid-score.py, which scores make eval-lid: F1 and the reliability of the scores (--calibration), on cases worked by hand'
+. "$(dirname "$0")/../lib.sh"
+
+SCORE=$AYAK_TOP/tests/bench/lid-score.py
+# Written for these tests (ayak project, same license as ayak).
+cat >gold.jsonl <<\END
+{"text":"satu","label":"zsm_Latn","src":"a"}
+{"text":"dua","label":"zsm_Latn","src":"a"}
+{"text":"tiga","label":"ind_Latn","src":"b"}
+{"text":"empat","label":"ind_Latn","src":"b"}
+{"text":"five","label":"eng_Latn","src":"c"}
+{"text":"enam","label":"zsm_Latn","src":"a"}
+END
+# right, wrong, right, wrong, right, right
+cat >pred.jsonl <<\END
+{"lang":"zsm_Latn","lang_score":1}
+{"lang":"ind_Latn","lang_score":0.995}
+{"lang":"ind_Latn","lang_score":0.995}
+{"lang":"zsm_Latn","lang_score":0.6}
+{"lang":"eng_Latn","lang_score":0.3}
+{"lang":"zsm_Latn","lang_score":0.65}
+END
+
+test_expect_success 'the reliability table and the expected calibration error, worked by hand' '
+	python3 "$SCORE" --labels none --calibration pred.jsonl gold.jsonl pred.jsonl >out &&
+	sed -n "/^  all texts:/,/^  expected/p" out >got &&
+	cat >expect <<-\EOF &&
+	  all texts:
+	  score              texts   right mean score     gap
+	  [0, 0.5)               1  1.0000     0.3000 +0.7000
+	  [0.6, 0.7)             2  0.5000     0.6250 -0.1250
+	  [0.99, 0.9999)         2  0.5000     0.9950 -0.4950
+	  [0.9999, 1]            1  1.0000     1.0000 +0.0000
+	  expected calibration error 0.3233
+	EOF
+	test_cmp expect got &&
+	grep "^SUMMARY system dev zsmF1=0.6667 indF1=0.5000 .* acc=0.6667 ece=0.3233 ece-zsm/ind=0.2480\$" out
+'
+
+test_expect_success 'fastText predict-prob lines give the same (a probability past 1 counts as 1)' '
+	jq -r "\"__label__\" + .lang + \" \" + (if .lang_score == 1 then \"1.00001\" else (.lang_score | tostring) end)" \
+		pred.jsonl >pred.prob &&
+	head -n 1 pred.prob >first &&
+	echo "__label__zsm_Latn 1.00001" >expect &&
+	test_cmp expect first &&
+	jq -r .lang pred.jsonl >pred.txt &&
+	python3 "$SCORE" --labels none --calibration pred.prob gold.jsonl pred.txt >out2 &&
+	test_cmp out out2
+'
+
+test_expect_success 'scores for another number of texts: an error naming the file' '
+	head -n 5 pred.jsonl >short.jsonl &&
+	test_must_fail python3 "$SCORE" --calibration short.jsonl gold.jsonl pred.jsonl 2>err &&
+	grep "lid-score: short.jsonl has 5 scores for 6 texts" err
+'
+
+test_done
