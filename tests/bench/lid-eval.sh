@@ -285,7 +285,7 @@ heldout() {
 # the development and held-out sentences against what readers who saw no label, source or
 # answer made of a stratified sample of them (tests/bench/lid-reading-{dev,held}.tsv).
 reading() {
-	local set gold systems
+	local set gold systems scores ft_prob
 	for set in dev held; do
 		if [ $set = dev ]; then
 			gold=$OUT/dev-sent.jsonl
@@ -295,11 +295,19 @@ reading() {
 			systems=("ayak-lid=$OUT/heldout/pred-ayak.jsonl" "fastText=$OUT/heldout/pred-fasttext.txt")
 		fi
 		[ -s "${systems[0]#*=}" ] || { skip "no ayak-lid answers for $gold"; continue; }
+		# how often each was right with a score in each band: ayak-lid's scores are in its
+		# output, fastText's in predict-prob's (beside its labels, .prob for .txt)
+		scores=(--scores "${systems[0]}")
+		ft_prob=${systems[1]#*=}
+		ft_prob=${ft_prob%.txt}.prob
 		if ! [ -s "${systems[1]#*=}" ] || ! [ "${systems[1]#*=}" -nt "$gold" ]; then
 			skip "no fastText answers newer than $gold: ayak-lid alone"
 			systems=("${systems[0]}")
+		elif [ -s "$ft_prob" ]; then
+			scores+=(--scores "fastText=$ft_prob")
 		fi
-		python3 "$here/lid-reading.py" --set "$set-read" "$here/lid-reading-$set.tsv" "$gold" "${systems[@]}" \
+		python3 "$here/lid-reading.py" --set "$set-read" "${scores[@]}" "$here/lid-reading-$set.tsv" \
+			"$gold" "${systems[@]}" \
 			>"$OUT/reading-$set.txt" || { skip "lid-reading.py failed"; continue; }
 		grep -v '^SUMMARY' "$OUT/reading-$set.txt"
 		grep '^SUMMARY' "$OUT/reading-$set.txt" >>"$SUMMARY"

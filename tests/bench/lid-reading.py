@@ -2,7 +2,7 @@
 """Score language-ID predictions against a blind reading of Malaysian and Indonesian
 sentences, beside their labels.
 
-  lid-reading.py [--set SET] READING.tsv GOLD.jsonl NAME=PRED [NAME=PRED ...]
+  lid-reading.py [--set SET] [--scores NAME=SCORED ...] READING.tsv GOLD.jsonl NAME=PRED ...
 
 READING.tsv (tests/bench/lid-reading-*.tsv) says, for a stratified sample of the zsm_Latn
 and ind_Latn texts of GOLD, what a reader who saw neither the label, the source nor any
@@ -30,7 +30,11 @@ Prints zsm_Latn and ind_Latn F1 over all labels:
 In a stratum with texts read, each read text counts N/n times and stands for the unread
 ones (a stratified estimate); 95% intervals from 2,000 bootstrap resamples within the
 strata.  With --set, also a line "SUMMARY name SET zsmF1=.. indF1=.." per system (against
-the reading), as lid-score.py's.  Only the Python standard library is used.
+the reading), as lid-score.py's.  --scores NAME=SCORED (ayak-lid's output, or fastText's
+predict-prob lines, as lid-score.py --calibration reads them) also prints how often system
+NAME was right, against the reading, when it gave a score in each band, over the zsm and
+ind texts (each read text N/n times, as above; "either" is right either way), and the
+expected calibration error.  Only the Python standard library is used.
 """
 import collections, hashlib, importlib.util, json, os, random, sys
 
@@ -41,6 +45,8 @@ _spec = importlib.util.spec_from_file_location(
 _lid_score = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_lid_score)
 read_pred = _lid_score.read_pred
+read_scores = _lid_score.read_scores
+CAL_BANDS = _lid_score.CAL_BANDS
 
 ZSM, IND = 'zsm_Latn', 'ind_Latn'
 SIDE = {'zsm': ZSM, 'zsm?': ZSM, 'ind': IND, 'ind?': IND, 'either': 'either', 'other': 'other'}
@@ -104,10 +110,32 @@ def with_interval(cells, rng):
     return out
 
 
+def reliability(cells, scores):
+    """How often the prediction was right in each band of its score, cells as cells()
+    makes them (weight, truth, prediction, stratum) and scores one per cell; prints the
+    table and returns the expected calibration error."""
+    n, right, total = collections.Counter(), collections.Counter(), collections.Counter()
+    for (w, t, p, _), sc in zip(cells, scores):
+        b = max(k for k, lo in enumerate(CAL_BANDS) if sc >= lo)
+        n[b] += w
+        right[b] += w * (t == p or (t == 'either' and p in (ZSM, IND)))
+        total[b] += w * sc
+    print('  %-16s %9s %7s %10s %7s' % ('score', 'texts', 'right', 'mean score', 'gap'))
+    for b in sorted(n):
+        band = '[%g, %s' % (CAL_BANDS[b], '%g)' % CAL_BANDS[b + 1] if b + 1 < len(CAL_BANDS) else '1]')
+        print('  %-16s %9.1f %7.4f %10.4f %+7.4f' % (band, n[b], right[b] / n[b], total[b] / n[b],
+                                                    (right[b] - total[b]) / n[b]))
+    return sum(abs(right[b] - total[b]) for b in n) / sum(n.values())
+
+
 def main():
     set_name = None
-    if sys.argv[1:2] == ['--set']:
-        set_name = sys.argv[2]
+    scored = []
+    while sys.argv[1:2] in (['--set'], ['--scores']):
+        if sys.argv[1] == '--set':
+            set_name = sys.argv[2]
+        else:
+            scored.append(sys.argv[2].split('=', 1))
         del sys.argv[1:3]
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -133,20 +161,20 @@ def main():
                      % (s, size[s], sys.argv[2], n))
     weight = {s: size[s] / n for s, n in read_n.items()}
 
-    def cells(pred, truth, col=1):
+    def cells(pred, truth, col=1, index=False):
         """(weight, truth, prediction, stratum): a read text N/n times with the truth its
         verdict gives (None: left out), an unread text of a read stratum not at all, any
-        other text once with its label."""
+        other text once with its label.  With index, the text's line in GOLD as well."""
         out = []
-        for g, tid, s, p in zip(gold, ids, strata, pred):
+        for k, (g, tid, s, p) in enumerate(zip(gold, ids, strata, pred)):
             r = reading.get(tid)
             if r and r[1] != '-':
                 v = r[col] if r[col] != '-' else r[1]
                 t = truth(g['label'], v)
                 if t is not None:
-                    out.append((weight[s], t, p, s))
+                    out.append((weight[s], t, p, s) + ((k,) if index else ()))
             elif s not in read_n:
-                out.append((1.0, g['label'], p, None))
+                out.append((1.0, g['label'], p, None) + ((k,) if index else ()))
         return out
 
     rng = random.Random(1)
@@ -185,6 +213,13 @@ def main():
              ZSM if tid in reading and reading[tid][1] != '-' else p
              for tid, p in zip(ids, systems[0][1])]
     line('reader', 'labels', cells(calls, lambda lab, v: lab))
+    for name, path in scored:
+        sc = read_scores(path, len(gold))
+        # the zsm and ind texts (the others have no stratum), labelled as the system said
+        cs = [c for c in cells([l for l, _ in sc], by_reading, index=True) if strata[c[4]]]
+        print('  %s against the reading: how often it was right with a score in each band' % name)
+        ece = reliability([c[:4] for c in cs], [sc[c[4]][1] for c in cs])
+        print('  expected calibration error %.4f' % ece)
     for l in summary:
         print(l)
 

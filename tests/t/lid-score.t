@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-test_description='tests/bench/lid-score.py, which scores make eval-lid: F1 and the reliability of the scores (--calibration), on cases worked by hand'
+test_description='tests/bench/lid-score.py and lid-reading.py, which score make eval-lid: F1 and the reliability of the scores (--calibration, --scores), on cases worked by hand'
 . "$(dirname "$0")/../lib.sh"
 
 SCORE=$AYAK_TOP/tests/bench/lid-score.py
@@ -53,6 +53,26 @@ test_expect_success 'scores for another number of texts: an error naming the fil
 	head -n 5 pred.jsonl >short.jsonl &&
 	test_must_fail python3 "$SCORE" --calibration short.jsonl gold.jsonl pred.jsonl 2>err &&
 	grep "lid-score: short.jsonl has 5 scores for 6 texts" err
+'
+
+test_expect_success 'lid-reading.py --scores: the same table against a blind reading, a read text N/n times' '
+	# tiga, empat and enam make a stratum of 3, one of them read: "either" (right whichever
+	# of the two it is called), counted three times; the unread ones and the English text
+	# not at all
+	# (rows: BLAKE2b-64 of the text, stratum, verdict, second verdict)
+	printf "# N ok_zsm 2\na4a3a5bfa9fef65d\terr\teither\t-\n" >reading.tsv &&
+	printf "e2cd68d695bc09c1\terr\t-\t-\n72e553e679749345\terr\t-\t-\n" >>reading.tsv &&
+	python3 "$AYAK_TOP/tests/bench/lid-reading.py" --scores me=pred.jsonl reading.tsv gold.jsonl \
+		me=pred.jsonl >out3 &&
+	sed -n "/^  me against the reading/,\$p" out3 >got &&
+	cat >expect <<-\EOF &&
+	  me against the reading: how often it was right with a score in each band
+	  score                texts   right mean score     gap
+	  [0.99, 0.9999)         4.0  0.7500     0.9950 -0.2450
+	  [0.9999, 1]            1.0  1.0000     1.0000 +0.0000
+	  expected calibration error 0.1960
+	EOF
+	test_cmp expect got
 '
 
 test_done
