@@ -79,7 +79,8 @@ lid_split() {
 }
 
 # The Malaysian/Indonesian words of a training split (tests/bench/lid-words.py's
-# settings) and the packages of Apertium's Malaysian-to-Indonesian translation.
+# settings; two marker classes of the model, which the development split gives none to)
+# and the packages of Apertium's Malaysian-to-Indonesian translation.
 LID_WORDS_MIN=10
 LID_WORDS_SHARE=0.9
 LID_APERTIUM_PACKAGES="apertium apertium-ind-zlm lttoolbox"

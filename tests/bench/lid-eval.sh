@@ -438,7 +438,7 @@ run_fasttext() {
 	fi
 	# Good settings (as OpenLID and GlotLID train theirs, with more epochs for a
 	# smaller set): character n-grams 2-5, word pairs, softmax; 2 threads.
-	local ft
+	local ft cal
 	ft_input "$OUT"
 	echo "fastText $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null), trained on the same texts as ayak-lid ($FT_TEXTS): fasttext supervised $FT_ARGS"
 	ft_train "$FT_INPUT" "$OUT"
@@ -452,7 +452,7 @@ run_fasttext() {
 			{ skip "fasttext predict failed"; return 0; }
 		sed 's/^__label__//' "$OUT/pred-fasttext-$s.raw" >"$OUT/pred-fasttext-$s.txt"
 		# its probabilities, for the reliability table (not timed: predict is)
-		local cal=()
+		cal=()
 		fasttext predict-prob "$ft.bin" "$OUT/dev-$s.txt" >"$OUT/pred-fasttext-$s.prob" &&
 			cal=(--calibration "$OUT/pred-fasttext-$s.prob")
 		echo

@@ -46,7 +46,7 @@ _lid_score = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_lid_score)
 read_pred = _lid_score.read_pred
 read_scores = _lid_score.read_scores
-CAL_BANDS = _lid_score.CAL_BANDS
+reliability = _lid_score.reliability
 
 ZSM, IND = 'zsm_Latn', 'ind_Latn'
 SIDE = {'zsm': ZSM, 'zsm?': ZSM, 'ind': IND, 'ind?': IND, 'either': 'either', 'other': 'other'}
@@ -110,24 +110,6 @@ def with_interval(cells, rng):
     return out
 
 
-def reliability(cells, scores):
-    """How often the prediction was right in each band of its score, cells as cells()
-    makes them (weight, truth, prediction, stratum) and scores one per cell; prints the
-    table and returns the expected calibration error."""
-    n, right, total = collections.Counter(), collections.Counter(), collections.Counter()
-    for (w, t, p, _), sc in zip(cells, scores):
-        b = max(k for k, lo in enumerate(CAL_BANDS) if sc >= lo)
-        n[b] += w
-        right[b] += w * (t == p or (t == 'either' and p in (ZSM, IND)))
-        total[b] += w * sc
-    print('  %-16s %9s %7s %10s %7s' % ('score', 'texts', 'right', 'mean score', 'gap'))
-    for b in sorted(n):
-        band = '[%g, %s' % (CAL_BANDS[b], '%g)' % CAL_BANDS[b + 1] if b + 1 < len(CAL_BANDS) else '1]')
-        print('  %-16s %9.1f %7.4f %10.4f %+7.4f' % (band, n[b], right[b] / n[b], total[b] / n[b],
-                                                    (right[b] - total[b]) / n[b]))
-    return sum(abs(right[b] - total[b]) for b in n) / sum(n.values())
-
-
 def main():
     set_name = None
     scored = []
@@ -161,20 +143,20 @@ def main():
                      % (s, size[s], sys.argv[2], n))
     weight = {s: size[s] / n for s, n in read_n.items()}
 
-    def cells(pred, truth, col=1, index=False):
+    def cells(pred, truth, col=1):
         """(weight, truth, prediction, stratum): a read text N/n times with the truth its
         verdict gives (None: left out), an unread text of a read stratum not at all, any
-        other text once with its label.  With index, the text's line in GOLD as well."""
+        other text once with its label."""
         out = []
-        for k, (g, tid, s, p) in enumerate(zip(gold, ids, strata, pred)):
+        for g, tid, s, p in zip(gold, ids, strata, pred):
             r = reading.get(tid)
             if r and r[1] != '-':
                 v = r[col] if r[col] != '-' else r[1]
                 t = truth(g['label'], v)
                 if t is not None:
-                    out.append((weight[s], t, p, s) + ((k,) if index else ()))
+                    out.append((weight[s], t, p, s))
             elif s not in read_n:
-                out.append((1.0, g['label'], p, None) + ((k,) if index else ()))
+                out.append((1.0, g['label'], p, None))
         return out
 
     rng = random.Random(1)
@@ -214,11 +196,12 @@ def main():
              for tid, p in zip(ids, systems[0][1])]
     line('reader', 'labels', cells(calls, lambda lab, v: lab))
     for name, path in scored:
-        sc = read_scores(path, len(gold))
-        # the zsm and ind texts (the others have no stratum), labelled as the system said
-        cs = [c for c in cells([l for l, _ in sc], by_reading, index=True) if strata[c[4]]]
+        # each prediction with its score; the zsm and ind texts only (the truth of a read
+        # one is its verdict's side, of the others their label)
+        cs = cells(read_scores(path, len(gold)), by_reading)
         print('  %s against the reading: how often it was right with a score in each band' % name)
-        ece = reliability([c[:4] for c in cs], [sc[c[4]][1] for c in cs])
+        ece = reliability(((w, t == p or (t == 'either' and p in (ZSM, IND)), sc)
+                           for w, t, (p, sc), _ in cs if t in (ZSM, IND, 'either')), weighted=True)
         print('  expected calibration error %.4f' % ece)
     for l in summary:
         print(l)

@@ -118,41 +118,45 @@ CAL_BANDS = (0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.9999)
 
 def read_scores(path, n):
     """(label, score) per line: ayak-lid's "lang" and "lang_score", or fastText's
-    "__label__X P" (predict-prob; its P can pass 1 by a rounding step)."""
+    "__label__X P" (predict-prob; its P can pass 1 by a rounding step; an empty line,
+    for an empty text, is no label at 0)."""
     out = []
     with open(path, encoding='utf-8') as f:
-        for line in f:
-            if line.startswith('{'):
-                r = json.loads(line)
-                out.append((r.get('lang', '-'), float(r.get('lang_score', 0))))
-            else:
-                f2 = line.split() + ['-', '0']
-                out.append((f2[0].replace('__label__', ''), min(float(f2[1]), 1.0)))
+        for lineno, line in enumerate(f, 1):
+            try:
+                if line.startswith('{'):
+                    r = json.loads(line)
+                    out.append((r.get('lang', '-'), float(r.get('lang_score', 0))))
+                else:
+                    parts = line.split()
+                    out.append((parts[0].replace('__label__', '') if parts else '-',
+                                min(float(parts[1]), 1.0) if parts else 0.0))
+            except (ValueError, IndexError):
+                sys.exit('lid-score: %s:%d: not a label and a score: %.80r' % (path, lineno, line))
     if len(out) != n:
         sys.exit('lid-score: %s has %d scores for %d texts' % (path, len(out), n))
     return out
 
 
-def calibration(gold, scored, only=None):
-    """The reliability table of scored against gold's labels; returns the expected
-    calibration error (the texts of gold labels in only, if given)."""
+def reliability(rows, weighted=False):
+    """How often a label given with a score in each band of CAL_BANDS was right, rows
+    (weight, right, score): prints the table (the texts' weights summed, with a decimal if
+    weighted) and returns the expected calibration error, 0 for no rows."""
     n, right, total = collections.Counter(), collections.Counter(), collections.Counter()
-    for g, (lab, sc) in zip(gold, scored):
-        if only and g['label'] not in only:
-            continue
+    for w, ok, sc in rows:
         b = max(k for k, lo in enumerate(CAL_BANDS) if sc >= lo)
-        n[b] += 1
-        right[b] += lab == g['label']
-        total[b] += sc
-    texts = sum(n.values())
-    if not texts:
+        n[b] += w
+        right[b] += w * ok
+        total[b] += w * sc
+    if not n:
         return 0.0
-    print('  %-16s %7s %7s %10s %7s' % ('score', 'texts', 'right', 'mean score', 'gap'))
+    print('  %-16s %9s %7s %10s %7s' % ('score', 'texts', 'right', 'mean score', 'gap'))
     for b in sorted(n):
         band = '[%g, %s' % (CAL_BANDS[b], '%g)' % CAL_BANDS[b + 1] if b + 1 < len(CAL_BANDS) else '1]')
-        print('  %-16s %7d %7.4f %10.4f %+7.4f' % (band, n[b], right[b] / n[b], total[b] / n[b],
-                                                  right[b] / n[b] - total[b] / n[b]))
-    return sum(abs(right[b] - total[b]) for b in n) / texts
+        print('  %-16s %9s %7.4f %10.4f %+7.4f' % (band, '%.1f' % n[b] if weighted else n[b],
+                                                  right[b] / n[b], total[b] / n[b],
+                                                  (right[b] - total[b]) / n[b]))
+    return sum(abs(right[b] - total[b]) for b in n) / sum(n.values())
 
 
 def versus(gold, pred, name, other, other_name):
@@ -287,13 +291,15 @@ def main():
     ece = None
     if a.calibration:
         scored = read_scores(a.calibration, len(gold))
+        rows = [(1, lab == g['label'], sc, g['label']) for g, (lab, sc) in zip(gold, scored)]
         print('  calibration: how often a label given with a score in each band was right')
         print('  all texts:')
-        ece = calibration(gold, scored)
-        print('  expected calibration error %.4f' % ece)
+        ece_all = reliability(r[:3] for r in rows)
+        print('  expected calibration error %.4f' % ece_all)
         print('  zsm and ind texts:')
-        ece = (ece, calibration(gold, scored, ('zsm_Latn', 'ind_Latn')))
-        print('  expected calibration error %.4f' % ece[1])
+        ece_zi = reliability(r[:3] for r in rows if r[3] in ('zsm_Latn', 'ind_Latn'))
+        print('  expected calibration error %.4f' % ece_zi)
+        ece = (ece_all, ece_zi)
     if a.versus:
         other_name, _, other_path = a.versus.partition('=')
         versus(gold, pred, a.name, read_pred(other_path, len(gold)), other_name)

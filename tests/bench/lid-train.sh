@@ -70,11 +70,6 @@ MSA="zsm_Latn,ind_Latn,jav_Latn,sun_Latn,min_Latn,bjn_Latn,ace_Latn,ban_Latn,bbc
 VERSION=2026.11.4-lid4
 [ -z "$PREPARED" ] || VERSION="$VERSION-prepared"
 
-# Words of the training split that tell zsm from ind (tests/bench/lid-words.py): two
-# marker classes of their own; the development split gives none.
-WORDS_MIN=$LID_WORDS_MIN
-WORDS_SHARE=$LID_WORDS_SHARE
-
 # The mirrors move on (Firefox's language packs with each security update): say so when
 # the packages fetched are not those the shipped model's README names, as the model and
 # its measurements will then differ.  snapshot.debian.org keeps every version.
@@ -116,7 +111,7 @@ version: $VERSION
 made-by: tests/bench/lid-train.sh (make lid-model), ayak-lid --train
 data: $ntrain training texts from ../shared/data and Debian's ms and id translations (train.jsonl sha256 $(sha "$OUT/train.jsonl")...), and $(wc -l <"$OUT/apertium.jsonl") of the Malaysian ones put into Indonesian by Apertium ($apertium_versions; apertium.jsonl sha256 $(sha "$OUT/apertium.jsonl")...); files, package versions, rules and licenses in lexicons/lid/README.md
 settings: $settings_line
-markers: lexicons/lid/markers.tsv (sha256 $(sha "$MARKERS")...), FineWeb-2 word lists zsm_Latn and ind_Latn (Apache-2.0), $(grep -vc '^#' "$OUT/words-zsm.txt") zsm and $(grep -vc '^#' "$OUT/words-ind.txt") ind words and pairs of words of the training split (tests/bench/lid-words.py --min $WORDS_MIN --share $WORDS_SHARE --pairs)
+markers: lexicons/lid/markers.tsv (sha256 $(sha "$MARKERS")...), FineWeb-2 word lists zsm_Latn and ind_Latn (Apache-2.0), $(grep -vc '^#' "$OUT/words-zsm.txt") zsm and $(grep -vc '^#' "$OUT/words-ind.txt") ind words and pairs of words of the training split (tests/bench/lid-words.py --min $LID_WORDS_MIN --share $LID_WORDS_SHARE --pairs)
 contents: hashed feature weights (int8), label names, hashes of marker words, Han character tables from ICU; no training text
 EOF
 
@@ -172,8 +167,8 @@ never enters the repository.
 The marker words are in four groups, each a feature class of its own whose weight training
 learns: the strong and weak words of \`markers.tsv\`; FineWeb-2's zsm_Latn and ind_Latn word
 lists; and the words and pairs of neighbouring words of the training split that tell the two
-apart (\`tests/bench/lid-words.py --min $WORDS_MIN --share $WORDS_SHARE --pairs\`: seen in $WORDS_MIN training
-units or more, $(awk -v s="$WORDS_SHARE" 'BEGIN { print s * 100 }')% or more of them on one side once the two sides are scaled to the
+apart (\`tests/bench/lid-words.py --min $LID_WORDS_MIN --share $LID_WORDS_SHARE --pairs\`: seen in $LID_WORDS_MIN training
+units or more, $(awk -v s="$LID_WORDS_SHARE" 'BEGIN { print s * 100 }')% or more of them on one side once the two sides are scaled to the
 same size, a pair only when neither of its words passes alone; $(grep -vc '^#' "$OUT/words-zsm.txt") Malaysian entries, of
 which $(grep -c ' ' "$OUT/words-zsm.txt" | awk '{ print $1 - 1 }') pairs, and $(grep -vc '^#' "$OUT/words-ind.txt") Indonesian, of which $(grep -c ' ' "$OUT/words-ind.txt" | awk '{ print $1 - 1 }') pairs; kept as
 hashes only).  A word seen a few times only is then not outweighed by its letters

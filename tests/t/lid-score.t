@@ -27,11 +27,11 @@ test_expect_success 'the reliability table and the expected calibration error, w
 	sed -n "/^  all texts:/,/^  expected/p" out >got &&
 	cat >expect <<-\EOF &&
 	  all texts:
-	  score              texts   right mean score     gap
-	  [0, 0.5)               1  1.0000     0.3000 +0.7000
-	  [0.6, 0.7)             2  0.5000     0.6250 -0.1250
-	  [0.99, 0.9999)         2  0.5000     0.9950 -0.4950
-	  [0.9999, 1]            1  1.0000     1.0000 +0.0000
+	  score                texts   right mean score     gap
+	  [0, 0.5)                 1  1.0000     0.3000 +0.7000
+	  [0.6, 0.7)               2  0.5000     0.6250 -0.1250
+	  [0.99, 0.9999)           2  0.5000     0.9950 -0.4950
+	  [0.9999, 1]              1  1.0000     1.0000 +0.0000
 	  expected calibration error 0.3233
 	EOF
 	test_cmp expect got &&
@@ -55,13 +55,23 @@ test_expect_success 'scores for another number of texts: an error naming the fil
 	grep "lid-score: short.jsonl has 5 scores for 6 texts" err
 '
 
+test_expect_success 'a score line that is not a label and a score: an error with file:line' '
+	sed "3s/.*/__label__ind_Latn high/" pred.prob >bad.prob &&
+	test_must_fail python3 "$SCORE" --calibration bad.prob gold.jsonl pred.txt 2>err &&
+	grep "lid-score: bad.prob:3: not a label and a score: .__label__ind_Latn high" err &&
+	sed "3s/.*//" pred.prob >empty.prob &&
+	python3 "$SCORE" --labels none --calibration empty.prob gold.jsonl pred.txt >out4 &&
+	grep "^  \[0, 0.5)  *2  0.5000     0.1500 +0.3500\$" out4
+'
+
 test_expect_success 'lid-reading.py --scores: the same table against a blind reading, a read text N/n times' '
 	# tiga, empat and enam make a stratum of 3, one of them read: "either" (right whichever
 	# of the two it is called), counted three times; the unread ones and the English text
-	# not at all
+	# not at all, though a stratum no one read lists it (a Malaysian text may be the same)
 	# (rows: BLAKE2b-64 of the text, stratum, verdict, second verdict)
 	printf "# N ok_zsm 2\na4a3a5bfa9fef65d\terr\teither\t-\n" >reading.tsv &&
 	printf "e2cd68d695bc09c1\terr\t-\t-\n72e553e679749345\terr\t-\t-\n" >>reading.tsv &&
+	printf "a0e65aac6e11ae51\toth\t-\t-\n" >>reading.tsv &&
 	python3 "$AYAK_TOP/tests/bench/lid-reading.py" --scores me=pred.jsonl reading.tsv gold.jsonl \
 		me=pred.jsonl >out3 &&
 	sed -n "/^  me against the reading/,\$p" out3 >got &&
