@@ -202,7 +202,10 @@ main() {
 	echo "system time of the whole run for fastText predict, and a tenth of that of ayak-lid reading"
 	echo "the set ten times in one run (start-up and model loading included), the detection loop for"
 	echo "the npm peers; ECE: expected calibration error of the scores against the labels, over all"
-	echo "the texts, and over the zsm and ind ones, the reliability tables in the sections above)"
+	echo "the texts, and over the zsm and ind ones, the reliability tables in the sections above;"
+	echo "dev-read and held-read: F1 against the blind reading; vs-fastText, dev-diff and held-diff:"
+	echo "ayak-lid's F1 less fastText's against the reading, how often it is 0 or below on the same"
+	echo "resamples in \"Against a blind reading\" above)"
 	printf '  %-10s %-5s %7s %7s %8s %8s %8s %8s %8s %7s %8s %7s %7s\n' system set zsmF1 indF1 'zsm>200' \
 		'ind>200' 'zsm-mkd' 'ind-mkd' 'zsm/ind' acc 'MB/s' ECE 'ECE-zi'
 	awk '{ delete v; for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

@@ -11,7 +11,9 @@ name, a title, English).  Rows: id (BLAKE2b-64 of the text, hex), stratum, verdi
 not read), a second reader's verdict or "-".  A zsm or ind text not listed belongs to the
 stratum ok_zsm or ok_ind; "# N STRATUM SIZE" lines give those strata's sizes, as a check
 that GOLD is the split that was read.  A stratum named OLD/NEW is part of OLD re-cut by a
-later model's answers (ok, err: the other of the two, oth: neither).  No text is kept.
+later model's answers (ok, err: the other of the two, oth: neither), or by fastText's
+(ft-err, ft-oth: of the texts ayak-lid got right, those fastText calls the other of the two
+or neither).  No text is kept.
 
 GOLD is a JSON-lines file of {"text", "label"} (lid-data.py's dev-sent.jsonl, or
 lid-heldout.py's test.jsonl); PRED has one prediction per line of GOLD (ayak-lid's JSON
@@ -30,11 +32,14 @@ Prints zsm_Latn and ind_Latn F1 over all labels:
 In a stratum with texts read, each read text counts N/n times and stands for the unread
 ones (a stratified estimate); 95% intervals from 2,000 bootstrap resamples within the
 strata.  With --set, also a line "SUMMARY name SET zsmF1=.. indF1=.." per system (against
-the reading), as lid-score.py's.  --scores NAME=SCORED (ayak-lid's output, or fastText's
+the reading), as lid-score.py's, and "SUMMARY vs-NAME S-diff ..." (S: SET's first part) for
+each comparison below.  --scores NAME=SCORED (ayak-lid's output, or fastText's
 predict-prob lines, as lid-score.py --calibration reads them) also prints how often system
 NAME was right, against the reading, when it gave a score in each band, over the zsm and
 ind texts (each read text N/n times, as above; "either" is right either way), and the
-expected calibration error.  Only the Python standard library is used.
+expected calibration error.  With two systems or more, the first is compared with each
+other against the reading on the same resamples: the difference of their F1s, its 95%
+interval, and the share of resamples in which the first is not above (a one-sided p).  Only the Python standard library is used.
 """
 import collections, hashlib, importlib.util, json, os, random, sys
 
@@ -88,25 +93,50 @@ def f1s(cells):
     return [2 * tp[l] / (2 * tp[l] + fp[l] + fn[l]) if tp[l] else 0.0 for l in (ZSM, IND)]
 
 
+def resample(cells, score, rng, n=2000):
+    """score() of n resamples of cells within their strata; cells are (item, stratum),
+    stratum None for an item counted as it is."""
+    fixed = [c[0] for c in cells if c[1] is None]
+    strata = collections.defaultdict(list)
+    for c in cells:
+        if c[1] is not None:
+            strata[c[1]].append(c[0])
+    boot = []
+    for _ in range(n):
+        sample = list(fixed)
+        for cs in strata.values():
+            sample.extend(rng.choice(cs) for _ in cs)
+        boot.append(score(sample))
+    return boot
+
+
 def with_interval(cells, rng):
     """Point F1s and their 2.5 and 97.5 percentiles over resamples within strata; cells
     are (weight, truth, prediction, stratum), stratum None for texts counted as they are."""
     point = f1s([c[:3] for c in cells])
-    fixed = [c[:3] for c in cells if c[3] is None]
-    strata = collections.defaultdict(list)
-    for c in cells:
-        if c[3] is not None:
-            strata[c[3]].append(c[:3])
-    boot = []
-    for _ in range(2000):
-        sample = list(fixed)
-        for cs in strata.values():
-            sample.extend(rng.choice(cs) for _ in cs)
-        boot.append(f1s(sample))
+    boot = resample([(c[:3], c[3]) for c in cells], f1s, rng)
     out = []
     for j in range(2):
         v = sorted(b[j] for b in boot)
         out.append((point[j], v[49], v[1949]))
+    return out
+
+
+def paired(cells, rng):
+    """F1 of system a less that of system b, zsm and ind, over cells (weight, truth, a's
+    prediction, b's, stratum): the point difference, its 2.5 and 97.5 percentiles over
+    resamples within strata (the same texts for both), and the share of resamples in which
+    it is 0 or below (one-sided: how often a is not above b)."""
+    def diff(sample):
+        fa = f1s([(w, t, a) for w, t, a, b in sample])
+        fb = f1s([(w, t, b) for w, t, a, b in sample])
+        return [fa[j] - fb[j] for j in range(2)]
+    point = diff([c[:4] for c in cells])
+    boot = resample([(c[:4], c[4]) for c in cells], diff, rng)
+    out = []
+    for j in range(2):
+        v = sorted(b[j] for b in boot)
+        out.append((point[j], v[49], v[1949], sum(x <= 0 for x in v) / len(v)))
     return out
 
 
@@ -195,6 +225,19 @@ def main():
              ZSM if tid in reading and reading[tid][1] != '-' else p
              for tid, p in zip(ids, systems[0][1])]
     line('reader', 'labels', cells(calls, lambda lab, v: lab))
+    # the first system against each other on the same resamples: are they apart?
+    first = cells(systems[0][1], by_reading)
+    for name, pred in systems[1:]:
+        cs = [(w, t, a, b, s) for (w, t, a, s), (_, _, b, _) in zip(first, cells(pred, by_reading))]
+        (zd, zl, zh, zp), (jd, jl, jh, jp) = paired(cs, rng)
+        print('  %s - %s, against the reading (paired; share of resamples at 0 or below):'
+              % (systems[0][0], name))
+        print('    zsm_Latn F1 %+.4f [%+.4f %+.4f] %.3f   ind_Latn F1 %+.4f [%+.4f %+.4f] %.3f'
+              % (zd, zl, zh, zp, jd, jl, jh, jp))
+        if set_name:
+            # the first system's F1 less this one's, as a row of make eval-lid's summary
+            summary.append('SUMMARY vs-%s %s-diff zsmF1=%+.4f indF1=%+.4f zsm-p=%.3f ind-p=%.3f'
+                           % (name, set_name.split('-')[0], zd, jd, zp, jp))
     for name, path in scored:
         # each prediction with its score; the zsm and ind texts only (the truth of a read
         # one is its verdict's side, of the others their label)

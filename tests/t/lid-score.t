@@ -85,4 +85,31 @@ test_expect_success 'lid-reading.py --scores: the same table against a blind rea
 	test_cmp expect got
 '
 
+test_expect_success 'lid-reading.py: two systems compared on the same resamples, the difference and how often it is 0 or below' '
+	# no text read: every text counts once with its label, and every resample is the set
+	# itself; pred.txt has zsm F1 2/3 and ind F1 1/2 (see the first test), the labels 1 and 1
+	: >none.tsv &&
+	jq -r .label gold.jsonl >labels.txt &&
+	python3 "$AYAK_TOP/tests/bench/lid-reading.py" --set dev-read none.tsv gold.jsonl \
+		right=labels.txt me=pred.txt >out5 &&
+	sed -n "/^  right - me/,/^    /p" out5 >got &&
+	cat >expect <<-\EOF &&
+	  right - me, against the reading (paired; share of resamples at 0 or below):
+	    zsm_Latn F1 +0.3333 [+0.3333 +0.3333] 0.000   ind_Latn F1 +0.5000 [+0.5000 +0.5000] 0.000
+	EOF
+	test_cmp expect got &&
+	grep "^SUMMARY vs-me dev-diff zsmF1=+0.3333 indF1=+0.5000 zsm-p=0.000 ind-p=0.000\$" out5 &&
+	python3 "$AYAK_TOP/tests/bench/lid-reading.py" none.tsv gold.jsonl me=pred.txt right=labels.txt >out6 &&
+	grep "^    zsm_Latn F1 -0.3333 \[-0.3333 -0.3333\] 1.000   ind_Latn F1 -0.5000 \[-0.5000 -0.5000\] 1.000\$" out6 &&
+	python3 "$AYAK_TOP/tests/bench/lid-reading.py" none.tsv gold.jsonl me=pred.txt >out7 &&
+	! grep "paired" out7 &&
+	# tiga, empat and enam read (ind, zsm, ind) and drawn again in each resample: F1 moves,
+	# but a system against itself differs by 0 in every resample when both get the same draw
+	printf "# N ok_zsm 2\na4a3a5bfa9fef65d\terr\tind\t-\n" >read3.tsv &&
+	printf "e2cd68d695bc09c1\terr\tzsm\t-\n72e553e679749345\terr\tind\t-\n" >>read3.tsv &&
+	python3 "$AYAK_TOP/tests/bench/lid-reading.py" read3.tsv gold.jsonl me=pred.txt same=pred.txt >out8 &&
+	grep "^  me  *reading  0.6667 \[0.3333-0.8889\]  0.5000 \[0.0000-0.8571\]\$" out8 &&
+	grep "^    zsm_Latn F1 +0.0000 \[+0.0000 +0.0000\] 1.000   ind_Latn F1 +0.0000 \[+0.0000 +0.0000\] 1.000\$" out8
+'
+
 test_done
