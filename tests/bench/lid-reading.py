@@ -39,7 +39,8 @@ NAME was right, against the reading, when it gave a score in each band, over the
 ind texts (each read text N/n times, as above; "either" is right either way), and the
 expected calibration error.  With two systems or more, the first is compared with each
 other against the reading on the same resamples: the difference of their F1s, its 95%
-interval, and the share of resamples in which the first is not above (a one-sided p).  Only the Python standard library is used.
+interval, and the share of resamples in which the first is not above (a one-sided p).
+Only the Python standard library is used.
 """
 import collections, hashlib, importlib.util, json, os, random, sys
 
@@ -110,16 +111,19 @@ def resample(cells, score, rng, n=2000):
     return boot
 
 
+def spread(boot, j):
+    """Of the j-th values of resamples boot: the 2.5 and 97.5 percentiles (of 2,000), and
+    the share at 0 or below."""
+    v = sorted(b[j] for b in boot)
+    return v[len(v) * 25 // 1000 - 1], v[len(v) * 975 // 1000 - 1], sum(x <= 0 for x in v) / len(v)
+
+
 def with_interval(cells, rng):
     """Point F1s and their 2.5 and 97.5 percentiles over resamples within strata; cells
     are (weight, truth, prediction, stratum), stratum None for texts counted as they are."""
     point = f1s([c[:3] for c in cells])
     boot = resample([(c[:3], c[3]) for c in cells], f1s, rng)
-    out = []
-    for j in range(2):
-        v = sorted(b[j] for b in boot)
-        out.append((point[j], v[49], v[1949]))
-    return out
+    return [(point[j],) + spread(boot, j)[:2] for j in range(2)]
 
 
 def paired(cells, rng):
@@ -133,11 +137,7 @@ def paired(cells, rng):
         return [fa[j] - fb[j] for j in range(2)]
     point = diff([c[:4] for c in cells])
     boot = resample([(c[:4], c[4]) for c in cells], diff, rng)
-    out = []
-    for j in range(2):
-        v = sorted(b[j] for b in boot)
-        out.append((point[j], v[49], v[1949], sum(x <= 0 for x in v) / len(v)))
-    return out
+    return [(point[j],) + spread(boot, j) for j in range(2)]
 
 
 def main():
