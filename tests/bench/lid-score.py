@@ -93,11 +93,7 @@ def read_pred(path, n):
 
 def keep_table(gold, path, label):
     """What --keep LABEL --threshold LABEL=T keeps, for several T."""
-    scored = []
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            r = json.loads(line)
-            scored.append((r.get('lang'), float(r.get('lang_score', 0))))
+    scored = read_scores(path, len(gold))
     twin = 'ind_Latn' if label == 'zsm_Latn' else 'zsm_Latn'
     total = sum(g['label'] == label for g in gold)
     print('  --keep %s --threshold %s=T (%d %s texts):' % (label, label, total, label))

@@ -112,4 +112,24 @@ test_expect_success 'lid-reading.py: two systems compared on the same resamples,
 	grep "^    zsm_Latn F1 +0.0000 \[+0.0000 +0.0000\] 1.000   ind_Latn F1 +0.0000 \[+0.0000 +0.0000\] 1.000\$" out8
 '
 
+test_expect_success '--keep-table: what a threshold keeps, worked by hand; its scores read as --calibration reads them' '
+	python3 "$SCORE" --labels none --keep-table zsm_Latn gold.jsonl pred.jsonl >out9 &&
+	sed -n "/--keep zsm_Latn/,/^  *0.99 /p" out9 >got &&
+	cat >expect <<-\EOF &&
+	  --keep zsm_Latn --threshold zsm_Latn=T (3 zsm_Latn texts):
+	       T    kept precision  recall  ind kept
+	       0       3    0.6667  0.6667         1
+	     0.5       3    0.6667  0.6667         1
+	     0.7       1    1.0000  0.3333         0
+	     0.8       1    1.0000  0.3333         0
+	     0.9       1    1.0000  0.3333         0
+	    0.95       1    1.0000  0.3333         0
+	    0.99       1    1.0000  0.3333         0
+	EOF
+	test_cmp expect got &&
+	sed "2s/.*/{\"lang\":\"ind_Latn\",\"lang_score\":\"x\"}/" pred.jsonl >bad.jsonl &&
+	test_must_fail python3 "$SCORE" --keep-table zsm_Latn gold.jsonl bad.jsonl 2>err &&
+	grep "lid-score: bad.jsonl:2: not a label and a score" err
+'
+
 test_done
