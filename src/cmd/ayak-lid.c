@@ -2,6 +2,7 @@
  * ayak-lid: language identification, with Malaysian Malay and Indonesian
  * told apart; keeps or drops records by language.  --train makes the model.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -142,7 +143,7 @@ struct conf {
 	/* the first option given of each kind, for the usage errors of main() */
 	int train_only, classify_only, select_opt;
 	double mixed, switch_cost;
-	int mixed_set, switch_cost_set;
+	int mixed_set, switch_cost_set, sample_set;
 	struct lid_opts lo;
 	/* training */
 	int train, verbose;
@@ -152,25 +153,48 @@ struct conf {
 	const char *dicts[16];
 	size_t ndicts;
 	struct lid_train_opts to;
-	const char *msa[64];		/* NULL-terminated */
+	const char *msa[MAX_LIST];	/* NULL-terminated */
 	size_t nmsa;
-	const char *extra[64];
+	const char *extra[MAX_LIST];
 	size_t nextra;
 };
 
+/* x as a plain decimal, the form number() takes: 0.000001, not 1e-06 */
+static const char *plain(double x, char buf[32])
+{
+	size_t n = (size_t)snprintf(buf, 32, "%.6f", x);
+
+	while (n > 1 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+	return buf;
+}
+
 static double number(struct cli *c, const char *opt, const char *arg, double lo, double hi)
 {
+	char a[32], b[32];
 	double v;
 
 	if (ayak_parse_decimal(arg, &v) || !(v >= lo && v <= hi))
-		cli_usage_error(c, "%s wants a number from %g to %g, not '%s'", opt, lo, hi, arg);
+		cli_usage_error(c, "%s wants a number from %s to %s, not '%s'", opt, plain(lo, a),
+				plain(hi, b), arg);
 	return v;
 }
 
-/* Split a comma-separated list in place. */
-static size_t split_list(struct cli *c, const char *opt, char *s, const char **out, size_t max)
+/* A file name of an option: '' is a slip, not a file that is not there. */
+static const char *file_arg(struct cli *c, const char *opt, const char *arg)
 {
-	size_t n = 0;
+	if (!*arg)
+		cli_usage_error(c, "%s wants a file name, not ''", opt);
+	return arg;
+}
+
+/* Split a comma-separated list in place into out[used..max); returns how many. */
+static size_t split_list(struct cli *c, const char *opt, char *s, const char **out, size_t used,
+			 size_t max)
+{
+	size_t n = used;
 	char *tok;
 
 	if (!*s)
@@ -181,10 +205,10 @@ static size_t split_list(struct cli *c, const char *opt, char *s, const char **o
 			cli_usage_error(c, "%s: an empty label in the list (two commas, or one at an end)",
 					opt);
 		if (n == max)
-			cli_usage_error(c, "%s: too many labels (at most %zu)", opt, max);
+			cli_usage_error(c, "%s: too many labels (at most %zu in all)", opt, max);
 		out[n++] = tok;
 	}
-	return n;
+	return n - used;
 }
 
 static int parse_submodel(const char *arg, struct lid_train_sub *s)
@@ -274,10 +298,10 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 		note_option(k, opt);
 		switch (opt) {
 		case OPT_KEEP:
-			k->nkeep += split_list(c, "--keep", optarg, k->keep + k->nkeep, MAX_LIST - k->nkeep);
+			k->nkeep += split_list(c, "--keep", optarg, k->keep, k->nkeep, MAX_LIST);
 			break;
 		case OPT_DROP:
-			k->ndrop += split_list(c, "--drop", optarg, k->drop + k->ndrop, MAX_LIST - k->ndrop);
+			k->ndrop += split_list(c, "--drop", optarg, k->drop, k->ndrop, MAX_LIST);
 			break;
 		case OPT_THRESHOLD: {
 			char *eq = strchr(optarg, '=');
@@ -325,6 +349,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			if (ayak_parse_size(optarg, &u) || (u && u < 64))
 				cli_usage_error(c, "--sample wants 0 or a size of at least 64, not '%s'", optarg);
 			k->lo.sample = (size_t)u;
+			k->sample_set = 1;
 			break;
 		case OPT_SWITCH_WORDS:
 			if (!*optarg)
@@ -352,7 +377,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->label_field = cli_field_name(c, "--label-field", optarg);
 			break;
 		case OPT_MARKERS:
-			k->markers = optarg;
+			k->markers = file_arg(c, "--markers", optarg);
 			break;
 		case OPT_WORD_LIST:
 			if (k->nword_lists == 8)
@@ -361,18 +386,20 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			    strncmp(optarg, "zsm-data=", 9) && strncmp(optarg, "ind-data=", 9))
 				cli_usage_error(c, "--word-list wants zsm=FILE, ind=FILE, zsm-data=FILE or "
 						"ind-data=FILE, not '%s'", optarg);
+			if (!optarg[strcspn(optarg, "=") + 1])
+				cli_usage_error(c, "--word-list wants a file name after '=', not '%s'", optarg);
 			k->word_lists[k->nword_lists++] = optarg;
 			break;
 		case OPT_DICTIONARY:
 			if (k->ndicts == 16)
 				cli_usage_error(c, "too many --dictionary options");
-			k->dicts[k->ndicts++] = optarg;
+			k->dicts[k->ndicts++] = file_arg(c, "--dictionary", optarg);
 			break;
 		case OPT_AVERAGE:
 			k->to.average = 1;
 			break;
 		case OPT_ABOUT:
-			k->about = optarg;
+			k->about = file_arg(c, "--about", optarg);
 			break;
 		case OPT_EPOCHS:
 			if (ayak_parse_u64(optarg, &u) || u < 1 || u > 100)
@@ -405,8 +432,9 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->to.seed = u;
 			break;
 		case OPT_TRAIN_SAMPLE:
-			if (ayak_parse_size(optarg, &u))
-				cli_usage_error(c, "--train-sample wants a size, not '%s'", optarg);
+			if (ayak_parse_size(optarg, &u) || (u && u < 64))
+				cli_usage_error(c, "--train-sample wants 0 or a size of at least 64, not '%s'",
+						optarg);
 			k->to.sample = (size_t)u;
 			break;
 		case OPT_SUBMODEL:
@@ -418,11 +446,11 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->to.nsubs++;
 			break;
 		case OPT_MSA:
-			k->nmsa += split_list(c, "--msa", optarg, k->msa + k->nmsa, 63 - k->nmsa);
+			k->nmsa += split_list(c, "--msa", optarg, k->msa, k->nmsa, MAX_LIST - 1);
 			break;
 		case OPT_EXTRA_LABELS:
-			k->nextra += split_list(c, "--extra-labels", optarg, k->extra + k->nextra,
-						63 - k->nextra);
+			k->nextra += split_list(c, "--extra-labels", optarg, k->extra, k->nextra,
+						MAX_LIST - 1);
 			break;
 		default:
 			cli_usage_error(c, "unexpected option");
@@ -447,10 +475,29 @@ static void train_progress(void *arg, const char *fmt, ...)
 }
 
 /* A whole file into b, NUL-terminated, so that its lines can be cut in place. */
+static void die_at(struct cli *c, const char *path, size_t lineno, const char *msg);
+
+/*
+ * A text file of the training options (markers, word lists, a dictionary,
+ * --about), NUL-terminated; a NUL byte in it or bytes that are not UTF-8
+ * are an error at their line, not a line cut short or a word left out.
+ */
 static void read_text(struct cli *c, const char *path, struct ayak_buf *b)
 {
+	size_t good;
+
 	if (ayak_read_file(path, b, &c->err))
 		cli_die(c, &c->err);
+	good = ayak_utf8_valid_prefix(b->data, b->len);
+	if (good < b->len || memchr(b->data, '\0', b->len)) {
+		const char *nul = memchr(b->data, '\0', b->len);
+		size_t at = nul && (size_t)(nul - b->data) < good ? (size_t)(nul - b->data) : good;
+		size_t lineno = 1, i;
+
+		for (i = 0; i < at; i++)
+			lineno += b->data[i] == '\n';
+		die_at(c, path, lineno, at == good ? "not UTF-8" : "a NUL byte");
+	}
 	if (ayak_buf_add(b, "", 1))
 		cli_die_nomem(c);
 	b->len--;
@@ -540,16 +587,45 @@ static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg
 		}
 	read_text(c, arg, &text);
 	while (next_line(&text, &pos, &line, &lineno)) {
-		/* the data lists may hold pairs of words ("akhir pekan") */
-		size_t n = strcspn(line, bits & (LID_MARK_DATA_ZSM | LID_MARK_DATA_IND) ? "\t" : "\t ");
-
-		line[n] = '\0';
-		if (line[0] == '#' || !line[0] || line[0] == '-' || n >= 64)
+		line[strcspn(line, "\t")] = '\0';
+		if (line[0] == '#' || !line[0])
 			continue;
+		/* the data lists may hold pairs of words ("akhir pekan"); none holds endings */
+		if (line[0] == '-')
+			die_at(c, arg, lineno, "an ending: word lists hold words (endings go in --markers)");
+		if (strchr(line, ' ') && !(bits & (LID_MARK_DATA_ZSM | LID_MARK_DATA_IND)))
+			die_at(c, arg, lineno, "two words: only zsm-data and ind-data lists hold pairs");
 		if (lid_trainer_add_marker(t, line, bits, &c->err))
 			die_at(c, arg, lineno, NULL);
 	}
 	ayak_buf_release(&text);
+}
+
+/*
+ * --about: lines "key: value" (a key of letters, digits, '-' and '_'), the
+ * head of the model file, which --model-info prints and an empty line ends.
+ * Line ends of CRLF are made LF.
+ */
+static void check_about(struct cli *c, const char *path, struct ayak_buf *text)
+{
+	size_t pos = 0, lineno = 0, n, k, i, j;
+	const char *l;
+
+	for (i = j = 0; i < text->len; i++)
+		if (!(text->data[i] == '\r' && (i + 1 == text->len || text->data[i + 1] == '\n')))
+			text->data[j++] = text->data[i];
+	text->len = j;
+	text->data[j] = '\0';
+
+	while (ayak_next_line(text->data, text->len, &pos, &l, &n)) {
+		lineno++;
+		for (k = 0; k < n && (isalnum((unsigned char)l[k]) || l[k] == '-' || l[k] == '_'); k++)
+			;
+		if (n == 0)
+			die_at(c, path, lineno, "an empty line (it would end the model's text)");
+		if (k == 0 || k == n || l[k] != ':' || (k + 1 < n && l[k + 1] != ' '))
+			die_at(c, path, lineno, "not 'key: value'");
+	}
 }
 
 /* A dictionary: one word per line (hunspell's /FLAGS cut off), # comments. */
@@ -591,8 +667,10 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	struct ayak_buf about = AYAK_BUF_INIT;
 	size_t i;
 
-	if (!c->output || !strcmp(c->output, "-"))
+	if (!c->output)
 		cli_usage_error(c, "--train needs -o MODEL");
+	if (!strcmp(c->output, "-"))
+		cli_usage_error(c, "--train writes a model file: -o - (standard output) does not go with it");
 	if (nfiles == 0)
 		cli_usage_error(c, "--train needs training files (records with text and label)");
 	/* the model file is read as it is: no compressed stream */
@@ -623,8 +701,10 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	for (i = 0; i < k->nextra; i++)
 		if (!lid_label_valid(k->extra[i]))
 			cli_usage_error(c, "--extra-labels: bad label '%s' (%s)", k->extra[i], LABEL_FORM);
-	if (k->about)
+	if (k->about) {
 		read_text(c, k->about, &about);
+		check_about(c, k->about, &about);
+	}
 	k->to.about = about.data;
 	/* a program that succeeds is silent on standard error (ayak(7)) unless asked */
 	k->to.progress = k->verbose ? train_progress : NULL;
@@ -637,7 +717,7 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	if (!t)
 		cli_die(c, &c->err);
 	for (i = 0; i < k->nextra; i++)
-		if (lid_trainer_add(t, k->extra[i], "", 0, &c->err))
+		if (lid_trainer_add_label(t, k->extra[i], &c->err))
 			cli_die(c, &c->err);
 	if (k->markers)
 		load_markers(c, t, k->markers);
@@ -663,6 +743,11 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		    ayak_json_decode_string(line.data + fl->val, fl->val_len, &label, NULL, &c->err) ||
 		    ayak_buf_add(&label, "", 1))
 			cli_die(c, &c->err);
+		/* "zsm_Latn\u0000x" is no label, not zsm_Latn */
+		if (strlen(label.data) + 1 != label.len) {
+			cli_bad_record(c, &line, "", "bad label (it holds \\u0000)");
+			continue;
+		}
 		if (lid_trainer_add(t, label.data, tx, tx_len, &c->err)) {
 			if (c->err.code != AYAK_E_DATA)
 				cli_die(c, &c->err);
@@ -677,6 +762,7 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	/* the model is put in place by cli_finish, with --stats and --rejects, once all are whole */
 	if (lid_trainer_write(t, c->out, c->output, &c->err))
 		cli_die(c, &c->err);
+	c->stats.bytes_out += ayak_writer_bytes(c->out);	/* the model's size */
 	lid_trainer_free(t);
 	ayak_buf_release(&about);
 	return cli_finish(c);
@@ -964,7 +1050,8 @@ static double classify_parts(struct run *r)
 
 			if (r->k->lo.sample && (size_t)(stop - p) > r->k->lo.sample)
 				wgt *= (double)(stop - p) / (double)r->k->lo.sample;
-			if (letters && lab != lid_model_find(r->m, "und")) {
+			/* und too: letters of a script the model has no label for */
+			if (letters) {
 				r->share[lab] += wgt;
 				r->conf[lab] += wgt * s;
 				total += wgt;
@@ -1410,6 +1497,9 @@ int main(int argc, char **argv)
 		cli_usage_error(&c, "--switch-cost goes only with --by word");
 	if (k.switch_words && k.by != BY_WORD)
 		cli_usage_error(&c, "--switch-words goes only with --by word");
+	/* word mode reads every word: --sample 0 says so, any other is an error */
+	if (k.sample_set && k.lo.sample && k.by == BY_WORD)
+		cli_usage_error(&c, "--sample does not go with --by word (it reads every word)");
 	if (k.list_labels || k.model_info) {
 		const char *info = k.list_labels ? "--list-labels" : "--model-info";
 

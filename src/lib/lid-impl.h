@@ -37,6 +37,7 @@
 #define LID_MAX_BITS 24
 #define LID_MAX_STRIDE 256
 #define LID_RSQRT_N 1024
+#define LID_WORD_MAX 40			/* letters: a longer word gives no features */
 #define LID_HAN_LO 0x3400u
 #define LID_HAN_HI 0x9fffu
 #define LID_HAN_BITS (LID_HAN_HI - LID_HAN_LO + 1)

@@ -286,6 +286,11 @@ struct word_acc {
 
 static void word_done(struct lid_switch *s, struct sw_word *w, const struct word_acc *a)
 {
+	/* longer than the classifier reads (a hashtag run together, junk): no word, in no run */
+	if (w->script == USCRIPT_LATIN && a->n > LID_WORD_MAX) {
+		s->nw--;	/* w is the last word */
+		return;
+	}
 	if (w->script == USCRIPT_LATIN && a->n <= WORD_CPS_MAX)
 		w->odds = odds_of(s->t, lid_word_hash(a->cps, a->n));
 }

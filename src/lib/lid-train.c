@@ -276,6 +276,11 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int lid_trainer_add_label(struct lid_trainer *t, const char *label, struct ayak_err *err)
+{
+	return find_or_add_label(t, label, err) < 0 ? -1 : 0;
+}
+
 int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
 		    struct ayak_err *err)
 {
@@ -423,11 +428,25 @@ static int sub_classes(const struct lid_trainer *t, const struct lid_train_sub *
 			if (lid_label_script(t->labels[i]) == script)
 				cls_of[i] = (int)ncls++;
 	}
-	if (ncls < 2)
-		return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": fewer than 2 labels with data",
-				    spec->name);
 	if (ncls > LID_MAX_STRIDE)
 		return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": too many labels", spec->name);
+	{
+		/* classes with texts: a label of lid_trainer_add_label() alone has none */
+		unsigned char has[LID_MAX_STRIDE] = { 0 };
+		size_t with = 0;
+
+		for (i = 0; i < t->nex && with < 2; i++) {
+			int k = cls_of[t->ex[i].label];
+
+			if (k >= 0 && !has[k]) {
+				has[k] = 1;
+				with++;
+			}
+		}
+		if (with < 2)
+			return ayak_err_set(err, AYAK_E_DATA,
+					    "submodel \"%s\": fewer than 2 labels with data", spec->name);
+	}
 	*ncls_out = ncls;
 	*script_out = script;
 	return 0;

@@ -451,7 +451,7 @@ static int skip_token(const unsigned char *p, size_t n)
  * of its letters are kept (its length says it is too long), so that a text
  * without spaces needs no more memory than one with them.
  */
-#define WORD_MAX 40
+#define WORD_MAX LID_WORD_MAX
 
 struct prep {
 	struct lid_text *t;

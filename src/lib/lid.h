@@ -288,6 +288,8 @@ int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bit
 			   struct ayak_err *err);
 /* A word of the Malaysian Malay dictionary (stored as a hash). */
 int lid_trainer_add_dict_word(struct lid_trainer *t, const char *word, struct ayak_err *err);
+/* A label the model gives though no text has it (one decided by rule: zho_Hant). */
+int lid_trainer_add_label(struct lid_trainer *t, const char *label, struct ayak_err *err);
 /* One labelled training text. */
 int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
 		    struct ayak_err *err);

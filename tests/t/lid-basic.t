@@ -154,6 +154,21 @@ test_expect_success '--mixed: a higher bar for the second language' '
 	grep "\"lang\":\"zsm_Latn\",\"lang_score\":" out
 '
 
+# Khmer (a script with no label: und) was left out of the shares, so a page
+# mostly in Khmer was zsm_Latn with score 1 and passed --keep zsm_Latn.
+test_expect_success '--by line and paragraph: und parts with letters have their share' '
+	printf "%s\n" "{\"text\":\"ភាសាខ្មែរ គឺជាភាសា ភាសាខ្មែរ គឺជាភាសា ភាសាខ្មែរ\nSaya nak pergi kedai\"}" >km &&
+	ayak-lid --by line km >out &&
+	jq -c "[.lang, .lang_score, .lang_parts, .lang_shares]" out >got &&
+	echo "[\"und+zsm_Latn\",1,[{\"lang\":\"und\",\"score\":1},{\"lang\":\"zsm_Latn\",\"score\":1}],{\"und\":0.7167,\"zsm_Latn\":0.2833}]" >expect &&
+	test_cmp expect got &&
+	ayak-lid --by line --keep zsm_Latn km >out &&
+	test_must_be_empty out &&
+	ayak-lid --by paragraph km | jq -c "[.lang, .lang_score, .lang_shares]" >got &&
+	echo "[\"und\",0.7167,{\"und\":1}]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success '--by on text with no letters' '
 	echo "{\"text\":\"123\n\n456\"}" >in &&
 	ayak-lid --by line in >out &&

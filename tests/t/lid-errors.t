@@ -289,8 +289,66 @@ test_expect_success '--train: the model is an output like the others' '
 	grep "^ayak-lid: nodir/own.bin: No such file or directory" err &&
 	ayak-lid --train -q $S -o own.bin --stats own.json train.jsonl &&
 	grep -q "\"records_out\":6" own.json &&
-	ayak-lid --model own.bin --model-info >/dev/null
+	grep -q "\"bytes_out\":$(wc -c <own.bin)," own.json &&
+	ayak-lid --model own.bin --model-info >/dev/null &&
+	test_expect_code 2 ayak-lid --train -q $S -o - train.jsonl >out 2>err &&
+	grep -x "ayak-lid: --train writes a model file: -o - (standard output) does not go with it" err &&
+	test_must_be_empty out
 '
+
+# From a black-box reading of the man page (2026-11-25): a label holding
+# \u0000 was trained as the label before it; --extra-labels added an empty
+# text of its label, so that a submodel of one label with texts trained, and a
+# label that had texts changed the model; a --dictionary line not UTF-8, a
+# --word-list ending ("-iti") or pair in a zsm= list (cut to "akhir") and an
+# --about line of another form or with a NUL were left out or cut short
+test_expect_success '--train: bad labels, lists and --about lines are errors at their line' '
+	S="--submodel Latn:10:c1-3,w --submodel msa:10:c3,w,b --epochs 2" &&
+	ayak-lid --train -q -o ref.bin $S train.jsonl &&
+	{ cat train.jsonl && echo "{\"text\":\"Satu dua.\",\"label\":\"zsm_Latn\\u0000x\"}"; } >nul.jsonl &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin $S nul.jsonl 2>err &&
+	echo "ayak-lid: nul.jsonl:7: bad label (it holds \\u0000)" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin &&
+	ayak-lid --train -q -o ex.bin $S --extra-labels eng_Latn train.jsonl &&
+	test_cmp_bin ref.bin ex.bin &&
+	grep zsm_Latn train.jsonl >z.jsonl &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin --submodel Latn:10:c1-3,w --extra-labels ind_Latn z.jsonl 2>err &&
+	echo "ayak-lid: submodel \"Latn\": fewer than 2 labels with data" >expect &&
+	test_cmp expect err &&
+	printf "kerana\nker\377ana\n" >bad.dic &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin $S --dictionary bad.dic train.jsonl 2>err &&
+	echo "ayak-lid: bad.dic:2: not UTF-8" >expect &&
+	test_cmp expect err &&
+	printf "kerana\n-iti\n" >end.txt &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin $S --word-list zsm=end.txt train.jsonl 2>err &&
+	echo "ayak-lid: end.txt:2: an ending: word lists hold words (endings go in --markers)" >expect &&
+	test_cmp expect err &&
+	printf "kerana\nakhir pekan\n" >pair.txt &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin $S --word-list zsm=pair.txt train.jsonl 2>err &&
+	echo "ayak-lid: pair.txt:2: two words: only zsm-data and ind-data lists hold pairs" >expect &&
+	test_cmp expect err &&
+	ayak-lid --train -q -o pair.bin $S --word-list zsm-data=pair.txt train.jsonl &&
+	printf "version: 1\nno colon here\n" >ab1 &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin $S --about ab1 train.jsonl 2>err &&
+	echo "ayak-lid: ab1:2: not '"'"'key: value'"'"'" >expect &&
+	test_cmp expect err &&
+	printf "version: 1\n\nx: y\n" >ab2 &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin $S --about ab2 train.jsonl 2>err &&
+	echo "ayak-lid: ab2:2: an empty line (it would end the model'"'"'s text)" >expect &&
+	test_cmp expect err &&
+	printf "version: 1\nx: y\0z\n" >ab3 &&
+	test_expect_code 1 ayak-lid --train -q -o m.bin $S --about ab3 train.jsonl 2>err &&
+	echo "ayak-lid: ab3:2: a NUL byte" >expect &&
+	test_cmp expect err &&
+	test_path_is_missing m.bin &&
+	printf "version: 1\r\nx: y\r\n" >ab4 &&
+	ayak-lid --train -q -o crlf.bin $S --about ab4 train.jsonl &&
+	ayak-lid --model crlf.bin --model-info | head -n 3 >got &&
+	printf "ayak-lid model\nversion: 1\nx: y\n" >expect &&
+	test_cmp expect got
+'
+
 
 # A model of more labels than the --stats file has counters (64): the
 # rarest labels were left out of the counts, 12 records of 76 not counted
@@ -534,6 +592,18 @@ test_expect_success '--train: bad training records and settings' '
 	echo "ayak-lid: submodel \"Cyrl\": fewer than 2 labels with data" >expect &&
 	test_cmp expect err &&
 	test_path_is_missing m.bin
+'
+
+test_expect_success '--train: usage errors of file names, sizes and lists' '
+	train_usage "--markers wants a file name, not '"''"'" --markers "" &&
+	train_usage "--dictionary wants a file name, not '"''"'" --dictionary "" &&
+	train_usage "--about wants a file name, not '"''"'" --about "" &&
+	train_usage "--word-list wants a file name after '"'"'='"'"', not '"'"'zsm='"'"'" --word-list zsm= &&
+	train_usage "--train-sample wants 0 or a size of at least 64, not '"'"'63'"'"'" --train-sample 63 &&
+	train_usage "--lr wants a number from 0.000001 to 100, not '"'"'1e-6'"'"'" --lr 1e-6 &&
+	train_usage "--extra-labels: too many labels (at most 63 in all)" \
+		--extra-labels "$(seq -f "x%02g_Latn" 40 | sed "s/^x/a/" | paste -sd,)" \
+		--extra-labels "$(seq -f "x%02g_Latn" 24 | sed "s/^x/b/" | paste -sd,)"
 '
 
 test_done

@@ -178,6 +178,35 @@ test_expect_success 'a word and its hash are the same key (lid_word_hash, as lid
 	test_cmp expect got
 '
 
+# A hashtag run together gives the model nothing (over 40 letters): it was a
+# Malay run of score 0.5, which --keep zsm_Latn kept (2026-11-25).
+test_expect_success 'a Latin word of more than 40 letters is in no run, as the model reads none' '
+	cat >long.jsonl <<-\EOF &&
+	{"text":"#SayaNakPergiKedaiSekejapUntukMembeliBarang"}
+	{"text":"Saya nak pergi #SayaNakPergiKedaiSekejapUntukMembeliBarang kedai sekarang"}
+	EOF
+	ayak-lid --by word --keep zsm_Latn long.jsonl >out &&
+	jq -c "[.lang, .lang_parts, .lang_shares]" out >got &&
+	cat >expect <<-\EOF &&
+	["zsm_Latn",[{"lang":"zsm_Latn","score":0.9872,"start":0,"end":73}],{"zsm_Latn":1}]
+	EOF
+	test_cmp expect got &&
+	ayak-lid --by word long.jsonl | sed -n 1p | jq -c "[.lang, .lang_score, .lang_parts, .lang_shares]" >got &&
+	echo "[\"und\",1,[],{}]" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'usage: --sample does not go with --by word, but for 0 (it reads every word)' '
+	test_expect_code 2 ayak-lid --by word --sample 64 one >out 2>err &&
+	printf "%s\n" "ayak-lid: --sample does not go with --by word (it reads every word)" \
+		"Try '"'"'ayak-lid --help'"'"'." >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	ayak-lid --by word one >expect &&
+	ayak-lid --by word --sample 0 one >out &&
+	test_cmp expect out
+'
+
 test_expect_success 'usage: --switch-cost and --switch-words go only with --by word' '
 	test_expect_code 2 ayak-lid --switch-cost 2 one 2>err &&
 	grep "switch-cost goes only with --by word" err &&
