@@ -35,7 +35,8 @@ static const char usage[] =
 	"                        lid/switch.tsv in the lexicons)\n"
 	"      --sample BYTES    read at most BYTES of each text (or part), in four windows\n"
 	"                        in the middle of its quarters, fewer under 256 bytes\n"
-	"                        (default 1024; 0: all; else 64 or more)\n"
+	"                        (default 1024; 0: all; else 64 or more; --by word\n"
+	"                        reads all)\n"
 	"      --word-odds-weight W  weight of the model's word odds in telling zsm_Latn\n"
 	"                        from ind_Latn (default: the model's; 0: none)\n"
 	"      --model FILE      the model (default: lid/model.bin in the lexicons)\n"
@@ -352,14 +353,10 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->sample_set = 1;
 			break;
 		case OPT_SWITCH_WORDS:
-			if (!*optarg)
-				cli_usage_error(c, "--switch-words wants a file name, not ''");
-			k->switch_words = optarg;
+			k->switch_words = file_arg(c, "--switch-words", optarg);
 			break;
 		case OPT_MODEL:
-			if (!*optarg)
-				cli_usage_error(c, "--model wants a file name, not ''");
-			k->model_path = optarg;
+			k->model_path = file_arg(c, "--model", optarg);
 			break;
 		case OPT_LIST_LABELS:
 			k->list_labels = 1;
@@ -475,29 +472,16 @@ static void train_progress(void *arg, const char *fmt, ...)
 }
 
 /* A whole file into b, NUL-terminated, so that its lines can be cut in place. */
-static void die_at(struct cli *c, const char *path, size_t lineno, const char *msg);
-
 /*
  * A text file of the training options (markers, word lists, a dictionary,
  * --about), NUL-terminated; a NUL byte in it or bytes that are not UTF-8
- * are an error at their line, not a line cut short or a word left out.
+ * are an error at their line (exit 1), not a line cut short or a word left out.
  */
 static void read_text(struct cli *c, const char *path, struct ayak_buf *b)
 {
-	size_t good;
-
-	if (ayak_read_file(path, b, &c->err))
+	if (ayak_read_file(path, b, &c->err) ||
+	    ayak_text_check(path, b->data, b->len, AYAK_E_DATA, &c->err))
 		cli_die(c, &c->err);
-	good = ayak_utf8_valid_prefix(b->data, b->len);
-	if (good < b->len || memchr(b->data, '\0', b->len)) {
-		const char *nul = memchr(b->data, '\0', b->len);
-		size_t at = nul && (size_t)(nul - b->data) < good ? (size_t)(nul - b->data) : good;
-		size_t lineno = 1, i;
-
-		for (i = 0; i < at; i++)
-			lineno += b->data[i] == '\n';
-		die_at(c, path, lineno, at == good ? "not UTF-8" : "a NUL byte");
-	}
 	if (ayak_buf_add(b, "", 1))
 		cli_die_nomem(c);
 	b->len--;

@@ -96,7 +96,8 @@ static int sub_script(const struct lid_train_sub *s)
  * Before any text is read: a submodel per script at most (a second one,
  * or Latin beside Latn, was trained and never used: the model loader
  * takes the last), and an msa group of Latin-script labels, each once
- * (the group's model only ever sees Latin text).
+ * (the group's model only ever sees Latin text); and no empty line in the
+ * text of --about.
  */
 static int check_opts(const struct lid_train_opts *o, struct ayak_err *err)
 {
@@ -124,6 +125,9 @@ static int check_opts(const struct lid_train_opts *o, struct ayak_err *err)
 			if (!strcmp(*h, *g))
 				return ayak_err_set(err, AYAK_E_USAGE, "--msa: '%s' twice", *g);
 	}
+	/* before training, not after: an empty line would end the model's text */
+	if (o->about && (strstr(o->about, "\n\n") || o->about[0] == '\n'))
+		return ayak_err_set(err, AYAK_E_USAGE, "the model's text may not hold an empty line");
 	return 0;
 }
 
@@ -883,12 +887,6 @@ int lid_trainer_write(struct lid_trainer *t, struct ayak_writer *wr, const char 
 	    (text.len && text.data[text.len - 1] != '\n' && ayak_buf_add(&text, "\n", 1)) ||
 	    ayak_buf_add(&text, "\n", 1) || pad64(&text, 0))
 		goto nomem;
-	for (i = 0; i + 1 < text.len; i++)
-		if (text.data[i] == '\n' && text.data[i + 1] == '\n' && i + 2 < text.len &&
-		    text.data[i + 2] != '\0') {
-			ayak_err_set(err, AYAK_E_USAGE, "the model's text may not hold an empty line");
-			goto out;
-		}
 	base = text.len + sizeof(h);
 	if (ayak_buf_add(&pay, t->labels, t->nlabels * LID_LABEL_MAX) ||
 	    ayak_buf_add(&pay, t->marks, t->nmarks * sizeof(*t->marks)) ||

@@ -318,7 +318,7 @@ test_expect_success '--train: bad labels, lists and --about lines are errors at 
 	test_cmp expect err &&
 	printf "kerana\nker\377ana\n" >bad.dic &&
 	test_expect_code 1 ayak-lid --train -q -o m.bin $S --dictionary bad.dic train.jsonl 2>err &&
-	echo "ayak-lid: bad.dic:2: not UTF-8" >expect &&
+	echo "ayak-lid: bad.dic:2: invalid UTF-8" >expect &&
 	test_cmp expect err &&
 	printf "kerana\n-iti\n" >end.txt &&
 	test_expect_code 1 ayak-lid --train -q -o m.bin $S --word-list zsm=end.txt train.jsonl 2>err &&
@@ -339,7 +339,7 @@ test_expect_success '--train: bad labels, lists and --about lines are errors at 
 	test_cmp expect err &&
 	printf "version: 1\nx: y\0z\n" >ab3 &&
 	test_expect_code 1 ayak-lid --train -q -o m.bin $S --about ab3 train.jsonl 2>err &&
-	echo "ayak-lid: ab3:2: a NUL byte" >expect &&
+	echo "ayak-lid: ab3:2: NUL byte" >expect &&
 	test_cmp expect err &&
 	test_path_is_missing m.bin &&
 	printf "version: 1\r\nx: y\r\n" >ab4 &&

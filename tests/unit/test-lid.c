@@ -89,11 +89,11 @@ static struct lid_trainer *trainer_full(unsigned mark_weight, unsigned nb_bits)
 		lid_trainer_add(t, "eng_Latn", eng[i], strlen(eng[i]), &err);
 	}
 	/* labels decided by rule, with no texts */
-	lid_trainer_add(t, "zho_Hans", "", 0, &err);
-	lid_trainer_add(t, "zho_Hant", "", 0, &err);
-	lid_trainer_add(t, "tam_Taml", "", 0, &err);
-	lid_trainer_add(t, "zsm_Arab", "", 0, &err);
-	lid_trainer_add(t, "jpn_Jpan", "", 0, &err);
+	lid_trainer_add_label(t, "zho_Hans", &err);
+	lid_trainer_add_label(t, "zho_Hant", &err);
+	lid_trainer_add_label(t, "tam_Taml", &err);
+	lid_trainer_add_label(t, "zsm_Arab", &err);
+	lid_trainer_add_label(t, "jpn_Jpan", &err);
 	return t;
 }
 
@@ -1286,6 +1286,17 @@ int main(void)
 	ok(t && lid_trainer_finish(t, path2, &err) < 0 && err.code == AYAK_E_USAGE &&
 	   strstr(err.msg, "marker weight over 8"), "training refuses weight 9: %s", err.msg);
 	lid_trainer_free(t);
+	{
+		/* found after every epoch had run, until 2026-11-25 */
+		struct lid_train_opts o;
+
+		memset(&o, 0, sizeof(o));
+		o.about = "version: x\n\nnote: y\n";
+		t = lid_trainer_new(&o, &err);
+		ok(!t && err.code == AYAK_E_USAGE && strstr(err.msg, "empty line"),
+		   "an empty line in the model's text is refused before any text: %s", err.msg);
+		lid_trainer_free(t);
+	}
 
 	test_word_odds(m, path2);
 	test_accumulate();
