@@ -1393,6 +1393,11 @@ static void open_outputs(struct fetch *f, int nfiles, char **files)
 {
 	struct cli *c = f->c;
 
+	/* the failed lines would be written among the downloaded bytes */
+	if (!f->dir && f->failed_path && cli_names_stdout(f->failed_path) &&
+	    (!c->output || cli_names_stdout(c->output)))
+		cli_usage_error(c, "--failed %s: the failed lines and the downloads would both go to "
+				"the standard output", f->failed_path);
 	cli_claim_output(c, "--failed", f->failed_path);
 	if (f->dir)
 		cli_claim_output(c, "--output", c->output);

@@ -532,8 +532,7 @@ void cli_claim_output(struct cli *c, const char *opt, const char *path)
 	add_claim(c, opt, cli_canonical_name(path), there ? st.st_dev : 0, there ? st.st_ino : 0);
 }
 
-/* Does path name the standard output? */
-static int names_stdout(const char *path)
+int cli_names_stdout(const char *path)
 {
 	return !strcmp(path, "-") || !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/fd/1") ||
 	       !strcmp(path, "/proc/self/fd/1");
@@ -549,11 +548,11 @@ static void claim_stdout(struct cli *c)
 {
 	struct stat st;
 
-	if (c->rejects_path && names_stdout(c->rejects_path))
+	if (c->rejects_path && cli_names_stdout(c->rejects_path))
 		cli_usage_error(c, "--rejects %s: the rejects and the records would both go to the "
 				"standard output", c->rejects_path);
 	/* plain counters after a compressed stream would make it corrupt */
-	if (c->stats_path && names_stdout(c->stats_path) && c->compress != AYAK_COMPRESS_AUTO &&
+	if (c->stats_path && cli_names_stdout(c->stats_path) && c->compress != AYAK_COMPRESS_AUTO &&
 	    c->compress != AYAK_COMPRESS_NONE)
 		cli_usage_error(c, "--stats %s: the counters would follow the compressed records on "
 				"the standard output", c->stats_path);
@@ -565,7 +564,7 @@ static void claim_stdout(struct cli *c)
 
 void cli_claim_records_output(struct cli *c)
 {
-	if (!c->output || names_stdout(c->output))
+	if (!c->output || cli_names_stdout(c->output))
 		claim_stdout(c);
 	else
 		cli_claim_output(c, "--output", c->output);
@@ -593,7 +592,7 @@ void cli_check_inputs(struct cli *c, int nfiles, char **files)
 	size_t k;
 	int i, to_file;
 
-	to_file = !c->no_output && (!c->output || names_stdout(c->output)) &&
+	to_file = !c->no_output && (!c->output || cli_names_stdout(c->output)) &&
 		  !fstat(STDOUT_FILENO, &out) && S_ISREG(out.st_mode);
 	for (i = 0; i < (nfiles ? nfiles : 1); i++) {
 		const char *name = nfiles ? files[i] : "-";

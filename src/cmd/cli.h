@@ -119,6 +119,8 @@ void cli_claim_output(struct cli *c, const char *opt, const char *path);
  * output then is a usage error.  For a program that opens its outputs.
  */
 void cli_claim_records_output(struct cli *c);
+/* Does path name the standard output ("-", /dev/stdout, /dev/fd/1)? */
+int cli_names_stdout(const char *path);
 /*
  * Usage errors for an input that an output would spoil: the regular file
  * the records go to on the standard output (prog x >>x), read back as it

@@ -228,6 +228,36 @@ test_expect_success 'a 404 in the list is reported; the others are fetched; --fa
 	rm root/nothing.txt
 '
 
+test_expect_success '--failed may name the list: replaced when the run ends, by the lines still to fetch' '
+	test_write_lines "$U/files/f4.txt" "$U/files/nothing.txt" "# a comment" "$U/files/f5.txt" >retry &&
+	test_expect_code 1 ayak-fetch --max-retries 0 --failed retry -o got retry 2>err &&
+	cat root/f4.txt root/f5.txt >expect &&
+	test_cmp expect got &&
+	echo "$U/files/nothing.txt" >expect &&
+	test_cmp expect retry &&
+	cp root/f6.txt root/nothing.txt &&
+	ayak-fetch --failed retry -o got retry &&
+	test_cmp root/f6.txt got &&
+	test_must_be_empty retry &&
+	rm root/nothing.txt
+'
+
+test_expect_success '--failed to the standard output is refused when the downloads go there' '
+	echo "$U/files/f4.txt" >one &&
+	for f in - /dev/stdout /dev/fd/1; do
+		test_expect_code 2 ayak-fetch --failed $f one >out 2>err &&
+		test_must_be_empty out &&
+		echo "ayak-fetch: --failed $f: the failed lines and the downloads would both go to the standard output" >expect &&
+		head -n 1 err >got &&
+		test_cmp expect got || return 1
+	done &&
+	ayak-fetch --failed - -o got one >out &&
+	test_cmp root/f4.txt got &&
+	test_must_be_empty out &&
+	ayak-fetch --failed - -d dl-failed one >out &&
+	test_must_be_empty out
+'
+
 test_expect_success '-d: a failed download leaves no directories made for it; -d itself stays' '
 	test_write_lines "$U/files/no/such/dir/x.txt" "$U/files/sub/nothing.txt" \
 		"$U/files/sub/g.txt" >list404d &&
