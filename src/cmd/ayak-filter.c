@@ -92,21 +92,28 @@ static void build_options(void)
 	options[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
-static void show_profile(const struct filter_params *p)
+static void show_profile(struct cli *c, const struct filter_params *p)
 {
+	struct ayak_buf num = AYAK_BUF_INIT;
 	int i, j;
 
 	printf("# profile: %s\n", p->profile ? p->profile : "none");
 	for (i = 0; i < FP_COUNT; i++) {
 		double v = p->v[i];
 
-		if (isnan(v))
+		if (isnan(v)) {
 			printf("%s = off\n", filter_params_info[i].key);
-		else if (filter_params_info[i].kind == FPK_BOOL)
+		} else if (filter_params_info[i].kind == FPK_BOOL) {
 			printf("%s = on\n", filter_params_info[i].key);
-		else
-			printf("%s = %.15g\n", filter_params_info[i].key, v);
+		} else {
+			/* the threshold in effect: digits that read back as it, as --annotate's values */
+			ayak_buf_reset(&num);
+			if (filter_value_add(&num, v))
+				cli_die_nomem(c);
+			printf("%s = %.*s\n", filter_params_info[i].key, (int)num.len, num.data);
+		}
 	}
+	ayak_buf_release(&num);
 	for (i = 0; i < FL_COUNT; i++) {
 		printf("%s =", filter_list_keys[i]);
 		for (j = 0; j < p->nfiles[i]; j++)
@@ -196,6 +203,7 @@ static void parse_options(struct cli *c, struct conf *k, int argc, char **argv)
 static void load_params(struct cli *c, const struct conf *k, struct filter_params *params)
 {
 	size_t i;
+	int boilerplate = 0;	/* a --boilerplate file is in the list */
 
 	filter_params_init(params);
 	if (filter_profile_load(params, k->profile, &c->err))
@@ -212,8 +220,24 @@ static void load_params(struct cli *c, const struct conf *k, struct filter_param
 			cli_usage_error(c, "%s", c->err.msg);
 		if (ret)
 			cli_die(c, &c->err);
+		if (o == OPT_LIST + FL_BOILERPLATE)
+			boilerplate = strcmp(settings[i].value, "none") != 0;
 	}
 	free(settings);
+	/* ayak(7): an option that is not read is a usage error; a profile's list may wait unused */
+	if (boilerplate) {
+		int cleanup = params->v[FP_LINE_CLEANUP] == 1;
+		int max_chars = !isnan(params->v[FP_BOILERPLATE_MAX_CHARS]);
+
+		if (!cleanup || !max_chars)
+			cli_usage_error(c, "--boilerplate needs %s%s%s too (%s off)",
+					cleanup ? "" : "--line-cleanup",
+					cleanup || max_chars ? "" : " and ",
+					max_chars ? "" : "--boilerplate-max-chars",
+					cleanup ? "boilerplate_max_chars is" :
+					max_chars ? "line_cleanup is" :
+						    "line_cleanup and boilerplate_max_chars are");
+	}
 }
 
 /* --show-profile reads no records: an option only records use is a usage error, or NULL. */
@@ -247,7 +271,7 @@ static void run_show_profile(struct cli *c, struct filter *f, struct filter_para
 
 static void run_show_profile(struct cli *c, struct filter *f, struct filter_params *params)
 {
-	show_profile(params);
+	show_profile(c, params);
 	filter_free(f);
 	filter_params_release(params);
 	cli_finish_stdout(c);
@@ -274,26 +298,40 @@ static void write_reject(struct cli *c, const struct ayak_line *line,
 	ayak_buf_reset(b);
 	if (res->has_value && (ayak_buf_addstr(b, ",\"value\":") ||
 			       filter_value_add(b, res->value) ||
-			       ayak_buf_addf(b, ",\"threshold\":%.15g", res->threshold)))
+			       ayak_buf_addstr(b, ",\"threshold\":") ||
+			       filter_value_add(b, res->threshold)))
 		cli_die_nomem(c);
 	cli_reject(c, line, NULL, res->reason, res->has_value ? b : NULL);
 }
 
 /*
- * --stats keeps AYAK_STATS_MAX names per table: past that, rule reasons
- * and redact rules share one name ("rule:other", "redact:other").
+ * --stats names 63 rule reasons and 63 redact rules per table, each kind
+ * on its own: past that, they share one name ("rule:other",
+ * "redact:other"), so that the other counters always have room.
  */
+#define STATS_RULE_NAMES 63
+
+/*
+ * A table holds the fixed counters, the reasons that are not rules (34:
+ * the quality rules' 28, blocklist, empty, c4_lorem_ipsum,
+ * c4_curly_bracket, too_large, malformed), and both kinds with "other".
+ */
+_Static_assert(1 + FLR_COUNT + PII_NTYPES + 2 + 34 + 2 * (STATS_RULE_NAMES + 1) <= AYAK_STATS_MAX,
+	       "--stats tables too small for ayak-filter's names");
+
 static const char *stats_name(const struct ayak_counter *table, size_t n, const char *name,
 			      const char *prefix, const char *other)
 {
-	size_t i;
+	size_t i, named = 0, plen = strlen(prefix);
 
-	if (n < AYAK_STATS_MAX - 1 || strncmp(name, prefix, strlen(prefix)))
+	if (strncmp(name, prefix, plen))
 		return name;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!strcmp(table[i].name, name))
 			return name;
-	return other;
+		named += !strncmp(table[i].name, prefix, plen) && strcmp(table[i].name, other);
+	}
+	return named < STATS_RULE_NAMES ? name : other;
 }
 
 static const char *const line_counts[FLR_COUNT] = {

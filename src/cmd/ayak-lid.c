@@ -130,6 +130,7 @@ enum { BY_NONE, BY_LINE, BY_PARAGRAPH, BY_WORD };
 #define LABEL_FORM "ISO 639-3 and ISO 15924 codes such as zsm_Latn, or und"
 #define MAX_TOP 32
 #define MAX_LIST 64
+#define LID_STATS_COUNTERS 64	/* ayak-lid(1): the --stats file holds 64 counters */
 
 struct conf {
 	const char *model_path, *switch_words;
@@ -1401,12 +1402,13 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	}
 	/*
 	 * Counts per label, most frequent first.  The --stats file holds
-	 * AYAK_STATS_MAX counters (lang.mixed one of them): when more labels
-	 * are left than room, the last counter is the rest of them together,
-	 * so that every record is counted.
+	 * LID_STATS_COUNTERS counters (lang.mixed one of them): when more
+	 * labels are left than room, the last counter is the rest of them
+	 * together, so that every record is counted.
 	 */
 	for (;;) {
-		size_t best = r.nlabels, left = 0, room = AYAK_STATS_MAX - (r.mixed_count > 0);
+		size_t best = r.nlabels, left = 0,
+		       room = LID_STATS_COUNTERS - (r.mixed_count > 0);
 
 		for (i = 0; i < r.nlabels; i++)
 			if (r.count[i]) {

@@ -362,6 +362,7 @@ struct fl_ctx {
 	int have_tokens;
 	size_t nnl;		/* line feeds in text (with have_lines) */
 	int have_lines, have_line_hashes;
+	int words_checked;	/* too_many_words listed before the other rules */
 };
 
 /* Record a drop with a reason; 1 when the run should stop. */

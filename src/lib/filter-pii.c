@@ -83,10 +83,13 @@ static int word_at(const unsigned char *s, size_t n, size_t i)
 }
 
 /*
- * May a number start at s[i]?  Not inside a word or another number, a
- * URL path, a reference (#123, ORD-123), an amount (RM 100, $5, 50%).
+ * May a number that starts with a digit start at s[i]?  Not inside a
+ * word, an identifier ("IMG_0123456789") or another number, a path
+ * ("/0123456789", "\\0123456789"), a reference (#123, ORD-123), after '@',
+ * or in an amount (RM 100, $5).  Other punctuation separates, as in URL
+ * queries and tables: "tel=0123456789&ip=8.8.8.8", "|0123456789|".
  */
-static int num_left_ok(const unsigned char *s, size_t i)
+static int num_left_ok(const unsigned char *s, size_t n, size_t i)
 {
 	unsigned char c;
 	size_t j;
@@ -97,9 +100,13 @@ static int num_left_ok(const unsigned char *s, size_t i)
 	if (word_before(s, i))
 		return 0;
 	switch (c) {
-	case '#': case '/': case '\\': case '@': case '$': case '%': case '&':
-	case '=': case '+': case '*': case '^': case '~': case '|':
+	case '#': case '/': case '\\': case '@': case '$':
 		return 0;
+	case '+':
+		/* the '+60' of a phone number, which is looked for from its '+' */
+		if (i + 1 < n && s[i] == '6' && s[i + 1] == '0')
+			return 0;
+		break;
 	case '.': case ',':
 		if (i >= 2 && isdig(s[i - 2]))
 			return 0;
@@ -567,16 +574,22 @@ static int in4(const unsigned char a[4], unsigned a0, unsigned a1, unsigned a2,
 	return (x & mask) == net;
 }
 
-/* Python 3.11 ipaddress: is_global (not in its private list, not 100.64/10). */
+/* Python 3.11 ipaddress: IPv4Address.is_private (its list of networks). */
+static int ipv4_private(const unsigned char a[4])
+{
+	return in4(a, 0, 0, 0, 0, 8) || in4(a, 10, 0, 0, 0, 8) || in4(a, 127, 0, 0, 0, 8) ||
+	       in4(a, 169, 254, 0, 0, 16) || in4(a, 172, 16, 0, 0, 12) ||
+	       in4(a, 192, 0, 0, 0, 29) || in4(a, 192, 0, 0, 170, 31) ||
+	       in4(a, 192, 0, 2, 0, 24) || in4(a, 192, 168, 0, 0, 16) ||
+	       in4(a, 198, 18, 0, 0, 15) || in4(a, 198, 51, 100, 0, 24) ||
+	       in4(a, 203, 0, 113, 0, 24) || in4(a, 240, 0, 0, 0, 4) ||
+	       in4(a, 255, 255, 255, 255, 32);
+}
+
+/* Python 3.11 ipaddress: is_global (not private, not 100.64/10). */
 int filter_ipv4_global(const unsigned char a[4])
 {
-	return !(in4(a, 0, 0, 0, 0, 8) || in4(a, 10, 0, 0, 0, 8) || in4(a, 127, 0, 0, 0, 8) ||
-		 in4(a, 169, 254, 0, 0, 16) || in4(a, 172, 16, 0, 0, 12) ||
-		 in4(a, 192, 0, 0, 0, 29) || in4(a, 192, 0, 0, 170, 31) ||
-		 in4(a, 192, 0, 2, 0, 24) || in4(a, 192, 168, 0, 0, 16) ||
-		 in4(a, 198, 18, 0, 0, 15) || in4(a, 198, 51, 100, 0, 24) ||
-		 in4(a, 203, 0, 113, 0, 24) || in4(a, 240, 0, 0, 0, 4) ||
-		 in4(a, 255, 255, 255, 255, 32) || in4(a, 100, 64, 0, 0, 10));
+	return !ipv4_private(a) && !in4(a, 100, 64, 0, 0, 10);
 }
 
 static int in6(const unsigned char a[16], const unsigned char *net, int bits)
@@ -606,7 +619,13 @@ int filter_ipv6_global(const unsigned char a[16])
 	static const unsigned char ula[16] = { 0xfc };
 	static const unsigned char ll[16] = { 0xfe, 0x80 };
 
-	return !(in6(a, loop, 128) || in6(a, any, 128) || in6(a, v4map, 96) ||
+	/*
+	 * IPv4-mapped (::ffff:8.8.8.8): Python 3.11 asks its IPv4 address
+	 * is_private, not is_global, so ::ffff:100.64.0.1 is global.
+	 */
+	if (in6(a, v4map, 96))
+		return !ipv4_private(a + 12);
+	return !(in6(a, loop, 128) || in6(a, any, 128) ||
 		 in6(a, disc, 64) || in6(a, ietf, 23) || in6(a, doc, 32) ||
 		 in6(a, orchid, 28) || in6(a, ula, 7) || in6(a, ll, 10));
 }
@@ -674,8 +693,17 @@ static size_t try_ipv6(const unsigned char *s, size_t n, size_t i)
 		return 0;
 	memcpy(buf, s + i, e - i);
 	buf[e - i] = '\0';
-	if (inet_pton(AF_INET6, buf, a) != 1)
-		return 0;
+	if (inet_pton(AF_INET6, buf, a) != 1) {
+		/* a port after an address that ends in IPv4 (::ffff:8.8.8.8:53): the address alone */
+		const char *dot = strrchr(buf, '.'), *port = dot ? strchr(dot, ':') : NULL;
+
+		if (!port)
+			return 0;
+		e = i + (size_t)(port - buf);
+		buf[e - i] = '\0';
+		if (inet_pton(AF_INET6, buf, a) != 1)
+			return 0;
+	}
 	return filter_ipv6_global(a) ? e : 0;
 }
 
@@ -840,7 +868,7 @@ static int detect_num(const unsigned char *s, size_t n, size_t i, unsigned mask,
 	if (trig[s[i]] != T_DIGIT)	/* '+' or '(' */
 		return (mask & (1u << PII_PHONE)) && !word_before(s, i) &&
 		       (*e = try_phone(s, n, i, how)) ? PII_PHONE : -1;
-	if (!(how & NUM_LIST_ITEM) && !num_left_ok(s, i))
+	if (!(how & NUM_LIST_ITEM) && !num_left_ok(s, n, i))
 		return -1;
 	if ((mask & (1u << PII_MYKAD)) && (*e = try_mykad(s, n, i, how)))
 		return PII_MYKAD;

@@ -146,6 +146,20 @@ static int plain_number(const char *s, int allow_point)
 	return allow_point ? !ayak_parse_decimal(s, &v) : *s && !s[strspn(s, "0123456789")];
 }
 
+/*
+ * Is a plain_number() above 1 as written?  "1.0000000000000000001" is,
+ * though it reads as the double 1.
+ */
+static int above_one(const char *s)
+{
+	s += strspn(s, "0");
+	if (!*s || *s == '.')
+		return 0;
+	if (*s != '1' || (s[1] && s[1] != '.'))
+		return 1;
+	return s[1] == '.' && s[2 + strspn(s + 2, "0")];
+}
+
 int filter_param_set(struct filter_params *p, int id, const char *value,
 		     struct ayak_err *err)
 {
@@ -174,7 +188,7 @@ int filter_param_set(struct filter_params *p, int id, const char *value,
 					    pi->key, FILTER_MAX_COUNT, value);
 		break;
 	case FPK_SHARE:
-		if (plain_number(value, 1) && strtod(value, NULL) > 1)
+		if (plain_number(value, 1) && above_one(value))
 			return ayak_err_set(err, AYAK_E_USAGE,
 					    "%s is a share: it wants a number from 0 to 1 or off, not '%s'",
 					    pi->key, value);
@@ -188,6 +202,11 @@ int filter_param_set(struct filter_params *p, int id, const char *value,
 		if (strtod(value, NULL) > FILTER_MAX_NUMBER)
 			return ayak_err_set(err, AYAK_E_USAGE,
 					    "%s wants a number up to 1e308 or off, not '%s'",
+					    pi->key, value);
+		/* it would read as 0, which turns some rules off: not what it says */
+		if (strpbrk(value, "123456789") && strtod(value, NULL) == 0)
+			return ayak_err_set(err, AYAK_E_USAGE,
+					    "%s: '%s' is above 0 but too small to tell from 0; write 0 if that is meant",
 					    pi->key, value);
 	}
 	p->v[id] = strtod(value, NULL);

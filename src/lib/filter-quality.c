@@ -906,8 +906,21 @@ int fl_too_many_words(struct fl_ctx *c)
 	double max = f->v[FP_MAX_DOC_WORDS];
 	size_t words = 0, b = 0, e, i;
 
-	if (c->o->annotate || isnan(max) || max == 0 || (double)((c->len + 1) / 2) <= max)
+	if (isnan(max) || max == 0 || (double)((c->len + 1) / 2) <= max)
 		return 0;
+	/*
+	 * --annotate runs every rule, and their tables, anyway: the whole
+	 * text's tokens, which they share, and the reason a run would give
+	 * first (ayak-filter(1): "the decision is the same as without").
+	 */
+	if (c->o->annotate) {
+		if (tokens(c))
+			return -1;
+		for (i = 0; i < f->tok.n; i++)
+			words += (f->tok.t[i].flags & FTOK_WORD) != 0;
+		c->words_checked = (double)words > max;
+		return c->words_checked && fl_check(c, CK_TOO_MANY_WORDS, (double)words);
+	}
 	while (b < c->len) {
 		e = c->len - b > PIECE ? b + PIECE : c->len;
 		while (e < c->len && !(((unsigned char)c->text[e - 1]) < 0x80 &&
@@ -950,8 +963,9 @@ int fl_gopher_quality(struct fl_ctx *c)
 		word_cps += t->cps & (0 - (uint32_t)w);
 		alpha += (t->flags & FTOK_ALPHA) != 0;
 	}
+	/* too_many_words already listed by fl_too_many_words() */
 	if (fl_check(c, CK_TOO_FEW_WORDS, (double)words) ||
-	    fl_check(c, CK_TOO_MANY_WORDS, (double)words))
+	    (!c->words_checked && fl_check(c, CK_TOO_MANY_WORDS, (double)words)))
 		return 1;
 	if (words && (fl_check(c, CK_SHORT_WORDS, (double)word_cps / (double)words) ||
 		      fl_check(c, CK_LONG_WORDS, (double)word_cps / (double)words)))

@@ -275,7 +275,11 @@ size_t filter_redact_rules(const struct filter *f, const char *const **names,
  * out as JSON.
  */
 int filter_annotation(const struct filter_result *res, struct ayak_buf *out);
-/* Append a value as --annotate writes it: a whole number as such, others with six significant digits. */
+/*
+ * Append a value as --annotate writes it, and a threshold as --show-profile
+ * does: a whole number as such, others with the fewest digits that read
+ * back as it, without an exponent.
+ */
 int filter_value_add(struct ayak_buf *out, double v);
 
 /* ---- text helpers shared with the tests ---- */

@@ -8,7 +8,12 @@
 
 #include "ayak.h"
 
-#define AYAK_STATS_MAX 64
+/*
+ * Names per table.  A program keeps its own names fewer (ayak-lid: 64
+ * counters; ayak-filter: 63 rule reasons and 63 redact rules, and its
+ * fixed counters and reasons besides).
+ */
+#define AYAK_STATS_MAX 256
 
 struct ayak_counter {
 	const char *name;	/* not copied: use string literals or long-lived names */

@@ -59,6 +59,28 @@ test_expect_success '--stats writes every counter of the manual page, 0 or not' 
 	test_cmp expect got
 '
 
+test_expect_success '--stats names 63 rule reasons and 63 redact rules, each kind on its own; the fixed counters stay' '
+	for i in $(seq 0 69); do echo "drop d$i zz${i}zz"; done >many.txt &&
+	for i in $(seq 0 69); do echo "redact x$i qq${i}qq"; done >>many.txt &&
+	for i in $(seq 0 69); do echo "{\"text\":\"a zz${i}zz b qq${i}qq\"}"; done >many.jsonl &&
+	ayak-filter -p none --rules many.txt --stats plain.json many.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c "[(.dropped | length), .dropped[\"rule:d62\"], .dropped[\"rule:other\"], (.counts | length),
+		([.counts | keys[] | select(startswith(\"redact:\"))] | length), .counts[\"redact:other\"],
+		.counts.kept_by_rule, .counts.regex_errors]" plain.json >got &&
+	echo "[64,1,7,77,64,0,0,0]" >expect &&
+	test_cmp expect got &&
+	ayak-filter -p none --rules many.txt --annotate --stats ann.json many.jsonl >out &&
+	test_line_count = 70 out &&
+	jq -c "[(.counts | length), ([.counts | keys[] | select(startswith(\"rule:\"))] | length),
+		.counts[\"rule:d62\"], .counts[\"rule:other\"],
+		([.counts | to_entries[] | select(.key | startswith(\"rule:\")) | .value] | add),
+		([.counts | keys[] | select(startswith(\"redact:\"))] | length), .counts[\"redact:x62\"],
+		.counts[\"redact:other\"], .counts.pii_login, .counts.kept_by_rule, .counts.regex_errors]" ann.json >got &&
+	echo "[141,64,1,7,70,64,1,7,0,0,0]" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success '--annotate keeps the record and adds every value' '
 	ayak-filter --profile none --annotate dup.jsonl >out &&
 	cat >expect <<-\EOF &&
@@ -388,7 +410,7 @@ test_expect_success 'bad threshold values are usage errors' '
 test_expect_success 'threshold values of any length: 24 characters and more are numbers too' '
 	ayak-filter --dup-line-frac 0.3333333333333333333333333 --min-doc-words 000000000000000000000000050 \
 		--top-2-gram 0000000000000000000000000000001.5 --show-profile >got &&
-	grep -x "dup_line_frac = 0.333333333333333" got &&
+	grep -x "dup_line_frac = 0.3333333333333333" got &&
 	grep -x "min_doc_words = 50" got &&
 	grep -x "top_2_gram = 1.5" got &&
 	big=1$(printf "%0400d" 0) &&
@@ -401,6 +423,50 @@ test_expect_success 'threshold values of any length: 24 characters and more are 
 	grep -q "^ayak-filter: dup_line_frac is a share: it wants a number from 0 to 1 or off" err &&
 	test_expect_code 2 ayak-filter --min-doc-words $big </dev/null 2>err &&
 	grep -q "^ayak-filter: min_doc_words wants a whole number up to 4294967295 or off" err
+'
+
+test_expect_success 'thresholds are shown with the digits that read back as them: --show-profile, --rejects' '
+	printf "%s\n" "{\"text\":\"satu dua\\nsatu dua\\nsatu dua\"}" >third.jsonl &&
+	ayak-filter --profile none --dup-line-frac 0.6666666666666665 --rejects rej.jsonl third.jsonl >out &&
+	test_must_be_empty out &&
+	grep -o "\"reason\":\"dup_lines\",\"value\":0.6666666666666666,\"threshold\":0.6666666666666665," rej.jsonl &&
+	ayak-filter --profile none --dup-line-frac 0.6666666666666665 --top-2-gram 0.00001 \
+		--top-3-gram 0.3333333333333334 --show-profile >shown &&
+	grep -e "^dup_line_frac " -e "^top_" shown >got &&
+	cat >expect <<-\EOF &&
+	dup_line_frac = 0.6666666666666665
+	top_2_gram = 0.00001
+	top_3_gram = 0.3333333333333334
+	top_4_gram = off
+	EOF
+	test_cmp expect got &&
+	cp shown shown.profile &&
+	ayak-filter --profile ./shown.profile --show-profile >again &&
+	sed 1d shown >expect &&
+	sed 1d again >got &&
+	test_cmp expect got
+'
+
+test_expect_success 'a number above 0 too small to tell from 0 is refused, and a share written above 1' '
+	tiny=0.$(printf "%0331d" 1) &&
+	test_expect_code 2 ayak-filter --profile none --dup-line-frac $tiny </dev/null 2>err &&
+	echo "ayak-filter: dup_line_frac: '"'"'$tiny'"'"' is above 0 but too small to tell from 0; write 0 if that is meant" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	test_expect_code 2 ayak-filter --profile none --min-avg-word-length $tiny </dev/null 2>err &&
+	grep -q "^ayak-filter: min_avg_word_length: .* is above 0 but too small to tell from 0" err &&
+	printf "top_2_gram = %s\n" $tiny >tiny.profile &&
+	test_expect_code 2 ayak-filter --profile ./tiny.profile </dev/null 2>err &&
+	grep -q "^ayak-filter: ./tiny.profile:1: top_2_gram: .* is above 0 but too small to tell from 0" err &&
+	test_expect_code 2 ayak-filter --profile none --dup-line-frac 1.0000000000000000001 </dev/null 2>err &&
+	echo "ayak-filter: dup_line_frac is a share: it wants a number from 0 to 1 or off, not '"'"'1.0000000000000000001'"'"'" >expect &&
+	head -n 1 err >got &&
+	test_cmp expect got &&
+	ayak-filter --profile none --dup-line-frac 01.0000000000000000000 --dup-para-frac 0.$(printf "%0323d" 1) \
+		--char-duplicates-ratio 0.00000000000000000000 --show-profile >got &&
+	grep -x "dup_line_frac = 1" got &&
+	grep -x "dup_para_frac = 0.$(printf "%0323d" 1)" got &&
+	grep -x "char_duplicates_ratio = 0" got
 '
 
 # ---- pattern rules ----
@@ -700,6 +766,32 @@ test_expect_success 'a boilerplate lexicon of suffix entries alone is looked up 
 	test_cmp expect got
 '
 
+test_expect_success '--boilerplate where the lookup is off is a usage error that names what it needs' '
+	printf "line\tfoo bar baz\n" >bp7.tsv &&
+	printf "%s\n" "{\"text\":\"satu dua tiga.\\nfoo bar baz\\nempat lima enam.\"}" >bp7.jsonl &&
+	test_expect_code 2 ayak-filter --profile none --line-cleanup --line-min-words 0 --boilerplate bp7.tsv \
+		bp7.jsonl >out 2>err &&
+	test_must_be_empty out &&
+	printf "%s\n" "ayak-filter: --boilerplate needs --boilerplate-max-chars too (boilerplate_max_chars is off)" \
+		"$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-filter --profile none --boilerplate bp7.tsv bp7.jsonl >out 2>err &&
+	printf "%s\n" "ayak-filter: --boilerplate needs --line-cleanup and --boilerplate-max-chars too (line_cleanup and boilerplate_max_chars are off)" \
+		"$TRY" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ayak-filter --line-cleanup=off --boilerplate bp7.tsv --show-profile >out 2>err &&
+	printf "%s\n" "ayak-filter: --boilerplate needs --line-cleanup too (line_cleanup is off)" "$TRY" >expect &&
+	test_cmp expect err &&
+	ayak-filter --profile none --line-cleanup --line-min-words 0 --boilerplate bp7.tsv \
+		--boilerplate-max-chars 200 bp7.jsonl | jq -c .text >got &&
+	echo "\"satu dua tiga.\\nempat lima enam.\"" >expect &&
+	test_cmp expect got &&
+	ayak-filter --profile none --boilerplate bp7.tsv --boilerplate none bp7.jsonl >out &&
+	test_cmp bp7.jsonl out &&
+	ayak-filter --line-cleanup=off --show-profile >out &&
+	grep -q "^boilerplate = .*boilerplate-ms.tsv" out
+'
+
 test_expect_success 'a bad boilerplate lexicon names its file and line' '
 	printf "line\tok\nphrase\tx\n" >bad.tsv &&
 	test_expect_code 2 ayak-filter --boilerplate bad.tsv </dev/null 2>err &&
@@ -894,8 +986,32 @@ test_expect_success NOSAN 'a text over max_doc_words goes for it first, in littl
 	jq -c ".reject | [.reason, .value, .threshold]" rej.jsonl >got &&
 	echo "[\"too_many_words\",480001,100000]" >expect &&
 	test_cmp expect got &&
-	ayak-filter --annotate big.jsonl | jq -c ".filter | [.reason, .reasons[-1], .values.words]" >got &&
-	echo "[\"dup_5_gram\",\"too_many_words\",480001]" >expect &&
+	ayak-filter --annotate --stats ann.json big.jsonl |
+		jq -c ".filter | [.decision, .reason, .reasons[0], (.reasons | index(\"dup_5_gram\") > 0), .values.words]" >got &&
+	echo "[\"drop\",\"too_many_words\",\"too_many_words\",true,480001]" >expect &&
+	test_cmp expect got &&
+	jq -c ".counts.too_many_words" ann.json >got &&
+	echo 1 >expect &&
+	test_cmp expect got
+'
+
+test_expect_success '--annotate gives too_many_words, as a run does, for a text over twice max_doc_words bytes' '
+	printf "%s\n" "{\"text\":\"satu dua tiga\\nsatu dua tiga\\nsatu dua tiga\"}" >tmw.jsonl &&
+	ayak-filter --profile none --max-doc-words 5 --dup-line-frac 0.1 --stats plain.json --rejects rej.jsonl \
+		tmw.jsonl >out &&
+	test_must_be_empty out &&
+	jq -c "[.dropped, (.counts | with_entries(select(.value > 0)))]" plain.json >got &&
+	echo "[{\"too_many_words\":1},{}]" >expect &&
+	test_cmp expect got &&
+	jq -c ".reject | [.reason, .value, .threshold]" rej.jsonl >got &&
+	echo "[\"too_many_words\",9,5]" >expect &&
+	test_cmp expect got &&
+	ayak-filter --profile none --max-doc-words 5 --dup-line-frac 0.1 --annotate --stats ann.json tmw.jsonl |
+		jq -c ".filter | [.decision, .reason, .reasons, .values.words, .values.dup_lines]" >got &&
+	echo "[\"drop\",\"too_many_words\",[\"too_many_words\",\"dup_lines\"],9,0.6666666666666666]" >expect &&
+	test_cmp expect got &&
+	jq -c "[.dropped, (.counts | with_entries(select(.value > 0)))]" ann.json >got &&
+	echo "[{},{\"too_many_words\":1}]" >expect &&
 	test_cmp expect got
 '
 

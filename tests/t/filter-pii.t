@@ -88,9 +88,35 @@ test_expect_success 'near-miss phone numbers: dates, prices, order and reference
 	cat >in <<-\EOF &&
 	Tarikh: 03-12-2023, 2023-01-15, 15/01/2023, 12.05.2023, 20230115, 09:30, 1 Jan 2024
 	Harga: RM 012345678, RM1,234.56, RM 12,345.00, RM0123456789, USD 0123456789, harga RM3.50
-	No. pesanan #0123456789, ORD-0123456789, INV/2023/0123456789, id=0123456789, x0123456789
+	No. pesanan #0123456789, ORD-0123456789, INV/2023/0123456789, id_0123456789, x0123456789
 	0123 (pendek), 01234567890123 (panjang), 012-345-6789-12, 0123456789@mel, 012-34 5678 9
 	1300 (tahun), 080-123456 (tiada kod 080), 0-12345-6789
+	EOF
+	cp in expect &&
+	redact &&
+	test_cmp expect out &&
+	counts_are "{}"
+'
+
+test_expect_success 'numbers after = | & + * ~ % and in a URL query go; after _ (an identifier) they stay' '
+	cat >in <<-\EOF &&
+	tel=0123456789 ic=900101-14-5678 kad=4111111111111111 ip=8.8.8.8 v6=2606:4700:4700::1111
+	https://contoh.my/daftar?tel=0123456789&ic=900101-14-5678&ip=8.8.8.8&email=ali@contoh.my
+	Tel|012-3456789|8.8.8.8 ok; ip+8.8.8.8 ip*8.8.8.8 ip~8.8.8.8 ip%8.8.8.8 ip&8.8.8.8 *0123456789
+	phone=+60123456789 tel=(03) 2161 2345 no=012-3456789/019-8765432
+	EOF
+	cat >expect <<-\EOF &&
+	tel=<PHONE> ic=<MYKAD> kad=<CARD> ip=<IP> v6=<IP>
+	https://contoh.my/daftar?tel=<PHONE>&ic=<MYKAD>&ip=<IP>&email=<EMAIL>
+	Tel|<PHONE>|<IP> ok; ip+<IP> ip*<IP> ip~<IP> ip%<IP> ip&<IP> *<PHONE>
+	phone=<PHONE> tel=<PHONE> no=<PHONE>/<PHONE>
+	EOF
+	redact &&
+	test_cmp expect out &&
+	counts_are "{\"pii_email\":1,\"pii_phone\":8,\"pii_mykad\":2,\"pii_ip\":9,\"pii_card\":1}" &&
+	cat >in <<-\EOF &&
+	IMG_0123456789.jpg _8.8.8.8 id_900101-14-5678 no_4111111111111111 x_2606:4700:4700::1111 a_+60123456789
+	#0123456789 /8.8.8.8 \0123456789 @0123456789 $4111111111111111 RM0123456789 ORD-0123456789
 	EOF
 	cp in expect &&
 	redact &&
@@ -210,6 +236,22 @@ test_expect_success 'IPv4 and IPv6 addresses: global ones only, as Python is_glo
 	EOF
 	redact &&
 	test_cmp expect out
+'
+
+test_expect_success 'an IPv4-mapped IPv6 address is one <IP>, global as Python 3.11 has it' '
+	cat >in <<-\EOF &&
+	ip ::ffff:8.8.8.8 ok, ::FFFF:1.1.1.1, ::ffff:100.64.0.1, 0:0:0:0:0:ffff:808:808, [::ffff:8.8.4.4]:53
+	::ffff:8.8.8.8:53 dan ::8.8.8.8
+	Bukan: ::ffff:10.0.0.1, ::ffff:192.168.1.1, ::ffff:0.0.0.1, ::ffff:240.0.0.1, ::ffff:127.0.0.1
+	EOF
+	cat >expect <<-\EOF &&
+	ip <IP> ok, <IP>, <IP>, <IP>, [<IP>]:53
+	<IP>:53 dan <IP>
+	Bukan: ::ffff:10.0.0.1, ::ffff:192.168.1.1, ::ffff:0.0.0.1, ::ffff:240.0.0.1, ::ffff:127.0.0.1
+	EOF
+	redact &&
+	test_cmp expect out &&
+	counts_are "{\"pii_ip\":7}"
 '
 
 test_expect_success 'a version number is no IP address: after a version word, or with more parts' '

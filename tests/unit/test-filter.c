@@ -161,6 +161,16 @@ static void test_pii_checks(void)
 	a6[2] = 0x0d;
 	a6[3] = 0xb8;
 	ok(!filter_ipv6_global(a6), "ipv6: 2001:db8:: (documentation) is not");
+	{
+		/* ::ffff:a.b.c.d: Python 3.11 asks the IPv4 address is_private */
+		unsigned char m[16] = { [10] = 0xff, [11] = 0xff, [12] = 8, [13] = 8, [14] = 8, [15] = 8 };
+
+		ok(filter_ipv6_global(m), "ipv6: ::ffff:8.8.8.8 is global");
+		m[12] = 100, m[13] = 64, m[14] = 0, m[15] = 1;
+		ok(filter_ipv6_global(m), "ipv6: ::ffff:100.64.0.1 is global (not private)");
+		m[12] = 10, m[13] = 0;
+		ok(!filter_ipv6_global(m), "ipv6: ::ffff:10.0.0.1 is not");
+	}
 
 	ok(!filter_pii_mask("email,ip", &mask) && mask == ((1u << PII_EMAIL) | (1u << PII_IP)),
 	   "pii mask: email,ip");
@@ -340,6 +350,14 @@ static void test_run(void)
 	   !strcmp(ann.data, "0.10.33333333333333330.300000000000000043.6666"),
 	   "annotation values: the shortest digits that read back (15, 16, 17 and fewer): %s",
 	   ann.data ? ann.data : "");
+	ayak_buf_reset(&ann);
+	ok(!filter_value_add(&ann, 0.00001) && !filter_value_add(&ann, 1e20 + 0.5 * 65536) &&
+	   !filter_value_add(&ann, 1.5e-5) && !filter_value_add(&ann, 5e-321) &&
+	   ayak_buf_add(&ann, "", 1) == 0 &&
+	   !strncmp(ann.data, "0.000011000000000000000300000.0000150.000", 41) &&
+	   strlen(ann.data) == 36 + 2 + 320 + 1 && ann.data[strlen(ann.data) - 1] == '5' &&
+	   strtod(ann.data + 36, NULL) == 5e-321,
+	   "annotation values: no exponent, even subnormal: %.60s", ann.data ? ann.data : "");
 	filter_free(f);
 
 	filter_params_init(&p);
