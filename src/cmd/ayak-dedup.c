@@ -1366,29 +1366,29 @@ static void read_one(struct dd *d, const char *path, int kind, uint64_t *rec, ui
 }
 
 /*
- * Is this marker there, valid and of these parameters?  (Then skip the
- * task.)  With rec, the marker must be one record of nw words, whose
- * first is rec[0] (what its inputs were made from, so a task whose
- * inputs were redone is redone); rec gets the record, whose counts the
- * skipped task reports again.
+ * A finished task's marker: 1 if it is there, valid, of these options and
+ * one record of nw words, with its header in h and its record in rec;
+ * else 0, and the task is run (so also with --force).  The caller checks
+ * the parameters it records (--parts, --shards) before it skips the task
+ * or removes anything: a finished task given others is refused, not
+ * quietly redone or skipped.
  */
-static int done_already(struct dd *d, const char *path, int kind, uint64_t aux,
-			uint64_t *rec, uint64_t nw)
+static int read_marker(struct dd *d, const char *path, int kind, struct dedup_header *h,
+		       uint64_t *rec, uint64_t nw)
 {
-	struct dedup_header h;
 	struct ayak_err err;
 	uint64_t *a = NULL, n;
-	int same;
+	int there;
 
 	if (d->force || access(path, F_OK))
 		return 0;
-	if (dedup_fload(path, kind, d->fp, &h, &a, &n, &err))
+	if (dedup_fload(path, kind, d->fp, h, &a, &n, &err))
 		return 0;
-	same = h.aux == aux && (!rec || (n == 1 && h.nw == nw && a[0] == rec[0]));
-	if (same && rec)
+	there = n == 1 && h->nw == nw;
+	if (there)
 		memcpy(rec, a, nw * sizeof(*rec));
 	free(a);
-	return same;
+	return there;
 }
 
 /* A task that runs removes its marker first: killed half-way, it is not done. */
@@ -1495,15 +1495,13 @@ static int task_files_present(struct dd *d)
 static void stage_sign(struct dd *d, int nfiles, char **files)
 {
 	uint64_t meta[META_NW];
+	struct dedup_header h;
 	const char *meta_path;
 	char prefix[32];
 	int k;
 
 	meta_path = spath(d, "sign/%05llu.meta", (unsigned long long)d->shard);
-	if (done_already(d, meta_path, DEDUP_K_META, 0, NULL, 0)) {
-		struct dedup_header h;
-
-		read_one(d, meta_path, DEDUP_K_META, meta, META_NW, &h, NULL);
+	if (read_marker(d, meta_path, DEDUP_K_META, &h, meta, META_NW)) {
 		if (meta[META_INPUTS] != inputs_hash(nfiles, files)) {
 			ayak_err_set(&d->c.err, AYAK_E_USAGE,
 				     "%s: shard %llu was signed from other input files (--force signs "
@@ -1514,14 +1512,14 @@ static void stage_sign(struct dd *d, int nfiles, char **files)
 		if (task_files_present(d))
 			return;
 		/* A file of it was deleted: signed again, the same records give the same files. */
-		meta_path = spath(d, "sign/%05llu.meta", (unsigned long long)d->shard);
 	}
-	unmark(d, meta_path);
+	/* The inputs opened before the marker goes: a missing one changes nothing. */
+	d->c.no_output = 1;
+	cli_open(&d->c, nfiles, files);
+	unmark(d, spath(d, "sign/%05llu.meta", (unsigned long long)d->shard));
 	make_dir(d, "sign");
 	snprintf(prefix, sizeof(prefix), "%05llu.", (unsigned long long)d->shard);
 	clean_temps(d, "sign", prefix);
-	d->c.no_output = 1;
-	cli_open(&d->c, nfiles, files);
 	setup_inputs(d, nfiles, files, 0);
 	for (k = 0; k < S_N; k++) {
 		if (!(d->modes & sink_mode[k]))
@@ -1639,17 +1637,29 @@ static inline uint64_t part_of(uint64_t key, uint64_t parts)
 static void stage_bucket(struct dd *d)
 {
 	uint64_t meta[META_NW], done[2];	/* [shard ident, spilled runs] */
+	struct dedup_header mh;
+	const char *mark;
 	char prefix[32];
-	int k;
+	int k, finished;
 
+	mark = spath(d, "bucket/%05llu.done", (unsigned long long)d->shard);
+	finished = read_marker(d, mark, DEDUP_K_DONE, &mh, done, 2);
+	if (finished && mh.aux != d->parts) {
+		ayak_err_set(&d->c.err, AYAK_E_USAGE,
+			     "%s: made with --parts %llu, not %llu (--force buckets shard %llu again; "
+			     "then run the later stages again with --force)", mark,
+			     (unsigned long long)mh.aux, (unsigned long long)d->parts,
+			     (unsigned long long)d->shard);
+		die(d);
+	}
 	read_meta(d, d->shard, meta);
-	done[0] = shard_ident(meta);
-	if (done_already(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard),
-			 DEDUP_K_DONE, d->parts, done, 2) && task_files_present(d)) {
+	/* Skipped if made from the shard as it is signed now (else stale), and whole. */
+	if (finished && done[0] == shard_ident(meta) && task_files_present(d)) {
 		/* Its --stats are those of the run that did it. */
 		ayak_stats_count(&d->c.stats, "spilled_runs", done[1]);
 		return;
 	}
+	done[0] = shard_ident(meta);
 	unmark(d, spath(d, "bucket/%05llu.done", (unsigned long long)d->shard));
 	make_dir(d, "bucket");
 	/* Its own files only: shard 10000's names start as shard 100000's do. */
@@ -1836,23 +1846,33 @@ static void stage_cluster(struct dd *d)
 	struct shingles_mem sm;
 	struct dedup_cluster_stats st;
 	/* [shards ident, parts, then the counts of st] */
-	uint64_t parts, s, done[CLUSTER_DONE_NW], i, *ids;
+	uint64_t parts, s, done[CLUSTER_DONE_NW], i, *ids, ident;
+	struct dedup_header mh;
+	const char *mark;
 	char prefix[32];
-	int k;
+	int k, finished;
 
+	mark = spath(d, "cluster/%05llu.done", (unsigned long long)d->part);
+	finished = read_marker(d, mark, DEDUP_K_DONE, &mh, done, CLUSTER_DONE_NW);
+	if (finished && mh.aux != d->shards) {
+		ayak_err_set(&d->c.err, AYAK_E_USAGE,
+			     "%s: made from %llu shards, not %llu (--force clusters part %llu again)",
+			     mark, (unsigned long long)mh.aux, (unsigned long long)d->shards,
+			     (unsigned long long)d->part);
+		die(d);
+	}
 	ids = malloc(d->shards * sizeof(*ids));
 	if (!ids)
 		oom(d);
-	done[0] = shards_ident(d, ids, NULL);
-	if (done_already(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part),
-			 DEDUP_K_DONE, d->shards, done, CLUSTER_DONE_NW) && task_files_present(d)) {
+	ident = shards_ident(d, ids, NULL);
+	if (finished && done[0] == ident && task_files_present(d)) {
 		/* Its --stats are those of the run that did it. */
 		memcpy(&st, done + 2, sizeof(st));
 		cluster_stats(d, &st);
 		free(ids);
 		return;
 	}
-	unmark(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part));
+	/* Its inputs checked before its marker goes: a refused run changes nothing. */
 	parts = check_buckets(d, ids);
 	free(ids);
 	if (d->part >= parts) {
@@ -1860,6 +1880,7 @@ static void stage_cluster(struct dd *d)
 			     (unsigned long long)d->part, (unsigned long long)parts);
 		die(d);
 	}
+	unmark(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part));
 	make_dir(d, "cluster");
 	snprintf(prefix, sizeof(prefix), "%05llu.", (unsigned long long)d->part);
 	clean_temps(d, "cluster", prefix);
@@ -1918,6 +1939,7 @@ static void stage_cluster(struct dd *d)
 				die(d);
 		writer_close(d, w);
 	}
+	done[0] = ident;
 	done[1] = parts;
 	memcpy(done + 2, &st, sizeof(st));
 	write_one(d, spath(d, "cluster/%05llu.done", (unsigned long long)d->part), DEDUP_K_DONE,
@@ -1956,30 +1978,45 @@ static struct dedup_stream *parts_stream(struct dd *d, const char *ext, int kind
 	return m;
 }
 
+/* The merge marker: [shards ident, clusters, parts]; its header's aux is the shards. */
+enum { MERGE_IDENT, MERGE_CLUSTERS, MERGE_PARTS, MERGE_DONE_NW };
+
 static void stage_merge(struct dd *d)
 {
 	struct dedup_stream *pairs, *urlg, *freq, *empty = NULL;
 	struct dedup_recs dec;
 	struct dedup_set fset;
-	uint64_t *base, *ids, s, p, nclusters, done[2];
+	struct dedup_header mh;
+	uint64_t *base, *ids, s, p, nclusters, done[MERGE_DONE_NW], ident;
 	const uint64_t *rec;
+	const char *mark;
 	size_t i = 0;
-	int r;
+	int r, finished;
 
+	mark = spath(d, "merge/done");
+	finished = read_marker(d, mark, DEDUP_K_DONE, &mh, done, MERGE_DONE_NW);
+	if (finished && (mh.aux != d->shards || done[MERGE_PARTS] != d->parts)) {
+		ayak_err_set(&d->c.err, AYAK_E_USAGE,
+			     "%s: made from %llu shards in %llu parts, not %llu in %llu "
+			     "(--force merges again)", mark, (unsigned long long)mh.aux,
+			     (unsigned long long)done[MERGE_PARTS], (unsigned long long)d->shards,
+			     (unsigned long long)d->parts);
+		die(d);
+	}
 	base = malloc(d->shards * sizeof(*base));
 	ids = malloc(d->shards * sizeof(*ids));
 	if (!base || !ids)
 		oom(d);
-	done[0] = shards_ident(d, ids, base);
-	if (done_already(d, spath(d, "merge/done"), DEDUP_K_DONE, d->shards, done, 2) &&
-	    task_files_present(d)) {
+	ident = shards_ident(d, ids, base);
+	if (finished && done[MERGE_IDENT] == ident && task_files_present(d)) {
 		/* Its --stats are those of the run that did it. */
-		ayak_stats_count(&d->c.stats, "clusters", done[1]);
+		ayak_stats_count(&d->c.stats, "clusters", done[MERGE_CLUSTERS]);
 		free(base);
 		free(ids);
 		return;
 	}
-	unmark(d, spath(d, "merge/done"));
+	done[MERGE_IDENT] = ident;
+	/* Its inputs checked before its marker goes: a refused run changes nothing. */
 	for (p = 0; p < d->parts; p++) {
 		struct dedup_header h;
 		uint64_t rec2[CLUSTER_DONE_NW];
@@ -1993,13 +2030,14 @@ static void stage_merge(struct dd *d)
 				     (unsigned long long)d->shards, (unsigned long long)d->parts);
 			die(d);
 		}
-		if (rec2[0] != done[0]) {
+		if (rec2[0] != done[MERGE_IDENT]) {
 			ayak_err_set(&d->c.err, AYAK_E_USAGE,
 				     "%s: made before a shard was signed again (run --stage cluster "
 				     "--part %llu again)", d->path.data, (unsigned long long)p);
 			die(d);
 		}
 	}
+	unmark(d, spath(d, "merge/done"));
 	make_dir(d, "merge");
 	clean_temps(d, "merge", "");
 	/* The frequent lines first: with URLs, they decide which records keep no URL. */
@@ -2070,8 +2108,9 @@ static void stage_merge(struct dd *d)
 		writer_close(d, w);
 	}
 	dedup_recs_release(&dec);
-	done[1] = nclusters;
-	write_one(d, spath(d, "merge/done"), DEDUP_K_DONE, done, 2, 0, d->shards);
+	done[MERGE_CLUSTERS] = nclusters;
+	done[MERGE_PARTS] = d->parts;
+	write_one(d, spath(d, "merge/done"), DEDUP_K_DONE, done, MERGE_DONE_NW, 0, d->shards);
 	free(base);
 	free(ids);
 }
@@ -2090,13 +2129,14 @@ static void load_freq(struct dd *d, struct dedup_stream *s, struct dedup_set *se
 
 static void stage_filter(struct dd *d, int nfiles, char **files)
 {
-	uint64_t meta[META_NW], n, *bad = NULL, rec2[2];
+	uint64_t meta[META_NW], n, *bad = NULL, rec2[MERGE_DONE_NW];
 	struct dedup_header h;
 	struct decisions x;
 	struct dedup_set freq;
 
 	read_meta(d, d->shard, meta);
-	read_one(d, spath(d, "merge/done"), DEDUP_K_DONE, rec2, 2, &h, "run --stage merge first");
+	read_one(d, spath(d, "merge/done"), DEDUP_K_DONE, rec2, MERGE_DONE_NW, &h,
+		 "run --stage merge first");
 	if (d->shard >= h.aux) {
 		ayak_err_set(&d->c.err, AYAK_E_USAGE, "--shard %llu, but merge was run with --shards %llu",
 			     (unsigned long long)d->shard, (unsigned long long)h.aux);

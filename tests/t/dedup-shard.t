@@ -215,6 +215,56 @@ test_expect_success 'a stage whose input is missing says which to run first' '
 	test_cmp expect err
 '
 
+# snap DIR: every file under DIR, with its size and modification time
+snap () {
+	find "$1" -type f -printf "%p %s %T@\n" | sort
+}
+
+test_expect_success 'a finished task given other --parts or --shards is refused, and changes nothing' '
+	(cd small &&
+	 stages pw 2 &&
+	 snap pw >../before &&
+	 test_expect_code 2 ayak-dedup --stage bucket --dir pw --shard 0 --parts 3 2>../err &&
+	 test_expect_code 2 ayak-dedup --stage cluster --dir pw --part 0 --shards 3 2>>../err &&
+	 test_expect_code 2 ayak-dedup --stage merge --dir pw --shards 4 --parts 3 2>>../err &&
+	 test_expect_code 2 ayak-dedup --stage merge --dir pw --shards 3 --parts 2 2>>../err &&
+	 : "--force redoes merge, but its clusters are of 2 parts: refused too, before anything is removed" &&
+	 test_expect_code 2 ayak-dedup --stage merge --dir pw --shards 4 --parts 3 --force 2>>../err &&
+	 test_expect_code 3 ayak-dedup --stage sign --dir pw --shard 0 --force nope.jsonl 2>../err3 &&
+	 snap pw >../after &&
+	 ayak-dedup --stage filter --dir pw --shard 0 shard-00000.jsonl >/dev/null) &&
+	test_cmp before after &&
+	try="Try '\''ayak-dedup --help'\''." &&
+	printf "%s\n" \
+		"ayak-dedup: pw/bucket/00000.done: made with --parts 2, not 3 (--force buckets shard 0 again; then run the later stages again with --force)" "$try" \
+		"ayak-dedup: pw/cluster/00000.done: made from 4 shards, not 3 (--force clusters part 0 again)" "$try" \
+		"ayak-dedup: pw/merge/done: made from 4 shards in 2 parts, not 4 in 3 (--force merges again)" "$try" \
+		"ayak-dedup: pw/merge/done: made from 4 shards in 2 parts, not 3 in 2 (--force merges again)" "$try" \
+		"ayak-dedup: pw/cluster/00000.done: made from 4 shards in 2 parts, not 4 in 3" "$try" >expect &&
+	test_cmp expect err &&
+	echo "ayak-dedup: nope.jsonl: No such file or directory" >expect &&
+	test_cmp expect err3
+'
+
+test_expect_success 'with --force, the finished tasks are done again with other --parts' '
+	(cd small &&
+	 for i in 0 1 2 3; do
+		ayak-dedup --stage bucket --dir pw --shard $i --parts 3 --force || exit 1
+	 done &&
+	 ls pw/bucket | grep -c "^00000-0000[0-2]\." >../n &&
+	 for p in 0 1 2; do
+		ayak-dedup --stage cluster --dir pw --part $p --shards 4 --force || exit 1
+	 done &&
+	 ayak-dedup --stage merge --dir pw --shards 4 --parts 3 --force &&
+	 ayak-dedup --stage merge --dir pw --shards 4 --parts 3 &&
+	 for i in 0 1 2 3; do
+		ayak-dedup --stage filter --dir pw --shard $i --annotate shard-0000$i.jsonl || exit 1
+	 done >../got) &&
+	test $(cat n) -ge 3 &&
+	ayak-dedup --annotate "$F" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'sharded filter: -o, --stats and malformed records skipped at sign' '
 	mkdir bad && cp "$F" bad/shard-00000.jsonl &&
 	echo "{\"text\": oops}" >>bad/shard-00000.jsonl &&
