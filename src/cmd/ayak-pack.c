@@ -33,7 +33,7 @@ static const char usage[] =
 	"                        tokenizer.json\n"
 	"      --eot ID          the end-of-text token\n"
 	"      --append-eot      megatron: add the end-of-text token to every document\n"
-	"      --shard-tokens N  shards of at most N tokens (K, M, G: powers of 1000),\n"
+	"      --shard-tokens N  shards of at most N tokens (K, M, G, T: powers of 1000),\n"
 	"                        unless one document is longer; the numbered shards an\n"
 	"                        earlier run left under PREFIX are removed\n"
 	"      --verify          read back and check the shards written (with -o), or the\n"
@@ -491,33 +491,6 @@ static void verify_written(struct cli *c, struct args *a, struct pack_writer *w)
 
 /* ---- main ---- */
 
-/* "100000", "500K", "100M", "2G": K, M and G are powers of 1000 (tokens, not bytes). */
-static int parse_count(const char *s, uint64_t *out)
-{
-	uint64_t v = 0, mul = 1;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	while (*p >= '0' && *p <= '9') {
-		if (v > UINT64_MAX / 10 - 9)
-			return -1;
-		v = v * 10 + (uint64_t)(*p++ - '0');
-	}
-	if (*p == 'k' || *p == 'K')
-		mul = 1000;
-	else if (*p == 'm' || *p == 'M')
-		mul = 1000000;
-	else if (*p == 'g' || *p == 'G')
-		mul = 1000000000;
-	if (mul > 1)
-		p++;
-	if (*p || v > UINT64_MAX / mul)
-		return -1;
-	*out = v * mul;
-	return 0;
-}
-
 static void parse_args(struct cli *c, struct args *a, int argc, char **argv)
 {
 	int opt;
@@ -559,9 +532,9 @@ static void parse_args(struct cli *c, struct args *a, int argc, char **argv)
 			a->append_eot = 1;
 			break;
 		case OPT_SHARD_TOKENS:
-			if (parse_count(optarg, &a->shard_tokens) || !a->shard_tokens)
-				cli_usage_error(c, "--shard-tokens wants a positive number like 100M, not '%s'",
-						optarg);
+			if (ayak_parse_count(optarg, &a->shard_tokens) || !a->shard_tokens)
+				cli_usage_error(c, "--shard-tokens wants a positive whole number of tokens "
+						"like 100M or 1.5M, not '%s'", optarg);
 			break;
 		case OPT_VERIFY:
 			a->verify = 1;

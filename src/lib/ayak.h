@@ -118,6 +118,11 @@ int ayak_utf8_repair(const char *p, size_t n, struct ayak_buf *out, size_t *nrep
 
 /* "64M", "1.5G", "4096", "10k": bytes, with binary multiples. -1 if bad. */
 int ayak_parse_size(const char *s, uint64_t *out);
+/*
+ * "100M", "1.5K", "2500": a count (of tokens), K, M, G and T powers of
+ * 1000, no B.  -1 if bad, or if it is not whole ("1.0005K").
+ */
+int ayak_parse_count(const char *s, uint64_t *out);
 /* Non-negative decimal integer. -1 if bad or out of range. */
 int ayak_parse_u64(const char *s, uint64_t *out);
 /*

@@ -194,40 +194,85 @@ int ayak_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-int ayak_parse_size(const char *s, uint64_t *out)
+/*
+ * Digits, a point and digits if any, then K, M, G or T for unit to the
+ * power 1 to 4 (and a B after a size in bytes), worked out in integers,
+ * not in a double that would round: *out gets the whole units, *part
+ * whether a fraction of one is left.  A point needs K, M, G or T: "1.5"
+ * bytes has no meaning, "1.5M" has.
+ */
+static int parse_multiple(const char *s, uint64_t unit, int bytes, uint64_t *out, int *part)
 {
 	const char *p = s;
-	double v, mult = 1;
-	int frac = 0;
+	uint64_t whole = 0, frac = 0, ten = 1, mult = 1, d;
+	unsigned __int128 x;
+	int point = 0, power = 0, rest = 0, i;
 
-	/* Digits, an optional fraction, an optional K/M/G/T and B: no hex, no exponent. */
+	/* No sign, space, hex or exponent. */
 	if (!s || !(*p >= '0' && *p <= '9'))
 		return -1;
-	while (*p >= '0' && *p <= '9')
-		p++;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		d = (uint64_t)(*p - '0');
+		if (whole > (UINT64_MAX - d) / 10)
+			return -1;
+		whole = whole * 10 + d;
+	}
 	if (*p == '.') {
-		frac = 1;
+		point = 1;
 		if (!(p[1] >= '0' && p[1] <= '9'))
 			return -1;
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
+		/* 18 digits are kept; of those after, only whether one is not 0. */
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (ten <= UINT64_MAX / 10 / 10) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				ten *= 10;
+			} else if (*p != '0') {
+				rest = 1;
+			}
+		}
 	}
-	v = strtod(s, NULL);
 	switch (*p) {
-	case 'k': case 'K': mult = 1024.0; p++; break;
-	case 'm': case 'M': mult = 1024.0 * 1024; p++; break;
-	case 'g': case 'G': mult = 1024.0 * 1024 * 1024; p++; break;
-	case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; p++; break;
+	case 'k': case 'K': power = 1; break;
+	case 'm': case 'M': power = 2; break;
+	case 'g': case 'G': power = 3; break;
+	case 't': case 'T': power = 4; break;
 	}
-	if (*p == 'B' || *p == 'b')
+	if (power)
 		p++;
-	/* "1.5" bytes has no meaning; "1.5M" does. */
-	if (*p || (frac && mult == 1))
+	if (bytes && (*p == 'B' || *p == 'b'))
+		p++;
+	if (*p || (point && !power))
 		return -1;
-	v *= mult;
-	if (v >= 18446744073709551615.0)
+	for (i = 0; i < power; i++)
+		mult *= unit;
+	if (whole > UINT64_MAX / mult)
 		return -1;
-	*out = (uint64_t)v;
+	whole *= mult;
+	x = (unsigned __int128)frac * mult;	/* under 10^19 * 1024^4 */
+	if ((uint64_t)(x / ten) > UINT64_MAX - whole)
+		return -1;
+	*out = whole + (uint64_t)(x / ten);
+	*part = x % ten != 0 || rest;
+	return 0;
+}
+
+int ayak_parse_size(const char *s, uint64_t *out)
+{
+	int part;
+
+	/* A fraction of a byte ("1.1K" is 1126.4) is dropped. */
+	return parse_multiple(s, 1024, 1, out, &part);
+}
+
+int ayak_parse_count(const char *s, uint64_t *out)
+{
+	uint64_t v;
+	int part;
+
+	/* In powers of 1000 a fraction is exact: one left over is a mistake, not rounded. */
+	if (parse_multiple(s, 1000, 0, &v, &part) || part)
+		return -1;
+	*out = v;
 	return 0;
 }
 

@@ -194,6 +194,38 @@ test_expect_success PYTHON3 'shards hold whole documents, none above the limit u
 	done
 '
 
+# same_shards A B: the shards under A and B are the same files, byte for byte
+same_shards () {
+	ls "$1" >la && ls "$2" >lb && test_cmp la lb &&
+	for f in $(cat la); do cmp "$1/$f" "$2/$f" || return 1; done
+}
+
+test_expect_success '--shard-tokens: a fraction, K, M, G or T as powers of 1000, as ayak(7) says' '
+	ayak-pack -o s100/p --vocab-size 600 --shard-tokens 100 ids.jsonl &&
+	ayak-pack -o s01k/p --vocab-size 600 --shard-tokens 0.1K ids.jsonl &&
+	same_shards s100 s01k && test_line_count -gt 6 la &&
+	ayak-pack -o s20/p --vocab-size 600 --shard-tokens 20 ids.jsonl &&
+	ayak-pack -o s002m/p --vocab-size 600 --shard-tokens 0.00002m ids.jsonl &&
+	same_shards s20 s002m &&
+	ayak-pack -o s1/p --vocab-size 600 --shard-tokens 1 ids.jsonl &&
+	ayak-pack -o s1t/p --vocab-size 600 --shard-tokens 0.000000000001T ids.jsonl &&
+	same_shards s1 s1t &&
+	for n in 1.5K 0.5G 1T 1.5M 2500; do
+		rm -rf one && ayak-pack -o one/p --vocab-size 600 --shard-tokens $n ids.jsonl &&
+		ls one >l && printf "%s\n" p-00000.bin p-00000.idx >expect && test_cmp expect l || return 1
+	done
+'
+
+test_expect_success '--shard-tokens: not a fraction of a token, nor bytes' '
+	for n in 1.0005K 0.0000000000001T 1.0000000000000000001K 1.5 2.0 1KB 0.0001K 0 0.0K 1e3 -1K 1.K; do
+		test_expect_code 2 ayak-pack -o no --vocab-size 600 --shard-tokens $n ids.jsonl 2>err &&
+		printf "%s\n" "ayak-pack: --shard-tokens wants a positive whole number of tokens like 100M or 1.5M, not '"'"'$n'"'"'" \
+			"Try '"'"'ayak-pack --help'"'"'." >expect &&
+		test_cmp expect err || return 1
+	done &&
+	test_path_is_missing no-00000.bin && test_path_is_missing no.bin
+'
+
 test_expect_success '--verify with -o reads back what it wrote; --stats counts' '
 	ayak-pack -o v --vocab-size 600 --verify --stats st.json ids.jsonl &&
 	grep -q "\"documents\":18,\"tokens\":[0-9]*,\"shards\":1,\"verified_shards\":1" st.json
@@ -231,7 +263,7 @@ test_expect_success 'usage' '
 	grep -q "^ayak-pack: --dtype wants uint16, int32, uint32 or auto, not '"'"'int8'"'"'$" err &&
 	test_expect_code 2 ayak-pack -o q --vocab-size 100000 --dtype uint16 ids.jsonl 2>err &&
 	grep -q "does not fit uint16" err &&
-	test_expect_code 2 ayak-pack -o q --shard-tokens 1.5M ids.jsonl 2>err &&
+	test_expect_code 2 ayak-pack -o q --shard-tokens 1.0000005M ids.jsonl 2>err &&
 	test_expect_code 2 ayak-pack -o q -z --vocab-size 600 ids.jsonl 2>err &&
 	grep -q "^ayak-pack: invalid option -- '"'"'z'"'"'$" err &&
 	test_expect_code 2 ayak-pack -o q --level 5 ids.jsonl 2>err &&

@@ -1,7 +1,8 @@
 /*
  * Unit tests for the UTF-8 helpers and number parsing in ayak.h:
- * ayak_utf8_decode/encode/valid_prefix/repair, ayak_parse_size and
- * ayak_parse_u64, ayak_parse_decimal, the byte buffer and ayak_grow.  Prints TAP.
+ * ayak_utf8_decode/encode/valid_prefix/repair, ayak_parse_size,
+ * ayak_parse_count, ayak_parse_u64, ayak_parse_decimal, the byte buffer and
+ * ayak_grow.  Prints TAP.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -395,6 +396,18 @@ static void test_parse_size(void)
 		{ "64m", 0, 64ull << 20 },
 		{ "1.5G", 0, 1536ull << 20 },
 		{ "2G", 0, 2ull << 30 },
+		{ "1T", 0, 1ull << 40 },
+		{ "1.5GB", 0, 1536ull << 20 },
+		{ "1.1K", 0, 1126 },		/* 1126.4: a fraction of a byte dropped */
+		{ "0.0009765625K", 0, 1 },
+		{ "18446744073709551615", 0, 18446744073709551615ull },	/* exact, not a double */
+		{ "16777215.999999999999999999999T", 0, 18446744073709551615ull },
+		{ "16777216T", -1, 0 },
+		{ "18446744073709551616", -1, 0 },
+		{ "1.5", -1, 0 },
+		{ "1.M", -1, 0 },
+		{ ".5M", -1, 0 },
+		{ "1e3", -1, 0 },
 		{ "", -1, 0 },
 		{ "abc", -1, 0 },
 		{ "-1", -1, 0 },
@@ -420,6 +433,48 @@ static void test_parse_size(void)
 				  cases[i].s, (unsigned long long)cases[i].v);
 		else
 			pass = ok(ret == -1, "parse_size rejects \"%s\"", cases[i].s);
+		if (!pass)
+			printf("#   got %d, %llu\n", ret, (unsigned long long)v);
+	}
+}
+
+static void test_parse_count(void)
+{
+	static const struct { const char *s; int ret; uint64_t v; } cases[] = {
+		{ "2500", 0, 2500 },
+		{ "0", 0, 0 },
+		{ "100M", 0, 100000000 },
+		{ "1.5K", 0, 1500 },
+		{ "0.5G", 0, 500000000 },
+		{ "1T", 0, 1000000000000ull },
+		{ "0.000000000001T", 0, 1 },
+		{ "1.0050k", 0, 1005 },
+		{ "18446744073709551.615K", 0, 18446744073709551615ull },
+		{ "18446744073709551.616K", -1, 0 },
+		{ "1.0005K", -1, 0 },		/* 1000.5 tokens: refused, not rounded */
+		{ "1.0000000000000000001K", -1, 0 },	/* what a double would take for 1000 */
+		{ "0.0001K", -1, 0 },
+		{ "1.5", -1, 0 },
+		{ "2.0", -1, 0 },
+		{ "1KB", -1, 0 },		/* bytes, not tokens */
+		{ "1B", -1, 0 },
+		{ "-1K", -1, 0 },
+		{ "1 K", -1, 0 },
+		{ "", -1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t v = 12345;
+		int ret = ayak_parse_count(cases[i].s, &v);
+
+		int pass;
+
+		if (cases[i].ret == 0)
+			pass = ok(ret == 0 && v == cases[i].v, "parse_count \"%s\" = %llu",
+				  cases[i].s, (unsigned long long)cases[i].v);
+		else
+			pass = ok(ret == -1 && v == 12345, "parse_count rejects \"%s\"", cases[i].s);
 		if (!pass)
 			printf("#   got %d, %llu\n", ret, (unsigned long long)v);
 	}
@@ -546,6 +601,7 @@ int main(void)
 	test_valid_prefix();
 	test_repair();
 	test_parse_size();
+	test_parse_count();
 	test_parse_u64();
 	test_parse_decimal();
 	test_buf();
