@@ -797,24 +797,27 @@ oom:
 
 /* ---- sentences ---- */
 
-static int inside_protected(const struct tokseg *s, size_t b)
+/*
+ * Is byte b strictly inside a protected span?  The spans are in order and
+ * do not overlap, and the breaks asked about only grow, so *next (the first
+ * span that may still hold a break) only moves forward: a text's breaks
+ * cost one pass over its spans, not one each.
+ */
+static int inside_protected(const struct tokseg *s, size_t *next, size_t b)
 {
-	size_t i;
-
-	for (i = 0; i < s->prot.n; i++)
-		if (s->prot.v[i].s < b && b < s->prot.v[i].e)
-			return 1;
-	return 0;
+	while (*next < s->prot.n && s->prot.v[*next].e <= b)
+		(*next)++;
+	return *next < s->prot.n && s->prot.v[*next].s < b;
 }
 
-/* Should the ICU break at byte b be dropped? */
-static int keep_together(struct tokseg *s, const char *t, size_t n, size_t b)
+/* Should the ICU break at byte b be dropped?  *prot: see inside_protected(). */
+static int keep_together(struct tokseg *s, const char *t, size_t n, size_t b, size_t *prot)
 {
 	size_t i = b, dot, st, len, j;
 	uint32_t c = 0;
 	int cls;
 
-	if (inside_protected(s, b))
+	if (inside_protected(s, prot, b))
 		return 1;
 	/* Back over white space to the full stop, but not over a line end. */
 	while (i > 0) {
@@ -870,7 +873,7 @@ static int icu_sentences(struct tokseg *s, const char *t, size_t n, struct ayak_
 {
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t b;
-	size_t start = 0;
+	size_t start = 0, prot = 0;
 
 	s->sents.n = 0;
 	ubrk_setText(s->sbrk, s->u16.data, s->u16.len, &st);
@@ -880,7 +883,7 @@ static int icu_sentences(struct tokseg *s, const char *t, size_t n, struct ayak_
 	while ((b = ubrk_next(s->sbrk)) != UBRK_DONE) {
 		size_t e = s->u2b[b], a = start, z = e, len;
 
-		if (e < n && keep_together(s, t, n, e))
+		if (e < n && keep_together(s, t, n, e, &prot))
 			continue;
 		start = e;
 		while (a < z && is_space(cp_at(t, n, a, &len)))

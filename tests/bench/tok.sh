@@ -11,7 +11,8 @@
 #      same run, and the ratios;
 #   3. time and memory on adversarial input (runs of one character, digits, a line
 #      without spaces, spaces) at 1 and 4 MB: linear time;
-#   4. words and sentences;
+#   4. words and sentences, and sentence ends after spans kept whole at 1 and 4 MB:
+#      linear time;
 #   5. --train: time, and bytes per token on held-back Malay text against Llama-3,
 #      GPT-2 and Llama-2, and whether tokenizers.js encodes with the trained file
 #      exactly as ayak-tok does;
@@ -241,6 +242,26 @@ for opts in "--words" "--sentences" "--words --split-clitics" "--words --sentenc
 		printf '  %-34s %7.3f s %8s MB/s %8s MB/cpu-s\n' "ayak-tok $opts" "$T" "$(calc '%.1f' "$STEXT / 1e6 / $T")" \
 			"$(calc '%.1f' "$STEXT / 1e6 / $C")"
 done
+# Sentence ends just after spans kept whole (a percentage, a time, a URL...): each
+# break was once checked against every span of the text, quadratic time.
+printf '  %-34s %13s %13s  %s\n' "--sentences, ends after spans" "1 MB" "4 MB" "4 MB / 1 MB"
+line="  $(printf '%-34s' 'Naik 12%. Pada 10:30. Lawati www...')"
+t1=''
+for mb in 1 4; do
+	adv=$B/adv-sentends-$mb.jsonl
+	[ -s "$adv" ] || python3 -c "import json, sys
+u = 'Naik 12%. Pada 10:30. Lawati www.contoh.my. '
+print(json.dumps({'text': u * (int(sys.argv[1]) * 1000000 // len(u))}))" "$mb" >"$adv"
+	TOK_RUNS_SAVE=$TOK_RUNS
+	TOK_RUNS=1
+	if timeit "$(printf '%q' "$TOK") --sentences $(printf '%q' "$adv") >/dev/null"; then
+		line="$line $(printf '%7.2fs %4dM' "$T" "$((RSS / 1024))")"
+		[ $mb = 1 ] && t1=$T
+		[ $mb = 4 ] && [ -n "$t1" ] && ADV[sentends]=$(calc '%.1f' "$T / $t1")
+	fi
+	TOK_RUNS=$TOK_RUNS_SAVE
+done
+echo "$line  ${ADV[sentends]:-?}x"
 
 # ---- 6. training ----
 section "6. --train: a Malay tokenizer, bytes per token on held-back text"
@@ -315,6 +336,8 @@ for kind in letter digits nospace spaces; do
 	[ -n "${ADV[$kind]:-}" ] || continue
 	printf '  %-52s %s  (%sx)\n' "linear time: 4 MB of $kind within 6x of 1 MB" "$(pass_if "${ADV[$kind]} <= 6")" "${ADV[$kind]}"
 done
+[ -n "${ADV[sentends]:-}" ] && printf '  %-52s %s  (%sx)\n' "linear time: --sentences, 4 MB of ends after spans" \
+	"$(pass_if "${ADV[sentends]} <= 6")" "${ADV[sentends]}"
 [ -n "${BPT[ayak-ms32000]:-}" ] && [ -n "${BPT[llama3]:-}" ] &&
 	printf '  %-52s %s  (%s vs %s bytes/token)\n' "trained 32k Malay tokenizer packs more than Llama-3" \
 		"$(pass_if "${BPT[ayak-ms32000]} > ${BPT[llama3]}")" "${BPT[ayak-ms32000]}" "${BPT[llama3]}"

@@ -118,6 +118,8 @@ static void test_sentences(void)
 	      "sentences: ... and before a small letter does not");
 	check(seg, 0, "Harga RM3.50. Lawati www.contoh.my. Selesai.",
 	      "Harga RM3.50. | Lawati www.contoh.my. | Selesai.", "sentences: numbers and URLs");
+	check(seg, 0, "Lihat https://contoh.my/cari?Q=1 esok. Ya.", "Lihat https://contoh.my/cari?Q=1 esok. | Ya.",
+	      "sentences: ICU's break after the '?' inside a URL is dropped");
 	check(seg, 0, "Dr.\nAhmad", "Dr. | Ahmad", "sentences: a line break after an abbreviation still ends it");
 	check(seg, 0, "   ", "", "sentences: white space only");
 }
@@ -301,6 +303,39 @@ static void test_pieces(const char *dir)
 	(void)cuts;
 }
 
+/*
+ * Many sentences that end just after a span kept whole, between spans with
+ * a break of ICU inside them: each break is checked against the spans, once
+ * in a quadratic way (19 s for 2 MB); tests/bench/tok.sh times it, this
+ * checks that the spans still hold their breaks and end their sentences.
+ */
+static void test_many_span_ends(void)
+{
+	static const char unit[] = "Naik 12%. Lawati https://contoh.my/cari?Q=1 esok. ";
+	const size_t reps = 20000, ulen = sizeof(unit) - 1;
+	struct ayak_buf text = AYAK_BUF_INIT;
+	struct tokseg_result r;
+	struct ayak_err err;
+	size_t i, bad = 0;
+
+	for (i = 0; i < reps; i++)
+		ayak_buf_addstr(&text, unit);
+	if (tokseg_run(seg, text.data, text.len, 0, 1, &r, &err)) {
+		ok(0, "many span ends: %s", err.msg);
+		ayak_buf_release(&text);
+		return;
+	}
+	for (i = 0; i < r.nsents && i < 2 * reps; i++) {
+		size_t at = i / 2 * ulen, want_s = at + (i % 2 ? 10 : 0), want_e = at + (i % 2 ? 49 : 9);
+
+		if (r.sents[i].start != want_s || r.sents[i].end != want_e)
+			bad++;
+	}
+	ok(r.nsents == 2 * reps && !bad, "many span ends: %zu sentences after a percentage or a URL "
+	   "with a '?' inside (%zu, %zu wrong)", 2 * reps, r.nsents, bad);
+	ayak_buf_release(&text);
+}
+
 /* One run of s; its return, and the message when it fails. */
 static int run1(struct tokseg *s, const char *text, struct tokseg_result *r, struct ayak_err *err)
 {
@@ -374,6 +409,7 @@ int main(void)
 	test_sentences();
 	test_offsets();
 	test_pieces(dir);
+	test_many_span_ends();
 	test_too_long(dir);
 	o.lexicon_dir = "/nonexistent";
 	ok(!tokseg_new(&o, &err) && err.code == AYAK_E_SYS && strstr(err.msg, "tok-abbreviations.tsv"),
