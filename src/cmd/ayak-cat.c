@@ -193,6 +193,10 @@ int main(int argc, char **argv)
 
 	cli_init(&c, "ayak-cat", usage);
 	parse_options(&c, &o, &split, argc, argv);
+	/* Only --validate reads them; naming a default (--on-error fail) changes nothing. */
+	if (!o.validate && cli_record_option(&c, "text"))
+		cli_usage_error(&c, "%s needs --validate (without it no record is checked)",
+				cli_record_option(&c, "text"));
 	cli_rejects_need_skip(&c, NULL, "ayak-cat drops no record without it");
 	if (split.max_records || split.max_bytes)
 		split_start(&c, &o, &split);

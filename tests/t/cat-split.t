@@ -311,7 +311,7 @@ test_expect_success '--stats or --rejects named as a shard is a usage error, bef
 	Try '"'"'ayak-cat --help'"'"'.
 	EOF
 	test_cmp expect err &&
-	(cd k6 && test_expect_code 2 ayak-cat --on-error skip --split 3 -o p \
+	(cd k6 && test_expect_code 2 ayak-cat --validate --on-error skip --split 3 -o p \
 		--rejects ../k6/p-00042.jsonl.zst ../six.jsonl 2>../err) &&
 	echo "ayak-cat: the shards of --split and --rejects name the same file" >expect &&
 	head -n 1 err >got &&
@@ -319,7 +319,7 @@ test_expect_success '--stats or --rejects named as a shard is a usage error, bef
 	ls -A k6 >list &&
 	test_must_be_empty list &&
 	ayak-cat --split 3 --compress none -o k6/p --stats k6/p-00001.jsonl.zst \
-		--on-error skip --rejects k6/p-0001.jsonl six.jsonl &&
+		--validate --on-error skip --rejects k6/p-0001.jsonl six.jsonl &&
 	ls -A k6 >list &&
 	test_write_lines p-00000.jsonl p-00001.jsonl p-00001.jsonl.zst p-0001.jsonl >expect &&
 	test_cmp expect list &&
@@ -342,8 +342,8 @@ test_expect_success '--stats or --rejects through a symbolic link to a shard is 
 	test_cmp expect err &&
 	test_cmp shard1 k7/p-00001.jsonl &&
 	ln -s l1.json l2.json &&
-	test_expect_code 2 ayak-cat --split 3 --compress none -o k7/p --on-error skip --rejects l2.json \
-		six.jsonl 2>err &&
+	test_expect_code 2 ayak-cat --split 3 --compress none -o k7/p --validate --on-error skip \
+		--rejects l2.json six.jsonl 2>err &&
 	echo "ayak-cat: the shards of --split and --rejects name the same file" >expect &&
 	head -n 1 err >got &&
 	test_cmp expect got &&

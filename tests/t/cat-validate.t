@@ -293,8 +293,22 @@ test_expect_success JQ '--stats is written on a failing run too, or not at all, 
 	if test -e st4.json; then jq -e . st4.json; fi
 '
 
-test_expect_success '--on-error skip without --validate: lines pass unchecked' '
-	ayak-cat --on-error skip skip.jsonl >out 2>err &&
+# ayak(7): an option a program's mode does not read is a usage error; once
+# these passed every line, and --rejects made an empty file.
+test_expect_success 'without --validate, --field, --on-error skip, --max-errors and --rejects are usage errors' '
+	for o in "--field url" "--on-error skip" "--max-errors 0" "--rejects nv-rej.jsonl" \
+		"--on-error skip --max-errors 0 --rejects nv-rej.jsonl"; do
+		set -- $o &&
+		test_expect_code 2 ayak-cat $o skip.jsonl >out 2>err &&
+		printf "%s\n" "ayak-cat: $1 needs --validate (without it no record is checked)" "$TRY" >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out &&
+		test_path_is_missing nv-rej.jsonl || return 1
+	done
+'
+
+test_expect_success '... but naming the defaults, --on-error fail and --field text, is not' '
+	ayak-cat --on-error fail --field text skip.jsonl >out 2>err &&
 	test_cmp skip.jsonl out &&
 	test_must_be_empty err
 '

@@ -229,7 +229,7 @@ test_expect_success '--level with a compressed output: -z, --compress, an output
 test_expect_success '--rejects where no record is dropped goes with --on-error skip, in every program' '
 	W=$AYAK_TOP/tests/data/warc &&
 	printf "{\"text\":\"a\",\"ids\":[1,2],\"lang\":\"zsm_Latn\"}\n" >rj.jsonl &&
-	for p in cat norm "tok --words" stats "pack -o rjp"; do
+	for p in "cat --validate" norm "tok --words" stats "pack -o rjp"; do
 		test_expect_code 2 ayak-$p --rejects rj.out rj.jsonl >out 2>err &&
 		printf "%s\n" "ayak-${p%% *}: --rejects goes with --on-error skip (ayak-${p%% *} drops no record without it)" \
 			"Try '\''ayak-${p%% *} --help'\''." >expect &&
@@ -405,10 +405,11 @@ test_expect_success 'an input that is also the standard output is refused (it wo
 test_expect_success '--stats, --rejects and the like naming an input are refused; -o may' '
 	cp in.jsonl g.jsonl &&
 	ln -s g.jsonl g-link.jsonl &&
-	for p in ayak-cat ayak-norm ayak-filter ayak-lid ayak-dedup ayak-stats; do
+	for p in "ayak-cat --validate" ayak-norm ayak-filter ayak-lid ayak-dedup ayak-stats; do
 		for o in --stats --rejects; do
 			test_expect_code 2 $p --on-error skip $o g-link.jsonl g.jsonl >out 2>err &&
-			printf "%s\n" "$p: $o and the input g.jsonl name the same file" "Try '\''$p --help'\''." >expect &&
+			printf "%s\n" "${p%% *}: $o and the input g.jsonl name the same file" \
+				"Try '\''${p%% *} --help'\''." >expect &&
 			test_cmp expect err &&
 			test_must_be_empty out &&
 			test_cmp in.jsonl g.jsonl || return 1

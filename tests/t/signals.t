@@ -62,7 +62,8 @@ ended_by () {
 # AYAK_NO_TMPFILE: outputs get hidden names, as on a file system without
 # O_TMPFILE, and these are what a signal must remove.
 test_expect_success 'SIGTERM: ayak-cat -o FILE.zst and --rejects leave no temporary file' '
-	start_on_fifo cat env AYAK_NO_TMPFILE=1 ayak-cat -o out.jsonl.zst --on-error skip --rejects rej.jsonl - &&
+	start_on_fifo cat env AYAK_NO_TMPFILE=1 ayak-cat -o out.jsonl.zst --validate --on-error skip \
+		--rejects rej.jsonl - &&
 	wait_for ".out.jsonl.zst.*" &&
 	wait_for ".rej.jsonl.*" &&
 	kill -TERM $PID &&
@@ -101,7 +102,7 @@ python3 -c 'import os; os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o600)' 2>/dev/n
 
 test_expect_success TMPFILE 'SIGKILL (the OOM killer; Slurm past KillWait): ayak-cat -o FILE and --rejects leave nothing' '
 	mkdir kill && cd kill &&
-	start_on_fifo cat ayak-cat -o out.jsonl --on-error skip --rejects rej.jsonl - &&
+	start_on_fifo cat ayak-cat -o out.jsonl --validate --on-error skip --rejects rej.jsonl - &&
 	wait_open 2 &&
 	kill -KILL $PID &&
 	ended_by KILL &&
