@@ -372,7 +372,8 @@ static void do_decode(struct run *r, const struct ayak_line *line)
 	}
 	f = ayak_record_get(&r->rec, r->a->ids_field, strlen(r->a->ids_field));
 	if (!f || f->type != AYAK_JSON_ARRAY) {
-		cli_bad_record(c, line, "", "field \"%s\" is not an array of token IDs", r->a->ids_field);
+		cli_bad_record(c, line, "", f ? "field \"%s\" is not an array of token IDs" :
+			       "missing field \"%s\"", r->a->ids_field);
 		return;
 	}
 	r->ids.n = 0;

@@ -1177,18 +1177,18 @@ static int load_model(struct loader *L, const struct tj_value *mv)
 		prefetch_merge(t->model, merges, i + 16, 1);
 		prefetch_merge(t->model, merges, i + 8, 2);
 		if (m->type == TJ_STRING) {
+			/* Hugging Face drops the header line of a merges.txt in this form too. */
+			if (m->len >= 8 && !memcmp(m->u.s, "#version", 8))
+				continue;
 			sp = memchr(m->u.s, ' ', m->len);
-			if (!sp)
+			/* Exactly one space, as Hugging Face splits it ("a b c" is BadMerges). */
+			if (!sp || memchr(sp + 1, ' ', m->len - (size_t)(sp + 1 - m->u.s)))
 				return ayak_err_set(L->err, AYAK_E_DATA,
 						    "model: merge %u \"%.60s\" is not two tokens", i, m->u.s);
 			a = m->u.s;
 			alen = (size_t)(sp - a);
 			b = sp + 1;
 			blen = m->len - alen - 1;
-			/* "a b c": tokenizers.js keeps a and b. */
-			sp = memchr(b, ' ', blen);
-			if (sp)
-				blen = (size_t)(sp - b);
 		} else if (m->type == TJ_ARRAY && m->len == 2 && m->u.items[0].type == TJ_STRING &&
 			   m->u.items[1].type == TJ_STRING) {
 			a = m->u.items[0].u.s;

@@ -125,6 +125,21 @@ test_expect_success '--decode: ids must be an array of IDs' '
 	test_cmp expect err
 '
 
+test_expect_success '--decode: a record without the ids field has it missing, also in the rejects' '
+	printf "{\"text\":\"a\"}\n{\"ids\":[329]}\n" >in &&
+	test_expect_code 1 ayak-tok -t "$T/bytelevel/tokenizer.json" --decode in >out 2>err &&
+	echo "ayak-tok: in:1: missing field \"ids\"" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out &&
+	ayak-tok -t "$T/bytelevel/tokenizer.json" --decode --on-error skip -q --rejects rej.jsonl in >out &&
+	cat >expect <<-\EOF &&
+	{"reject":{"program":"ayak-tok","reason":"malformed","error":"missing field \"ids\"","file":"in","line":1},"raw":"{\"text\":\"a\"}"}
+	EOF
+	test_cmp expect rej.jsonl &&
+	echo "{\"ids\":[329],\"text\":\"sa\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success '--decode: an ID that is not a token of the tokenizer makes the record malformed' '
 	printf "{\"ids\":[99999,329]}\n{\"ids\":[329]}\n" >in &&
 	test_expect_code 1 ayak-tok -t "$T/bytelevel/tokenizer.json" --decode in >out 2>err &&
@@ -221,6 +236,30 @@ test_expect_success 'a merge whose result or tokens are not in the vocabulary is
 	"a b","a qq"|,"ab":6|merge 1 "a qq": "qq" is not in the vocabulary
 	EOF
 	merges "\"a b\"" ",\"ab\":6" &&
+	ayak-tok -t m.json in >out &&
+	echo "{\"text\":\"ab b\",\"ids\":[6,1]}" >expect &&
+	test_cmp expect out
+'
+
+# Hugging Face splits a string merge at every space and wants two parts
+# (BadMerges); "a b x" was once taken as "a b".  It drops a string merge
+# starting with #version, the header of a merges.txt, but not an array one.
+test_expect_success 'a string merge of more than two tokens is refused; a #version one is dropped, as Hugging Face does' '
+	printf "{\"text\":\"ab b\"}\n" >in &&
+	while IFS="|" read -r m v msg; do
+		merges "$m" "$v" &&
+		test_expect_code 1 ayak-tok -t m.json in >out 2>err &&
+		echo "ayak-tok: m.json: model: $msg" >expect &&
+		test_cmp expect err &&
+		test_must_be_empty out || return 1
+	done <<-\EOF &&
+	"a b x"|,"ab":6|merge 0 "a b x" is not two tokens
+	"a b","a  b"|,"ab":6|merge 1 "a  b" is not two tokens
+	"a b "|,"ab":6|merge 0 "a b " is not two tokens
+	"ab"|,"ab":6|merge 0 "ab" is not two tokens
+	["#version:","0.2"],"a b"|,"ab":6|merge 0 "#version: 0.2": "#version:" is not in the vocabulary
+	EOF
+	merges "\"#version: 0.2\",\"a b\",\"#version\"" ",\"ab\":6" &&
 	ayak-tok -t m.json in >out &&
 	echo "{\"text\":\"ab b\",\"ids\":[6,1]}" >expect &&
 	test_cmp expect out
