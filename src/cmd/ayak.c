@@ -126,6 +126,10 @@ static int close_stdout(void)
 	return AYAK_E_SYS;
 }
 
+/*
+ * The list marks a program without execute permission, not one the system
+ * cannot run: that only running it tells (binfmt_misc may run any format).
+ */
 static int usage(FILE *f, int code)
 {
 	static const char *const marks[] = { " (not installed)", " (cannot be run)", "" };

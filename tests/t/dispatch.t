@@ -171,6 +171,19 @@ test_expect_success 'ayak --help marks a program that cannot be run' '
 	rm alone/ayak-stats
 '
 
+# ayak(1): --help checks the permission only; the kernel may run other
+# formats (binfmt_misc), so a file it cannot run is found out by running it.
+test_expect_success 'ayak --help does not mark an executable the system cannot run; running it says why' '
+	printf "\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\002\000\231\231" >alone/ayak-stats &&
+	chmod 755 alone/ayak-stats &&
+	PATH=/usr/bin:/bin alone/ayak --help >out &&
+	grep "^  stats    reports on records\$" out &&
+	test_expect_code 3 env PATH=/usr/bin:/bin alone/ayak stats >out 2>err &&
+	echo "ayak: $PWD/alone/ayak-stats: Exec format error" >expect &&
+	test_cmp expect err &&
+	rm alone/ayak-stats
+'
+
 test_expect_success 'ayak --help and -V: a failed write of standard output is exit 3' '
 	test_expect_code 3 ayak --help >/dev/full 2>err &&
 	echo "ayak: write error on standard output: No space left on device" >expect &&
