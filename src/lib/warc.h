@@ -69,6 +69,12 @@ uint64_t warc_in_offset(const struct warc_in *s);
  * input, uoff itself.
  */
 uint64_t warc_in_member_at(const struct warc_in *s, uint64_t uoff);
+/*
+ * Does a gzip member, zstd frame, or xz or bzip2 stream start at a
+ * decompressed offset in [from, to] (from not behind the window)?  Never
+ * for plain input.
+ */
+int warc_in_member_starts(const struct warc_in *s, uint64_t from, uint64_t to);
 /* Compressed bytes read from the file so far. */
 uint64_t warc_in_bytes_read(const struct warc_in *s);
 /* Size of the file, 0 when not a regular file. */

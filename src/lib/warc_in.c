@@ -775,6 +775,24 @@ uint64_t warc_in_member_at(const struct warc_in *s, uint64_t uoff)
 	return s->mem[lo].coff;
 }
 
+int warc_in_member_starts(const struct warc_in *s, uint64_t from, uint64_t to)
+{
+	size_t lo = 0, hi = s->nmem;
+
+	if (s->fmt == FMT_PLAIN || !s->nmem || s->mem[0].uoff > to)
+		return 0;
+	/* The last member starting at or before to. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->mem[mid].uoff <= to)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s->mem[lo].uoff >= from;
+}
+
 uint64_t warc_in_bytes_read(const struct warc_in *s)
 {
 	return s->bytes_read;

@@ -403,6 +403,36 @@ static int stream_failure(struct warc_reader *r, uint64_t rec, struct warc_where
 	return silent ? -2 : -1;
 }
 
+/*
+ * The bytes at the read position are not a record header: are they what a
+ * damaged member's decoder handed out before it found the damage?  They
+ * are when the member they are in fails before any line that starts a
+ * WARC header (looked for up to HEADER_MAX bytes ahead): then that damage
+ * is what to report.  1 yes, 0 no, -1 on a system error.
+ */
+static int garbage_of_damage(struct warc_reader *r, struct ayak_err *err)
+{
+	long long got;
+	uint64_t coff;
+	const char *d, *p;
+
+	if (!warc_in_compressed(r->in) || r->kind == KIND_ARC)
+		return 0;
+	got = warc_in_fill(r->in, HEADER_MAX, err);
+	if (got < 0)
+		return -1;
+	if (warc_in_state(r->in) != WARC_IN_ERROR)
+		return 0;
+	warc_in_error(r->in, &coff, NULL);
+	if (coff != warc_in_member_at(r->in, warc_in_offset(r->in)))
+		return 0;
+	d = warc_in_data(r->in);
+	for (p = d; (p = memchr(p, '\n', (size_t)(d + got - p))); p++)
+		if (is_warc_magic(p + 1, (size_t)(d + got - p - 1)))
+			return 0;
+	return 1;
+}
+
 /* A damaged record at uoff: report it and look for the next header after its first byte. */
 static int damaged(struct warc_reader *r, uint64_t uoff, struct warc_where *w,
 		   struct ayak_err *err, const char *fmt, ...)
@@ -497,11 +527,14 @@ static int resync(struct warc_reader *r, struct ayak_err *err)
 
 /*
  * What follows a block that ends at d[pos]: line ends, then the next header
- * or the end.  Returns the offset of the next record (after the line ends),
- * or 0 when something else follows, -2 when the compressed data stops
- * with damage in a member that holds part of the block (its check failed
- * or it was cut short: the block cannot be trusted), or -1 on a system
- * error.  On success d may have moved: callers refetch it.
+ * or the end, of the input or of a compressed member (the record is whole
+ * in the members before, whatever the next one holds: a damaged member's
+ * decoder hands out garbage before it finds the damage).  Returns the
+ * offset of the next record (after the line ends), or 0 when something
+ * else follows, -2 when the compressed data stops with damage in a member
+ * that holds part of the block (its check failed or it was cut short: the
+ * block cannot be trusted), or -1 on a system error.  On success d may
+ * have moved: callers refetch it.
  */
 static long long after_block(struct warc_reader *r, size_t pos, struct ayak_err *err)
 {
@@ -530,7 +563,8 @@ static long long after_block(struct warc_reader *r, size_t pos, struct ayak_err 
 		if (got < 0)
 			return -1;
 		d = warc_in_data(r->in);
-		if (header_at(r, d + pos, (size_t)got - pos))
+		if (header_at(r, d + pos, (size_t)got - pos) ||
+		    warc_in_member_starts(r->in, block_end, warc_in_offset(r->in) + pos))
 			return (long long)pos;
 		return 0;
 	}
@@ -619,6 +653,7 @@ static int next_record(struct warc_reader *r, struct warc_rec *rec, struct warc_
 	long long got;
 	size_t hlen, scan = 0, blen, want;
 	uint64_t start;
+	int garbage;
 
 	memset(rec, 0, sizeof(*rec));
 	memset(where, 0, sizeof(*where));
@@ -663,6 +698,8 @@ static int next_record(struct warc_reader *r, struct warc_rec *rec, struct warc_
 		r->kind = sniff_kind(r, d, (size_t)got);
 		if (r->kind == KIND_UNKNOWN) {
 			r->kind = KIND_WARC;
+			if ((garbage = garbage_of_damage(r, err)))
+				return garbage < 0 ? -1 : stream_failure(r, start, where, err);
 			return damaged(r, start, where, err, "not a WARC or ARC record");
 		}
 	}
@@ -697,8 +734,11 @@ static int next_record(struct warc_reader *r, struct warc_rec *rec, struct warc_
 			rec->ctype.n = strlen(rec->ctype.p);
 		}
 	} else {
-		if (!is_warc_magic(d, (size_t)got))
+		if (!is_warc_magic(d, (size_t)got)) {
+			if ((garbage = garbage_of_damage(r, err)))
+				return garbage < 0 ? -1 : stream_failure(r, start, where, err);
 			return damaged(r, start, where, err, "not a WARC record header");
+		}
 		for (;;) {
 			/*
 			 * Only the first HEADER_MAX bytes are searched, however much

@@ -314,4 +314,57 @@ test_expect_success XZ,BZIP2 'xz and bzip2: a damaged stream loses its record on
 	done
 '
 
+# flip FILE OFFSET: FILE with the byte at OFFSET xor 0x55.
+flip () {
+	local v
+	v=$(od -An -tu1 -j"$2" -N1 "$1") &&
+	printf "\\$(printf %o $((v ^ 0x55)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+test_expect_success GZIP 'a damaged member after a whole one: the record before it is written, the member reported' '
+	for x in a c; do rec $x 4 $x$x$x$x | gzip -n >$x.gz || return 1; done &&
+	# stored data "sampah" with a wrong CRC: zlib hands it out, then fails
+	printf "\037\213\010\000\000\000\000\000\000\003\001\010\000\367\377sampah\r\n\000\000\000\000\010\000\000\000" >crc.gz &&
+	cat a.gz crc.gz c.gz >crc.warc.gz &&
+	cat >expect <<-\EOF &&
+	{"id":"<a>","content_type":"text/plain","text":"aaaa"}
+	{"id":"<c>","content_type":"text/plain","text":"cccc"}
+	EOF
+	cat >expect.err <<-\EOF &&
+	ayak-warc: crc.warc.gz: byte 92 (uncompressed 83): corrupt gzip input: incorrect data check
+	ayak-warc: skipped 1 malformed record
+	EOF
+	for lib in "" 1; do
+		AYAK_NO_LIBDEFLATE=$lib ayak-warc --on-error skip crc.warc.gz >out 2>err &&
+		test_cmp expect out &&
+		test_cmp expect.err err || return 1
+	done &&
+	test_expect_code 1 ayak-warc crc.warc.gz >out 2>err &&
+	head -n 1 expect >expect1 &&
+	test_cmp expect1 out &&
+	head -n 1 expect.err >expect.err1 &&
+	test_cmp expect.err1 err
+'
+
+test_expect_success GZIP,XZ,BZIP2 'any byte of a member damaged: the records of the members around it are written' '
+	body=$(printf "bbbb%.0s" $(seq 30)) &&
+	for z in gzip xz bzip2; do
+		for x in a c; do rec $x 4 $x$x$x$x | $z -c >$x.$z || return 1; done &&
+		rec b 120 "$body" | $z -c >b.$z &&
+		i=0 && n=$(wc -c <b.$z) &&
+		while test $i -lt $n; do
+			cp b.$z bad.$z && flip bad.$z $i &&
+			cat a.$z bad.$z c.$z >flip.$z &&
+			ayak-warc --on-error skip flip.$z >out 2>err &&
+			grep -F "\"text\":\"aaaa\"" out >/dev/null &&
+			grep -F "\"text\":\"cccc\"" out >/dev/null &&
+			{ grep -v "^ayak-warc: skipped 1 malformed record\$" err || :; } >damage &&
+			test $(wc -l <damage) -le 1 &&
+			! grep -v "^ayak-warc: flip.$z: byte $(wc -c <a.$z) (uncompressed 83): " damage ||
+			{ echo "$z: byte $i of the member flipped" && cat err && return 1; }
+			i=$((i + 1))
+		done || return 1
+	done
+'
+
 test_done
