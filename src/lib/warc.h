@@ -57,7 +57,7 @@ const char *warc_in_error(const struct warc_in *s, uint64_t *file_offset, uint64
 /*
  * After an error: drop the buffered bytes, scan the compressed input for the
  * next member or frame and decode from there.  Returns the compressed bytes
- * skipped, or -1 on a system error.
+ * skipped, from the damaged member's first byte, or -1 on a system error.
  */
 long long warc_in_recover(struct warc_in *s, struct ayak_err *err);
 

@@ -712,7 +712,8 @@ long long warc_in_recover(struct warc_in *s, struct ayak_err *err)
 	s->raw_pos = s->err_coff >= s->raw_base ? (size_t)(s->err_coff - s->raw_base) + 1 : 0;
 	if (s->raw_pos > s->raw_len)
 		s->raw_pos = s->raw_len;
-	from = s->raw_base + s->raw_pos;
+	/* The damaged member's first byte is skipped too, not only those searched. */
+	from = s->err_coff < s->raw_base + s->raw_pos ? s->err_coff : s->raw_base + s->raw_pos;
 	s->in_member = 0;
 	s->padding = 0;
 	s->zstd_hint = 0;

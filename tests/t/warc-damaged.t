@@ -367,4 +367,27 @@ test_expect_success GZIP,XZ,BZIP2 'any byte of a member damaged: the records of 
 	done
 '
 
+test_expect_success JQ,GZIP,ZSTD,XZ,BZIP2 'bytes_skipped counts every byte of the damage in compressed input, as in plain' '
+	for z in gzip zstd xz bzip2; do
+		for x in a b c; do rec $x 4 $x$x$x$x | $z -c >$x.$z || return 1; done &&
+		{ cat a.$z; printf "JUNKJUN\n"; cat c.$z; } >junk.$z &&
+		ayak-warc -q --on-error skip --stats st.json junk.$z >/dev/null &&
+		echo 8 >expect &&
+		jq .counts.bytes_skipped st.json >got &&
+		test_cmp expect got &&
+		n=$(($(wc -c <b.$z) - 4)) &&
+		{ cat a.$z; head -c $n b.$z; } >cut.$z &&
+		ayak-warc -q --on-error skip --stats st.json cut.$z >/dev/null &&
+		echo $n >expect &&
+		jq .counts.bytes_skipped st.json >got &&
+		test_cmp expect got || return 1
+	done &&
+	# plain: the record before the junk is damaged too (wrong Content-Length)
+	{ rec a 4 aaaa; printf "JUNKJUN\n"; rec c 4 cccc; } >junk.warc &&
+	ayak-warc -q --on-error skip --stats st.json junk.warc >/dev/null &&
+	echo $((83 + 8)) >expect &&
+	jq .counts.bytes_skipped st.json >got &&
+	test_cmp expect got
+'
+
 test_done
