@@ -125,6 +125,25 @@ static int raw_fill(struct ayak_reader *r, struct ayak_err *err)
 	return 0;
 }
 
+/* At least n bytes from raw_pos on, unless the input ends first.  0 or -1. */
+static int raw_want(struct ayak_reader *r, size_t n, struct ayak_err *err)
+{
+	while (r->raw_len - r->raw_pos < n && !r->raw_eof) {
+		ssize_t got;
+
+		memmove(r->raw, r->raw + r->raw_pos, r->raw_len - r->raw_pos);
+		r->raw_len -= r->raw_pos;
+		r->raw_pos = 0;
+		got = read_some(r->fd, r->raw + r->raw_len, RAW_CHUNK - r->raw_len);
+		if (got < 0)
+			return input_error(r, err, AYAK_E_SYS, "read error: %s", strerror(errno));
+		r->raw_eof = got == 0;
+		r->raw_len += (size_t)got;
+		r->bytes_read += (uint64_t)got;
+	}
+	return 0;
+}
+
 static void end_decoder(struct ayak_reader *r)
 {
 	if (!r->live)
@@ -147,6 +166,32 @@ static void close_input(struct ayak_reader *r)
 }
 
 static int start_decoder(struct ayak_reader *r);
+
+/*
+ * Between members: does one of another compressed format start at
+ * raw[raw_pos]?  Then decode that format from there: files of different
+ * formats written back to back (as ayak-fetch writes a list's downloads)
+ * are one input.  Plain data is not one: after compressed data it is
+ * damage.  1 switched, 0 not, -1 on an error.
+ */
+static int next_format(struct ayak_reader *r, struct ayak_err *err)
+{
+	enum ayak_format fmt;
+
+	if (raw_want(r, 6, err))
+		return -1;
+	fmt = ayak_detect_format(r->raw + r->raw_pos, r->raw_len - r->raw_pos);
+	if (fmt == AYAK_FMT_PLAIN || (int)fmt == r->fmt)
+		return 0;
+	end_decoder(r);		/* before r->fmt changes: it says which decoder is live */
+	r->fmt = fmt;
+	r->in_member = 0;
+	r->gz_padding = 0;
+	r->zstd_pending = 0;
+	if (fmt == AYAK_FMT_ZSTD)
+		ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+	return 1;
+}
 
 static int open_next(struct ayak_reader *r, struct ayak_err *err)
 {
@@ -173,15 +218,8 @@ static int open_next(struct ayak_reader *r, struct ayak_err *err)
 	r->active = 1;
 
 	/* Read enough to see the magic number. */
-	while (r->raw_len < 6 && !r->raw_eof) {
-		ssize_t got = read_some(r->fd, r->raw + r->raw_len, RAW_CHUNK - r->raw_len);
-
-		if (got < 0)
-			return input_error(r, err, AYAK_E_SYS, "read error: %s", strerror(errno));
-		r->raw_eof = got == 0;
-		r->raw_len += (size_t)got;
-		r->bytes_read += (uint64_t)got;
-	}
+	if (raw_want(r, 6, err))
+		return -1;
 	r->fmt = ayak_detect_format(r->raw, r->raw_len);
 	switch (r->fmt) {
 	case AYAK_FMT_PLAIN:
@@ -212,8 +250,11 @@ static int start_decoder(struct ayak_reader *r)
 		break;
 	case AYAK_FMT_XZ:
 		r->xz = xz_init;
-		/* liblzma itself reads concatenated streams and their padding. */
-		if (lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		/*
+		 * A stream at a time, not LZMA_CONCATENATED: liblzma would read
+		 * a next file of another format as a damaged xz stream.
+		 */
+		if (lzma_stream_decoder(&r->xz, UINT64_MAX, 0) != LZMA_OK)
 			return -1;
 		break;
 	case AYAK_FMT_BZIP2:
@@ -289,8 +330,10 @@ static const char *decode_step(struct ayak_reader *r, char *dst, size_t n,
 
 /*
  * gzip, xz and bzip2, member after member as their own tools read them:
- * a concatenation of members is one input; anything else after a member
- * is damage, and input that ends inside a member is truncated.
+ * a concatenation of members is one input (and of members of the other
+ * compressed formats: see next_format()); anything else after a member
+ * is damage, and input that ends inside a member is truncated.  Returns
+ * 0 at the end, or when the next member is of another format.
  */
 static ssize_t decode(struct ayak_reader *r, char *dst, size_t n, struct ayak_err *err)
 {
@@ -310,22 +353,31 @@ static ssize_t decode(struct ayak_reader *r, char *dst, size_t n, struct ayak_er
 			}
 			if (!r->in_member)
 				return 0;
-			/* xz reads across streams and ends only when told the input has. */
+			/* xz is told the input has ended: it may have more to hand out. */
 			if (r->fmt != AYAK_FMT_XZ)
 				return input_error(r, err, AYAK_E_DATA,
 						   "truncated %s input", name);
 		}
 		if (!r->in_member) {
-			/* Zero padding after the last member, as gzip -d tolerates. */
-			if (r->raw[r->raw_pos] == 0 && r->fmt == AYAK_FMT_GZIP) {
+			/*
+			 * Zero padding after the last gzip member, as gzip -d
+			 * tolerates, and xz's stream padding, between streams too.
+			 */
+			if (r->raw[r->raw_pos] == 0 &&
+			    (r->fmt == AYAK_FMT_GZIP || r->fmt == AYAK_FMT_XZ)) {
 				while (r->raw_pos < r->raw_len && r->raw[r->raw_pos] == 0)
 					r->raw_pos++;
-				r->gz_padding = 1;
+				r->gz_padding = r->fmt == AYAK_FMT_GZIP;
 				continue;
 			}
-			if (r->raw[r->raw_pos] != first_byte[r->fmt] || r->gz_padding)
+			if (r->raw[r->raw_pos] != first_byte[r->fmt] || r->gz_padding) {
+				int other = r->gz_padding ? 0 : next_format(r, err);
+
+				if (other)
+					return other < 0 ? -1 : 0;
 				return input_error(r, err, AYAK_E_DATA,
 						   "corrupt %s input: garbage after the end", name);
+			}
 			if (start_decoder(r))
 				return input_error(r, err, AYAK_E_SYS, "%s", "out of memory");
 			r->in_member = 1;
@@ -348,66 +400,81 @@ static ssize_t decode(struct ayak_reader *r, char *dst, size_t n, struct ayak_er
 	}
 }
 
+/* zstd, frame after frame; 0 at the end, or when the next frame is of another format. */
+static ssize_t decode_zstd(struct ayak_reader *r, char *dst, size_t n, struct ayak_err *err)
+{
+	for (;;) {
+		ZSTD_inBuffer in;
+		/*
+		 * A block at a time: zstd hands out nothing of a call that
+		 * meets damage, so a large buffer would lose the lines of
+		 * the blocks before the damaged one.
+		 */
+		ZSTD_outBuffer out = { dst, n < ZSTD_BLOCKSIZE_MAX ? n : ZSTD_BLOCKSIZE_MAX, 0 };
+		size_t ret;
+
+		if (r->zstd_error)
+			return input_error(r, err, AYAK_E_DATA, "corrupt zstd input: %s",
+					   ZSTD_getErrorName(r->zstd_error));
+		if (r->raw_pos == r->raw_len) {
+			if (r->raw_eof) {
+				if (r->zstd_pending)
+					return input_error(r, err, AYAK_E_DATA, "%s",
+							   "truncated zstd input");
+				return 0;
+			}
+			if (raw_fill(r, err))
+				return -1;
+			continue;
+		}
+		if (!r->zstd_pending) {
+			/* Between frames (or before the first). */
+			int other = next_format(r, err);
+
+			if (other)
+				return other < 0 ? -1 : 0;
+		}
+		in.src = r->raw;
+		in.size = r->raw_len;
+		in.pos = r->raw_pos;
+		ret = ZSTD_decompressStream(r->zd, &out, &in);
+		r->raw_pos = in.pos;
+		/*
+		 * One call decodes many blocks: the lines of those before
+		 * the damaged one are handed out first, as zstd -d would.
+		 */
+		if (ZSTD_isError(ret) && out.pos) {
+			r->zstd_error = ret;
+			return (ssize_t)out.pos;
+		}
+		if (ZSTD_isError(ret))
+			return input_error(r, err, AYAK_E_DATA, "corrupt zstd input: %s",
+					   ZSTD_getErrorName(ret));
+		r->zstd_pending = ret;
+		if (out.pos)
+			return (ssize_t)out.pos;
+	}
+}
+
 /* Decompress into dst.  Bytes produced, 0 at the end, -1 on error. */
 static ssize_t fill(struct ayak_reader *r, char *dst, size_t n, struct ayak_err *err)
 {
 	ssize_t got;
+	int fmt;
 
-	switch (r->fmt) {
-	case AYAK_FMT_PLAIN:
+	if (r->fmt == AYAK_FMT_PLAIN) {
 		got = read_some(r->fd, dst, n);
 		if (got < 0)
 			return input_error(r, err, AYAK_E_SYS, "read error: %s", strerror(errno));
 		r->bytes_read += (uint64_t)got;
 		return got;
-	case AYAK_FMT_ZSTD:
-		for (;;) {
-			ZSTD_inBuffer in;
-			/*
-			 * A block at a time: zstd hands out nothing of a call that
-			 * meets damage, so a large buffer would lose the lines of
-			 * the blocks before the damaged one.
-			 */
-			ZSTD_outBuffer out = { dst, n < ZSTD_BLOCKSIZE_MAX ? n : ZSTD_BLOCKSIZE_MAX, 0 };
-			size_t ret;
-
-			if (r->zstd_error)
-				return input_error(r, err, AYAK_E_DATA, "corrupt zstd input: %s",
-						   ZSTD_getErrorName(r->zstd_error));
-			if (r->raw_pos == r->raw_len) {
-				if (r->raw_eof) {
-					if (r->zstd_pending)
-						return input_error(r, err, AYAK_E_DATA, "%s",
-								   "truncated zstd input");
-					return 0;
-				}
-				if (raw_fill(r, err))
-					return -1;
-				continue;
-			}
-			in.src = r->raw;
-			in.size = r->raw_len;
-			in.pos = r->raw_pos;
-			ret = ZSTD_decompressStream(r->zd, &out, &in);
-			r->raw_pos = in.pos;
-			/*
-			 * One call decodes many blocks: the lines of those before
-			 * the damaged one are handed out first, as zstd -d would.
-			 */
-			if (ZSTD_isError(ret) && out.pos) {
-				r->zstd_error = ret;
-				return (ssize_t)out.pos;
-			}
-			if (ZSTD_isError(ret))
-				return input_error(r, err, AYAK_E_DATA, "corrupt zstd input: %s",
-						   ZSTD_getErrorName(ret));
-			r->zstd_pending = ret;
-			if (out.pos)
-				return (ssize_t)out.pos;
-		}
-	default:
-		return decode(r, dst, n, err);
 	}
+	/* Nothing produced and the format changed: the next member is of another. */
+	do {
+		fmt = r->fmt;
+		got = fmt == AYAK_FMT_ZSTD ? decode_zstd(r, dst, n, err) : decode(r, dst, n, err);
+	} while (got == 0 && r->fmt != fmt);
+	return got;
 }
 
 struct ayak_reader *ayak_reader_new(const char *const *paths, size_t n,

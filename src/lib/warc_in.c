@@ -220,6 +220,47 @@ static void prune_members(struct warc_in *s, uint64_t uoff)
 	}
 }
 
+/*
+ * Decode fmt from the next member on, its decoder made ready (xz and
+ * bzip2 start one per stream).  0 or -1 (out of memory).
+ */
+static int use_format(struct warc_in *s, int fmt)
+{
+	s->fmt = fmt;
+	if (fmt == FMT_GZIP && !s->gz_live) {
+		if (inflateInit2(&s->gz, 15 + 16) != Z_OK)
+			return -1;
+		s->gz_live = 1;
+	} else if (fmt == FMT_ZSTD) {
+		if (!s->zd && !(s->zd = ZSTD_createDCtx()))
+			return -1;
+		ZSTD_DCtx_reset(s->zd, ZSTD_reset_session_only);
+	}
+	return 0;
+}
+
+/*
+ * Between members: does one of another compressed format start at
+ * raw[raw_pos]?  Then go on in that format: files of different formats
+ * written back to back (as ayak-fetch writes a list's downloads) are one
+ * input.  Plain data is not one: after compressed data it is damage.
+ * 1 switched, 0 not, -1 on a system error.
+ */
+static int next_format(struct warc_in *s, struct ayak_err *err)
+{
+	int fmt;
+
+	while (s->raw_len - s->raw_pos < 6 && !s->raw_eof)
+		if (raw_more(s, err))
+			return -1;
+	fmt = (int)ayak_detect_format(s->raw + s->raw_pos, s->raw_len - s->raw_pos);
+	if (fmt == FMT_PLAIN || fmt == s->fmt)
+		return 0;
+	if (use_format(s, fmt))
+		return ayak_err_set(err, AYAK_E_SYS, "out of memory");
+	return 1;
+}
+
 struct warc_in *warc_in_open(const char *path, struct ayak_err *err)
 {
 	struct warc_in *s = calloc(1, sizeof(*s));
@@ -259,22 +300,10 @@ struct warc_in *warc_in_open(const char *path, struct ayak_err *err)
 			warc_in_free(s);
 			return NULL;
 		}
-	s->fmt = (int)ayak_detect_format(s->raw, s->raw_len);
-	if (s->fmt == FMT_GZIP) {
-		if (inflateInit2(&s->gz, 15 + 16) != Z_OK) {
-			ayak_err_set(err, AYAK_E_SYS, "out of memory");
-			warc_in_free(s);
-			return NULL;
-		}
-		s->gz_live = 1;
-
-	} else if (s->fmt == FMT_ZSTD) {
-		s->zd = ZSTD_createDCtx();
-		if (!s->zd) {
-			ayak_err_set(err, AYAK_E_SYS, "out of memory");
-			warc_in_free(s);
-			return NULL;
-		}
+	if (use_format(s, (int)ayak_detect_format(s->raw, s->raw_len))) {
+		ayak_err_set(err, AYAK_E_SYS, "out of memory");
+		warc_in_free(s);
+		return NULL;
 	}
 	return s;
 }
@@ -336,6 +365,10 @@ static ssize_t produce_gzip(struct warc_in *s, char *dst, size_t n, struct ayak_
 				continue;
 			}
 			if (s->padding || s->raw[s->raw_pos] != 0x1F) {
+				int other = s->padding ? 0 : next_format(s, err);
+
+				if (other)
+					return other < 0 ? -1 : 0;
 				stream_error(s, s->raw_base + s->raw_pos, "%s",
 					     "corrupt gzip input: garbage after a member");
 				return 0;
@@ -400,6 +433,10 @@ static ssize_t produce_zstd(struct warc_in *s, char *dst, size_t n, struct ayak_
 			continue;
 		}
 		if (!s->in_member) {
+			int other = next_format(s, err);
+
+			if (other)
+				return other < 0 ? -1 : 0;
 			if (push_member(s, s->base + s->end, s->raw_base + s->raw_pos))
 				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 			s->in_member = 1;
@@ -505,6 +542,10 @@ static ssize_t produce_stream(struct warc_in *s, char *dst, size_t n, struct aya
 				continue;
 			}
 			if (s->raw[s->raw_pos] != (s->fmt == FMT_XZ ? 0xFD : 'B')) {
+				int other = next_format(s, err);
+
+				if (other)
+					return other < 0 ? -1 : 0;
 				stream_error(s, s->raw_base + s->raw_pos, "corrupt %s input: garbage after a stream",
 					     name);
 				return 0;
@@ -533,15 +574,17 @@ static ssize_t produce_stream(struct warc_in *s, char *dst, size_t n, struct aya
 static ssize_t produce(struct warc_in *s, char *dst, size_t n, struct ayak_err *err)
 {
 	ssize_t got;
+	int fmt;
 
-	switch (s->fmt) {
-	case FMT_GZIP:
-		return produce_gzip(s, dst, n, err);
-	case FMT_ZSTD:
-		return produce_zstd(s, dst, n, err);
-	case FMT_XZ:
-	case FMT_BZIP2:
-		return produce_stream(s, dst, n, err);
+	if (s->fmt != FMT_PLAIN) {
+		/* Nothing produced and the format changed: the next member is of another. */
+		do {
+			fmt = s->fmt;
+			got = fmt == FMT_GZIP ? produce_gzip(s, dst, n, err) :
+			      fmt == FMT_ZSTD ? produce_zstd(s, dst, n, err) :
+			      produce_stream(s, dst, n, err);
+		} while (got == 0 && s->fmt != fmt);
+		return got;
 	}
 	/* Plain: hand over what the format probe read, then read directly. */
 	if (s->raw_pos < s->raw_len) {
@@ -726,12 +769,15 @@ long long warc_in_recover(struct warc_in *s, struct ayak_err *err)
 		}
 		for (i = s->raw_pos; i + 4 <= s->raw_len; i++) {
 			const unsigned char *p = s->raw + i;
-			int hit = s->fmt == FMT_GZIP ? p[0] == 0x1F && p[1] == 0x8B && p[2] == 8 :
-				  s->fmt == FMT_ZSTD ?
-				  p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD :
-				  s->fmt == FMT_XZ ? !memcmp(p, "\xFD" "7zX", 4) :
-				  !memcmp(p, "BZh", 3) && p[3] >= '1' && p[3] <= '9';
+			/* Any of the formats: the next one may be another file's, of another. */
+			int fmt = p[0] == 0x1F && p[1] == 0x8B && p[2] == 8 ? FMT_GZIP :
+				  p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD ? FMT_ZSTD :
+				  !memcmp(p, "\xFD" "7zX", 4) ? FMT_XZ :
+				  !memcmp(p, "BZh", 3) && p[3] >= '1' && p[3] <= '9' ? FMT_BZIP2 : FMT_PLAIN;
+			int hit = fmt != FMT_PLAIN;
 
+			if (hit && use_format(s, fmt))
+				return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 			if (hit && (s->raw_len - i >= PROBE_IN || s->raw_eof) && probe(s, i)) {
 				s->raw_pos = i;
 				s->state = WARC_IN_OK;

@@ -116,6 +116,31 @@ test_expect_success GZIP,ZSTD,XZ,BZIP2 'inputs of mixed formats in one run' '
 	test_cmp_bin expect out
 '
 
+test_expect_success GZIP,ZSTD,XZ,BZIP2 'files of different compressed formats concatenated are one input' '
+	for first in gzip zstd xz bzip2; do
+		for second in gzip zstd xz bzip2; do
+			{ $first -c a && $second -c b && $first -c a; } >mix &&
+			ayak-cat mix >out 2>err &&
+			cat a b a >expect &&
+			test_cmp_bin expect out &&
+			test_must_be_empty err || return 1
+		done
+	done &&
+	{ xz -c a && printf "\0\0\0\0" && zstd -q -c b; } >padded.mix &&
+	ayak-cat padded.mix >out &&
+	test_cmp_bin ab out
+'
+
+test_expect_success GZIP,ZSTD,XZ,BZIP2 'plain data after compressed data is still garbage after the end' '
+	n=$(wc -l <a) &&
+	for z in gzip zstd xz bzip2; do
+		{ $z -c a && cat b; } >plain.mix &&
+		test_expect_code 1 ayak-cat plain.mix >out 2>err &&
+		test_cmp_bin a out &&
+		grep "^ayak-cat: plain.mix:$((n + 1)): corrupt $z input: " err || return 1
+	done
+'
+
 test_expect_success XZ 'xz streams with stream padding between them (valid .xz)' '
 	{ xz -c a && printf "\0\0\0\0" && xz -c b && printf "\0\0\0\0\0\0\0\0"; } >padded.xz &&
 	xz -dc padded.xz >expect &&

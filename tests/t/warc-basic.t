@@ -74,6 +74,40 @@ test_expect_success BZIP2 'bzip2: one stream, and two concatenated' '
 	two_streams one.warc.bz2 ""
 '
 
+test_expect_success GZIP,ZSTD,XZ,BZIP2 'files of different compressed formats concatenated are one input' '
+	gzip -dc "$W/pages.warc.gz" >pages.warc &&
+	gzip -c "$W/pages.wet" >wet.gz && zstd -q -c "$W/pages.wet" >wet.zst &&
+	xz -c "$W/pages.wet" >wet.xz && bzip2 -c "$W/pages.wet" >wet.bz2 &&
+	for z in gzip zstd xz bzip2; do $z -c pages.warc >pages.$z || return 1; done &&
+	for z in gzip zstd xz bzip2; do
+		cat pages.$z wet.gz wet.zst wet.xz wet.bz2 pages.$z >mix &&
+		ayak-warc mix >out 2>err &&
+		cat "$W/pages.expect" "$W/wet.expect" "$W/wet.expect" "$W/wet.expect" \
+			"$W/wet.expect" "$W/pages.expect" >expect &&
+		test_cmp expect out &&
+		test_must_be_empty err &&
+		ayak-warc <mix >out &&
+		test_cmp expect out || return 1
+	done
+'
+
+test_expect_success GZIP,ZSTD 'damage in one format, then files of another: those are read' '
+	{ head -c 300 pages.gzip; cat wet.zst wet.xz; } >cut.mix &&
+	ayak-warc --on-error skip cut.mix >out 2>err &&
+	cat "$W/wet.expect" "$W/wet.expect" >expect &&
+	test_cmp expect out &&
+	grep "^ayak-warc: cut.mix: byte 0 (uncompressed 0): [a-z]* gzip input" err &&
+	test_line_count = 2 err
+'
+
+test_expect_success GZIP 'plain data after compressed data is garbage after a member' '
+	cat pages.gzip "$W/pages.wet" >plain.mix &&
+	test_expect_code 1 ayak-warc plain.mix >out 2>err &&
+	test_cmp "$W/pages.expect" out &&
+	echo "ayak-warc: plain.mix: byte $(wc -c <pages.gzip) (uncompressed $(wc -c <pages.warc)): corrupt gzip input: garbage after a member" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'several files are read in order' '
 	ayak-warc "$W/pages.wet" "$W/pages.warc.gz" "$W/pages.wet" >out &&
 	cat "$W/wet.expect" "$W/pages.expect" "$W/wet.expect" >expect &&
