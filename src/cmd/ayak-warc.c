@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <unicode/uchar.h>
+
 #include "cli.h"
 #include "icu.h"
 #include "warc.h"
@@ -265,24 +267,42 @@ static void progress(struct work *w, int final)
 	c->progress_drawn = 1;
 }
 
+/* White space or a control character: Unicode's White_Space or Cc, not ASCII's alone. */
+static int blank_char(uint32_t c)
+{
+	return u_isUWhiteSpace((UChar32)c) || u_charType((UChar32)c) == U_CONTROL_CHAR;
+}
+
 /*
  * Blank lines at the start and white space (and control characters) at
  * the end go; the first line keeps its indentation, as the others do.  A
- * line may end in '\r' alone, as old Mac text's do.
+ * line may end in '\r' alone, as old Mac text's do, or in Unicode's
+ * other line ends (U+0085, U+2028, U+2029).
  */
 static void trim(const char **p, size_t *n)
 {
-	size_t i, start = 0;
+	const unsigned char *s = (const unsigned char *)*p, *end = s + *n, *q = s, *start = s;
+	uint32_t c;
+	int len;
 
-	for (i = 0; i < *n && (unsigned char)(*p)[i] <= ' '; i++)
-		if ((*p)[i] == '\n' || (*p)[i] == '\r')
-			start = i + 1;
-	if (i == *n)
-		start = *n;
-	*p += start;
-	*n -= start;
-	while (*n && (unsigned char)(*p)[*n - 1] <= ' ')
-		(*n)--;
+	while (q < end && (len = ayak_utf8_decode(q, end, &c)) > 0 && blank_char(c)) {
+		q += len;
+		if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029)
+			start = q;
+	}
+	if (q == end)
+		start = end;
+	while (end > start) {
+		const unsigned char *last = end - 1;
+
+		while (last > start && (*last & 0xC0) == 0x80 && end - last < 4)
+			last--;
+		if (ayak_utf8_decode(last, end, &c) != end - last || !blank_char(c))
+			break;
+		end = last;
+	}
+	*p = (const char *)start;
+	*n = (size_t)(end - start);
 }
 
 /* At least min characters in p[0..n)? */

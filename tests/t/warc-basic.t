@@ -659,6 +659,35 @@ test_expect_success 'plain text keeps the first line indented: only blank lines 
 	grep -F "\"dropped\":{\"empty\":1}" st.json
 '
 
+# conversion FILE: a conversion record (text/plain) of FILE's bytes.
+conversion () {
+	printf "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: %d\r\n\r\n" $(wc -c <"$1") &&
+	cat "$1" &&
+	printf "\r\n\r\n"
+}
+
+test_expect_success JQ 'Unicode white space and control characters are blank: trimmed, and a text of them is empty' '
+	# DEL, NEL (C1), no-break spaces, U+3000, U+2028 and U+2029, C0 controls
+	for t in "\177" "\302\205" "\302\240\302\240" "\343\200\200" "\342\200\250\342\200\251" "\001\002 \t"; do
+		printf "$t" >blank.txt && conversion blank.txt || return 1
+	done >blanks.warc &&
+	printf "<pre>&nbsp;&#x3000;&#x7f;</pre>" >blank.html &&
+	warc_record resource blank.html >>blanks.warc &&
+	ayak-warc --stats st.json blanks.warc >out &&
+	test_must_be_empty out &&
+	jq -c "[.records_out, .dropped]" st.json >got &&
+	echo "[0,{\"empty\":7}]" >expect &&
+	test_cmp expect got &&
+	# at the end; and at the start, blank lines of them (U+0085, U+2028, U+2029 end lines too)
+	printf "abc\001 \302\240\t\302\205\343\200\200" >end.txt &&
+	printf "\302\240\t\r\n\343\200\200 \n  indented\342\200\250" >start.txt &&
+	printf "\342\200\251\302\205 x" >ls.txt &&
+	{ conversion end.txt && conversion start.txt && conversion ls.txt; } >trim.warc &&
+	ayak-warc trim.warc | jq -c .text >got &&
+	test_write_lines "\"abc\"" "\"  indented\"" "\" x\"" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'a read error on the standard input names it' '
 	mkdir -p adir &&
 	test_expect_code 3 ayak-warc <adir >out 2>err &&
