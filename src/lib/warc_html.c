@@ -548,10 +548,13 @@ static void boundary(struct warc_html *h)
 
 /*
  * A block's end inside a folding table cell: a space, so that the row
- * stays one line.  A cell's own tab is kept.
+ * stays one line.  A cell's own tab is kept.  Nothing in dropped content:
+ * it has no box, and a break there would split the words around it.
  */
 static void block_break(struct warc_html *h)
 {
+	if (h->skip)
+		return;
 	if (!h->fold)
 		boundary(h);
 	else if (!h->pending_space && h->text.len > h->cur_start)
@@ -743,9 +746,11 @@ static void apply(struct warc_html *h, uint32_t f, int d)
 /* Those that main-content extraction needs as blocks of their own, even in a folding cell. */
 #define F_KEEP_BLOCK (F_STRONG | F_WEAK | F_MAIN)
 
-/* The end of the open block for an element of flags f that applied a. */
+/* The end of the open block for an element of flags f that applied a (none in dropped content). */
 static void element_break(struct warc_html *h, uint32_t f, uint32_t a)
 {
+	if (h->skip)
+		return;
 	if (a & F_KEEP_BLOCK)
 		boundary(h);
 	else if ((f & F_BLOCK) || (a & F_REGION))
@@ -756,10 +761,11 @@ static void pop(struct warc_html *h)
 {
 	struct open_el *e = &h->stack[--h->depth];
 	uint32_t f = tags[e->tag].flags;
+	int shown = !h->skip;	/* the element itself too, before it is undone */
 
 	element_break(h, f, e->applied);
 	apply(h, e->applied, -1);
-	if ((f & F_CELL) && h->text.len > h->cur_start)
+	if (shown && (f & F_CELL) && h->text.len > h->cur_start)
 		h->pending_space = 3;
 }
 
@@ -960,6 +966,9 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 	unsigned t = tag_id(name, n);
 	uint32_t f = tags[t].flags, applied = 0;
 	long i;
+	/* Hidden by its attributes: no box, so no line break, as for what it holds. */
+	int hides = h->hidden || ieq_str(h->aria_hidden, "true") ||
+		    (h->style.n && style_hides(h->style));
 
 	/* <svg> left open, then <p>: the paragraph is the page's again. */
 	while (h->foreign && h->depth && breaks_out(name, n))
@@ -1005,32 +1014,34 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 				pop(h);
 	}
 	if (f & F_BR) {
-		if (!h->skip && h->text.len > h->cur_start && !h->fold)
+		if (!h->skip && !hides && h->text.len > h->cur_start && !h->fold)
 			h->pending_space = 2;
-		else if (!h->skip && h->text.len > h->cur_start && !h->pending_space)
+		else if (!h->skip && !hides && h->text.len > h->cur_start && !h->pending_space)
 			h->pending_space = 1;
 		return;
 	}
 	if (f & F_VOID) {
-		if (f & F_BLOCK)
+		if ((f & F_BLOCK) && !hides)
 			block_break(h);
 		return;
 	}
 	/* In SVG and MathML "/>" closes, <svg/> and <math/> too (they swallowed the page). */
 	if ((h->foreign || (f & F_FOREIGN)) && self_closing)
 		return;
-	if ((f & F_BLOCK) && !(f & F_TABLE))
-		block_break(h);
-	else if (f & F_BLOCK)
-		boundary(h);
-	if ((f & F_CELL) && h->text.len > h->cur_start)
-		h->pending_space = 3;
+	if (!hides && !h->skip) {
+		if ((f & F_BLOCK) && !(f & F_TABLE))
+			block_break(h);
+		else if (f & F_BLOCK)
+			boundary(h);
+		if ((f & F_CELL) && h->text.len > h->cur_start)
+			h->pending_space = 3;
+	}
 	if ((f & F_CELL) && h->cell_folds)
 		applied |= F_CELL;
 	h->cell_folds = 0;
 
 	/* Regions from attributes. */
-	if (h->hidden || ieq_str(h->aria_hidden, "true") || (h->style.n && style_hides(h->style)))
+	if (hides)
 		applied |= F_SKIP;
 	if (h->role.n && role_is(h->role, boiler_roles, sizeof(boiler_roles) / sizeof(boiler_roles[0])))
 		applied |= F_STRONG;
@@ -1063,7 +1074,7 @@ static void start_tag(struct warc_html *h, const char *name, size_t n, int self_
 		memmove(&h->stack[k - 1], &h->stack[k], (h->depth - k) * sizeof(h->stack[0]));
 		h->depth--;
 	}
-	if (applied & F_REGION)
+	if ((applied & F_REGION) && !(applied & F_SKIP))
 		element_break(h, 0, applied);
 	h->stack[h->depth].tag = (uint16_t)t;
 	h->stack[h->depth].hash = name_hash(name, n);

@@ -375,7 +375,8 @@ test_expect_success 'a tag inside <template> or <object> cannot close what is op
 		printf "<p>g<object><p>T6</p></object>h</p>"
 	} >template.html &&
 	page_text template.html >out &&
-	echo "{\"content_type\":\"text/html\",\"text\":\"satu\\ndua\\nab\\nc\\nd\\ne\\tf\\ng\\nh\"}" >expect &&
+	# and the paragraphs inside them break no line: "satudua", "gh"
+	echo "{\"content_type\":\"text/html\",\"text\":\"satudua\\nab\\nc\\nd\\ne\\tf\\ngh\"}" >expect &&
 	test_cmp expect out
 '
 
@@ -434,6 +435,31 @@ test_expect_success 'hidden="until-found" is folded text, kept; other hidden val
 	page_text fold.html >out &&
 	echo "{\"content_type\":\"text/html\",\"text\":\"Sejarah\\nTeks yang dilipat.\\nd\"}" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success JQ 'block elements in dropped content break no line: the words around it stay whole' '
+	for page in "<div><ruby>$(printf "\346\274\242")<rt><div>kan</div></rt>$(printf "\345\255\227")</ruby></div>" \
+		"<div>Ma<span hidden><div>x</div></span>kan</div>" \
+		"<div>Ma<span style=\"display:none\"><p>x</p></span>kan</div>" \
+		"<div>Ma<span aria-hidden=\"true\"><h2>x</h2><table><tr><td>x<td>y</table></span>kan</div>" \
+		"<p>Ma<template><p>t</p></template>kan</p>" \
+		"<div>Ma<video><p>fallback</p><nav>menu</nav><main>m</main></video>kan</div>" \
+		"<div>Ma<div hidden>x</div>kan</div>" \
+		"<div>Ma<br hidden>kan</div>"; do
+		printf "%s" "$page" >drop.html &&
+		page_text drop.html >out &&
+		for o in "" --keep-boilerplate; do
+			page_text drop.html $o | jq -r .text || return 1
+		done || return 1
+	done >got &&
+	for w in "$(printf "\346\274\242\345\255\227")" Makan Makan Makan Makan Makan Makan Makan; do
+		echo "$w" && echo "$w"
+	done >expect &&
+	test_cmp expect got &&
+	printf "<div>Ma<div>x</div>kan</div><table><tr><td>a<td hidden>b<td>c</table>" >shown.html &&
+	page_text shown.html | jq -r .text >got &&
+	printf "Ma\nx\nkan\na\tc\n" >expect &&
+	test_cmp expect got
 '
 
 test_expect_success '<svg/> and <math/> close themselves (the rest of the page was lost)' '
