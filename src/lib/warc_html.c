@@ -388,9 +388,9 @@ struct warc_html {
 	struct ayak_buf text;	/* block texts, one after another */
 	struct block *blocks;
 	size_t nblocks, bcap;
-	/* The open block. */
+	/* The open block; its characters are counted when it closes, spaces included. */
 	size_t cur_start;
-	size_t chars, link_chars;
+	size_t link_chars;
 	int pending_space;	/* 1 space, 2 newline, 3 tab */
 	int oom;
 
@@ -423,7 +423,7 @@ static void reset(struct warc_html *h)
 	ayak_buf_reset(&h->text);
 	h->nblocks = 0;
 	h->cur_start = 0;
-	h->chars = h->link_chars = 0;
+	h->link_chars = 0;
 	h->pending_space = 0;
 	h->oom = 0;
 }
@@ -514,6 +514,8 @@ static int cookie_notice(const char *p, size_t n, size_t chars)
  */
 #define HEADER_PROSE 200
 
+static size_t count_chars(const char *p, size_t n);
+
 /* Close the open block. */
 static void boundary(struct warc_html *h)
 {
@@ -535,15 +537,15 @@ static void boundary(struct warc_html *h)
 	b = &h->blocks[h->nblocks++];
 	b->start = h->cur_start;
 	b->len = len;
-	b->chars = h->chars;
+	b->chars = count_chars(h->text.data + b->start, len);
 	b->link_chars = h->link_chars;
-	b->flags = (h->strong > h->header || (h->header && h->chars < HEADER_PROSE) ? B_STRONG : 0) |
+	b->flags = (h->strong > h->header || (h->header && b->chars < HEADER_PROSE) ? B_STRONG : 0) |
 		   (h->weak ? B_WEAK : 0) |
 		   (h->main ? B_MAIN : 0) | (h->li ? B_LI : 0) | (h->heading ? B_HEADING : 0);
 	if (cookie_notice(h->text.data + b->start, len, b->chars))
 		b->flags |= B_COOKIE;
 	h->cur_start = h->text.len;
-	h->chars = h->link_chars = 0;
+	h->link_chars = 0;
 }
 
 /*
@@ -622,7 +624,6 @@ static void text(struct warc_html *h, const char *p, size_t n)
 			if (h->skip)
 				return;
 			add(h, p + i, k);
-			h->chars += count_chars(p + i, k);
 			if (h->a)
 				h->link_chars += count_chars(p + i, k);
 			i += k + hint;
@@ -671,14 +672,15 @@ static void text(struct warc_html *h, const char *p, size_t n)
 			if (h->skip)
 				return;
 		}
-		if (h->text.len > h->cur_start && h->pending_space)
+		/* A link's text is counted as the block's is: its spaces too. */
+		if (h->text.len > h->cur_start && h->pending_space) {
 			add(h, h->pending_space == 2 ? "\n" : h->pending_space == 3 ? "\t" : " ", 1);
+			h->link_chars += h->a != 0;
+		}
 		h->pending_space = 0;
 		add(h, p + i, j - i);
-		k = count_chars(p + i, j - i);
-		h->chars += k;
 		if (h->a)
-			h->link_chars += k;
+			h->link_chars += count_chars(p + i, j - i);
 		i = j;
 	}
 }

@@ -391,6 +391,20 @@ test_expect_success 'a long paragraph in a <header> is the article (it was dropp
 	test_cmp expect out
 '
 
+test_expect_success 'a block in a <header> is prose from 200 characters on, its spaces counted' '
+	# 20 words of nine letters: 199 characters with the spaces (180 without), then 200
+	w=$(printf "%09d" 0 | tr 0 x) &&
+	p199=$(for i in $(seq 20); do printf "%s " $w; done) && p199=${p199% } &&
+	p200="${p199}y" &&
+	for p in "$p199" "$p200"; do
+		printf "<header><p>%s</p></header><p>Isi utama.</p>" "$p" >hdr.html &&
+		page_text hdr.html || return 1
+	done >out &&
+	test_write_lines "{\"content_type\":\"text/html\",\"text\":\"Isi utama.\"}" \
+		"{\"content_type\":\"text/html\",\"text\":\"$p200\\nIsi utama.\"}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'after 600 unclosed inline tags, hidden content, navigation, svg and select still go' '
 	{
 		for i in $(seq 600); do printf "<font>"; done &&
