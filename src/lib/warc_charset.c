@@ -27,6 +27,7 @@ struct warc_charset {
 	unsigned next;
 	UCharsetDetector *det;
 	struct ayak_ustr u;
+	int32_t *offsets;	/* u's units' bytes in the input, CONV_UNITS of them */
 };
 
 struct warc_charset *warc_charset_new(void)
@@ -46,6 +47,7 @@ void warc_charset_free(struct warc_charset *cs)
 	if (cs->det)
 		ucsdet_close(cs->det);
 	ayak_ustr_release(&cs->u);
+	free(cs->offsets);
 	free(cs);
 }
 
@@ -525,7 +527,8 @@ int warc_to_utf8(struct warc_charset *cs, const char *p, size_t n, struct warc_s
 		}
 		ucnv_reset(c);
 		ayak_buf_reset(out);
-		if (ayak_ustr_reserve(&cs->u, CONV_UNITS))
+		if (ayak_ustr_reserve(&cs->u, CONV_UNITS) ||
+		    (!cs->offsets && !(cs->offsets = malloc(CONV_UNITS * sizeof(*cs->offsets)))))
 			return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 		/*
 		 * A step at a time: ICU takes int32_t lengths, and a payload of
@@ -534,22 +537,39 @@ int warc_to_utf8(struct warc_charset *cs, const char *p, size_t n, struct warc_s
 		do {
 			UErrorCode status = U_ZERO_ERROR;
 			UChar *t = cs->u.data + keep;
-			const char *lim = (size_t)(end - src) > CONV_UNITS ? src + CONV_UNITS : end;
+			const char *from = src, *lim = (size_t)(end - src) > CONV_UNITS ? src + CONV_UNITS : end;
 			int32_t ulen, i;
 
-			ucnv_toUnicode(c, &t, cs->u.data + CONV_UNITS, &src, lim, NULL, lim == end,
-				       &status);
+			ucnv_toUnicode(c, &t, cs->u.data + CONV_UNITS, &src, lim, cs->offsets + keep,
+				       lim == end, &status);
 			if (U_FAILURE(status) && status != U_BUFFER_OVERFLOW_ERROR)
 				return ayak_err_set(err, AYAK_E_SYS, "charset conversion from %s: %s",
 						    name, u_errorName(status));
 			more = status == U_BUFFER_OVERFLOW_ERROR || src < end;
 			ulen = (int32_t)(t - cs->u.data);
-			/* Unmappable bytes come out as U+001A in some converters: make them U+FFFD. */
-			for (i = keep; i < ulen; i++)
-				if (cs->u.data[i] == 0x1A || cs->u.data[i] == 0xFFFD) {
+			for (i = keep; i < ulen; i++) {
+				UChar u = cs->u.data[i];
+				/* The byte it came from; -1 when a step before had it. */
+				int b = cs->offsets[i] >= 0 ? (unsigned char)from[cs->offsets[i]] : -1;
+
+				/*
+				 * WHATWG's single-byte encodings are ASCII below 0x80;
+				 * ICU's ibm866 moves the controls 0x1A, 0x1C and 0x7F
+				 * round, as IBM's code page does.
+				 */
+				if ((b == 0x1A || b == 0x1C || b == 0x7F) &&
+				    (u == 0x1A || u == 0x1C || u == 0x7F))
+					cs->u.data[i] = (UChar)b;
+				/*
+				 * Unmappable bytes come out as U+001A in some
+				 * converters: make them U+FFFD, but for a 0x1A byte,
+				 * which is U+001A itself.
+				 */
+				else if (u == 0x1A || u == 0xFFFD) {
 					cs->u.data[i] = 0xFFFD;
 					info->replaced++;
 				}
+			}
 			/* A surrogate pair is not cut between two steps. */
 			keep = more && ulen && U16_IS_LEAD(cs->u.data[ulen - 1]);
 			if (ayak_utf16_to_utf8(cs->u.data, ulen - keep, out, err))

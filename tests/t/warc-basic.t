@@ -728,6 +728,34 @@ test_expect_success JQ 'Unicode white space and control characters are blank: tr
 	test_cmp expect got
 '
 
+# charset_record CHARSET FILE: a resource record of FILE's bytes as text/plain in CHARSET
+# (none: no charset parameter).
+charset_record () {
+	local ctype="text/plain${1:+; charset=$1}"
+	printf "WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" \
+		"$ctype" $(wc -c <"$2") &&
+	cat "$2" &&
+	printf "\r\n\r\n"
+}
+
+test_expect_success JQ 'single-byte charsets decode as WHATWG says: 0x1A is U+001A, 0x81 U+0081, ibm866 is ASCII' '
+	printf "a\032b\034c\177d \201\215\217\220\235 caf\351" >sb.txt &&
+	printf "Harga kopi di kaf\351 itu sangat mahal\032 tetapi r\351sum\351 na\357ve \340 la carte." >det.txt &&
+	{ charset_record windows-1252 sb.txt && charset_record iso-8859-1 sb.txt &&
+	  charset_record ibm866 sb.txt && charset_record "" det.txt; } >sb.warc &&
+	ayak-warc --stats st.json sb.warc | jq -c ".text | explode" >got &&
+	cat >expect <<-\EOF &&
+	[97,26,98,28,99,127,100,32,129,141,143,144,157,32,99,97,102,233]
+	[97,26,98,28,99,127,100,32,129,141,143,144,157,32,99,97,102,233]
+	[97,26,98,28,99,127,100,32,1041,1053,1055,1056,1069,32,99,97,102,1097]
+	EOF
+	head -n 3 got >got3 &&
+	test_cmp expect got3 &&
+	sed -n 4p got | grep -F ",108,26,32," &&
+	! grep -F 65533 got &&
+	jq -e ".counts.charset_detected == 1" st.json
+'
+
 test_expect_success 'a read error on the standard input names it' '
 	mkdir -p adir &&
 	test_expect_code 3 ayak-warc <adir >out 2>err &&
