@@ -32,7 +32,10 @@ static const char usage[] =
 	"      --keep-boilerplate  keep navigation, headers, footers, link lists and\n"
 	"                        cookie notices (no main-content extraction)\n"
 	"      --html            write the page's HTML (as UTF-8) instead of its text\n"
-	"      --max-record SIZE skip records whose block is larger (default 64M)\n";
+	"      --max-record SIZE skip records whose block is larger (default 64M)\n"
+	"      --rejects FILE    with --on-error skip: write each damaged record skipped to\n"
+	"                        FILE (records dropped for their type, status, size or\n"
+	"                        length are only counted)\n";
 
 enum {
 	OPT_TYPES = CLI_OPT_PROGRAM,
@@ -608,6 +611,7 @@ int main(int argc, char **argv)
 	char **files;
 
 	cli_init(&c, "ayak-warc", usage);
+	c.shared_off = CLI_OWN_REJECTS;
 	parse_options(&c, &o, argc, argv);
 	/* Two outputs naming one file, by any name, would overwrite each other. */
 	cli_claim_records_output(&c);

@@ -53,7 +53,7 @@ static const struct {
 	{ CLI_NO_FIELD | CLI_OWN_FIELD, "      --field NAME      the text field (default: text)\n" },
 	{ CLI_NO_ERRORS, "      --on-error MODE   fail (default) or skip malformed records\n" },
 	{ CLI_NO_ERRORS, "      --max-errors N    with skip: fail after more than N malformed records\n" },
-	{ CLI_NO_ERRORS, "      --rejects FILE    write skipped or dropped records to FILE\n" },
+	{ CLI_NO_ERRORS | CLI_OWN_REJECTS, "      --rejects FILE    write skipped or dropped records to FILE\n" },
 	{ 0, "      --stats FILE      write counts and timings as one JSON object to FILE\n" },
 	{ 0, "      --progress        show records, MB/s and ETA on a terminal\n" },
 	{ 0, "  -q, --quiet           no warnings or summaries\n" },

@@ -26,6 +26,7 @@ enum {
 	CLI_NO_ERRORS = 4,	/* --on-error, --max-errors, --rejects: it reads no records */
 	CLI_OWN_OUTPUT = 8,	/* -o: the program's usage text documents its own meaning */
 	CLI_OWN_FIELD = 16,	/* --field: likewise (its own default) */
+	CLI_OWN_REJECTS = 32,	/* --rejects: likewise (what goes there) */
 };
 
 /* An output file named on the command line, to tell when two name the same file. */

@@ -648,6 +648,14 @@ test_expect_success '--help and --version' '
 	test_cmp expect got
 '
 
+test_expect_success '--help: --rejects gets the damaged records skipped only, as ayak-warc(1) says' '
+	ayak-warc --help >out &&
+	grep -e "--rejects FILE" out >rej &&
+	test_line_count = 1 rej &&
+	grep -e "with --on-error skip: write each damaged record skipped to" rej &&
+	! grep -e "skipped or dropped" out
+'
+
 test_expect_success 'two outputs naming one file, by any name, are a usage error' '
 	cp "$W/pages.wet" one.wet &&
 	echo keep >same.jsonl &&
