@@ -1159,7 +1159,7 @@ static int init_symbols(struct bpe_enc *e, const char *p, size_t n)
 			size_t bl = 0;
 			int last = i + len == n;
 
-			if (i > 0 && m->prefix_len + len + m->suffix_len < sizeof(buf)) {
+			if (i > 0 && m->prefix && m->prefix_len + len + m->suffix_len < sizeof(buf)) {
 				memcpy(buf, m->prefix, m->prefix_len);
 				bl = m->prefix_len;
 			}
