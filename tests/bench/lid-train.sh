@@ -145,7 +145,7 @@ fi
 - \`switch.tsv\`: the English/Malay word odds that \`ayak-lid --by word\` splits code-switched
   text with (\`tests/bench/lid-switch.py\`, from the same training split; header inside):
   $(grep -vc '^#' "$SWITCH") words, kept as hashes.  The model counts the English words of Malaysian tweets as
-  Malaysian (\`movie\` alone is \`zsm_Latn\` at 0.96), so these odds leave out the sources
+  Malaysian (\`movie\` alone is \`zsm_Latn\` at 0.97), so these odds leave out the sources
   that mix English in (tweets, confessions, machine-translated and software text).
 
 Rebuild with \`make lid-model\` (that is \`tests/bench/lid-train.sh\`) from \`../shared/data\`;
