@@ -190,13 +190,14 @@ int main(int argc, char **argv)
 	struct splitter split = { 0 };
 	struct cat_opts o = { UINT64_MAX, 0, 0 };
 	uint64_t count_bytes = 0;
+	const char *unread;
 
 	cli_init(&c, "ayak-cat", usage);
 	parse_options(&c, &o, &split, argc, argv);
 	/* Only --validate reads them; naming a default (--on-error fail) changes nothing. */
-	if (!o.validate && cli_record_option(&c, "text"))
-		cli_usage_error(&c, "%s needs --validate (without it no record is checked)",
-				cli_record_option(&c, "text"));
+	unread = o.validate ? NULL : cli_record_option(&c, "text");
+	if (unread)
+		cli_usage_error(&c, "%s needs --validate (without it no record is checked)", unread);
 	cli_rejects_need_skip(&c, NULL, "ayak-cat drops no record without it");
 	if (split.max_records || split.max_bytes)
 		split_start(&c, &o, &split);

@@ -229,14 +229,14 @@ static void load_params(struct cli *c, const struct conf *k, struct filter_param
 		int cleanup = params->v[FP_LINE_CLEANUP] == 1;
 		int max_chars = !isnan(params->v[FP_BOILERPLATE_MAX_CHARS]);
 
-		if (!cleanup || !max_chars)
-			cli_usage_error(c, "--boilerplate needs %s%s%s too (%s off)",
-					cleanup ? "" : "--line-cleanup",
-					cleanup || max_chars ? "" : " and ",
-					max_chars ? "" : "--boilerplate-max-chars",
-					cleanup ? "boilerplate_max_chars is" :
-					max_chars ? "line_cleanup is" :
-						    "line_cleanup and boilerplate_max_chars are");
+		if (!cleanup && !max_chars)
+			cli_usage_error(c, "--boilerplate needs --line-cleanup and --boilerplate-max-chars "
+					"too (line_cleanup and boilerplate_max_chars are off)");
+		if (!cleanup)
+			cli_usage_error(c, "--boilerplate needs --line-cleanup too (line_cleanup is off)");
+		if (!max_chars)
+			cli_usage_error(c, "--boilerplate needs --boilerplate-max-chars too "
+					"(boilerplate_max_chars is off)");
 	}
 }
 
@@ -324,7 +324,8 @@ static const char *stats_name(const struct ayak_counter *table, size_t n, const 
 {
 	size_t i, named = 0, plen = strlen(prefix);
 
-	if (strncmp(name, prefix, plen))
+	/* fewer names in all than the limit: no need to count them (a rule's hit on every record) */
+	if (n < STATS_RULE_NAMES || strncmp(name, prefix, plen))
 		return name;
 	for (i = 0; i < n; i++) {
 		if (!strcmp(table[i].name, name))

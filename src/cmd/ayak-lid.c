@@ -161,26 +161,17 @@ struct conf {
 	size_t nextra;
 };
 
-/* x as a plain decimal, the form number() takes: 0.000001, not 1e-06 */
-static const char *plain(double x, char buf[32])
-{
-	size_t n = (size_t)snprintf(buf, 32, "%.6f", x);
-
-	while (n > 1 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (buf[n - 1] == '.')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
 static double number(struct cli *c, const char *opt, const char *arg, double lo, double hi)
 {
-	char a[32], b[32];
+	char a[AYAK_DECIMAL_MAX], b[AYAK_DECIMAL_MAX];
 	double v;
 
-	if (ayak_parse_decimal(arg, &v) || !(v >= lo && v <= hi))
-		cli_usage_error(c, "%s wants a number from %s to %s, not '%s'", opt, plain(lo, a),
-				plain(hi, b), arg);
+	if (ayak_parse_decimal(arg, &v) || !(v >= lo && v <= hi)) {
+		/* the bounds as the number is to be written: 0.000001, not 1e-06 */
+		ayak_fmt_decimal(a, lo);
+		ayak_fmt_decimal(b, hi);
+		cli_usage_error(c, "%s wants a number from %s to %s, not '%s'", opt, a, b, arg);
+	}
 	return v;
 }
 

@@ -87,6 +87,16 @@ static inline void ayak_buf_reset(struct ayak_buf *b) { b->len = 0; b->failed = 
  */
 size_t ayak_fmt_unit4(char out[7], double x);
 
+/* Room for any finite double as ayak_fmt_decimal() writes it (5e-324: "0.", 323 zeros, "5"). */
+#define AYAK_DECIMAL_MAX 344
+/*
+ * A finite x as a plain decimal, no exponent ("0.00001", not "1e-05", the
+ * form the number options read), with the fewest digits that read back as
+ * x (whole numbers under 1e15 as such); into out with a NUL, returns its
+ * length.
+ */
+size_t ayak_fmt_decimal(char out[AYAK_DECIMAL_MAX], double x);
+
 /*
  * Grow an array v of *cap elements of elem bytes to hold at least need:
  * the capacity doubles (from `first` when empty).  Returns the array,

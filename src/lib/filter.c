@@ -4,7 +4,6 @@
  * cleanup, text rules, Gopher repetition, C4, FineWeb, Gopher quality),
  * then redacts what it keeps.
  */
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -768,57 +767,17 @@ oom:
 
 int filter_value_add(struct ayak_buf *out, double v)
 {
-	char e[32], digits[20], s[400];	/* 5e-324: "0.", 323 zeros and a digit */
-	size_t nd = 0, k = 0;
-	int prec, exp, i;
-	const char *p;
+	char s[AYAK_DECIMAL_MAX];
 
 	if (!isfinite(v))	/* no rule makes one, but nan and inf are no JSON */
 		return ayak_buf_addstr(out, "null");
-	if (v == floor(v) && fabs(v) < 1e15)
-		return ayak_buf_addf(out, "%.0f", v);
 	/*
-	 * The fewest digits that read back as the value tested (17 always do): a
-	 * value shown as 0.3 is 0.3, not 0.30000004 dropped by a rule "> 0.3".  A
-	 * double whose shortest form has 15 digits or fewer prints as that form
-	 * with 15 digits and the zeros after it dropped, so the search starts there;
-	 * a subnormal one, with fewer bits, may need fewer digits than 15 give.
+	 * The fewest digits that read back as the value tested: a value shown
+	 * as 0.3 is 0.3, not 0.30000004 dropped by a rule "> 0.3"; and no
+	 * exponent, as a threshold is written: a value or a --show-profile
+	 * line reads back as a threshold.
 	 */
-	for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
-		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
-		if (strtod(e, NULL) == v)
-			break;
-	}
-	snprintf(e, sizeof(e), "%.*e", prec - 1, v);
-	/*
-	 * Written out without an exponent ("0.00001", not "1e-05"), as a
-	 * threshold is written: a value or a --show-profile line reads back as
-	 * a threshold.  e is [-]d.ddde[+-]dd.
-	 */
-	p = e;
-	if (*p == '-')
-		s[k++] = *p++;
-	for (; *p != 'e'; p++)
-		if (*p != '.')
-			digits[nd++] = *p;
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	exp = atoi(p + 1);
-	if (exp < 0) {
-		s[k++] = '0';
-		s[k++] = '.';
-		for (i = -1; i > exp; i--)
-			s[k++] = '0';
-		memcpy(s + k, digits, nd);
-		k += nd;
-	} else {
-		for (i = 0; i <= exp || (size_t)i < nd; i++) {
-			if (i == exp + 1)
-				s[k++] = '.';
-			s[k++] = (size_t)i < nd ? digits[i] : '0';
-		}
-	}
-	return ayak_buf_add(out, s, k);
+	return ayak_buf_add(out, s, ayak_fmt_decimal(s, v));
 }
 
 int filter_annotation(const struct filter_result *res, struct ayak_buf *out)

@@ -2,6 +2,7 @@
 /* Errors, buffers, number parsing, clocks, versions, temporary files. */
 #include <dirent.h>
 #include <errno.h>
+#include <float.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -177,6 +178,55 @@ size_t ayak_fmt_unit4(char out[7], double x)
 		out[k] = (char)('0' + q % 10);
 	out[6] = '\0';
 	return 6;
+}
+
+size_t ayak_fmt_decimal(char out[AYAK_DECIMAL_MAX], double x)
+{
+	char e[32], digits[20];
+	size_t nd = 0, k = 0;
+	int prec, exp, i;
+	const char *p;
+
+	if (x == (double)(long long)x && x < 1e15 && x > -1e15)
+		return (size_t)snprintf(out, AYAK_DECIMAL_MAX, "%.0f", x);
+	/*
+	 * 17 significant digits always read back; a double whose shortest form
+	 * has 15 or fewer prints as that form with 15 and the zeros after it
+	 * dropped, so the search starts there; a subnormal one, with fewer
+	 * bits, may need fewer digits than 15 give.
+	 */
+	for (prec = (x < 0 ? -x : x) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
+		snprintf(e, sizeof(e), "%.*e", prec - 1, x);
+		if (strtod(e, NULL) == x)
+			break;
+	}
+	snprintf(e, sizeof(e), "%.*e", prec - 1, x);
+	/* e is [-]d.ddde[+-]dd: its digits, then as many zeros as its exponent asks */
+	p = e;
+	if (*p == '-')
+		out[k++] = *p++;
+	for (; *p != 'e'; p++)
+		if (*p != '.')
+			digits[nd++] = *p;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	exp = atoi(p + 1);
+	if (exp < 0) {
+		out[k++] = '0';
+		out[k++] = '.';
+		for (i = -1; i > exp; i--)
+			out[k++] = '0';
+		memcpy(out + k, digits, nd);
+		k += nd;
+	} else {
+		for (i = 0; i <= exp || (size_t)i < nd; i++) {
+			if (i == exp + 1)
+				out[k++] = '.';
+			out[k++] = (size_t)i < nd ? digits[i] : '0';
+		}
+	}
+	out[k] = '\0';
+	return k;
 }
 
 int ayak_parse_u64(const char *s, uint64_t *out)

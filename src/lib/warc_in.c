@@ -802,15 +802,11 @@ uint64_t warc_in_offset(const struct warc_in *s)
 	return s->base + s->pos;
 }
 
-uint64_t warc_in_member_at(const struct warc_in *s, uint64_t uoff)
+/* The last member starting at or before uoff (s->nmem > 0), or the first. */
+static size_t member_before(const struct warc_in *s, uint64_t uoff)
 {
 	size_t lo = 0, hi = s->nmem;
 
-	if (s->fmt == FMT_PLAIN)
-		return uoff;
-	if (!s->nmem)
-		return 0;
-	/* The last member starting at or before uoff. */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -819,25 +815,21 @@ uint64_t warc_in_member_at(const struct warc_in *s, uint64_t uoff)
 		else
 			hi = mid;
 	}
-	return s->mem[lo].coff;
+	return lo;
+}
+
+uint64_t warc_in_member_at(const struct warc_in *s, uint64_t uoff)
+{
+	if (s->fmt == FMT_PLAIN)
+		return uoff;
+	return s->nmem ? s->mem[member_before(s, uoff)].coff : 0;
 }
 
 int warc_in_member_starts(const struct warc_in *s, uint64_t from, uint64_t to)
 {
-	size_t lo = 0, hi = s->nmem;
-
 	if (s->fmt == FMT_PLAIN || !s->nmem || s->mem[0].uoff > to)
 		return 0;
-	/* The last member starting at or before to. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->mem[mid].uoff <= to)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return s->mem[lo].uoff >= from;
+	return s->mem[member_before(s, to)].uoff >= from;
 }
 
 uint64_t warc_in_bytes_read(const struct warc_in *s)

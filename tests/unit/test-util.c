@@ -1,4 +1,4 @@
-/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f", ayak_buf, ayak_mkdirs_for(), ayak_tmp_anon() and ayak_tmp_link(), ayak_dir_empty() and ayak_tmp_dir(). */
+/* libayak's small helpers: ayak_fmt_unit4() against printf's "%.4f", ayak_fmt_decimal(), ayak_buf, ayak_mkdirs_for(), ayak_tmp_anon() and ayak_tmp_link(), ayak_dir_empty() and ayak_tmp_dir(). */
 #define _GNU_SOURCE	/* O_TMPFILE */
 #include <dirent.h>
 #include <errno.h>
@@ -51,6 +51,17 @@ int main(void)
 	}
 	ok(all, "the 20,001 four-decimal and halfway values and their neighbours%s%s",
 	   all ? "" : ": ", all ? "" : want);
+	{
+		/* the rest of ayak_fmt_decimal() is checked through filter_value_add() (test-filter.c) */
+		char d[AYAK_DECIMAL_MAX];
+		size_t n1 = ayak_fmt_decimal(d, -0.000125);
+
+		ok(n1 == 9 && !strcmp(d, "-0.000125") && ayak_fmt_decimal(d, -42) == 3 &&
+		   !strcmp(d, "-42") && ayak_fmt_decimal(d, 1e15) == 16 &&
+		   !strcmp(d, "1000000000000000") && ayak_fmt_decimal(d, 1e-6) == 8 &&
+		   !strcmp(d, "0.000001"),
+		   "ayak_fmt_decimal: negatives, whole numbers from 1e15 on, no exponent: %s", d);
+	}
 	/* halfway values exact in binary round to even: 0.03125, 0.09375, 0.96875 */
 	ok(same(0.03125) && same(0.09375) && same(0.96875) && !strcmp(got, "0.9688"),
 	   "exact halves round to even (0.96875 -> %s)", got);
