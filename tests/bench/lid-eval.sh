@@ -169,7 +169,9 @@ main() {
 	echo
 	echo "Mixed text"
 	echo "=========="
-	mixed
+	mixed malay-first mixed
+	echo
+	mixed english-first mixed-english
 	echo
 	echo "Code-switching inside a line"
 	echo "============================"
@@ -215,27 +217,28 @@ main() {
 }
 
 # Mixed documents (tests/bench/lid-mixed.py): development sentences joined one per line,
-# Malaysian or Indonesian with English lines, Malaysian with Indonesian, and pure ones;
-# ayak-lid --by line, ayak-lid on the whole document, and fastText on each line with
-# the same rule for shares and the document's label.
+# Malaysian or Indonesian with English lines, Malaysian with Indonesian, and pure ones
+# (malay-first, in mixed.jsonl), or English with Malaysian or Indonesian lines
+# (english-first, in mixed-english.jsonl); ayak-lid --by line, ayak-lid on the whole
+# document, and fastText on each line with the same rule for shares and the document's label.
 mixed() {
-	local gold=$OUT/mixed.jsonl
+	local kinds=$1 name=$2 gold=$OUT/$2.jsonl
 	if ! [ -s "$gold" ] || [ "$OUT/dev-sent.jsonl" -nt "$gold" ] || [ "$here/lid-mixed.py" -nt "$gold" ]; then
-		python3 "$here/lid-mixed.py" make "$OUT/dev-sent.jsonl" "$gold" "$OUT/mixed-lines.txt" ||
+		python3 "$here/lid-mixed.py" make --kinds "$kinds" "$OUT/dev-sent.jsonl" "$gold" "$OUT/$name-lines.txt" ||
 			{ skip "lid-mixed.py make failed"; return 0; }
 	fi
-	echo "documents of 3 to 10 development sentences, one per line; mixed: 1 to half of the lines in"
-	echo "a second language; the truth's label and shares by ayak-lid's rule (--mixed 0.2) over the"
-	echo "letters of each line's true label.  lines: lines labelled right; label: document labels"
-	echo "right; dominant: the first label right; mixed-P/R/F1: finding the documents with a second"
-	echo "language; share-err: half the sum of |predicted - true share| over the labels, mean."
-	"$LID" --model "$MODEL" --by line -o "$OUT/pred-ayak-mixed.jsonl" "$gold" &&
-		"$LID" --model "$MODEL" -o "$OUT/pred-ayak-mixed-doc.jsonl" "$gold" ||
+	echo "$kinds: documents of 3 to 10 development sentences, one per line; mixed: 1 to half of the"
+	echo "lines in a second language; the truth's label and shares by ayak-lid's rule (--mixed 0.2)"
+	echo "over the letters of each line's true label.  lines: lines labelled right; label: document"
+	echo "labels right; dominant: the first label right; mixed-P/R/F1: finding the documents with a"
+	echo "second language; share-err: half the sum of |predicted - true share| over the labels, mean."
+	"$LID" --model "$MODEL" --by line -o "$OUT/pred-ayak-$name.jsonl" "$gold" &&
+		"$LID" --model "$MODEL" -o "$OUT/pred-ayak-$name-doc.jsonl" "$gold" ||
 		{ skip "ayak-lid failed"; return 0; }
-	local systems=("ayak-lid --by line=$OUT/pred-ayak-mixed.jsonl" "ayak-lid (whole text)=$OUT/pred-ayak-mixed-doc.jsonl")
+	local systems=("ayak-lid --by line=$OUT/pred-ayak-$name.jsonl" "ayak-lid (whole text)=$OUT/pred-ayak-$name-doc.jsonl")
 	if [ -n "$FT_BIN" ] && [ -f "$FT_BIN" ]; then
-		fasttext predict "$FT_BIN" "$OUT/mixed-lines.txt" >"$OUT/pred-fasttext-mixed.txt" &&
-			systems+=("fastText (each line)=$OUT/pred-fasttext-mixed.txt")
+		fasttext predict "$FT_BIN" "$OUT/$name-lines.txt" >"$OUT/pred-fasttext-$name.txt" &&
+			systems+=("fastText (each line)=$OUT/pred-fasttext-$name.txt")
 	fi
 	python3 "$here/lid-mixed.py" score "$gold" "${systems[@]}"
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Mixed-language documents for ayak-lid's evaluation, built from development sentences.
 
-  lid-mixed.py make DEV-SENT.jsonl OUT.jsonl LINES.txt [--docs N] [--seed S]
+  lid-mixed.py make DEV-SENT.jsonl OUT.jsonl LINES.txt [--docs N] [--seed S] [--kinds K]
   lid-mixed.py score OUT.jsonl [--mixed X] NAME=PRED ...
 
 `make` joins development sentences (lid-data.py's dev-sent.jsonl, never trained on),
 one per line, into documents: Malaysian Malay with English lines (the commonest
 mix in Malaysian web text), Indonesian with English, Malaysian with Indonesian
 (forum threads, quoted news), and pure documents of each.  A document has 3 to 10
-lines; in a mixed one, 1 to half of them are in the second language.  Each record
+lines; in a mixed one, 1 to half of them are in the second language.  With --kinds
+english-first, the documents are English with Malaysian or Indonesian lines instead
+(English pages quoting Malay, which --keep zsm_Latn must leave out).  Each record
 holds the text and the truth: "parts" (each line's label), "shares" (each label's
 share of the letters) and "label", made by ayak-lid's rule (the largest share, and
 the second joined by "+" when it has at least --mixed of the letters, 0.2), so
@@ -27,9 +29,13 @@ over the labels: 0 is exact, 1 is all wrong).  Standard library only.
 """
 import argparse, json, random, re, sys
 
-KINDS = [  # (first, second or None, weight)
-    ('zsm_Latn', 'eng_Latn', 40), ('ind_Latn', 'eng_Latn', 15), ('zsm_Latn', 'ind_Latn', 10),
-    ('zsm_Latn', None, 15), ('ind_Latn', None, 10), ('eng_Latn', None, 10)]
+KINDS = {  # name: [(first, second or None, weight)]
+    'malay-first': [('zsm_Latn', 'eng_Latn', 40), ('ind_Latn', 'eng_Latn', 15),
+                    ('zsm_Latn', 'ind_Latn', 10), ('zsm_Latn', None, 15), ('ind_Latn', None, 10),
+                    ('eng_Latn', None, 10)],
+    # English pages with Malay lines (Malaysian English news quoting Malay): what --keep
+    # zsm_Latn must not let in when it reads whole documents
+    'english-first': [('eng_Latn', 'zsm_Latn', 2), ('eng_Latn', 'ind_Latn', 1)]}
 
 
 # ayak-lid does not count the letters of links, e-mail addresses and @handles
@@ -67,10 +73,11 @@ def make(args):
             if r['label'] in pools:
                 pools[r['label']].append(' '.join(r['text'].split()))
     rng = random.Random(args.seed)
-    weights = [k[2] for k in KINDS]
+    kinds = KINDS[args.kinds]
+    weights = [k[2] for k in kinds]
     with open(args.out, 'w', encoding='utf-8') as out, open(args.lines, 'w', encoding='utf-8') as lo:
         for _ in range(args.docs):
-            first, second, _w = rng.choices(KINDS, weights)[0]
+            first, second, _w = rng.choices(kinds, weights)[0]
             n = rng.randint(3, 10)
             k = rng.randint(1, n // 2) if second else 0
             parts = [second] * k + [first] * (n - k)
@@ -127,6 +134,7 @@ def score(args):
     print('  %-24s %8s %8s %8s %8s %8s %8s %8s' % ('system', 'lines', 'label', 'dominant',
                                                   'mixed-P', 'mixed-R', 'mixed-F1', 'share-err'))
     by_kind = []
+    by_band = []
     dash = '%8s' % '-'
     for spec in args.systems:
         name, path = spec.split('=', 1)
@@ -152,6 +160,8 @@ def score(args):
             keys = set(share) | set(g['shares'])
             err += sum(abs(share.get(k, 0) - g['shares'].get(k, 0)) for k in keys) / 2
         by_kind.append((name, right))
+        by_band.append((name, [label.split('+')[0] == g['label'].split('+')[0]
+                               for g, (_p, _s, label) in zip(gold, pred)]))
         if not has_parts:
             print('  %-24s %s %s %8.4f %s %s %s %s' % ((name, dash, dash, right_dom / len(gold)) + (dash,) * 4))
             continue
@@ -161,6 +171,18 @@ def score(args):
         print('  %-24s %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f' % (
             name, right_lines / nlines, right_label / len(gold), right_dom / len(gold), p, r, f1,
             err / len(gold)))
+    # the dominant label by how dominant it is: a near-even mix is the hard case
+    bands = [(0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01)]
+    band_of = [next((b for b in bands if b[0] <= max(g['shares'].values(), default=0) < b[1]), None)
+               for g in gold]
+    print('  dominant label right, by the dominant label\'s true share of the letters:')
+    print('  %-24s' % '' + ''.join(' %11s' % ('%.1f-%.1f' % (a, min(b, 1)))
+                                     for a, b in bands))
+    print('  %-24s' % 'documents' + ''.join(' %11d' % band_of.count(b) for b in bands))
+    for name, dom in by_band:
+        print('  %-24s' % name + ''.join(
+            ' %11s' % ('%.4f' % (sum(d for d, bb in zip(dom, band_of) if bb == b) / band_of.count(b))
+                       if band_of.count(b) else '-') for b in bands))
     order = sorted(kinds, key=lambda k: -kinds[k])
     print('  by kind (labels right; the dominant label where the system gives one label only):')
     print('  %-24s' % '' + ''.join(' %8s' % k.replace('_Latn', '') for k in order))
@@ -178,6 +200,7 @@ def main():
     m.add_argument('--docs', type=int, default=3000)
     m.add_argument('--seed', type=int, default=1)
     m.add_argument('--mixed', type=float, default=0.2)
+    m.add_argument('--kinds', choices=sorted(KINDS), default='malay-first')
     s = sub.add_parser('score')
     s.add_argument('gold')
     s.add_argument('systems', nargs='+', metavar='NAME=PRED')
