@@ -129,18 +129,19 @@ enum { BY_NONE, BY_LINE, BY_PARAGRAPH, BY_WORD };
 
 #define LABEL_FORM "ISO 639-3 and ISO 15924 codes such as zsm_Latn, or und"
 #define MAX_TOP 32
-#define MAX_LIST 64
+#define MAX_LIST 64		/* --msa, --extra-labels */
 #define LID_STATS_COUNTERS 64	/* ayak-lid(1): the --stats file holds 64 counters */
 
 struct conf {
 	const char *model_path, *switch_words;
-	const char *keep[MAX_LIST], *drop[MAX_LIST];
-	size_t nkeep, ndrop;
-	struct {
+	/* --keep, --drop and --threshold: as many as given, a label given twice once */
+	const char **keep, **drop;
+	size_t nkeep, ndrop, keep_cap, drop_cap;
+	struct threshold {
 		const char *label;	/* NULL: every label */
 		double x;
-	} thr[MAX_LIST];
-	size_t nthr;
+	} *thr;
+	size_t nthr, thr_cap;
 	int annotate, top, by, list_labels, model_info;
 	/* the first option given of each kind, for the usage errors of main() */
 	int train_only, classify_only, select_opt;
@@ -175,6 +176,38 @@ static double number(struct cli *c, const char *opt, const char *arg, double lo,
 	return v;
 }
 
+/*
+ * --sample: 0 or a size of at least 64 bytes.  ayak_parse_size() says only
+ * that a size is wrong: the message says how (a unit, a fraction, too large).
+ */
+static size_t sample_arg(struct cli *c, const char *arg)
+{
+	static const char digits[] = "0123456789";
+	const char *p = arg + strspn(arg, digits);
+	uint64_t u;
+	int unit;
+
+	if (!ayak_parse_size(arg, &u)) {
+		if (u && u < 64)
+			cli_usage_error(c, "--sample wants 0 or a size of at least 64, not '%s'", arg);
+		return u > SIZE_MAX ? SIZE_MAX : (size_t)u;
+	}
+	if (p > arg && *p == '.' && isdigit((unsigned char)p[1]))
+		p += 1 + strspn(p + 1, digits);
+	if (p == arg || *p == '.')
+		cli_usage_error(c, "--sample wants a size in bytes such as 1024 or 4K, not '%s'", arg);
+	unit = *p && strchr("KMGTkmgt", *p);
+	p += unit;
+	p += *p == 'B' || *p == 'b';
+	if (*p)
+		cli_usage_error(c, "--sample: '%s' has an unknown unit (K, M, G or T, and B if wanted)",
+				arg);
+	if (!unit && strchr(arg, '.'))
+		cli_usage_error(c, "--sample: '%s' is a fraction of a byte (a fraction goes with K, M, "
+				"G or T: 1.5K)", arg);
+	cli_usage_error(c, "--sample: '%s' is too large (0 reads everything)", arg);
+}
+
 /* A file name of an option: '' is a slip, not a file that is not there. */
 static const char *file_arg(struct cli *c, const char *opt, const char *arg)
 {
@@ -202,6 +235,54 @@ static size_t split_list(struct cli *c, const char *opt, char *s, const char **o
 		out[n++] = tok;
 	}
 	return n - used;
+}
+
+/* Is a the label b?  A mixed label A+B is also B+A. */
+static int same_label(const char *a, const char *b)
+{
+	const char *pa = strchr(a, '+'), *pb = strchr(b, '+');
+	size_t la, lb;
+
+	if (!strcmp(a, b))
+		return 1;
+	if (!pa || !pb)
+		return 0;
+	la = (size_t)(pa - a);
+	lb = (size_t)(pb - b);
+	/* what is before a's + is after b's, and the other way round */
+	return strlen(pb + 1) == la && !strncmp(a, pb + 1, la) &&
+	       strlen(pa + 1) == lb && !strncmp(pa + 1, b, lb);
+}
+
+static int in_list(const char *const *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (same_label(list[i], name))
+			return 1;
+	return 0;
+}
+
+/*
+ * --keep, --drop: the labels of s added to *list (grown as needed); a label
+ * already there is not added again.
+ */
+static void add_labels(struct cli *c, const char *opt, char *s, const char ***list, size_t *n,
+		       size_t *cap)
+{
+	size_t room = *n + 1, end, i;
+	const char *p;
+
+	for (p = s; *p; p++)
+		room += *p == ',';
+	*list = ayak_grow(*list, cap, room, sizeof(**list), 16);
+	if (!*list)
+		cli_die_nomem(c);
+	end = *n + split_list(c, opt, s, *list, *n, room);
+	for (i = *n; i < end; i++)
+		if (!in_list(*list, *n, (*list)[i]))
+			(*list)[(*n)++] = (*list)[i];
 }
 
 static int parse_submodel(const char *arg, struct lid_train_sub *s)
@@ -259,6 +340,31 @@ static int parse_submodel(const char *arg, struct lid_train_sub *s)
 	return s->flags ? 0 : -1;
 }
 
+/* --threshold [LABEL=]X: of two for the same label (or for every label), the later counts. */
+static void add_threshold(struct cli *c, struct conf *k, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	const char *label = NULL;
+	double x;
+	size_t i;
+
+	if (eq) {
+		*eq = '\0';
+		label = arg;
+	}
+	x = number(c, "--threshold", eq ? eq + 1 : arg, 0, 1);
+	for (i = 0; i < k->nthr; i++)
+		if (label ? k->thr[i].label && !strcmp(k->thr[i].label, label) : !k->thr[i].label)
+			break;
+	if (i == k->nthr) {
+		k->thr = ayak_grow(k->thr, &k->thr_cap, i + 1, sizeof(*k->thr), 8);
+		if (!k->thr)
+			cli_die_nomem(c);
+		k->thr[k->nthr++].label = label;
+	}
+	k->thr[i].x = x;
+}
+
 /* The name of a long option of ours, without its "--". */
 static const char *option_name(int opt)
 {
@@ -291,27 +397,14 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 		note_option(k, opt);
 		switch (opt) {
 		case OPT_KEEP:
-			k->nkeep += split_list(c, "--keep", optarg, k->keep, k->nkeep, MAX_LIST);
+			add_labels(c, "--keep", optarg, &k->keep, &k->nkeep, &k->keep_cap);
 			break;
 		case OPT_DROP:
-			k->ndrop += split_list(c, "--drop", optarg, k->drop, k->ndrop, MAX_LIST);
+			add_labels(c, "--drop", optarg, &k->drop, &k->ndrop, &k->drop_cap);
 			break;
-		case OPT_THRESHOLD: {
-			char *eq = strchr(optarg, '=');
-
-			if (k->nthr == MAX_LIST)
-				cli_usage_error(c, "too many --threshold options");
-			if (eq) {
-				*eq = '\0';
-				k->thr[k->nthr].label = optarg;
-				k->thr[k->nthr].x = number(c, "--threshold", eq + 1, 0, 1);
-			} else {
-				k->thr[k->nthr].label = NULL;
-				k->thr[k->nthr].x = number(c, "--threshold", optarg, 0, 1);
-			}
-			k->nthr++;
+		case OPT_THRESHOLD:
+			add_threshold(c, k, optarg);
 			break;
-		}
 		case OPT_ANNOTATE:
 			k->annotate = 1;
 			break;
@@ -339,9 +432,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->switch_cost_set = 1;
 			break;
 		case OPT_SAMPLE:
-			if (ayak_parse_size(optarg, &u) || (u && u < 64))
-				cli_usage_error(c, "--sample wants 0 or a size of at least 64, not '%s'", optarg);
-			k->lo.sample = (size_t)u;
+			k->lo.sample = sample_arg(c, optarg);
 			k->sample_set = 1;
 			break;
 		case OPT_SWITCH_WORDS:
@@ -750,9 +841,9 @@ struct run {
 	struct cli *c;
 	struct conf *k;
 	struct lid_model *m;
+	struct ayak_buf model_path;	/* for the messages */
 	struct lid_classifier *cl;
 	size_t nlabels;
-	unsigned char *keep, *drop;	/* per label */
 	double *thr;			/* per label */
 	uint64_t *count;		/* records per label */
 	uint64_t mixed_count;
@@ -819,53 +910,41 @@ static int find_label(struct run *r, const char *name)
 	return i;
 }
 
+/* A label of an option, name[0..n) (a part of a mixed one, perhaps): the model must have it. */
+static void check_one(struct run *r, const char *opt, const char *name, size_t n)
+{
+	char buf[LID_LABEL_MAX];
+
+	if (n < sizeof(buf)) {
+		memcpy(buf, name, n);
+		buf[n] = '\0';
+		if (find_label(r, buf) >= 0)
+			return;
+		if (lid_label_valid(buf))
+			cli_usage_error(r->c, "%s: the model %s has no label '%s' (see --list-labels)",
+					opt, r->model_path.data, buf);
+	}
+	cli_usage_error(r->c, "%s: '%.*s' is not a label (%s)", opt, (int)n, name, LABEL_FORM);
+}
+
 /* Check a label given on the command line: a model label, or A+B of two. */
 static void check_label(struct run *r, const char *opt, const char *name)
 {
-	char buf[2 * LID_LABEL_MAX + 2];
 	const char *plus = strchr(name, '+');
+	size_t n = plus ? (size_t)(plus - name) : strlen(name);
 
-	if (!plus) {
-		if (find_label(r, name) < 0)
-			cli_usage_error(r->c, "%s: unknown label '%s' (see --list-labels)", opt, name);
+	check_one(r, opt, name, n);
+	if (!plus)
 		return;
-	}
-	if (strlen(name) >= sizeof(buf) || strchr(plus + 1, '+'))
-		cli_usage_error(r->c, "%s: unknown label '%s'", opt, name);
-	memcpy(buf, name, (size_t)(plus - name));
-	buf[plus - name] = '\0';
-	if (find_label(r, buf) < 0 || find_label(r, plus + 1) < 0 || !strcmp(buf, plus + 1))
-		cli_usage_error(r->c, "%s: unknown label '%s' (a mixed label is two labels joined by +)",
+	if (strchr(plus + 1, '+'))
+		cli_usage_error(r->c, "%s: '%s' is not a label (a mixed label is two labels joined by +)",
 				opt, name);
+	check_one(r, opt, plus + 1, strlen(plus + 1));
+	if (strlen(plus + 1) == n && !strncmp(name, plus + 1, n))
+		cli_usage_error(r->c, "%s: a mixed label joins two different labels, not '%s'", opt,
+				name);
 	if (!r->k->by)	/* only --by gives mixed labels */
 		cli_usage_error(r->c, "%s: the mixed label '%s' goes only with --by", opt, name);
-}
-
-/* Is a the label b?  A mixed label A+B is also B+A. */
-static int same_label(const char *a, const char *b)
-{
-	const char *pa = strchr(a, '+'), *pb = strchr(b, '+');
-	size_t la, lb;
-
-	if (!strcmp(a, b))
-		return 1;
-	if (!pa || !pb)
-		return 0;
-	la = (size_t)(pa - a);
-	lb = (size_t)(pb - b);
-	/* what is before a's + is after b's, and the other way round */
-	return strlen(pb + 1) == la && !strncmp(a, pb + 1, la) &&
-	       strlen(pa + 1) == lb && !strncmp(pa + 1, b, lb);
-}
-
-static int in_list(const char *const *list, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (same_label(list[i], name))
-			return 1;
-	return 0;
 }
 
 static void add_edit(struct run *r, const char *key, size_t voff, size_t vlen)
@@ -972,6 +1051,19 @@ static double word_runs(struct run *r)
 		total += (double)u->letters;
 	}
 	return total;
+}
+
+/*
+ * A score as written, rounded to 4 decimals: a record shown with
+ * "lang_score":0.95 is not dropped by --threshold 0.95 (the float under it
+ * may be 0.94999999); so are the shares --mixed compares.
+ */
+static double written_score(double x)
+{
+	char tmp[8];
+
+	ayak_fmt_unit4(tmp, x);
+	return strtod(tmp, NULL);
 }
 
 /*
@@ -1083,10 +1175,10 @@ static double classify_parts(struct run *r)
 			terminate(r->c, &r->doc_label);
 			return 1;
 		}
-		sb = done > 1 ? r->share[b2] / total : 0;
+		sb = done > 1 ? written_score(r->share[b2] / total) : 0;
 		ayak_buf_addstr(&r->doc_label, lid_model_label(r->m, a));
 		score = r->conf[a] / total;
-		if (done > 1 && sb >= r->k->mixed && sb > 0) {
+		if (sb > 0 && sb >= r->k->mixed) {
 			ayak_buf_add(&r->doc_label, "+", 1);
 			ayak_buf_addstr(&r->doc_label, lid_model_label(r->m, b2));
 			score += r->conf[b2] / total;
@@ -1119,19 +1211,6 @@ static double threshold_of(struct run *r, const char *label)
 	if (a < 0 || b < 0)
 		return 0;
 	return r->thr[a] > r->thr[b] ? r->thr[a] : r->thr[b];
-}
-
-/*
- * A score as written, rounded to 4 decimals: a record shown with
- * "lang_score":0.95 is not dropped by --threshold 0.95 (the float under it
- * may be 0.94999999).
- */
-static double written_score(double x)
-{
-	char tmp[8];
-
-	ayak_fmt_unit4(tmp, x);
-	return strtod(tmp, NULL);
 }
 
 static void write_reject(struct run *r, const struct ayak_line *line, const char *reason,
@@ -1268,16 +1347,15 @@ static void data_path(struct cli *c, const char *given, const char *name, struct
 	}
 }
 
-static struct lid_model *open_model(struct cli *c, struct conf *k)
+/* The model, its path (to name it in messages) into path. */
+static struct lid_model *open_model(struct cli *c, struct conf *k, struct ayak_buf *path)
 {
-	struct ayak_buf path = AYAK_BUF_INIT;
 	struct lid_model *m;
 
-	data_path(c, k->model_path, LID_MODEL_FILE, &path);
-	m = lid_model_load(path.data, &c->err);
+	data_path(c, k->model_path, LID_MODEL_FILE, path);
+	m = lid_model_load(path->data, &c->err);
 	if (!m)
 		cli_die(c, &c->err);
-	ayak_buf_release(&path);
 	return m;
 }
 
@@ -1305,7 +1383,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	memset(&r, 0, sizeof(r));
 	r.c = c;
 	r.k = k;
-	r.m = open_model(c, k);
+	r.m = open_model(c, k, &r.model_path);
 	r.nlabels = lid_model_nlabels(r.m);
 	if (k->list_labels) {
 		for (i = 0; i < r.nlabels; i++)
@@ -1349,8 +1427,22 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		check_label(&r, "--keep", k->keep[i]);
 	for (i = 0; i < k->ndrop; i++)
 		check_label(&r, "--drop", k->drop[i]);
-	r.keep = calloc(r.nlabels, 1);
-	r.drop = calloc(r.nlabels, 1);
+	for (i = 0; i < k->nthr; i++)
+		if (k->thr[i].label) {
+			if (strchr(k->thr[i].label, '+'))
+				cli_usage_error(c, "--threshold is for one label, not '%s' (a mixed label "
+						"takes the higher threshold of its two)", k->thr[i].label);
+			check_one(&r, "--threshold", k->thr[i].label, strlen(k->thr[i].label));
+		}
+	/* 0 asks for no word odds, which such a model has none of */
+	{
+		unsigned bits;
+		float w;
+
+		if (k->lo.nb_weight_set && k->lo.nb_weight > 0 && !lid_model_word_odds(r.m, &bits, &w))
+			cli_usage_error(c, "--word-odds-weight: the model %s has no word odds",
+					r.model_path.data);
+	}
 	r.thr = calloc(r.nlabels, sizeof(*r.thr));
 	r.count = calloc(r.nlabels, sizeof(*r.count));
 	r.share = calloc(r.nlabels, sizeof(*r.share));
@@ -1361,7 +1453,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		r.words = open_switch_words(c, k);
 		r.sw = lid_switch_new(r.words);
 	}
-	if (!r.keep || !r.drop || !r.thr || !r.count || !r.share || !r.conf || !names || !r.cl ||
+	if (!r.thr || !r.count || !r.share || !r.conf || !names || !r.cl ||
 	    (k->by == BY_WORD && !r.sw))
 		cli_die_nomem(c);
 	/* thresholds for every label first, then a label's own */
@@ -1372,16 +1464,9 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 			for (j = 0; j < r.nlabels; j++)
 				r.thr[j] = k->thr[i].x;
 	}
-	for (i = 0; i < k->nthr; i++) {
-		if (k->thr[i].label) {
-			int l = find_label(&r, k->thr[i].label);
-
-			if (l < 0)
-				cli_usage_error(c, "--threshold: unknown label '%s' (see --list-labels)",
-						k->thr[i].label);
-			r.thr[l] = k->thr[i].x;
-		}
-	}
+	for (i = 0; i < k->nthr; i++)
+		if (k->thr[i].label)
+			r.thr[find_label(&r, k->thr[i].label)] = k->thr[i].x;
 	cli_open(c, nfiles, files);
 	ayak_record_init(&rec);
 	while (cli_next(c, &line)) {
@@ -1433,8 +1518,9 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		for (i = 0; i < r.nlabels; i++)
 			free(names[i]);
 		free(names);
-		free(r.keep);
-		free(r.drop);
+		free(k->keep);
+		free(k->drop);
+		free(k->thr);
 		free(r.thr);
 		free(r.count);
 		free(r.share);
@@ -1448,6 +1534,7 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		lid_switch_words_free(r.words);
 		free(r.runs);
 		lid_model_free(r.m);
+		ayak_buf_release(&r.model_path);
 		return ret;
 	}
 }

@@ -222,8 +222,14 @@ void cli_usage_error(struct cli *c, const char *fmt, ...)
 
 const char *cli_field_name(struct cli *c, const char *opt, const char *arg)
 {
+	size_t n = strlen(arg), ok = ayak_utf8_valid_prefix(arg, n);
+
 	if (!*arg)
 		cli_usage_error(c, "%s wants a name, not an empty string", opt);
+	/* a record's keys are UTF-8: another name would match none of them */
+	if (ok < n)
+		cli_usage_error(c, "%s wants a name in UTF-8: byte %zu (\\x%02x) is not", opt, ok + 1,
+				(unsigned char)arg[ok]);
 	return arg;
 }
 

@@ -268,8 +268,9 @@ void cli_die(struct cli *c, const struct ayak_err *err) __attribute__((noreturn)
 void cli_die_nomem(struct cli *c) __attribute__((noreturn));
 /*
  * The value of an option that names a record field (--field, --url-field,
- * ...): an empty one, as from an unset shell variable, would match no
- * field and count nothing, silently, so it is a usage error.
+ * ...): an empty one, as from an unset shell variable, or one that is
+ * not UTF-8 would match no field and count nothing, silently, so it is a
+ * usage error.
  */
 const char *cli_field_name(struct cli *c, const char *opt, const char *arg);
 void cli_usage_error(struct cli *c, const char *fmt, ...)

@@ -690,6 +690,50 @@ const struct ayak_field *ayak_record_get(struct ayak_record *r, const char *key,
 	return i < 0 ? NULL : &r->fields[i];
 }
 
+/* Where the object opens: the brace before the first member. */
+static size_t open_brace(const struct ayak_record *r)
+{
+	size_t open = r->nfields ? r->fields[0].key - 1 : r->close;
+
+	while (r->line[open] != '{')
+		open--;
+	return open;
+}
+
+/* An edit that removes its member: an earlier copy of a key that is set. */
+static const struct ayak_edit removal;
+
+/*
+ * Append member i to out as edit e leaves it: as it is (e NULL), left out
+ * (e->value NULL) or with e's value.  *pos is the end of the member before
+ * (where the gap before this one starts), *kept how many are written.
+ */
+static int emit_member(const struct ayak_record *r, size_t i, const struct ayak_edit *e,
+		       size_t *pos, size_t *kept, struct ayak_buf *out)
+{
+	const struct ayak_field *f = &r->fields[i];
+	size_t gap_end = f->key - 1, from = *pos;
+
+	*pos = f->val + f->val_len;
+	if (e && !e->value)
+		return 0;
+	/* The gap holds whitespace and, for all but the first, a comma. */
+	if (*kept == 0 && i > 0) {
+		const char *comma = memchr(r->line + from, ',', gap_end - from);
+
+		if (ayak_buf_add(out, r->line + from, (size_t)(comma - r->line) - from) ||
+		    ayak_buf_add(out, comma + 1, gap_end - (size_t)(comma + 1 - r->line)))
+			return -1;
+	} else if (ayak_buf_add(out, r->line + from, gap_end - from)) {
+		return -1;
+	}
+	++*kept;
+	if (e)
+		return (ayak_buf_add(out, r->line + gap_end, f->val - gap_end) ||
+			ayak_buf_add(out, e->value, e->value_len)) ? -1 : 0;
+	return ayak_buf_add(out, r->line + gap_end, *pos - gap_end);
+}
+
 int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 		     size_t nedits, struct ayak_buf *out)
 {
@@ -703,9 +747,7 @@ int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 		target[j] = field_index(r, edits[j].key, edits[j].key_len);
 
 	/* Everything up to and including the opening brace. */
-	open = r->nfields ? r->fields[0].key - 1 : r->close;
-	while (r->line[open] != '{')
-		open--;
+	open = open_brace(r);
 	for (j = 0; j < nedits && target[j] < 0; j++)
 		;
 	if (j == nedits && r->nfields) {
@@ -724,37 +766,16 @@ int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 		i = 0;
 	}
 	for (; i < r->nfields; i++) {
-		const struct ayak_field *f = &r->fields[i];
 		const struct ayak_edit *e = NULL;
-		size_t gap_end = f->key - 1;
 
 		for (j = 0; j < nedits; j++)
-			if (target[j] == (ssize_t)i ||
-			    (!edits[j].value && target[j] >= 0 &&
-			     key_equals(r, f, edits[j].key, edits[j].key_len)))
+			if (target[j] == (ssize_t)i)
 				e = &edits[j];
-		if (e && !e->value) {
-			pos = f->val + f->val_len;
-			continue;	/* removed */
-		}
-		/* The gap holds whitespace and, for all but the first, a comma. */
-		if (kept == 0 && i > 0) {
-			const char *comma = memchr(r->line + pos, ',', gap_end - pos);
-
-			if (ayak_buf_add(out, r->line + pos, (size_t)(comma - r->line) - pos) ||
-			    ayak_buf_add(out, comma + 1, gap_end - (size_t)(comma + 1 - r->line)))
-				goto out;
-		} else if (ayak_buf_add(out, r->line + pos, gap_end - pos))
+			else if (target[j] > (ssize_t)i &&
+				 key_equals(r, &r->fields[i], edits[j].key, edits[j].key_len))
+				e = &removal;	/* an edited key is left once, at its last copy */
+		if (emit_member(r, i, e, &pos, &kept, out))
 			goto out;
-		if (e) {
-			if (ayak_buf_add(out, r->line + gap_end, f->val - gap_end) ||
-			    ayak_buf_add(out, e->value, e->value_len))
-				goto out;
-		} else if (ayak_buf_add(out, r->line + gap_end,
-					f->val + f->val_len - gap_end))
-			goto out;
-		pos = f->val + f->val_len;
-		kept++;
 	}
 	for (j = 0; j < nedits; j++) {
 		if (target[j] >= 0 || !edits[j].value)
@@ -779,11 +800,28 @@ int ayak_record_splice(struct ayak_record *r, const char *key, size_t key_len,
 		       struct ayak_buf *mid, size_t *head, size_t *tail)
 {
 	ssize_t t = field_index(r, key, key_len);
-	size_t at;
+	size_t at, i, first, kept;
 
 	if (t >= 0) {
-		*head = r->fields[t].val;
-		*tail = r->fields[t].val + r->fields[t].val_len;
+		const struct ayak_edit here = { key, key_len, "", 0 };
+
+		for (first = 0; first < (size_t)t &&
+		     !key_equals(r, &r->fields[first], key, key_len); first++)
+			;
+		if (first == (size_t)t) {
+			*head = r->fields[t].val;
+			*tail = *head + r->fields[t].val_len;
+			return 0;
+		}
+		/* earlier copies go: the members from the first copy to the key are made in mid */
+		*head = *tail = first ? r->fields[first - 1].val + r->fields[first - 1].val_len
+				      : open_brace(r) + 1;
+		kept = first;
+		for (i = first; i <= (size_t)t; i++)
+			if (emit_member(r, i, i == (size_t)t ? &here :
+					key_equals(r, &r->fields[i], key, key_len) ? &removal : NULL,
+					tail, &kept, mid))
+				return -1;
 		return 0;
 	}
 	/* A new key goes after the last member, or right after the opening brace. */
@@ -792,10 +830,7 @@ int ayak_record_splice(struct ayak_record *r, const char *key, size_t key_len,
 		if (ayak_buf_add(mid, ",", 1))
 			return -1;
 	} else {
-		at = r->close;
-		while (r->line[at] != '{')
-			at--;
-		at++;
+		at = open_brace(r) + 1;
 	}
 	*head = *tail = at;
 	if (ayak_json_encode_string(mid, key, key_len) || ayak_buf_add(mid, ":", 1))

@@ -107,9 +107,10 @@ int ayak_json_validate(const char *text, size_t len, unsigned flags,
  * A change to a record: set key to value, where value is JSON text
  * (for example a string made with ayak_json_encode_string), or remove the
  * key when value is NULL.  A key already present keeps its place (when it
- * repeats, the last copy, the one that counts, is set; removal removes
- * every copy); a new key is added at the end of the object, in the order
- * of the edits.
+ * repeats, the last copy, the one that counts, is set and the earlier
+ * ones are removed, so that a record never holds an old value beside the
+ * new one; removal removes every copy); a new key is added at the end of
+ * the object, in the order of the edits.
  */
 struct ayak_edit {
 	const char *key;
@@ -126,8 +127,9 @@ int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
  * Where a value set for key goes, for writing a long record in parts
  * without copying it: the record with that one edit (as ayak_record_emit()
  * makes it) is line[0..*head), then what this appends to mid (a comma and
- * the key, when the record lacks the key), then the value, then
- * line[*tail..len).
+ * the key, when the record lacks the key; when the key repeats, the
+ * members from its first copy to its last, without the earlier copies),
+ * then the value, then line[*tail..len).
  */
 int ayak_record_splice(struct ayak_record *r, const char *key, size_t key_len,
 		       struct ayak_buf *mid, size_t *head, size_t *tail);

@@ -81,9 +81,9 @@ usage_error () {
 }
 
 test_expect_success 'usage errors: exit 2' '
-	usage_error "--keep: unknown label '\''xyz_Latn'\'' (see --list-labels)" --keep xyz_Latn &&
-	usage_error "--drop: unknown label '\''zsm_Latn+zsm_Latn'\'' (a mixed label is two labels joined by +)" --drop zsm_Latn+zsm_Latn &&
-	usage_error "--threshold: unknown label '\''xx'\'' (see --list-labels)" --threshold xx=0.5 &&
+	usage_error "--keep: the model $MODEL has no label '\''xyz_Latn'\'' (see --list-labels)" --model "$MODEL" --keep xyz_Latn &&
+	usage_error "--drop: a mixed label joins two different labels, not '\''zsm_Latn+zsm_Latn'\''" --drop zsm_Latn+zsm_Latn &&
+	usage_error "--threshold: '\''xx'\'' is not a label (ISO 639-3 and ISO 15924 codes such as zsm_Latn, or und)" --threshold xx=0.5 &&
 	usage_error "--threshold wants a number from 0 to 1, not '\''2'\''" --threshold 2 &&
 	usage_error "--top wants a number from 1 to 32, not '\''0'\''" --top 0 &&
 	usage_error "--by wants line, paragraph or word, not '\''sentence'\''" --by sentence &&

@@ -457,4 +457,28 @@ test_expect_success '--stats to the standard output after compressed records is 
 	test_must_be_empty o.zst
 '
 
+# A field a program writes that was there twice kept its first copy, an
+# old value beside the new one ("filter":1,...,"filter":{...})
+test_expect_success 'a field a program writes is left once, where its last copy was' '
+	echo "{\"filter\":1,\"text\":\"Saya tidak dapat hadir\",\"filter\":2}" >dup.jsonl &&
+	ayak-filter --annotate dup.jsonl | jq -c "[keys_unsorted, (.filter | type)]" >out &&
+	echo "[[\"text\",\"filter\"],\"object\"]" >expect &&
+	test_cmp expect out &&
+	echo "{\"dedup\":1,\"text\":\"Saya\",\"dedup\":2}" >dup.jsonl &&
+	ayak-dedup --annotate dup.jsonl >out &&
+	echo "{\"text\":\"Saya\",\"dedup\":\"keep\",\"dedup_cluster\":0,\"dedup_size\":1}" >expect &&
+	test_cmp expect out &&
+	echo "{\"text\":\"  Saya \",\"id\":1,\"text\":\"  Dia  \"}" >dup.jsonl &&
+	ayak-norm dup.jsonl >out &&
+	echo "{\"id\":1,\"text\":\"Dia\"}" >expect &&
+	test_cmp expect out &&
+	echo "{\"ids\":[1],\"text\":\"Saya\",\"ids\":[2],\"words\":0,\"words\":1}" >dup.jsonl &&
+	ayak-tok -t "$TEST_DATA/tok/bytelevel/tokenizer.json" dup.jsonl >out &&
+	echo "{\"text\":\"Saya\",\"ids\":[50,383],\"words\":0,\"words\":1}" >expect &&
+	test_cmp expect out &&
+	ayak-tok --words dup.jsonl >out &&
+	echo "{\"ids\":[1],\"text\":\"Saya\",\"ids\":[2],\"words\":[\"Saya\"]}" >expect &&
+	test_cmp expect out
+'
+
 test_done

@@ -466,8 +466,12 @@ static void test_emit(void)
 	{
 		struct ayak_edit ed[] = { EDIT("a", "3") };
 
-		check_emit(S("{\"a\":1,\"b\":0,\"a\":2}"), ed, 1, S("{\"a\":1,\"b\":0,\"a\":3}"),
-			   "replace a duplicated key changes the last one");
+		/* an old value beside the new one would be two runs' answers in one record */
+		check_emit(S("{\"a\":1,\"b\":0,\"a\":2}"), ed, 1, S("{\"b\":0,\"a\":3}"),
+			   "replace a duplicated key: the last copy set, the earlier removed");
+		check_emit(S("{\"a\":1, \"a\":2 ,\"b\":0,\"\\u0061\":4, \"a\":5 }"), ed, 1,
+			   S("{ \"b\":0, \"a\":3 }"),
+			   "replace a key of three copies and an escaped one");
 	}
 	{
 		struct ayak_edit ed[] = { EDIT("text", "\"t\"") };
@@ -597,6 +601,8 @@ static void test_splice(void)
 		"  {  \"id\" :\t1 ,\r\"text\"  :   \"lama\"\t, \"z\" : [ 1 , 2 ]  }\t ",
 		"{}", " { } ", "{\"a\":1}", "{\"text\":1,\"b\":{\"text\":2},\"text\":3}",
 		"{\"\\u0074ext\":\"escaped key\"}",
+		"{\"text\":1, \"id\":2 , \"text\":3,\"text\":4 }",
+		"{\"id\":0,\"text\":1,\"\\u0074ext\":2,\"z\":[],\"text\":3}",
 	};
 	static const char *const keys[] = { "text", "new", "a\"b" };
 	struct ayak_record r;
