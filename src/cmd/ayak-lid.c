@@ -285,59 +285,72 @@ static void add_labels(struct cli *c, const char *opt, char *s, const char ***li
 			(*list)[(*n)++] = (*list)[i];
 }
 
-static int parse_submodel(const char *arg, struct lid_train_sub *s)
+/* One feature of --submodel: its flags, or 0 when it is none (m's weight to *mark_weight). */
+static unsigned submodel_feature(const char *tok, unsigned *mark_weight)
 {
-	char buf[128], *name, *bits, *feats, *tok, *save = NULL, *end;
-	unsigned long b;
+	static const struct { const char *name; unsigned flag; } kinds[] = {
+		{ "w", LID_F_WORD }, { "b", LID_F_BIGRAM }, { "x", LID_F_CROSS }, { "d", LID_F_DICT },
+		{ "mean", LID_F_MEAN },
+	};
+	size_t i;
 
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(tok, kinds[i].name))
+			return kinds[i].flag;
+	if (tok[0] == 'm' && (!tok[1] || (tok[1] >= '1' && tok[1] <= '8' && !tok[2]))) {
+		/* mN: each marker feature counts N times; m and m1 once */
+		*mark_weight = tok[1] > '1' ? (unsigned)(tok[1] - '0') : 0;
+		return LID_F_MARK;
+	}
+	if (tok[0] == 'c' && tok[1] >= '1' && tok[1] <= '5' && !tok[2])
+		return 1u << (tok[1] - '1');
+	if (tok[0] == 'c' && tok[1] >= '1' && tok[1] <= '5' && tok[2] == '-' && tok[3] >= tok[1] &&
+	    tok[3] <= '5' && !tok[4])
+		return (2u << (tok[3] - '1')) - (1u << (tok[1] - '1'));
+	return 0;
+}
+
+/* --submodel NAME:BITS:FEATURES into s: a usage error when it is not one. */
+static void parse_submodel(struct cli *c, const char *arg, struct lid_train_sub *s)
+{
+	char buf[128], *name, *bits, *feats, *tok;
+	uint64_t b;
+
+	memset(s, 0, sizeof(*s));
 	if (strlen(arg) >= sizeof(buf))
-		return -1;
+		goto bad;
 	strcpy(buf, arg);
 	name = buf;
 	bits = strchr(name, ':');
 	if (!bits)
-		return -1;
+		goto bad;
 	*bits++ = '\0';
 	feats = strchr(bits, ':');
 	if (!feats)
-		return -1;
+		goto bad;
 	*feats++ = '\0';
-	if (!*name || strlen(name) >= sizeof(s->name))
-		return -1;
-	errno = 0;
-	b = strtoul(bits, &end, 10);
-	if (errno || *end || b < 8 || b > 22)
-		return -1;
-	memset(s, 0, sizeof(*s));
+	/* digits only: no sign, no space (ayak(7)) */
+	if (!*name || strlen(name) >= sizeof(s->name) || ayak_parse_u64(bits, &b) || b < 8 || b > 22)
+		goto bad;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->bits = (unsigned)b;
-	for (tok = strtok_r(feats, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "w"))
-			s->flags |= LID_F_WORD;
-		else if (!strcmp(tok, "b"))
-			s->flags |= LID_F_BIGRAM;
-		else if (tok[0] == 'm' && (!tok[1] || (tok[1] >= '1' && tok[1] <= '8' && !tok[2]))) {
-			s->flags |= LID_F_MARK;	/* mN: each marker feature counts N times */
-			s->mark_weight = tok[1] > '1' ? (unsigned)(tok[1] - '0') : 0;
-		}
-		else if (!strcmp(tok, "x"))
-			s->flags |= LID_F_CROSS;
-		else if (!strcmp(tok, "mean"))
-			s->flags |= LID_F_MEAN;
-		else if (!strcmp(tok, "d"))
-			s->flags |= LID_F_DICT;
-		else if (tok[0] == 'c' && tok[1] >= '1' && tok[1] <= '5' && !tok[2])
-			s->flags |= 1u << (tok[1] - '1');
-		else if (tok[0] == 'c' && tok[1] >= '1' && tok[1] <= '5' && tok[2] == '-' &&
-			 tok[3] >= tok[1] && tok[3] <= '5' && !tok[4]) {
-			int k;
+	/* strsep, not strtok: "c3,,w" is a slip to report, as in --msa */
+	while ((tok = strsep(&feats, ",")) != NULL) {
+		unsigned f = submodel_feature(tok, &s->mark_weight);
 
-			for (k = tok[1] - '1'; k <= tok[3] - '1'; k++)
-				s->flags |= 1u << k;
-		} else
-			return -1;
+		if (!*tok)
+			cli_usage_error(c, "--submodel '%s': an empty feature (two commas, or one at an "
+					"end)", arg);
+		if (!f)
+			goto bad;
+		if (s->flags & f)
+			cli_usage_error(c, "--submodel '%s': %s repeats a feature", arg, tok);
+		s->flags |= f;
 	}
-	return s->flags ? 0 : -1;
+	return;
+bad:
+	cli_usage_error(c, "--submodel wants NAME:BITS:FEATURES (BITS 8-22; features c1-c5, w, b, "
+			"m or m2-m8, x, d, mean), not '%s'", arg);
 }
 
 /* --threshold [LABEL=]X: of two for the same label (or for every label), the later counts. */
@@ -457,6 +470,10 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->label_field = cli_field_name(c, "--label-field", optarg);
 			break;
 		case OPT_MARKERS:
+			/* one file: a second would have replaced the first, unseen */
+			if (k->markers)
+				cli_usage_error(c, "--markers given twice (one file; more words go in "
+						"--word-list files)");
 			k->markers = file_arg(c, "--markers", optarg);
 			break;
 		case OPT_WORD_LIST:
@@ -479,6 +496,8 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->to.average = 1;
 			break;
 		case OPT_ABOUT:
+			if (k->about)
+				cli_usage_error(c, "--about given twice (one file)");
 			k->about = file_arg(c, "--about", optarg);
 			break;
 		case OPT_EPOCHS:
@@ -520,10 +539,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 		case OPT_SUBMODEL:
 			if (k->to.nsubs == sizeof(k->to.subs) / sizeof(k->to.subs[0]))
 				cli_usage_error(c, "too many --submodel options");
-			if (parse_submodel(optarg, &k->to.subs[k->to.nsubs]))
-				cli_usage_error(c, "--submodel wants NAME:BITS:FEATURES (BITS 8-22; features "
-						"c1-c5, w, b, m or m2-m8, x, d, mean), not '%s'", optarg);
-			k->to.nsubs++;
+			parse_submodel(c, optarg, &k->to.subs[k->to.nsubs++]);
 			break;
 		case OPT_MSA:
 			k->nmsa += split_list(c, "--msa", optarg, k->msa, k->nmsa, MAX_LIST - 1);
@@ -594,30 +610,82 @@ static void die_at(struct cli *c, const char *path, size_t lineno, const char *m
 	cli_die(c, &c->err);
 }
 
-/* markers.tsv: WORD<TAB>zsm|ind<TAB>strong|weak, # comments. */
+/* s (its first max bytes) as a JSON string, control characters escaped: for messages. */
+static const char *quoted(struct cli *c, struct ayak_buf *b, const char *s, size_t max)
+{
+	ayak_buf_reset(b);
+	if (ayak_json_encode_string(b, s, strnlen(s, max)) || ayak_buf_add(b, "", 1))
+		cli_die_nomem(c);
+	return b->data;
+}
+
+/* Cut s at the first of the bytes of cut, and spaces and tabs off both ends. */
+static char *trim(char *s, const char *cut)
+{
+	size_t n;
+
+	s[strcspn(s, cut)] = '\0';
+	s += strspn(s, " \t");
+	for (n = strlen(s); n && (s[n - 1] == ' ' || s[n - 1] == '\t'); n--)
+		s[n - 1] = '\0';
+	return s;
+}
+
+/*
+ * A marker of a file: stored, or an error at path:lineno.  A word that is
+ * not letters only never matches (a text's words are runs of letters):
+ * a mistake in a list made by hand, refused when strict, else counted in
+ * *never (a list drawn from data, FineWeb-2's, has 1Malaysia).
+ */
+static void add_marker(struct cli *c, struct lid_trainer *t, const char *word, unsigned bits,
+		       const char *path, size_t lineno, int strict, size_t *never)
+{
+	int r = lid_trainer_add_marker(t, word, bits, &c->err);
+
+	if (r < 0)
+		die_at(c, path, lineno, NULL);
+	if (r > 0 && strict) {
+		struct ayak_buf q = AYAK_BUF_INIT;
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "bad marker %s: a character that is not a letter (the "
+			 "words of a text are runs of letters: it would never match)",
+			 quoted(c, &q, word, 80));
+		die_at(c, path, lineno, msg);
+	}
+	*never += r > 0;
+}
+
+/* markers.tsv: WORD<TAB>zsm|ind<TAB>strong|weak; '#' starts a comment. */
 static void load_markers(struct cli *c, struct lid_trainer *t, const char *path)
 {
-	struct ayak_buf text = AYAK_BUF_INIT;
+	struct ayak_buf text = AYAK_BUF_INIT, q = AYAK_BUF_INIT;
 	char *line, msg[256];
-	size_t pos = 0, lineno = 0;
+	size_t pos = 0, lineno = 0, never = 0;
 
 	read_text(c, path, &text);
 	while (next_line(&text, &pos, &line, &lineno)) {
 		char *side, *strength;
 		unsigned bits;
 
-		if (line[0] == '#' || !line[0])
+		line = trim(line, "#");
+		if (!line[0])
 			continue;
 		side = strchr(line, '\t');
 		strength = side ? strchr(side + 1, '\t') : NULL;
 		if (!side || !strength) {
-			snprintf(msg, sizeof(msg), "bad marker line: %.200s", line);
+			snprintf(msg, sizeof(msg), "bad marker line %s (WORD<TAB>zsm|ind<TAB>strong|weak)",
+				 quoted(c, &q, line, 100));
 			die_at(c, path, lineno, msg);
 		}
 		*side++ = '\0';
 		*strength++ = '\0';
+		line = trim(line, "");
+		side = trim(side, "");
+		strength = trim(strength, "");
 		if (strcmp(strength, "strong") && strcmp(strength, "weak")) {
-			snprintf(msg, sizeof(msg), "bad strength \"%.100s\" (strong or weak)", strength);
+			snprintf(msg, sizeof(msg), "bad strength %s (strong or weak)",
+				 quoted(c, &q, strength, 100));
 			die_at(c, path, lineno, msg);
 		}
 		if (!strcmp(side, "zsm"))
@@ -625,17 +693,17 @@ static void load_markers(struct cli *c, struct lid_trainer *t, const char *path)
 		else if (!strcmp(side, "ind"))
 			bits = !strcmp(strength, "weak") ? LID_MARK_IND_WEAK : LID_MARK_IND;
 		else {
-			snprintf(msg, sizeof(msg), "bad side \"%.100s\" (zsm or ind)", side);
+			snprintf(msg, sizeof(msg), "bad side %s (zsm or ind)", quoted(c, &q, side, 100));
 			die_at(c, path, lineno, msg);
 		}
-		if (lid_trainer_add_marker(t, line, bits, &c->err))
-			die_at(c, path, lineno, NULL);
+		add_marker(c, t, line, bits, path, lineno, 1, &never);
 	}
 	ayak_buf_release(&text);
+	ayak_buf_release(&q);
 }
 
-/* A word list: one word per line, # comments; every word gets bits. */
-static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg)
+/* A word list: one word per line, anything after a tab cut; every word gets bits. */
+static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg, int verbose)
 {
 	static const struct { const char *side; unsigned bits; } sides[] = {
 		{ "zsm=", LID_MARK_FW2_ZSM }, { "ind=", LID_MARK_FW2_IND },
@@ -644,7 +712,7 @@ static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg
 	unsigned bits = 0;
 	struct ayak_buf text = AYAK_BUF_INIT;
 	char *line;
-	size_t i, pos = 0, lineno = 0;
+	size_t i, pos = 0, lineno = 0, words = 0, never = 0;
 
 	for (i = 0; i < sizeof(sides) / sizeof(sides[0]); i++)
 		if (!strncmp(arg, sides[i].side, strlen(sides[i].side))) {
@@ -654,29 +722,35 @@ static void load_word_list(struct cli *c, struct lid_trainer *t, const char *arg
 		}
 	read_text(c, arg, &text);
 	while (next_line(&text, &pos, &line, &lineno)) {
-		line[strcspn(line, "\t")] = '\0';
-		if (line[0] == '#' || !line[0])
+		line = trim(line, "\t#");
+		if (!line[0])
 			continue;
 		/* the data lists may hold pairs of words ("akhir pekan"); none holds endings */
 		if (line[0] == '-')
 			die_at(c, arg, lineno, "an ending: word lists hold words (endings go in --markers)");
 		if (strchr(line, ' ') && !(bits & (LID_MARK_DATA_ZSM | LID_MARK_DATA_IND)))
 			die_at(c, arg, lineno, "two words: only zsm-data and ind-data lists hold pairs");
-		if (lid_trainer_add_marker(t, line, bits, &c->err))
-			die_at(c, arg, lineno, NULL);
+		add_marker(c, t, line, bits, arg, lineno, 0, &never);
+		words++;
 	}
+	if (verbose)
+		train_progress(c, "word list %s: %zu entries, %zu of them with a character that is "
+			       "not a letter (they never match)", arg, words, never);
 	ayak_buf_release(&text);
 }
 
 /*
  * --about: lines "key: value" (a key of letters, digits, '-' and '_'), the
  * head of the model file, which --model-info prints and an empty line ends.
- * Line ends of CRLF are made LF.
+ * Line ends of CRLF are made LF.  --model-info writes the labels line
+ * itself, and a repeated key, an empty value or a control character (an
+ * escape sequence, a CR that moves the cursor) would mislead its reader.
  */
 static void check_about(struct cli *c, const char *path, struct ayak_buf *text)
 {
-	size_t pos = 0, lineno = 0, n, k, i, j;
-	const char *l;
+	size_t lineno = 0, n, k, i, j;
+	const char *l, *end;
+	char msg[160];
 
 	for (i = j = 0; i < text->len; i++)
 		if (!(text->data[i] == '\r' && (i + 1 == text->len || text->data[i + 1] == '\n')))
@@ -684,18 +758,49 @@ static void check_about(struct cli *c, const char *path, struct ayak_buf *text)
 	text->len = j;
 	text->data[j] = '\0';
 
-	while (ayak_next_line(text->data, text->len, &pos, &l, &n)) {
+	/* lines split at LF alone: a CR left is a character of the line */
+	for (l = text->data; l < text->data + text->len; l = end + 1) {
+		end = l + strcspn(l, "\n");
+		n = (size_t)(end - l);
 		lineno++;
 		for (k = 0; k < n && (isalnum((unsigned char)l[k]) || l[k] == '-' || l[k] == '_'); k++)
 			;
 		if (n == 0)
 			die_at(c, path, lineno, "an empty line (it would end the model's text)");
+		for (i = 0; i < n; i++) {
+			unsigned char b = (unsigned char)l[i];
+
+			/* C0 and DEL, and C1 (U+0080 to U+009F: 0xC2 0x80 to 0xC2 0x9F) */
+			if (b < 0x20 || b == 0x7f || (b == 0xc2 && i + 1 < n && (unsigned char)l[i + 1] < 0xa0)) {
+				snprintf(msg, sizeof(msg), "a control character (\\u%04x)",
+					 b == 0xc2 ? (unsigned char)l[i + 1] : b);
+				die_at(c, path, lineno, msg);
+			}
+		}
 		if (k == 0 || k == n || l[k] != ':' || (k + 1 < n && l[k + 1] != ' '))
 			die_at(c, path, lineno, "not 'key: value'");
+		for (i = k + 1; i < n && l[i] == ' '; i++)
+			;
+		if (i == n)
+			die_at(c, path, lineno, "an empty value");
+		if (k == 6 && !strncasecmp(l, "labels", 6))
+			die_at(c, path, lineno, "the key 'labels' (--model-info writes the model's labels "
+			       "itself)");
+		/* the lines before, which are "key: value" */
+		for (j = 0; j < (size_t)(l - text->data); j = i + 1) {
+			i = j + strcspn(text->data + j, "\n");
+			if (text->data[j + k] == ':' && !strncasecmp(text->data + j, l, k)) {
+				snprintf(msg, sizeof(msg), "the key '%.*s' a second time", (int)k, l);
+				die_at(c, path, lineno, msg);
+			}
+		}
 	}
 }
 
-/* A dictionary: one word per line (hunspell's /FLAGS cut off), # comments. */
+/*
+ * A dictionary: one word per line (hunspell's /FLAGS and anything after a
+ * tab or space cut off); '#' starts a comment.
+ */
 static void load_dictionary(struct cli *c, struct lid_trainer *t, const char *path)
 {
 	struct ayak_buf text = AYAK_BUF_INIT;
@@ -704,13 +809,106 @@ static void load_dictionary(struct cli *c, struct lid_trainer *t, const char *pa
 
 	read_text(c, path, &text);
 	while (next_line(&text, &pos, &line, &lineno)) {
+		line = trim(line, "#");
 		line[strcspn(line, "\t /")] = '\0';
-		if (line[0] == '#' || !line[0])
+		if (!line[0])
 			continue;
 		if (lid_trainer_add_dict_word(t, line, &c->err))
 			die_at(c, path, lineno, NULL);
 	}
 	ayak_buf_release(&text);
+}
+
+/*
+ * The --stats counts of labels: PREFIX.LABEL for each label counted, most
+ * frequent first.  The file holds room counters: when more labels are
+ * left than room, the last counter is the rest of them together
+ * (PREFIX.others), so that every record is counted.  count[] is used up;
+ * names[i] gets the name of label i (malloc'd: the caller frees them once
+ * the stats are written).
+ */
+static void count_labels(struct cli *c, const char *prefix, const char *const *label,
+			 uint64_t *count, size_t n, size_t room, char **names)
+{
+	size_t i, size = strlen(prefix) + LID_LABEL_MAX;
+
+	for (;;) {
+		size_t best = n, left = 0;
+
+		for (i = 0; i < n; i++)
+			if (count[i]) {
+				left++;
+				if (best == n || count[i] > count[best])
+					best = i;
+			}
+		if (best == n)
+			break;
+		if (left > 1 && c->stats.ncounts + 1 >= room) {
+			uint64_t rest = 0;
+
+			for (i = 0; i < n; i++)
+				rest += count[i];
+			names[best] = malloc(size);
+			if (!names[best])
+				cli_die_nomem(c);
+			snprintf(names[best], size, "%sothers", prefix);
+			ayak_stats_count(&c->stats, names[best], rest);
+			break;
+		}
+		names[best] = malloc(size);
+		if (!names[best])
+			cli_die_nomem(c);
+		snprintf(names[best], size, "%s%s", prefix, label[best]);
+		ayak_stats_count(&c->stats, names[best], count[best]);
+		count[best] = 0;
+	}
+}
+
+/* Is label in the NULL-terminated list? */
+static int listed(const char *const *list, const char *label)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, label))
+			return 1;
+	return 0;
+}
+
+/*
+ * What the submodels read and what the options give them: a feature fed by
+ * no file (m without markers, d without a dictionary) and a file or an
+ * option that no submodel reads are usage errors, not a model that
+ * silently lacks them.
+ */
+static void check_feeds(struct cli *c, const struct conf *k)
+{
+	const struct lid_train_sub *msa = NULL;
+	unsigned all = 0;
+	size_t i;
+
+	for (i = 0; i < k->to.nsubs; i++) {
+		const struct lid_train_sub *s = &k->to.subs[i];
+
+		all |= s->flags;
+		if (!strcmp(s->name, "msa"))
+			msa = s;
+		if ((s->flags & LID_F_MARK) && !k->markers && !k->nword_lists)
+			cli_usage_error(c, "submodel \"%s\": m reads the words of --markers and "
+					"--word-list, and neither is given", s->name);
+		if ((s->flags & LID_F_DICT) && !k->ndicts)
+			cli_usage_error(c, "submodel \"%s\": d reads a --dictionary, and none is given",
+					s->name);
+	}
+	if ((k->markers || k->nword_lists) && !(all & LID_F_MARK))
+		cli_usage_error(c, "%s: no submodel reads markers (feature m)",
+				k->markers ? "--markers" : "--word-list");
+	if (k->ndicts && !(all & LID_F_DICT))
+		cli_usage_error(c, "--dictionary: no submodel reads a dictionary (feature d)");
+	if (k->nmsa && !msa)
+		cli_usage_error(c, "--msa: there is no msa submodel to read it (--submodel msa:BITS:FEATURES)");
+	/* the classifier weighs them in the msa submodel's choice between the two */
+	if (k->to.nb_bits && !(msa && listed(k->to.msa, "zsm_Latn") && listed(k->to.msa, "ind_Latn")))
+		cli_usage_error(c, "--word-odds: no msa submodel with zsm_Latn and ind_Latn in its "
+				"group to read them");
 }
 
 static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
@@ -732,7 +930,8 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	struct ayak_buf text = AYAK_BUF_INIT, label = AYAK_BUF_INIT;
 	const char *lf = k->label_field ? k->label_field : "label";
 	struct ayak_buf about = AYAK_BUF_INIT;
-	size_t i;
+	char **names;
+	size_t i, n;
 
 	if (!c->output)
 		cli_usage_error(c, "--train needs -o MODEL");
@@ -749,8 +948,17 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	if (!k->to.nb_bits && (k->to.nb_alpha || k->lo.nb_weight_set))
 		cli_usage_error(c, "%s goes with --word-odds BITS",
 				k->to.nb_alpha ? "--word-odds-alpha" : "--word-odds-weight");
+	if (k->verbose && c->quiet)
+		cli_usage_error(c, "-q and --verbose do not go together");
+	if (!strcmp(c->field, lf))
+		cli_usage_error(c, "--field and --label-field both name '%s': the text would be the label",
+				lf);
 	if (!k->to.epochs)
 		k->to.epochs = 5;
+	/* the weights are averaged over the epochs that end past the middle: two at least */
+	if (k->to.average && k->to.epochs < 3)
+		cli_usage_error(c, "--average needs --epochs 3 or more (it averages the weights of "
+				"the epochs after the first half)");
 	if (!k->to.lr)
 		k->to.lr = 0.5;
 	if (!k->to.nb_alpha)
@@ -760,8 +968,12 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	if (!k->to.nsubs) {
 		memcpy(k->to.subs, subs_default, sizeof(subs_default));
 		k->to.nsubs = sizeof(subs_default) / sizeof(subs_default[0]);
+		/* markers only when there are some */
+		if (!k->markers && !k->nword_lists)
+			k->to.subs[1].flags &= ~(unsigned)LID_F_MARK;
 	}
 	k->to.msa = k->msa[0] ? k->msa : msa_default;
+	check_feeds(c, k);
 	for (i = 0; k->msa[i]; i++)
 		if (!lid_label_valid(k->msa[i]))
 			cli_usage_error(c, "--msa: bad label '%s' (%s)", k->msa[i], LABEL_FORM);
@@ -776,20 +988,30 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	/* a program that succeeds is silent on standard error (ayak(7)) unless asked */
 	k->to.progress = k->verbose ? train_progress : NULL;
 	k->to.progress_arg = c;
-	/* -o is claimed and opened now, so that a directory missing shows before training */
-	c->compress = AYAK_COMPRESS_NONE;
-	c->not_text = "a model";
-	cli_open(c, nfiles, files);
 	t = lid_trainer_new(&k->to, &c->err);
 	if (!t)
 		cli_die(c, &c->err);
 	for (i = 0; i < k->nextra; i++)
-		if (lid_trainer_add_label(t, k->extra[i], &c->err))
+		if (lid_trainer_add_label(t, k->extra[i], &c->err)) {
+			if (c->err.code == AYAK_E_USAGE)
+				cli_usage_error(c, "--extra-labels: %s", c->err.msg);
 			cli_die(c, &c->err);
+		}
+	/* -o is claimed and opened now, so that a directory missing shows before training */
+	c->compress = AYAK_COMPRESS_NONE;
+	c->not_text = "a model";
+	cli_open(c, nfiles, files);
+	/* the files read besides the records, which no output may replace */
+	cli_check_read_file(c, "--about", k->about);
+	cli_check_read_file(c, "--markers", k->markers);
+	for (i = 0; i < k->nword_lists; i++)
+		cli_check_read_file(c, "--word-list", strchr(k->word_lists[i], '=') + 1);
+	for (i = 0; i < k->ndicts; i++)
+		cli_check_read_file(c, "--dictionary", k->dicts[i]);
 	if (k->markers)
 		load_markers(c, t, k->markers);
 	for (i = 0; i < k->nword_lists; i++)
-		load_word_list(c, t, k->word_lists[i]);
+		load_word_list(c, t, k->word_lists[i], k->verbose);
 	for (i = 0; i < k->ndicts; i++)
 		load_dictionary(c, t, k->dicts[i]);
 	ayak_record_init(&rec);
@@ -815,13 +1037,21 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 			cli_bad_record(c, &line, "", "bad label (it holds \\u0000)");
 			continue;
 		}
-		if (lid_trainer_add(t, label.data, tx, tx_len, &c->err)) {
+		switch (lid_trainer_add(t, label.data, tx, tx_len, &c->err)) {
+		case LID_ADD_TRAINED:
+			c->stats.records_out++;
+			break;
+		case LID_ADD_UND:
+			ayak_stats_drop(&c->stats, "und", 1);
+			break;
+		case LID_ADD_NO_LETTERS:
+			ayak_stats_drop(&c->stats, "no_letters", 1);
+			break;
+		default:
 			if (c->err.code != AYAK_E_DATA)
 				cli_die(c, &c->err);
 			cli_bad_record(c, &line, "", "%s", c->err.msg);
-			continue;
 		}
-		c->stats.records_out++;
 	}
 	ayak_record_release(&rec);
 	ayak_buf_release(&text);
@@ -830,9 +1060,35 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	if (lid_trainer_write(t, c->out, c->output, &c->err))
 		cli_die(c, &c->err);
 	c->stats.bytes_out += ayak_writer_bytes(c->out);	/* the model's size */
-	lid_trainer_free(t);
-	ayak_buf_release(&about);
-	return cli_finish(c);
+	/* the texts trained on, per label */
+	n = lid_trainer_nlabels(t);
+	{
+		const char **labels = calloc(n, sizeof(*labels));
+		uint64_t *count = calloc(n, sizeof(*count));
+
+		names = calloc(n, sizeof(*names));
+		if (!labels || !count || !names)
+			cli_die_nomem(c);
+		for (i = 0; i < n; i++) {
+			size_t texts;
+
+			labels[i] = lid_trainer_label(t, i, &texts);
+			count[i] = texts;
+		}
+		count_labels(c, "label.", labels, count, n, LID_STATS_COUNTERS, names);
+		free(labels);
+		free(count);
+	}
+	{
+		int ret = cli_finish(c);
+
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		lid_trainer_free(t);
+		ayak_buf_release(&about);
+		return ret;
+	}
 }
 
 /* ---- classifying ---- */
@@ -1468,6 +1724,8 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		if (k->thr[i].label)
 			r.thr[find_label(&r, k->thr[i].label)] = k->thr[i].x;
 	cli_open(c, nfiles, files);
+	cli_check_read_file(c, "--model", k->model_path);
+	cli_check_read_file(c, "--switch-words", k->switch_words);
 	ayak_record_init(&rec);
 	while (cli_next(c, &line)) {
 		if (ayak_line_is_blank(line.data, line.len)) {
@@ -1476,38 +1734,16 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 		}
 		classify_record(&r, &rec, &line);
 	}
-	/*
-	 * Counts per label, most frequent first.  The --stats file holds
-	 * LID_STATS_COUNTERS counters (lang.mixed one of them): when more
-	 * labels are left than room, the last counter is the rest of them
-	 * together, so that every record is counted.
-	 */
-	for (;;) {
-		size_t best = r.nlabels, left = 0,
-		       room = LID_STATS_COUNTERS - (r.mixed_count > 0);
+	{
+		const char **labels = calloc(r.nlabels, sizeof(*labels));
 
-		for (i = 0; i < r.nlabels; i++)
-			if (r.count[i]) {
-				left++;
-				if (best == r.nlabels || r.count[i] > r.count[best])
-					best = i;
-			}
-		if (best == r.nlabels)
-			break;
-		if (left > 1 && c->stats.ncounts + 1 >= room) {
-			uint64_t rest = 0;
-
-			for (i = 0; i < r.nlabels; i++)
-				rest += r.count[i];
-			ayak_stats_count(&c->stats, "lang.others", rest);
-			break;
-		}
-		names[best] = malloc(LID_LABEL_MAX + 6);
-		if (!names[best])
+		if (!labels)
 			cli_die_nomem(c);
-		snprintf(names[best], LID_LABEL_MAX + 6, "lang.%s", lid_model_label(r.m, best));
-		ayak_stats_count(&c->stats, names[best], r.count[best]);
-		r.count[best] = 0;
+		for (i = 0; i < r.nlabels; i++)
+			labels[i] = lid_model_label(r.m, i);
+		count_labels(c, "lang.", labels, r.count, r.nlabels,
+			     LID_STATS_COUNTERS - (r.mixed_count > 0), names);
+		free(labels);
 	}
 	if (r.mixed_count)
 		ayak_stats_count(&c->stats, "lang.mixed", r.mixed_count);

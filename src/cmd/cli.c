@@ -587,6 +587,24 @@ static int may_be_input(const char *opt)
 }
 
 /*
+ * The output claimed that names the regular file st, or NULL.  -o and the
+ * like may name an input of records, which they replace only at the end
+ * (records 1), not another file the program reads.
+ */
+static const char *claimed(const struct cli *c, const struct stat *st, int records)
+{
+	size_t k;
+
+	if (!S_ISREG(st->st_mode))
+		return NULL;
+	for (k = 0; k < c->nclaims; k++)
+		if (c->claims[k].ino == st->st_ino && c->claims[k].dev == st->st_dev &&
+		    !(records && may_be_input(c->claims[k].opt)))
+			return c->claims[k].opt;
+	return NULL;
+}
+
+/*
  * An input that is the regular file the records go to on the standard
  * output (prog x >>x) would be read back as it grows, until the disk is
  * full; one that --stats, --rejects or the like names would be replaced by
@@ -595,7 +613,7 @@ static int may_be_input(const char *opt)
 void cli_check_inputs(struct cli *c, int nfiles, char **files)
 {
 	struct stat out, st;
-	size_t k;
+	const char *by;
 	int i, to_file;
 
 	to_file = !c->no_output && (!c->output || cli_names_stdout(c->output)) &&
@@ -608,12 +626,23 @@ void cli_check_inputs(struct cli *c, int nfiles, char **files)
 			continue;
 		if (to_file && st.st_dev == out.st_dev && st.st_ino == out.st_ino)
 			cli_usage_error(c, "%s is also the standard output", shown);
-		for (k = 0; k < c->nclaims; k++)
-			if (c->claims[k].ino == st.st_ino && c->claims[k].dev == st.st_dev &&
-			    S_ISREG(st.st_mode) && !may_be_input(c->claims[k].opt))
-				cli_usage_error(c, "%s and %s%s name the same file", c->claims[k].opt,
-						strcmp(name, "-") ? "the input " : "", shown);
+		by = claimed(c, &st, 1);
+		if (by)
+			cli_usage_error(c, "%s and %s%s name the same file", by,
+					strcmp(name, "-") ? "the input " : "", shown);
 	}
+}
+
+void cli_check_read_file(struct cli *c, const char *opt, const char *path)
+{
+	struct stat st;
+	const char *by;
+
+	if (!path || stat(path, &st))
+		return;
+	by = claimed(c, &st, 0);
+	if (by)
+		cli_usage_error(c, "%s and %s %s name the same file", by, opt, path);
 }
 
 /* The compression a writer for path will use, as ayak_writer_new decides it. */

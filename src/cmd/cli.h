@@ -132,6 +132,13 @@ int cli_names_stdout(const char *path);
  */
 void cli_check_inputs(struct cli *c, int nfiles, char **files);
 /*
+ * A file the program reads besides its records (a lexicon, a model),
+ * named path by option opt (NULL: none): a usage error when an output
+ * claimed names it, -o included, since none is a new version of it.
+ * Call after the outputs are claimed (cli_open).
+ */
+void cli_check_read_file(struct cli *c, const char *opt, const char *path);
+/*
  * Exit after writing standard output with stdio (--help, --list-labels):
  * 0, or 3 with "write error on standard output: REASON" when a write or
  * the close failed.

@@ -16,6 +16,7 @@
 #include <unicode/utrans.h>
 #include <unicode/ustring.h>
 
+#include "json.h"
 #include "lid-impl.h"
 #include "stream.h"
 
@@ -24,10 +25,17 @@ struct example {
 	uint16_t label;
 };
 
+/* Texts of a label: kept for training, and left out (no letters). */
+struct label_texts {
+	size_t kept, left;
+};
+
 struct lid_trainer {
 	struct lid_train_opts o;
 	char (*labels)[LID_LABEL_MAX];
 	size_t nlabels, labels_alloc;
+	struct label_texts *texts;	/* per label */
+	size_t texts_alloc;
 	struct example *ex;
 	size_t nex, ex_alloc;
 	struct ayak_buf text;
@@ -37,6 +45,7 @@ struct lid_trainer {
 	uint8_t *han;			/* 2 bitmaps */
 	uint64_t *dict;
 	size_t ndict, dict_alloc;
+	struct lid_text tx;		/* a text read for its letters or features */
 };
 
 static void progress(struct lid_trainer *t, const char *fmt, ...)
@@ -57,6 +66,23 @@ static int oom(struct ayak_err *err)
 	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 }
 
+/* A label that is none: an error that shows it with its control characters escaped. */
+static int check_label(const char *name, struct ayak_err *err)
+{
+	struct ayak_buf q = AYAK_BUF_INIT;
+
+	if (lid_label_valid(name))
+		return 0;
+	if (ayak_json_encode_string(&q, name, strnlen(name, 40)) || ayak_buf_add(&q, "", 1)) {
+		ayak_buf_release(&q);
+		return oom(err);
+	}
+	ayak_err_set(err, AYAK_E_DATA, "bad label %s (ISO 639-3 and ISO 15924 codes such as "
+		     "zsm_Latn, or und)", q.data);
+	ayak_buf_release(&q);
+	return -1;
+}
+
 static int find_or_add_label(struct lid_trainer *t, const char *name, struct ayak_err *err)
 {
 	size_t i, len = strlen(name);
@@ -64,9 +90,8 @@ static int find_or_add_label(struct lid_trainer *t, const char *name, struct aya
 	for (i = 0; i < t->nlabels; i++)
 		if (!strcmp(t->labels[i], name))
 			return (int)i;
-	if (!lid_label_valid(name))
-		return ayak_err_set(err, AYAK_E_DATA, "bad label \"%.40s\" (ISO 639-3 and ISO 15924 "
-				    "codes such as zsm_Latn, or und)", name);
+	if (check_label(name, err))
+		return -1;
 	if (t->nlabels >= LID_MAX_LABELS)
 		return ayak_err_set(err, AYAK_E_DATA, "too many labels (at most %d)", LID_MAX_LABELS);
 	if (t->nlabels == t->labels_alloc) {
@@ -76,8 +101,16 @@ static int find_or_add_label(struct lid_trainer *t, const char *name, struct aya
 			return oom(err);
 		t->labels = p;
 	}
+	if (t->nlabels == t->texts_alloc) {
+		void *p = ayak_grow(t->texts, &t->texts_alloc, t->nlabels + 1, sizeof(*t->texts), 64);
+
+		if (!p)
+			return oom(err);
+		t->texts = p;
+	}
 	memset(t->labels[t->nlabels], 0, LID_LABEL_MAX);
 	memcpy(t->labels[t->nlabels], name, len);
+	memset(&t->texts[t->nlabels], 0, sizeof(*t->texts));
 	return (int)t->nlabels++;
 }
 
@@ -92,12 +125,51 @@ static int sub_script(const struct lid_train_sub *s)
 	return sc == UCHAR_INVALID_CODE ? -1 : (int)sc;
 }
 
+#define LID_F_CHARS (LID_F_CHAR1 | LID_F_CHAR2 | LID_F_CHAR3 | LID_F_CHAR4 | LID_F_CHAR5)
+
+/*
+ * The features of a submodel, each of which gives some: n-grams, words,
+ * pairs of words, markers or the dictionary (x adds to c3 to c5, mean
+ * only weighs); x with an n-gram of 3 letters or more to take across the
+ * space; d, which reads lower-case Latin words, for Latin text.
+ */
+static int check_features(const struct lid_train_sub *s, int sc, struct ayak_err *err)
+{
+	if (!(s->flags & (LID_F_CHARS | LID_F_WORD | LID_F_BIGRAM | LID_F_MARK | LID_F_DICT)))
+		return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": no features to read (c1 "
+				    "to c5, w, b, m or d)", s->name);
+	if ((s->flags & LID_F_CROSS) && !(s->flags & (LID_F_CHAR3 | LID_F_CHAR4 | LID_F_CHAR5)))
+		return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": x takes the n-grams of "
+				    "c3, c4 or c5 across a space, and none is given", s->name);
+	if ((s->flags & LID_F_DICT) && sc != USCRIPT_LATIN)
+		return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": d reads Latin words only",
+				    s->name);
+	return 0;
+}
+
+/*
+ * Scripts whose letters the classifier never gives a submodel: Han and
+ * kana go by rule, the scripts of several (Jpan, Kore, Hrkt, Hans, Hant)
+ * are no letter's, and those of Common and Inherited are not counted.
+ */
+static int script_of_no_submodel(int sc)
+{
+	switch (sc) {
+	case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA:
+	case USCRIPT_JAPANESE: case USCRIPT_KOREAN: case USCRIPT_KATAKANA_OR_HIRAGANA:
+	case USCRIPT_SIMPLIFIED_HAN: case USCRIPT_TRADITIONAL_HAN:
+	case USCRIPT_COMMON: case USCRIPT_INHERITED: case USCRIPT_UNKNOWN:
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Before any text is read: a submodel per script at most (a second one,
  * or Latin beside Latn, was trained and never used: the model loader
- * takes the last), and an msa group of Latin-script labels, each once
- * (the group's model only ever sees Latin text); and no empty line in the
- * text of --about.
+ * takes the last), of features that give some, and an msa group of
+ * Latin-script labels, each once (the group's model only ever sees Latin
+ * text); and no empty line in the text of --about.
  */
 static int check_opts(const struct lid_train_opts *o, struct ayak_err *err)
 {
@@ -110,6 +182,12 @@ static int check_opts(const struct lid_train_opts *o, struct ayak_err *err)
 		if (sc < 0)
 			return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": not a script",
 					    o->subs[i].name);
+		if (script_of_no_submodel(sc))
+			return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": the classifier gives "
+					    "no text of that script to a submodel (Han and kana are "
+					    "decided by rule)", o->subs[i].name);
+		if (check_features(&o->subs[i], sc, err))
+			return -1;
 		for (j = 0; j < i; j++)
 			if (!strcmp(o->subs[i].name, "msa") == !strcmp(o->subs[j].name, "msa") &&
 			    sub_script(&o->subs[j]) == sc)
@@ -134,6 +212,7 @@ static int check_opts(const struct lid_train_opts *o, struct ayak_err *err)
 struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ayak_err *err)
 {
 	struct lid_trainer *t;
+	size_t i;
 
 	if (check_opts(opts, err))
 		return NULL;
@@ -143,7 +222,13 @@ struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ay
 		return NULL;
 	}
 	t->o = *opts;
+	/* a script's name as its code: "Cyrillic" is Cyrl, in the file and in messages */
+	for (i = 0; i < t->o.nsubs; i++)
+		if (strcmp(t->o.subs[i].name, "msa"))
+			snprintf(t->o.subs[i].name, sizeof(t->o.subs[i].name), "%s",
+				 uscript_getShortName((UScriptCode)sub_script(&t->o.subs[i])));
 	ayak_buf_init(&t->text);
+	lid_text_init(&t->tx);
 	if (find_or_add_label(t, "und", err) < 0) {
 		lid_trainer_free(t);
 		return NULL;
@@ -156,7 +241,9 @@ void lid_trainer_free(struct lid_trainer *t)
 	if (!t)
 		return;
 	free(t->labels);
+	free(t->texts);
 	free(t->ex);
+	lid_text_release(&t->tx);
 	ayak_buf_release(&t->text);
 	free(t->marks);
 	free(t->han);
@@ -183,37 +270,87 @@ static size_t word_cps(const char *w, uint32_t *out, size_t max)
 	return n;
 }
 
+/* Are cps[0..n) a word as a text's words are: a letter, then letters and marks? */
+static int is_word(const uint32_t *cps, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		switch (u_charType((UChar32)cps[i])) {
+		case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
+		case U_MODIFIER_LETTER: case U_OTHER_LETTER:
+			break;
+		case U_NON_SPACING_MARK: case U_ENCLOSING_MARK: case U_COMBINING_SPACING_MARK:
+			if (i == 0)
+				return 0;
+			break;
+		default:
+			return 0;
+		}
+	return 1;
+}
+
+/* A marker refused: AYAK_E_DATA with the word shown escaped and why. */
+static int bad_marker(const char *word, const char *why, struct ayak_err *err)
+{
+	struct ayak_buf q = AYAK_BUF_INIT;
+
+	if (ayak_json_encode_string(&q, word, strnlen(word, 80)) || ayak_buf_add(&q, "", 1)) {
+		ayak_buf_release(&q);
+		return oom(err);
+	}
+	ayak_err_set(err, AYAK_E_DATA, "bad marker %s: %s", q.data, why);
+	ayak_buf_release(&q);
+	return -1;
+}
+
+/*
+ * One word of a marker, w[0..len), lower-cased into cps (room for
+ * LID_MARKER_MAX + 1): its letters, or -1 when it is refused.  *word is
+ * cleared when it holds something that is not a letter.
+ */
+static ssize_t marker_word(const char *marker, const char *w, size_t len, uint32_t *cps, int *word,
+			   struct ayak_err *err)
+{
+	char buf[4 * (LID_MARKER_MAX + 1) + 1];
+	size_t n;
+
+	if (len == 0)
+		return bad_marker(marker, "no letters", err);
+	if (len >= sizeof(buf))
+		return bad_marker(marker, "a word of more than 31 letters", err);
+	memcpy(buf, w, len);
+	buf[len] = '\0';
+	n = word_cps(buf, cps, LID_MARKER_MAX + 1);
+	if (n > LID_MARKER_MAX)
+		return bad_marker(marker, "a word of more than 31 letters", err);
+	if (!is_word(cps, n))
+		*word = 0;
+	return (ssize_t)n;
+}
+
 int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bits,
 			   struct ayak_err *err)
 {
-	uint32_t cps[64];
-	size_t n;
-	int suffix = word[0] == '-';
+	uint32_t cps[LID_MARKER_MAX + 1], cps2[LID_MARKER_MAX + 1];
+	int suffix = word[0] == '-', letters = 1;
+	const char *w = word + suffix, *sp = strchr(w, ' ');
 	struct lid_file_marker *mk;
+	ssize_t n, n2 = 0;
 
-	const char *sp = suffix ? NULL : strchr(word, ' ');
-	uint64_t pair = 0;
-
-	if (sp) {
-		/* a pair of words */
-		char first[128];
-		size_t fl = (size_t)(sp - word), n2;
-		uint32_t cps2[64];
-
-		if (fl == 0 || fl >= sizeof(first) || strchr(sp + 1, ' '))
-			return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
-		memcpy(first, word, fl);
-		first[fl] = '\0';
-		n = word_cps(first, cps, 64);
-		n2 = word_cps(sp + 1, cps2, 64);
-		if (n == 0 || n >= 32 || n2 == 0 || n2 >= 32)
-			return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
-		pair = lid_pair_hash(lid_word_hash(cps, n), lid_word_hash(cps2, n2));
-	} else {
-		n = word_cps(word + suffix, cps, 64);
-		if (n == 0 || n >= 32)
-			return ayak_err_set(err, AYAK_E_DATA, "bad marker \"%s\"", word);
-	}
+	if (!*word)
+		return bad_marker(word, "an empty line", err);
+	if (sp && suffix)
+		return bad_marker(word, "an ending is one word, with no space", err);
+	if (sp && (sp == w || !sp[1] || strchr(sp + 1, ' ')))
+		return bad_marker(word, sp == w || !sp[1] ? "a space at an end" :
+				  strchr(sp + 1, ' ') == sp + 1 ? "two spaces between words (a pair "
+				  "of words has one)" : "more than two words", err);
+	n = marker_word(word, w, sp ? (size_t)(sp - w) : strlen(w), cps, &letters, err);
+	if (n < 0)
+		return -1;
+	if (sp && (n2 = marker_word(word, sp + 1, strlen(sp + 1), cps2, &letters, err)) < 0)
+		return -1;
 	if (t->nmarks == t->marks_alloc) {
 		void *p = ayak_grow(t->marks, &t->marks_alloc, t->nmarks + 1, sizeof(*t->marks), 256);
 
@@ -223,18 +360,18 @@ int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bit
 	}
 	mk = &t->marks[t->nmarks++];
 	memset(mk, 0, sizeof(*mk));
-	if (pair) {
-		mk->hash = pair;
+	if (sp) {
+		mk->hash = lid_pair_hash(lid_word_hash(cps, (size_t)n), lid_word_hash(cps2, (size_t)n2));
 		mk->bits = bits;
 	} else if (suffix) {
 		uint64_t h = 0xcbf29ce484222325ULL;
-		size_t i;
+		ssize_t i;
 
 		/* the same as suffix_hash() in lid.c */
 		h = (h ^ '-') * 0x100000001b3ULL;
 		for (i = 0; i < n; i++)
 			h = (h ^ cps[i]) * 0x100000001b3ULL;
-		h ^= n + 1;
+		h ^= (uint64_t)n + 1;
 		h ^= h >> 33;
 		h *= 0xff51afd7ed558ccdULL;
 		h ^= h >> 33;
@@ -244,12 +381,12 @@ int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bit
 		mk->bits = bits | LID_MARK_SUFFIX;
 		t->suffix_lens |= 1u << n;
 	} else {
-		mk->hash = lid_word_hash(cps, n);
+		mk->hash = lid_word_hash(cps, (size_t)n);
 		mk->bits = bits;
 	}
 	if (!mk->hash)
 		mk->hash = 1;
-	return 0;
+	return letters ? 0 : 1;
 }
 
 int lid_trainer_add_dict_word(struct lid_trainer *t, const char *word, struct ayak_err *err)
@@ -280,16 +417,85 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * A label with no texts is a class with no texts in the submodel of its
+ * script, which takes a share of every text it reads: only a label of a
+ * script that no submodel reads (one decided by rule, or the only label of
+ * its script) can be one.
+ */
 int lid_trainer_add_label(struct lid_trainer *t, const char *label, struct ayak_err *err)
 {
+	int sc = lid_label_script(label);
+	size_t i;
+
+	if (!strcmp(label, "und"))
+		return ayak_err_set(err, AYAK_E_USAGE, "und: every model has it");
+	for (i = 0; sc >= 0 && i < t->o.nsubs; i++)
+		if (sub_script(&t->o.subs[i]) == sc)
+			return ayak_err_set(err, AYAK_E_USAGE, "%s: the %s submodel reads its script, "
+					    "where a label without texts would take a share of every "
+					    "text (the option is for labels decided by rule, such as "
+					    "zho_Hant)", label, t->o.subs[i].name);
 	return find_or_add_label(t, label, err) < 0 ? -1 : 0;
+}
+
+/*
+ * Letters of a label's script sc in tx, as the classifier reads them:
+ * Japanese is Han and kana, Korean Hangul and Han, Chinese Han.
+ */
+static size_t letters_of(const struct lid_text *tx, int sc)
+{
+	const size_t *n = tx->script_letters;
+
+	switch (sc) {
+	case USCRIPT_JAPANESE:
+		return n[USCRIPT_HAN] + n[USCRIPT_HIRAGANA] + n[USCRIPT_KATAKANA];
+	case USCRIPT_KATAKANA_OR_HIRAGANA:
+		return n[USCRIPT_HIRAGANA] + n[USCRIPT_KATAKANA];
+	case USCRIPT_KOREAN:
+		return n[USCRIPT_HANGUL] + n[USCRIPT_HAN];
+	case USCRIPT_SIMPLIFIED_HAN:
+	case USCRIPT_TRADITIONAL_HAN:
+		return n[USCRIPT_HAN];
+	}
+	return sc >= 0 && (size_t)sc < tx->nscripts ? n[sc] : 0;
+}
+
+/* The script with the most letters in tx, as its code. */
+static const char *main_script(const struct lid_text *tx)
+{
+	size_t s, best = 0;
+
+	for (s = 1; s < tx->nscripts; s++)
+		if (tx->script_letters[s] > tx->script_letters[best])
+			best = s;
+	return uscript_getShortName((UScriptCode)best);
 }
 
 int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
 		    struct ayak_err *err)
 {
-	int l = find_or_add_label(t, label, err);
+	int l;
 
+	if (check_label(label, err))
+		return -1;
+	if (!strcmp(label, "und"))
+		return LID_ADD_UND;
+	/* the letters as training reads them: of the same sample */
+	if (lid_text_prepare(&t->tx, text, n, t->o.sample, NULL))
+		return oom(err);
+	if (!t->tx.letters) {
+		l = find_or_add_label(t, label, err);
+		if (l < 0)
+			return -1;
+		t->texts[l].left++;
+		return LID_ADD_NO_LETTERS;
+	}
+	if (!letters_of(&t->tx, lid_label_script(label)))
+		return ayak_err_set(err, AYAK_E_DATA, "label %s, but no %s letters in the text (most "
+				    "of its letters are %s)", label, strchr(label, '_') + 1,
+				    main_script(&t->tx));
+	l = find_or_add_label(t, label, err);
 	if (l < 0)
 		return -1;
 	if (t->nex == t->ex_alloc) {
@@ -303,9 +509,21 @@ int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, 
 	t->ex[t->nex].len = n;
 	t->ex[t->nex].label = (uint16_t)l;
 	t->nex++;
+	t->texts[l].kept++;
 	if (ayak_buf_add(&t->text, text, n))
 		return oom(err);
-	return 0;
+	return LID_ADD_TRAINED;
+}
+
+size_t lid_trainer_nlabels(const struct lid_trainer *t)
+{
+	return t->nlabels;
+}
+
+const char *lid_trainer_label(const struct lid_trainer *t, size_t i, size_t *texts)
+{
+	*texts = t->texts[i].kept;
+	return t->labels[i];
 }
 
 /* Han characters that only simplified or only traditional Chinese use, by ICU's transforms. */
@@ -386,13 +604,12 @@ struct trained {
 /*
  * The classes of a submodel: cls_of[label] (-1: not one), their number in
  * *ncls, the "other" class of msa in *other_cls (or -1), its script.
- * Fails when it has fewer than 2 labels, or too many, to tell apart.
  */
-static int sub_classes(const struct lid_trainer *t, const struct lid_train_sub *spec, int *cls_of,
-		       size_t *ncls_out, int *other_cls, int *script_out, struct ayak_err *err)
+static void sub_classes(const struct lid_trainer *t, const struct lid_train_sub *spec, int *cls_of,
+			size_t *ncls_out, int *other_cls, int *script_out)
 {
 	size_t ncls = 0, i;
-	int script;
+	int script = sub_script(spec);
 
 	*other_cls = -1;
 	for (i = 0; i < t->nlabels; i++)
@@ -400,7 +617,6 @@ static int sub_classes(const struct lid_trainer *t, const struct lid_train_sub *
 	if (!strcmp(spec->name, "msa")) {
 		const char *const *g;
 
-		script = USCRIPT_LATIN;
 		for (g = t->o.msa; g && *g; g++)
 			for (i = 0; i < t->nlabels; i++)
 				if (!strcmp(t->labels[i], *g) && cls_of[i] < 0)
@@ -423,52 +639,137 @@ static int sub_classes(const struct lid_trainer *t, const struct lid_train_sub *
 				*other_cls = other;
 		}
 	} else {
-		int32_t sc = u_getPropertyValueEnum(UCHAR_SCRIPT, spec->name);
-
-		if (sc == UCHAR_INVALID_CODE)
-			return ayak_err_set(err, AYAK_E_USAGE, "submodel \"%s\": not a script", spec->name);
-		script = sc;
 		for (i = 0; i < t->nlabels; i++)
 			if (lid_label_script(t->labels[i]) == script)
 				cls_of[i] = (int)ncls++;
 	}
-	if (ncls > LID_MAX_STRIDE)
-		return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": too many labels", spec->name);
-	{
-		/* classes with texts: a label of lid_trainer_add_label() alone has none */
-		unsigned char has[LID_MAX_STRIDE] = { 0 };
-		size_t with = 0;
-
-		for (i = 0; i < t->nex && with < 2; i++) {
-			int k = cls_of[t->ex[i].label];
-
-			if (k >= 0 && !has[k]) {
-				has[k] = 1;
-				with++;
-			}
-		}
-		if (with < 2)
-			return ayak_err_set(err, AYAK_E_DATA,
-					    "submodel \"%s\": fewer than 2 labels with data", spec->name);
-	}
 	*ncls_out = ncls;
 	*script_out = script;
-	return 0;
+}
+
+/* The features of a submodel as --submodel writes them: "c1-4,w,b,m3". */
+static void feature_spec(const struct lid_train_sub *s, char *out, size_t size)
+{
+	static const struct { unsigned flag; const char *name; } kinds[] = {
+		{ LID_F_WORD, "w" }, { LID_F_BIGRAM, "b" }, { LID_F_MARK, "m" },
+		{ LID_F_CROSS, "x" }, { LID_F_DICT, "d" }, { LID_F_MEAN, "mean" },
+	};
+	size_t len = 0, i;
+	int k, j;
+
+	out[0] = '\0';
+#define SPEC_ADD(...) (len += (size_t)snprintf(out + len, len < size ? size - len : 0, __VA_ARGS__))
+	for (k = 0; k < 5; k = j + 1) {
+		for (j = k; j < 5 && (s->flags >> j & 1); j++)
+			;
+		if (j == k)
+			continue;
+		SPEC_ADD(j - 1 > k ? "%sc%d-%d" : "%sc%d", len ? "," : "", k + 1, j);
+	}
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (s->flags & kinds[i].flag)
+			SPEC_ADD("%s%s", len ? "," : "", kinds[i].name);
+	if ((s->flags & LID_F_MARK) && s->mark_weight > 1)
+		SPEC_ADD("%u", s->mark_weight);
+#undef SPEC_ADD
+}
+
+/* The name of class k of a submodel: its label, or the msa group's "other". */
+static const char *class_name(const struct lid_trainer *t, const int *cls_of, int other, int k)
+{
+	size_t i;
+
+	if (k == other)
+		return "other (the Latin labels outside --msa)";
+	for (i = 0; i < t->nlabels; i++)
+		if (cls_of[i] == k)
+			return t->labels[i];
+	return "?";
 }
 
 /*
- * Before any training: every submodel has labels to tell apart, and every
- * label can be given: a script with two labels or more needs a submodel of
- * its own (the others are decided by their script alone).
+ * Does each class of a submodel have a text that gives it features?  The
+ * first class without one goes to *missing (-1: none); -1 on ENOMEM.
  */
-static int check_subs(const struct lid_trainer *t, struct ayak_err *err)
+static int classes_with_features(struct lid_trainer *t, const struct lid_train_sub *spec,
+				 const struct lid_model *mk, const int *cls_of, size_t ncls,
+				 int script, int *missing)
 {
-	int cls_of[LID_MAX_LABELS], sc[LID_MAX_LABELS], other, script;
+	unsigned char has[LID_MAX_STRIDE] = { 0 };
+	struct lid_feats f = { 0 };
+	size_t i, with = 0;
+	int ret = 0;
+
+	for (i = 0; i < t->nex && with < ncls; i++) {
+		int k = cls_of[t->ex[i].label], nf;
+
+		if (k < 0 || has[k])
+			continue;
+		if (lid_text_prepare(&t->tx, t->text.data + t->ex[i].off, t->ex[i].len, t->o.sample,
+				     mk)) {
+			ret = -1;
+			break;
+		}
+		f.n = 0;
+		nf = lid_features(&t->tx, script, spec->flags, spec->bits, mk, &f);
+		if (nf < 0) {
+			ret = -1;
+			break;
+		}
+		if (nf > 0) {
+			has[k] = 1;
+			with++;
+		}
+	}
+	free(f.v);
+	*missing = -1;
+	for (i = 0; i < ncls && ret == 0; i++)
+		if (!has[i]) {
+			*missing = (int)i;
+			break;
+		}
+	return ret;
+}
+
+/*
+ * Before any training: every label with texts kept; every submodel labels
+ * to tell apart (2 to LID_MAX_STRIDE), each with texts that give it
+ * features (a label without is a class never trained, which takes a share
+ * of every text); and every label can be given: a script with two labels
+ * or more needs a submodel of its own (the others are decided by their
+ * script alone).
+ */
+static int check_subs(struct lid_trainer *t, const struct lid_model *mk, struct ayak_err *err)
+{
+	int cls_of[LID_MAX_LABELS], sc[LID_MAX_LABELS], other, script, missing;
 	size_t ncls, i, j, k;
 
-	for (i = 0; i < t->o.nsubs; i++)
-		if (sub_classes(t, &t->o.subs[i], cls_of, &ncls, &other, &script, err))
-			return -1;
+	for (i = 1; i < t->nlabels; i++)
+		if (!t->texts[i].kept && t->texts[i].left)
+			return ayak_err_set(err, AYAK_E_DATA, "label %s: none of its texts has letters "
+					    "(%zu left out): nothing to train it on", t->labels[i],
+					    t->texts[i].left);
+	if (t->nex == 0)
+		return ayak_err_set(err, AYAK_E_DATA, "no training texts");
+	for (i = 0; i < t->o.nsubs; i++) {
+		const struct lid_train_sub *s = &t->o.subs[i];
+		char spec[64];
+
+		sub_classes(t, s, cls_of, &ncls, &other, &script);
+		if (ncls > LID_MAX_STRIDE)
+			return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": too many labels (%zu; "
+					    "at most %d a submodel)", s->name, ncls, LID_MAX_STRIDE);
+		if (ncls < 2)
+			return ayak_err_set(err, AYAK_E_DATA,
+					    "submodel \"%s\": fewer than 2 labels with data", s->name);
+		if (classes_with_features(t, s, mk, cls_of, ncls, script, &missing))
+			return oom(err);
+		feature_spec(s, spec, sizeof(spec));
+		if (missing >= 0)
+			return ayak_err_set(err, AYAK_E_DATA, "submodel \"%s\": no text of %s gives "
+					    "it features (%s)", s->name,
+					    class_name(t, cls_of, other, missing), spec);
+	}
 	for (i = 0; i < t->nlabels; i++)
 		sc[i] = lid_label_script(t->labels[i]);
 	for (i = 0; i < t->nlabels; i++)
@@ -476,8 +777,7 @@ static int check_subs(const struct lid_trainer *t, struct ayak_err *err)
 			if (sc[j] != sc[i])
 				continue;
 			for (k = 0; k < t->o.nsubs; k++)
-				if (strcmp(t->o.subs[k].name, "msa") &&
-				    u_getPropertyValueEnum(UCHAR_SCRIPT, t->o.subs[k].name) == sc[i])
+				if (strcmp(t->o.subs[k].name, "msa") && sub_script(&t->o.subs[k]) == sc[i])
 					break;
 			if (k == t->o.nsubs)
 				return ayak_err_set(err, AYAK_E_DATA, "labels %s and %s: no submodel "
@@ -504,8 +804,7 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 	unsigned ep;
 	int ret = -1;
 
-	if (sub_classes(t, spec, cls_of, &ncls, &other_cls, &script, err))
-		return -1;
+	sub_classes(t, spec, cls_of, &ncls, &other_cls, &script);
 	stride = (ncls + 15) & ~(size_t)15;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->fs.name, sizeof(out->fs.name), "%s", spec->name);
@@ -539,8 +838,19 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 	for (i = 0; i < t->nex; i++)
 		if (cls_of[t->ex[i].label] >= 0)
 			use[nuse++] = i;
-	progress(t, "submodel %s: %zu labels, %zu texts, 2^%u rows, features 0x%x", spec->name,
-		 ncls, nuse, spec->bits, spec->flags);
+	if (t->o.progress) {
+		struct ayak_buf names = AYAK_BUF_INIT;
+		char feats[64];
+
+		for (k = 0; k < ncls; k++)
+			ayak_buf_addf(&names, "%s%s", k ? " " : "",
+				      k == (size_t)other_cls ? "other" : t->labels[out->labels[k]]);
+		feature_spec(spec, feats, sizeof(feats));
+		t->o.progress(t->o.progress_arg, "submodel %s: %zu labels (%s), %zu texts, 2^%u rows, "
+			      "features %s", spec->name, ncls, names.failed ? "?" : names.data, nuse,
+			      spec->bits, feats);
+		ayak_buf_release(&names);
+	}
 	total = (double)nuse * t->o.epochs;
 	for (ep = 0; ep < t->o.epochs; ep++) {
 		double loss = 0;
@@ -779,11 +1089,13 @@ static int sort_labels(struct lid_trainer *t, struct ayak_err *err)
 {
 	char (*sorted)[LID_LABEL_MAX] = malloc(t->nlabels * sizeof(*sorted));
 	uint16_t *map = malloc(t->nlabels * sizeof(*map));
+	struct label_texts *texts = malloc(t->nlabels * sizeof(*texts));
 	size_t i, j;
 
-	if (!sorted || !map) {
+	if (!sorted || !map || !texts) {
 		free(sorted);
 		free(map);
+		free(texts);
 		return oom(err);
 	}
 	memcpy(sorted, t->labels, t->nlabels * sizeof(*sorted));
@@ -796,9 +1108,13 @@ static int sort_labels(struct lid_trainer *t, struct ayak_err *err)
 			}
 	for (i = 0; i < t->nex; i++)
 		t->ex[i].label = map[t->ex[i].label];
+	for (i = 0; i < t->nlabels; i++)
+		texts[map[i]] = t->texts[i];
 	memcpy(t->labels, sorted, t->nlabels * sizeof(*sorted));
+	memcpy(t->texts, texts, t->nlabels * sizeof(*texts));
 	free(sorted);
 	free(map);
+	free(texts);
 	return 0;
 }
 
@@ -825,11 +1141,7 @@ int lid_trainer_write(struct lid_trainer *t, struct ayak_writer *wr, const char 
 	memset(subs, 0, sizeof(subs));
 	if (t->o.nsubs > LID_MAX_SUBS)
 		return ayak_err_set(err, AYAK_E_USAGE, "too many submodels");
-	if (t->nex == 0)
-		return ayak_err_set(err, AYAK_E_DATA, "no training texts");
-	if (sort_labels(t, err) || check_subs(t, err))
-		return -1;
-	if (build_han(t, err))
+	if (sort_labels(t, err) || build_han(t, err))
 		return -1;
 	/* a model with markers and Han tables only, for the features */
 	mk.labels = (const char (*)[LID_LABEL_MAX])t->labels;
@@ -867,6 +1179,8 @@ int lid_trainer_write(struct lid_trainer *t, struct ayak_writer *wr, const char 
 		mk.mark_weight = s->mark_weight;
 		marked = 1;
 	}
+	if (check_subs(t, &mk, err))
+		goto out;
 	if (t->o.nb_bits) {
 		if (t->o.nb_bits < LID_NB_MIN_BITS || t->o.nb_bits > LID_MAX_BITS) {
 			ayak_err_set(err, AYAK_E_USAGE, "word odds want %d to %d bits",

@@ -248,7 +248,7 @@ int lid_nb_features(const struct lid_text *t, unsigned bits, struct lid_feats *o
 /* ---- training (lid-train.c) ---- */
 
 struct lid_train_sub {
-	char name[8];			/* "Latn", "msa", "Cyrl", ... */
+	char name[32];			/* "Latn", "msa", "Cyrl", a script's name ("Cyrillic"), ... */
 	unsigned flags;			/* LID_F_* */
 	unsigned bits;			/* log2 of the rows */
 	unsigned mark_weight;		/* each marker feature counts this many times (0: once) */
@@ -274,25 +274,57 @@ struct lid_train_opts {
 
 struct lid_trainer;
 
-/*
- * Markers: word, LID_MARK_* bits (suffixes start with '-'; two words with one
- * space between them are a pair, met as neighbours in a text).
- */
+#define LID_MARKER_MAX 31		/* letters of a marker word (of each word of a pair) */
+
 /*
  * A usage error (AYAK_E_USAGE) when a submodel is named after no script,
- * two are for one script (or both msa), or the msa group holds a label
- * twice or one not of the Latin script.
+ * two are for one script (or both msa), its features can give none (no
+ * n-grams, words, pairs of words, markers or dictionary; x without c3, c4
+ * or c5; d for a script other than Latin), the submodels with markers
+ * differ in their marker weight, or the msa group holds a label twice or
+ * one not of the Latin script.  A submodel named after a script's long
+ * name ("Cyrillic") is stored under its code ("Cyrl").
  */
 struct lid_trainer *lid_trainer_new(const struct lid_train_opts *opts, struct ayak_err *err);
+/*
+ * A marker: word, LID_MARK_* bits (suffixes start with '-'; two words with
+ * one space between them are a pair, met as neighbours in a text).  Returns
+ * 0; 1 when it is stored but can never match, as it holds a character that
+ * is not a letter (a text's words are runs of letters and their marks); -1
+ * with AYAK_E_DATA when it is empty, too long (LID_MARKER_MAX) or has
+ * spaces other than one between two words.
+ */
 int lid_trainer_add_marker(struct lid_trainer *t, const char *word, unsigned bits,
 			   struct ayak_err *err);
 /* A word of the Malaysian Malay dictionary (stored as a hash). */
 int lid_trainer_add_dict_word(struct lid_trainer *t, const char *word, struct ayak_err *err);
 /* A label the model gives though no text has it (one decided by rule: zho_Hant). */
 int lid_trainer_add_label(struct lid_trainer *t, const char *label, struct ayak_err *err);
-/* One labelled training text. */
+/* What lid_trainer_add() did with a text. */
+enum {
+	LID_ADD_TRAINED,		/* kept for training */
+	LID_ADD_UND,			/* left out: labelled und, which is given by rule */
+	LID_ADD_NO_LETTERS,		/* left out: no letters (empty, digits, links) */
+};
+/*
+ * One labelled training text: LID_ADD_*, or -1 with AYAK_E_DATA for a bad
+ * label or a text with letters but none of its label's script (the
+ * submodels read a text's words of their own script only: it would teach
+ * nothing), AYAK_E_SYS when out of memory.  Only a text kept makes its
+ * label a label of the model; a label whose every text is left out is an
+ * error when the model is written.
+ */
 int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
 		    struct ayak_err *err);
+/* The labels (und first; sorted once the model is written) and how many texts each has. */
+size_t lid_trainer_nlabels(const struct lid_trainer *t);
+const char *lid_trainer_label(const struct lid_trainer *t, size_t i, size_t *texts);
+/*
+ * Before any training (AYAK_E_DATA): every label a text was kept for; each
+ * submodel two labels or more, at most LID_MAX_STRIDE (256), each with a
+ * text that gives the submodel features; each script with two labels or
+ * more a submodel.
+ */
 /* Train and write the model to path (atomically). */
 int lid_trainer_finish(struct lid_trainer *t, const char *path, struct ayak_err *err);
 /*
