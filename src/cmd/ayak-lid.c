@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -932,6 +933,8 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	struct ayak_buf about = AYAK_BUF_INIT;
 	char **names;
 	size_t i, n;
+	unsigned long long off_script = 0;
+	char first_off[PATH_MAX + 32] = "";
 
 	if (!c->output)
 		cli_usage_error(c, "--train needs -o MODEL");
@@ -1047,6 +1050,13 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		case LID_ADD_NO_LETTERS:
 			ayak_stats_drop(&c->stats, "no_letters", 1);
 			break;
+		case LID_ADD_NO_SCRIPT:
+			/* label noise, not a broken record: counted, and said once at the end */
+			if (!off_script++)
+				snprintf(first_off, sizeof(first_off), "%s:%llu", line.file,
+					 (unsigned long long)line.lineno);
+			ayak_stats_drop(&c->stats, "no_script", 1);
+			break;
 		default:
 			if (c->err.code != AYAK_E_DATA)
 				cli_die(c, &c->err);
@@ -1056,6 +1066,10 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	ayak_record_release(&rec);
 	ayak_buf_release(&text);
 	ayak_buf_release(&label);
+	if (off_script)
+		cli_warn(c, "%llu text%s with no letters of %s label's script left out (the first "
+			 "at %s)", (unsigned long long)off_script, off_script == 1 ? "" : "s",
+			 off_script == 1 ? "its" : "their", first_off);
 	/* the model is put in place by cli_finish, with --stats and --rejects, once all are whole */
 	if (lid_trainer_write(t, c->out, c->output, &c->err))
 		cli_die(c, &c->err);

@@ -25,7 +25,7 @@ struct example {
 	uint16_t label;
 };
 
-/* Texts of a label: kept for training, and left out (no letters). */
+/* Texts of a label: kept for training, and left out (no letters of its script). */
 struct label_texts {
 	size_t kept, left;
 };
@@ -461,21 +461,10 @@ static size_t letters_of(const struct lid_text *tx, int sc)
 	return sc >= 0 && (size_t)sc < tx->nscripts ? n[sc] : 0;
 }
 
-/* The script with the most letters in tx, as its code. */
-static const char *main_script(const struct lid_text *tx)
-{
-	size_t s, best = 0;
-
-	for (s = 1; s < tx->nscripts; s++)
-		if (tx->script_letters[s] > tx->script_letters[best])
-			best = s;
-	return uscript_getShortName((UScriptCode)best);
-}
-
 int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
 		    struct ayak_err *err)
 {
-	int l;
+	int l, ret = LID_ADD_TRAINED;
 
 	if (check_label(label, err))
 		return -1;
@@ -484,20 +473,23 @@ int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, 
 	/* the letters as training reads them: of the same sample */
 	if (lid_text_prepare(&t->tx, text, n, t->o.sample, NULL))
 		return oom(err);
-	if (!t->tx.letters) {
-		l = find_or_add_label(t, label, err);
-		if (l < 0)
-			return -1;
-		t->texts[l].left++;
-		return LID_ADD_NO_LETTERS;
-	}
-	if (!letters_of(&t->tx, lid_label_script(label)))
-		return ayak_err_set(err, AYAK_E_DATA, "label %s, but no %s letters in the text (most "
-				    "of its letters are %s)", label, strchr(label, '_') + 1,
-				    main_script(&t->tx));
+	if (!t->tx.letters)
+		ret = LID_ADD_NO_LETTERS;
+	else if (!letters_of(&t->tx, lid_label_script(label)))
+		ret = LID_ADD_NO_SCRIPT;
 	l = find_or_add_label(t, label, err);
 	if (l < 0)
 		return -1;
+	if (ret == LID_ADD_TRAINED)
+		t->texts[l].kept++;
+	else
+		t->texts[l].left++;
+	/*
+	 * A text left out gives no submodel a feature, but it keeps its place
+	 * among the texts of its label: the order of training and the steps of
+	 * the learning rate are those of the files, as they were before texts
+	 * were left out, so that the shipped model is made again byte for byte.
+	 */
 	if (t->nex == t->ex_alloc) {
 		void *p = ayak_grow(t->ex, &t->ex_alloc, t->nex + 1, sizeof(*t->ex), 4096);
 
@@ -506,13 +498,12 @@ int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, 
 		t->ex = p;
 	}
 	t->ex[t->nex].off = t->text.len;
-	t->ex[t->nex].len = n;
+	t->ex[t->nex].len = ret == LID_ADD_TRAINED ? n : 0;
 	t->ex[t->nex].label = (uint16_t)l;
 	t->nex++;
-	t->texts[l].kept++;
-	if (ayak_buf_add(&t->text, text, n))
+	if (ret == LID_ADD_TRAINED && ayak_buf_add(&t->text, text, n))
 		return oom(err);
-	return LID_ADD_TRAINED;
+	return ret;
 }
 
 size_t lid_trainer_nlabels(const struct lid_trainer *t)
@@ -747,8 +738,8 @@ static int check_subs(struct lid_trainer *t, const struct lid_model *mk, struct 
 	for (i = 1; i < t->nlabels; i++)
 		if (!t->texts[i].kept && t->texts[i].left)
 			return ayak_err_set(err, AYAK_E_DATA, "label %s: none of its texts has letters "
-					    "(%zu left out): nothing to train it on", t->labels[i],
-					    t->texts[i].left);
+					    "of its script (%zu left out): nothing to train it on",
+					    t->labels[i], t->texts[i].left);
 	if (t->nex == 0)
 		return ayak_err_set(err, AYAK_E_DATA, "no training texts");
 	for (i = 0; i < t->o.nsubs; i++) {

@@ -305,14 +305,14 @@ enum {
 	LID_ADD_TRAINED,		/* kept for training */
 	LID_ADD_UND,			/* left out: labelled und, which is given by rule */
 	LID_ADD_NO_LETTERS,		/* left out: no letters (empty, digits, links) */
+	LID_ADD_NO_SCRIPT,		/* left out: letters, but none of its label's script */
 };
 /*
  * One labelled training text: LID_ADD_*, or -1 with AYAK_E_DATA for a bad
- * label or a text with letters but none of its label's script (the
- * submodels read a text's words of their own script only: it would teach
- * nothing), AYAK_E_SYS when out of memory.  Only a text kept makes its
- * label a label of the model; a label whose every text is left out is an
- * error when the model is written.
+ * label, AYAK_E_SYS when out of memory.  A text with letters but none of
+ * its label's script is left out (the submodels read a text's words of
+ * their own script only: it would teach nothing).  A label whose every
+ * text is left out is an error when the model is written.
  */
 int lid_trainer_add(struct lid_trainer *t, const char *label, const char *text, size_t n,
 		    struct ayak_err *err);

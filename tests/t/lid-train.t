@@ -88,10 +88,10 @@ test_expect_success 'no output may name a file that ayak-lid reads' '
 # and were given a share of every text (exit 0)
 test_expect_success 'a label must have texts that give its submodel features' '
 	printf "{\"text\":\"\",\"label\":\"zsm_Latn\"}\n{\"text\":\"123 http://x.example/\",\"label\":\"ind_Latn\"}\n" >e.jsonl &&
-	data_error "label ind_Latn: none of its texts has letters (1 left out): nothing to train it on" \
+	data_error "label ind_Latn: none of its texts has letters of its script (1 left out): nothing to train it on" \
 		--train -o x.bin --submodel Latn:10:c3 e.jsonl &&
 	{ grep -v ind_Latn tr.jsonl && cat e.jsonl; } >e2.jsonl &&
-	data_error "label ind_Latn: none of its texts has letters (1 left out): nothing to train it on" \
+	data_error "label ind_Latn: none of its texts has letters of its script (1 left out): nothing to train it on" \
 		--train -o x.bin $S e2.jsonl &&
 	{ grep -v ind_Latn tr.jsonl &&
 	  echo "{\"text\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"label\":\"ind_Latn\"}"; } >long.jsonl &&
@@ -129,23 +129,37 @@ test_expect_success 'features that can give none are usage errors' '
 '
 
 # A French text labelled fra_Arab was dropped unseen and fra_Arab became a
-# label: every Arabic-script text was then fra_Arab, by rule
-test_expect_success 'a text with no letters of its label'"'"'s script is bad input' '
+# label: every Arabic-script text was then fra_Arab, by rule.  Such a text
+# is label noise, not a broken record: it is left out, counted and said;
+# a label with no other text is an error.
+test_expect_success 'a text with no letters of its label'"'"'s script is left out, and said' '
 	{ cat tr.jsonl && echo "{\"text\":\"Bonjour tout le monde\",\"label\":\"fra_Arab\"}"; } >fra.jsonl &&
-	data_error "fra.jsonl:181: label fra_Arab, but no Arab letters in the text (most of its letters are Latn)" \
-		--train -o x.bin $S fra.jsonl &&
-	ayak-lid --train -q -o x.bin $S --on-error skip --rejects rej.jsonl --stats st.json fra.jsonl &&
-	grep -c "\"line\":181}" rej.jsonl >n && echo 1 >expect && test_cmp expect n &&
-	grep -q "\"records_in\":181,\"records_out\":180,\"dropped\":{\"malformed\":1},\"errors\":1," st.json &&
-	test_cmp_bin ref.bin x.bin &&
-	{ cat tr.jsonl && echo "{\"text\":\"Привет мир\",\"label\":\"ind_Latn\"}"; } >cyr.jsonl &&
-	data_error "cyr.jsonl:181: label ind_Latn, but no Latn letters in the text (most of its letters are Cyrl)" \
-		--train -o x.bin $S cyr.jsonl &&
+	rm -f x.bin &&
+	test_expect_code 1 ayak-lid --train -o x.bin $S fra.jsonl 2>err &&
+	cat >expect <<-\EOF &&
+	ayak-lid: 1 text with no letters of its label'"'"'s script left out (the first at fra.jsonl:181)
+	ayak-lid: label fra_Arab: none of its texts has letters of its script (1 left out): nothing to train it on
+	EOF
+	test_cmp expect err &&
+	test_path_is_missing x.bin &&
+	{ cat tr.jsonl &&
+	  echo "{\"text\":\"Привет мир\",\"label\":\"ind_Latn\"}" &&
+	  echo "{\"text\":\"Как дела\",\"label\":\"ind_Latn\"}"; } >cyr.jsonl &&
+	ayak-lid --train -o x.bin $S --stats st.json cyr.jsonl 2>err &&
+	echo "ayak-lid: 2 texts with no letters of their label'"'"'s script left out (the first at cyr.jsonl:181)" >expect &&
+	test_cmp expect err &&
+	grep -q "\"records_in\":182,\"records_out\":180,\"dropped\":{\"no_script\":2}," st.json &&
+	ayak-lid --model x.bin --list-labels >labels &&
+	printf "%s\n" und eng_Latn ind_Latn zsm_Latn >expect &&
+	test_cmp expect labels &&
+	ayak-lid --train -q -o x.bin $S cyr.jsonl 2>err &&
+	test_must_be_empty err &&
 	: "a few letters of its script are enough: Jawi with Latin words, Latin with an emoji" &&
 	{ cat tr.jsonl &&
 	  echo "{\"text\":\"Kerajaan Malaysia ڤرلمبڬاءن\",\"label\":\"zsm_Arab\"}" &&
 	  echo "{\"text\":\"🙂🙂🙂 kerana\",\"label\":\"zsm_Latn\"}"; } >jawi.jsonl &&
-	ayak-lid --train -o x.bin $S jawi.jsonl &&
+	ayak-lid --train -o x.bin $S jawi.jsonl 2>err &&
+	test_must_be_empty err &&
 	ayak-lid --model x.bin --list-labels | grep -x zsm_Arab
 '
 
