@@ -238,6 +238,7 @@ struct sw_word {
 	size_t upper, lower;	/* letters in upper and in lower case */
 	int script;		/* UScriptCode of its first letter */
 	int initial;		/* it starts a sentence */
+	int joined;		/* only spaces, or a hyphen, since the word before */
 	int capital;		/* its first letter is a capital */
 	double odds;		/* English against Malay (Latin words): the table's, then weighted */
 	int state;		/* Latin words: 1 English, 0 Malay */
@@ -388,6 +389,7 @@ static int find_words(struct lid_switch *s, const unsigned char *u, size_t n, si
 				cur->script = uscript_getScript((UChar32)cp, &e);
 				a.n = 0;
 				cur->initial = ends_sentence(*last_cp);
+				cur->joined = is_word_cp(*last_cp, 1) || *last_cp == '-';
 				cur->capital = u_isupper((UChar32)cp) || u_istitle((UChar32)cp);
 			}
 			if (u_isupper((UChar32)cp))
@@ -418,12 +420,64 @@ static int find_words(struct lid_switch *s, const unsigned char *u, size_t n, si
 	return 0;
 }
 
+/* A word that may be part of a name: Latin, capitalised. */
+static int name_word(const struct sw_word *w)
+{
+	return w->script == USCRIPT_LATIN && w->capital;
+}
+
 /*
- * A run of Latin words all capitalised (Honda Malaysia Sdn Bhd, The Dark
- * Knight) is a name or a title, not a change of language: it takes the
- * language of the run before it (or after it, at the start).
+ * Capitalised Latin words in a row (only spaces or a hyphen between them),
+ * two or more of them of two letters or more within a sentence (Honda
+ * Malaysia Sdn Bhd, The Dark Knight, A New Fighter In Town), are a name or
+ * a title, not a change of language, wherever the odds of their words put
+ * them: they take the language of the Latin word before them.  A word that
+ * starts a sentence (of the text, or after a full stop) does not count, as
+ * its capital says nothing, but it goes with a name right after it, and
+ * then they take the language of the word after them, their sentence's.
+ * (With no word on that side, the other's.)  before: the state of the last
+ * Latin word of the last chunk, or -1.
  */
-static void join_names(struct lid_switch *s)
+static void join_names(struct lid_switch *s, int before)
+{
+	size_t i = 0, j, k, within;
+
+	while (i < s->nw) {
+		struct sw_word *w = &s->w[i];
+		int st = before;
+
+		if (!name_word(w)) {
+			if (w->script == USCRIPT_LATIN)
+				before = w->state;
+			i++;
+			continue;
+		}
+		within = !w->initial && w->letters >= 2;
+		for (j = i + 1; j < s->nw && name_word(&s->w[j]) && s->w[j].joined &&
+		     !s->w[j].initial; j++)
+			within += s->w[j].letters >= 2;
+		if (within >= 2) {
+			if (w->initial || st < 0) {
+				for (k = j; k < s->nw && s->w[k].script != USCRIPT_LATIN; k++)
+					;
+				if (k < s->nw)
+					st = s->w[k].state;
+			}
+			for (k = i; st >= 0 && k < j; k++)
+				s->w[k].state = st;
+		}
+		before = s->w[j - 1].state;
+		i = j;
+	}
+}
+
+/*
+ * A run of the split made of capitalised Latin words alone (a name of one
+ * word, a list of names), one of them within a sentence, is no change of
+ * language either: it takes the language of the run before it (after it,
+ * at the start).
+ */
+static void join_runs(struct lid_switch *s)
 {
 	size_t i = 0, j;
 	int before = -1;
@@ -461,7 +515,7 @@ static int viterbi(struct lid_switch *s, double cost)
 {
 	double dp[2] = { 0, 0 };
 	size_t i, k = 0, nlat = 0;
-	int st;
+	int st, before = s->last_state;
 
 	for (i = 0; i < s->nw; i++)
 		nlat += s->w[i].script == USCRIPT_LATIN;
@@ -501,8 +555,10 @@ static int viterbi(struct lid_switch *s, double cost)
 		s->w[i].state = st;
 		st = s->back[2 * k + (size_t)st];
 	}
-	if (!s->capitals)
-		join_names(s);
+	if (!s->capitals) {
+		join_names(s, before);
+		join_runs(s);
+	}
 	return 0;
 }
 

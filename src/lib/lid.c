@@ -491,7 +491,8 @@ static inline int word_room(const struct prep *s)
 /*
  * Read letters into words from *pp up to end, and stop early, between two
  * words, once t holds max_words words; *pp is where reading stopped.  Going
- * on from there gives the same words as reading on without a stop.
+ * on from there gives the same words as reading on without a stop.  A word
+ * that end cuts is left open (see window_end()).
  */
 static int prep_window(struct prep *s, const unsigned char **pp, const unsigned char *end,
 		       size_t max_words)
@@ -623,7 +624,7 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 		}
 	}
 	*pp = p;
-	return p < end ? 0 : end_word(s);
+	return 0;
 }
 
 /* Move p forward past the current word (to a space) unless at the text's start. */
@@ -666,9 +667,93 @@ static size_t align_end(const unsigned char *text, size_t n, size_t i)
  */
 struct prep_cursor {
 	struct prep s;
-	const unsigned char *u, *p;
+	const unsigned char *u, *p;	/* p: NULL before a window is started */
+	size_t n;
 	size_t win[LID_WINDOWS][2], nwin, k;
 };
+
+/* The length of the code point at p (< end) if a word goes on through it (a letter or a mark), else 0. */
+static int word_cp(struct lid_text *t, const unsigned char *p, const unsigned char *end)
+{
+	struct lid_cpinfo tmp;
+	uint32_t cp;
+	int len;
+
+	if (*p < 0x80)
+		return (byte_class[*p] & C_ALPHA) != 0;
+	len = ayak_utf8_decode(p, end, &cp);
+	return len && cp_info(t, cp, &tmp)->kind != LID_CP_OTHER ? len : 0;
+}
+
+/*
+ * Read p[0..end), letters and marks only, into the word being read as
+ * prep_window() does, but without counting them: they are outside the
+ * window, and the script shares are of the window's letters.
+ */
+static int prep_uncounted(struct prep *s, const unsigned char *p, const unsigned char *end)
+{
+	struct lid_text *t = s->t;
+	size_t letters[USCRIPT_CODE_LIMIT], total = t->letters, jawi = t->jawi;
+	size_t hans = t->hans, hant = t->hant;
+	uint64_t seen[SEEN_WORDS(USCRIPT_CODE_LIMIT)];
+	int ret;
+
+	memcpy(letters, t->script_letters, sizeof(letters));
+	memcpy(seen, t->script_seen, sizeof(seen));
+	ret = prep_window(s, &p, end, SIZE_MAX);
+	memcpy(t->script_letters, letters, sizeof(letters));
+	memcpy(t->script_seen, seen, sizeof(seen));
+	t->letters = total;
+	t->jawi = jawi;
+	t->hans = hans;
+	t->hant = hant;
+	return ret;
+}
+
+/*
+ * A word that a window's edge cuts (align_start() and align_end() find no
+ * space near it) gives the features it gives whole, and none when it is
+ * longer than WORD_MAX letters, whatever the sample: its letters on the
+ * other side of the edge are read into it, uncounted, up to WORD_MAX + 1
+ * of them (enough to tell a word too long).  A window starts as a text
+ * does, but inside the word it cuts, if its token is no link (those
+ * prep_window() skips).
+ */
+static int window_start(struct prep_cursor *c)
+{
+	const unsigned char *q = c->p, *end = c->u + c->n, *b;
+	unsigned link;
+	size_t k;
+
+	c->s.at_token = 1;
+	if (c->p == c->u || c->p == end || !word_cp(c->s.t, c->p, end))
+		return 0;
+	for (k = 0; k <= WORD_MAX && q > c->u; k++, q = b) {
+		b = q - 1;
+		while (b > c->u && q - b < 4 && (*b & 0xc0) == 0x80)
+			b--;
+		if (word_cp(c->s.t, b, q) != q - b)
+			break;
+	}
+	if (q == c->p || skip_token(c->p, (size_t)(token_end(c->p, end, &link) - c->p)))
+		return 0;
+	c->s.at_token = 0;
+	return prep_uncounted(&c->s, q, c->p);
+}
+
+/* At a window's end: the word it cuts read on (see window_start()). */
+static int window_end(struct prep_cursor *c)
+{
+	const unsigned char *q = c->p, *end = c->u + c->n;
+	size_t k;
+	int len;
+
+	if (!c->s.in_word || !word_room(&c->s))
+		return 0;
+	for (k = 0; k <= WORD_MAX && q < end && (len = word_cp(c->s.t, q, end)); k++)
+		q += len;
+	return q > c->p ? prep_uncounted(&c->s, c->p, q) : 0;
+}
 
 /* Start reading text[0..n) into t: its counts cleared, its windows chosen. */
 static int prep_begin(struct prep_cursor *c, struct lid_text *t, const char *text, size_t n,
@@ -681,6 +766,7 @@ static int prep_begin(struct prep_cursor *c, struct lid_text *t, const char *tex
 	c->s.m = m;
 	c->s.at_token = 1;
 	c->u = u;
+	c->n = n;
 	if (!t->script_letters || !t->script_seen) {
 		/* both or neither: after an allocation failed, both again */
 		free(t->script_letters);
@@ -724,7 +810,6 @@ static int prep_begin(struct prep_cursor *c, struct lid_text *t, const char *tex
 			}
 		}
 	}
-	c->p = u + c->win[0][0];
 	return 0;
 }
 
@@ -739,14 +824,19 @@ static int prep_more(struct prep_cursor *c, size_t max_words)
 	while (c->k < c->nwin) {
 		const unsigned char *end = c->u + c->win[c->k][1];
 
+		if (!c->p) {	/* a window's start: in this part, with the word it may cut */
+			c->p = c->u + c->win[c->k][0];
+			if (window_start(c))
+				return -1;
+		}
 		if (prep_window(&c->s, &c->p, end, max_words))
 			return -1;
 		if (c->p < end)
 			return 1;
-		/* the next window starts as a text does */
-		c->s.at_token = 1;
-		if (++c->k < c->nwin)
-			c->p = c->u + c->win[c->k][0];
+		if (window_end(c) || end_word(&c->s))
+			return -1;
+		c->k++;
+		c->p = NULL;
 	}
 	return 0;
 }
@@ -1448,6 +1538,54 @@ static size_t skip_pad(size_t pos, size_t end)
 	return pos < end ? pos : end;
 }
 
+#define MODEL_SIG "ayak-lid model\n"
+
+/*
+ * The head of a model file of size bytes, from its first n bytes: the
+ * signature, the text part (up to its empty line: textlen bytes, then
+ * "\n\n"), the header into *h and the end of the header into *off, and
+ * the size the header gives, which must be the file's.  0 when all is
+ * right, -1 (err set) when not, 1 when p[0..n) ends before the header
+ * (n < size): more must be read to tell.
+ */
+static int model_head(const unsigned char *p, size_t n, size_t size, const char *name,
+		      size_t *textlen, struct lid_file_head *h, size_t *off, struct ayak_err *err)
+{
+	size_t t;
+
+	if (n < sizeof(MODEL_SIG) - 1 || memcmp(p, MODEL_SIG, sizeof(MODEL_SIG) - 1))
+		return ayak_err_set(err, AYAK_E_SYS, "%s: not an ayak-lid model", name);
+	/* the text ends at the first empty line */
+	for (t = 0; t + 1 < n; t++)
+		if (p[t] == '\n' && p[t + 1] == '\n')
+			break;
+	if (t + 1 >= n)
+		return n < size ? 1 :
+		       ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (the text part does not end)",
+				    name);
+	*textlen = t;
+	*off = (t + 2 + 63) & ~(size_t)63;
+	if (*off > size || size - *off < sizeof(*h))
+		return ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (%zu bytes, no header)", name,
+				    size);
+	if (*off > n || n - *off < sizeof(*h))
+		return 1;
+	memcpy(h, p + *off, sizeof(*h));
+	if (memcmp(h->magic, LID_MAGIC, 8))
+		return corrupt(err, name, "bad header");
+	if (h->format != LID_FORMAT)
+		return ayak_err_set(err, AYAK_E_SYS,
+				    "%s: unsupported model format %u (this ayak-lid reads %d)", name,
+				    h->format, LID_FORMAT);
+	*off += sizeof(*h);
+	if (h->payload > size - *off)
+		return ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (%zu of %llu bytes)", name,
+				    size, (unsigned long long)(*off + h->payload));
+	if (h->payload < size - *off)
+		return corrupt(err, name, "trailing bytes");
+	return 0;
+}
+
 /* The model in buf[0..n), which it takes (and frees, on failure too). */
 static struct lid_model *model_parse(unsigned char *buf, size_t n, const char *name,
 				     unsigned flags, struct ayak_err *err)
@@ -1468,18 +1606,7 @@ static struct lid_model *model_parse(unsigned char *buf, size_t n, const char *n
 	m->size = n;
 	m->buf = buf;
 	p = m->buf;
-	static const char sig[] = "ayak-lid model\n";
-	if (n < sizeof(sig) - 1 || memcmp(p, sig, sizeof(sig) - 1)) {
-		ayak_err_set(err, AYAK_E_SYS, "%s: not an ayak-lid model", name);
-		load_fail(m, -1);
-		return NULL;
-	}
-	/* the text ends at the first empty line */
-	for (textlen = 0; textlen + 1 < n; textlen++)
-		if (p[textlen] == '\n' && p[textlen + 1] == '\n')
-			break;
-	if (textlen + 1 >= n) {
-		ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (the text part does not end)", name);
+	if (model_head(p, n, n, name, &textlen, &h, &off, err)) {
 		load_fail(m, -1);
 		return NULL;
 	}
@@ -1504,36 +1631,6 @@ static struct lid_model *model_parse(unsigned char *buf, size_t n, const char *n
 			l = sizeof(m->version) - 1;
 		memcpy(m->version, v, l);
 		m->version[l] = '\0';
-	}
-	off = (textlen + 2 + 63) & ~(size_t)63;
-	if (off > n || n - off < sizeof(h)) {
-		ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (%zu bytes, no header)", name, n);
-		load_fail(m, -1);
-		return NULL;
-	}
-	memcpy(&h, p + off, sizeof(h));
-	if (memcmp(h.magic, LID_MAGIC, 8)) {
-		corrupt(err, name, "bad header");
-		load_fail(m, -1);
-		return NULL;
-	}
-	if (h.format != LID_FORMAT) {
-		ayak_err_set(err, AYAK_E_SYS, "%s: unsupported model format %u (this ayak-lid reads %d)",
-			     name, h.format, LID_FORMAT);
-		load_fail(m, -1);
-		return NULL;
-	}
-	off += sizeof(h);
-	if (h.payload > n - off) {
-		ayak_err_set(err, AYAK_E_SYS, "%s: truncated model (%zu of %llu bytes)", name, n,
-			     (unsigned long long)(off + h.payload));
-		load_fail(m, -1);
-		return NULL;
-	}
-	if (h.payload < n - off) {
-		corrupt(err, name, "trailing bytes");
-		load_fail(m, -1);
-		return NULL;
 	}
 	if (!(flags & LID_LOAD_NO_CHECKSUM) && lid_checksum(p, off - sizeof(h), &h, p + off,
 							   (size_t)h.payload) != h.checksum) {
@@ -1702,12 +1799,37 @@ struct lid_model *lid_model_parse(const void *data, size_t n, const char *name,
 	return model_parse(buf, n, name, flags, err);
 }
 
-/* Read straight into the buffer the model keeps: 6.5 MB copied once, not twice. */
+/* Up to n bytes of fd into buf, fewer only at its end: how many, or -1 (errno set). */
+static ssize_t read_full(int fd, unsigned char *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Its head first, so that a file that is no model (or not of the size its
+ * header gives) is refused at once, however large; then the rest, straight
+ * into the buffer the model keeps: 6.5 MB copied once, not twice.
+ */
 struct lid_model *lid_model_load(const char *path, struct ayak_err *err)
 {
 	struct stat st;
-	unsigned char *buf;
-	size_t got = 0;
+	unsigned char head[4096], *buf = NULL;
+	struct lid_file_head h;
+	size_t size, textlen, off;
+	ssize_t got, rest = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -1722,29 +1844,27 @@ struct lid_model *lid_model_load(const char *path, struct ayak_err *err)
 		close(fd);
 		return NULL;
 	}
-	buf = huge_zalloc((size_t)st.st_size);
+	size = (size_t)st.st_size;
+	got = read_full(fd, head, size < sizeof(head) ? size : sizeof(head));
+	if (got < 0 || model_head(head, (size_t)got, size, path, &textlen, &h, &off, err) < 0)
+		goto fail;
+	buf = huge_zalloc(size);
 	if (!buf) {
-		close(fd);
 		ayak_err_set(err, AYAK_E_SYS, "%s: out of memory", path);
-		return NULL;
+		goto fail;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ayak_err_sys(err, errno, "%s", path);
-			huge_free(buf, (size_t)st.st_size);
-			close(fd);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	memcpy(buf, head, (size_t)got);
+	rest = read_full(fd, buf + got, size - (size_t)got);
+	if (rest < 0)
+		goto fail;
 	close(fd);
-	return model_parse(buf, got, path, 0, err);
+	return model_parse(buf, (size_t)(got + rest), path, 0, err);
+fail:
+	if (got < 0 || rest < 0)
+		ayak_err_sys(err, errno, "%s", path);
+	huge_free(buf, size);
+	close(fd);
+	return NULL;
 }
 
 size_t lid_model_nlabels(const struct lid_model *m)
@@ -1869,6 +1989,7 @@ struct lid_classifier {
 	uint64_t wkeys[WORD_KEYS(WORD_MAX, LID_MAX_MARK_WEIGHT)];	/* a word's own raw features */
 	uint32_t wf[2 * WORD_KEYS(WORD_MAX, LID_MAX_MARK_WEIGHT)];	/* their buckets, per submodel */
 	float nb_weight;		/* of the word odds, for this text (0: none, or no table) */
+	size_t blank;			/* letters of scripts whose words gave their model no features */
 	int nomem;			/* an allocation failed on this text */
 };
 
@@ -3012,6 +3133,7 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		int ok;
 
 		if (run_sub(c, (size_t)(-2 - r), 0, c->sp) == 0) {	/* no features */
+			c->blank += t->script_letters[script];
 			add_prob(c, m->und, share);
 			return;
 		}
@@ -3069,8 +3191,9 @@ static void script_share(struct lid_classifier *c, int script, float share)
 	add_prob(c, r, share);
 }
 
-int lid_classify(struct lid_classifier *c, const char *text, size_t n,
-		 const struct lid_opts *opts, float *score)
+/* Classify text[0..n), sample bytes of it (0: all), as lid_classify() does. */
+static int classify(struct lid_classifier *c, const char *text, size_t n, size_t sample,
+		    float *score)
 {
 	const struct lid_model *m = c->m;
 	struct lid_text *t = &c->t;
@@ -3081,9 +3204,8 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	int more = -1;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
-	/* 0 when the model has no word odds: every use of them asks nb_weight only */
-	c->nb_weight = !m->nb ? 0 : opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
 	c->nomem = 0;
+	c->blank = 0;
 	/* the sums the last text used (most use one or two of the submodels) */
 	for (; c->used; c->used &= c->used - 1) {
 		s = (size_t)__builtin_ctz(c->used);
@@ -3100,7 +3222,7 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 		memset(c->macc, 0, m->subs[m->msa].stride * sizeof(*c->macc));
 		c->mnf = 0;
 	}
-	if (!prep_begin(&cur, t, text, n, opts ? opts->sample : 0, m))
+	if (!prep_begin(&cur, t, text, n, sample, m))
 		do {
 			more = prep_more(&cur, PART_WORDS);
 			if (more >= 0)
@@ -3152,6 +3274,25 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 	if (score)
 		*score = c->probs[best];
 	return c->nomem ? -1 : (int)best;
+}
+
+int lid_classify(struct lid_classifier *c, const char *text, size_t n,
+		 const struct lid_opts *opts, float *score)
+{
+	const struct lid_model *m = c->m;
+	size_t sample = opts ? opts->sample : 0;
+	int best;
+
+	/* 0 when the model has no word odds: every use of them asks nb_weight only */
+	c->nb_weight = !m->nb ? 0 : opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
+	best = classify(c, text, n, sample, score);
+	/*
+	 * Windows that found nothing to go on (no letters, or only words too
+	 * long to give features) do not make a longer text und: it is read whole.
+	 */
+	if (best == m->und && sample && n > sample && (c->t.letters == 0 || c->blank))
+		best = classify(c, text, n, 0, score);
+	return best;
 }
 
 const float *lid_probs(const struct lid_classifier *c)

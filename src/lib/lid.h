@@ -5,7 +5,10 @@
  *
  * How a text is classified (lid.c):
  *  1. At most opts->sample bytes are read: the whole text when it is
- *     shorter, else a few windows spread over it.
+ *     shorter, else a few windows spread over it.  A word a window's edge
+ *     cuts is read on past it (its letters outside not counted), and when
+ *     the windows find nothing to go on (no letters, or only words too long
+ *     to give features) the whole text is read.
  *  2. Letters are lower-cased and counted by script.  URLs, e-mail
  *     addresses and @handles are skipped; digits, punctuation and emoji
  *     are separators.  No letters at all: "und".
@@ -173,7 +176,11 @@ void lid_switch_free(struct lid_switch *s);
  *    for one and against the other, and each change of language costs cost
  *    (log-odds), and the most probable sequence is taken (Viterbi), a few
  *    thousand words at a time.  A capitalised word within a sentence (a
- *    name, often) counts half, and one-letter words and acronyms nothing.
+ *    name, often) counts half, and one-letter words and acronyms nothing;
+ *    two or more capitalised words in a row within a sentence are a name,
+ *    which takes the language of the word before it (at a sentence's
+ *    start, with its first word, of the word after it), and so does a run
+ *    of capitalised words alone.
  *    Malay runs are zsm_Latn or ind_Latn by the whole text's odds.  Latin
  *    text of another language is one run of the text's label.
  *  - Words of another script, one after another, are classified together.
@@ -193,7 +200,7 @@ ssize_t lid_switch_runs(struct lid_switch *s, struct lid_classifier *c, const ch
 /*
  * Text prepared for feature extraction: lower-cased letters in words, with
  * the script of each word.  Filled by lid_text_prepare().  A word of more
- * than 40 letters gives no features: only its first 41 are kept.
+ * than 40 letters gives no features: only 41 of its letters are kept.
  */
 struct lid_word {
 	uint64_t hash;			/* lid_word_hash() of its letters */

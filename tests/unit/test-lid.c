@@ -931,6 +931,33 @@ static void test_prep_letters(void)
 }
 
 /*
+ * Random tokens into text until it holds len bytes or more (it has room for
+ * max_run more): half of them runs of 1 to max_run ASCII letters, in either
+ * case, the others picked from bits.  Returns the length.
+ */
+static size_t random_text(char *text, size_t len, uint64_t *x, const char *const *bits,
+			  size_t nbits, size_t max_run)
+{
+	size_t n = 0, i;
+
+	while (n < len) {
+		*x = xorshift64(*x);
+		if (*x % 2) {
+			size_t run = 1 + (*x >> 8) % max_run;
+
+			for (i = 0; i < run; i++)
+				text[n++] = (char)((*x >> (12 + i % 40) & 1 ? 'A' : 'a') + (*x >> (i % 50)) % 26);
+		} else {
+			const char *b = bits[(*x >> 8) % nbits];
+
+			memcpy(text + n, b, strlen(b));
+			n += strlen(b);
+		}
+	}
+	return n;
+}
+
+/*
  * Tokens read at once (ascii_token(): ASCII, under sixteen bytes, a space
  * after) and byte by byte give the same words, letters and counts, on
  * texts of every kind of token: ASCII words of every length around 16,
@@ -951,23 +978,10 @@ static void test_prep_fast(const struct lid_model *m)
 
 	for (round = 0; round < 3000; round++) {
 		char *text = buf + round % 16;
-		size_t n = 0, sample = round % 3 == 0 ? 200 : 0;
+		size_t sample = round % 3 == 0 ? 200 : 0;
+		size_t n = random_text(text, 1100, &x, bits, sizeof(bits) / sizeof(*bits), 20);
 		struct lid_text fast, slow;
 
-		while (n < 1100) {
-			x = xorshift64(x);
-			if (x % 2) {	/* a run of ASCII letters, 1 to 20 */
-				size_t len = 1 + (x >> 8) % 20;
-
-				for (i = 0; i < len; i++)
-					text[n++] = (char)((x >> (12 + i % 40) & 1 ? 'A' : 'a') + (x >> (i % 50)) % 26);
-			} else {
-				const char *b = bits[(x >> 8) % (sizeof(bits) / sizeof(*bits))];
-
-				memcpy(text + n, b, strlen(b));
-				n += strlen(b);
-			}
-		}
 		lid_text_init(&fast);
 		lid_text_init(&slow);
 		slow.byte_by_byte = 1;
@@ -992,6 +1006,69 @@ static void test_prep_fast(const struct lid_model *m)
 	}
 	ok(bad == 0 && cases == 3000,
 	   "text preparation: tokens read at once give the words of a byte-by-byte reading (%zu texts)",
+	   cases);
+}
+
+/*
+ * Sample windows cut no word: where a window's edge falls inside one (no
+ * space within 64 bytes of it), the word is read on past the edge, so that
+ * it gives the features it gives whole, and none when it has more than 40
+ * letters.  On texts with few spaces, words of 1 to 80 letters (ASCII, e
+ * acute, Cyrillic, Tamil and Thai with their vowel signs, Han) and
+ * punctuation, but no links, read in windows of every sample size: every word of 40
+ * letters or fewer read is one of the whole text's, in order (a piece of a
+ * word would not be), and only the windows' letters are counted.
+ */
+static void test_prep_windows(void)
+{
+	static const char *const bits[] = { ",", ".", "-", "'", "7", "(", " ", "\xc3\xa9",
+		"\xd0\x9f\xd1\x80", "\xe0\xae\x85\xe0\xae\xb0\xe0\xaf\x8d", "\xe0\xb8\x81\xe0\xb8\xb4",
+		"\xe4\xb8\xad\xe6\x96\x87", "\xcc\x81" };
+	static const size_t samples[] = { 64, 100, 128, 200, 256, 512 };
+	static char buf[1400 + 16];
+	uint64_t x = 0x853c49e6748fea9bULL;
+	size_t cases = 0, bad = 0, cut = 0;
+	int round;
+
+	for (round = 0; round < 1200; round++) {
+		char *text = buf + round % 16;
+		size_t sample = samples[round % 6], k, w;
+		size_t n = random_text(text, 1100, &x, bits, sizeof(bits) / sizeof(*bits), 80);
+		struct lid_text whole, part;
+
+		lid_text_init(&whole);
+		lid_text_init(&part);
+		cases++;
+		if (lid_text_prepare(&whole, text, n, 0, NULL) ||
+		    lid_text_prepare(&part, text, n, sample, NULL) || part.letters > sample) {
+			bad++;
+		} else {
+			for (w = k = 0; w < part.nwords; w++) {
+				const struct lid_word *pw = &part.words[w];
+
+				if (pw->len > LID_WORD_MAX)
+					continue;
+				for (; k < whole.nwords; k++) {
+					const struct lid_word *ww = &whole.words[k];
+
+					if (ww->hash == pw->hash && ww->len == pw->len &&
+					    ww->script == pw->script && ww->upper == pw->upper &&
+					    !memcmp(whole.cps + ww->start, part.cps + pw->start,
+						    pw->len * sizeof(*part.cps)))
+						break;
+				}
+				if (k++ == whole.nwords) {
+					bad++;
+					break;
+				}
+			}
+		}
+		cut += part.letters < whole.letters;
+		lid_text_release(&whole);
+		lid_text_release(&part);
+	}
+	ok(bad == 0 && cut == cases,
+	   "sample windows: every word read is a word of the whole text, the letters counted the windows' (%zu texts)",
 	   cases);
 }
 
@@ -1320,6 +1397,7 @@ int main(void)
 	}
 	test_ngrams();
 	test_prep_letters();
+	test_prep_windows();
 	test_bucket_keys();
 	test_softmax();
 	test_clamp_argmax();
