@@ -149,13 +149,14 @@ print(json.dumps({\"text\": \"saya suka makan nasi \" + \"a\" * 45 + \" this mov
 	test_cmp expect got
 '
 
-test_expect_success 'sparse files and a memory limit' '
-	truncate -s 3G probe.bin &&
-	test "$(du -k probe.bin | cut -f1)" -lt 1024 &&
-	rm probe.bin &&
-	(ulimit -v 600000 && echo "{\"text\":\"$MS\"}" | ayak-lid) >out &&
+# Sparse files and an address-space limit (not under ASan, which reserves
+# terabytes): the test below needs both.
+if truncate -s 3G probe.bin 2>/dev/null &&
+   test "$(du -k probe.bin | cut -f1)" -lt 1024 &&
+   (ulimit -v 600000 && echo "{\"text\":\"$MS\"}" | ayak-lid) >/dev/null 2>&1; then
 	test_set_prereq SPARSE
-'
+fi
+rm -f probe.bin
 
 # From a QA pass (2026-11-26): a 3 GB file took 3 s and 3.1 GB of memory
 # before "not an ayak-lid model", and with 600 MB of address space a 1 GB
