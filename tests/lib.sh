@@ -191,6 +191,18 @@ test_must_fail () {
 	return 0
 }
 
+# test_usage_error PROG MESSAGE ARGS...: PROG ARGS exits 2 with "PROG: MESSAGE"
+# and the --help hint on stderr, and writes nothing on stdout (out, err, expect
+# are left in the current directory).
+test_usage_error () {
+	local prog=$1 msg=$2
+	shift 2
+	test_expect_code 2 "$prog" "$@" >out 2>err &&
+	printf "%s: %s\nTry '%s --help'.\n" "$prog" "$msg" "$prog" >expect &&
+	test_cmp expect err &&
+	test_must_be_empty out
+}
+
 # test_must_be_empty FILE: FILE exists and is empty.
 test_must_be_empty () {
 	if ! test -f "$1"; then

@@ -177,36 +177,25 @@ static double number(struct cli *c, const char *opt, const char *arg, double lo,
 	return v;
 }
 
-/*
- * --sample: 0 or a size of at least 64 bytes.  ayak_parse_size() says only
- * that a size is wrong: the message says how (a unit, a fraction, too large).
- */
-static size_t sample_arg(struct cli *c, const char *arg)
+/* --sample, --train-sample: 0 or a size of at least 64 bytes; a message that says what is wrong. */
+static size_t sample_arg(struct cli *c, const char *opt, const char *arg)
 {
-	static const char digits[] = "0123456789";
-	const char *p = arg + strspn(arg, digits);
 	uint64_t u;
-	int unit;
+	int r = ayak_parse_size(arg, &u);
 
-	if (!ayak_parse_size(arg, &u)) {
-		if (u && u < 64)
-			cli_usage_error(c, "--sample wants 0 or a size of at least 64, not '%s'", arg);
-		return u > SIZE_MAX ? SIZE_MAX : (size_t)u;
-	}
-	if (p > arg && *p == '.' && isdigit((unsigned char)p[1]))
-		p += 1 + strspn(p + 1, digits);
-	if (p == arg || *p == '.')
-		cli_usage_error(c, "--sample wants a size in bytes such as 1024 or 4K, not '%s'", arg);
-	unit = *p && strchr("KMGTkmgt", *p);
-	p += unit;
-	p += *p == 'B' || *p == 'b';
-	if (*p)
-		cli_usage_error(c, "--sample: '%s' has an unknown unit (K, M, G or T, and B if wanted)",
+	if (r == AYAK_SIZE_SYNTAX)
+		cli_usage_error(c, "%s wants a size in bytes such as 1024 or 4K, not '%s'", opt, arg);
+	if (r == AYAK_SIZE_UNIT)
+		cli_usage_error(c, "%s: '%s' has an unknown unit (K, M, G or T, and B if wanted)", opt,
 				arg);
-	if (!unit && strchr(arg, '.'))
-		cli_usage_error(c, "--sample: '%s' is a fraction of a byte (a fraction goes with K, M, "
-				"G or T: 1.5K)", arg);
-	cli_usage_error(c, "--sample: '%s' is too large (0 reads everything)", arg);
+	if (r == AYAK_SIZE_FRACTION)
+		cli_usage_error(c, "%s: '%s' is a fraction of a byte (a fraction goes with K, M, G or "
+				"T: 1.5K)", opt, arg);
+	if (r || u > SIZE_MAX)
+		cli_usage_error(c, "%s: '%s' is too large (0 reads everything)", opt, arg);
+	if (u && u < 64)
+		cli_usage_error(c, "%s wants 0 or a size of at least 64, not '%s'", opt, arg);
+	return (size_t)u;
 }
 
 /* A file name of an option: '' is a slip, not a file that is not there. */
@@ -446,7 +435,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->switch_cost_set = 1;
 			break;
 		case OPT_SAMPLE:
-			k->lo.sample = sample_arg(c, optarg);
+			k->lo.sample = sample_arg(c, "--sample", optarg);
 			k->sample_set = 1;
 			break;
 		case OPT_SWITCH_WORDS:
@@ -532,10 +521,7 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			k->to.seed = u;
 			break;
 		case OPT_TRAIN_SAMPLE:
-			if (ayak_parse_size(optarg, &u) || (u && u < 64))
-				cli_usage_error(c, "--train-sample wants 0 or a size of at least 64, not '%s'",
-						optarg);
-			k->to.sample = (size_t)u;
+			k->to.sample = sample_arg(c, "--train-sample", optarg);
 			break;
 		case OPT_SUBMODEL:
 			if (k->to.nsubs == sizeof(k->to.subs) / sizeof(k->to.subs[0]))
@@ -614,10 +600,11 @@ static void die_at(struct cli *c, const char *path, size_t lineno, const char *m
 /* s (its first max bytes) as a JSON string, control characters escaped: for messages. */
 static const char *quoted(struct cli *c, struct ayak_buf *b, const char *s, size_t max)
 {
-	ayak_buf_reset(b);
-	if (ayak_json_encode_string(b, s, strnlen(s, max)) || ayak_buf_add(b, "", 1))
+	const char *q = ayak_json_quote(b, s, max);
+
+	if (!q)
 		cli_die_nomem(c);
-	return b->data;
+	return q;
 }
 
 /* Cut s at the first of the bytes of cut, and spaces and tabs off both ends. */
@@ -931,8 +918,11 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	struct ayak_buf text = AYAK_BUF_INIT, label = AYAK_BUF_INIT;
 	const char *lf = k->label_field ? k->label_field : "label";
 	struct ayak_buf about = AYAK_BUF_INIT;
+	const char **labels;
+	uint64_t *count;
 	char **names;
 	size_t i, n;
+	int ret;
 	unsigned long long off_script = 0;
 	char first_off[PATH_MAX + 32] = "";
 
@@ -1076,33 +1066,27 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 	c->stats.bytes_out += ayak_writer_bytes(c->out);	/* the model's size */
 	/* the texts trained on, per label */
 	n = lid_trainer_nlabels(t);
-	{
-		const char **labels = calloc(n, sizeof(*labels));
-		uint64_t *count = calloc(n, sizeof(*count));
+	labels = calloc(n, sizeof(*labels));
+	count = calloc(n, sizeof(*count));
+	names = calloc(n, sizeof(*names));
+	if (!labels || !count || !names)
+		cli_die_nomem(c);
+	for (i = 0; i < n; i++) {
+		size_t texts;
 
-		names = calloc(n, sizeof(*names));
-		if (!labels || !count || !names)
-			cli_die_nomem(c);
-		for (i = 0; i < n; i++) {
-			size_t texts;
-
-			labels[i] = lid_trainer_label(t, i, &texts);
-			count[i] = texts;
-		}
-		count_labels(c, "label.", labels, count, n, LID_STATS_COUNTERS, names);
-		free(labels);
-		free(count);
+		labels[i] = lid_trainer_label(t, i, &texts);
+		count[i] = texts;
 	}
-	{
-		int ret = cli_finish(c);
-
-		for (i = 0; i < n; i++)
-			free(names[i]);
-		free(names);
-		lid_trainer_free(t);
-		ayak_buf_release(&about);
-		return ret;
-	}
+	count_labels(c, "label.", labels, count, n, LID_STATS_COUNTERS, names);
+	ret = cli_finish(c);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(labels);
+	free(count);
+	lid_trainer_free(t);
+	ayak_buf_release(&about);
+	return ret;
 }
 
 /* ---- classifying ---- */

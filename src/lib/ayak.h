@@ -126,13 +126,23 @@ int ayak_utf8_repair(const char *p, size_t n, struct ayak_buf *out, size_t *nrep
 
 /* ---- misc ---- */
 
-/* "64M", "1.5G", "4096", "10k": bytes, with binary multiples. -1 if bad. */
+/* Why a size or a count is refused: what ayak_parse_size() and ayak_parse_count() return. */
+enum {
+	AYAK_SIZE_SYNTAX = -1,		/* not digits first, or a point with no digit after */
+	AYAK_SIZE_UNIT = -2,		/* something after the number that is no unit */
+	AYAK_SIZE_FRACTION = -3,	/* a fraction of a byte, or of a count */
+	AYAK_SIZE_RANGE = -4,		/* over 2^64 - 1 */
+};
+/* "64M", "1.5G", "4096", "10k": bytes, with binary multiples.  0, or AYAK_SIZE_* if bad. */
 int ayak_parse_size(const char *s, uint64_t *out);
 /*
  * "100M", "1.5K", "2500": a count (of tokens), K, M, G and T powers of
- * 1000, no B.  -1 if bad, or if it is not whole ("1.0005K").
+ * 1000, no B.  0, or AYAK_SIZE_* if bad (AYAK_SIZE_FRACTION when it is not
+ * whole: "1.0005K").
  */
 int ayak_parse_count(const char *s, uint64_t *out);
+/* What an AYAK_SIZE_* says, for a message: "has an unknown unit". */
+const char *ayak_size_problem(int code);
 /* Non-negative decimal integer. -1 if bad or out of range. */
 int ayak_parse_u64(const char *s, uint64_t *out);
 /*

@@ -659,6 +659,14 @@ int ayak_json_encode_string(struct ayak_buf *out, const char *s, size_t n)
 	return ayak_buf_add(out, "\"", 1);
 }
 
+const char *ayak_json_quote(struct ayak_buf *b, const char *s, size_t max)
+{
+	ayak_buf_reset(b);
+	if (ayak_json_encode_string(b, s, strnlen(s, max)) || ayak_buf_add(b, "", 1))
+		return NULL;
+	return b->data;
+}
+
 /* Does field f's key equal key[0..n)?  Decodes escaped keys into scratch. */
 static int key_equals(struct ayak_record *r, const struct ayak_field *f,
 		      const char *key, size_t n)

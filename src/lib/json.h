@@ -95,6 +95,12 @@ int ayak_record_string(const struct ayak_record *r, const struct ayak_field *f,
  * characters are escaped; ill-formed UTF-8 becomes U+FFFD.
  */
 int ayak_json_encode_string(struct ayak_buf *out, const char *s, size_t n);
+/*
+ * s (its first max bytes) as a JSON string, NUL-terminated in b (reset
+ * first), to show in a message: its control characters escaped.  NULL when
+ * memory runs out.
+ */
+const char *ayak_json_quote(struct ayak_buf *b, const char *s, size_t max);
 
 /*
  * Validate any JSON text (a value with optional surrounding whitespace,

@@ -66,21 +66,31 @@ static int oom(struct ayak_err *err)
 	return ayak_err_set(err, AYAK_E_SYS, "out of memory");
 }
 
+/*
+ * AYAK_E_DATA: what, then s shown quoted (its first max bytes, control
+ * characters escaped), then why.  Returns -1.
+ */
+static int quoted_error(struct ayak_err *err, const char *what, const char *s, size_t max,
+			const char *why)
+{
+	struct ayak_buf q = AYAK_BUF_INIT;
+	const char *shown = ayak_json_quote(&q, s, max);
+
+	if (shown)
+		ayak_err_set(err, AYAK_E_DATA, "%s%s%s", what, shown, why);
+	else
+		oom(err);
+	ayak_buf_release(&q);
+	return -1;
+}
+
 /* A label that is none: an error that shows it with its control characters escaped. */
 static int check_label(const char *name, struct ayak_err *err)
 {
-	struct ayak_buf q = AYAK_BUF_INIT;
-
 	if (lid_label_valid(name))
 		return 0;
-	if (ayak_json_encode_string(&q, name, strnlen(name, 40)) || ayak_buf_add(&q, "", 1)) {
-		ayak_buf_release(&q);
-		return oom(err);
-	}
-	ayak_err_set(err, AYAK_E_DATA, "bad label %s (ISO 639-3 and ISO 15924 codes such as "
-		     "zsm_Latn, or und)", q.data);
-	ayak_buf_release(&q);
-	return -1;
+	return quoted_error(err, "bad label ", name, 40, " (ISO 639-3 and ISO 15924 codes such as "
+			    "zsm_Latn, or und)");
 }
 
 static int find_or_add_label(struct lid_trainer *t, const char *name, struct ayak_err *err)
@@ -293,15 +303,10 @@ static int is_word(const uint32_t *cps, size_t n)
 /* A marker refused: AYAK_E_DATA with the word shown escaped and why. */
 static int bad_marker(const char *word, const char *why, struct ayak_err *err)
 {
-	struct ayak_buf q = AYAK_BUF_INIT;
+	char tail[160];
 
-	if (ayak_json_encode_string(&q, word, strnlen(word, 80)) || ayak_buf_add(&q, "", 1)) {
-		ayak_buf_release(&q);
-		return oom(err);
-	}
-	ayak_err_set(err, AYAK_E_DATA, "bad marker %s: %s", q.data, why);
-	ayak_buf_release(&q);
-	return -1;
+	snprintf(tail, sizeof(tail), ": %s", why);
+	return quoted_error(err, "bad marker ", word, 80, tail);
 }
 
 /*

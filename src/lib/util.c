@@ -260,17 +260,17 @@ static int parse_multiple(const char *s, uint64_t unit, int bytes, uint64_t *out
 
 	/* No sign, space, hex or exponent. */
 	if (!s || !(*p >= '0' && *p <= '9'))
-		return -1;
+		return AYAK_SIZE_SYNTAX;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		d = (uint64_t)(*p - '0');
 		if (whole > (UINT64_MAX - d) / 10)
-			return -1;
+			return AYAK_SIZE_RANGE;
 		whole = whole * 10 + d;
 	}
 	if (*p == '.') {
 		point = 1;
 		if (!(p[1] >= '0' && p[1] <= '9'))
-			return -1;
+			return AYAK_SIZE_SYNTAX;
 		/* 18 digits are kept; of those after, only whether one is not 0. */
 		for (p++; *p >= '0' && *p <= '9'; p++) {
 			if (ten <= UINT64_MAX / 10 / 10) {
@@ -291,16 +291,18 @@ static int parse_multiple(const char *s, uint64_t unit, int bytes, uint64_t *out
 		p++;
 	if (bytes && (*p == 'B' || *p == 'b'))
 		p++;
-	if (*p || (point && !power))
-		return -1;
+	if (*p)
+		return AYAK_SIZE_UNIT;
+	if (point && !power)
+		return AYAK_SIZE_FRACTION;
 	for (i = 0; i < power; i++)
 		mult *= unit;
 	if (whole > UINT64_MAX / mult)
-		return -1;
+		return AYAK_SIZE_RANGE;
 	whole *= mult;
 	x = (unsigned __int128)frac * mult;	/* under 10^19 * 1024^4 */
 	if ((uint64_t)(x / ten) > UINT64_MAX - whole)
-		return -1;
+		return AYAK_SIZE_RANGE;
 	*out = whole + (uint64_t)(x / ten);
 	*part = x % ten != 0 || rest;
 	return 0;
@@ -319,11 +321,28 @@ int ayak_parse_count(const char *s, uint64_t *out)
 	uint64_t v;
 	int part;
 
+	int r = parse_multiple(s, 1000, 0, &v, &part);
+
+	if (r)
+		return r;
 	/* In powers of 1000 a fraction is exact: one left over is a mistake, not rounded. */
-	if (parse_multiple(s, 1000, 0, &v, &part) || part)
-		return -1;
+	if (part)
+		return AYAK_SIZE_FRACTION;
 	*out = v;
 	return 0;
+}
+
+const char *ayak_size_problem(int code)
+{
+	switch (code) {
+	case AYAK_SIZE_UNIT:
+		return "has an unknown unit";
+	case AYAK_SIZE_FRACTION:
+		return "is not whole";
+	case AYAK_SIZE_RANGE:
+		return "is too large";
+	}
+	return "is not a number";
 }
 
 int ayak_parse_decimal(const char *s, double *out)

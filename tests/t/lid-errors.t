@@ -71,13 +71,9 @@ test_expect_success 'a bad model fails before any output, even with -o' '
 	test_path_is_missing out.jsonl
 '
 
+# usage_error MESSAGE ARGS...: ayak-lid ARGS in exits 2 with MESSAGE
 usage_error () {
-	local msg=$1
-	shift
-	test_expect_code 2 ayak-lid "$@" in >out 2>err &&
-	printf "ayak-lid: %s\nTry 'ayak-lid --help'.\n" "$msg" >expect &&
-	test_cmp expect err &&
-	test_must_be_empty out
+	test_usage_error ayak-lid "$@" in
 }
 
 test_expect_success 'usage errors: exit 2' '
@@ -599,6 +595,7 @@ test_expect_success '--train: usage errors of file names, sizes and lists' '
 	train_usage "--about wants a file name, not '"''"'" --about "" &&
 	train_usage "--word-list wants a file name after '"'"'='"'"', not '"'"'zsm='"'"'" --word-list zsm= &&
 	train_usage "--train-sample wants 0 or a size of at least 64, not '"'"'63'"'"'" --train-sample 63 &&
+	train_usage "--train-sample: '"'"'1P'"'"' has an unknown unit (K, M, G or T, and B if wanted)" --train-sample 1P &&
 	train_usage "--lr wants a number from 0.000001 to 100, not '"'"'1e-6'"'"'" --lr 1e-6 &&
 	train_usage "--extra-labels: too many labels (at most 63 in all)" \
 		--extra-labels "$(seq -f "x%02g_Latn" 40 | sed "s/^x/a/" | paste -sd,)" \

@@ -6,12 +6,7 @@ MODEL=$AYAK_TOP/lexicons/lid/model.bin
 
 # usage_error MESSAGE ARGS...: exit 2, MESSAGE and the hint on stderr, nothing on stdout
 usage_error () {
-	local msg=$1
-	shift
-	test_expect_code 2 ayak-lid "$@" >out 2>err &&
-	printf "ayak-lid: %s\nTry 'ayak-lid --help'.\n" "$msg" >expect &&
-	test_cmp expect err &&
-	test_must_be_empty out
+	test_usage_error ayak-lid "$@"
 }
 
 test_expect_success 'setup' '

@@ -37,12 +37,7 @@ test_expect_success 'setup' '
 
 # usage_error MESSAGE ARGS...: ayak-lid ARGS exits 2 with MESSAGE and writes nothing
 usage_error () {
-	local msg=$1
-	shift
-	test_expect_code 2 ayak-lid "$@" >out 2>err &&
-	printf "ayak-lid: %s\nTry 'ayak-lid --help'.\n" "$msg" >expect &&
-	test_cmp expect err &&
-	test_must_be_empty out
+	test_usage_error ayak-lid "$@"
 }
 
 # data_error MESSAGE ARGS...: ayak-lid ARGS exits 1 with MESSAGE and writes no model x.bin

@@ -402,23 +402,23 @@ static void test_parse_size(void)
 		{ "0.0009765625K", 0, 1 },
 		{ "18446744073709551615", 0, 18446744073709551615ull },	/* exact, not a double */
 		{ "16777215.999999999999999999999T", 0, 18446744073709551615ull },
-		{ "16777216T", -1, 0 },
-		{ "18446744073709551616", -1, 0 },
-		{ "1.5", -1, 0 },
-		{ "1.M", -1, 0 },
-		{ ".5M", -1, 0 },
-		{ "1e3", -1, 0 },
-		{ "", -1, 0 },
-		{ "abc", -1, 0 },
-		{ "-1", -1, 0 },
-		{ "-1M", -1, 0 },
-		{ "10x", -1, 0 },
-		{ "M", -1, 0 },
-		{ "1.2.3", -1, 0 },
-		{ "1 M", -1, 0 },
-		{ " 1M", -1, 0 },
-		{ "1MM", -1, 0 },
-		{ "99999999999999999999999G", -1, 0 },
+		{ "16777216T", AYAK_SIZE_RANGE, 0 },
+		{ "18446744073709551616", AYAK_SIZE_RANGE, 0 },
+		{ "1.5", AYAK_SIZE_FRACTION, 0 },
+		{ "1.M", AYAK_SIZE_SYNTAX, 0 },
+		{ ".5M", AYAK_SIZE_SYNTAX, 0 },
+		{ "1e3", AYAK_SIZE_UNIT, 0 },
+		{ "", AYAK_SIZE_SYNTAX, 0 },
+		{ "abc", AYAK_SIZE_SYNTAX, 0 },
+		{ "-1", AYAK_SIZE_SYNTAX, 0 },
+		{ "-1M", AYAK_SIZE_SYNTAX, 0 },
+		{ "10x", AYAK_SIZE_UNIT, 0 },
+		{ "M", AYAK_SIZE_SYNTAX, 0 },
+		{ "1.2.3", AYAK_SIZE_UNIT, 0 },
+		{ "1 M", AYAK_SIZE_UNIT, 0 },
+		{ " 1M", AYAK_SIZE_SYNTAX, 0 },
+		{ "1MM", AYAK_SIZE_UNIT, 0 },
+		{ "99999999999999999999999G", AYAK_SIZE_RANGE, 0 },
 	};
 	size_t i;
 
@@ -432,7 +432,8 @@ static void test_parse_size(void)
 			pass = ok(ret == 0 && v == cases[i].v, "parse_size \"%s\" = %llu",
 				  cases[i].s, (unsigned long long)cases[i].v);
 		else
-			pass = ok(ret == -1, "parse_size rejects \"%s\"", cases[i].s);
+			pass = ok(ret == cases[i].ret, "parse_size rejects \"%s\": %s", cases[i].s,
+				  ayak_size_problem(cases[i].ret));
 		if (!pass)
 			printf("#   got %d, %llu\n", ret, (unsigned long long)v);
 	}
@@ -450,17 +451,17 @@ static void test_parse_count(void)
 		{ "0.000000000001T", 0, 1 },
 		{ "1.0050k", 0, 1005 },
 		{ "18446744073709551.615K", 0, 18446744073709551615ull },
-		{ "18446744073709551.616K", -1, 0 },
-		{ "1.0005K", -1, 0 },		/* 1000.5 tokens: refused, not rounded */
-		{ "1.0000000000000000001K", -1, 0 },	/* what a double would take for 1000 */
-		{ "0.0001K", -1, 0 },
-		{ "1.5", -1, 0 },
-		{ "2.0", -1, 0 },
-		{ "1KB", -1, 0 },		/* bytes, not tokens */
-		{ "1B", -1, 0 },
-		{ "-1K", -1, 0 },
-		{ "1 K", -1, 0 },
-		{ "", -1, 0 },
+		{ "18446744073709551.616K", AYAK_SIZE_RANGE, 0 },
+		{ "1.0005K", AYAK_SIZE_FRACTION, 0 },		/* 1000.5 tokens: refused, not rounded */
+		{ "1.0000000000000000001K", AYAK_SIZE_FRACTION, 0 },	/* what a double would take for 1000 */
+		{ "0.0001K", AYAK_SIZE_FRACTION, 0 },
+		{ "1.5", AYAK_SIZE_FRACTION, 0 },
+		{ "2.0", AYAK_SIZE_FRACTION, 0 },
+		{ "1KB", AYAK_SIZE_UNIT, 0 },		/* bytes, not tokens */
+		{ "1B", AYAK_SIZE_UNIT, 0 },
+		{ "-1K", AYAK_SIZE_SYNTAX, 0 },
+		{ "1 K", AYAK_SIZE_UNIT, 0 },
+		{ "", AYAK_SIZE_SYNTAX, 0 },
 	};
 	size_t i;
 
@@ -474,7 +475,8 @@ static void test_parse_count(void)
 			pass = ok(ret == 0 && v == cases[i].v, "parse_count \"%s\" = %llu",
 				  cases[i].s, (unsigned long long)cases[i].v);
 		else
-			pass = ok(ret == -1 && v == 12345, "parse_count rejects \"%s\"", cases[i].s);
+			pass = ok(ret == cases[i].ret && v == 12345, "parse_count rejects \"%s\": %s",
+				  cases[i].s, ayak_size_problem(cases[i].ret));
 		if (!pass)
 			printf("#   got %d, %llu\n", ret, (unsigned long long)v);
 	}
@@ -518,7 +520,7 @@ static void test_parse_decimal(void)
 		{ "0.25", 0, 0.25 },
 		{ "3", 0, 3 },
 		{ "10.5", 0, 10.5 },
-		{ "", -1, 0 },
+		{ "", AYAK_SIZE_SYNTAX, 0 },
 		{ ".5", -1, 0 },
 		{ "5.", -1, 0 },
 		{ "+0.5", -1, 0 },
@@ -529,7 +531,7 @@ static void test_parse_decimal(void)
 		{ "0x10", -1, 0 },
 		{ "inf", -1, 0 },
 		{ "nan", -1, 0 },
-		{ "1.2.3", -1, 0 },
+		{ "1.2.3", AYAK_SIZE_UNIT, 0 },
 	};
 	size_t i;
 
