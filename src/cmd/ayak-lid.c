@@ -1795,6 +1795,8 @@ int main(int argc, char **argv)
 		cli_usage_error(&c, "--switch-cost goes only with --by word");
 	if (k.switch_words && k.by != BY_WORD)
 		cli_usage_error(&c, "--switch-words goes only with --by word");
+	/* one label for the text: its lines may say that most of it is another language */
+	k.lo.lines = k.by == BY_NONE;
 	/* word mode reads every word: --sample 0 says so, any other is an error */
 	if (k.sample_set && k.lo.sample && k.by == BY_WORD)
 		cli_usage_error(&c, "--sample does not go with --by word (it reads every word)");

@@ -670,6 +670,7 @@ struct prep_cursor {
 	const unsigned char *u, *p;	/* p: NULL before a window is started */
 	size_t n;
 	size_t win[LID_WINDOWS][2], nwin, k;
+	int lines;			/* stop at each line's end (and each window's) */
 };
 
 /* The length of the code point at p (< end) if a word goes on through it (a letter or a mark), else 0. */
@@ -816,27 +817,38 @@ static int prep_begin(struct prep_cursor *c, struct lid_text *t, const char *tex
 /*
  * The next words of the text into t (the last ones dropped, the counts
  * kept): max_words of them, or fewer at the end.  Returns 1 if some text is
- * left to read, 0 at the end, -1 on ENOMEM.
+ * left to read, 0 at the end, -1 on ENOMEM; with c->lines, 2 when a line
+ * ended (at a newline, or at a window's end) and text is left.
  */
 static int prep_more(struct prep_cursor *c, size_t max_words)
 {
 	c->s.t->ncps = c->s.t->nwords = 0;
 	while (c->k < c->nwin) {
-		const unsigned char *end = c->u + c->win[c->k][1];
+		const unsigned char *end = c->u + c->win[c->k][1], *stop = end;
 
 		if (!c->p) {	/* a window's start: in this part, with the word it may cut */
 			c->p = c->u + c->win[c->k][0];
 			if (window_start(c))
 				return -1;
 		}
-		if (prep_window(&c->s, &c->p, end, max_words))
+		if (c->lines) {
+			const unsigned char *nl = memchr(c->p, '\n', (size_t)(end - c->p));
+
+			if (nl)
+				stop = nl + 1;
+		}
+		if (prep_window(&c->s, &c->p, stop, max_words))
 			return -1;
-		if (c->p < end)
+		if (c->p < stop)
 			return 1;
+		if (stop < end)		/* the newline ended the word before it */
+			return 2;
 		if (window_end(c) || end_word(&c->s))
 			return -1;
 		c->k++;
 		c->p = NULL;
+		if (c->lines)
+			return c->k < c->nwin ? 2 : 0;
 	}
 	return 0;
 }
@@ -1991,7 +2003,42 @@ struct lid_classifier {
 	float nb_weight;		/* of the word odds, for this text (0: none, or no table) */
 	size_t blank;			/* letters of scripts whose words gave their model no features */
 	int nomem;			/* an allocation failed on this text */
+	/* lid_opts.lines: the counts at the last line's end, and the lines' results */
+	struct {
+		int64_t acc[LID_MAX_SUBS][LID_MAX_STRIDE];
+		size_t nf[LID_MAX_SUBS];
+		unsigned used;		/* the submodels whose counts are kept (the others' are 0) */
+		size_t script_letters[USCRIPT_CODE_LIMIT];
+		uint64_t script_seen[SEEN_WORDS(USCRIPT_CODE_LIMIT)];
+		size_t letters, jawi, hans, hant;
+		int64_t nb_sum;
+		size_t nb_n;
+	} at_line;
+	double *mix;			/* the lines' probabilities, times their letters, summed */
+	size_t lines, line_letters;	/* lines with letters, and their letters */
+	unsigned char *malayic;		/* per label: Malay or a Malayic neighbour */
 };
+
+/*
+ * The labels of the msa submodel's group but English, and Malaysian and
+ * Indonesian Malay in any model: languages so close that a line of one
+ * is often read as another, where the whole text is not (see by_lines()).
+ */
+static void malayic_labels(const struct lid_model *m, unsigned char *malayic)
+{
+	static const char *const malay[] = { "zsm_Latn", "ind_Latn" };
+	int eng = lid_model_find(m, "eng_Latn"), k;
+	size_t j;
+
+	if (m->msa >= 0)
+		for (j = 0; j < m->subs[m->msa].ngrp; j++)
+			malayic[m->subs[m->msa].grp_label[j]] = 1;
+	for (k = 0; k < 2; k++)
+		if (lid_model_find(m, malay[k]) >= 0)
+			malayic[lid_model_find(m, malay[k])] = 1;
+	if (eng >= 0)
+		malayic[eng] = 0;
+}
 
 struct lid_classifier *lid_classifier_new(const struct lid_model *m)
 {
@@ -2006,10 +2053,13 @@ struct lid_classifier *lid_classifier_new(const struct lid_model *m)
 	c->wc_max = WC_MAX_FEATS;
 	lid_text_init(&c->t);
 	c->probs = calloc(m->nlabels, sizeof(*c->probs));
-	if (!c->probs) {
-		free(c);
+	c->mix = calloc(m->nlabels, sizeof(*c->mix));
+	c->malayic = calloc(m->nlabels, 1);
+	if (!c->probs || !c->mix || !c->malayic) {
+		lid_classifier_free(c);
 		return NULL;
 	}
+	malayic_labels(m, c->malayic);
 	return c;
 }
 
@@ -2026,6 +2076,8 @@ void lid_classifier_free(struct lid_classifier *c)
 	free(c->nbf.v);
 	free(c->pairs);
 	free(c->probs);
+	free(c->mix);
+	free(c->malayic);
 	for (i = 0; i < LID_MAX_SUBS; i++)
 		huge_free(c->wc[i].mem, ((size_t)1 << WC_BITS) * c->wc[i].size);
 	free(c);
@@ -3058,16 +3110,28 @@ static void add_pending(struct lid_classifier *c)
 	word_odds_add(c);
 }
 
-/* The features of the words of a part of the text into the sums of their submodels. */
+/*
+ * The features of the words of a part of the text into the sums of their
+ * submodels.  The scripts are those of the part's words, not of the letters
+ * counted so far: a word a window's edge cuts takes the script of its first
+ * letter, which may lie outside the window, uncounted; its features must
+ * not depend on where the parts end (at each line, when reading by lines).
+ */
 static void add_part(struct lid_classifier *c)
 {
 	const struct lid_model *m = c->m;
 	const struct lid_text *t = &c->t;
+	uint64_t scripts[SEEN_WORDS(USCRIPT_CODE_LIMIT)] = { 0 }, bits;
 	size_t w, s;
-	uint64_t bits;
 
-	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
-		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
+	for (w = 0; w < t->nwords; w++) {
+		int sc = t->words[w].script;
+
+		if (sc >= 0 && sc < USCRIPT_CODE_LIMIT)
+			scripts[sc >> 6] |= 1ULL << (sc & 63);
+	}
+	for (w = 0; w < SEEN_WORDS(USCRIPT_CODE_LIMIT); w++)
+		for (bits = scripts[w]; bits; bits &= bits - 1) {
 			int r, msa;
 			unsigned want;
 			struct lid_raw *raw;
@@ -3191,52 +3255,25 @@ static void script_share(struct lid_classifier *c, int script, float share)
 	add_prob(c, r, share);
 }
 
-/* Classify text[0..n), sample bytes of it (0: all), as lid_classify() does. */
-static int classify(struct lid_classifier *c, const char *text, size_t n, size_t sample,
-		    float *score)
+/*
+ * The distribution over the labels of the letters and sums counted (those
+ * of the text, or of a line: see line_end()) into c->probs; returns the
+ * best label.
+ */
+static int decide(struct lid_classifier *c, float *score)
 {
 	const struct lid_model *m = c->m;
-	struct lid_text *t = &c->t;
-	struct prep_cursor cur;
-	size_t s, w, best = 0;
+	const struct lid_text *t = &c->t;
+	size_t s, w, best;
 	uint64_t bits;
 	float inv;
-	int more = -1;
 
 	memset(c->probs, 0, m->nlabels * sizeof(*c->probs));
-	c->nomem = 0;
-	c->blank = 0;
-	/* the sums the last text used (most use one or two of the submodels) */
-	for (; c->used; c->used &= c->used - 1) {
-		s = (size_t)__builtin_ctz(c->used);
-		memset(c->sum[s].acc, 0, m->subs[s].nclass * sizeof(*c->sum[s].acc));
-		c->sum[s].nf = 0;
-		c->prev[s].hash = 0;
-		c->prev[s].len = 0;
-	}
-	c->nb_sum = 0;
-	c->nb_n = 0;
-	c->nbf.n = 0;
-	c->pending = 0;
-	if (c->mnf) {	/* the last text's Latin words the msa submodel did not need */
-		memset(c->macc, 0, m->subs[m->msa].stride * sizeof(*c->macc));
-		c->mnf = 0;
-	}
-	if (!prep_begin(&cur, t, text, n, sample, m))
-		do {
-			more = prep_more(&cur, PART_WORDS);
-			if (more >= 0)
-				add_part(c);
-		} while (more > 0 && !c->nomem);
-	if (more < 0 || c->nomem) {
-		c->nomem = 1;
-		t->letters = 0;
-	}
 	if (t->letters == 0) {
 		c->probs[m->und] = 1;
 		if (score)
 			*score = 1;
-		return c->nomem ? -1 : m->und;
+		return m->und;
 	}
 	inv = 1.0f / (float)t->letters;
 	{
@@ -3273,7 +3310,203 @@ static int classify(struct lid_classifier *c, const char *text, size_t n, size_t
 	best = lid_clamp_argmax(c->probs, m->nlabels, LID_PATH_BEST);
 	if (score)
 		*score = c->probs[best];
-	return c->nomem ? -1 : (int)best;
+	return (int)best;
+}
+
+/*
+ * Reading by lines (lid_opts.lines).  A text's sums are of integers, and
+ * added up a part at a time; each line is a part (or more), so a line's
+ * own counts are the text's at its end less those at the last line's end,
+ * and its distribution is theirs.  (A line takes the features that join
+ * its first word to the last line's.)  So the lines cost their
+ * distributions only, not a second reading.
+ */
+
+/* Add sign times the counts at the last line's end to the text's. */
+static void line_counts_add(struct lid_classifier *c, int sign)
+{
+	const struct lid_model *m = c->m;
+	struct lid_text *t = &c->t;
+	unsigned used = c->at_line.used;
+	size_t w, s, k;
+	uint64_t bits;
+
+	for (; used; used &= used - 1) {
+		size_t i = (size_t)__builtin_ctz(used);
+
+		for (k = 0; k < m->subs[i].nclass; k++)
+			c->sum[i].acc[k] += sign * c->at_line.acc[i][k];
+		c->sum[i].nf += (size_t)sign * c->at_line.nf[i];
+	}
+	for (w = 0; w < SEEN_WORDS(USCRIPT_CODE_LIMIT); w++)
+		for (bits = c->at_line.script_seen[w]; bits; bits &= bits - 1) {
+			s = w * 64 + (size_t)__builtin_ctzll(bits);
+			t->script_letters[s] += (size_t)sign * c->at_line.script_letters[s];
+		}
+	t->letters += (size_t)sign * c->at_line.letters;
+	t->jawi += (size_t)sign * c->at_line.jawi;
+	t->hans += (size_t)sign * c->at_line.hans;
+	t->hant += (size_t)sign * c->at_line.hant;
+	c->nb_sum += sign * c->at_line.nb_sum;
+	c->nb_n += (size_t)sign * c->at_line.nb_n;
+}
+
+/* Keep the text's counts as they are at a line's end. */
+static void line_counts_keep(struct lid_classifier *c)
+{
+	const struct lid_model *m = c->m;
+	const struct lid_text *t = &c->t;
+	unsigned used;
+	size_t w, s;
+	uint64_t bits;
+
+	c->at_line.used = c->used;
+	for (used = c->used; used; used &= used - 1) {
+		size_t i = (size_t)__builtin_ctz(used);
+
+		memcpy(c->at_line.acc[i], c->sum[i].acc, m->subs[i].nclass * sizeof(*c->sum[i].acc));
+		c->at_line.nf[i] = c->sum[i].nf;
+	}
+	memcpy(c->at_line.script_seen, t->script_seen, sizeof(c->at_line.script_seen));
+	for (w = 0; w < SEEN_WORDS(USCRIPT_CODE_LIMIT); w++)
+		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
+			s = w * 64 + (size_t)__builtin_ctzll(bits);
+			c->at_line.script_letters[s] = t->script_letters[s];
+		}
+	c->at_line.letters = t->letters;
+	c->at_line.jawi = t->jawi;
+	c->at_line.hans = t->hans;
+	c->at_line.hant = t->hant;
+	c->at_line.nb_sum = c->nb_sum;
+	c->at_line.nb_n = c->nb_n;
+}
+
+/* At a line's end: its distribution, times its letters, into c->mix. */
+static void line_end(struct lid_classifier *c)
+{
+	const struct lid_model *m = c->m;
+	size_t letters, blank = c->blank, i;
+
+	add_pending(c);		/* its Latin words into the msa submodel's sums */
+	letters = c->t.letters - c->at_line.letters;
+	if (letters) {
+		line_counts_add(c, -1);
+		decide(c, NULL);
+		line_counts_add(c, 1);
+		for (i = 0; i < m->nlabels; i++)
+			c->mix[i] += (double)letters * c->probs[i];
+		c->lines++;
+		c->line_letters += letters;
+		c->blank = blank;
+	}
+	line_counts_keep(c);
+}
+
+/* One language, or two Malayic ones (see malayic_labels()). */
+static int same_language(const struct lid_classifier *c, int a, int b)
+{
+	return a == b || (c->malayic[a] && c->malayic[b]);
+}
+
+/*
+ * Once the whole text is decided (best): the lines' label when it is of
+ * another language, with more than half of their letters (see
+ * lid_classify()).  Returns the text's label.
+ */
+static int lines_decide(struct lid_classifier *c, int best, float *score)
+{
+	const struct lid_model *m = c->m;
+	double group = 0, letters = (double)c->line_letters;
+	size_t i;
+	int top = 0;
+
+	if (c->lines < 2 || best == m->und)
+		return best;
+	/* the best as lid_top() finds it: of the floats given, ties to the first */
+	for (i = 1; i < m->nlabels; i++)
+		if ((float)(c->mix[i] / letters) > (float)(c->mix[top] / letters))
+			top = (int)i;
+	if (top == m->und || same_language(c, top, best))
+		return best;
+	for (i = 0; i < m->nlabels; i++)
+		if (same_language(c, top, (int)i))
+			group += c->mix[i];
+	if (!(group > 0.5 * letters))
+		return best;
+	for (i = 0; i < m->nlabels; i++)
+		c->probs[i] = (float)(c->mix[i] / letters);
+	if (score)
+		*score = c->probs[top];
+	return top;
+}
+
+/* Whether the windows chosen hold a newline. */
+static int has_lines(const struct prep_cursor *cur)
+{
+	size_t k;
+
+	for (k = 0; k < cur->nwin; k++)
+		if (memchr(cur->u + cur->win[k][0], '\n', cur->win[k][1] - cur->win[k][0]))
+			return 1;
+	return 0;
+}
+
+/* Classify text[0..n), sample bytes of it (0: all), as lid_classify() does. */
+static int classify(struct lid_classifier *c, const char *text, size_t n, size_t sample,
+		    int lines, float *score)
+{
+	const struct lid_model *m = c->m;
+	struct lid_text *t = &c->t;
+	struct prep_cursor cur;
+	size_t s;
+	int more = -1, best;
+
+	c->nomem = 0;
+	c->blank = 0;
+	/* the sums the last text used (most use one or two of the submodels) */
+	for (; c->used; c->used &= c->used - 1) {
+		s = (size_t)__builtin_ctz(c->used);
+		memset(c->sum[s].acc, 0, m->subs[s].nclass * sizeof(*c->sum[s].acc));
+		c->sum[s].nf = 0;
+		c->prev[s].hash = 0;
+		c->prev[s].len = 0;
+	}
+	c->nb_sum = 0;
+	c->nb_n = 0;
+	c->nbf.n = 0;
+	c->pending = 0;
+	c->lines = 0;
+	if (c->mnf) {	/* the last text's Latin words the msa submodel did not need */
+		memset(c->macc, 0, m->subs[m->msa].stride * sizeof(*c->macc));
+		c->mnf = 0;
+	}
+	if (!prep_begin(&cur, t, text, n, sample, m)) {
+		cur.lines = lines && has_lines(&cur);
+		if (cur.lines) {	/* at_line's counts are read where these say */
+			c->at_line.used = 0;
+			memset(c->at_line.script_seen, 0, sizeof(c->at_line.script_seen));
+			c->at_line.letters = c->at_line.jawi = c->at_line.hans = c->at_line.hant = 0;
+			c->at_line.nb_sum = 0;
+			c->at_line.nb_n = 0;
+			memset(c->mix, 0, m->nlabels * sizeof(*c->mix));
+			c->line_letters = 0;
+		}
+		do {
+			more = prep_more(&cur, PART_WORDS);
+			if (more >= 0)
+				add_part(c);
+			if (cur.lines && (more == 0 || more == 2) && !c->nomem)
+				line_end(c);
+		} while (more > 0 && !c->nomem);
+	}
+	if (more < 0 || c->nomem) {
+		c->nomem = 1;
+		t->letters = 0;
+	}
+	best = decide(c, score);
+	if (c->nomem)
+		return -1;
+	return cur.lines ? lines_decide(c, best, score) : best;
 }
 
 int lid_classify(struct lid_classifier *c, const char *text, size_t n,
@@ -3281,17 +3514,17 @@ int lid_classify(struct lid_classifier *c, const char *text, size_t n,
 {
 	const struct lid_model *m = c->m;
 	size_t sample = opts ? opts->sample : 0;
-	int best;
+	int best, lines = opts && opts->lines;
 
 	/* 0 when the model has no word odds: every use of them asks nb_weight only */
 	c->nb_weight = !m->nb ? 0 : opts && opts->nb_weight_set ? opts->nb_weight : m->nb_weight;
-	best = classify(c, text, n, sample, score);
+	best = classify(c, text, n, sample, lines, score);
 	/*
 	 * Windows that found nothing to go on (no letters, or only words too
 	 * long to give features) do not make a longer text und: it is read whole.
 	 */
 	if (best == m->und && sample && n > sample && (c->t.letters == 0 || c->blank))
-		best = classify(c, text, n, 0, score);
+		best = classify(c, text, n, 0, lines, score);
 	return best;
 }
 

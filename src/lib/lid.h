@@ -103,6 +103,7 @@ struct lid_opts {
 	size_t sample;			/* bytes read at most; 0: all */
 	int nb_weight_set;		/* 0: the model's weight of the word odds */
 	float nb_weight;		/* else this one (0: none) */
+	int lines;			/* a text of several lines is read line by line too */
 };
 
 struct lid_classifier;
@@ -112,7 +113,15 @@ void lid_classifier_free(struct lid_classifier *c);
 
 /*
  * Classify text[0..n) (UTF-8; ill-formed bytes are separators).  Returns
- * the best label's index; its probability goes to *score.  The whole
+ * the best label's index; its probability goes to *score.  With
+ * opts->lines, a text of two lines or more (in what is read) is read line
+ * by line as well, each line on its own; when the label the lines give
+ * most of their letters to (their probabilities weighted by their
+ * letters) is of another language than the whole text's, and that
+ * language (zsm_Latn and ind_Latn as one) has more than half of them, it
+ * is the text's label, with the lines' probabilities.  Read whole, a
+ * mostly English page with a few Malay lines is Malay: the linear model
+ * adds up evidence, and Malay words carry more of it.  The whole
  * distribution stays in the classifier until the next call: see
  * lid_probs() and lid_top().  Text with no letters is "und" with score 1.
  * Returns -1 when memory ran out (ENOMEM): a part of the text would have

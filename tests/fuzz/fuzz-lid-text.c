@@ -88,6 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ 200, 0, 0 },			/* three windows of 66 bytes */
 		{ 7, 0, 0 },			/* a window smaller than a character or two */
 		{ 0, 1, 0 },			/* no word odds */
+		{ LID_SAMPLE_DEFAULT, 0, 0, 1 },	/* by lines too (ayak-lid without --by) */
+		{ 0, 0, 0, 1 },
+		{ 200, 0, 0, 1 },
 	};
 	const char *s = (const char *)data;
 	size_t i;
@@ -133,6 +136,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (lid_classify(plain, s, size, &opts[i], NULL) != a ||
 		    memcmp(first, lid_probs(plain), nlabels * sizeof(*first)))
 			abort();
+		/* by lines: the whole text's result to the bit, or another label */
+		if (opts[i].lines) {
+			struct lid_opts whole = opts[i];
+
+			whole.lines = 0;
+			b = classify(s, size, &whole);
+			if (a == b && memcmp(first, lid_probs(clf), nlabels * sizeof(*first)))
+				abort();
+		}
 	}
 	return 0;
 }

@@ -5,7 +5,8 @@
  * cache; the shares of the labels in one pass and class by class; the fast
  * paths (row sums, bucketing, softmax, the last choice of label, shares),
  * the character n-grams and the reading of text against plain loops; and
- * the model loader's errors on missing, truncated and corrupt files.
+ * the model loader's errors on missing, truncated and corrupt files; reading a
+ * text by its lines.
  * Prints TAP.
  */
 #include <errno.h>
@@ -1072,6 +1073,111 @@ static void test_prep_windows(void)
 	   cases);
 }
 
+/* Classify text with opts; its probabilities into probs, its score into *score. */
+static int classify_into(struct lid_classifier *c, const char *text, const struct lid_opts *o,
+			 float *probs, float *score)
+{
+	const struct lid_model *m = lid_classifier_model(c);
+	int l = lid_classify(c, text, strlen(text), o, score);
+
+	memcpy(probs, lid_probs(c), lid_model_nlabels(m) * sizeof(*probs));
+	return l;
+}
+
+/*
+ * lid_opts.lines: a text whose lines give most of their letters to another
+ * language than its whole takes their label and probabilities; else it is
+ * the whole text's result to the bit.
+ */
+static void test_lines(const struct lid_model *m)
+{
+	struct lid_classifier *c = lid_classifier_new(m);
+	size_t nl = lid_model_nlabels(m), i, same = 0, cases = 0;
+	float *a = calloc(nl, sizeof(*a)), *b = calloc(nl, sizeof(*b)), sa, sb, sum = 0;
+	struct lid_opts whole = { 0 }, lines = { 0 };
+	char text[2048];
+	int la, lb, eng_label = lid_model_find(m, "eng_Latn");
+
+	lines.lines = 1;
+	if (!c || !a || !b) {
+		ok(0, "by lines: a classifier");
+		return;
+	}
+	/*
+	 * Two English lines and two Malay ones: near even, so the whole text
+	 * and its lines disagree on some.  There the lines' label is the
+	 * other language, with more than half of their letters.
+	 */
+	{
+		int z = lid_model_find(m, "zsm_Latn"), n = lid_model_find(m, "ind_Latn");
+		size_t turned = 0, right = 0, j, k;
+
+		for (i = 0; i < 6; i++)
+			for (j = 0; j < 6; j++) {
+				snprintf(text, sizeof(text), "%s\n%s\n%s\n%s", eng[i], eng[(i + 1) % 6],
+					 zsm[j], zsm[(j + 1) % 6]);
+				la = classify_into(c, text, &whole, a, &sa);
+				lb = classify_into(c, text, &lines, b, &sb);
+				if (la == lb)
+					continue;
+				turned++;
+				for (sum = 0, k = 0; k < nl; k++)
+					sum += b[k];
+				right += (lb == eng_label ? (la == z || la == n) && b[lb] > 0.5f
+					  : (lb == z || lb == n) && la == eng_label && b[z] + b[n] > 0.5f) &&
+					 sb == b[lb] && fabsf(sum - 1) < 1e-4f;
+			}
+		ok(turned > 0 && right == turned,
+		   "by lines: where the whole and the lines disagree (%zu of 36), the lines' language has most of them",
+		   turned);
+	}
+	/* texts whose lines do not overturn the whole: the whole text's result, to the bit */
+	{
+		static const char *const texts[][3] = {
+			{ "%s\n%s\n%s", "zsm zsm eng", NULL },	/* mostly Malay */
+			{ "%s\n%s\n%s", "zsm ind ind", NULL },	/* Malay with Malay: one language */
+			{ "%s %s\n\n%s", "eng eng zsm", NULL },	/* English */
+			{ "%s %s %s", "zsm eng eng", NULL },		/* one line */
+			{ "%s\n123\n%s\n%s", "ind ind eng", NULL },
+		};
+		for (i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+			const char *const *pick[3];
+			size_t k;
+
+			for (k = 0; k < 3; k++) {
+				const char *w = texts[i][1] + 4 * k;
+
+				pick[k] = w[0] == 'z' ? zsm : w[0] == 'i' ? ind : eng;
+			}
+			snprintf(text, sizeof(text), texts[i][0], pick[0][i % 6], pick[1][(i + 1) % 6],
+				 pick[2][(i + 2) % 6]);
+			la = classify_into(c, text, &whole, a, &sa);
+			lb = classify_into(c, text, &lines, b, &sb);
+			cases++;
+			same += la == lb && sa == sb && !memcmp(a, b, nl * sizeof(*a));
+		}
+	}
+	ok(same == cases, "by lines: where the lines agree with the whole, its result to the bit (%zu of %zu)",
+	   same, cases);
+	/* windows: lines=1 at a sample keeps to the windows, and repeats */
+	{
+		size_t len = 0, k;
+
+		for (k = 0; k < 12 && len + 200 < sizeof(text); k++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n",
+						k % 3 == 2 ? zsm[k % 6] : eng[k % 6]);
+		whole.sample = lines.sample = 256;
+		la = classify_into(c, text, &lines, a, &sa);
+		classify_into(c, zsm[1], &lines, b, &sb);
+		lb = classify_into(c, text, &lines, b, &sb);
+		ok(la == eng_label && la == lb && sa == sb && !memcmp(a, b, nl * sizeof(*a)),
+		   "by lines, in windows: eng_Latn, the same again after another text");
+	}
+	lid_classifier_free(c);
+	free(a);
+	free(b);
+}
+
 /* --by word's library: the table parser and the runs, on the model trained here. */
 static void test_switch(const struct lid_model *m)
 {
@@ -1379,6 +1485,7 @@ int main(void)
 	test_accumulate();
 	test_word_cache(m, "a model trained here");
 	test_switch(m);
+	test_lines(m);
 	test_out_once(m, "a model trained here");
 	{
 		const char *top = getenv("AYAK_TOP");
