@@ -34,6 +34,9 @@ static const char usage[] =
 	"                        log-odds (default 2; higher: fewer, longer runs)\n"
 	"      --switch-words FILE  with --by word: the English/Malay word odds (default:\n"
 	"                        lid/switch.tsv in the lexicons)\n"
+	"      --whole           read each text whole only, not by its lines too (faster\n"
+	"                        on pages of many lines; a mostly English page with Malay\n"
+	"                        lines may then be Malay)\n"
 	"      --sample BYTES    read at most BYTES of each text (or part), in four windows\n"
 	"                        in the middle of its quarters, fewer under 256 bytes\n"
 	"                        (default 1024; 0: all; else 64 or more; --by word\n"
@@ -61,6 +64,7 @@ enum {
 	OPT_MIXED,
 	OPT_SWITCH_COST,
 	OPT_SWITCH_WORDS,
+	OPT_WHOLE,
 	OPT_SAMPLE,
 	OPT_MODEL,
 	OPT_LIST_LABELS,
@@ -97,6 +101,7 @@ static const struct option options[] = {
 	{ "switch-cost", required_argument, NULL, OPT_SWITCH_COST },
 	{ "switch-words", required_argument, NULL, OPT_SWITCH_WORDS },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "whole", no_argument, NULL, OPT_WHOLE },
 	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "list-labels", no_argument, NULL, OPT_LIST_LABELS },
 	{ "model-info", no_argument, NULL, OPT_MODEL_INFO },
@@ -147,7 +152,7 @@ struct conf {
 	/* the first option given of each kind, for the usage errors of main() */
 	int train_only, classify_only, select_opt;
 	double mixed, switch_cost;
-	int mixed_set, switch_cost_set, sample_set;
+	int mixed_set, switch_cost_set, sample_set, whole;
 	struct lid_opts lo;
 	/* training */
 	int train, verbose;
@@ -433,6 +438,9 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 		case OPT_SWITCH_COST:
 			k->switch_cost = number(c, "--switch-cost", optarg, 0, 50);
 			k->switch_cost_set = 1;
+			break;
+		case OPT_WHOLE:
+			k->whole = 1;
 			break;
 		case OPT_SAMPLE:
 			k->lo.sample = sample_arg(c, "--sample", optarg);
@@ -1795,8 +1803,10 @@ int main(int argc, char **argv)
 		cli_usage_error(&c, "--switch-cost goes only with --by word");
 	if (k.switch_words && k.by != BY_WORD)
 		cli_usage_error(&c, "--switch-words goes only with --by word");
+	if (k.whole && k.by)
+		cli_usage_error(&c, "--whole goes only without --by");
 	/* one label for the text: its lines may say that most of it is another language */
-	k.lo.lines = k.by == BY_NONE;
+	k.lo.lines = k.by == BY_NONE && !k.whole;
 	/* word mode reads every word: --sample 0 says so, any other is an error */
 	if (k.sample_set && k.lo.sample && k.by == BY_WORD)
 		cli_usage_error(&c, "--sample does not go with --by word (it reads every word)");

@@ -708,6 +708,7 @@ static int prep_uncounted(struct prep *s, const unsigned char *p, const unsigned
 	t->jawi = jawi;
 	t->hans = hans;
 	t->hant = hant;
+	t->uncounted = 1;
 	return ret;
 }
 
@@ -823,6 +824,7 @@ static int prep_begin(struct prep_cursor *c, struct lid_text *t, const char *tex
 static int prep_more(struct prep_cursor *c, size_t max_words)
 {
 	c->s.t->ncps = c->s.t->nwords = 0;
+	c->s.t->uncounted = 0;
 	while (c->k < c->nwin) {
 		const unsigned char *end = c->u + c->win[c->k][1], *stop = end;
 
@@ -3112,26 +3114,32 @@ static void add_pending(struct lid_classifier *c)
 
 /*
  * The features of the words of a part of the text into the sums of their
- * submodels.  The scripts are those of the part's words, not of the letters
- * counted so far: a word a window's edge cuts takes the script of its first
- * letter, which may lie outside the window, uncounted; its features must
- * not depend on where the parts end (at each line, when reading by lines).
+ * submodels: those of the scripts counted so far (a script without words
+ * in the part adds nothing), and of the words read partly outside the
+ * windows.  Such a word takes the script of its first letter, which may
+ * be outside, uncounted: its features must not depend on where the parts
+ * end (at each line, when reading by lines).
  */
 static void add_part(struct lid_classifier *c)
 {
 	const struct lid_model *m = c->m;
 	const struct lid_text *t = &c->t;
-	uint64_t scripts[SEEN_WORDS(USCRIPT_CODE_LIMIT)] = { 0 }, bits;
+	uint64_t scripts[SEEN_WORDS(USCRIPT_CODE_LIMIT)], bits;
+	const uint64_t *seen = t->script_seen;
 	size_t w, s;
 
-	for (w = 0; w < t->nwords; w++) {
-		int sc = t->words[w].script;
+	if (t->uncounted) {
+		memcpy(scripts, t->script_seen, sizeof(scripts));
+		for (w = 0; w < t->nwords; w++) {
+			int sc = t->words[w].script;
 
-		if (sc >= 0 && sc < USCRIPT_CODE_LIMIT)
-			scripts[sc >> 6] |= 1ULL << (sc & 63);
+			if (sc >= 0 && sc < USCRIPT_CODE_LIMIT)
+				scripts[sc >> 6] |= 1ULL << (sc & 63);
+		}
+		seen = scripts;
 	}
 	for (w = 0; w < SEEN_WORDS(USCRIPT_CODE_LIMIT); w++)
-		for (bits = scripts[w]; bits; bits &= bits - 1) {
+		for (bits = seen[w]; bits; bits &= bits - 1) {
 			int r, msa;
 			unsigned want;
 			struct lid_raw *raw;

@@ -232,6 +232,7 @@ struct lid_text {
 	size_t hans, hant;		/* Han characters only simplified / only traditional */
 	struct lid_cpinfo **cp_pages;	/* ICU's answers for the BMP, 256 code points a page */
 	unsigned char byte_by_byte;	/* tests: no token read at once (the same words, slower) */
+	unsigned char uncounted;	/* a word read has letters outside the windows, uncounted */
 };
 
 void lid_text_init(struct lid_text *t);

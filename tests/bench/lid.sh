@@ -69,6 +69,8 @@ if set_start "web documents: gen-corpus --mb $MB --seed 1" "$corpus" \
 	measure "ayak-lid (default: --sample 1024)" "$corpus" "$LID"
 	measure "ayak-lid --sample 4096" "$corpus" "$LID" --sample 4096
 	measure "ayak-lid --sample 0 (whole documents)" "$corpus" "$LID" --sample 0
+	measure "ayak-lid --whole (not by lines too)" "$corpus" "$LID" --whole
+	measure "ayak-lid --whole --sample 0" "$corpus" "$LID" --whole --sample 0
 	measure "ayak-lid --by line" "$corpus" "$LID" --by line
 	measure "ayak-lid --keep zsm_Latn" "$corpus" "$LID" --keep zsm_Latn
 fi
@@ -89,6 +91,8 @@ if set_start "real documents: the web pages and articles of ../shared/data (mala
 	measure "ayak-cat (read and write only)" "$real" "$CAT"
 	measure "ayak-lid (default: --sample 1024)" "$real" "$LID"
 	measure "ayak-lid --sample 0 (whole documents)" "$real" "$LID" --sample 0
+	measure "ayak-lid --whole (not by lines too)" "$real" "$LID" --whole
+	measure "ayak-lid --whole --sample 0" "$real" "$LID" --whole --sample 0
 fi
 sent=$AYAK_BUILD/lid/dev-sent.jsonl
 if set_start "short texts: the development sentences (tests/bench/lid-eval.sh builds them)" \

@@ -49,6 +49,19 @@ test_expect_success 'the same words on one line are read whole: zsm_Latn' '
 	test_cmp expect got
 '
 
+test_expect_success '--whole reads the text whole only, as ayak-lid did before' '
+	ayak-lid --whole one >expect &&
+	ayak-lid --whole page >got &&
+	added expect >expect.added &&
+	added got >got.added &&
+	test_cmp expect.added got.added &&
+	grep -F "\"lang\":\"zsm_Latn\",\"lang_score\":0.7839}" got.added
+'
+
+test_expect_success '--whole with --by: a usage error' '
+	test_usage_error ayak-lid "--whole goes only without --by" --whole --by line page
+'
+
 test_expect_success 'in any order of the lines; --keep zsm_Latn and --threshold see the lines'"'"' label' '
 	record nl "$E1" "$M1" "$E2" "$M2" "$E3" >mixed &&
 	ayak-lid mixed >out &&
