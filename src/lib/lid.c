@@ -2024,7 +2024,7 @@ struct lid_classifier {
 /*
  * The labels of the msa submodel's group but English, and Malaysian and
  * Indonesian Malay in any model: languages so close that a line of one
- * is often read as another, where the whole text is not (see by_lines()).
+ * is often read as another, where the whole text is not (see lines_decide()).
  */
 static void malayic_labels(const struct lid_model *m, unsigned char *malayic)
 {
@@ -2035,9 +2035,12 @@ static void malayic_labels(const struct lid_model *m, unsigned char *malayic)
 	if (m->msa >= 0)
 		for (j = 0; j < m->subs[m->msa].ngrp; j++)
 			malayic[m->subs[m->msa].grp_label[j]] = 1;
-	for (k = 0; k < 2; k++)
-		if (lid_model_find(m, malay[k]) >= 0)
-			malayic[lid_model_find(m, malay[k])] = 1;
+	for (k = 0; k < 2; k++) {
+		int label = lid_model_find(m, malay[k]);
+
+		if (label >= 0)
+			malayic[label] = 1;
+	}
 	if (eng >= 0)
 		malayic[eng] = 0;
 }
