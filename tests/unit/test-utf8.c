@@ -385,9 +385,37 @@ static void test_repair(void)
 	ayak_buf_release(&out);
 }
 
+/* A size or count, what the parser returns for it (0 or AYAK_SIZE_*), and its value. */
+struct size_case {
+	const char *s;
+	int ret;
+	uint64_t v;
+};
+
+/* parse(s) gives each case's value, or refuses it for its reason, *out untouched. */
+static void check_sizes(const char *name, int (*parse)(const char *, uint64_t *),
+			const struct size_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t v = 12345;
+		int ret = parse(cases[i].s, &v), pass;
+
+		if (cases[i].ret == 0)
+			pass = ok(ret == 0 && v == cases[i].v, "%s \"%s\" = %llu", name, cases[i].s,
+				  (unsigned long long)cases[i].v);
+		else
+			pass = ok(ret == cases[i].ret && v == 12345, "%s rejects \"%s\": %s", name,
+				  cases[i].s, ayak_size_problem(cases[i].ret));
+		if (!pass)
+			printf("#   got %d, %llu\n", ret, (unsigned long long)v);
+	}
+}
+
 static void test_parse_size(void)
 {
-	static const struct { const char *s; int ret; uint64_t v; } cases[] = {
+	static const struct size_case cases[] = {
 		{ "4096", 0, 4096 },
 		{ "0", 0, 0 },
 		{ "10k", 0, 10240 },
@@ -420,28 +448,13 @@ static void test_parse_size(void)
 		{ "1MM", AYAK_SIZE_UNIT, 0 },
 		{ "99999999999999999999999G", AYAK_SIZE_RANGE, 0 },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		uint64_t v = 12345;
-		int ret = ayak_parse_size(cases[i].s, &v);
-
-		int pass;
-
-		if (cases[i].ret == 0)
-			pass = ok(ret == 0 && v == cases[i].v, "parse_size \"%s\" = %llu",
-				  cases[i].s, (unsigned long long)cases[i].v);
-		else
-			pass = ok(ret == cases[i].ret, "parse_size rejects \"%s\": %s", cases[i].s,
-				  ayak_size_problem(cases[i].ret));
-		if (!pass)
-			printf("#   got %d, %llu\n", ret, (unsigned long long)v);
-	}
+	check_sizes("parse_size", ayak_parse_size, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void test_parse_count(void)
 {
-	static const struct { const char *s; int ret; uint64_t v; } cases[] = {
+	static const struct size_case cases[] = {
 		{ "2500", 0, 2500 },
 		{ "0", 0, 0 },
 		{ "100M", 0, 100000000 },
@@ -463,23 +476,8 @@ static void test_parse_count(void)
 		{ "1 K", AYAK_SIZE_UNIT, 0 },
 		{ "", AYAK_SIZE_SYNTAX, 0 },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		uint64_t v = 12345;
-		int ret = ayak_parse_count(cases[i].s, &v);
-
-		int pass;
-
-		if (cases[i].ret == 0)
-			pass = ok(ret == 0 && v == cases[i].v, "parse_count \"%s\" = %llu",
-				  cases[i].s, (unsigned long long)cases[i].v);
-		else
-			pass = ok(ret == cases[i].ret && v == 12345, "parse_count rejects \"%s\": %s",
-				  cases[i].s, ayak_size_problem(cases[i].ret));
-		if (!pass)
-			printf("#   got %d, %llu\n", ret, (unsigned long long)v);
-	}
+	check_sizes("parse_count", ayak_parse_count, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void test_parse_u64(void)
