@@ -205,6 +205,12 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 struct lid_classifier;
 size_t lid_classifier_cache(struct lid_classifier *c, size_t max_feats);
 /*
+ * Tests: with all, a text read by its lines has every line's distribution
+ * computed, none left out once the text's own label is sure to stand (see
+ * lines_decide() in lid.c): the same results, slower.
+ */
+void lid_classifier_lines_all(struct lid_classifier *c, int all);
+/*
  * acc[0..stride) = the sum of the int8 rows w + f[i] * stride, i < nf (rows
  * 16-byte aligned, stride a multiple of 16).  LID_PATH_BEST takes the
  * fastest code the CPU runs; the others are there so that the tests can

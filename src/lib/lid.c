@@ -1955,6 +1955,7 @@ struct lid_sum {
 #define WC_MAX_FEATS 255		/* 255 * 128 < 32768 */
 #define WC_AHEAD 4			/* words ahead whose entries are asked for */
 #define NB_AHEAD 32			/* buckets of the word odds asked for ahead */
+#define ENDS_MAX 256			/* line ends kept before their lines are read */
 
 struct wc_head {
 	uint64_t key;			/* the word's hash (mixed with its case if it counts); 0: empty */
@@ -2005,17 +2006,18 @@ struct lid_classifier {
 	float nb_weight;		/* of the word odds, for this text (0: none, or no table) */
 	size_t blank;			/* letters of scripts whose words gave their model no features */
 	int nomem;			/* an allocation failed on this text */
-	/* lid_opts.lines: the counts at the last line's end, and the lines' results */
-	struct {
-		int64_t acc[LID_MAX_SUBS][LID_MAX_STRIDE];
-		size_t nf[LID_MAX_SUBS];
-		unsigned used;		/* the submodels whose counts are kept (the others' are 0) */
-		size_t script_letters[USCRIPT_CODE_LIMIT];
-		uint64_t script_seen[SEEN_WORDS(USCRIPT_CODE_LIMIT)];
-		size_t letters, jawi, hans, hant;
-		int64_t nb_sum;
-		size_t nb_n;
-	} at_line;
+	/* lid_opts.lines: the counts at the lines' ends (see line_end()), and the lines' results */
+	int64_t *ends_v;		/* the counts, one record after another */
+	size_t ends_vn, ends_valloc;
+	struct line_mark {
+		size_t at;		/* its counts in ends_v */
+		size_t letters;		/* the line's letters (0: where the next line starts only) */
+	} ends[ENDS_MAX], order[ENDS_MAX];
+	size_t nends;
+	size_t end_letters, end_feats;	/* at the last end kept: letters, features and word odds */
+	size_t mixed_letters;		/* of the lines already in mix */
+	int lines_all;			/* tests: every line read (lid_classifier_lines_all()) */
+	float *probs_text;		/* the text's own, while its lines are read */
 	double *mix;			/* the lines' probabilities, times their letters, summed */
 	size_t lines, line_letters;	/* lines with letters, and their letters */
 	unsigned char *malayic;		/* per label: Malay or a Malayic neighbour */
@@ -2059,8 +2061,9 @@ struct lid_classifier *lid_classifier_new(const struct lid_model *m)
 	lid_text_init(&c->t);
 	c->probs = calloc(m->nlabels, sizeof(*c->probs));
 	c->mix = calloc(m->nlabels, sizeof(*c->mix));
+	c->probs_text = calloc(m->nlabels, sizeof(*c->probs_text));
 	c->malayic = calloc(m->nlabels, 1);
-	if (!c->probs || !c->mix || !c->malayic) {
+	if (!c->probs || !c->mix || !c->probs_text || !c->malayic) {
 		lid_classifier_free(c);
 		return NULL;
 	}
@@ -2082,10 +2085,17 @@ void lid_classifier_free(struct lid_classifier *c)
 	free(c->pairs);
 	free(c->probs);
 	free(c->mix);
+	free(c->probs_text);
+	free(c->ends_v);
 	free(c->malayic);
 	for (i = 0; i < LID_MAX_SUBS; i++)
 		huge_free(c->wc[i].mem, ((size_t)1 << WC_BITS) * c->wc[i].size);
 	free(c);
+}
+
+void lid_classifier_lines_all(struct lid_classifier *c, int all)
+{
+	c->lines_all = all;
 }
 
 size_t lid_classifier_cache(struct lid_classifier *c, size_t max_feats)
@@ -3330,87 +3340,230 @@ static int decide(struct lid_classifier *c, float *score)
  * own counts are the text's at its end less those at the last line's end,
  * and its distribution is theirs.  (A line takes the features that join
  * its first word to the last line's.)  So the lines cost their
- * distributions only, not a second reading.
+ * distributions only, not a second reading; and most of those are not
+ * needed: lines_decide() reads the longest lines first, and stops once
+ * the text's own label is sure to stand.
+ *
+ * The counts at a line's end, as kept in ends_v: END_HEAD values (the
+ * submodels used, letters, Jawi, simplified and traditional Han letters,
+ * word odds and their count, and the number of scripts), then nf and the
+ * sums of each submodel used, then a (script, letters) pair per script.
  */
+enum { END_USED, END_LETTERS, END_JAWI, END_HANS, END_HANT, END_NB_SUM, END_NB_N, END_NSCRIPTS,
+       END_HEAD };
 
-/* Add sign times the counts at the last line's end to the text's. */
-static void line_counts_add(struct lid_classifier *c, int sign)
+/* The features counted so far, with the word odds: they change only when counts do. */
+static size_t feats_counted(const struct lid_classifier *c)
 {
-	const struct lid_model *m = c->m;
-	struct lid_text *t = &c->t;
-	unsigned used = c->at_line.used;
-	size_t w, s, k;
-	uint64_t bits;
+	size_t n = c->nb_n;
+	unsigned used;
 
-	for (; used; used &= used - 1) {
-		size_t i = (size_t)__builtin_ctz(used);
-
-		for (k = 0; k < m->subs[i].nclass; k++)
-			c->sum[i].acc[k] += sign * c->at_line.acc[i][k];
-		c->sum[i].nf += (size_t)sign * c->at_line.nf[i];
-	}
-	for (w = 0; w < SEEN_WORDS(USCRIPT_CODE_LIMIT); w++)
-		for (bits = c->at_line.script_seen[w]; bits; bits &= bits - 1) {
-			s = w * 64 + (size_t)__builtin_ctzll(bits);
-			t->script_letters[s] += (size_t)sign * c->at_line.script_letters[s];
-		}
-	t->letters += (size_t)sign * c->at_line.letters;
-	t->jawi += (size_t)sign * c->at_line.jawi;
-	t->hans += (size_t)sign * c->at_line.hans;
-	t->hant += (size_t)sign * c->at_line.hant;
-	c->nb_sum += sign * c->at_line.nb_sum;
-	c->nb_n += (size_t)sign * c->at_line.nb_n;
+	for (used = c->used; used; used &= used - 1)
+		n += c->sum[__builtin_ctz(used)].nf;
+	return n;
 }
 
-/* Keep the text's counts as they are at a line's end. */
-static void line_counts_keep(struct lid_classifier *c)
+/* Keep the text's counts as they are at a line's end, which has letters letters. */
+static int line_keep(struct lid_classifier *c, size_t letters)
 {
 	const struct lid_model *m = c->m;
 	const struct lid_text *t = &c->t;
+	size_t need = END_HEAD, nscripts = 0, w, k;
 	unsigned used;
-	size_t w, s;
 	uint64_t bits;
+	int64_t *v;
 
-	c->at_line.used = c->used;
+	for (used = c->used; used; used &= used - 1)
+		need += 1 + m->subs[__builtin_ctz(used)].nclass;
+	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
+		nscripts += (size_t)__builtin_popcountll(t->script_seen[w]);
+	need += 2 * nscripts;
+	if (c->ends_vn + need > c->ends_valloc) {
+		v = ayak_grow(c->ends_v, &c->ends_valloc, c->ends_vn + need, sizeof(*v), 1024);
+		if (!v)
+			return -1;
+		c->ends_v = v;
+	}
+	v = c->ends_v + c->ends_vn;
+	c->ends[c->nends].at = c->ends_vn;
+	c->ends[c->nends].letters = letters;
+	c->nends++;
+	c->ends_vn += need;
+	v[END_USED] = c->used;
+	v[END_LETTERS] = (int64_t)t->letters;
+	v[END_JAWI] = (int64_t)t->jawi;
+	v[END_HANS] = (int64_t)t->hans;
+	v[END_HANT] = (int64_t)t->hant;
+	v[END_NB_SUM] = c->nb_sum;
+	v[END_NB_N] = (int64_t)c->nb_n;
+	v[END_NSCRIPTS] = (int64_t)nscripts;
+	v += END_HEAD;
 	for (used = c->used; used; used &= used - 1) {
 		size_t i = (size_t)__builtin_ctz(used);
 
-		memcpy(c->at_line.acc[i], c->sum[i].acc, m->subs[i].nclass * sizeof(*c->sum[i].acc));
-		c->at_line.nf[i] = c->sum[i].nf;
+		*v++ = (int64_t)c->sum[i].nf;
+		for (k = 0; k < m->subs[i].nclass; k++)
+			*v++ = c->sum[i].acc[k];
 	}
-	memcpy(c->at_line.script_seen, t->script_seen, sizeof(c->at_line.script_seen));
-	for (w = 0; w < SEEN_WORDS(USCRIPT_CODE_LIMIT); w++)
+	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
 		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
-			s = w * 64 + (size_t)__builtin_ctzll(bits);
-			c->at_line.script_letters[s] = t->script_letters[s];
+			size_t s = w * 64 + (size_t)__builtin_ctzll(bits);
+
+			*v++ = (int64_t)s;
+			*v++ = (int64_t)t->script_letters[s];
 		}
-	c->at_line.letters = t->letters;
-	c->at_line.jawi = t->jawi;
-	c->at_line.hans = t->hans;
-	c->at_line.hant = t->hant;
-	c->at_line.nb_sum = c->nb_sum;
-	c->at_line.nb_n = c->nb_n;
+	c->end_letters = t->letters;
+	c->end_feats = feats_counted(c);
+	return 0;
 }
 
-/* At a line's end: its distribution, times its letters, into c->mix. */
-static void line_end(struct lid_classifier *c)
+/* The counts at line end k. */
+static const int64_t *end_counts(const struct lid_classifier *c, size_t k)
+{
+	return c->ends_v + c->ends[k].at;
+}
+
+/* nf and the sums of submodel i at end v (NULL: none, all 0). */
+static const int64_t *end_sub(const struct lid_model *m, const int64_t *v, size_t i)
+{
+	unsigned used;
+	size_t j;
+
+	if (!v || !((unsigned)v[END_USED] >> i & 1))
+		return NULL;
+	used = (unsigned)v[END_USED] & ((1u << i) - 1);
+	for (v += END_HEAD; used; used &= used - 1) {
+		j = (size_t)__builtin_ctz(used);
+		v += 1 + m->subs[j].nclass;
+	}
+	return v;
+}
+
+/* The letters of script s at end v (NULL: the text's start). */
+static int64_t end_script(const struct lid_model *m, const int64_t *v, size_t s)
+{
+	const int64_t *p;
+	unsigned used;
+	int64_t k;
+
+	if (!v)
+		return 0;
+	for (p = v + END_HEAD, used = (unsigned)v[END_USED]; used; used &= used - 1)
+		p += 1 + m->subs[__builtin_ctz(used)].nclass;
+	for (k = 0; k < v[END_NSCRIPTS]; k++)
+		if (p[2 * k] == (int64_t)s)
+			return p[2 * k + 1];
+	return 0;
+}
+
+/*
+ * The counts of end a less those of end b (NULL: 0) as the text's: a line's
+ * when b is the end before a's, the text's so far when b is NULL.
+ */
+static void line_load(struct lid_classifier *c, const int64_t *a, const int64_t *b)
 {
 	const struct lid_model *m = c->m;
-	size_t letters, blank = c->blank, i;
+	struct lid_text *t = &c->t;
+	unsigned used;
+	size_t w, k;
+	uint64_t bits;
+
+	/* a submodel used later in the text has 0 where these have none */
+	for (used = c->used; used; used &= used - 1) {
+		size_t i = (size_t)__builtin_ctz(used);
+		const int64_t *sa = end_sub(m, a, i), *sb = end_sub(m, b, i);
+		int64_t *acc = c->sum[i].acc;
+
+		c->sum[i].nf = (size_t)((sa ? sa[0] : 0) - (sb ? sb[0] : 0));
+		for (k = 0; k < m->subs[i].nclass; k++)
+			acc[k] = (sa ? sa[1 + k] : 0) - (sb ? sb[1 + k] : 0);
+	}
+	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
+		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
+			size_t s = w * 64 + (size_t)__builtin_ctzll(bits);
+
+			t->script_letters[s] = (size_t)(end_script(m, a, s) - end_script(m, b, s));
+		}
+#define LOAD(field, at) ((field) = (__typeof__(field))(a[at] - (b ? b[at] : 0)))
+	LOAD(t->letters, END_LETTERS);
+	LOAD(t->jawi, END_JAWI);
+	LOAD(t->hans, END_HANS);
+	LOAD(t->hant, END_HANT);
+	LOAD(c->nb_sum, END_NB_SUM);
+	LOAD(c->nb_n, END_NB_N);
+#undef LOAD
+}
+
+/*
+ * The distribution of line k (its end's counts less the last end's) into
+ * c->probs.  A script the line does not have, but the text has later, adds
+ * 0 to every label: the same bits as at the line's end.
+ */
+static void line_probs(struct lid_classifier *c, size_t k)
+{
+	size_t blank = c->blank;
+
+	line_load(c, end_counts(c, k), k ? end_counts(c, k - 1) : NULL);
+	decide(c, NULL);
+	c->blank = blank;
+}
+
+/* The text's counts again, as at its last line end. */
+static void text_load(struct lid_classifier *c)
+{
+	line_load(c, end_counts(c, c->nends - 1), NULL);
+}
+
+/* The lines of the ends kept from from on into c->mix, in their order. */
+static void lines_mix(struct lid_classifier *c, size_t from)
+{
+	const struct lid_model *m = c->m;
+	size_t k, i;
+
+	for (k = from; k < c->nends; k++) {
+		double letters = (double)c->ends[k].letters;
+
+		if (!c->ends[k].letters)
+			continue;
+		line_probs(c, k);
+		for (i = 0; i < m->nlabels; i++)
+			c->mix[i] += letters * c->probs[i];
+		c->mixed_letters += c->ends[k].letters;
+	}
+}
+
+/*
+ * At a line's end: its counts kept (ENDS_MAX ends at most: then their
+ * lines go into c->mix, and the last end stays, as where the next line
+ * starts).  An end where nothing was counted is not kept.
+ */
+static void line_end(struct lid_classifier *c)
+{
+	size_t letters;
+	int64_t *v;
 
 	add_pending(c);		/* its Latin words into the msa submodel's sums */
-	letters = c->t.letters - c->at_line.letters;
+	letters = c->t.letters - c->end_letters;
+	if (!letters && feats_counted(c) == c->end_feats)
+		return;
+	if (line_keep(c, letters)) {
+		c->nomem = 1;
+		return;
+	}
 	if (letters) {
-		line_counts_add(c, -1);
-		decide(c, NULL);
-		line_counts_add(c, 1);
-		for (i = 0; i < m->nlabels; i++)
-			c->mix[i] += (double)letters * c->probs[i];
 		c->lines++;
 		c->line_letters += letters;
-		c->blank = blank;
 	}
-	line_counts_keep(c);
+	if (c->nends < ENDS_MAX)
+		return;
+	lines_mix(c, 0);
+	text_load(c);
+	v = c->ends_v + c->ends[c->nends - 1].at;
+	c->ends_vn = c->ends_vn - c->ends[c->nends - 1].at;
+	memmove(c->ends_v, v, c->ends_vn * sizeof(*v));
+	c->ends[0].at = 0;
+	c->ends[0].letters = 0;
+	c->nends = 1;
 }
 
 /* One language, or two Malayic ones (see malayic_labels()). */
@@ -3420,18 +3573,78 @@ static int same_language(const struct lid_classifier *c, int a, int b)
 }
 
 /*
- * Once the whole text is decided (best): the lines' label when it is of
- * another language, with more than half of their letters (see
- * lid_classify()).  Returns the text's label.
+ * Whether the lines cannot take the text from best: the label they give
+ * most letters to must be of another language, with more than half their
+ * letters.  Read the longer lines first, a line's letters times what it gives
+ * to the other languages bound what those languages get; the lines not read
+ * could give them all their letters.  The bound is kept with a margin for
+ * rounding (the sums in another order, probabilities a whisker past 1).
+ */
+static int lines_keep_text(struct lid_classifier *c, int best)
+{
+	const struct lid_model *m = c->m;
+	double letters = (double)c->line_letters, other = 0, done = (double)c->mixed_letters;
+	size_t i, k, n = 0, buffered = 0, nlines = 0;
+	int pass;
+
+	for (i = 0; i < m->nlabels; i++)
+		if (!same_language(c, best, (int)i))
+			other += c->mix[i];
+#define SURE() (other + (letters - done) * 1.0001 < 0.5 * letters * (1 - 1e-6))
+	if (SURE())
+		return 1;
+	/* the lines longer than the mean first, then the others, each in their order */
+	for (k = 0; k < c->nends; k++) {
+		buffered += c->ends[k].letters;
+		nlines += c->ends[k].letters > 0;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < c->nends; k++) {
+			size_t l = c->ends[k].letters;
+
+			if (l && (l * nlines >= buffered) == !pass) {
+				c->order[n].letters = l;
+				c->order[n++].at = k;	/* the end's index */
+			}
+		}
+	for (k = 0; k < n; k++) {
+		double away = 0;
+
+		line_probs(c, c->order[k].at);
+		for (i = 0; i < m->nlabels; i++)
+			if (!same_language(c, best, (int)i))
+				away += c->probs[i];
+		other += (double)c->order[k].letters * away;
+		done += (double)c->order[k].letters;
+		if (SURE())
+			return 1;
+	}
+#undef SURE
+	return 0;
+}
+
+/*
+ * Once the whole text is decided (best, its probabilities in c->probs):
+ * the lines' label when it is of another language, with more than half of
+ * their letters (see lid_classify()).  Returns the text's label.
  */
 static int lines_decide(struct lid_classifier *c, int best, float *score)
 {
 	const struct lid_model *m = c->m;
 	double group = 0, letters = (double)c->line_letters;
-	size_t i;
-	int top = 0;
+	size_t i, blank = c->blank;
+	int top = 0, keep;
 
 	if (c->lines < 2 || best == m->und)
+		return best;
+	memcpy(c->probs_text, c->probs, m->nlabels * sizeof(*c->probs));
+	keep = !c->lines_all && lines_keep_text(c, best);
+	if (!keep)
+		lines_mix(c, 0);	/* those not yet there, in their order */
+	text_load(c);
+	c->blank = blank;
+	memcpy(c->probs, c->probs_text, m->nlabels * sizeof(*c->probs));
+	if (keep)
 		return best;
 	/* the best as lid_top() finds it: of the floats given, ties to the first */
 	for (i = 1; i < m->nlabels; i++)
@@ -3493,14 +3706,11 @@ static int classify(struct lid_classifier *c, const char *text, size_t n, size_t
 	}
 	if (!prep_begin(&cur, t, text, n, sample, m)) {
 		cur.lines = lines && has_lines(&cur);
-		if (cur.lines) {	/* at_line's counts are read where these say */
-			c->at_line.used = 0;
-			memset(c->at_line.script_seen, 0, sizeof(c->at_line.script_seen));
-			c->at_line.letters = c->at_line.jawi = c->at_line.hans = c->at_line.hant = 0;
-			c->at_line.nb_sum = 0;
-			c->at_line.nb_n = 0;
+		if (cur.lines) {
+			c->nends = c->ends_vn = 0;
+			c->end_letters = c->end_feats = 0;
 			memset(c->mix, 0, m->nlabels * sizeof(*c->mix));
-			c->line_letters = 0;
+			c->line_letters = c->mixed_letters = 0;
 		}
 		do {
 			more = prep_more(&cur, PART_WORDS);

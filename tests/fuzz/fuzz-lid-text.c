@@ -13,7 +13,10 @@
  *  - lid_top() gives them best first;
  *  - the same text gives the same distribution, bit for bit, when it
  *    comes again after another text (nothing carries over between texts),
- *    and from a classifier without the word cache;
+ *    and from a classifier without the word cache, which also reads every
+ *    line of a text read by its lines (lid_classifier_lines_all());
+ *  - read by its lines, a text has the whole text's result, to the bit,
+ *    or another label;
  *  - reading the text with tokens read at once (ascii_token()) gives the
  *    words, letters and counts of reading it byte by byte, whole and in
  *    windows.
@@ -113,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!clf || !plain || !first)
 			abort();
 		lid_classifier_cache(plain, 0);
+		lid_classifier_lines_all(plain, 1);	/* every line read: the same results */
 	}
 	if (size > (1 << 18))
 		return 0;

@@ -1178,6 +1178,65 @@ static void test_lines(const struct lid_model *m)
 	free(b);
 }
 
+/*
+ * By lines, the lines not read once the text's own label is sure to stand
+ * (lid.c's lines_decide()): the results of reading every line, to the bit,
+ * on texts of 2 to 700 lines (past the 256 line ends kept at once), half
+ * English or so, whole and in windows; some turned by their lines, some not.
+ */
+static void test_lines_early(const struct lid_model *m)
+{
+	struct lid_classifier *c = lid_classifier_new(m), *all = lid_classifier_new(m);
+	size_t nl = lid_model_nlabels(m), cap = 64 * 1024, cases = 0, same = 0, turned = 0, kept = 0;
+	float *a = calloc(nl, sizeof(*a)), *b = calloc(nl, sizeof(*b)), *w = calloc(nl, sizeof(*w));
+	char *text = malloc(cap);
+	static const size_t nlines[] = { 2, 3, 7, 40, 255, 256, 257, 300, 700 };
+	static const unsigned english[] = { 30, 45, 50, 55, 70 };	/* per cent of the lines */
+	struct lid_opts lines = { 0 }, whole = { 0 };
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	size_t i, j, k, len;
+
+	if (!c || !all || !a || !b || !w || !text) {
+		ok(0, "by lines, read early: classifiers");
+		goto out;
+	}
+	lid_classifier_lines_all(all, 1);
+	lines.lines = 1;
+	for (i = 0; i < sizeof(nlines) / sizeof(*nlines); i++)
+		for (j = 0; j < sizeof(english) / sizeof(*english); j++)
+			for (k = 0; k < 2; k++) {
+				size_t l;
+				float sa, sb, sw;
+				int la, lb, lw;
+
+				for (len = 0, l = 0; l < nlines[i]; l++) {
+					const char *const *pick;
+
+					x = xorshift64(x);
+					pick = x % 100 < english[j] ? eng : (x >> 8) % 4 ? zsm : ind;
+					len += (size_t)snprintf(text + len, cap - len, "%s\n", pick[(x >> 16) % 6]);
+				}
+				lines.sample = whole.sample = k ? LID_SAMPLE_DEFAULT : 0;
+				la = classify_into(c, text, &lines, a, &sa);
+				lb = classify_into(all, text, &lines, b, &sb);
+				lw = classify_into(c, text, &whole, w, &sw);
+				cases++;
+				same += la == lb && sa == sb && !memcmp(a, b, nl * sizeof(*a));
+				turned += la != lw;
+				kept += la == lw && nlines[i] > 256 && !k;
+			}
+	ok(same == cases && turned > 0 && kept > 0,
+	   "by lines, read early: every line's result, to the bit (%zu of %zu; %zu turned, %zu of over 256 lines kept)",
+	   same, cases, turned, kept);
+out:
+	lid_classifier_free(c);
+	lid_classifier_free(all);
+	free(a);
+	free(b);
+	free(w);
+	free(text);
+}
+
 /* --by word's library: the table parser and the runs, on the model trained here. */
 static void test_switch(const struct lid_model *m)
 {
@@ -1486,6 +1545,7 @@ int main(void)
 	test_word_cache(m, "a model trained here");
 	test_switch(m);
 	test_lines(m);
+	test_lines_early(m);
 	test_out_once(m, "a model trained here");
 	{
 		const char *top = getenv("AYAK_TOP");
