@@ -118,6 +118,29 @@ test_expect_success 'ayak-lid --by line' '
 	sweep lines.jsonl ayak-lid --by line --annotate
 '
 
+# by default a text is read by its lines too, their counts kept at each
+# line's end (400 lines: past the 256 ends kept at once); 55% of these
+# lines English, 45% Malay: Malay read whole, English by its lines
+test_expect_success 'ayak-lid --sample 0, texts of 400 lines' '
+	python3 -c "
+import json
+en = [\"The government will make sure that every citizen gets help because of the economy.\",
+      \"I want to go to the shop for a moment to buy medicine at the pharmacy.\",
+      \"The police said the car was driven fast after the morning meeting.\"]
+ms = [\"Kerajaan akan memastikan bahawa semua rakyat mendapat bantuan kerana keadaan ekonomi.\",
+      \"Saya nak pergi ke kedai sekejap untuk membeli ubat di farmasi.\",
+      \"Polis berkata kenderaan itu dipandu laju selepas mesyuarat pagi tadi.\"]
+lines = [en[i % 3] if i * 37 % 100 < 55 else ms[i % 3] for i in range(400)]
+print(json.dumps({\"text\": \"\\n\".join(lines)}))
+" >turn.jsonl &&
+	ayak-lid --sample 0 turn.jsonl >out &&
+	grep -F "\"lang\":\"eng_Latn\",\"lang_score\":0.5399" out &&
+	ayak-lid --sample 0 --whole turn.jsonl >out &&
+	grep -F "\"lang\":\"zsm_Latn\"" out &&
+	cat turn.jsonl lines.jsonl >both.jsonl &&
+	sweep both.jsonl ayak-lid --sample 0 --top 2
+'
+
 test_expect_success 'ayak-lid --top 3 --keep' '
 	sweep "$TEST_DATA/sample.jsonl" ayak-lid --top 3 --keep zsm_Latn,eng_Latn --threshold 0.5
 '
@@ -165,7 +188,8 @@ test_expect_success 'allocations of 16 bytes or more: ayak-dedup, ayak-stats, ay
 	sweep "$TEST_DATA/sample.jsonl" ayak-dedup --mode exact,near,lines &&
 	sweep "$TEST_DATA/sample.jsonl" ayak-stats -f json &&
 	sweep "$TEST_DATA/sample.jsonl" ayak-cat --validate &&
-	sweep lines.jsonl ayak-lid --by line --annotate
+	sweep lines.jsonl ayak-lid --by line --annotate &&
+	sweep both.jsonl ayak-lid --sample 0
 '
 unset FAIL_ALLOC_MIN
 
