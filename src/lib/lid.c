@@ -3341,7 +3341,7 @@ static int decide(struct lid_classifier *c, float *score)
  * and its distribution is theirs.  (A line takes the features that join
  * its first word to the last line's.)  So the lines cost their
  * distributions only, not a second reading; and most of those are not
- * needed: lines_decide() reads the longest lines first, and stops once
+ * needed: lines_keep_text() weighs the longer lines first, and stops once
  * the text's own label is sure to stand.
  *
  * The counts at a line's end, as kept in ends_v: END_HEAD values (the
@@ -3363,7 +3363,7 @@ static size_t feats_counted(const struct lid_classifier *c)
 	return n;
 }
 
-/* Keep the text's counts as they are at a line's end, which has letters letters. */
+/* Keep the text's counts as they are at the end of a line of letters letters. */
 static int line_keep(struct lid_classifier *c, size_t letters)
 {
 	const struct lid_model *m = c->m;
@@ -3423,7 +3423,7 @@ static const int64_t *end_counts(const struct lid_classifier *c, size_t k)
 	return c->ends_v + c->ends[k].at;
 }
 
-/* nf and the sums of submodel i at end v (NULL: none, all 0). */
+/* nf and the sums of submodel i at end v (NULL: the text's start), or NULL if all 0. */
 static const int64_t *end_sub(const struct lid_model *m, const int64_t *v, size_t i)
 {
 	unsigned used;
