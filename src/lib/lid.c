@@ -3363,7 +3363,7 @@ static size_t feats_counted(const struct lid_classifier *c)
 	return n;
 }
 
-/* Keep the text's counts as they are at the end of a line of letters letters. */
+/* Keep the text's counts as they are at a line's end (the line has letters letters). */
 static int line_keep(struct lid_classifier *c, size_t letters)
 {
 	const struct lid_model *m = c->m;
@@ -3423,37 +3423,46 @@ static const int64_t *end_counts(const struct lid_classifier *c, size_t k)
 	return c->ends_v + c->ends[k].at;
 }
 
+/* Past the head of end v and the sums of the submodels of used. */
+static const int64_t *end_skip(const struct lid_model *m, const int64_t *v, unsigned used)
+{
+	for (v += END_HEAD; used; used &= used - 1)
+		v += 1 + m->subs[__builtin_ctz(used)].nclass;
+	return v;
+}
+
 /* nf and the sums of submodel i at end v (NULL: the text's start), or NULL if all 0. */
 static const int64_t *end_sub(const struct lid_model *m, const int64_t *v, size_t i)
 {
 	unsigned used;
-	size_t j;
 
-	if (!v || !((unsigned)v[END_USED] >> i & 1))
+	if (!v)
 		return NULL;
-	used = (unsigned)v[END_USED] & ((1u << i) - 1);
-	for (v += END_HEAD; used; used &= used - 1) {
-		j = (size_t)__builtin_ctz(used);
-		v += 1 + m->subs[j].nclass;
-	}
-	return v;
+	used = (unsigned)v[END_USED];
+	if (!(used >> i & 1))
+		return NULL;
+	return end_skip(m, v, used & ((1u << i) - 1));
 }
 
 /* The letters of script s at end v (NULL: the text's start). */
 static int64_t end_script(const struct lid_model *m, const int64_t *v, size_t s)
 {
 	const int64_t *p;
-	unsigned used;
 	int64_t k;
 
 	if (!v)
 		return 0;
-	for (p = v + END_HEAD, used = (unsigned)v[END_USED]; used; used &= used - 1)
-		p += 1 + m->subs[__builtin_ctz(used)].nclass;
+	p = end_skip(m, v, (unsigned)v[END_USED]);
 	for (k = 0; k < v[END_NSCRIPTS]; k++)
 		if (p[2 * k] == (int64_t)s)
 			return p[2 * k + 1];
 	return 0;
+}
+
+/* Value at of end a less that of end b (NULL: 0). */
+static int64_t end_less(const int64_t *a, const int64_t *b, int at)
+{
+	return a[at] - (b ? b[at] : 0);
 }
 
 /*
@@ -3484,14 +3493,12 @@ static void line_load(struct lid_classifier *c, const int64_t *a, const int64_t 
 
 			t->script_letters[s] = (size_t)(end_script(m, a, s) - end_script(m, b, s));
 		}
-#define LOAD(field, at) ((field) = (__typeof__(field))(a[at] - (b ? b[at] : 0)))
-	LOAD(t->letters, END_LETTERS);
-	LOAD(t->jawi, END_JAWI);
-	LOAD(t->hans, END_HANS);
-	LOAD(t->hant, END_HANT);
-	LOAD(c->nb_sum, END_NB_SUM);
-	LOAD(c->nb_n, END_NB_N);
-#undef LOAD
+	t->letters = (size_t)end_less(a, b, END_LETTERS);
+	t->jawi = (size_t)end_less(a, b, END_JAWI);
+	t->hans = (size_t)end_less(a, b, END_HANS);
+	t->hant = (size_t)end_less(a, b, END_HANT);
+	c->nb_sum = end_less(a, b, END_NB_SUM);
+	c->nb_n = (size_t)end_less(a, b, END_NB_N);
 }
 
 /*
@@ -3573,12 +3580,22 @@ static int same_language(const struct lid_classifier *c, int a, int b)
 }
 
 /*
+ * Whether no language but the text's can have more than half of the
+ * lines' letters: the other languages have other of the done letters
+ * weighed, and at most all of those not weighed.  With a margin for
+ * rounding (the sums in another order, probabilities a whisker past 1).
+ */
+static int text_sure(double other, double done, double letters)
+{
+	return other + (letters - done) * 1.0001 < 0.5 * letters * (1 - 1e-6);
+}
+
+/*
  * Whether the lines cannot take the text from best: the label they give
  * most letters to must be of another language, with more than half their
  * letters.  Read the longer lines first, a line's letters times what it gives
  * to the other languages bound what those languages get; the lines not read
- * could give them all their letters.  The bound is kept with a margin for
- * rounding (the sums in another order, probabilities a whisker past 1).
+ * could give them all their letters.  (See text_sure().)
  */
 static int lines_keep_text(struct lid_classifier *c, int best)
 {
@@ -3590,8 +3607,7 @@ static int lines_keep_text(struct lid_classifier *c, int best)
 	for (i = 0; i < m->nlabels; i++)
 		if (!same_language(c, best, (int)i))
 			other += c->mix[i];
-#define SURE() (other + (letters - done) * 1.0001 < 0.5 * letters * (1 - 1e-6))
-	if (SURE())
+	if (text_sure(other, done, letters))
 		return 1;
 	/* the lines longer than the mean first, then the others, each in their order */
 	for (k = 0; k < c->nends; k++) {
@@ -3616,10 +3632,9 @@ static int lines_keep_text(struct lid_classifier *c, int best)
 				away += c->probs[i];
 		other += (double)c->order[k].letters * away;
 		done += (double)c->order[k].letters;
-		if (SURE())
+		if (text_sure(other, done, letters))
 			return 1;
 	}
-#undef SURE
 	return 0;
 }
 
