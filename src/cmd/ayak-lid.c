@@ -596,6 +596,7 @@ static int next_line(struct ayak_buf *b, size_t *pos, char **line, size_t *linen
 }
 
 /* Exit with c->err's message (or msg) after path:lineno. */
+__attribute__((noreturn))
 static void die_at(struct cli *c, const char *path, size_t lineno, const char *msg)
 {
 	char m[sizeof(c->err.msg)];
