@@ -2019,6 +2019,7 @@ struct lid_classifier {
 	int lines_all;			/* tests: every line read (lid_classifier_lines_all()) */
 	float *probs_text;		/* the text's own, while its lines are read */
 	double *mix;			/* the lines' probabilities, times their letters, summed */
+	uint16_t *others;		/* the labels of languages other than the text's, in order */
 	size_t lines, line_letters;	/* lines with letters, and their letters */
 	unsigned char *malayic;		/* per label: Malay or a Malayic neighbour */
 };
@@ -2063,7 +2064,8 @@ struct lid_classifier *lid_classifier_new(const struct lid_model *m)
 	c->mix = calloc(m->nlabels, sizeof(*c->mix));
 	c->probs_text = calloc(m->nlabels, sizeof(*c->probs_text));
 	c->malayic = calloc(m->nlabels, 1);
-	if (!c->probs || !c->mix || !c->probs_text || !c->malayic) {
+	c->others = calloc(m->nlabels, sizeof(*c->others));
+	if (!c->probs || !c->mix || !c->probs_text || !c->malayic || !c->others) {
 		lid_classifier_free(c);
 		return NULL;
 	}
@@ -2088,6 +2090,7 @@ void lid_classifier_free(struct lid_classifier *c)
 	free(c->probs_text);
 	free(c->ends_v);
 	free(c->malayic);
+	free(c->others);
 	for (i = 0; i < LID_MAX_SUBS; i++)
 		huge_free(c->wc[i].mem, ((size_t)1 << WC_BITS) * c->wc[i].size);
 	free(c);
@@ -3368,7 +3371,7 @@ static int line_keep(struct lid_classifier *c, size_t letters)
 {
 	const struct lid_model *m = c->m;
 	const struct lid_text *t = &c->t;
-	size_t need = END_HEAD, nscripts = 0, w, k;
+	size_t need = END_HEAD, nscripts = 0, w;
 	unsigned used;
 	uint64_t bits;
 	int64_t *v;
@@ -3402,8 +3405,8 @@ static int line_keep(struct lid_classifier *c, size_t letters)
 		size_t i = (size_t)__builtin_ctz(used);
 
 		*v++ = (int64_t)c->sum[i].nf;
-		for (k = 0; k < m->subs[i].nclass; k++)
-			*v++ = c->sum[i].acc[k];
+		memcpy(v, c->sum[i].acc, m->subs[i].nclass * sizeof(*v));
+		v += m->subs[i].nclass;
 	}
 	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
 		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
@@ -3482,10 +3485,20 @@ static void line_load(struct lid_classifier *c, const int64_t *a, const int64_t 
 		size_t i = (size_t)__builtin_ctz(used);
 		const int64_t *sa = end_sub(m, a, i), *sb = end_sub(m, b, i);
 		int64_t *acc = c->sum[i].acc;
+		size_t n = m->subs[i].nclass;
 
 		c->sum[i].nf = (size_t)((sa ? sa[0] : 0) - (sb ? sb[0] : 0));
-		for (k = 0; k < m->subs[i].nclass; k++)
-			acc[k] = (sa ? sa[1 + k] : 0) - (sb ? sb[1 + k] : 0);
+		/* a loop per case, not one that tests both ends for each value */
+		if (sa && sb)
+			for (k = 0; k < n; k++)
+				acc[k] = sa[1 + k] - sb[1 + k];
+		else if (sa)
+			memcpy(acc, sa + 1, n * sizeof(*acc));
+		else if (sb)
+			for (k = 0; k < n; k++)
+				acc[k] = -sb[1 + k];
+		else
+			memset(acc, 0, n * sizeof(*acc));
 	}
 	for (w = 0; w < SEEN_WORDS(t->nscripts); w++)
 		for (bits = t->script_seen[w]; bits; bits &= bits - 1) {
@@ -3601,12 +3614,14 @@ static int lines_keep_text(struct lid_classifier *c, int best)
 {
 	const struct lid_model *m = c->m;
 	double letters = (double)c->line_letters, other = 0, done = (double)c->mixed_letters;
-	size_t i, k, n = 0, buffered = 0, nlines = 0;
+	size_t i, k, n = 0, buffered = 0, nlines = 0, nothers = 0;
 	int pass;
 
 	for (i = 0; i < m->nlabels; i++)
 		if (!same_language(c, best, (int)i))
-			other += c->mix[i];
+			c->others[nothers++] = (uint16_t)i;
+	for (i = 0; i < nothers; i++)
+		other += c->mix[c->others[i]];
 	if (text_sure(other, done, letters))
 		return 1;
 	/* the lines longer than the mean first, then the others, each in their order */
@@ -3627,9 +3642,8 @@ static int lines_keep_text(struct lid_classifier *c, int best)
 		double away = 0;
 
 		line_probs(c, c->order[k].at);
-		for (i = 0; i < m->nlabels; i++)
-			if (!same_language(c, best, (int)i))
-				away += c->probs[i];
+		for (i = 0; i < nothers; i++)
+			away += c->probs[c->others[i]];
 		other += (double)c->order[k].letters * away;
 		done += (double)c->order[k].letters;
 		if (text_sure(other, done, letters))
