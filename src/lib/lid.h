@@ -118,8 +118,9 @@ void lid_classifier_free(struct lid_classifier *c);
  * by line as well, each line on its own; when the label the lines give
  * most of their letters to (their probabilities weighted by their
  * letters) is of another language than the whole text's, and that
- * language (zsm_Latn and ind_Latn as one) has more than half of them, it
- * is the text's label, with the lines' probabilities.  Read whole, a
+ * language (Malaysian, Indonesian and their Malayic neighbours as one)
+ * has more than half of them, it is the text's label, with the lines'
+ * probabilities.  Read whole, a
  * mostly English page with a few Malay lines is Malay: the linear model
  * adds up evidence, and Malay words carry more of it.  The whole
  * distribution stays in the classifier until the next call: see

@@ -104,9 +104,9 @@ test_expect_success 'one line of letters, blank lines, lines of digits: the whol
 '
 
 # A long text is read in windows (--sample): its lines are those in the
-# windows, and a window's edge ends one.  Read whole, the windows of the
-# page above 20 times over are Malay (0.9999 at 1024 bytes, 0.9726 at 4096),
-# and so is the text at --sample 0 read whole: English (0.7562).
+# windows, and a window's edge ends one.  Read whole (--whole), the windows
+# of the page above 20 times over are Malay (0.9999 at 1024 bytes, 0.9726 at
+# 4096); all of it (--sample 0) is English (0.7562) read either way.
 test_expect_success 'a long page: the lines of the windows read, at any --sample' '
 	set -- &&
 	for i in $(seq 20); do set -- "$@" "$E1" "$E2" "$E3" "$M1" "$M2"; done &&

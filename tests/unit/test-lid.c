@@ -1101,7 +1101,7 @@ static void test_lines(const struct lid_model *m)
 	lines.lines = 1;
 	if (!c || !a || !b) {
 		ok(0, "by lines: a classifier");
-		return;
+		goto out;
 	}
 	/*
 	 * Two English lines and two Malay ones: near even, so the whole text
@@ -1173,6 +1173,7 @@ static void test_lines(const struct lid_model *m)
 		ok(la == eng_label && la == lb && sa == sb && !memcmp(a, b, nl * sizeof(*a)),
 		   "by lines, in windows: eng_Latn, the same again after another text");
 	}
+out:
 	lid_classifier_free(c);
 	free(a);
 	free(b);
