@@ -742,6 +742,40 @@ static int emit_member(const struct ayak_record *r, size_t i, const struct ayak_
 	return ayak_buf_add(out, r->line + gap_end, *pos - gap_end);
 }
 
+/*
+ * Append the member of edit e, after a comma if comma: its key as it is
+ * when nothing in it needs escaping (the usual case: a program's own
+ * names), in one step, else encoded.
+ */
+static int add_member(struct ayak_buf *out, const struct ayak_edit *e, int comma)
+{
+	const unsigned char *k = (const unsigned char *)e->key;
+	size_t i;
+	char *d;
+
+	for (i = 0; i < e->key_len && !string_special(k[i]); i++)
+		;
+	if (i < e->key_len)
+		return ((comma && ayak_buf_add(out, ",", 1)) ||
+			ayak_json_encode_string(out, e->key, e->key_len) ||
+			ayak_buf_add(out, ":", 1) || ayak_buf_add(out, e->value, e->value_len)) ? -1 : 0;
+	if (e->key_len > SIZE_MAX / 2 - 4 || e->value_len > SIZE_MAX / 2 ||
+	    ayak_buf_grow(out, e->key_len + e->value_len + 4))
+		return -1;
+	d = out->data + out->len;
+	if (comma)
+		*d++ = ',';
+	*d++ = '"';
+	memcpy(d, e->key, e->key_len);
+	d += e->key_len;
+	*d++ = '"';
+	*d++ = ':';
+	if (e->value_len)
+		memcpy(d, e->value, e->value_len);
+	out->len = (size_t)(d + e->value_len - out->data);
+	return 0;
+}
+
 int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 		     size_t nedits, struct ayak_buf *out)
 {
@@ -788,10 +822,7 @@ int ayak_record_emit(struct ayak_record *r, const struct ayak_edit *edits,
 	for (j = 0; j < nedits; j++) {
 		if (target[j] >= 0 || !edits[j].value)
 			continue;
-		if ((kept++ && ayak_buf_add(out, ",", 1)) ||
-		    ayak_json_encode_string(out, edits[j].key, edits[j].key_len) ||
-		    ayak_buf_add(out, ":", 1) ||
-		    ayak_buf_add(out, edits[j].value, edits[j].value_len))
+		if (add_member(out, &edits[j], kept++ > 0))
 			goto out;
 	}
 	/* Whitespace after the last member, the closing brace and beyond. */

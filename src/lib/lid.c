@@ -380,12 +380,13 @@ static const unsigned char *ascii_run(const unsigned char *q, const unsigned cha
  * bytes (or none: a space alone) and followed by a space in the same
  * sixteen, without '@' or ':' and not starting "www." (so not one that
  * skip_token() drops).  Its runs of letters are its words, as
- * prep_window() reads them byte by byte.  Returns the bytes read, the
- * space included, or 0 when the token is not such (nothing done), or
- * SIZE_MAX on ENOMEM.  p has 16 bytes to read; the caller has reserved
+ * prep_window() reads them byte by byte; their letters are added to
+ * *nletters, for the caller to count.  Returns the bytes read, the space
+ * included, or 0 when the token is not such (nothing done), or SIZE_MAX
+ * on ENOMEM.  p has 16 bytes to read; the caller has reserved
  * WORD_MAX + 2 letters and left room for 8 words before any stop.
  */
-static size_t ascii_token(struct lid_text *t, const unsigned char *p)
+static size_t ascii_token(struct lid_text *t, const unsigned char *p, size_t *nletters)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)p);
 	unsigned sp = space_mask(x), n, letters = 0, runs;
@@ -424,8 +425,7 @@ static size_t ascii_token(struct lid_text *t, const unsigned char *p)
 		letters += len;
 		runs &= ~(((1u << len) - 1) << a);
 	}
-	if (letters)
-		add_letters(t, USCRIPT_LATIN, letters);
+	*nletters += letters;
 	return n + 1;
 }
 #endif
@@ -444,6 +444,19 @@ static int skip_token(const unsigned char *p, size_t n)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * ayak_utf8_decode() with the two-byte case (Latin letters with accents,
+ * Cyrillic, Arabic: most of what is not ASCII) inline, the rest called.
+ */
+static inline int decode_cp(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+{
+	if (p[0] >= 0xC2 && p[0] < 0xE0 && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+		*cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+		return 2;
+	}
+	return ayak_utf8_decode(p, end, cp);
 }
 
 /*
@@ -513,15 +526,27 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			return -1;
 #ifdef __SSE2__
 		/* after a space (so between words), most tokens are read at once */
-		if (s->at_token && end - p >= 16 && t->nwords + 8 < max_words && !t->byte_by_byte) {
-			size_t k = ascii_token(t, p);
+		if (s->at_token && !t->byte_by_byte) {
+			/* token after token, without the checks above between them; their letters counted once */
+			const unsigned char *from = p;
+			size_t letters = 0;
 
-			if (k == SIZE_MAX)
-				return -1;
-			if (k) {
+			while (end - p >= 16 && t->nwords + 8 < max_words) {
+				size_t k;
+
+				if (t->ncps + WORD_MAX + 2 > t->cps_alloc && text_reserve(t, WORD_MAX + 2))
+					return -1;
+				k = ascii_token(t, p, &letters);
+				if (k == SIZE_MAX)
+					return -1;
+				if (!k)
+					break;
 				p += k;
-				continue;
 			}
+			if (letters)
+				add_letters(t, USCRIPT_LATIN, letters);
+			if (p != from)
+				continue;
 		}
 #endif
 		if (s->at_token && !is_space(c)) {
@@ -568,7 +593,7 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			p++;
 			continue;
 		}
-		len = ayak_utf8_decode(p, end, &cp);
+		len = decode_cp(p, end, &cp);
 		if (len == 0) {
 			if (end_word(s))
 				return -1;
@@ -2175,6 +2200,18 @@ static void accumulate_sse2(const int8_t *w, size_t stride, const uint32_t *f, s
 	}
 }
 
+/* a16[0..nv) += the row's nv 16-byte blocks, widened to 16 bits */
+__attribute__((target("avx2"), always_inline))
+static inline void add_row16(__m256i *a16, const int8_t *row, size_t nv)
+{
+	size_t j;
+
+#pragma GCC unroll 4
+	for (j = 0; j < nv; j++)
+		a16[j] = _mm256_add_epi16(a16[j], _mm256_cvtepi8_epi16(
+						  _mm_load_si128((const __m128i *)(row + 16 * j))));
+}
+
 /*
  * nv 32-byte vectors of 16-bit sums.  Inlined below with nv a constant for
  * the strides the models have (16 to 64 labels): the sums then stay in
@@ -2195,18 +2232,13 @@ static inline void accumulate_avx2_nv(const int8_t *w, size_t stride, const uint
 #pragma GCC unroll 4
 		for (j = 0; j < nv; j++)
 			a16[j] = _mm256_setzero_si256();
-		for (i = done; i < done + chunk; i++) {
-			const int8_t *row = w + (size_t)f[i] * stride;
-
-			if (i + ROW_AHEAD < nf)
-				__builtin_prefetch(w + (size_t)f[i + ROW_AHEAD] * stride);
-#pragma GCC unroll 4
-			for (j = 0; j < nv; j++) {
-				__m128i x = _mm_load_si128((const __m128i *)(row + 16 * j));
-
-				a16[j] = _mm256_add_epi16(a16[j], _mm256_cvtepi8_epi16(x));
-			}
+		/* the rows with one ROW_AHEAD after them to ask for, then the rest: no test a row */
+		for (i = done; i < done + chunk && i + ROW_AHEAD < nf; i++) {
+			__builtin_prefetch(w + (size_t)f[i + ROW_AHEAD] * stride);
+			add_row16(a16, w + (size_t)f[i] * stride, nv);
 		}
+		for (; i < done + chunk; i++)
+			add_row16(a16, w + (size_t)f[i] * stride, nv);
 		for (j = 0; j < nv; j++)
 			_mm256_storeu_si256((__m256i *)((out16 ? out16 : part) + 16 * j), a16[j]);
 		if (out16)
@@ -2238,15 +2270,21 @@ static void accumulate_avx2(const int8_t *w, size_t stride, const uint32_t *f, s
 	}
 }
 
-static int have_avx2(void)
-{
-	static int have = -1;
+/*
+ * Whether the CPU has AVX2, asked once as the program starts: the hot
+ * loops' dispatch is then one load, not a test that the answer is in.
+ */
+static int avx2_flag;
 
-	if (have < 0) {
-		__builtin_cpu_init();
-		have = __builtin_cpu_supports("avx2") ? 1 : 0;
-	}
-	return have;
+__attribute__((constructor)) static void avx2_ask(void)
+{
+	__builtin_cpu_init();
+	avx2_flag = __builtin_cpu_supports("avx2") ? 1 : 0;
+}
+
+static inline int have_avx2(void)
+{
+	return avx2_flag;
 }
 #endif
 
@@ -2436,31 +2474,71 @@ static int sum_add(struct lid_classifier *c, size_t i, const struct lid_raw *raw
 	return 0;
 }
 
-/* acc[0..n) += v[0..n), n a multiple of 16, v 16-byte aligned */
+/*
+ * A cached word's sums into the part's: wacc[0..na) += v[0..na) and, if
+ * nb, macc[0..nb) += v[na..na + nb); na and nb multiples of 16, v 16-byte
+ * aligned.  Sixteen labels a step, unrolled whole for the strides the
+ * models have (the commonest addition of all), in one call for the two.
+ */
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2")))
-static void add_sums_avx2(int32_t *acc, const int16_t *v, size_t n)
+__attribute__((target("avx2"), always_inline))
+static inline void add16_to32_nv(int32_t *acc, const int16_t *v, size_t nv)
 {
-	size_t k;
+	size_t j;
 
-	for (k = 0; k < n; k += 8) {
-		__m256i a = _mm256_loadu_si256((const __m256i *)(acc + k));
-		__m256i x = _mm256_cvtepi16_epi32(_mm_load_si128((const __m128i *)(v + k)));
+#pragma GCC unroll 4
+	for (j = 0; j < nv; j++) {
+		int32_t *a = acc + 16 * j;
+		const int16_t *x = v + 16 * j;
 
-		_mm256_storeu_si256((__m256i *)(acc + k), _mm256_add_epi32(a, x));
+		_mm256_storeu_si256((__m256i *)a,
+				    _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)a),
+						     _mm256_cvtepi16_epi32(_mm_load_si128((const __m128i *)x))));
+		_mm256_storeu_si256((__m256i *)(a + 8),
+				    _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)(a + 8)),
+						     _mm256_cvtepi16_epi32(_mm_load_si128((const __m128i *)(x + 8)))));
 	}
+}
+
+__attribute__((target("avx2")))
+static void add_word_sums_avx2(int32_t *wacc, const int16_t *v, size_t na, int32_t *macc,
+			       size_t nb)
+{
+	switch (na / 16) {
+	case 1:
+		add16_to32_nv(wacc, v, 1);
+		break;
+	case 2:
+		add16_to32_nv(wacc, v, 2);
+		break;
+	case 3:
+		add16_to32_nv(wacc, v, 3);
+		break;
+	case 4:
+		add16_to32_nv(wacc, v, 4);
+		break;
+	default:
+		add16_to32_nv(wacc, v, na / 16);
+	}
+	if (nb == 16)
+		add16_to32_nv(macc, v + na, 1);
+	else if (nb)
+		add16_to32_nv(macc, v + na, nb / 16);
 }
 #endif
 
-static inline void add_sums(int32_t *acc, const int16_t *v, size_t n)
+static inline void add_word_sums(int32_t *wacc, const int16_t *v, size_t na, int32_t *macc,
+				 size_t nb)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
 	if (have_avx2()) {
-		add_sums_avx2(acc, v, n);
+		add_word_sums_avx2(wacc, v, na, macc, nb);
 		return;
 	}
 #endif
-	add_partial(acc, v, n);
+	add_partial(wacc, v, na);
+	if (nb)
+		add_partial(macc, v + na, nb);
 }
 
 /* The word cache of submodel i (made when first used), or NULL: then every word is read. */
@@ -2507,20 +2585,27 @@ static inline void word_odds_own(struct lid_classifier *c, int msa, int8_t nb)
 	}
 }
 
+/* A word's key in the cache and its entry there, found when it is asked for ahead (word_prefetch()). */
+struct wc_ref {
+	uint64_t key;
+	struct wc_head *e;		/* NULL without a cache */
+};
+
 /*
  * The sums of the features word wd has by itself (want: the flags of
  * submodel i, and of msa if msa) into c->wacc and, if msa, c->macc, and
  * their counts into *nfa and c->mnf, and its word odds (word_odds_own());
- * from the cache wc when it has the word, else read and kept there.
+ * from the cache wc when it has the word (at ref), else read and kept there.
  * Returns the word's marker bits.
  */
 static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t i, int msa,
-			 unsigned want, const struct lid_word *wd, const uint32_t *cps, size_t *nfa)
+			 unsigned want, const struct lid_word *wd, const uint32_t *cps, size_t *nfa,
+			 const struct wc_ref *ref)
 {
 	const struct lid_model *m = c->m;
 	const struct lid_sub *sa = &m->subs[i], *sb = &m->subs[msa ? (size_t)m->msa : i];
-	uint64_t key = cache_key(wd, want), *keys = c->wkeys;
-	struct wc_head *e = wc ? cache_slot(wc, key) : &c->wc_one.head;
+	uint64_t key = ref->key, *keys = c->wkeys;
+	struct wc_head *e = wc ? ref->e : &c->wc_one.head;
 	int16_t *v = (int16_t *)((unsigned char *)e + WC_HEAD);
 	size_t len = wd->len, on, fa, fb = 0, k;
 	unsigned marks;
@@ -2567,33 +2652,33 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
 		e->nb = nb ? *nb : 0;
 	}
 	word_odds_own(c, msa, e->nb);
-	add_sums(c->wacc, v, sa->stride);
+	add_word_sums(c->wacc, v, sa->stride, c->macc, msa ? sb->stride : 0);
 	*nfa += e->nf[0];
-	if (msa) {
-		add_sums(c->macc, v + sa->stride, sb->stride);
+	if (msa)
 		c->mnf += e->nf[1];
-	}
 	return e->marks;
 }
 
 /*
  * Ask for what word wd will need (its cache entry, its marker slots and,
  * after another word, its pair's), which the tables are too big to hold in
- * the CPU's cache: script_part() asks WC_AHEAD words ahead.  Inlined by
+ * the CPU's cache: script_part() asks WC_AHEAD words ahead, and keeps
+ * the entry's place for word_own() in *ref.  Inlined by
  * force: left to itself, GCC 12 lost ten of the binary's 25 prefetches and
  * the sentences ran 12% slower.
  */
 static inline __attribute__((always_inline)) void
 word_prefetch(const struct lid_model *m, const struct word_cache *wc,
-	      unsigned want, int pairs, const struct lid_word *wd, uint64_t ph)
+	      unsigned want, int pairs, const struct lid_word *wd, uint64_t ph, struct wc_ref *ref)
 {
 	size_t k;
 
+	ref->key = cache_key(wd, want);
+	ref->e = NULL;
 	if (wc) {
-		const struct wc_head *e = cache_slot(wc, cache_key(wd, want));
-
+		ref->e = cache_slot(wc, ref->key);
 		for (k = 0; k < wc->size; k += 64)
-			__builtin_prefetch((const unsigned char *)e + k);
+			__builtin_prefetch((const unsigned char *)ref->e + k);
 	}
 	if (pairs) {
 		if (ph)
@@ -2664,6 +2749,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 	unsigned reps = mark_reps_of(m);
 	int pairs = (want & LID_F_MARK) && m->mkeys, nb = msa && c->nb_weight != 0;
 	uint64_t *ph = NULL;
+	struct wc_ref ahead[WC_AHEAD];	/* word w's at w % WC_AHEAD */
 
 	if ((pairs || nb) && !(ph = pair_hashes(c, script, prev, nb)))
 		return -1;
@@ -2671,19 +2757,21 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 	raw->n = 0;
 	/* the first words, which no word is ahead of */
 	for (w = 0; w < WC_AHEAD && w < t->nwords; w++)
-		word_prefetch(m, wc, want, pairs, &t->words[w], ph ? ph[w] : 0);
+		word_prefetch(m, wc, want, pairs, &t->words[w], ph ? ph[w] : 0, &ahead[w]);
 	for (w = 0; w < t->nwords; w++) {
 		const struct lid_word *wd = &t->words[w];
 		const uint32_t *cps = t->cps + wd->start;
 		size_t len = wd->len, on;
 		uint64_t wh = wd->hash, *keys;
+		struct wc_ref ref = ahead[w % WC_AHEAD];
 		unsigned own;
 
 		if (w + WC_AHEAD < t->nwords)
-			word_prefetch(m, wc, want, pairs, wd + WC_AHEAD, ph ? ph[w + WC_AHEAD] : 0);
+			word_prefetch(m, wc, want, pairs, wd + WC_AHEAD, ph ? ph[w + WC_AHEAD] : 0,
+				      &ahead[w % WC_AHEAD]);
 		if (wd->script != script || len > WORD_MAX)
 			continue;
-		own = word_own(c, wc, i, msa, want, wd, cps, &nfa);
+		own = word_own(c, wc, i, msa, want, wd, cps, &nfa, &ref);
 		/* what the word takes from the one before it */
 		if (raw_reserve(raw, 16 + 10 * (size_t)reps))
 			return -1;
