@@ -447,14 +447,21 @@ static int skip_token(const unsigned char *p, size_t n)
 }
 
 /*
- * ayak_utf8_decode() with the two-byte case (Latin letters with accents,
- * Cyrillic, Arabic: most of what is not ASCII) inline, the rest called.
+ * ayak_utf8_decode() with the well-formed two- and three-byte sequences
+ * (Latin letters with accents, Cyrillic, Arabic; Indic scripts, Thai,
+ * Chinese) inline, the rest called.
  */
 static inline int decode_cp(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {
 	if (p[0] >= 0xC2 && p[0] < 0xE0 && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
 		*cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
 		return 2;
+	}
+	/* E0 needs A0..BF after it (no overlongs), ED 80..9F (no surrogates): those called */
+	if (p[0] > 0xE0 && p[0] < 0xF0 && p[0] != 0xED && end - p >= 3 &&
+	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+		*cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+		return 3;
 	}
 	return ayak_utf8_decode(p, end, cp);
 }
@@ -2676,9 +2683,23 @@ word_prefetch(const struct lid_model *m, const struct word_cache *wc,
 	ref->key = cache_key(wd, want);
 	ref->e = NULL;
 	if (wc) {
-		ref->e = cache_slot(wc, ref->key);
-		for (k = 0; k < wc->size; k += 64)
-			__builtin_prefetch((const unsigned char *)ref->e + k);
+		const unsigned char *b = (const unsigned char *)(ref->e = cache_slot(wc, ref->key));
+
+		/* its lines: three for a Latin word (its sums for the general and msa submodels) */
+		switch (wc->size) {
+		case 192:
+			__builtin_prefetch(b + 128);
+			/* fall through */
+		case 128:
+			__builtin_prefetch(b + 64);
+			/* fall through */
+		case 64:
+			__builtin_prefetch(b);
+			break;
+		default:
+			for (k = 0; k < wc->size; k += 64)
+				__builtin_prefetch(b + k);
+		}
 	}
 	if (pairs) {
 		if (ph)
@@ -2741,6 +2762,10 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 	const struct lid_text *t = &c->t;
 	struct word_cache *wc = cache_of(c, i, msa);
 	const struct lid_sub *rs = &m->subs[msa ? (size_t)m->msa : i];	/* whose raw's features are */
+	/* in locals: the stores to raw could be to them, for all the compiler knows */
+	const int8_t *rs_w = rs->w;
+	unsigned rs_shift = 64 - rs->bits;
+	size_t rs_stride = rs->stride;
 	struct lid_prev *pw = &c->prev[i];
 	struct lid_sum *sm = &c->sum[i];
 	uint64_t prev = pw->hash;
@@ -2782,7 +2807,7 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 		if ((want & LID_F_BIGRAM) && prev) {
 			EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
 			/* its row in rs (msa's, for Latin), read when raw is summed: asked for now */
-			__builtin_prefetch(rs->w + (size_t)(keys[on - 1] >> (64 - rs->bits)) * rs->stride);
+			__builtin_prefetch(rs_w + (size_t)(keys[on - 1] >> rs_shift) * rs_stride);
 		}
 		if (want & LID_F_MARK) {
 			unsigned mb = (ph ? pair_markers_of(m, ph[w]) : 0) & ~own;
