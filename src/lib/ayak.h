@@ -113,6 +113,26 @@ void *ayak_grow(void *v, size_t *cap, size_t need, size_t elem, size_t first);
  * UTF-8 (overlong forms, surrogates and values above U+10FFFF are not).
  */
 int ayak_utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp);
+/*
+ * The same, with the well-formed two- and three-byte sequences (accented
+ * Latin, Cyrillic, Arabic; Indic scripts, Thai, Chinese) decoded inline:
+ * for the hot loops.  E0 and ED, whose second bytes are restricted (no
+ * overlongs, no surrogates), and the rest are left to ayak_utf8_decode().
+ */
+static inline int ayak_utf8_decode_fast(const unsigned char *p, const unsigned char *end,
+					uint32_t *cp)
+{
+	if (p[0] >= 0xC2 && p[0] < 0xE0 && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+		*cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+		return 2;
+	}
+	if (p[0] > 0xE0 && p[0] < 0xF0 && p[0] != 0xED && end - p >= 3 &&
+	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+		*cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+		return 3;
+	}
+	return ayak_utf8_decode(p, end, cp);
+}
 /* Encode cp (must be a scalar value) into out[4]; returns the length. */
 int ayak_utf8_encode(uint32_t cp, char *out);
 /* Length of the longest valid UTF-8 prefix of p[0..n). n when all valid. */

@@ -93,6 +93,8 @@ struct lid_sub {
 	uint16_t grp_label[LID_MAX_STRIDE], out_label[LID_MAX_STRIDE];	/* their labels */
 	int out_once;			/* no label in out twice */
 	int16_t out_at[LID_MAX_LABELS];	/* per label: its class in out, or -1 (used if out_once) */
+	int grp_once;			/* no label in grp twice */
+	int16_t grp_at[LID_MAX_LABELS];	/* per label: its class in grp, or -1 (used if grp_once) */
 };
 
 struct lid_model {

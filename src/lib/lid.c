@@ -447,26 +447,6 @@ static int skip_token(const unsigned char *p, size_t n)
 }
 
 /*
- * ayak_utf8_decode() with the well-formed two- and three-byte sequences
- * (Latin letters with accents, Cyrillic, Arabic; Indic scripts, Thai,
- * Chinese) inline, the rest called.
- */
-static inline int decode_cp(const unsigned char *p, const unsigned char *end, uint32_t *cp)
-{
-	if (p[0] >= 0xC2 && p[0] < 0xE0 && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
-		*cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-		return 2;
-	}
-	/* E0 needs A0..BF after it (no overlongs), ED 80..9F (no surrogates): those called */
-	if (p[0] > 0xE0 && p[0] < 0xF0 && p[0] != 0xED && end - p >= 3 &&
-	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-		*cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-		return 3;
-	}
-	return ayak_utf8_decode(p, end, cp);
-}
-
-/*
  * A word longer than WORD_MAX letters gives no features: only WORD_MAX + 1
  * of its letters are kept (its length says it is too long), so that a text
  * without spaces needs no more memory than one with them.
@@ -600,7 +580,7 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			p++;
 			continue;
 		}
-		len = decode_cp(p, end, &cp);
+		len = ayak_utf8_decode_fast(p, end, &cp);
 		if (len == 0) {
 			if (end_word(s))
 				return -1;
@@ -1553,16 +1533,23 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 				sub->out[sub->nout++] = (uint16_t)c;
 			}
 		/*
-		 * Labels in out once each (the usual case): script_share() can make
-		 * its additions to them in one pass over the labels.
+		 * Labels in out (and in grp) once each (the usual case):
+		 * script_share() can make its additions to them in one pass over
+		 * the labels, eight at a time, not a store to each in turn (which
+		 * the eight-wide reads of the labels after it then wait on).
 		 */
-		sub->out_once = 1;
+		sub->out_once = sub->grp_once = 1;
 		for (c = 0; c < LID_MAX_LABELS; c++)
-			sub->out_at[c] = -1;
+			sub->out_at[c] = sub->grp_at[c] = -1;
 		for (c = 0; c < sub->nout; c++) {
 			if (sub->out_at[sub->out_label[c]] >= 0)
 				sub->out_once = 0;
 			sub->out_at[sub->out_label[c]] = (int16_t)sub->out[c];
+		}
+		for (c = 0; c < sub->ngrp; c++) {
+			if (sub->grp_at[sub->grp_label[c]] >= 0)
+				sub->grp_once = 0;
+			sub->grp_at[sub->grp_label[c]] = (int16_t)sub->grp[c];
 		}
 	}
 	for (i = 0; i < LID_RSQRT_N; i++)
@@ -3379,10 +3366,16 @@ static void script_share(struct lid_classifier *c, int script, float share)
 		if (ok > 0) {
 			float sg = share * group;
 
-			for (j = 0; j < g->ngrp; j++)
-				probs[g->grp_label[j]] += sg * c->sp_grp[g->grp[j]];
+			if (g->grp_once)
+				lid_add_shares(probs, g->grp_at, m->nlabels, c->sp_grp, sg, 0, 0,
+					       LID_PATH_BEST);
+			else
+				for (j = 0; j < g->ngrp; j++)
+					probs[g->grp_label[j]] += sg * c->sp_grp[g->grp[j]];
 			if (other > 0 && !(rest > 0))
 				add_prob(c, m->und, none_share);
+		} else if (s->grp_once) {
+			lid_add_shares(probs, s->grp_at, m->nlabels, sp, share, 0, 0, LID_PATH_BEST);
 		} else {
 			for (j = 0; j < s->ngrp; j++)
 				probs[s->grp_label[j]] += share * sp[s->grp[j]];
