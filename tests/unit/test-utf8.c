@@ -195,10 +195,10 @@ static void test_decode_respects_end(void)
 static void test_decode_exhaustive(void)
 {
 	unsigned char b[4];
-	unsigned long bad = 0, checked = 0;
+	unsigned long bad = 0, checked = 0, bad_fast = 0;
 	unsigned a, c, d, e;
-	uint32_t cp1, cp2;
-	int n1, n2;
+	uint32_t cp1, cp2, cp3;
+	int n1, n2, n3;
 
 	for (a = 0; a < 256; a++)
 		for (c = 0; c < 256; c++)
@@ -211,18 +211,25 @@ static void test_decode_exhaustive(void)
 				for (len = 1; len <= 3; len++) {
 					if (len < 3 && (d || (len < 2 && c)))
 						continue;	/* shorter lengths once */
-					cp1 = cp2 = 0;
+					cp1 = cp2 = cp3 = 0;
 					n1 = ayak_utf8_decode(b, b + len, &cp1);
 					n2 = ref_decode(b, len, &cp2);
+					n3 = ayak_utf8_decode_fast(b, b + len, &cp3);
 					checked++;
 					if (n1 != n2 || (n1 && cp1 != cp2)) {
 						if (bad++ < 5)
 							printf("#   %02X %02X %02X len %zu: got %d U+%04X, want %d U+%04X\n",
 							       a, c, d, len, n1, (unsigned)cp1, n2, (unsigned)cp2);
 					}
+					if (n3 != n2 || (n3 && cp3 != cp2)) {
+						if (bad_fast++ < 5)
+							printf("#   fast %02X %02X %02X len %zu: got %d U+%04X, want %d U+%04X\n",
+							       a, c, d, len, n3, (unsigned)cp3, n2, (unsigned)cp2);
+					}
 				}
 			}
 	ok(bad == 0, "decode agrees with Table 3-7 on all %lu sequences of 1-3 bytes", checked);
+	ok(bad_fast == 0, "decode_fast (two and three bytes inline) agrees with it on all of them");
 
 	bad = checked = 0;
 	for (a = 0xE0; a < 256; a++)
@@ -235,14 +242,15 @@ static void test_decode_exhaustive(void)
 					b[3] = (unsigned char)e;
 					n1 = ayak_utf8_decode(b, b + 4, &cp1);
 					n2 = ref_decode(b, 4, &cp2);
+					n3 = ayak_utf8_decode_fast(b, b + 4, &cp3);
 					checked++;
-					if (n1 != n2 || (n1 && cp1 != cp2)) {
+					if (n1 != n2 || (n1 && cp1 != cp2) || n3 != n1 || (n3 && cp3 != cp1)) {
 						if (bad++ < 5)
 							printf("#   %02X %02X %02X %02X: got %d, want %d\n",
 							       a, c, d, e, n1, n2);
 					}
 				}
-	ok(bad == 0, "decode agrees with Table 3-7 on %lu 4-byte sequences", checked);
+	ok(bad == 0, "decode and decode_fast agree with Table 3-7 on %lu 4-byte sequences", checked);
 }
 
 static void test_encode(void)
