@@ -673,11 +673,13 @@ const char *ayak_json_quote(struct ayak_buf *b, const char *s, size_t max)
 }
 
 /* Does field f's key equal key[0..n)?  Decodes escaped keys into scratch. */
-static int key_equals(struct ayak_record *r, const struct ayak_field *f,
-		      const char *key, size_t n)
+static inline int key_equals(struct ayak_record *r, const struct ayak_field *f,
+			     const char *key, size_t n)
 {
+	/* the first bytes first: keys of one length mostly differ there ("text", "lang") */
 	if (f->key_raw)
-		return f->key_len == n && !memcmp(r->line + f->key, key, n);
+		return f->key_len == n && (!n || r->line[f->key] == key[0]) &&
+		       !memcmp(r->line + f->key, key, n);
 	ayak_buf_reset(&r->scratch);
 	if (ayak_json_decode_string(r->line + f->key - 1, f->key_len + 2,
 				    &r->scratch, NULL, NULL))
