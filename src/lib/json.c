@@ -757,16 +757,13 @@ static int emit_member(const struct ayak_record *r, size_t i, const struct ayak_
 static int add_member(struct ayak_buf *out, const struct ayak_edit *e, int comma)
 {
 	const unsigned char *k = (const unsigned char *)e->key;
-	size_t i;
 	char *d;
 
-	for (i = 0; i < e->key_len && !string_special(k[i]); i++)
-		;
-	if (i < e->key_len)
+	if (skip_plain(k, k + e->key_len) != k + e->key_len)
 		return ((comma && ayak_buf_add(out, ",", 1)) ||
 			ayak_json_encode_string(out, e->key, e->key_len) ||
 			ayak_buf_add(out, ":", 1) || ayak_buf_add(out, e->value, e->value_len)) ? -1 : 0;
-	if (e->key_len > SIZE_MAX / 2 - 4 || e->value_len > SIZE_MAX / 2 ||
+	if (e->value_len > SIZE_MAX - 4 - e->key_len ||
 	    ayak_buf_grow(out, e->key_len + e->value_len + 4))
 		return -1;
 	d = out->data + out->len;

@@ -1208,12 +1208,8 @@ static inline unsigned pair_markers(const struct lid_model *mk, uint64_t prev, u
 	return prev ? pair_markers_of(mk, lid_pair_hash(prev, wh)) : 0;
 }
 
-/*
- * One feature per marker class in mb, each reps times: one marker word then
- * outweighs the many letters of a longer sentence, whose features are
- * scaled down together (1/sqrt(n)).
- */
-static uint64_t mark_key[10];	/* each class's key, raw_key(fmix64(SEED_MARK + b), 7) */
+/* The key of each of the ten marker classes mark_keys() takes, made once as the program starts. */
+static uint64_t mark_key[10];
 
 __attribute__((constructor)) static void mark_keys_make(void)
 {
@@ -1223,6 +1219,11 @@ __attribute__((constructor)) static void mark_keys_make(void)
 		mark_key[b] = raw_key(fmix64(SEED_MARK + b), 7);
 }
 
+/*
+ * One feature per marker class in mb, each reps times: one marker word then
+ * outweighs the many letters of a longer sentence, whose features are
+ * scaled down together (1/sqrt(n)).
+ */
 static size_t mark_keys(unsigned mb, unsigned reps, uint64_t *keys, size_t on)
 {
 	unsigned b, r;
@@ -1432,6 +1433,22 @@ void lid_model_free(struct lid_model *m)
 	free(m);
 }
 
+/* at[label] = its class of classes[0..n) (labels[k] is class k's), else -1; 1 if no label is there twice */
+static int class_at(const uint16_t *labels, const uint16_t *classes, size_t n, int16_t *at)
+{
+	int once = 1;
+	size_t k;
+
+	for (k = 0; k < LID_MAX_LABELS; k++)
+		at[k] = -1;
+	for (k = 0; k < n; k++) {
+		if (at[labels[k]] >= 0)
+			once = 0;
+		at[labels[k]] = (int16_t)classes[k];
+	}
+	return once;
+}
+
 int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, size_t nmarks,
 		    const uint64_t *dict, size_t ndict, struct ayak_err *err)
 {
@@ -1548,19 +1565,8 @@ int lid_model_index(struct lid_model *m, const struct lid_file_marker *marks, si
 		 * the labels, eight at a time, not a store to each in turn (which
 		 * the eight-wide reads of the labels after it then wait on).
 		 */
-		sub->out_once = sub->grp_once = 1;
-		for (c = 0; c < LID_MAX_LABELS; c++)
-			sub->out_at[c] = sub->grp_at[c] = -1;
-		for (c = 0; c < sub->nout; c++) {
-			if (sub->out_at[sub->out_label[c]] >= 0)
-				sub->out_once = 0;
-			sub->out_at[sub->out_label[c]] = (int16_t)sub->out[c];
-		}
-		for (c = 0; c < sub->ngrp; c++) {
-			if (sub->grp_at[sub->grp_label[c]] >= 0)
-				sub->grp_once = 0;
-			sub->grp_at[sub->grp_label[c]] = (int16_t)sub->grp[c];
-		}
+		sub->out_once = class_at(sub->out_label, sub->out, sub->nout, sub->out_at);
+		sub->grp_once = class_at(sub->grp_label, sub->grp, sub->ngrp, sub->grp_at);
 	}
 	for (i = 0; i < LID_RSQRT_N; i++)
 		m->rsqrt[i] = lid_rsqrt(i);
