@@ -1,7 +1,7 @@
 /* Language identification: the model file and classifying; see lid.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>		/* INFINITY and isfinite only: no libm */
+#include <math.h>		/* INFINITY, isfinite and fabs only: no libm */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1241,6 +1241,15 @@ static inline unsigned mark_reps_of(const struct lid_model *mk)
 	return mk && mk->mark_weight > 1 ? mk->mark_weight : 1;
 }
 
+/* The marker keys a word takes with the word before it (pair hash ph, 0: none) but not by itself (own). */
+static inline size_t pair_mark_keys(const struct lid_model *m, unsigned reps, uint64_t ph,
+				    unsigned own, uint64_t *keys, size_t on)
+{
+	unsigned mb = (ph ? pair_markers_of(m, ph) : 0) & ~own;
+
+	return mb ? mark_keys(mb, reps, keys, on) : on;	/* most pairs are none */
+}
+
 /*
  * Raw (unbucketed) features of the words of t in script, with their types
  * (LID_F_* bit numbers); *pw is the word before the first (updated).
@@ -2057,6 +2066,7 @@ struct lid_classifier {
 	uint16_t *others;		/* the labels of languages other than the text's, in order */
 	size_t lines, line_letters;	/* lines with letters, and their letters */
 	unsigned char *malayic;		/* per label: Malay or a Malayic neighbour */
+	struct why *why;		/* lid_classifier_explain(): what each word adds; NULL: off */
 };
 
 /*
@@ -2126,6 +2136,7 @@ void lid_classifier_free(struct lid_classifier *c)
 	free(c->ends_v);
 	free(c->malayic);
 	free(c->others);
+	lid_classifier_explain(c, 0);
 	for (i = 0; i < LID_MAX_SUBS; i++)
 		huge_free(c->wc[i].mem, ((size_t)1 << WC_BITS) * c->wc[i].size);
 	free(c);
@@ -2595,6 +2606,24 @@ static inline void word_odds_own(struct lid_classifier *c, int msa, int8_t nb)
 	}
 }
 
+/*
+ * The raw features word wd (letters cps) has by itself, of the types want
+ * takes, into keys; its marker bits into *marks.  Returns how many.
+ */
+static inline __attribute__((always_inline)) size_t
+own_keys(const struct lid_model *m, unsigned want, const struct lid_word *wd, const uint32_t *cps,
+	 uint64_t *keys, unsigned *marks)
+{
+	size_t on = word_ngrams(cps, wd->len, want, keys, 0);
+
+	if (want & LID_F_WORD)
+		EMIT(5, fmix64(wd->hash ^ SEED_WORD));
+	if (dict_applies(wd, want, m))
+		EMIT(10, fmix64(SEED_MARK + 16 + dict_known(m, cps, wd->len)));
+	*marks = (want & LID_F_MARK) ? markers_of(m, cps, wd->len, wd->hash) : 0;
+	return mark_keys(*marks, mark_reps_of(m), keys, on);
+}
+
 /* A word's key in the cache and its entry there, found when it is asked for ahead (word_prefetch()). */
 struct wc_ref {
 	uint64_t key;
@@ -2617,7 +2646,7 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
 	uint64_t key = ref->key, *keys = c->wkeys;
 	struct wc_head *e = wc ? ref->e : &c->wc_one.head;
 	int16_t *v = (int16_t *)((unsigned char *)e + WC_HEAD);
-	size_t len = wd->len, on, fa, fb = 0, k;
+	size_t on, fa, fb = 0, k;
 	unsigned marks;
 
 	if (wc && e->key == key) {
@@ -2627,13 +2656,7 @@ static unsigned word_own(struct lid_classifier *c, struct word_cache *wc, size_t
 
 		if (nb)
 			__builtin_prefetch(nb);	/* read below, after the rows */
-		on = word_ngrams(cps, len, want, keys, 0);
-		if (want & LID_F_WORD)
-			EMIT(5, fmix64(wd->hash ^ SEED_WORD));
-		if (dict_applies(wd, want, m))
-			EMIT(10, fmix64(SEED_MARK + 16 + dict_known(m, cps, len)));
-		marks = (want & LID_F_MARK) ? markers_of(m, cps, len, wd->hash) : 0;
-		on = mark_keys(marks, mark_reps_of(m), keys, on);
+		on = own_keys(m, want, wd, cps, keys, &marks);
 		fa = lid_bucket_keys(keys, on, sa->flags, sa->bits, c->wf, LID_PATH_BEST);
 		if (msa)
 			fb = lid_bucket_keys(keys, on, sb->flags, sb->bits, c->wf + fa, LID_PATH_BEST);
@@ -2753,6 +2776,239 @@ static uint64_t *pair_hashes(struct lid_classifier *c, int script, uint64_t prev
 }
 
 /*
+ * lid_classifier_explain(): for each Latin word the msa submodel reads,
+ * and each pair of neighbouring words that adds features of its own, what
+ * it adds to that submodel's sums of zsm_Latn less ind_Latn, and its word
+ * odds; lid_why() scales them as the text's decision does.
+ */
+struct why_entry {
+	uint64_t key;			/* the word's hash, or its pair's (lid_pair_hash()) */
+	uint32_t pair;			/* 1: a pair */
+	uint32_t slot;			/* its place in why->slot */
+	uint32_t off, len;		/* its text in why->text: "word", or "word word" for a pair */
+	uint64_t count;			/* times it is in the text */
+	int64_t units;			/* sums, zsm_Latn less ind_Latn (times the submodel's scale) */
+	int64_t nb;			/* word odds (times the model's nb_scale) */
+	int64_t once;			/* the units of its last time */
+	unsigned marks;			/* a word's marker bits */
+};
+
+/*
+ * The entries of a text, one per word or pair, found by their hashes in an
+ * open-addressing table (which cleans only the slots it used, text after
+ * text).  Two words are one entry when their 64-bit hashes are.
+ */
+struct why {
+	struct why_entry *e;
+	size_t n, alloc;
+	uint32_t *slot;			/* index + 1 into e; 0: empty */
+	size_t mask;			/* slots - 1 */
+	char *text;
+	size_t ntext, text_alloc;
+	struct lid_why_item *items;
+	size_t items_alloc;
+};
+
+/* The msa submodel's zsm_Latn less ind_Latn over the features keys[0..n) of the types it takes. */
+static int64_t why_units(struct lid_classifier *c, const uint64_t *keys, size_t n)
+{
+	const struct lid_model *m = c->m;
+	const struct lid_sub *s = &m->subs[m->msa];
+	size_t nf = n ? lid_bucket_keys(keys, n, s->flags, s->bits, c->wf, LID_PATH_BEST) : 0, k;
+	int64_t units = 0;
+
+	for (k = 0; k < nf; k++) {
+		const int8_t *row = s->w + (size_t)c->wf[k] * s->stride;
+
+		units += row[m->msa_zsm] - row[m->msa_ind];
+	}
+	return units;
+}
+
+static void why_clear(struct why *y)
+{
+	size_t i;
+
+	for (i = 0; i < y->n; i++)
+		y->slot[y->e[i].slot] = 0;
+	y->n = y->ntext = 0;
+}
+
+/* The slot of (key, pair): its entry's, or the empty one it would take. */
+static size_t why_slot(const struct why *y, uint64_t key, unsigned pair)
+{
+	size_t i = (size_t)fmix64(key + pair) & y->mask;
+
+	while (y->slot[i]) {
+		const struct why_entry *e = &y->e[y->slot[i] - 1];
+
+		if (e->key == key && e->pair == pair)
+			break;
+		i = (i + 1) & y->mask;
+	}
+	return i;
+}
+
+/* Room for one more entry, with the table at most half full. */
+static int why_room(struct why *y)
+{
+	size_t i;
+
+	if (y->n == y->alloc) {
+		struct why_entry *e = ayak_grow(y->e, &y->alloc, y->n + 1, sizeof(*e), 64);
+
+		if (!e)
+			return -1;
+		y->e = e;
+	}
+	if (2 * (y->n + 1) > y->mask) {
+		size_t slots = y->mask ? 2 * (y->mask + 1) : 256;
+		uint32_t *t = calloc(slots, sizeof(*t));
+
+		if (!t || slots > UINT32_MAX)
+			return free(t), -1;
+		free(y->slot);
+		y->slot = t;
+		y->mask = slots - 1;
+		for (i = 0; i < y->n; i++) {
+			y->e[i].slot = (uint32_t)why_slot(y, y->e[i].key, y->e[i].pair);
+			y->slot[y->e[i].slot] = (uint32_t)i + 1;
+		}
+	}
+	return 0;
+}
+
+static int why_text(struct why *y, const uint32_t *cps, size_t n)
+{
+	size_t i;
+
+	if (y->ntext + 4 * n + 1 > y->text_alloc) {
+		char *t = ayak_grow(y->text, &y->text_alloc, y->ntext + 4 * n + 1, 1, 1024);
+
+		if (!t)
+			return -1;
+		y->text = t;
+	}
+	for (i = 0; i < n; i++)
+		if (cps[i] < 0x80)	/* most letters */
+			y->text[y->ntext++] = (char)cps[i];
+		else
+			y->ntext += (size_t)ayak_utf8_encode(cps[i], y->text + y->ntext);
+	return 0;
+}
+
+/*
+ * The entry of (key, pair), new with the text a[0..na) (a pair: a[0..na),
+ * a space and b[0..nb)) and no counts when there is none yet; NULL when
+ * memory ran out.
+ */
+static struct why_entry *why_entry_of(struct why *y, uint64_t key, unsigned pair,
+				      const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	struct why_entry *e;
+	size_t i, off;
+
+	if (why_room(y))
+		return NULL;
+	i = why_slot(y, key, pair);
+	if (y->slot[i])
+		return &y->e[y->slot[i] - 1];
+	off = y->ntext;
+	if (why_text(y, a, na))
+		return NULL;
+	if (pair) {
+		y->text[y->ntext++] = ' ';
+		if (why_text(y, b, nb))
+			return NULL;
+	}
+	e = &y->e[y->n++];
+	y->slot[i] = (uint32_t)y->n;
+	e->key = key;
+	e->pair = pair;
+	e->slot = (uint32_t)i;
+	e->off = (uint32_t)off;
+	e->len = (uint32_t)(y->ntext - off);
+	e->count = 0;
+	e->units = e->nb = e->once = 0;
+	e->marks = 0;
+	return e;
+}
+
+/*
+ * The entries of the Latin words of a part, read again as script_part()
+ * reads them (want, the pair hashes ph, pw the word before the part): each
+ * word's own features and word odds, and what it takes with the word
+ * before it, its pair's features and word odds.  A word or pair seen
+ * before in the text adds what it added then, unless the dictionary
+ * feature, which reads its case, is on; a word in the word cache wc (not
+ * NULL) has its sums there.
+ */
+static __attribute__((noinline, cold)) int
+why_part(struct lid_classifier *c, const struct word_cache *wc, int script, unsigned want,
+	 const uint64_t *ph, const struct lid_prev *pw)
+{
+	const struct lid_model *m = c->m;
+	const struct lid_text *t = &c->t;
+	int nb = c->nb_weight != 0;	/* m->nb is set */
+	uint64_t prev = pw->hash, keys[16 + 10 * LID_MAX_MARK_WEIGHT];
+	const uint32_t *pc = pw->cps;
+	size_t pn = pw->len, w;
+
+	for (w = 0; w < t->nwords; w++) {
+		const struct lid_word *wd = &t->words[w];
+		const uint32_t *cps = t->cps + wd->start;
+		size_t len = wd->len, on = 0;
+		uint64_t wh = wd->hash, pair;
+		unsigned own;
+		struct why_entry *e;
+
+		if (wd->script != script || len > WORD_MAX)
+			continue;
+		if (!(e = why_entry_of(c->why, wh, 0, cps, len, NULL, 0)))
+			return -1;
+		if (!e->count || (want & LID_F_DICT)) {
+			const struct wc_head *h = wc ? cache_slot(wc, cache_key(wd, want)) : NULL;
+
+			if (h && h->key == cache_key(wd, want)) {
+				const int16_t *v = (const int16_t *)((const unsigned char *)h + WC_HEAD) + wc->na;
+
+				e->once = v[m->msa_zsm] - v[m->msa_ind];
+				own = h->marks;
+			} else {
+				e->once = why_units(c, c->wkeys, own_keys(m, want, wd, cps, c->wkeys, &own));
+			}
+			e->marks = own;
+		}
+		own = e->marks;
+		e->units += e->once;
+		e->nb += nb ? m->nb[nb_bucket(wh, m->nb_bits)] : 0;
+		e->count++;
+		if (pn) {
+			pair = ph ? ph[w] : lid_pair_hash(prev, wh);
+			if (!(e = why_entry_of(c->why, pair, 1, pc, pn, cps, len)))
+				return -1;
+			if (!e->count) {
+				if (want & LID_F_CROSS)
+					on = cross_keys(pc, pn, cps, len, want, keys, on);
+				if ((want & LID_F_BIGRAM) && prev)
+					EMIT(6, fmix64(prev * 31 + wh + SEED_BIGRAM));
+				if (want & LID_F_MARK)
+					on = pair_mark_keys(m, mark_reps_of(m), ph ? ph[w] : 0, own,
+							    keys, on);
+				e->once = why_units(c, keys, on);
+			}
+			e->units += e->once;
+			e->nb += nb && ph && ph[w] ? m->nb[nb_bucket(ph[w], m->nb_bits)] : 0;
+			e->count++;
+		}
+		pc = cps;
+		pn = len;
+		prev = wh;
+	}
+	return 0;
+}
+
+/*
  * The features of the words of script in the part of the text read into
  * the sums of submodel i (which serves the script) and, if msa, into those
  * waiting for the msa submodel (c->macc, and raw for the features a word
@@ -2812,17 +3068,16 @@ static int script_part(struct lid_classifier *c, int script, size_t i, int msa, 
 			/* its row in rs (msa's, for Latin), read when raw is summed: asked for now */
 			__builtin_prefetch(rs_w + (size_t)(keys[on - 1] >> rs_shift) * rs_stride);
 		}
-		if (want & LID_F_MARK) {
-			unsigned mb = (ph ? pair_markers_of(m, ph[w]) : 0) & ~own;
-
-			if (mb)	/* most pairs are none */
-				on = mark_keys(mb, reps, keys, on);
-		}
+		if (want & LID_F_MARK)
+			on = pair_mark_keys(m, reps, ph ? ph[w] : 0, own, keys, on);
 		raw->n = on;
 		prev_cps = cps;
 		prev_len = len;
 		prev = wh;
 	}
+	/* pw still has the word before the part */
+	if (msa && c->why && why_part(c, wc, script, want, ph, pw))
+		return -1;
 	pw->hash = prev;
 	if (prev_cps != pw->cps)
 		memcpy(pw->cps, prev_cps, prev_len * sizeof(*prev_cps));
@@ -3851,6 +4106,8 @@ static int classify(struct lid_classifier *c, const char *text, size_t n, size_t
 	c->nbf.n = 0;
 	c->pending = 0;
 	c->lines = 0;
+	if (c->why)
+		why_clear(c->why);
 	if (c->mnf) {	/* the last text's Latin words the msa submodel did not need */
 		memset(c->macc, 0, m->subs[m->msa].stride * sizeof(*c->macc));
 		c->mnf = 0;
@@ -3947,4 +4204,145 @@ size_t lid_top(const struct lid_classifier *c, int *labels, float *scores, size_
 		}
 	}
 	return n;
+}
+
+/* ---- explaining ---- */
+
+static void why_free(struct why *y)
+{
+	if (!y)
+		return;
+	free(y->e);
+	free(y->slot);
+	free(y->text);
+	free(y->items);
+	free(y);
+}
+
+int lid_classifier_explain(struct lid_classifier *c, int on)
+{
+	const struct lid_model *m = c->m;
+
+	if (!on) {
+		why_free(c->why);
+		c->why = NULL;
+		return 0;
+	}
+	if (m->msa < 0 || m->msa_zsm < 0 || m->msa_ind < 0)
+		return 1;
+	if (!c->why && !(c->why = calloc(1, sizeof(*c->why))))
+		return -1;
+	return 0;
+}
+
+/* Largest share first, either way; of equal shares, the text first in byte order. */
+static int why_by_share(const void *a, const void *b)
+{
+	const struct lid_why_item *x = a, *y = b;
+	double ax = fabs(x->nats), ay = fabs(y->nats);
+	int d;
+
+	if (ax != ay)
+		return ax < ay ? 1 : -1;
+	d = memcmp(x->text, y->text, x->len < y->len ? x->len : y->len);
+	return d ? d : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The heap h[0..n) (the item that comes last at its root) after h[i] changed. */
+static void why_sift(struct lid_why_item *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, top = i;
+		struct lid_why_item t;
+
+		if (l < n && why_by_share(&h[l], &h[top]) > 0)
+			top = l;
+		if (r < n && why_by_share(&h[r], &h[top]) > 0)
+			top = r;
+		if (top == i)
+			return;
+		t = h[i];
+		h[i] = h[top];
+		h[top] = t;
+		i = top;
+	}
+}
+
+/*
+ * The max items of it[0..n) that come first, in order, to its front;
+ * returns how many.  A heap of them: a text of hundreds of items, of which
+ * ten are asked for, is not sorted whole.
+ */
+static size_t why_first(struct lid_why_item *it, size_t n, size_t max)
+{
+	size_t i;
+
+	if (max >= n) {
+		qsort(it, n, sizeof(*it), why_by_share);
+		return n;
+	}
+	for (i = max / 2; i-- > 0;)
+		why_sift(it, max, i);
+	for (i = max; i < n; i++)
+		if (why_by_share(&it[i], &it[0]) < 0) {
+			it[0] = it[i];
+			why_sift(it, max, 0);
+		}
+	qsort(it, max, sizeof(*it), why_by_share);
+	return max;
+}
+
+int lid_why(struct lid_classifier *c, size_t max, struct lid_why *out)
+{
+	const struct lid_model *m = c->m;
+	struct why *y = c->why;
+	const struct lid_sub *s;
+	const struct lid_sum *sm;
+	float norm, sc, lz, li;
+	double nb_unit;
+	size_t i, n;
+
+	memset(out, 0, sizeof(*out));
+	if (!y)
+		return 1;
+	s = &m->subs[m->msa];
+	sm = &c->sum[m->msa];
+	add_pending(c);		/* the text is read: its last Latin part into the sums */
+	if (c->nomem)
+		return -1;
+	if (!(c->used & 1u << m->msa) || sm->nf == 0)
+		return 1;
+	/* as run_sub() works it out */
+	norm = (s->flags & LID_F_MEAN) ? 1.0f / (float)sm->nf
+	       : sm->nf < LID_RSQRT_N ? m->rsqrt[sm->nf] : lid_rsqrt(sm->nf);
+	sc = s->scale * norm;
+	lz = s->bias[m->msa_zsm] + sc * (float)sm->acc[m->msa_zsm];
+	li = s->bias[m->msa_ind] + sc * (float)sm->acc[m->msa_ind];
+	out->odds = (double)(lz - li + word_odds(c));
+	out->prior = (double)s->bias[m->msa_zsm] - (double)s->bias[m->msa_ind];
+	/* word_odds()'s terms, when it gives any */
+	nb_unit = c->nb_n < 2 * LID_NB_MIN_WORDS - 1 ? 0 : (double)c->nb_weight * (double)m->nb_scale;
+	if (y->n > y->items_alloc) {
+		struct lid_why_item *it = ayak_grow(y->items, &y->items_alloc, y->n, sizeof(*it), 64);
+
+		if (!it)
+			return -1;
+		y->items = it;
+	}
+	for (i = n = 0; i < y->n; i++) {
+		const struct why_entry *e = &y->e[i];
+		struct lid_why_item *it = &y->items[n];
+
+		it->nats = (double)sc * (double)e->units + nb_unit * (double)e->nb;
+		if (it->nats == 0)	/* a pair that adds nothing of its own */
+			continue;
+		it->text = y->text + e->off;
+		it->len = e->len;
+		it->count = e->count;
+		n++;
+	}
+	out->total = n;
+	out->nitems = why_first(y->items, n, max);
+	out->items = y->items;
+	return 0;
 }

@@ -143,6 +143,51 @@ size_t lid_letters(const struct lid_classifier *c);
 /* The model a classifier uses. */
 const struct lid_model *lid_classifier_model(const struct lid_classifier *c);
 
+/* ---- explaining ---- */
+
+/*
+ * Why a text leans Malaysian or Indonesian.  The model tells zsm_Latn from
+ * ind_Latn by the log-odds of the two, a sum: a prior, plus for each Latin
+ * word what its own features add, plus for each pair of neighbouring words
+ * what their features together add, plus their word odds.  With explaining
+ * on, lid_classify() keeps those terms, and lid_why() gives them, merged by
+ * text (a word twice is one item, its count 2; two words are one when
+ * their 64-bit hashes are) and largest first, either way (ties in byte
+ * order): odds = prior + the sum of every item's nats, give or take float
+ * rounding.  They are of the text as read (sampled, if opts->sample),
+ * whole: where lid_classify() takes the label its lines give, lid_probs()
+ * are theirs, not the text's.
+ */
+struct lid_why_item {
+	const char *text;		/* the word, lower-cased, or two words and a space: a pair */
+	size_t len;			/* its bytes (UTF-8, not NUL-terminated) */
+	size_t count;			/* times it is in the text as read */
+	double nats;			/* what it adds to the log-odds (+: Malaysian) */
+};
+
+struct lid_why {
+	double odds;			/* log p(zsm_Latn) / p(ind_Latn), as the model decides it */
+	double prior;			/* of those, the model's before any word */
+	size_t total;			/* items in all (an item that adds 0 is none) */
+	size_t nitems;			/* of them, the largest, in items */
+	const struct lid_why_item *items;	/* valid until the next lid_classify() or lid_why() */
+};
+
+/*
+ * Turn explaining on (on != 0) or off.  Returns 0, 1 when the model has no
+ * msa submodel with zsm_Latn and ind_Latn (nothing to explain), or -1
+ * when memory ran out.  Classifying is slower with it on: each Latin word
+ * is read again, and the items are gathered and ranked.
+ */
+int lid_classifier_explain(struct lid_classifier *c, int on);
+/*
+ * The last text's explanation into *out, with its max largest items
+ * (SIZE_MAX: all).  Returns 0; 1 when there is none (explaining off, or
+ * no Latin word the msa submodel reads: out->nitems 0); -1 when memory
+ * ran out.
+ */
+int lid_why(struct lid_classifier *c, size_t max, struct lid_why *out);
+
 /* ---- code-switching (lid-switch.c) ---- */
 
 /*

@@ -19,7 +19,12 @@
  *    or another label;
  *  - reading the text with tokens read at once (ascii_token()) gives the
  *    words, letters and counts of reading it byte by byte, whole and in
- *    windows.
+ *    windows;
+ *  - the classifier without the word cache also explains (lid_why(),
+ *    which must change none of its results): the odds, the prior and the
+ *    items are finite, the items' texts well-formed UTF-8, the prior and
+ *    the items add up to the odds, and the first five asked for alone
+ *    are the first five of all.
  */
 #include <math.h>
 #include <stdint.h>
@@ -27,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ayak.h"
 #include "lid-impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -63,6 +69,51 @@ static int classify(const char *s, size_t n, const struct lid_opts *o)
 		if (ts[i] > ts[i - 1])
 			abort();
 	return label;
+}
+
+/* The explanation of plain's last text holds together. */
+static void check_why(void)
+{
+	struct lid_why w;
+	double sum, mag;
+	size_t i;
+	int r = lid_why(plain, SIZE_MAX, &w);
+
+	if (r < 0)
+		abort();
+	if (r > 0) {
+		if (w.nitems)
+			abort();
+		return;
+	}
+	if (!isfinite(w.odds) || !isfinite(w.prior))
+		abort();
+	sum = w.prior;
+	mag = 1 + fabs(w.odds) + fabs(w.prior);
+	for (i = 0; i < w.nitems; i++) {
+		const struct lid_why_item *it = &w.items[i];
+
+		if (!isfinite(it->nats) || it->count == 0 || it->len == 0 ||
+		    ayak_utf8_valid_prefix(it->text, it->len) != it->len)
+			abort();
+		sum += it->nats;
+		mag += fabs(it->nats);
+	}
+	if (fabs(sum - w.odds) > 1e-4 * mag || w.nitems != w.total)
+		abort();
+	/* the first few asked for: the same, in the same order */
+	{
+		struct lid_why_item first[5];
+		size_t k = w.nitems < 5 ? w.nitems : 5, total = w.total;
+
+		memcpy(first, w.items, k * sizeof(*first));
+		if (lid_why(plain, 5, &w) || w.nitems != k || w.total != total)
+			abort();
+		for (i = 0; i < k; i++)
+			if (w.items[i].text != first[i].text || w.items[i].nats != first[i].nats ||
+			    w.items[i].count != first[i].count)
+				abort();
+	}
 }
 
 /* t and u, read from the same text, hold the same words, letters and counts */
@@ -116,6 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!clf || !plain || !first)
 			abort();
 		lid_classifier_cache(plain, 0);
+		if (lid_classifier_explain(plain, 1))
+			abort();
 		lid_classifier_lines_all(plain, 1);	/* every line read: the same results */
 	}
 	if (size > (1 << 18))
@@ -140,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (lid_classify(plain, s, size, &opts[i], NULL) != a ||
 		    memcmp(first, lid_probs(plain), nlabels * sizeof(*first)))
 			abort();
+		check_why();
 		/* by lines: the whole text's result to the bit, or another label */
 		if (opts[i].lines) {
 			struct lid_opts whole = opts[i];

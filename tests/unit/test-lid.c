@@ -349,6 +349,58 @@ static void test_accumulate(void)
 }
 
 /*
+ * A made-up text of about `words` words into text[0..cap) (returns its
+ * length): syllables, sometimes capitalized or over 40 letters, Malay,
+ * Indonesian and English sentences, URLs, numbers and other scripts,
+ * between spaces and newlines.  *xp: the generator's state.
+ */
+static size_t made_up_text(uint64_t *xp, size_t words, char *text, size_t cap)
+{
+	static const char *const syl[] = { "ka", "ra", "na", "ba", "ha", "wa", "se", "ti", "nga",
+		"nya", "ku", "lah", "pe", "me", "an", "kan", "di", "ter", "ber", "ong" };
+	static const char *const extra[] = { "https://contoh.my/kerana", "2024", "\xe0\xae\x85\xe0\xae\xb0\xe0\xae\x9a\xe0\xae\xbe",
+		"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "\xe6\x88\x91\xe4\xbb\xac", "kerana", "karena", "UNIVERSITAS",
+		"Aktivitas", "pertubuhan", "\xda\xa4\xd8\xb1\xd8\xa7\xd8\xb4" };
+	uint64_t x = *xp;
+	size_t n = 0, i;
+
+	for (i = 0; i < words && n + 200 < cap; i++) {
+		x = xorshift64(x);
+		if (i)
+			text[n++] = x % 17 ? ' ' : '\n';
+		if (x % 11 == 0) {
+			const char *e = extra[(x >> 8) % (sizeof(extra) / sizeof(extra[0]))];
+
+			memcpy(text + n, e, strlen(e));
+			n += strlen(e);
+		} else if (x % 13 == 0) {
+			const char *src = (x >> 8) % 3 == 0 ? zsm[(x >> 12) % 6] :
+					  (x >> 8) % 3 == 1 ? ind[(x >> 12) % 6] : eng[(x >> 12) % 6];
+
+			memcpy(text + n, src, strlen(src));
+			n += strlen(src);
+		} else {
+			/* a made-up word of 1 to 4 syllables (or 25: over 40 letters) */
+			size_t ns = x % 97 == 0 ? 25 : 1 + (x >> 8) % 4, s0 = n, j;
+
+			for (j = 0; j < ns; j++) {
+				const char *sy = syl[(x >> (12 + 5 * (j % 10))) % 20];
+
+				memcpy(text + n, sy, strlen(sy));
+				n += strlen(sy);
+			}
+			if ((x >> 60) == 0)
+				for (j = s0; j < n; j++)
+					text[j] = (char)(text[j] - 32);
+			else if ((x >> 61) == 1)
+				text[s0] = (char)(text[s0] - 32);
+		}
+	}
+	*xp = x;
+	return n;
+}
+
+/*
  * The word cache.  A classifier keeps each word's own sums; one told to keep
  * none reads every word again, and one that keeps only words of 12 features
  * or fewer does both.  All three give the same probabilities, bit for bit,
@@ -359,11 +411,6 @@ static void test_accumulate(void)
  */
 static void test_word_cache(const struct lid_model *m, const char *what)
 {
-	static const char *const syl[] = { "ka", "ra", "na", "ba", "ha", "wa", "se", "ti", "nga",
-		"nya", "ku", "lah", "pe", "me", "an", "kan", "di", "ter", "ber", "ong" };
-	static const char *const extra[] = { "https://contoh.my/kerana", "2024", "\xe0\xae\x85\xe0\xae\xb0\xe0\xae\x9a\xe0\xae\xbe",
-		"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "\xe6\x88\x91\xe4\xbb\xac", "kerana", "karena", "UNIVERSITAS",
-		"Aktivitas", "pertubuhan", "\xda\xa4\xd8\xb1\xd8\xa7\xd8\xb4" };
 	static const struct lid_opts opts[] = { { 0, 0, 0 }, { 1024, 0, 0 }, { 0, 1, 0 } };
 	struct lid_classifier *c[3];
 	size_t nl = lid_model_nlabels(m), cap = 1 << 20, t, i, k, bad = 0, texts = 0, hits;
@@ -381,40 +428,8 @@ static void test_word_cache(const struct lid_model *m, const char *what)
 	lid_classifier_cache(c[1], 0);
 	lid_classifier_cache(c[2], 12);
 	for (t = 0; t < 3001; t++) {
-		size_t n = 0, words = t == 3000 ? 10000 : 1 + t % 60;
+		size_t n = made_up_text(&x, t == 3000 ? 10000 : 1 + t % 60, text, cap);
 
-		for (i = 0; i < words && n + 200 < cap; i++) {
-			x = xorshift64(x);
-			if (i)
-				text[n++] = x % 17 ? ' ' : '\n';
-			if (x % 11 == 0) {
-				const char *e = extra[(x >> 8) % (sizeof(extra) / sizeof(extra[0]))];
-
-				memcpy(text + n, e, strlen(e));
-				n += strlen(e);
-			} else if (x % 13 == 0) {
-				const char *src = (x >> 8) % 3 == 0 ? zsm[(x >> 12) % 6] :
-						  (x >> 8) % 3 == 1 ? ind[(x >> 12) % 6] : eng[(x >> 12) % 6];
-
-				memcpy(text + n, src, strlen(src));
-				n += strlen(src);
-			} else {
-				/* a made-up word of 1 to 4 syllables (or 25: over 40 letters) */
-				size_t ns = x % 97 == 0 ? 25 : 1 + (x >> 8) % 4, s0 = n, j;
-
-				for (j = 0; j < ns; j++) {
-					const char *sy = syl[(x >> (12 + 5 * (j % 10))) % 20];
-
-					memcpy(text + n, sy, strlen(sy));
-					n += strlen(sy);
-				}
-				if ((x >> 60) == 0)
-					for (j = s0; j < n; j++)
-						text[j] = (char)(text[j] - 32);
-				else if ((x >> 61) == 1)
-					text[s0] = (char)(text[s0] - 32);
-			}
-		}
 		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
 			int l0 = lid_classify(c[0], text, n, &opts[k], NULL), l;
 			size_t j;
@@ -431,6 +446,118 @@ static void test_word_cache(const struct lid_model *m, const char *what)
 	ok(bad == 0 && hits > 100000 && lid_classifier_cache(c[1], SIZE_MAX) == 0,
 	   "%s: the word cache changes no probability (%zu texts; %zu bad; %zu words found in it)",
 	   what, texts, bad, hits);
+out:
+	for (i = 0; i < 3; i++)
+		lid_classifier_free(c[i]);
+	free(text);
+	free(p0);
+}
+
+/*
+ * Explaining (lid_why()).  Over made-up texts, by default, sampled and by
+ * lines: a classifier that explains gives the probabilities of one that
+ * does not, bit for bit, with its word cache and without (the two explain
+ * the same, item for item); the prior and the items add up to the odds;
+ * the odds are the log of the ratio of the two labels' probabilities
+ * where the texts' own reading decides them; items come largest first.
+ */
+static void test_explain(const struct lid_model *m, const char *what)
+{
+	static const struct lid_opts opts[] = { { 0, 0, 0 }, { 1024, 0, 0 }, { 0, 1, 0 } };
+	struct lid_classifier *c[3];
+	size_t nl = lid_model_nlabels(m), cap = 1 << 20, t, i, k, texts = 0, none = 0, ratios = 0;
+	size_t bad_probs = 0, bad_same = 0, bad_sum = 0, bad_ratio = 0, bad_order = 0, items = 0;
+	size_t bad_first = 0;
+	int z = lid_model_find(m, "zsm_Latn"), id = lid_model_find(m, "ind_Latn");
+	char *text = malloc(cap);
+	float *p0 = malloc(nl * sizeof(*p0));
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	struct lid_why w1, w2;
+
+	c[0] = lid_classifier_new(m);
+	c[1] = lid_classifier_new(m);
+	c[2] = lid_classifier_new(m);
+	if (!text || !p0 || !c[0] || !c[1] || !c[2]) {
+		ok(0, "memory for the explaining test");
+		goto out;
+	}
+	ok(lid_classifier_explain(c[1], 1) == 0 && lid_classifier_explain(c[2], 1) == 0,
+	   "%s: explaining turns on", what);
+	lid_classifier_cache(c[2], 0);
+	lid_classify(c[0], "kerana wang", 11, NULL, NULL);
+	ok(lid_why(c[0], SIZE_MAX, &w1) == 1 && w1.nitems == 0, "%s: a classifier not told to explain has nothing to say", what);
+	lid_classify(c[1], "12345 !!", 8, NULL, NULL);
+	ok(lid_why(c[1], SIZE_MAX, &w1) == 1 && w1.nitems == 0, "%s: nor for a text without letters", what);
+	for (t = 0; t < 1201; t++) {
+		size_t n = made_up_text(&x, t == 1200 ? 10000 : 1 + t % 40, text, cap);
+
+		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			int l0 = lid_classify(c[0], text, n, &opts[k], NULL), r1, r2;
+			const float *p;
+			double sum;
+
+			memcpy(p0, lid_probs(c[0]), nl * sizeof(*p0));
+			bad_probs += lid_classify(c[1], text, n, &opts[k], NULL) != l0 ||
+				     memcmp(p0, lid_probs(c[1]), nl * sizeof(*p0)) != 0;
+			bad_probs += lid_classify(c[2], text, n, &opts[k], NULL) != l0 ||
+				     memcmp(p0, lid_probs(c[2]), nl * sizeof(*p0)) != 0;
+			texts++;
+			r1 = lid_why(c[1], SIZE_MAX, &w1);
+			r2 = lid_why(c[2], SIZE_MAX, &w2);
+			if (r1 != r2 || w1.nitems != w2.nitems || w1.odds != w2.odds || w1.prior != w2.prior) {
+				bad_same++;
+				continue;
+			}
+			for (i = 0; i < w1.nitems; i++)
+				bad_same += w1.items[i].len != w2.items[i].len ||
+					    memcmp(w1.items[i].text, w2.items[i].text, w1.items[i].len) ||
+					    w1.items[i].count != w2.items[i].count ||
+					    w1.items[i].nats != w2.items[i].nats;
+			if (r1) {
+				none++;
+				continue;
+			}
+			sum = w1.prior;
+			for (i = 0; i < w1.nitems; i++) {
+				sum += w1.items[i].nats;
+				bad_order += i && fabs(w1.items[i].nats) > fabs(w1.items[i - 1].nats);
+			}
+			items += w1.nitems;
+			bad_sum += !(fabs(sum - w1.odds) < 1e-4 * (1 + fabs(w1.odds))) ||
+				   w1.nitems != w1.total;
+			/* the first three asked for alone: the first three of all (c[2]'s, still there) */
+			if (lid_why(c[1], 3, &w1) || w1.total != w2.total ||
+			    w1.nitems != (w2.nitems < 3 ? w2.nitems : 3))
+				bad_first++;
+			for (i = 0; i < w1.nitems && i < w2.nitems; i++)
+				bad_first += w1.items[i].len != w2.items[i].len ||
+					     memcmp(w1.items[i].text, w2.items[i].text, w1.items[i].len) ||
+					     w1.items[i].nats != w2.items[i].nats;
+			/*
+			 * By lines, the lines' reading may decide: the ratio is checked on the
+			 * text's own.  Under 1e-3, the smaller of the two is the float difference
+			 * of the pair's share and the other's, a few digits only.
+			 */
+			p = lid_probs(c[1]);
+			if (k < 2 && p[z] > 1e-3f && p[id] > 1e-3f) {
+				ratios++;
+				bad_ratio += !(fabs(log((double)p[z] / (double)p[id]) - w1.odds) < 1e-3);
+			}
+		}
+	}
+	ok(bad_probs == 0, "%s: explaining changes no label or probability (%zu texts, %zu bad)",
+	   what, texts, bad_probs);
+	ok(bad_same == 0, "%s: with the word cache and without, the same explanations (%zu bad)",
+	   what, bad_same);
+	ok(bad_sum == 0 && items > 10000 && none > 0,
+	   "%s: the prior and the %zu items add up to the odds (%zu bad; %zu texts with none)",
+	   what, items, bad_sum, none);
+	ok(bad_ratio == 0 && ratios > 200,
+	   "%s: the odds are the log-ratio of zsm_Latn's and ind_Latn's probabilities (%zu texts, %zu bad)",
+	   what, ratios, bad_ratio);
+	ok(bad_order == 0, "%s: the items come largest first, either way", what);
+	ok(bad_first == 0, "%s: the three largest asked for alone are the first three of all (%zu bad)",
+	   what, bad_first);
 out:
 	for (i = 0; i < 3; i++)
 		lid_classifier_free(c[i]);
@@ -1558,6 +1685,7 @@ int main(void)
 		ok(sm != NULL, "the shipped model loads (%s)", sm ? shipped : err.msg);
 		if (sm) {
 			test_word_cache(sm, "the shipped model");
+			test_explain(sm, "the shipped model");
 			test_out_once(sm, "the shipped model");
 		}
 		test_prep_fast(sm);	/* its Han tables, or none */
