@@ -119,6 +119,7 @@ if set_start "real documents: the web pages and articles of ../shared/data (mala
 	measure "ayak-lid --sample 0 (whole documents)" "$real" "$LID" --sample 0
 	measure "ayak-lid --whole (not by lines too)" "$real" "$LID" --whole
 	measure "ayak-lid --whole --sample 0" "$real" "$LID" --whole --sample 0
+	measure "ayak-lid --explain 10 (lang_why)" "$real" "$LID" --explain 10
 fi
 sent=$AYAK_BUILD/lid/dev-sent.jsonl
 if set_start "short texts: the development sentences (tests/bench/lid-eval.sh builds them)" \
@@ -126,6 +127,7 @@ if set_start "short texts: the development sentences (tests/bench/lid-eval.sh bu
 	measure "ayak-cat (read and write only)" "$sent" "$CAT"
 	# a run of under 0.1 s: more of them, so that the median holds
 	RUNS=$((RUNS < 9 ? 9 : RUNS)) EXCLUDE_STARTUP=$startup_cpu measure "ayak-lid" "$sent" "$LID"
+	RUNS=$((RUNS < 9 ? 9 : RUNS)) measure "ayak-lid --explain 10 (lang_why)" "$sent" "$LID" --explain 10
 fi
 # Many short texts, none twice: the training split's texts of 300 characters or fewer (about
 # 79 MB, 425,000 texts; trained on, which changes nothing for speed).  A run of a second or
