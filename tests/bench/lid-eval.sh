@@ -17,7 +17,9 @@
 # document's label and the shares, with --by line and without), the same scores on
 # seven sources neither ayak-lid nor fastText saw (tests/bench/lid-heldout.py: both
 # trained again without them, with the same settings), both scored against a blind
-# reading of a sample of their sentences (tests/bench/lid-reading.py), speed (MB of text per
+# reading of a sample of their sentences (tests/bench/lid-reading.py), the words that
+# pushed the Malaysian/Indonesian errors of both to the wrong side (ayak-lid --explain,
+# tests/bench/lid-why.py), speed (MB of text per
 # CPU second, one core: ayak-lid and fastText predict on the same development text,
 # and ayak-lid on the 50 MB web corpus of ../shared/bin/gen-corpus --seed 1), and a
 # summary table.
@@ -182,6 +184,10 @@ main() {
 	echo "================"
 	heldout
 	echo
+	echo "Words behind the errors"
+	echo "======================="
+	why
+	echo
 	echo "Software strings"
 	echo "================"
 	software
@@ -260,6 +266,7 @@ heldout() {
 			{ rm -f "$model"; skip "lid-train.sh --prepared failed: $(tail -n 1 "$dir/train.log")"; return 0; }
 	fi
 	"$LID" --model "$model" -o "$dir/pred-ayak.jsonl" "$dir/test.jsonl" || { skip "ayak-lid failed"; return 0; }
+	HELD_MODEL=$model
 	local versus=() ft_cal=()
 	if have fasttext; then
 		ft_input "$dir"
@@ -284,6 +291,19 @@ heldout() {
 	python3 "$here/lid-score.py" --name fastText --set held-out --labels msa --per-source \
 		--markers "$MARKERS" "${ft_cal[@]}" "$dir/test.jsonl" "$dir/pred-fasttext.txt" | tee "$dir/score-fasttext.txt" | grep -v '^SUMMARY'
 	echo "SUMMARY fastText held $(sed -n 's/^SUMMARY [^ ]* [^ ]* //p' "$dir/score-fasttext.txt")" >>"$SUMMARY"
+}
+
+# What made the Malaysian/Indonesian errors (ayak-lid --explain, tests/bench/lid-why.py): the
+# words and pairs whose shares pushed the development and held-out sentences to the wrong side,
+# summed over them.  A word a source chose its texts by, or label noise, shows at the top.
+why() {
+	echo "development sentences, the shipped model:"
+	"$LID" --model "$MODEL" --explain 1000 -o "$OUT/why-sent.jsonl" "$OUT/dev-sent.jsonl" &&
+		python3 "$here/lid-why.py" "$OUT/why-sent.jsonl" || skip "ayak-lid --explain or lid-why.py failed"
+	[ -n "${HELD_MODEL:-}" ] || return 0
+	echo "held-out sentences, the held-out model:"
+	"$LID" --model "$HELD_MODEL" --explain 1000 -o "$OUT/heldout/why.jsonl" "$OUT/heldout/test.jsonl" &&
+		python3 "$here/lid-why.py" "$OUT/heldout/why.jsonl" || skip "ayak-lid --explain or lid-why.py failed"
 }
 
 # A blind reading (tests/bench/lid-reading.py): the labels are the sources', and a sentence of
