@@ -156,7 +156,9 @@ const struct lid_model *lid_classifier_model(const struct lid_classifier *c);
  * order): odds = prior + the sum of every item's nats, give or take float
  * rounding.  They are of the text as read (sampled, if opts->sample),
  * whole: where lid_classify() takes the label its lines give, lid_probs()
- * are theirs, not the text's.
+ * are theirs, not the text's; and where the first model gives the msa
+ * group under 1%, the second is not asked, and lid_probs() split that
+ * little as the first has it.
  */
 struct lid_why_item {
 	const char *text;		/* the word, lower-cased, or two words and a space: a pair */
