@@ -26,7 +26,8 @@ static const char usage[] =
 	"      --annotate        keep every record; add lang_keep and, if false, lang_reason\n"
 	"      --top N           add lang_top: the N most probable labels with scores\n"
 	"      --explain N       add lang_why: the log-odds Malaysian : Indonesian and the\n"
-	"                        N words and pairs of words that add most to them\n"
+	"                        N words and pairs of words that add most to them (with\n"
+	"                        --by line|paragraph, as \"why\" in each part)\n"
 	"      --by line|paragraph|word  label each line or paragraph, or each run of\n"
 	"                        words in one language (code-switching), in lang_parts; add\n"
 	"                        lang_shares, and give mixed text a label like zsm_Latn+eng_Latn\n"
@@ -1480,7 +1481,12 @@ static double classify_parts(struct run *r)
 		}
 		if (!first)
 			ayak_buf_add(v, ",", 1);
-		add_lang_score(v, lid_model_label(r->m, (size_t)lab), s);
+		open_lang_score(v, lid_model_label(r->m, (size_t)lab), s);
+		if (r->k->explain) {
+			ayak_buf_addstr(v, ",\"why\":");
+			why_json(r, v, r->k->explain);
+		}
+		ayak_buf_add(v, "}", 1);
 		first = 0;
 		nparts++;
 		/* a final newline ends the last line: no empty one after it */
@@ -1767,12 +1773,13 @@ static int run_classify(struct cli *c, struct conf *k, int nfiles, char **files)
 	}
 	if (k->top && k->by)
 		cli_usage_error(c, "--top does not go with --by (see lang_shares)");
-	if (k->explain && k->by)
-		cli_usage_error(c, "--explain does not go with --by (it explains a whole text)");
+	if (k->explain && k->by == BY_WORD)
+		cli_usage_error(c, "--explain does not go with --by word (its runs come from the switch words, not the model)");
 	/* the text would be written over by a label or a score */
 	{
 		const char *const written[] = {
-			"lang", "lang_score", k->top ? "lang_top" : NULL, k->explain ? "lang_why" : NULL,
+			"lang", "lang_score", k->top ? "lang_top" : NULL,
+			k->explain && !k->by ? "lang_why" : NULL,
 			k->by ? "lang_parts" : NULL, k->by ? "lang_shares" : NULL,
 			k->annotate ? "lang_keep" : NULL, k->annotate ? "lang_reason" : NULL,
 		};

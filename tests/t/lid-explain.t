@@ -67,13 +67,33 @@ test_expect_success 'an earlier lang_why goes when --explain is not given, and i
 	test_cmp expect out
 '
 
-test_expect_success 'usage errors: a count out of range, --by, --train, --field lang_why' '
+test_expect_success 'usage errors: a count out of range, --by word, --train, --field lang_why' '
 	usage_error "--explain wants a number from 1 to 1000, not '"'"'0'"'"'" --explain 0 in.jsonl &&
 	usage_error "--explain wants a number from 1 to 1000, not '"'"'1001'"'"'" --explain 1001 in.jsonl &&
 	usage_error "--explain wants a number from 1 to 1000, not '"'"'x'"'"'" --explain x in.jsonl &&
-	usage_error "--explain does not go with --by (it explains a whole text)" --explain 3 --by line in.jsonl &&
+	usage_error "--explain does not go with --by word (its runs come from the switch words, not the model)" --explain 3 --by word in.jsonl &&
 	usage_error "--explain does not go with --train" --train -o m.bin --explain 3 in.jsonl &&
 	usage_error "--field lang_why: ayak-lid writes that field" --field lang_why --explain 3 in.jsonl
+'
+
+# By line or paragraph, each part is read on its own, and each part gets
+# its own explanation ("why"); the record gets none, as it gets no
+# lang_top: its label comes from the parts' shares.  The parts' labels and
+# scores are those of a run without --explain.
+test_expect_success '--by line and --by paragraph: a "why" in each part, none for the record' '
+	printf "%s\n" "{\"text\":\"Saya tidak dapat hadir kerana hujan.\\n\\nPemerintah bilang karena hujan.\\n2024\",\"lang_why\":0}" >parts.jsonl &&
+	ayak-lid --by line --explain 1 parts.jsonl >out &&
+	cat >expect <<-\EOF &&
+	{"text":"Saya tidak dapat hadir kerana hujan.\n\nPemerintah bilang karena hujan.\n2024","lang":"zsm_Latn+ind_Latn","lang_score":1,"lang_parts":[{"lang":"zsm_Latn","score":1,"why":{"zsm_ind":26.2375,"prior":3.8436,"words":[["kerana",22.0971,1]]}},{"lang":"und","score":1,"why":null},{"lang":"ind_Latn","score":1,"why":{"zsm_ind":-58.0746,"prior":3.8436,"words":[["karena",-23.8372,1]]}},{"lang":"und","score":1,"why":null}],"lang_shares":{"zsm_Latn":0.5263,"ind_Latn":0.4737}}
+	EOF
+	test_cmp expect out &&
+	ayak-lid --by line parts.jsonl >plain &&
+	jq -c "del(.lang_parts[].why)" out >stripped &&
+	test_cmp plain stripped &&
+	ayak-lid --by paragraph --explain 1 parts.jsonl >out &&
+	jq -c "[.lang_parts[] | [.lang, .why.zsm_ind]]" out >got &&
+	echo "[[\"zsm_Latn\",26.2375],[\"ind_Latn\",-58.0746]]" >expect &&
+	test_cmp expect got
 '
 
 # A model of its own, trained without --msa, cannot tell the two apart.
