@@ -3400,17 +3400,25 @@ void lid_add_shares(float *probs, const int16_t *at, size_t n, const float *sp, 
  * when it splits the share of zsm_Latn and ind_Latn between them.
  * Returns 0 when the text gave it no features.
  */
+/* What submodel i's sums are multiplied by: its scale, over the mean or sqrt of its features (some). */
+static float sum_scale(const struct lid_classifier *c, size_t i)
+{
+	const struct lid_sub *s = &c->m->subs[i];
+	size_t nf = c->sum[i].nf;
+	float norm = (s->flags & LID_F_MEAN) ? 1.0f / (float)nf
+		     : nf < LID_RSQRT_N ? c->m->rsqrt[nf] : lid_rsqrt(nf);
+
+	return s->scale * norm;
+}
+
 static int run_sub(struct lid_classifier *c, size_t i, float odds, float *sp)
 {
 	const struct lid_sub *s = &c->m->subs[i];
 	const struct lid_sum *sm = &c->sum[i];
-	float norm;
 
 	if (sm->nf == 0)
 		return 0;
-	norm = (s->flags & LID_F_MEAN) ? 1.0f / (float)sm->nf
-	       : sm->nf < LID_RSQRT_N ? c->m->rsqrt[sm->nf] : lid_rsqrt(sm->nf);
-	lid_softmax(s->bias, s->scale * norm, sm->acc, s->nclass, c->logit, sp, LID_PATH_BEST);
+	lid_softmax(s->bias, sum_scale(c, i), sm->acc, s->nclass, c->logit, sp, LID_PATH_BEST);
 	if (odds != 0 && c->m->msa_zsm >= 0 && c->m->msa_ind >= 0) {
 		/* the odds only split what zsm_Latn and ind_Latn have between them */
 		int z = c->m->msa_zsm, n = c->m->msa_ind;
@@ -3469,12 +3477,18 @@ static void word_odds_add(struct lid_classifier *c)
 	c->nbf.n = 0;
 }
 
-static float word_odds(const struct lid_classifier *c)
+/* What one unit of the word odds adds to the text's (0 when they give none). */
+static float word_odds_unit(const struct lid_classifier *c)
 {
 	/* n words give 2n - 1 features: on fewer words one rare word (a name) would decide */
 	if (c->nb_n < 2 * LID_NB_MIN_WORDS - 1)
 		return 0;
-	return c->nb_weight * c->m->nb_scale * (float)c->nb_sum;
+	return c->nb_weight * c->m->nb_scale;
+}
+
+static float word_odds(const struct lid_classifier *c)
+{
+	return word_odds_unit(c) * (float)c->nb_sum;
 }
 
 /*
@@ -4298,7 +4312,7 @@ int lid_why(struct lid_classifier *c, size_t max, struct lid_why *out)
 	struct why *y = c->why;
 	const struct lid_sub *s;
 	const struct lid_sum *sm;
-	float norm, sc, lz, li;
+	float sc, lz, li;
 	double nb_unit;
 	size_t i, n;
 
@@ -4313,15 +4327,12 @@ int lid_why(struct lid_classifier *c, size_t max, struct lid_why *out)
 	if (!(c->used & 1u << m->msa) || sm->nf == 0)
 		return 1;
 	/* as run_sub() works it out */
-	norm = (s->flags & LID_F_MEAN) ? 1.0f / (float)sm->nf
-	       : sm->nf < LID_RSQRT_N ? m->rsqrt[sm->nf] : lid_rsqrt(sm->nf);
-	sc = s->scale * norm;
+	sc = sum_scale(c, (size_t)m->msa);
 	lz = s->bias[m->msa_zsm] + sc * (float)sm->acc[m->msa_zsm];
 	li = s->bias[m->msa_ind] + sc * (float)sm->acc[m->msa_ind];
 	out->odds = (double)(lz - li + word_odds(c));
 	out->prior = (double)s->bias[m->msa_zsm] - (double)s->bias[m->msa_ind];
-	/* word_odds()'s terms, when it gives any */
-	nb_unit = c->nb_n < 2 * LID_NB_MIN_WORDS - 1 ? 0 : (double)c->nb_weight * (double)m->nb_scale;
+	nb_unit = (double)word_odds_unit(c);
 	if (y->n > y->items_alloc) {
 		struct lid_why_item *it = ayak_grow(y->items, &y->items_alloc, y->n, sizeof(*it), 64);
 

@@ -58,37 +58,57 @@ static uint64_t xorshift64(uint64_t x)
 	return x ^ x << 17;
 }
 
-static struct lid_trainer *trainer_full(unsigned mark_weight, unsigned nb_bits)
+/*
+ * The tests' training options: a Latin submodel and an msa one (zsm_Latn,
+ * ind_Latn) of these features, word odds of 2^nb_bits buckets (0: none).
+ */
+static void train_opts(struct lid_train_opts *o, unsigned latn, unsigned msa_flags,
+		       unsigned msa_bits, unsigned mark_weight, unsigned nb_bits)
 {
 	static const char *const msa[] = { "zsm_Latn", "ind_Latn", NULL };
+
+	memset(o, 0, sizeof(*o));
+	o->about = "version: unit-test\nnote: written by tests/unit/test-lid.c\n";
+	o->lr = 1.0;
+	o->subs[0] = (struct lid_train_sub){ "Latn", latn, 10 };
+	o->subs[1] = (struct lid_train_sub){ "msa", msa_flags, msa_bits, mark_weight };
+	o->nsubs = 2;
+	o->msa = msa;
+	o->nb_bits = nb_bits;
+	o->nb_alpha = 0.1;
+	o->nb_weight = 0.5;
+}
+
+/* The six Malaysian, Indonesian and English sentences above, as training texts. */
+static void train_texts(struct lid_trainer *t)
+{
+	struct ayak_err err;
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		lid_trainer_add(t, "zsm_Latn", zsm[i], strlen(zsm[i]), &err);
+		lid_trainer_add(t, "ind_Latn", ind[i], strlen(ind[i]), &err);
+		lid_trainer_add(t, "eng_Latn", eng[i], strlen(eng[i]), &err);
+	}
+}
+
+static struct lid_trainer *trainer_full(unsigned mark_weight, unsigned nb_bits)
+{
 	struct lid_train_opts o;
 	struct ayak_err err;
 	struct lid_trainer *t;
-	size_t i;
 
-	memset(&o, 0, sizeof(o));
-	o.about = "version: unit-test\nnote: written by tests/unit/test-lid.c\n";
+	train_opts(&o, LID_F_CHAR1 | LID_F_CHAR2 | LID_F_CHAR3 | LID_F_WORD,
+		   LID_F_CHAR3 | LID_F_WORD | LID_F_MARK, 10, mark_weight, nb_bits);
 	o.epochs = 30;
-	o.lr = 1.0;
 	o.seed = 7;
-	o.subs[0] = (struct lid_train_sub){ "Latn", LID_F_CHAR1 | LID_F_CHAR2 | LID_F_CHAR3 | LID_F_WORD, 10 };
-	o.subs[1] = (struct lid_train_sub){ "msa", LID_F_CHAR3 | LID_F_WORD | LID_F_MARK, 10, mark_weight };
-	o.nsubs = 2;
-	o.msa = msa;
-	o.nb_bits = nb_bits;
-	o.nb_alpha = 0.1;
-	o.nb_weight = 0.5;
 	t = lid_trainer_new(&o, &err);
 	if (!t)
 		return NULL;
 	lid_trainer_add_marker(t, "kerana", LID_MARK_ZSM, &err);
 	lid_trainer_add_marker(t, "karena", LID_MARK_IND, &err);
 	lid_trainer_add_marker(t, "-itas", LID_MARK_IND, &err);
-	for (i = 0; i < 6; i++) {
-		lid_trainer_add(t, "zsm_Latn", zsm[i], strlen(zsm[i]), &err);
-		lid_trainer_add(t, "ind_Latn", ind[i], strlen(ind[i]), &err);
-		lid_trainer_add(t, "eng_Latn", eng[i], strlen(eng[i]), &err);
-	}
+	train_texts(t);
 	/* labels decided by rule, with no texts */
 	lid_trainer_add_label(t, "zho_Hans", &err);
 	lid_trainer_add_label(t, "zho_Hant", &err);
@@ -105,7 +125,6 @@ static struct lid_trainer *trainer_full(unsigned mark_weight, unsigned nb_bits)
  */
 static struct lid_model *model_with(const char *path, unsigned msa_flags)
 {
-	static const char *const msa[] = { "zsm_Latn", "ind_Latn", NULL };
 	static const char *const dict[] = { "kerajaan", "bahawa", "kerana", "sekiranya", "pejabat" };
 	struct lid_train_opts o;
 	struct ayak_err err;
@@ -113,18 +132,9 @@ static struct lid_model *model_with(const char *path, unsigned msa_flags)
 	struct lid_model *m = NULL;
 	size_t i;
 
-	memset(&o, 0, sizeof(o));
-	o.about = "version: unit-test\nnote: written by tests/unit/test-lid.c\n";
+	train_opts(&o, LID_F_CHAR3 | LID_F_WORD, msa_flags, 11, 2, 12);
 	o.epochs = 20;
-	o.lr = 1.0;
 	o.seed = 3;
-	o.subs[0] = (struct lid_train_sub){ "Latn", LID_F_CHAR3 | LID_F_WORD, 10 };
-	o.subs[1] = (struct lid_train_sub){ "msa", msa_flags, 11, 2 };
-	o.nsubs = 2;
-	o.msa = msa;
-	o.nb_bits = 12;
-	o.nb_alpha = 0.1;
-	o.nb_weight = 0.5;
 	t = lid_trainer_new(&o, &err);
 	if (!t)
 		return NULL;
@@ -134,11 +144,7 @@ static struct lid_model *model_with(const char *path, unsigned msa_flags)
 	lid_trainer_add_marker(t, "bertemu di", LID_MARK_IND, &err);
 	for (i = 0; (msa_flags & LID_F_DICT) && i < sizeof(dict) / sizeof(dict[0]); i++)
 		lid_trainer_add_dict_word(t, dict[i], &err);
-	for (i = 0; i < 6; i++) {
-		lid_trainer_add(t, "zsm_Latn", zsm[i], strlen(zsm[i]), &err);
-		lid_trainer_add(t, "ind_Latn", ind[i], strlen(ind[i]), &err);
-		lid_trainer_add(t, "eng_Latn", eng[i], strlen(eng[i]), &err);
-	}
+	train_texts(t);
 	if (lid_trainer_finish(t, path, &err) == 0)
 		m = lid_model_load(path, &err);
 	lid_trainer_free(t);
