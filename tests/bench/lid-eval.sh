@@ -19,7 +19,8 @@
 # trained again without them, with the same settings), both scored against a blind
 # reading of a sample of their sentences (tests/bench/lid-reading.py), the words that
 # pushed the Malaysian/Indonesian errors of both to the wrong side (ayak-lid --explain,
-# tests/bench/lid-why.py), speed (MB of text per
+# tests/bench/lid-why.py), Jawi in spans of 1 to 8 words of the UDHR and Arabic, Persian
+# and Urdu called Jawi (tests/bench/lid-jawi.py), speed (MB of text per
 # CPU second, one core: ayak-lid and fastText predict on the same development text,
 # and ayak-lid on the 50 MB web corpus of ../shared/bin/gen-corpus --seed 1), and a
 # summary table.
@@ -191,6 +192,11 @@ main() {
 	echo "Software strings"
 	echo "================"
 	software
+	echo
+	echo "Jawi in short texts"
+	echo "==================="
+	python3 "$here/lid-jawi.py" --lid "$LID" --model "$MODEL" --data "$DATA" \
+		--dev "$OUT/dev-doc.jsonl" --dev "$OUT/dev-sent.jsonl" || skip "lid-jawi.py failed"
 	echo
 	echo "Against a blind reading"
 	echo "======================="

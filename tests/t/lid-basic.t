@@ -52,15 +52,25 @@ test_expect_success 'scripts decided by rule: exact output' '
 	test_cmp expect out
 '
 
-test_expect_success 'Jawi by rule: its letters, 1 in 50 and two at least, not one loanword in Arabic' '
+# The Jawi sentence with one nga, the Arabic one with two ve (a video, a Volvo) and the
+# Jawi span of the UDHR with one nga were decided by the Arabic model before session 47:
+# zsm_Arab 0.4974, zsm_Arab by rule, arb_Arab 0.5368.
+test_expect_success 'Jawi by rule: its own letters, pa half as much (Kurdish and loanwords have it)' '
 	cat >in <<-\EOF &&
 	{"text":"شاهدت فيلما عن تاريخ المدينة القديمة على قناة ڤيديو جديدة مساء أمس مع أصدقائي في البيت"}
 	{"text":"كامي ممبري ڤرهاتين كڤد ڤنديديقن انق٢ دان ڤمبڠونن نڬارا"}
 	{"text":"ڤد"}
+	{"text":"بوکو يڠ دبلي اوليه کاکق سايا سوده دباچ"}
+	{"text":"شاهدت ڤيديو جديدا عن سيارة ڤولفو في المعرض الدولي للسيارات مساء أمس مع أصدقائي"}
+	{"text":"دالم سواسان كبيبسن يڠ لبيه لواس."}
 	EOF
-	ayak-lid in | jq -r .lang >out &&
-	printf "%s\n" arb_Arab zsm_Arab zsm_Arab >expect &&
-	test_cmp expect out
+	ayak-lid in >out &&
+	printf "%s\n" arb_Arab zsm_Arab zsm_Arab zsm_Arab arb_Arab zsm_Arab >expect &&
+	jq -r .lang out >got &&
+	test_cmp expect got &&
+	jq -r .lang_score out >scores &&
+	printf "%s\n" 1 1 1 1 0.9996 1 >expect &&
+	test_cmp expect scores
 '
 
 test_expect_success 'simplified and traditional Chinese, with --top' '
