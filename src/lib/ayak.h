@@ -144,6 +144,35 @@ size_t ayak_utf8_valid_prefix(const char *p, size_t n);
  */
 int ayak_utf8_repair(const char *p, size_t n, struct ayak_buf *out, size_t *nrepl);
 
+/* ---- Jawi ---- */
+
+/*
+ * Jawi (Malay in Arabic script) by its letters: the rule ayak-lid and
+ * ayak-norm --jawi-to-rumi share.  ayak_jawi_letter() weighs a letter: 2
+ * for those no other language written in Arabic script here has (nga,
+ * ga and nya in both their forms, va), 1 for pa (also Kurdish ve and the
+ * v of a loanword in Arabic), else 0.  ayak_jawi_by_letters(): is a text
+ * of letters Arabic-script letters, whose Jawi letters weigh w, Jawi?
+ * When w is one in 25 of its letters or more, and 2 at least unless the
+ * text has fewer than 25 (a heading: one pa is all there is).
+ */
+static inline int ayak_jawi_letter(uint32_t cp)
+{
+	switch (cp) {
+	case 0x06a0:	/* ڠ nga */
+	case 0x0762:	/* ݢ ga */
+	case 0x06ac:	/* ڬ ga (older form) */
+	case 0x06bd:	/* ڽ nya */
+	case 0x06d1:	/* ۑ nya (as some type it; Pegon's) */
+	case 0x06cf:	/* ۏ va */
+		return 2;
+	case 0x06a4:	/* ڤ pa: also Kurdish ve, and Arabic's v in a loanword */
+		return 1;
+	}
+	return 0;
+}
+int ayak_jawi_by_letters(size_t w, size_t letters);
+
 /* ---- misc ---- */
 
 /* Why a size or a count is refused: what ayak_parse_size() and ayak_parse_count() return. */

@@ -82,21 +82,6 @@ static inline uint32_t bucket(uint64_t h, unsigned shift)
 
 /* ---- scripts ---- */
 
-static int is_jawi(uint32_t cp)
-{
-	switch (cp) {
-	case 0x06a0:	/* ڠ nga */
-	case 0x0762:	/* ݢ ga */
-	case 0x06bd:	/* ڽ nya */
-	case 0x06cf:	/* ۏ va */
-	case 0x06ac:	/* ڬ ga (older form) */
-		return 2;
-	case 0x06a4:	/* ڤ pa: also Kurdish ve, and Arabic's for a loanword's v */
-		return 1;
-	}
-	return 0;
-}
-
 int lid_label_script(const char *label)
 {
 	const char *us = strchr(label, '_');
@@ -599,7 +584,7 @@ static int prep_window(struct prep *s, const unsigned char **pp, const unsigned 
 			    script != USCRIPT_UNKNOWN) {
 				add_letters(t, script, 1);
 				if (script == USCRIPT_ARABIC)
-					t->jawi += (size_t)is_jawi(cp);
+					t->jawi += (size_t)ayak_jawi_letter(cp);
 				else if (script == USCRIPT_HAN && s->m) {
 					t->hans += han_bit(s->m->hans, cp);
 					t->hant += han_bit(s->m->hant, cp);
@@ -3571,23 +3556,15 @@ static void add_part(struct lid_classifier *c)
 }
 
 /*
- * Jawi by rule: its own letters (nga, ga, nya, va, pa) are in most Malay
+ * Jawi by rule (ayak_jawi_by_letters()): its own letters are in most Malay
  * words that have those sounds, 1 in 8 letters in the UDHR and 1 in 28 at
- * least.  No other language of the model writes nga, ga, nya or va (none
- * of 3,497 Arabic, Persian and Urdu texts of the training and development
- * splits, nor of lingua's 5,000 test lines, has one), while pa is also
- * Kurdish ve and Arabic's v in a loanword here and there.  So t->jawi
- * counts those four twice and pa once (is_jawi()), and a text is Jawi when
- * that count is at least one in 25 of its Arabic-script letters, and two
- * at least (one of the four, or pa twice) unless the text has under 25 (a
- * few words: a menu item or heading of a Jawi page, where one letter is
- * all there is); else the Arabic model decides.
+ * least; none of 3,497 Arabic, Persian and Urdu texts of the training and
+ * development splits, nor of lingua's 5,000 test lines, has nga, ga, nya
+ * or va.  Else the Arabic model decides.
  */
 static int is_jawi_text(const struct lid_text *t)
 {
-	size_t letters = t->script_letters[USCRIPT_ARABIC];
-
-	return t->jawi && t->jawi * 25 >= letters && (t->jawi >= 2 || letters < 25);
+	return ayak_jawi_by_letters(t->jawi, t->script_letters[USCRIPT_ARABIC]);
 }
 
 /* Distribute share over the labels for the letters of one script. */

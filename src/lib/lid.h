@@ -276,7 +276,7 @@ struct lid_text {
 	uint64_t *script_seen;		/* a bit per script whose count is not 0 */
 	size_t nscripts;
 	size_t letters;
-	size_t jawi;			/* Jawi's own letters, weighted (is_jawi() in lid.c) */
+	size_t jawi;			/* Jawi's own letters, weighted (ayak_jawi_letter()) */
 	size_t hans, hant;		/* Han characters only simplified / only traditional */
 	struct lid_cpinfo **cp_pages;	/* ICU's answers for the BMP, 256 code points a page */
 	unsigned char byte_by_byte;	/* tests: no token read at once (the same words, slower) */

@@ -2,9 +2,13 @@
  * --jawi-to-rumi: Malay in Jawi (Arabic script) written in Rumi (Latin
  * script).
  *
- * Which lines: a line is Jawi when it holds a letter that Jawi has and
- * Arabic has not: ڠ ڤ ڽ ݢ ڬ ۏ ۑ, or چ in a line without the letters of
- * Persian and Urdu (پ گ ژ ی ک ٹ ڈ ڑ ے ں).  In a text with a Jawi line,
+ * Which lines: a line is Jawi by the letters Jawi has and Arabic has not,
+ * as ayak-lid decides (ayak_jawi_by_letters()): ڠ ݢ ڬ ڽ ۑ ۏ count two, ڤ
+ * one, and so does چ in a line without the letters of Persian and Urdu
+ * (پ گ ژ ی ک ٹ ڈ ڑ ے ں); a line is Jawi when they count one in 25 of its
+ * Arabic-script letters, and two at least unless it has fewer than 25.
+ * So one ڠ is enough, and an Arabic line with a loanword in ڤ (ڤيديو) or
+ * Iraqi Arabic's چ is not Jawi.  In a text with a Jawi line,
  * a line without such letters is Jawi too when most of its words are in
  * the Jawi dictionary.  Other Arabic-script text is left alone, and so are
  * words with vowel marks (harakat) inside Jawi lines: they are Arabic
@@ -716,17 +720,17 @@ static int persian_letter(uint32_t c)
 	       c == 0x0679 || c == 0x0688 || c == 0x0691 || c == 0x06D2 || c == 0x06BA;
 }
 
-static int jawi_letter(uint32_t c)
-{
-	return c == 0x06A0 || c == 0x06A4 || c == 0x06BD || c == 0x0762 || c == 0x06AC ||
-	       c == 0x06CF || c == 0x06D1;
-}
-
-/* 1 if line s[0..n) is Jawi by its letters; 2 if it has Arabic letters but none of Jawi's. */
+/*
+ * 1 if line s[0..n) is Jawi by its letters (ayak_jawi_by_letters(), as
+ * ayak-lid decides: one nga or nya, or pa twice, not an Arabic line with a
+ * loanword in pa); che counts as pa in a line without the letters of
+ * Persian and Urdu (Iraqi and Gulf Arabic write it too).  2 if it has
+ * Arabic letters but is not Jawi by them.
+ */
 static int line_kind(const char *s, size_t n)
 {
-	size_t i = 0;
-	int che = 0, persian = 0, arabic = 0;
+	size_t i = 0, w = 0, che = 0, arabic = 0;
+	int persian = 0;
 
 	while (i < n) {
 		uint32_t c;
@@ -736,16 +740,17 @@ static int line_kind(const char *s, size_t n)
 			continue;
 		}
 		i += (size_t)norm_u8(s, i, n, &c);
-		if (jawi_letter(c))
-			return 1;
+		w += (size_t)ayak_jawi_letter(c);
 		if (c == 0x0686)
-			che = 1;
+			che++;
 		if (persian_letter(c))
 			persian = 1;
 		if (is_arabic_letter(c))
-			arabic = 1;
+			arabic++;
 	}
-	if (che && !persian)
+	if (!persian)
+		w += che;
+	if (ayak_jawi_by_letters(w, arabic))
 		return 1;
 	return arabic ? 2 : 0;
 }

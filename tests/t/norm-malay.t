@@ -117,6 +117,18 @@ test_expect_success '--jawi-to-rumi leaves Arabic and Latin alone' '
 	check --jawi-to-rumi "لكل شخص الحق في الحياة\\nSaya suka" "لكل شخص الحق في الحياة\\nSaya suka"
 '
 
+# Written for this test.  Before 2026-11-26 one pa or che made a line Jawi: the first two
+# came out as "Syahadat pidiu jedida ..." and "Syelunak alium? ...".
+test_expect_success '--jawi-to-rumi: Jawi by its letters weighed as ayak-lid weighs them' '
+	check --jawi-to-rumi "شاهدت ڤيديو جديدا عن سيارة ڤولفو في المعرض الدولي للسيارات مساء أمس" \
+		"شاهدت ڤيديو جديدا عن سيارة ڤولفو في المعرض الدولي للسيارات مساء أمس" &&
+	check --jawi-to-rumi "شلونك اليوم؟ چان عدنا اجتماع الصبح" "شلونك اليوم؟ چان عدنا اجتماع الصبح" &&
+	check --jawi-to-rumi "چوتي" "Cuti" &&
+	got=$(norm_text --jawi-to-rumi "بوكو يڠ دبلي اوليه كاكق ساي سوده دباچ") &&
+	test "${got#Buku yang }" != "$got" &&
+	! printf "%s" "$got" | grep -q "[اب]"
+'
+
 test_expect_success '--jawi-to-rumi over the UDHR records of the corpus' '
 	grep "zsm_Arab" "$TEST_DATA/norm/corpus.jsonl" >jawi.jsonl &&
 	ayak-norm --jawi-to-rumi --stats st.json jawi.jsonl >out &&

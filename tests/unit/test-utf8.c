@@ -600,6 +600,31 @@ static void test_grow(void)
 	free(v);
 }
 
+/* The Jawi rule ayak-lid and ayak-norm share: the weights and the edges of the rule. */
+static void test_jawi(void)
+{
+	static const struct { size_t w, letters; int want; } rule[] = {
+		{ 0, 0, 0 }, { 0, 10, 0 },
+		{ 1, 1, 1 }, { 1, 24, 1 }, { 1, 25, 0 },	/* one pa: a heading only */
+		{ 2, 25, 1 }, { 2, 50, 1 }, { 2, 51, 0 },	/* one nga: one in 25 */
+		{ 4, 100, 1 }, { 4, 101, 0 }, { 40, 1000, 1 }, { 40, 1001, 0 },
+	};
+	static const uint32_t two[] = { 0x06a0, 0x0762, 0x06ac, 0x06bd, 0x06d1, 0x06cf };
+	static const uint32_t none[] = { 'a', 0x0627, 0x0628, 0x0641, 0x0643, 0x06a9, 0x0686,
+					 0x067e, 0x06af, 0x06cc, 0x06a8, 0x06ae };
+	size_t i;
+
+	for (i = 0; i < sizeof(two) / sizeof(two[0]); i++)
+		ok(ayak_jawi_letter(two[i]) == 2, "U+%04X weighs 2", (unsigned)two[i]);
+	ok(ayak_jawi_letter(0x06a4) == 1, "pa (U+06A4) weighs 1");
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		ok(ayak_jawi_letter(none[i]) == 0, "U+%04X is not Jawi's own", (unsigned)none[i]);
+	for (i = 0; i < sizeof(rule) / sizeof(rule[0]); i++)
+		ok(ayak_jawi_by_letters(rule[i].w, rule[i].letters) == rule[i].want,
+		   "weight %zu in %zu letters: %s", rule[i].w, rule[i].letters,
+		   rule[i].want ? "Jawi" : "not Jawi");
+}
+
 int main(void)
 {
 	test_decode_cases();
@@ -614,5 +639,6 @@ int main(void)
 	test_parse_decimal();
 	test_buf();
 	test_grow();
+	test_jawi();
 	return done();
 }
