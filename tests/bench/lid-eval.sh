@@ -20,7 +20,8 @@
 # reading of a sample of their sentences (tests/bench/lid-reading.py), the words that
 # pushed the Malaysian/Indonesian errors of both to the wrong side (ayak-lid --explain,
 # tests/bench/lid-why.py), Jawi in spans of 1 to 8 words of the UDHR and Arabic, Persian
-# and Urdu called Jawi (tests/bench/lid-jawi.py), speed (MB of text per
+# and Urdu called Jawi (tests/bench/lid-jawi.py), what the UDHR in 400 languages without
+# a label is called (tests/bench/lid-openset.py), speed (MB of text per
 # CPU second, one core: ayak-lid and fastText predict on the same development text,
 # and ayak-lid on the 50 MB web corpus of ../shared/bin/gen-corpus --seed 1), and a
 # summary table.
@@ -198,6 +199,10 @@ main() {
 	python3 "$here/lid-jawi.py" --lid "$LID" --model "$MODEL" --data "$DATA" \
 		--dev "$OUT/dev-doc.jsonl" --dev "$OUT/dev-sent.jsonl" || skip "lid-jawi.py failed"
 	echo
+	echo "Languages without a label"
+	echo "========================="
+	openset
+	echo
 	echo "Against a blind reading"
 	echo "======================="
 	reading
@@ -310,6 +315,15 @@ why() {
 	echo "held-out sentences, the held-out model:"
 	"$LID" --model "$HELD_MODEL" --explain 1000 -o "$OUT/heldout/why.jsonl" "$OUT/heldout/test.jsonl" &&
 		python3 "$here/lid-why.py" "$OUT/heldout/why.jsonl" || skip "ayak-lid --explain or lid-why.py failed"
+}
+
+# Text in the languages the model has no label for (tests/bench/lid-openset.py): the UDHR in
+# 532 versions (lid_udhr, common.sh), none of them trained on but the 11 of ../shared/data.
+openset() {
+	lid_udhr "$OUT/udhr" || { skip "$LID_UDHR_NOTE"; return 0; }
+	python3 "$here/lid-openset.py" --lid "$LID" --model "$MODEL" --udhr "$OUT/udhr/package" \
+		--dev-pred "sentences=$OUT/pred-ayak-sent.jsonl" --dev-pred "documents=$OUT/pred-ayak-doc.jsonl" ||
+		skip "lid-openset.py failed"
 }
 
 # A blind reading (tests/bench/lid-reading.py): the labels are the sources', and a sentence of
