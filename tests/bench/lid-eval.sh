@@ -318,10 +318,13 @@ why() {
 }
 
 # Text in the languages the model has no label for (tests/bench/lid-openset.py): the UDHR in
-# 532 versions (lid_udhr, common.sh), none of them trained on but the 11 of ../shared/data.
+# 532 versions (lid_udhr, common.sh), none of them trained on but the 11 of ../shared/data,
+# and the other locales' strings of the Debian packages lid-debian.py fetched (when there).
 openset() {
+	local debs=()
 	lid_udhr "$OUT/udhr" || { skip "$LID_UDHR_NOTE"; return 0; }
-	python3 "$here/lid-openset.py" --lid "$LID" --model "$MODEL" --udhr "$OUT/udhr/package" \
+	ls "$OUT/debian/debs/"*.deb >/dev/null 2>&1 && debs=(--debs "$OUT/debian/debs")
+	python3 "$here/lid-openset.py" --lid "$LID" --model "$MODEL" --udhr "$OUT/udhr/package" "${debs[@]}" \
 		--dev-pred "sentences=$OUT/pred-ayak-sent.jsonl" --dev-pred "documents=$OUT/pred-ayak-doc.jsonl" ||
 		skip "lid-openset.py failed"
 }

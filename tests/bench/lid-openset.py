@@ -28,6 +28,7 @@ of the versions, and measured on the other half's.
 """
 import argparse
 import collections
+import gettext
 import glob
 import hashlib
 import html
@@ -36,6 +37,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import unicodedata
 from html.parser import HTMLParser
 
@@ -126,6 +128,77 @@ def declarations(root):
         yield code, p.attrs.get('data-iso6393', ''), html.unescape(m.group(1) if m else code), p.out
 
 
+def classify(a, texts):
+    """ayak-lid's (label, score) of each text, in order."""
+    data = ''.join(json.dumps({'text': t}, ensure_ascii=False) + '\n' for t in texts)
+    out = subprocess.run([a.lid, '--model', a.model], input=data.encode(), check=True,
+                         stdout=subprocess.PIPE).stdout.decode().splitlines()
+    if len(out) != len(texts):
+        sys.exit('lid-openset.py: ayak-lid wrote %d records for %d' % (len(out), len(texts)))
+    return [(json.loads(l)['lang'], json.loads(l)['lang_score']) for l in out]
+
+
+# Debian's locale names (their language part) -> the language part of a label
+LOCALES = dict(pair.split(':') for pair in '''af:afr sq:als ar:arb az:azj be:bel bn:ben bs:bos
+    bg:bul ca:cat cs:ces cy:cym da:dan de:deu et:ekk el:ell en:eng eo:epo eu:eus fi:fin fr:fra
+    ga:gle gu:guj he:heb hi:hin hr:hrv hu:hun hy:hye id:ind is:isl it:ita jv:jav ja:jpn ka:kat
+    kk:kaz mn:khk ko:kor la:lat lt:lit lg:lug lv:lvs mr:mar mk:mkd mi:mri nl:nld nn:nno nb:nob
+    no:nob pa:pan fa:pes pl:pol pt:por ro:ron ru:rus sk:slk sl:slv sn:sna so:som st:sot es:spa
+    sr:srp su:sun sv:swe sw:swh ta:tam te:tel tl:tgl th:tha tn:tsn ts:tso tr:tur uk:ukr ur:urd
+    vi:vie xh:xho yo:yor zh:zho ms:zsm zu:zul'''.split())
+
+
+def software(a):
+    """The same for the translated strings of the .mo files in the Debian packages of a.debs."""
+    rows = []  # (locale, label language or '', text)
+    with tempfile.TemporaryDirectory() as tmp:
+        for deb in sorted(glob.glob(os.path.join(a.debs, '*.deb'))):
+            subprocess.run(['dpkg-deb', '-x', deb, tmp], check=True)
+        root = os.path.join(tmp, 'usr', 'share', 'locale')
+        for loc in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+            lang = re.split('[_@]', loc)[0]
+            if lang == 'en':
+                continue
+            seen = set()
+            for mo in sorted(glob.glob(os.path.join(root, loc, 'LC_MESSAGES', '*.mo'))):
+                try:
+                    with open(mo, "rb") as f:
+                        catalog = gettext.GNUTranslations(f)._catalog
+                except Exception:  # pylint: disable=broad-except  # a catalog gettext cannot read (not UTF-8, odd headers)
+                    continue
+                for k, v in catalog.items():
+                    if not k or not isinstance(v, str):
+                        continue
+                    v = ' '.join(v.replace('_', '').replace('&', '').split())
+                    if v in seen or v == (k[0] if isinstance(k, tuple) else k) or \
+                       sum(c.isalpha() for c in v) < 3:
+                        continue
+                    seen.add(v)
+                    rows.append((loc, LOCALES.get(lang, ''), v))
+    if not rows:
+        print('no .mo files in the packages of %s' % a.debs)
+        return
+    pred = classify(a, [r[2] for r in rows])
+    print()
+    print('Debian\'s translations (the .mo files of the packages in %s; software strings):' % a.debs)
+    unk = [(r, p) for r, p in zip(rows, pred) if not r[1] and
+           2 * sum(1 for c in r[2] if c.isalpha() and ord(c) < 0x250) >= sum(c.isalpha() for c in r[2])]
+    print('  %d strings of %d locales without a label, in Latin script:' % (len(unk), len({r[0] for r, _ in unk})))
+    print('  band      texts  zsm_Latn   share  ind_Latn   share')
+    for b in BANDS + ('all',):
+        sel = [(r, p) for r, p in unk if b == 'all' or band(len(r[2])) == b]
+        z = sum(1 for _, p in sel if p[0] == 'zsm_Latn')
+        i = sum(1 for _, p in sel if p[0] == 'ind_Latn')
+        print('  %-8s %6d  %8d  %.4f  %8d  %.4f' % (b, len(sel), z, z / max(len(sel), 1), i,
+                                                   i / max(len(sel), 1)))
+    known = [(r, p) for r, p in zip(rows, pred) if r[1]]
+    ok = sum(1 for r, p in known if p[0].split('_')[0] == r[1])
+    z = collections.Counter(r[0] for r, p in known if p[0] == 'zsm_Latn' and r[1] != 'zsm')
+    print('  %d strings of %d locales with a label: %.4f given their language; %d of those not in'
+          % (len(known), len({r[0] for r, _ in known}), ok / len(known), sum(z.values())))
+    print('  Malay called zsm_Latn (most: %s)' % ', '.join('%s %d' % kv for kv in z.most_common(5)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--lid')
@@ -135,6 +208,9 @@ def main():
                     '(JSON lines), not the model\'s (there is none yet)')
     ap.add_argument('--udhr', required=True)
     ap.add_argument('--dev-pred', action='append', default=[])
+    ap.add_argument('--debs', metavar='DIR',
+                    help='also the translated strings of the .mo files in the Debian packages '
+                    'of DIR (lid-debian.py keeps them in build/lid/debian/debs)')
     ap.add_argument('--half', type=int, choices=(0, 1),
                     help='only the versions of this half (the sha256 of their code, mod 2)')
     ap.add_argument('--write-other', metavar='FILE',
@@ -183,12 +259,7 @@ def main():
                     f.write(json.dumps({'text': t, 'label': label}, ensure_ascii=False) + '\n')
             print('%d texts of languages with a label' % len(known))
         return
-    data = ''.join(json.dumps({'text': r[4]}, ensure_ascii=False) + '\n' for r in rows)
-    out = subprocess.run([a.lid, '--model', a.model], input=data.encode(), check=True,
-                         stdout=subprocess.PIPE).stdout.decode().splitlines()
-    if len(out) != len(rows):
-        sys.exit('lid-openset.py: ayak-lid wrote %d records for %d' % (len(out), len(rows)))
-    pred = [(json.loads(l)['lang'], json.loads(l)['lang_score']) for l in out]
+    pred = classify(a, [r[4] for r in rows])
 
     unk = [(r, p) for r, p in zip(rows, pred) if r[0] == 'unknown']
     nlang = len({r[1] for r, _ in unk})
@@ -246,6 +317,8 @@ def main():
     print('Languages with a label (%d versions, not trained on): %d texts, %.4f given their language;'
           % (len({r[1] for r, _ in known}), len(known), ok / max(len(known), 1)))
     print('  over 200 characters: %d texts, %.4f' % (len(long_), ok_long / max(len(long_), 1)))
+    if a.debs:
+        software(a)
 
 
 if __name__ == '__main__':

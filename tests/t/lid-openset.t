@@ -100,4 +100,50 @@ test_expect_success '--train-labels: the labels of training texts, without a mod
 	grep -q "lid-openset.py: --lid and --model, or --train-labels, are needed" err
 '
 
+# A package with two catalogs (made here: Python writes the .mo files, dpkg-deb the package).
+test_expect_success '--debs: the strings of the .mo files of Debian packages, by locale' '
+	mkdir -p deb/DEBIAN deb/usr/share/locale/gl/LC_MESSAGES deb/usr/share/locale/sv/LC_MESSAGES \
+		deb/usr/share/locale/en_GB/LC_MESSAGES &&
+	printf "Package: fake\nVersion: 1\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n" \
+		>deb/DEBIAN/control &&
+	cat >mo.py <<-\EOF &&
+	import struct, sys
+	def mo(path, pairs):
+	    pairs = sorted([(b"", b"Content-Type: text/plain; charset=UTF-8\n")] +
+	                   [(k.encode(), v.encode()) for k, v in pairs])
+	    n, ids, strs, keys, vals = len(pairs), b"", b"", [], []
+	    base = 28 + 16 * n
+	    for k, _ in pairs:
+	        keys.append((len(k), base + len(ids)))
+	        ids += k + b"\0"
+	    for _, v in pairs:
+	        vals.append((len(v), base + len(ids) + len(strs)))
+	        strs += v + b"\0"
+	    out = struct.pack("<7I", 0x950412de, 0, n, 28, 28 + 8 * n, 0, 0)
+	    out += b"".join(struct.pack("<2I", *e) for e in keys + vals)
+	    open(path, "wb").write(out + ids + strs)
+	d = "deb/usr/share/locale/"
+	mo(d + "gl/LC_MESSAGES/t.mo", [("Open file", "Abrir ficheiro"), ("Save", "Gardar"), ("OK", "OK")])
+	mo(d + "sv/LC_MESSAGES/t.mo", [("Open file", "Öppna fil")])
+	mo(d + "en_GB/LC_MESSAGES/t.mo", [("Color", "Colour")])
+	EOF
+	python3 mo.py &&
+	mkdir debs && dpkg-deb --root-owner-group -b deb debs/fake.deb >/dev/null &&
+	python3 "$OPENSET" --lid ./lid --model none --udhr pkg --debs debs >out &&
+	sed -n "/^Debian/,\$p" out >got &&
+	cat >expect <<-\EOF &&
+	Debian'"'"'s translations (the .mo files of the packages in debs; software strings):
+	  2 strings of 1 locales without a label, in Latin script:
+	  band      texts  zsm_Latn   share  ind_Latn   share
+	  <50           2         0  0.0000         2  1.0000
+	  50-100        0         0  0.0000         0  0.0000
+	  100-200       0         0  0.0000         0  0.0000
+	  >200          0         0  0.0000         0  0.0000
+	  all           2         0  0.0000         2  1.0000
+	  1 strings of 1 locales with a label: 0.0000 given their language; 0 of those not in
+	  Malay called zsm_Latn (most: )
+	EOF
+	test_cmp expect got
+'
+
 test_done
