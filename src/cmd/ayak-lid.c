@@ -53,7 +53,8 @@ static const char usage[] =
 	"Training (see ayak-lid(1)): --train, --label-field NAME (default label),\n"
 	"  --markers FILE, --word-list SIDE=FILE, --about FILE, --epochs N, --lr X,\n"
 	"  --seed N, --train-sample BYTES, --submodel NAME:BITS:FEATURES, --msa LABELS,\n"
-	"  --extra-labels LABELS, --dictionary FILE, --average, --dropout P,\n"
+	"  --flat-prior NAME[=F], --extra-labels LABELS, --dictionary FILE, --average,\n"
+	"  --dropout P,\n"
 	"  --word-odds BITS, --word-odds-alpha A, --word-odds-weight W,\n"
 	"  --verbose (report each submodel's epochs on standard error)\n";
 
@@ -83,6 +84,7 @@ enum {
 	OPT_SEED,
 	OPT_TRAIN_SAMPLE,
 	OPT_SUBMODEL,
+	OPT_FLAT_PRIOR,
 	OPT_MSA,
 	OPT_EXTRA_LABELS,
 	OPT_DICTIONARY,
@@ -120,6 +122,7 @@ static const struct option options[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "train-sample", required_argument, NULL, OPT_TRAIN_SAMPLE },
 	{ "submodel", required_argument, NULL, OPT_SUBMODEL },
+	{ "flat-prior", required_argument, NULL, OPT_FLAT_PRIOR },
 	{ "msa", required_argument, NULL, OPT_MSA },
 	{ "extra-labels", required_argument, NULL, OPT_EXTRA_LABELS },
 	{ "dictionary", required_argument, NULL, OPT_DICTIONARY },
@@ -172,6 +175,8 @@ struct conf {
 	size_t nmsa;
 	const char *extra[MAX_LIST];
 	size_t nextra;
+	struct { char name[32]; double f; } flat[8];	/* --flat-prior, matched to the submodels later */
+	size_t nflat;
 };
 
 static double number(struct cli *c, const char *opt, const char *arg, double lo, double hi)
@@ -352,6 +357,37 @@ static void parse_submodel(struct cli *c, const char *arg, struct lid_train_sub 
 bad:
 	cli_usage_error(c, "--submodel wants NAME:BITS:FEATURES (BITS 8-22; features c1-c5, w, b, "
 			"m or m2-m8, x, d, mean), not '%s'", arg);
+}
+
+/* --flat-prior NAME[=F] (F 1 when not given): kept until the submodels are known. */
+static void flat_prior_arg(struct cli *c, struct conf *k, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	if (k->nflat == sizeof(k->flat) / sizeof(k->flat[0]))
+		cli_usage_error(c, "too many --flat-prior options");
+	if (!n || n >= sizeof(k->flat[0].name))
+		cli_usage_error(c, "--flat-prior wants NAME or NAME=F (a submodel, F from 0.01 to 1), "
+				"not '%s'", arg);
+	memcpy(k->flat[k->nflat].name, arg, n);
+	k->flat[k->nflat].name[n] = '\0';
+	k->flat[k->nflat++].f = eq ? number(c, "--flat-prior", eq + 1, 0.01, 1) : 1;
+}
+
+/* Each --flat-prior to its submodel: a usage error when none has its name. */
+static void match_flat_priors(struct cli *c, struct conf *k)
+{
+	size_t i, j;
+
+	for (i = 0; i < k->nflat; i++) {
+		for (j = 0; j < k->to.nsubs && strcmp(k->to.subs[j].name, k->flat[i].name); j++)
+			;
+		if (j == k->to.nsubs)
+			cli_usage_error(c, "--flat-prior %s: no submodel of that name (as --submodel "
+					"names it)", k->flat[i].name);
+		k->to.subs[j].flat_prior = k->flat[i].f;
+	}
 }
 
 /* --threshold [LABEL=]X: of two for the same label (or for every label), the later counts. */
@@ -547,6 +583,9 @@ static void options_parse(struct cli *c, struct conf *k, int argc, char **argv)
 			if (k->to.nsubs == sizeof(k->to.subs) / sizeof(k->to.subs[0]))
 				cli_usage_error(c, "too many --submodel options");
 			parse_submodel(c, optarg, &k->to.subs[k->to.nsubs++]);
+			break;
+		case OPT_FLAT_PRIOR:
+			flat_prior_arg(c, k, optarg);
 			break;
 		case OPT_MSA:
 			k->nmsa += split_list(c, "--msa", optarg, k->msa, k->nmsa, MAX_LIST - 1);
@@ -986,6 +1025,7 @@ static int run_train(struct cli *c, struct conf *k, int nfiles, char **files)
 		if (!k->markers && !k->nword_lists)
 			k->to.subs[1].flags &= ~(unsigned)LID_F_MARK;
 	}
+	match_flat_priors(c, k);
 	k->to.msa = k->msa[0] ? k->msa : msa_default;
 	check_feeds(c, k);
 	for (i = 0; k->msa[i]; i++)

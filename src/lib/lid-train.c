@@ -783,6 +783,25 @@ static int check_subs(struct lid_trainer *t, const struct lid_model *mk, struct 
 	return 0;
 }
 
+/*
+ * --flat-prior: each class's bias less f times the log of its share of the
+ * submodel's texts use[0..nuse).  The biases learn the training split's
+ * ratios (half of its Latin texts are Malaysian Malay), which a crawl's
+ * are not; with them taken out, a short text with nothing to go by is not
+ * given the commonest label.
+ */
+static void flatten_prior(const struct lid_trainer *t, double f, const size_t *use, size_t nuse,
+			  const int *cls_of, size_t ncls, float *bias)
+{
+	size_t n[LID_MAX_STRIDE] = { 0 }, i, k;
+
+	for (i = 0; i < nuse; i++)
+		n[cls_of[t->ex[use[i]].label]]++;
+	for (k = 0; k < ncls; k++)
+		if (n[k])
+			bias[k] -= (float)(f * lid_log((double)n[k] / (double)nuse));
+}
+
 static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 		     const struct lid_model *mk, struct trained *out, struct ayak_err *err)
 {
@@ -974,6 +993,8 @@ static int train_sub(struct lid_trainer *t, const struct lid_train_sub *spec,
 
 			out->q[i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
 		}
+		if (spec->flat_prior > 0)
+			flatten_prior(t, spec->flat_prior, use, nuse, cls_of, ncls, bias);
 		for (k = 0; k < ncls; k++)
 			out->bias[k] = bias[k];
 		for (k = ncls; k < stride; k++)
@@ -1163,6 +1184,10 @@ int lid_trainer_write(struct lid_trainer *t, struct ayak_writer *wr, const char 
 
 		if (s->mark_weight > LID_MAX_MARK_WEIGHT) {
 			ayak_err_set(err, AYAK_E_USAGE, "marker weight over %d", LID_MAX_MARK_WEIGHT);
+			goto out;
+		}
+		if (!(s->flat_prior >= 0 && s->flat_prior <= 1)) {
+			ayak_err_set(err, AYAK_E_USAGE, "flat prior of submodel %s not from 0 to 1", s->name);
 			goto out;
 		}
 		if (!(s->flags & LID_F_MARK))

@@ -317,6 +317,12 @@ struct lid_train_sub {
 	unsigned flags;			/* LID_F_* */
 	unsigned bits;			/* log2 of the rows */
 	unsigned mark_weight;		/* each marker feature counts this many times (0: once) */
+	/*
+	 * After training, each class's bias less flat_prior times the log of
+	 * its share of the submodel's training texts (0: none; at most 1): a
+	 * text with nothing to go by leans less to the commonest labels.
+	 */
+	double flat_prior;
 };
 
 struct lid_train_opts {

@@ -187,6 +187,37 @@ test_expect_success 'options that nothing reads are usage errors' '
 	! test_cmp_bin x.bin y.bin 2>/dev/null
 '
 
+# Six English texts among 120 Malay ones: the bias of the general model learns that
+# ratio, and --flat-prior takes it out of it, all or in part.
+test_expect_success '--flat-prior NAME[=F]: the minority label gains where a text says little' '
+	{ grep -v eng_Latn tr.jsonl && grep eng_Latn tr.jsonl | head -n 6; } >im.jsonl &&
+	ayak-lid --train -q -o a.bin $S im.jsonl &&
+	ayak-lid --train -q -o c.bin $S --flat-prior Latn=0.5 im.jsonl &&
+	ayak-lid --train -q -o b.bin $S --flat-prior Latn im.jsonl &&
+	ayak-lid --train -q -o b2.bin $S --flat-prior Latn=1 im.jsonl &&
+	test_cmp_bin b.bin b2.bin &&
+	printf "%s\n" "{\"text\":\"qwv xkj\"}" >few.jsonl &&
+	for m in a c b; do
+		ayak-lid --model $m.bin --top 3 few.jsonl | jq -r ".lang_top[] | select(.lang == \"eng_Latn\") | .score" || return 1
+	done >eng &&
+	test_line_count = 3 eng &&
+	sort -g eng | test_cmp eng - &&
+	test "$(sort -u eng | wc -l)" = 3 &&
+	for m in a c b; do ayak-lid --model $m.bin one.jsonl | jq -r .lang || return 1; done >lang &&
+	test_write_lines zsm_Latn zsm_Latn zsm_Latn >expect &&
+	test_cmp expect lang
+'
+
+test_expect_success '--flat-prior: usage errors' '
+	usage_error "--flat-prior Nope: no submodel of that name (as --submodel names it)" \
+		--train -o x.bin $S --flat-prior Nope tr.jsonl &&
+	usage_error "--flat-prior wants a number from 0.01 to 1, not '"'"'2'"'"'" \
+		--train -o x.bin $S --flat-prior Latn=2 tr.jsonl &&
+	usage_error "--flat-prior wants NAME or NAME=F (a submodel, F from 0.01 to 1), not '"'"'=0.5'"'"'" \
+		--train -o x.bin $S --flat-prior =0.5 tr.jsonl &&
+	usage_error "--flat-prior goes only with --train" --flat-prior Latn one.jsonl
+'
+
 # Names of 8 letters or more were a syntax error; Latin and Arabic were not
 test_expect_success '--submodel takes a script by its name, stored as its code' '
 	awk "BEGIN { for (i = 0; i < 20; i++) {
