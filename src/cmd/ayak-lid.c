@@ -54,8 +54,7 @@ static const char usage[] =
 	"  --markers FILE, --word-list SIDE=FILE, --about FILE, --epochs N, --lr X,\n"
 	"  --seed N, --train-sample BYTES, --submodel NAME:BITS:FEATURES, --msa LABELS,\n"
 	"  --flat-prior NAME[=F], --extra-labels LABELS, --dictionary FILE, --average,\n"
-	"  --dropout P,\n"
-	"  --word-odds BITS, --word-odds-alpha A, --word-odds-weight W,\n"
+	"  --dropout P, --word-odds BITS, --word-odds-alpha A, --word-odds-weight W,\n"
 	"  --verbose (report each submodel's epochs on standard error)\n";
 
 enum {
