@@ -58,6 +58,8 @@ def main():
     print('  words  spans  zsm_Arab   share   with a Jawi-only letter   pa only      neither')
     for k in range(1, 9):
         rows = [(letters_of(t), g) for (kk, t), g in zip(spans, got) if kk == k]
+        if not rows:  # no line of k words
+            continue
         cells = []
         for kind in ('strong', 'pa', 'none'):
             n = sum(1 for c, _ in rows if c == kind)
